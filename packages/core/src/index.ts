@@ -1,0 +1,12 @@
+/**
+ * @eks-kit/core: shared plumbing of every eks-kit package.
+ *
+ * @packageDocumentation
+ */
+export * from './changes.js';
+export * from './clients.js';
+export * from './errors.js';
+export * from './findings.js';
+export * from './poll.js';
+export * from './validators.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,199 @@
+/**
+ * Waiting done right: a deadline, exponential backoff with jitter and a cap, AbortSignal support and
+ * progress events. eks-kit uses it where the SDK's waiters poll too slowly or too coarsely
+ * (ACM's CertificateValidated waiter polls 60-120 s apart, AWS-FACTS.md).
+ */
+import { EksKitError } from './errors.js';
+
+/** What one poll attempt found. */
+export type PollOutcome<T> = { done: true; value: T } | { done: false; status?: string };
+
+/** Options of {@link poll}. */
+export interface PollOptions {
+  /** Give up after this many milliseconds (default 10 minutes). */
+  timeoutMs?: number;
+  /** Delay before the second attempt (default 1,000 ms); the first attempt is immediate. */
+  initialDelayMs?: number;
+  /** Cap of the delay between attempts (default 15,000 ms). */
+  maxDelayMs?: number;
+  /** Growth factor of the delay (default 1.5). */
+  factor?: number;
+  /** Fraction of each delay drawn at random, 0-1 (default 0.2): spreads concurrent pollers. */
+  jitter?: number;
+  signal?: AbortSignal;
+  /** Called before each wait with the attempt number, last status and the delay chosen. */
+  onAttempt?: (info: {
+    attempt: number;
+    status: string | undefined;
+    delayMs: number;
+    elapsedMs: number;
+  }) => void;
+  /** What is being waited for, for the timeout message (e.g. `certificate arn:... to be ISSUED`). */
+  description?: string;
+  /** Source of randomness for jitter (tests pass a fixed one). */
+  random?: () => number;
+}
+
+/**
+ * Sleep for `ms` milliseconds, rejecting early with an `AbortError` if the signal aborts.
+ *
+ * @example
+ * ```ts
+ * await sleep(500, AbortSignal.timeout(10_000));
+ * ```
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortError(signal));
+      return;
+    }
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortError(signal));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function abortError(signal: AbortSignal | undefined): Error {
+  const reason = signal?.reason;
+  if (reason instanceof Error) return reason;
+  return new EksKitError('Aborted', 'the operation was aborted');
+}
+
+/**
+ * The delay before attempt `attempt + 1`: `initial * factor^(attempt-1)`, capped, with jitter.
+ *
+ * @example
+ * ```ts
+ * backoffDelay(1, { initialDelayMs: 1000, maxDelayMs: 15000, factor: 2, jitter: 0 }); // 1000
+ * backoffDelay(5, { initialDelayMs: 1000, maxDelayMs: 15000, factor: 2, jitter: 0 }); // 15000 (16000 capped)
+ * ```
+ */
+export function backoffDelay(
+  attempt: number,
+  options: Pick<PollOptions, 'initialDelayMs' | 'maxDelayMs' | 'factor' | 'jitter' | 'random'> = {},
+): number {
+  const initial = options.initialDelayMs ?? 1_000;
+  const cap = options.maxDelayMs ?? 15_000;
+  const factor = options.factor ?? 1.5;
+  const jitter = Math.min(1, Math.max(0, options.jitter ?? 0.2));
+  const random = options.random ?? Math.random;
+  const base = Math.min(cap, initial * factor ** Math.max(0, attempt - 1));
+  return Math.round(base * (1 - jitter + jitter * random()));
+}
+
+/**
+ * Call `check` until it reports done, backing off between attempts, within a deadline.
+ * A `check` that throws ends the wait at once with that error (fail fast on terminal states).
+ *
+ * @example
+ * ```ts
+ * const cert = await poll(async () => {
+ *   const { Certificate } = await acm.send(new DescribeCertificateCommand({ CertificateArn: arn }));
+ *   return Certificate?.Status === 'ISSUED' ? { done: true, value: Certificate } : { done: false, status: Certificate?.Status };
+ * }, { timeoutMs: 300_000, initialDelayMs: 2_000, maxDelayMs: 20_000, description: `certificate ${arn} to be issued` });
+ * ```
+ */
+export async function poll<T>(
+  check: (attempt: number) => Promise<PollOutcome<T>>,
+  options: PollOptions = {},
+): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  let attempt = 0;
+  let status: string | undefined;
+  for (;;) {
+    if (options.signal?.aborted) throw abortError(options.signal);
+    attempt++;
+    const outcome = await check(attempt);
+    if (outcome.done) return outcome.value;
+    status = outcome.status;
+    const now = Date.now();
+    if (now >= deadline) break;
+    const delayMs = Math.min(backoffDelay(attempt, options), Math.max(0, deadline - now));
+    options.onAttempt?.({ attempt, status, delayMs, elapsedMs: now - started });
+    await sleep(delayMs, options.signal);
+  }
+  const what = options.description ?? 'the condition';
+  throw new EksKitError(
+    'Timeout',
+    `timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${what}${status ? ` (last status: ${status})` : ''}`,
+    { hint: 'run the command again to keep waiting, or raise the timeout' },
+  );
+}
+
+/**
+ * A client-side token bucket: at most `ratePerSecond` acquisitions per second on average, bursts of
+ * `burst`. Used to stay under quotas such as ACM's DescribeCertificate 10/s and ListCertificates 1/s.
+ *
+ * @example
+ * ```ts
+ * const limiter = createRateLimiter({ ratePerSecond: 10, burst: 10 });
+ * await Promise.all(arns.map(async (arn) => { await limiter.acquire(); return describe(arn); }));
+ * ```
+ */
+export function createRateLimiter(options: { ratePerSecond: number; burst?: number }): {
+  acquire(signal?: AbortSignal): Promise<void>;
+} {
+  const rate = options.ratePerSecond;
+  if (!(rate > 0)) throw new EksKitError('InvalidInput', 'ratePerSecond must be positive');
+  const burst = Math.max(1, options.burst ?? Math.ceil(rate));
+  let tokens = burst;
+  let last = Date.now();
+  let chain: Promise<void> = Promise.resolve();
+  const take = async (signal?: AbortSignal): Promise<void> => {
+    for (;;) {
+      const now = Date.now();
+      tokens = Math.min(burst, tokens + ((now - last) / 1000) * rate);
+      last = now;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return;
+      }
+      await sleep(Math.ceil(((1 - tokens) / rate) * 1000), signal);
+    }
+  };
+  return {
+    acquire(signal?: AbortSignal): Promise<void> {
+      const next = chain.then(() => take(signal));
+      chain = next.catch(() => undefined);
+      return next;
+    },
+  };
+}
+
+/**
+ * Map over items with at most `concurrency` calls in flight, keeping the input order in the result.
+ *
+ * @example
+ * ```ts
+ * const certs = await mapConcurrent(arns, 8, (arn) => describe(arn));
+ * ```
+ */
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T, index);
+    }
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker);
+  await Promise.all(workers);
+  return results;
+}
