@@ -15,7 +15,7 @@ export type Partition =
   | 'aws-iso-f'
   | 'aws-eusc';
 
-const REGION_RE = /^(?:[a-z]{2,4})(?:-(?:gov|iso|isob|isoe|isof))?-[a-z]+-\d{1,2}$/;
+const REGION_RE = /^[a-z]{2,4}(?:-(?:gov|iso|isob|isoe|isof|de))?-[a-z]+-\d{1,2}$/;
 
 /**
  * Check an AWS region name such as `eu-west-1`, `cn-north-1`, `us-gov-west-1`.

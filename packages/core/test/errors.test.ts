@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AwsCallError,
+  deniedAction,
+  deniedPrincipal,
+  EksKitError,
+  formatError,
+  InvalidInputError,
+  isAccessDeniedError,
+  isNotFoundError,
+  isThrottlingError,
+  wrapAwsError,
+} from '../src/index.js';
+
+function sdkError(name: string, message: string, status = 400): Error {
+  const e = new Error(message) as Error & { $metadata: { httpStatusCode: number } };
+  e.name = name;
+  e.$metadata = { httpStatusCode: status };
+  return e;
+}
+
+describe('InvalidInputError', () => {
+  it('names the field, the expectation and the value on one line, exit code 2', () => {
+    const e = new InvalidInputError('cluster.region', 'eu-west\nx', 'an AWS region such as eu-west-1');
+    expect(e.message).toBe('cluster.region: expected an AWS region such as eu-west-1, got "eu-west x"');
+    expect(e.message).not.toContain('\n');
+    expect(e.exitCode).toBe(2);
+    expect(e.code).toBe('InvalidInput');
+    expect(e).toBeInstanceOf(EksKitError);
+  });
+
+  it('prefixes the file location and re-parents the field', () => {
+    const e = new InvalidInputError('domainName', 'a..b', 'a DNS name').under(
+      'certificates[0]',
+      'eks-kit.yaml:12',
+    );
+    expect(e.field).toBe('certificates[0].domainName');
+    expect(e.message).toBe('eks-kit.yaml:12: certificates[0].domainName: expected a DNS name, got "a..b"');
+  });
+
+  it('shortens long values and describes non-strings', () => {
+    expect(new InvalidInputError('x', 'a'.repeat(200), 'short').message.length).toBeLessThan(120);
+    expect(new InvalidInputError('x', [1, 2], 'a string').message).toContain('got a list of 2');
+    expect(new InvalidInputError('x', undefined, 'a string').message).toContain('got nothing');
+  });
+});
+
+describe('AWS error classification', () => {
+  it('recognises throttling codes of every service', () => {
+    for (const code of [
+      'Throttling',
+      'ThrottlingException',
+      'TooManyRequestsException',
+      'RequestLimitExceeded',
+    ]) {
+      expect(isThrottlingError(sdkError(code, 'slow down'))).toBe(true);
+    }
+    expect(isThrottlingError(sdkError('ValidationError', 'bad'))).toBe(false);
+  });
+
+  it('recognises not-found and access denied', () => {
+    expect(isNotFoundError(sdkError('NoSuchEntity', 'The role with name x cannot be found.', 404))).toBe(
+      true,
+    );
+    expect(isNotFoundError(sdkError('ResourceNotFoundException', 'nope'))).toBe(true);
+    expect(isAccessDeniedError(sdkError('AccessDenied', 'no'))).toBe(true);
+    expect(isAccessDeniedError(sdkError('UnauthorizedOperation', 'no'))).toBe(true);
+  });
+
+  it('extracts the denied action and principal from the message', () => {
+    const msg =
+      'User: arn:aws:sts::123456789012:assumed-role/node/i-1 is not authorized to perform: autoscaling:SetDesiredCapacity on resource: arn:aws:autoscaling:... because no identity-based policy allows it';
+    expect(deniedAction(msg)).toBe('autoscaling:SetDesiredCapacity');
+    expect(deniedPrincipal(msg)).toBe('arn:aws:sts::123456789012:assumed-role/node/i-1');
+    expect(deniedAction('nothing here')).toBeUndefined();
+  });
+
+  it('wraps SDK errors with operation, resource, status and a hint', () => {
+    const e = wrapAwsError(
+      sdkError(
+        'AccessDenied',
+        'User: arn:aws:iam::1:user/x is not authorized to perform: iam:CreateRole on resource: y',
+        403,
+      ),
+      'iam:CreateRole',
+      'role/ca',
+    ) as AwsCallError;
+    expect(e).toBeInstanceOf(AwsCallError);
+    expect(e.code).toBe('AccessDenied');
+    expect(e.operation).toBe('iam:CreateRole');
+    expect(e.deniedAction).toBe('iam:CreateRole');
+    expect(e.httpStatus).toBe(403);
+    expect(e.message).toMatch(/^iam:CreateRole on role\/ca failed: AccessDenied: /);
+    expect(formatError(e)).toContain('(hint: grant iam:CreateRole');
+  });
+
+  it('passes eks-kit errors through unchanged', () => {
+    const original = new EksKitError('Timeout', 'too slow');
+    expect(wrapAwsError(original, 'acm:DescribeCertificate')).toBe(original);
+  });
+});
