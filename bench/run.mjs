@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// pnpm bench: runs every case in bench/cases, prints a table and writes bench/results/latest.json.
+// Figures measured side by side in the same run (A/B interleaved) so ratios hold on a noisy machine.
+// Usage: node bench/run.mjs [--only name[,name]] [--quick]
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : undefined;
+const quick = args.includes('--quick');
+
+const CASES = [
+  'cold-start',
+  'bundle-size',
+  'lambda-init',
+  'api-calls',
+  'asg-scale',
+  'acm-checks',
+  'wait-issued',
+];
+
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  os: `${platform()} ${release()}`,
+  node: process.version,
+};
+const results = { date: new Date().toISOString(), machine, quick, cases: {} };
+console.log(
+  `eks-kit bench — ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.cpu}, Node ${machine.node}${quick ? ' (quick)' : ''}\n`,
+);
+
+for (const name of CASES) {
+  if (only && !only.includes(name)) continue;
+  const started = Date.now();
+  process.stdout.write(`${name} ... `);
+  try {
+    const mod = await import(join(here, 'cases', `${name}.mjs`));
+    const out = await mod.run({ quick, root: join(here, '..') });
+    results.cases[name] = out;
+    console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    printTable(out.rows ?? []);
+  } catch (error) {
+    results.cases[name] = { error: String(error?.stack ?? error) };
+    console.log(`FAILED: ${error?.message ?? error}`);
+  }
+}
+
+function printTable(rows) {
+  if (rows.length === 0) return;
+  const cols = Object.keys(rows[0]);
+  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? '').length)));
+  const line = (cells) => `  ${cells.map((c, i) => String(c ?? '').padEnd(widths[i])).join('  ')}`;
+  console.log(line(cols));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const r of rows) console.log(line(cols.map((c) => r[c])));
+  console.log('');
+}
+
+if (!only) {
+  mkdirSync(join(here, 'results'), { recursive: true });
+  const file = join(here, 'results', 'latest.json');
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(results, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
+  console.log(`wrote ${file}`);
+}
+process.exit(Object.values(results.cases).some((c) => c.error) ? 1 : 0);
