@@ -1,0 +1,98 @@
+/** Parse and validate `eks-kit.yaml` with errors that name the key path and its `file:line`. */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { EksKitError, InvalidInputError } from '@eks-kit/core';
+import { LineCounter, parseDocument } from 'yaml';
+import { type Stack, stackSchema } from '../schema/stack-schema.js';
+import { parsePath } from './field-path.js';
+import { lineOfPath, locationOf, type SourceFile, valueAt } from './locate.js';
+import { validateStack } from './semantic.js';
+import { issueToError } from './zod-issues.js';
+
+/** Largest stack file accepted (a stack file is a few kilobytes; this stops accidents early). */
+const MAX_BYTES = 1_000_000;
+
+/**
+ * Parse the text of a stack file. Every schema or semantic error is an {@link InvalidInputError}
+ * whose one-line message names the key path and `file:line`; unknown keys are refused with the
+ * nearest known key suggested. Of several errors, the first in the file is reported.
+ *
+ * @example
+ * ```ts
+ * const stack = parseStack(await readFile('eks-kit.yaml', 'utf8'), 'eks-kit.yaml');
+ * // on error: "eks-kit.yaml:12: certificates[0].domainName: expected a DNS name ..., got \"foo.*.example.com\""
+ * ```
+ */
+export function parseStack(text: string, fileName = 'eks-kit.yaml'): Stack {
+  if (text.length > MAX_BYTES)
+    throw new InvalidInputError(
+      'stack',
+      `${text.length} bytes`,
+      `a stack file of at most ${MAX_BYTES} bytes`,
+      {
+        location: fileName,
+      },
+    );
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const source: SourceFile = { fileName, doc, lineCounter };
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const line = lineCounter.linePos(yamlError.pos[0]).line;
+    const reason =
+      yamlError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?.*$/, '') ?? 'syntax error';
+    throw new InvalidInputError('yaml', reason, 'valid YAML', { location: `${fileName}:${line}` });
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const result = stackSchema.safeParse(data);
+  if (!result.success) {
+    const issues = result.error.issues;
+    // Report the first error in the file; a missing key last, since it is often the twin of a
+    // misspelt one (`domain:` for `domainName:`), whose error names the fix.
+    const first = issues
+      .map((issue, order) => {
+        const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+        const keyPath = issue.code === 'unrecognized_keys' ? [...path, issue.keys[0] ?? ''] : path;
+        const missing = issue.code !== 'unrecognized_keys' && valueAt(data, path) === undefined;
+        return { issue, order, missing: missing ? 1 : 0, line: lineOfPath(source, keyPath) };
+      })
+      .sort((a, b) => a.missing - b.missing || a.line - b.line || a.order - b.order)[0]!;
+    throw issueToError(first.issue, source, data, stackSchema);
+  }
+  try {
+    return validateStack(result.data);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw error.under('', locationOf(source, parsePath(error.field)));
+    throw error;
+  }
+}
+
+/**
+ * Read and parse a stack file (`-` reads standard input).
+ *
+ * @example
+ * ```ts
+ * const stack = await loadStack('examples/seed/eks-kit.yaml');
+ * console.log(stack.cluster.name); // 'seed'
+ * ```
+ */
+export async function loadStack(path: string): Promise<Stack> {
+  let text: string;
+  try {
+    text = path === '-' ? await readStdin() : await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES')
+      throw new InvalidInputError('file', path, 'a readable stack file', {
+        hint: 'create one with: eks-kit init',
+      });
+    throw new EksKitError('ReadFailed', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  return parseStack(text, path === '-' ? '<stdin>' : basename(path));
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

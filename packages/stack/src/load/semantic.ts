@@ -1,0 +1,271 @@
+/**
+ * Semantic rules of a stack, checked after the schema: AWS names and cross-references. Name rules
+ * come from the packages' own validators (core's DNS, region, cluster name and tag rules), so a rule
+ * lives in one place; rules that belong to one domain package are called through `domain-rules.ts`.
+ */
+import {
+  InvalidInputError,
+  parseArn,
+  validateClusterName,
+  validateDnsName,
+  validateRegion,
+  validateTags,
+  validateTagValue,
+} from '@eks-kit/core';
+import type { Stack } from '../schema/stack-schema.js';
+import {
+  validateCertificateDomain,
+  validateExtraArgs,
+  validateKubernetesVersion,
+  validateNodeTemplate,
+  validateRepositoryName,
+  validateRoleName,
+} from './domain-rules.js';
+
+/** The tag every resource eks-kit creates carries, so later runs can tell ours from a user's. */
+export const STACK_TAG_KEY = 'eks-kit:stack';
+
+const K8S_NAME_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const ZONE_ID_RE = /^(?:\/hostedzone\/)?Z[A-Z0-9]{1,32}$/;
+
+function k8sName(value: string, field: string, what: string): string {
+  if (!K8S_NAME_RE.test(value))
+    throw new InvalidInputError(
+      field,
+      value,
+      `a ${what}: 1-63 lower-case letters, digits or -, alphanumeric at both ends`,
+    );
+  return value;
+}
+
+function wholeRange(value: number | undefined, field: string, min: number, max: number): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new InvalidInputError(field, value, `a whole number from ${min} to ${max}`);
+}
+
+/**
+ * Check the semantic rules of a schema-valid stack and return it normalised (DNS names in lower
+ * case without the trailing dot, zone ids without `/hostedzone/`). Throws {@link InvalidInputError}
+ * naming the field path.
+ *
+ * @example
+ * ```ts
+ * const stack = validateStack(stackSchema.parse(data));
+ * ```
+ */
+export function validateStack(input: Stack): Stack {
+  const stack: Stack = structuredClone(input);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(stack.name))
+    throw new InvalidInputError(
+      'name',
+      stack.name,
+      'a stack name: 1-63 letters, digits, - or _, starting with a letter or digit',
+    );
+  validateTagValue(stack.name, 'name');
+  validateClusterName(stack.cluster.name, 'cluster.name');
+  validateRegion(stack.cluster.region, 'cluster.region');
+  validateKubernetesVersion(stack.cluster.kubernetesVersion, 'cluster.kubernetesVersion');
+  if (stack.cluster.oidcIssuer !== undefined) {
+    const issuer = stack.cluster.oidcIssuer;
+    if (!/^https:\/\/[a-z0-9.-]+(?:\/[A-Za-z0-9._~/-]*)?$/.test(issuer))
+      throw new InvalidInputError('cluster.oidcIssuer', issuer, 'an https:// OIDC issuer URL');
+    stack.cluster.oidcIssuer = issuer.replace(/\/+$/, '');
+  }
+  if (stack.tags) {
+    validateTags(stack.tags, 'tags', 49);
+    if (Object.keys(stack.tags).some((k) => k === STACK_TAG_KEY))
+      throw new InvalidInputError(
+        `tags.${STACK_TAG_KEY}`,
+        STACK_TAG_KEY,
+        'no eks-kit:stack tag (eks-kit sets it from name)',
+      );
+  }
+  if (stack.autoscaler) validateAutoscaler(stack);
+  validateCertificates(stack);
+  validateRepositories(stack);
+  if (stack.gitlab) validateGitlab(stack);
+  const { warnDays, failDays } = stack.checks;
+  wholeRange(failDays, 'checks.failDays', 0, 365);
+  wholeRange(warnDays, 'checks.warnDays', 1, 365);
+  if (warnDays <= failDays)
+    throw new InvalidInputError('checks.warnDays', warnDays, `more days than checks.failDays (${failDays})`);
+  return stack;
+}
+
+function validateAutoscaler(stack: Stack): void {
+  const a = stack.autoscaler!;
+  const { identity, workerGroups } = a;
+  if (identity.mode === 'kube2iam') {
+    if (!identity.workerRoleArns?.length)
+      throw new InvalidInputError(
+        'autoscaler.identity.workerRoleArns',
+        identity.workerRoleArns,
+        'the worker node role ARNs kube2iam runs as (required for kube2iam)',
+      );
+  } else if (identity.workerRoleArns !== undefined) {
+    throw new InvalidInputError(
+      'autoscaler.identity.workerRoleArns',
+      identity.workerRoleArns,
+      'no workerRoleArns unless mode is kube2iam',
+    );
+  }
+  if (identity.mode === 'kiam') {
+    if (!identity.serverRoleArn)
+      throw new InvalidInputError(
+        'autoscaler.identity.serverRoleArn',
+        undefined,
+        'the kiam server role ARN (required for kiam)',
+      );
+  } else if (identity.serverRoleArn !== undefined) {
+    throw new InvalidInputError(
+      'autoscaler.identity.serverRoleArn',
+      identity.serverRoleArn,
+      'no serverRoleArn unless mode is kiam',
+    );
+  }
+  for (const [i, arn] of (identity.workerRoleArns ?? []).entries())
+    roleArn(arn, `autoscaler.identity.workerRoleArns[${i}]`);
+  if (identity.serverRoleArn) roleArn(identity.serverRoleArn, 'autoscaler.identity.serverRoleArn');
+
+  const ways = [
+    workerGroups.names !== undefined,
+    workerGroups.prefix !== undefined,
+    workerGroups.clusterTags === true,
+  ];
+  if (ways.filter(Boolean).length !== 1)
+    throw new InvalidInputError(
+      'autoscaler.workerGroups',
+      undefined,
+      'exactly one of names, prefix or clusterTags: true',
+    );
+  if (workerGroups.names) {
+    if (workerGroups.names.length === 0)
+      throw new InvalidInputError(
+        'autoscaler.workerGroups.names',
+        workerGroups.names,
+        'at least one Auto Scaling group name',
+      );
+    const seen = new Set<string>();
+    for (const [i, name] of workerGroups.names.entries()) {
+      asgName(name, `autoscaler.workerGroups.names[${i}]`);
+      if (seen.has(name))
+        throw new InvalidInputError(`autoscaler.workerGroups.names[${i}]`, name, 'each group once');
+      seen.add(name);
+    }
+  }
+  if (workerGroups.prefix !== undefined) asgName(workerGroups.prefix, 'autoscaler.workerGroups.prefix');
+  for (const [group, template] of Object.entries(a.nodeTemplates ?? {})) {
+    const field = `autoscaler.nodeTemplates.${group}`;
+    asgName(group, field);
+    validateNodeTemplate(template, field);
+  }
+  k8sName(a.release, 'autoscaler.release', 'Helm release name');
+  k8sName(a.namespace, 'autoscaler.namespace', 'Kubernetes namespace');
+  if (a.serviceAccount !== undefined)
+    k8sName(a.serviceAccount, 'autoscaler.serviceAccount', 'service account name');
+  if (a.roleName !== undefined) validateRoleName(a.roleName, 'autoscaler.roleName');
+  if (a.extraArgs) validateExtraArgs(a.extraArgs, 'autoscaler.extraArgs');
+}
+
+function roleArn(value: string, field: string): void {
+  const arn = parseArn(value, field);
+  if (arn.service !== 'iam' || !arn.resource.startsWith('role/'))
+    throw new InvalidInputError(field, value, 'an IAM role ARN (arn:aws:iam::123456789012:role/name)');
+}
+
+function asgName(value: string, field: string): void {
+  // Auto Scaling group names: 1-255 characters, no colon (Auto Scaling API reference).
+  if (value.length < 1 || value.length > 255 || value.includes(':'))
+    throw new InvalidInputError(field, value, 'an Auto Scaling group name of 1-255 characters without ":"');
+}
+
+function validateCertificates(stack: Stack): void {
+  const seen = new Map<string, number>();
+  stack.certificates.forEach((cert, i) => {
+    const at = `certificates[${i}]`;
+    cert.domainName = validateCertificateDomain(cert.domainName, `${at}.domainName`);
+    cert.subjectAlternativeNames = (cert.subjectAlternativeNames ?? []).map((san, j) =>
+      validateDnsName(san, `${at}.subjectAlternativeNames[${j}]`, { allowWildcard: true }),
+    );
+    // RequestCertificate: up to 100 names, default quota 10 (AWS-FACTS.md).
+    if (cert.subjectAlternativeNames.length > 99)
+      throw new InvalidInputError(
+        `${at}.subjectAlternativeNames`,
+        cert.subjectAlternativeNames,
+        'at most 99 names besides domainName (ACM allows 100 in all)',
+      );
+    const key =
+      [cert.domainName, ...[...cert.subjectAlternativeNames].sort()].join(',') + `|${cert.keyAlgorithm}`;
+    if (seen.has(key))
+      throw new InvalidInputError(
+        `${at}.domainName`,
+        cert.domainName,
+        `a certificate not already listed as certificates[${seen.get(key)}]`,
+      );
+    seen.set(key, i);
+    if (cert.region !== undefined) validateRegion(cert.region, `${at}.region`);
+    if (cert.zones) {
+      const zones: Record<string, string> = {};
+      for (const [name, id] of Object.entries(cert.zones)) {
+        const zone = validateDnsName(name, `${at}.zones.${name}`, { allowWildcard: false });
+        if (!ZONE_ID_RE.test(id))
+          throw new InvalidInputError(
+            `${at}.zones.${name}`,
+            id,
+            'a Route 53 hosted zone id such as Z0123456789ABC',
+          );
+        zones[zone] = id.replace(/^\/hostedzone\//, '');
+      }
+      const names = [cert.domainName, ...cert.subjectAlternativeNames].map((n) => n.replace(/^\*\./, ''));
+      for (const zone of Object.keys(zones)) {
+        if (!names.some((n) => n === zone || n.endsWith(`.${zone}`)))
+          throw new InvalidInputError(
+            `${at}.zones.${zone}`,
+            zone,
+            'a zone that contains one of the certificate names',
+          );
+      }
+      cert.zones = zones;
+    }
+  });
+}
+
+function validateRepositories(stack: Stack): void {
+  const seen = new Set<string>();
+  stack.repositories.forEach((repo, i) => {
+    const at = `repositories[${i}]`;
+    validateRepositoryName(repo.name, `${at}.name`);
+    if (seen.has(repo.name))
+      throw new InvalidInputError(`${at}.name`, repo.name, 'a repository name not already listed');
+    seen.add(repo.name);
+    if (repo.cache && seen.has(`${repo.name}/cache`))
+      throw new InvalidInputError(
+        `${at}.cache`,
+        true,
+        `no cache: ${repo.name}/cache is listed as a repository`,
+      );
+    wholeRange(repo.lifecycle?.keepLast, `${at}.lifecycle.keepLast`, 1, 10_000);
+    wholeRange(repo.lifecycle?.untaggedDays, `${at}.lifecycle.untaggedDays`, 1, 3650);
+  });
+}
+
+function validateGitlab(stack: Stack): void {
+  const g = stack.gitlab!;
+  k8sName(g.runner.namespace, 'gitlab.runner.namespace', 'Kubernetes namespace');
+  k8sName(g.runner.serviceAccount, 'gitlab.runner.serviceAccount', 'service account name');
+  if (g.runner.roleName !== undefined) validateRoleName(g.runner.roleName, 'gitlab.runner.roleName');
+  const names = stack.repositories.map((r) => r.name);
+  if (!names.includes(g.repository))
+    throw new InvalidInputError(
+      'gitlab.repository',
+      g.repository,
+      names.length
+        ? `one of the repositories (${names.join(', ')})`
+        : 'a repository listed under repositories',
+    );
+  if (g.context.includes('\n'))
+    throw new InvalidInputError('gitlab.context', g.context, 'a path on one line');
+  if (g.dockerfile.includes('\n'))
+    throw new InvalidInputError('gitlab.dockerfile', g.dockerfile, 'a path on one line');
+}
