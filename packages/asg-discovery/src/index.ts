@@ -1,1 +1,17 @@
-export {};
+/**
+ * @eks-kit/asg-discovery: everything the Cluster Autoscaler needs on the AWS side: discovery tags,
+ * node groups, its IAM role, a fit check, and a reader for its logs.
+ *
+ * @packageDocumentation
+ */
+export * from './builders/policy.js';
+export * from './builders/pod-fit.js';
+export * from './builders/quantity.js';
+export * from './builders/service-account.js';
+export * from './builders/tags.js';
+export type { Diagnosis } from './logs/diagnose.js';
+export type { AutoscalerErrorKind, AutoscalerEvent, PlannedScaleUp } from './logs/events.js';
+export { parseGoDuration } from './logs/go-duration.js';
+export type { LogLevel, LogRecord } from './logs/parse-line.js';
+export * from './logs/read-log.js';
+export type { ScaleDownSummary, ScaleUpSummary } from './logs/summarize.js';

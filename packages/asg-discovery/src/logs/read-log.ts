@@ -1,0 +1,137 @@
+/** Read a Cluster Autoscaler log (text, lines or a stream) into events, a summary and diagnoses. */
+import { Readable } from 'node:stream';
+import { createInterface } from 'node:readline';
+import { InvalidInputError } from '@eks-kit/core';
+import { type Diagnosis, diagnose } from './diagnose.js';
+import { type AutoscalerEvent, interpretRecord } from './events.js';
+import { parseLogLine } from './parse-line.js';
+import { type ScaleDownSummary, type ScaleUpSummary, summarizeEvents } from './summarize.js';
+
+/** What {@link readAutoscalerLog} found. */
+export interface AutoscalerLogReport {
+  events: AutoscalerEvent[];
+  summary: {
+    scaleUps: ScaleUpSummary[];
+    scaleDowns: ScaleDownSummary[];
+    terminatedInstances: Array<{ instanceId: string; group?: string; line: number }>;
+    unschedulablePods: string[];
+  };
+  diagnoses: Diagnosis[];
+  stats: {
+    /** Lines read, blank ones included. */
+    lines: number;
+    /** Lines in klog or JSON format. */
+    parsed: number;
+    /** Lines in neither format: skipped, never fatal. */
+    malformed: number;
+    /** Line numbers of the first malformed lines (at most 20). */
+    malformedLines: number[];
+    format: 'klog' | 'json' | 'mixed' | 'empty';
+  };
+}
+
+/** Options of {@link readAutoscalerLog}. */
+export interface ReadLogOptions {
+  /** Year of klog timestamps, which carry none (default 2000, a leap year); JSON lines carry their own. */
+  year?: number;
+}
+
+/** Anything {@link readAutoscalerLog} can read. */
+export type AutoscalerLogInput = string | AsyncIterable<string> | Iterable<string> | Readable;
+
+/**
+ * Incremental reader: push lines, then take the report. Used by {@link readAutoscalerLog}.
+ *
+ * @example
+ * ```ts
+ * const reader = createAutoscalerLogReader();
+ * reader.push('I1126 07:00:00.000000       1 x.go:1] Scale-up: setting group ng size to 5');
+ * reader.report().events[0]?.type; // 'size-set'
+ * ```
+ */
+export function createAutoscalerLogReader(options: ReadLogOptions = {}): {
+  push(line: string): void;
+  report(): AutoscalerLogReport;
+} {
+  const year = options.year ?? 2000;
+  if (!Number.isInteger(year) || year < 1970 || year > 9999)
+    throw new InvalidInputError('year', options.year, 'a four-digit year');
+  const events: AutoscalerEvent[] = [];
+  let lines = 0;
+  let parsed = 0;
+  let malformed = 0;
+  let klog = 0;
+  let json = 0;
+  const malformedLines: number[] = [];
+  return {
+    push(text: string) {
+      lines++;
+      const result = parseLogLine(text, lines, year);
+      if (result.kind === 'blank') return;
+      if (result.kind === 'malformed') {
+        malformed++;
+        if (malformedLines.length < 20) malformedLines.push(lines);
+        return;
+      }
+      parsed++;
+      if (text.trimStart().startsWith('{')) json++;
+      else klog++;
+      const event = interpretRecord(result.record);
+      if (event) events.push(event);
+    },
+    report() {
+      return {
+        events: [...events],
+        summary: summarizeEvents(events),
+        diagnoses: diagnose(events),
+        stats: {
+          lines,
+          parsed,
+          malformed,
+          malformedLines: [...malformedLines],
+          format: klog && json ? 'mixed' : klog ? 'klog' : json ? 'json' : 'empty',
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Read a Cluster Autoscaler log in klog text or `--logging-format=json`: events (unschedulable pod,
+ * scale-up plan, size set, scale-up finished, node unneeded, scale-down, instance terminated, pod
+ * didn't trigger scale-up, errors), a summary of scale-ups and scale-downs, and diagnoses with a fix.
+ * A string is split into lines; an iterable of strings yields lines (as `readline` does); a Readable
+ * is read as a byte stream. Malformed lines are skipped and counted, never fatal.
+ *
+ * @example
+ * ```ts
+ * import { createReadStream } from 'node:fs';
+ * const report = await readAutoscalerLog(createReadStream('ca.log'), { year: 2026 });
+ * for (const s of report.summary.scaleUps) console.log(`${s.group} ${s.from}->${s.to} in ${s.secondsToFinish}s`);
+ * for (const d of report.diagnoses) console.log(`${d.message}: ${d.fix}`);
+ * ```
+ */
+export async function readAutoscalerLog(
+  input: AutoscalerLogInput,
+  options: ReadLogOptions = {},
+): Promise<AutoscalerLogReport> {
+  const reader = createAutoscalerLogReader(options);
+  const pushChunk = (item: string): void => {
+    for (const line of item.split('\n')) reader.push(line);
+  };
+  if (typeof input === 'string') {
+    const lines = input.split('\n');
+    if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+    for (const line of lines) reader.push(line);
+  } else if (input instanceof Readable) {
+    const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+    for await (const line of rl) reader.push(line);
+  } else if (input && typeof (input as AsyncIterable<string>)[Symbol.asyncIterator] === 'function') {
+    for await (const item of input as AsyncIterable<string>) pushChunk(String(item));
+  } else if (input && typeof (input as Iterable<string>)[Symbol.iterator] === 'function') {
+    for (const item of input as Iterable<string>) pushChunk(String(item));
+  } else {
+    throw new InvalidInputError('input', input, 'log text, an iterable of lines or a Readable stream');
+  }
+  return reader.report();
+}
