@@ -1,1 +1,13 @@
-export {};
+/**
+ * @eks-kit/ecr-credentials: ECR for kaniko/BuildKit in GitLab CI. Registry hosts, docker config,
+ * tokens, repositories, the push check, CI jobs and ECR policies.
+ *
+ * @packageDocumentation
+ */
+export * from './builders/docker-config.js';
+export * from './builders/ecr-policies.js';
+export * from './builders/gitlab-jobs.js';
+export * from './builders/lifecycle.js';
+export * from './builders/registry-host.js';
+export * from './builders/repository-ref.js';
+export * from './io/docker-config-file.js';

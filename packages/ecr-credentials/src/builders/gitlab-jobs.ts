@@ -1,0 +1,206 @@
+/**
+ * `.gitlab-ci.yml` jobs that build an image and push it to ECR with the ecr-login credential helper:
+ * kaniko (the maintained fork's `:debug` image) and rootless BuildKit (AWS-FACTS.md "kaniko").
+ */
+import { InvalidInputError } from '@eks-kit/core';
+import { stringify } from 'yaml';
+import { dockerConfig } from './docker-config.js';
+import { parseRegistryHost } from './registry-host.js';
+import { cacheRepositoryName, validateRepositoryName } from './repository-ref.js';
+
+/** GoogleContainerTools/kaniko is archived (June 2025); this maintained fork ships the `:debug` image GitLab needs. */
+export const DEFAULT_KANIKO_IMAGE = 'ghcr.io/osscontainertools/kaniko:debug';
+/** Rootless BuildKit, which GitLab now recommends. */
+export const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:rootless';
+/** Release of amazon-ecr-credential-helper downloaded into the BuildKit job (the image lacks it). */
+export const ECR_LOGIN_HELPER_VERSION = '0.9.0';
+
+/** Input of {@link gitlabKanikoJob} and {@link gitlabBuildkitJob}. */
+export interface GitlabBuildJobInput {
+  /** ECR registry host, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com`. */
+  registry: string;
+  /** Repository name, e.g. `team/app`. */
+  repository: string;
+  /** Build context (default `$CI_PROJECT_DIR`). */
+  context?: string;
+  /** Dockerfile path (default `<context>/Dockerfile`). */
+  dockerfile?: string;
+  /** Image tags (default `[$CI_COMMIT_SHORT_SHA]`). */
+  tags?: readonly string[];
+  /** Layer cache in `<repository>/cache` (default true); or the cache repository's name. */
+  cache?: boolean | string;
+  /** Builder image (defaults: {@link DEFAULT_KANIKO_IMAGE}, {@link DEFAULT_BUILDKIT_IMAGE}). */
+  image?: string;
+  /** Job name (default `build-image`). */
+  jobName?: string;
+  /** Pipeline stage (default `build`). */
+  stage?: string;
+  /** Runner tags selecting the Kubernetes runner whose service account has the IRSA role. */
+  runnerTags?: readonly string[];
+}
+
+interface NormalisedJob {
+  host: string;
+  repository: string;
+  context: string;
+  dockerfile: string;
+  tags: string[];
+  cacheRepository: string | undefined;
+  jobName: string;
+  stage: string;
+  runnerTags: string[] | undefined;
+}
+
+const TAG_RE = /^(?:[\w][\w.-]{0,127}|\$\{?[A-Z_][A-Z0-9_]*\}?)$/;
+
+function normalise(input: GitlabBuildJobInput): NormalisedJob {
+  if (!input || typeof input !== 'object') throw new InvalidInputError('job', input, 'job options');
+  const host = parseRegistryHost(input.registry, 'registry');
+  if (host.kind !== 'private') throw new InvalidInputError('registry', input.registry, 'a private ECR registry host');
+  const repository = validateRepositoryName(input.repository, 'repository');
+  const tags = [...(input.tags ?? ['$CI_COMMIT_SHORT_SHA'])];
+  if (tags.length === 0) throw new InvalidInputError('tags', tags, 'at least one image tag');
+  tags.forEach((t, i) => {
+    if (typeof t !== 'string' || !TAG_RE.test(t))
+      throw new InvalidInputError(`tags[${i}]`, t, 'an image tag (letters, digits, _ . -) or a CI variable such as $CI_COMMIT_TAG');
+  });
+  const context = input.context ?? '$CI_PROJECT_DIR';
+  for (const [field, value] of [
+    ['context', context],
+    ['dockerfile', input.dockerfile],
+  ] as const) {
+    if (value !== undefined && (typeof value !== 'string' || value === '' || /["'`\n\\]/.test(value)))
+      throw new InvalidInputError(field, value, 'a path without quotes, backslashes or newlines');
+  }
+  const cacheRepository =
+    input.cache === false
+      ? undefined
+      : typeof input.cache === 'string'
+        ? validateRepositoryName(input.cache, 'cache')
+        : cacheRepositoryName(repository);
+  const name = input.jobName ?? 'build-image';
+  if (!/^[\w][\w .:-]{0,254}$/.test(name)) throw new InvalidInputError('jobName', name, 'a GitLab job name');
+  const stage = input.stage ?? 'build';
+  if (!/^[\w][\w .-]{0,254}$/.test(stage)) throw new InvalidInputError('stage', stage, 'a GitLab stage name');
+  return {
+    host: host.host,
+    repository,
+    context,
+    dockerfile: input.dockerfile ?? `${context}/Dockerfile`,
+    tags,
+    cacheRepository,
+    jobName: name,
+    stage,
+    runnerTags: input.runnerTags ? [...input.runnerTags] : undefined,
+  };
+}
+
+function checkImage(image: string | undefined, fallback: string): string {
+  const value = image ?? fallback;
+  if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(value))
+    throw new InvalidInputError('image', image, 'a container image reference');
+  return value;
+}
+
+/** The helper config as one shell-safe line (JSON holds no single quote: hosts are validated). */
+function helperConfigJson(host: string): string {
+  return JSON.stringify(dockerConfig({ credHelpers: [host] }));
+}
+
+function yamlOf(job: NormalisedJob, body: Record<string, unknown>): string {
+  const doc = {
+    [job.jobName]: {
+      stage: job.stage,
+      ...body,
+      ...(job.runnerTags ? { tags: job.runnerTags } : {}),
+    },
+  };
+  return stringify(doc, { lineWidth: 0 });
+}
+
+/**
+ * A `.gitlab-ci.yml` job building with kaniko: the `:debug` image with `entrypoint: [""]` (GitLab
+ * needs its busybox shell), `/kaniko/.docker/config.json` with `credHelpers` `ecr-login` for the
+ * registry host (kaniko ships the helper; credentials come from the pod's IRSA role), and a layer
+ * cache in `<repository>/cache`.
+ *
+ * @example
+ * ```ts
+ * const yaml = gitlabKanikoJob({ registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', repository: 'team/app' });
+ * // build-image:
+ * //   image: { name: ghcr.io/osscontainertools/kaniko:debug, entrypoint: [""] }
+ * //   script: [mkdir -p /kaniko/.docker, echo '{"credHelpers":...}' > /kaniko/.docker/config.json, /kaniko/executor ...]
+ * ```
+ */
+export function gitlabKanikoJob(input: GitlabBuildJobInput): string {
+  const job = normalise(input);
+  const image = checkImage(input.image, DEFAULT_KANIKO_IMAGE);
+  const executor = [
+    '/kaniko/executor',
+    `--context "${job.context}"`,
+    `--dockerfile "${job.dockerfile}"`,
+    ...job.tags.map((t) => `--destination "${job.host}/${job.repository}:${t}"`),
+    ...(job.cacheRepository ? ['--cache=true', `--cache-repo "${job.host}/${job.cacheRepository}"`] : []),
+  ].join(' ');
+  return yamlOf(job, {
+    image: { name: image, entrypoint: [''] },
+    variables: { DOCKER_CONFIG: '/kaniko/.docker' },
+    script: [
+      'mkdir -p /kaniko/.docker',
+      `echo '${helperConfigJson(job.host)}' > /kaniko/.docker/config.json`,
+      executor,
+    ],
+  });
+}
+
+/**
+ * A `.gitlab-ci.yml` job building with rootless BuildKit (`moby/buildkit:rootless`,
+ * `BUILDKITD_FLAGS=--oci-worker-no-process-sandbox`, `buildctl-daemonless.sh`). The image has no ECR
+ * credential helper: the job downloads `docker-credential-ecr-login` (a pinned release, checked
+ * against its published SHA-256) into `$HOME/bin` and writes `credHelpers` `ecr-login`.
+ *
+ * @example
+ * ```ts
+ * gitlabBuildkitJob({ registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', repository: 'team/app', tags: ['$CI_COMMIT_SHORT_SHA', 'latest'] });
+ * ```
+ */
+export function gitlabBuildkitJob(input: GitlabBuildJobInput & { helperVersion?: string }): string {
+  const job = normalise(input);
+  const image = checkImage(input.image, DEFAULT_BUILDKIT_IMAGE);
+  const version = input.helperVersion ?? ECR_LOGIN_HELPER_VERSION;
+  if (!/^\d+\.\d+\.\d+$/.test(version))
+    throw new InvalidInputError('helperVersion', version, 'a release version such as 0.9.0');
+  const helperUrl = `https://amazon-ecr-credential-helper-releases.s3.us-east-2.amazonaws.com/${version}/linux-amd64/docker-credential-ecr-login`;
+  const names = job.tags.map((t) => `${job.host}/${job.repository}:${t}`).join(',');
+  const dockerfileDir = job.dockerfile.includes('/') ? job.dockerfile.slice(0, job.dockerfile.lastIndexOf('/')) : '.';
+  const dockerfileName = job.dockerfile.slice(job.dockerfile.lastIndexOf('/') + 1);
+  const cacheRef = job.cacheRepository ? `${job.host}/${job.cacheRepository}` : undefined;
+  const build = [
+    'buildctl-daemonless.sh build',
+    '--frontend dockerfile.v0',
+    `--local context="${job.context}"`,
+    `--local dockerfile="${dockerfileDir}"`,
+    ...(dockerfileName !== 'Dockerfile' ? [`--opt filename="${dockerfileName}"`] : []),
+    `--output type=image,\\"name=${names}\\",push=true`,
+    ...(cacheRef
+      ? [
+          `--export-cache type=registry,ref=${cacheRef}:buildcache,mode=max,image-manifest=true,oci-mediatypes=true`,
+          `--import-cache type=registry,ref=${cacheRef}:buildcache`,
+        ]
+      : []),
+  ].join(' ');
+  return yamlOf(job, {
+    image: { name: image, entrypoint: [''] },
+    variables: { BUILDKITD_FLAGS: '--oci-worker-no-process-sandbox' },
+    before_script: [
+      'mkdir -p "$HOME/bin" "$HOME/.docker"',
+      `wget -q -O "$HOME/bin/docker-credential-ecr-login" ${helperUrl}`,
+      `wget -q -O /tmp/ecr-login.sha256 ${helperUrl}.sha256`,
+      'echo "$(cut -d" " -f1 /tmp/ecr-login.sha256)  $HOME/bin/docker-credential-ecr-login" | sha256sum -c -',
+      'chmod +x "$HOME/bin/docker-credential-ecr-login"',
+      'export PATH="$HOME/bin:$PATH"',
+      `echo '${helperConfigJson(job.host)}' > "$HOME/.docker/config.json"`,
+    ],
+    script: [build],
+  });
+}
