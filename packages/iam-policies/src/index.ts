@@ -1,1 +1,5 @@
-export {};
+/**
+ * @eks-kit/iam-policies: typed IAM policy and trust documents, validation, semantic comparison, and
+ * idempotent roles and managed policies.
+ */
+export * from './builders/index.js';

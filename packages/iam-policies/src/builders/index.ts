@@ -1,0 +1,14 @@
+export * from './action-catalog.js';
+export * from './canonical-statement.js';
+export { asList, scalarIfSingle } from './canonical-values.js';
+export * from './compare.js';
+export * from './condition-operators.js';
+export * from './document.js';
+export * from './kind-rules.js';
+export * from './merge-statements.js';
+export * from './names.js';
+export * from './sizes.js';
+export * from './statement.js';
+export * from './trust.js';
+export type * from './types.js';
+export * from './validate-policy.js';

