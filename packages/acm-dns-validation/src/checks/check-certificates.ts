@@ -1,0 +1,422 @@
+/** Renewal health of ACM certificates, as findings. */
+import type { CertificateDetail } from '@aws-sdk/client-acm';
+import {
+  type AwsClients,
+  createRateLimiter,
+  EksKitError,
+  type Finding,
+  finding,
+  InvalidInputError,
+  mapConcurrent,
+  validateRegion,
+} from '@eks-kit/core';
+import { caaAllowsAmazon, caaLookupNames } from '../builders/caa.js';
+import { STACK_TAG_KEY, validateStackName } from '../builders/request.js';
+import { normaliseFqdn, validationRecordsOf } from '../builders/validation-records.js';
+import { chooseZone, type HostedZoneRef } from '../builders/zones.js';
+import { describeCertificate, regionOfCertificateArn } from '../procedures/describe.js';
+import { certificateTags, listCertificates } from '../procedures/find-certificate.js';
+import { listHostedZones, listRecordSets, type RecordSetRef } from '../procedures/route53.js';
+
+/**
+ * Client-side request rates (per real second). Defaults stay under ACM's quotas (AWS-FACTS.md:
+ * ListCertificates 1/s, DescribeCertificate 10/s); a benchmark on a sped-up emulator scales them.
+ */
+export interface AcmRateLimits {
+  listCertificatesPerSecond?: number;
+  describeCertificatePerSecond?: number;
+  listTagsForCertificatePerSecond?: number;
+}
+
+/** The default rates: 80% of each quota, bursts of one, so no window of one second exceeds the quota. */
+export const DEFAULT_ACM_RATE_LIMITS: Required<AcmRateLimits> = {
+  listCertificatesPerSecond: 0.8,
+  describeCertificatePerSecond: 8,
+  listTagsForCertificatePerSecond: 8,
+};
+
+/** Which certificates to check. */
+export interface CertificateSelection {
+  /** These ARNs only. */
+  arns?: string[];
+  /** Certificates tagged `eks-kit:stack=<stack>`. */
+  stack?: string;
+  /** Certificates whose domain name is one of these. */
+  domainNames?: string[];
+}
+
+/** Input of {@link checkCertificates}. */
+export interface CheckCertificatesInput {
+  /** Default: every certificate of the region. */
+  select?: CertificateSelection;
+  /** Region (default: the clients' region; an ARN's own region wins). */
+  region?: string;
+  /** Warn when a certificate expires within this many days (default 30). */
+  warnDays?: number;
+  /** Fail when a certificate expires within this many days (default 7). */
+  failDays?: number;
+  /** Client-side rate limits (default {@link DEFAULT_ACM_RATE_LIMITS}). */
+  rateLimits?: AcmRateLimits;
+  /** Certificates described at once (default 8). */
+  concurrency?: number;
+  /** Look the validation CNAMEs and CAA records up in Route 53 (default true). */
+  route53?: boolean;
+  /** The time to compute days to expiry from (default now). */
+  now?: Date;
+  signal?: AbortSignal;
+}
+
+/**
+ * Check ACM certificates for renewal health: status, days to expiry, renewal status and
+ * eligibility, certificates not in use (ACM does not renew them), validation CNAMEs missing or
+ * changed in Route 53 (the most common renewal failure) and CAA records that do not allow Amazon
+ * (AWS-FACTS.md). Keeps within ACM's request-rate quotas with client-side limiters, so checking
+ * 1,000 certificates throttles nothing.
+ *
+ * @example
+ * ```ts
+ * const findings = await checkCertificates(clients, { select: { stack: 'prod' }, warnDays: 30, failDays: 7 });
+ * for (const f of findings.filter((f) => f.status !== 'ok')) console.log(f.status, f.resource, f.message);
+ * ```
+ */
+export async function checkCertificates(
+  clients: AwsClients,
+  input: CheckCertificatesInput = {},
+): Promise<Finding[]> {
+  const warnDays = input.warnDays ?? 30;
+  const failDays = input.failDays ?? 7;
+  if (!Number.isFinite(warnDays) || warnDays < 0)
+    throw new InvalidInputError('warnDays', warnDays, 'a number of days >= 0');
+  if (!Number.isFinite(failDays) || failDays < 0 || failDays > warnDays) {
+    throw new InvalidInputError('failDays', failDays, `a number of days from 0 to warnDays (${warnDays})`);
+  }
+  const region = validateRegion(input.region ?? clients.region, 'region');
+  const select = input.select ?? {};
+  const stack = select.stack === undefined ? undefined : validateStackName(select.stack, 'select.stack');
+  const arns = select.arns?.map((arn, i) => {
+    regionOfCertificateArn(arn, `select.arns[${i}]`);
+    return arn;
+  });
+  const domainNames = select.domainNames?.map((n) => normaliseFqdn(n));
+  const rates = { ...DEFAULT_ACM_RATE_LIMITS, ...input.rateLimits };
+  for (const [key, value] of Object.entries(rates)) {
+    if (!(typeof value === 'number' && value > 0))
+      throw new InvalidInputError(`rateLimits.${key}`, value, 'a positive number');
+  }
+  const concurrency = input.concurrency ?? 8;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new InvalidInputError('concurrency', concurrency, 'a whole number >= 1');
+  const signal = input.signal;
+  const listLimiter = createRateLimiter({ ratePerSecond: rates.listCertificatesPerSecond, burst: 1 });
+  const describeLimiter = createRateLimiter({ ratePerSecond: rates.describeCertificatePerSecond, burst: 1 });
+  const tagsLimiter = createRateLimiter({ ratePerSecond: rates.listTagsForCertificatePerSecond, burst: 1 });
+
+  let targets: string[];
+  if (arns) {
+    targets = arns;
+  } else {
+    const summaries = await listCertificates(clients, {
+      region,
+      ...(signal ? { signal } : {}),
+      beforeEachPage: () => listLimiter.acquire(signal),
+    });
+    targets = summaries
+      .filter((s) => !domainNames || domainNames.includes((s.DomainName ?? '').toLowerCase()))
+      .map((s) => s.CertificateArn)
+      .filter((arn): arn is string => typeof arn === 'string');
+  }
+  if (stack !== undefined) {
+    const tagged = await mapConcurrent(targets, concurrency, async (arn) => {
+      await tagsLimiter.acquire(signal);
+      const tags = await certificateTags(clients, arn, regionOfCertificateArn(arn), signal);
+      return tags[STACK_TAG_KEY] === stack;
+    });
+    targets = targets.filter((_, i) => tagged[i]);
+  }
+
+  const details = await mapConcurrent(targets, concurrency, async (arn) => {
+    await describeLimiter.acquire(signal);
+    return describeCertificate(clients, arn, signal);
+  });
+
+  const dns = input.route53 === false ? undefined : createDnsView(clients, signal);
+  const now = (input.now ?? new Date()).getTime();
+  const findings: Finding[] = [];
+  for (const detail of details) {
+    findings.push(...certificateFindings(detail, { now, warnDays, failDays }));
+    if (dns && detail.Type !== 'IMPORTED' && detail.Type !== 'PRIVATE')
+      findings.push(...(await dnsFindings(detail, dns)));
+  }
+  return findings;
+}
+
+/**
+ * Findings from a DescribeCertificate result alone: status, expiry, renewal, in use. Pure.
+ *
+ * @example
+ * ```ts
+ * certificateFindings(detail, { now: Date.now(), warnDays: 30, failDays: 7 });
+ * ```
+ */
+export function certificateFindings(
+  detail: CertificateDetail,
+  options: { now: number; warnDays: number; failDays: number },
+): Finding[] {
+  const arn = detail.CertificateArn ?? '?';
+  const out: Finding[] = [];
+  const status = detail.Status ?? 'UNKNOWN';
+  const names = detail.SubjectAlternativeNames ?? [detail.DomainName ?? ''];
+  const data = { status, domainName: detail.DomainName, names };
+  if (status === 'ISSUED')
+    out.push(finding('certificate.status', arn, 'ok', `ISSUED for ${names.join(', ')}`, { data }));
+  else if (status === 'PENDING_VALIDATION')
+    out.push(
+      finding('certificate.status', arn, 'warn', `still PENDING_VALIDATION for ${names.join(', ')}`, {
+        hint: 'make sure the validation CNAMEs are in a public hosted zone; ACM gives up after 72 hours',
+        data,
+      }),
+    );
+  else if (status === 'INACTIVE')
+    out.push(
+      finding('certificate.status', arn, 'warn', 'INACTIVE', {
+        hint: 'request a new certificate if it is needed',
+        data,
+      }),
+    );
+  else
+    out.push(
+      finding(
+        'certificate.status',
+        arn,
+        'fail',
+        `${status}${detail.FailureReason ? ` (${detail.FailureReason})` : ''}`,
+        {
+          hint:
+            status === 'FAILED' && detail.FailureReason === 'CAA_ERROR'
+              ? 'allow amazon.com in the CAA records, then request a new certificate'
+              : 'request a new certificate and move its users to it',
+          data: { ...data, failureReason: detail.FailureReason },
+        },
+      ),
+    );
+  if (detail.NotAfter && status === 'ISSUED') {
+    const days = Math.floor((detail.NotAfter.getTime() - options.now) / 86_400_000);
+    const expiry = { daysToExpiry: days, notAfter: detail.NotAfter.toISOString() };
+    if (days <= options.failDays)
+      out.push(
+        finding('certificate.expiry', arn, 'fail', `expires in ${days} days (${expiry.notAfter})`, {
+          hint: 'renewal has not happened: check the renewal findings, or request a new certificate now',
+          data: expiry,
+        }),
+      );
+    else if (days <= options.warnDays)
+      out.push(
+        finding('certificate.expiry', arn, 'warn', `expires in ${days} days (${expiry.notAfter})`, {
+          hint: 'ACM renews from 60 days before expiry when the certificate is in use and its CNAMEs are in place',
+          data: expiry,
+        }),
+      );
+    else out.push(finding('certificate.expiry', arn, 'ok', `expires in ${days} days`, { data: expiry }));
+  }
+  if (status === 'ISSUED' && detail.Type !== 'IMPORTED') {
+    const renewal = detail.RenewalSummary?.RenewalStatus;
+    const renewalData = {
+      renewalStatus: renewal ?? null,
+      renewalEligibility: detail.RenewalEligibility ?? null,
+    };
+    if (renewal === 'FAILED')
+      out.push(
+        finding(
+          'certificate.renewal',
+          arn,
+          'fail',
+          `renewal FAILED${detail.RenewalSummary?.RenewalStatusReason ? `: ${detail.RenewalSummary.RenewalStatusReason}` : ''}`,
+          {
+            hint: 'restore the validation CNAMEs and CAA permission; ACM retries until expiry',
+            data: renewalData,
+          },
+        ),
+      );
+    else if (renewal === 'PENDING_VALIDATION')
+      out.push(
+        finding(
+          'certificate.renewal',
+          arn,
+          'warn',
+          'renewal is PENDING_VALIDATION: ACM cannot validate the names',
+          {
+            hint: 'put the validation CNAMEs back in the public hosted zone',
+            data: renewalData,
+          },
+        ),
+      );
+    else if (detail.RenewalEligibility === 'INELIGIBLE')
+      out.push(
+        finding('certificate.renewal', arn, 'warn', 'not eligible for managed renewal', {
+          hint: 'ACM renews only certificates in use by an AWS service: attach it or let it go',
+          data: renewalData,
+        }),
+      );
+    else
+      out.push(
+        finding('certificate.renewal', arn, 'ok', renewal ? `renewal ${renewal}` : 'eligible for renewal', {
+          data: renewalData,
+        }),
+      );
+    const inUseBy = detail.InUseBy ?? [];
+    if (inUseBy.length === 0)
+      out.push(
+        finding('certificate.in-use', arn, 'warn', 'not in use: ACM will not renew it', {
+          hint: 'attach it to a load balancer or CloudFront distribution, or delete it if unused',
+          data: { inUseBy },
+        }),
+      );
+    else
+      out.push(
+        finding('certificate.in-use', arn, 'ok', `in use by ${inUseBy.length} resource(s)`, {
+          data: { inUseBy },
+        }),
+      );
+  }
+  return out;
+}
+
+/** Route 53 read once per zone and shared by every certificate. */
+interface DnsView {
+  zones(): Promise<HostedZoneRef[]>;
+  records(zoneId: string): Promise<RecordSetRef[]>;
+}
+
+function createDnsView(clients: AwsClients, signal: AbortSignal | undefined): DnsView {
+  let zones: Promise<HostedZoneRef[]> | undefined;
+  const records = new Map<string, Promise<RecordSetRef[]>>();
+  return {
+    zones: () => {
+      zones ??= listHostedZones(clients, signal);
+      return zones;
+    },
+    records: (zoneId) => {
+      let list = records.get(zoneId);
+      if (!list) {
+        list = listRecordSets(clients, zoneId, signal);
+        records.set(zoneId, list);
+      }
+      return list;
+    },
+  };
+}
+
+async function dnsFindings(detail: CertificateDetail, dns: DnsView): Promise<Finding[]> {
+  const arn = detail.CertificateArn ?? '?';
+  const out: Finding[] = [];
+  const zones = await dns.zones();
+  for (const record of validationRecordsOf(detail.DomainValidationOptions ?? []) ?? []) {
+    const resource = `${arn} ${record.name}`;
+    let zone: HostedZoneRef;
+    try {
+      zone = chooseZone(record.name, zones);
+    } catch (error) {
+      const e = error as EksKitError;
+      out.push(
+        finding(
+          'certificate.validation-record',
+          resource,
+          e instanceof EksKitError && e.code === 'PrivateZoneOnly' ? 'fail' : 'warn',
+          e.message,
+          {
+            ...(e.hint ? { hint: e.hint } : {}),
+            data: { name: record.name, value: record.value },
+          },
+        ),
+      );
+      continue;
+    }
+    const set = (await dns.records(zone.id)).find((r) => r.name === record.name && r.type === 'CNAME');
+    const data = { name: record.name, expected: record.value, zoneId: zone.id };
+    if (!set)
+      out.push(
+        finding(
+          'certificate.validation-record',
+          resource,
+          'fail',
+          `validation CNAME ${record.name} is missing from zone ${zone.id} (${zone.name})`,
+          {
+            hint: `recreate it: ${record.name} CNAME ${record.value} (eks-kit cert apply does it); without it ACM cannot renew`,
+            data,
+          },
+        ),
+      );
+    else if (set.values.map(normaliseFqdn).join(',') !== record.value)
+      out.push(
+        finding(
+          'certificate.validation-record',
+          resource,
+          'fail',
+          `validation CNAME ${record.name} points to ${set.values.join(', ')}, not ${record.value}`,
+          {
+            hint: `set it back to ${record.value}; without it ACM cannot renew`,
+            data: { ...data, actual: set.values },
+          },
+        ),
+      );
+    else
+      out.push(
+        finding(
+          'certificate.validation-record',
+          resource,
+          'ok',
+          `validation CNAME ${record.name} is in place`,
+          { data },
+        ),
+      );
+  }
+  const names = [
+    ...new Set((detail.SubjectAlternativeNames ?? [detail.DomainName ?? '']).map((n) => n.toLowerCase())),
+  ];
+  for (const name of names) {
+    const verdict = await caaVerdict(name, dns, zones);
+    if (!verdict) continue;
+    const resource = `${arn} ${name}`;
+    if (verdict.allowed)
+      out.push(
+        finding('certificate.caa', resource, 'ok', `CAA at ${verdict.at} allows Amazon`, { data: verdict }),
+      );
+    else
+      out.push(
+        finding(
+          'certificate.caa',
+          resource,
+          'fail',
+          `CAA records at ${verdict.at} do not allow Amazon to issue for ${name}`,
+          {
+            hint: `add ${verdict.at} CAA 0 issue "amazon.com" (amazontrust.com, awstrust.com and amazonaws.com also work)`,
+            data: verdict,
+          },
+        ),
+      );
+  }
+  return out;
+}
+
+async function caaVerdict(
+  name: string,
+  dns: DnsView,
+  zones: readonly HostedZoneRef[],
+): Promise<{ at: string; values: string[]; allowed: boolean } | undefined> {
+  for (const candidate of caaLookupNames(name)) {
+    let zone: HostedZoneRef;
+    try {
+      zone = chooseZone(candidate, zones);
+    } catch {
+      return undefined; // served outside Route 53 (or ambiguous): cannot tell
+    }
+    const set = (await dns.records(zone.id)).find((r) => r.name === candidate && r.type === 'CAA');
+    if (set)
+      return {
+        at: candidate,
+        values: set.values,
+        allowed: caaAllowsAmazon(set.values, name.startsWith('*.')),
+      };
+  }
+  return undefined;
+}

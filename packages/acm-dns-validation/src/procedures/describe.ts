@@ -1,0 +1,171 @@
+/** Small ACM reads: a certificate's status and its validation records. */
+import { type CertificateDetail, DescribeCertificateCommand } from '@aws-sdk/client-acm';
+import {
+  type AwsClients,
+  EksKitError,
+  type ProgressEvent,
+  parseArn,
+  poll,
+  wrapAwsError,
+} from '@eks-kit/core';
+import { type ValidationRecord, validationRecordsOf } from '../builders/validation-records.js';
+
+/** How often to poll: seconds apart at first, backing off to a cap (not the SDK waiter's 60-120 s). */
+export interface PollSchedule {
+  /** Delay before the second look (default 2,000 ms). */
+  initialDelayMs?: number;
+  /** Cap of the delay (default 15,000 ms). */
+  maxDelayMs?: number;
+  /** Growth factor (default 1.5). */
+  factor?: number;
+  /** Random fraction of each delay (default 0.2). */
+  jitter?: number;
+}
+
+/** The schedule used when none is given. */
+export const DEFAULT_POLL_SCHEDULE: Required<PollSchedule> = {
+  initialDelayMs: 2_000,
+  maxDelayMs: 15_000,
+  factor: 1.5,
+  jitter: 0.2,
+};
+
+/** A certificate's status in a few fields. */
+export interface CertificateStatus {
+  arn: string;
+  domainName: string;
+  names: string[];
+  status: string;
+  keyAlgorithm: string | undefined;
+  failureReason: string | undefined;
+  notAfter: Date | undefined;
+  inUseBy: string[];
+  renewalStatus: string | undefined;
+  renewalEligibility: string | undefined;
+  /** Validation records; empty while ACM has not made them yet. */
+  records: ValidationRecord[];
+  /** False while some DNS validation option has no ResourceRecord yet. */
+  recordsReady: boolean;
+}
+
+/** The region of an ACM certificate ARN, checked. */
+export function regionOfCertificateArn(arn: unknown, field = 'arn'): string {
+  const parsed = parseArn(arn, field);
+  if (parsed.service !== 'acm' || !parsed.resource.startsWith('certificate/') || parsed.region === '') {
+    throw new EksKitError(
+      'InvalidInput',
+      `${field}: expected an ACM certificate ARN, got ${JSON.stringify(arn)}`,
+    );
+  }
+  return parsed.region;
+}
+
+/**
+ * DescribeCertificate, wrapped.
+ *
+ * @example
+ * ```ts
+ * const detail = await describeCertificate(clients, arn);
+ * ```
+ */
+export async function describeCertificate(
+  clients: AwsClients,
+  arn: string,
+  signal?: AbortSignal,
+): Promise<CertificateDetail> {
+  const acm = await clients.acm(regionOfCertificateArn(arn));
+  const out = await acm
+    .send(new DescribeCertificateCommand({ CertificateArn: arn }), { abortSignal: signal })
+    .catch((e) => {
+      throw wrapAwsError(e, 'acm:DescribeCertificate', arn);
+    });
+  if (!out.Certificate) throw new EksKitError('NotFound', `certificate ${arn} not found`);
+  return out.Certificate;
+}
+
+/**
+ * Summarise a DescribeCertificate result.
+ *
+ * @example
+ * ```ts
+ * toCertificateStatus(detail).status; // 'PENDING_VALIDATION'
+ * ```
+ */
+export function toCertificateStatus(detail: CertificateDetail): CertificateStatus {
+  const records = validationRecordsOf(detail.DomainValidationOptions ?? []);
+  return {
+    arn: detail.CertificateArn ?? '',
+    domainName: detail.DomainName ?? '',
+    names: detail.SubjectAlternativeNames ?? (detail.DomainName ? [detail.DomainName] : []),
+    status: detail.Status ?? 'UNKNOWN',
+    keyAlgorithm: detail.KeyAlgorithm,
+    failureReason: detail.FailureReason,
+    notAfter: detail.NotAfter,
+    inUseBy: detail.InUseBy ?? [],
+    renewalStatus: detail.RenewalSummary?.RenewalStatus,
+    renewalEligibility: detail.RenewalEligibility,
+    records: records ?? [],
+    recordsReady: records !== undefined,
+  };
+}
+
+/**
+ * A certificate's status, names, expiry, renewal state and validation records (one DescribeCertificate).
+ *
+ * @example
+ * ```ts
+ * const s = await describeCertificateStatus(clients, { arn });
+ * console.log(s.status, s.records.map((r) => `${r.name} CNAME ${r.value}`));
+ * ```
+ */
+export async function describeCertificateStatus(
+  clients: AwsClients,
+  input: { arn: string; signal?: AbortSignal },
+): Promise<CertificateStatus> {
+  regionOfCertificateArn(input.arn);
+  return toCertificateStatus(await describeCertificate(clients, input.arn, input.signal));
+}
+
+/**
+ * The certificate's validation records, polling until every DNS validation option has its
+ * ResourceRecord (ACM adds them seconds after the request, AWS-FACTS.md), deduplicated by name.
+ *
+ * @example
+ * ```ts
+ * const records = await validationRecords(clients, { arn, timeoutMs: 120_000 });
+ * // [{ name: '_a.foo.example.com', type: 'CNAME', value: '_b.acm-validations.aws', domains: ['*.foo.example.com', 'foo.example.com'] }]
+ * ```
+ */
+export async function validationRecords(
+  clients: AwsClients,
+  input: {
+    arn: string;
+    timeoutMs?: number;
+    schedule?: PollSchedule;
+    signal?: AbortSignal;
+    onEvent?: (event: ProgressEvent) => void;
+  },
+): Promise<ValidationRecord[]> {
+  regionOfCertificateArn(input.arn);
+  const schedule = { ...DEFAULT_POLL_SCHEDULE, initialDelayMs: 1_000, ...input.schedule };
+  return poll(
+    async () => {
+      const detail = await describeCertificate(clients, input.arn, input.signal);
+      const records = validationRecordsOf(detail.DomainValidationOptions ?? []);
+      if (records) return { done: true, value: records };
+      return { done: false, status: 'waiting for ACM to add the validation records' };
+    },
+    {
+      ...schedule,
+      timeoutMs: input.timeoutMs ?? 300_000,
+      ...(input.signal ? { signal: input.signal } : {}),
+      description: `the validation records of ${input.arn}`,
+      onAttempt: ({ attempt, delayMs }) =>
+        input.onEvent?.({
+          type: 'certificate.records.waiting',
+          message: `ACM has not made every validation record yet (look ${attempt}); next look in ${Math.round(delayMs / 100) / 10}s`,
+          resource: input.arn,
+        }),
+    },
+  );
+}

@@ -1,0 +1,202 @@
+/** Requesting (or reusing) a certificate and putting its validation records in Route 53. */
+import { AddTagsToCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
+import {
+  type AwsClients,
+  type Change,
+  type EnsureOptions,
+  type ProgressEvent,
+  wrapAwsError,
+} from '@eks-kit/core';
+import {
+  type CertificateRequestInput,
+  idempotencyToken,
+  type NormalisedCertificateRequest,
+  normaliseCertificateRequest,
+} from '../builders/request.js';
+import type { ValidationRecord } from '../builders/validation-records.js';
+import { chooseZone } from '../builders/zones.js';
+import { type PollSchedule, validationRecords } from './describe.js';
+import { ensureValidationRecords } from './ensure-validation-records.js';
+import { findCertificate } from './find-certificate.js';
+import { listHostedZones } from './route53.js';
+import { waitForIssued } from './wait-for-issued.js';
+
+/** Input of {@link ensureCertificate}. */
+export interface EnsureCertificateInput extends CertificateRequestInput {
+  /** Wait until ISSUED after the records are in place: `true`, or options. */
+  wait?: boolean | { timeout?: number; schedule?: PollSchedule };
+  /** Schedule of the wait for ACM's validation records (default: 1 s, x1.5, capped at 15 s). */
+  recordsSchedule?: PollSchedule;
+  /** Give up waiting for ACM's validation records after this many ms (default 5 minutes). */
+  recordsTimeout?: number;
+}
+
+/** Result of {@link ensureCertificate}. */
+export interface EnsureCertificateResult {
+  changes: Change[];
+  /** The certificate ARN (undefined in a dry run that would request a new one). */
+  arn: string | undefined;
+  /** The validation records (empty in a dry run that would request a new one). */
+  records: ValidationRecord[];
+  /** ACM status after the run (`ISSUED` when waited for; `NEW` in a dry run that would request one). */
+  status: string;
+  /** Route 53 change ids of the UPSERTs sent. */
+  changeIds: string[];
+}
+
+/**
+ * Converge to one ACM certificate validated by DNS in Route 53. Validates all input first (names,
+ * wildcard placement, 64-octet domain name, SAN quota, key algorithm, region, CloudFront's
+ * us-east-1), checks that every name has a public hosted zone, then reuses a certificate that
+ * already serves the request (any key type) or requests one with a deterministic IdempotencyToken
+ * (two concurrent runs get one certificate), tags it `eks-kit:stack=<stack>`, waits for ACM's
+ * validation records and UPSERTs them. Never deletes a record. Optionally waits for ISSUED.
+ *
+ * @example
+ * ```ts
+ * const clients = await createClients({ region: 'eu-west-1' });
+ * const { arn, records, status, changes } = await ensureCertificate(clients, {
+ *   domainName: '*.foo.example.com',
+ *   subjectAlternativeNames: ['foo.example.com'],
+ *   stack: 'prod',
+ *   wait: true,
+ * });
+ * console.log(renderChanges(changes), arn, status);
+ * ```
+ */
+export async function ensureCertificate(
+  clients: AwsClients,
+  input: EnsureCertificateInput,
+  options: EnsureOptions = {},
+): Promise<EnsureCertificateResult> {
+  const request = normaliseCertificateRequest(input, clients.region);
+  const emit = (event: ProgressEvent): void => options.onEvent?.(event);
+  const signal = options.signal;
+
+  const zones = await listHostedZones(clients, signal);
+  for (const name of request.names) chooseZone(name, zones, request.zones); // fail before requesting anything
+
+  const changes: Change[] = [];
+  const found = await findCertificate(clients, request, signal ? { signal } : {});
+  let arn: string;
+  if (found) {
+    arn = found.arn;
+    emit({
+      type: 'certificate.found',
+      message: `reusing certificate ${arn} (${found.status})`,
+      resource: arn,
+    });
+    const missing = Object.entries(request.tags).filter(([k, v]) => found.tags[k] !== v);
+    if (missing.length > 0) {
+      changes.push({
+        action: 'tag',
+        resource: `acm certificate ${arn}`,
+        summary: `tag ${missing.map(([k, v]) => `${k}=${v}`).join(', ')}`,
+        before: Object.fromEntries(missing.map(([k]) => [k, found.tags[k] ?? null])),
+        after: Object.fromEntries(missing),
+      });
+      if (!options.dryRun) await addTags(clients, request, arn, missing, signal);
+    }
+  } else {
+    changes.push({
+      action: 'create',
+      resource: `acm certificate ${request.domainName}`,
+      summary: `request ${request.keyAlgorithm} certificate for ${request.names.join(', ')} in ${request.region}, DNS validation`,
+      after: { names: request.names, keyAlgorithm: request.keyAlgorithm, tags: request.tags },
+    });
+    if (options.dryRun) {
+      changes.push({
+        action: 'create',
+        resource: `route53 validation records for ${request.domainName}`,
+        summary: 'UPSERT the validation CNAMEs ACM gives after the request (names known then)',
+      });
+      return { changes, arn: undefined, records: [], status: 'NEW', changeIds: [] };
+    }
+    arn = await requestCertificate(clients, request, signal);
+    emit({ type: 'certificate.requested', message: `requested certificate ${arn}`, resource: arn });
+  }
+
+  const records = await validationRecords(clients, {
+    arn,
+    ...(input.recordsTimeout !== undefined ? { timeoutMs: input.recordsTimeout } : {}),
+    ...(input.recordsSchedule ? { schedule: input.recordsSchedule } : {}),
+    ...(signal ? { signal } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
+  const recordResult = await ensureValidationRecords(
+    clients,
+    { records, zones, explicitZones: request.zones },
+    { ...(options.dryRun ? { dryRun: true } : {}), ...(signal ? { signal } : {}), onEvent: emit },
+  );
+  changes.push(...recordResult.changes);
+
+  let status = found?.status ?? 'PENDING_VALIDATION';
+  if (input.wait && !options.dryRun) {
+    const waitOptions = typeof input.wait === 'object' ? input.wait : {};
+    const done = await waitForIssued(clients, {
+      arn,
+      changeIds: recordResult.changeIds,
+      ...(waitOptions.timeout !== undefined ? { timeout: waitOptions.timeout } : {}),
+      ...(waitOptions.schedule ? { schedule: waitOptions.schedule } : {}),
+      ...(signal ? { signal } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    });
+    status = done.status;
+  }
+  return { changes, arn, records, status, changeIds: recordResult.changeIds };
+}
+
+async function requestCertificate(
+  clients: AwsClients,
+  request: NormalisedCertificateRequest,
+  signal: AbortSignal | undefined,
+): Promise<string> {
+  const acm = await clients.acm(request.region);
+  const tags = Object.entries(request.tags).map(([Key, Value]) => ({ Key, Value }));
+  const out = await acm
+    .send(
+      new RequestCertificateCommand({
+        DomainName: request.domainName,
+        ...(request.subjectAlternativeNames.length > 0
+          ? { SubjectAlternativeNames: [request.domainName, ...request.subjectAlternativeNames] }
+          : {}),
+        ValidationMethod: 'DNS',
+        KeyAlgorithm: request.keyAlgorithm,
+        IdempotencyToken: idempotencyToken(request),
+        Options: {
+          CertificateTransparencyLoggingPreference: request.transparencyLogging ? 'ENABLED' : 'DISABLED',
+        },
+        ...(tags.length > 0 ? { Tags: tags } : {}),
+      }),
+      { abortSignal: signal },
+    )
+    .catch((e) => {
+      throw wrapAwsError(e, 'acm:RequestCertificate', request.domainName);
+    });
+  if (!out.CertificateArn)
+    throw wrapAwsError(new Error('no CertificateArn in the answer'), 'acm:RequestCertificate');
+  return out.CertificateArn;
+}
+
+async function addTags(
+  clients: AwsClients,
+  request: NormalisedCertificateRequest,
+  arn: string,
+  tags: Array<[string, string]>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const acm = await clients.acm(request.region);
+  await acm
+    .send(
+      new AddTagsToCertificateCommand({
+        CertificateArn: arn,
+        Tags: tags.map(([Key, Value]) => ({ Key, Value })),
+      }),
+      {
+        abortSignal: signal,
+      },
+    )
+    .catch((e) => {
+      throw wrapAwsError(e, 'acm:AddTagsToCertificate', arn);
+    });
+}

@@ -1,0 +1,192 @@
+/** Waiting for a certificate to be ISSUED, on our own schedule, failing fast on terminal states. */
+import { type AwsClients, EksKitError, type ProgressEvent, poll } from '@eks-kit/core';
+import type { ValidationRecord } from '../builders/validation-records.js';
+import { chooseZone, type HostedZoneRef } from '../builders/zones.js';
+import {
+  type CertificateStatus,
+  DEFAULT_POLL_SCHEDULE,
+  describeCertificate,
+  type PollSchedule,
+  regionOfCertificateArn,
+  toCertificateStatus,
+} from './describe.js';
+import { findRecordSet, getChangeStatus, listHostedZones } from './route53.js';
+
+/** Input of {@link waitForIssued}. */
+export interface WaitForIssuedInput {
+  arn: string;
+  /** Region of the certificate (default: the ARN's). */
+  region?: string;
+  /** Give up after this many milliseconds (default 45 minutes). */
+  timeout?: number;
+  signal?: AbortSignal;
+  onEvent?: (event: ProgressEvent) => void;
+  /** Polling schedule (default: 2 s, x1.5, capped at 15 s). */
+  schedule?: PollSchedule;
+  /** Route 53 change ids of the validation records: their INSYNC is reported as an event, never waited for. */
+  changeIds?: readonly string[];
+  /** Look the validation records up in Route 53 once, to fail fast when one is only in a private zone (default true). */
+  checkRecords?: boolean;
+}
+
+/** Why a certificate failed, and what to do, per ACM FailureReason. */
+const FAILURE_HINTS: Record<string, string> = {
+  CAA_ERROR:
+    'a CAA record on the name (or its closest parent with CAA records) does not allow Amazon: add `0 issue "amazon.com"` there, then delete this certificate and request it again',
+  DOMAIN_NOT_ALLOWED:
+    'ACM refuses this domain (e.g. an AWS-owned name or a blocklisted one); choose another name',
+  INVALID_PUBLIC_DOMAIN: 'the name is not under a public suffix that can be validated; check the spelling',
+  DOMAIN_VALIDATION_DENIED: 'the domain owner denied validation; validate by DNS with a zone you control',
+  ADDITIONAL_VERIFICATION_REQUIRED: 'ACM needs more checks for this name: open a case with AWS Support',
+  NO_AVAILABLE_CONTACTS:
+    'no contact could validate the domain: use DNS validation with a Route 53 public zone',
+  PCA_INVALID_STATE: 'the private CA is not active',
+};
+
+/**
+ * Wait until a certificate is ISSUED. Polls DescribeCertificate seconds apart at first, backing off
+ * to a cap (the SDK's CertificateValidated waiter polls 60-120 s apart and never looks at
+ * VALIDATION_TIMED_OUT, AWS-FACTS.md). Route 53's INSYNC is reported as an event, not waited for
+ * (ACM does not need it). Fails fast with the reason and the fix on FAILED (e.g. CAA_ERROR),
+ * VALIDATION_TIMED_OUT, REVOKED/EXPIRED/INACTIVE, or a validation record that only exists in a
+ * private hosted zone (ACM only sees public DNS).
+ *
+ * @example
+ * ```ts
+ * const status = await waitForIssued(clients, { arn, timeout: 30 * 60_000, onEvent: (e) => console.error(e.message) });
+ * console.log(status.status); // 'ISSUED'
+ * ```
+ */
+export async function waitForIssued(
+  clients: AwsClients,
+  input: WaitForIssuedInput,
+): Promise<CertificateStatus> {
+  const arnRegion = regionOfCertificateArn(input.arn);
+  if (input.region !== undefined && input.region !== arnRegion) {
+    throw new EksKitError(
+      'InvalidInput',
+      `region: expected ${arnRegion} (the certificate's region), got ${JSON.stringify(input.region)}`,
+    );
+  }
+  const timeoutMs = input.timeout ?? 45 * 60_000;
+  if (!(timeoutMs > 0))
+    throw new EksKitError(
+      'InvalidInput',
+      `timeout: expected a positive number of milliseconds, got ${timeoutMs}`,
+    );
+  const schedule = { ...DEFAULT_POLL_SCHEDULE, ...input.schedule };
+  const emit = (event: ProgressEvent): void => input.onEvent?.(event);
+  const pendingChanges = new Set(input.changeIds ?? []);
+  let recordsChecked = input.checkRecords === false;
+  let lastStatus: string | undefined;
+  return poll(
+    async () => {
+      const status = toCertificateStatus(await describeCertificate(clients, input.arn, input.signal));
+      if (status.status !== lastStatus) {
+        emit({
+          type: 'certificate.status',
+          message: `certificate ${input.arn} is ${status.status}`,
+          resource: input.arn,
+          status: status.status,
+        });
+        lastStatus = status.status;
+      }
+      failOnTerminal(status);
+      if (status.status === 'ISSUED') return { done: true, value: status };
+      for (const id of [...pendingChanges]) {
+        if ((await getChangeStatus(clients, id, input.signal)) === 'INSYNC') {
+          pendingChanges.delete(id);
+          emit({ type: 'route53.insync', message: `Route 53 change ${id} is INSYNC`, resource: id });
+        }
+      }
+      if (!recordsChecked && status.recordsReady && status.status === 'PENDING_VALIDATION') {
+        recordsChecked = true;
+        await checkRecordsVisible(clients, input.arn, status.records, emit, input.signal);
+      }
+      return { done: false, status: status.status };
+    },
+    {
+      ...schedule,
+      timeoutMs,
+      ...(input.signal ? { signal: input.signal } : {}),
+      description: `certificate ${input.arn} to be ISSUED`,
+      onAttempt: ({ attempt, status, delayMs }) =>
+        emit({
+          type: 'certificate.waiting',
+          message: `certificate is ${status ?? 'unknown'} (look ${attempt}); next look in ${Math.round(delayMs / 100) / 10}s`,
+          resource: input.arn,
+        }),
+    },
+  );
+}
+
+function failOnTerminal(status: CertificateStatus): void {
+  const arn = status.arn;
+  switch (status.status) {
+    case 'FAILED': {
+      const reason = status.failureReason ?? 'OTHER';
+      throw new EksKitError('CertificateFailed', `certificate ${arn} FAILED: ${reason}`, {
+        hint:
+          FAILURE_HINTS[reason] ??
+          'read the FailureReason in the ACM console, fix it, delete the certificate and request it again',
+      });
+    }
+    case 'VALIDATION_TIMED_OUT':
+      throw new EksKitError(
+        'ValidationTimedOut',
+        `certificate ${arn} is VALIDATION_TIMED_OUT: ACM did not see the validation CNAME in public DNS within 72 hours`,
+        {
+          hint: 'put the CNAME in a public, delegated hosted zone (not a private one), delete this certificate and request a new one',
+        },
+      );
+    case 'REVOKED':
+    case 'EXPIRED':
+    case 'INACTIVE':
+      throw new EksKitError(
+        'CertificateUnusable',
+        `certificate ${arn} is ${status.status} and will never be ISSUED`,
+        {
+          hint: 'request a new certificate',
+        },
+      );
+    default:
+  }
+}
+
+async function checkRecordsVisible(
+  clients: AwsClients,
+  arn: string,
+  records: readonly ValidationRecord[],
+  emit: (event: ProgressEvent) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const zones = await listHostedZones(clients, signal);
+  for (const record of records) {
+    let zone: HostedZoneRef | undefined;
+    try {
+      zone = chooseZone(record.name, zones);
+    } catch (error) {
+      if (error instanceof EksKitError && error.code === 'PrivateZoneOnly') {
+        throw new EksKitError(
+          'PrivateZoneOnly',
+          `certificate ${arn} can never be validated: ${error.message}`,
+          error.hint ? { hint: error.hint } : {},
+        );
+      }
+      emit({
+        type: 'route53.record.unknown',
+        message: `cannot tell where ${record.name} is served (${error instanceof Error ? error.message : String(error)}); waiting anyway`,
+        resource: record.name,
+      });
+      continue;
+    }
+    const found = await findRecordSet(clients, zone.id, record.name, 'CNAME', signal);
+    if (!found) {
+      emit({
+        type: 'route53.record.missing',
+        message: `validation record ${record.name} CNAME ${record.value} is not in zone ${zone.id} (${zone.name}) yet`,
+        resource: record.name,
+      });
+    }
+  }
+}
