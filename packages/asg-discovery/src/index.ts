@@ -4,8 +4,9 @@
  *
  * @packageDocumentation
  */
-export * from './builders/policy.js';
+
 export * from './builders/pod-fit.js';
+export * from './builders/policy.js';
 export * from './builders/quantity.js';
 export * from './builders/service-account.js';
 export * from './builders/tags.js';

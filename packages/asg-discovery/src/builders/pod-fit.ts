@@ -136,8 +136,7 @@ export function podFits(input: {
     if (!(type.memoryMiB > 0))
       throw new InvalidInputError(`${field}.memoryMiB`, type.memoryMiB, 'a positive number');
     const maxPods =
-      type.maxPods ??
-      (type.maxEnis && type.ipv4PerEni ? eniMaxPods(type.maxEnis, type.ipv4PerEni) : 110);
+      type.maxPods ?? (type.maxEnis && type.ipv4PerEni ? eniMaxPods(type.maxEnis, type.ipv4PerEni) : 110);
     const capacity = { cpuMillicores: type.vCpus * 1000, memoryMiB: type.memoryMiB };
     const kubeReserved = {
       cpuMillicores: kubeReservedCpuMillicores(type.vCpus),

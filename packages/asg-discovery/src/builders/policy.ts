@@ -4,7 +4,7 @@
  * write actions restricted, by default, to groups tagged for this cluster (EKS best practices).
  */
 import { InvalidInputError, parseArn, validateClusterName } from '@eks-kit/core';
-import { ENABLED_TAG_KEY, clusterOwnedTagKey } from './tags.js';
+import { clusterOwnedTagKey, ENABLED_TAG_KEY } from './tags.js';
 
 /** Read actions the autoscaler needs on `*` (they support no resource-level permission). */
 export const AUTOSCALER_READ_ACTIONS: readonly string[] = [
@@ -85,8 +85,15 @@ export function clusterAutoscalerPolicy(input: {
   } else if (scope && typeof scope === 'object' && Array.isArray(scope.asgArns)) {
     if (scope.asgArns.length === 0)
       throw new InvalidInputError('scope.asgArns', scope.asgArns, 'at least one Auto Scaling group ARN');
-    const arns = [...new Set(scope.asgArns.map((arn, i) => validateAsgArn(arn, `scope.asgArns[${i}]`)))].sort();
-    write = { Sid: 'ScaleListedGroups', Effect: 'Allow', Action: [...AUTOSCALER_WRITE_ACTIONS], Resource: arns };
+    const arns = [
+      ...new Set(scope.asgArns.map((arn, i) => validateAsgArn(arn, `scope.asgArns[${i}]`))),
+    ].sort();
+    write = {
+      Sid: 'ScaleListedGroups',
+      Effect: 'Allow',
+      Action: [...AUTOSCALER_WRITE_ACTIONS],
+      Resource: arns,
+    };
   } else {
     throw new InvalidInputError('scope', scope, "'tag-condition' or { asgArns: [...] }");
   }

@@ -31,7 +31,8 @@ const QUANTITY_RE = /^(\d+(?:\.\d+)?|\.\d+)(?:[eE]([+-]?\d+))?(m|k|M|G|T|P|E|Ki|
 export function parseQuantity(value: unknown, field: string): number {
   const text = typeof value === 'number' ? String(value) : value;
   const match = typeof text === 'string' ? QUANTITY_RE.exec(text.trim()) : null;
-  if (!match) throw new InvalidInputError(field, value, 'a Kubernetes quantity such as 1500m, 2, 512Mi or 1Gi');
+  if (!match)
+    throw new InvalidInputError(field, value, 'a Kubernetes quantity such as 1500m, 2, 512Mi or 1Gi');
   const base = Number(match[1]) * 10 ** Number(match[2] ?? 0);
   return base * (SUFFIX[match[3] ?? ''] ?? 1);
 }

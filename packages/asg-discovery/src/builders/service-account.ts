@@ -23,7 +23,11 @@ const DNS_LABEL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  */
 export function clusterAutoscalerServiceAccountName(release: string = DEFAULT_RELEASE_NAME): string {
   if (typeof release !== 'string' || release.length > 53 || !DNS_LABEL_RE.test(release))
-    throw new InvalidInputError('release', release, 'a Helm release name: up to 53 lowercase letters, digits or -');
+    throw new InvalidInputError(
+      'release',
+      release,
+      'a Helm release name: up to 53 lowercase letters, digits or -',
+    );
   return `${release}-aws-cluster-autoscaler`;
 }
 

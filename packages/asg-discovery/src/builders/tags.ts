@@ -97,7 +97,8 @@ export interface NodeTemplate {
   autoscalingOptions?: AutoscalingOptions;
 }
 
-const LABEL_NAME_RE = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_NAME_RE =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const QUANTITY_RE = /^\d+(\.\d+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 const DURATION_RE = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
@@ -128,7 +129,11 @@ function templateTag(key: string, value: string, field: string): AsgTag {
  */
 export function nodeTemplateTags(template: NodeTemplate, field = 'nodeTemplate'): AsgTag[] {
   if (!template || typeof template !== 'object' || Array.isArray(template))
-    throw new InvalidInputError(field, template, 'an object with labels, taints, resources, autoscalingOptions');
+    throw new InvalidInputError(
+      field,
+      template,
+      'an object with labels, taints, resources, autoscalingOptions',
+    );
   const tags: AsgTag[] = [];
   for (const [name, value] of Object.entries(template.labels ?? {})) {
     const f = `${field}.labels.${name}`;
@@ -154,7 +159,9 @@ export function nodeTemplateTags(template: NodeTemplate, field = 'nodeTemplate')
     const f = `${field}.autoscalingOptions.${name}`;
     if (!AUTOSCALING_OPTION_NAMES.includes(name))
       throw new InvalidInputError(f, name, `one of ${AUTOSCALING_OPTION_NAMES.join(', ')}`);
-    tags.push(templateTag(`${NODE_TEMPLATE_TAG_PREFIX}autoscaling-options/${name}`, optionValue(name, raw, f), f));
+    tags.push(
+      templateTag(`${NODE_TEMPLATE_TAG_PREFIX}autoscaling-options/${name}`, optionValue(name, raw, f), f),
+    );
   }
   return tags.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
@@ -165,9 +172,14 @@ function taintValue(taint: TaintInput, field: string): string {
   if (typeof taint === 'string') {
     const at = taint.lastIndexOf(':');
     if (at < 0)
-      throw new InvalidInputError(field, taint, 'value:effect with effect NoSchedule, PreferNoSchedule or NoExecute', {
-        hint: 'the effect is required: eksctl-style tags without it are ignored by the autoscaler',
-      });
+      throw new InvalidInputError(
+        field,
+        taint,
+        'value:effect with effect NoSchedule, PreferNoSchedule or NoExecute',
+        {
+          hint: 'the effect is required: eksctl-style tags without it are ignored by the autoscaler',
+        },
+      );
     value = taint.slice(0, at);
     effect = taint.slice(at + 1);
   } else if (taint && typeof taint === 'object') {
@@ -179,7 +191,11 @@ function taintValue(taint: TaintInput, field: string): string {
   if (!TAINT_EFFECTS.includes(effect as TaintEffect))
     throw new InvalidInputError(`${field}.effect`, effect, 'NoSchedule, PreferNoSchedule or NoExecute');
   if (value.length > 63 || !LABEL_VALUE_RE.test(value))
-    throw new InvalidInputError(`${field}.value`, value, 'a taint value: up to 63 letters, digits, -, _ or .');
+    throw new InvalidInputError(
+      `${field}.value`,
+      value,
+      'a taint value: up to 63 letters, digits, -, _ or .',
+    );
   return `${value}:${effect}`;
 }
 

@@ -44,9 +44,10 @@ export function diagnose(events: readonly AutoscalerEvent[]): Diagnosis[] {
             code: 'access-denied',
             subject: action,
             message: `the autoscaler's role is not allowed ${action}`,
-            fix: action.startsWith('autoscaling:SetDesired') || action.startsWith('autoscaling:Terminate')
-              ? `allow ${action} (clusterAutoscalerPolicy) and tag the group exactly k8s.io/cluster-autoscaler/enabled=true and k8s.io/cluster-autoscaler/<cluster>=owned: the IAM tag condition refuses other values (run ensureAutoDiscoveryTags)`
-              : `add ${action} to the autoscaler's policy (clusterAutoscalerPolicy lists every action it needs)`,
+            fix:
+              action.startsWith('autoscaling:SetDesired') || action.startsWith('autoscaling:Terminate')
+                ? `allow ${action} (clusterAutoscalerPolicy) and tag the group exactly k8s.io/cluster-autoscaler/enabled=true and k8s.io/cluster-autoscaler/<cluster>=owned: the IAM tag condition refuses other values (run ensureAutoDiscoveryTags)`
+                : `add ${action} to the autoscaler's policy (clusterAutoscalerPolicy lists every action it needs)`,
           }));
           break;
         }
@@ -70,7 +71,7 @@ export function diagnose(events: readonly AutoscalerEvent[]): Diagnosis[] {
             code: 'backoff',
             ...(e.group ? { subject: e.group } : {}),
             message: `a scale-up of ${e.group ?? 'a group'} failed earlier; the group is in backoff`,
-            fix: 'read the group\'s scaling activities (aws autoscaling describe-scaling-activities) for the cause: capacity, quota, launch template or subnet; the autoscaler retries after the backoff',
+            fix: "read the group's scaling activities (aws autoscaling describe-scaling-activities) for the cause: capacity, quota, launch template or subnet; the autoscaler retries after the backoff",
           }));
           break;
         default:

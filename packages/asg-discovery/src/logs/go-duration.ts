@@ -1,6 +1,6 @@
 /** Go `time.Duration` strings (`2m0.79s`, `1h2m`, `350ms`) in seconds. */
 
-const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, 'µs': 1e-6, ns: 1e-9 };
+const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9 };
 
 /**
  * Parse a Go duration string into seconds; undefined when it is not one.

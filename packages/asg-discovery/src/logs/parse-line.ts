@@ -42,8 +42,7 @@ export function parseLogLine(text: string, line: number, year: number): ParsedLi
   if (!m) return { kind: 'malformed' };
   const [, level, month, day, hh, mm, ss, frac = '0', source, message = ''] = m;
   const fracMs = Number(`0.${frac}`) * 1000;
-  const timeMs =
-    Date.UTC(year, Number(month) - 1, Number(day), Number(hh), Number(mm), Number(ss)) + fracMs;
+  const timeMs = Date.UTC(year, Number(month) - 1, Number(day), Number(hh), Number(mm), Number(ss)) + fracMs;
   if (!Number.isFinite(timeMs) || Number(month) < 1 || Number(month) > 12) return { kind: 'malformed' };
   return {
     kind: 'record',

@@ -1,6 +1,7 @@
 /** Read a Cluster Autoscaler log (text, lines or a stream) into events, a summary and diagnoses. */
-import { Readable } from 'node:stream';
+
 import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import { InvalidInputError } from '@eks-kit/core';
 import { type Diagnosis, diagnose } from './diagnose.js';
 import { type AutoscalerEvent, interpretRecord } from './events.js';

@@ -1,0 +1,125 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createAutoscalerLogReader, parseGoDuration, readAutoscalerLog } from '../src/index.js';
+
+const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+
+describe('readAutoscalerLog, klog text', () => {
+  it('reads a scale-up and two scale-downs with their timing', async () => {
+    const report = await readAutoscalerLog(readFileSync(fixture('scale-up-down.klog.log'), 'utf8'), {
+      year: 2026,
+    });
+    expect(report.summary.unschedulablePods).toEqual([
+      'default/web-7c9f8d6b5-x2k4p',
+      'default/web-7c9f8d6b5-q8r2t',
+    ]);
+    expect(report.summary.scaleUps).toHaveLength(1);
+    const up = report.summary.scaleUps[0]!;
+    expect(up).toMatchObject({
+      group: 'eks-workers-2a-3cc5f1a2',
+      from: 4,
+      to: 5,
+      max: 8,
+      status: 'finished',
+    });
+    expect(up.reportedSeconds).toBe(120.79);
+    expect(up.secondsToFinish).toBe(120.79); // 07:00:01.450 -> 07:02:02.240
+    expect(new Date(up.plannedAtMs).toISOString()).toBe('2026-11-26T07:00:01.450Z');
+    expect(report.summary.scaleDowns).toEqual([
+      expect.objectContaining({
+        node: 'ip-10-0-12-7.ap-northeast-1.compute.internal',
+        empty: true,
+        unneededSeconds: 600.017896,
+      }),
+      expect.objectContaining({
+        node: 'ip-10-0-13-9.ap-northeast-1.compute.internal',
+        empty: false,
+        unneededSeconds: 599.9 + 0,
+      }),
+    ]);
+    expect(report.summary.terminatedInstances).toEqual([
+      { instanceId: 'i-0a1b2c3d4e5f67890', group: 'eks-workers-2a-3cc5f1a2', line: 12 },
+    ]);
+    expect(report.diagnoses).toEqual([]);
+  });
+
+  it('skips and counts malformed lines, never fatal', async () => {
+    const report = await readAutoscalerLog(readFileSync(fixture('scale-up-down.klog.log'), 'utf8'));
+    expect(report.stats).toMatchObject({ lines: 15, malformed: 2, malformedLines: [8, 15], format: 'klog' });
+  });
+
+  it('diagnoses each failure line of AWS-FACTS.md with a fix', async () => {
+    const report = await readAutoscalerLog(createReadStream(fixture('failures.klog.log')));
+    const codes = report.diagnoses.map((d) => [d.code, d.subject, d.count]);
+    expect(codes).toEqual([
+      ['insufficient-resource', 'cpu', 1],
+      ['max-size-reached', undefined, 1],
+      ['access-denied', 'autoscaling:SetDesiredCapacity', 2],
+      ['backoff', 'eks-workers-2c-9aa1', 1],
+      ['web-identity', undefined, 1],
+      ['ec2-permission', 'ec2:DescribeInstanceTypes', 1],
+    ]);
+    for (const d of report.diagnoses) expect(d.fix.length).toBeGreaterThan(20);
+    expect(report.diagnoses[2]?.fix).toMatch(/enabled=true/);
+    const noScaleUp = report.events.find((e) => e.type === 'no-scale-up');
+    expect(noScaleUp).toMatchObject({
+      pod: 'batch/train-0',
+      reasons: [{ count: 1, reason: 'Insufficient cpu' }],
+    });
+    expect(report.summary.scaleUps.map((s) => [s.group, s.from, s.to, s.max, s.status])).toEqual([
+      ['eks-workers-2c-9aa1', 1, 2, 3, 'planned'],
+      ['eks-spot-2c-77b0', 0, 1, 10, 'planned'],
+    ]);
+    // the two continuation lines of the multi-line WebIdentityErr are not klog lines
+    expect(report.stats.malformed).toBe(2);
+  });
+});
+
+describe('readAutoscalerLog, --logging-format=json', () => {
+  it('reads events with their own timestamps and the err field', async () => {
+    const report = await readAutoscalerLog(readFileSync(fixture('scale-up.json.log'), 'utf8'));
+    expect(report.stats).toMatchObject({ format: 'json', malformed: 2, parsed: 6 });
+    const up = report.summary.scaleUps[0]!;
+    expect(up).toMatchObject({
+      group: 'eks-workers-2a-3cc5f1a2',
+      from: 4,
+      to: 5,
+      max: 8,
+      status: 'finished',
+    });
+    expect(up.secondsToFinish).toBeCloseTo(120.79, 2);
+    expect(new Date(up.plannedAtMs).getUTCFullYear()).toBe(2026);
+    expect(report.diagnoses.map((d) => [d.code, d.subject])).toEqual([
+      ['access-denied', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
+    ]);
+    const error = report.events.find((e) => e.type === 'error');
+    expect(error?.level).toBe('E');
+  });
+
+  it('reads an async iterable of lines', async () => {
+    async function* lines(): AsyncGenerator<string> {
+      yield '{"ts":1795676401450.5,"msg":"Scale-up: setting group ng size to 3","v":0}';
+      yield 'I1126 07:00:01.450200       1 executor.go:147] Scale-up: setting group ng size to 4';
+    }
+    const report = await readAutoscalerLog(lines());
+    expect(report.events.map((e) => (e.type === 'size-set' ? e.size : 0))).toEqual([3, 4]);
+    expect(report.stats.format).toBe('mixed');
+  });
+
+  it('has an incremental reader and refuses bad input', async () => {
+    const reader = createAutoscalerLogReader();
+    reader.push('');
+    expect(reader.report().stats).toMatchObject({ lines: 1, parsed: 0, malformed: 0, format: 'empty' });
+    await expect(readAutoscalerLog(42 as never)).rejects.toThrow(/^input:/);
+  });
+});
+
+describe('parseGoDuration', () => {
+  it('parses Go durations', () => {
+    expect(parseGoDuration('2m0.79s')).toBe(120.79);
+    expect(parseGoDuration('1h2m3s')).toBe(3723);
+    expect(parseGoDuration('350ms')).toBe(0.35);
+    expect(parseGoDuration('soon')).toBeUndefined();
+  });
+});
