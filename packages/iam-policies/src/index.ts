@@ -3,3 +3,4 @@
  * idempotent roles and managed policies.
  */
 export * from './builders/index.js';
+export * from './procedures/index.js';

@@ -1,0 +1,44 @@
+/**
+ * Facts about the caller that procedures need to compute ARNs (e.g. in dry run, before a resource exists).
+ */
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { type AwsClients, type Partition, partitionOfRegion, wrapAwsError } from '@eks-kit/core';
+
+/**
+ * The caller's account id and partition (one STS GetCallerIdentity call; a read).
+ *
+ * @example
+ * ```ts
+ * const { accountId, partition } = await callerAccount(clients);
+ * ```
+ */
+export async function callerAccount(
+  clients: AwsClients,
+): Promise<{ accountId: string; partition: Partition }> {
+  const sts = await clients.sts();
+  try {
+    const out = await sts.send(new GetCallerIdentityCommand({}));
+    const partition = out.Arn?.split(':')[1] as Partition | undefined;
+    return { accountId: out.Account ?? '', partition: partition ?? partitionOfRegion(clients.region) };
+  } catch (error) {
+    throw wrapAwsError(error, 'sts:GetCallerIdentity');
+  }
+}
+
+/**
+ * The ARN of an IAM role or policy from its path and name.
+ *
+ * @example
+ * ```ts
+ * iamArn('aws', '123456789012', 'role', '/eks-kit/', 'ca'); // 'arn:aws:iam::123456789012:role/eks-kit/ca'
+ * ```
+ */
+export function iamArn(
+  partition: Partition,
+  accountId: string,
+  type: 'role' | 'policy',
+  path: string,
+  name: string,
+): string {
+  return `arn:${partition}:iam::${accountId}:${type}${path}${name}`;
+}

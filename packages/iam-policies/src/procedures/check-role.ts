@@ -1,0 +1,131 @@
+/**
+ * checkRole: findings about a role compared with what it should be (used by `eks-kit check` and the
+ * scheduled checks Lambda).
+ */
+import { type AwsClients, type Finding, finding, InvalidInputError } from '@eks-kit/core';
+import { diffPolicies } from '../builders/compare.js';
+import { validatePolicyName, validateRoleName } from '../builders/names.js';
+import type { PolicyDocument } from '../builders/types.js';
+import { validatePolicy } from '../builders/validate-policy.js';
+import { getInlinePolicy, readRole } from './read-role.js';
+import { validatePolicyArn } from './role-input.js';
+
+/** What {@link checkRole} compares the role with; parts left out are not checked. */
+export interface CheckRoleInput {
+  name: string;
+  trust?: PolicyDocument;
+  inlinePolicies?: Record<string, PolicyDocument>;
+  managedPolicyArns?: string[];
+  /** Extra inline policies and attachments fail (default: they only warn). */
+  exclusive?: boolean;
+}
+
+/**
+ * Findings for a role: `iam.role` (missing role), `iam.trust` (trust drift), `iam.policy` (inline
+ * policy missing, drifted, or extra) and `iam.attachments` (managed policy missing or extra).
+ * Extra policies fail with `exclusive`, else warn. Makes read calls only.
+ *
+ * @example
+ * ```ts
+ * const findings = await checkRole(clients, { name: 'cluster-autoscaler', trust, inlinePolicies: { autoscaler } });
+ * for (const f of findings) if (f.status !== 'ok') console.log(f.check, f.message);
+ * ```
+ */
+export async function checkRole(clients: AwsClients, input: CheckRoleInput): Promise<Finding[]> {
+  if (typeof input !== 'object' || input === null)
+    throw new InvalidInputError('role', input, 'a check input object');
+  validateRoleName(input.name, 'name');
+  if (input.trust !== undefined) await validatePolicy(input.trust, { kind: 'trust', field: 'trust' });
+  for (const [policyName, doc] of Object.entries(input.inlinePolicies ?? {})) {
+    validatePolicyName(policyName, `inlinePolicies.${policyName}`);
+    await validatePolicy(doc, { kind: 'identity', field: `inlinePolicies.${policyName}` });
+  }
+  for (const [i, arn] of (input.managedPolicyArns ?? []).entries())
+    validatePolicyArn(arn, `managedPolicyArns[${i}]`);
+
+  const iam = await clients.iam();
+  const name = input.name;
+  const resource = `iam role ${name}`;
+  const state = await readRole(iam, name);
+  if (!state) {
+    return [
+      finding('iam.role', resource, 'fail', `role ${name} does not exist`, {
+        hint: 'create it with eks-kit apply (ensureRole)',
+      }),
+    ];
+  }
+  const findings: Finding[] = [
+    finding('iam.role', resource, 'ok', `role ${name} exists`, { data: { arn: state.role.Arn } }),
+  ];
+  if (input.trust !== undefined) {
+    const diff = diffPolicies(state.role.AssumeRolePolicyDocument ?? '{}', input.trust);
+    findings.push(
+      diff.equal
+        ? finding('iam.trust', resource, 'ok', 'trust policy matches')
+        : finding('iam.trust', resource, 'fail', `trust policy drifted: ${diff.summary}`, {
+            hint: 'run eks-kit apply to restore it',
+            data: { added: diff.added, removed: diff.removed },
+          }),
+    );
+  }
+  const existing = new Set(state.inlinePolicyNames);
+  for (const [policyName, doc] of Object.entries(input.inlinePolicies ?? {}).sort(([a], [b]) =>
+    a < b ? -1 : 1,
+  )) {
+    const raw = existing.has(policyName) ? await getInlinePolicy(iam, name, policyName) : undefined;
+    if (raw === undefined) {
+      findings.push(
+        finding('iam.policy', resource, 'fail', `inline policy ${policyName} is missing`, {
+          hint: 'run eks-kit apply to add it',
+        }),
+      );
+      continue;
+    }
+    const diff = diffPolicies(raw, doc);
+    findings.push(
+      diff.equal
+        ? finding('iam.policy', resource, 'ok', `inline policy ${policyName} matches`)
+        : finding('iam.policy', resource, 'fail', `inline policy ${policyName} drifted: ${diff.summary}`, {
+            hint: 'run eks-kit apply to restore it',
+            data: { added: diff.added, removed: diff.removed },
+          }),
+    );
+  }
+  const extraStatus = input.exclusive ? 'fail' : 'warn';
+  if (input.inlinePolicies !== undefined) {
+    for (const extra of [...existing].filter((n) => !(n in (input.inlinePolicies ?? {}))).sort()) {
+      findings.push(
+        finding('iam.policy', resource, extraStatus, `extra inline policy ${extra} (not in the stack)`, {
+          hint: input.exclusive ? 'eks-kit apply removes it (exclusive)' : 'remove it if nobody needs it',
+        }),
+      );
+    }
+  }
+  if (input.managedPolicyArns !== undefined) {
+    const attached = new Set(state.attachedPolicyArns);
+    const desired = new Set(input.managedPolicyArns);
+    const missing = [...desired].filter((a) => !attached.has(a)).sort();
+    const extra = [...attached].filter((a) => !desired.has(a)).sort();
+    for (const arn of missing)
+      findings.push(
+        finding('iam.attachments', resource, 'fail', `managed policy ${arn} is not attached`, {
+          hint: 'run eks-kit apply to attach it',
+        }),
+      );
+    for (const arn of extra)
+      findings.push(
+        finding(
+          'iam.attachments',
+          resource,
+          extraStatus,
+          `extra managed policy ${arn} attached (not in the stack)`,
+          {
+            hint: input.exclusive ? 'eks-kit apply detaches it (exclusive)' : 'detach it if nobody needs it',
+          },
+        ),
+      );
+    if (missing.length === 0 && extra.length === 0)
+      findings.push(finding('iam.attachments', resource, 'ok', 'managed policy attachments match'));
+  }
+  return findings;
+}

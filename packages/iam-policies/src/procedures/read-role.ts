@@ -1,0 +1,95 @@
+/**
+ * Reading the current state of a role: the role itself (trust, description, tags, boundary), its
+ * inline policies (decoded from IAM's URL-encoded JSON) and its attached managed policies.
+ */
+import {
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  type IAMClient,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
+  type Role,
+} from '@aws-sdk/client-iam';
+import { isNotFoundError, wrapAwsError } from '@eks-kit/core';
+
+/** What IAM holds for a role. Policy documents are still IAM's raw (URL-encoded) strings. */
+export interface RoleState {
+  role: Role;
+  tags: Record<string, string>;
+  /** Inline policy names (all of them). */
+  inlinePolicyNames: string[];
+  /** Attached managed policy ARNs. */
+  attachedPolicyArns: string[];
+}
+
+/**
+ * GetRole, or undefined when the role does not exist.
+ *
+ * @example
+ * ```ts
+ * const role = await getRole(await clients.iam(), 'cluster-autoscaler');
+ * ```
+ */
+export async function getRole(iam: IAMClient, name: string): Promise<Role | undefined> {
+  try {
+    const out = await iam.send(new GetRoleCommand({ RoleName: name }));
+    return out.Role;
+  } catch (error) {
+    if (isNotFoundError(error)) return undefined;
+    throw wrapAwsError(error, 'iam:GetRole', name);
+  }
+}
+
+/**
+ * The role with its inline policy names and attachments, or undefined when it does not exist.
+ *
+ * @example
+ * ```ts
+ * const state = await readRole(await clients.iam(), 'cluster-autoscaler');
+ * ```
+ */
+export async function readRole(iam: IAMClient, name: string): Promise<RoleState | undefined> {
+  const role = await getRole(iam, name);
+  if (!role) return undefined;
+  const inlinePolicyNames: string[] = [];
+  const attachedPolicyArns: string[] = [];
+  try {
+    for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: name }))
+      inlinePolicyNames.push(...(page.PolicyNames ?? []));
+  } catch (error) {
+    throw wrapAwsError(error, 'iam:ListRolePolicies', name);
+  }
+  try {
+    for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: name })) {
+      for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) attachedPolicyArns.push(p.PolicyArn);
+    }
+  } catch (error) {
+    throw wrapAwsError(error, 'iam:ListAttachedRolePolicies', name);
+  }
+  const tags: Record<string, string> = {};
+  for (const t of role.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
+  return { role, tags, inlinePolicyNames, attachedPolicyArns };
+}
+
+/**
+ * One inline policy's document as IAM returns it (URL-encoded JSON), or undefined when absent.
+ *
+ * @example
+ * ```ts
+ * const raw = await getInlinePolicy(iam, 'ca', 'autoscaler');
+ * if (raw && !policiesEqual(raw, desired)) { ... }
+ * ```
+ */
+export async function getInlinePolicy(
+  iam: IAMClient,
+  roleName: string,
+  policyName: string,
+): Promise<string | undefined> {
+  try {
+    const out = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }));
+    return out.PolicyDocument;
+  } catch (error) {
+    if (isNotFoundError(error)) return undefined;
+    throw wrapAwsError(error, 'iam:GetRolePolicy', `${roleName}/${policyName}`);
+  }
+}
