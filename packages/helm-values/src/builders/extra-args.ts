@@ -1,0 +1,304 @@
+/**
+ * Typed `extraArgs` of the cluster-autoscaler chart. The chart turns each key into `--key=value`
+ * (charts/cluster-autoscaler/templates/deployment.yaml), and the autoscaler exits on a flag it
+ * does not know or a value it cannot parse: so eks-kit checks them before anything is installed.
+ * Flag names, types and enums: kubernetes/autoscaler cluster-autoscaler/FAQ.md ("What are the
+ * parameters to CA?") and cluster-autoscaler/config/flags/flags.go.
+ */
+import { InvalidInputError } from '@eks-kit/core';
+import { validateGoDuration } from './go-duration.js';
+
+/** Expanders the autoscaler knows (FAQ.md, "What are Expanders?"). */
+export const EXPANDERS = ['random', 'most-pods', 'least-waste', 'price', 'priority', 'grpc'] as const;
+/** One expander name. */
+export type Expander = (typeof EXPANDERS)[number];
+
+/** Log formats of `--logging-format` (klog / component-base logs). */
+export const LOGGING_FORMATS = ['text', 'json'] as const;
+/** Thresholds of klog's `--stderrthreshold`. */
+export const STDERR_THRESHOLDS = ['info', 'warning', 'error', 'fatal'] as const;
+
+/** The autoscaler flags eks-kit checks, with their types. */
+export interface ClusterAutoscalerExtraArgs {
+  /** Expander, or a fallback chain as a list or comma list (`priority,least-waste`). */
+  expander?: Expander | readonly Expander[] | string;
+  'balance-similar-node-groups'?: boolean;
+  /** Label keys to ignore when comparing node groups; rendered as `balancing-ignore-label_<n>`. */
+  'balancing-ignore-label'?: readonly string[];
+  'skip-nodes-with-system-pods'?: boolean;
+  'skip-nodes-with-local-storage'?: boolean;
+  'skip-nodes-with-custom-controller-pods'?: boolean;
+  'scale-down-enabled'?: boolean;
+  /** Go duration, e.g. `10m`. */
+  'scale-down-unneeded-time'?: string;
+  /** Go duration, e.g. `20m`. */
+  'scale-down-unready-time'?: string;
+  /** Go duration, e.g. `10m`. */
+  'scale-down-delay-after-add'?: string;
+  /** Go duration, e.g. `0s`. */
+  'scale-down-delay-after-delete'?: string;
+  /** Go duration, e.g. `3m`. */
+  'scale-down-delay-after-failure'?: string;
+  /** Between 0 and 1, e.g. `0.5`. */
+  'scale-down-utilization-threshold'?: number;
+  /** Between 0 and 1. */
+  'scale-down-gpu-utilization-threshold'?: number;
+  /** Go duration, e.g. `15m`. */
+  'max-node-provision-time'?: string;
+  /** Whole seconds. */
+  'max-graceful-termination-sec'?: number;
+  /** Go duration, e.g. `0s`. */
+  'new-pod-scale-up-delay'?: string;
+  /** Go duration, e.g. `10s`. */
+  'scan-interval'?: string;
+  /** Whole number, 0 = no limit. */
+  'max-nodes-total'?: number;
+  'ignore-daemonsets-utilization'?: boolean;
+  'aws-use-static-instance-list'?: boolean;
+  'cordon-node-before-terminating'?: boolean;
+  /** Whole number (may be negative), default -10. */
+  'expendable-pods-priority-cutoff'?: number;
+  /** Address of the gRPC expander; required when the expander list has `grpc`. */
+  'grpc-expander-url'?: string;
+  'logging-format'?: (typeof LOGGING_FORMATS)[number];
+  stderrthreshold?: (typeof STDERR_THRESHOLDS)[number];
+  logtostderr?: boolean;
+  'leader-elect'?: boolean;
+  'write-status-configmap'?: boolean;
+  /** klog verbosity, 0-10 (the chart's default is 4). */
+  v?: number;
+}
+
+/** A checked flag value as the chart renders it. */
+export type ExtraArgValue = string | number | boolean;
+
+type Kind =
+  | { kind: 'boolean' }
+  | { kind: 'duration' }
+  | { kind: 'ratio' }
+  | { kind: 'int'; min?: number; max?: number }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'expander' }
+  | { kind: 'address' }
+  | { kind: 'labels' };
+
+const FLAGS: Readonly<Record<keyof ClusterAutoscalerExtraArgs, Kind>> = {
+  expander: { kind: 'expander' },
+  'balance-similar-node-groups': { kind: 'boolean' },
+  'balancing-ignore-label': { kind: 'labels' },
+  'skip-nodes-with-system-pods': { kind: 'boolean' },
+  'skip-nodes-with-local-storage': { kind: 'boolean' },
+  'skip-nodes-with-custom-controller-pods': { kind: 'boolean' },
+  'scale-down-enabled': { kind: 'boolean' },
+  'scale-down-unneeded-time': { kind: 'duration' },
+  'scale-down-unready-time': { kind: 'duration' },
+  'scale-down-delay-after-add': { kind: 'duration' },
+  'scale-down-delay-after-delete': { kind: 'duration' },
+  'scale-down-delay-after-failure': { kind: 'duration' },
+  'scale-down-utilization-threshold': { kind: 'ratio' },
+  'scale-down-gpu-utilization-threshold': { kind: 'ratio' },
+  'max-node-provision-time': { kind: 'duration' },
+  'max-graceful-termination-sec': { kind: 'int', min: 0 },
+  'new-pod-scale-up-delay': { kind: 'duration' },
+  'scan-interval': { kind: 'duration' },
+  'max-nodes-total': { kind: 'int', min: 0 },
+  'ignore-daemonsets-utilization': { kind: 'boolean' },
+  'aws-use-static-instance-list': { kind: 'boolean' },
+  'cordon-node-before-terminating': { kind: 'boolean' },
+  'expendable-pods-priority-cutoff': { kind: 'int' },
+  'grpc-expander-url': { kind: 'address' },
+  'logging-format': { kind: 'enum', values: LOGGING_FORMATS },
+  stderrthreshold: { kind: 'enum', values: STDERR_THRESHOLDS },
+  logtostderr: { kind: 'boolean' },
+  'leader-elect': { kind: 'boolean' },
+  'write-status-configmap': { kind: 'boolean' },
+  v: { kind: 'int', min: 0, max: 10 },
+};
+
+/** Flags the chart sets itself from other values: passing them as extraArgs would duplicate them. */
+const CHART_OWNED_FLAGS: ReadonlySet<string> = new Set([
+  'cloud-provider',
+  'namespace',
+  'node-group-auto-discovery',
+  'nodes',
+  'cloud-config',
+]);
+
+/** The flag names eks-kit checks, sorted. */
+export const CHECKED_EXTRA_ARGS: readonly string[] = Object.freeze(Object.keys(FLAGS).sort());
+
+function checkBoolean(value: unknown, field: string): boolean {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new InvalidInputError(field, value, 'true or false');
+}
+
+function checkNumber(value: unknown, field: string, expected: string): number {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n)) throw new InvalidInputError(field, value, expected);
+  return n;
+}
+
+function checkExpander(value: unknown, field: string): string {
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
+  const expected = `an expander (${EXPANDERS.join(', ')}) or a comma list of them`;
+  if (!list || list.length === 0) throw new InvalidInputError(field, value, expected);
+  const seen = new Set<string>();
+  for (const item of list) {
+    const name = typeof item === 'string' ? item.trim() : item;
+    if (typeof name !== 'string' || !(EXPANDERS as readonly string[]).includes(name)) {
+      throw new InvalidInputError(field, value, expected);
+    }
+    if (seen.has(name)) throw new InvalidInputError(field, value, `${expected}, each at most once`);
+    seen.add(name);
+  }
+  return [...seen].join(',');
+}
+
+function checkFlag(key: keyof ClusterAutoscalerExtraArgs, value: unknown, field: string): ExtraArgValue {
+  const spec = FLAGS[key];
+  switch (spec.kind) {
+    case 'boolean':
+      return checkBoolean(value, field);
+    case 'duration':
+      return validateGoDuration(value, field);
+    case 'ratio': {
+      const n = checkNumber(value, field, 'a number between 0 and 1, e.g. 0.5');
+      if (n < 0 || n > 1) throw new InvalidInputError(field, value, 'a number between 0 and 1, e.g. 0.5');
+      return n;
+    }
+    case 'int': {
+      const range =
+        spec.min !== undefined && spec.max !== undefined
+          ? ` from ${spec.min} to ${spec.max}`
+          : spec.min !== undefined
+            ? ` of at least ${spec.min}`
+            : '';
+      const expected = `a whole number${range}`;
+      const n = checkNumber(value, field, expected);
+      if (
+        !Number.isInteger(n) ||
+        (spec.min !== undefined && n < spec.min) ||
+        (spec.max !== undefined && n > spec.max)
+      ) {
+        throw new InvalidInputError(field, value, expected);
+      }
+      return n;
+    }
+    case 'enum':
+      if (typeof value !== 'string' || !spec.values.includes(value)) {
+        throw new InvalidInputError(field, value, `one of ${spec.values.join(', ')}`);
+      }
+      return value;
+    case 'expander':
+      return checkExpander(value, field);
+    case 'address':
+      if (typeof value !== 'string' || value === '' || /\s/.test(value)) {
+        throw new InvalidInputError(field, value, 'an address such as expander.example.svc:7000');
+      }
+      return value;
+    case 'labels':
+      throw new Error('labels are expanded by the caller');
+  }
+}
+
+const LABEL_KEY_RE =
+  /^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/**
+ * Check typed autoscaler flags and return them as the chart's `extraArgs` map (sorted keys).
+ * Durations must be Go durations, enums one of their values, the expander a known name or a comma
+ * list; an unknown flag is refused with its field named `extraArgs.<key>`.
+ *
+ * @example
+ * ```ts
+ * clusterAutoscalerExtraArgs({ expander: ['priority', 'least-waste'], 'scale-down-unneeded-time': '5m' });
+ * // { expander: 'priority,least-waste', 'scale-down-unneeded-time': '5m' }
+ * clusterAutoscalerExtraArgs({ 'scan-interval': '10 seconds' }); // throws: extraArgs.scan-interval
+ * ```
+ */
+export function clusterAutoscalerExtraArgs(
+  extraArgs: unknown,
+  unchecked: unknown = undefined,
+): Record<string, ExtraArgValue> {
+  const out: Record<string, ExtraArgValue> = {};
+  if (extraArgs !== undefined) {
+    if (!extraArgs || typeof extraArgs !== 'object' || Array.isArray(extraArgs)) {
+      throw new InvalidInputError('extraArgs', extraArgs, 'a map of autoscaler flags to values');
+    }
+    for (const [key, value] of Object.entries(extraArgs)) {
+      const field = `extraArgs.${key}`;
+      if (value === undefined) continue;
+      if (!Object.hasOwn(FLAGS, key)) {
+        throw new InvalidInputError(field, value, 'a cluster-autoscaler flag eks-kit checks', {
+          hint: CHART_OWNED_FLAGS.has(key)
+            ? `the chart sets --${key} itself from the values`
+            : `check the spelling (known: ${CHECKED_EXTRA_ARGS.join(', ')}); a flag eks-kit does not know goes in uncheckedExtraArgs`,
+        });
+      }
+      const flag = key as keyof ClusterAutoscalerExtraArgs;
+      if (flag === 'balancing-ignore-label') {
+        if (!Array.isArray(value)) throw new InvalidInputError(field, value, 'a list of node label keys');
+        value.forEach((label, index) => {
+          if (typeof label !== 'string' || label.length > 316 || !LABEL_KEY_RE.test(label)) {
+            throw new InvalidInputError(
+              `${field}[${index}]`,
+              label,
+              'a node label key such as topology.ebs.csi.aws.com/zone',
+            );
+          }
+          // The chart drops everything from the first `_`, so repeated flags get distinct keys.
+          out[`balancing-ignore-label_${index + 1}`] = label;
+        });
+        continue;
+      }
+      out[flag] = checkFlag(flag, value, field);
+    }
+  }
+  const expander = out['expander'];
+  if (typeof expander === 'string' && expander.split(',').includes('grpc') && !out['grpc-expander-url']) {
+    throw new InvalidInputError(
+      'extraArgs.grpc-expander-url',
+      undefined,
+      'an address when the expander list has grpc',
+    );
+  }
+  Object.assign(out, checkUnchecked(unchecked, out));
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+const FLAG_KEY_RE = /^[a-z0-9][a-z0-9-]*(?:_[A-Za-z0-9_-]+)?$/;
+
+function checkUnchecked(
+  unchecked: unknown,
+  typed: Record<string, ExtraArgValue>,
+): Record<string, ExtraArgValue> {
+  if (unchecked === undefined) return {};
+  if (!unchecked || typeof unchecked !== 'object' || Array.isArray(unchecked)) {
+    throw new InvalidInputError('uncheckedExtraArgs', unchecked, 'a map of autoscaler flags to values');
+  }
+  const out: Record<string, ExtraArgValue> = {};
+  for (const [key, value] of Object.entries(unchecked)) {
+    const field = `uncheckedExtraArgs.${key}`;
+    if (!FLAG_KEY_RE.test(key))
+      throw new InvalidInputError(field, key, 'a flag name such as max-empty-bulk-delete');
+    const name = key.split('_')[0] ?? key;
+    if (CHART_OWNED_FLAGS.has(name)) {
+      throw new InvalidInputError(field, value, 'a flag the chart does not set itself', {
+        hint: `the chart sets --${name} from the values`,
+      });
+    }
+    if (Object.hasOwn(typed, key) || Object.hasOwn(FLAGS, name)) {
+      throw new InvalidInputError(field, value, 'a flag eks-kit does not check', {
+        hint: `set it in extraArgs.${name}`,
+      });
+    }
+    const ok =
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value)) ||
+      (typeof value === 'string' && !/[\r\n]/.test(value));
+    if (!ok) throw new InvalidInputError(field, value, 'a string, number or boolean on one line');
+    out[key] = value as ExtraArgValue;
+  }
+  return out;
+}
