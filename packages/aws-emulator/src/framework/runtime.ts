@@ -1,0 +1,87 @@
+/**
+ * The emulator's mutable runtime: world, per-service state, clock, random sources, faults,
+ * identities, rate quotas, behaviour and the call log. Shared by the dispatcher and the control API.
+ */
+import type { Behaviour, World } from '../types.js';
+import { type CallLog, createCallLog } from './call-log.js';
+import { type Clock, createClock } from './clock.js';
+import { createFaults, type Faults } from './faults.js';
+import { createIdentities, type Identities } from './identities.js';
+import { createRandom, type RandomSource } from './random.js';
+import { createRateQuotas, type RateQuotas } from './rate-quota.js';
+import type { AnyServiceModule } from './service.js';
+
+/** Everything a request handler or the control API touches. */
+export interface Runtime {
+  readonly modules: readonly AnyServiceModule[];
+  readonly clock: Clock;
+  readonly log: CallLog;
+  readonly faults: Faults;
+  readonly quotas: RateQuotas;
+  readonly behaviour: Behaviour;
+  random: RandomSource;
+  world: World;
+  accountId: string;
+  region: string;
+  identities: Identities;
+  states: Map<string, unknown>;
+  /** Replaces all state with a fresh one built from `world`. */
+  seed(world: World): void;
+}
+
+/** Options of {@link createRuntime}. */
+export interface RuntimeOptions {
+  modules: readonly AnyServiceModule[];
+  speed: number;
+  world: World;
+  behaviour: Behaviour;
+  randomSeed: number;
+  startTime?: number;
+}
+
+/**
+ * Builds the runtime and seeds it.
+ * @example const rt = createRuntime({ modules: services, speed: 1000, world: {}, behaviour: {}, randomSeed: 1 })
+ */
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const clock = createClock(options.speed, options.startTime);
+  const behaviour: Behaviour = {};
+  for (const m of options.modules) Object.assign(behaviour, m.behaviourDefaults ?? {});
+  Object.assign(behaviour, options.behaviour);
+  const runtime: Runtime = {
+    modules: options.modules,
+    clock,
+    log: createCallLog(),
+    faults: createFaults(createRandom(options.randomSeed ^ 0x5eed5eed)),
+    quotas: createRateQuotas(clock),
+    behaviour,
+    random: createRandom(options.randomSeed),
+    world: {},
+    accountId: '123456789012',
+    region: 'us-east-1',
+    identities: createIdentities({}, '123456789012'),
+    states: new Map(),
+    seed(world) {
+      const accountId = world.accountId ?? '123456789012';
+      if (!/^\d{12}$/.test(accountId)) throw new TypeError('world.accountId must be 12 digits');
+      runtime.world = structuredClone(world);
+      runtime.accountId = accountId;
+      runtime.region = world.region ?? 'us-east-1';
+      runtime.random = createRandom(options.randomSeed);
+      runtime.identities = createIdentities(world.identities ?? {}, accountId);
+      runtime.quotas.clear();
+      const states = new Map<string, unknown>();
+      const context = {
+        accountId,
+        region: runtime.region,
+        clock,
+        random: runtime.random,
+        behaviour,
+      };
+      for (const m of options.modules) states.set(m.signingName, m.createState(runtime.world, context));
+      runtime.states = states;
+    },
+  };
+  runtime.seed(options.world);
+  return runtime;
+}

@@ -1,0 +1,13 @@
+/**
+ * The registered service modules: one line per service.
+ */
+import type { AnyServiceModule } from '../framework/service.js';
+import { acm } from './acm.js';
+import { ecr } from './ecr.js';
+import { iam } from './iam.js';
+import { registry } from './registry.js';
+import { route53 } from './route53.js';
+import { sts } from './sts.js';
+
+/** Every service the emulator serves. */
+export const services: AnyServiceModule[] = [ecr, registry, acm, route53, sts, iam];

@@ -1,0 +1,44 @@
+import { STSClient } from '@aws-sdk/client-sts';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../src/index.js';
+
+export const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+
+/** Starts a fast emulator for one test file. */
+export function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  return startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, ...options });
+}
+
+/** SDK client config pointing at the emulator (no retries unless asked). */
+export function clientConfig(
+  emu: Emulator,
+  extra: { region?: string; maxAttempts?: number; accessKeyId?: string } = {},
+) {
+  return {
+    region: extra.region ?? 'ap-northeast-1',
+    endpoint: emu.url,
+    credentials: { ...credentials, ...(extra.accessKeyId ? { accessKeyId: extra.accessKeyId } : {}) },
+    maxAttempts: extra.maxAttempts ?? 1,
+  };
+}
+
+export function stsClient(emu: Emulator, extra: Parameters<typeof clientConfig>[1] = {}): STSClient {
+  return new STSClient(clientConfig(emu, extra));
+}
+
+/** What an SDK v3 service error exposes. */
+export interface SdkError {
+  name: string;
+  message: string;
+  $fault?: string;
+  $metadata: { httpStatusCode?: number; attempts?: number };
+}
+
+/** The error a call fails with (the test fails if it succeeds). */
+export async function failure(call: Promise<unknown>): Promise<SdkError> {
+  try {
+    await call;
+  } catch (err) {
+    return err as SdkError;
+  }
+  throw new Error('expected the call to fail');
+}
