@@ -1,6 +1,6 @@
 import {
-  ChangeResourceRecordSetsCommand,
   type Change,
+  ChangeResourceRecordSetsCommand,
   CreateHostedZoneCommand,
   GetChangeCommand,
   GetHostedZoneCommand,
@@ -19,7 +19,11 @@ const world = {
       { name: 'example.com', id: 'ZPUBLIC1' },
       { name: 'example.com', id: 'ZPRIVATE1', private: true },
       { name: 'foo.example.com', id: 'ZFOO' },
-      { name: 'other.org', id: 'ZOTHER', records: [{ name: 'www.other.org', type: 'CNAME', value: 'lb.other.org' }] },
+      {
+        name: 'other.org',
+        id: 'ZOTHER',
+        records: [{ name: 'www.other.org', type: 'CNAME', value: 'lb.other.org' }],
+      },
     ],
   },
 };
@@ -58,7 +62,12 @@ describe('Route 53 emulator (restXml 2013-04-01)', () => {
 
   it('ListHostedZonesByName pages 100 at a time', async () => {
     for (let i = 0; i < 101; i++) {
-      await r53.send(new CreateHostedZoneCommand({ Name: `z${String(i).padStart(3, '0')}.test`, CallerReference: `ref-${i}` }));
+      await r53.send(
+        new CreateHostedZoneCommand({
+          Name: `z${String(i).padStart(3, '0')}.test`,
+          CallerReference: `ref-${i}`,
+        }),
+      );
     }
     const first = await r53.send(new ListHostedZonesByNameCommand({ MaxItems: 500 }));
     expect(first.HostedZones).toHaveLength(100);
@@ -66,14 +75,18 @@ describe('Route 53 emulator (restXml 2013-04-01)', () => {
   });
 
   it('CreateHostedZone answers 201 with NS and a PENDING change; the same CallerReference is refused', async () => {
-    const out = await r53.send(new CreateHostedZoneCommand({ Name: 'new.example.net', CallerReference: 'r1' }));
+    const out = await r53.send(
+      new CreateHostedZoneCommand({ Name: 'new.example.net', CallerReference: 'r1' }),
+    );
     expect(out.HostedZone?.Name).toBe('new.example.net.');
     expect(out.DelegationSet?.NameServers).toHaveLength(4);
     expect(out.ChangeInfo?.Status).toBe('PENDING');
     expect(out.Location).toContain('/2013-04-01/hostedzone/');
     const got = await r53.send(new GetHostedZoneCommand({ Id: out.HostedZone?.Id }));
     expect(got.HostedZone?.ResourceRecordSetCount).toBe(2);
-    const err = await failure(r53.send(new CreateHostedZoneCommand({ Name: 'x.example.net', CallerReference: 'r1' })));
+    const err = await failure(
+      r53.send(new CreateHostedZoneCommand({ Name: 'x.example.net', CallerReference: 'r1' })),
+    );
     expect(err.name).toBe('HostedZoneAlreadyExists');
     const missing = await failure(r53.send(new GetHostedZoneCommand({ Id: 'ZNOPE' })));
     expect(missing).toMatchObject({ name: 'NoSuchHostedZone', $metadata: { httpStatusCode: 404 } });
@@ -91,7 +104,10 @@ describe('Route 53 emulator (restXml 2013-04-01)', () => {
         new ChangeResourceRecordSetsCommand({
           HostedZoneId: 'ZFOO',
           ChangeBatch: {
-            Changes: [cname('CREATE', 'new.foo.example.com', 'x.example.com'), cname('CREATE', '_a.foo.example.com', 'y')],
+            Changes: [
+              cname('CREATE', 'new.foo.example.com', 'x.example.com'),
+              cname('CREATE', '_a.foo.example.com', 'y'),
+            ],
           },
         }),
       ),
@@ -106,7 +122,9 @@ describe('Route 53 emulator (restXml 2013-04-01)', () => {
 
   it('UPSERT replaces, DELETE must match exactly, and names come back as FQDNs with `*` as \\052', async () => {
     const send = (changes: Change[]) =>
-      r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: 'ZFOO', ChangeBatch: { Changes: changes } }));
+      r53.send(
+        new ChangeResourceRecordSetsCommand({ HostedZoneId: 'ZFOO', ChangeBatch: { Changes: changes } }),
+      );
     await send([cname('UPSERT', '*.foo.example.com', 'lb.example.com')]);
     await send([cname('UPSERT', '*.foo.example.com.', 'lb2.example.com')]);
     const list = await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: 'ZFOO' }));
@@ -123,29 +141,40 @@ describe('Route 53 emulator (restXml 2013-04-01)', () => {
   it('refuses more than 1,000 records or 32,000 value characters per request, an UPSERT counting twice', async () => {
     const upserts = Array.from({ length: 501 }, (_, i) => cname('UPSERT', `r${i}.foo.example.com`, `v${i}`));
     const err = await failure(
-      r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: 'ZFOO', ChangeBatch: { Changes: upserts } })),
+      r53.send(
+        new ChangeResourceRecordSetsCommand({ HostedZoneId: 'ZFOO', ChangeBatch: { Changes: upserts } }),
+      ),
     );
     expect(err.name).toBe('InvalidChangeBatch');
     expect(err.message).toContain('1000');
     const ok = await r53.send(
-      new ChangeResourceRecordSetsCommand({ HostedZoneId: 'ZFOO', ChangeBatch: { Changes: upserts.slice(0, 500) } }),
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: 'ZFOO',
+        ChangeBatch: { Changes: upserts.slice(0, 500) },
+      }),
     );
     expect(ok.ChangeInfo?.Status).toBe('PENDING');
     const long = 'x'.repeat(250);
     const chars = Array.from({ length: 65 }, (_, i) => cname('UPSERT', `c${i}.foo.example.com`, long));
     const tooLong = await failure(
-      r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: 'ZFOO', ChangeBatch: { Changes: chars } })),
+      r53.send(
+        new ChangeResourceRecordSetsCommand({ HostedZoneId: 'ZFOO', ChangeBatch: { Changes: chars } }),
+      ),
     );
     expect(tooLong.message).toContain('32000');
   });
 
   it('pages ListResourceRecordSets with NextRecordName/NextRecordType', async () => {
     const changes = Array.from({ length: 5 }, (_, i) => cname('CREATE', `p${i}.other.org`, 'x.other.org'));
-    await r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: 'ZOTHER', ChangeBatch: { Changes: changes } }));
+    await r53.send(
+      new ChangeResourceRecordSetsCommand({ HostedZoneId: 'ZOTHER', ChangeBatch: { Changes: changes } }),
+    );
     const names: string[] = [];
     let start: { StartRecordName?: string; StartRecordType?: 'CNAME' } = {};
     for (;;) {
-      const page = await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: 'ZOTHER', MaxItems: 3, ...start }));
+      const page = await r53.send(
+        new ListResourceRecordSetsCommand({ HostedZoneId: 'ZOTHER', MaxItems: 3, ...start }),
+      );
       names.push(...(page.ResourceRecordSets ?? []).map((r) => `${r.Name} ${r.Type}`));
       if (!page.IsTruncated) break;
       start = { StartRecordName: page.NextRecordName, StartRecordType: page.NextRecordType as 'CNAME' };
@@ -176,7 +205,9 @@ describe('Route 53 emulator (restXml 2013-04-01)', () => {
   });
 
   it('answers PriorRequestNotComplete as the throttling fault of ChangeResourceRecordSets', async () => {
-    emu.setFaults([{ service: 'route53', operation: 'ChangeResourceRecordSets', kind: 'throttle', count: 1 }]);
+    emu.setFaults([
+      { service: 'route53', operation: 'ChangeResourceRecordSets', kind: 'throttle', count: 1 },
+    ]);
     const err = await failure(
       r53.send(
         new ChangeResourceRecordSetsCommand({

@@ -25,9 +25,25 @@ import { publicRecord, type Route53State } from './route53.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
-const KEY_ALGORITHMS = ['RSA_1024', 'RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1', 'EC_secp521r1'];
+const KEY_ALGORITHMS = [
+  'RSA_1024',
+  'RSA_2048',
+  'RSA_3072',
+  'RSA_4096',
+  'EC_prime256v1',
+  'EC_secp384r1',
+  'EC_secp521r1',
+];
 const REQUESTABLE = ['RSA_2048', 'EC_prime256v1', 'EC_secp384r1'];
-const STATUSES = ['PENDING_VALIDATION', 'ISSUED', 'INACTIVE', 'EXPIRED', 'VALIDATION_TIMED_OUT', 'REVOKED', 'FAILED'];
+const STATUSES = [
+  'PENDING_VALIDATION',
+  'ISSUED',
+  'INACTIVE',
+  'EXPIRED',
+  'VALIDATION_TIMED_OUT',
+  'REVOKED',
+  'FAILED',
+];
 const DOMAIN_RE = /^(\*\.)?(((?!-)[A-Za-z0-9-]{0,62}[A-Za-z0-9])\.)+((?!-)[A-Za-z0-9-]{1,62}[A-Za-z0-9])$/;
 const ARN_RE = /^arn:[\w+=/,.@-]+:acm:[\w+=/,.@-]*:\d{12}:certificate\/[\w+=/,.@-]+$/;
 /** CA domains a CAA record must name for ACM to issue (AWS-FACTS.md). */
@@ -84,7 +100,10 @@ function baseName(name: string): string {
  * every certificate of that name; a wildcard and its apex share it). Trailing dots as ACM writes them.
  * @example validationCname('123456789012', '*.foo.example.com') // { Name: '_<32 hex>.foo.example.com.', Type: 'CNAME', Value: '_<32 hex>.<10 chars>.acm-validations.aws.' }
  */
-export function validationCname(accountId: string, name: string): { Name: string; Type: 'CNAME'; Value: string } {
+export function validationCname(
+  accountId: string,
+  name: string,
+): { Name: string; Type: 'CNAME'; Value: string } {
   const base = baseName(name);
   const h = (s: string): string => createHash('sha256').update(s).digest('hex');
   const label = h(`name/${accountId}/${base}`).slice(0, 32);
@@ -115,7 +134,10 @@ function caaAllows(values: string[], wildcard: boolean): boolean {
   const parsed = values
     .map((v) => /^\s*\d+\s+(\S+)\s+"?([^"]*)"?\s*$/.exec(v))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ tag: (m[1] ?? '').toLowerCase(), ca: (m[2] ?? '').split(';')[0]?.trim().toLowerCase() ?? '' }));
+    .map((m) => ({
+      tag: (m[1] ?? '').toLowerCase(),
+      ca: (m[2] ?? '').split(';')[0]?.trim().toLowerCase() ?? '',
+    }));
   const wild = parsed.filter((p) => p.tag === 'issuewild');
   const relevant = wildcard && wild.length > 0 ? wild : parsed.filter((p) => p.tag === 'issue');
   return relevant.length === 0 || relevant.some((p) => AMAZON_CAS.includes(p.ca));
@@ -142,7 +164,7 @@ export function refresh(state: AcmState, cert: StoredCertificate, route53: Route
   for (const name of cert.names) {
     const wanted = validationCname(state.accountId, name);
     const found = route53 ? publicRecord(route53, wanted.Name, 'CNAME') : undefined;
-    if (!found || found.values.length !== 1 || !sameDnsValue(found.values[0] ?? '', wanted.Value)) {
+    if (found?.values.length !== 1 || !sameDnsValue(found.values[0] ?? '', wanted.Value)) {
       complete = false;
       break;
     }
@@ -170,10 +192,12 @@ export function refresh(state: AcmState, cert: StoredCertificate, route53: Route
 }
 
 function renewalEligibility(cert: StoredCertificate): string {
-  return cert.type === 'AMAZON_ISSUED' && cert.status === 'ISSUED' && cert.inUseBy.length > 0 ? 'ELIGIBLE' : 'INELIGIBLE';
+  return cert.type === 'AMAZON_ISSUED' && cert.status === 'ISSUED' && cert.inUseBy.length > 0
+    ? 'ELIGIBLE'
+    : 'INELIGIBLE';
 }
 
-function domainValidationOptions(state: AcmState, cert: StoredCertificate, route53: Route53State | undefined): unknown[] {
+function domainValidationOptions(state: AcmState, cert: StoredCertificate): unknown[] {
   const recordsReady =
     state.clock.now() - cert.createdAt >= seconds(state.behaviour, 'acmRecordDelaySeconds', 5) * 1000 ||
     cert.status !== 'PENDING_VALIDATION';
@@ -192,14 +216,23 @@ function domainValidationOptions(state: AcmState, cert: StoredCertificate, route
       ValidationMethod: cert.validationMethod,
       ...(cert.validationMethod === 'DNS' && recordsReady ? { ResourceRecord: record } : {}),
       ...(cert.validationMethod === 'EMAIL'
-        ? { ValidationEmails: ['admin', 'administrator', 'hostmaster', 'postmaster', 'webmaster'].map((u) => `${u}@${baseName(name)}`) }
+        ? {
+            ValidationEmails: ['admin', 'administrator', 'hostmaster', 'postmaster', 'webmaster'].map(
+              (u) => `${u}@${baseName(name)}`,
+            ),
+          }
         : {}),
     };
   });
 }
 
-function renewalSummary(state: AcmState, cert: StoredCertificate, route53: Route53State | undefined): unknown {
-  if (cert.status !== 'ISSUED' || cert.type !== 'AMAZON_ISSUED' || cert.notAfter === undefined) return undefined;
+function renewalSummary(
+  state: AcmState,
+  cert: StoredCertificate,
+  route53: Route53State | undefined,
+): unknown {
+  if (cert.status !== 'ISSUED' || cert.type !== 'AMAZON_ISSUED' || cert.notAfter === undefined)
+    return undefined;
   const now = state.clock.now();
   let status = cert.renewalStatus;
   if (!status) {
@@ -213,21 +246,30 @@ function renewalSummary(state: AcmState, cert: StoredCertificate, route53: Route
   }
   return {
     RenewalStatus: status,
-    DomainValidationOptions: domainValidationOptions(state, cert, route53),
+    DomainValidationOptions: domainValidationOptions(state, cert),
     ...(cert.renewalStatusReason ? { RenewalStatusReason: cert.renewalStatusReason } : {}),
     UpdatedAt: new Date(now),
   };
 }
 
-function detail(state: AcmState, cert: StoredCertificate, route53: Route53State | undefined): Record<string, unknown> {
+function detail(
+  state: AcmState,
+  cert: StoredCertificate,
+  route53: Route53State | undefined,
+): Record<string, unknown> {
   const rsa = cert.keyAlgorithm.startsWith('RSA');
   return {
     CertificateArn: cert.arn,
     DomainName: cert.domainName,
     SubjectAlternativeNames: cert.names,
-    DomainValidationOptions: domainValidationOptions(state, cert, route53),
+    DomainValidationOptions: domainValidationOptions(state, cert),
     ...(cert.status === 'ISSUED' || cert.notAfter !== undefined
-      ? { Serial: createHash('md5').update(cert.arn).digest('hex').replace(/(..)(?!$)/g, '$1:') }
+      ? {
+          Serial: createHash('md5')
+            .update(cert.arn)
+            .digest('hex')
+            .replace(/(..)(?!$)/g, '$1:'),
+        }
       : {}),
     Subject: `CN=${cert.domainName}`,
     Issuer: 'Amazon',
@@ -276,17 +318,32 @@ function summary(cert: StoredCertificate): Record<string, unknown> {
 function validateTags(tags: unknown, field: string): Array<{ Key: string; Value?: string }> {
   if (tags === undefined) return [];
   if (!Array.isArray(tags) || tags.length < 1 || tags.length > 50) {
-    throw validationError(field, Array.isArray(tags) ? tags.length : tags, 'Member must have length between 1 and 50');
+    throw validationError(
+      field,
+      Array.isArray(tags) ? tags.length : tags,
+      'Member must have length between 1 and 50',
+    );
   }
   return tags.map((tag: { Key?: unknown; Value?: unknown }) => {
     const key = tag?.Key;
     if (typeof key !== 'string' || key.length < 1 || key.length > 128) {
-      throw validationError(`${field}.member.key`, key, 'Member must have length between 1 and 128', 'ValidationException');
+      throw validationError(
+        `${field}.member.key`,
+        key,
+        'Member must have length between 1 and 128',
+        'ValidationException',
+      );
     }
-    if (key.toLowerCase().startsWith('aws:')) throw new AwsError('InvalidTagException', `Tag key ${key} uses the reserved prefix aws:.`);
+    if (key.toLowerCase().startsWith('aws:'))
+      throw new AwsError('InvalidTagException', `Tag key ${key} uses the reserved prefix aws:.`);
     const value = tag.Value;
     if (value !== undefined && (typeof value !== 'string' || value.length > 256)) {
-      throw validationError(`${field}.member.value`, value, 'Member must have length less than or equal to 256', 'ValidationException');
+      throw validationError(
+        `${field}.member.value`,
+        value,
+        'Member must have length less than or equal to 256',
+        'ValidationException',
+      );
     }
     return value === undefined ? { Key: key } : { Key: key, Value: value };
   });
@@ -319,13 +376,22 @@ function quota(request: ServiceRequest<AcmState>, operation: string, perSecond: 
   request.enforceRate(`acm:${request.region}:${operation}`, perSecond);
 }
 
-function seedCertificate(state: AcmState, seed: Record<string, unknown>, defaultRegion: string): StoredCertificate {
+function seedCertificate(
+  state: AcmState,
+  seed: Record<string, unknown>,
+  defaultRegion: string,
+): StoredCertificate {
   const now = state.clock.now();
-  const region = typeof seed.region === 'string' ? seed.region : defaultRegion;
+  const arnRegion = typeof seed.arn === 'string' ? seed.arn.split(':')[3] : undefined;
+  const region = typeof seed.region === 'string' ? seed.region : arnRegion || defaultRegion;
   const arn =
-    typeof seed.arn === 'string' ? seed.arn : `arn:aws:acm:${region}:${state.accountId}:certificate/${state.random.uuid()}`;
+    typeof seed.arn === 'string'
+      ? seed.arn
+      : `arn:aws:acm:${region}:${state.accountId}:certificate/${state.random.uuid()}`;
   const domainName = String(seed.domainName).toLowerCase();
-  const sans = Array.isArray(seed.subjectAlternativeNames) ? seed.subjectAlternativeNames.map((n) => String(n).toLowerCase()) : [];
+  const sans = Array.isArray(seed.subjectAlternativeNames)
+    ? seed.subjectAlternativeNames.map((n) => String(n).toLowerCase())
+    : [];
   const status = typeof seed.status === 'string' ? seed.status : 'ISSUED';
   const issued = status !== 'PENDING_VALIDATION' && status !== 'FAILED' && status !== 'VALIDATION_TIMED_OUT';
   const notAfter =
@@ -336,7 +402,10 @@ function seedCertificate(state: AcmState, seed: Record<string, unknown>, default
         : issued
           ? now + 300 * DAY_MS
           : undefined;
-  const tags = seed.tags && typeof seed.tags === 'object' ? Object.entries(seed.tags as Record<string, string>).map(([Key, Value]) => ({ Key, Value })) : [];
+  const tags =
+    seed.tags && typeof seed.tags === 'object'
+      ? Object.entries(seed.tags as Record<string, string>).map(([Key, Value]) => ({ Key, Value }))
+      : [];
   return {
     arn,
     region,
@@ -393,46 +462,93 @@ export const acm = defineService<AcmState>({
         quota(request, 'RequestCertificate', 5);
         const input = request.input;
         const domain = input.DomainName;
-        if (typeof domain !== 'string' || domain === '') throw validationError('domainName', domain, 'Member must not be null', 'ValidationException');
+        if (typeof domain !== 'string' || domain === '')
+          throw validationError('domainName', domain, 'Member must not be null', 'ValidationException');
         if (domain.length > 253 || !DOMAIN_RE.test(domain)) {
-          throw validationError('domainName', domain, `Member must satisfy regular expression pattern: ${DOMAIN_RE.source}`, 'ValidationException');
+          throw validationError(
+            'domainName',
+            domain,
+            `Member must satisfy regular expression pattern: ${DOMAIN_RE.source}`,
+            'ValidationException',
+          );
         }
         if (Buffer.byteLength(domain, 'utf8') > 64) {
-          throw new AwsError('ValidationException', `The first domain name can't exceed 64 octets. Domain name: ${domain}`);
+          throw new AwsError(
+            'ValidationException',
+            `The first domain name can't exceed 64 octets. Domain name: ${domain}`,
+          );
         }
         const sansIn = input.SubjectAlternativeNames;
         if (sansIn !== undefined && (!Array.isArray(sansIn) || sansIn.length < 1 || sansIn.length > 100)) {
-          throw validationError('subjectAlternativeNames', Array.isArray(sansIn) ? sansIn.length : sansIn, 'Member must have length between 1 and 100', 'ValidationException');
+          throw validationError(
+            'subjectAlternativeNames',
+            Array.isArray(sansIn) ? sansIn.length : sansIn,
+            'Member must have length between 1 and 100',
+            'ValidationException',
+          );
         }
         for (const san of (sansIn as unknown[] | undefined) ?? []) {
           if (typeof san !== 'string' || san.length > 253 || !DOMAIN_RE.test(san)) {
-            throw validationError('subjectAlternativeNames.member', san, `Member must satisfy regular expression pattern: ${DOMAIN_RE.source}`, 'ValidationException');
+            throw validationError(
+              'subjectAlternativeNames.member',
+              san,
+              `Member must satisfy regular expression pattern: ${DOMAIN_RE.source}`,
+              'ValidationException',
+            );
           }
         }
-        const names = [...new Set([domain, ...((sansIn as string[] | undefined) ?? [])].map((n) => n.toLowerCase()))];
+        const names = [
+          ...new Set([domain, ...((sansIn as string[] | undefined) ?? [])].map((n) => n.toLowerCase())),
+        ];
         const quotaNames = Number(request.behaviour.acmDomainNameQuota ?? 10);
         if (names.length > quotaNames) {
-          throw new AwsError('LimitExceededException', `Cannot request a certificate for more than ${quotaNames} domain names.`);
+          throw new AwsError(
+            'LimitExceededException',
+            `Cannot request a certificate for more than ${quotaNames} domain names.`,
+          );
         }
         const token = input.IdempotencyToken;
         if (token !== undefined && (typeof token !== 'string' || !/^\w{1,32}$/.test(token))) {
-          throw validationError('idempotencyToken', token, 'Member must satisfy regular expression pattern: \\w+ and have length between 1 and 32', 'ValidationException');
+          throw validationError(
+            'idempotencyToken',
+            token,
+            'Member must satisfy regular expression pattern: \\w+ and have length between 1 and 32',
+            'ValidationException',
+          );
         }
         const keyAlgorithm = input.KeyAlgorithm ?? 'RSA_2048';
         if (typeof keyAlgorithm !== 'string' || !KEY_ALGORITHMS.includes(keyAlgorithm)) {
-          throw validationError('keyAlgorithm', keyAlgorithm, `Member must satisfy enum value set: [${KEY_ALGORITHMS.join(', ')}]`, 'ValidationException');
+          throw validationError(
+            'keyAlgorithm',
+            keyAlgorithm,
+            `Member must satisfy enum value set: [${KEY_ALGORITHMS.join(', ')}]`,
+            'ValidationException',
+          );
         }
         if (!REQUESTABLE.includes(keyAlgorithm)) {
-          throw new AwsError('InvalidParameterException', `Key algorithm ${keyAlgorithm} is not supported for certificate requests. Use one of ${REQUESTABLE.join(', ')}.`);
+          throw new AwsError(
+            'InvalidParameterException',
+            `Key algorithm ${keyAlgorithm} is not supported for certificate requests. Use one of ${REQUESTABLE.join(', ')}.`,
+          );
         }
         const method = input.ValidationMethod ?? 'EMAIL';
         if (method !== 'DNS' && method !== 'EMAIL') {
-          throw validationError('validationMethod', method, 'Member must satisfy enum value set: [EMAIL, DNS, HTTP]', 'ValidationException');
+          throw validationError(
+            'validationMethod',
+            method,
+            'Member must satisfy enum value set: [EMAIL, DNS, HTTP]',
+            'ValidationException',
+          );
         }
         const options = input.Options as { CertificateTransparencyLoggingPreference?: unknown } | undefined;
         const transparency = options?.CertificateTransparencyLoggingPreference ?? 'ENABLED';
         if (transparency !== 'ENABLED' && transparency !== 'DISABLED') {
-          throw validationError('options.certificateTransparencyLoggingPreference', transparency, 'Member must satisfy enum value set: [ENABLED, DISABLED]', 'ValidationException');
+          throw validationError(
+            'options.certificateTransparencyLoggingPreference',
+            transparency,
+            'Member must satisfy enum value set: [ENABLED, DISABLED]',
+            'ValidationException',
+          );
         }
         const tags = validateTags(input.Tags, 'tags');
         const state = request.state;
@@ -484,15 +600,26 @@ export const acm = defineService<AcmState>({
         const statuses = input.CertificateStatuses as unknown[] | undefined;
         for (const s of statuses ?? []) {
           if (typeof s !== 'string' || !STATUSES.includes(s)) {
-            throw validationError('certificateStatuses.member', s, `Member must satisfy enum value set: [${STATUSES.join(', ')}]`, 'ValidationException');
+            throw validationError(
+              'certificateStatuses.member',
+              s,
+              `Member must satisfy enum value set: [${STATUSES.join(', ')}]`,
+              'ValidationException',
+            );
           }
         }
         const includes = input.Includes as { keyTypes?: unknown[] } | undefined;
         // Without Includes.keyTypes only RSA_2048 certificates are listed (AWS-FACTS.md).
-        const keyTypes = includes?.keyTypes && includes.keyTypes.length > 0 ? includes.keyTypes.map(String) : ['RSA_2048'];
+        const keyTypes =
+          includes?.keyTypes && includes.keyTypes.length > 0 ? includes.keyTypes.map(String) : ['RSA_2048'];
         const maxItems = input.MaxItems === undefined ? 1000 : Number(input.MaxItems);
         if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 1000) {
-          throw validationError('maxItems', input.MaxItems, 'Member must have value between 1 and 1000', 'ValidationException');
+          throw validationError(
+            'maxItems',
+            input.MaxItems,
+            'Member must have value between 1 and 1000',
+            'ValidationException',
+          );
         }
         const route53 = route53Of(request);
         const all = [...request.state.certificates.values()]
@@ -500,10 +627,20 @@ export const acm = defineService<AcmState>({
           .sort((a, b) => a.createdAt - b.createdAt || a.arn.localeCompare(b.arn));
         for (const c of all) refresh(request.state, c, route53);
         const selected = all.filter(
-          (c) => keyTypes.includes(c.keyAlgorithm) && (!statuses || statuses.length === 0 || statuses.includes(c.status)),
+          (c) =>
+            keyTypes.includes(c.keyAlgorithm) &&
+            (!statuses || statuses.length === 0 || statuses.includes(c.status)),
         );
-        const page = paginate(selected, input.NextToken as string | undefined, maxItems, 'InvalidArgsException');
-        return { CertificateSummaryList: page.items.map(summary), ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
+        const page = paginate(
+          selected,
+          input.NextToken as string | undefined,
+          maxItems,
+          'InvalidArgsException',
+        );
+        return {
+          CertificateSummaryList: page.items.map(summary),
+          ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+        };
       },
     },
     AddTagsToCertificate: {
@@ -514,7 +651,11 @@ export const acm = defineService<AcmState>({
         const tags = validateTags(request.input.Tags, 'tags');
         const merged = new Map(cert.tags.map((t) => [t.Key, t]));
         for (const tag of tags) merged.set(tag.Key, tag);
-        if (merged.size > 50) throw new AwsError('TooManyTagsException', 'the request contains too many tags; a certificate has at most 50.');
+        if (merged.size > 50)
+          throw new AwsError(
+            'TooManyTagsException',
+            'the request contains too many tags; a certificate has at most 50.',
+          );
         cert.tags = [...merged.values()];
         return {};
       },
@@ -544,7 +685,10 @@ export const acm = defineService<AcmState>({
       handler(request: R) {
         const cert = certificateOrThrow(request);
         if (cert.inUseBy.length > 0) {
-          throw new AwsError('ResourceInUseException', `Certificate ${cert.arn} in account ${request.state.accountId} is in use.`);
+          throw new AwsError(
+            'ResourceInUseException',
+            `Certificate ${cert.arn} in account ${request.state.accountId} is in use.`,
+          );
         }
         request.state.certificates.delete(cert.arn);
         return {};

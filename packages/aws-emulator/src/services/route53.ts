@@ -55,7 +55,9 @@ export interface Route53State {
 
 /** DNS name to the stored form: lower case, trailing dot, octal escapes (`\052`) decoded. */
 export function canonicalName(name: string): string {
-  const decoded = name.trim().replace(/\\(\d{3})/g, (_, oct: string) => String.fromCharCode(Number.parseInt(oct, 8)));
+  const decoded = name
+    .trim()
+    .replace(/\\(\d{3})/g, (_, oct: string) => String.fromCharCode(Number.parseInt(oct, 8)));
   const lower = decoded.toLowerCase();
   return lower.endsWith('.') ? lower : `${lower}.`;
 }
@@ -91,12 +93,24 @@ function sortRecords(records: StoredRecordSet[]): void {
 
 function nameServers(zone: StoredZone): string[] {
   const n = Number.parseInt(zone.id.slice(1, 4), 36) % 2000;
-  return [`ns-${n}.awsdns-01.org.`, `ns-${n + 1}.awsdns-02.co.uk.`, `ns-${n + 2}.awsdns-03.com.`, `ns-${n + 3}.awsdns-04.net.`];
+  return [
+    `ns-${n}.awsdns-01.org.`,
+    `ns-${n + 1}.awsdns-02.co.uk.`,
+    `ns-${n + 2}.awsdns-03.com.`,
+    `ns-${n + 3}.awsdns-04.net.`,
+  ];
 }
 
 function newZone(
   state: Route53State,
-  input: { name: string; callerReference: string; comment?: string | undefined; private: boolean; vpcs?: Array<{ region: string; id: string }>; id?: string },
+  input: {
+    name: string;
+    callerReference: string;
+    comment?: string | undefined;
+    private: boolean;
+    vpcs?: Array<{ region: string; id: string }>;
+    id?: string;
+  },
 ): StoredZone {
   const id = input.id ?? state.random.id('Z', 20);
   const zone: StoredZone = {
@@ -155,7 +169,11 @@ export function createRoute53State(
       ...(seed.private === true ? { vpcs: [{ region: 'us-east-1', id: `vpc-${random.hex(17)}` }] } : {}),
     });
     for (const r of (seed.records as Array<Record<string, unknown>> | undefined) ?? []) {
-      const values = Array.isArray(r.values) ? r.values.map(String) : r.value !== undefined ? [String(r.value)] : [];
+      const values = Array.isArray(r.values)
+        ? r.values.map(String)
+        : r.value !== undefined
+          ? [String(r.value)]
+          : [];
       const name = canonicalName(String(r.name));
       const type = String(r.type ?? 'CNAME').toUpperCase();
       zone.records = zone.records.filter((x) => !(x.name === name && x.type === type));
@@ -220,7 +238,8 @@ function zoneXml(zone: StoredZone): Record<string, unknown> {
 
 function changeInfo(state: Route53State, id: string): Record<string, unknown> {
   const change = state.changes.get(id);
-  if (!change) throw new AwsError('NoSuchChange', `A change with the specified change ID does not exist.`, 404);
+  if (!change)
+    throw new AwsError('NoSuchChange', `A change with the specified change ID does not exist.`, 404);
   const insync = state.clock.now() - change.submittedAt >= state.syncSeconds() * 1000;
   return {
     Id: `/change/${id}`,
@@ -249,26 +268,56 @@ function recordXml(set: StoredRecordSet): Record<string, unknown> {
             EvaluateTargetHealth: set.alias.evaluateTargetHealth,
           },
         }
-      : { TTL: set.ttl, ResourceRecords: xmlList('ResourceRecord', set.values.map((Value) => ({ Value }))) }),
+      : {
+          TTL: set.ttl,
+          ResourceRecords: xmlList(
+            'ResourceRecord',
+            set.values.map((Value) => ({ Value })),
+          ),
+        }),
   };
 }
 
 function num(value: unknown, fallback: number, max: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new AwsError('InvalidInput', `Invalid value for maxitems: ${String(value)}`, 400);
+  if (!Number.isInteger(n) || n < 1)
+    throw new AwsError('InvalidInput', `Invalid value for maxitems: ${String(value)}`, 400);
   return Math.min(n, max);
 }
 
-const RECORD_TYPES = new Set(['SOA', 'A', 'TXT', 'NS', 'CNAME', 'MX', 'NAPTR', 'PTR', 'SRV', 'SPF', 'AAAA', 'CAA', 'DS', 'TLSA', 'SSHFP', 'SVCB', 'HTTPS']);
+const RECORD_TYPES = new Set([
+  'SOA',
+  'A',
+  'TXT',
+  'NS',
+  'CNAME',
+  'MX',
+  'NAPTR',
+  'PTR',
+  'SRV',
+  'SPF',
+  'AAAA',
+  'CAA',
+  'DS',
+  'TLSA',
+  'SSHFP',
+  'SVCB',
+  'HTTPS',
+]);
 
 function parseRecordSet(element: XmlElement | undefined): StoredRecordSet {
   if (!element) throw new AwsError('InvalidInput', 'Invalid XML ; missing ResourceRecordSet', 400);
   const name = childText(element, 'Name');
   const type = childText(element, 'Type');
-  if (!name || !type) throw new AwsError('InvalidInput', 'Invalid XML ; ResourceRecordSet needs Name and Type', 400);
+  if (!name || !type)
+    throw new AwsError('InvalidInput', 'Invalid XML ; ResourceRecordSet needs Name and Type', 400);
   if (!RECORD_TYPES.has(type)) {
-    throw new AwsError('InvalidInput', `1 validation error detected: Value '${type}' at 'changeBatch.changes.1.member.resourceRecordSet.type' failed to satisfy constraint: Member must satisfy enum value set`, 400);
+    throw new AwsError(
+      'InvalidInput',
+      `1 validation error detected: Value '${type}' at 'changeBatch.changes.1.member.resourceRecordSet.type' failed to satisfy constraint: Member must satisfy enum value set`,
+      400,
+    );
   }
   const ttlText = childText(element, 'TTL');
   const alias = child(element, 'AliasTarget');
@@ -276,7 +325,9 @@ function parseRecordSet(element: XmlElement | undefined): StoredRecordSet {
     name: canonicalName(name),
     type,
     ttl: ttlText === undefined ? undefined : Number(ttlText),
-    values: children(child(element, 'ResourceRecords'), 'ResourceRecord').map((r) => childText(r, 'Value') ?? ''),
+    values: children(child(element, 'ResourceRecords'), 'ResourceRecord').map(
+      (r) => childText(r, 'Value') ?? '',
+    ),
     setIdentifier: childText(element, 'SetIdentifier'),
     alias: alias
       ? {
@@ -322,9 +373,12 @@ export function applyChangeBatch(
     records += weight * Math.max(1, set.values.length);
     chars += weight * set.values.reduce((n, v) => n + v.length, 0);
   }
-  if (records > CHANGE_BATCH_LIMITS.records) throw invalidChangeBatch([`Number of records limit of ${CHANGE_BATCH_LIMITS.records} exceeded.`]);
+  if (records > CHANGE_BATCH_LIMITS.records)
+    throw invalidChangeBatch([`Number of records limit of ${CHANGE_BATCH_LIMITS.records} exceeded.`]);
   if (chars > CHANGE_BATCH_LIMITS.valueCharacters) {
-    throw invalidChangeBatch([`Number of characters limit of ${CHANGE_BATCH_LIMITS.valueCharacters} exceeded.`]);
+    throw invalidChangeBatch([
+      `Number of characters limit of ${CHANGE_BATCH_LIMITS.valueCharacters} exceeded.`,
+    ]);
   }
   const work = zone.records.map((r) => ({ ...r }));
   const messages: string[] = [];
@@ -335,11 +389,15 @@ export function applyChangeBatch(
       continue;
     }
     if (set.type === 'CNAME' && set.name === zone.name) {
-      messages.push(`RRSet of type CNAME with DNS name ${set.name} is not permitted at apex in zone ${zone.name}`);
+      messages.push(
+        `RRSet of type CNAME with DNS name ${set.name} is not permitted at apex in zone ${zone.name}`,
+      );
       continue;
     }
     if (!set.alias && set.values.length === 0 && action !== 'DELETE') {
-      messages.push(`Invalid Resource Record: FATAL problem: No ResourceRecords encountered for ${describeSet(set)}`);
+      messages.push(
+        `Invalid Resource Record: FATAL problem: No ResourceRecords encountered for ${describeSet(set)}`,
+      );
       continue;
     }
     if (set.type === 'CNAME' && !set.alias && set.values.length > 1) {
@@ -362,7 +420,8 @@ export function applyChangeBatch(
         );
         continue;
       }
-      const unchanged = existing && existing.values.join('\n') === set.values.join('\n') && existing.ttl === set.ttl;
+      const unchanged =
+        existing && existing.values.join('\n') === set.values.join('\n') && existing.ttl === set.ttl;
       const stored = { ...set, since: unchanged && existing ? existing.since : now };
       if (existing) work[index] = stored;
       else work.push(stored);
@@ -371,12 +430,19 @@ export function applyChangeBatch(
         messages.push(`Tried to delete resource record set ${describeSet(set)} but it was not found`);
         continue;
       }
-      if (existing.values.join('\n') !== set.values.join('\n') || (set.ttl !== undefined && existing.ttl !== set.ttl)) {
-        messages.push(`Tried to delete resource record set ${describeSet(set)} but the values provided do not match the current values`);
+      if (
+        existing.values.join('\n') !== set.values.join('\n') ||
+        (set.ttl !== undefined && existing.ttl !== set.ttl)
+      ) {
+        messages.push(
+          `Tried to delete resource record set ${describeSet(set)} but the values provided do not match the current values`,
+        );
         continue;
       }
       if ((set.type === 'SOA' || set.type === 'NS') && set.name === zone.name) {
-        messages.push(`A HostedZone must contain at least one NS record and one SOA record for the zone itself.`);
+        messages.push(
+          `A HostedZone must contain at least one NS record and one SOA record for the zone itself.`,
+        );
         continue;
       }
       work.splice(index, 1);
@@ -424,22 +490,42 @@ export const route53 = defineService<Route53State>({
         const root = body(request);
         const name = childText(root, 'Name');
         const callerReference = childText(root, 'CallerReference');
-        if (!name || !callerReference) throw new AwsError('InvalidInput', 'Invalid XML ; Name and CallerReference are required', 400);
-        if (!/^[a-z0-9_*\\-]+(\.[a-z0-9_*\\-]+)+\.?$/i.test(name)) throw new AwsError('InvalidDomainName', `${name} is not a valid domain name.`, 400);
+        if (!name || !callerReference)
+          throw new AwsError('InvalidInput', 'Invalid XML ; Name and CallerReference are required', 400);
+        if (!/^[a-z0-9_*\\-]+(\.[a-z0-9_*\\-]+)+\.?$/i.test(name))
+          throw new AwsError('InvalidDomainName', `${name} is not a valid domain name.`, 400);
         const state = request.state;
         if ([...state.zones.values()].some((z) => z.callerReference === callerReference)) {
-          throw new AwsError('HostedZoneAlreadyExists', 'A hosted zone has already been created with the specified caller reference.', 409);
+          throw new AwsError(
+            'HostedZoneAlreadyExists',
+            'A hosted zone has already been created with the specified caller reference.',
+            409,
+          );
         }
         const config = child(root, 'HostedZoneConfig');
         const vpc = child(root, 'VPC');
         const isPrivate = childText(config, 'PrivateZone') === 'true' || vpc !== undefined;
-        if (isPrivate && !vpc) throw new AwsError('InvalidInput', 'When you create a private hosted zone, you must specify a VPC.', 400);
+        if (isPrivate && !vpc)
+          throw new AwsError(
+            'InvalidInput',
+            'When you create a private hosted zone, you must specify a VPC.',
+            400,
+          );
         const zone = newZone(state, {
           name,
           callerReference,
           comment: childText(config, 'Comment'),
           private: isPrivate,
-          ...(vpc ? { vpcs: [{ region: childText(vpc, 'VPCRegion') ?? request.region, id: childText(vpc, 'VPCId') ?? '' }] } : {}),
+          ...(vpc
+            ? {
+                vpcs: [
+                  {
+                    region: childText(vpc, 'VPCRegion') ?? request.region,
+                    id: childText(vpc, 'VPCId') ?? '',
+                  },
+                ],
+              }
+            : {}),
         });
         const changeId = recordChange(state, undefined);
         return withHttp(
@@ -450,7 +536,10 @@ export const route53 = defineService<Route53State>({
               ? { VPC: { VPCRegion: zone.vpcs[0]?.region, VPCId: zone.vpcs[0]?.id } }
               : { DelegationSet: { NameServers: xmlList('NameServer', nameServers(zone)) } }),
           },
-          { status: 201, headers: { Location: `https://route53.amazonaws.com/2013-04-01/hostedzone/${zone.id}` } },
+          {
+            status: 201,
+            headers: { Location: `https://route53.amazonaws.com/2013-04-01/hostedzone/${zone.id}` },
+          },
         );
       },
     },
@@ -460,7 +549,12 @@ export const route53 = defineService<Route53State>({
         return {
           HostedZone: zoneXml(zone),
           ...(zone.private
-            ? { VPCs: xmlList('VPC', zone.vpcs.map((v) => ({ VPCRegion: v.region, VPCId: v.id }))) }
+            ? {
+                VPCs: xmlList(
+                  'VPC',
+                  zone.vpcs.map((v) => ({ VPCRegion: v.region, VPCId: v.id })),
+                ),
+              }
             : { DelegationSet: { NameServers: xmlList('NameServer', nameServers(zone)) } }),
         };
       },
@@ -470,7 +564,11 @@ export const route53 = defineService<Route53State>({
       handler(request) {
         const zone = zoneOrThrow(request.state, request.input.Id);
         if (zone.records.some((r) => !(r.name === zone.name && (r.type === 'NS' || r.type === 'SOA')))) {
-          throw new AwsError('HostedZoneNotEmpty', 'The specified hosted zone contains non-required resource record sets and so cannot be deleted.', 400);
+          throw new AwsError(
+            'HostedZoneNotEmpty',
+            'The specified hosted zone contains non-required resource record sets and so cannot be deleted.',
+            400,
+          );
         }
         request.state.zones.delete(zone.id);
         return { ChangeInfo: changeInfo(request.state, recordChange(request.state, undefined)) };
@@ -499,8 +597,15 @@ export const route53 = defineService<Route53State>({
         const max = num(request.input.maxitems, 100, 100);
         const dnsName = request.input.dnsname as string | undefined;
         const startId = (request.input.hostedzoneid as string | undefined)?.replace(/^\/?hostedzone\//, '');
-        if (startId && !dnsName) throw new AwsError('InvalidInput', 'The DNSName must be specified if HostedZoneId is specified.', 400);
-        const zones = [...request.state.zones.values()].sort((a, b) => compareNames(a.name, b.name) || a.id.localeCompare(b.id));
+        if (startId && !dnsName)
+          throw new AwsError(
+            'InvalidInput',
+            'The DNSName must be specified if HostedZoneId is specified.',
+            400,
+          );
+        const zones = [...request.state.zones.values()].sort(
+          (a, b) => compareNames(a.name, b.name) || a.id.localeCompare(b.id),
+        );
         let start = 0;
         if (dnsName) {
           const name = canonicalName(dnsName);
@@ -529,7 +634,8 @@ export const route53 = defineService<Route53State>({
         const startName = request.input.name as string | undefined;
         const startType = request.input.type as string | undefined;
         const startIdentifier = request.input.identifier as string | undefined;
-        if (startType && !startName) throw new AwsError('InvalidInput', 'The input is not valid: type requires name', 400);
+        if (startType && !startName)
+          throw new AwsError('InvalidInput', 'The input is not valid: type requires name', 400);
         let start = 0;
         if (startName) {
           const name = canonicalName(startName);
@@ -569,9 +675,12 @@ export const route53 = defineService<Route53State>({
           action: childText(c, 'Action') ?? '',
           set: parseRecordSet(child(c, 'ResourceRecordSet')),
         }));
-        if (changes.length === 0) throw new AwsError('InvalidInput', 'Invalid XML ; ChangeBatch needs at least one Change', 400);
+        if (changes.length === 0)
+          throw new AwsError('InvalidInput', 'Invalid XML ; ChangeBatch needs at least one Change', 400);
         applyChangeBatch(request.state, zone, changes);
-        return { ChangeInfo: changeInfo(request.state, recordChange(request.state, childText(batch, 'Comment'))) };
+        return {
+          ChangeInfo: changeInfo(request.state, recordChange(request.state, childText(batch, 'Comment'))),
+        };
       },
     },
     GetChange: {
