@@ -1,0 +1,52 @@
+/**
+ * `node dist/tools/render-template.js --stack eks-kit.yaml [--account-id ID] [--out template.yaml]`:
+ * write the SAM template for a stack file.
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { formatError } from '@eks-kit/core';
+import { loadStack } from '@eks-kit/stack';
+import { renderDeployTemplate } from '../template/deploy-template.js';
+
+const USAGE =
+  'usage: render-template --stack eks-kit.yaml [--account-id 111111111111] [--stack-parameter /eks-kit/prod/stack] [--assume-role-arns arn1,arn2] [--code-uri dist] [--out template.yaml]';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      stack: { type: 'string' },
+      'account-id': { type: 'string' },
+      'stack-parameter': { type: 'string' },
+      'assume-role-arns': { type: 'string' },
+      'code-uri': { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help || !values.stack) {
+    console.error(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const stack = await loadStack(values.stack);
+  const text = renderDeployTemplate(stack, {
+    ...(values['account-id'] ? { accountId: values['account-id'] } : {}),
+    ...(values['stack-parameter'] ? { stackParameterName: values['stack-parameter'] } : {}),
+    ...(values['assume-role-arns']
+      ? { assumeRoleArns: values['assume-role-arns'].split(',').map((s) => s.trim()) }
+      : {}),
+    ...(values['code-uri'] ? { codeUri: values['code-uri'] } : {}),
+  });
+  if (values.out) await writeFile(values.out, text);
+  else process.stdout.write(text);
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(formatError(error));
+    process.exitCode = (error as { exitCode?: number }).exitCode ?? 1;
+  },
+);

@@ -1,0 +1,172 @@
+/**
+ * The handler's settings, read from its environment and validated before any AWS call.
+ */
+import { type Arn, InvalidInputError, parseArn, validateRegion } from '@eks-kit/core';
+
+/** Where the stack comes from. */
+export type StackSource = { kind: 'inline'; text: string } | { kind: 'parameter'; name: string };
+
+/** One account (and optionally region) to check through an assumed role. */
+export interface AssumeRoleTarget {
+  roleArn: string;
+  /** Region to check in; default the stack's cluster region. */
+  region?: string;
+}
+
+/** Settings of one invocation. */
+export interface HandlerConfig {
+  stackSource: StackSource;
+  /** Topic for failure notices (`EKS_KIT_SNS_TOPIC_ARN`). */
+  snsTopicArn?: string;
+  /** Roles to assume; empty: check with the function's own role. */
+  targets: AssumeRoleTarget[];
+  /** Checks in flight at once per target (`EKS_KIT_CHECK_CONCURRENCY`, default 4). */
+  checkConcurrency: number;
+  /** Targets checked at once (`EKS_KIT_TARGET_CONCURRENCY`, default 2). */
+  targetConcurrency: number;
+  /** Time allowed to each check (`EKS_KIT_CHECK_TIMEOUT_SECONDS`, default 60). */
+  checkTimeoutMs: number;
+  /** One endpoint for every service (`AWS_ENDPOINT_URL`), e.g. a local emulator. */
+  endpoint?: string;
+}
+
+/** Environment variables the handler reads, for docs and tests. */
+export const HANDLER_ENV = {
+  stack: 'EKS_KIT_STACK',
+  stackParameter: 'EKS_KIT_STACK_PARAMETER',
+  snsTopicArn: 'EKS_KIT_SNS_TOPIC_ARN',
+  assumeRoleArns: 'EKS_KIT_ASSUME_ROLE_ARNS',
+  checkConcurrency: 'EKS_KIT_CHECK_CONCURRENCY',
+  targetConcurrency: 'EKS_KIT_TARGET_CONCURRENCY',
+  checkTimeoutSeconds: 'EKS_KIT_CHECK_TIMEOUT_SECONDS',
+  endpoint: 'AWS_ENDPOINT_URL',
+} as const;
+
+/**
+ * Read and validate the handler's settings; throws `InvalidInputError` naming the variable.
+ *
+ * @example
+ * ```ts
+ * const config = readHandlerConfig({ EKS_KIT_STACK_PARAMETER: '/eks-kit/prod/stack', EKS_KIT_CHECK_CONCURRENCY: '8' });
+ * config.stackSource; // { kind: 'parameter', name: '/eks-kit/prod/stack' }
+ * ```
+ */
+export function readHandlerConfig(env: Record<string, string | undefined>): HandlerConfig {
+  const inline = nonEmpty(env[HANDLER_ENV.stack]);
+  const parameter = nonEmpty(env[HANDLER_ENV.stackParameter]);
+  if (inline && parameter) {
+    throw new InvalidInputError(
+      HANDLER_ENV.stackParameter,
+      parameter,
+      `nothing when ${HANDLER_ENV.stack} is set`,
+      {
+        hint: `set only one of ${HANDLER_ENV.stack} (inline JSON or YAML) and ${HANDLER_ENV.stackParameter} (an SSM parameter name)`,
+      },
+    );
+  }
+  let stackSource: StackSource;
+  if (inline) stackSource = { kind: 'inline', text: inline };
+  else if (parameter) stackSource = { kind: 'parameter', name: validateParameterName(parameter) };
+  else {
+    throw new InvalidInputError(
+      HANDLER_ENV.stack,
+      undefined,
+      `the stack as inline JSON or YAML, or ${HANDLER_ENV.stackParameter} naming an SSM parameter that holds it`,
+    );
+  }
+  const snsTopicArn = nonEmpty(env[HANDLER_ENV.snsTopicArn]);
+  if (snsTopicArn) validateServiceArn(snsTopicArn, HANDLER_ENV.snsTopicArn, 'sns', 'an SNS topic ARN');
+  const endpoint = nonEmpty(env[HANDLER_ENV.endpoint]);
+  if (endpoint && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
+    throw new InvalidInputError(HANDLER_ENV.endpoint, endpoint, 'a URL such as http://127.0.0.1:4566');
+  }
+  return {
+    stackSource,
+    ...(snsTopicArn ? { snsTopicArn } : {}),
+    targets: parseTargets(env[HANDLER_ENV.assumeRoleArns]),
+    checkConcurrency: wholeNumber(env, HANDLER_ENV.checkConcurrency, 4, 1, 32),
+    targetConcurrency: wholeNumber(env, HANDLER_ENV.targetConcurrency, 2, 1, 16),
+    checkTimeoutMs: wholeNumber(env, HANDLER_ENV.checkTimeoutSeconds, 60, 1, 900) * 1000,
+    ...(endpoint ? { endpoint } : {}),
+  };
+}
+
+/**
+ * Parse `EKS_KIT_ASSUME_ROLE_ARNS`: role ARNs separated by commas, each optionally `@<region>`.
+ *
+ * @example
+ * ```ts
+ * parseTargets('arn:aws:iam::111111111111:role/eks-kit-checks, arn:aws:iam::222222222222:role/eks-kit-checks@eu-west-1');
+ * // [{ roleArn: 'arn:aws:iam::111111111111:role/eks-kit-checks' },
+ * //  { roleArn: 'arn:aws:iam::222222222222:role/eks-kit-checks', region: 'eu-west-1' }]
+ * ```
+ */
+export function parseTargets(value: string | undefined): AssumeRoleTarget[] {
+  const entries = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return entries.map((entry, index) => {
+    const field = `${HANDLER_ENV.assumeRoleArns}[${index}]`;
+    const at = entry.lastIndexOf('@');
+    const roleArn = at > 0 ? entry.slice(0, at) : entry;
+    const region = at > 0 ? validateRegion(entry.slice(at + 1), field) : undefined;
+    validateServiceArn(
+      roleArn,
+      field,
+      'iam',
+      'an IAM role ARN such as arn:aws:iam::111111111111:role/eks-kit-checks',
+    );
+    if (!/:role\//.test(roleArn)) {
+      throw new InvalidInputError(
+        field,
+        roleArn,
+        'an IAM role ARN such as arn:aws:iam::111111111111:role/eks-kit-checks',
+      );
+    }
+    return region ? { roleArn, region } : { roleArn };
+  });
+}
+
+function validateServiceArn(value: string, field: string, service: string, expected: string): void {
+  let parsed: Arn | undefined;
+  try {
+    parsed = parseArn(value, field);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || parsed.service !== service) throw new InvalidInputError(field, value, expected);
+}
+
+function validateParameterName(name: string): string {
+  // SSM parameter names: letters, digits and . - _ /, up to 2,048 characters (SSM PutParameter reference).
+  if (name.length > 2048 || !/^[A-Za-z0-9_.\-/]+$/.test(name)) {
+    throw new InvalidInputError(
+      HANDLER_ENV.stackParameter,
+      name,
+      'an SSM parameter name such as /eks-kit/prod/stack',
+    );
+  }
+  return name;
+}
+
+function wholeNumber(
+  env: Record<string, string | undefined>,
+  key: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = nonEmpty(env[key]);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new InvalidInputError(key, raw, `a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}

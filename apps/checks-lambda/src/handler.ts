@@ -1,0 +1,120 @@
+/**
+ * The Lambda handler: load the stack, run its checks on every target, log the findings as JSON,
+ * publish EMF metrics, notify SNS of failures, and return the summary.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { type AwsClients, type ClientOptions, createClients, formatError } from '@eks-kit/core';
+import type { Stack } from '@eks-kit/stack';
+import { stackCheckTasks } from './checks/stack-check-tasks.js';
+import { readHandlerConfig } from './config/handler-config.js';
+import { loadStackFromSource } from './config/load-stack.js';
+import { logFindings, logSummary } from './report/log-findings.js';
+import { notifyFailures } from './report/notify-failures.js';
+import {
+  DEFAULT_METRICS_NAMESPACE,
+  DEFAULT_SERVICE_NAME,
+  publishSummaryMetrics,
+} from './report/publish-metrics.js';
+import { redactSecrets } from './report/redact.js';
+import { type ChecksSummary, summarizeRuns } from './report/summary.js';
+import { checkTargets } from './run/check-targets.js';
+import type { CheckTask } from './run/check-task.js';
+
+/** The part of the Lambda context the handler uses. */
+export interface LambdaContextLike {
+  getRemainingTimeInMillis?: () => number;
+  awsRequestId?: string;
+}
+
+/** What the handler returns: the summary, and what happened to the failure notice. */
+export interface ChecksResult extends ChecksSummary {
+  notification?: { messageId: string } | { error: string };
+}
+
+/** Dependencies of {@link createChecksHandler}; every one has a production default. */
+export interface ChecksHandlerDependencies {
+  /** Environment to read (default `process.env`). */
+  env?: Record<string, string | undefined>;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** The checks of a stack (default {@link stackCheckTasks}); tests add a throwing one. */
+  checkTasks?: (stack: Stack) => CheckTask[];
+  /** Extra client options (tests pass credentials and `maxAttempts`). */
+  clientOptions?: Partial<ClientOptions>;
+}
+
+/** Time kept back from the Lambda's deadline to log and publish the summary. */
+const REPORT_RESERVE_MS = 10_000;
+
+/**
+ * Make a handler. The exported {@link handler} is `createChecksHandler()`; tests inject their
+ * environment, credentials and checks.
+ *
+ * @example
+ * ```ts
+ * const run = createChecksHandler({ env: { EKS_KIT_STACK: stackJson, AWS_REGION: 'eu-west-1' } });
+ * const summary = await run({});
+ * summary.counts; // { ok: 12, warn: 1, fail: 0 }
+ * ```
+ */
+export function createChecksHandler(
+  deps: ChecksHandlerDependencies = {},
+): (event?: unknown, context?: LambdaContextLike) => Promise<ChecksResult> {
+  const logger = deps.logger ?? new Logger({ serviceName: DEFAULT_SERVICE_NAME });
+  const metrics =
+    deps.metrics ?? new Metrics({ namespace: DEFAULT_METRICS_NAMESPACE, serviceName: DEFAULT_SERVICE_NAME });
+  const tasksOf = deps.checkTasks ?? stackCheckTasks;
+  return async (_event, context) => {
+    const env = deps.env ?? process.env;
+    let base: AwsClients | undefined;
+    try {
+      const config = readHandlerConfig(env);
+      base = await createClients({
+        env,
+        ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+        ...deps.clientOptions,
+      });
+      const stack = await loadStackFromSource(base, config.stackSource);
+      logger.appendKeys({ stack: stack.name });
+      const remaining = context?.getRemainingTimeInMillis?.();
+      const signal =
+        remaining !== undefined
+          ? AbortSignal.timeout(Math.max(1_000, remaining - REPORT_RESERVE_MS))
+          : undefined;
+      const results = await checkTargets(base, config, stack.cluster.region, tasksOf(stack), signal);
+      const summary: ChecksResult = summarizeRuns(stack.name, results);
+      logFindings(logger, summary);
+      publishSummaryMetrics(metrics, summary);
+      if (config.snsTopicArn && summary.counts.fail > 0) {
+        try {
+          const messageId = await notifyFailures(base, config.snsTopicArn, summary);
+          if (messageId) summary.notification = { messageId };
+        } catch (error) {
+          const message = redactSecrets(formatError(error));
+          summary.notification = { error: message };
+          logger.error('could not publish the failure notice', { error: message });
+        }
+      }
+      logSummary(logger, summary);
+      return summary;
+    } catch (error) {
+      // Bad configuration or an unreadable stack: the invocation fails (Lambda's Errors metric).
+      logger.error('eks-kit checks could not run', { error: redactSecrets(formatError(error)) });
+      throw error;
+    } finally {
+      base?.destroy();
+    }
+  };
+}
+
+/**
+ * The Lambda entry point (`index.handler` in the bundle `dist/index.mjs`), for EventBridge Scheduler.
+ *
+ * @example
+ * ```ts
+ * // template.yaml: Handler: index.handler, Runtime: nodejs22.x
+ * const summary = await handler({}, context);
+ * ```
+ */
+export const handler = createChecksHandler();

@@ -1,0 +1,90 @@
+/**
+ * The summary the handler returns and logs: counts per status, per target, and per check.
+ */
+import { type Finding, type FindingStatus, summarizeFindings, worstStatus } from '@eks-kit/core';
+import type { CheckOutcome, CheckRun } from '../run/check-task.js';
+
+/** The checks of one target (an account/region). */
+export interface TargetResult {
+  target: string;
+  region: string;
+  runs: CheckRun[];
+}
+
+/** What one invocation found. */
+export interface ChecksSummary {
+  stack: string;
+  /** Worst status over every finding. */
+  status: FindingStatus;
+  counts: Record<FindingStatus, number>;
+  /** Checks that threw or timed out (each also counted as one `fail` finding). */
+  checkErrors: number;
+  /** Fewest days to the expiry of a checked certificate, when a check reported one. */
+  nearestCertificateExpiryDays?: number;
+  targets: Array<{
+    target: string;
+    region: string;
+    status: FindingStatus;
+    counts: Record<FindingStatus, number>;
+    checks: Array<{ name: string; outcome: CheckOutcome; durationMs: number; findings: number }>;
+  }>;
+  /** Every finding, labelled with its target. */
+  findings: Array<Finding & { target: string }>;
+}
+
+/**
+ * Summarise the check runs of every target.
+ *
+ * @example
+ * ```ts
+ * const summary = summarizeRuns('prod', [{ target: 'self', region: 'eu-west-1', runs }]);
+ * summary.counts; // { ok: 7, warn: 1, fail: 2 }
+ * ```
+ */
+export function summarizeRuns(stack: string, results: readonly TargetResult[]): ChecksSummary {
+  const findings = results.flatMap((r) =>
+    r.runs.flatMap((run) => run.findings.map((f) => ({ ...f, target: r.target }))),
+  );
+  const expiry = nearestExpiryDays(findings);
+  return {
+    stack,
+    status: worstStatus(findings),
+    counts: summarizeFindings(findings),
+    checkErrors: results.reduce((n, r) => n + r.runs.filter((run) => run.outcome !== 'completed').length, 0),
+    ...(expiry !== undefined ? { nearestCertificateExpiryDays: expiry } : {}),
+    targets: results.map((r) => {
+      const own = r.runs.flatMap((run) => run.findings);
+      return {
+        target: r.target,
+        region: r.region,
+        status: worstStatus(own),
+        counts: summarizeFindings(own),
+        checks: r.runs.map((run) => ({
+          name: run.name,
+          outcome: run.outcome,
+          durationMs: run.durationMs,
+          findings: run.findings.length,
+        })),
+      };
+    }),
+    findings,
+  };
+}
+
+/**
+ * The fewest days to expiry among findings carrying `data.daysToExpiry` (certificate checks).
+ *
+ * @example
+ * ```ts
+ * nearestExpiryDays([{ data: { daysToExpiry: 41 } }, { data: { daysToExpiry: 12 } }] as Finding[]); // 12
+ * ```
+ */
+export function nearestExpiryDays(findings: readonly Finding[]): number | undefined {
+  let nearest: number | undefined;
+  for (const f of findings) {
+    const days = f.data?.daysToExpiry;
+    if (typeof days === 'number' && Number.isFinite(days) && (nearest === undefined || days < nearest))
+      nearest = days;
+  }
+  return nearest;
+}

@@ -1,0 +1,333 @@
+/**
+ * The AWS SAM template that deploys the checks: function, daily schedule, read-only role, log group
+ * with retention, alarms on failures, optional SNS topic. CloudFormation intrinsics are written in
+ * their JSON form (`Fn::If`, `Ref`, `Fn::GetAtt`, `Fn::Sub`) so any YAML parser reads the template
+ * back without custom `!Ref` tags.
+ */
+import { InvalidInputError, validateAccountId } from '@eks-kit/core';
+import { servicePrincipalTrustPolicy, validateRoleName } from '@eks-kit/iam-policies';
+import type { Stack } from '@eks-kit/stack';
+import { stringify } from 'yaml';
+import { HANDLER_ENV } from '../config/handler-config.js';
+import { checksExecutionPolicy } from '../policy/checks-execution-policy.js';
+import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, METRIC_NAMES } from '../report/publish-metrics.js';
+
+/** Options of {@link checksDeployTemplate}. */
+export interface DeployTemplateOptions {
+  /** Account the checks read (scopes the policy's ARNs); default any (`*`). */
+  accountId?: string;
+  /** Lambda function name (default `eks-kit-checks-<stack>`). */
+  functionName?: string;
+  /** Where the bundle is, relative to the template (default `dist`, holding `index.mjs`). */
+  codeUri?: string;
+  /** Keep the stack in this SSM parameter instead of the environment (forced when the stack is too big). */
+  stackParameterName?: string;
+  /** Roles to assume to check other accounts (`EKS_KIT_ASSUME_ROLE_ARNS`). */
+  assumeRoleArns?: string[];
+}
+
+/** One CloudFormation resource. */
+export interface TemplateResource {
+  Type: string;
+  Condition?: string;
+  Properties: Record<string, unknown>;
+}
+
+/** The SAM template, as plain data. */
+export interface SamTemplate {
+  AWSTemplateFormatVersion: '2010-09-09';
+  Transform: 'AWS::Serverless-2016-10-31';
+  Description: string;
+  Parameters: Record<string, Record<string, unknown>>;
+  Conditions: Record<string, unknown>;
+  Resources: Record<string, TemplateResource>;
+  Outputs: Record<string, { Value: unknown }>;
+}
+
+/** Handler of the bundle `dist/index.mjs`: file `index`, export `handler`. */
+export const LAMBDA_HANDLER = 'index.handler';
+/** Default schedule: once a day (EventBridge Scheduler rate expression). */
+export const DEFAULT_SCHEDULE = 'rate(1 day)';
+/** Lambda runtime and architecture of the function. */
+export const LAMBDA_RUNTIME = 'nodejs22.x';
+export const LAMBDA_ARCHITECTURE = 'arm64';
+/** Name of the role's inline policy that equals {@link checksExecutionPolicy}. */
+export const READ_POLICY_NAME = 'eks-kit-checks-read';
+/** Name of the role's inline policy for logs, the SNS notice, assumed roles and the stack parameter. */
+export const RUNTIME_POLICY_NAME = 'eks-kit-checks-runtime';
+
+/**
+ * Lambda allows 4 KB for all environment variables together (Lambda quotas); above this the stack
+ * goes into an SSM parameter.
+ */
+const INLINE_STACK_MAX_BYTES = 3_584;
+/** CloudWatch Logs retention values (PutRetentionPolicy). */
+const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+const ref = (name: string) => ({ Ref: name });
+const noValue = { Ref: 'AWS::NoValue' };
+const topicArn = {
+  'Fn::If': [
+    'HasExistingTopic',
+    ref('AlertTopicArn'),
+    { 'Fn::If': ['CreateTopic', ref('AlertTopic'), noValue] },
+  ],
+};
+
+/**
+ * The SAM template as a plain object (deterministic key order).
+ *
+ * @example
+ * ```ts
+ * const template = checksDeployTemplate(stack, { accountId: '111111111111' });
+ * template.Resources.ChecksFunction.Properties.Handler; // 'index.handler'
+ * ```
+ */
+export function checksDeployTemplate(stack: Stack, options: DeployTemplateOptions = {}): SamTemplate {
+  const accountId =
+    options.accountId === undefined ? undefined : validateAccountId(options.accountId, 'accountId');
+  const functionName = options.functionName ?? `eks-kit-checks-${stack.name}`;
+  // The role is named after the function: the same 64-character rule applies.
+  validateRoleName(functionName, 'functionName');
+  const assumeRoleArns = options.assumeRoleArns ?? [];
+  assumeRoleArns.forEach((arn, i) => {
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(arn))
+      throw new InvalidInputError(
+        `assumeRoleArns[${i}]`,
+        arn,
+        'an IAM role ARN such as arn:aws:iam::111111111111:role/eks-kit-checks',
+      );
+  });
+  const stackJson = JSON.stringify(stack);
+  const parameterName =
+    options.stackParameterName ??
+    (Buffer.byteLength(stackJson) > INLINE_STACK_MAX_BYTES ? `/eks-kit/${stack.name}/stack` : undefined);
+  if (parameterName !== undefined && !/^\/?[A-Za-z0-9_.\-/]{1,1011}$/.test(parameterName)) {
+    throw new InvalidInputError(
+      'stackParameterName',
+      parameterName,
+      'an SSM parameter name such as /eks-kit/prod/stack',
+    );
+  }
+  const parameterPath = parameterName?.replace(/^\//, '');
+
+  const runtimeStatements: unknown[] = [
+    {
+      Sid: 'Logs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: { 'Fn::GetAtt': ['ChecksLogGroup', 'Arn'] },
+    },
+    {
+      'Fn::If': [
+        'HasTopic',
+        { Sid: 'FailureNotice', Effect: 'Allow', Action: 'sns:Publish', Resource: topicArn },
+        noValue,
+      ],
+    },
+  ];
+  if (assumeRoleArns.length > 0) {
+    runtimeStatements.push({
+      Sid: 'AssumeCheckRoles',
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Resource: [...assumeRoleArns].sort(),
+    });
+  }
+  if (parameterPath !== undefined) {
+    runtimeStatements.push({
+      Sid: 'StackParameter',
+      Effect: 'Allow',
+      Action: 'ssm:GetParameter',
+      Resource: {
+        'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${parameterPath}`,
+      },
+    });
+  }
+
+  const environment: Record<string, unknown> = {
+    ...(parameterName === undefined
+      ? { [HANDLER_ENV.stack]: stackJson }
+      : { [HANDLER_ENV.stackParameter]: parameterName }),
+    [HANDLER_ENV.snsTopicArn]: { 'Fn::If': ['HasTopic', topicArn, noValue] },
+    ...(assumeRoleArns.length > 0 ? { [HANDLER_ENV.assumeRoleArns]: assumeRoleArns.join(',') } : {}),
+    POWERTOOLS_SERVICE_NAME: DEFAULT_SERVICE_NAME,
+    POWERTOOLS_METRICS_NAMESPACE: DEFAULT_METRICS_NAMESPACE,
+  };
+  const tags = { 'eks-kit:stack': stack.name };
+
+  const resources: Record<string, TemplateResource> = {
+    ChecksLogGroup: {
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { LogGroupName: `/aws/lambda/${functionName}`, RetentionInDays: ref('LogRetentionDays') },
+    },
+    ChecksRole: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        RoleName: functionName,
+        Description: `Read-only role of the eks-kit checks of stack ${stack.name}`,
+        AssumeRolePolicyDocument: servicePrincipalTrustPolicy('lambda.amazonaws.com'),
+        Policies: [
+          {
+            PolicyName: READ_POLICY_NAME,
+            PolicyDocument: checksExecutionPolicy(stack, accountId ? { accountId } : {}),
+          },
+          {
+            PolicyName: RUNTIME_POLICY_NAME,
+            PolicyDocument: { Version: '2012-10-17', Statement: runtimeStatements },
+          },
+        ],
+        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+      },
+    },
+    ChecksFunction: {
+      Type: 'AWS::Serverless::Function',
+      Properties: {
+        FunctionName: functionName,
+        Description: `eks-kit scheduled checks of stack ${stack.name}`,
+        CodeUri: options.codeUri ?? 'dist',
+        Handler: LAMBDA_HANDLER,
+        Runtime: LAMBDA_RUNTIME,
+        Architectures: [LAMBDA_ARCHITECTURE],
+        MemorySize: 512,
+        Timeout: 300,
+        Role: { 'Fn::GetAtt': ['ChecksRole', 'Arn'] },
+        LoggingConfig: { LogGroup: ref('ChecksLogGroup') },
+        Environment: { Variables: environment },
+        Events: {
+          Schedule: {
+            Type: 'ScheduleV2',
+            Properties: {
+              ScheduleExpression: ref('ScheduleExpression'),
+              Description: `eks-kit checks of stack ${stack.name}`,
+              // A missed day is reported the next day; no retries that would double alerts.
+              RetryPolicy: { MaximumRetryAttempts: 0 },
+            },
+          },
+        },
+        Tags: tags,
+      },
+    },
+    FailuresAlarm: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmName: `${functionName}-failures`,
+        AlarmDescription: `eks-kit checks of stack ${stack.name} found failures: read the function's log group`,
+        Namespace: DEFAULT_METRICS_NAMESPACE,
+        MetricName: METRIC_NAMES.failures,
+        // The dimensions Powertools writes: its default `service` plus the handler's `stack`.
+        Dimensions: [
+          { Name: 'service', Value: DEFAULT_SERVICE_NAME },
+          { Name: 'stack', Value: stack.name },
+        ],
+        Statistic: 'Maximum',
+        Period: 3600,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: { 'Fn::If': ['HasTopic', [topicArn], noValue] },
+      },
+    },
+    ErrorsAlarm: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmName: `${functionName}-errors`,
+        AlarmDescription: `eks-kit checks of stack ${stack.name} could not run (bad configuration or stack)`,
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: ref('ChecksFunction') }],
+        Statistic: 'Sum',
+        Period: 3600,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: { 'Fn::If': ['HasTopic', [topicArn], noValue] },
+      },
+    },
+    AlertTopic: {
+      Type: 'AWS::SNS::Topic',
+      Condition: 'CreateTopic',
+      Properties: {
+        TopicName: `${functionName}-alerts`,
+        Subscription: [{ Protocol: 'email', Endpoint: ref('AlertEmail') }],
+        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+      },
+    },
+  };
+  if (parameterName !== undefined) {
+    resources.StackParameter = {
+      Type: 'AWS::SSM::Parameter',
+      Properties: {
+        Name: parameterName,
+        Type: 'String',
+        // Standard parameters hold 4 KB, advanced ones 8 KB (SSM quotas).
+        Tier: Buffer.byteLength(stackJson) > 4096 ? 'Advanced' : 'Standard',
+        Value: stackJson,
+        Description: `eks-kit stack ${stack.name}, read by its checks`,
+        Tags: tags,
+      },
+    };
+  }
+
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Transform: 'AWS::Serverless-2016-10-31',
+    Description: `eks-kit scheduled checks of stack ${stack.name}`,
+    Parameters: {
+      ScheduleExpression: {
+        Type: 'String',
+        Default: DEFAULT_SCHEDULE,
+        Description: 'EventBridge Scheduler expression, e.g. rate(1 day) or cron(0 6 * * ? *)',
+      },
+      LogRetentionDays: {
+        Type: 'Number',
+        Default: 30,
+        AllowedValues: RETENTION_DAYS,
+        Description: 'Days the function logs are kept',
+      },
+      AlertEmail: {
+        Type: 'String',
+        Default: '',
+        Description: 'Email subscribed to a new alert topic (leave empty for none)',
+      },
+      AlertTopicArn: {
+        Type: 'String',
+        Default: '',
+        Description: 'Existing SNS topic for failure notices and alarms (wins over AlertEmail)',
+      },
+    },
+    Conditions: {
+      HasAlertEmail: { 'Fn::Not': [{ 'Fn::Equals': [ref('AlertEmail'), ''] }] },
+      HasExistingTopic: { 'Fn::Not': [{ 'Fn::Equals': [ref('AlertTopicArn'), ''] }] },
+      CreateTopic: {
+        'Fn::And': [{ Condition: 'HasAlertEmail' }, { 'Fn::Not': [{ Condition: 'HasExistingTopic' }] }],
+      },
+      HasTopic: { 'Fn::Or': [{ Condition: 'HasExistingTopic' }, { Condition: 'CreateTopic' }] },
+    },
+    Resources: resources,
+    Outputs: {
+      FunctionName: { Value: ref('ChecksFunction') },
+      LogGroupName: { Value: ref('ChecksLogGroup') },
+      FailuresAlarmName: { Value: ref('FailuresAlarm') },
+    },
+  };
+}
+
+/**
+ * The SAM template as YAML text, ready for `sam deploy --template-file`.
+ *
+ * @example
+ * ```ts
+ * await writeFile('template.yaml', renderDeployTemplate(stack, { accountId: '111111111111' }));
+ * ```
+ */
+export function renderDeployTemplate(stack: Stack, options: DeployTemplateOptions = {}): string {
+  const header = `# Generated by eks-kit (apps/checks-lambda) for stack ${stack.name}. Deploy: see apps/checks-lambda/README.md\n`;
+  return (
+    header + stringify(checksDeployTemplate(stack, options), { lineWidth: 0, aliasDuplicateObjects: false })
+  );
+}
