@@ -71,9 +71,14 @@ export const AUTOSCALER_ENABLED_TAG = 'k8s.io/cluster-autoscaler/enabled';
 const IMAGE_REPOSITORY_RE =
   /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\.[a-z0-9-]+)*(?::\d+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
-function checkServiceAccount(input: ClusterAutoscalerValuesInput['serviceAccount']) {
-  if (input === undefined)
-    return { create: true } as { create: boolean; name?: string; extra: Record<string, string> };
+interface CheckedServiceAccount {
+  create: boolean;
+  name?: string;
+  extra: Record<string, string>;
+}
+
+function checkServiceAccount(input: ClusterAutoscalerValuesInput['serviceAccount']): CheckedServiceAccount {
+  if (input === undefined) return { create: true, extra: {} };
   if (!input || typeof input !== 'object' || Array.isArray(input)) {
     throw new InvalidInputError('serviceAccount', input, 'a map with name, create or annotations');
   }
