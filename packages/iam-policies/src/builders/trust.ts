@@ -214,17 +214,15 @@ export function podIdentityTrustPolicy(input: PodIdentityTrustInput = {}): Polic
 }
 
 function roleArnList(value: unknown, field: string): string[] {
-  const list = typeof value === 'string' ? [value] : value;
+  const single = typeof value === 'string';
+  const list = single ? [value] : value;
   if (!Array.isArray(list) || list.length === 0)
     throw new InvalidInputError(field, value, 'one or more IAM role ARNs');
   return list.map((arn, index) => {
-    const parsed = parseArn(arn, `${field}[${index}]`);
+    const at = single ? field : `${field}[${index}]`;
+    const parsed = parseArn(arn, at);
     if (parsed.service !== 'iam' || !parsed.resource.startsWith('role/'))
-      throw new InvalidInputError(
-        `${field}[${index}]`,
-        arn,
-        'an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
-      );
+      throw new InvalidInputError(at, arn, 'an IAM role ARN (arn:aws:iam::<account>:role/<name>)');
     return arn as string;
   });
 }
@@ -258,10 +256,7 @@ export function kube2iamTrustPolicy(input: { nodeRoleArns: string | readonly str
  * ```
  */
 export function kiamTrustPolicy(input: { serverRoleArn: string }): PolicyDocument {
-  const [arn] = roleArnList(
-    input?.serverRoleArn === undefined ? undefined : [input.serverRoleArn],
-    'serverRoleArn',
-  );
+  const [arn] = roleArnList(input?.serverRoleArn, 'serverRoleArn');
   return policyDocument([statement({ principals: { AWS: arn as string }, actions: 'sts:AssumeRole' })], {
     kind: 'trust',
   });
