@@ -1,6 +1,6 @@
 /** Waiting for a certificate to be ISSUED, on our own schedule, failing fast on terminal states. */
 import { type AwsClients, EksKitError, type ProgressEvent, poll } from '@eks-kit/core';
-import type { ValidationRecord } from '../builders/validation-records.js';
+import { normaliseFqdn, type ValidationRecord } from '../builders/validation-records.js';
 import { chooseZone, type HostedZoneRef } from '../builders/zones.js';
 import {
   type CertificateStatus,
@@ -166,27 +166,49 @@ async function checkRecordsVisible(
     try {
       zone = chooseZone(record.name, zones);
     } catch (error) {
-      if (error instanceof EksKitError && error.code === 'PrivateZoneOnly') {
-        throw new EksKitError(
-          'PrivateZoneOnly',
-          `certificate ${arn} can never be validated: ${error.message}`,
-          error.hint ? { hint: error.hint } : {},
-        );
+      if (error instanceof EksKitError && error.code === 'AmbiguousZone') {
+        emit({
+          type: 'route53.record.unknown',
+          message: `${error.message}; waiting anyway`,
+          resource: record.name,
+        });
+        continue;
       }
-      emit({
-        type: 'route53.record.unknown',
-        message: `cannot tell where ${record.name} is served (${error instanceof Error ? error.message : String(error)}); waiting anyway`,
-        resource: record.name,
-      });
+      zone = undefined; // no public zone: maybe served outside Route 53
+    }
+    const found = zone ? await findRecordSet(clients, zone.id, record.name, 'CNAME', signal) : undefined;
+    if (found) {
+      if (found.values.map(normaliseFqdn).join(',') !== record.value) {
+        emit({
+          type: 'route53.record.mismatch',
+          message: `validation record ${record.name} points to ${found.values.join(', ')}, not ${record.value}`,
+          resource: record.name,
+        });
+      }
       continue;
     }
-    const found = await findRecordSet(clients, zone.id, record.name, 'CNAME', signal);
-    if (!found) {
-      emit({
-        type: 'route53.record.missing',
-        message: `validation record ${record.name} CNAME ${record.value} is not in zone ${zone.id} (${zone.name}) yet`,
-        resource: record.name,
-      });
+    const privateZones = zones.filter(
+      (z) => z.private && (record.name === z.name || record.name.endsWith(`.${z.name}`)),
+    );
+    for (const candidate of privateZones) {
+      if (await findRecordSet(clients, candidate.id, record.name, 'CNAME', signal)) {
+        throw new EksKitError(
+          'RecordInPrivateZone',
+          `certificate ${arn} can never be validated: its record ${record.name} is in private hosted zone ${candidate.id} (${candidate.name}), and ACM only sees public DNS (it would time out after 72 hours)`,
+          {
+            hint: zone
+              ? `create ${record.name} CNAME ${record.value} in public zone ${zone.id} (${zone.name}) (eks-kit cert apply does it)`
+              : `create a public hosted zone for ${record.name} or a parent, delegate it, and put ${record.name} CNAME ${record.value} there`,
+          },
+        );
+      }
     }
+    emit({
+      type: 'route53.record.missing',
+      message: zone
+        ? `validation record ${record.name} CNAME ${record.value} is not in zone ${zone.id} (${zone.name}) yet`
+        : `validation record ${record.name} is in no public Route 53 zone; create it where the domain's DNS is served`,
+      resource: record.name,
+    });
   }
 }

@@ -1,0 +1,122 @@
+import { RequestCertificateCommand } from '@aws-sdk/client-acm';
+import { ChangeResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
+import type { Emulator } from '@eks-kit/aws-emulator';
+import type { AwsClients, ProgressEvent } from '@eks-kit/core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describeCertificateStatus, validationRecords, waitForIssued } from '../src/index.js';
+import { clientsFor, fastSchedule, rejection, startFastEmulator } from './helpers.js';
+
+const world = {
+  route53: {
+    hostedZones: [
+      { name: 'example.com', id: 'ZPUB' },
+      { name: 'corp.example.com', id: 'ZCORPPRIV', private: true },
+      { name: 'internal.test', id: 'ZINT', private: true },
+    ],
+  },
+};
+
+describe('waitForIssued against the emulator', () => {
+  let emu: Emulator;
+  let clients: AwsClients;
+  beforeAll(async () => {
+    emu = await startFastEmulator(world);
+    clients = await clientsFor(emu);
+  });
+  beforeEach(() => emu.reset());
+  afterAll(async () => {
+    clients.destroy();
+    await emu.stop();
+  });
+
+  const request = async (domain: string): Promise<string> => {
+    const acm = await clients.acm();
+    const out = await acm.send(
+      new RequestCertificateCommand({ DomainName: domain, ValidationMethod: 'DNS' }),
+    );
+    return out.CertificateArn as string;
+  };
+  const putRecord = async (zone: string, name: string, value: string): Promise<string> => {
+    const r53 = await clients.route53();
+    const out = await r53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zone,
+        ChangeBatch: {
+          Changes: [
+            {
+              Action: 'UPSERT',
+              ResourceRecordSet: { Name: name, Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: value }] },
+            },
+          ],
+        },
+      }),
+    );
+    return out.ChangeInfo?.Id ?? '';
+  };
+
+  it('ends at ISSUED polling on its own schedule, reporting INSYNC as an event', async () => {
+    emu.behaviour.route53SyncSeconds = 5;
+    try {
+      const arn = await request('ok.example.com');
+      const [record] = await validationRecords(clients, { arn, schedule: fastSchedule });
+      const changeId = await putRecord('ZPUB', record!.name, record!.value);
+      const events: ProgressEvent[] = [];
+      const status = await waitForIssued(clients, {
+        arn,
+        changeIds: [changeId],
+        schedule: fastSchedule,
+        timeout: 20_000,
+        onEvent: (e) => events.push(e),
+      });
+      expect(status.status).toBe('ISSUED');
+      expect(events.some((e) => e.type === 'certificate.status' && e.status === 'ISSUED')).toBe(true);
+    } finally {
+      emu.behaviour.route53SyncSeconds = 60;
+    }
+  });
+
+  it('fails fast when the record is only in a private zone (ACM only sees public DNS)', async () => {
+    const arn = await request('api.internal.test');
+    const [record] = await validationRecords(clients, { arn, schedule: fastSchedule });
+    await putRecord('ZINT', record!.name, record!.value);
+    const error = await rejection(waitForIssued(clients, { arn, schedule: fastSchedule, timeout: 20_000 }));
+    expect(error.code).toBe('RecordInPrivateZone');
+    expect(error.message).toContain('ACM only sees public DNS');
+    expect(error.hint).toContain('public hosted zone');
+  });
+
+  it('fails fast when the record went to a private zone while a public one serves the name', async () => {
+    const arn = await request('app.corp.example.com');
+    const [record] = await validationRecords(clients, { arn, schedule: fastSchedule });
+    await putRecord('ZCORPPRIV', record!.name, record!.value);
+    const error = await rejection(waitForIssued(clients, { arn, schedule: fastSchedule, timeout: 20_000 }));
+    expect(error.code).toBe('RecordInPrivateZone');
+    expect(error.hint).toContain('ZPUB');
+  });
+
+  it('fails fast on VALIDATION_TIMED_OUT (72 hours) with the fix', async () => {
+    const arn = await request('never.example.com');
+    emu.advanceClock(73 * 3600);
+    const error = await rejection(waitForIssued(clients, { arn, schedule: fastSchedule, timeout: 20_000 }));
+    expect(error.code).toBe('ValidationTimedOut');
+    expect(error.hint).toContain('public');
+  });
+
+  it('times out with the last status when nothing happens', async () => {
+    const arn = await request('slow.example.com');
+    const error = await rejection(
+      waitForIssued(clients, { arn, schedule: fastSchedule, timeout: 100, checkRecords: false }),
+    );
+    expect(error.code).toBe('Timeout');
+    expect(error.message).toContain('PENDING_VALIDATION');
+  });
+
+  it('describeCertificateStatus reports status and records', async () => {
+    const arn = await request('desc.example.com');
+    emu.advanceClock(10);
+    const status = await describeCertificateStatus(clients, { arn });
+    expect(status.status).toBe('PENDING_VALIDATION');
+    expect(status.recordsReady).toBe(true);
+    expect(status.records[0]?.name).toMatch(/\.desc\.example\.com$/);
+  });
+});
