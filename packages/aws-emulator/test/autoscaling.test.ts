@@ -80,10 +80,11 @@ describe('DescribeAutoScalingGroups', () => {
       /^arn:aws:autoscaling:ap-northeast-1:123456789012:autoScalingGroup:[0-9a-f-]{36}:autoScalingGroupName\/workers-a$/,
     );
     const b = byName['workers-b']!;
-    expect(b.MixedInstancesPolicy?.LaunchTemplate?.Overrides?.map((o) => o.InstanceType)).toEqual([
-      'm5.large',
-      'm6i.large',
-    ]);
+    expect(
+      b.MixedInstancesPolicy?.LaunchTemplate?.Overrides?.map(
+        (o: { InstanceType?: string }) => o.InstanceType,
+      ),
+    ).toEqual(['m5.large', 'm6i.large']);
     expect(b.Tags).toContainEqual(
       expect.objectContaining({
         Key: 'k8s.io/cluster-autoscaler/enabled',

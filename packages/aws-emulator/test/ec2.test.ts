@@ -1,4 +1,5 @@
 import {
+  type _InstanceType,
   DescribeInstanceTypesCommand,
   DescribeLaunchTemplatesCommand,
   DescribeLaunchTemplateVersionsCommand,
@@ -66,7 +67,9 @@ describe('DescribeInstanceTypes', () => {
   });
 
   it('refuses unknown types with InvalidInstanceType', async () => {
-    const err = await failure(ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: ['m5.huge'] })));
+    const err = await failure(
+      ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: ['m5.huge' as _InstanceType] })),
+    );
     expect(err.name).toBe('InvalidInstanceType');
     expect(err.message).toMatch(/m5\.huge/);
   });
