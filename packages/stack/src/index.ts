@@ -8,6 +8,18 @@ export { formatPath, parsePath } from './load/field-path.js';
 export { loadStack, parseStack } from './load/parse-stack.js';
 export { STACK_TAG_KEY, validateStack } from './load/semantic.js';
 export { nearestKey } from './load/suggest.js';
+export { type AccountInfo, describeAccount } from './orchestrate/account.js';
+export { type ApplyStackOptions, type ApplyStackResult, applyStack } from './orchestrate/apply-stack.js';
+export { type CheckStackOptions, checkStack } from './orchestrate/check-stack.js';
+export {
+  autoscalerRoleName,
+  autoscalerServiceAccount,
+  runnerRoleName,
+  stackRepositoryNames,
+  stackTags,
+} from './orchestrate/names.js';
+export { type PlanStackOptions, planStack } from './orchestrate/plan-stack.js';
+export { type RenderedFile, renderStack } from './render/render-stack.js';
 export {
   BUILDERS,
   IDENTITY_MODES,
@@ -22,3 +34,8 @@ export {
   TAG_MUTABILITIES,
 } from './schema/stack-schema.js';
 export { starterStack } from './starter.js';
+export { autoscalerRoleInput, workerGroupSelection } from './steps/autoscaler.js';
+export { stackSteps } from './steps/index.js';
+export { desiredRepositories, repositoryLifecycle } from './steps/repositories.js';
+export { runnerRoleInput } from './steps/runner-role.js';
+export type { CertificateOutcome, Step, StepContext, StepOutcome } from './steps/step.js';

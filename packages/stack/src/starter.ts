@@ -38,7 +38,7 @@ autoscaler:
   # nodeTemplates:        # for groups that scale from zero
   #   ${cluster}-workers-gpu:
   #     labels: { accelerator: nvidia }
-  #     taints: ["nvidia.com/gpu=true:NoSchedule"]
+  #     taints: { nvidia.com/gpu: "true:NoSchedule" }
   #     resources: { nvidia.com/gpu: "1" }
   release: cluster-autoscaler
   namespace: kube-system

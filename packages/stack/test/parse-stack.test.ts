@@ -149,7 +149,7 @@ describe('parseStack: errors name the key path and file:line', () => {
     [
       'zone that does not contain the names',
       `${base}certificates:\n  - domainName: a.example.com\n    zones: { other.com: Z123 }\n`,
-      /zones\.other\.com: expected a zone that contains/,
+      /zones\["other\.com"\]: expected a zone that contains/,
     ],
     [
       'bad zone id',
@@ -213,13 +213,13 @@ describe('parseStack: errors name the key path and file:line', () => {
     ],
     [
       'taint without effect',
-      `${base}autoscaler:\n  workerGroups: { prefix: w- }\n  nodeTemplates:\n    w-gpu: { taints: ["gpu=true"] }\n`,
-      /nodeTemplates\.w-gpu\.taints\[0\]: expected a taint/,
+      `${base}autoscaler:\n  workerGroups: { prefix: w- }\n  nodeTemplates:\n    w-gpu: { taints: { gpu: "true" } }\n`,
+      /nodeTemplates\.w-gpu\.taints/,
     ],
     [
       'bad role name',
       `${base}autoscaler:\n  workerGroups: { prefix: w- }\n  roleName: "role with spaces"\n`,
-      /autoscaler\.roleName: expected an IAM role name/,
+      /autoscaler\.roleName: expected a role name of 1-64/,
     ],
     [
       'bad namespace',

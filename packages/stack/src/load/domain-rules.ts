@@ -1,52 +1,84 @@
 /**
- * Rules that belong to one domain package, in one place for the stack loader.
- * TODO(wiring): each delegates to its package's exported validator once that package exports it;
- * until then the rule is written here from AWS-FACTS.md.
+ * Rules that belong to one domain package, called through that package's own validator so that each
+ * rule lives in one place. Each re-homes the package's field name under the stack's key path.
  */
-import { InvalidInputError, validateDnsName } from '@eks-kit/core';
+import { normaliseCertificateRequest } from '@eks-kit/acm-dns-validation';
+import { nodeTemplateTags } from '@eks-kit/asg-discovery';
+import { InvalidInputError } from '@eks-kit/core';
+import { validateRepositoryName as ecrRepositoryName } from '@eks-kit/ecr-credentials';
+import {
+  clusterAutoscalerChartVersion,
+  clusterAutoscalerExtraArgs,
+  kubernetesMinor,
+  validateKubernetesName,
+  validateNamespace,
+  validateReleaseName,
+} from '@eks-kit/helm-values';
+import { validateRoleName as iamRoleName } from '@eks-kit/iam-policies';
+import type { StackAutoscaler, StackCertificate } from '../schema/stack-schema.js';
 
-/**
- * ACM's DomainName: a DNS name (wildcard only as the whole leftmost label) of at most 64 octets
- * (AWS-FACTS.md, RequestCertificate).
- *
- * @example
- * ```ts
- * validateCertificateDomain('*.Foo.example.com', 'certificates[0].domainName'); // '*.foo.example.com'
- * ```
- */
-export function validateCertificateDomain(value: unknown, field: string): string {
-  const name = validateDnsName(value, field, { allowWildcard: true });
-  if (Buffer.byteLength(name) > 64)
-    throw new InvalidInputError(
-      field,
-      value,
-      'a domain name of at most 64 octets (ACM limit; put longer names in subjectAlternativeNames)',
-    );
-  return name;
+/** Run a package validator and put its error's field under `parent` (or rename it with `rename`). */
+function under<T>(parent: string, check: () => T, rename?: (field: string) => string): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof InvalidInputError) {
+      if (rename) return rethrow(error, rename(error.field));
+      throw error.under(parent);
+    }
+    throw error;
+  }
+}
+
+function rethrow(error: InvalidInputError, field: string): never {
+  throw new InvalidInputError(field, error.value, error.expected, {
+    ...(error.hint !== undefined ? { hint: error.hint } : {}),
+    cause: error,
+  });
 }
 
 /**
- * ECR repository names: 2-256 characters of `(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*`
- * (AWS-FACTS.md, CreateRepository).
+ * A certificate through acm-dns-validation's request rules (names, wildcard placement, 64-octet
+ * domain name, SAN quota, key algorithm, region); returns the normalised names.
  *
  * @example
  * ```ts
- * validateRepositoryName('team/app', 'repositories[0].name'); // 'team/app'
+ * validateCertificate({ domainName: '*.Foo.example.com', keyAlgorithm: 'RSA_2048' }, 'certificates[0]', 'eu-west-1');
+ * ```
+ */
+export function validateCertificate(
+  cert: StackCertificate,
+  field: string,
+  defaultRegion: string,
+): { domainName: string; subjectAlternativeNames: string[] } {
+  const request = under(field, () =>
+    normaliseCertificateRequest(
+      {
+        domainName: cert.domainName,
+        subjectAlternativeNames: cert.subjectAlternativeNames ?? [],
+        keyAlgorithm: cert.keyAlgorithm,
+        ...(cert.region !== undefined ? { region: cert.region } : {}),
+      },
+      defaultRegion,
+    ),
+  );
+  return { domainName: request.domainName, subjectAlternativeNames: request.subjectAlternativeNames };
+}
+
+/**
+ * ECR repository names (ecr-credentials' rule).
+ *
+ * @example
+ * ```ts
+ * validateRepositoryName('team/app', 'repositories[0].name');
  * ```
  */
 export function validateRepositoryName(value: unknown, field: string): string {
-  const re = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-  if (typeof value !== 'string' || value.length < 2 || value.length > 256 || !re.test(value))
-    throw new InvalidInputError(
-      field,
-      value,
-      'an ECR repository name: 2-256 lower-case letters, digits, . _ - and / between parts',
-    );
-  return value;
+  return under('', () => ecrRepositoryName(value, field));
 }
 
 /**
- * IAM role names: 1-64 characters of `[\w+=,.@-]` (AWS-FACTS.md, IAM limits).
+ * IAM role names (iam-policies' rule).
  *
  * @example
  * ```ts
@@ -54,13 +86,11 @@ export function validateRepositoryName(value: unknown, field: string): string {
  * ```
  */
 export function validateRoleName(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !/^[\w+=,.@-]{1,64}$/.test(value))
-    throw new InvalidInputError(field, value, 'an IAM role name of 1-64 letters, digits or +=,.@_-');
-  return value;
+  return under('', () => iamRoleName(value, field));
 }
 
 /**
- * A Kubernetes version `1.<minor>` that EKS supports (1.23 and later).
+ * A Kubernetes version (helm-values' parser: a string, not YAML's float 1.3).
  *
  * @example
  * ```ts
@@ -68,79 +98,61 @@ export function validateRoleName(value: unknown, field: string): string {
  * ```
  */
 export function validateKubernetesVersion(value: unknown, field: string): string {
-  const match = typeof value === 'string' ? /^1\.(\d{1,2})$/.exec(value) : null;
-  if (!match || Number(match[1]) < 23)
-    throw new InvalidInputError(
-      field,
-      value,
-      'a Kubernetes version 1.<minor> such as "1.35" (1.23 or later)',
-    );
+  const minor = under('', () => kubernetesMinor(value, field));
+  // EKS standard and extended support start at 1.23 (older versions cannot be created any more).
+  if (Number(minor.split('.')[1]) < 23)
+    throw new InvalidInputError(field, value, 'a Kubernetes version EKS supports (1.23 or later)');
   return value as string;
 }
 
-const TAINT_RE = /^([A-Za-z0-9./_-]+)=([A-Za-z0-9._-]*):(NoSchedule|PreferNoSchedule|NoExecute)$/;
-const TAG_KEY_PREFIX = 'k8s.io/cluster-autoscaler/node-template/';
-
 /**
- * Node template of a worker group for scale from zero: labels, taints `key=value:Effect` (the effect
- * is required: eksctl's dropped effect is a known bug, AWS-FACTS.md), resources; each resulting tag
- * key must fit 128 characters.
+ * The autoscaler's Helm side through helm-values: release and namespace names, the chart version
+ * for the cluster's Kubernetes minor (unknown minors need `chartVersion` pinned), checked extraArgs.
  *
  * @example
  * ```ts
- * validateNodeTemplate({ taints: ['gpu=true:NoSchedule'] }, 'autoscaler.nodeTemplates.gpu');
+ * validateAutoscalerChart(stack.autoscaler, '1.35');
  * ```
  */
-export function validateNodeTemplate(
-  template: { labels?: Record<string, string>; taints?: string[]; resources?: Record<string, string> },
-  field: string,
-): void {
-  for (const [key, value] of Object.entries(template.labels ?? {})) {
-    const tagKey = `${TAG_KEY_PREFIX}label/${key}`;
-    if (tagKey.length > 128 || !/^[A-Za-z0-9./_-]+$/.test(key))
-      throw new InvalidInputError(
-        `${field}.labels.${key}`,
-        key,
-        'a label key that fits a 128-character tag key',
-      );
-    if (value.length > 256)
-      throw new InvalidInputError(`${field}.labels.${key}`, value, 'a value of at most 256 characters');
-  }
-  (template.taints ?? []).forEach((taint, i) => {
-    if (!TAINT_RE.test(taint))
-      throw new InvalidInputError(
-        `${field}.taints[${i}]`,
-        taint,
-        'a taint key=value:Effect with Effect NoSchedule, PreferNoSchedule or NoExecute',
-      );
-  });
-  for (const [name, quantity] of Object.entries(template.resources ?? {})) {
-    if (!/^\d+(?:\.\d+)?(?:[KMGTPE]i?|m)?$/.test(quantity))
-      throw new InvalidInputError(
-        `${field}.resources.${name}`,
-        quantity,
-        'a Kubernetes quantity such as 2, 500m or 8Gi',
-      );
-  }
+export function validateAutoscalerChart(a: StackAutoscaler, kubernetesVersion: string): void {
+  under('', () => validateReleaseName(a.release, 'autoscaler.release'));
+  under('', () => validateNamespace(a.namespace, 'autoscaler.namespace'));
+  if (a.serviceAccount !== undefined)
+    under('', () => validateKubernetesName(a.serviceAccount, 'autoscaler.serviceAccount'));
+  under(
+    '',
+    () => clusterAutoscalerChartVersion(kubernetesVersion, a.chartVersion),
+    (f) => (f === 'chartVersion' ? 'autoscaler.chartVersion' : 'cluster.kubernetesVersion'),
+  );
+  if (a.extraArgs) under('autoscaler', () => clusterAutoscalerExtraArgs(a.extraArgs, a.uncheckedExtraArgs));
+  else if (a.uncheckedExtraArgs)
+    under('autoscaler', () => clusterAutoscalerExtraArgs(undefined, a.uncheckedExtraArgs));
 }
 
 /**
- * Cluster Autoscaler extra flags: names in kebab-case, values strings, numbers or booleans.
+ * Node template of a worker group for scale from zero (asg-discovery's tag rules: label keys,
+ * taints `value:Effect` with the effect required, resource quantities, tag key lengths).
  *
  * @example
  * ```ts
- * validateExtraArgs({ expander: 'least-waste' }, 'autoscaler.extraArgs');
+ * validateNodeTemplate({ taints: { dedicated: 'gpu:NoSchedule' } }, 'autoscaler.nodeTemplates.w-gpu');
  * ```
  */
-export function validateExtraArgs(args: Record<string, string | number | boolean>, field: string): void {
-  for (const [name, value] of Object.entries(args)) {
-    if (!/^[a-z][a-z0-9-]*$/.test(name))
-      throw new InvalidInputError(
-        `${field}.${name}`,
-        name,
-        'a flag name in kebab-case without leading dashes, e.g. scale-down-unneeded-time',
-      );
-    if (typeof value === 'string' && /[\n\r]/.test(value))
-      throw new InvalidInputError(`${field}.${name}`, value, 'a value on one line');
-  }
+export function validateNodeTemplate(
+  template: NonNullable<StackAutoscaler['nodeTemplates']>[string],
+  field: string,
+): void {
+  under('', () => nodeTemplateTags(template, field));
+}
+
+/**
+ * Kubernetes object names (namespaces, service accounts) through helm-values' rule.
+ *
+ * @example
+ * ```ts
+ * validateK8sName('gitlab-runner', 'gitlab.runner.namespace');
+ * ```
+ */
+export function validateK8sName(value: unknown, field: string): string {
+  return under('', () => validateKubernetesName(value, field));
 }

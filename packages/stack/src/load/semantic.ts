@@ -14,29 +14,20 @@ import {
 } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
 import {
-  validateCertificateDomain,
-  validateExtraArgs,
+  validateAutoscalerChart,
+  validateCertificate,
+  validateK8sName,
   validateKubernetesVersion,
   validateNodeTemplate,
   validateRepositoryName,
   validateRoleName,
 } from './domain-rules.js';
+import { formatPath } from './field-path.js';
 
 /** The tag every resource eks-kit creates carries, so later runs can tell ours from a user's. */
 export const STACK_TAG_KEY = 'eks-kit:stack';
 
-const K8S_NAME_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const ZONE_ID_RE = /^(?:\/hostedzone\/)?Z[A-Z0-9]{1,32}$/;
-
-function k8sName(value: string, field: string, what: string): string {
-  if (!K8S_NAME_RE.test(value))
-    throw new InvalidInputError(
-      field,
-      value,
-      `a ${what}: 1-63 lower-case letters, digits or -, alphanumeric at both ends`,
-    );
-  return value;
-}
 
 function wholeRange(value: number | undefined, field: string, min: number, max: number): void {
   if (value === undefined) return;
@@ -156,16 +147,12 @@ function validateAutoscaler(stack: Stack): void {
   }
   if (workerGroups.prefix !== undefined) asgName(workerGroups.prefix, 'autoscaler.workerGroups.prefix');
   for (const [group, template] of Object.entries(a.nodeTemplates ?? {})) {
-    const field = `autoscaler.nodeTemplates.${group}`;
+    const field = formatPath(['autoscaler', 'nodeTemplates', group]);
     asgName(group, field);
     validateNodeTemplate(template, field);
   }
-  k8sName(a.release, 'autoscaler.release', 'Helm release name');
-  k8sName(a.namespace, 'autoscaler.namespace', 'Kubernetes namespace');
-  if (a.serviceAccount !== undefined)
-    k8sName(a.serviceAccount, 'autoscaler.serviceAccount', 'service account name');
+  validateAutoscalerChart(a, stack.cluster.kubernetesVersion);
   if (a.roleName !== undefined) validateRoleName(a.roleName, 'autoscaler.roleName');
-  if (a.extraArgs) validateExtraArgs(a.extraArgs, 'autoscaler.extraArgs');
 }
 
 function roleArn(value: string, field: string): void {
@@ -184,17 +171,9 @@ function validateCertificates(stack: Stack): void {
   const seen = new Map<string, number>();
   stack.certificates.forEach((cert, i) => {
     const at = `certificates[${i}]`;
-    cert.domainName = validateCertificateDomain(cert.domainName, `${at}.domainName`);
-    cert.subjectAlternativeNames = (cert.subjectAlternativeNames ?? []).map((san, j) =>
-      validateDnsName(san, `${at}.subjectAlternativeNames[${j}]`, { allowWildcard: true }),
-    );
-    // RequestCertificate: up to 100 names, default quota 10 (AWS-FACTS.md).
-    if (cert.subjectAlternativeNames.length > 99)
-      throw new InvalidInputError(
-        `${at}.subjectAlternativeNames`,
-        cert.subjectAlternativeNames,
-        'at most 99 names besides domainName (ACM allows 100 in all)',
-      );
+    const names = validateCertificate(cert, at, stack.cluster.region);
+    cert.domainName = names.domainName;
+    cert.subjectAlternativeNames = names.subjectAlternativeNames;
     const key =
       [cert.domainName, ...[...cert.subjectAlternativeNames].sort()].join(',') + `|${cert.keyAlgorithm}`;
     if (seen.has(key))
@@ -208,20 +187,17 @@ function validateCertificates(stack: Stack): void {
     if (cert.zones) {
       const zones: Record<string, string> = {};
       for (const [name, id] of Object.entries(cert.zones)) {
-        const zone = validateDnsName(name, `${at}.zones.${name}`, { allowWildcard: false });
+        const field = formatPath(['certificates', i, 'zones', name]);
+        const zone = validateDnsName(name, field, { allowWildcard: false });
         if (!ZONE_ID_RE.test(id))
-          throw new InvalidInputError(
-            `${at}.zones.${name}`,
-            id,
-            'a Route 53 hosted zone id such as Z0123456789ABC',
-          );
+          throw new InvalidInputError(field, id, 'a Route 53 hosted zone id such as Z0123456789ABC');
         zones[zone] = id.replace(/^\/hostedzone\//, '');
       }
       const names = [cert.domainName, ...cert.subjectAlternativeNames].map((n) => n.replace(/^\*\./, ''));
       for (const zone of Object.keys(zones)) {
         if (!names.some((n) => n === zone || n.endsWith(`.${zone}`)))
           throw new InvalidInputError(
-            `${at}.zones.${zone}`,
+            formatPath(['certificates', i, 'zones', zone]),
             zone,
             'a zone that contains one of the certificate names',
           );
@@ -252,8 +228,8 @@ function validateRepositories(stack: Stack): void {
 
 function validateGitlab(stack: Stack): void {
   const g = stack.gitlab!;
-  k8sName(g.runner.namespace, 'gitlab.runner.namespace', 'Kubernetes namespace');
-  k8sName(g.runner.serviceAccount, 'gitlab.runner.serviceAccount', 'service account name');
+  validateK8sName(g.runner.namespace, 'gitlab.runner.namespace');
+  validateK8sName(g.runner.serviceAccount, 'gitlab.runner.serviceAccount');
   if (g.runner.roleName !== undefined) validateRoleName(g.runner.roleName, 'gitlab.runner.roleName');
   const names = stack.repositories.map((r) => r.name);
   if (!names.includes(g.repository))

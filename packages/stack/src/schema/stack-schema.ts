@@ -49,8 +49,17 @@ const workerGroupsSchema = z.strictObject({
 
 const nodeTemplateSchema = z.strictObject({
   labels: stringMap('label values').optional(),
-  taints: z.array(text('a taint key=value:Effect')).optional(),
-  resources: stringMap('resource quantities').optional(),
+  /** Taints by key: `value:Effect` (the effect is required). */
+  taints: stringMap('taints value:Effect').optional(),
+  resources: z
+    .record(z.string(), z.union([z.string(), z.number()], { error: 'a quantity such as 1 or 8Gi' }))
+    .optional(),
+  autoscalingOptions: z
+    .record(
+      z.string(),
+      z.union([z.string(), z.number(), z.boolean()], { error: 'a string, number or boolean' }),
+    )
+    .optional(),
 });
 
 const autoscalerSchema = z.strictObject({
@@ -61,6 +70,13 @@ const autoscalerSchema = z.strictObject({
   namespace: text('a Kubernetes namespace').default('kube-system'),
   serviceAccount: text('a Kubernetes service account name').optional(),
   extraArgs: z
+    .record(
+      z.string(),
+      z.union([z.string(), z.number(), z.boolean()], { error: 'a string, number or boolean' }),
+    )
+    .optional(),
+  /** Flags eks-kit does not check, passed to the chart as they are. */
+  uncheckedExtraArgs: z
     .record(
       z.string(),
       z.union([z.string(), z.number(), z.boolean()], { error: 'a string, number or boolean' }),

@@ -1,0 +1,91 @@
+/** `applyStack`: converge AWS to the stack in dependency order, then wait for certificates. */
+import { waitForIssued } from '@eks-kit/acm-dns-validation';
+import {
+  type AwsClients,
+  type Change,
+  EksKitError,
+  InvalidInputError,
+  type ProgressEvent,
+} from '@eks-kit/core';
+import type { Stack } from '../schema/stack-schema.js';
+import type { CertificateOutcome } from '../steps/step.js';
+import { runSteps } from './run-steps.js';
+
+/** Options of {@link applyStack}. */
+export interface ApplyStackOptions {
+  /** Apply without asking. Without it, `confirm` is asked with the plan first. */
+  yes?: boolean;
+  /** Asked with the plan when `yes` is not set; apply proceeds only on `true`. */
+  confirm?: (changes: readonly Change[]) => Promise<boolean>;
+  /** Wait until every certificate is issued (default true). */
+  wait?: boolean;
+  /** Give up waiting for certificates after this many ms (default 30 minutes). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onEvent?: (event: ProgressEvent) => void;
+}
+
+/** Result of {@link applyStack}. */
+export interface ApplyStackResult {
+  changes: Change[];
+  certificates: Array<{ domainName: string; arn: string | undefined; region: string; status: string }>;
+}
+
+/**
+ * Apply a stack: ASG tags, IAM roles, repositories, certificates and their validation records, then
+ * (unless `wait: false`) wait until every certificate is ISSUED. Each step reads first and changes
+ * only what differs, so a second apply changes nothing and an interrupted one is completed by the next.
+ *
+ * @example
+ * ```ts
+ * const result = await applyStack(clients, stack, { yes: true, onEvent: (e) => console.error(e.message) });
+ * console.log(renderChanges(result.changes, { verb: 'Applied' }));
+ * ```
+ */
+export async function applyStack(
+  clients: AwsClients,
+  stack: Stack,
+  options: ApplyStackOptions = {},
+): Promise<ApplyStackResult> {
+  if (options.yes !== true && !options.confirm)
+    throw new InvalidInputError(
+      'yes',
+      options.yes,
+      'yes: true, or a confirm callback that is shown the plan',
+    );
+  const base = {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  };
+  if (options.yes !== true && options.confirm) {
+    const plan = await runSteps(clients, stack, { dryRun: true, ...base });
+    if (plan.changes.length > 0 && !(await options.confirm(plan.changes)))
+      throw new EksKitError('Cancelled', 'apply cancelled: nothing was changed');
+  }
+  const applied = await runSteps(clients, stack, { dryRun: false, ...base });
+  const certificates = applied.certificates.map(publicOutcome);
+  if (options.wait !== false) {
+    await Promise.all(
+      applied.certificates.map(async (cert, index) => {
+        if (!cert.arn || cert.status === 'ISSUED') return;
+        const done = await waitForIssued(region(clients, cert.region), {
+          arn: cert.arn,
+          region: cert.region,
+          timeout: options.timeoutMs ?? 30 * 60_000,
+          changeIds: cert.changeIds,
+          ...base,
+        });
+        certificates[index] = { ...publicOutcome(cert), status: done.status };
+      }),
+    );
+  }
+  return { changes: applied.changes, certificates };
+}
+
+function region(clients: AwsClients, name: string): AwsClients {
+  return name === clients.region ? clients : clients.withRegion(name);
+}
+
+function publicOutcome(cert: CertificateOutcome): ApplyStackResult['certificates'][number] {
+  return { domainName: cert.domainName, arn: cert.arn, region: cert.region, status: cert.status };
+}

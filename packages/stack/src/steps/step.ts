@@ -1,0 +1,38 @@
+/** What one apply step is: a name and a run that converges (or, in dry run, only reports). */
+import type { AwsClients, Change, ProgressEvent } from '@eks-kit/core';
+import type { AccountInfo } from '../orchestrate/account.js';
+import type { Stack } from '../schema/stack-schema.js';
+
+/** What a step gets. */
+export interface StepContext {
+  clients: AwsClients;
+  stack: Stack;
+  dryRun: boolean;
+  signal: AbortSignal | undefined;
+  emit(event: ProgressEvent): void;
+  /** The caller's account (one STS call, shared by every step). */
+  account(): Promise<AccountInfo>;
+}
+
+/** A certificate after its step: what apply waits for. */
+export interface CertificateOutcome {
+  domainName: string;
+  arn: string | undefined;
+  region: string;
+  status: string;
+  changeIds: string[];
+}
+
+/** What a step returns. */
+export interface StepOutcome {
+  changes: Change[];
+  certificates?: CertificateOutcome[];
+}
+
+/** One step of apply, in dependency order. */
+export interface Step {
+  id: string;
+  /** What it does, for progress lines. */
+  title: string;
+  run(ctx: StepContext): Promise<StepOutcome>;
+}
