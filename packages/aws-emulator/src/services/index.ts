@@ -3,11 +3,16 @@
  */
 import type { AnyServiceModule } from '../framework/service.js';
 import { acm } from './acm.js';
+import { autoscaling } from './autoscaling.js';
+import { ec2 } from './ec2.js';
 import { ecr } from './ecr.js';
+import { eks } from './eks.js';
 import { iam } from './iam.js';
 import { registry } from './registry.js';
 import { route53 } from './route53.js';
+import { sns } from './sns.js';
+import { ssm } from './ssm.js';
 import { sts } from './sts.js';
 
 /** Every service the emulator serves. */
-export const services: AnyServiceModule[] = [ecr, registry, acm, route53, sts, iam];
+export const services: AnyServiceModule[] = [ecr, registry, acm, route53, sts, iam, autoscaling, ec2, eks, ssm, sns];
