@@ -54,12 +54,12 @@ export function findTemplates(value: unknown, field: string, out: TemplateUse[] 
   return out;
 }
 
-/** The `.Values.a.b` key paths a template text reads. */
+/** The `.Values.a.b` key paths a template text reads. @internal */
 export function valuesPathsIn(text: string): string[] {
   return [...text.matchAll(/\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)].map((m) => (m[1] ?? '').slice(1));
 }
 
-/** True when `data` has a value at the dotted key path. */
+/** True when `data` has a value at the dotted key path. @internal */
 export function hasPath(data: unknown, path: string): boolean {
   let node: unknown = data;
   for (const key of path.split('.')) {
@@ -73,6 +73,7 @@ export function hasPath(data: unknown, path: string): boolean {
  * Check template uses: refused outside `.gotmpl` (no environments), `.Environment.Values` refused
  * in favour of `.Values`, and every `.Values.x` must exist in each environment whose values are
  * all inline maps (file values cannot be checked here).
+ * @internal
  */
 export function checkTemplates(
   uses: readonly TemplateUse[],
