@@ -1,0 +1,350 @@
+import {
+  AttachRolePolicyCommand,
+  GetRoleCommand,
+  ListRoleTagsCommand,
+  PutRolePolicyCommand,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import type { Emulator } from '@eks-kit/aws-emulator';
+import { type AwsClients, EksKitError, InvalidInputError, type ProgressEvent } from '@eks-kit/core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  checkRole,
+  ensureRole,
+  irsaTrustPolicy,
+  kube2iamTrustPolicy,
+  policiesEqual,
+  policyDocument,
+  policyJson,
+  type RoleSpec,
+  statement,
+} from '../src/index.js';
+import { ACCOUNT, FAST_RETRY, NODE_ROLE_ARN, PROVIDER_ARN, startIamEmulator } from './support/emulator.js';
+
+const trust = irsaTrustPolicy({ oidcProviderArn: PROVIDER_ARN }, 'kube-system', 'cluster-autoscaler');
+const readPolicy = policyDocument(
+  [statement({ actions: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeImages'], resources: '*' })],
+  { kind: 'identity' },
+);
+const writePolicy = policyDocument(
+  [
+    statement({
+      actions: 'autoscaling:SetDesiredCapacity',
+      resources: '*',
+      conditions: { StringEquals: { 'aws:ResourceTag/k8s.io/cluster-autoscaler/enabled': 'true' } },
+    }),
+  ],
+  { kind: 'identity' },
+);
+const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+
+const spec: RoleSpec = {
+  name: 'cluster-autoscaler',
+  path: '/eks-kit/',
+  trust,
+  description: 'Cluster Autoscaler (IRSA)',
+  tags: { team: 'platform' },
+  inlinePolicies: { read: readPolicy, write: writePolicy },
+  managedPolicyArns: [READ_ONLY],
+  stack: 'prod',
+};
+
+let emu: Emulator;
+let clients: AwsClients;
+
+beforeAll(async () => {
+  ({ emu, clients } = await startIamEmulator());
+});
+afterAll(async () => {
+  clients.destroy();
+  await emu.stop();
+});
+beforeEach(() => {
+  emu.reset();
+});
+
+const mutating = (): { operation: string; error?: string }[] =>
+  emu
+    .calls({ service: 'iam', mutating: true })
+    .map((c) => ({ operation: c.operation, ...(c.error ? { error: c.error } : {}) }));
+
+describe('ensureRole against the emulator', () => {
+  it('first run creates the role, its policies and attachments; the second run makes no mutating call', async () => {
+    const first = await ensureRole(clients, spec, FAST_RETRY);
+    expect(first.created).toBe(true);
+    expect(first.arn).toBe(`arn:aws:iam::${ACCOUNT}:role/eks-kit/cluster-autoscaler`);
+    expect(first.roleId).toMatch(/^AROA/);
+    expect(first.changes.map((c) => `${c.action} ${c.summary}`)).toEqual([
+      `create create role /eks-kit/cluster-autoscaler trusted by ${PROVIDER_ARN}`,
+      'create inline policy read: create',
+      'create inline policy write: create',
+      `create attach ${READ_ONLY}`,
+    ]);
+    expect(mutating().map((c) => c.operation)).toEqual([
+      'CreateRole',
+      'PutRolePolicy',
+      'PutRolePolicy',
+      'AttachRolePolicy',
+    ]);
+
+    emu.resetCalls();
+    const second = await ensureRole(clients, spec, FAST_RETRY);
+    expect(second.changes).toEqual([]);
+    expect(second.created).toBe(false);
+    expect(second.arn).toBe(first.arn);
+    expect(mutating()).toEqual([]);
+  });
+
+  it('tags a role it creates with eks-kit:stack=<stack> (DESIGN.md)', async () => {
+    await ensureRole(clients, spec, FAST_RETRY);
+    const iam = await clients.iam();
+    const tags = (await iam.send(new ListRoleTagsCommand({ RoleName: spec.name }))).Tags ?? [];
+    expect(Object.fromEntries(tags.map((t) => [t.Key, t.Value]))).toEqual({
+      team: 'platform',
+      'eks-kit:stack': 'prod',
+    });
+  });
+
+  it('dry run mutates nothing, reports the same changes and computes the ARN', async () => {
+    const plan = await ensureRole(clients, spec, { dryRun: true, ...FAST_RETRY });
+    expect(mutating()).toEqual([]);
+    expect(plan.created).toBe(true);
+    const applied = await ensureRole(clients, spec, FAST_RETRY);
+    expect(plan.arn).toBe(applied.arn);
+    expect(plan.changes.map((c) => c.summary)).toEqual(applied.changes.map((c) => c.summary));
+  });
+
+  it('drift is found by checkRole, planned without mutation in dry run, and fixed by ensureRole', async () => {
+    await ensureRole(clients, spec, FAST_RETRY);
+    const iam = await clients.iam();
+    const drifted = irsaTrustPolicy({ oidcProviderArn: PROVIDER_ARN }, 'default', 'cluster-autoscaler');
+    await iam.send(
+      new UpdateAssumeRolePolicyCommand({ RoleName: spec.name, PolicyDocument: policyJson(drifted) }),
+    );
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: spec.name,
+        PolicyName: 'read',
+        PolicyDocument: policyJson(
+          policyDocument([statement({ actions: 'ec2:DescribeImages', resources: '*' })], {
+            kind: 'identity',
+          }),
+        ),
+      }),
+    );
+    const check = {
+      name: spec.name,
+      trust,
+      inlinePolicies: spec.inlinePolicies,
+      managedPolicyArns: spec.managedPolicyArns,
+    };
+    const findings = await checkRole(clients, check);
+    expect(
+      findings.filter((f) => f.status !== 'ok').map((f) => `${f.check} ${f.status} ${f.message}`),
+    ).toEqual([
+      'iam.trust fail trust policy drifted: 1 statement added, 1 statement removed',
+      'iam.policy fail inline policy read drifted: 1 statement added, 1 statement removed',
+    ]);
+
+    emu.resetCalls();
+    const plan = await ensureRole(clients, spec, { dryRun: true, ...FAST_RETRY });
+    expect(mutating()).toEqual([]);
+    expect(plan.changes.map((c) => c.summary)).toEqual([
+      'trust policy: 1 statement added, 1 statement removed',
+      'inline policy read: 1 statement added, 1 statement removed',
+    ]);
+
+    const fixed = await ensureRole(clients, spec, FAST_RETRY);
+    expect(fixed.changes.map((c) => c.action)).toEqual(['update', 'update']);
+    expect(mutating().map((c) => c.operation)).toEqual(['UpdateAssumeRolePolicy', 'PutRolePolicy']);
+    expect((await checkRole(clients, check)).every((f) => f.status === 'ok')).toBe(true);
+    const role = (await iam.send(new GetRoleCommand({ RoleName: spec.name }))).Role;
+    expect(policiesEqual(role?.AssumeRolePolicyDocument ?? '', trust)).toBe(true);
+  });
+
+  it('compares semantically: a reordered, pretty-printed equivalent policy is not rewritten', async () => {
+    await ensureRole(clients, spec, FAST_RETRY);
+    const iam = await clients.iam();
+    const equivalent = {
+      Statement: [
+        {
+          Resource: ['*'],
+          Action: ['ec2:DescribeImages', 'autoscaling:DescribeAutoScalingGroups'],
+          Effect: 'Allow',
+        },
+      ],
+      Version: '2012-10-17',
+    };
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: spec.name,
+        PolicyName: 'read',
+        PolicyDocument: JSON.stringify(equivalent, null, 4),
+      }),
+    );
+    emu.resetCalls();
+    expect((await ensureRole(clients, spec, FAST_RETRY)).changes).toEqual([]);
+    expect(mutating()).toEqual([]);
+  });
+
+  it('keeps extra inline policies and attachments unless exclusive; checkRole warns, or fails with exclusive', async () => {
+    await ensureRole(clients, spec, FAST_RETRY);
+    const iam = await clients.iam();
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: spec.name,
+        PolicyName: 'by-hand',
+        PolicyDocument: policyJson(readPolicy),
+      }),
+    );
+    await iam.send(
+      new AttachRolePolicyCommand({
+        RoleName: spec.name,
+        PolicyArn: 'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy',
+      }),
+    );
+    const base = {
+      name: spec.name,
+      inlinePolicies: spec.inlinePolicies,
+      managedPolicyArns: spec.managedPolicyArns,
+    };
+    const warnings = (await checkRole(clients, base)).filter((f) => f.status !== 'ok');
+    expect(warnings.map((f) => `${f.check} ${f.status}`)).toEqual([
+      'iam.policy warn',
+      'iam.attachments warn',
+    ]);
+    const failures = (await checkRole(clients, { ...base, exclusive: true })).filter(
+      (f) => f.status !== 'ok',
+    );
+    expect(failures.map((f) => `${f.check} ${f.status}`)).toEqual([
+      'iam.policy fail',
+      'iam.attachments fail',
+    ]);
+
+    emu.resetCalls();
+    expect((await ensureRole(clients, spec, FAST_RETRY)).changes).toEqual([]);
+    expect(mutating()).toEqual([]);
+
+    const exclusive = await ensureRole(clients, { ...spec, exclusive: true }, FAST_RETRY);
+    expect(exclusive.changes.map((c) => `${c.action} ${c.summary}`)).toEqual([
+      'delete inline policy by-hand: delete (not in the spec, exclusive)',
+      'delete detach arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy (not in the spec, exclusive)',
+    ]);
+    expect((await checkRole(clients, { ...base, exclusive: true })).every((f) => f.status === 'ok')).toBe(
+      true,
+    );
+  });
+
+  it('converges description, max session duration, tags and the permissions boundary', async () => {
+    await ensureRole(clients, spec, FAST_RETRY);
+    const boundary = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+    const changed = {
+      ...spec,
+      description: 'CA',
+      maxSessionDuration: 7200,
+      tags: { team: 'sre', cost: 'k8s' },
+      permissionsBoundary: boundary,
+    };
+    const result = await ensureRole(clients, changed, FAST_RETRY);
+    expect(result.changes.map((c) => c.summary)).toEqual([
+      'description: "Cluster Autoscaler (IRSA)" -> "CA"; max session duration: 3600s -> 7200s',
+      `permissions boundary: none -> ${boundary}`,
+      'tags: team=sre, cost=k8s',
+    ]);
+    emu.resetCalls();
+    expect((await ensureRole(clients, changed, FAST_RETRY)).changes).toEqual([]);
+    expect(mutating()).toEqual([]);
+    const removed = await ensureRole(
+      clients,
+      { ...changed, permissionsBoundary: null, tags: { team: 'sre' }, exclusive: true },
+      FAST_RETRY,
+    );
+    expect(removed.changes.map((c) => c.summary)).toEqual([
+      `permissions boundary: ${boundary} -> none`,
+      'remove tags: cost',
+    ]);
+    const role = (await (await clients.iam()).send(new GetRoleCommand({ RoleName: spec.name }))).Role;
+    expect(role?.PermissionsBoundary).toBeUndefined();
+    expect(role?.Tags?.map((t) => t.Key).sort()).toEqual(['eks-kit:stack', 'team']);
+  });
+
+  it('a concurrent create (EntityAlreadyExists) converges instead of failing', async () => {
+    const events: ProgressEvent[] = [];
+    const [a, b] = await Promise.all([
+      ensureRole(clients, spec, { ...FAST_RETRY, onEvent: (e) => events.push(e) }),
+      ensureRole(clients, spec, { ...FAST_RETRY, onEvent: (e) => events.push(e) }),
+    ]);
+    expect(a.arn).toBe(b.arn);
+    expect([a.created, b.created].filter(Boolean)).toHaveLength(1);
+    const creates = emu.calls({ service: 'iam', operation: 'CreateRole' });
+    expect(creates.map((c) => c.error ?? 'ok').sort()).toEqual(['EntityAlreadyExists', 'ok']);
+    expect(events.some((e) => e.type === 'notice' && /created by someone else/.test(e.message))).toBe(true);
+    emu.resetCalls();
+    expect((await ensureRole(clients, spec, FAST_RETRY)).changes).toEqual([]);
+  });
+
+  it('survives throttling through the SDK retries', async () => {
+    emu.setFaults([{ service: 'iam', kind: 'throttle', count: 2 }]);
+    const result = await ensureRole(clients, spec, FAST_RETRY);
+    expect(result.created).toBe(true);
+  });
+
+  it('refuses bad input before any AWS call, naming the field', async () => {
+    const cases: [Partial<RoleSpec>, string][] = [
+      [{ name: 'bad name' }, 'name'],
+      [{ path: 'eks-kit' }, 'path'],
+      [{ maxSessionDuration: 60 }, 'maxSessionDuration'],
+      [{ inlinePolicies: { 'bad name': readPolicy } }, 'inlinePolicies.bad name'],
+      [{ inlinePolicies: { p: trust } }, 'inlinePolicies.p.Statement[0].Principal'],
+      [{ trust: readPolicy }, 'trust.Statement[0].Principal'],
+      [{ managedPolicyArns: ['ReadOnlyAccess'] }, 'managedPolicyArns[0]'],
+      [{ permissionsBoundary: 'arn:aws:iam::aws:role/x' }, 'permissionsBoundary'],
+      [{ tags: { 'aws:x': 'y' } }, 'tags.aws:x'],
+      [{ trustSizeLimit: 0 }, 'trustSizeLimit'],
+    ];
+    for (const [override, field] of cases) {
+      const error = await ensureRole(clients, { ...spec, ...override }, FAST_RETRY).catch((e: unknown) => e);
+      expect(error, field).toBeInstanceOf(InvalidInputError);
+      expect((error as InvalidInputError).field).toBe(field);
+    }
+    expect(emu.calls()).toEqual([]);
+  });
+
+  it('refuses to move a role to another path (IAM cannot)', async () => {
+    await ensureRole(clients, spec, FAST_RETRY);
+    const error = await ensureRole(clients, { ...spec, path: '/other/' }, FAST_RETRY).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(EksKitError);
+    expect((error as EksKitError).code).toBe('RolePathMismatch');
+  });
+
+  it('checkRole reports a missing role', async () => {
+    const findings = await checkRole(clients, { name: 'nobody', trust });
+    expect(findings).toEqual([
+      expect.objectContaining({ check: 'iam.role', status: 'fail', message: 'role nobody does not exist' }),
+    ]);
+  });
+
+  it('gives up on a principal that never appears, with a clear error', async () => {
+    const ghost = kube2iamTrustPolicy({ nodeRoleArns: [`arn:aws:iam::${ACCOUNT}:role/does-not-exist`] });
+    const error = await ensureRole(
+      clients,
+      { name: 'kube2iam-app', trust: ghost },
+      {
+        propagation: { initialDelayMs: 2, maxDelayMs: 5, timeoutMs: 50 },
+      },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EksKitError);
+    expect((error as EksKitError).code).toBe('InvalidPrincipal');
+  });
+
+  it('trusts an existing node role with kube2iam', async () => {
+    const result = await ensureRole(
+      clients,
+      { name: 'kube2iam-app', trust: kube2iamTrustPolicy({ nodeRoleArns: [NODE_ROLE_ARN] }) },
+      FAST_RETRY,
+    );
+    expect(result.created).toBe(true);
+  });
+});

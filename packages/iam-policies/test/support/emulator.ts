@@ -1,0 +1,56 @@
+/**
+ * A small IAM world and client set for procedure tests against @eks-kit/aws-emulator.
+ */
+
+import { type Emulator, startEmulator } from '@eks-kit/aws-emulator';
+import { type AwsClients, createClients } from '@eks-kit/core';
+
+export const ACCOUNT = '123456789012';
+export const ISSUER = 'https://oidc.eks.ap-northeast-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
+export const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.ap-northeast-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE`;
+export const NODE_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/eks-node`;
+
+/** The world: one old node role and the cluster's OIDC provider. */
+export function world(extraRoles: Record<string, unknown>[] = []): Record<string, unknown> {
+  return {
+    accountId: ACCOUNT,
+    iam: {
+      roles: [
+        {
+          name: 'eks-node',
+          assumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+            ],
+          },
+        },
+        ...extraRoles,
+      ],
+      oidcProviders: [ISSUER],
+    },
+  };
+}
+
+/** Start an emulator (fast emulated time unless told) and a client set pointing at it. */
+export async function startIamEmulator(
+  options: { speed?: number; seed?: Record<string, unknown> } = {},
+): Promise<{ emu: Emulator; clients: AwsClients }> {
+  const emu = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    speed: options.speed ?? 1000,
+    seed: (options.seed ?? world()) as never,
+    faults: [],
+  });
+  const clients = await createClients({
+    region: 'ap-northeast-1',
+    endpoint: emu.url,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    maxAttempts: 3,
+  });
+  return { emu, clients };
+}
+
+/** Fast propagation retries for tests (real milliseconds). */
+export const FAST_RETRY = { propagation: { initialDelayMs: 5, maxDelayMs: 20, timeoutMs: 10_000 } };
