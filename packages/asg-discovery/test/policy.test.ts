@@ -1,3 +1,4 @@
+import { validatePolicy } from '@eks-kit/iam-policies';
 import { describe, expect, it } from 'vitest';
 import { AUTOSCALER_READ_ACTIONS, clusterAutoscalerPolicy } from '../src/index.js';
 
@@ -33,10 +34,14 @@ describe('clusterAutoscalerPolicy', () => {
   it('never allows a write on * without a condition', () => {
     for (const doc of [clusterAutoscalerPolicy({ cluster: 'c' })]) {
       for (const s of doc.Statement) {
-        const writes = s.Action.some((a) => /SetDesired|Terminate/.test(a));
+        const writes = [s.Action ?? []].flat().some((a) => /SetDesired|Terminate/.test(a));
         if (writes && s.Resource === '*') expect(s.Condition).toBeDefined();
       }
     }
+  });
+
+  it('passes iam-policies validation (real action names, no unconditioned write on *)', async () => {
+    await expect(validatePolicy(clusterAutoscalerPolicy({ cluster: 'prod' }), { kind: 'identity' })).resolves.not.toThrow();
   });
 
   it('lists group ARNs in minimal mode, sorted and de-duplicated', () => {

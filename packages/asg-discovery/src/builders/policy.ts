@@ -4,6 +4,7 @@
  * write actions restricted, by default, to groups tagged for this cluster (EKS best practices).
  */
 import { InvalidInputError, parseArn, validateClusterName } from '@eks-kit/core';
+import { type PolicyDocument, type PolicyStatement, policyDocument, statement } from '@eks-kit/iam-policies';
 import { clusterOwnedTagKey, ENABLED_TAG_KEY } from './tags.js';
 
 /** Read actions the autoscaler needs on `*` (they support no resource-level permission). */
@@ -28,25 +29,11 @@ export const AUTOSCALER_WRITE_ACTIONS: readonly string[] = [
 /** How the write actions are restricted. */
 export type AutoscalerPolicyScope = 'tag-condition' | { asgArns: string[] };
 
-/** An IAM policy statement as plain JSON. */
-export interface AutoscalerPolicyStatement {
-  Sid: string;
-  Effect: 'Allow';
-  Action: string[];
-  Resource: string | string[];
-  Condition?: Record<string, Record<string, string>>;
-}
-
-/** An IAM policy document as plain JSON. */
-export interface AutoscalerPolicyDocument {
-  Version: '2012-10-17';
-  Statement: AutoscalerPolicyStatement[];
-}
-
 /**
- * The Cluster Autoscaler policy. `scope: 'tag-condition'` (default) allows SetDesiredCapacity and
- * TerminateInstanceInAutoScalingGroup only on groups tagged exactly `enabled=true` and `<cluster>=owned`;
- * `scope: { asgArns }` allows them only on the listed groups (minimal mode).
+ * The Cluster Autoscaler policy, built with @eks-kit/iam-policies (canonical form: sorted lists,
+ * one-element lists as scalars). `scope: 'tag-condition'` (default) allows SetDesiredCapacity and
+ * TerminateInstanceInAutoScalingGroup only on groups tagged exactly `enabled=true` and
+ * `<cluster>=owned`; `scope: { asgArns }` allows them only on the listed groups (minimal mode).
  *
  * @example
  * ```ts
@@ -59,45 +46,32 @@ export interface AutoscalerPolicyDocument {
 export function clusterAutoscalerPolicy(input: {
   cluster: string;
   scope?: AutoscalerPolicyScope;
-}): AutoscalerPolicyDocument {
+}): PolicyDocument {
   const cluster = validateClusterName(input?.cluster, 'cluster');
   const scope = input.scope ?? 'tag-condition';
-  const read: AutoscalerPolicyStatement = {
-    Sid: 'DescribeNodeGroups',
-    Effect: 'Allow',
-    Action: [...AUTOSCALER_READ_ACTIONS],
-    Resource: '*',
-  };
-  let write: AutoscalerPolicyStatement;
+  const read = statement({ sid: 'DescribeNodeGroups', actions: AUTOSCALER_READ_ACTIONS, resources: '*' });
+  let write: PolicyStatement;
   if (scope === 'tag-condition') {
-    write = {
-      Sid: 'ScaleTaggedGroups',
-      Effect: 'Allow',
-      Action: [...AUTOSCALER_WRITE_ACTIONS],
-      Resource: '*',
-      Condition: {
+    write = statement({
+      sid: 'ScaleTaggedGroups',
+      actions: AUTOSCALER_WRITE_ACTIONS,
+      resources: '*',
+      conditions: {
         StringEquals: {
           [`aws:ResourceTag/${ENABLED_TAG_KEY}`]: 'true',
           [`aws:ResourceTag/${clusterOwnedTagKey(cluster)}`]: 'owned',
         },
       },
-    };
+    });
   } else if (scope && typeof scope === 'object' && Array.isArray(scope.asgArns)) {
     if (scope.asgArns.length === 0)
       throw new InvalidInputError('scope.asgArns', scope.asgArns, 'at least one Auto Scaling group ARN');
-    const arns = [
-      ...new Set(scope.asgArns.map((arn, i) => validateAsgArn(arn, `scope.asgArns[${i}]`))),
-    ].sort();
-    write = {
-      Sid: 'ScaleListedGroups',
-      Effect: 'Allow',
-      Action: [...AUTOSCALER_WRITE_ACTIONS],
-      Resource: arns,
-    };
+    const arns = scope.asgArns.map((arn, i) => validateAsgArn(arn, `scope.asgArns[${i}]`));
+    write = statement({ sid: 'ScaleListedGroups', actions: AUTOSCALER_WRITE_ACTIONS, resources: arns });
   } else {
     throw new InvalidInputError('scope', scope, "'tag-condition' or { asgArns: [...] }");
   }
-  return { Version: '2012-10-17', Statement: [read, write] };
+  return policyDocument([read, write], { kind: 'identity' });
 }
 
 function validateAsgArn(value: unknown, field: string): string {
