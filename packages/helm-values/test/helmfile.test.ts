@@ -220,3 +220,41 @@ describe('valuesYaml', () => {
     expect(refusedField(() => valuesYaml({ a: { b: new Date(0) } }))).toBe('values.a.b');
   });
 });
+
+describe('helmfile with a chart version per environment', () => {
+  const release = {
+    name: 'cluster-autoscaler',
+    namespace: 'kube-system',
+    chart: 'autoscaler/cluster-autoscaler',
+    version: valuesRef('autoscalerChart'),
+    values: ['values/{{ .Environment.Name }}/cluster-autoscaler.yaml'],
+  };
+
+  it('reads the version from the environment in the .gotmpl form', () => {
+    const out = helmfile({
+      repositories: [repositories[0]!],
+      environments: {
+        staging: { values: [{ autoscalerChart: '9.51.0' }] },
+        production: { values: [{ autoscalerChart: '9.59.0' }] },
+      },
+      releases: [release],
+    });
+    expect(out.fileName).toBe('helmfile.yaml.gotmpl');
+    expect(out.content).toContain('version: "{{ .Values.autoscalerChart }}"');
+  });
+
+  it('refuses it in a plain helmfile.yaml, and an environment without the value', () => {
+    expect(refusedField(() => helmfile({ repositories: [repositories[0]!], releases: [release] }))).toBe(
+      'releases[0].version',
+    );
+    expect(
+      refusedField(() =>
+        helmfile({
+          repositories: [repositories[0]!],
+          environments: { staging: { values: [{ other: 1 }] } },
+          releases: [release],
+        }),
+      ),
+    ).toBe('releases[0].version');
+  });
+});

@@ -28,7 +28,7 @@ export interface HelmfileRelease {
   namespace: string;
   /** `<repository>/<chart>`, `oci://...`, or a local path (`./charts/x`). */
   chart: string;
-  /** Exact chart version (required for repository and OCI charts). */
+  /** Exact chart version (required for repository and OCI charts), or `{{ .Values.x }}` with environments. */
   version?: string;
   createNamespace?: boolean;
   labels?: Record<string, string>;
@@ -177,7 +177,10 @@ function checkRelease(
     }
   }
   let version: string | undefined;
-  if (r.version !== undefined || !local) {
+  if (typeof r.version === 'string' && /^\{\{.*\}\}$/.test(r.version.trim())) {
+    // A version read from an environment ({{ .Values.x }}); the template checks below apply.
+    version = r.version;
+  } else if (r.version !== undefined || !local) {
     version = validateChartVersion(r.version, `${field}.version`);
   }
   for (const flag of ['createNamespace', 'installed', 'wait'] as const) {
