@@ -1,7 +1,14 @@
 /**
- * IAM (awsQuery 2010-05-08, signed for us-east-1).
+ * IAM (awsQuery 2010-05-08, signed for us-east-1): roles, inline and managed policies with
+ * versions, attachments, permissions boundaries, tags, OIDC providers, account summary.
+ * Behaviour: `iamPropagationSeconds` (default 8) during which a new role is an invalid principal;
+ * quotas `iamAssumeRolePolicySizeQuota` (2048), `iamRolePolicySizeQuota` (10240),
+ * `iamPolicySizeQuota` (6144), `iamAttachedPoliciesPerRoleQuota` (10).
  */
 import { defineService } from '../framework/service.js';
+import { oidcOperations } from './iam/oidc.js';
+import { policyOperations } from './iam/policies.js';
+import { roleOperations } from './iam/roles.js';
 import { createIamState, type IamState } from './iam/state.js';
 
 /** The IAM module. */
@@ -9,6 +16,12 @@ export const iam = defineService<IamState>({
   signingName: 'iam',
   protocol: { kind: 'query', version: '2010-05-08', xmlns: 'https://iam.amazonaws.com/doc/2010-05-08/' },
   createState: createIamState,
-  behaviourDefaults: { iamPropagationSeconds: 8 },
-  operations: {},
+  behaviourDefaults: {
+    iamPropagationSeconds: 8,
+    iamAssumeRolePolicySizeQuota: 2048,
+    iamRolePolicySizeQuota: 10_240,
+    iamPolicySizeQuota: 6144,
+    iamAttachedPoliciesPerRoleQuota: 10,
+  },
+  operations: { ...roleOperations, ...policyOperations, ...oidcOperations },
 });
