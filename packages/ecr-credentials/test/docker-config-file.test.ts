@@ -32,7 +32,10 @@ describe('writeDockerConfig', () => {
     expect(after.ino).not.toBe(before.ino); // renamed into place, not rewritten in place
     expect(after.mode & 0o777).toBe(0o600);
     expect(await readdir(dir)).toEqual(['config.json']);
-    expect(await readDockerConfig(path)).toEqual({ auths: { 'ghcr.io': { auth: 'eA==' } }, credHelpers: { [HOST]: 'ecr-login' } });
+    expect(await readDockerConfig(path)).toEqual({
+      auths: { 'ghcr.io': { auth: 'eA==' } },
+      credHelpers: { [HOST]: 'ecr-login' },
+    });
   });
 
   it('leaves the old file whole and no temp file when the write fails', async () => {
@@ -62,6 +65,8 @@ describe('readDockerConfig', () => {
     expect(await readDockerConfig(join(dir, 'nope.json'))).toEqual({});
     const path = join(dir, 'bad.json');
     await writeFile(path, 'auth=c2VjcmV0');
-    await expect(readDockerConfig(path)).rejects.toThrow(expect.objectContaining({ message: expect.not.stringContaining('c2VjcmV0') }));
+    await expect(readDockerConfig(path)).rejects.toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('c2VjcmV0') }),
+    );
   });
 });

@@ -5,23 +5,31 @@ const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 
 describe('dockerConfig', () => {
   it('writes bare-host credHelpers keys (https:// never matches: AWS-FACTS.md docker config.json)', () => {
-    expect(dockerConfig({ credHelpers: [`https://${HOST}/team/app`] })).toEqual({ credHelpers: { [HOST]: 'ecr-login' } });
+    expect(dockerConfig({ credHelpers: [`https://${HOST}/team/app`] })).toEqual({
+      credHelpers: { [HOST]: 'ecr-login' },
+    });
   });
 
   it('builds auths from username and password, sorted and deterministic', () => {
-    const a = dockerConfig({ auths: { 'ghcr.io': { username: 'bot', password: 'pw' }, 'docker.io': { auth: 'eA==' } } });
+    const a = dockerConfig({
+      auths: { 'ghcr.io': { username: 'bot', password: 'pw' }, 'docker.io': { auth: 'eA==' } },
+    });
     expect(Object.keys(a.auths ?? {})).toEqual(['docker.io', 'ghcr.io']);
     expect(a.auths?.['ghcr.io']?.auth).toBe(Buffer.from('bot:pw').toString('base64'));
     expect(JSON.stringify(a)).toBe(
-      JSON.stringify(dockerConfig({ auths: { 'docker.io': { auth: 'eA==' }, 'ghcr.io': { username: 'bot', password: 'pw' } } })),
+      JSON.stringify(
+        dockerConfig({
+          auths: { 'docker.io': { auth: 'eA==' }, 'ghcr.io': { username: 'bot', password: 'pw' } },
+        }),
+      ),
     );
   });
 
   it('refuses a non-ECR host for ecr-login and never echoes a password', () => {
     expect(() => dockerConfig({ credHelpers: ['ghcr.io'] })).toThrow(/credHelpers\[0\]/);
-    expect(() => dockerConfig({ auths: { 'ghcr.io': { username: 'a:b', password: 's3cret-value' } } })).toThrow(
-      expect.objectContaining({ message: expect.not.stringContaining('s3cret-value') }),
-    );
+    expect(() =>
+      dockerConfig({ auths: { 'ghcr.io': { username: 'a:b', password: 's3cret-value' } } }),
+    ).toThrow(expect.objectContaining({ message: expect.not.stringContaining('s3cret-value') }));
   });
 });
 
@@ -73,6 +81,8 @@ describe('dockerConfigWarnings', () => {
   });
 
   it('is quiet for a clean config', () => {
-    expect(dockerConfigWarnings(dockerConfig({ credHelpers: [HOST], auths: { 'ghcr.io': { auth: 'eA==' } } }))).toEqual([]);
+    expect(
+      dockerConfigWarnings(dockerConfig({ credHelpers: [HOST], auths: { 'ghcr.io': { auth: 'eA==' } } })),
+    ).toEqual([]);
   });
 });

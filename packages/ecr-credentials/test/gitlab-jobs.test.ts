@@ -14,7 +14,11 @@ interface Job {
 }
 
 describe('gitlabKanikoJob', () => {
-  const yaml = gitlabKanikoJob({ registry: `https://${REGISTRY}`, repository: 'team/app', tags: ['$CI_COMMIT_SHORT_SHA', 'latest'] });
+  const yaml = gitlabKanikoJob({
+    registry: `https://${REGISTRY}`,
+    repository: 'team/app',
+    tags: ['$CI_COMMIT_SHORT_SHA', 'latest'],
+  });
   const job = (parse(yaml) as Record<string, Job>)['build-image'] as Job;
 
   it('uses the maintained fork :debug image with an empty entrypoint (AWS-FACTS.md kaniko)', () => {
@@ -24,7 +28,9 @@ describe('gitlabKanikoJob', () => {
 
   it('writes /kaniko/.docker/config.json with credHelpers ecr-login for the bare host', () => {
     expect(job.script[0]).toBe('mkdir -p /kaniko/.docker');
-    expect(job.script[1]).toBe(`echo '{"credHelpers":{"${REGISTRY}":"ecr-login"}}' > /kaniko/.docker/config.json`);
+    expect(job.script[1]).toBe(
+      `echo '{"credHelpers":{"${REGISTRY}":"ecr-login"}}' > /kaniko/.docker/config.json`,
+    );
   });
 
   it('runs the executor with one destination per tag and the <repo>/cache layer cache', () => {
@@ -58,15 +64,21 @@ describe('gitlabKanikoJob', () => {
   it('refuses bad input naming the field', () => {
     expect(() => gitlabKanikoJob({ registry: 'ghcr.io', repository: 'app' })).toThrow(/registry/);
     expect(() => gitlabKanikoJob({ registry: REGISTRY, repository: 'App' })).toThrow(/repository/);
-    expect(() => gitlabKanikoJob({ registry: REGISTRY, repository: 'app', tags: ['a b'] })).toThrow(/tags\[0\]/);
-    expect(() => gitlabKanikoJob({ registry: REGISTRY, repository: 'app', context: 'x"; rm -rf /' })).toThrow(/context/);
+    expect(() => gitlabKanikoJob({ registry: REGISTRY, repository: 'app', tags: ['a b'] })).toThrow(
+      /tags\[0\]/,
+    );
+    expect(() => gitlabKanikoJob({ registry: REGISTRY, repository: 'app', context: 'x"; rm -rf /' })).toThrow(
+      /context/,
+    );
   });
 });
 
 describe('gitlabBuildkitJob', () => {
-  const job = (parse(gitlabBuildkitJob({ registry: REGISTRY, repository: 'team/app', dockerfile: 'docker/Dockerfile.prod' })) as Record<string, Job>)[
-    'build-image'
-  ] as Job;
+  const job = (
+    parse(
+      gitlabBuildkitJob({ registry: REGISTRY, repository: 'team/app', dockerfile: 'docker/Dockerfile.prod' }),
+    ) as Record<string, Job>
+  )['build-image'] as Job;
 
   it('runs rootless BuildKit daemonless with the process sandbox off (GitLab recommendation)', () => {
     expect(job.image.name).toBe('moby/buildkit:rootless');
@@ -83,6 +95,8 @@ describe('gitlabBuildkitJob', () => {
     const before = job.before_script ?? [];
     expect(before.some((l) => l.includes('/0.9.0/linux-amd64/docker-credential-ecr-login'))).toBe(true);
     expect(before.some((l) => l.includes('sha256sum -c'))).toBe(true);
-    expect(before).toContain(`echo '{"credHelpers":{"${REGISTRY}":"ecr-login"}}' > "$HOME/.docker/config.json"`);
+    expect(before).toContain(
+      `echo '{"credHelpers":{"${REGISTRY}":"ecr-login"}}' > "$HOME/.docker/config.json"`,
+    );
   });
 });

@@ -5,12 +5,24 @@ import { parseRegistryHost, registryHost, registryHostFor } from '../src/index.j
 // Grammar: amazon-ecr-credential-helper ecr-login/api/client.go (AWS-FACTS.md "Registry hosts").
 describe('parseRegistryHost: hosts the ecr-login helper serves', () => {
   const valid: [string, string, Partial<ReturnType<typeof parseRegistryHost>>][] = [
-    ['standard', '123456789012.dkr.ecr.eu-west-1.amazonaws.com', { region: 'eu-west-1', fips: false, dualStack: false }],
+    [
+      'standard',
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+      { region: 'eu-west-1', fips: false, dualStack: false },
+    ],
     ['FIPS', '123456789012.dkr.ecr-fips.us-east-1.amazonaws.com', { region: 'us-east-1', fips: true }],
     ['dual-stack', '123456789012.dkr-ecr.us-east-1.on.aws', { dualStack: true, dnsSuffix: 'on.aws' }],
     ['dual-stack FIPS', '123456789012.dkr-ecr-fips.us-east-1.on.aws', { dualStack: true, fips: true }],
-    ['China', '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn', { region: 'cn-north-1', dnsSuffix: 'amazonaws.com.cn' }],
-    ['China dual-stack', '123456789012.dkr-ecr.cn-northwest-1.on.amazonwebservices.com.cn', { dualStack: true }],
+    [
+      'China',
+      '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn',
+      { region: 'cn-north-1', dnsSuffix: 'amazonaws.com.cn' },
+    ],
+    [
+      'China dual-stack',
+      '123456789012.dkr-ecr.cn-northwest-1.on.amazonwebservices.com.cn',
+      { dualStack: true },
+    ],
     ['EU sovereign cloud', '123456789012.dkr.ecr.eusc-de-east-1.amazonaws.eu', { dnsSuffix: 'amazonaws.eu' }],
     ['US GovCloud', '123456789012.dkr.ecr.us-gov-west-1.amazonaws.com', { region: 'us-gov-west-1' }],
     ['US GovCloud FIPS', '123456789012.dkr.ecr-fips.us-gov-east-1.amazonaws.com', { fips: true }],
@@ -25,14 +37,20 @@ describe('parseRegistryHost: hosts the ecr-login helper serves', () => {
   }
 
   it('accepts ECR Public (public.ecr.aws, tokens from us-east-1)', () => {
-    expect(parseRegistryHost('public.ecr.aws')).toMatchObject({ host: 'public.ecr.aws', kind: 'public', region: 'us-east-1' });
+    expect(parseRegistryHost('public.ecr.aws')).toMatchObject({
+      host: 'public.ecr.aws',
+      kind: 'public',
+      region: 'us-east-1',
+    });
   });
 
   it('strips https://, a path, a tag and a trailing dot; lower-cases the host', () => {
     expect(registryHost('https://123456789012.DKR.ECR.eu-west-1.amazonaws.com/team/app:1.0')).toBe(
       '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
     );
-    expect(registryHost('123456789012.dkr.ecr.eu-west-1.amazonaws.com./')).toBe('123456789012.dkr.ecr.eu-west-1.amazonaws.com');
+    expect(registryHost('123456789012.dkr.ecr.eu-west-1.amazonaws.com./')).toBe(
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+    );
     expect(registryHost('https://public.ecr.aws/abc/app')).toBe('public.ecr.aws');
   });
 });
@@ -69,8 +87,14 @@ describe('parseRegistryHost: refused hosts say why', () => {
 describe('registryHostFor', () => {
   it('uses each partition DNS suffix and the dual-stack/FIPS spellings', () => {
     expect(registryHostFor('123456789012', 'eu-west-1')).toBe('123456789012.dkr.ecr.eu-west-1.amazonaws.com');
-    expect(registryHostFor('123456789012', 'cn-north-1')).toBe('123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn');
-    expect(registryHostFor('123456789012', 'us-east-1', { fips: true })).toBe('123456789012.dkr.ecr-fips.us-east-1.amazonaws.com');
-    expect(registryHostFor('123456789012', 'us-east-1', { dualStack: true })).toBe('123456789012.dkr-ecr.us-east-1.on.aws');
+    expect(registryHostFor('123456789012', 'cn-north-1')).toBe(
+      '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn',
+    );
+    expect(registryHostFor('123456789012', 'us-east-1', { fips: true })).toBe(
+      '123456789012.dkr.ecr-fips.us-east-1.amazonaws.com',
+    );
+    expect(registryHostFor('123456789012', 'us-east-1', { dualStack: true })).toBe(
+      '123456789012.dkr-ecr.us-east-1.on.aws',
+    );
   });
 });

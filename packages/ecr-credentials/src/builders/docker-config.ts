@@ -87,7 +87,11 @@ export function dockerConfig(input: DockerConfigInput = {}): DockerConfig {
         ]);
       } else {
         // The value is never echoed: it may hold a password.
-        throw new InvalidInputError(field, 'a value', '{ username, password } (username without ":") or { auth }');
+        throw new InvalidInputError(
+          field,
+          'a value',
+          '{ username, password } (username without ":") or { auth }',
+        );
       }
     }
     out.auths = sortedRecord(entries);

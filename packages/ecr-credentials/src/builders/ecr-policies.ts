@@ -3,21 +3,8 @@
  * `ecr:GetAuthorizationToken` alone on `*` (it has no resource; AWS-FACTS.md "Push needs").
  */
 import { InvalidInputError } from '@eks-kit/core';
+import { type PolicyDocument, type PolicyStatement, policyDocument, statement } from '@eks-kit/iam-policies';
 import { parseRepositoryRef, repositoryArn } from './repository-ref.js';
-
-/** An IAM policy statement as eks-kit writes it. */
-export interface EcrPolicyStatement {
-  Sid: string;
-  Effect: 'Allow';
-  Action: string[];
-  Resource: string | string[];
-}
-
-/** An IAM identity policy document. */
-export interface EcrPolicyDocument {
-  Version: '2012-10-17';
-  Statement: EcrPolicyStatement[];
-}
 
 /** Actions kaniko/BuildKit need to push to a repository (AWS-FACTS.md). */
 export const ECR_PUSH_ACTIONS: readonly string[] = [
@@ -34,19 +21,24 @@ export const ECR_PULL_ACTIONS: readonly string[] = ['ecr:BatchGetImage', 'ecr:Ge
 
 function arnsOf(repositories: readonly string[], field: string): string[] {
   if (!Array.isArray(repositories) || repositories.length === 0)
-    throw new InvalidInputError(field, repositories, 'a non-empty list of repository ARNs or image references');
+    throw new InvalidInputError(
+      field,
+      repositories,
+      'a non-empty list of repository ARNs or image references',
+    );
   const arns = repositories.map((r, i) => repositoryArn(parseRepositoryRef(r, `${field}[${i}]`)));
   return [...new Set(arns)].sort();
 }
 
-function document(statements: EcrPolicyStatement[]): EcrPolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      { Sid: 'EcrGetAuthorizationToken', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
+/** GetAuthorizationToken has no resource type: it is the one action on `*`. */
+function document(statements: PolicyStatement[]): PolicyDocument {
+  return policyDocument(
+    [
+      statement({ sid: 'EcrGetAuthorizationToken', actions: 'ecr:GetAuthorizationToken', resources: '*' }),
       ...statements,
     ],
-  };
+    { kind: 'identity' },
+  );
 }
 
 /**
@@ -58,9 +50,9 @@ function document(statements: EcrPolicyStatement[]): EcrPolicyDocument {
  * // Statement[1].Resource: ['arn:aws:ecr:eu-west-1:123456789012:repository/team/app']
  * ```
  */
-export function ecrPushPolicy(repositories: readonly string[]): EcrPolicyDocument {
+export function ecrPushPolicy(repositories: readonly string[]): PolicyDocument {
   return document([
-    { Sid: 'EcrPush', Effect: 'Allow', Action: [...ECR_PUSH_ACTIONS], Resource: arnsOf(repositories, 'repositories') },
+    statement({ sid: 'EcrPush', actions: ECR_PUSH_ACTIONS, resources: arnsOf(repositories, 'repositories') }),
   ]);
 }
 
@@ -72,9 +64,9 @@ export function ecrPushPolicy(repositories: readonly string[]): EcrPolicyDocumen
  * ecrPullPolicy(['arn:aws:ecr:eu-west-1:123456789012:repository/base/node']);
  * ```
  */
-export function ecrPullPolicy(repositories: readonly string[]): EcrPolicyDocument {
+export function ecrPullPolicy(repositories: readonly string[]): PolicyDocument {
   return document([
-    { Sid: 'EcrPull', Effect: 'Allow', Action: [...ECR_PULL_ACTIONS], Resource: arnsOf(repositories, 'repositories') },
+    statement({ sid: 'EcrPull', actions: ECR_PULL_ACTIONS, resources: arnsOf(repositories, 'repositories') }),
   ]);
 }
 
@@ -86,10 +78,10 @@ export function ecrPullPolicy(repositories: readonly string[]): EcrPolicyDocumen
  * ecrCachePolicy(['123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app/cache']);
  * ```
  */
-export function ecrCachePolicy(cacheRepositories: readonly string[]): EcrPolicyDocument {
+export function ecrCachePolicy(cacheRepositories: readonly string[]): PolicyDocument {
   const actions = [...new Set([...ECR_PUSH_ACTIONS, ...ECR_PULL_ACTIONS])].sort();
   return document([
-    { Sid: 'EcrCache', Effect: 'Allow', Action: actions, Resource: arnsOf(cacheRepositories, 'cacheRepositories') },
+    statement({ sid: 'EcrCache', actions, resources: arnsOf(cacheRepositories, 'cacheRepositories') }),
   ]);
 }
 
@@ -105,8 +97,8 @@ export function ecrBuilderPolicy(input: {
   push?: readonly string[];
   pull?: readonly string[];
   cache?: readonly string[];
-}): EcrPolicyDocument {
-  const statements: EcrPolicyStatement[] = [];
+}): PolicyDocument {
+  const statements: PolicyStatement[] = [];
   const parts = [
     ['push', ecrPushPolicy],
     ['pull', ecrPullPolicy],

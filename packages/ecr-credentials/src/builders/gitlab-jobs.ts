@@ -56,13 +56,18 @@ const TAG_RE = /^(?:[\w][\w.-]{0,127}|\$\{?[A-Z_][A-Z0-9_]*\}?)$/;
 function normalise(input: GitlabBuildJobInput): NormalisedJob {
   if (!input || typeof input !== 'object') throw new InvalidInputError('job', input, 'job options');
   const host = parseRegistryHost(input.registry, 'registry');
-  if (host.kind !== 'private') throw new InvalidInputError('registry', input.registry, 'a private ECR registry host');
+  if (host.kind !== 'private')
+    throw new InvalidInputError('registry', input.registry, 'a private ECR registry host');
   const repository = validateRepositoryName(input.repository, 'repository');
   const tags = [...(input.tags ?? ['$CI_COMMIT_SHORT_SHA'])];
   if (tags.length === 0) throw new InvalidInputError('tags', tags, 'at least one image tag');
   tags.forEach((t, i) => {
     if (typeof t !== 'string' || !TAG_RE.test(t))
-      throw new InvalidInputError(`tags[${i}]`, t, 'an image tag (letters, digits, _ . -) or a CI variable such as $CI_COMMIT_TAG');
+      throw new InvalidInputError(
+        `tags[${i}]`,
+        t,
+        'an image tag (letters, digits, _ . -) or a CI variable such as $CI_COMMIT_TAG',
+      );
   });
   const context = input.context ?? '$CI_PROJECT_DIR';
   for (const [field, value] of [
@@ -172,7 +177,9 @@ export function gitlabBuildkitJob(input: GitlabBuildJobInput & { helperVersion?:
     throw new InvalidInputError('helperVersion', version, 'a release version such as 0.9.0');
   const helperUrl = `https://amazon-ecr-credential-helper-releases.s3.us-east-2.amazonaws.com/${version}/linux-amd64/docker-credential-ecr-login`;
   const names = job.tags.map((t) => `${job.host}/${job.repository}:${t}`).join(',');
-  const dockerfileDir = job.dockerfile.includes('/') ? job.dockerfile.slice(0, job.dockerfile.lastIndexOf('/')) : '.';
+  const dockerfileDir = job.dockerfile.includes('/')
+    ? job.dockerfile.slice(0, job.dockerfile.lastIndexOf('/'))
+    : '.';
   const dockerfileName = job.dockerfile.slice(job.dockerfile.lastIndexOf('/') + 1);
   const cacheRef = job.cacheRepository ? `${job.host}/${job.cacheRepository}` : undefined;
   const build = [

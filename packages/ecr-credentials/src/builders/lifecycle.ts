@@ -57,10 +57,18 @@ export function keepLastTaggedImages(count: number, prefixes?: readonly string[]
   positiveInteger(count, 'keepLastTaggedImages.count', 10_000);
   if (prefixes !== undefined) {
     if (!Array.isArray(prefixes) || prefixes.length === 0)
-      throw new InvalidInputError('keepLastTaggedImages.prefixes', prefixes, 'a non-empty list of tag prefixes');
+      throw new InvalidInputError(
+        'keepLastTaggedImages.prefixes',
+        prefixes,
+        'a non-empty list of tag prefixes',
+      );
     prefixes.forEach((p, i) => {
       if (typeof p !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(p))
-        throw new InvalidInputError(`keepLastTaggedImages.prefixes[${i}]`, p, 'a tag prefix of letters, digits, _ . -');
+        throw new InvalidInputError(
+          `keepLastTaggedImages.prefixes[${i}]`,
+          p,
+          'a tag prefix of letters, digits, _ . -',
+        );
     });
   }
   const what = prefixes ? `tags starting with ${prefixes.join(', ')}` : 'tagged images';
@@ -108,6 +116,23 @@ export function keepLastImages(count: number): LifecycleRuleInput {
   };
 }
 
+/**
+ * Expire every image (tagged or not) `days` after push: for cache repositories, whose entries are
+ * cheap to rebuild. A `tagStatus: any` rule, so {@link lifecyclePolicy} numbers it last.
+ *
+ * @example
+ * ```ts
+ * lifecyclePolicy([expireImagesAfterDays(14)]); // kaniko --cache-repo clean-up
+ * ```
+ */
+export function expireImagesAfterDays(days: number): LifecycleRuleInput {
+  positiveInteger(days, 'expireImagesAfterDays.days', 36_500);
+  return {
+    description: `expire images ${days} days after push`,
+    selection: { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: days },
+  };
+}
+
 function checkSelection(selection: LifecycleSelection, field: string): LifecycleSelection {
   if (!selection || typeof selection !== 'object')
     throw new InvalidInputError(field, selection, 'a rule selection');
@@ -116,20 +141,36 @@ function checkSelection(selection: LifecycleSelection, field: string): Lifecycle
     throw new InvalidInputError(`${field}.tagStatus`, tagStatus, 'tagged, untagged or any');
   const lists = (selection.tagPrefixList ? 1 : 0) + (selection.tagPatternList ? 1 : 0);
   if (tagStatus === 'tagged' && lists !== 1)
-    throw new InvalidInputError(`${field}.tagPrefixList`, undefined, 'exactly one of tagPrefixList or tagPatternList for tagStatus tagged');
+    throw new InvalidInputError(
+      `${field}.tagPrefixList`,
+      undefined,
+      'exactly one of tagPrefixList or tagPatternList for tagStatus tagged',
+    );
   if (tagStatus !== 'tagged' && lists !== 0)
     throw new InvalidInputError(`${field}.tagPrefixList`, 'a list', `no tag list for tagStatus ${tagStatus}`);
   for (const [i, pattern] of (selection.tagPatternList ?? []).entries()) {
     if ((pattern.match(/\*/g) ?? []).length > 4)
-      throw new InvalidInputError(`${field}.tagPatternList[${i}]`, pattern, 'a tag pattern with at most 4 wildcards');
+      throw new InvalidInputError(
+        `${field}.tagPatternList[${i}]`,
+        pattern,
+        'a tag pattern with at most 4 wildcards',
+      );
   }
   positiveInteger(selection.countNumber, `${field}.countNumber`);
   if (countType === 'sinceImagePushed') {
     if (selection.countUnit !== 'days')
-      throw new InvalidInputError(`${field}.countUnit`, selection.countUnit, 'days for countType sinceImagePushed');
+      throw new InvalidInputError(
+        `${field}.countUnit`,
+        selection.countUnit,
+        'days for countType sinceImagePushed',
+      );
   } else if (countType === 'imageCountMoreThan') {
     if (selection.countUnit !== undefined)
-      throw new InvalidInputError(`${field}.countUnit`, selection.countUnit, 'no countUnit for imageCountMoreThan');
+      throw new InvalidInputError(
+        `${field}.countUnit`,
+        selection.countUnit,
+        'no countUnit for imageCountMoreThan',
+      );
   } else {
     throw new InvalidInputError(`${field}.countType`, countType, 'imageCountMoreThan or sinceImagePushed');
   }
@@ -184,7 +225,11 @@ export function lifecyclePolicy(rules: readonly LifecycleRuleInput[]): Lifecycle
   }
   const anyRules = out.filter((r) => r.selection.tagStatus === 'any');
   if (anyRules.length > 1)
-    throw new InvalidInputError('lifecyclePolicy.rules', `${anyRules.length} any rules`, 'at most one rule with tagStatus any');
+    throw new InvalidInputError(
+      'lifecyclePolicy.rules',
+      `${anyRules.length} any rules`,
+      'at most one rule with tagStatus any',
+    );
   const last = out[out.length - 1];
   if (anyRules.length === 1 && last?.selection.tagStatus !== 'any')
     throw new InvalidInputError(

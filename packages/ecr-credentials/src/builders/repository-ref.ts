@@ -17,7 +17,12 @@ const REPOSITORY_NAME_RE = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-
  * ```
  */
 export function validateRepositoryName(value: unknown, field = 'repository'): string {
-  if (typeof value !== 'string' || value.length < 2 || value.length > 256 || !REPOSITORY_NAME_RE.test(value)) {
+  if (
+    typeof value !== 'string' ||
+    value.length < 2 ||
+    value.length > 256 ||
+    !REPOSITORY_NAME_RE.test(value)
+  ) {
     throw new InvalidInputError(
       field,
       value,
@@ -75,7 +80,11 @@ export function parseRepositoryRef(value: unknown, field = 'repository'): Reposi
   if (value.startsWith('arn:')) {
     const arn = parseArn(value, field);
     if (arn.service !== 'ecr' || !arn.resource.startsWith('repository/') || !arn.region || !arn.accountId)
-      throw new InvalidInputError(field, value, 'an ECR repository ARN (arn:aws:ecr:<region>:<account>:repository/<name>)');
+      throw new InvalidInputError(
+        field,
+        value,
+        'an ECR repository ARN (arn:aws:ecr:<region>:<account>:repository/<name>)',
+      );
     const name = validateRepositoryName(arn.resource.slice('repository/'.length), field);
     return { accountId: arn.accountId, region: arn.region, name };
   }

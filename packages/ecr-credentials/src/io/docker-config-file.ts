@@ -6,7 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { EksKitError } from '@eks-kit/core';
-import { type DockerConfig, type DockerConfigWarning, dockerConfigWarnings } from '../builders/docker-config.js';
+import {
+  type DockerConfig,
+  type DockerConfigWarning,
+  dockerConfigWarnings,
+} from '../builders/docker-config.js';
 
 /** Result of {@link writeDockerConfig}. */
 export interface WriteDockerConfigResult {
@@ -61,7 +65,10 @@ export async function readDockerConfig(path: string): Promise<DockerConfig> {
  * for (const w of warnings) console.warn(w.message);
  * ```
  */
-export async function writeDockerConfig(path: string, config: DockerConfig): Promise<WriteDockerConfigResult> {
+export async function writeDockerConfig(
+  path: string,
+  config: DockerConfig,
+): Promise<WriteDockerConfigResult> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
