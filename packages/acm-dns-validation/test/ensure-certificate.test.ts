@@ -1,4 +1,5 @@
 import { ListCertificatesCommand } from '@aws-sdk/client-acm';
+import { ChangeResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { type AwsClients, InvalidInputError, type ProgressEvent } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -175,5 +176,59 @@ describe('ensureCertificate against the emulator', () => {
     });
     expect(again.changes).toEqual([]);
     expect(emu.calls({ mutating: true })).toEqual([]);
+  });
+
+  it('puts records in the zone an explicit map names', async () => {
+    const result = await ensureCertificate(clients, {
+      ...wildcard,
+      zones: { 'foo.example.com': 'ZEXAMPLE' },
+    });
+    expect(result.records).toHaveLength(1);
+    expect(emu.calls({ operation: 'ChangeResourceRecordSets' })[0]?.input.Id).toBe('ZEXAMPLE');
+  });
+
+  it('a crash-like loss of the record is planned in dry run (no mutating call) and restored by the next run', async () => {
+    const first = await ensureCertificate(clients, wildcard);
+    const record = first.records[0]!;
+    const r53 = await clients.route53();
+    await r53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: 'ZFOO',
+        ChangeBatch: {
+          Changes: [
+            {
+              Action: 'DELETE',
+              ResourceRecordSet: {
+                Name: record.name,
+                Type: 'CNAME',
+                TTL: 300,
+                ResourceRecords: [{ Value: `${record.value}.` }],
+              },
+            },
+          ],
+        },
+      }),
+    );
+    emu.resetCalls();
+    const dry = await ensureCertificate(clients, wildcard, { dryRun: true });
+    expect(dry.changes.map((c) => c.action)).toEqual(['create']);
+    expect(emu.calls({ mutating: true })).toEqual([]);
+    const fixed = await ensureCertificate(clients, wildcard);
+    expect(fixed.changes.map((c) => c.action)).toEqual(['create']);
+    expect(emu.calls({ mutating: true }).map((c) => c.operation)).toEqual(['ChangeResourceRecordSets']);
+  });
+
+  it('survives throttling of RequestCertificate and PriorRequestNotComplete on the UPSERT (SDK retries)', async () => {
+    emu.setFaults([
+      { service: 'acm', operation: 'RequestCertificate', kind: 'throttle', count: 1 },
+      { service: 'route53', operation: 'ChangeResourceRecordSets', kind: 'throttle', count: 1 },
+    ]);
+    const result = await ensureCertificate(clients, wildcard);
+    expect(result.records).toHaveLength(1);
+    expect(emu.calls({ operation: 'ChangeResourceRecordSets' }).map((c) => c.error)).toEqual([
+      'PriorRequestNotComplete',
+      undefined,
+    ]);
+    expect(await countCertificates()).toBe(1);
   });
 });
