@@ -5,7 +5,14 @@
 import { InvalidInputError } from '@eks-kit/core';
 import type { StringOrList } from './types.js';
 
-/** Compare two strings by code point: the same order on every machine and locale. */
+/**
+ * Compare two strings by code point: the same order on every machine and locale.
+ *
+ * @example
+ * ```ts
+ * ['b', 'B', 'a'].sort(compareStrings); // ['B', 'a', 'b']
+ * ```
+ */
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -68,7 +75,15 @@ export function scalarIfSingle(values: readonly string[]): StringOrList {
   return values.length === 1 ? (values[0] as string) : [...values];
 }
 
-/** A value (scalar or list) as a list; `undefined` as an empty list. */
+/**
+ * A value (scalar or list) as a list; `undefined` as an empty list.
+ *
+ * @example
+ * ```ts
+ * asList('*'); // ['*']
+ * asList(undefined); // []
+ * ```
+ */
 export function asList(value: StringOrList | undefined): string[] {
   if (value === undefined) return [];
   return typeof value === 'string' ? [value] : [...value];

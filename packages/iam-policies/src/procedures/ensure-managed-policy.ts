@@ -90,7 +90,14 @@ async function listTags(iam: IAMClient, arn: string): Promise<Record<string, str
   return tags;
 }
 
-/** The oldest version that is not the default (by CreateDate, then version number). */
+/**
+ * The oldest version that is not the default (by CreateDate, then version number).
+ *
+ * @example
+ * ```ts
+ * oldestNonDefaultVersion([{ VersionId: 'v2', IsDefaultVersion: true }, { VersionId: 'v1' }]); // { VersionId: 'v1' }
+ * ```
+ */
 export function oldestNonDefaultVersion(versions: readonly PolicyVersion[]): PolicyVersion | undefined {
   const number = (v: PolicyVersion): number => Number((v.VersionId ?? 'v0').slice(1)) || 0;
   return [...versions]

@@ -34,7 +34,14 @@ export interface RoleSpec {
   trustSizeLimit?: number;
 }
 
-/** Check a managed policy ARN (`arn:<partition>:iam::<account|aws>:policy/...`). */
+/**
+ * Check a managed policy ARN (`arn:<partition>:iam::<account|aws>:policy/...`).
+ *
+ * @example
+ * ```ts
+ * validatePolicyArn('arn:aws:iam::aws:policy/ReadOnlyAccess', 'managedPolicyArns[0]'); // ok
+ * ```
+ */
 export function validatePolicyArn(value: unknown, field: string): string {
   const arn = parseArn(value, field);
   if (arn.service !== 'iam' || !arn.resource.startsWith('policy/'))
