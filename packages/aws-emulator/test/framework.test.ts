@@ -46,6 +46,27 @@ describe('requests without SigV4 are refused like AWS', () => {
     });
   });
 
+  it('a signed awsQuery request for an unknown Action is 400 InvalidAction', async () => {
+    const res = await fetch(`${emu.url}/`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00',
+      },
+      body: 'Action=CreateUser&Version=2010-05-08',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain(
+      '<Code>InvalidAction</Code><Message>Could not find operation CreateUser for version 2010-05-08</Message>',
+    );
+    expect(emu.calls().at(-1)).toMatchObject({
+      service: 'iam',
+      operation: 'CreateUser',
+      error: 'InvalidAction',
+    });
+  });
+
   it('a signed request for a service the emulator lacks is 501 NotImplemented', async () => {
     const res = await fetch(`${emu.url}/`, {
       method: 'POST',
