@@ -239,4 +239,20 @@ describe('ACM emulator (awsJson1_1 CertificateManager)', () => {
     expect(used.RenewalEligibility).toBe('ELIGIBLE');
     expect(used.DomainValidationOptions?.[0]?.ResourceRecord?.Type).toBe('CNAME');
   });
+
+  it('enforces DescribeCertificate 10/s and RequestCertificate 5/s in emulated time (AWS-FACTS.md)', async () => {
+    const arn = 'arn:aws:acm:ap-northeast-1:123456789012:certificate/in-use';
+    const describes = await Promise.allSettled(
+      Array.from({ length: 11 }, () => acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))),
+    );
+    expect(describes.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    const requests = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) => request(`q${i}.example.com`)),
+    );
+    expect(
+      requests.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.name),
+    ).toEqual(['ThrottlingException']);
+    emu.advanceClock(1);
+    await acm.send(new DescribeCertificateCommand({ CertificateArn: arn }));
+  });
 });
