@@ -70,12 +70,18 @@ export interface EcrState {
   tokens: Map<string, EcrToken>;
 }
 
-/** Key of a repository in {@link EcrState.repositories}. */
+/**
+ * Key of a repository in {@link EcrState.repositories}.
+ * @example repositoryKey('eu-west-1', 'team/app') // 'eu-west-1/team/app'
+ */
 export function repositoryKey(region: string, name: string): string {
   return `${region}/${name}`;
 }
 
-/** ARN of a repository. */
+/**
+ * ARN of a repository.
+ * @example repositoryArnOf({ region: 'eu-west-1', registryId: '123456789012', name: 'app' }) // 'arn:aws:ecr:eu-west-1:123456789012:repository/app'
+ */
 export function repositoryArnOf(repo: Pick<EcrRepository, 'region' | 'registryId' | 'name'>): string {
   const partition = repo.region.startsWith('cn-')
     ? 'aws-cn'
@@ -85,12 +91,18 @@ export function repositoryArnOf(repo: Pick<EcrRepository, 'region' | 'registryId
   return `arn:${partition}:ecr:${repo.region}:${repo.registryId}:repository/${repo.name}`;
 }
 
-/** Registry host of an account and region (standard endpoint). */
+/**
+ * Registry host of an account and region (standard endpoint).
+ * @example registryHostOf('123456789012', 'eu-west-1') // '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
+ */
 export function registryHostOf(registryId: string, region: string): string {
   return `${registryId}.dkr.ecr.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
 }
 
-/** True when pushing `tag` again to `repo` must be refused (tag immutability, with exclusions). */
+/**
+ * True when pushing `tag` again to `repo` must be refused (tag immutability, with exclusions).
+ * @example isTagImmutable(repo, 'latest') // false for IMMUTABLE_WITH_EXCLUSION with filter 'latest'
+ */
 export function isTagImmutable(repo: EcrRepository, tag: string): boolean {
   const excluded = repo.exclusionFilters.some((f) => wildcardMatch(f.filter, tag));
   switch (repo.imageTagMutability) {
@@ -417,7 +429,10 @@ const byName = (input: Record<string, unknown>, r: ServiceRequest<EcrState>): st
     ? repositoryArnOf({ region: r.region, registryId: r.accountId, name: input.repositoryName })
     : '*';
 
-/** The ECR service module. */
+/**
+ * The ECR service module.
+ * @example const emu = await startEmulator({ seed: { ecr: { repositories: [{ name: 'team/app', imageTagMutability: 'IMMUTABLE', imageTags: ['1.0.0'] }] } } })
+ */
 export const ecr = defineService<EcrState>({
   signingName: 'ecr',
   protocol: { kind: 'json', targetPrefix: 'AmazonEC2ContainerRegistry_V20150921', jsonVersion: '1.1' },

@@ -117,7 +117,10 @@ function findImage(repo: EcrRepository, reference: string) {
   return undefined;
 }
 
-/** The registry service module. */
+/**
+ * The registry service module.
+ * @example await fetch(`${emu.url}/v2/team/app/blobs/uploads/`, { method: 'POST', headers: { authorization: `Basic ${token}` } }) // 202
+ */
 export const registry = defineService<RegistryState>({
   signingName: 'registry',
   protocol: { kind: 'raw', route },

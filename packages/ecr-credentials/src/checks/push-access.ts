@@ -228,7 +228,7 @@ export async function checkPushAccess(
         'denied',
         `403 DENIED: ${who ?? 'the identity that got the token'} may not ${action} on ${arn}; a push needs ${ECR_PUSH_ACTIONS.join(', ')} on the repository`,
         nodeLike || wrongIdentity
-          ? `the token came from ${who}${nodeLike ? ' (the node instance role)' : ''}, not the build role${expected ? ` ${expected}` : ''}: IRSA is not in effect. Set service_account in the runner's [runners.kubernetes], annotate that service account with eks.amazonaws.com/role-arn, and check the role's trust (ensureRunnerRole does all three)`
+          ? `the token came from ${who}${nodeLike ? ' (the node instance role)' : ''}, not the build role${expected ? ` ${expected}` : ''}: IRSA is not in effect. Set service_account in the runner's [runners.kubernetes], annotate that service account with eks.amazonaws.com/role-arn, and check the role's trust (ensureRunnerRole creates the role and returns the annotation and the runner config lines)`
           : `attach ecrPushPolicy(['${arn}']) to ${who ?? 'the build role'} (or ensureRunnerRole), and check the repository policy does not deny it`,
         { httpStatus: 403, identity: who, deniedAction: action, requiredActions: [...ECR_PUSH_ACTIONS] },
       ),

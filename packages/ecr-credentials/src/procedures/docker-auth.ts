@@ -13,6 +13,14 @@ const REDACTED = '[redacted]';
  * Docker registry credentials for one ECR registry. `password` (and `authorization`, `auth`) are
  * getters over a private field: `JSON.stringify`, `util.inspect`/`console.log`, `String()` and
  * object spread show everything but the password.
+ *
+ * @example
+ * ```ts
+ * const auth = await getDockerAuth(clients, { registry });
+ * JSON.stringify(auth);       // {"username":"AWS","password":"[redacted]",...}
+ * if (auth.isExpired()) { ... }
+ * await fetch(`${auth.endpoint}/v2/`, { headers: { authorization: auth.authorization } });
+ * ```
  */
 export class DockerAuth {
   /** Always `AWS` for ECR (AWS-FACTS.md GetAuthorizationToken). */
