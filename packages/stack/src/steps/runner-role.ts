@@ -1,42 +1,32 @@
 /**
  * Step: the IAM role of the GitLab runner's build pod (IRSA), allowed to push to the stack's
- * repositories and cache (ecr-credentials' `ensureRunnerRole`).
- * TODO(wiring): the input follows issue 7's API text; check it once the procedure lands.
+ * repository and its cache (ecr-credentials' `ensureRunnerRole`).
  */
-import type { Change, EnsureOptions } from '@eks-kit/core';
-import * as ecr from '@eks-kit/ecr-credentials';
-import { runnerRoleName, stackTags } from '../orchestrate/names.js';
-import { packageFunction } from '../orchestrate/package-api.js';
+import { ensureRunnerRole, type RunnerRoleInput } from '@eks-kit/ecr-credentials';
+import { runnerRoleName } from '../orchestrate/names.js';
 import type { Stack } from '../schema/stack-schema.js';
-import type { Step, StepContext, StepOutcome } from './step.js';
-
-type EnsureRunnerRoleFn = (
-  clients: StepContext['clients'],
-  input: Record<string, unknown>,
-  options: EnsureOptions,
-) => Promise<{ changes: Change[] }>;
+import type { Step, StepOutcome } from './step.js';
 
 /**
- * The input of `ensureRunnerRole` for this stack.
+ * The input of `ensureRunnerRole` for this stack: the cluster's issuer (from the stack, else EKS),
+ * the runner's namespace and service account, push on `gitlab.repository` and its cache.
  *
  * @example
  * ```ts
  * runnerRoleInput(stack).roleName; // 'seed-gitlab-runner-build'
  * ```
  */
-export function runnerRoleInput(stack: Stack): Record<string, unknown> {
+export function runnerRoleInput(stack: Stack): RunnerRoleInput {
   const g = stack.gitlab!;
   const repo = stack.repositories.find((r) => r.name === g.repository);
   return {
-    cluster: stack.cluster.name,
-    ...(stack.cluster.oidcIssuer ? { oidcIssuer: stack.cluster.oidcIssuer } : {}),
+    ...(stack.cluster.oidcIssuer ? { issuer: stack.cluster.oidcIssuer } : { cluster: stack.cluster.name }),
     namespace: g.runner.namespace,
     serviceAccount: g.runner.serviceAccount,
     roleName: runnerRoleName(stack),
     repositories: [g.repository],
-    ...(repo?.cache ? { cacheRepositories: [ecr.cacheRepositoryName(g.repository)] } : {}),
+    ...(repo?.cache ? {} : { cacheRepositories: false as const }),
     stack: stack.name,
-    tags: stackTags(stack),
   };
 }
 
@@ -45,11 +35,6 @@ export const runnerRoleStep: Step = {
   id: 'gitlab.role',
   title: 'GitLab build pod IAM role',
   async run(ctx): Promise<StepOutcome> {
-    const ensureRunnerRole = packageFunction<EnsureRunnerRoleFn>(
-      ecr,
-      'ensureRunnerRole',
-      '@eks-kit/ecr-credentials',
-    );
     const result = await ensureRunnerRole(ctx.clients, runnerRoleInput(ctx.stack), {
       dryRun: ctx.dryRun,
       ...(ctx.signal ? { signal: ctx.signal } : {}),

@@ -1,0 +1,71 @@
+/** `eks-kit apply`: make AWS match the stack, in dependency order, then wait for certificates. */
+import { createInterface } from 'node:readline/promises';
+import { type Change, changesToJson, EksKitError, InvalidInputError, renderChanges } from '@eks-kit/core';
+import { applyStack } from '@eks-kit/stack';
+import type { CommandContext } from '../runtime/context.js';
+import { openStack } from '../runtime/load.js';
+
+/**
+ * Apply the stack: asks on a terminal unless `--yes`; refuses without `--yes` when standard input
+ * is not a terminal; waits for certificates unless `--no-wait`.
+ *
+ * @example
+ * ```sh
+ * eks-kit apply -f eks-kit.yaml --yes --no-wait
+ * ```
+ */
+export async function applyCommand(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+  const yes = options.yes === true;
+  if (!yes && !ctx.stdinIsTty)
+    throw new InvalidInputError(
+      '--yes',
+      undefined,
+      '--yes when standard input is not a terminal (apply cannot ask)',
+      {
+        hint: 'review with eks-kit plan, then run eks-kit apply --yes',
+      },
+    );
+  const timeoutText = String(options.timeout ?? '30');
+  const minutes = Number(timeoutText);
+  if (!/^\d+(?:\.\d+)?$/.test(timeoutText) || minutes <= 0 || minutes > 4320)
+    throw new InvalidInputError('--timeout', timeoutText, 'minutes, from 0 to 4320 (72 hours)');
+  const { stack, clients, finish } = await openStack(ctx, options);
+  try {
+    const result = await applyStack(clients, stack, {
+      yes,
+      wait: options.wait !== false,
+      timeoutMs: minutes * 60_000,
+      signal: ctx.signal,
+      onEvent: (event) => ctx.out.progress(event),
+      confirm: (changes) => confirm(ctx, changes),
+    });
+    if (ctx.out.json) {
+      ctx.out.resultJson({
+        stack: stack.name,
+        ...changesToJson(result.changes),
+        certificates: result.certificates,
+      });
+    } else {
+      ctx.out.result(renderChanges(result.changes, { color: ctx.out.color, verb: 'Applied' }));
+      for (const cert of result.certificates)
+        ctx.out.result(`certificate ${cert.domainName}: ${cert.status}${cert.arn ? ` (${cert.arn})` : ''}`);
+    }
+    return 0;
+  } finally {
+    finish();
+  }
+}
+
+async function confirm(ctx: CommandContext, changes: readonly Change[]): Promise<boolean> {
+  ctx.out.error(renderChanges(changes, { color: ctx.out.color }));
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question('\nApply these changes? Only "yes" is accepted: ', {
+      signal: ctx.signal,
+    });
+    if (answer.trim() !== 'yes') throw new EksKitError('Cancelled', 'apply cancelled: nothing was changed');
+    return true;
+  } finally {
+    rl.close();
+  }
+}

@@ -1,0 +1,303 @@
+/** `eks-kit autoscaler ...`: the Cluster Autoscaler's IAM, tags, values, checks, fit and logs. */
+import * as asg from '@eks-kit/asg-discovery';
+import { type AwsClients, EksKitError, type Finding, InvalidInputError } from '@eks-kit/core';
+import {
+  irsaTrustPolicy,
+  kiamTrustPolicy,
+  kube2iamTrustPolicy,
+  podIdentityTrustPolicy,
+} from '@eks-kit/iam-policies';
+import {
+  autoscalerRoleInput,
+  autoscalerServiceAccount,
+  renderStack,
+  type Stack,
+  workerGroupSelection,
+} from '@eks-kit/stack';
+import { accountIdOf, checkAccountOption } from '../runtime/account.js';
+import type { CommandContext } from '../runtime/context.js';
+import { openStack } from '../runtime/load.js';
+import { openInput } from '../runtime/read-input.js';
+import { printFindings } from './check.js';
+
+function requireAutoscaler(stack: Stack): NonNullable<Stack['autoscaler']> {
+  if (!stack.autoscaler)
+    throw new InvalidInputError('autoscaler', undefined, 'an autoscaler section in the stack');
+  return stack.autoscaler;
+}
+
+function packageFn<T>(name: string): T {
+  const fn = (asg as Record<string, unknown>)[name];
+  if (typeof fn !== 'function')
+    throw new EksKitError(
+      'NotAvailable',
+      `${name} is not available yet: @eks-kit/asg-discovery does not export it`,
+    );
+  return fn as T;
+}
+
+/**
+ * Print the autoscaler's IAM policy: writes limited by the tag condition, or with `--minimal` to the
+ * selected groups' ARNs.
+ *
+ * @example
+ * ```sh
+ * eks-kit autoscaler policy > ca-policy.json
+ * ```
+ */
+export async function autoscalerPolicy(
+  ctx: CommandContext,
+  options: Record<string, unknown>,
+): Promise<number> {
+  const { stack, clients, finish } = await openStack(ctx, options);
+  try {
+    requireAutoscaler(stack);
+    let scope: asg.AutoscalerPolicyScope = 'tag-condition';
+    if (options.minimal === true) {
+      const discover =
+        packageFn<
+          (c: AwsClients, i: Record<string, unknown>) => Promise<Array<{ arn?: string; name?: string }>>
+        >('discoverNodeGroups');
+      const groups = await discover(clients, {
+        cluster: stack.cluster.name,
+        select: workerGroupSelection(stack),
+      });
+      scope = { asgArns: groups.map((g) => g.arn).filter((a): a is string => typeof a === 'string') };
+    }
+    ctx.out.result(
+      JSON.stringify(asg.clusterAutoscalerPolicy({ cluster: stack.cluster.name, scope }), null, 2),
+    );
+    return 0;
+  } finally {
+    finish();
+  }
+}
+
+/**
+ * Print the trust policy of the autoscaler role for the stack's identity mode.
+ *
+ * @example
+ * ```sh
+ * eks-kit autoscaler trust --account-id 123456789012
+ * ```
+ */
+export async function autoscalerTrust(
+  ctx: CommandContext,
+  options: Record<string, unknown>,
+): Promise<number> {
+  checkAccountOption(options);
+  const { stack, clients, finish } = await openStack(ctx, options);
+  try {
+    const a = requireAutoscaler(stack);
+    let doc: unknown;
+    if (a.identity.mode === 'irsa') {
+      const issuerUrl = stack.cluster.oidcIssuer;
+      if (!issuerUrl)
+        throw new InvalidInputError(
+          'cluster.oidcIssuer',
+          undefined,
+          'the cluster OIDC issuer in the stack for this command',
+          {
+            hint: 'eks-kit apply reads it from EKS; for this command set cluster.oidcIssuer',
+          },
+        );
+      const accountId = await accountIdOf(options, clients, ctx.signal);
+      doc = irsaTrustPolicy({
+        issuerUrl,
+        accountId,
+        namespace: a.namespace,
+        serviceAccount: autoscalerServiceAccount(stack),
+      });
+    } else if (a.identity.mode === 'pod-identity') doc = podIdentityTrustPolicy();
+    else if (a.identity.mode === 'kube2iam')
+      doc = kube2iamTrustPolicy({ nodeRoleArns: a.identity.workerRoleArns ?? [] });
+    else doc = kiamTrustPolicy({ serverRoleArn: a.identity.serverRoleArn ?? '' });
+    ctx.out.result(JSON.stringify(doc, null, 2));
+    return 0;
+  } finally {
+    finish();
+  }
+}
+
+/**
+ * Print the tags every selected worker group needs: discovery tags and node templates.
+ *
+ * @example
+ * ```sh
+ * eks-kit autoscaler tags --json
+ * ```
+ */
+export async function autoscalerTags(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+  const { stack, finish } = await openStack(ctx, options);
+  try {
+    const a = requireAutoscaler(stack);
+    const discovery = asg.autoDiscoveryTags(stack.cluster.name);
+    const templates = Object.fromEntries(
+      Object.entries(a.nodeTemplates ?? {}).map(([group, t]) => [
+        group,
+        asg.nodeTemplateTags(t, `autoscaler.nodeTemplates.${group}`),
+      ]),
+    );
+    if (ctx.out.json) {
+      ctx.out.resultJson({ groups: workerGroupSelection(stack), discovery, nodeTemplates: templates });
+      return 0;
+    }
+    ctx.out.result(
+      `Every selected group (${JSON.stringify(workerGroupSelection(stack))}), PropagateAtLaunch=false:`,
+    );
+    for (const t of discovery) ctx.out.result(`  ${t.key}=${t.value}`);
+    for (const [group, tags] of Object.entries(templates)) {
+      ctx.out.result(`Group ${group} (scale from zero):`);
+      for (const t of tags) ctx.out.result(`  ${t.key}=${t.value}`);
+    }
+    return 0;
+  } finally {
+    finish();
+  }
+}
+
+/**
+ * Print the cluster-autoscaler chart values (the same file `render` writes).
+ *
+ * @example
+ * ```sh
+ * eks-kit autoscaler values --account-id 123456789012 > values.yaml
+ * ```
+ */
+export async function autoscalerValues(
+  ctx: CommandContext,
+  options: Record<string, unknown>,
+): Promise<number> {
+  checkAccountOption(options);
+  const { stack, clients, finish } = await openStack(ctx, options);
+  try {
+    requireAutoscaler(stack);
+    const accountId = await accountIdOf(options, clients, ctx.signal);
+    const file = renderStack(stack, { accountId }).find((f) => f.path === 'values/cluster-autoscaler.yaml');
+    ctx.out.result(file?.content ?? '');
+    return 0;
+  } finally {
+    finish();
+  }
+}
+
+/**
+ * Check the autoscaler's AWS side: groups and their tags, role, trust, OIDC provider, headroom.
+ *
+ * @example
+ * ```sh
+ * eks-kit autoscaler verify --json
+ * ```
+ */
+export async function autoscalerVerify(
+  ctx: CommandContext,
+  options: Record<string, unknown>,
+): Promise<number> {
+  const { stack, clients, finish } = await openStack(ctx, options);
+  try {
+    requireAutoscaler(stack);
+    const check =
+      packageFn<(c: AwsClients, i: Record<string, unknown>) => Promise<Finding[]>>('checkAutoscalerSetup');
+    const findings = await check(clients, { ...autoscalerRoleInput(stack), signal: ctx.signal });
+    printFindings(ctx, findings, stack.name);
+    return findings.some((f) => f.status === 'fail') ? 2 : 0;
+  } finally {
+    finish();
+  }
+}
+
+/**
+ * Would a pod with these requests fit a new node? Per instance type, with the numbers
+ * (EKS kube-reserved and eviction threshold).
+ *
+ * @example
+ * ```sh
+ * eks-kit autoscaler fit --cpu 1500m --memory 1Gi --instance-type t3.large
+ * ```
+ */
+export async function autoscalerFit(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+  const requests = { cpu: String(options.cpu), memory: String(options.memory ?? '0') };
+  asg.cpuMillicores(requests.cpu, '--cpu');
+  asg.memoryMebibytes(requests.memory, '--memory');
+  const types = (options.instanceType as string[] | undefined) ?? [];
+  for (const t of types)
+    if (!/^[a-z0-9-]+\.[a-z0-9-]+$/.test(t))
+      throw new InvalidInputError('--instance-type', t, 'an EC2 instance type such as t3.large');
+  const { stack, clients, finish } = await openStack(ctx, options);
+  try {
+    requireAutoscaler(stack);
+    const describeTypes =
+      packageFn<(c: AwsClients, types: string[]) => Promise<asg.InstanceTypeInfo[]>>('describeInstanceTypes');
+    let names = types;
+    if (names.length === 0) {
+      const discover =
+        packageFn<
+          (c: AwsClients, i: Record<string, unknown>) => Promise<Array<{ instanceTypes?: string[] }>>
+        >('discoverNodeGroups');
+      const groups = await discover(clients, {
+        cluster: stack.cluster.name,
+        select: workerGroupSelection(stack),
+      });
+      names = [...new Set(groups.flatMap((g) => g.instanceTypes ?? []))].sort();
+    }
+    const results = asg.podFits({ requests, instanceTypes: await describeTypes(clients, names) });
+    if (ctx.out.json) ctx.out.resultJson({ requests, results });
+    else
+      for (const r of results)
+        ctx.out.result(
+          `${r.fits ? 'fits    ' : 'no fit  '}${r.instanceType.padEnd(14)} allocatable ${r.allocatable.cpuMillicores}m / ${r.allocatable.memoryMiB}Mi, available ${r.available.cpuMillicores}m / ${r.available.memoryMiB}Mi${r.reasons.length ? `: ${r.reasons.join('; ')}` : ''}`,
+        );
+    return results.some((r) => r.fits) ? 0 : 1;
+  } finally {
+    finish();
+  }
+}
+
+/**
+ * Read cluster-autoscaler logs: scale-ups with timings, scale-downs, and diagnoses with fixes.
+ *
+ * @example
+ * ```sh
+ * kubectl -n kube-system logs deploy/cluster-autoscaler | eks-kit autoscaler logs -
+ * ```
+ */
+export async function autoscalerLogs(
+  ctx: CommandContext,
+  _options: Record<string, unknown>,
+  args: string[],
+): Promise<number> {
+  const input = await openInput(args[0]);
+  const report = await asg.readAutoscalerLog(input, { year: new Date().getUTCFullYear() });
+  if (ctx.out.json) {
+    ctx.out.resultJson({ summary: report.summary, diagnoses: report.diagnoses, stats: report.stats });
+    return 0;
+  }
+  const { summary, stats } = report;
+  ctx.out.result(`Read ${stats.lines} line(s) (${stats.format}), ${stats.malformed} skipped as malformed.`);
+  for (const s of summary.scaleUps) ctx.out.result(`scale-up   ${describe(s)}`);
+  for (const s of summary.scaleDowns) ctx.out.result(`scale-down ${describe(s)}`);
+  for (const t of summary.terminatedInstances)
+    ctx.out.result(`terminated ${t.instanceId}${t.group ? ` in ${t.group}` : ''}`);
+  if (summary.unschedulablePods.length)
+    ctx.out.result(`unschedulable pods: ${summary.unschedulablePods.join(', ')}`);
+  for (const d of report.diagnoses) ctx.out.result(ctx.out.paint.red(`problem: ${oneLine(d)}`));
+  if (summary.scaleUps.length + summary.scaleDowns.length + report.diagnoses.length === 0)
+    ctx.out.result('No scale-up, scale-down or known failure in this log.');
+  return 0;
+}
+
+function describe(value: object): string {
+  const v = value as Record<string, unknown>;
+  if ('group' in v && 'from' in v)
+    return `${String(v.group)} ${String(v.from)} -> ${String(v.to)}${v.max !== undefined ? ` (max ${String(v.max)})` : ''}${typeof v.secondsToFinish === 'number' ? `, finished in ${v.secondsToFinish}s` : ''}`;
+  if ('node' in v)
+    return `${String(v.node)}${typeof v.unneededSeconds === 'number' ? ` after ${v.unneededSeconds}s unneeded` : ''}`;
+  return JSON.stringify(value);
+}
+
+function oneLine(d: object): string {
+  const v = d as Record<string, unknown>;
+  return (
+    [v.message, v.fix ? `fix: ${String(v.fix)}` : undefined].filter(Boolean).join(' | ') || JSON.stringify(d)
+  );
+}

@@ -1,0 +1,226 @@
+/** `eks-kit cert request|status|records|wait`: the stack's ACM certificates, one verb at a time. */
+import {
+  describeCertificateStatus,
+  ensureCertificate,
+  findCertificate,
+  normaliseCertificateRequest,
+  waitForIssued,
+} from '@eks-kit/acm-dns-validation';
+import {
+  type AwsClients,
+  changesToJson,
+  InvalidInputError,
+  renderChanges,
+  validateDnsName,
+} from '@eks-kit/core';
+import type { Stack, StackCertificate } from '@eks-kit/stack';
+import type { CommandContext } from '../runtime/context.js';
+import { openStack } from '../runtime/load.js';
+
+function selected(stack: Stack, options: Record<string, unknown>): StackCertificate[] {
+  if (options.domain === undefined) {
+    if (stack.certificates.length === 0)
+      throw new InvalidInputError('certificates', [], 'at least one certificate in the stack');
+    return stack.certificates;
+  }
+  const domain = validateDnsName(options.domain, '--domain', { allowWildcard: true });
+  const found = stack.certificates.filter((c) => c.domainName === domain);
+  if (found.length === 0)
+    throw new InvalidInputError(
+      '--domain',
+      options.domain,
+      `a domainName of the stack (${stack.certificates.map((c) => c.domainName).join(', ')})`,
+    );
+  return found;
+}
+
+function regionClients(clients: AwsClients, stack: Stack, cert: StackCertificate): AwsClients {
+  const region = cert.region ?? stack.cluster.region;
+  return region === clients.region ? clients : clients.withRegion(region);
+}
+
+function request(stack: Stack, cert: StackCertificate) {
+  return normaliseCertificateRequest(
+    {
+      domainName: cert.domainName,
+      subjectAlternativeNames: cert.subjectAlternativeNames ?? [],
+      keyAlgorithm: cert.keyAlgorithm,
+      region: cert.region ?? stack.cluster.region,
+      stack: stack.name,
+      tags: stack.tags ?? {},
+      ...(cert.zones ? { zones: cert.zones } : {}),
+    },
+    stack.cluster.region,
+  );
+}
+
+/**
+ * Request (or reuse) each certificate and UPSERT its validation records; `--dry-run` shows the plan.
+ *
+ * @example
+ * ```sh
+ * eks-kit cert request --domain '*.foo.example.com'
+ * ```
+ */
+export async function certRequest(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+  const { stack, clients, finish } = await openStack(ctx, options);
+  try {
+    const certs = selected(stack, options);
+    const results = [];
+    for (const cert of certs) {
+      const r = request(stack, cert);
+      const result = await ensureCertificate(
+        regionClients(clients, stack, cert),
+        {
+          ...r,
+          subjectAlternativeNames: r.subjectAlternativeNames,
+          stack: stack.name,
+          tags: stack.tags ?? {},
+        },
+        { dryRun: options.dryRun === true, signal: ctx.signal, onEvent: (e) => ctx.out.progress(e) },
+      );
+      results.push({
+        domainName: cert.domainName,
+        arn: result.arn,
+        status: result.status,
+        changes: result.changes,
+        records: result.records,
+      });
+    }
+    const changes = results.flatMap((r) => r.changes);
+    if (ctx.out.json)
+      ctx.out.resultJson({
+        ...changesToJson(changes),
+        certificates: results.map(({ changes: _c, ...rest }) => rest),
+      });
+    else {
+      ctx.out.result(
+        renderChanges(changes, { color: ctx.out.color, verb: options.dryRun === true ? 'Plan' : 'Applied' }),
+      );
+      for (const r of results)
+        ctx.out.result(`certificate ${r.domainName}: ${r.status}${r.arn ? ` (${r.arn})` : ''}`);
+    }
+    return 0;
+  } finally {
+    finish();
+  }
+}
+
+async function statuses(ctx: CommandContext, stack: Stack, clients: AwsClients, certs: StackCertificate[]) {
+  const out = [];
+  for (const cert of certs) {
+    const c = regionClients(clients, stack, cert);
+    const found = await findCertificate(c, request(stack, cert), { signal: ctx.signal });
+    out.push({
+      cert,
+      status: found ? await describeCertificateStatus(c, { arn: found.arn, signal: ctx.signal }) : undefined,
+    });
+  }
+  return out;
+}
+
+/**
+ * Status, expiry and renewal of each certificate (exit 2 when one has not been requested).
+ *
+ * @example
+ * ```sh
+ * eks-kit cert status --json
+ * ```
+ */
+export async function certStatus(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+  const { stack, clients, finish } = await openStack(ctx, options);
+  try {
+    const list = await statuses(ctx, stack, clients, selected(stack, options));
+    if (ctx.out.json)
+      ctx.out.resultJson({
+        certificates: list.map(
+          ({ cert, status }) => status ?? { domainName: cert.domainName, status: 'NOT_REQUESTED' },
+        ),
+      });
+    else
+      for (const { cert, status } of list)
+        ctx.out.result(
+          status
+            ? `${cert.domainName}: ${status.status}${status.notAfter ? `, expires ${status.notAfter.toISOString().slice(0, 10)}` : ''}${status.renewalStatus ? `, renewal ${status.renewalStatus}` : ''}${status.inUseBy.length ? `, in use by ${status.inUseBy.length}` : ', not in use'} (${status.arn})`
+            : `${cert.domainName}: not requested (run eks-kit cert request)`,
+        );
+    return list.some((l) => !l.status) ? 2 : 0;
+  } finally {
+    finish();
+  }
+}
+
+/**
+ * The DNS validation records of each certificate (one CNAME serves a wildcard and its apex).
+ *
+ * @example
+ * ```sh
+ * eks-kit cert records
+ * ```
+ */
+export async function certRecords(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+  const { stack, clients, finish } = await openStack(ctx, options);
+  try {
+    const list = await statuses(ctx, stack, clients, selected(stack, options));
+    const records = list.flatMap(({ cert, status }) =>
+      (status?.records ?? []).map((r) => ({
+        certificate: cert.domainName,
+        name: r.name,
+        type: r.type,
+        value: r.value,
+        domains: r.domains,
+      })),
+    );
+    if (ctx.out.json) ctx.out.resultJson({ records });
+    else if (records.length === 0)
+      ctx.out.result('No validation records yet (request the certificates first).');
+    else for (const r of records) ctx.out.result(`${r.name}. CNAME ${r.value}.   ; ${r.domains.join(', ')}`);
+    return 0;
+  } finally {
+    finish();
+  }
+}
+
+/**
+ * Wait until each certificate is ISSUED; fails fast with the reason on FAILED or timed-out validation.
+ *
+ * @example
+ * ```sh
+ * eks-kit cert wait --timeout 15
+ * ```
+ */
+export async function certWait(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+  const text = String(options.timeout ?? '30');
+  const minutes = Number(text);
+  if (!/^\d+(?:\.\d+)?$/.test(text) || minutes <= 0 || minutes > 4320)
+    throw new InvalidInputError('--timeout', text, 'minutes, from 0 to 4320 (72 hours)');
+  const { stack, clients, finish } = await openStack(ctx, options);
+  try {
+    const list = await statuses(ctx, stack, clients, selected(stack, options));
+    const missing = list.filter((l) => !l.status).map((l) => l.cert.domainName);
+    if (missing.length)
+      throw new InvalidInputError(
+        '--domain',
+        missing.join(', '),
+        'certificates that were requested (run eks-kit cert request)',
+      );
+    const done = await Promise.all(
+      list.map(({ cert, status }) =>
+        waitForIssued(regionClients(clients, stack, cert), {
+          arn: status!.arn,
+          timeout: minutes * 60_000,
+          signal: ctx.signal,
+          onEvent: (e) => ctx.out.progress(e),
+        }),
+      ),
+    );
+    if (ctx.out.json)
+      ctx.out.resultJson({
+        certificates: done.map((d) => ({ domainName: d.domainName, arn: d.arn, status: d.status })),
+      });
+    else for (const d of done) ctx.out.result(`${d.domainName}: ${d.status} (${d.arn})`);
+    return 0;
+  } finally {
+    finish();
+  }
+}

@@ -1,0 +1,185 @@
+/** `eks-kit ecr login|docker-config|repo|check-push|ci-job`: ECR for image builds in GitLab CI. */
+import {
+  type AwsClients,
+  type Change,
+  changesToJson,
+  EksKitError,
+  type Finding,
+  InvalidInputError,
+  renderChanges,
+} from '@eks-kit/core';
+import * as ecr from '@eks-kit/ecr-credentials';
+import { renderStack, stackSteps } from '@eks-kit/stack';
+import { accountIdOf, checkAccountOption } from '../runtime/account.js';
+import type { CommandContext } from '../runtime/context.js';
+import { openStack } from '../runtime/load.js';
+import { printFindings } from './check.js';
+
+function packageFn<T>(name: string): T {
+  const fn = (ecr as Record<string, unknown>)[name];
+  if (typeof fn !== 'function')
+    throw new EksKitError(
+      'NotAvailable',
+      `${name} is not available yet: @eks-kit/ecr-credentials does not export it`,
+    );
+  return fn as T;
+}
+
+interface DockerAuth {
+  username: string;
+  password: string;
+  expiresAt?: Date;
+  registry?: string;
+  endpoint?: string;
+}
+
+/**
+ * Get a registry password from GetAuthorizationToken. It is printed only with `--password-stdout`
+ * (for `docker login --password-stdin`); otherwise only the user name, registry and expiry.
+ *
+ * @example
+ * ```sh
+ * eks-kit ecr login --password-stdout | docker login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com
+ * ```
+ */
+export async function ecrLogin(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+  const registryOption =
+    options.registry === undefined ? undefined : ecr.registryHost(options.registry, '--registry');
+  const { stack, clients, finish } = await openStack(ctx, options);
+  try {
+    const registry =
+      registryOption ?? ecr.registryHostFor(await accountIdOf({}, clients, ctx.signal), stack.cluster.region);
+    const getDockerAuth =
+      packageFn<(c: AwsClients, i: { registry: string }) => Promise<DockerAuth>>('getDockerAuth');
+    const auth = await getDockerAuth(clients, { registry });
+    if (options.passwordStdout === true) {
+      process.stdout.write(auth.password);
+      if (process.stdout.isTTY) process.stdout.write('\n');
+      return 0;
+    }
+    const info = { registry, username: auth.username, expiresAt: auth.expiresAt?.toISOString() };
+    if (ctx.out.json) ctx.out.resultJson(info);
+    else
+      ctx.out.result(
+        `registry ${registry}, user ${auth.username}${info.expiresAt ? `, token valid until ${info.expiresAt}` : ''}`,
+      );
+    ctx.out.notice('The password is printed only with --password-stdout.');
+    return 0;
+  } finally {
+    finish();
+  }
+}
+
+/**
+ * Print a docker config.json that uses the ecr-login credential helper for this account's registry.
+ *
+ * @example
+ * ```sh
+ * eks-kit ecr docker-config --account-id 123456789012 > /kaniko/.docker/config.json
+ * ```
+ */
+export async function ecrDockerConfig(
+  ctx: CommandContext,
+  options: Record<string, unknown>,
+): Promise<number> {
+  checkAccountOption(options);
+  const { stack, clients, finish } = await openStack(ctx, options);
+  try {
+    const registry = ecr.registryHostFor(
+      await accountIdOf(options, clients, ctx.signal),
+      stack.cluster.region,
+    );
+    ctx.out.result(JSON.stringify(ecr.dockerConfig({ credHelpers: [registry] }), null, 2));
+    return 0;
+  } finally {
+    finish();
+  }
+}
+
+/**
+ * Ensure the stack's repositories (and kaniko cache repositories); `--dry-run` shows the plan.
+ *
+ * @example
+ * ```sh
+ * eks-kit ecr repo --dry-run
+ * ```
+ */
+export async function ecrRepo(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+  const { stack, clients, finish } = await openStack(ctx, options);
+  try {
+    const step = stackSteps(stack).find((s) => s.id === 'repositories');
+    if (!step) throw new InvalidInputError('repositories', [], 'at least one repository in the stack');
+    const changes: Change[] = (
+      await step.run({
+        clients,
+        stack,
+        dryRun: options.dryRun === true,
+        signal: ctx.signal,
+        emit: (e) => ctx.out.progress(e),
+        account: () => Promise.reject(new Error('unused')),
+      })
+    ).changes;
+    if (ctx.out.json) ctx.out.resultJson(changesToJson(changes));
+    else
+      ctx.out.result(
+        renderChanges(changes, { color: ctx.out.color, verb: options.dryRun === true ? 'Plan' : 'Applied' }),
+      );
+    return 0;
+  } finally {
+    finish();
+  }
+}
+
+/**
+ * Reproduce kaniko's push check with the credentials eks-kit runs as and explain the outcome
+ * (401 no usable credentials, 403 missing push actions, missing repository, immutable tags).
+ *
+ * @example
+ * ```sh
+ * eks-kit ecr check-push --repository team/app
+ * ```
+ */
+export async function ecrCheckPush(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+  const repositoryOption =
+    options.repository === undefined
+      ? undefined
+      : ecr.validateRepositoryName(options.repository, '--repository');
+  const { stack, clients, finish } = await openStack(ctx, options);
+  try {
+    const repository = repositoryOption ?? stack.gitlab?.repository ?? stack.repositories[0]?.name;
+    if (!repository)
+      throw new InvalidInputError('--repository', undefined, 'a repository (or repositories in the stack)');
+    const registry = ecr.registryHostFor(await accountIdOf({}, clients, ctx.signal), stack.cluster.region);
+    const check =
+      packageFn<(c: AwsClients, i: Record<string, unknown>) => Promise<Finding[] | Finding>>(
+        'checkPushAccess',
+      );
+    const result = await check(clients, { registry, repository, signal: ctx.signal });
+    const findings = Array.isArray(result) ? result : [result];
+    printFindings(ctx, findings, stack.name);
+    return findings.some((f) => f.status === 'fail') ? 2 : 0;
+  } finally {
+    finish();
+  }
+}
+
+/**
+ * Print the `.gitlab-ci.yml` build job of the stack (kaniko or rootless BuildKit).
+ *
+ * @example
+ * ```sh
+ * eks-kit ecr ci-job --account-id 123456789012 >> .gitlab-ci.yml
+ * ```
+ */
+export async function ecrCiJob(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+  checkAccountOption(options);
+  const { stack, clients, finish } = await openStack(ctx, options);
+  try {
+    if (!stack.gitlab) throw new InvalidInputError('gitlab', undefined, 'a gitlab section in the stack');
+    const accountId = await accountIdOf(options, clients, ctx.signal);
+    ctx.out.result(renderStack(stack, { accountId }).find((f) => f.path === '.gitlab-ci.yml')?.content ?? '');
+    return 0;
+  } finally {
+    finish();
+  }
+}

@@ -1,0 +1,40 @@
+/** `eks-kit init`: write the commented starter stack file. */
+import { access } from 'node:fs/promises';
+import { EksKitError, validateClusterName } from '@eks-kit/core';
+import { parseStack, starterStack } from '@eks-kit/stack';
+import { writeFileAtomic } from '../runtime/atomic-write.js';
+import type { CommandContext } from '../runtime/context.js';
+
+/**
+ * Write a commented starter `eks-kit.yaml` (refuses to overwrite without --force).
+ *
+ * @example
+ * ```sh
+ * eks-kit init --name prod --cluster prod-eks --region eu-west-1
+ * ```
+ */
+export async function initCommand(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+  const file = String(options.file ?? 'eks-kit.yaml');
+  const cluster =
+    options.cluster === undefined ? undefined : validateClusterName(options.cluster, '--cluster');
+  const text = starterStack({
+    ...(typeof options.name === 'string' ? { name: options.name } : {}),
+    ...(cluster ? { cluster } : {}),
+    ...(ctx.globals.region ? { region: ctx.globals.region } : {}),
+  });
+  parseStack(text, file); // the starter must be valid with the names given (e.g. --name)
+  if (file === '-') {
+    ctx.out.result(text);
+    return 0;
+  }
+  const exists = await access(file).then(
+    () => true,
+    () => false,
+  );
+  if (exists && options.force !== true)
+    throw new EksKitError('FileExists', `${file} already exists`, { hint: 'pass --force to overwrite it' });
+  await writeFileAtomic(file, text);
+  ctx.out.notice(`Wrote ${file}. Next: edit it, then run eks-kit plan.`);
+  if (ctx.out.json) ctx.out.resultJson({ file });
+  return 0;
+}

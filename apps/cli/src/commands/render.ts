@@ -1,0 +1,98 @@
+/** `eks-kit render --out DIR`: write the files the stack implies, never overwriting others' files. */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import { EksKitError, validateAccountId } from '@eks-kit/core';
+import { describeAccount, loadStack, renderStack } from '@eks-kit/stack';
+import { writeFileAtomic } from '../runtime/atomic-write.js';
+import { callReport, clientsFor } from '../runtime/clients.js';
+import { type CommandContext, stackRegion } from '../runtime/context.js';
+
+/** The manifest of what render wrote, so a rerun may replace its own unedited files. */
+const MANIFEST = '.eks-kit-render.json';
+
+/**
+ * Render helmfile.yaml, values/*.yaml, .gitlab-ci.yml and docker/config.json into `--out`. A file
+ * that exists and is not the unedited output of an earlier render is left alone unless `--force`.
+ *
+ * @example
+ * ```sh
+ * eks-kit render --out deploy --account-id 123456789012
+ * ```
+ */
+export async function renderCommand(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+  const outDir = resolve(String(options.out));
+  const accountOption =
+    options.accountId === undefined ? undefined : validateAccountId(options.accountId, '--account-id');
+  const stack = await loadStack(String(options.file ?? 'eks-kit.yaml'));
+  const region = stackRegion(ctx.globals, stack.cluster.region);
+  let accountId = accountOption;
+  if (accountId === undefined) {
+    const clients = await clientsFor(ctx.globals, region);
+    try {
+      accountId = (await describeAccount(clients, { signal: ctx.signal })).accountId;
+    } finally {
+      if (ctx.globals.verbose) ctx.out.error(callReport(clients));
+      clients.destroy();
+    }
+  }
+  const files = renderStack(stack, { accountId });
+  const manifest = await readManifest(outDir);
+  const conflicts: string[] = [];
+  const plan: Array<{ path: string; content: string; mode: number; state: 'new' | 'same' | 'replace' }> = [];
+  for (const file of files) {
+    const target = join(outDir, file.path);
+    if (!target.startsWith(outDir + sep))
+      throw new EksKitError('BadPath', `refusing to write outside ${outDir}`);
+    const existing = await readFile(target, 'utf8').catch(() => undefined);
+    if (existing === undefined)
+      plan.push({ path: file.path, content: file.content, mode: file.mode, state: 'new' });
+    else if (existing === file.content)
+      plan.push({ path: file.path, content: file.content, mode: file.mode, state: 'same' });
+    else if (options.force === true || manifest[file.path] === sha256(existing))
+      plan.push({ path: file.path, content: file.content, mode: file.mode, state: 'replace' });
+    else conflicts.push(file.path);
+  }
+  if (conflicts.length > 0)
+    throw new EksKitError(
+      'WouldOverwrite',
+      `${conflicts.length} file(s) in ${outDir} were not written by eks-kit or were edited since: ${conflicts.join(', ')}`,
+      { hint: 'move them away, or pass --force to overwrite them' },
+    );
+  for (const item of plan)
+    if (item.state !== 'same') await writeFileAtomic(join(outDir, item.path), item.content, item.mode);
+  const next = { ...manifest };
+  for (const item of plan) next[item.path] = sha256(item.content);
+  await writeFileAtomic(join(outDir, MANIFEST), `${JSON.stringify(sortKeys(next), null, 2)}\n`);
+  if (ctx.out.json) {
+    ctx.out.resultJson({ out: outDir, files: plan.map((p) => ({ path: p.path, state: p.state })) });
+  } else {
+    for (const item of plan)
+      ctx.out.result(
+        `${item.state === 'new' ? '+' : item.state === 'replace' ? '~' : '='} ${join(String(options.out), item.path)}`,
+      );
+  }
+  return 0;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function sortKeys(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+async function readManifest(dir: string): Promise<Record<string, string>> {
+  try {
+    const data = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as unknown;
+    if (data && typeof data === 'object' && !Array.isArray(data)) {
+      return Object.fromEntries(
+        Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      );
+    }
+  } catch {
+    // no manifest: nothing was rendered here before
+  }
+  return {};
+}

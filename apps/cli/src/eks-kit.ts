@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+/**
+ * The `eks-kit` entry: answers `--version` and `--help` itself (so they load almost nothing) and
+ * loads the command program only for real work.
+ */
+import { TOP_HELP } from './help-text.js';
+import { CLI_VERSION } from './version.js';
+
+const argv = process.argv.slice(2);
+const only = argv.length === 1 ? argv[0] : undefined;
+
+if (only === '--version' || only === '-V') {
+  process.stdout.write(`${CLI_VERSION}\n`);
+} else if (argv.length === 0 || only === '--help' || only === '-h' || only === 'help') {
+  process.stdout.write(TOP_HELP);
+} else {
+  const { runCli } = await import('./program.js');
+  process.exitCode = await runCli(argv);
+}

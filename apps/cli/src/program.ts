@@ -1,0 +1,289 @@
+/**
+ * The command tree (commander). Each action loads its command module on demand, so a command pays
+ * only for what it uses.
+ */
+import { EksKitError, formatError, InvalidInputError } from '@eks-kit/core';
+import { Command, CommanderError, Option } from 'commander';
+import { TOP_HELP } from './help-text.js';
+import type { CommandContext } from './runtime/context.js';
+import { checkGlobals, type GlobalOptions } from './runtime/global-options.js';
+import { createOutput } from './runtime/output.js';
+import { CLI_VERSION } from './version.js';
+
+type Action = (ctx: CommandContext, options: Record<string, unknown>, args: string[]) => Promise<number>;
+
+const FILE_OPTION = ['-f, --file <path>', 'stack file ("-" for standard input)', 'eks-kit.yaml'] as const;
+
+/**
+ * Run the CLI with these arguments and return the exit code (0 ok, 1 failure, 2 invalid input).
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runCli(['plan', '-f', 'eks-kit.yaml', '--json']);
+ * ```
+ */
+export async function runCli(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+): Promise<number> {
+  // The bundled SDK's Node 22 notice concerns future SDK releases, not this run: one line of noise
+  // on every command. Set the variable to "false" to see it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write('\nInterrupted: stopping (Ctrl-C again to quit at once). A rerun converges.\n');
+    controller.abort(new EksKitError('Aborted', 'interrupted'));
+  };
+  process.on('SIGINT', onSigint);
+  let exitCode = 0;
+  let printedError = false;
+  const writeErr = (text: string): void => {
+    printedError = true;
+    process.stderr.write(`${text.replace(/\n+$/, '').replace(/\n+/g, ' ')}\n`);
+  };
+  const program = buildProgram(writeErr, async (action, options, args, command) => {
+    const raw = command.optsWithGlobals() as GlobalOptions;
+    const globals = checkGlobals(raw, env, process.stdout.isTTY === true);
+    const out = createOutput(globals, env);
+    const ctx: CommandContext = {
+      globals,
+      out,
+      signal: controller.signal,
+      env,
+      stdinIsTty: process.stdin.isTTY === true,
+    };
+    exitCode = await action(ctx, options, args);
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return 0;
+      if (!printedError) process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    const code = error instanceof EksKitError ? error.exitCode : 1;
+    const aborted = controller.signal.aborted;
+    process.stderr.write(`${aborted ? 'Interrupted: ' : 'Error: '}${formatError(error)}\n`);
+    return aborted && !(error instanceof InvalidInputError) ? 130 : code;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+type Runner = (
+  action: Action,
+  options: Record<string, unknown>,
+  args: string[],
+  command: Command,
+) => Promise<void>;
+
+function buildProgram(writeErr: (text: string) => void, run: Runner): Command {
+  // exitOverride and output are set before any subcommand is added: subcommands copy them.
+  const program = new Command('eks-kit')
+    .exitOverride()
+    .configureOutput({ writeErr })
+    .version(CLI_VERSION, '-V, --version')
+    .option('--region <region>', 'AWS region')
+    .option('--profile <name>', 'named profile from ~/.aws/config')
+    .option('--endpoint-url <url>', 'send every AWS call to this endpoint')
+    .option('--max-attempts <n>', 'attempts per AWS call, retries included')
+    .option('--json', 'machine-readable output')
+    .option('--no-color', 'no colours')
+    .option('--quiet', 'results only, no notices')
+    .option('--verbose', 'print AWS calls per operation at the end')
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false);
+  program.helpInformation = () => TOP_HELP;
+
+  const lazy =
+    (load: () => Promise<Action>) =>
+    async (...params: unknown[]): Promise<void> => {
+      const command = params[params.length - 1] as Command;
+      const options = params[params.length - 2] as Record<string, unknown>;
+      const args = params
+        .slice(0, -2)
+        .flat()
+        .filter((a): a is string => typeof a === 'string');
+      await run(await load(), options, args, command);
+    };
+
+  program
+    .command('init')
+    .description('write a commented starter eks-kit.yaml')
+    .option(...FILE_OPTION)
+    .option('--name <name>', 'stack name')
+    .option('--cluster <name>', 'EKS cluster name')
+    .option('--force', 'overwrite an existing file')
+    .addHelpText('after', '\nExample:\n  eks-kit init --name prod --cluster prod-eks --region eu-west-1')
+    .action(lazy(async () => (await import('./commands/init.js')).initCommand));
+
+  program
+    .command('plan')
+    .description('show what apply would change')
+    .option(...FILE_OPTION)
+    .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  eks-kit plan\n  eks-kit plan --json > plan.json\n  eks-kit plan --detailed-exitcode || echo "changes (2) or failure (1)"',
+    )
+    .action(lazy(async () => (await import('./commands/plan.js')).planCommand));
+
+  program
+    .command('apply')
+    .description('make AWS match the stack, in dependency order')
+    .option(...FILE_OPTION)
+    .option('-y, --yes', 'apply without asking (required when standard input is not a terminal)')
+    .option('--no-wait', 'do not wait for certificates to be issued')
+    .option('--timeout <minutes>', 'how long to wait for certificates', '30')
+    .addHelpText('after', '\nExamples:\n  eks-kit apply\n  eks-kit apply --yes --no-wait   # in CI')
+    .action(lazy(async () => (await import('./commands/apply.js')).applyCommand));
+
+  program
+    .command('check')
+    .description('report findings for everything in the stack (exit 2 when any fails)')
+    .option(...FILE_OPTION)
+    .addHelpText('after', '\nExamples:\n  eks-kit check\n  eks-kit check --json')
+    .action(lazy(async () => (await import('./commands/check.js')).checkCommand));
+
+  program
+    .command('render')
+    .description('write helmfile.yaml, values/*.yaml, .gitlab-ci.yml and docker/config.json')
+    .option(...FILE_OPTION)
+    .requiredOption('-o, --out <dir>', 'output folder')
+    .option('--force', 'overwrite files that eks-kit did not write or that were edited')
+    .option('--account-id <id>', 'AWS account id (default: from STS GetCallerIdentity)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  eks-kit render --out deploy && helmfile -f deploy/helmfile.yaml apply',
+    )
+    .action(lazy(async () => (await import('./commands/render.js')).renderCommand));
+
+  const autoscaler = program
+    .command('autoscaler')
+    .description('Cluster Autoscaler: IAM, tags, values, checks, logs');
+  const asg = (name: string, description: string) =>
+    autoscaler
+      .command(name)
+      .description(description)
+      .option(...FILE_OPTION);
+  asg('policy', 'print the autoscaler IAM policy (JSON)')
+    .option('--minimal', 'restrict writes to the selected groups by ARN instead of the tag condition')
+    .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerPolicy));
+  asg('trust', 'print the autoscaler role trust policy (JSON)')
+    .option('--account-id <id>', 'AWS account id (default: from STS)')
+    .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerTrust));
+  asg('tags', 'print the tags each worker group needs').action(
+    lazy(async () => (await import('./commands/autoscaler.js')).autoscalerTags),
+  );
+  asg('values', 'print the cluster-autoscaler Helm values (YAML)')
+    .option('--account-id <id>', 'AWS account id (default: from STS)')
+    .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerValues));
+  asg('verify', 'check groups, tags, role, trust and OIDC provider (exit 2 on failures)').action(
+    lazy(async () => (await import('./commands/autoscaler.js')).autoscalerVerify),
+  );
+  asg('fit', 'would a pod with these requests fit a new node of each worker group?')
+    .requiredOption('--cpu <quantity>', 'CPU request, e.g. 1500m')
+    .option('--memory <quantity>', 'memory request, e.g. 2Gi', '0')
+    .option('--instance-type <type...>', "instance types to check (default: the worker groups')")
+    .addHelpText('after', '\nExample:\n  eks-kit autoscaler fit --cpu 1500m --memory 1Gi')
+    .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerFit));
+  autoscaler
+    .command('logs')
+    .description('read cluster-autoscaler logs (klog text or JSON): scale-ups, scale-downs, diagnoses')
+    .argument('<file>', 'log file, or - for standard input')
+    .addHelpText(
+      'after',
+      '\nExample:\n  kubectl -n kube-system logs deploy/cluster-autoscaler | eks-kit autoscaler logs -',
+    )
+    .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerLogs));
+
+  const cert = program.command('cert').description('ACM certificates validated through Route 53');
+  const certCmd = (name: string, description: string) =>
+    cert
+      .command(name)
+      .description(description)
+      .option(...FILE_OPTION)
+      .option('--domain <name>', 'only the certificate for this domain name');
+  certCmd('request', "request (or reuse) the stack's certificates and write their validation records")
+    .option('--dry-run', 'show what would change')
+    .action(lazy(async () => (await import('./commands/cert.js')).certRequest));
+  certCmd('status', "status, expiry and renewal of the stack's certificates").action(
+    lazy(async () => (await import('./commands/cert.js')).certStatus),
+  );
+  certCmd('records', "the DNS validation records of the stack's certificates").action(
+    lazy(async () => (await import('./commands/cert.js')).certRecords),
+  );
+  certCmd('wait', "wait until the stack's certificates are issued")
+    .option('--timeout <minutes>', 'give up after this many minutes', '30')
+    .action(lazy(async () => (await import('./commands/cert.js')).certWait));
+
+  const ecr = program
+    .command('ecr')
+    .description('ECR for kaniko/BuildKit: login, docker config, repositories, push check, CI job');
+  const ecrCmd = (name: string, description: string) =>
+    ecr
+      .command(name)
+      .description(description)
+      .option(...FILE_OPTION);
+  ecrCmd('login', 'get a registry password (printed only with --password-stdout)')
+    .option('--password-stdout', 'print the password on stdout, for docker login --password-stdin')
+    .option('--registry <host>', "registry host (default: this account's in the stack region)")
+    .addHelpText(
+      'after',
+      '\nExample:\n  eks-kit ecr login --password-stdout | docker login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+    )
+    .action(lazy(async () => (await import('./commands/ecr.js')).ecrLogin));
+  ecrCmd('docker-config', 'print a docker config.json using the ecr-login credential helper')
+    .option('--account-id <id>', 'AWS account id (default: from STS)')
+    .action(lazy(async () => (await import('./commands/ecr.js')).ecrDockerConfig));
+  ecrCmd('repo', "ensure the stack's repositories (and kaniko cache repositories)")
+    .option('--dry-run', 'show what would change')
+    .action(lazy(async () => (await import('./commands/ecr.js')).ecrRepo));
+  ecrCmd('check-push', "reproduce kaniko's push check against the stack's repository and explain the outcome")
+    .option('--repository <name>', 'repository (default: gitlab.repository)')
+    .action(lazy(async () => (await import('./commands/ecr.js')).ecrCheckPush));
+  ecrCmd('ci-job', 'print the .gitlab-ci.yml build job')
+    .option('--account-id <id>', 'AWS account id (default: from STS)')
+    .action(lazy(async () => (await import('./commands/ecr.js')).ecrCiJob));
+
+  const helm = program
+    .command('helm')
+    .description('Helm values and helmfile for cluster-autoscaler and metrics-server');
+  helm
+    .command('values')
+    .description('print the Helm values (YAML)')
+    .option(...FILE_OPTION)
+    .addOption(
+      new Option('--chart <chart>', 'which chart')
+        .choices(['cluster-autoscaler', 'metrics-server'])
+        .default('cluster-autoscaler'),
+    )
+    .option('--account-id <id>', 'AWS account id (default: from STS)')
+    .action(lazy(async () => (await import('./commands/helm.js')).helmValues));
+  helm
+    .command('helmfile')
+    .description('print helmfile.yaml')
+    .option(...FILE_OPTION)
+    .action(lazy(async () => (await import('./commands/helm.js')).helmHelmfile));
+
+  for (const group of [autoscaler, cert, ecr, helm]) {
+    group.action(() => {
+      throw new InvalidInputError(
+        group.name(),
+        undefined,
+        `a subcommand: ${group.commands.map((c) => c.name()).join(' | ')}`,
+      );
+    });
+  }
+  return program;
+}

@@ -1,0 +1,70 @@
+/** The global flags every command accepts, as commander gives them. */
+import { InvalidInputError, validateRegion } from '@eks-kit/core';
+
+/** Global options after parsing. */
+export interface GlobalOptions {
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  maxAttempts?: string;
+  json?: boolean;
+  /** commander's `--no-color` sets `color: false`. */
+  color?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+/** Global options checked and normalised (no AWS call made). */
+export interface CheckedGlobals {
+  region: string | undefined;
+  profile: string | undefined;
+  endpointUrl: string | undefined;
+  maxAttempts: number | undefined;
+  json: boolean;
+  color: boolean;
+  quiet: boolean;
+  verbose: boolean;
+}
+
+/**
+ * Check the global flags: region syntax, endpoint URL (http(s) only), attempts 1-20.
+ *
+ * @example
+ * ```ts
+ * checkGlobals({ region: 'eu-west-1', json: true }, process.env, true);
+ * ```
+ */
+export function checkGlobals(
+  options: GlobalOptions,
+  env: Record<string, string | undefined>,
+  stdoutIsTty: boolean,
+): CheckedGlobals {
+  const region = options.region === undefined ? undefined : validateRegion(options.region, '--region');
+  const endpointUrl = options.endpointUrl;
+  if (endpointUrl !== undefined && !/^https?:\/\/[^\s/]+(?:\/\S*)?$/.test(endpointUrl))
+    throw new InvalidInputError('--endpoint-url', endpointUrl, 'a URL such as http://127.0.0.1:4566');
+  if (options.profile !== undefined && !/^[\w.@+-]{1,128}$/.test(options.profile))
+    throw new InvalidInputError('--profile', options.profile, 'a profile name from ~/.aws/config');
+  const attemptsText = options.maxAttempts ?? env.AWS_MAX_ATTEMPTS;
+  let maxAttempts: number | undefined;
+  if (attemptsText !== undefined) {
+    maxAttempts = Number(attemptsText);
+    if (!/^\d+$/.test(attemptsText) || maxAttempts < 1 || maxAttempts > 20)
+      throw new InvalidInputError(
+        options.maxAttempts !== undefined ? '--max-attempts' : 'AWS_MAX_ATTEMPTS',
+        attemptsText,
+        'a whole number from 1 to 20',
+      );
+  }
+  const noColorEnv = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+  return {
+    region,
+    profile: options.profile,
+    endpointUrl,
+    maxAttempts,
+    json: options.json === true,
+    color: options.color !== false && !noColorEnv && stdoutIsTty && env.TERM !== 'dumb',
+    quiet: options.quiet === true,
+    verbose: options.verbose === true,
+  };
+}
