@@ -41,7 +41,9 @@ describe('clusterAutoscalerPolicy', () => {
   });
 
   it('passes iam-policies validation (real action names, no unconditioned write on *)', async () => {
-    await expect(validatePolicy(clusterAutoscalerPolicy({ cluster: 'prod' }), { kind: 'identity' })).resolves.not.toThrow();
+    await expect(
+      validatePolicy(clusterAutoscalerPolicy({ cluster: 'prod' }), { kind: 'identity' }),
+    ).resolves.not.toThrow();
   });
 
   it('lists group ARNs in minimal mode, sorted and de-duplicated', () => {

@@ -1,0 +1,241 @@
+/** checkAutoscalerSetup: everything the autoscaler needs on AWS, as findings. */
+import {
+  type AwsClients,
+  EksKitError,
+  type Finding,
+  finding,
+  InvalidInputError,
+  validateClusterName,
+} from '@eks-kit/core';
+import { checkRole, decodePolicyDocument, getRole } from '@eks-kit/iam-policies';
+import { type AutoscalerPolicyScope, clusterAutoscalerPolicy } from '../builders/policy.js';
+import { clusterOwnedTagKey } from '../builders/tags.js';
+import {
+  type AutoscalerRoleInput,
+  autoscalerTrustPolicy,
+  oidcProviderHint,
+  type ResolvedAutoscalerRole,
+  readClusterOidc,
+  resolveAutoscalerRoleInput,
+} from '../procedures/autoscaler-identity.js';
+import { AUTOSCALER_POLICY_NAME } from '../procedures/ensure-role.js';
+import {
+  describeGroupsByTags,
+  findNodeGroups,
+  type NodeGroupSelector,
+  validateSelector,
+} from '../procedures/find-groups.js';
+import type { NodeGroup } from '../procedures/node-group.js';
+import { findPodIdentityAssociation } from '../procedures/pod-identity.js';
+import { groupFindings } from './group-findings.js';
+
+/** Input of {@link checkAutoscalerSetup}. */
+export interface CheckAutoscalerSetupInput {
+  cluster: string;
+  /** The worker groups meant to autoscale (default: EKS's own cluster tags). */
+  select?: NodeGroupSelector;
+  /** Check the role too (trust, policy, service account, OIDC provider / association). */
+  identity?: AutoscalerRoleInput['identity'];
+  namespace?: string;
+  serviceAccount?: string;
+  release?: string;
+  roleName?: string;
+  scope?: AutoscalerPolicyScope;
+}
+
+/**
+ * Findings for the autoscaler's AWS side: untagged or wrongly tagged groups, groups at max, min 0
+ * without node-template tags, and (with `identity`) a missing role, policy or trust drift, a service
+ * account mismatch, a missing IAM OIDC provider or Pod Identity association. Read calls only.
+ *
+ * @example
+ * ```ts
+ * const findings = await checkAutoscalerSetup(clients, { cluster: 'prod', identity: 'irsa' });
+ * for (const f of findings.filter((f) => f.status !== 'ok')) console.log(`${f.status} ${f.check} ${f.resource}: ${f.message}`);
+ * ```
+ */
+export async function checkAutoscalerSetup(
+  clients: AwsClients,
+  input: CheckAutoscalerSetupInput,
+): Promise<Finding[]> {
+  if (!input || typeof input !== 'object') throw new InvalidInputError('input', input, 'an object');
+  const cluster = validateClusterName(input.cluster, 'cluster');
+  const select = validateSelector(input.select, 'select');
+  const role =
+    input.identity !== undefined
+      ? resolveAutoscalerRoleInput({
+          cluster,
+          identity: input.identity,
+          ...(input.namespace !== undefined ? { namespace: input.namespace } : {}),
+          ...(input.serviceAccount !== undefined ? { serviceAccount: input.serviceAccount } : {}),
+          ...(input.release !== undefined ? { release: input.release } : {}),
+          ...(input.roleName !== undefined ? { roleName: input.roleName } : {}),
+        })
+      : undefined;
+  const policy = clusterAutoscalerPolicy({ cluster, ...(input.scope ? { scope: input.scope } : {}) });
+  const tagCondition = (input.scope ?? 'tag-condition') === 'tag-condition';
+
+  const findings: Finding[] = [];
+  const groups = new Map<string, NodeGroup>();
+  try {
+    for (const g of await findNodeGroups(clients, { cluster, select })) groups.set(g.name, g);
+  } catch (error) {
+    if (!(error instanceof EksKitError && error.code === 'NodeGroupNotFound')) throw error;
+    findings.push(
+      finding(
+        'autoscaler.node-groups',
+        `cluster ${cluster}`,
+        'fail',
+        error.message,
+        error.hint ? { hint: error.hint } : {},
+      ),
+    );
+  }
+  for (const g of await describeGroupsByTags(clients, [
+    { Name: 'tag-key', Values: [clusterOwnedTagKey(cluster)] },
+  ]))
+    groups.set(g.name, g);
+  if (groups.size === 0)
+    findings.push(
+      finding(
+        'autoscaler.node-groups',
+        `cluster ${cluster}`,
+        'fail',
+        'no worker Auto Scaling group found for the cluster',
+        {
+          hint: 'select the groups by names or namePrefix, or tag them with ensureAutoDiscoveryTags',
+        },
+      ),
+    );
+  for (const g of [...groups.values()].sort((a, b) => (a.name < b.name ? -1 : 1)))
+    findings.push(...groupFindings(g, cluster, tagCondition));
+
+  if (role) findings.push(...(await roleFindings(clients, role, policy)));
+  return findings;
+}
+
+async function roleFindings(
+  clients: AwsClients,
+  role: ResolvedAutoscalerRole,
+  policy: ReturnType<typeof clusterAutoscalerPolicy>,
+): Promise<Finding[]> {
+  const out: Finding[] = [];
+  let oidc: Awaited<ReturnType<typeof readClusterOidc>> | undefined;
+  if (role.identity === 'irsa') {
+    oidc = await readClusterOidc(clients, role.cluster);
+    out.push(
+      oidc.providerExists
+        ? finding(
+            'autoscaler.oidc-provider',
+            oidc.providerArn,
+            'ok',
+            'the IAM OIDC provider of the cluster exists',
+          )
+        : finding(
+            'autoscaler.oidc-provider',
+            oidc.providerArn,
+            'fail',
+            `IAM has no OIDC provider for ${oidc.issuer}: IRSA cannot work`,
+            {
+              hint: oidcProviderHint(role.cluster),
+            },
+          ),
+    );
+  }
+  const trust = autoscalerTrustPolicy(role, oidc);
+  out.push(
+    ...(await checkRole(clients, {
+      name: role.roleName,
+      trust,
+      inlinePolicies: { [AUTOSCALER_POLICY_NAME]: policy },
+    })),
+  );
+  const expectedSub = `system:serviceaccount:${role.namespace}:${role.serviceAccount}`;
+  if (role.identity === 'irsa') {
+    const actual = await getRole(await clients.iam(), role.roleName);
+    if (actual?.AssumeRolePolicyDocument) {
+      const subs = trustedSubjects(actual.AssumeRolePolicyDocument);
+      if (subs.length && !subs.some((s) => globMatch(s, expectedSub)))
+        out.push(
+          finding(
+            'autoscaler.service-account',
+            `iam role ${role.roleName}`,
+            'fail',
+            `the role trusts ${subs.join(', ')} but the chart's service account is ${expectedSub}: the pod gets AccessDenied on AssumeRoleWithWebIdentity`,
+            {
+              hint: `run ensureClusterAutoscalerRole with serviceAccount ${role.serviceAccount}, or set rbac.serviceAccount.name in the chart values`,
+              data: { trusted: subs, expected: expectedSub },
+            },
+          ),
+        );
+      else if (subs.length)
+        out.push(
+          finding(
+            'autoscaler.service-account',
+            `iam role ${role.roleName}`,
+            'ok',
+            `the role trusts ${expectedSub}`,
+          ),
+        );
+    }
+  }
+  if (role.identity === 'pod-identity') {
+    const resource = `eks pod identity association ${role.cluster}/${role.namespace}/${role.serviceAccount}`;
+    const association = await findPodIdentityAssociation(clients, role);
+    const actual = await getRole(await clients.iam(), role.roleName);
+    if (!association)
+      out.push(
+        finding(
+          'autoscaler.service-account',
+          resource,
+          'fail',
+          `no Pod Identity association for service account ${role.namespace}/${role.serviceAccount}`,
+          {
+            hint: 'run ensureClusterAutoscalerRole with identity pod-identity',
+          },
+        ),
+      );
+    else if (actual?.Arn && association.roleArn !== actual.Arn)
+      out.push(
+        finding(
+          'autoscaler.service-account',
+          resource,
+          'fail',
+          `the association gives role ${association.roleArn}, not ${actual.Arn}`,
+          {
+            hint: 'run ensureClusterAutoscalerRole to repoint it',
+          },
+        ),
+      );
+    else
+      out.push(
+        finding('autoscaler.service-account', resource, 'ok', `associated with ${association.roleArn}`),
+      );
+  }
+  return out;
+}
+
+/** The `:sub` values a trust policy allows (StringEquals / StringLike). */
+function trustedSubjects(document: string): string[] {
+  const doc = decodePolicyDocument(document, 'AssumeRolePolicyDocument');
+  const subs: string[] = [];
+  for (const raw of doc.Statement) {
+    const condition = (raw as { Condition?: Record<string, Record<string, unknown>> }).Condition ?? {};
+    for (const [operator, block] of Object.entries(condition)) {
+      if (!/^String(Equals|Like)$/.test(operator)) continue;
+      for (const [key, value] of Object.entries(block))
+        if (key.endsWith(':sub')) subs.push(...[value].flat().map(String));
+    }
+  }
+  return subs;
+}
+
+function globMatch(pattern: string, text: string): boolean {
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+  return re.test(text);
+}

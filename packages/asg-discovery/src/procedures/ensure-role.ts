@@ -1,0 +1,119 @@
+/** ensureClusterAutoscalerRole: the autoscaler's IAM role, trusted from its pod. */
+import {
+  type AwsClients,
+  type Change,
+  EksKitError,
+  type EnsureOptions,
+  type EnsureResult,
+  validateTagValue,
+} from '@eks-kit/core';
+import { ensureRole } from '@eks-kit/iam-policies';
+import { type AutoscalerPolicyScope, clusterAutoscalerPolicy } from '../builders/policy.js';
+import {
+  type AutoscalerRoleInput,
+  autoscalerTrustPolicy,
+  type OidcFacts,
+  oidcProviderHint,
+  readClusterOidc,
+  resolveAutoscalerRoleInput,
+} from './autoscaler-identity.js';
+import { ensurePodIdentityAssociation } from './pod-identity.js';
+
+/** Name of the role's inline policy. */
+export const AUTOSCALER_POLICY_NAME = 'cluster-autoscaler';
+
+/** Input of {@link ensureClusterAutoscalerRole}. */
+export interface EnsureClusterAutoscalerRoleInput extends AutoscalerRoleInput {
+  /** How writes are restricted (default: the tag condition). */
+  scope?: AutoscalerPolicyScope;
+  /** Stack name: the role (and association) get `eks-kit:stack=<stack>`. */
+  stack?: string;
+}
+
+/** What {@link ensureClusterAutoscalerRole} returns: the changes and what the chart needs. */
+export interface EnsureClusterAutoscalerRoleResult extends EnsureResult {
+  roleArn: string;
+  roleName: string;
+  namespace: string;
+  serviceAccount: string;
+  /** Annotations for the chart's `rbac.serviceAccount.annotations` (IRSA). */
+  serviceAccountAnnotations: Record<string, string>;
+  /** Annotations for the chart's `podAnnotations` (kube2iam, kiam). */
+  podAnnotations: Record<string, string>;
+}
+
+/**
+ * Create or converge the Cluster Autoscaler's role: the autoscaler policy (inline) and a trust
+ * policy for the identity mode. IRSA reads the issuer from EKS DescribeCluster and refuses, with a
+ * clear error, when the cluster's IAM OIDC provider is missing; EKS Pod Identity also creates (or
+ * repoints) the association of the service account. Defaults match the chart: namespace
+ * kube-system, service account `<release>-aws-cluster-autoscaler`.
+ *
+ * @example
+ * ```ts
+ * const r = await ensureClusterAutoscalerRole(clients, { cluster: 'prod', identity: 'irsa', stack: 'prod' });
+ * r.serviceAccountAnnotations; // { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/prod-cluster-autoscaler' }
+ * ```
+ */
+export async function ensureClusterAutoscalerRole(
+  clients: AwsClients,
+  input: EnsureClusterAutoscalerRoleInput,
+  options: EnsureOptions = {},
+): Promise<EnsureClusterAutoscalerRoleResult> {
+  const role = resolveAutoscalerRoleInput(input);
+  if (input.stack !== undefined) validateTagValue(input.stack, 'stack');
+  const policy = clusterAutoscalerPolicy({
+    cluster: role.cluster,
+    ...(input.scope ? { scope: input.scope } : {}),
+  });
+
+  let oidc: OidcFacts | undefined;
+  if (role.identity === 'irsa') {
+    oidc = await readClusterOidc(clients, role.cluster);
+    if (!oidc.providerExists)
+      throw new EksKitError(
+        'OidcProviderMissing',
+        `IAM has no OIDC provider for cluster ${role.cluster} (${oidc.issuer}): IRSA cannot work`,
+        { hint: oidcProviderHint(role.cluster) },
+      );
+  }
+  const trust = autoscalerTrustPolicy(role, oidc);
+  const result = await ensureRole(
+    clients,
+    {
+      name: role.roleName,
+      trust,
+      description: `Cluster Autoscaler of EKS cluster ${role.cluster}`,
+      inlinePolicies: { [AUTOSCALER_POLICY_NAME]: policy },
+      ...(input.stack !== undefined ? { stack: input.stack } : {}),
+    },
+    options,
+  );
+  const changes: Change[] = [...result.changes];
+  if (role.identity === 'pod-identity') {
+    changes.push(
+      ...(await ensurePodIdentityAssociation(
+        clients,
+        {
+          cluster: role.cluster,
+          namespace: role.namespace,
+          serviceAccount: role.serviceAccount,
+          roleArn: result.arn,
+          ...(input.stack !== undefined ? { tags: { 'eks-kit:stack': input.stack } } : {}),
+        },
+        options,
+      )),
+    );
+  }
+  const irsa = role.identity === 'irsa';
+  const annotatesPod = typeof role.identity === 'object';
+  return {
+    changes,
+    roleArn: result.arn,
+    roleName: role.roleName,
+    namespace: role.namespace,
+    serviceAccount: role.serviceAccount,
+    serviceAccountAnnotations: irsa ? { 'eks.amazonaws.com/role-arn': result.arn } : {},
+    podAnnotations: annotatesPod ? { 'iam.amazonaws.com/role': result.arn } : {},
+  };
+}

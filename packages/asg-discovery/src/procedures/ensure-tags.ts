@@ -1,0 +1,181 @@
+/** ensureAutoDiscoveryTags: tag the selected worker groups for auto-discovery (and scale from zero). */
+import { CreateOrUpdateTagsCommand, type Tag } from '@aws-sdk/client-auto-scaling';
+import {
+  type AwsClients,
+  type Change,
+  EksKitError,
+  type EnsureOptions,
+  type EnsureResult,
+  InvalidInputError,
+  validateClusterName,
+  validateTagValue,
+  wrapAwsError,
+} from '@eks-kit/core';
+import { STACK_TAG_KEY } from '@eks-kit/iam-policies';
+import {
+  type AsgTag,
+  autoDiscoveryTags,
+  ENABLED_TAG_KEY,
+  type NodeTemplate,
+  nodeTemplateTags,
+} from '../builders/tags.js';
+import { findNodeGroups, type NodeGroupSelector, validateSelector } from './find-groups.js';
+import type { NodeGroup } from './node-group.js';
+
+/** Tags per CreateOrUpdateTags call (the per-group limit is 50 tags). */
+export const TAG_BATCH_SIZE = 50;
+
+/** Input of {@link ensureAutoDiscoveryTags}. */
+export interface EnsureAutoDiscoveryTagsInput {
+  cluster: string;
+  /** Which groups (default: EKS's own cluster tags). */
+  select?: NodeGroupSelector;
+  /** Node templates by group name, for groups that scale from zero. */
+  nodeTemplates?: Record<string, NodeTemplate>;
+  /** Stack name: groups get `eks-kit:stack=<stack>` so checks and a future destroy know whose tags these are. */
+  stack?: string;
+}
+
+/** What {@link ensureAutoDiscoveryTags} returns. */
+export interface EnsureAutoDiscoveryTagsResult extends EnsureResult {
+  /** Names of the selected groups. */
+  groups: string[];
+}
+
+/** The desired tags of one group: discovery tags, node-template tags, stack tag. */
+function desiredTags(
+  cluster: string,
+  template: NodeTemplate | undefined,
+  field: string,
+  stack?: string,
+): AsgTag[] {
+  return [
+    ...autoDiscoveryTags(cluster),
+    ...(template ? nodeTemplateTags(template, field) : []),
+    ...(stack !== undefined ? [{ key: STACK_TAG_KEY, value: stack, propagateAtLaunch: false }] : []),
+  ];
+}
+
+/** What to change on a group, with a one-line summary per tag. */
+function planGroup(group: NodeGroup, desired: AsgTag[]): { tags: Tag[]; notes: string[] } {
+  const tags: Tag[] = [];
+  const notes: string[] = [];
+  for (const want of desired) {
+    const have = group.tags[want.key];
+    if (have === want.value) continue;
+    // Keep the group's own PropagateAtLaunch on an update; new autoscaler tags are ASG-only.
+    const propagate =
+      have === undefined ? want.propagateAtLaunch : group.propagatedTagKeys.includes(want.key);
+    tags.push({
+      ResourceId: group.name,
+      ResourceType: 'auto-scaling-group',
+      Key: want.key,
+      Value: want.value,
+      PropagateAtLaunch: propagate,
+    });
+    if (have === undefined) notes.push(`add ${want.key}=${want.value}`);
+    else if (want.key === ENABLED_TAG_KEY)
+      notes.push(
+        `fix ${want.key}: "${have}" -> "${want.value}" (discovery ignores the value, but the IAM condition on SetDesiredCapacity needs exactly "true"; kops writes "1")`,
+      );
+    else notes.push(`change ${want.key}: "${have}" -> "${want.value}"`);
+  }
+  return { tags, notes };
+}
+
+/**
+ * Tag the selected worker groups `k8s.io/cluster-autoscaler/enabled=true` and
+ * `k8s.io/cluster-autoscaler/<cluster>=owned` (plus node-template tags), in batched
+ * CreateOrUpdateTags calls. Reads first and writes only what differs; fixes values the IAM tag
+ * condition would refuse (kops' `enabled=1`) and says so in the change summary. Never removes tags.
+ *
+ * @example
+ * ```ts
+ * const { changes } = await ensureAutoDiscoveryTags(clients, {
+ *   cluster: 'prod',
+ *   select: { namePrefix: 'eks-workers-' },
+ *   nodeTemplates: { 'eks-gpu': { labels: { role: 'gpu' }, taints: { dedicated: 'gpu:NoSchedule' } } },
+ * }, { dryRun: true });
+ * console.log(renderChanges(changes));
+ * ```
+ */
+export async function ensureAutoDiscoveryTags(
+  clients: AwsClients,
+  input: EnsureAutoDiscoveryTagsInput,
+  options: EnsureOptions = {},
+): Promise<EnsureAutoDiscoveryTagsResult> {
+  if (!input || typeof input !== 'object') throw new InvalidInputError('input', input, 'an object');
+  const cluster = validateClusterName(input.cluster, 'cluster');
+  const select = validateSelector(input.select, 'select');
+  if (input.stack !== undefined) validateTagValue(input.stack, 'stack');
+  const templates = input.nodeTemplates ?? {};
+  if (typeof templates !== 'object' || Array.isArray(templates))
+    throw new InvalidInputError('nodeTemplates', templates, 'a map of group names to node templates');
+  // Validate every template before the first AWS call.
+  const templateTags = new Map<string, AsgTag[]>();
+  for (const [name, template] of Object.entries(templates))
+    templateTags.set(name, desiredTags(cluster, template, `nodeTemplates.${name}`, input.stack));
+  options.signal?.throwIfAborted();
+
+  const groups = await findNodeGroups(clients, { cluster, select });
+  if (groups.length === 0)
+    throw new EksKitError(
+      'NoNodeGroups',
+      `the selection matched no Auto Scaling group for cluster ${cluster}`,
+      {
+        hint: 'select groups by names or namePrefix; EKS managed node groups carry eks:cluster-name',
+      },
+    );
+  const names = new Set(groups.map((g) => g.name));
+  const unknown = Object.keys(templates).filter((n) => !names.has(n));
+  if (unknown.length)
+    throw new EksKitError(
+      'NodeGroupNotSelected',
+      `nodeTemplates names groups the selection does not include: ${unknown.join(', ')}`,
+      {
+        hint: 'add them to select, or fix the names',
+      },
+    );
+
+  const changes: Change[] = [];
+  const batch: Tag[] = [];
+  for (const group of groups) {
+    const desired = templateTags.get(group.name) ?? desiredTags(cluster, undefined, '', input.stack);
+    const { tags, notes } = planGroup(group, desired);
+    if (tags.length === 0) continue;
+    const before: Record<string, string> = {};
+    const after: Record<string, string> = {};
+    for (const t of tags) {
+      const have = group.tags[t.Key!];
+      if (have !== undefined) before[t.Key!] = have;
+      after[t.Key!] = t.Value!;
+    }
+    changes.push({
+      action: 'tag',
+      resource: `autoscaling group ${group.name}`,
+      summary: notes.join('; '),
+      before,
+      after,
+    });
+    batch.push(...tags);
+  }
+  if (options.dryRun || batch.length === 0) return { changes, groups: [...names] };
+
+  const asg = await clients.autoScaling();
+  for (let i = 0; i < batch.length; i += TAG_BATCH_SIZE) {
+    options.signal?.throwIfAborted();
+    const chunk = batch.slice(i, i + TAG_BATCH_SIZE);
+    const resources = [...new Set(chunk.map((t) => t.ResourceId))];
+    try {
+      await asg.send(new CreateOrUpdateTagsCommand({ Tags: chunk }));
+    } catch (error) {
+      throw wrapAwsError(error, 'autoscaling:CreateOrUpdateTags', resources.join(','));
+    }
+    options.onEvent?.({
+      type: 'tags-applied',
+      message: `tagged ${resources.length} group(s): ${chunk.length} tag(s)`,
+      resource: resources.join(','),
+    });
+  }
+  return { changes, groups: [...names] };
+}

@@ -1,0 +1,177 @@
+/** Read Auto Scaling groups: by tag filters (server side, paged), by names, or by name prefix. */
+import {
+  DescribeAutoScalingGroupsCommand,
+  type Filter,
+  paginateDescribeAutoScalingGroups,
+} from '@aws-sdk/client-auto-scaling';
+import {
+  type AwsClients,
+  EksKitError,
+  InvalidInputError,
+  validateClusterName,
+  wrapAwsError,
+} from '@eks-kit/core';
+import {
+  clusterOwnedTagKey,
+  EKS_CLUSTER_NAME_TAG_KEY,
+  ENABLED_TAG_KEY,
+  kubernetesClusterTagKey,
+} from '../builders/tags.js';
+import { type NodeGroup, nodeGroupFromApi } from './node-group.js';
+
+/** DescribeAutoScalingGroups' page size limit (ValidationError above it). */
+export const ASG_PAGE_SIZE = 100;
+
+/**
+ * Which worker groups a user means: explicit names, a name prefix, or the tags EKS puts on managed
+ * node groups (`eks:cluster-name=<cluster>` or `kubernetes.io/cluster/<cluster>`).
+ */
+export type NodeGroupSelector = { names: string[] } | { namePrefix: string } | { eksClusterTags: true };
+
+/**
+ * Check a selector; the default is `{ eksClusterTags: true }`.
+ *
+ * @example
+ * ```ts
+ * validateSelector({ namePrefix: 'eks-workers-' }, 'select');
+ * ```
+ */
+export function validateSelector(value: unknown, field = 'select'): NodeGroupSelector {
+  if (value === undefined) return { eksClusterTags: true };
+  const expected = '{ names: [...] }, { namePrefix: "..." } or { eksClusterTags: true }';
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new InvalidInputError(field, value, expected);
+  const v = value as Record<string, unknown>;
+  const keys = Object.keys(v);
+  if (keys.length !== 1) throw new InvalidInputError(field, value, `exactly one of ${expected}`);
+  if ('names' in v) {
+    if (!Array.isArray(v.names) || v.names.length === 0)
+      throw new InvalidInputError(`${field}.names`, v.names, 'a non-empty list of Auto Scaling group names');
+    for (const [i, n] of v.names.entries()) validateGroupName(n, `${field}.names[${i}]`);
+    return { names: [...new Set(v.names as string[])] };
+  }
+  if ('namePrefix' in v) {
+    validateGroupName(v.namePrefix, `${field}.namePrefix`);
+    return { namePrefix: v.namePrefix as string };
+  }
+  if ('eksClusterTags' in v && v.eksClusterTags === true) return { eksClusterTags: true };
+  throw new InvalidInputError(field, value, expected);
+}
+
+function validateGroupName(value: unknown, field: string): string {
+  if (
+    typeof value !== 'string' ||
+    value.length < 1 ||
+    value.length > 255 ||
+    [...value].some((c) => c.charCodeAt(0) < 32)
+  )
+    throw new InvalidInputError(field, value, 'an Auto Scaling group name of 1-255 characters');
+  return value;
+}
+
+/**
+ * Every group matching the tag filters (values OR, filters AND), 100 per call.
+ *
+ * @example
+ * ```ts
+ * await describeGroupsByTags(clients, [{ Name: 'tag-key', Values: ['k8s.io/cluster-autoscaler/enabled'] }]);
+ * ```
+ */
+export async function describeGroupsByTags(clients: AwsClients, filters: Filter[]): Promise<NodeGroup[]> {
+  const asg = await clients.autoScaling();
+  const out: NodeGroup[] = [];
+  try {
+    for await (const page of paginateDescribeAutoScalingGroups(
+      { client: asg, pageSize: ASG_PAGE_SIZE },
+      { Filters: filters, MaxRecords: ASG_PAGE_SIZE },
+    ))
+      for (const g of page.AutoScalingGroups ?? []) out.push(nodeGroupFromApi(g));
+  } catch (error) {
+    throw wrapAwsError(
+      error,
+      'autoscaling:DescribeAutoScalingGroups',
+      filters.map((f) => `${f.Name}=${f.Values?.join('|')}`).join(' '),
+    );
+  }
+  return out;
+}
+
+async function describeGroupsByNames(clients: AwsClients, names: string[]): Promise<NodeGroup[]> {
+  const asg = await clients.autoScaling();
+  const out: NodeGroup[] = [];
+  for (let i = 0; i < names.length; i += ASG_PAGE_SIZE) {
+    const chunk = names.slice(i, i + ASG_PAGE_SIZE);
+    let token: string | undefined;
+    do {
+      try {
+        const page = await asg.send(
+          new DescribeAutoScalingGroupsCommand({
+            AutoScalingGroupNames: chunk,
+            MaxRecords: ASG_PAGE_SIZE,
+            NextToken: token,
+          }),
+        );
+        for (const g of page.AutoScalingGroups ?? []) out.push(nodeGroupFromApi(g));
+        token = page.NextToken;
+      } catch (error) {
+        throw wrapAwsError(error, 'autoscaling:DescribeAutoScalingGroups', chunk.join(','));
+      }
+    } while (token);
+  }
+  return out;
+}
+
+/**
+ * The groups a selector means, sorted by name. Names that do not exist are an error.
+ *
+ * @example
+ * ```ts
+ * const groups = await findNodeGroups(clients, { cluster: 'prod', select: { namePrefix: 'eks-workers-' } });
+ * ```
+ */
+export async function findNodeGroups(
+  clients: AwsClients,
+  input: { cluster: string; select?: NodeGroupSelector },
+): Promise<NodeGroup[]> {
+  const cluster = validateClusterName(input?.cluster, 'cluster');
+  const select = validateSelector(input.select, 'select');
+  let groups: NodeGroup[];
+  if ('names' in select) {
+    groups = await describeGroupsByNames(clients, select.names);
+    const found = new Set(groups.map((g) => g.name));
+    const missing = select.names.filter((n) => !found.has(n));
+    if (missing.length)
+      throw new EksKitError('NodeGroupNotFound', `no Auto Scaling group named ${missing.join(', ')}`, {
+        hint: 'check the names with: aws autoscaling describe-auto-scaling-groups --query "AutoScalingGroups[].AutoScalingGroupName"',
+      });
+  } else if ('namePrefix' in select) {
+    groups = (await describeGroupsByTags(clients, [])).filter((g) => g.name.startsWith(select.namePrefix));
+  } else {
+    const byEksTag = await describeGroupsByTags(clients, [
+      { Name: `tag:${EKS_CLUSTER_NAME_TAG_KEY}`, Values: [cluster] },
+    ]);
+    const byK8sTag = await describeGroupsByTags(clients, [
+      { Name: 'tag-key', Values: [kubernetesClusterTagKey(cluster)] },
+    ]);
+    const byName = new Map<string, NodeGroup>();
+    for (const g of [...byEksTag, ...byK8sTag]) byName.set(g.name, g);
+    groups = [...byName.values()];
+  }
+  return groups.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * The tag filters the autoscaler's auto-discovery uses
+ * (`asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/<cluster>`): both keys, values ignored.
+ *
+ * @example
+ * ```ts
+ * autoDiscoveryFilters('prod'); // [{ Name: 'tag-key', Values: ['k8s.io/cluster-autoscaler/enabled'] }, { Name: 'tag-key', Values: ['k8s.io/cluster-autoscaler/prod'] }]
+ * ```
+ */
+export function autoDiscoveryFilters(cluster: string): Filter[] {
+  return [
+    { Name: 'tag-key', Values: [ENABLED_TAG_KEY] },
+    { Name: 'tag-key', Values: [clusterOwnedTagKey(cluster)] },
+  ];
+}

@@ -1,0 +1,193 @@
+/** Instance types: of a group (launch template, overrides, launch configuration) and their sizes. */
+import { DescribeLaunchConfigurationsCommand } from '@aws-sdk/client-auto-scaling';
+import {
+  type _InstanceType,
+  DescribeInstanceTypesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  type LaunchTemplateVersion,
+} from '@aws-sdk/client-ec2';
+import { type AwsClients, InvalidInputError, wrapAwsError } from '@eks-kit/core';
+import type { InstanceTypeInfo } from '../builders/pod-fit.js';
+import type { LaunchTemplateRef, NodeGroup } from './node-group.js';
+
+/** Above this many distinct templates, `$Latest`/`$Default` are read account-wide in one paged call. */
+const PER_TEMPLATE_CALL_LIMIT = 10;
+
+function templateKey(ref: { id?: string; name?: string }): string {
+  return ref.id ? `id:${ref.id}` : `name:${ref.name ?? ''}`;
+}
+
+/**
+ * Fill `instanceTypes` of groups that get them from a launch template or a launch configuration,
+ * with as few calls as possible: one DescribeLaunchTemplateVersions per template (all its versions
+ * at once), or one account-wide paged call for `$Latest`/`$Default` when there are many templates;
+ * DescribeLaunchConfigurations 50 names per call.
+ *
+ * @example
+ * ```ts
+ * const groups = await resolveInstanceTypes(clients, await findNodeGroups(clients, { cluster: 'prod' }));
+ * ```
+ */
+export async function resolveInstanceTypes(clients: AwsClients, groups: NodeGroup[]): Promise<NodeGroup[]> {
+  const needTemplate = groups.filter((g) => g.instanceTypes.length === 0 && g.launchTemplate);
+  const needConfig = groups.filter(
+    (g) => g.instanceTypes.length === 0 && !g.launchTemplate && g.launchConfigurationName,
+  );
+  const typeOf = new Map<string, string>(); // `${templateKey}@${version}` -> instance type
+  if (needTemplate.length) {
+    const ec2 = await clients.ec2();
+    const byTemplate = new Map<string, { ref: LaunchTemplateRef; versions: Set<string> }>();
+    for (const g of needTemplate) {
+      const ref = g.launchTemplate!;
+      const key = templateKey(ref);
+      const entry = byTemplate.get(key) ?? { ref, versions: new Set<string>() };
+      entry.versions.add(ref.version);
+      byTemplate.set(key, entry);
+    }
+    const record = (v: LaunchTemplateVersion, version: string): void => {
+      const type = v.LaunchTemplateData?.InstanceType;
+      if (!type) return;
+      typeOf.set(`id:${v.LaunchTemplateId}@${version}`, type);
+      typeOf.set(`name:${v.LaunchTemplateName}@${version}`, type);
+    };
+    const entries = [...byTemplate.values()];
+    const onlyAliases = entries.every((e) =>
+      [...e.versions].every((v) => v === '$Latest' || v === '$Default'),
+    );
+    if (entries.length > PER_TEMPLATE_CALL_LIMIT && onlyAliases) {
+      for (const alias of ['$Latest', '$Default']) {
+        if (!entries.some((e) => e.versions.has(alias))) continue;
+        let token: string | undefined;
+        do {
+          try {
+            const out = await ec2.send(
+              new DescribeLaunchTemplateVersionsCommand({
+                Versions: [alias],
+                MaxResults: 200,
+                NextToken: token,
+              }),
+            );
+            for (const v of out.LaunchTemplateVersions ?? []) record(v, alias);
+            token = out.NextToken;
+          } catch (error) {
+            throw wrapAwsError(error, 'ec2:DescribeLaunchTemplateVersions', alias);
+          }
+        } while (token);
+      }
+    } else {
+      for (const { ref, versions } of entries) {
+        try {
+          const out = await ec2.send(
+            new DescribeLaunchTemplateVersionsCommand({
+              ...(ref.id ? { LaunchTemplateId: ref.id } : { LaunchTemplateName: ref.name }),
+              Versions: [...versions],
+            }),
+          );
+          // $Latest is among the answers when asked, and it is the highest version number.
+          const answers = out.LaunchTemplateVersions ?? [];
+          const latest = Math.max(...answers.map((x) => x.VersionNumber ?? 0));
+          for (const v of answers)
+            for (const want of versions)
+              if (
+                (want === '$Default' && v.DefaultVersion) ||
+                (want === '$Latest' && v.VersionNumber === latest) ||
+                want === String(v.VersionNumber)
+              )
+                record(v, want);
+        } catch (error) {
+          throw wrapAwsError(error, 'ec2:DescribeLaunchTemplateVersions', ref.name ?? ref.id);
+        }
+      }
+    }
+  }
+  const configType = new Map<string, string>();
+  if (needConfig.length) {
+    const asg = await clients.autoScaling();
+    const names = [...new Set(needConfig.map((g) => g.launchConfigurationName!))];
+    for (let i = 0; i < names.length; i += 50) {
+      const chunk = names.slice(i, i + 50);
+      try {
+        const out = await asg.send(
+          new DescribeLaunchConfigurationsCommand({ LaunchConfigurationNames: chunk, MaxRecords: 50 }),
+        );
+        for (const lc of out.LaunchConfigurations ?? [])
+          if (lc.LaunchConfigurationName && lc.InstanceType)
+            configType.set(lc.LaunchConfigurationName, lc.InstanceType);
+      } catch (error) {
+        throw wrapAwsError(error, 'autoscaling:DescribeLaunchConfigurations', chunk.join(','));
+      }
+    }
+  }
+  return groups.map((g) => {
+    if (g.instanceTypes.length) return g;
+    if (g.launchTemplate) {
+      const ref = g.launchTemplate;
+      const type =
+        (ref.id ? typeOf.get(`id:${ref.id}@${ref.version}`) : undefined) ??
+        (ref.name ? typeOf.get(`name:${ref.name}@${ref.version}`) : undefined);
+      return type ? { ...g, instanceTypes: [type] } : g;
+    }
+    const type = g.launchConfigurationName ? configType.get(g.launchConfigurationName) : undefined;
+    return type ? { ...g, instanceTypes: [type] } : g;
+  });
+}
+
+/**
+ * vCPU, memory and ENI limits of instance types from EC2 DescribeInstanceTypes (100 per call), in
+ * the shape `podFits` takes.
+ *
+ * @example
+ * ```ts
+ * const types = await describeInstanceTypes(clients, ['t3.large', 'm5.xlarge']);
+ * podFits({ requests: { cpu: '1500m' }, instanceTypes: types });
+ * ```
+ */
+export async function describeInstanceTypes(
+  clients: AwsClients,
+  names: readonly string[],
+): Promise<InstanceTypeInfo[]> {
+  if (!Array.isArray(names) || names.length === 0)
+    throw new InvalidInputError('instanceTypes', names, 'a non-empty list of instance type names');
+  names.forEach((n, i) => {
+    if (typeof n !== 'string' || !/^[a-z0-9-]+\.[a-z0-9-]+$/.test(n))
+      throw new InvalidInputError(`instanceTypes[${i}]`, n, 'an instance type such as m5.large');
+  });
+  const unique = [...new Set(names)];
+  const ec2 = await clients.ec2();
+  const byName = new Map<string, InstanceTypeInfo>();
+  for (let i = 0; i < unique.length; i += 100) {
+    const chunk = unique.slice(i, i + 100);
+    let token: string | undefined;
+    do {
+      try {
+        const out = await ec2.send(
+          new DescribeInstanceTypesCommand({ InstanceTypes: chunk as _InstanceType[], NextToken: token }),
+        );
+        for (const t of out.InstanceTypes ?? []) {
+          if (!t.InstanceType) continue;
+          byName.set(t.InstanceType, {
+            instanceType: t.InstanceType,
+            vCpus: t.VCpuInfo?.DefaultVCpus ?? 0,
+            memoryMiB: t.MemoryInfo?.SizeInMiB ?? 0,
+            ...(t.NetworkInfo?.MaximumNetworkInterfaces !== undefined
+              ? { maxEnis: t.NetworkInfo.MaximumNetworkInterfaces }
+              : {}),
+            ...(t.NetworkInfo?.Ipv4AddressesPerInterface !== undefined
+              ? { ipv4PerEni: t.NetworkInfo.Ipv4AddressesPerInterface }
+              : {}),
+            ...(t.ProcessorInfo?.SupportedArchitectures
+              ? { architectures: t.ProcessorInfo.SupportedArchitectures.map(String) }
+              : {}),
+          });
+        }
+        token = out.NextToken;
+      } catch (error) {
+        throw wrapAwsError(error, 'ec2:DescribeInstanceTypes', chunk.join(','));
+      }
+    } while (token);
+  }
+  return names
+    .filter((n, i) => names.indexOf(n) === i)
+    .map((n) => byName.get(n))
+    .filter((t): t is InstanceTypeInfo => !!t);
+}

@@ -1,0 +1,139 @@
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { type AwsClients, InvalidInputError, renderChanges } from '@eks-kit/core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { discoverNodeGroups, ensureAutoDiscoveryTags } from '../src/index.js';
+import { mutations, REGION, startWorld } from './helpers.js';
+
+const world: World = {
+  region: REGION,
+  ec2: { launchTemplates: [{ name: 'workers', instanceType: 't3.large' }] },
+  autoscaling: {
+    groups: [
+      // EKS managed node groups carry these tags.
+      {
+        name: 'eks-workers-2a',
+        minSize: 1,
+        maxSize: 8,
+        desiredCapacity: 2,
+        launchTemplate: { name: 'workers' },
+        tags: { 'eks:cluster-name': 'prod', 'kubernetes.io/cluster/prod': 'owned' },
+      },
+      // A kops-style group: enabled=1 (the seed's case), propagated to instances.
+      {
+        name: 'eks-workers-2c',
+        minSize: 1,
+        maxSize: 8,
+        launchTemplate: { name: 'workers' },
+        tags: [
+          { key: 'kubernetes.io/cluster/prod', value: 'owned', propagateAtLaunch: true },
+          { key: 'k8s.io/cluster-autoscaler/enabled', value: '1', propagateAtLaunch: true },
+          { key: 'k8s.io/cluster-autoscaler/prod', value: 'owned' },
+        ],
+      },
+      { name: 'eks-gpu', minSize: 0, maxSize: 2, launchTemplate: { name: 'workers' }, tags: { 'eks:cluster-name': 'prod' } },
+      { name: 'staging-workers', minSize: 1, maxSize: 3, tags: { 'eks:cluster-name': 'staging' } },
+    ],
+  },
+};
+
+let emu: Emulator;
+let clients: AwsClients;
+beforeAll(async () => {
+  ({ emu, clients } = await startWorld(world));
+});
+afterAll(async () => {
+  clients.destroy();
+  await emu.stop();
+});
+beforeEach(() => {
+  emu.seed(world);
+  emu.resetCalls();
+});
+
+const input = {
+  cluster: 'prod',
+  nodeTemplates: { 'eks-gpu': { labels: { role: 'gpu' }, taints: { dedicated: 'gpu:NoSchedule' } } },
+};
+
+describe('ensureAutoDiscoveryTags', () => {
+  it('tags the groups of the cluster once, in one batched call', async () => {
+    const result = await ensureAutoDiscoveryTags(clients, input);
+    expect(result.groups).toEqual(['eks-gpu', 'eks-workers-2a', 'eks-workers-2c']);
+    expect(result.changes.map((c) => c.resource)).toEqual([
+      'autoscaling group eks-gpu',
+      'autoscaling group eks-workers-2a',
+      'autoscaling group eks-workers-2c',
+    ]);
+    expect(mutations(emu)).toEqual(['autoscaling:CreateOrUpdateTags']);
+    const groups = await discoverNodeGroups(clients, { cluster: 'prod' });
+    expect(groups.map((g) => g.name)).toEqual(['eks-gpu', 'eks-workers-2a', 'eks-workers-2c']);
+    const gpu = groups.find((g) => g.name === 'eks-gpu')!;
+    expect(gpu.tags).toMatchObject({
+      'k8s.io/cluster-autoscaler/enabled': 'true',
+      'k8s.io/cluster-autoscaler/prod': 'owned',
+      'k8s.io/cluster-autoscaler/node-template/label/role': 'gpu',
+      'k8s.io/cluster-autoscaler/node-template/taint/dedicated': 'gpu:NoSchedule',
+    });
+    expect(gpu.propagatedTagKeys).toEqual([]);
+  });
+
+  it("fixes kops' enabled=1 to true, says so, and keeps the group's PropagateAtLaunch", async () => {
+    const { changes } = await ensureAutoDiscoveryTags(clients, { cluster: 'prod', select: { names: ['eks-workers-2c'] } });
+    expect(changes).toHaveLength(1);
+    expect(changes[0]?.summary).toMatch(/fix k8s\.io\/cluster-autoscaler\/enabled: "1" -> "true"/);
+    expect(changes[0]?.summary).toMatch(/IAM condition/);
+    expect(changes[0]?.before).toEqual({ 'k8s.io/cluster-autoscaler/enabled': '1' });
+    const [group] = await discoverNodeGroups(clients, { cluster: 'prod' }).then((g) => g.filter((x) => x.name === 'eks-workers-2c'));
+    expect(group?.tags['k8s.io/cluster-autoscaler/enabled']).toBe('true');
+    expect(group?.propagatedTagKeys).toContain('k8s.io/cluster-autoscaler/enabled');
+  });
+
+  it('second run: no changes and no mutating call', async () => {
+    await ensureAutoDiscoveryTags(clients, input);
+    emu.resetCalls();
+    const again = await ensureAutoDiscoveryTags(clients, input);
+    expect(again.changes).toEqual([]);
+    expect(mutations(emu)).toEqual([]);
+    expect(renderChanges(again.changes)).toMatch(/No changes/);
+  });
+
+  it('dry run returns the same changes and mutates nothing', async () => {
+    const dry = await ensureAutoDiscoveryTags(clients, input, { dryRun: true });
+    expect(mutations(emu)).toEqual([]);
+    const real = await ensureAutoDiscoveryTags(clients, input);
+    expect(real.changes).toEqual(dry.changes);
+  });
+
+  it('selects by name prefix and adds the stack tag', async () => {
+    const { changes, groups } = await ensureAutoDiscoveryTags(clients, {
+      cluster: 'prod',
+      select: { namePrefix: 'eks-workers-' },
+      stack: 'prod',
+    });
+    expect(groups).toEqual(['eks-workers-2a', 'eks-workers-2c']);
+    expect(changes[0]?.after).toMatchObject({ 'eks-kit:stack': 'prod' });
+  });
+
+  it('fails clearly on names that do not exist, before any mutation', async () => {
+    await expect(
+      ensureAutoDiscoveryTags(clients, { cluster: 'prod', select: { names: ['eks-workers-2a', 'nope'] } }),
+    ).rejects.toThrow(/no Auto Scaling group named nope/);
+    expect(mutations(emu)).toEqual([]);
+  });
+
+  it('refuses bad input naming the field, before any AWS call', async () => {
+    await expect(ensureAutoDiscoveryTags(clients, { cluster: 'bad name' })).rejects.toThrow(InvalidInputError);
+    await expect(
+      ensureAutoDiscoveryTags(clients, { cluster: 'prod', nodeTemplates: { 'eks-gpu': { taints: { dedicated: 'gpu' } } } }),
+    ).rejects.toThrow(/nodeTemplates\.eks-gpu\.taints\.dedicated/);
+    await expect(ensureAutoDiscoveryTags(clients, { cluster: 'prod', select: { names: [] } })).rejects.toThrow(/select\.names/);
+    expect(emu.calls()).toEqual([]);
+  });
+
+  it('refuses node templates for groups outside the selection', async () => {
+    await expect(
+      ensureAutoDiscoveryTags(clients, { cluster: 'prod', select: { names: ['eks-workers-2a'] }, nodeTemplates: { 'eks-gpu': {} } }),
+    ).rejects.toThrow(/eks-gpu/);
+    expect(mutations(emu)).toEqual([]);
+  });
+});
