@@ -8,10 +8,8 @@ import {
   children,
   childText,
   defineService,
-  requireString,
   withHttp,
   type XmlElement,
-  xmlList,
 } from '../src/index.js';
 
 export const fakeAcm = defineService<{ certs: string[] }>({
@@ -172,7 +170,3 @@ export const fakeRegistry = defineService<{ uploads: string[] }>({
     },
   },
 });
-
-/** A requireString use, so list/text helpers are covered. */
-export const fakeListHelper = (input: Record<string, unknown>): string => requireString(input, 'Name');
-export { xmlList };

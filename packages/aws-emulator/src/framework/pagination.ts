@@ -11,7 +11,7 @@ export interface Page<T> {
 
 /**
  * Cuts one page from `items` starting at `token` (as produced by a previous call).
- * An unknown token is refused with `invalidTokenCode` (default `InvalidNextTokenException`... pick your service's).
+ * A token that this helper did not make is refused with `invalidTokenCode` (pass your service's code).
  * @example paginate(['a', 'b', 'c'], undefined, 2) // { items: ['a', 'b'], nextToken: '...' }
  */
 export function paginate<T>(

@@ -2,7 +2,7 @@
  * What every protocol codec does: decode a request into an operation and input, encode a result
  * or an error, and know its protocol's default error codes.
  */
-import { AwsError } from '../framework/errors.js';
+import type { AwsError } from '../framework/errors.js';
 import type {
   AnyServiceModule,
   ErrorShape,
@@ -92,9 +92,4 @@ export function datesToEpochSeconds(value: unknown): unknown {
     return out;
   }
   return value;
-}
-
-/** The error when no operation matches. */
-export function unknownOperation(what: string, code = 'UnknownOperationException', status = 400): AwsError {
-  return new AwsError(code, what, status);
 }

@@ -31,8 +31,14 @@ function version(module: AnyServiceModule): string {
   return module.protocol.kind === 'query' || module.protocol.kind === 'ec2' ? module.protocol.version : '';
 }
 
-/** Decodes Action + params (shared by the EC2 dialect). */
-export function decodeQuery(request: HttpRequest, module: AnyServiceModule) {
+/**
+ * Decodes Action + params (shared by the EC2 dialect); unknown actions are InvalidAction.
+ * @example decodeQuery(request, iam) // { operation: 'GetRole', input: { RoleName: 'ci' } }
+ */
+export function decodeQuery(
+  request: HttpRequest,
+  module: AnyServiceModule,
+): { operation: string; input: Record<string, unknown> } {
   const params = formParams(request);
   const action = params.get('Action');
   if (!action) throw new AwsError('MissingAction', 'Missing Action', 400);

@@ -20,7 +20,10 @@ import { findRole, type IamRole, type IamState, roleArn } from './state.js';
 
 type Req = ServiceRequest<IamState>;
 
-/** Quotas read from behaviour (defaults are IAM's defaults). */
+/**
+ * IAM quotas read from behaviour (defaults are IAM's defaults).
+ * @example quotas(req.behaviour).trustPolicySize // 2048
+ */
 export function quotas(behaviour: Record<string, unknown>) {
   const n = (key: string, fallback: number): number =>
     typeof behaviour[key] === 'number' ? (behaviour[key] as number) : fallback;

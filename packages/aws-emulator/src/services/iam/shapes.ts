@@ -155,12 +155,18 @@ export function iamPage<T>(
   };
 }
 
-/** NoSuchEntity 404 for a role. */
+/**
+ * NoSuchEntity 404 for a role.
+ * @example throw noSuchRole('ci')
+ */
 export function noSuchRole(name: string): AwsError {
   return new AwsError('NoSuchEntity', `The role with name ${name} cannot be found.`, 404);
 }
 
-/** NoSuchEntity 404 for a managed policy. */
+/**
+ * NoSuchEntity 404 for a managed policy.
+ * @example throw noSuchPolicy(arn)
+ */
 export function noSuchPolicy(arn: string): AwsError {
   return new AwsError('NoSuchEntity', `Policy ${arn} was not found.`, 404);
 }
