@@ -15,4 +15,16 @@ import { ssm } from './ssm.js';
 import { sts } from './sts.js';
 
 /** Every service the emulator serves. */
-export const services: AnyServiceModule[] = [ecr, registry, acm, route53, sts, iam, autoscaling, ec2, eks, ssm, sns];
+export const services: AnyServiceModule[] = [
+  ecr,
+  registry,
+  acm,
+  route53,
+  sts,
+  iam,
+  autoscaling,
+  ec2,
+  eks,
+  ssm,
+  sns,
+];
