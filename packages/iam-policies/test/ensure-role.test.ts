@@ -17,6 +17,7 @@ import {
   policyDocument,
   policyJson,
   type RoleSpec,
+  servicePrincipalTrustPolicy,
   statement,
 } from '../src/index.js';
 import { ACCOUNT, FAST_RETRY, NODE_ROLE_ARN, PROVIDER_ARN, startIamEmulator } from './support/emulator.js';
@@ -317,6 +318,20 @@ describe('ensureRole against the emulator', () => {
     );
     expect(error).toBeInstanceOf(EksKitError);
     expect((error as EksKitError).code).toBe('RolePathMismatch');
+  });
+
+  it('converges a role made by hand but says it was not created by this stack', async () => {
+    const events: ProgressEvent[] = [];
+    const nodeTrust = servicePrincipalTrustPolicy('ec2.amazonaws.com');
+    const result = await ensureRole(
+      clients,
+      { name: 'eks-node', trust: nodeTrust, stack: 'prod' },
+      { ...FAST_RETRY, onEvent: (e) => events.push(e) },
+    );
+    expect(result.created).toBe(false);
+    expect(result.changes).toEqual([]);
+    expect(events.map((e) => e.type)).toEqual(['notice']);
+    expect(events[0]?.message).toContain('not tagged eks-kit:stack=prod');
   });
 
   it('checkRole reports a missing role', async () => {
