@@ -369,6 +369,8 @@ function groupOut(group: Group, state: AutoScalingState, ec2: unknown): Record<s
 }
 
 function union(sets: Array<Set<string> | undefined>): Set<string> {
+  // One set: the index itself (callers only read it).
+  if (sets.length === 1) return sets[0] ?? new Set();
   const out = new Set<string>();
   for (const s of sets) if (s) for (const x of s) out.add(x);
   return out;
@@ -409,9 +411,8 @@ function filterGroups(state: AutoScalingState, filters: unknown[]): Set<string> 
   return result;
 }
 
-function tokenError(code = 'InvalidNextToken'): string {
-  return code;
-}
+/** Auto Scaling's error code for a NextToken it did not issue. */
+const INVALID_TOKEN = 'InvalidNextToken';
 
 function validateTagInput(t: Record<string, unknown>, state: AutoScalingState, requireValue: boolean): Group {
   if (t.ResourceType !== undefined && t.ResourceType !== 'auto-scaling-group')
@@ -532,7 +533,7 @@ export const autoscaling = defineService<AutoScalingState>({
           ? [...new Set(names)].sort().filter((n) => state.groups.has(n))
           : sortedNames(state);
         if (filtered) candidates = candidates.filter((n) => filtered.has(n));
-        const page = paginate(candidates, input.NextToken as string | undefined, max, tokenError());
+        const page = paginate(candidates, input.NextToken as string | undefined, max, INVALID_TOKEN);
         const ec2 = safeStateOf(stateOf, 'ec2');
         return {
           AutoScalingGroups: page.items.map((n) => groupOut(state.groups.get(n)!, state, ec2)),
@@ -575,7 +576,7 @@ export const autoscaling = defineService<AutoScalingState>({
             if (ok) rows.push(tagOut(g, t));
           }
         }
-        const page = paginate(rows, input.NextToken as string | undefined, max, tokenError());
+        const page = paginate(rows, input.NextToken as string | undefined, max, INVALID_TOKEN);
         return { Tags: page.items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
       },
     },
@@ -698,7 +699,7 @@ export const autoscaling = defineService<AutoScalingState>({
             ProtectedFromScaleIn: instance.protectedFromScaleIn,
           });
         }
-        const page = paginate(rows, input.NextToken as string | undefined, max, tokenError());
+        const page = paginate(rows, input.NextToken as string | undefined, max, INVALID_TOKEN);
         return { AutoScalingInstances: page.items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
       },
     },
@@ -743,7 +744,7 @@ export const autoscaling = defineService<AutoScalingState>({
         const names = strings(input.LaunchConfigurationNames);
         const all = [...state.launchConfigurations.keys()].sort();
         const selected = names.length ? all.filter((n) => names.includes(n)) : all;
-        const page = paginate(selected, input.NextToken as string | undefined, max, tokenError());
+        const page = paginate(selected, input.NextToken as string | undefined, max, INVALID_TOKEN);
         return {
           LaunchConfigurations: page.items.map((n) => {
             const lc = state.launchConfigurations.get(n)!;
