@@ -35,12 +35,20 @@ const emu = await startEmulator({
     eks: { clusters: [{ name: 'prod', version: '1.35', oidcIssuer: issuer }] },
     iam: { oidcProviders: [issuer] },
     identities: {
-      AKIDNODE: { arn: `arn:aws:sts::${account}:assumed-role/eks-node-role/i-0abc`, deny: ['ecr:InitiateLayerUpload'] },
+      AKIDNODE: {
+        arn: `arn:aws:sts::${account}:assumed-role/eks-node-role/i-0abc`,
+        deny: ['ecr:InitiateLayerUpload'],
+      },
     },
   },
 });
 const connect = (accessKeyId) =>
-  createClients({ region, endpoint: emu.url, credentials: { accessKeyId, secretAccessKey: 'x' }, maxAttempts: 3 });
+  createClients({
+    region,
+    endpoint: emu.url,
+    credentials: { accessKeyId, secretAccessKey: 'x' },
+    maxAttempts: 3,
+  });
 const clients = await connect('AKIDADMIN');
 const registry = registryHostFor(account, region);
 
@@ -63,20 +71,33 @@ try {
   });
   console.log(renderChanges([...repo.changes, ...cache.changes, ...role.changes], { verb: 'Applied' }));
   console.log('\nservice account annotation:', role.serviceAccountAnnotations);
-  console.log(`\n.gitlab-ci.yml:\n${gitlabKanikoJob({ registry, repository: 'team/app', tags: ['$CI_COMMIT_SHORT_SHA'] })}`);
+  console.log(
+    `\n.gitlab-ci.yml:\n${gitlabKanikoJob({ registry, repository: 'team/app', tags: ['$CI_COMMIT_SHORT_SHA'] })}`,
+  );
 
   const dir = await mkdtemp(join(tmpdir(), 'eks-kit-demo-'));
   const path = join(dir, 'config.json');
   const stale = { auths: { [registry]: { auth: Buffer.from('AWS:old-token').toString('base64') } } };
-  const { warnings } = await writeDockerConfig(path, mergeDockerConfig(stale, dockerConfig({ credHelpers: [registry] })));
+  const { warnings } = await writeDockerConfig(
+    path,
+    mergeDockerConfig(stale, dockerConfig({ credHelpers: [registry] })),
+  );
   console.log('docker config written:', await readDockerConfig(path).then((c) => Object.keys(c)));
   for (const w of warnings) console.log('warning:', w.message);
   await rm(dir, { recursive: true });
 
   console.log('\ntoken:', await getDockerAuth(clients, { registry })); // password redacted
-  for (const [who, c] of [['IRSA role', clients], ['node role', await connect('AKIDNODE')]]) {
-    const findings = await checkPushAccess(c, { registry, repository: 'team/app', registryEndpoint: emu.url });
-    for (const f of findings) console.log(`\npush check as ${who}: ${f.status}: ${f.message}${f.hint ? `\n  fix: ${f.hint}` : ''}`);
+  for (const [who, c] of [
+    ['IRSA role', clients],
+    ['node role', await connect('AKIDNODE')],
+  ]) {
+    const findings = await checkPushAccess(c, {
+      registry,
+      repository: 'team/app',
+      registryEndpoint: emu.url,
+    });
+    for (const f of findings)
+      console.log(`\npush check as ${who}: ${f.status}: ${f.message}${f.hint ? `\n  fix: ${f.hint}` : ''}`);
   }
 } finally {
   await emu.stop();

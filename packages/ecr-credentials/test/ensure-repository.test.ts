@@ -137,6 +137,23 @@ describe('ensureRepository', () => {
     expect(emu.calls({ mutating: true })).toEqual([]);
   });
 
+  it('adopts a hand-made repository into the stack (with an event) but never takes one from another stack', async () => {
+    await ensureRepository(clients, { name: 'handmade' });
+    const events: string[] = [];
+    const adopted = await ensureRepository(
+      clients,
+      { name: 'handmade', stack: 'prod' },
+      { onEvent: (e) => events.push(e.type) },
+    );
+    expect(adopted.changes.map((c) => c.summary)).toEqual(['tags: +eks-kit:stack=prod']);
+    expect(events).toContain('adopt');
+    emu.resetCalls();
+    await expect(
+      ensureRepository(clients, { name: 'handmade', stack: 'staging', scanOnPush: true }),
+    ).rejects.toThrow(/belongs to stack prod/);
+    expect(emu.calls({ mutating: true })).toEqual([]);
+  });
+
   it('ensures the kaniko cache repository (<repo>/cache, mutable, entries expire)', async () => {
     const result = await ensureRepository(clients, kanikoCacheRepository('team/app', { stack: 'prod' }));
     expect(result.uri).toBe(`${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/team/app/cache`);

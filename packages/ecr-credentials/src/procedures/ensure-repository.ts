@@ -34,6 +34,7 @@ import {
   type NormalisedRepositorySpec,
   normaliseRepositorySpec,
   type RepositorySpec,
+  STACK_TAG,
 } from '../builders/repository-spec.js';
 
 /** Input of {@link ensureRepository}: the spec, and the region (default: the clients' region). */
@@ -321,6 +322,24 @@ async function converge(
           throw wrapAwsError(error, 'ecr:ListTagsForResource', arn);
         });
       const have = new Map((listed.tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+      const owner = have.get(STACK_TAG);
+      const wanted = spec.tags[STACK_TAG];
+      if (wanted !== undefined && owner !== undefined && owner !== wanted) {
+        // DESIGN.md: never take over what another stack made.
+        throw new EksKitError(
+          'OwnedByAnotherStack',
+          `${resource} belongs to stack ${owner} (tag ${STACK_TAG}), not ${wanted}`,
+          {
+            hint: `remove it from one of the two stacks, or retag it: aws ecr tag-resource --resource-arn ${arn} --tags Key=${STACK_TAG},Value=${wanted}`,
+          },
+        );
+      }
+      if (wanted !== undefined && owner === undefined)
+        options.onEvent?.({
+          type: 'adopt',
+          message: `${resource} exists without a stack tag: adopting it into stack ${wanted}`,
+          resource,
+        });
       const missing = Object.entries(spec.tags).filter(([k, v]) => have.get(k) !== v);
       if (missing.length > 0) {
         steps.push({
