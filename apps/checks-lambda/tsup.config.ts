@@ -1,29 +1,6 @@
 import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
 
-/**
- * SDK clients core's `createClients` can load lazily but no check of the function uses. Each is replaced
- * in the bundle by a stub whose client throws: a check that starts importing one of its commands breaks
- * the build ("No matching export"), never the function at run time. EC2's client alone is ~1 MB minified.
- */
-const UNUSED_CLIENTS: Record<string, string> = { '@aws-sdk/client-ec2': 'EC2Client' };
-
-const stubUnusedClients: Plugin = {
-  name: 'eks-kit-stub-unused-clients',
-  setup(build) {
-    const filter = new RegExp(
-      `^(${Object.keys(UNUSED_CLIENTS)
-        .map((n) => n.replace(/[/.-]/g, '\\$&'))
-        .join('|')})$`,
-    );
-    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'eks-kit-stub' }));
-    build.onLoad({ filter: /.*/, namespace: 'eks-kit-stub' }, (args) => ({
-      contents: `export class ${UNUSED_CLIENTS[args.path]} { constructor() { throw new Error('${args.path} is not in the eks-kit checks bundle (apps/checks-lambda/tsup.config.ts)'); } }`,
-      loader: 'js',
-    }));
-  },
-};
-
 /** The client class each SDK package exports. */
 const CLIENT_CLASSES: Record<string, string> = {
   '@aws-sdk/client-acm': 'ACMClient',
@@ -91,7 +68,7 @@ export default defineConfig([
     sourcemap: false,
     dts: false,
     noExternal: [/.*/],
-    esbuildPlugins: [stubUnusedClients, clientClassOnly, zodEnglishOnly],
+    esbuildPlugins: [clientClassOnly, zodEnglishOnly],
     metafile: process.env.EKS_KIT_METAFILE === '1',
     // CommonJS parts of the SDK call require(): give the ESM bundle one.
     banner: {

@@ -1,20 +1,109 @@
 /**
- * Every check a stack calls for, each a separate task so that it runs, times out and fails on its own.
+ * Every check of a stack as a separate task, so that each runs, times out and fails on its own and
+ * has its own duration metric. The checks and their ids are those of @eks-kit/stack's `checkStack`
+ * (what `eks-kit check` runs), composed from the pieces the stack package exports: the drift of each
+ * apply step in dry run (`stackSteps`), the autoscaler set-up (asg-discovery's `checkAutoscalerSetup`)
+ * and certificate health (acm-dns-validation's `checkCertificates`).
  */
-import type { Stack } from '@eks-kit/stack';
+import { checkCertificates } from '@eks-kit/acm-dns-validation';
+import * as asg from '@eks-kit/asg-discovery';
+import { type AwsClients, EksKitError, type Finding, finding } from '@eks-kit/core';
+import {
+  type AccountInfo,
+  autoscalerRoleInput,
+  describeAccount,
+  type Stack,
+  type StepContext,
+  stackSteps,
+  workerGroupSelection,
+} from '@eks-kit/stack';
 import type { CheckTask } from '../run/check-task.js';
-import { certificateCheckTasks } from './certificate-checks.js';
+
+type AutoscalerCheckFn = (clients: AwsClients, input: Record<string, unknown>) => Promise<Finding[]>;
 
 /**
- * The check tasks of a stack: certificates (acm-dns-validation), the autoscaler set-up (asg-discovery),
- * roles (iam-policies) and repositories (ecr-credentials), for the sections the stack has.
+ * The check tasks of a stack: `drift.<step>` for each apply step, `autoscaler.setup`, and
+ * `certificates` (one task per region).
  *
  * @example
  * ```ts
- * const tasks = stackCheckTasks(parseStack(text, 'eks-kit.yaml'));
- * tasks.map((t) => t.name); // ['certificates', ...]
+ * stackCheckTasks(parseStack(text, 'eks-kit.yaml')).map((t) => t.name);
+ * // ['drift.autoscaler.tags', 'drift.autoscaler.role', 'drift.certificates', 'autoscaler.setup', 'certificates']
  * ```
  */
 export function stackCheckTasks(stack: Stack): CheckTask[] {
-  return [...certificateCheckTasks(stack)];
+  return [...driftTasks(stack), ...autoscalerTasks(stack), ...certificateTasks(stack)];
+}
+
+/** What `plan` would change, step by step: any change is a `fail` finding. */
+function driftTasks(stack: Stack): CheckTask[] {
+  return stackSteps(stack).map((step) => ({
+    name: `drift.${step.id}`,
+    resource: step.title,
+    run: async (clients, signal) => {
+      let account: Promise<AccountInfo> | undefined;
+      const ctx: StepContext = {
+        clients,
+        stack,
+        dryRun: true,
+        signal,
+        emit: () => undefined,
+        account: () => {
+          account ??= describeAccount(clients, { signal });
+          return account;
+        },
+      };
+      const { changes } = await step.run(ctx);
+      if (changes.length === 0) return [finding(`drift.${step.id}`, step.title, 'ok', 'matches the stack')];
+      return changes.map((c) =>
+        finding(`drift.${step.id}`, c.resource, 'fail', `differs from the stack: ${c.summary}`, {
+          hint: 'run eks-kit plan to see the changes, then eks-kit apply',
+        }),
+      );
+    },
+  }));
+}
+
+function autoscalerTasks(stack: Stack): CheckTask[] {
+  if (!stack.autoscaler) return [];
+  return [
+    {
+      name: 'autoscaler.setup',
+      resource: `cluster ${stack.cluster.name}`,
+      run: (clients, signal) => {
+        const check = (asg as Record<string, unknown>).checkAutoscalerSetup;
+        if (typeof check !== 'function') {
+          throw new EksKitError(
+            'NotAvailable',
+            'checkAutoscalerSetup is not available: @eks-kit/asg-discovery does not export it',
+          );
+        }
+        return (check as AutoscalerCheckFn)(clients, {
+          ...autoscalerRoleInput(stack),
+          select: workerGroupSelection(stack),
+          signal,
+        });
+      },
+    },
+  ];
+}
+
+function certificateTasks(stack: Stack): CheckTask[] {
+  const byRegion = new Map<string, string[]>();
+  for (const cert of stack.certificates) {
+    const region = cert.region ?? stack.cluster.region;
+    byRegion.set(region, [...(byRegion.get(region) ?? []), cert.domainName]);
+  }
+  return [...byRegion.entries()].map(([region, domainNames]) => ({
+    name: region === stack.cluster.region ? 'certificates' : `certificates@${region}`,
+    resource: `certificates in ${region}`,
+    run: (clients, signal) =>
+      checkCertificates(region === clients.region ? clients : clients.withRegion(region), {
+        select: { stack: stack.name, domainNames },
+        region,
+        warnDays: stack.checks.warnDays,
+        failDays: stack.checks.failDays,
+        signal,
+      }),
+  }));
 }
