@@ -1,9 +1,16 @@
 import { DescribeInstanceTypesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../src/index.js';
 import { fakeEc2 } from './fake-services.js';
-import { clientConfig, failure, startTestEmulator, stsClient } from './helpers.js';
+import {
+  clientConfig,
+  failure,
+  fastRetries,
+  type RetryLog,
+  startTestEmulator,
+  stsClient,
+} from './helpers.js';
 
 describe('requests without SigV4 are refused like AWS', () => {
   let emu: Emulator;
@@ -89,10 +96,13 @@ describe('faults', () => {
   beforeEach(() => emu.reset());
   afterAll(() => emu.stop());
 
-  it('throttles the next N calls with the service code; SDK retries get through', async () => {
+  it('throttles the next N calls with the service code; the SDK sees THROTTLING and retries through', async () => {
     emu.setFaults([{ service: 'sts', operation: 'GetCallerIdentity', kind: 'throttle', count: 2 }]);
-    const out = await stsClient(emu, { maxAttempts: 3 }).send(new GetCallerIdentityCommand({}));
+    const seen: RetryLog = [];
+    const sts = new STSClient({ ...clientConfig(emu), retryStrategy: fastRetries(3, seen) });
+    const out = await sts.send(new GetCallerIdentityCommand({}));
     expect(out.Account).toBe('123456789012');
+    expect(seen).toEqual(['THROTTLING', 'THROTTLING']);
     expect(emu.calls({ service: 'sts' }).map((c) => [c.status, c.error])).toEqual([
       [400, 'Throttling'],
       [400, 'Throttling'],
@@ -102,9 +112,11 @@ describe('faults', () => {
 
   it('EC2 throttling is RequestLimitExceeded 503', async () => {
     emu.setFaults([{ service: 'ec2', kind: 'throttle', count: 1 }]);
-    const ec2 = new EC2Client(clientConfig(emu));
+    const seen: RetryLog = [];
+    const ec2 = new EC2Client({ ...clientConfig(emu), retryStrategy: fastRetries(1, seen) });
     const err = await failure(ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: ['m5.large'] })));
     expect(err).toMatchObject({ name: 'RequestLimitExceeded', $metadata: { httpStatusCode: 503 } });
+    expect(seen).toEqual(['THROTTLING']);
   });
 
   it('error5xx: InternalFailure 500, or ServiceUnavailable with status 503', async () => {

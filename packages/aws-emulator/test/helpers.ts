@@ -42,3 +42,25 @@ export async function failure(call: Promise<unknown>): Promise<SdkError> {
   }
   throw new Error('expected the call to fail');
 }
+
+/** Retry error classes the SDK reported to {@link fastRetries}, in order. */
+export type RetryLog = string[];
+
+/**
+ * An SDK retry strategy that retries at once (no backoff) up to `maxAttempts`, recording how the
+ * SDK classified each error (THROTTLING, TRANSIENT, SERVER_ERROR, CLIENT_ERROR).
+ */
+export function fastRetries(maxAttempts: number, log: RetryLog) {
+  const token = (count: number) => ({ getRetryCount: () => count, getRetryDelay: () => 0 });
+  return {
+    mode: 'standard',
+    acquireInitialRetryToken: async () => token(0),
+    refreshRetryTokenForRetry: async (t: { getRetryCount(): number }, info: { errorType: string }) => {
+      log.push(info.errorType);
+      if (t.getRetryCount() + 1 >= maxAttempts || info.errorType === 'CLIENT_ERROR')
+        throw new Error('no retry');
+      return token(t.getRetryCount() + 1);
+    },
+    recordSuccess: () => undefined,
+  };
+}
