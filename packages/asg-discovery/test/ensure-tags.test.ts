@@ -30,7 +30,13 @@ const world: World = {
           { key: 'k8s.io/cluster-autoscaler/prod', value: 'owned' },
         ],
       },
-      { name: 'eks-gpu', minSize: 0, maxSize: 2, launchTemplate: { name: 'workers' }, tags: { 'eks:cluster-name': 'prod' } },
+      {
+        name: 'eks-gpu',
+        minSize: 0,
+        maxSize: 2,
+        launchTemplate: { name: 'workers' },
+        tags: { 'eks:cluster-name': 'prod' },
+      },
       { name: 'staging-workers', minSize: 1, maxSize: 3, tags: { 'eks:cluster-name': 'staging' } },
     ],
   },
@@ -78,12 +84,17 @@ describe('ensureAutoDiscoveryTags', () => {
   });
 
   it("fixes kops' enabled=1 to true, says so, and keeps the group's PropagateAtLaunch", async () => {
-    const { changes } = await ensureAutoDiscoveryTags(clients, { cluster: 'prod', select: { names: ['eks-workers-2c'] } });
+    const { changes } = await ensureAutoDiscoveryTags(clients, {
+      cluster: 'prod',
+      select: { names: ['eks-workers-2c'] },
+    });
     expect(changes).toHaveLength(1);
     expect(changes[0]?.summary).toMatch(/fix k8s\.io\/cluster-autoscaler\/enabled: "1" -> "true"/);
     expect(changes[0]?.summary).toMatch(/IAM condition/);
     expect(changes[0]?.before).toEqual({ 'k8s.io/cluster-autoscaler/enabled': '1' });
-    const [group] = await discoverNodeGroups(clients, { cluster: 'prod' }).then((g) => g.filter((x) => x.name === 'eks-workers-2c'));
+    const [group] = await discoverNodeGroups(clients, { cluster: 'prod' }).then((g) =>
+      g.filter((x) => x.name === 'eks-workers-2c'),
+    );
     expect(group?.tags['k8s.io/cluster-autoscaler/enabled']).toBe('true');
     expect(group?.propagatedTagKeys).toContain('k8s.io/cluster-autoscaler/enabled');
   });
@@ -122,17 +133,28 @@ describe('ensureAutoDiscoveryTags', () => {
   });
 
   it('refuses bad input naming the field, before any AWS call', async () => {
-    await expect(ensureAutoDiscoveryTags(clients, { cluster: 'bad name' })).rejects.toThrow(InvalidInputError);
+    await expect(ensureAutoDiscoveryTags(clients, { cluster: 'bad name' })).rejects.toThrow(
+      InvalidInputError,
+    );
     await expect(
-      ensureAutoDiscoveryTags(clients, { cluster: 'prod', nodeTemplates: { 'eks-gpu': { taints: { dedicated: 'gpu' } } } }),
+      ensureAutoDiscoveryTags(clients, {
+        cluster: 'prod',
+        nodeTemplates: { 'eks-gpu': { taints: { dedicated: 'gpu' } } },
+      }),
     ).rejects.toThrow(/nodeTemplates\.eks-gpu\.taints\.dedicated/);
-    await expect(ensureAutoDiscoveryTags(clients, { cluster: 'prod', select: { names: [] } })).rejects.toThrow(/select\.names/);
+    await expect(
+      ensureAutoDiscoveryTags(clients, { cluster: 'prod', select: { names: [] } }),
+    ).rejects.toThrow(/select\.names/);
     expect(emu.calls()).toEqual([]);
   });
 
   it('refuses node templates for groups outside the selection', async () => {
     await expect(
-      ensureAutoDiscoveryTags(clients, { cluster: 'prod', select: { names: ['eks-workers-2a'] }, nodeTemplates: { 'eks-gpu': {} } }),
+      ensureAutoDiscoveryTags(clients, {
+        cluster: 'prod',
+        select: { names: ['eks-workers-2a'] },
+        nodeTemplates: { 'eks-gpu': {} },
+      }),
     ).rejects.toThrow(/eks-gpu/);
     expect(mutations(emu)).toEqual([]);
   });

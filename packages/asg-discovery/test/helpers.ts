@@ -1,5 +1,5 @@
-import { type AwsClients, createClients } from '@eks-kit/core';
 import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import { type AwsClients, createClients } from '@eks-kit/core';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'ap-northeast-1';
