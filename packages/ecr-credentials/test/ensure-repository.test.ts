@@ -53,6 +53,8 @@ describe('ensureRepository', () => {
   it('dry run reports the creation and calls nothing that mutates', async () => {
     const result = await ensureRepository(clients, spec, { dryRun: true });
     expect(result.created).toBe(true);
+    expect(result.uri).toBe(`${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/team/app`);
+    expect(result.arn).toBe(`arn:aws:ecr:${REGION}:${ACCOUNT}:repository/team/app`);
     expect(result.changes.map((c) => c.action)).toEqual(['create', 'update', 'update']);
     expect(renderChanges(result.changes)).toContain('+ ecr repository team/app');
     expect(emu.calls({ mutating: true })).toEqual([]);

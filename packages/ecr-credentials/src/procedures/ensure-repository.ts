@@ -28,8 +28,10 @@ import {
   validateRegion,
   wrapAwsError,
 } from '@eks-kit/core';
-import { diffPolicies, policyJson, validatePolicy } from '@eks-kit/iam-policies';
+import { callerAccount, diffPolicies, policyJson, validatePolicy } from '@eks-kit/iam-policies';
 import type { LifecyclePolicy } from '../builders/lifecycle.js';
+import { registryHostFor } from '../builders/registry-host.js';
+import { repositoryArn } from '../builders/repository-ref.js';
 import {
   type NormalisedRepositorySpec,
   normaliseRepositorySpec,
@@ -42,9 +44,9 @@ export type EnsureRepositoryInput = RepositorySpec & { region?: string };
 
 /** What {@link ensureRepository} returns. */
 export interface EnsureRepositoryResult extends EnsureResult {
-  /** Repository ARN (computed in dry run for a repository that does not exist yet, when the URI is known). */
+  /** Repository ARN (in dry run for a repository that does not exist yet: where it will be). */
   arn: string | undefined;
-  /** `<registry host>/<name>`, the image name to push to (unknown in dry run for a new repository). */
+  /** `<registry host>/<name>`, the image name to push to. */
   uri: string | undefined;
   /** True when this run created the repository (or, in dry run, would). */
   created: boolean;
@@ -385,6 +387,16 @@ async function converge(
       }
       options.onEvent?.({ type: 'applied', message: step.change.summary, resource });
     }
+  }
+  if (!repository && options.dryRun) {
+    // Not created yet: compute where it will be (one STS read).
+    const { accountId } = await callerAccount(clients);
+    return {
+      changes,
+      arn: repositoryArn({ accountId, region, name: spec.name }),
+      uri: `${registryHostFor(accountId, region)}/${spec.name}`,
+      created,
+    };
   }
   return {
     changes,
