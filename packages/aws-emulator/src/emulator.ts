@@ -110,7 +110,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         else res.destroy();
       });
   });
-  server.keepAliveTimeout = 5_000;
+  // Longer than SDK idle sockets live, so a reused socket is never closed under a request; stop() closes all.
+  server.keepAliveTimeout = 65_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
