@@ -25,6 +25,7 @@ import {
   clusterAutoscalerServiceAccountName,
   DEFAULT_NAMESPACE,
   validateKubernetesName,
+  validateNamespace,
 } from '../builders/service-account.js';
 
 /** How the autoscaler's pod assumes its role. kiam is abandoned (uswitch/kiam README): prefer the others. */
@@ -89,7 +90,7 @@ export function resolveAutoscalerRoleInput(input: AutoscalerRoleInput): Resolved
       "'irsa', 'pod-identity', { kube2iam: { nodeRoleArns } } or { kiam: { serverRoleArn } }",
     );
   }
-  const namespace = validateKubernetesName(input.namespace ?? DEFAULT_NAMESPACE, 'namespace');
+  const namespace = validateNamespace(input.namespace ?? DEFAULT_NAMESPACE, 'namespace');
   const serviceAccount = validateKubernetesName(
     input.serviceAccount ?? clusterAutoscalerServiceAccountName(input.release),
     'serviceAccount',
@@ -159,7 +160,14 @@ export async function readClusterOidc(clients: AwsClients, cluster: string): Pro
   return { issuer, providerArn, providerExists, accountId };
 }
 
-/** The hint for a missing IAM OIDC provider. */
+/**
+ * The hint for a missing IAM OIDC provider.
+ *
+ * @example
+ * ```ts
+ * oidcProviderHint('prod'); // 'create the cluster's IAM OIDC provider: eksctl utils associate-iam-oidc-provider --cluster prod --approve ...'
+ * ```
+ */
 export function oidcProviderHint(cluster: string): string {
   return `create the cluster's IAM OIDC provider: eksctl utils associate-iam-oidc-provider --cluster ${cluster} --approve (or aws iam create-open-id-connect-provider with the issuer URL and client id sts.amazonaws.com)`;
 }
