@@ -206,6 +206,24 @@ describe("checkPushAccess diagnoses each outcome of kaniko's push check", () => 
     expectNoSecret(findings, fresh, output);
   });
 
+  it('a registry that closes the connection (kaniko: EOF) is diagnosed as a missing repository', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((req) => req.socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const findings = await checkPushAccess(await as(), {
+        registry: REGISTRY,
+        repository: 'team/app',
+        registryEndpoint: `http://127.0.0.1:${port}`,
+      });
+      expect(findings[0]).toMatchObject({ status: 'fail', data: { outcome: 'missing-repository' } });
+      expect(findings[0]?.message).toContain('EOF');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('unreachable registry endpoint is a finding, not a crash', async () => {
     const findings = await checkPushAccess(await as(), {
       registry: REGISTRY,
