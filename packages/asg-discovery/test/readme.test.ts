@@ -1,0 +1,70 @@
+import { startEmulator } from '@eks-kit/aws-emulator';
+import { createClients, renderChanges } from '@eks-kit/core';
+import { expect, it } from 'vitest';
+import {
+  checkAutoscalerSetup,
+  discoverNodeGroups,
+  ensureAutoDiscoveryTags,
+  ensureClusterAutoscalerRole,
+} from '../src/index.js';
+
+it('the README emulator example runs as written', async () => {
+  const issuer = 'https://oidc.eks.ap-northeast-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF';
+  const emu = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    speed: 1000,
+    seed: {
+      region: 'ap-northeast-1',
+      eks: { clusters: [{ name: 'eks-kit-demo', oidcIssuer: issuer }] },
+      iam: { oidcProviders: [issuer] },
+      ec2: { launchTemplates: [{ name: 'workers', instanceType: 't3.large' }] },
+      autoscaling: {
+        groups: [
+          {
+            name: 'eks-workers-2a',
+            minSize: 1,
+            maxSize: 8,
+            desiredCapacity: 2,
+            launchTemplate: { name: 'workers' },
+            tags: { 'eks:cluster-name': 'eks-kit-demo', 'k8s.io/cluster-autoscaler/enabled': '1' },
+          },
+        ],
+      },
+    },
+  });
+  const clients = await createClients({
+    region: 'ap-northeast-1',
+    endpoint: emu.url,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+  });
+  try {
+    const plan = await ensureAutoDiscoveryTags(
+      clients,
+      { cluster: 'eks-kit-demo', stack: 'demo' },
+      { dryRun: true },
+    );
+    const text = renderChanges(plan.changes);
+    expect(text).toMatch(/~ autoscaling group eks-workers-2a/);
+    expect(text).toMatch(/fix k8s\.io\/cluster-autoscaler\/enabled: "1" -> "true"/);
+    expect(text).toMatch(/add k8s\.io\/cluster-autoscaler\/eks-kit-demo=owned; add eks-kit:stack=demo/);
+    await ensureAutoDiscoveryTags(clients, { cluster: 'eks-kit-demo', stack: 'demo' });
+    const role = await ensureClusterAutoscalerRole(clients, {
+      cluster: 'eks-kit-demo',
+      identity: 'irsa',
+      stack: 'demo',
+    });
+    expect(role.serviceAccountAnnotations).toEqual({
+      'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/eks-kit-demo-cluster-autoscaler',
+    });
+    const groups = await discoverNodeGroups(clients, { cluster: 'eks-kit-demo' });
+    expect(groups.map((g) => [g.name, `${g.minSize}-${g.maxSize}`, g.instanceTypes.join(',')])).toEqual([
+      ['eks-workers-2a', '1-8', 't3.large'],
+    ]);
+    const findings = await checkAutoscalerSetup(clients, { cluster: 'eks-kit-demo', identity: 'irsa' });
+    expect(findings.filter((f) => f.status === 'fail')).toEqual([]);
+  } finally {
+    clients.destroy();
+    await emu.stop();
+  }
+});
