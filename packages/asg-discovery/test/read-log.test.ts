@@ -115,6 +115,38 @@ describe('readAutoscalerLog, --logging-format=json', () => {
   });
 });
 
+describe('readAutoscalerLog, format details (kubernetes.io "System Logs")', () => {
+  it('unquotes structured klog messages and keeps their key/value pairs', async () => {
+    const report = await readAutoscalerLog(
+      'I1126 07:00:01.450200       1 executor.go:147] "Scale-up: setting group ng-a size to 3" group="ng-a"\n',
+    );
+    expect(report.events[0]).toMatchObject({ type: 'size-set', group: 'ng-a', size: 3 });
+  });
+
+  it('treats a JSON line without v as an error line', async () => {
+    const report = await readAutoscalerLog(
+      '{"ts":1795676401450.5,"caller":"x.go:1","msg":"Failed to refresh cache"}\n',
+    );
+    expect(report.events[0]).toMatchObject({
+      type: 'error',
+      kind: 'other',
+      level: 'E',
+      message: 'Failed to refresh cache',
+    });
+    expect(report.diagnoses[0]?.code).toBe('error');
+  });
+
+  it('reads JSON timestamps in seconds (older releases) and milliseconds', async () => {
+    const report = await readAutoscalerLog(
+      [
+        '{"ts":1795676401.45,"msg":"Final scale-up plan: [{ng 1->2 (max: 3)}]","v":0}',
+        '{"ts":1795676461450,"msg":"Scale up in group ng finished successfully in 1m0s","v":0}',
+      ].join('\n'),
+    );
+    expect(report.summary.scaleUps[0]?.secondsToFinish).toBe(60);
+  });
+});
+
 describe('parseGoDuration', () => {
   it('parses Go durations', () => {
     expect(parseGoDuration('2m0.79s')).toBe(120.79);

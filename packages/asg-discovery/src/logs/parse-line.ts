@@ -1,7 +1,10 @@
 /**
  * One log line of the Cluster Autoscaler, in klog text (`I1126 07:01:02.123456       1 file.go:42] msg`)
  * or `--logging-format=json` (`{"ts":1764140462123.4,"caller":"file.go:42","msg":"...","v":0}`,
- * k8s.io/component-base/logs/json: `ts` in epoch milliseconds; errors carry `err` and no `v`).
+ * k8s.io/component-base/logs/json: `ts` in epoch milliseconds (seconds in older releases); `v` only on
+ * info lines, so a line without `v` is an error; `err` holds the error). Structured klog text
+ * (`I1025 ... file.go:116] "Pod status updated" pod="kube-system/kubedns"`) has its message unquoted and
+ * its key/value pairs kept after it (kubernetes.io "System Logs").
  */
 
 /** Severity of a line: Info, Warning, Error, Fatal (klog's letters). */
@@ -46,7 +49,13 @@ export function parseLogLine(text: string, line: number, year: number): ParsedLi
   if (!Number.isFinite(timeMs) || Number(month) < 1 || Number(month) > 12) return { kind: 'malformed' };
   return {
     kind: 'record',
-    record: { line, level: level as LogLevel, timeMs, ...(source ? { source } : {}), message },
+    record: {
+      line,
+      level: level as LogLevel,
+      timeMs,
+      ...(source ? { source } : {}),
+      message: unquoteStructured(message),
+    },
   };
 }
 
@@ -68,7 +77,7 @@ function parseJsonLine(text: string, line: number): ParsedLine {
   const err = typeof o.err === 'string' ? o.err : undefined;
   const levelText = typeof o.level === 'string' ? o.level.toLowerCase() : undefined;
   const level: LogLevel =
-    levelText === 'error' || (levelText === undefined && err !== undefined)
+    levelText === 'error' || (levelText === undefined && (err !== undefined || o.v === undefined))
       ? 'E'
       : levelText === 'warn' || levelText === 'warning'
         ? 'W'
@@ -85,4 +94,16 @@ function parseJsonLine(text: string, line: number): ParsedLine {
       message: err !== undefined ? `${msg}: ${err}` : msg,
     },
   };
+}
+
+/** `"msg" k="v"` (structured klog) -> `msg k="v"`; other messages unchanged. */
+function unquoteStructured(message: string): string {
+  if (!message.startsWith('"')) return message;
+  const end = /^"(?:[^"\\]|\\.)*"/.exec(message);
+  if (!end) return message;
+  try {
+    return `${JSON.parse(end[0]) as string}${message.slice(end[0].length)}`;
+  } catch {
+    return message;
+  }
 }
