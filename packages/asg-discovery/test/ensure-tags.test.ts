@@ -148,6 +148,34 @@ describe('ensureAutoDiscoveryTags', () => {
     expect(emu.calls()).toEqual([]);
   });
 
+  it('survives throttling: the SDK retries and the run converges', async () => {
+    emu.setFaults([
+      { service: 'autoscaling', operation: 'DescribeAutoScalingGroups', kind: 'throttle', count: 2 },
+      { service: 'autoscaling', operation: 'CreateOrUpdateTags', kind: 'throttle', count: 1 },
+    ]);
+    try {
+      const { changes } = await ensureAutoDiscoveryTags(clients, input);
+      expect(changes).toHaveLength(3);
+      expect(emu.calls({ operation: 'CreateOrUpdateTags' }).map((c) => c.status)).toEqual([400, 200]);
+    } finally {
+      emu.setFaults([]);
+    }
+    emu.resetCalls();
+    expect((await ensureAutoDiscoveryTags(clients, input)).changes).toEqual([]);
+    expect(mutations(emu)).toEqual([]);
+  });
+
+  it('a failed write is an AwsCallError naming the operation and groups; the next run completes it', async () => {
+    emu.setFaults([{ service: 'autoscaling', operation: 'CreateOrUpdateTags', kind: 'error5xx', count: 3 }]);
+    const err = await ensureAutoDiscoveryTags(clients, input).catch((e: Error) => e);
+    emu.setFaults([]);
+    expect(err.message).toMatch(
+      /^autoscaling:CreateOrUpdateTags on eks-gpu,eks-workers-2a,eks-workers-2c failed/,
+    );
+    const retry = await ensureAutoDiscoveryTags(clients, input);
+    expect(retry.changes).toHaveLength(3);
+  });
+
   it('refuses node templates for groups outside the selection', async () => {
     await expect(
       ensureAutoDiscoveryTags(clients, {

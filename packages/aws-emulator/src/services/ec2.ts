@@ -329,12 +329,7 @@ export const ec2 = defineService<Ec2State>({
           const values = strings(raw.Value);
           types = types.filter((t) => matchesFilter(t, name, values));
         }
-        const page = paginate(
-          types,
-          input.NextToken as string | undefined,
-          max ?? (names.length ? 100 : 100),
-          'InvalidNextToken',
-        );
+        const page = paginate(types, input.NextToken as string | undefined, max ?? 100, 'InvalidNextToken');
         return {
           instanceTypeSet: page.items.map(typeOut),
           ...(page.nextToken ? { nextToken: page.nextToken } : {}),
