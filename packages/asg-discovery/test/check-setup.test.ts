@@ -2,6 +2,7 @@ import type { Emulator, World } from '@eks-kit/aws-emulator';
 import type { AwsClients, Finding } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  CHECK_AUTOSCALER_SETUP_ACTIONS,
   checkAutoscalerSetup,
   clusterAutoscalerPolicy,
   ensureAutoDiscoveryTags,
@@ -178,6 +179,14 @@ describe('checkAutoscalerSetup finds each seeded fault', () => {
     emu.resetCalls();
     const findings = await checkAutoscalerSetup(clients, { cluster: 'prod', identity: 'irsa' });
     expect(bad(findings)).toEqual([['warn', 'autoscaler.headroom', 'autoscaling group at-max']]);
+    expect(mutations(emu)).toEqual([]);
+  });
+
+  it('calls only the read actions it declares', async () => {
+    await checkAutoscalerSetup(clients, { cluster: 'prod', identity: 'irsa' });
+    await checkAutoscalerSetup(clients, { cluster: 'prod', identity: 'pod-identity' });
+    const used = new Set(emu.calls().map((c) => `${c.service}:${c.operation}`));
+    for (const action of used) expect(CHECK_AUTOSCALER_SETUP_ACTIONS).toContain(action);
     expect(mutations(emu)).toEqual([]);
   });
 

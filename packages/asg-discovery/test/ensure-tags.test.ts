@@ -167,7 +167,7 @@ describe('ensureAutoDiscoveryTags', () => {
 
   it('a failed write is an AwsCallError naming the operation and groups; the next run completes it', async () => {
     emu.setFaults([{ service: 'autoscaling', operation: 'CreateOrUpdateTags', kind: 'error5xx', count: 3 }]);
-    const err = await ensureAutoDiscoveryTags(clients, input).catch((e: Error) => e);
+    const err = (await ensureAutoDiscoveryTags(clients, input).catch((e: unknown) => e)) as Error;
     emu.setFaults([]);
     expect(err.message).toMatch(
       /^autoscaling:CreateOrUpdateTags on eks-gpu,eks-workers-2a,eks-workers-2c failed/,

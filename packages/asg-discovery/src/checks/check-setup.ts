@@ -29,6 +29,28 @@ import type { NodeGroup } from '../procedures/node-group.js';
 import { findPodIdentityAssociation } from '../procedures/pod-identity.js';
 import { groupFindings } from './group-findings.js';
 
+/**
+ * IAM actions {@link checkAutoscalerSetup} may call (all reads), for the least-privilege policy of
+ * whoever runs the checks (the Lambda, a CI job).
+ *
+ * @example
+ * ```ts
+ * statement({ actions: CHECK_AUTOSCALER_SETUP_ACTIONS, resources: '*' });
+ * ```
+ */
+export const CHECK_AUTOSCALER_SETUP_ACTIONS: readonly string[] = [
+  'autoscaling:DescribeAutoScalingGroups',
+  'eks:DescribeCluster',
+  'eks:DescribePodIdentityAssociation',
+  'eks:ListPodIdentityAssociations',
+  'iam:GetOpenIDConnectProvider',
+  'iam:GetRole',
+  'iam:GetRolePolicy',
+  'iam:ListAttachedRolePolicies',
+  'iam:ListRolePolicies',
+  'sts:GetCallerIdentity',
+];
+
 /** Input of {@link checkAutoscalerSetup}. */
 export interface CheckAutoscalerSetupInput {
   cluster: string;
