@@ -269,6 +269,8 @@ describe('capacity', () => {
     const id = out.AutoScalingGroups?.[0]?.Instances?.[0]?.InstanceId ?? '';
     const inst = await asg.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [id] }));
     expect(inst.AutoScalingInstances?.[0]).toMatchObject({
+      LifecycleState: 'InService',
+      HealthStatus: 'HEALTHY',
       InstanceId: id,
       AutoScalingGroupName: 'workers-a',
       InstanceType: 't3.large',

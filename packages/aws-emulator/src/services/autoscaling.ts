@@ -693,7 +693,8 @@ export const autoscaling = defineService<AutoScalingState>({
             InstanceType: instance.instanceType,
             AutoScalingGroupName: group.name,
             AvailabilityZone: instance.availabilityZone,
-            LifecycleState: instance.lifecycleState.toUpperCase().replace(/ /g, '_'),
+            // This API writes HealthStatus in capitals (HEALTHY) but LifecycleState as DescribeAutoScalingGroups does.
+            LifecycleState: instance.lifecycleState,
             HealthStatus: instance.healthStatus.toUpperCase(),
             ...instanceTemplateFields(group, state, ec2),
             ProtectedFromScaleIn: instance.protectedFromScaleIn,
