@@ -54,7 +54,7 @@ describe('readAutoscalerLog, klog text', () => {
     const codes = report.diagnoses.map((d) => [d.code, d.subject, d.count]);
     expect(codes).toEqual([
       ['insufficient-resource', 'cpu', 1],
-      ['max-size-reached', undefined, 1],
+      ['max-size-reached', undefined, 2],
       ['access-denied', 'autoscaling:SetDesiredCapacity', 2],
       ['backoff', 'eks-workers-2c-9aa1', 1],
       ['web-identity', undefined, 1],

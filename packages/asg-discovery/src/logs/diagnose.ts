@@ -74,12 +74,22 @@ export function diagnose(events: readonly AutoscalerEvent[]): Diagnosis[] {
             fix: "read the group's scaling activities (aws autoscaling describe-scaling-activities) for the cause: capacity, quota, launch template or subnet; the autoscaler retries after the backoff",
           }));
           break;
-        default:
+        default: {
+          const aboveMax = /SetDesiredCapacity value (\d+) is above max value (\d+)/.exec(e.message);
+          if (aboveMax) {
+            add('max-size', e.line, () => ({
+              code: 'max-size-reached',
+              message: `Auto Scaling refused SetDesiredCapacity ${aboveMax[1]}: the group's max is ${aboveMax[2]}`,
+              fix: 'the group max changed under the autoscaler or is too low: raise MaxSize (UpdateAutoScalingGroup); the autoscaler re-reads it on its next refresh',
+            }));
+            break;
+          }
           add(`error:${e.message.slice(0, 80)}`, e.line, () => ({
             code: 'error',
             message: e.message,
             fix: 'read the full log line; run checkAutoscalerSetup for the IAM and tag set-up',
           }));
+        }
       }
     } else if (e.type === 'no-scale-up') {
       for (const r of e.reasons) {
