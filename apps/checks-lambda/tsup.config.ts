@@ -103,14 +103,12 @@ const iamDataInlined: Plugin = {
                 name: a.name,
                 accessLevel: a.accessLevel,
                 // Lookups read only whether there is a resource type (`isWildcardOnly`): keep the first.
-                resourceTypes: a.resourceTypes
-                  .slice(0, 1)
-                  .map((r) => ({
-                    name: r.name,
-                    required: r.required,
-                    conditionKeys: [],
-                    dependentActions: [],
-                  })),
+                resourceTypes: a.resourceTypes.slice(0, 1).map((r) => ({
+                  name: r.name,
+                  required: r.required,
+                  conditionKeys: [],
+                  dependentActions: [],
+                })),
                 conditionKeys: [],
                 dependentActions: [],
               },
@@ -160,5 +158,8 @@ export default defineConfig([
     splitting: false,
     sourcemap: true,
     dts: false,
+    banner: {
+      js: "import{createRequire as __eksKitCreateRequire}from'node:module';const require=__eksKitCreateRequire(import.meta.url);",
+    },
   },
 ]);
