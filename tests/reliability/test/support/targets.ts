@@ -1,0 +1,271 @@
+/**
+ * Every `ensure*` under test, each with a small world it runs in. A target's `run` is one
+ * invocation as a user would make it; `setup` (optional) puts the world in the state the run starts
+ * from (after every emulator reset).
+ */
+import { readFileSync } from 'node:fs';
+import { ensureCertificate } from '@eks-kit/acm-dns-validation';
+import { ensureAutoDiscoveryTags, ensureClusterAutoscalerRole } from '@eks-kit/asg-discovery';
+import type { World } from '@eks-kit/aws-emulator';
+import type { AwsClients, EnsureOptions } from '@eks-kit/core';
+import {
+  ensureRepository,
+  ensureRunnerRole,
+  expireUntaggedAfterDays,
+  keepLastTaggedImages,
+} from '@eks-kit/ecr-credentials';
+import {
+  ensureManagedPolicy,
+  ensureRole,
+  kube2iamTrustPolicy,
+  policyDocument,
+  statement,
+} from '@eks-kit/iam-policies';
+import { applyStack, parseStack, planStack } from '@eks-kit/stack';
+import { ACCOUNT_ID, REGION } from './emulator.js';
+
+/** One ensure* in its world. */
+export interface EnsureTarget {
+  /** `package: function (variant)`. */
+  name: string;
+  world: World;
+  /** Behaviour knobs every run of this target uses. */
+  behaviour?: Record<string, unknown>;
+  /** True when the run makes IAM check a role principal (the propagation fault applies). */
+  usesRolePrincipal: boolean;
+  /** Bring a reset world to where the run starts (plain clients, before the call log is cleared). */
+  setup?: (clients: AwsClients) => Promise<void>;
+  run: (clients: AwsClients, options: EnsureOptions) => Promise<unknown>;
+}
+
+export const ISSUER = 'https://oidc.eks.ap-northeast-1.amazonaws.com/id/RE11AB1E0000000000000000000000AA';
+const NODE_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/rel-node`;
+
+/** Small world shared by the library targets: one cluster, its OIDC provider, a node role, groups, a zone. */
+export function baseWorld(groupCount = 2): World {
+  return {
+    accountId: ACCOUNT_ID,
+    region: REGION,
+    eks: { clusters: [{ name: 'rel', version: '1.35', oidcIssuer: ISSUER }] },
+    iam: {
+      roles: [
+        {
+          name: 'rel-node',
+          assumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+            ],
+          },
+        },
+      ],
+      oidcProviders: [ISSUER],
+    },
+    ec2: { launchTemplates: [{ name: 'rel-workers', instanceType: 'm5.large' }] },
+    autoscaling: {
+      groups: Array.from({ length: groupCount }, (_, i) => ({
+        name: `rel-workers-${String(i).padStart(2, '0')}`,
+        minSize: 0,
+        maxSize: 4,
+        desiredCapacity: 1,
+        launchTemplate: { name: 'rel-workers' },
+        tags: {
+          'eks:cluster-name': 'rel',
+          ...(i === 0 ? { 'k8s.io/cluster-autoscaler/enabled': '1' } : {}),
+        },
+      })),
+    },
+    route53: { hostedZones: [{ name: 'rel.example.com', private: false, records: [] }] },
+    acm: { certificates: [] },
+    ecr: { repositories: [] },
+  };
+}
+
+const fastPropagation = { propagation: { initialDelayMs: 20, maxDelayMs: 200, timeoutMs: 60_000 } };
+
+const appPolicy = (actions: string[]) =>
+  policyDocument([statement({ actions, resources: `arn:aws:s3:::rel-bucket/*` })], { kind: 'identity' });
+
+const SEED_DIR = new URL('../../../../examples/seed/', import.meta.url);
+
+/** The seed stack (examples/seed/eks-kit.yaml) and its world. */
+export function seedStack(): { world: World; stackText: string } {
+  return {
+    world: JSON.parse(readFileSync(new URL('world.json', SEED_DIR), 'utf8')) as World,
+    stackText: readFileSync(new URL('eks-kit.yaml', SEED_DIR), 'utf8'),
+  };
+}
+
+/** Every ensure* of the libraries and the stack's applyStack. */
+export function ensureTargets(): EnsureTarget[] {
+  const seed = seedStack();
+  const stack = parseStack(seed.stackText, 'examples/seed/eks-kit.yaml');
+  return [
+    {
+      name: 'iam-policies: ensureRole (kube2iam trust, inline + managed policy, tags)',
+      world: baseWorld(),
+      usesRolePrincipal: true,
+      run: (clients, options) =>
+        ensureRole(
+          clients,
+          {
+            name: 'rel-app',
+            trust: kube2iamTrustPolicy({ nodeRoleArns: [NODE_ROLE_ARN] }),
+            description: 'reliability suite app role',
+            inlinePolicies: { 'app-read': appPolicy(['s3:GetObject']) },
+            managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+            tags: { team: 'platform' },
+            stack: 'rel',
+          },
+          { ...options, ...fastPropagation },
+        ),
+    },
+    {
+      name: 'iam-policies: ensureManagedPolicy (6th version over 5, tags)',
+      world: baseWorld(),
+      usesRolePrincipal: false,
+      setup: async (clients) => {
+        for (const action of [
+          's3:GetObject',
+          's3:PutObject',
+          's3:DeleteObject',
+          's3:GetObjectTagging',
+          's3:PutObjectTagging',
+        ])
+          await ensureManagedPolicy(clients, {
+            name: 'rel-policy',
+            document: appPolicy([action]),
+            stack: 'rel',
+          });
+      },
+      run: (clients, options) =>
+        ensureManagedPolicy(
+          clients,
+          {
+            name: 'rel-policy',
+            document: appPolicy(['s3:GetObject', 's3:GetObjectVersion']),
+            tags: { team: 'platform' },
+            stack: 'rel',
+          },
+          options,
+        ),
+    },
+    {
+      name: 'asg-discovery: ensureAutoDiscoveryTags (20 groups, 2 tag batches)',
+      world: baseWorld(20),
+      usesRolePrincipal: false,
+      run: (clients, options) =>
+        ensureAutoDiscoveryTags(
+          clients,
+          { cluster: 'rel', select: { namePrefix: 'rel-workers-' }, stack: 'rel' },
+          options,
+        ),
+    },
+    {
+      name: 'asg-discovery: ensureClusterAutoscalerRole (EKS Pod Identity: role + association)',
+      world: baseWorld(),
+      usesRolePrincipal: false,
+      run: (clients, options) =>
+        ensureClusterAutoscalerRole(
+          clients,
+          { cluster: 'rel', identity: 'pod-identity', stack: 'rel' },
+          options,
+        ),
+    },
+    {
+      name: 'asg-discovery: ensureClusterAutoscalerRole (kube2iam: node role as principal)',
+      world: baseWorld(),
+      usesRolePrincipal: true,
+      run: (clients, options) =>
+        ensureClusterAutoscalerRole(
+          clients,
+          {
+            cluster: 'rel',
+            identity: { kube2iam: { nodeRoleArns: [NODE_ROLE_ARN] } },
+            roleName: 'rel-ca-kube2iam',
+            stack: 'rel',
+          },
+          { ...options, ...fastPropagation } as EnsureOptions,
+        ),
+    },
+    {
+      name: 'acm-dns-validation: ensureCertificate (wildcard + apex, validation CNAME)',
+      world: baseWorld(),
+      behaviour: { acmRecordDelaySeconds: 2 },
+      usesRolePrincipal: false,
+      run: (clients, options) =>
+        ensureCertificate(
+          clients,
+          {
+            domainName: '*.rel.example.com',
+            subjectAlternativeNames: ['rel.example.com'],
+            stack: 'rel',
+            recordsSchedule: { initialDelayMs: 5, maxDelayMs: 20, jitter: 0 },
+          },
+          options,
+        ),
+    },
+    {
+      name: 'ecr-credentials: ensureRepository (immutable, scan, lifecycle, policy, tags)',
+      world: baseWorld(),
+      usesRolePrincipal: false,
+      run: (clients, options) =>
+        ensureRepository(
+          clients,
+          {
+            name: 'rel/app',
+            tagMutability: 'IMMUTABLE',
+            scanOnPush: true,
+            lifecyclePolicy: [expireUntaggedAfterDays(14), keepLastTaggedImages(30)],
+            policy: policyDocument(
+              [
+                statement({
+                  sid: 'PullFromAccount',
+                  principals: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` },
+                  actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+                }),
+              ],
+              { kind: 'resource' },
+            ),
+            tags: { team: 'platform' },
+            stack: 'rel',
+          },
+          options,
+        ),
+    },
+    {
+      name: 'ecr-credentials: ensureRunnerRole (IRSA from the cluster, push + cache)',
+      world: baseWorld(),
+      usesRolePrincipal: false,
+      run: (clients, options) =>
+        ensureRunnerRole(
+          clients,
+          {
+            cluster: 'rel',
+            namespace: 'gitlab-runner',
+            serviceAccount: 'build',
+            repositories: ['rel/app'],
+            roleName: 'rel-gitlab-runner-build',
+            stack: 'rel',
+          },
+          options,
+        ),
+    },
+    {
+      name: 'stack: applyStack (examples/seed)',
+      world: seed.world,
+      behaviour: { acmRecordDelaySeconds: 0 },
+      usesRolePrincipal: false,
+      // applyStack has no dry run: `eks-kit plan` (planStack) is its dry run.
+      run: (clients, options) => {
+        const common = {
+          ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        };
+        return options.dryRun
+          ? planStack(clients, stack, common)
+          : applyStack(clients, stack, { yes: true, wait: false, ...common });
+      },
+    },
+  ];
+}
