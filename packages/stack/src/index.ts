@@ -34,7 +34,7 @@ export {
   TAG_MUTABILITIES,
 } from './schema/stack-schema.js';
 export { starterStack } from './starter.js';
-export { autoscalerRoleInput, workerGroupSelection } from './steps/autoscaler.js';
+export { autoscalerIdentity, autoscalerRoleInput, workerGroupSelection } from './steps/autoscaler.js';
 export { stackSteps } from './steps/index.js';
 export { desiredRepositories, repositoryLifecycle } from './steps/repositories.js';
 export { runnerRoleInput } from './steps/runner-role.js';

@@ -1,6 +1,6 @@
 /** `eks-kit autoscaler ...`: the Cluster Autoscaler's IAM, tags, values, checks, fit and logs. */
 import * as asg from '@eks-kit/asg-discovery';
-import { type AwsClients, EksKitError, type Finding, InvalidInputError } from '@eks-kit/core';
+import { InvalidInputError } from '@eks-kit/core';
 import {
   irsaTrustPolicy,
   kiamTrustPolicy,
@@ -26,16 +26,6 @@ function requireAutoscaler(stack: Stack): NonNullable<Stack['autoscaler']> {
   return stack.autoscaler;
 }
 
-function packageFn<T>(name: string): T {
-  const fn = (asg as Record<string, unknown>)[name];
-  if (typeof fn !== 'function')
-    throw new EksKitError(
-      'NotAvailable',
-      `${name} is not available yet: @eks-kit/asg-discovery does not export it`,
-    );
-  return fn as T;
-}
-
 /**
  * Print the autoscaler's IAM policy: writes limited by the tag condition, or with `--minimal` to the
  * selected groups' ARNs.
@@ -54,15 +44,11 @@ export async function autoscalerPolicy(
     requireAutoscaler(stack);
     let scope: asg.AutoscalerPolicyScope = 'tag-condition';
     if (options.minimal === true) {
-      const discover =
-        packageFn<
-          (c: AwsClients, i: Record<string, unknown>) => Promise<Array<{ arn?: string; name?: string }>>
-        >('discoverNodeGroups');
-      const groups = await discover(clients, {
+      const groups = await asg.findNodeGroups(clients, {
         cluster: stack.cluster.name,
         select: workerGroupSelection(stack),
       });
-      scope = { asgArns: groups.map((g) => g.arn).filter((a): a is string => typeof a === 'string') };
+      scope = { asgArns: groups.map((g) => g.arn) };
     }
     ctx.out.result(
       JSON.stringify(asg.clusterAutoscalerPolicy({ cluster: stack.cluster.name, scope }), null, 2),
@@ -196,9 +182,8 @@ export async function autoscalerVerify(
   const { stack, clients, finish } = await openStack(ctx, options);
   try {
     requireAutoscaler(stack);
-    const check =
-      packageFn<(c: AwsClients, i: Record<string, unknown>) => Promise<Finding[]>>('checkAutoscalerSetup');
-    const findings = await check(clients, { ...autoscalerRoleInput(stack), signal: ctx.signal });
+    const { stack: _stack, ...input } = autoscalerRoleInput(stack);
+    const findings = await asg.checkAutoscalerSetup(clients, input);
     printFindings(ctx, findings, stack.name);
     return findings.some((f) => f.status === 'fail') ? 2 : 0;
   } finally {
@@ -226,21 +211,18 @@ export async function autoscalerFit(ctx: CommandContext, options: Record<string,
   const { stack, clients, finish } = await openStack(ctx, options);
   try {
     requireAutoscaler(stack);
-    const describeTypes =
-      packageFn<(c: AwsClients, types: string[]) => Promise<asg.InstanceTypeInfo[]>>('describeInstanceTypes');
     let names = types;
     if (names.length === 0) {
-      const discover =
-        packageFn<
-          (c: AwsClients, i: Record<string, unknown>) => Promise<Array<{ instanceTypes?: string[] }>>
-        >('discoverNodeGroups');
-      const groups = await discover(clients, {
-        cluster: stack.cluster.name,
-        select: workerGroupSelection(stack),
-      });
-      names = [...new Set(groups.flatMap((g) => g.instanceTypes ?? []))].sort();
+      const groups = await asg.resolveInstanceTypes(
+        clients,
+        await asg.findNodeGroups(clients, {
+          cluster: stack.cluster.name,
+          select: workerGroupSelection(stack),
+        }),
+      );
+      names = [...new Set(groups.flatMap((g) => g.instanceTypes))].sort();
     }
-    const results = asg.podFits({ requests, instanceTypes: await describeTypes(clients, names) });
+    const results = asg.podFits({ requests, instanceTypes: await asg.describeInstanceTypes(clients, names) });
     if (ctx.out.json) ctx.out.resultJson({ requests, results });
     else
       for (const r of results)

@@ -3,14 +3,13 @@
  * Each check runs on its own: one that fails (even by throwing) never hides the others.
  */
 import { checkCertificates } from '@eks-kit/acm-dns-validation';
-import * as asg from '@eks-kit/asg-discovery';
+import { checkAutoscalerSetup } from '@eks-kit/asg-discovery';
 import { type AwsClients, type Finding, finding, formatError, type ProgressEvent } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
-import { autoscalerRoleInput, workerGroupSelection } from '../steps/autoscaler.js';
+import { autoscalerRoleInput } from '../steps/autoscaler.js';
 import { stackSteps } from '../steps/index.js';
 import type { StepContext } from '../steps/step.js';
 import { type AccountInfo, describeAccount } from './account.js';
-import { packageFunction } from './package-api.js';
 
 /** Options of {@link checkStack}. */
 export interface CheckStackOptions {
@@ -21,7 +20,6 @@ export interface CheckStackOptions {
 }
 
 type CheckFn = () => Promise<Finding[]>;
-type AutoscalerCheckFn = (clients: AwsClients, input: Record<string, unknown>) => Promise<Finding[]>;
 
 /**
  * Run every check of the stack: drift of each apply step (what `plan` would change), the
@@ -74,16 +72,8 @@ export async function checkStack(
       id: 'autoscaler.setup',
       resource: `cluster ${stack.cluster.name}`,
       run: async () => {
-        const check = packageFunction<AutoscalerCheckFn>(
-          asg,
-          'checkAutoscalerSetup',
-          '@eks-kit/asg-discovery',
-        );
-        return check(clients, {
-          ...autoscalerRoleInput(stack),
-          select: workerGroupSelection(stack),
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
+        const { stack: _stack, ...input } = autoscalerRoleInput(stack);
+        return checkAutoscalerSetup(clients, input);
       },
     });
   }
