@@ -77,6 +77,31 @@ describe('runCheckTasks', () => {
     expect(runs[1]?.outcome).toBe('completed');
   });
 
+  it('reports checks not finished when the outer signal aborts (the function deadline) as stopped', async () => {
+    const outer = new AbortController();
+    const started: string[] = [];
+    const waits = (name: string): CheckTask => ({
+      name,
+      resource: name,
+      run: (_c, signal) => {
+        started.push(name);
+        if (name === 'first') setImmediate(() => outer.abort(new Error('deadline')));
+        return new Promise((_resolve, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason)),
+        );
+      },
+    });
+    const runs = await runCheckTasks(clients, [waits('first'), waits('second')], {
+      concurrency: 1,
+      signal: outer.signal,
+    });
+    expect(runs.map((r) => [r.name, r.outcome, r.findings[0]?.message])).toEqual([
+      ['first', 'timed-out', 'check first was stopped before it finished'],
+      ['second', 'timed-out', 'check second was stopped before it finished'],
+    ]);
+    expect(started).toEqual(['first']);
+  });
+
   it('runs at most `concurrency` checks at once', async () => {
     let running = 0;
     let peak = 0;

@@ -55,15 +55,18 @@ async function runOneTask(
       controller.abort(new Error(`check ${task.name} timed out after ${timeoutMs} ms`));
       resolve('timed-out');
     }, timeoutMs);
-    controller.signal.addEventListener('abort', () => resolve('timed-out'), { once: true });
+    // Stopped from outside (the function's deadline), possibly before this check started.
+    if (controller.signal.aborted) resolve('timed-out');
+    else controller.signal.addEventListener('abort', () => resolve('timed-out'), { once: true });
   });
   const elapsed = (): number => Math.round(performance.now() - started);
   try {
     // A check that ignores the signal is left behind: its late result is dropped.
-    const result = await Promise.race([
-      Promise.resolve().then(() => task.run(clients, controller.signal)),
-      timedOut,
-    ]);
+    // Not started at all once stopped from outside.
+    const work = controller.signal.aborted
+      ? new Promise<never>(() => undefined)
+      : Promise.resolve().then(() => task.run(clients, controller.signal));
+    const result = await Promise.race([work, timedOut]);
     if (result === 'timed-out') {
       const why = outer?.aborted
         ? 'was stopped before it finished'
