@@ -6,8 +6,8 @@
  * and certificate health (acm-dns-validation's `checkCertificates`).
  */
 import { checkCertificates } from '@eks-kit/acm-dns-validation';
-import * as asg from '@eks-kit/asg-discovery';
-import { type AwsClients, EksKitError, type Finding, finding } from '@eks-kit/core';
+import { checkAutoscalerSetup } from '@eks-kit/asg-discovery';
+import { finding } from '@eks-kit/core';
 import {
   type AccountInfo,
   autoscalerRoleInput,
@@ -15,11 +15,8 @@ import {
   type Stack,
   type StepContext,
   stackSteps,
-  workerGroupSelection,
 } from '@eks-kit/stack';
 import type { CheckTask } from '../run/check-task.js';
-
-type AutoscalerCheckFn = (clients: AwsClients, input: Record<string, unknown>) => Promise<Finding[]>;
 
 /**
  * The check tasks of a stack: `drift.<step>` for each apply step, `autoscaler.setup`, and
@@ -70,19 +67,10 @@ function autoscalerTasks(stack: Stack): CheckTask[] {
     {
       name: 'autoscaler.setup',
       resource: `cluster ${stack.cluster.name}`,
-      run: (clients, signal) => {
-        const check = (asg as Record<string, unknown>).checkAutoscalerSetup;
-        if (typeof check !== 'function') {
-          throw new EksKitError(
-            'NotAvailable',
-            'checkAutoscalerSetup is not available: @eks-kit/asg-discovery does not export it',
-          );
-        }
-        return (check as AutoscalerCheckFn)(clients, {
-          ...autoscalerRoleInput(stack),
-          select: workerGroupSelection(stack),
-          signal,
-        });
+      // The same input as checkStack's (asg-discovery's setup check takes no signal: the runner's timeout applies).
+      run: (clients) => {
+        const { stack: _stack, ...input } = autoscalerRoleInput(stack);
+        return checkAutoscalerSetup(clients, input);
       },
     },
   ];
