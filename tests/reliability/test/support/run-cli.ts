@@ -3,8 +3,11 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CREDENTIALS } from './emulator.js';
+
+/** Preload that refuses any fetch beyond 127.0.0.1 (and can point ECR registry hosts at the emulator). */
+export const NETWORK_GUARD = fileURLToPath(new URL('./network-guard.mjs', import.meta.url));
 
 /** The bundled CLI. */
 export const CLI_PATH = fileURLToPath(new URL('../../../../apps/cli/dist/eks-kit.js', import.meta.url));
@@ -50,6 +53,8 @@ export function runCli(args: string[], home: string, extraEnv: Record<string, st
     AWS_CONFIG_FILE: join(home, 'no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-aws-credentials'),
     NO_COLOR: '1',
+    NODE_OPTIONS: `--import=${pathToFileURL(NETWORK_GUARD).href}`,
+    RELIABILITY_NETWORK_LOG: join(home, 'network-attempts.log'),
     ...extraEnv,
   };
   return new Promise((resolve) => {
