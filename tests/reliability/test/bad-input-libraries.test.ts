@@ -7,7 +7,7 @@ import { ensureAutoDiscoveryTags, ensureClusterAutoscalerRole } from '@eks-kit/a
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { type AwsClients, createClients, InvalidInputError } from '@eks-kit/core';
 import { ensureRepository, ensureRunnerRole, getDockerAuth } from '@eks-kit/ecr-credentials';
-import { ensureManagedPolicy, ensureRole, policyDocument, statement } from '@eks-kit/iam-policies';
+import { ensureManagedPolicy, ensureRole } from '@eks-kit/iam-policies';
 import { applyStack, parseStack } from '@eks-kit/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CREDENTIALS, emulatorClients, REGION, startTestEmulator } from './support/emulator.js';
