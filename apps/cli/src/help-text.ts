@@ -25,6 +25,7 @@ Global options:
   --profile <name>         named profile from ~/.aws/config
   --endpoint-url <url>     send every AWS call to this endpoint (e.g. a local emulator)
   --max-attempts <n>       attempts per AWS call, retries included (default 6, or AWS_MAX_ATTEMPTS)
+  --retry-mode <mode>      standard or adaptive (default adaptive, or AWS_RETRY_MODE)
   --json                   machine-readable output on stdout
   --no-color               no colours (also NO_COLOR=1, or when output is not a terminal)
   --quiet                  print results only, no notices

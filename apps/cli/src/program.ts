@@ -97,6 +97,7 @@ function buildProgram(writeErr: (text: string) => void, run: Runner): Command {
     .option('--profile <name>', 'named profile from ~/.aws/config')
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint')
     .option('--max-attempts <n>', 'attempts per AWS call, retries included')
+    .option('--retry-mode <mode>', 'SDK retry mode: standard or adaptive (default adaptive)')
     .option('--json', 'machine-readable output')
     .option('--no-color', 'no colours')
     .option('--quiet', 'results only, no notices')

@@ -17,6 +17,7 @@ export async function clientsFor(globals: CheckedGlobals, fallbackRegion?: strin
     ...(globals.profile ? { profile: globals.profile } : {}),
     ...(globals.endpointUrl ? { endpoint: globals.endpointUrl } : {}),
     ...(globals.maxAttempts ? { maxAttempts: globals.maxAttempts } : {}),
+    ...(globals.retryMode ? { retryMode: globals.retryMode } : {}),
   });
 }
 

@@ -7,6 +7,7 @@ export interface GlobalOptions {
   profile?: string;
   endpointUrl?: string;
   maxAttempts?: string;
+  retryMode?: string;
   json?: boolean;
   /** commander's `--no-color` sets `color: false`. */
   color?: boolean;
@@ -20,6 +21,7 @@ export interface CheckedGlobals {
   profile: string | undefined;
   endpointUrl: string | undefined;
   maxAttempts: number | undefined;
+  retryMode: 'standard' | 'adaptive' | undefined;
   json: boolean;
   color: boolean;
   quiet: boolean;
@@ -56,12 +58,20 @@ export function checkGlobals(
         'a whole number from 1 to 20',
       );
   }
+  const retryText = options.retryMode ?? env.AWS_RETRY_MODE;
+  if (retryText !== undefined && retryText !== 'standard' && retryText !== 'adaptive')
+    throw new InvalidInputError(
+      options.retryMode !== undefined ? '--retry-mode' : 'AWS_RETRY_MODE',
+      retryText,
+      'standard or adaptive',
+    );
   const noColorEnv = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
   return {
     region,
     profile: options.profile,
     endpointUrl,
     maxAttempts,
+    retryMode: retryText as CheckedGlobals['retryMode'],
     json: options.json === true,
     color: options.color !== false && !noColorEnv && stdoutIsTty && env.TERM !== 'dumb',
     quiet: options.quiet === true,

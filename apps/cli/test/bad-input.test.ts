@@ -1,0 +1,390 @@
+import { readFileSync } from 'node:fs';
+import type { Emulator } from '@eks-kit/aws-emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv, runCli, SEED_STACK, startSeedEmulator, tempDir, writeIn } from './helpers.js';
+
+// Every case: exit 2, one line on stderr naming the field, and not a single AWS call in the
+// emulator's call log (input is checked before the first call).
+
+let emu: Emulator;
+const dir = tempDir('eks-kit-bad-input-');
+const seed = readFileSync(SEED_STACK, 'utf8');
+beforeAll(async () => {
+  emu = await startSeedEmulator();
+});
+afterAll(async () => {
+  await emu.stop();
+});
+
+/** The seed stack with one text replaced (the replacement must apply). */
+function seedWith(from: string | RegExp, to: string): string {
+  const out = seed.replace(from, to);
+  if (out === seed) throw new Error(`replacement of ${String(from)} did not apply`);
+  return out;
+}
+
+const base = `name: demo
+cluster:
+  name: demo
+  region: ap-northeast-1
+  kubernetesVersion: "1.35"
+`;
+
+interface Case {
+  name: string;
+  /** Stack file text (written to a temp file and passed with -f), or none. */
+  stack?: string;
+  args: string[];
+  /** What stderr must match. */
+  message: RegExp;
+  /** Do not add the emulator's --endpoint-url (the case is about that flag). */
+  ownEndpoint?: boolean;
+}
+
+const stackCases: Case[] = [
+  {
+    name: 'unknown top-level key',
+    stack: base.replace('cluster:', 'clustr:'),
+    args: ['plan'],
+    message: /:2: clustr: .*did you mean "cluster"/,
+  },
+  {
+    name: 'unknown nested key',
+    stack: `${base}certificates:\n  - domain: a.example.com\n`,
+    args: ['plan'],
+    message: /:7: certificates\[0\]\.domain: .*did you mean "domainName"/,
+  },
+  {
+    name: 'region',
+    stack: base.replace('ap-northeast-1', 'tokyo'),
+    args: ['plan'],
+    message: /:4: cluster\.region: expected an AWS region/,
+  },
+  {
+    name: 'unquoted Kubernetes version',
+    stack: base.replace('"1.35"', '1.30'),
+    args: ['plan'],
+    message: /:5: cluster\.kubernetesVersion: expected a quoted/,
+  },
+  {
+    name: 'Kubernetes version unknown to the version map',
+    stack: seedWith('"1.35"', '"1.99"'),
+    args: ['plan'],
+    message: /cluster\.kubernetesVersion: .*version map/,
+  },
+  {
+    name: 'cluster name',
+    stack: base.replace('name: demo\n  region', 'name: -demo\n  region'),
+    args: ['plan'],
+    message: /:3: cluster\.name: expected an EKS cluster name/,
+  },
+  {
+    name: 'stack name',
+    stack: base.replace('name: demo\ncluster', 'name: "my stack"\ncluster'),
+    args: ['plan'],
+    message: /:1: name: /,
+  },
+  {
+    name: 'wildcard in the middle',
+    stack: seedWith('"*.foo.example.com"', 'foo.*.example.com'),
+    args: ['apply', '--yes'],
+    message: /certificates\[0\]\.domainName: expected a wildcard only as the whole leftmost label/,
+  },
+  {
+    name: 'wildcard inside a label',
+    stack: seedWith('"*.foo.example.com"', '"a*.foo.example.com"'),
+    args: ['plan'],
+    message: /certificates\[0\]\.domainName: .*not inside a label/,
+  },
+  {
+    name: 'wildcard on a top-level domain',
+    stack: `${base}certificates:\n  - domainName: "*.com"\n`,
+    args: ['plan'],
+    message: /:7: certificates\[0\]\.domainName: expected a wildcard below a domain/,
+  },
+  {
+    name: 'domain name over 64 octets',
+    stack: `${base}certificates:\n  - domainName: ${'a'.repeat(60)}.example.com\n`,
+    args: ['plan'],
+    message: /certificates\[0\]\.domainName: .*64 octets/,
+  },
+  {
+    name: 'SAN with an empty label',
+    stack: seedWith('[foo.example.com]', '[foo..example.com]'),
+    args: ['plan'],
+    message: /certificates\[0\]\.subjectAlternativeNames\[0\]/,
+  },
+  {
+    name: 'key algorithm',
+    stack: seedWith('keyAlgorithm: RSA_2048', 'keyAlgorithm: RSA_4096'),
+    args: ['plan'],
+    message: /certificates\[0\]\.keyAlgorithm: expected one of RSA_2048/,
+  },
+  {
+    name: 'certificate region',
+    stack: `${base}certificates:\n  - domainName: a.example.com\n    region: us-east\n`,
+    args: ['plan'],
+    message: /:8: certificates\[0\]\.region/,
+  },
+  {
+    name: 'certificates not a list',
+    stack: `${base}certificates: {}\n`,
+    args: ['check'],
+    message: /:6: certificates: expected a list/,
+  },
+  {
+    name: 'repository name',
+    stack: seedWith('name: seed/app\n', 'name: Seed/App\n'),
+    args: ['apply', '--yes'],
+    message: /repositories\[0\]\.name: expected/,
+  },
+  {
+    name: 'tag mutability',
+    stack: seedWith('tagMutability: IMMUTABLE', 'tagMutability: FROZEN'),
+    args: ['plan'],
+    message: /repositories\[0\]\.tagMutability: expected one of MUTABLE/,
+  },
+  {
+    name: 'fractional keepLast',
+    stack: seedWith('keepLast: 30', 'keepLast: 2.5'),
+    args: ['plan'],
+    message: /repositories\[0\]\.lifecycle\.keepLast: expected a whole number/,
+  },
+  {
+    name: 'GitLab repository not in the stack',
+    stack: seedWith('  repository: seed/app\n', '  repository: other/app\n'),
+    args: ['plan'],
+    message: /gitlab\.repository: expected one of the repositories/,
+  },
+  {
+    name: 'builder',
+    stack: seedWith('builder: kaniko', 'builder: docker'),
+    args: ['plan'],
+    message: /gitlab\.builder: expected one of kaniko \| buildkit/,
+  },
+  {
+    name: 'identity mode',
+    stack: seedWith('mode: irsa', 'mode: iam'),
+    args: ['plan'],
+    message: /autoscaler\.identity\.mode: expected one of irsa/,
+  },
+  {
+    name: 'kube2iam without worker roles',
+    stack: seedWith('mode: irsa', 'mode: kube2iam'),
+    args: ['plan'],
+    message: /autoscaler\.identity\.workerRoleArns: expected the worker node role ARNs/,
+  },
+  {
+    name: 'two ways to select groups',
+    stack: seedWith('names: [seed-workers-a, seed-workers-b]', 'names: [seed-workers-a]\n    prefix: seed-'),
+    args: ['plan'],
+    message: /autoscaler\.workerGroups: expected exactly one of/,
+  },
+  {
+    name: 'taint without effect',
+    stack: seedWith('labels: { workload: batch }', 'taints: { dedicated: batch }'),
+    args: ['plan'],
+    message: /autoscaler\.nodeTemplates\.seed-workers-b\.taints/,
+  },
+  {
+    name: 'autoscaler flag eks-kit does not check',
+    stack: seedWith('expander: least-waste', 'expandr: least-waste'),
+    args: ['plan'],
+    message: /autoscaler\.extraArgs\.expandr: expected a cluster-autoscaler flag eks-kit checks/,
+  },
+  {
+    name: 'role name',
+    stack: seedWith('roleName: seed-cluster-autoscaler', 'roleName: "seed cluster autoscaler"'),
+    args: ['plan'],
+    message: /autoscaler\.roleName: expected a role name/,
+  },
+  {
+    name: 'warn days not above fail days',
+    stack: seedWith('warnDays: 30', 'warnDays: 5'),
+    args: ['check'],
+    message: /checks\.warnDays: expected more days than checks\.failDays/,
+  },
+  {
+    name: 'reserved tag prefix',
+    stack: `${base}tags: { "aws:team": platform }\n`,
+    args: ['plan'],
+    message: /reserved prefix aws:/,
+  },
+  {
+    name: 'YAML syntax',
+    stack: `${base}certificates: [\n`,
+    args: ['plan'],
+    message: /eks-kit\.yaml:\d+: yaml: expected valid YAML/,
+  },
+  {
+    name: 'duplicate key',
+    stack: `${base}name: again\n`,
+    args: ['plan'],
+    message: /eks-kit\.yaml:\d+: yaml: .*Map keys must be unique/,
+  },
+];
+
+const flagCases: Case[] = [
+  {
+    name: 'missing stack file',
+    args: ['plan', '-f', 'no-such-file.yaml'],
+    message: /file: expected a readable stack file/,
+  },
+  {
+    name: '--region that disagrees with the stack',
+    stack: seed,
+    args: ['plan', '--region', 'eu-west-1'],
+    message: /--region: expected the stack's region ap-northeast-1/,
+  },
+  {
+    name: '--region that is no region',
+    stack: seed,
+    args: ['plan', '--region', 'eu-west'],
+    message: /--region: expected an AWS region/,
+  },
+  {
+    name: '--endpoint-url that is no URL',
+    stack: seed,
+    args: ['plan', '--endpoint-url', 'ftp//nowhere'],
+    message: /--endpoint-url: expected a URL/,
+    ownEndpoint: true,
+  },
+  {
+    name: '--max-attempts 0',
+    stack: seed,
+    args: ['plan', '--max-attempts', '0'],
+    message: /--max-attempts: expected a whole number from 1 to 20/,
+  },
+  {
+    name: '--retry-mode',
+    stack: seed,
+    args: ['plan', '--retry-mode', 'eager'],
+    message: /--retry-mode: expected standard or adaptive/,
+  },
+  {
+    name: 'apply without --yes when stdin is not a terminal',
+    stack: seed,
+    args: ['apply'],
+    message: /--yes: expected --yes when standard input is not a terminal/,
+  },
+  {
+    name: 'apply --timeout',
+    stack: seed,
+    args: ['apply', '--yes', '--timeout', 'soon'],
+    message: /--timeout: expected minutes/,
+  },
+  { name: 'unknown option', stack: seed, args: ['plan', '--bogus'], message: /unknown option '--bogus'/ },
+  { name: 'unknown command', args: ['frobnicate'], message: /unknown command 'frobnicate'/ },
+  { name: 'extra argument', stack: seed, args: ['plan', 'extra'], message: /too many arguments/ },
+  {
+    name: 'render without --out',
+    stack: seed,
+    args: ['render'],
+    message: /required option '-o, --out <dir>' not specified/,
+  },
+  {
+    name: 'render --account-id',
+    stack: seed,
+    args: ['render', '--out', dir, '--account-id', '12345'],
+    message: /--account-id: expected a 12-digit AWS account id/,
+  },
+  {
+    name: 'cert status --domain',
+    stack: seed,
+    args: ['cert', 'status', '--domain', 'a..b.com'],
+    message: /--domain: expected/,
+  },
+  {
+    name: 'cert status --domain not in the stack',
+    stack: seed,
+    args: ['cert', 'status', '--domain', 'bar.example.com'],
+    message: /--domain: expected a domainName of the stack/,
+  },
+  {
+    name: 'autoscaler fit --cpu',
+    stack: seed,
+    args: ['autoscaler', 'fit', '--cpu', 'lots'],
+    message: /--cpu: expected/,
+  },
+  {
+    name: 'autoscaler fit --instance-type',
+    stack: seed,
+    args: ['autoscaler', 'fit', '--cpu', '1', '--instance-type', 'T3 Large'],
+    message: /--instance-type: expected an EC2 instance type/,
+  },
+  {
+    name: 'autoscaler logs of a missing file',
+    args: ['autoscaler', 'logs', 'no-such.log'],
+    message: /file: expected a readable file/,
+  },
+  {
+    name: 'autoscaler without a subcommand',
+    args: ['autoscaler'],
+    message: /autoscaler: expected a subcommand: policy \| trust/,
+  },
+  {
+    name: 'helm values --chart',
+    stack: seed,
+    args: ['helm', 'values', '--chart', 'nginx'],
+    message: /argument 'nginx' is invalid/,
+  },
+  {
+    name: 'ecr login --registry',
+    stack: seed,
+    args: ['ecr', 'login', '--registry', 'docker.io'],
+    message: /--registry: /,
+  },
+  {
+    name: 'init --cluster',
+    args: ['init', '-f', '-', '--cluster', '_bad'],
+    message: /--cluster: expected an EKS cluster name/,
+  },
+];
+
+// Cases run concurrently; each has its own access key, so its calls are told apart in the log.
+describe.concurrent('bad input: exit 2, one line naming the field, no AWS call', () => {
+  let count = 0;
+  for (const c of [...stackCases, ...flagCases]) {
+    count++;
+    const accessKeyId = `AKIDBADINPUT${String(count).padStart(4, '0')}`;
+    it(`refuses ${c.name}`, async () => {
+      const file = c.stack === undefined ? undefined : writeIn(tempDir(), 'eks-kit.yaml', c.stack);
+      const args = [
+        ...c.args,
+        ...(file ? ['-f', file] : []),
+        ...(c.ownEndpoint ? [] : ['--endpoint-url', emu.url]),
+      ];
+      const run = await runCli(args, { cwd: dir, env: cliEnv({ AWS_ACCESS_KEY_ID: accessKeyId }) });
+      expect(run.code, `stderr: ${run.stderr}`).toBe(2);
+      const message = run.stderr.trimEnd();
+      expect(message.split('\n'), message).toHaveLength(1);
+      expect(message).toMatch(c.message);
+      expect(run.stdout).toBe('');
+      expect(emu.calls().filter((call) => call.accessKeyId === accessKeyId)).toEqual([]);
+    });
+  }
+  it('has at least 30 cases', () => {
+    expect(count).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe('secrets', () => {
+  it('the ECR password is printed only with --password-stdout', async () => {
+    const plain = await runCli(['ecr', 'login', '-f', SEED_STACK, '--endpoint-url', emu.url]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/user AWS/);
+    const withPassword = await runCli([
+      'ecr',
+      'login',
+      '-f',
+      SEED_STACK,
+      '--password-stdout',
+      '--endpoint-url',
+      emu.url,
+    ]);
+    expect(withPassword.code).toBe(0);
+    const password = withPassword.stdout;
+    expect(password.length).toBeGreaterThan(8);
+    expect(plain.stdout + plain.stderr).not.toContain(password);
+  });
+});

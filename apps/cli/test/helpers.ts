@@ -1,0 +1,105 @@
+/** Helpers of the CLI's end-to-end tests: the BUILT CLI as a child process against the emulator. */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ROOT = join(here, '../../..');
+export const CLI = join(ROOT, 'apps/cli/dist/eks-kit.js');
+export const SEED_STACK = join(ROOT, 'examples/seed/eks-kit.yaml');
+export const SEED_LOG = join(ROOT, 'examples/seed/cluster-autoscaler.log');
+
+if (!existsSync(CLI))
+  throw new Error(`build the CLI first (pnpm --filter @eks-kit/cli build): ${CLI} is missing`);
+
+/** The seed world of the demo. */
+export function seedWorld(): World {
+  return JSON.parse(readFileSync(join(ROOT, 'examples/seed/world.json'), 'utf8')) as World;
+}
+
+/** An emulator with the seed world; fast emulated time (delays of seconds become milliseconds). */
+export async function startSeedEmulator(speed = 1000): Promise<Emulator> {
+  return startEmulator({ port: 0, host: '127.0.0.1', speed, seed: seedWorld() });
+}
+
+/** What a CLI run gave. */
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Environment of every run: dummy credentials, no profile, region or endpoint from the machine. */
+export function cliEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || k.startsWith('AWS_') || k === 'NO_COLOR' || k === 'FORCE_COLOR') continue;
+    env[k] = v;
+  }
+  return {
+    ...env,
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
+    AWS_CONFIG_FILE: join(tmpdir(), 'eks-kit-no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'eks-kit-no-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    CI: 'true',
+    ...extra,
+  };
+}
+
+/**
+ * Run the built CLI (asynchronously: the emulator answers from this process). `onStderr` sees
+ * stderr as it arrives and may kill the child.
+ */
+export function runCli(
+  args: string[],
+  options: {
+    env?: Record<string, string>;
+    cwd?: string;
+    input?: string;
+    onStderr?: (text: string, kill: () => void) => void;
+  } = {},
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: options.env ?? cliEnv(),
+      cwd: options.cwd ?? ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      options.onStderr?.(stderr, () => child.kill('SIGKILL'));
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** A fresh temporary folder. */
+export function tempDir(prefix = 'eks-kit-cli-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Write a file in a folder and return its path. */
+export function writeIn(dir: string, name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** Certificates in the emulator's ACM state for a domain name. */
+export function certificatesFor(emu: Emulator, domainName: string): unknown[] {
+  const acm = emu.state.acm as { certificates: Map<string, { domainName?: string; DomainName?: string }> };
+  return [...acm.certificates.values()].filter((c) => (c.domainName ?? c.DomainName) === domainName);
+}
