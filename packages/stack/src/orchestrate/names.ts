@@ -1,4 +1,5 @@
 /** Names the stack implies when the file does not set them. One place, so apply, check and render agree. */
+import { clusterAutoscalerServiceAccountName } from '@eks-kit/helm-values';
 import type { Stack } from '../schema/stack-schema.js';
 
 /**
@@ -27,7 +28,8 @@ export function runnerRoleName(stack: Stack): string {
 
 /**
  * The autoscaler's Kubernetes service account: `autoscaler.serviceAccount`, else the chart's
- * default `<release>-aws-cluster-autoscaler` (AWS-FACTS.md: the IRSA `sub` must match it).
+ * default `<release>-aws-cluster-autoscaler`, by helm-values' rule (AWS-FACTS.md: the IRSA `sub`
+ * must match the name the chart gives the service account).
  *
  * @example
  * ```ts
@@ -36,8 +38,11 @@ export function runnerRoleName(stack: Stack): string {
  */
 export function autoscalerServiceAccount(stack: Stack): string {
   const a = stack.autoscaler;
-  if (a?.serviceAccount) return a.serviceAccount;
-  return `${a?.release ?? 'cluster-autoscaler'}-aws-cluster-autoscaler`;
+  return clusterAutoscalerServiceAccountName(
+    a?.release ?? 'cluster-autoscaler',
+    undefined,
+    a?.serviceAccount ? { serviceAccountName: a.serviceAccount } : {},
+  );
 }
 
 /**

@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import { type AwsClients, createClients } from '@eks-kit/core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applyStack, checkStack, parseStack, planStack, renderStack, stackSteps } from '../src/index.js';
+
+const root = new URL('../../../examples/seed/', import.meta.url);
+const stack = parseStack(readFileSync(new URL('eks-kit.yaml', root), 'utf8'));
+const world = JSON.parse(readFileSync(new URL('world.json', root), 'utf8')) as World;
+
+let emu: Emulator;
+let clients: AwsClients;
+beforeAll(async () => {
+  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
+});
+afterAll(async () => {
+  clients?.destroy();
+  await emu.stop();
+});
+beforeEach(async () => {
+  emu.reset();
+  clients?.destroy();
+  clients = await createClients({
+    region: 'ap-northeast-1',
+    endpoint: emu.url,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    maxAttempts: 3,
+  });
+});
+
+describe('stackSteps', () => {
+  it('orders the seed steps: tags, roles, repositories, certificates', () => {
+    expect(stackSteps(stack).map((s) => s.id)).toEqual([
+      'autoscaler.tags',
+      'autoscaler.role',
+      'gitlab.role',
+      'repositories',
+      'certificates',
+    ]);
+  });
+});
+
+describe('planStack / applyStack', () => {
+  it('plans without a mutating call, applies, then plans and applies again with no change', async () => {
+    const plan = await planStack(clients, stack);
+    expect(plan.changes.length).toBeGreaterThan(0);
+    expect(emu.calls({ mutating: true })).toEqual([]);
+
+    const applied = await applyStack(clients, stack, { yes: true });
+    expect(applied.changes.map((c) => c.resource)).toEqual(
+      expect.arrayContaining(plan.changes.map((c) => c.resource).filter((r) => !r.startsWith('route53'))),
+    );
+    expect(applied.certificates).toMatchObject([{ domainName: '*.foo.example.com', status: 'ISSUED' }]);
+
+    emu.resetCalls();
+    expect((await planStack(clients, stack)).changes).toEqual([]);
+    const again = await applyStack(clients, stack, { yes: true });
+    expect(again.changes).toEqual([]);
+    expect(emu.calls({ mutating: true })).toEqual([]);
+  });
+
+  it('tags every resource it creates with eks-kit:stack', async () => {
+    await applyStack(clients, stack, { yes: true, wait: false });
+    const iam = emu.state.iam as { roles: Map<string, { tags: Array<{ Key: string; Value: string }> }> };
+    for (const name of ['seed-cluster-autoscaler', 'seed-gitlab-runner-build']) {
+      const tags = Object.fromEntries((iam.roles.get(name)?.tags ?? []).map((t) => [t.Key, t.Value]));
+      expect(tags['eks-kit:stack'], name).toBe('seed');
+    }
+    const ecr = emu.state.ecr as { repositories: Map<string, { name: string; tags: Map<string, string> }> };
+    for (const name of ['seed/app', 'seed/app/cache']) {
+      const repo = [...ecr.repositories.values()].find((r) => r.name === name);
+      expect(repo?.tags.get('eks-kit:stack'), name).toBe('seed');
+    }
+    const acm = emu.state.acm as {
+      certificates: Map<string, { tags: Array<{ Key: string; Value?: string }> }>;
+    };
+    const certs = [...acm.certificates.values()];
+    expect(certs).toHaveLength(1);
+    expect(certs[0]?.tags).toContainEqual({ Key: 'eks-kit:stack', Value: 'seed' });
+  });
+
+  it('refuses to apply without yes or a confirm callback, and stops when confirm says no', async () => {
+    await expect(applyStack(clients, stack, {})).rejects.toThrow(/yes: expected/);
+    await expect(applyStack(clients, stack, { confirm: async () => false })).rejects.toThrow(/cancelled/);
+    expect(emu.calls({ mutating: true })).toEqual([]);
+  });
+});
+
+describe('checkStack', () => {
+  it('reports drift before apply and none after', async () => {
+    const before = await checkStack(clients, stack);
+    expect(before.some((f) => f.check === 'drift.repositories' && f.status === 'fail')).toBe(true);
+    await applyStack(clients, stack, { yes: true });
+    const after = await checkStack(clients, stack);
+    expect(after.filter((f) => f.status === 'fail')).toEqual([]);
+  });
+
+  it('one failing check never hides the others', async () => {
+    await applyStack(clients, stack, { yes: true });
+    emu.seed({
+      ...world,
+      identities: {
+        AKIDEXAMPLE: { arn: 'arn:aws:iam::123456789012:user/ci', deny: ['ecr:DescribeRepositories'] },
+      },
+    });
+    const findings = await checkStack(clients, stack);
+    const repo = findings.find((f) => f.check === 'drift.repositories');
+    expect(repo?.status).toBe('fail');
+    expect(repo?.message).toMatch(/check could not run: .*ecr:DescribeRepositories/);
+    expect(
+      findings.some((f) => f.check.startsWith('autoscaler.') || f.check === 'drift.autoscaler.tags'),
+    ).toBe(true);
+    expect(findings.some((f) => f.check === 'drift.certificates')).toBe(true);
+  });
+});
+
+describe('renderStack', () => {
+  it('renders the seed files deterministically', () => {
+    const a = renderStack(stack, { accountId: '123456789012' });
+    const b = renderStack(stack, { accountId: '123456789012' });
+    expect(a).toEqual(b);
+    expect(a.map((f) => f.path)).toEqual([
+      'helmfile.yaml',
+      'values/cluster-autoscaler.yaml',
+      'values/metrics-server.yaml',
+      '.gitlab-ci.yml',
+      'docker/config.json',
+    ]);
+    const values = a.find((f) => f.path === 'values/cluster-autoscaler.yaml')!.content;
+    expect(values).toContain(
+      'eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/seed-cluster-autoscaler',
+    );
+    expect(values).toContain('name: cluster-autoscaler-aws-cluster-autoscaler');
+    expect(a.find((f) => f.path === 'docker/config.json')!.mode).toBe(0o600);
+    expect(a.find((f) => f.path === '.gitlab-ci.yml')!.content).toContain(
+      '--cache-repo "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/seed/app/cache"',
+    );
+  });
+
+  it('refuses a bad account id', () => {
+    expect(() => renderStack(stack, { accountId: '42' })).toThrow(/accountId: expected a 12-digit/);
+  });
+});
