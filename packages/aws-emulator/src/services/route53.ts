@@ -348,10 +348,13 @@ function sameSet(a: StoredRecordSet, b: StoredRecordSet): boolean {
   return a.name === b.name && a.type === b.type && a.setIdentifier === b.setIdentifier;
 }
 
+/**
+ * Route 53 answers InvalidChangeBatch in the standard `<ErrorResponse><Error><Code>` shape, every
+ * problem joined in one bracketed `<Message>` (aws/aws-sdk-kotlin#1433 and #1435, 2024: the old bare
+ * `<InvalidChangeBatch><Messages>` root is no longer sent). SDK v3 then names the error `InvalidChangeBatch`.
+ */
 function invalidChangeBatch(messages: string[]): AwsError {
-  return new AwsError('InvalidChangeBatch', `[${messages.join(', ')}]`, 400, {
-    fields: { Messages: xmlList('Message', messages) },
-  });
+  return new AwsError('InvalidChangeBatch', `[${messages.join(', ')}]`, 400);
 }
 
 /** Per request limits (AWS-FACTS.md): 1,000 records and 32,000 value characters, an UPSERT counting twice. */
