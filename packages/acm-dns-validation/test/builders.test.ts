@@ -6,6 +6,7 @@ import {
   chooseZone,
   type HostedZoneRef,
   idempotencyToken,
+  keyAlgorithmOf,
   normaliseCertificateRequest,
   planChangeBatches,
   type ValidationRecord,
@@ -90,6 +91,15 @@ describe('normaliseCertificateRequest', () => {
     expect(
       normaliseCertificateRequest({ domainName: 'cdn.example.com', cloudFront: true }, 'us-east-1').region,
     ).toBe('us-east-1');
+  });
+});
+
+describe('keyAlgorithmOf', () => {
+  it("reads ACM's hyphenated answer (RSA-2048) in the form RequestCertificate takes (RSA_2048)", () => {
+    expect(keyAlgorithmOf('RSA-2048')).toBe('RSA_2048');
+    expect(keyAlgorithmOf('EC-prime256v1')).toBe('EC_prime256v1');
+    expect(keyAlgorithmOf('EC_secp384r1')).toBe('EC_secp384r1');
+    expect(keyAlgorithmOf(undefined)).toBeUndefined();
   });
 });
 

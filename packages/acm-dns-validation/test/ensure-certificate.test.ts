@@ -97,6 +97,17 @@ describe('ensureCertificate against the emulator', () => {
     expect(emu.calls({ operation: 'RequestCertificate' })).toEqual([]);
   });
 
+  it("reuses its certificate after ACM's one-hour IdempotencyToken window, although ACM answers RSA-2048 for RSA_2048", async () => {
+    const first = await ensureCertificate(clients, wildcard);
+    emu.advanceClock(2 * 3600); // past the token's hour: only findCertificate can avoid a second certificate
+    emu.resetCalls();
+    const second = await ensureCertificate(clients, wildcard);
+    expect(second.arn).toBe(first.arn);
+    expect(second.changes).toEqual([]);
+    expect(emu.calls({ mutating: true })).toEqual([]);
+    expect(await countCertificates()).toBe(1);
+  });
+
   it('waits for records ACM adds late, reporting the wait as events', async () => {
     emu.behaviour.acmRecordDelaySeconds = 200;
     const events: ProgressEvent[] = [];

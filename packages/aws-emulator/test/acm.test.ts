@@ -233,7 +233,8 @@ describe('ACM emulator (awsJson1_1 CertificateManager)', () => {
   it('seeded certificates carry InUseBy, expiry and a renewal summary inside the 60-day window', async () => {
     const ec = await describeCert('arn:aws:acm:ap-northeast-1:123456789012:certificate/ec');
     expect(ec.Status).toBe('ISSUED');
-    expect(ec.KeyAlgorithm).toBe('EC_prime256v1');
+    // Real ACM answers the hyphenated form although it takes EC_prime256v1 (ACM User Guide examples).
+    expect(ec.KeyAlgorithm).toBe('EC-prime256v1');
     expect(ec.InUseBy).toEqual([]);
     const used = await describeCert('arn:aws:acm:ap-northeast-1:123456789012:certificate/in-use');
     expect(used.RenewalEligibility).toBe('ELIGIBLE');

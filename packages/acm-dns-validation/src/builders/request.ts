@@ -27,6 +27,22 @@ export const ALL_KEY_TYPES = [
   'EC_secp521r1',
 ] as const;
 
+/**
+ * A key algorithm as ACM answers it, in the form ACM takes it: DescribeCertificate and
+ * ListCertificates answer `RSA-2048` / `EC-prime256v1` although RequestCertificate and
+ * `Includes.keyTypes` take `RSA_2048` / `EC_prime256v1` (ACM User Guide list-certificates example).
+ * Comparing the raw strings would never find an existing certificate on real ACM.
+ *
+ * @example
+ * ```ts
+ * keyAlgorithmOf('RSA-2048'); // 'RSA_2048'
+ * keyAlgorithmOf('EC_prime256v1'); // 'EC_prime256v1'
+ * ```
+ */
+export function keyAlgorithmOf(answered: string | undefined): string | undefined {
+  return answered?.replace('-', '_');
+}
+
 /** The tag every certificate eks-kit requests carries (DESIGN.md: no state file, AWS is the state). */
 export const STACK_TAG_KEY = 'eks-kit:stack';
 

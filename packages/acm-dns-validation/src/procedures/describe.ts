@@ -8,6 +8,7 @@ import {
   poll,
   wrapAwsError,
 } from '@eks-kit/core';
+import { keyAlgorithmOf } from '../builders/request.js';
 import { type ValidationRecord, validationRecordsOf } from '../builders/validation-records.js';
 
 /** How often to poll: seconds apart at first, backing off to a cap (not the SDK waiter's 60-120 s). */
@@ -36,6 +37,7 @@ export interface CertificateStatus {
   domainName: string;
   names: string[];
   status: string;
+  /** In the form RequestCertificate takes (`RSA_2048`), although ACM answers `RSA-2048`. */
   keyAlgorithm: string | undefined;
   failureReason: string | undefined;
   notAfter: Date | undefined;
@@ -98,7 +100,7 @@ export function toCertificateStatus(detail: CertificateDetail): CertificateStatu
     domainName: detail.DomainName ?? '',
     names: detail.SubjectAlternativeNames ?? (detail.DomainName ? [detail.DomainName] : []),
     status: detail.Status ?? 'UNKNOWN',
-    keyAlgorithm: detail.KeyAlgorithm,
+    keyAlgorithm: keyAlgorithmOf(detail.KeyAlgorithm),
     failureReason: detail.FailureReason,
     notAfter: detail.NotAfter,
     inUseBy: detail.InUseBy ?? [],

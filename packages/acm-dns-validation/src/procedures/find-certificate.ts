@@ -6,7 +6,12 @@ import {
   ListTagsForCertificateCommand,
 } from '@aws-sdk/client-acm';
 import { type AwsClients, wrapAwsError } from '@eks-kit/core';
-import { ALL_KEY_TYPES, type NormalisedCertificateRequest, STACK_TAG_KEY } from '../builders/request.js';
+import {
+  ALL_KEY_TYPES,
+  keyAlgorithmOf,
+  type NormalisedCertificateRequest,
+  STACK_TAG_KEY,
+} from '../builders/request.js';
 import { describeCertificate } from './describe.js';
 
 /** A certificate is "expiring" (not worth reusing) when it ends within this many days. */
@@ -107,7 +112,7 @@ export async function findCertificate(
     (s) =>
       s.CertificateArn &&
       s.DomainName?.toLowerCase() === request.domainName &&
-      s.KeyAlgorithm === request.keyAlgorithm,
+      keyAlgorithmOf(s.KeyAlgorithm) === request.keyAlgorithm, // ACM answers RSA-2048 for RSA_2048
   );
   const matches: Array<FoundCertificate & { notAfter: number; own: boolean }> = [];
   for (const summary of candidates) {

@@ -5,7 +5,8 @@
  * Behaviours: DomainName <= 64 octets; domain names per certificate limited by
  * `behaviour.acmDomainNameQuota` (default 10, ACM's default quota) -> LimitExceededException;
  * IdempotencyToken `^\w{1,32}$`, the same token within one hour returns the same certificate;
- * requestable KeyAlgorithm RSA_2048 | EC_prime256v1 | EC_secp384r1; no ResourceRecord for
+ * requestable KeyAlgorithm RSA_2048 | EC_prime256v1 | EC_secp384r1, answered hyphenated (`RSA-2048`)
+ * by DescribeCertificate and ListCertificates as real ACM does; no ResourceRecord for
  * `behaviour.acmRecordDelaySeconds` after the request; a wildcard and its apex share one CNAME, the
  * same for every certificate of that name; FQDNs with a trailing dot; PENDING_VALIDATION -> ISSUED
  * when every CNAME exists with the exact value in a public Route 53 zone for
@@ -278,7 +279,7 @@ function detail(
     Status: cert.status,
     ...(cert.notBefore !== undefined ? { NotBefore: new Date(cert.notBefore) } : {}),
     ...(cert.notAfter !== undefined ? { NotAfter: new Date(cert.notAfter) } : {}),
-    KeyAlgorithm: cert.keyAlgorithm,
+    KeyAlgorithm: answeredKeyAlgorithm(cert.keyAlgorithm),
     SignatureAlgorithm: rsa ? 'SHA256WITHRSA' : 'SHA256WITHECDSA',
     InUseBy: cert.inUseBy,
     ...(cert.failureReason ? { FailureReason: cert.failureReason } : {}),
@@ -294,6 +295,17 @@ function detail(
   };
 }
 
+/**
+ * ACM takes key algorithms as `RSA_2048` / `EC_prime256v1` (RequestCertificate, `Includes.keyTypes`)
+ * but answers them hyphenated, `RSA-2048` / `EC-prime256v1`, in DescribeCertificate and
+ * ListCertificates (ACM User Guide, "list-certificates" example; AWS CLI describe-certificate
+ * example output), although the API reference's enum lists the underscore form.
+ * @example answeredKeyAlgorithm('EC_prime256v1') // 'EC-prime256v1'
+ */
+function answeredKeyAlgorithm(keyAlgorithm: string): string {
+  return keyAlgorithm.replace('_', '-');
+}
+
 function summary(cert: StoredCertificate): Record<string, unknown> {
   return {
     CertificateArn: cert.arn,
@@ -302,7 +314,7 @@ function summary(cert: StoredCertificate): Record<string, unknown> {
     HasAdditionalSubjectAlternativeNames: cert.names.length > 100,
     Status: cert.status,
     Type: cert.type,
-    KeyAlgorithm: cert.keyAlgorithm,
+    KeyAlgorithm: answeredKeyAlgorithm(cert.keyAlgorithm),
     KeyUsages: ['DIGITAL_SIGNATURE', 'KEY_ENCIPHERMENT'],
     ExtendedKeyUsages: ['TLS_WEB_SERVER_AUTHENTICATION', 'TLS_WEB_CLIENT_AUTHENTICATION'],
     InUse: cert.inUseBy.length > 0,
