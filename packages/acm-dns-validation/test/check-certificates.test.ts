@@ -75,7 +75,18 @@ describe('checkCertificates against the emulator', () => {
       status: 'fail',
       message: 'FAILED (CAA_ERROR)',
     });
-    expect(of(findings, 'certificate.caa', '/caa')[0]).toMatchObject({ status: 'fail' });
+    // ACM renews only certificates in use: RenewalEligibility INELIGIBLE gives a renewal warning too.
+    expect(of(findings, 'certificate.renewal', '/unused')[0]).toMatchObject({
+      status: 'warn',
+      message: 'not eligible for managed renewal',
+    });
+    expect(of(findings, 'certificate.in-use', '/soon')[0]?.status).toBe('ok');
+    expect(of(findings, 'certificate.caa', '/caa')[0]).toMatchObject({
+      status: 'fail',
+      resource: 'arn:aws:acm:ap-northeast-1:123456789012:certificate/caa www.strict.example.com',
+      message: expect.stringContaining('at strict.example.com'),
+      hint: expect.stringContaining('amazon.com'),
+    });
     expect(of(findings, 'certificate.caa', '/soon')[0]?.status).toBeUndefined();
     expect(of(findings, 'certificate.renewal', '/soon')[0]?.status).toBe('warn'); // in the window, CNAME missing
   });
@@ -126,6 +137,61 @@ describe('checkCertificates against the emulator', () => {
     expect(missing?.message).toContain('missing');
     expect(missing?.hint).toContain(record.value);
   });
+
+  it('reports a validation CNAME changed to another value, and CAA that allows Amazon as ok', async () => {
+    await upsertCaa('example.com', '0 issue "amazon.com"');
+    const { arn, records } = await ensureCertificate(clients, {
+      domainName: 'pay.example.com',
+      recordsSchedule: fastSchedule,
+    });
+    const record = records[0]!;
+    const r53 = await clients.route53();
+    await r53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: 'ZPUB',
+        ChangeBatch: {
+          Changes: [
+            {
+              Action: 'UPSERT',
+              ResourceRecordSet: {
+                Name: `${record.name}.`,
+                Type: 'CNAME',
+                TTL: 300,
+                ResourceRecords: [{ Value: 'somewhere-else.example.net.' }],
+              },
+            },
+          ],
+        },
+      }),
+    );
+    const findings = await checkCertificates(clients, { select: { arns: [arn as string] } });
+    expect(of(findings, 'certificate.validation-record', 'pay')[0]).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('points to somewhere-else.example.net'),
+      hint: expect.stringContaining(record.value),
+    });
+    expect(of(findings, 'certificate.caa', 'pay')[0]).toMatchObject({
+      status: 'ok',
+      message: 'CAA at example.com allows Amazon',
+    });
+  });
+
+  const upsertCaa = async (name: string, value: string): Promise<void> => {
+    const r53 = await clients.route53();
+    await r53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: 'ZPUB',
+        ChangeBatch: {
+          Changes: [
+            {
+              Action: 'UPSERT',
+              ResourceRecordSet: { Name: name, Type: 'CAA', TTL: 300, ResourceRecords: [{ Value: value }] },
+            },
+          ],
+        },
+      }),
+    );
+  };
 
   it('refuses bad options before any AWS call', async () => {
     expect(await rejection(checkCertificates(clients, { warnDays: 5, failDays: 10 }))).toBeInstanceOf(

@@ -1,7 +1,7 @@
 import { RequestCertificateCommand } from '@aws-sdk/client-acm';
 import { ChangeResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import type { Emulator } from '@eks-kit/aws-emulator';
-import type { AwsClients, ProgressEvent } from '@eks-kit/core';
+import { type AwsClients, InvalidInputError, type ProgressEvent } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { describeCertificateStatus, validationRecords, waitForIssued } from '../src/index.js';
 import { clientsFor, fastSchedule, rejection, startFastEmulator } from './helpers.js';
@@ -100,6 +100,17 @@ describe('waitForIssued against the emulator', () => {
     const error = await rejection(waitForIssued(clients, { arn, schedule: fastSchedule, timeout: 20_000 }));
     expect(error.code).toBe('ValidationTimedOut');
     expect(error.hint).toContain('public');
+  });
+
+  it("refuses a region other than the ARN's and a bad timeout before any AWS call (InvalidInputError)", async () => {
+    const arn = 'arn:aws:acm:ap-northeast-1:123456789012:certificate/x';
+    const wrongRegion = await rejection(waitForIssued(clients, { arn, region: 'us-east-1' }));
+    expect(wrongRegion).toBeInstanceOf(InvalidInputError);
+    expect(wrongRegion.message).toContain('region');
+    const badTimeout = await rejection(waitForIssued(clients, { arn, timeout: -1 }));
+    expect(badTimeout).toBeInstanceOf(InvalidInputError);
+    expect(badTimeout.message).toContain('timeout');
+    expect(emu.calls()).toEqual([]);
   });
 
   it('times out with the last status when nothing happens', async () => {

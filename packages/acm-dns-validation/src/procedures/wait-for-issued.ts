@@ -1,5 +1,5 @@
 /** Waiting for a certificate to be ISSUED, on our own schedule, failing fast on terminal states. */
-import { type AwsClients, EksKitError, type ProgressEvent, poll } from '@eks-kit/core';
+import { type AwsClients, EksKitError, InvalidInputError, type ProgressEvent, poll } from '@eks-kit/core';
 import { normaliseFqdn, type ValidationRecord } from '../builders/validation-records.js';
 import { chooseZone, type HostedZoneRef } from '../builders/zones.js';
 import {
@@ -63,17 +63,11 @@ export async function waitForIssued(
 ): Promise<CertificateStatus> {
   const arnRegion = regionOfCertificateArn(input.arn);
   if (input.region !== undefined && input.region !== arnRegion) {
-    throw new EksKitError(
-      'InvalidInput',
-      `region: expected ${arnRegion} (the certificate's region), got ${JSON.stringify(input.region)}`,
-    );
+    throw new InvalidInputError('region', input.region, `${arnRegion} (the certificate's region)`);
   }
   const timeoutMs = input.timeout ?? 45 * 60_000;
-  if (!(timeoutMs > 0))
-    throw new EksKitError(
-      'InvalidInput',
-      `timeout: expected a positive number of milliseconds, got ${timeoutMs}`,
-    );
+  if (!(typeof timeoutMs === 'number' && timeoutMs > 0))
+    throw new InvalidInputError('timeout', timeoutMs, 'a positive number of milliseconds');
   const schedule = { ...DEFAULT_POLL_SCHEDULE, ...input.schedule };
   const emit = (event: ProgressEvent): void => input.onEvent?.(event);
   const pendingChanges = new Set(input.changeIds ?? []);
