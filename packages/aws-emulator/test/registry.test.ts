@@ -48,16 +48,21 @@ function registry(path: string, init: RequestInit = {}): Promise<Response> {
 }
 
 describe('registry /v2 push check (AWS-FACTS.md kaniko push check)', () => {
-  it('POST blobs/uploads answers 202 with Location and Docker-Upload-UUID; DELETE of the Location answers 204', async () => {
+  it('POST blobs/uploads answers 202 with an absolute Location on the registry host (regclient#81) and no Docker-Upload-UUID (distribution#2927); DELETE of the Location answers 204', async () => {
     const auth = await basicAuth('AKIDRUNNER');
     const post = await registry('/v2/team/app/blobs/uploads/', {
       method: 'POST',
       headers: { authorization: auth },
     });
     expect(post.status).toBe(202);
-    const location = post.headers.get('location') ?? '';
-    const uuid = post.headers.get('docker-upload-uuid') ?? '';
-    expect(location).toBe(`/v2/team/app/blobs/uploads/${uuid}`);
+    const absolute = post.headers.get('location') ?? '';
+    expect(absolute).toMatch(
+      new RegExp(
+        `^https://${ACCOUNT}\\.dkr\\.ecr\\.${REGION}\\.amazonaws\\.com/v2/team/app/blobs/uploads/[0-9a-f-]+$`,
+      ),
+    );
+    expect(post.headers.get('docker-upload-uuid')).toBeNull();
+    const location = new URL(absolute).pathname; // the emulator serves the registry host's paths
     expect(post.headers.get('docker-distribution-api-version')).toBe('registry/2.0');
     const del = await registry(location, { method: 'DELETE', headers: { authorization: auth } });
     expect(del.status).toBe(204);

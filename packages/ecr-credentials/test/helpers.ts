@@ -17,6 +17,10 @@ export function world(extra: Partial<World> = {}): World {
         deny: ['ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload'],
       },
       AKIDNOTOKEN: { arn: `arn:aws:iam::${ACCOUNT}:user/no-ecr`, deny: ['ecr:GetAuthorizationToken'] },
+      AKIDNODESCRIBE: {
+        arn: `arn:aws:sts::${ACCOUNT}:assumed-role/gitlab-runner-ecr-push/build`,
+        deny: ['ecr:DescribeRepositories'],
+      },
     },
     ...extra,
   };

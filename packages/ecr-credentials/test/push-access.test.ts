@@ -26,6 +26,18 @@ const seed = world({
     repositories: [
       { name: 'team/app' },
       { name: 'team/frozen', imageTagMutability: 'IMMUTABLE', imageTags: ['1.0.0'] },
+      {
+        name: 'team/mixed',
+        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'dev-*' }],
+        imageTags: ['dev-1', '1.0.0'],
+      },
+      {
+        name: 'team/releases',
+        imageTagMutability: 'MUTABLE_WITH_EXCLUSION',
+        imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'release-*' }],
+        imageTags: ['latest', 'release-1'],
+      },
     ],
   },
 });
@@ -123,7 +135,7 @@ describe('getDockerAuth (AWS-FACTS.md GetAuthorizationToken)', () => {
 });
 
 describe("checkPushAccess diagnoses each outcome of kaniko's push check", () => {
-  it('ok: token, POST blobs/uploads (202), DELETE of the Location', async () => {
+  it('ok: token, POST blobs/uploads (202), DELETE of the absolute Location sent to the endpoint, not the real registry host', async () => {
     const findings = await check(await as());
     expect(findings).toEqual([
       expect.objectContaining({ check: 'ecr.push-access', status: 'ok', resource: `${REGISTRY}/team/app` }),
@@ -204,6 +216,24 @@ describe("checkPushAccess diagnoses each outcome of kaniko's push check", () => 
     const fresh = await check(await as(), { repository: 'team/frozen', tags: ['2.0.0'] });
     expect(fresh.map((f) => f.status)).toEqual(['ok']);
     expectNoSecret(findings, fresh, output);
+  });
+
+  it('IMMUTABLE_WITH_EXCLUSION: an existing tag matching an exclusion filter stays mutable, others are refused', async () => {
+    const findings = await check(await as(), { repository: 'team/mixed', tags: ['dev-1', '1.0.0'] });
+    expect(findings.map((f) => [f.status, f.data?.tag])).toEqual([['fail', '1.0.0']]);
+    expect(findings[0]?.message).toContain('except dev-*');
+  });
+
+  it('MUTABLE_WITH_EXCLUSION: only an existing tag matching an exclusion filter is immutable', async () => {
+    const findings = await check(await as(), { repository: 'team/releases', tags: ['latest', 'release-1'] });
+    expect(findings.map((f) => [f.status, f.data?.tag])).toEqual([['fail', 'release-1']]);
+  });
+
+  it('a build role without ecr:DescribeRepositories still gets its push verdict, with a warning that tags were not checked', async () => {
+    const findings = await check(await as('AKIDNODESCRIBE'), { repository: 'team/frozen', tags: ['1.0.0'] });
+    expect(findings.map((f) => f.status)).toEqual(['ok', 'warn']);
+    expect(findings[1]).toMatchObject({ data: { deniedAction: 'ecr:DescribeRepositories' } });
+    expect(findings[1]?.message).toContain('not checked');
   });
 
   it('a registry that closes the connection (kaniko: EOF) is diagnosed as a missing repository', async () => {

@@ -11,8 +11,14 @@
  * - `PUT /v2/<repo>/manifests/<tag>` of an existing tag in an immutable repository gives 400
  *   TAG_INVALID.
  *
- * Routes: `GET /v2/` (Ping), `POST /v2/<repo>/blobs/uploads/` (InitiateLayerUpload: 202 + Location +
- * Docker-Upload-UUID), `DELETE /v2/<repo>/blobs/uploads/<uuid>` (CancelLayerUpload),
+ * - POST blobs/uploads answers 202 with an absolute Location on the registry host,
+ *   `https://<account>.dkr.ecr.<region>.amazonaws.com/v2/<repo>/blobs/uploads/<uuid>` (as in ECR's
+ *   answers logged in regclient/regclient#81) and no Docker-Upload-UUID header (ECR sends none:
+ *   distribution/distribution#2927); a client talking to the emulator must map that host back to
+ *   the emulator's URL, as it must for any proxy in front of ECR.
+ *
+ * Routes: `GET /v2/` (Ping), `POST /v2/<repo>/blobs/uploads/` (InitiateLayerUpload: 202 + Location),
+ * `DELETE /v2/<repo>/blobs/uploads/<uuid>` (CancelLayerUpload),
  * `PUT /v2/<repo>/manifests/<ref>` (PutImage), `GET|HEAD /v2/<repo>/manifests/<ref>` (BatchGetImage).
  */
 import { createHash } from 'node:crypto';
@@ -145,8 +151,7 @@ export const registry = defineService<RegistryState>({
         return withHttp('', {
           status: 202,
           headers: {
-            location: `/v2/${repo.name}/blobs/uploads/${uuid}`,
-            'docker-upload-uuid': uuid,
+            location: `https://${registryHostOf(repo.registryId, repo.region)}/v2/${repo.name}/blobs/uploads/${uuid}`,
             range: '0-0',
           },
         });

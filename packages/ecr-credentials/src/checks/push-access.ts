@@ -11,11 +11,14 @@ import {
   type Finding,
   finding,
   InvalidInputError,
+  isAccessDeniedError,
   isNotFoundError,
+  wrapAwsError,
 } from '@eks-kit/core';
 import { ECR_PUSH_ACTIONS } from '../builders/ecr-policies.js';
 import { parseRegistryHost } from '../builders/registry-host.js';
 import { repositoryArn, validateRepositoryName } from '../builders/repository-ref.js';
+import { isTagImmutable } from '../builders/tag-mutability.js';
 import { type DockerAuth, getDockerAuth } from '../procedures/docker-auth.js';
 
 /** Input of {@link checkPushAccess}. */
@@ -74,6 +77,23 @@ async function callRegistry(url: string, init: RequestInit, signal?: AbortSignal
     ...(errorCode ? { errorCode } : {}),
     ...(errorMessage ? { errorMessage } : {}),
   };
+}
+
+/**
+ * Where to send the DELETE of an upload: ECR answers POST blobs/uploads with an absolute Location on
+ * its own host (`https://<registry>/v2/<repo>/blobs/uploads/<id>`, seen in regclient#81's logs);
+ * other registries answer a relative one (distribution spec allows both). An absolute Location on
+ * the registry host is moved onto `endpoint`, so that with a `registryEndpoint` (a proxy, the
+ * emulator) the DELETE goes where the POST went, never to the real registry host.
+ */
+function uploadLocationUrl(location: string, endpoint: string, registryHost: string): string {
+  const url = new URL(location, `${endpoint}/`);
+  if (url.hostname.toLowerCase() === registryHost) {
+    const base = new URL(`${endpoint}/`);
+    url.protocol = base.protocol;
+    url.host = base.host;
+  }
+  return url.toString();
 }
 
 function checkEndpoint(value: unknown): string {
@@ -186,7 +206,7 @@ export async function checkPushAccess(
   const findings: Finding[] = [];
   if (answer.status === 201 || answer.status === 202) {
     if (answer.location) {
-      const location = new URL(answer.location, `${endpoint}/`).toString();
+      const location = uploadLocationUrl(answer.location, endpoint, host.host);
       const cancel = await callRegistry(
         location,
         { method: 'DELETE', headers: { authorization: auth.authorization } },
@@ -255,33 +275,53 @@ export async function checkPushAccess(
     ];
   }
 
-  // 3. Tags an immutable repository would refuse (kaniko fails at the end with TAG_INVALID).
+  // 3. Tags the repository would refuse to overwrite (kaniko fails at the end with TAG_INVALID).
   if (tags.length > 0) {
     const ecr = await clients.ecr(host.region);
     let mutability: string | undefined;
+    let exclusions: string[] = [];
     try {
       const out = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }));
-      mutability = out.repositories?.[0]?.imageTagMutability;
+      const repo = out.repositories?.[0];
+      mutability = repo?.imageTagMutability;
+      exclusions = (repo?.imageTagMutabilityExclusionFilters ?? []).flatMap((f) =>
+        f.filter ? [f.filter] : [],
+      );
     } catch (error) {
-      if (!isNotFoundError(error)) throw error;
-    }
-    if (mutability && mutability !== 'MUTABLE') {
-      for (const tag of tags) {
-        const head = await callRegistry(
-          `${endpoint}/v2/${name}/manifests/${tag}`,
-          { method: 'HEAD', headers: { authorization: auth.authorization } },
-          options.signal,
+      if (isAccessDeniedError(error)) {
+        // A build role needs no ecr:DescribeRepositories to push: say the tags were not checked.
+        findings.push(
+          finding(
+            CHECK,
+            resource,
+            'warn',
+            `tags not checked against tag immutability: ecr:DescribeRepositories was denied on ${arn}`,
+            {
+              hint: 'run the check with credentials that may describe the repository, or use a unique tag per build',
+              data: { outcome: 'ok', deniedAction: 'ecr:DescribeRepositories' },
+            },
+          ),
         );
-        if (head.status === 200) {
-          findings.push(
-            fail(
-              'immutable-tag',
-              `tag ${tag} already exists in ${name}, whose tags are ${mutability}: the push will fail with TAG_INVALID ... immutable`,
-              "push a unique tag per build ($CI_COMMIT_SHORT_SHA or $CI_COMMIT_TAG), or add the tag to the repository's mutability exclusion filters",
-              { tag, tagMutability: mutability },
-            ),
-          );
-        }
+      } else if (!isNotFoundError(error)) {
+        throw wrapAwsError(error, 'ecr:DescribeRepositories', arn);
+      }
+    }
+    for (const tag of tags) {
+      if (!mutability || !isTagImmutable(mutability, exclusions, tag)) continue;
+      const head = await callRegistry(
+        `${endpoint}/v2/${name}/manifests/${tag}`,
+        { method: 'HEAD', headers: { authorization: auth.authorization } },
+        options.signal,
+      );
+      if (head.status === 200) {
+        findings.push(
+          fail(
+            'immutable-tag',
+            `tag ${tag} already exists in ${name}, whose tags are ${mutability}${exclusions.length ? ` (except ${exclusions.join(', ')})` : ''}: the push will fail with TAG_INVALID ... immutable`,
+            "push a unique tag per build ($CI_COMMIT_SHORT_SHA or $CI_COMMIT_TAG), or add the tag to the repository's mutability exclusion filters",
+            { tag, tagMutability: mutability },
+          ),
+        );
       }
     }
   }
