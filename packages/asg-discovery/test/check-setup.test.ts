@@ -156,6 +156,19 @@ describe('checkAutoscalerSetup finds each seeded fault', () => {
     expect(failures[1]?.hint).toMatch(/associate-iam-oidc-provider/);
   });
 
+  it('IRSA for a cluster EKS does not know: a finding, and the role is still checked', async () => {
+    const findings = await checkAutoscalerSetup(clients, {
+      cluster: 'gone',
+      identity: 'irsa',
+      select: { names: ['ok-workers'] },
+    });
+    const oidc = findings.find((f) => f.check === 'autoscaler.oidc-provider');
+    expect(oidc).toMatchObject({ status: 'fail', resource: 'eks cluster gone' });
+    expect(oidc?.message).toMatch(/EKS cluster gone does not exist/);
+    expect(findings.find((f) => f.check === 'iam.role')?.status).toBe('fail');
+    expect(mutations(emu)).toEqual([]);
+  });
+
   it('a missing Pod Identity association', async () => {
     const findings = await checkAutoscalerSetup(clients, {
       cluster: 'prod',

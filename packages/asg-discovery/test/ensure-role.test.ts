@@ -155,6 +155,37 @@ describe('ensureClusterAutoscalerRole converges for each identity mode', () => {
     expect(mutations(emu)).toEqual([]);
   });
 
+  it('irsa without the IAM OIDC provider, dry run: the whole plan, marked blocked, plus a fail finding', async () => {
+    const plan = await ensureClusterAutoscalerRole(
+      clients,
+      { cluster: 'no-oidc-provider', identity: 'irsa' },
+      { dryRun: true },
+    );
+    expect(plan.findings).toHaveLength(1);
+    const [f] = plan.findings;
+    expect(f?.check).toBe('autoscaler.oidc-provider');
+    expect(f?.status).toBe('fail');
+    expect(f?.resource).toMatch(/^arn:aws:iam::123456789012:oidc-provider\//);
+    expect(f?.hint).toMatch(/associate-iam-oidc-provider --cluster no-oidc-provider/);
+    expect(plan.changes.length).toBeGreaterThan(0);
+    for (const c of plan.changes) {
+      expect([c.action, c.resource]).toEqual(['create', 'iam role no-oidc-provider-cluster-autoscaler']);
+      expect(c.summary).toMatch(/blocked: create the IAM OIDC provider arn:aws:iam::/);
+    }
+    expect(plan.serviceAccountAnnotations).toEqual({ 'eks.amazonaws.com/role-arn': plan.roleArn });
+    expect(mutations(emu)).toEqual([]);
+  });
+
+  it('with every prerequisite in place the result has no findings', async () => {
+    const plan = await ensureClusterAutoscalerRole(
+      clients,
+      { cluster: 'prod', identity: 'irsa' },
+      { dryRun: true },
+    );
+    expect(plan.findings).toEqual([]);
+    expect(plan.changes.every((c) => !/blocked/.test(c.summary))).toBe(true);
+  });
+
   it('refuses bad input before any AWS call', async () => {
     await expect(
       ensureClusterAutoscalerRole(clients, { cluster: 'prod', identity: 'kiam' as never }),

@@ -144,7 +144,24 @@ async function roleFindings(
   const out: Finding[] = [];
   let oidc: Awaited<ReturnType<typeof readClusterOidc>> | undefined;
   if (role.identity === 'irsa') {
-    oidc = await readClusterOidc(clients, role.cluster);
+    try {
+      oidc = await readClusterOidc(clients, role.cluster);
+    } catch (error) {
+      // A missing cluster or issuer is a finding: the role checks below still run (without trust).
+      if (!(error instanceof EksKitError && ['ClusterNotFound', 'NoOidcIssuer'].includes(error.code)))
+        throw error;
+      out.push(
+        finding(
+          'autoscaler.oidc-provider',
+          `eks cluster ${role.cluster}`,
+          'fail',
+          error.message,
+          error.hint ? { hint: error.hint } : {},
+        ),
+      );
+    }
+  }
+  if (oidc)
     out.push(
       oidc.providerExists
         ? finding(
@@ -163,12 +180,11 @@ async function roleFindings(
             },
           ),
     );
-  }
-  const trust = autoscalerTrustPolicy(role, oidc);
+  const irsaWithoutIssuer = role.identity === 'irsa' && !oidc;
   out.push(
     ...(await checkRole(clients, {
       name: role.roleName,
-      trust,
+      ...(irsaWithoutIssuer ? {} : { trust: autoscalerTrustPolicy(role, oidc) }),
       inlinePolicies: { [AUTOSCALER_POLICY_NAME]: policy },
     })),
   );

@@ -5,6 +5,8 @@ import {
   EksKitError,
   type EnsureOptions,
   type EnsureResult,
+  type Finding,
+  finding,
   validateTagValue,
 } from '@eks-kit/core';
 import { ensureRole } from '@eks-kit/iam-policies';
@@ -40,12 +42,19 @@ export interface EnsureClusterAutoscalerRoleResult extends EnsureResult {
   serviceAccountAnnotations: Record<string, string>;
   /** Annotations for the chart's `podAnnotations` (kube2iam, kiam). */
   podAnnotations: Record<string, string>;
+  /**
+   * Prerequisites that block an apply, as `fail` findings (only in a dry run: an apply throws
+   * instead). Today: IRSA without the cluster's IAM OIDC provider (`autoscaler.oidc-provider`).
+   */
+  findings: Finding[];
 }
 
 /**
  * Create or converge the Cluster Autoscaler's role: the autoscaler policy (inline) and a trust
- * policy for the identity mode. IRSA reads the issuer from EKS DescribeCluster and refuses, with a
- * clear error, when the cluster's IAM OIDC provider is missing; EKS Pod Identity also creates (or
+ * policy for the identity mode. IRSA reads the issuer from EKS DescribeCluster; when the cluster's
+ * IAM OIDC provider is missing, a dry run still returns the whole plan (the role trusting the
+ * provider ARN it will have) plus a `fail` finding in `findings` and "blocked" in the summaries,
+ * while an apply throws `OidcProviderMissing` before any change; EKS Pod Identity also creates (or
  * repoints) the association of the service account. Defaults match the chart: namespace
  * kube-system, service account `<release>-aws-cluster-autoscaler`.
  *
@@ -53,6 +62,9 @@ export interface EnsureClusterAutoscalerRoleResult extends EnsureResult {
  * ```ts
  * const r = await ensureClusterAutoscalerRole(clients, { cluster: 'prod', identity: 'irsa', stack: 'prod' });
  * r.serviceAccountAnnotations; // { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/prod-cluster-autoscaler' }
+ *
+ * const plan = await ensureClusterAutoscalerRole(clients, { cluster: 'prod', identity: 'irsa' }, { dryRun: true });
+ * for (const f of plan.findings) console.log(`${f.status} ${f.check}: ${f.message} (${f.hint})`);
  * ```
  */
 export async function ensureClusterAutoscalerRole(
@@ -68,14 +80,21 @@ export async function ensureClusterAutoscalerRole(
   });
 
   let oidc: OidcFacts | undefined;
+  const findings: Finding[] = [];
   if (role.identity === 'irsa') {
     oidc = await readClusterOidc(clients, role.cluster);
-    if (!oidc.providerExists)
-      throw new EksKitError(
-        'OidcProviderMissing',
-        `IAM has no OIDC provider for cluster ${role.cluster} (${oidc.issuer}): IRSA cannot work`,
-        { hint: oidcProviderHint(role.cluster) },
+    if (!oidc.providerExists) {
+      const message = `IAM has no OIDC provider for cluster ${role.cluster} (${oidc.issuer}): IRSA cannot work`;
+      // An apply stops here, before any change; a plan goes on so the user sees all of it.
+      if (!options.dryRun)
+        throw new EksKitError('OidcProviderMissing', message, { hint: oidcProviderHint(role.cluster) });
+      findings.push(
+        finding('autoscaler.oidc-provider', oidc.providerArn, 'fail', message, {
+          hint: oidcProviderHint(role.cluster),
+          data: { issuer: oidc.issuer, blocks: `iam role ${role.roleName}` },
+        }),
       );
+    }
   }
   const trust = autoscalerTrustPolicy(role, oidc);
   const result = await ensureRole(
@@ -89,7 +108,12 @@ export async function ensureClusterAutoscalerRole(
     },
     options,
   );
-  const changes: Change[] = [...result.changes];
+  const blocked = findings.length
+    ? ` (blocked: create the IAM OIDC provider ${oidc?.providerArn} first)`
+    : '';
+  const changes: Change[] = result.changes.map((c) =>
+    blocked ? { ...c, summary: `${c.summary}${blocked}` } : c,
+  );
   if (role.identity === 'pod-identity') {
     changes.push(
       ...(await ensurePodIdentityAssociation(
@@ -115,5 +139,6 @@ export async function ensureClusterAutoscalerRole(
     serviceAccount: role.serviceAccount,
     serviceAccountAnnotations: irsa ? { 'eks.amazonaws.com/role-arn': result.arn } : {},
     podAnnotations: annotatesPod ? { 'iam.amazonaws.com/role': result.arn } : {},
+    findings,
   };
 }
