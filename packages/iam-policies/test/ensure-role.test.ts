@@ -1,6 +1,7 @@
 import {
   AttachRolePolicyCommand,
   GetRoleCommand,
+  GetRolePolicyCommand,
   ListRoleTagsCommand,
   PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
@@ -94,6 +95,46 @@ describe('ensureRole against the emulator', () => {
     expect(second.created).toBe(false);
     expect(second.arn).toBe(first.arn);
     expect(mutating()).toEqual([]);
+  });
+
+  it("reads IAM's URL-encoded documents and never sends encoded JSON back (AWS-FACTS.md, aws-sdk-js-v3#1945)", async () => {
+    await ensureRole(clients, spec, FAST_RETRY);
+    const iam = await clients.iam();
+    const role = await iam.send(new GetRoleCommand({ RoleName: 'cluster-autoscaler' }));
+    const rawTrust = role.Role?.AssumeRolePolicyDocument ?? '';
+    expect(rawTrust.startsWith('%7B')).toBe(true); // what IAM returns and SDK v3 leaves encoded
+    expect(decodeURIComponent(rawTrust)).toBe(policyJson(trust));
+    const rawRead = await iam.send(
+      new GetRolePolicyCommand({ RoleName: 'cluster-autoscaler', PolicyName: 'read' }),
+    );
+    expect(decodeURIComponent(rawRead.PolicyDocument ?? '')).toBe(policyJson(readPolicy));
+
+    // Drift both; the fix must send plain JSON, the same bytes as policyJson.
+    const other = irsaTrustPolicy({ oidcProviderArn: PROVIDER_ARN }, 'kube-system', 'someone-else');
+    await iam.send(
+      new UpdateAssumeRolePolicyCommand({
+        RoleName: 'cluster-autoscaler',
+        PolicyDocument: policyJson(other),
+      }),
+    );
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'cluster-autoscaler',
+        PolicyName: 'read',
+        PolicyDocument: policyJson(writePolicy),
+      }),
+    );
+    emu.resetCalls();
+    await ensureRole(clients, spec, FAST_RETRY);
+    // IAM refuses encoded JSON ("This policy contains invalid Json"): the calls succeed, and what
+    // IAM stored decodes to exactly the canonical JSON.
+    expect(mutating()).toEqual([{ operation: 'UpdateAssumeRolePolicy' }, { operation: 'PutRolePolicy' }]);
+    const fixed = await iam.send(new GetRoleCommand({ RoleName: 'cluster-autoscaler' }));
+    expect(decodeURIComponent(fixed.Role?.AssumeRolePolicyDocument ?? '')).toBe(policyJson(trust));
+    const fixedRead = await iam.send(
+      new GetRolePolicyCommand({ RoleName: 'cluster-autoscaler', PolicyName: 'read' }),
+    );
+    expect(decodeURIComponent(fixedRead.PolicyDocument ?? '')).toBe(policyJson(readPolicy));
   });
 
   it('tags a role it creates with eks-kit:stack=<stack> (DESIGN.md)', async () => {
