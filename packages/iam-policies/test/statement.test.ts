@@ -1,4 +1,3 @@
-import { InvalidInputError } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import {
   isConditionOperator,
@@ -7,16 +6,7 @@ import {
   policyJson,
   statement,
 } from '../src/index.js';
-
-function fieldOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InvalidInputError) return error.field;
-    throw error;
-  }
-  throw new Error('expected an InvalidInputError');
-}
+import { fieldOf } from './support/invalid-input.js';
 
 describe('statement', () => {
   it('defaults Effect to Allow and orders keys as IAM does', () => {

@@ -1,4 +1,3 @@
-import { InvalidInputError } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import {
   irsaTrustPolicy,
@@ -10,20 +9,11 @@ import {
   servicePrincipalTrustPolicy,
   validatePolicy,
 } from '../src/index.js';
+import { fieldOf } from './support/invalid-input.js';
 
 const ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
 const HOST = 'oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
 const PROVIDER = `arn:aws:iam::123456789012:oidc-provider/${HOST}`;
-
-function fieldOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InvalidInputError) return error.field;
-    throw error;
-  }
-  throw new Error('expected an InvalidInputError');
-}
 
 describe('oidcProviderArnFromIssuer', () => {
   it('names the provider by the issuer host and path (AWS-FACTS.md, IRSA)', () => {

@@ -1,4 +1,3 @@
-import { InvalidInputError } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import {
   lookupAction,
@@ -13,26 +12,7 @@ import {
   validatePolicyName,
   validateRoleName,
 } from '../src/index.js';
-
-async function rejection(promise: Promise<unknown>): Promise<InvalidInputError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InvalidInputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InvalidInputError');
-}
-
-function syncField(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InvalidInputError) return error.field;
-    throw error;
-  }
-  throw new Error('expected an InvalidInputError');
-}
+import { fieldOf, rejection } from './support/invalid-input.js';
 
 const identity = (...s: ReturnType<typeof statement>[]): PolicyDocument =>
   policyDocument(s, { kind: 'identity' });
@@ -251,7 +231,7 @@ describe('validateInlinePolicies', () => {
   it('counts inline policies together against 10,240 characters', () => {
     const half = documentOfSize(5_200);
     expect(() => validateInlinePolicies({ a: half })).not.toThrow();
-    expect(syncField(() => validateInlinePolicies({ a: half, b: half }))).toBe('inlinePolicies');
+    expect(fieldOf(() => validateInlinePolicies({ a: half, b: half }))).toBe('inlinePolicies');
   });
 });
 
@@ -259,23 +239,23 @@ describe('names and paths', () => {
   it('role names: 1-64 of [\\w+=,.@-]', () => {
     expect(validateRoleName('eks-kit_ca+=,.@')).toBe('eks-kit_ca+=,.@');
     expect(validateRoleName('a'.repeat(64))).toHaveLength(64);
-    expect(syncField(() => validateRoleName('a'.repeat(65), 'role.name'))).toBe('role.name');
-    expect(syncField(() => validateRoleName(''))).toBe('name');
-    expect(syncField(() => validateRoleName('ca role'))).toBe('name');
-    expect(syncField(() => validateRoleName('ca/role'))).toBe('name');
+    expect(fieldOf(() => validateRoleName('a'.repeat(65), 'role.name'))).toBe('role.name');
+    expect(fieldOf(() => validateRoleName(''))).toBe('name');
+    expect(fieldOf(() => validateRoleName('ca role'))).toBe('name');
+    expect(fieldOf(() => validateRoleName('ca/role'))).toBe('name');
   });
 
   it('policy names: 1-128', () => {
     expect(validatePolicyName('p'.repeat(128))).toHaveLength(128);
-    expect(syncField(() => validatePolicyName('p'.repeat(129)))).toBe('policyName');
-    expect(syncField(() => validatePolicyName('ecr push'))).toBe('policyName');
+    expect(fieldOf(() => validatePolicyName('p'.repeat(129)))).toBe('policyName');
+    expect(fieldOf(() => validatePolicyName('ecr push'))).toBe('policyName');
   });
 
   it('paths: / or /a/b/, printable ASCII, at most 512', () => {
     expect(validateIamPath('/')).toBe('/');
     expect(validateIamPath('/eks-kit/prod/')).toBe('/eks-kit/prod/');
     for (const bad of ['', 'eks-kit/', '/eks-kit', '//', '/a//b/', '/é/', `/${'a'.repeat(511)}/`])
-      expect(syncField(() => validateIamPath(bad))).toBe('path');
+      expect(fieldOf(() => validateIamPath(bad))).toBe('path');
   });
 });
 
