@@ -38,9 +38,8 @@ describe('readAutoscalerLog, klog text', () => {
         unneededSeconds: 599.9 + 0,
       }),
     ]);
-    expect(report.summary.terminatedInstances).toEqual([
-      { instanceId: 'i-0a1b2c3d4e5f67890', group: 'eks-workers-2a-3cc5f1a2', line: 12 },
-    ]);
+    // auto_scaling_groups.go logs the activity description: `Terminating EC2 instance: <id>` (no group)
+    expect(report.summary.terminatedInstances).toEqual([{ instanceId: 'i-0a1b2c3d4e5f67890', line: 12 }]);
     expect(report.diagnoses).toEqual([]);
   });
 
@@ -144,6 +143,43 @@ describe('readAutoscalerLog, format details (kubernetes.io "System Logs")', () =
       ].join('\n'),
     );
     expect(report.summary.scaleUps[0]?.secondsToFinish).toBe(60);
+  });
+});
+
+describe('readAutoscalerLog, line shapes from the sources (client-go event logging, AWS provider)', () => {
+  it('reads NotTriggerScaleUp events logged as "Event occurred" (klog text and JSON)', async () => {
+    const report = await readAutoscalerLog(readFileSync(fixture('structured-events.log'), 'utf8'), {
+      year: 2026,
+    });
+    const noScaleUps = report.events.filter((e) => e.type === 'no-scale-up');
+    expect(noScaleUps).toEqual([
+      expect.objectContaining({
+        pod: 'batch/train-1',
+        reasons: [
+          { count: 2, reason: 'Insufficient memory' },
+          { count: 1, reason: 'max node group size reached' },
+        ],
+      }),
+      expect.objectContaining({ pod: 'batch/train-2', reasons: [{ count: 1, reason: 'Insufficient cpu' }] }),
+    ]);
+    expect(report.diagnoses.map((d) => [d.code, d.subject])).toEqual([
+      ['insufficient-resource', 'memory'],
+      ['max-size-reached', undefined],
+      ['insufficient-resource', 'cpu'],
+      ['scale-up-timeout', 'eks-gpu-2a'],
+    ]);
+    expect(report.diagnoses[3]?.fix).toMatch(/describe-scaling-activities/);
+  });
+
+  it("takes the AWS provider's `Setting asg` line as the size set, and `Terminating EC2 instance` as a termination", async () => {
+    const report = await readAutoscalerLog(readFileSync(fixture('structured-events.log'), 'utf8'), {
+      year: 2026,
+    });
+    expect(report.summary.scaleUps).toEqual([
+      expect.objectContaining({ group: 'eks-gpu-2a', from: 0, to: 1, max: 4, status: 'size-set' }),
+    ]);
+    expect(report.summary.terminatedInstances).toEqual([{ instanceId: 'i-0fedcba9876543210', line: 6 }]);
+    expect(report.stats).toMatchObject({ malformed: 0, format: 'mixed' });
   });
 });
 

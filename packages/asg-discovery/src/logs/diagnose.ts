@@ -10,6 +10,7 @@ export interface Diagnosis {
     | 'insufficient-resource'
     | 'max-size-reached'
     | 'backoff'
+    | 'scale-up-timeout'
     | 'error';
   message: string;
   fix: string;
@@ -72,6 +73,14 @@ export function diagnose(events: readonly AutoscalerEvent[]): Diagnosis[] {
             ...(e.group ? { subject: e.group } : {}),
             message: `a scale-up of ${e.group ?? 'a group'} failed earlier; the group is in backoff`,
             fix: "read the group's scaling activities (aws autoscaling describe-scaling-activities) for the cause: capacity, quota, launch template or subnet; the autoscaler retries after the backoff",
+          }));
+          break;
+        case 'scale-up-timeout':
+          add(`scale-up-timeout:${e.group ?? ''}`, e.line, () => ({
+            code: 'scale-up-timeout',
+            ...(e.group ? { subject: e.group } : {}),
+            message: `the new nodes of ${e.group ?? 'a group'} did not become ready in time (--max-node-provision-time, 15m by default)`,
+            fix: "read the group's scaling activities (aws autoscaling describe-scaling-activities) for launch failures, then check that instances join the cluster: node role in aws-auth or an EKS access entry, bootstrap user data, subnets with free IPs and a route to the API server",
           }));
           break;
         default: {

@@ -22,7 +22,13 @@ export interface PlannedScaleUp {
 }
 
 /** Kinds of failure the reader recognises. */
-export type AutoscalerErrorKind = 'access-denied' | 'web-identity' | 'ec2-permission' | 'backoff' | 'other';
+export type AutoscalerErrorKind =
+  | 'access-denied'
+  | 'web-identity'
+  | 'ec2-permission'
+  | 'backoff'
+  | 'scale-up-timeout'
+  | 'other';
 
 /** Something the autoscaler did or failed to do. */
 export type AutoscalerEvent = EventOrigin &
@@ -41,12 +47,20 @@ export type AutoscalerEvent = EventOrigin &
 const POD_UNSCHEDULABLE_RE = /\bPod ([\w.-]+\/[\w.-]+) is unschedulable/;
 const PLAN_RE = /Final scale-up plan: \[(.*)\]/;
 const PLAN_ITEM_RE = /\{(\S+) (\d+)->(\d+) \(max: (\d+)\)\}/g;
-const SIZE_SET_RE = /Scale-up: setting group (\S+) size to (\d+)/;
+// The core's line (executor.go) and the AWS provider's own (auto_scaling_groups.go `Setting asg %s size to %d`,
+// logged for every SetDesiredCapacity, up or down).
+const SIZE_SET_RE = /(?:Scale-up: setting group|Setting asg) "?([^\s"]+)"? size to (\d+)/;
 const FINISHED_RE = /Scale up in group (\S+) finished successfully in (\S+)/;
 const UNNEEDED_RE = /^"?([\w.-]+)"? (?:was |is )?unneeded since .*?(?:duration (\S+))?$/;
 const SCALE_DOWN_EMPTY_RE = /Scale-down: removing empty node "?([\w.-]+)"?/;
 const SCALE_DOWN_RE = /Scale-down: removing node "?([\w.-]+)"?/;
+// The AWS provider logs the TerminateInstanceInAutoScalingGroup activity's description at V(4)
+// (auto_scaling_groups.go `klog.V(4).Infof(*resp.Activity.Description)`): `Terminating EC2 instance: i-...`.
+// `Terminated instance <id> in autoscaling group: <asg>` (AWS-FACTS.md) is kept for logs that have it.
+const TERMINATING_RE = /Terminating EC2 instance: (i-[0-9a-f]+)/;
 const TERMINATED_RE = /Terminated instance (i-[0-9a-f]+) in autoscaling group:? "?([\w.:/-]+)"?/;
+// clusterstate.go: `Scale-up timed out for node group %v after %v` (the group's nodes did not register in time).
+const SCALE_UP_TIMEOUT_RE = /Scale-up timed out for node group "?([^\s"]+)"? after (\S+)/;
 const NO_SCALE_UP_RE = /pod didn't trigger scale-up(?: \([^)]*\))?: (.*)$/;
 const EVENT_POD_RE = /Namespace:"([\w.-]+)", Name:"([\w.-]+)"/;
 const BACKOFF_RE = /backoff after failed scale-up|is not ready for scaleup - backoff|in backoff/i;
@@ -62,7 +76,13 @@ const BACKOFF_RE = /backoff after failed scale-up|is not ready for scaleup - bac
  */
 export function interpretRecord(record: LogRecord): AutoscalerEvent | undefined {
   const origin: EventOrigin = { line: record.line, level: record.level, timeMs: record.timeMs };
-  const msg = record.message;
+  // client-go's structured event logging: the event's text is in `message`, its object in `object`.
+  const isEvent = /^Event occurred\b/.test(record.message) && record.fields?.message !== undefined;
+  const msg = isEvent ? record.fields!.message! : record.message;
+  const eventPod =
+    isEvent && (record.fields?.kind ?? 'Pod') === 'Pod' && record.fields?.object?.includes('/')
+      ? record.fields.object
+      : undefined;
 
   const noScaleUp = NO_SCALE_UP_RE.exec(msg);
   if (noScaleUp) {
@@ -72,7 +92,7 @@ export function interpretRecord(record: LogRecord): AutoscalerEvent | undefined 
       .filter((x): x is RegExpExecArray => x !== null)
       .map((x) => ({ count: Number(x[1]), reason: (x[2] ?? '').trim() }));
     const pod = EVENT_POD_RE.exec(msg);
-    const podName = pod ? `${pod[1]}/${pod[2]}` : /\bPod ([\w.-]+\/[\w.-]+)/.exec(msg)?.[1];
+    const podName = eventPod ?? (pod ? `${pod[1]}/${pod[2]}` : /\bPod ([\w.-]+\/[\w.-]+)/.exec(msg)?.[1]);
     return { ...origin, type: 'no-scale-up', ...(podName ? { pod: podName } : {}), reasons };
   }
   if (/WebIdentityErr|sts:AssumeRoleWithWebIdentity/.test(msg))
@@ -85,6 +105,9 @@ export function interpretRecord(record: LogRecord): AutoscalerEvent | undefined 
     const action = deniedAction(msg);
     return { ...origin, type: 'error', kind: 'access-denied', message: msg, ...(action ? { action } : {}) };
   }
+  const timedOut = SCALE_UP_TIMEOUT_RE.exec(msg);
+  if (timedOut)
+    return { ...origin, type: 'error', kind: 'scale-up-timeout', message: msg, group: timedOut[1]! };
   if (BACKOFF_RE.test(msg)) {
     const group = /(?:node group|group) "?([\w.:/-]+?)"?(?: -|:|,|\s|$)/.exec(msg)?.[1];
     return { ...origin, type: 'error', kind: 'backoff', message: msg, ...(group ? { group } : {}) };
@@ -114,6 +137,8 @@ export function interpretRecord(record: LogRecord): AutoscalerEvent | undefined 
   if (emptyDown) return { ...origin, type: 'scale-down', node: emptyDown[1]!, empty: true };
   const down = SCALE_DOWN_RE.exec(msg);
   if (down) return { ...origin, type: 'scale-down', node: down[1]!, empty: false };
+  const terminating = TERMINATING_RE.exec(msg);
+  if (terminating) return { ...origin, type: 'instance-terminated', instanceId: terminating[1]! };
   const terminated = TERMINATED_RE.exec(msg);
   if (terminated)
     return { ...origin, type: 'instance-terminated', instanceId: terminated[1]!, group: terminated[2]! };

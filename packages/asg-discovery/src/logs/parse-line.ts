@@ -4,7 +4,10 @@
  * k8s.io/component-base/logs/json: `ts` in epoch milliseconds (seconds in older releases); `v` only on
  * info lines, so a line without `v` is an error; `err` holds the error). Structured klog text
  * (`I1025 ... file.go:116] "Pod status updated" pod="kube-system/kubedns"`) has its message unquoted and
- * its key/value pairs kept after it (kubernetes.io "System Logs").
+ * its key/value pairs kept after it (kubernetes.io "System Logs"); the pairs are also parsed into
+ * `fields`, as are a JSON line's extra keys. That is how Kubernetes events reach the log since client-go's
+ * structured event logging: `"Event occurred" object="ns/pod" ... reason="NotTriggerScaleUp" message="..."`
+ * (JSON: `"object":{"name":"pod","namespace":"ns"}`), older releases wrote `Event(v1.ObjectReference{...}): ...`.
  */
 
 /** Severity of a line: Info, Warning, Error, Fatal (klog's letters). */
@@ -21,6 +24,8 @@ export interface LogRecord {
   source?: string;
   /** The message, with a JSON line's `err` appended as `: <err>`. */
   message: string;
+  /** Structured key/value pairs (klog `key="value"` after the message, or a JSON line's other keys). */
+  fields?: Record<string, string>;
 }
 
 const KLOG_RE = /^([IWEF])(\d{2})(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\s+\d+ ([^\s\]]+)\] ?(.*)$/;
@@ -47,6 +52,7 @@ export function parseLogLine(text: string, line: number, year: number): ParsedLi
   const fracMs = Number(`0.${frac}`) * 1000;
   const timeMs = Date.UTC(year, Number(month) - 1, Number(day), Number(hh), Number(mm), Number(ss)) + fracMs;
   if (!Number.isFinite(timeMs) || Number(month) < 1 || Number(month) > 12) return { kind: 'malformed' };
+  const fields = message.startsWith('"') ? structuredFields(message) : undefined;
   return {
     kind: 'record',
     record: {
@@ -55,8 +61,51 @@ export function parseLogLine(text: string, line: number, year: number): ParsedLi
       timeMs,
       ...(source ? { source } : {}),
       message: unquoteStructured(message),
+      ...(fields ? { fields } : {}),
     },
   };
+}
+
+const JSON_RECORD_KEYS = new Set(['ts', 'caller', 'msg', 'message', 'v', 'err', 'level']);
+
+/** A JSON line's extra keys as strings; a klog object reference `{name, namespace}` as `namespace/name`. */
+function jsonFields(o: Record<string, unknown>): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(o)) {
+    if (JSON_RECORD_KEYS.has(key) && !(key === 'message' && typeof o.msg === 'string')) continue;
+    if (value === null || value === undefined) continue;
+    if (
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      typeof (value as { name?: unknown }).name === 'string'
+    ) {
+      const ref = value as { name: string; namespace?: unknown };
+      out[key] =
+        typeof ref.namespace === 'string' && ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
+    } else out[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+const PAIR_RE = /\s([\w.-]+)=("(?:[^"\\]|\\.)*"|[^\s"]*)/g;
+
+/** `"msg" k="v" n=3` -> `{ k: 'v', n: '3' }` (values JSON-unquoted). */
+function structuredFields(message: string): Record<string, string> | undefined {
+  const end = /^"(?:[^"\\]|\\.)*"/.exec(message);
+  if (!end) return undefined;
+  const out: Record<string, string> = {};
+  for (const m of message.slice(end[0].length).matchAll(PAIR_RE)) {
+    const raw = m[2] ?? '';
+    let value = raw;
+    if (raw.startsWith('"'))
+      try {
+        value = JSON.parse(raw) as string;
+      } catch {
+        value = raw.slice(1, -1);
+      }
+    out[m[1]!] = value;
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 function parseJsonLine(text: string, line: number): ParsedLine {
@@ -75,6 +124,7 @@ function parseJsonLine(text: string, line: number): ParsedLine {
   // component-base writes epoch milliseconds; older zap configs wrote seconds.
   const timeMs = ts < 1e11 ? ts * 1000 : ts;
   const err = typeof o.err === 'string' ? o.err : undefined;
+  const fields = jsonFields(o);
   const levelText = typeof o.level === 'string' ? o.level.toLowerCase() : undefined;
   const level: LogLevel =
     levelText === 'error' || (levelText === undefined && (err !== undefined || o.v === undefined))
@@ -92,6 +142,7 @@ function parseJsonLine(text: string, line: number): ParsedLine {
       timeMs,
       ...(typeof o.caller === 'string' ? { source: o.caller } : {}),
       message: err !== undefined ? `${msg}: ${err}` : msg,
+      ...(fields ? { fields } : {}),
     },
   };
 }
