@@ -91,12 +91,75 @@ describe('gitlabBuildkitJob', () => {
     expect(job.script[0]).toContain(`--import-cache type=registry,ref=${REGISTRY}/team/app/cache:buildcache`);
   });
 
-  it('installs the ecr-login helper checked against its SHA-256 and writes credHelpers', () => {
+  it('installs the ecr-login helper for the pod architecture (amd64 or arm64), checked against its .sha256, and writes credHelpers', () => {
     const before = job.before_script ?? [];
-    expect(before.some((l) => l.includes('/0.9.0/linux-amd64/docker-credential-ecr-login'))).toBe(true);
+    expect(
+      before.some(
+        (l) =>
+          l.includes('x86_64) ECR_LOGIN_ARCH=amd64') && l.includes('aarch64|arm64) ECR_LOGIN_ARCH=arm64'),
+      ),
+    ).toBe(true);
+    expect(
+      before.some(
+        (l) =>
+          l.includes('/0.9.0/linux-$ECR_LOGIN_ARCH/docker-credential-ecr-login"') &&
+          l.startsWith('wget -q -O "$HOME/bin/'),
+      ),
+    ).toBe(true);
     expect(before.some((l) => l.includes('sha256sum -c'))).toBe(true);
+    expect(before.indexOf('export PATH="$HOME/bin:$PATH"')).toBeGreaterThan(-1);
     expect(before).toContain(
       `echo '{"credHelpers":{"${REGISTRY}":"ecr-login"}}' > "$HOME/.docker/config.json"`,
     );
+  });
+
+  it('the helper and its checksum line work in a real shell: the .sha256 format "<hex>  docker-credential-ecr-login" is parsed', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync } = await import('node:fs');
+    const { createHash } = await import('node:crypto');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const home = mkdtempSync(join(tmpdir(), 'ecr-login-'));
+    const binary = Buffer.from('#!/bin/sh\necho helper\n');
+    const hex = createHash('sha256').update(binary).digest('hex');
+    const before = job.before_script ?? [];
+    const checkLine = before.find((l) => l.includes('sha256sum -c')) ?? '';
+    const run = (checksumFile: string): string =>
+      execFileSync(
+        'sh',
+        [
+          '-c',
+          `mkdir -p "$HOME/bin" && cat > "$HOME/bin/docker-credential-ecr-login" && printf '%s' "$SUM" > "$HOME/ecr-login.sha256" && ${checkLine}`,
+        ],
+        {
+          env: { PATH: process.env.PATH ?? '', HOME: home, SUM: checksumFile },
+          input: binary,
+          encoding: 'utf8',
+        },
+      );
+    expect(run(`${hex}  docker-credential-ecr-login\n`)).toContain('OK');
+    expect(() => run(`${'0'.repeat(64)}  docker-credential-ecr-login\n`)).toThrow();
+  });
+
+  it("helperSource 'image': no download, only the config; it needs the image that has the helper", () => {
+    const baked = parse(
+      gitlabBuildkitJob({
+        registry: REGISTRY,
+        repository: 'team/app',
+        helperSource: 'image',
+        image: `${REGISTRY}/tools/buildkit-ecr:0.9.0`,
+      }),
+    ) as Record<string, Job>;
+    expect(baked['build-image']?.image.name).toBe(`${REGISTRY}/tools/buildkit-ecr:0.9.0`);
+    expect(baked['build-image']?.before_script).toEqual([
+      'mkdir -p "$HOME/.docker"',
+      `echo '{"credHelpers":{"${REGISTRY}":"ecr-login"}}' > "$HOME/.docker/config.json"`,
+    ]);
+    expect(() =>
+      gitlabBuildkitJob({ registry: REGISTRY, repository: 'team/app', helperSource: 'image' }),
+    ).toThrow(/^image:/);
+    expect(() =>
+      gitlabBuildkitJob({ registry: REGISTRY, repository: 'team/app', helperSource: 'x' as 'image' }),
+    ).toThrow(/^helperSource:/);
   });
 });

@@ -158,24 +158,72 @@ export function gitlabKanikoJob(input: GitlabBuildJobInput): string {
   });
 }
 
+/** How the BuildKit job gets `docker-credential-ecr-login` (see {@link gitlabBuildkitJob}). */
+export type BuildkitHelperSource = 'download' | 'image';
+
+/** Options of {@link gitlabBuildkitJob} beyond {@link GitlabBuildJobInput}. */
+export interface GitlabBuildkitJobInput extends GitlabBuildJobInput {
+  /**
+   * `download` (default): fetch the pinned helper release for the pod's architecture in
+   * `before_script`; `image`: the builder `image` already has the helper on PATH (a
+   * `moby/buildkit:rootless`-based image you built once; the README has its Dockerfile).
+   */
+  helperSource?: BuildkitHelperSource;
+  /** amazon-ecr-credential-helper release for `download` (default {@link ECR_LOGIN_HELPER_VERSION}). */
+  helperVersion?: string;
+}
+
+/**
+ * Shell lines that install the helper release for this pod's architecture (`uname -m`: x86_64 ->
+ * amd64, aarch64 -> arm64; an amd64 binary on an arm64 node would only make docker say
+ * "credentials not found"). The image is Alpine with busybox `wget`, which speaks HTTPS through
+ * Alpine's `ssl_client`. The `.sha256` beside each release is `<hex>  docker-credential-ecr-login`:
+ * its first field is compared, which catches a truncated or wrong download (it is no defence against
+ * a tampered bucket: use `helperSource: 'image'` for that).
+ */
+function helperDownloadLines(version: string): string[] {
+  const base = `https://amazon-ecr-credential-helper-releases.s3.us-east-2.amazonaws.com/${version}`;
+  return [
+    'mkdir -p "$HOME/bin"',
+    'case "$(uname -m)" in x86_64) ECR_LOGIN_ARCH=amd64 ;; aarch64|arm64) ECR_LOGIN_ARCH=arm64 ;; *) echo "no docker-credential-ecr-login release for $(uname -m)" >&2; exit 1 ;; esac',
+    `wget -q -O "$HOME/bin/docker-credential-ecr-login" "${base}/linux-$ECR_LOGIN_ARCH/docker-credential-ecr-login"`,
+    `wget -q -O "$HOME/ecr-login.sha256" "${base}/linux-$ECR_LOGIN_ARCH/docker-credential-ecr-login.sha256"`,
+    'echo "$(cut -d" " -f1 "$HOME/ecr-login.sha256")  $HOME/bin/docker-credential-ecr-login" | sha256sum -c -',
+    'chmod +x "$HOME/bin/docker-credential-ecr-login"',
+    'export PATH="$HOME/bin:$PATH"',
+  ];
+}
+
 /**
  * A `.gitlab-ci.yml` job building with rootless BuildKit (`moby/buildkit:rootless`,
- * `BUILDKITD_FLAGS=--oci-worker-no-process-sandbox`, `buildctl-daemonless.sh`). The image has no ECR
- * credential helper: the job downloads `docker-credential-ecr-login` (a pinned release, checked
- * against its published SHA-256) into `$HOME/bin` and writes `credHelpers` `ecr-login`.
+ * `BUILDKITD_FLAGS=--oci-worker-no-process-sandbox`, `buildctl-daemonless.sh`, `entrypoint: [""]`:
+ * GitLab's BuildKit guide). The stock image has no ECR credential helper: by default the job
+ * downloads the pinned `docker-credential-ecr-login` release for the pod's architecture, checks it
+ * against the release's `.sha256`, and writes `credHelpers` `ecr-login` to `$HOME/.docker/config.json`;
+ * with `helperSource: 'image'` it only writes the config (the helper is baked into `image`).
+ * Credentials come from the pod's IRSA role, as for kaniko: no token is ever stored in CI variables.
  *
  * @example
  * ```ts
  * gitlabBuildkitJob({ registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', repository: 'team/app', tags: ['$CI_COMMIT_SHORT_SHA', 'latest'] });
+ * gitlabBuildkitJob({ registry, repository: 'team/app', helperSource: 'image', image: `${registry}/tools/buildkit-ecr:0.9.0` });
  * ```
  */
-export function gitlabBuildkitJob(input: GitlabBuildJobInput & { helperVersion?: string }): string {
+export function gitlabBuildkitJob(input: GitlabBuildkitJobInput): string {
   const job = normalise(input);
   const image = checkImage(input.image, DEFAULT_BUILDKIT_IMAGE);
+  const source = input.helperSource ?? 'download';
+  if (source !== 'download' && source !== 'image')
+    throw new InvalidInputError('helperSource', source, "'download' or 'image'");
+  if (source === 'image' && input.image === undefined)
+    throw new InvalidInputError(
+      'image',
+      input.image,
+      "a builder image that has docker-credential-ecr-login on PATH (helperSource 'image')",
+    );
   const version = input.helperVersion ?? ECR_LOGIN_HELPER_VERSION;
   if (!/^\d+\.\d+\.\d+$/.test(version))
     throw new InvalidInputError('helperVersion', version, 'a release version such as 0.9.0');
-  const helperUrl = `https://amazon-ecr-credential-helper-releases.s3.us-east-2.amazonaws.com/${version}/linux-amd64/docker-credential-ecr-login`;
   const names = job.tags.map((t) => `${job.host}/${job.repository}:${t}`).join(',');
   const dockerfileDir = job.dockerfile.includes('/')
     ? job.dockerfile.slice(0, job.dockerfile.lastIndexOf('/'))
@@ -200,12 +248,8 @@ export function gitlabBuildkitJob(input: GitlabBuildJobInput & { helperVersion?:
     image: { name: image, entrypoint: [''] },
     variables: { BUILDKITD_FLAGS: '--oci-worker-no-process-sandbox' },
     before_script: [
-      'mkdir -p "$HOME/bin" "$HOME/.docker"',
-      `wget -q -O "$HOME/bin/docker-credential-ecr-login" ${helperUrl}`,
-      `wget -q -O /tmp/ecr-login.sha256 ${helperUrl}.sha256`,
-      'echo "$(cut -d" " -f1 /tmp/ecr-login.sha256)  $HOME/bin/docker-credential-ecr-login" | sha256sum -c -',
-      'chmod +x "$HOME/bin/docker-credential-ecr-login"',
-      'export PATH="$HOME/bin:$PATH"',
+      ...(source === 'download' ? helperDownloadLines(version) : []),
+      'mkdir -p "$HOME/.docker"',
       `echo '${helperConfigJson(job.host)}' > "$HOME/.docker/config.json"`,
     ],
     script: [build],
