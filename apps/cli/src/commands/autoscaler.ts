@@ -77,16 +77,8 @@ export async function autoscalerTrust(
     const a = requireAutoscaler(stack);
     let doc: unknown;
     if (a.identity.mode === 'irsa') {
-      const issuerUrl = stack.cluster.oidcIssuer;
-      if (!issuerUrl)
-        throw new InvalidInputError(
-          'cluster.oidcIssuer',
-          undefined,
-          'the cluster OIDC issuer in the stack for this command',
-          {
-            hint: 'eks-kit apply reads it from EKS; for this command set cluster.oidcIssuer',
-          },
-        );
+      const issuerUrl =
+        stack.cluster.oidcIssuer ?? (await asg.readClusterOidc(clients, stack.cluster.name)).issuer;
       const accountId = await accountIdOf(options, clients, ctx.signal);
       doc = irsaTrustPolicy({
         issuerUrl,

@@ -1,37 +1,11 @@
 /** `eks-kit ecr login|docker-config|repo|check-push|ci-job`: ECR for image builds in GitLab CI. */
-import {
-  type AwsClients,
-  type Change,
-  changesToJson,
-  EksKitError,
-  type Finding,
-  InvalidInputError,
-  renderChanges,
-} from '@eks-kit/core';
+import { type Change, changesToJson, InvalidInputError, renderChanges } from '@eks-kit/core';
 import * as ecr from '@eks-kit/ecr-credentials';
 import { renderStack, stackSteps } from '@eks-kit/stack';
 import { accountIdOf, checkAccountOption } from '../runtime/account.js';
 import type { CommandContext } from '../runtime/context.js';
 import { openStack } from '../runtime/load.js';
 import { printFindings } from './check.js';
-
-function packageFn<T>(name: string): T {
-  const fn = (ecr as Record<string, unknown>)[name];
-  if (typeof fn !== 'function')
-    throw new EksKitError(
-      'NotAvailable',
-      `${name} is not available yet: @eks-kit/ecr-credentials does not export it`,
-    );
-  return fn as T;
-}
-
-interface DockerAuth {
-  username: string;
-  password: string;
-  expiresAt?: Date;
-  registry?: string;
-  endpoint?: string;
-}
 
 /**
  * Get a registry password from GetAuthorizationToken. It is printed only with `--password-stdout`
@@ -49,9 +23,7 @@ export async function ecrLogin(ctx: CommandContext, options: Record<string, unkn
   try {
     const registry =
       registryOption ?? ecr.registryHostFor(await accountIdOf({}, clients, ctx.signal), stack.cluster.region);
-    const getDockerAuth =
-      packageFn<(c: AwsClients, i: { registry: string }) => Promise<DockerAuth>>('getDockerAuth');
-    const auth = await getDockerAuth(clients, { registry });
+    const auth = await ecr.getDockerAuth(clients, { registry });
     if (options.passwordStdout === true) {
       process.stdout.write(auth.password);
       if (process.stdout.isTTY) process.stdout.write('\n');
@@ -150,12 +122,16 @@ export async function ecrCheckPush(ctx: CommandContext, options: Record<string, 
     if (!repository)
       throw new InvalidInputError('--repository', undefined, 'a repository (or repositories in the stack)');
     const registry = ecr.registryHostFor(await accountIdOf({}, clients, ctx.signal), stack.cluster.region);
-    const check =
-      packageFn<(c: AwsClients, i: Record<string, unknown>) => Promise<Finding[] | Finding>>(
-        'checkPushAccess',
-      );
-    const result = await check(clients, { registry, repository, signal: ctx.signal });
-    const findings = Array.isArray(result) ? result : [result];
+    // With --endpoint-url (an emulator or a proxy) the registry API is served there too.
+    const findings = await ecr.checkPushAccess(
+      clients,
+      {
+        registry,
+        repository,
+        ...(ctx.globals.endpointUrl ? { registryEndpoint: ctx.globals.endpointUrl } : {}),
+      },
+      { signal: ctx.signal },
+    );
     printFindings(ctx, findings, stack.name);
     return findings.some((f) => f.status === 'fail') ? 2 : 0;
   } finally {

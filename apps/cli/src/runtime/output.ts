@@ -81,7 +81,7 @@ export function createOutput(
     progress(event) {
       const line = event.message.replace(/\s+/g, ' ');
       if (interactive) {
-        const width = Math.max(20, (streams.stderr.columns ?? 100) - 1);
+        const width = Math.max(20, (streams.stderr.columns || 100) - 1);
         streams.stderr.write(`\r\u001b[2K${line.slice(0, width)}`);
         progressDrawn = true;
       } else if (globals.verbose && !globals.json) {
