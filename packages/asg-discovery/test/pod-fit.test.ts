@@ -48,11 +48,12 @@ describe('podFits', () => {
     );
   });
 
-  it('subtracts DaemonSet overhead and memory reservation with numbers', () => {
+  it('subtracts DaemonSet overhead and memory reservation with numbers (EC2 memory figure as is)', () => {
     const [r] = podFits({
       requests: { cpu: '500m', memory: '6Gi' },
       instanceTypes: [t3Large],
       daemonSetOverhead: { cpu: '150m', memory: '300Mi' },
+      vmMemoryOverheadPercent: 0,
     });
     // maxPods 3 x 11 + 2 = 35; reserved 255 + 385 = 640; allocatable 8192 - 640 - 100 = 7452; minus 300 = 7152
     expect(r?.maxPods).toBe(35);
@@ -64,9 +65,33 @@ describe('podFits', () => {
       requests: { memory: '7200Mi' },
       instanceTypes: [t3Large],
       daemonSetOverhead: { memory: '300Mi' },
+      vmMemoryOverheadPercent: 0,
     });
     expect(big?.fits).toBe(false);
     expect(big?.reasons[0]).toMatch(/Insufficient memory: requests 7200Mi, 7152Mi left/);
+  });
+
+  it("takes 7.5% of EC2's memory figure off by default (the node gets less than EC2 says; Karpenter's vmMemoryOverheadPercent)", () => {
+    // 8192 - 614.4 = 7577.6 capacity; - 640 kube-reserved - 100 eviction = 6837.6 allocatable
+    const [r] = podFits({ requests: { memory: '7000Mi' }, instanceTypes: [t3Large] });
+    expect(r).toMatchObject({
+      ec2MemoryMiB: 8192,
+      vmMemoryOverheadMiB: 614.4,
+      capacity: { memoryMiB: 7577.6 },
+      allocatable: { memoryMiB: 6837.6 },
+      fits: false,
+    });
+    expect(r?.reasons[0]).toBe(
+      'Insufficient memory: requests 7000Mi, 6837.6Mi left (8192Mi - 614.4Mi VM overhead - 640Mi kube-reserved - 100Mi eviction - 0Mi DaemonSets)',
+    );
+    // the same pod on EC2's figure as is would be promised a fit
+    expect(
+      podFits({ requests: { memory: '7000Mi' }, instanceTypes: [t3Large], vmMemoryOverheadPercent: 0 })[0]
+        ?.fits,
+    ).toBe(true);
+    expect(() => podFits({ requests: {}, instanceTypes: [t3Large], vmMemoryOverheadPercent: 7.5 })).toThrow(
+      /^vmMemoryOverheadPercent:/,
+    );
   });
 
   it('answers per instance type', () => {

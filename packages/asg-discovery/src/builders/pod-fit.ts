@@ -6,6 +6,9 @@
  * - kube-reserved CPU = 6% of the first core, 1% of the second, 0.5% of cores 3-4, 0.25% of the rest
  * - eviction threshold `memory.available<100Mi`
  * - maxPods from the VPC CNI's eni-max-pods rule: ENIs x (IPv4 per ENI - 1) + 2
+ * The node's memory capacity is below EC2's `MemoryInfo.SizeInMiB` (the kernel and firmware keep some):
+ * like Karpenter (`settings.vmMemoryOverheadPercent`, default 0.075) we take 7.5% off EC2's figure
+ * before the formula, so a "fits" is not an over-promise; pass `vmMemoryOverheadPercent: 0` for EC2's figure.
  */
 import { InvalidInputError } from '@eks-kit/core';
 import { cpuMillicores, memoryMebibytes } from './quantity.js';
@@ -37,6 +40,11 @@ export interface PodFitResult {
   /** Why not, one line per resource, with the numbers. Empty when it fits. */
   reasons: string[];
   maxPods: number;
+  /** EC2's memory figure (DescribeInstanceTypes `MemoryInfo.SizeInMiB`). */
+  ec2MemoryMiB: number;
+  /** What the kernel keeps of EC2's figure (estimate: `vmMemoryOverheadPercent`). */
+  vmMemoryOverheadMiB: number;
+  /** The node's capacity: vCPUs, and EC2's memory less the VM overhead. */
   capacity: { cpuMillicores: number; memoryMiB: number };
   kubeReserved: { cpuMillicores: number; memoryMiB: number };
   evictionMemoryMiB: number;
@@ -49,6 +57,9 @@ export interface PodFitResult {
 
 /** Eviction hard threshold on EKS AMIs. */
 export const EKS_EVICTION_MEMORY_MIB = 100;
+
+/** Share of EC2's memory figure the node does not get (Karpenter's default `vmMemoryOverheadPercent`). */
+export const DEFAULT_VM_MEMORY_OVERHEAD_PERCENT = 0.075;
 
 /**
  * Max pods by the VPC CNI rule without prefix delegation: ENIs x (IPv4 per ENI - 1) + 2.
@@ -102,20 +113,23 @@ export function kubeReservedMemoryMebibytes(maxPods: number): number {
 
 /**
  * Whether a pending pod fits on a new node of each instance type, with the numbers.
- * Allocatable = capacity - kube-reserved - eviction threshold; the pod must fit what the
- * DaemonSets leave. Instance memory is EC2's figure: the kernel keeps a little more, so treat a fit
- * within a few per cent as tight.
+ * Allocatable = capacity - kube-reserved - eviction threshold, where memory capacity is EC2's
+ * figure less `vmMemoryOverheadPercent` (default 7.5%, an estimate of what the kernel keeps: a pod
+ * within that margin may still fit on the real node); the pod must fit what the DaemonSets leave.
  *
  * @example
  * ```ts
  * const [m] = podFits({ requests: { cpu: '1500m' }, instanceTypes: [{ instanceType: 't3.large', vCpus: 2, memoryMiB: 8192 }] });
  * m.fits; // true: 1500m <= 1930m allocatable (2000m - 70m kube-reserved)
+ * m.capacity.memoryMiB; // 7577.6 (8192 MiB from EC2 less 7.5%)
  * ```
  */
 export function podFits(input: {
   requests: ResourceRequests;
   instanceTypes: readonly InstanceTypeInfo[];
   daemonSetOverhead?: ResourceRequests;
+  /** Share of EC2's memory figure the node does not get, 0 to < 1 (default 0.075). */
+  vmMemoryOverheadPercent?: number;
 }): PodFitResult[] {
   if (!input || typeof input !== 'object') throw new InvalidInputError('input', input, 'an object');
   const requests = input.requests;
@@ -126,6 +140,13 @@ export function podFits(input: {
   const ds = input.daemonSetOverhead ?? {};
   const dsCpu = ds.cpu === undefined ? 0 : cpuMillicores(ds.cpu, 'daemonSetOverhead.cpu');
   const dsMem = ds.memory === undefined ? 0 : memoryMebibytes(ds.memory, 'daemonSetOverhead.memory');
+  const overhead = input.vmMemoryOverheadPercent ?? DEFAULT_VM_MEMORY_OVERHEAD_PERCENT;
+  if (typeof overhead !== 'number' || !(overhead >= 0 && overhead < 1))
+    throw new InvalidInputError(
+      'vmMemoryOverheadPercent',
+      overhead,
+      'a fraction from 0 to below 1, such as 0.075',
+    );
   if (!Array.isArray(input.instanceTypes) || input.instanceTypes.length === 0)
     throw new InvalidInputError('instanceTypes', input.instanceTypes, 'at least one instance type');
   return input.instanceTypes.map((type, i) => {
@@ -137,14 +158,18 @@ export function podFits(input: {
       throw new InvalidInputError(`${field}.memoryMiB`, type.memoryMiB, 'a positive number');
     const maxPods =
       type.maxPods ?? (type.maxEnis && type.ipv4PerEni ? eniMaxPods(type.maxEnis, type.ipv4PerEni) : 110);
-    const capacity = { cpuMillicores: type.vCpus * 1000, memoryMiB: type.memoryMiB };
+    const vmMemoryOverheadMiB = round2(type.memoryMiB * overhead);
+    const capacity = {
+      cpuMillicores: type.vCpus * 1000,
+      memoryMiB: round2(type.memoryMiB - vmMemoryOverheadMiB),
+    };
     const kubeReserved = {
       cpuMillicores: kubeReservedCpuMillicores(type.vCpus),
       memoryMiB: kubeReservedMemoryMebibytes(maxPods),
     };
     const allocatable = {
       cpuMillicores: Math.floor(capacity.cpuMillicores - kubeReserved.cpuMillicores),
-      memoryMiB: capacity.memoryMiB - kubeReserved.memoryMiB - EKS_EVICTION_MEMORY_MIB,
+      memoryMiB: round2(capacity.memoryMiB - kubeReserved.memoryMiB - EKS_EVICTION_MEMORY_MIB),
     };
     const available = {
       cpuMillicores: allocatable.cpuMillicores - dsCpu,
@@ -157,13 +182,15 @@ export function podFits(input: {
       );
     if (reqMem > available.memoryMiB)
       reasons.push(
-        `Insufficient memory: requests ${round2(reqMem)}Mi, ${available.memoryMiB}Mi left (${capacity.memoryMiB}Mi - ${kubeReserved.memoryMiB}Mi kube-reserved - ${EKS_EVICTION_MEMORY_MIB}Mi eviction - ${round2(dsMem)}Mi DaemonSets)`,
+        `Insufficient memory: requests ${round2(reqMem)}Mi, ${available.memoryMiB}Mi left (${type.memoryMiB}Mi - ${vmMemoryOverheadMiB}Mi VM overhead - ${kubeReserved.memoryMiB}Mi kube-reserved - ${EKS_EVICTION_MEMORY_MIB}Mi eviction - ${round2(dsMem)}Mi DaemonSets)`,
       );
     return {
       instanceType: type.instanceType,
       fits: reasons.length === 0,
       reasons,
       maxPods,
+      ec2MemoryMiB: type.memoryMiB,
+      vmMemoryOverheadMiB,
       capacity,
       kubeReserved,
       evictionMemoryMiB: EKS_EVICTION_MEMORY_MIB,
