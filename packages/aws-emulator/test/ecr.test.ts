@@ -358,3 +358,71 @@ describe('ECR GetAuthorizationToken (AWS-FACTS.md)', () => {
     emu.seed({ accountId: ACCOUNT, region: REGION, ecr: { repositories: [{ name: 'seeded/app' }] } });
   });
 });
+
+describe('ECR world seed (every key the README documents)', () => {
+  it('reads name, region, mutability with exclusion filters, scanOnPush, KMS encryption, tags, lifecycle and repository policies, imageTags', async () => {
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'ecr:BatchGetImage' }],
+    };
+    emu.seed({
+      accountId: ACCOUNT,
+      region: REGION,
+      ecr: {
+        repositories: [
+          {
+            name: 'full/app',
+            imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+            imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'dev-*' }],
+            scanOnPush: true,
+            encryptionType: 'KMS',
+            kmsKey: 'arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+            tags: { team: 'platform' },
+            lifecyclePolicy: { rules: [untagged14] },
+            policy,
+            imageTags: ['1.0.0'],
+          },
+          { name: 'elsewhere/app', region: 'eu-west-1' },
+        ],
+      },
+    });
+    try {
+      const [repo] =
+        (await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['full/app'] }))).repositories ??
+        [];
+      expect(repo).toMatchObject({
+        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'dev-*' }],
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfiguration: {
+          encryptionType: 'KMS',
+          kmsKey: 'arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        },
+      });
+      const tags = await ecr.send(new ListTagsForResourceCommand({ resourceArn: repo?.repositoryArn }));
+      expect(tags.tags).toEqual([{ Key: 'team', Value: 'platform' }]);
+      const lc = await ecr.send(new GetLifecyclePolicyCommand({ repositoryName: 'full/app' }));
+      expect(JSON.parse(lc.lifecyclePolicyText ?? '{}')).toEqual({ rules: [untagged14] });
+      const rp = await ecr.send(new GetRepositoryPolicyCommand({ repositoryName: 'full/app' }));
+      expect(JSON.parse(rp.policyText ?? '{}')).toEqual(policy);
+      const { authorizationData } = await ecr.send(new GetAuthorizationTokenCommand({}));
+      const head = await fetch(`${emu.url}/v2/full/app/manifests/1.0.0`, {
+        method: 'HEAD',
+        headers: { authorization: `Basic ${authorizationData?.[0]?.authorizationToken}` },
+      });
+      expect(head.status).toBe(200);
+      const here = await failure(
+        ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['elsewhere/app'] })),
+      );
+      expect(here.name).toBe('RepositoryNotFoundException');
+      const eu = new ECRClient(clientConfig(emu, { region: 'eu-west-1' }));
+      const there = await eu.send(new DescribeRepositoriesCommand({ repositoryNames: ['elsewhere/app'] }));
+      eu.destroy();
+      expect(there.repositories?.[0]?.repositoryArn).toBe(
+        `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/elsewhere/app`,
+      );
+    } finally {
+      emu.seed({ accountId: ACCOUNT, region: REGION, ecr: { repositories: [{ name: 'seeded/app' }] } });
+    }
+  });
+});

@@ -4,7 +4,7 @@
  * scan on push, encryption, tags), lifecycle and repository policies, and GetAuthorizationToken,
  * whose tokens the docker registry module (`registry.ts`) accepts.
  *
- * World: `ecr.repositories: [{ name, region?, imageTagMutability?, scanOnPush?, encryptionType?,
+ * World: `ecr.repositories: [{ name, region?, imageTagMutability?, imageTagMutabilityExclusionFilters?, scanOnPush?, encryptionType?,
  * kmsKey?, tags?: Record<string,string>, lifecyclePolicy?, policy?, imageTags?: string[] }]`.
  */
 import { AwsError } from '../framework/errors.js';
