@@ -5,8 +5,11 @@
  * access keys used. `ecr login --password-stdout` is the one place a password may appear, and it is
  * the positive control that the scan finds one.
  */
+
+import { Console } from 'node:console';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { format, inspect } from 'node:util';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { type AwsClients, createClients } from '@eks-kit/core';
@@ -122,6 +125,21 @@ describe('security: no token or secret in any output', () => {
   it('library: getDockerAuth printed with console.log/util.inspect/JSON.stringify/String/spread shows no password', async () => {
     const auth = await getDockerAuth(clients, { registry: REGISTRY });
     expect(auth.password.length).toBeGreaterThan(8);
+    const printed: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        printed.push(String(chunk));
+        done();
+      },
+    });
+    const console = new Console({ stdout: sink, stderr: sink });
+    console.log(auth);
+    console.log('auth: %o', auth);
+    console.error({ auth });
+    console.dir(auth, { depth: 8, showHidden: true });
+    console.table([auth]);
+    scanner.record('console.log/error/dir/table(auth)', printed.join(''));
+    expect(printed.join('')).toContain('DockerAuth');
     scanner.record('inspect(auth)', inspect(auth, { depth: 8, showHidden: true }));
     scanner.record('format %o', format('%o', auth));
     scanner.record('format %s %j', format('%s %j', auth, auth));
