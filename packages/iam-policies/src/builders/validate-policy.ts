@@ -2,7 +2,7 @@
  * Full validation of a policy document before it is sent to IAM.
  */
 import { InvalidInputError } from '@eks-kit/core';
-import { lookupAction } from './action-catalog.js';
+import { loadActionCatalog, lookupActionSync } from './action-catalog.js';
 import { canonicalStatement } from './canonical-statement.js';
 import { asList } from './canonical-values.js';
 import { checkStatementKindRules } from './kind-rules.js';
@@ -40,7 +40,8 @@ function hasWildcardResource(s: PolicyStatement): boolean {
  *   except actions that support no resource-level permission (wildcard-only in the reference);
  * - size: managed 6,144, inline 10,240, trust 2,048 or `trustSizeLimit` (whitespace not counted).
  *
- * Async because the action catalog is read on first use.
+ * Async because it first loads the catalog of the services the document names
+ * ({@link loadActionCatalog}); {@link validatePolicySync} is the same check once they are loaded.
  *
  * @example
  * ```ts
@@ -49,6 +50,38 @@ function hasWildcardResource(s: PolicyStatement): boolean {
  * ```
  */
 export async function validatePolicy(doc: PolicyDocument, options: ValidatePolicyOptions): Promise<void> {
+  await loadActionCatalog(servicesNamedIn(doc));
+  validatePolicySync(doc, options);
+}
+
+/** Service prefixes of the actions a (possibly malformed) document names. */
+function servicesNamedIn(doc: unknown): string[] {
+  const statements = (doc as { Statement?: unknown } | null)?.Statement;
+  const services = new Set<string>();
+  for (const s of Array.isArray(statements) ? statements : []) {
+    for (const key of ['Action', 'NotAction']) {
+      const value = (s as Record<string, unknown> | null)?.[key];
+      for (const action of Array.isArray(value) ? value : [value]) {
+        if (typeof action === 'string' && action.indexOf(':') > 0)
+          services.add(action.slice(0, action.indexOf(':')).toLowerCase());
+      }
+    }
+  }
+  return [...services];
+}
+
+/**
+ * {@link validatePolicy} without I/O, for pure builders: the same rules, once the services the
+ * document names are loaded with {@link loadActionCatalog} (otherwise it throws `EksKitError`
+ * `ActionCatalogNotLoaded`).
+ *
+ * @example
+ * ```ts
+ * await loadActionCatalog(['autoscaling', 'ec2']); // once, at start-up
+ * validatePolicySync(autoscalerPolicy, { kind: 'identity' });
+ * ```
+ */
+export function validatePolicySync(doc: PolicyDocument, options: ValidatePolicyOptions): void {
   const prefix = options.field;
   if (typeof doc !== 'object' || doc === null)
     throw new InvalidInputError(prefix ?? 'policy', doc, 'a policy document');
@@ -71,7 +104,7 @@ export async function validatePolicy(doc: PolicyDocument, options: ValidatePolic
       const list = typeof rawValue === 'string' ? [rawValue] : (rawValue as string[]);
       for (const [index, action] of list.entries()) {
         const actionField = typeof rawValue === 'string' ? `${field}.${key}` : `${field}.${key}[${index}]`;
-        const found = await lookupAction(action);
+        const found = lookupActionSync(action);
         if (!found.known) {
           throw new InvalidInputError(
             actionField,
