@@ -1,6 +1,8 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startEmulator } from '@eks-kit/aws-emulator';
 import { createClients, renderChanges } from '@eks-kit/core';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import {
   checkAutoscalerSetup,
   discoverNodeGroups,
@@ -67,4 +69,40 @@ it('the README emulator example runs as written', async () => {
     clients.destroy();
     await emu.stop();
   }
+});
+
+/** The README's ```ts blocks, verbatim but for the package import (this package's source) and the log file. */
+function readmeBlocks(): string[] {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  return [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+}
+
+it('every README code block runs as written (package import pointed at src, ca.log at a fixture)', async () => {
+  const blocks = readmeBlocks();
+  expect(blocks.length).toBe(3);
+  const src = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+  const log = fileURLToPath(new URL('./fixtures/scale-up-down.klog.log', import.meta.url));
+  const printed: string[] = [];
+  const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    printed.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+  });
+  try {
+    for (const [i, block] of blocks.entries()) {
+      const code = block
+        .replaceAll("from '@eks-kit/asg-discovery'", `from ${JSON.stringify(src)}`)
+        .replaceAll("'ca.log'", JSON.stringify(log));
+      const file = fileURLToPath(new URL(`./.readme-block-${i}.ts`, import.meta.url));
+      writeFileSync(file, `${code}\nexport {};\n`);
+      try {
+        await import(/* @vite-ignore */ `${pathToFileURL(file).href}?t=${Date.now()}`);
+      } finally {
+        rmSync(file, { force: true });
+      }
+    }
+  } finally {
+    spy.mockRestore();
+  }
+  expect(printed).toContain('eks-workers-2a 1-8 t3.large');
+  expect(printed).toContain('eks-workers-2a-3cc5f1a2 4->5 (max 8) finished in 120.79s');
+  expect(printed).toContain('2 malformed line(s) skipped');
 });
