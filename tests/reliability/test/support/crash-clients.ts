@@ -81,7 +81,8 @@ const SIGNING_NAMES: Record<(typeof GETTERS)[number], string> = {
 
 /**
  * Wrap `clients` so that after `crashAfter` successful mutating commands every later command throws
- * {@link SimulatedCrashError}. `crashAfter: Infinity` only counts (a clean run).
+ * {@link SimulatedCrashError}. `crashAfter: Infinity` only counts (a clean run). The middleware is
+ * added to the underlying clients: give it a fresh client set and drop that set after the run.
  *
  * @example
  * ```ts

@@ -76,8 +76,9 @@ export async function defineFaultMatrix(target: EnsureTarget): Promise<void> {
 
   // The reference: a clean run, counted by the crash wrapper (nothing crashes at Infinity).
   await fresh(emu, target);
-  const counting = crashingClients(await emulatorClients(emu), Number.POSITIVE_INFINITY);
-  const cleanRun = await target.run(counting.clients, {});
+  const countingBase = await emulatorClients(emu);
+  const counting = crashingClients(countingBase, Number.POSITIVE_INFINITY);
+  const cleanRun = await target.run(counting.clients, {}).finally(() => countingBase.destroy());
   scanner.record('clean run result', cleanRun);
   const clean: StateSnapshot = snapshotState(emu.state);
   const cleanMutations = counting.log.mutations;
