@@ -110,6 +110,9 @@ describe('waitForIssued against the emulator', () => {
     const badTimeout = await rejection(waitForIssued(clients, { arn, timeout: -1 }));
     expect(badTimeout).toBeInstanceOf(InvalidInputError);
     expect(badTimeout.message).toContain('timeout');
+    const notAcm = await rejection(waitForIssued(clients, { arn: 'arn:aws:iam::123456789012:role/x' }));
+    expect(notAcm).toBeInstanceOf(InvalidInputError);
+    expect((notAcm as InvalidInputError).field).toBe('arn');
     expect(emu.calls()).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import { type CertificateDetail, DescribeCertificateCommand } from '@aws-sdk/cli
 import {
   type AwsClients,
   EksKitError,
+  InvalidInputError,
   type ProgressEvent,
   parseArn,
   poll,
@@ -50,13 +51,21 @@ export interface CertificateStatus {
   recordsReady: boolean;
 }
 
-/** The region of an ACM certificate ARN, checked. */
+/**
+ * The region of an ACM certificate ARN; throws {@link InvalidInputError} naming `field` for anything else.
+ *
+ * @example
+ * ```ts
+ * regionOfCertificateArn('arn:aws:acm:eu-west-1:123456789012:certificate/abc'); // 'eu-west-1'
+ * ```
+ */
 export function regionOfCertificateArn(arn: unknown, field = 'arn'): string {
   const parsed = parseArn(arn, field);
   if (parsed.service !== 'acm' || !parsed.resource.startsWith('certificate/') || parsed.region === '') {
-    throw new EksKitError(
-      'InvalidInput',
-      `${field}: expected an ACM certificate ARN, got ${JSON.stringify(arn)}`,
+    throw new InvalidInputError(
+      field,
+      arn,
+      'an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)',
     );
   }
   return parsed.region;
