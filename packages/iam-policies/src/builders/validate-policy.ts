@@ -154,7 +154,7 @@ export function validatePolicySync(doc: PolicyDocument, options: ValidatePolicyO
       {
         ...(options.kind === 'trust'
           ? {
-              hint: 'the account quota AssumeRolePolicySizeQuota (GetAccountSummary) may allow more: pass trustSizeLimit',
+              hint: 'the account quota AssumeRolePolicySizeQuota may allow more: pass trustSizeLimit: await describeTrustPolicySizeQuota(clients) (IAM GetAccountSummary)',
             }
           : { hint: 'split it into several policies or merge statements (mergeStatements: true)' }),
       },

@@ -1,8 +1,10 @@
 /**
  * Facts about the caller that procedures need to compute ARNs (e.g. in dry run, before a resource exists).
  */
+import { GetAccountSummaryCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { type AwsClients, type Partition, partitionOfRegion, wrapAwsError } from '@eks-kit/core';
+import { POLICY_SIZE_LIMITS } from '../builders/sizes.js';
 
 /**
  * The caller's account id and partition (one STS GetCallerIdentity call; a read).
@@ -41,4 +43,26 @@ export function iamArn(
   name: string,
 ): string {
   return `arn:${partition}:iam::${accountId}:${type}${path}${name}`;
+}
+
+/**
+ * The account's trust policy size quota, `AssumeRolePolicySizeQuota` from IAM GetAccountSummary (a
+ * read; 2,048 by default, raised through Service Quotas). Pass it as `trustSizeLimit` to
+ * `ensureRole` or `validatePolicy` when a trust policy needs more than the default: the input
+ * checks themselves make no AWS call, so the live quota is read only when asked.
+ *
+ * @example
+ * ```ts
+ * const trustSizeLimit = await describeTrustPolicySizeQuota(clients); // e.g. 4096
+ * await ensureRole(clients, { name: 'ci', trust: bigTrust, trustSizeLimit });
+ * ```
+ */
+export async function describeTrustPolicySizeQuota(clients: AwsClients): Promise<number> {
+  const iam = await clients.iam();
+  try {
+    const out = await iam.send(new GetAccountSummaryCommand({}));
+    return out.SummaryMap?.AssumeRolePolicySizeQuota ?? POLICY_SIZE_LIMITS.trustDefault;
+  } catch (error) {
+    throw wrapAwsError(error, 'iam:GetAccountSummary');
+  }
 }
