@@ -1,6 +1,6 @@
-import type { Emulator, World } from '@eks-kit/aws-emulator';
-import type { AwsClients, Finding } from '@eks-kit/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { World } from '@eks-kit/aws-emulator';
+import type { Finding } from '@eks-kit/core';
+import { describe, expect, it } from 'vitest';
 import {
   CHECK_AUTOSCALER_SETUP_ACTIONS,
   checkAutoscalerSetup,
@@ -8,7 +8,7 @@ import {
   ensureAutoDiscoveryTags,
   ensureClusterAutoscalerRole,
 } from '../src/index.js';
-import { ACCOUNT, ISSUER, mutations, REGION, startWorld } from './helpers.js';
+import { ACCOUNT, ISSUER, mutations, REGION, useWorld } from './helpers.js';
 
 const tagged = {
   'eks:cluster-name': 'prod',
@@ -83,26 +83,14 @@ const world: World = {
   },
 };
 
-let emu: Emulator;
-let clients: AwsClients;
-beforeAll(async () => {
-  ({ emu, clients } = await startWorld(world));
-});
-afterAll(async () => {
-  clients.destroy();
-  await emu.stop();
-});
-beforeEach(() => {
-  emu.seed(world);
-  emu.resetCalls();
-});
+const env = useWorld(world);
 
 const bad = (findings: Finding[]) =>
   findings.filter((f) => f.status !== 'ok').map((f) => [f.status, f.check, f.resource]);
 
 describe('checkAutoscalerSetup finds each seeded fault', () => {
   it('groups: untagged, wrongly tagged (kops enabled=1, shared), at max, min 0 without node-template tags', async () => {
-    const findings = await checkAutoscalerSetup(clients, { cluster: 'prod' });
+    const findings = await checkAutoscalerSetup(env.clients, { cluster: 'prod' });
     expect(bad(findings)).toEqual([
       ['warn', 'autoscaler.headroom', 'autoscaling group at-max'],
       ['fail', 'autoscaler.tags', 'autoscaling group kops-style'],
@@ -125,11 +113,11 @@ describe('checkAutoscalerSetup finds each seeded fault', () => {
       'autoscaling group zero-no-template',
       'autoscaling group zero-with-template',
     ]);
-    expect(mutations(emu)).toEqual([]);
+    expect(mutations(env.emu)).toEqual([]);
   });
 
   it('IRSA role: policy drift, trust drift and the service account mismatch', async () => {
-    const findings = await checkAutoscalerSetup(clients, { cluster: 'prod', identity: 'irsa' });
+    const findings = await checkAutoscalerSetup(env.clients, { cluster: 'prod', identity: 'irsa' });
     const role = bad(findings).filter(
       ([, check]) => !String(check).startsWith('autoscaler.') || check === 'autoscaler.service-account',
     );
@@ -146,7 +134,7 @@ describe('checkAutoscalerSetup finds each seeded fault', () => {
   });
 
   it('a missing role and a missing IAM OIDC provider', async () => {
-    const findings = await checkAutoscalerSetup(clients, {
+    const findings = await checkAutoscalerSetup(env.clients, {
       cluster: 'bare',
       identity: 'irsa',
       select: { names: ['ok-workers'] },
@@ -157,7 +145,7 @@ describe('checkAutoscalerSetup finds each seeded fault', () => {
   });
 
   it('IRSA for a cluster EKS does not know: a finding, and the role is still checked', async () => {
-    const findings = await checkAutoscalerSetup(clients, {
+    const findings = await checkAutoscalerSetup(env.clients, {
       cluster: 'gone',
       identity: 'irsa',
       select: { names: ['ok-workers'] },
@@ -166,11 +154,11 @@ describe('checkAutoscalerSetup finds each seeded fault', () => {
     expect(oidc).toMatchObject({ status: 'fail', resource: 'eks cluster gone' });
     expect(oidc?.message).toMatch(/EKS cluster gone does not exist/);
     expect(findings.find((f) => f.check === 'iam.role')?.status).toBe('fail');
-    expect(mutations(emu)).toEqual([]);
+    expect(mutations(env.emu)).toEqual([]);
   });
 
   it('a missing Pod Identity association', async () => {
-    const findings = await checkAutoscalerSetup(clients, {
+    const findings = await checkAutoscalerSetup(env.clients, {
       cluster: 'prod',
       identity: 'pod-identity',
       select: { names: ['ok-workers'] },
@@ -183,28 +171,31 @@ describe('checkAutoscalerSetup finds each seeded fault', () => {
   });
 
   it('all ok once ensure* has run', async () => {
-    await ensureAutoDiscoveryTags(clients, {
+    await ensureAutoDiscoveryTags(env.clients, {
       cluster: 'prod',
       nodeTemplates: { 'zero-no-template': { labels: { role: 'batch' } } },
     });
-    await ensureAutoDiscoveryTags(clients, { cluster: 'prod', select: { names: ['manual'] } });
-    await ensureClusterAutoscalerRole(clients, { cluster: 'prod', identity: 'irsa' });
-    emu.resetCalls();
-    const findings = await checkAutoscalerSetup(clients, { cluster: 'prod', identity: 'irsa' });
+    await ensureAutoDiscoveryTags(env.clients, { cluster: 'prod', select: { names: ['manual'] } });
+    await ensureClusterAutoscalerRole(env.clients, { cluster: 'prod', identity: 'irsa' });
+    env.emu.resetCalls();
+    const findings = await checkAutoscalerSetup(env.clients, { cluster: 'prod', identity: 'irsa' });
     expect(bad(findings)).toEqual([['warn', 'autoscaler.headroom', 'autoscaling group at-max']]);
-    expect(mutations(emu)).toEqual([]);
+    expect(mutations(env.emu)).toEqual([]);
   });
 
   it('calls only the read actions it declares', async () => {
-    await checkAutoscalerSetup(clients, { cluster: 'prod', identity: 'irsa' });
-    await checkAutoscalerSetup(clients, { cluster: 'prod', identity: 'pod-identity' });
-    const used = new Set(emu.calls().map((c) => `${c.service}:${c.operation}`));
+    await checkAutoscalerSetup(env.clients, { cluster: 'prod', identity: 'irsa' });
+    await checkAutoscalerSetup(env.clients, { cluster: 'prod', identity: 'pod-identity' });
+    const used = new Set(env.emu.calls().map((c) => `${c.service}:${c.operation}`));
     for (const action of used) expect(CHECK_AUTOSCALER_SETUP_ACTIONS).toContain(action);
-    expect(mutations(emu)).toEqual([]);
+    expect(mutations(env.emu)).toEqual([]);
   });
 
   it('names that do not exist are a finding, not a crash', async () => {
-    const findings = await checkAutoscalerSetup(clients, { cluster: 'prod', select: { names: ['gone'] } });
+    const findings = await checkAutoscalerSetup(env.clients, {
+      cluster: 'prod',
+      select: { names: ['gone'] },
+    });
     expect(findings[0]).toMatchObject({ check: 'autoscaler.node-groups', status: 'fail' });
     expect(clusterAutoscalerPolicy({ cluster: 'prod' }).Statement).toHaveLength(2);
   });

@@ -1,15 +1,15 @@
 import { GetRoleCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
-import type { Emulator, World } from '@eks-kit/aws-emulator';
-import { type AwsClients, EksKitError } from '@eks-kit/core';
+import type { World } from '@eks-kit/aws-emulator';
+import { EksKitError } from '@eks-kit/core';
 import { decodePolicyDocument, policiesEqual } from '@eks-kit/iam-policies';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type AutoscalerIdentity,
   clusterAutoscalerPolicy,
   ensureClusterAutoscalerRole,
   findPodIdentityAssociation,
 } from '../src/index.js';
-import { ACCOUNT, ISSUER, mutations, REGION, startWorld } from './helpers.js';
+import { ACCOUNT, ISSUER, mutations, REGION, useWorld } from './helpers.js';
 
 const nodeRole = `arn:aws:iam::${ACCOUNT}:role/prod-node`;
 const kiamServer = `arn:aws:iam::${ACCOUNT}:role/kiam-server`;
@@ -29,22 +29,10 @@ const world: World = {
   },
 };
 
-let emu: Emulator;
-let clients: AwsClients;
-beforeAll(async () => {
-  ({ emu, clients } = await startWorld(world));
-});
-afterAll(async () => {
-  clients.destroy();
-  await emu.stop();
-});
-beforeEach(() => {
-  emu.seed(world);
-  emu.resetCalls();
-});
+const env = useWorld(world);
 
 async function trustOf(name: string) {
-  const iam = await clients.iam();
+  const iam = await env.clients.iam();
   const out = await iam.send(new GetRoleCommand({ RoleName: name }));
   return decodePolicyDocument(out.Role?.AssumeRolePolicyDocument ?? '{}');
 }
@@ -60,13 +48,13 @@ describe('ensureClusterAutoscalerRole converges for each identity mode', () => {
   for (const [label, identity] of modes) {
     it(`${label}: dry run mutates nothing, apply converges, second run makes no mutating call`, async () => {
       const dry = await ensureClusterAutoscalerRole(
-        clients,
+        env.clients,
         { cluster: 'prod', identity, stack: 'prod' },
         { dryRun: true },
       );
-      expect(mutations(emu)).toEqual([]);
+      expect(mutations(env.emu)).toEqual([]);
       expect(dry.changes.length).toBeGreaterThan(0);
-      const applied = await ensureClusterAutoscalerRole(clients, {
+      const applied = await ensureClusterAutoscalerRole(env.clients, {
         cluster: 'prod',
         identity,
         stack: 'prod',
@@ -76,22 +64,26 @@ describe('ensureClusterAutoscalerRole converges for each identity mode', () => {
       );
       expect(applied.roleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/prod-cluster-autoscaler`);
       expect(applied.serviceAccount).toBe('cluster-autoscaler-aws-cluster-autoscaler');
-      const iam = await clients.iam();
+      const iam = await env.clients.iam();
       const inline = await iam.send(
         new GetRolePolicyCommand({ RoleName: 'prod-cluster-autoscaler', PolicyName: 'cluster-autoscaler' }),
       );
       expect(policiesEqual(inline.PolicyDocument ?? '', clusterAutoscalerPolicy({ cluster: 'prod' }))).toBe(
         true,
       );
-      emu.resetCalls();
-      const again = await ensureClusterAutoscalerRole(clients, { cluster: 'prod', identity, stack: 'prod' });
+      env.emu.resetCalls();
+      const again = await ensureClusterAutoscalerRole(env.clients, {
+        cluster: 'prod',
+        identity,
+        stack: 'prod',
+      });
       expect(again.changes).toEqual([]);
-      expect(mutations(emu)).toEqual([]);
+      expect(mutations(env.emu)).toEqual([]);
     });
   }
 
   it('irsa: trusts the cluster OIDC provider for the chart service account, annotation for the chart', async () => {
-    const r = await ensureClusterAutoscalerRole(clients, {
+    const r = await ensureClusterAutoscalerRole(env.clients, {
       cluster: 'prod',
       identity: 'irsa',
       release: 'ca',
@@ -113,51 +105,51 @@ describe('ensureClusterAutoscalerRole converges for each identity mode', () => {
   });
 
   it('pod-identity: creates the association, and repoints it when it names another role', async () => {
-    const r = await ensureClusterAutoscalerRole(clients, { cluster: 'prod', identity: 'pod-identity' });
+    const r = await ensureClusterAutoscalerRole(env.clients, { cluster: 'prod', identity: 'pod-identity' });
     expect(r.changes.map((c) => c.resource)).toContain(
       'eks pod identity association prod/kube-system/cluster-autoscaler-aws-cluster-autoscaler',
     );
-    const a = await findPodIdentityAssociation(clients, {
+    const a = await findPodIdentityAssociation(env.clients, {
       cluster: 'prod',
       namespace: 'kube-system',
       serviceAccount: r.serviceAccount,
     });
     expect(a?.roleArn).toBe(r.roleArn);
-    const other = await ensureClusterAutoscalerRole(clients, {
+    const other = await ensureClusterAutoscalerRole(env.clients, {
       cluster: 'prod',
       identity: 'pod-identity',
       roleName: 'ca-other',
     });
     expect(other.changes.find((c) => c.resource.startsWith('eks pod identity'))?.action).toBe('update');
-    expect(mutations(emu)).toContain('eks:UpdatePodIdentityAssociation');
+    expect(mutations(env.emu)).toContain('eks:UpdatePodIdentityAssociation');
   });
 
   it('switching identity updates the trust policy in place', async () => {
-    await ensureClusterAutoscalerRole(clients, { cluster: 'prod', identity: 'irsa' });
-    emu.resetCalls();
-    const r = await ensureClusterAutoscalerRole(clients, {
+    await ensureClusterAutoscalerRole(env.clients, { cluster: 'prod', identity: 'irsa' });
+    env.emu.resetCalls();
+    const r = await ensureClusterAutoscalerRole(env.clients, {
       cluster: 'prod',
       identity: { kube2iam: { nodeRoleArns: [nodeRole] } },
     });
     expect(r.changes.some((c) => c.action === 'update' && /trust/i.test(c.summary))).toBe(true);
     expect(r.podAnnotations).toEqual({ 'iam.amazonaws.com/role': r.roleArn });
-    expect(mutations(emu)).toEqual(['iam:UpdateAssumeRolePolicy']);
+    expect(mutations(env.emu)).toEqual(['iam:UpdateAssumeRolePolicy']);
   });
 
   it('irsa without the IAM OIDC provider: a clear error, nothing created', async () => {
-    const err = await ensureClusterAutoscalerRole(clients, {
+    const err = await ensureClusterAutoscalerRole(env.clients, {
       cluster: 'no-oidc-provider',
       identity: 'irsa',
     }).catch((e) => e);
     expect(err).toBeInstanceOf(EksKitError);
     expect(err.code).toBe('OidcProviderMissing');
     expect(err.hint).toMatch(/associate-iam-oidc-provider --cluster no-oidc-provider/);
-    expect(mutations(emu)).toEqual([]);
+    expect(mutations(env.emu)).toEqual([]);
   });
 
   it('irsa without the IAM OIDC provider, dry run: the whole plan, marked blocked, plus a fail finding', async () => {
     const plan = await ensureClusterAutoscalerRole(
-      clients,
+      env.clients,
       { cluster: 'no-oidc-provider', identity: 'irsa' },
       { dryRun: true },
     );
@@ -173,12 +165,12 @@ describe('ensureClusterAutoscalerRole converges for each identity mode', () => {
       expect(c.summary).toMatch(/blocked: create the IAM OIDC provider arn:aws:iam::/);
     }
     expect(plan.serviceAccountAnnotations).toEqual({ 'eks.amazonaws.com/role-arn': plan.roleArn });
-    expect(mutations(emu)).toEqual([]);
+    expect(mutations(env.emu)).toEqual([]);
   });
 
   it('with every prerequisite in place the result has no findings', async () => {
     const plan = await ensureClusterAutoscalerRole(
-      clients,
+      env.clients,
       { cluster: 'prod', identity: 'irsa' },
       { dryRun: true },
     );
@@ -188,20 +180,28 @@ describe('ensureClusterAutoscalerRole converges for each identity mode', () => {
 
   it('refuses bad input before any AWS call', async () => {
     await expect(
-      ensureClusterAutoscalerRole(clients, { cluster: 'prod', identity: 'kiam' as never }),
+      ensureClusterAutoscalerRole(env.clients, { cluster: 'prod', identity: 'kiam' as never }),
     ).rejects.toThrow(/^identity:/);
     await expect(
-      ensureClusterAutoscalerRole(clients, {
+      ensureClusterAutoscalerRole(env.clients, {
         cluster: 'prod',
         identity: { kube2iam: { nodeRoleArns: ['prod-node'] } },
       }),
     ).rejects.toThrow(/identity\.kube2iam\.nodeRoleArns\[0\]/);
     await expect(
-      ensureClusterAutoscalerRole(clients, { cluster: 'prod', identity: 'irsa', namespace: 'Kube_System' }),
+      ensureClusterAutoscalerRole(env.clients, {
+        cluster: 'prod',
+        identity: 'irsa',
+        namespace: 'Kube_System',
+      }),
     ).rejects.toThrow(/^namespace:/);
     await expect(
-      ensureClusterAutoscalerRole(clients, { cluster: 'prod', identity: 'irsa', roleName: 'x'.repeat(65) }),
+      ensureClusterAutoscalerRole(env.clients, {
+        cluster: 'prod',
+        identity: 'irsa',
+        roleName: 'x'.repeat(65),
+      }),
     ).rejects.toThrow(/^roleName:/);
-    expect(emu.calls()).toEqual([]);
+    expect(env.emu.calls()).toEqual([]);
   });
 });

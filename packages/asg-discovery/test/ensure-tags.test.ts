@@ -1,8 +1,8 @@
-import type { Emulator, World } from '@eks-kit/aws-emulator';
-import { type AwsClients, InvalidInputError, renderChanges } from '@eks-kit/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { World } from '@eks-kit/aws-emulator';
+import { InvalidInputError, renderChanges } from '@eks-kit/core';
+import { describe, expect, it } from 'vitest';
 import { discoverNodeGroups, ensureAutoDiscoveryTags } from '../src/index.js';
-import { mutations, REGION, startWorld } from './helpers.js';
+import { mutations, REGION, useWorld } from './helpers.js';
 
 const world: World = {
   region: REGION,
@@ -42,19 +42,7 @@ const world: World = {
   },
 };
 
-let emu: Emulator;
-let clients: AwsClients;
-beforeAll(async () => {
-  ({ emu, clients } = await startWorld(world));
-});
-afterAll(async () => {
-  clients.destroy();
-  await emu.stop();
-});
-beforeEach(() => {
-  emu.seed(world);
-  emu.resetCalls();
-});
+const env = useWorld(world);
 
 const input = {
   cluster: 'prod',
@@ -63,15 +51,15 @@ const input = {
 
 describe('ensureAutoDiscoveryTags', () => {
   it('tags the groups of the cluster once, in one batched call', async () => {
-    const result = await ensureAutoDiscoveryTags(clients, input);
+    const result = await ensureAutoDiscoveryTags(env.clients, input);
     expect(result.groups).toEqual(['eks-gpu', 'eks-workers-2a', 'eks-workers-2c']);
     expect(result.changes.map((c) => c.resource)).toEqual([
       'autoscaling group eks-gpu',
       'autoscaling group eks-workers-2a',
       'autoscaling group eks-workers-2c',
     ]);
-    expect(mutations(emu)).toEqual(['autoscaling:CreateOrUpdateTags']);
-    const groups = await discoverNodeGroups(clients, { cluster: 'prod' });
+    expect(mutations(env.emu)).toEqual(['autoscaling:CreateOrUpdateTags']);
+    const groups = await discoverNodeGroups(env.clients, { cluster: 'prod' });
     expect(groups.map((g) => g.name)).toEqual(['eks-gpu', 'eks-workers-2a', 'eks-workers-2c']);
     const gpu = groups.find((g) => g.name === 'eks-gpu')!;
     expect(gpu.tags).toMatchObject({
@@ -84,7 +72,7 @@ describe('ensureAutoDiscoveryTags', () => {
   });
 
   it("fixes kops' enabled=1 to true, says so, and keeps the group's PropagateAtLaunch", async () => {
-    const { changes } = await ensureAutoDiscoveryTags(clients, {
+    const { changes } = await ensureAutoDiscoveryTags(env.clients, {
       cluster: 'prod',
       select: { names: ['eks-workers-2c'] },
     });
@@ -92,7 +80,7 @@ describe('ensureAutoDiscoveryTags', () => {
     expect(changes[0]?.summary).toMatch(/fix k8s\.io\/cluster-autoscaler\/enabled: "1" -> "true"/);
     expect(changes[0]?.summary).toMatch(/IAM condition/);
     expect(changes[0]?.before).toEqual({ 'k8s.io/cluster-autoscaler/enabled': '1' });
-    const [group] = await discoverNodeGroups(clients, { cluster: 'prod' }).then((g) =>
+    const [group] = await discoverNodeGroups(env.clients, { cluster: 'prod' }).then((g) =>
       g.filter((x) => x.name === 'eks-workers-2c'),
     );
     expect(group?.tags['k8s.io/cluster-autoscaler/enabled']).toBe('true');
@@ -100,23 +88,23 @@ describe('ensureAutoDiscoveryTags', () => {
   });
 
   it('second run: no changes and no mutating call', async () => {
-    await ensureAutoDiscoveryTags(clients, input);
-    emu.resetCalls();
-    const again = await ensureAutoDiscoveryTags(clients, input);
+    await ensureAutoDiscoveryTags(env.clients, input);
+    env.emu.resetCalls();
+    const again = await ensureAutoDiscoveryTags(env.clients, input);
     expect(again.changes).toEqual([]);
-    expect(mutations(emu)).toEqual([]);
+    expect(mutations(env.emu)).toEqual([]);
     expect(renderChanges(again.changes)).toMatch(/No changes/);
   });
 
   it('dry run returns the same changes and mutates nothing', async () => {
-    const dry = await ensureAutoDiscoveryTags(clients, input, { dryRun: true });
-    expect(mutations(emu)).toEqual([]);
-    const real = await ensureAutoDiscoveryTags(clients, input);
+    const dry = await ensureAutoDiscoveryTags(env.clients, input, { dryRun: true });
+    expect(mutations(env.emu)).toEqual([]);
+    const real = await ensureAutoDiscoveryTags(env.clients, input);
     expect(real.changes).toEqual(dry.changes);
   });
 
   it('selects by name prefix and adds the stack tag', async () => {
-    const { changes, groups } = await ensureAutoDiscoveryTags(clients, {
+    const { changes, groups } = await ensureAutoDiscoveryTags(env.clients, {
       cluster: 'prod',
       select: { namePrefix: 'eks-workers-' },
       stack: 'prod',
@@ -127,63 +115,68 @@ describe('ensureAutoDiscoveryTags', () => {
 
   it('fails clearly on names that do not exist, before any mutation', async () => {
     await expect(
-      ensureAutoDiscoveryTags(clients, { cluster: 'prod', select: { names: ['eks-workers-2a', 'nope'] } }),
+      ensureAutoDiscoveryTags(env.clients, {
+        cluster: 'prod',
+        select: { names: ['eks-workers-2a', 'nope'] },
+      }),
     ).rejects.toThrow(/no Auto Scaling group named nope/);
-    expect(mutations(emu)).toEqual([]);
+    expect(mutations(env.emu)).toEqual([]);
   });
 
   it('refuses bad input naming the field, before any AWS call', async () => {
-    await expect(ensureAutoDiscoveryTags(clients, { cluster: 'bad name' })).rejects.toThrow(
+    await expect(ensureAutoDiscoveryTags(env.clients, { cluster: 'bad name' })).rejects.toThrow(
       InvalidInputError,
     );
     await expect(
-      ensureAutoDiscoveryTags(clients, {
+      ensureAutoDiscoveryTags(env.clients, {
         cluster: 'prod',
         nodeTemplates: { 'eks-gpu': { taints: { dedicated: 'gpu' } } },
       }),
     ).rejects.toThrow(/nodeTemplates\.eks-gpu\.taints\.dedicated/);
     await expect(
-      ensureAutoDiscoveryTags(clients, { cluster: 'prod', select: { names: [] } }),
+      ensureAutoDiscoveryTags(env.clients, { cluster: 'prod', select: { names: [] } }),
     ).rejects.toThrow(/select\.names/);
-    expect(emu.calls()).toEqual([]);
+    expect(env.emu.calls()).toEqual([]);
   });
 
   it('survives throttling: the SDK retries and the run converges', async () => {
-    emu.setFaults([
+    env.emu.setFaults([
       { service: 'autoscaling', operation: 'DescribeAutoScalingGroups', kind: 'throttle', count: 2 },
       { service: 'autoscaling', operation: 'CreateOrUpdateTags', kind: 'throttle', count: 1 },
     ]);
     try {
-      const { changes } = await ensureAutoDiscoveryTags(clients, input);
+      const { changes } = await ensureAutoDiscoveryTags(env.clients, input);
       expect(changes).toHaveLength(3);
-      expect(emu.calls({ operation: 'CreateOrUpdateTags' }).map((c) => c.status)).toEqual([400, 200]);
+      expect(env.emu.calls({ operation: 'CreateOrUpdateTags' }).map((c) => c.status)).toEqual([400, 200]);
     } finally {
-      emu.setFaults([]);
+      env.emu.setFaults([]);
     }
-    emu.resetCalls();
-    expect((await ensureAutoDiscoveryTags(clients, input)).changes).toEqual([]);
-    expect(mutations(emu)).toEqual([]);
+    env.emu.resetCalls();
+    expect((await ensureAutoDiscoveryTags(env.clients, input)).changes).toEqual([]);
+    expect(mutations(env.emu)).toEqual([]);
   });
 
   it('a failed write is an AwsCallError naming the operation and groups; the next run completes it', async () => {
-    emu.setFaults([{ service: 'autoscaling', operation: 'CreateOrUpdateTags', kind: 'error5xx', count: 3 }]);
-    const err = (await ensureAutoDiscoveryTags(clients, input).catch((e: unknown) => e)) as Error;
-    emu.setFaults([]);
+    env.emu.setFaults([
+      { service: 'autoscaling', operation: 'CreateOrUpdateTags', kind: 'error5xx', count: 3 },
+    ]);
+    const err = (await ensureAutoDiscoveryTags(env.clients, input).catch((e: unknown) => e)) as Error;
+    env.emu.setFaults([]);
     expect(err.message).toMatch(
       /^autoscaling:CreateOrUpdateTags on eks-gpu,eks-workers-2a,eks-workers-2c failed/,
     );
-    const retry = await ensureAutoDiscoveryTags(clients, input);
+    const retry = await ensureAutoDiscoveryTags(env.clients, input);
     expect(retry.changes).toHaveLength(3);
   });
 
   it('refuses node templates for groups outside the selection', async () => {
     await expect(
-      ensureAutoDiscoveryTags(clients, {
+      ensureAutoDiscoveryTags(env.clients, {
         cluster: 'prod',
         select: { names: ['eks-workers-2a'] },
         nodeTemplates: { 'eks-gpu': {} },
       }),
     ).rejects.toThrow(/eks-gpu/);
-    expect(mutations(emu)).toEqual([]);
+    expect(mutations(env.emu)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
 import { type AwsClients, createClients } from '@eks-kit/core';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'ap-northeast-1';
@@ -20,4 +21,35 @@ export async function startWorld(world: World): Promise<{ emu: Emulator; clients
 /** Mutating calls the emulator saw, as `service:Operation`. */
 export function mutations(emu: Emulator): string[] {
   return emu.calls({ mutating: true }).map((c) => `${c.service}:${c.operation}`);
+}
+
+/**
+ * One emulator for a test file: started before all tests, stopped after, re-seeded with `world`
+ * and its call log cleared before each test. Read `env.emu` / `env.clients` inside tests.
+ */
+export function useWorld(world: World): { readonly emu: Emulator; readonly clients: AwsClients } {
+  let started: { emu: Emulator; clients: AwsClients } | undefined;
+  const get = () => {
+    if (!started) throw new Error('useWorld: the emulator is not started (use env inside tests)');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startWorld(world);
+  });
+  afterAll(async () => {
+    started?.clients.destroy();
+    await started?.emu.stop();
+  });
+  beforeEach(() => {
+    get().emu.seed(world);
+    get().emu.resetCalls();
+  });
+  return {
+    get emu() {
+      return get().emu;
+    },
+    get clients() {
+      return get().clients;
+    },
+  };
 }
