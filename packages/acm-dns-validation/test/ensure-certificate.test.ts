@@ -163,6 +163,13 @@ describe('ensureCertificate against the emulator', () => {
   it('rejects bad input before any AWS call', async () => {
     const error = await rejection(ensureCertificate(clients, { domainName: 'x.*.example.com' }));
     expect(error).toBeInstanceOf(InvalidInputError);
+    // A bad wait option is refused before the request, not after the certificate exists.
+    const badWait = await rejection(ensureCertificate(clients, { ...wildcard, wait: { timeout: 0 } }));
+    expect(badWait).toMatchObject({ field: 'wait.timeout' });
+    const badRecordsTimeout = await rejection(
+      ensureCertificate(clients, { ...wildcard, recordsTimeout: -1 }),
+    );
+    expect(badRecordsTimeout).toMatchObject({ field: 'recordsTimeout' });
     expect(emu.calls()).toEqual([]);
   });
 

@@ -4,6 +4,7 @@ import {
   type AwsClients,
   type Change,
   type EnsureOptions,
+  InvalidInputError,
   type ProgressEvent,
   wrapAwsError,
 } from '@eks-kit/core';
@@ -70,6 +71,7 @@ export async function ensureCertificate(
   options: EnsureOptions = {},
 ): Promise<EnsureCertificateResult> {
   const request = normaliseCertificateRequest(input, clients.region);
+  validateWaitOptions(input); // before any AWS call, not after the certificate is requested
   const emit = (event: ProgressEvent): void => options.onEvent?.(event);
   const signal = options.signal;
 
@@ -144,6 +146,18 @@ export async function ensureCertificate(
     status = done.status;
   }
   return { changes, arn, records, status, changeIds: recordResult.changeIds };
+}
+
+function validateWaitOptions(input: EnsureCertificateInput): void {
+  const positive = (value: unknown): boolean => typeof value === 'number' && value > 0;
+  if (input.recordsTimeout !== undefined && !positive(input.recordsTimeout))
+    throw new InvalidInputError('recordsTimeout', input.recordsTimeout, 'a positive number of milliseconds');
+  const wait = input.wait;
+  if (wait === undefined || typeof wait === 'boolean') return;
+  if (typeof wait !== 'object' || wait === null)
+    throw new InvalidInputError('wait', wait, 'true, false or { timeout, schedule }');
+  if (wait.timeout !== undefined && !positive(wait.timeout))
+    throw new InvalidInputError('wait.timeout', wait.timeout, 'a positive number of milliseconds');
 }
 
 async function requestCertificate(
