@@ -3,6 +3,7 @@ import {
   type ClusterAutoscalerValuesInput,
   clusterAutoscalerRelease,
   clusterAutoscalerValues,
+  existingServiceAccountAnnotations,
 } from '../src/index.js';
 import { ROLE_ARN, refusedField } from './helpers.js';
 
@@ -100,10 +101,37 @@ describe('clusterAutoscalerValues: identity modes (AWS-FACTS.md, trust for pods)
     expect(values.podAnnotations).toBeUndefined();
   });
 
-  it('irsa: refuses a service account the chart does not create (it would not be annotated)', () => {
+  it('irsa with an existing service account: no annotation in the values (the chart ignores it); the caller is told to annotate the account', () => {
+    const input = { ...base, serviceAccount: { create: false, name: 'ca' } };
+    const values = clusterAutoscalerValues(input);
+    expect(values.rbac.serviceAccount).toEqual({ create: false, name: 'ca' });
+    expect(existingServiceAccountAnnotations(input)).toEqual({ 'eks.amazonaws.com/role-arn': ROLE_ARN });
+    const release = clusterAutoscalerRelease(input);
+    expect(release.serviceAccountName).toBe('ca');
+    expect(release.existingServiceAccountAnnotations).toEqual({ 'eks.amazonaws.com/role-arn': ROLE_ARN });
+    expect(release.notes).toEqual([
+      `annotate the existing service account kube-system/ca with eks.amazonaws.com/role-arn=${ROLE_ARN}: the chart does not annotate an account it does not create (serviceAccount.create: false)`,
+    ]);
+    expect(clusterAutoscalerRelease(base).notes).toEqual([]);
+    expect(existingServiceAccountAnnotations(base)).toEqual({});
+  });
+
+  it('irsa with an existing service account needs its name (else the pod runs as the namespace default account)', () => {
+    expect(refusedField(() => clusterAutoscalerValues({ ...base, serviceAccount: { create: false } }))).toBe(
+      'serviceAccount.name',
+    );
+  });
+
+  it('an existing service account takes no annotations through the values (the chart would drop them)', () => {
     expect(
-      refusedField(() => clusterAutoscalerValues({ ...base, serviceAccount: { create: false, name: 'ca' } })),
-    ).toBe('serviceAccount.create');
+      refusedField(() =>
+        clusterAutoscalerValues({
+          ...base,
+          identity: { type: 'pod-identity' },
+          serviceAccount: { create: false, name: 'ca', annotations: { a: 'b' } },
+        }),
+      ),
+    ).toBe('serviceAccount.annotations');
   });
 
   it('irsa: refuses a bad role ARN, naming identity.roleArn', () => {

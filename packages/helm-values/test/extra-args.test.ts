@@ -52,6 +52,21 @@ describe('clusterAutoscalerExtraArgs', () => {
     });
   });
 
+  it.each([
+    ['logtostderr', true],
+    ['stderrthreshold', 'info'],
+  ])(
+    'refuses %s with logging-format json, which does not honour klog flags (kubernetes#92177)',
+    (key, value) => {
+      expect(refusedField(() => clusterAutoscalerExtraArgs({ 'logging-format': 'json', [key]: value }))).toBe(
+        `extraArgs.${key}`,
+      );
+      expect(clusterAutoscalerExtraArgs({ 'logging-format': 'text', [key]: value })).toMatchObject({
+        [key]: value,
+      });
+    },
+  );
+
   it('accepts an expander chain as a list or a comma list', () => {
     expect(clusterAutoscalerExtraArgs({ expander: ['priority', 'least-waste'] })).toEqual({
       expander: 'priority,least-waste',

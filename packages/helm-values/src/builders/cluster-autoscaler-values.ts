@@ -23,7 +23,11 @@ export interface ClusterAutoscalerValuesInput {
   kubernetesVersion: string;
   /** How the pod gets its AWS role. */
   identity: PodIdentity;
-  /** The chart's service account: a fixed name, or `create: false` to use an existing one. */
+  /**
+   * The chart's service account: a fixed name, or `create: false` with the `name` of an existing one.
+   * With an existing account and IRSA the chart cannot annotate it: put the annotations that
+   * {@link existingServiceAccountAnnotations} returns on that account yourself.
+   */
   serviceAccount?: { name?: string; create?: boolean; annotations?: Record<string, string> };
   /** Checked autoscaler flags. */
   extraArgs?: ClusterAutoscalerExtraArgs;
@@ -199,10 +203,26 @@ export function clusterAutoscalerValues(input: ClusterAutoscalerValuesInput): Cl
   }
   const annotations = identityAnnotations(input.identity, 'identity');
   const serviceAccount = checkServiceAccount(input.serviceAccount);
-  if (input.identity.type === 'irsa' && !serviceAccount.create) {
-    throw new InvalidInputError('serviceAccount.create', false, 'true (or unset) with an irsa identity', {
-      hint: 'the chart annotates only a service account it creates; annotate your own account with eks.amazonaws.com/role-arn, or let the chart create it',
-    });
+  if (!serviceAccount.create) {
+    // The chart renders rbac.serviceAccount.annotations only on an account it creates.
+    if (Object.keys(serviceAccount.extra).length > 0) {
+      throw new InvalidInputError(
+        'serviceAccount.annotations',
+        serviceAccount.extra,
+        'no annotations with serviceAccount.create false (the chart ignores them)',
+        { hint: 'put the annotations on your existing service account itself' },
+      );
+    }
+    if (input.identity.type === 'irsa' && serviceAccount.name === undefined) {
+      throw new InvalidInputError(
+        'serviceAccount.name',
+        undefined,
+        'the name of your existing service account (irsa with serviceAccount.create false)',
+        {
+          hint: "without a name the chart runs the pod as the namespace's default account; annotating that with the role would give it to every pod there",
+        },
+      );
+    }
   }
   for (const key of Object.keys(annotations.serviceAccount)) {
     if (Object.hasOwn(serviceAccount.extra, key)) {
@@ -213,7 +233,11 @@ export function clusterAutoscalerValues(input: ClusterAutoscalerValuesInput): Cl
       );
     }
   }
-  const saAnnotations = { ...serviceAccount.extra, ...annotations.serviceAccount };
+  // With an existing account (create: false) the IRSA annotation is the caller's to set on it:
+  // see existingServiceAccountAnnotations().
+  const saAnnotations = serviceAccount.create
+    ? { ...serviceAccount.extra, ...annotations.serviceAccount }
+    : {};
   const extraArgs = clusterAutoscalerExtraArgs(input.extraArgs, input.uncheckedExtraArgs);
   const expanderPriorities = checkExpanderPriorities(input.expanderPriorities, extraArgs);
   const resources =
@@ -250,4 +274,27 @@ export function clusterAutoscalerValues(input: ClusterAutoscalerValuesInput): Cl
   if (resources) values.resources = resources;
   if (fullnameOverride) values.fullnameOverride = fullnameOverride;
   return values;
+}
+
+/**
+ * The annotations a service account the chart does not create (`serviceAccount.create: false`) must
+ * carry for the identity to work: `eks.amazonaws.com/role-arn` for IRSA (the chart renders
+ * `rbac.serviceAccount.annotations` only on an account it creates), nothing otherwise. Empty when the
+ * chart creates the account (it annotates it itself).
+ *
+ * @example
+ * ```ts
+ * existingServiceAccountAnnotations({
+ *   identity: { type: 'irsa', roleArn: 'arn:aws:iam::123456789012:role/ca' },
+ *   serviceAccount: { create: false, name: 'cluster-autoscaler' },
+ * });
+ * // { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/ca' }
+ * ```
+ */
+export function existingServiceAccountAnnotations(
+  input: Pick<ClusterAutoscalerValuesInput, 'identity' | 'serviceAccount'>,
+): Record<string, string> {
+  if (!input || typeof input !== 'object') throw new InvalidInputError('input', input, 'a map with identity');
+  const annotations = identityAnnotations(input.identity, 'identity');
+  return input.serviceAccount?.create === false ? { ...annotations.serviceAccount } : {};
 }

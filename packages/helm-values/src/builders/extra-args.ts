@@ -60,8 +60,11 @@ export interface ClusterAutoscalerExtraArgs {
   'expendable-pods-priority-cutoff'?: number;
   /** Address of the gRPC expander; required when the expander list has `grpc`. */
   'grpc-expander-url'?: string;
+  /** `json` for JSON lines (the log reader reads both); refuses `logtostderr`/`stderrthreshold`, which json ignores. */
   'logging-format'?: (typeof LOGGING_FORMATS)[number];
+  /** klog text format only (the chart's default is `info`). */
   stderrthreshold?: (typeof STDERR_THRESHOLDS)[number];
+  /** klog text format only (the chart's default is `true`). */
   logtostderr?: boolean;
   'leader-elect'?: boolean;
   'write-status-configmap'?: boolean;
@@ -262,6 +265,18 @@ export function clusterAutoscalerExtraArgs(
       undefined,
       'an address when the expander list has grpc',
     );
+  }
+  if (out['logging-format'] === 'json') {
+    // "Non-default formats don't honor these flags: ... --logtostderr ... --stderrthreshold"
+    // (the --logging-format help, kubernetes/kubernetes#92177). The chart's own defaults
+    // (logtostderr: true, stderrthreshold: info) stay and are ignored; setting them here says
+    // something that will not happen.
+    for (const flag of ['logtostderr', 'stderrthreshold'] as const) {
+      if (out[flag] !== undefined)
+        throw new InvalidInputError(`extraArgs.${flag}`, out[flag], 'unset with logging-format json', {
+          hint: 'the json log format does not honour klog flags such as --logtostderr and --stderrthreshold; it always writes to stderr. Use v for verbosity',
+        });
+    }
   }
   Object.assign(out, checkUnchecked(unchecked, out));
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -14,6 +14,7 @@ import {
   type ClusterAutoscalerValues,
   type ClusterAutoscalerValuesInput,
   clusterAutoscalerValues,
+  existingServiceAccountAnnotations,
 } from './cluster-autoscaler-values.js';
 import {
   type HelmfileDefaults,
@@ -50,6 +51,13 @@ export interface ClusterAutoscalerRelease {
   namespace: string;
   chartVersion: string;
   imageTag: string;
+  /**
+   * Annotations to put on the existing service account yourself (`serviceAccount.create: false`
+   * with IRSA: the chart does not annotate an account it does not create); `{}` otherwise.
+   */
+  existingServiceAccountAnnotations: Record<string, string>;
+  /** What the caller must do by hand for the release to work (empty when nothing). */
+  notes: string[];
 }
 
 /**
@@ -79,6 +87,11 @@ export function clusterAutoscalerRelease(input: ClusterAutoscalerReleaseInput): 
       : {}),
     createServiceAccount: values.rbac.serviceAccount.create,
   });
+  const toAnnotate = existingServiceAccountAnnotations(input);
+  const notes = Object.entries(toAnnotate).map(
+    ([key, value]) =>
+      `annotate the existing service account ${namespace}/${serviceAccountName} with ${key}=${value}: the chart does not annotate an account it does not create (serviceAccount.create: false)`,
+  );
   return {
     repository: { ...AUTOSCALER_REPOSITORY },
     release: { name, namespace, chart: CLUSTER_AUTOSCALER_CHART, version: chartVersion, values: [values] },
@@ -86,6 +99,8 @@ export function clusterAutoscalerRelease(input: ClusterAutoscalerReleaseInput): 
     namespace,
     chartVersion,
     imageTag: values.image.tag,
+    existingServiceAccountAnnotations: toAnnotate,
+    notes,
   };
 }
 
