@@ -1,7 +1,5 @@
 /** Fault matrix (throttling, 5xx, latency, IAM propagation, crash after each mutating call): see support/fault-matrix.ts. */
 import { defineFaultMatrix } from './support/fault-matrix.js';
-import { ensureTargets } from './support/targets.js';
+import { targetNamed } from './support/targets.js';
 
-const target = ensureTargets()[0];
-if (!target) throw new Error('no ensure target 0');
-await defineFaultMatrix(target);
+await defineFaultMatrix(targetNamed('iam-policies: ensureRole'));

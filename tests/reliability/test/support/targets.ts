@@ -206,6 +206,28 @@ export function ensureTargets(): EnsureTarget[] {
         ),
     },
     {
+      name: 'acm-dns-validation: ensureCertificate with wait (EC P-256, until ISSUED)',
+      world: baseWorld(),
+      behaviour: { acmRecordDelaySeconds: 2, acmValidationSeconds: 20 },
+      usesRolePrincipal: false,
+      run: async (clients, options) => {
+        const result = await ensureCertificate(
+          clients,
+          {
+            domainName: 'api.rel.example.com',
+            keyAlgorithm: 'EC_prime256v1',
+            stack: 'rel',
+            recordsSchedule: { initialDelayMs: 5, maxDelayMs: 20, jitter: 0 },
+            wait: { timeout: 60_000, schedule: { initialDelayMs: 5, maxDelayMs: 50, jitter: 0 } },
+          },
+          options,
+        );
+        if (!options.dryRun && result.status !== 'ISSUED')
+          throw new Error(`certificate ${result.status}, not ISSUED`);
+        return result;
+      },
+    },
+    {
       name: 'ecr-credentials: ensureRepository (immutable, scan, lifecycle, policy, tags)',
       world: baseWorld(),
       usesRolePrincipal: false,
@@ -268,4 +290,18 @@ export function ensureTargets(): EnsureTarget[] {
       },
     },
   ];
+}
+
+/**
+ * The target whose name starts with `prefix` (exactly one must).
+ *
+ * @example
+ * ```ts
+ * const target = targetNamed('iam-policies: ensureRole');
+ * ```
+ */
+export function targetNamed(prefix: string): EnsureTarget {
+  const found = ensureTargets().filter((t) => t.name.startsWith(prefix));
+  if (found.length !== 1 || !found[0]) throw new Error(`${found.length} ensure targets named ${prefix}`);
+  return found[0];
 }
