@@ -160,7 +160,7 @@ describe('ACM emulator (awsJson1_1 CertificateManager)', () => {
     expect((await failure(request('a..example.com'))).name).toBe('ValidationException');
   });
 
-  it('ListCertificates returns RSA_2048 only unless Includes.keyTypes, filters statuses and pages', async () => {
+  it('ListCertificates returns RSA_1024 and RSA_2048 only unless Includes.keyTypes (API reference, Filters), filters statuses and pages', async () => {
     const plain = await acm.send(new ListCertificatesCommand({}));
     expect(plain.CertificateSummaryList?.map((c) => c.DomainName)).toEqual(['used.example.com']);
     emu.advanceClock(2);

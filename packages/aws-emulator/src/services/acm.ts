@@ -11,8 +11,8 @@
  * same for every certificate of that name; FQDNs with a trailing dot; PENDING_VALIDATION -> ISSUED
  * when every CNAME exists with the exact value in a public Route 53 zone for
  * `behaviour.acmValidationSeconds`; VALIDATION_TIMED_OUT after 72 hours; FAILED/CAA_ERROR when the
- * closest CAA record set does not allow Amazon; ListCertificates returns RSA_2048 only unless
- * `Includes.keyTypes`; rate quotas ListCertificates 1/s, DescribeCertificate 10/s,
+ * closest CAA record set does not allow Amazon; ListCertificates returns RSA_1024 and RSA_2048 only
+ * unless `Includes.keyTypes`; rate quotas ListCertificates 1/s, DescribeCertificate 10/s,
  * RequestCertificate 5/s (switch off with `behaviour.acmRateQuotas: false`).
  */
 import { createHash } from 'node:crypto';
@@ -621,9 +621,12 @@ export const acm = defineService<AcmState>({
           }
         }
         const includes = input.Includes as { keyTypes?: unknown[] } | undefined;
-        // Without Includes.keyTypes only RSA_2048 certificates are listed (AWS-FACTS.md).
+        // Without Includes.keyTypes only RSA_1024 and RSA_2048 certificates are listed (ACM API
+        // reference, Filters.keyTypes; AWS-FACTS.md says RSA_2048 only, which is outdated).
         const keyTypes =
-          includes?.keyTypes && includes.keyTypes.length > 0 ? includes.keyTypes.map(String) : ['RSA_2048'];
+          includes?.keyTypes && includes.keyTypes.length > 0
+            ? includes.keyTypes.map(String)
+            : ['RSA_1024', 'RSA_2048'];
         const maxItems = input.MaxItems === undefined ? 1000 : Number(input.MaxItems);
         if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 1000) {
           throw validationError(
