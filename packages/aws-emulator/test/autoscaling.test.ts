@@ -212,8 +212,45 @@ describe('tags', () => {
       ),
     );
     expect(err.name).toBe('ValidationError');
+    expect(err.message).toBe('AutoScalingGroup not found - AutoScaling Group nope not found'); // cloud-custodian#380
     const a = await asg.send(new DescribeTagsCommand({ Filters: [{ Name: 'key', Values: ['x'] }] }));
     expect(a.Tags).toEqual([]);
+  });
+
+  it("names the failing member of Tags with its 1-based index ('tags.2.member.key', fog/fog-aws#125)", async () => {
+    const err = await failure(
+      asg.send(
+        new CreateOrUpdateTagsCommand({
+          Tags: [
+            { ResourceId: 'workers-a', ResourceType: 'auto-scaling-group', Key: 'ok', Value: '1' },
+            { ResourceId: 'workers-a', ResourceType: 'auto-scaling-group', Key: 'k'.repeat(129), Value: '1' },
+          ],
+        }),
+      ),
+    );
+    expect(err.message).toMatch(
+      /at 'tags\.2\.member\.key' failed to satisfy constraint: Member must have length/,
+    );
+  });
+
+  it('changing one tag keeps the group under tag-value filters for the values its other tags still have', async () => {
+    const tag = (Key: string, Value: string) => ({
+      ResourceId: 'legacy',
+      ResourceType: 'auto-scaling-group',
+      Key,
+      Value,
+      PropagateAtLaunch: false,
+    });
+    await asg.send(new CreateOrUpdateTagsCommand({ Tags: [tag('a', 'same'), tag('b', 'same')] }));
+    await asg.send(new CreateOrUpdateTagsCommand({ Tags: [tag('a', 'other')] }));
+    const byValue = async (value: string) =>
+      (
+        await asg.send(
+          new DescribeAutoScalingGroupsCommand({ Filters: [{ Name: 'tag-value', Values: [value] }] }),
+        )
+      ).AutoScalingGroups?.map((g) => g.AutoScalingGroupName);
+    expect(await byValue('same')).toEqual(['legacy']);
+    expect(await byValue('other')).toEqual(['legacy']);
   });
 
   it('refuses more than 50 tags per group', async () => {
@@ -292,6 +329,21 @@ describe('capacity', () => {
       ),
     );
     expect(again.name).toBe('ValidationError');
+    // desired is now 1 = min: terminating with decrement is refused in AWS's words
+    const other = (
+      await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['workers-a'] }))
+    ).AutoScalingGroups?.[0]?.Instances?.[0]?.InstanceId;
+    const atMin = await failure(
+      asg.send(
+        new TerminateInstanceInAutoScalingGroupCommand({
+          InstanceId: other,
+          ShouldDecrementDesiredCapacity: true,
+        }),
+      ),
+    );
+    expect(atMin.message).toBe(
+      "Currently, desiredSize equals minSize (1). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.",
+    );
   });
 
   it('DescribeLaunchConfigurations', async () => {

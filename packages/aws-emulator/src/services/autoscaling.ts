@@ -131,8 +131,10 @@ function removeIndex(index: Map<string, Set<string>>, key: string, name: string)
 
 function setTag(state: AutoScalingState, group: Group, tag: GroupTag): void {
   const old = group.tags.get(tag.key);
-  if (old) removeIndex(state.byTagValue, old.value, group.name);
   group.tags.set(tag.key, tag);
+  // The old value leaves the value index only if no other tag of the group still has it.
+  if (old && old.value !== tag.value && ![...group.tags.values()].some((t) => t.value === old.value))
+    removeIndex(state.byTagValue, old.value, group.name);
   addIndex(state.byTagKey, tag.key, group.name);
   addIndex(state.byTagValue, tag.value, group.name);
 }
@@ -263,6 +265,7 @@ function sortedNames(state: AutoScalingState): string[] {
 
 function getGroup(state: AutoScalingState, name: unknown): Group {
   const group = typeof name === 'string' ? state.groups.get(name) : undefined;
+  // AWS's answer for SetDesiredCapacity & co. on a group that does not exist (aws/aws-sdk-go#1151).
   if (!group) throw new AwsError('ValidationError', `AutoScalingGroup name not found - null`, 400);
   return group;
 }
@@ -414,13 +417,23 @@ function filterGroups(state: AutoScalingState, filters: unknown[]): Set<string> 
 /** Auto Scaling's error code for a NextToken it did not issue. */
 const INVALID_TOKEN = 'InvalidNextToken';
 
-function validateTagInput(t: Record<string, unknown>, state: AutoScalingState, requireValue: boolean): Group {
+/**
+ * Checks one member of a Tags list. Field paths carry the 1-based member index as AWS writes them
+ * (`Value '...' at 'tags.6.member.key' failed to satisfy constraint`, fog/fog-aws#125).
+ */
+function validateTagInput(
+  t: Record<string, unknown>,
+  index: number,
+  state: AutoScalingState,
+  requireValue: boolean,
+): Group {
+  const member = `tags.${index + 1}.member`;
   if (t.ResourceType !== undefined && t.ResourceType !== 'auto-scaling-group')
-    throw validationError('tags.member.resourceType', t.ResourceType, 'Member must be auto-scaling-group');
+    throw validationError(`${member}.resourceType`, t.ResourceType, 'Member must be auto-scaling-group');
   const key = t.Key;
   if (typeof key !== 'string' || key.length < 1 || key.length > 128)
     throw validationError(
-      'tags.member.key',
+      `${member}.key`,
       key,
       'Member must have length less than or equal to 128 and greater than or equal to 1',
     );
@@ -431,15 +444,16 @@ function validateTagInput(t: Record<string, unknown>, state: AutoScalingState, r
       400,
     );
   if (requireValue && typeof t.Value === 'string' && t.Value.length > 256)
-    throw validationError('tags.member.value', t.Value, 'Member must have length less than or equal to 256');
+    throw validationError(`${member}.value`, t.Value, 'Member must have length less than or equal to 256');
   const id = t.ResourceId;
   if (typeof id !== 'string' || id === '')
-    throw validationError('tags.member.resourceId', undefined, 'Member must not be null');
+    throw validationError(`${member}.resourceId`, undefined, 'Member must not be null');
   const group = state.groups.get(id);
+  // The message as AWS answered it (cloud-custodian/cloud-custodian#380).
   if (!group)
     throw new AwsError(
       'ValidationError',
-      `AutoScalingGroup name not found - AutoScalingGroup ${id} not found`,
+      `AutoScalingGroup not found - AutoScaling Group ${id} not found`,
       400,
     );
   return group;
@@ -586,10 +600,11 @@ export const autoscaling = defineService<AutoScalingState>({
       handler({ state, input }) {
         const tags = list(input.Tags) as Array<Record<string, unknown>>;
         if (tags.length === 0) throw validationError('tags', undefined, 'Member must not be null');
-        const planned = tags.map((t) => ({ group: validateTagInput(t, state, true), t }));
+        const planned = tags.map((t, i) => ({ group: validateTagInput(t, i, state, true), t }));
         for (const group of new Set(planned.map((p) => p.group))) {
           const keys = new Set(group.tags.keys());
           for (const p of planned) if (p.group === group) keys.add(String(p.t.Key));
+          // The 50-tag quota is documented; the message wording is ours (no AWS sample found).
           if (keys.size > MAX_TAGS_PER_GROUP)
             throw new AwsError(
               'LimitExceeded',
@@ -612,7 +627,7 @@ export const autoscaling = defineService<AutoScalingState>({
       handler({ state, input }) {
         const tags = list(input.Tags) as Array<Record<string, unknown>>;
         if (tags.length === 0) throw validationError('tags', undefined, 'Member must not be null');
-        const planned = tags.map((t) => ({ group: validateTagInput(t, state, false), t }));
+        const planned = tags.map((t, i) => ({ group: validateTagInput(t, i, state, false), t }));
         for (const { group, t } of planned) deleteTag(state, group, String(t.Key));
         return {};
       },
@@ -723,10 +738,11 @@ export const autoscaling = defineService<AutoScalingState>({
             400,
           );
         const before = group.desiredCapacity;
+        // AWS's wording (buildkite/elastic-ci-stack-for-aws#1261, hashicorp/nomad-autoscaler#1290).
         if (decrement && group.desiredCapacity <= group.minSize)
           throw new AwsError(
             'ValidationError',
-            `Currently, desiredCapacity (${group.desiredCapacity}) and minSize (${group.minSize}) are equal. Terminating instance ${id} with ShouldDecrementDesiredCapacity would make desiredCapacity less than minSize.`,
+            `Currently, desiredSize equals minSize (${group.minSize}). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.`,
             400,
           );
         group.instances.delete(id);
