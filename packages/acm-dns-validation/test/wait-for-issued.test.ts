@@ -3,7 +3,7 @@ import { ChangeResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { type AwsClients, InvalidInputError, type ProgressEvent } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { describeCertificateStatus, validationRecords, waitForIssued } from '../src/index.js';
+import { describeCertificateStatus, waitForIssued, waitForValidationRecords } from '../src/index.js';
 import { clientsFor, fastSchedule, rejection, startFastEmulator } from './helpers.js';
 
 const world = {
@@ -58,7 +58,7 @@ describe('waitForIssued against the emulator', () => {
     emu.behaviour.route53SyncSeconds = 5;
     try {
       const arn = await request('ok.example.com');
-      const [record] = await validationRecords(clients, { arn, schedule: fastSchedule });
+      const [record] = await waitForValidationRecords(clients, { arn, schedule: fastSchedule });
       const changeId = await putRecord('ZPUB', record!.name, record!.value);
       const events: ProgressEvent[] = [];
       const status = await waitForIssued(clients, {
@@ -77,7 +77,7 @@ describe('waitForIssued against the emulator', () => {
 
   it('fails fast when the record is only in a private zone (ACM only sees public DNS)', async () => {
     const arn = await request('api.internal.test');
-    const [record] = await validationRecords(clients, { arn, schedule: fastSchedule });
+    const [record] = await waitForValidationRecords(clients, { arn, schedule: fastSchedule });
     await putRecord('ZINT', record!.name, record!.value);
     const error = await rejection(waitForIssued(clients, { arn, schedule: fastSchedule, timeout: 20_000 }));
     expect(error.code).toBe('RecordInPrivateZone');
@@ -87,7 +87,7 @@ describe('waitForIssued against the emulator', () => {
 
   it('fails fast when the record went to a private zone while a public one serves the name', async () => {
     const arn = await request('app.corp.example.com');
-    const [record] = await validationRecords(clients, { arn, schedule: fastSchedule });
+    const [record] = await waitForValidationRecords(clients, { arn, schedule: fastSchedule });
     await putRecord('ZCORPPRIV', record!.name, record!.value);
     const error = await rejection(waitForIssued(clients, { arn, schedule: fastSchedule, timeout: 20_000 }));
     expect(error.code).toBe('RecordInPrivateZone');

@@ -143,11 +143,11 @@ export async function describeCertificateStatus(
  *
  * @example
  * ```ts
- * const records = await validationRecords(clients, { arn, timeoutMs: 120_000 });
+ * const records = await waitForValidationRecords(clients, { arn, timeoutMs: 120_000 });
  * // [{ name: '_a.foo.example.com', type: 'CNAME', value: '_b.acm-validations.aws', domains: ['*.foo.example.com', 'foo.example.com'] }]
  * ```
  */
-export async function validationRecords(
+export async function waitForValidationRecords(
   clients: AwsClients,
   input: {
     arn: string;

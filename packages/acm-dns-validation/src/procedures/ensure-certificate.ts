@@ -16,7 +16,7 @@ import {
 } from '../builders/request.js';
 import type { ValidationRecord } from '../builders/validation-records.js';
 import { chooseZone } from '../builders/zones.js';
-import { type PollSchedule, validationRecords } from './describe.js';
+import { type PollSchedule, waitForValidationRecords } from './describe.js';
 import { ensureValidationRecords } from './ensure-validation-records.js';
 import { findCertificate } from './find-certificate.js';
 import { listHostedZones } from './route53.js';
@@ -118,7 +118,7 @@ export async function ensureCertificate(
     emit({ type: 'certificate.requested', message: `requested certificate ${arn}`, resource: arn });
   }
 
-  const records = await validationRecords(clients, {
+  const records = await waitForValidationRecords(clients, {
     arn,
     ...(input.recordsTimeout !== undefined ? { timeoutMs: input.recordsTimeout } : {}),
     ...(input.recordsSchedule ? { schedule: input.recordsSchedule } : {}),
