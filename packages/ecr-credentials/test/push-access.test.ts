@@ -254,6 +254,41 @@ describe("checkPushAccess diagnoses each outcome of kaniko's push check", () => 
     }
   });
 
+  it('against a registry endpoint (proxy): the absolute Location on the ECR host is rebased onto it, and the tag HEAD accepts OCI and docker manifests', async () => {
+    const { createServer } = await import('node:http');
+    const seen: Array<{ method: string; url: string; accept?: string }> = [];
+    const server = createServer((req, res) => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', accept: req.headers.accept });
+      if (req.method === 'POST') {
+        res.writeHead(202, { location: `https://${REGISTRY}/v2/team/frozen/blobs/uploads/u-1` }).end();
+      } else if (req.method === 'DELETE') {
+        res.writeHead(204).end();
+      } else {
+        res
+          .writeHead(req.headers.accept?.includes('application/vnd.oci.image.index.v1+json') ? 200 : 404)
+          .end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const findings = await checkPushAccess(await as(), {
+        registry: REGISTRY,
+        repository: 'team/frozen',
+        registryEndpoint: `http://127.0.0.1:${port}`,
+        tags: ['1.0.0'],
+      });
+      expect(seen.map((r) => [r.method, r.url])).toEqual([
+        ['POST', '/v2/team/frozen/blobs/uploads/'],
+        ['DELETE', '/v2/team/frozen/blobs/uploads/u-1'],
+        ['HEAD', '/v2/team/frozen/manifests/1.0.0'],
+      ]);
+      expect(findings.map((f) => f.data?.outcome)).toEqual(['immutable-tag']);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('unreachable registry endpoint is a finding, not a crash', async () => {
     const findings = await checkPushAccess(await as(), {
       registry: REGISTRY,

@@ -48,6 +48,17 @@ export type PushAccessOutcome =
 
 const CHECK = 'ecr.push-access';
 
+/**
+ * Every manifest type a build may have pushed under a tag (docker v2 and OCI, single and index):
+ * without them in Accept a registry may answer 404 for a tag whose manifest is of another type.
+ */
+const MANIFEST_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
+
 const FALLBACK_NOTE =
   'kaniko hides the cause: when the ecr-login helper fails it silently falls back to anonymous, and the registry answers 401 Not Authorized';
 
@@ -310,7 +321,7 @@ export async function checkPushAccess(
       if (!mutability || !isTagImmutable(mutability, exclusions, tag)) continue;
       const head = await callRegistry(
         `${endpoint}/v2/${name}/manifests/${tag}`,
-        { method: 'HEAD', headers: { authorization: auth.authorization } },
+        { method: 'HEAD', headers: { authorization: auth.authorization, accept: MANIFEST_TYPES } },
         options.signal,
       );
       if (head.status === 200) {
