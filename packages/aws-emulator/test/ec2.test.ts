@@ -63,6 +63,18 @@ describe('DescribeInstanceTypes', () => {
     expect(by['c6i.4xlarge']?.MemoryInfo?.SizeInMiB).toBe(32768);
     expect(by['r6i.xlarge']?.MemoryInfo?.SizeInMiB).toBe(32768);
     expect(by['m6g.2xlarge']?.ProcessorInfo?.SupportedArchitectures).toEqual(['arm64']);
+    // Graviton: one thread per core; Intel/AMD: two
+    expect(by['m6g.2xlarge']?.VCpuInfo).toMatchObject({
+      DefaultVCpus: 8,
+      DefaultCores: 8,
+      DefaultThreadsPerCore: 1,
+    });
+    expect(by['t4g.medium']?.VCpuInfo).toMatchObject({
+      DefaultVCpus: 2,
+      DefaultCores: 2,
+      DefaultThreadsPerCore: 1,
+    });
+    expect(by['m5.large']?.VCpuInfo).toMatchObject({ DefaultCores: 1, DefaultThreadsPerCore: 2 });
     expect(Object.keys(by)).toHaveLength(11);
   });
 

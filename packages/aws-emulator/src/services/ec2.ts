@@ -152,7 +152,8 @@ function maxResults(value: unknown, min: number, max: number): number | undefine
 }
 
 function typeOut(t: InstanceType): Record<string, unknown> {
-  const cores = t.burstable || t.vCpus < 2 ? Math.max(1, t.vCpus / 2) : t.vCpus / 2;
+  // Graviton (arm64) has one thread per core; the Intel/AMD types here have two.
+  const cores = t.architecture === 'arm64' ? t.vCpus : Math.max(1, t.vCpus / 2);
   return {
     instanceType: t.instanceType,
     currentGeneration: true,

@@ -87,7 +87,7 @@ function invalidParameter(message: string, clusterName?: string): AwsError {
   });
 }
 
-function clusterOut(c: Cluster, state: EksState): Record<string, unknown> {
+function clusterOut(c: Cluster): Record<string, unknown> {
   return {
     name: c.name,
     arn: c.arn,
@@ -109,7 +109,6 @@ function clusterOut(c: Cluster, state: EksState): Record<string, unknown> {
     platformVersion: 'eks.1',
     tags: c.tags,
     accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' },
-    ...(state.region ? {} : {}),
   };
 }
 
@@ -250,7 +249,7 @@ export const eks = defineService<EksState>({
       logInput: ['name'],
       resource: (input, r) => `arn:aws:eks:${r.region}:${r.accountId}:cluster/${String(input.name)}`,
       handler({ state, input }) {
-        return { cluster: clusterOut(getCluster(state, input.name), state) };
+        return { cluster: clusterOut(getCluster(state, input.name)) };
       },
     },
     CreatePodIdentityAssociation: {
