@@ -1,6 +1,5 @@
 /** Parse and validate `eks-kit.yaml` with errors that name the key path and its `file:line`. */
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { EksKitError, InvalidInputError } from '@eks-kit/core';
 import { LineCounter, parseDocument } from 'yaml';
 import { type Stack, stackSchema } from '../schema/stack-schema.js';
@@ -88,7 +87,7 @@ export async function loadStack(path: string): Promise<Stack> {
       });
     throw new EksKitError('ReadFailed', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return parseStack(text, path === '-' ? '<stdin>' : basename(path));
+  return parseStack(text, path === '-' ? '<stdin>' : path);
 }
 
 async function readStdin(): Promise<string> {
