@@ -48,10 +48,7 @@ describe('security: no token or secret in any output', () => {
     { name: 'secret access key (denied caller)', value: DENIED.secretAccessKey },
   ];
   const cli = async (args: string[], env: Record<string, string> = {}): Promise<CliRun> => {
-    const run = await runCli([...args, '-f', stackPath, '--endpoint-url', emu.url], home, {
-      RELIABILITY_REDIRECT_ECR: emu.url,
-      ...env,
-    });
+    const run = await runCli([...args, '-f', stackPath, '--endpoint-url', emu.url], home, env);
     scanner.record(`eks-kit ${args.join(' ')} stdout`, run.stdout);
     scanner.record(`eks-kit ${args.join(' ')} stderr`, run.stderr);
     return run;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CREDENTIALS } from './emulator.js';
 
-/** Preload that refuses any fetch beyond 127.0.0.1 (and can point ECR registry hosts at the emulator). */
+/** Preload that refuses (and logs) any fetch beyond 127.0.0.1. */
 export const NETWORK_GUARD = fileURLToPath(new URL('./network-guard.mjs', import.meta.url));
 
 /** The bundled CLI. */
