@@ -1,6 +1,6 @@
 import { ListPolicyVersionsCommand } from '@aws-sdk/client-iam';
 import type { Emulator } from '@eks-kit/aws-emulator';
-import type { AwsClients, InvalidInputError } from '@eks-kit/core';
+import type { AwsClients, InvalidInputError, ProgressEvent } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ensureManagedPolicy,
@@ -111,6 +111,16 @@ describe('ensureManagedPolicy against the emulator', () => {
     await ensureManagedPolicy(clients, spec);
     const tagged = await ensureManagedPolicy(clients, { ...spec, tags: { team: 'ci', owner: 'sre' } });
     expect(tagged.changes.map((c) => c.summary)).toEqual(['tags: owner=sre']);
+  });
+
+  it('says when it converges a policy the stack did not create, without tagging it as its own', async () => {
+    await ensureManagedPolicy(clients, { ...spec, stack: undefined });
+    emu.resetCalls();
+    const events: ProgressEvent[] = [];
+    const result = await ensureManagedPolicy(clients, spec, { onEvent: (e) => events.push(e) });
+    expect(result.changes).toEqual([]);
+    expect(mutating()).toEqual([]);
+    expect(events.find((e) => e.type === 'notice')?.message).toContain('not created by this stack');
   });
 
   it('can be attached by ensureRole', async () => {

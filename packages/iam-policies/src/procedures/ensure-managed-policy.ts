@@ -242,8 +242,16 @@ export async function ensureManagedPolicy(
       message: `${resource}: IAM cannot change a policy's description; keeping ${JSON.stringify(current.Description ?? '')}`,
     });
   }
-  if (Object.keys(tagsInput).length > 0) {
+  if (Object.keys(tagsInput).length > 0 || spec.stack !== undefined) {
     const tags = await listTags(iam, arn);
+    if (spec.stack !== undefined && tags[STACK_TAG_KEY] !== spec.stack) {
+      // As ensureRole: AWS is the state, and this tag says what the stack owns; never claim another's.
+      options.onEvent?.({
+        type: 'notice',
+        resource,
+        message: `${resource} exists and is not tagged ${STACK_TAG_KEY}=${spec.stack}: it was not created by this stack; converging it as asked`,
+      });
+    }
     const toTag = Object.entries(tagsInput).filter(([k, v]) => tags[k] !== v);
     if (toTag.length > 0) {
       changes.push({
