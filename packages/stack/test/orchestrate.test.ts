@@ -86,6 +86,34 @@ describe('planStack / applyStack', () => {
   });
 });
 
+describe('identity modes', () => {
+  const seedText = readFileSync(new URL('eks-kit.yaml', root), 'utf8');
+  const modes: Array<[string, string]> = [
+    ['pod-identity', 'mode: pod-identity'],
+    ['kube2iam', 'mode: kube2iam\n    workerRoleArns: ["arn:aws:iam::123456789012:role/seed-node"]'],
+    ['kiam', 'mode: kiam\n    serverRoleArn: "arn:aws:iam::123456789012:role/seed-node"'],
+  ];
+  for (const [mode, yaml] of modes) {
+    it(`${mode}: applies, then plans no change and checks without failure`, async () => {
+      const modeStack = parseStack(seedText.replace('mode: irsa', yaml));
+      await applyStack(clients, modeStack, { yes: true, wait: false });
+      emu.resetCalls();
+      expect((await planStack(clients, modeStack)).changes).toEqual([]);
+      expect(emu.calls({ mutating: true })).toEqual([]);
+      const findings = await checkStack(clients, modeStack);
+      expect(findings.filter((f) => f.status === 'fail')).toEqual([]);
+      const values = renderStack(modeStack, { accountId: '123456789012' }).find(
+        (f) => f.path === 'values/cluster-autoscaler.yaml',
+      )!.content;
+      if (mode === 'pod-identity') expect(values).not.toContain('role-arn');
+      else
+        expect(values).toContain(
+          'iam.amazonaws.com/role: arn:aws:iam::123456789012:role/seed-cluster-autoscaler',
+        );
+    });
+  }
+});
+
 describe('checkStack', () => {
   it('reports drift before apply and none after', async () => {
     const before = await checkStack(clients, stack);
