@@ -7,7 +7,7 @@
  */
 
 import { Console } from 'node:console';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { format, inspect } from 'node:util';
@@ -201,6 +201,9 @@ describe('security: no token or secret in any output', () => {
     expect(all.filter((s) => s.name.startsWith('ecr password')).length).toBeGreaterThanOrEqual(4);
     expect(scanner.transcripts.length).toBeGreaterThan(30);
     expect(scanner.scan(all)).toEqual([]);
+    // and no CLI run sent anything (a token in an Authorization header included) beyond 127.0.0.1
+    const attempts = join(home, 'network-attempts.log');
+    expect(existsSync(attempts) ? readFileSync(attempts, 'utf8') : '').toBe('');
     // the password printed on purpose was issued by the emulator and is therefore in the list scanned for
     expect(all.map((s) => s.value)).toEqual(expect.arrayContaining(passwordsPrinted));
   });
