@@ -113,6 +113,42 @@ describe('discoverNodeGroups', () => {
     }
   });
 
+  it('a deleted template or version leaves only its groups unresolved, with the reason', async () => {
+    const { emu, clients } = await startWorld({
+      ...small,
+      autoscaling: {
+        groups: [
+          { name: 'a-default', launchTemplate: { name: 'workers' }, tags: enabled },
+          { name: 'b-v9', launchTemplate: { name: 'workers', version: '9' }, tags: enabled },
+          { name: 'c-retired', launchTemplate: { name: 'retired' }, tags: enabled },
+        ],
+      },
+    });
+    try {
+      const groups = await discoverNodeGroups(clients, { cluster: 'prod' });
+      expect(groups.map((g) => [g.name, g.instanceTypes, g.instanceTypesUnresolved])).toEqual([
+        ['a-default', ['t3.large'], undefined],
+        [
+          'b-v9',
+          [],
+          expect.stringMatching(
+            /^launch template workers version 9: InvalidLaunchTemplateId\.VersionNotFound/,
+          ),
+        ],
+        [
+          'c-retired',
+          [],
+          expect.stringMatching(
+            /^launch template retired version \$Default: InvalidLaunchTemplate(Id|Name)\./,
+          ),
+        ],
+      ]);
+    } finally {
+      clients.destroy();
+      await emu.stop();
+    }
+  });
+
   it('describeInstanceTypes feeds podFits: 1500m fits a 2-vCPU node, 2000m does not', async () => {
     const { emu, clients } = await startWorld(small);
     try {

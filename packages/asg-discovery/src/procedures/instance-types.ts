@@ -13,6 +13,15 @@ import type { LaunchTemplateRef, NodeGroup } from './node-group.js';
 /** Above this many distinct templates, `$Latest`/`$Default` are read account-wide in one paged call. */
 const PER_TEMPLATE_CALL_LIMIT = 10;
 
+/** EC2's answers for a launch template or version that does not exist. */
+function isMissingTemplate(error: unknown): boolean {
+  const code = (error as { name?: unknown; Code?: unknown } | undefined)?.name;
+  return (
+    typeof code === 'string' &&
+    /^InvalidLaunchTemplate(Id|Name)\.(NotFound|NotFoundException|VersionNotFound)$/.test(code)
+  );
+}
+
 function templateKey(ref: { id?: string; name?: string }): string {
   return ref.id ? `id:${ref.id}` : `name:${ref.name ?? ''}`;
 }
@@ -21,7 +30,8 @@ function templateKey(ref: { id?: string; name?: string }): string {
  * Fill `instanceTypes` of groups that get them from a launch template or a launch configuration,
  * with as few calls as possible: one DescribeLaunchTemplateVersions per template (all its versions
  * at once), or one account-wide paged call for `$Latest`/`$Default` when there are many templates;
- * DescribeLaunchConfigurations 50 names per call.
+ * DescribeLaunchConfigurations 50 names per call. A template, version or configuration that no
+ * longer exists leaves that group's `instanceTypes` empty with the reason in `instanceTypesUnresolved`.
  *
  * @example
  * ```ts
@@ -34,6 +44,7 @@ export async function resolveInstanceTypes(clients: AwsClients, groups: NodeGrou
     (g) => g.instanceTypes.length === 0 && !g.launchTemplate && g.launchConfigurationName,
   );
   const typeOf = new Map<string, string>(); // `${templateKey}@${version}` -> instance type
+  const missing = new Map<string, string>(); // templateKey -> why it resolved to nothing
   if (needTemplate.length) {
     const ec2 = await clients.ec2();
     const byTemplate = new Map<string, { ref: LaunchTemplateRef; versions: Set<string> }>();
@@ -75,27 +86,46 @@ export async function resolveInstanceTypes(clients: AwsClients, groups: NodeGrou
         } while (token);
       }
     } else {
+      const describe = async (ref: LaunchTemplateRef, versions: string[]): Promise<void> => {
+        const out = await ec2.send(
+          new DescribeLaunchTemplateVersionsCommand({
+            ...(ref.id ? { LaunchTemplateId: ref.id } : { LaunchTemplateName: ref.name }),
+            Versions: versions,
+          }),
+        );
+        // $Latest is among the answers when asked, and it is the highest version number.
+        const answers = out.LaunchTemplateVersions ?? [];
+        const latest = Math.max(...answers.map((x) => x.VersionNumber ?? 0));
+        for (const v of answers)
+          for (const want of versions)
+            if (
+              (want === '$Default' && v.DefaultVersion) ||
+              (want === '$Latest' && v.VersionNumber === latest) ||
+              want === String(v.VersionNumber)
+            )
+              record(v, want);
+      };
       for (const { ref, versions } of entries) {
-        try {
-          const out = await ec2.send(
-            new DescribeLaunchTemplateVersionsCommand({
-              ...(ref.id ? { LaunchTemplateId: ref.id } : { LaunchTemplateName: ref.name }),
-              Versions: [...versions],
-            }),
-          );
-          // $Latest is among the answers when asked, and it is the highest version number.
-          const answers = out.LaunchTemplateVersions ?? [];
-          const latest = Math.max(...answers.map((x) => x.VersionNumber ?? 0));
-          for (const v of answers)
-            for (const want of versions)
-              if (
-                (want === '$Default' && v.DefaultVersion) ||
-                (want === '$Latest' && v.VersionNumber === latest) ||
-                want === String(v.VersionNumber)
-              )
-                record(v, want);
-        } catch (error) {
-          throw wrapAwsError(error, 'ec2:DescribeLaunchTemplateVersions', ref.name ?? ref.id);
+        // One call per template; if EC2 refuses it for a missing version, one call per version, so
+        // one group's deleted version does not leave its siblings unresolved.
+        const batches = [[...versions]];
+        for (let b = 0; b < batches.length; b++) {
+          const batch = batches[b]!;
+          try {
+            await describe(ref, batch);
+          } catch (error) {
+            if (!isMissingTemplate(error))
+              throw wrapAwsError(error, 'ec2:DescribeLaunchTemplateVersions', ref.name ?? ref.id);
+            if (batch.length > 1) {
+              batches.push(...batch.map((v) => [v]));
+              continue;
+            }
+            // A deleted template or version leaves its groups unresolved, not the discovery failed.
+            missing.set(
+              `${templateKey(ref)}@${batch[0]}`,
+              `launch template ${ref.name ?? ref.id} version ${batch[0]}: ${(error as Error).name}`,
+            );
+          }
         }
       }
     }
@@ -125,10 +155,17 @@ export async function resolveInstanceTypes(clients: AwsClients, groups: NodeGrou
       const type =
         (ref.id ? typeOf.get(`id:${ref.id}@${ref.version}`) : undefined) ??
         (ref.name ? typeOf.get(`name:${ref.name}@${ref.version}`) : undefined);
-      return type ? { ...g, instanceTypes: [type] } : g;
+      if (type) return { ...g, instanceTypes: [type] };
+      const why =
+        missing.get(`${templateKey(ref)}@${ref.version}`) ??
+        `launch template ${ref.name ?? ref.id} version ${ref.version} not found`;
+      return { ...g, instanceTypesUnresolved: why };
     }
     const type = g.launchConfigurationName ? configType.get(g.launchConfigurationName) : undefined;
-    return type ? { ...g, instanceTypes: [type] } : g;
+    if (type) return { ...g, instanceTypes: [type] };
+    return g.launchConfigurationName
+      ? { ...g, instanceTypesUnresolved: `launch configuration ${g.launchConfigurationName} not found` }
+      : g;
   });
 }
 

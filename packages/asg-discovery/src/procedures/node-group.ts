@@ -34,6 +34,8 @@ export interface NodeGroup {
   tags: Record<string, string>;
   /** Keys of tags copied to instances. */
   propagatedTagKeys: string[];
+  /** Why `instanceTypes` is empty, when the group's template or version no longer exists. */
+  instanceTypesUnresolved?: string;
 }
 
 /**
