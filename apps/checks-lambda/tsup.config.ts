@@ -77,7 +77,10 @@ const iamDataInlined: Plugin = {
       (args) => {
         const dataDir = join(dirname(args.path), '..', '..', 'data');
         const read = (file: string): unknown => JSON.parse(readFileSync(join(dataDir, file), 'utf8'));
-        const files: Record<string, unknown> = { 'data/serviceNames.json': read('serviceNames.json') };
+        const files: Record<string, unknown> = {
+          'data/serviceNames.json': read('serviceNames.json'),
+          'data/services.json': read('services.json'),
+        };
         for (const service of IAM_DATA_SERVICES) {
           const actions = read(`actions/${service}.json`) as Record<
             string,
