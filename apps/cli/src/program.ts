@@ -92,6 +92,7 @@ function buildProgram(writeErr: (text: string) => void, run: Runner): Command {
   const program = new Command('eks-kit')
     .exitOverride()
     .configureOutput({ writeErr })
+    .configureHelp({ showGlobalOptions: true })
     .version(CLI_VERSION, '-V, --version')
     .option('--region <region>', 'AWS region')
     .option('--profile <name>', 'named profile from ~/.aws/config')
