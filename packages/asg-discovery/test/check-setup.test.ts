@@ -72,6 +72,13 @@ const world: World = {
         maxSize: 3,
         tags: { ...tagged, 'k8s.io/cluster-autoscaler/node-template/label/role': 'gpu' },
       },
+      // An EKS managed node group at 0: the autoscaler gets labels and taints from eks:DescribeNodegroup.
+      {
+        name: 'managed-zero',
+        minSize: 0,
+        maxSize: 3,
+        tags: { ...tagged, 'eks:nodegroup-name': 'batch' },
+      },
       // Tagged for the cluster but outside EKS's tags: still checked.
       {
         name: 'manual',
@@ -106,9 +113,13 @@ describe('checkAutoscalerSetup finds each seeded fault', () => {
       /missing k8s\.io\/cluster-autoscaler\/enabled and k8s\.io\/cluster-autoscaler\/prod/,
     );
     expect(
+      findings.find((f) => f.check === 'autoscaler.scale-from-zero' && f.resource.endsWith('managed-zero')),
+    ).toMatchObject({ status: 'ok', message: expect.stringMatching(/eks:DescribeNodegroup/) });
+    expect(
       findings.filter((f) => f.check === 'autoscaler.tags' && f.status === 'ok').map((f) => f.resource),
     ).toEqual([
       'autoscaling group at-max',
+      'autoscaling group managed-zero',
       'autoscaling group ok-workers',
       'autoscaling group zero-no-template',
       'autoscaling group zero-with-template',

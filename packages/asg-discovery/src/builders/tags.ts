@@ -20,6 +20,8 @@ export const ENABLED_TAG_KEY = 'k8s.io/cluster-autoscaler/enabled';
 export const NODE_TEMPLATE_TAG_PREFIX = 'k8s.io/cluster-autoscaler/node-template/';
 /** Tag EKS puts on managed node group ASGs. */
 export const EKS_CLUSTER_NAME_TAG_KEY = 'eks:cluster-name';
+/** Tag naming the EKS managed node group of an ASG (the autoscaler calls eks:DescribeNodegroup with it). */
+export const EKS_NODEGROUP_NAME_TAG_KEY = 'eks:nodegroup-name';
 
 /**
  * The tag key naming the cluster that owns a group: `k8s.io/cluster-autoscaler/<cluster>`.

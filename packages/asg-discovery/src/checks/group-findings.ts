@@ -1,6 +1,11 @@
 /** Findings for one worker group: discovery tags, IAM-condition values, headroom, scale from zero. */
 import { type Finding, finding } from '@eks-kit/core';
-import { clusterOwnedTagKey, ENABLED_TAG_KEY, hasNodeTemplateTags } from '../builders/tags.js';
+import {
+  clusterOwnedTagKey,
+  EKS_NODEGROUP_NAME_TAG_KEY,
+  ENABLED_TAG_KEY,
+  hasNodeTemplateTags,
+} from '../builders/tags.js';
 import type { NodeGroup } from '../procedures/node-group.js';
 
 /**
@@ -61,7 +66,19 @@ export function groupFindings(group: NodeGroup, cluster: string, tagCondition: b
         },
       ),
     );
-  if (group.minSize === 0 && !hasNodeTemplateTags(group.tags))
+  // EKS managed node groups: the autoscaler reads labels and taints with eks:DescribeNodegroup
+  // (cloudprovider/aws managed_nodegroup_cache.go, named by the group's eks:nodegroup-name tag).
+  const managedNodegroup = group.tags[EKS_NODEGROUP_NAME_TAG_KEY];
+  if (group.minSize === 0 && !hasNodeTemplateTags(group.tags) && managedNodegroup !== undefined)
+    out.push(
+      finding(
+        'autoscaler.scale-from-zero',
+        resource,
+        'ok',
+        `min size 0, EKS managed node group ${managedNodegroup}: the autoscaler reads its labels and taints from EKS (eks:DescribeNodegroup); extended resources such as GPUs still need node-template resources tags`,
+      ),
+    );
+  else if (group.minSize === 0 && !hasNodeTemplateTags(group.tags))
     out.push(
       finding(
         'autoscaler.scale-from-zero',
