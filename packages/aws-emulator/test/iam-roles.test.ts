@@ -235,6 +235,10 @@ describe('IAM roles through @aws-sdk/client-iam', () => {
     expect(decodeURIComponent(role?.AssumeRolePolicyDocument as string)).toBe(doc);
     const bad = await failure(iam.send(new UpdateRoleCommand({ RoleName: 'node', MaxSessionDuration: 60 })));
     expect(bad.name).toBe('ValidationError');
+    // IAM API reference, UpdateRole: an omitted MaxSessionDuration gets the default of one hour.
+    await iam.send(new UpdateRoleCommand({ RoleName: 'node', Description: 'nodes' }));
+    const reset = (await iam.send(new GetRoleCommand({ RoleName: 'node' }))).Role;
+    expect(reset).toMatchObject({ Description: 'nodes', MaxSessionDuration: 3600 });
   });
 
   it('ListRoles pages with MaxItems, IsTruncated and Marker', async () => {

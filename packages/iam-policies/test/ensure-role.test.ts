@@ -229,6 +229,23 @@ describe('ensureRole against the emulator', () => {
     expect(mutating()).toEqual([]);
   });
 
+  it('changing only the description keeps the max session duration (UpdateRole resets an omitted one to 1 h)', async () => {
+    await ensureRole(clients, { ...spec, maxSessionDuration: 7200 }, FAST_RETRY);
+    const { maxSessionDuration: _, ...withoutDuration } = { ...spec, maxSessionDuration: 7200 };
+    const changed = await ensureRole(
+      clients,
+      { ...withoutDuration, description: 'Cluster Autoscaler (IRSA), prod' },
+      FAST_RETRY,
+    );
+    expect(changed.changes.map((c) => c.summary)).toEqual([
+      'description: "Cluster Autoscaler (IRSA)" -> "Cluster Autoscaler (IRSA), prod"',
+    ]);
+    const iam = await clients.iam();
+    const role = await iam.send(new GetRoleCommand({ RoleName: spec.name }));
+    expect(role.Role?.MaxSessionDuration).toBe(7200);
+    expect(role.Role?.Description).toBe('Cluster Autoscaler (IRSA), prod');
+  });
+
   it('keeps extra inline policies and attachments unless exclusive; checkRole warns, or fails with exclusive', async () => {
     await ensureRole(clients, spec, FAST_RETRY);
     const iam = await clients.iam();

@@ -105,8 +105,18 @@ export async function planRoleConvergence(
         before: { Description: role.Description, MaxSessionDuration: role.MaxSessionDuration },
         after: update,
       },
+      // UpdateRole without MaxSessionDuration resets it to one hour (IAM API reference, UpdateRole):
+      // a description change always sends the duration the role keeps.
       apply: () =>
-        send('iam:UpdateRole', name, () => iam.send(new UpdateRoleCommand({ RoleName: name, ...update }))),
+        send('iam:UpdateRole', name, () =>
+          iam.send(
+            new UpdateRoleCommand({
+              RoleName: name,
+              ...update,
+              MaxSessionDuration: update.MaxSessionDuration ?? role.MaxSessionDuration ?? 3600,
+            }),
+          ),
+        ),
     });
   }
 

@@ -142,7 +142,9 @@ export const roleOperations: Record<string, OperationSpec<IamState>> = {
       const description = checkDescription(req.input);
       const max = optionalInt(req.input, 'MaxSessionDuration', 3600, 43_200);
       if (description !== undefined) r.description = description;
-      if (max !== undefined) r.maxSessionDuration = max;
+      // IAM API reference, UpdateRole: "If you do not specify a value for this setting [MaxSessionDuration],
+      // the default value of one hour is applied" -- an UpdateRole for the description alone resets it.
+      r.maxSessionDuration = max ?? 3600;
       return {};
     },
   },
