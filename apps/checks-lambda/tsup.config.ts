@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
@@ -77,10 +77,12 @@ const iamDataInlined: Plugin = {
       (args) => {
         const dataDir = join(dirname(args.path), '..', '..', 'data');
         const read = (file: string): unknown => JSON.parse(readFileSync(join(dataDir, file), 'utf8'));
-        const files: Record<string, unknown> = {
-          'data/serviceNames.json': read('serviceNames.json'),
-          'data/services.json': read('services.json'),
-        };
+        // Every top-level table (service lists, categories: ~60 KB), then the actions of the services used.
+        const files: Record<string, unknown> = Object.fromEntries(
+          readdirSync(dataDir)
+            .filter((f) => f.endsWith('.json'))
+            .map((f) => [`data/${f}`, read(f)]),
+        );
         for (const service of IAM_DATA_SERVICES) {
           const actions = read(`actions/${service}.json`) as Record<
             string,
