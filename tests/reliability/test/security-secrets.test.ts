@@ -6,10 +6,12 @@
  * the positive control that the scan finds one.
  */
 
+import { execFile } from 'node:child_process';
 import { Console } from 'node:console';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format, inspect } from 'node:util';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { type AwsClients, createClients } from '@eks-kit/core';
@@ -17,7 +19,7 @@ import { checkPushAccess, getDockerAuth, registryHostFor } from '@eks-kit/ecr-cr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_ID, CREDENTIALS, emulatorClients, REGION, startTestEmulator } from './support/emulator.js';
 import { issuedEcrSecrets, LeakScanner, type Secret } from './support/leak-scanner.js';
-import { type CliRun, makeWorkDir, runCli, writeStack } from './support/run-cli.js';
+import { type CliRun, makeWorkDir, NETWORK_GUARD, runCli, writeStack } from './support/run-cli.js';
 import { seedStack } from './support/targets.js';
 
 const DENIED = {
@@ -92,6 +94,44 @@ describe('security: no token or secret in any output', () => {
     expect((await cli(['render', '--out', join(home, 'deploy')])).code).toBe(0);
     for (const file of filesUnder(join(home, 'deploy')))
       scanner.record(`rendered ${file}`, readFileSync(file, 'utf8'));
+  });
+
+  it('checks Lambda: the bundle apps/checks-lambda/dist/index.mjs run as Lambda runs it, its JSON logs and EMF scanned', async () => {
+    const bundle = fileURLToPath(new URL('../../../apps/checks-lambda/dist/index.mjs', import.meta.url));
+    expect(existsSync(bundle), 'pnpm --filter @eks-kit/checks-lambda build').toBe(true);
+    const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(bundle).href)});
+const summary = await handler({ 'detail-type': 'Scheduled Event' }, { getRemainingTimeInMillis: () => 120000 });
+process.stdout.write('SUMMARY ' + JSON.stringify(summary) + '\\n');`;
+    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [`--import=${pathToFileURL(NETWORK_GUARD).href}`, '--input-type=module', '-e', script],
+        {
+          env: {
+            PATH: process.env.PATH ?? '/usr/bin:/bin',
+            HOME: home,
+            EKS_KIT_STACK: seed.stackText,
+            AWS_REGION: REGION,
+            AWS_ENDPOINT_URL: emu.url,
+            AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+            RELIABILITY_NETWORK_LOG: join(home, 'network-attempts.log'),
+          },
+          maxBuffer: 16 * 1024 * 1024,
+          timeout: 60_000,
+        },
+        (error, stdout, stderr) =>
+          resolve({
+            code: error ? Number(error.code ?? 1) : 0,
+            stdout: String(stdout),
+            stderr: String(stderr),
+          }),
+      );
+    });
+    scanner.record('checks Lambda stdout', run.stdout);
+    scanner.record('checks Lambda stderr', run.stderr);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('SUMMARY ');
   });
 
   it('CLI: refused calls (AccessDenied on GetAuthorizationToken, DescribeAutoScalingGroups) print no secret', async () => {
