@@ -135,6 +135,19 @@ describe('readAutoscalerLog, format details (kubernetes.io "System Logs")', () =
     expect(report.diagnoses[0]?.code).toBe('error');
   });
 
+  it('moves klog lines to the next year across New Year (klog has no year)', async () => {
+    const report = await readAutoscalerLog(
+      [
+        'I1231 23:59:30.000000       1 orchestrator.go:565] Final scale-up plan: [{ng 1->2 (max: 3)}]',
+        'I0101 00:01:30.500000       1 clusterstate.go:252] Scale up in group ng finished successfully in 2m0.5s',
+      ].join('\n'),
+      { year: 2026 },
+    );
+    const [up] = report.summary.scaleUps;
+    expect(up?.secondsToFinish).toBe(120.5);
+    expect(new Date(up?.finishedAtMs ?? 0).toISOString()).toBe('2027-01-01T00:01:30.500Z');
+  });
+
   it('reads JSON timestamps in seconds (older releases) and milliseconds', async () => {
     const report = await readAutoscalerLog(
       [

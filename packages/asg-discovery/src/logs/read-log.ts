@@ -31,9 +31,15 @@ export interface AutoscalerLogReport {
   };
 }
 
+const HALF_YEAR_MS = 183 * 24 * 3600 * 1000;
+
 /** Options of {@link readAutoscalerLog}. */
 export interface ReadLogOptions {
-  /** Year of klog timestamps, which carry none (default 2000, a leap year); JSON lines carry their own. */
+  /**
+   * Year of the first klog timestamp, which carry none (default 2000, a leap year); a later line
+   * whose date falls more than half a year before the previous one moves to the next year (a log
+   * across New Year). JSON lines carry their own time.
+   */
   year?: number;
 }
 
@@ -58,6 +64,8 @@ export function createAutoscalerLogReader(options: ReadLogOptions = {}): {
   if (!Number.isInteger(year) || year < 1970 || year > 9999)
     throw new InvalidInputError('year', options.year, 'a four-digit year');
   const events: AutoscalerEvent[] = [];
+  let klogYear = year;
+  let lastKlogMs: number | undefined;
   let lines = 0;
   let parsed = 0;
   let malformed = 0;
@@ -67,7 +75,14 @@ export function createAutoscalerLogReader(options: ReadLogOptions = {}): {
   return {
     push(text: string) {
       lines++;
-      const result = parseLogLine(text, lines, year);
+      let result = parseLogLine(text, lines, klogYear);
+      const isJson = text.trimStart().startsWith('{');
+      if (result.kind === 'record' && !isJson) {
+        // klog has no year: Dec 31 -> Jan 1 shows as a jump back of almost a year.
+        if (lastKlogMs !== undefined && result.record.timeMs < lastKlogMs - HALF_YEAR_MS)
+          result = parseLogLine(text, lines, ++klogYear);
+        if (result.kind === 'record') lastKlogMs = result.record.timeMs;
+      }
       if (result.kind === 'blank') return;
       if (result.kind === 'malformed') {
         malformed++;
@@ -75,7 +90,7 @@ export function createAutoscalerLogReader(options: ReadLogOptions = {}): {
         return;
       }
       parsed++;
-      if (text.trimStart().startsWith('{')) json++;
+      if (isJson) json++;
       else klog++;
       const event = interpretRecord(result.record);
       if (event) events.push(event);
