@@ -228,6 +228,25 @@ describe('the checks handler on a drifted account', () => {
     expect(called.filter((a) => !granted.has(a) && !runtime.has(a))).toEqual([]);
   });
 
+  it('reports the same findings when AWS throttles and fails calls (the SDK retries them)', async () => {
+    const { result: clean } = await invoke();
+    emu.setFaults([
+      { kind: 'throttle', count: 4 },
+      { kind: 'error5xx', count: 2 },
+      { service: 'iam', kind: 'throttle', count: 2 },
+    ]);
+    try {
+      const { result } = await invoke({}, { clientOptions: { credentials, maxAttempts: 8 } });
+      expect(result.checkErrors).toBe(0);
+      expect(result.findings.map((f) => [f.check, f.resource, f.status])).toEqual(
+        clean.findings.map((f) => [f.check, f.resource, f.status]),
+      );
+      expect(emu.calls().filter((c) => c.error !== undefined).length).toBeGreaterThanOrEqual(6);
+    } finally {
+      emu.setFaults([]);
+    }
+  });
+
   it('reports a check that throws as a failure and still reports every other check', async () => {
     const { result: clean } = await invoke();
     const { result } = await invoke(
