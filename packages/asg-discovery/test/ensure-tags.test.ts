@@ -1,8 +1,9 @@
 import type { World } from '@eks-kit/aws-emulator';
 import { InvalidInputError, renderChanges } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
-import { discoverNodeGroups, ensureAutoDiscoveryTags } from '../src/index.js';
+import { clusterAutoscalerPolicy, discoverNodeGroups, ensureAutoDiscoveryTags } from '../src/index.js';
 import { mutations, REGION, useWorld } from './helpers.js';
+import { allowsOnTaggedResource } from './support-tag-condition.js';
 
 const world: World = {
   region: REGION,
@@ -85,6 +86,20 @@ describe('ensureAutoDiscoveryTags', () => {
     );
     expect(group?.tags['k8s.io/cluster-autoscaler/enabled']).toBe('true');
     expect(group?.propagatedTagKeys).toContain('k8s.io/cluster-autoscaler/enabled');
+  });
+
+  it('the tags it writes are the ones the IAM tag condition of clusterAutoscalerPolicy accepts (before: refused)', async () => {
+    const policy = clusterAutoscalerPolicy({ cluster: 'prod' });
+    const allowed = async () =>
+      Object.fromEntries(
+        (await discoverNodeGroups(env.clients, { cluster: 'prod', resolveInstanceTypes: false })).map((g) => [
+          g.name,
+          allowsOnTaggedResource(policy, 'autoscaling:SetDesiredCapacity', g.arn, g.tags),
+        ]),
+      );
+    expect(await allowed()).toEqual({ 'eks-workers-2c': false }); // kops' enabled=1: discovered, refused
+    await ensureAutoDiscoveryTags(env.clients, input);
+    expect(await allowed()).toEqual({ 'eks-gpu': true, 'eks-workers-2a': true, 'eks-workers-2c': true });
   });
 
   it('second run: no changes and no mutating call', async () => {
