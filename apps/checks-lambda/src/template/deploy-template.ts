@@ -68,13 +68,8 @@ const RETENTION_DAYS = [
 
 const ref = (name: string) => ({ Ref: name });
 const noValue = { Ref: 'AWS::NoValue' };
-const topicArn = {
-  'Fn::If': [
-    'HasExistingTopic',
-    ref('AlertTopicArn'),
-    { 'Fn::If': ['CreateTopic', ref('AlertTopic'), noValue] },
-  ],
-};
+/** The alert topic: used only under the `HasTopic` condition (an existing topic, else the one created). */
+const topicArn = { 'Fn::If': ['HasExistingTopic', ref('AlertTopicArn'), ref('AlertTopic')] };
 
 /**
  * The SAM template as a plain object (deterministic key order).
