@@ -6,7 +6,7 @@
 //   [--region eu-west-1] [--profile prod] [--out template.yaml] [--dry-run]
 // The bundle must be built first: pnpm --filter @eks-kit/checks-lambda... build
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -44,6 +44,11 @@ if (!existsSync(bundle) || !existsSync(renderer)) {
   process.exit(1);
 }
 const template = values.out ? resolve(userDir, values.out) : resolve(packageDir, 'template.yaml');
+// The function's code is the bundle alone: stage it in its own folder beside the template, so that SAM
+// zips index.mjs and not the rest of dist/ (the template renderer).
+const codeDir = resolve(dirname(template), '.lambda-code');
+mkdirSync(codeDir, { recursive: true });
+copyFileSync(bundle, resolve(codeDir, 'index.mjs'));
 const render = spawnSync(
   process.execPath,
   [
@@ -52,9 +57,9 @@ const render = spawnSync(
     resolve(userDir, values.stack),
     '--out',
     template,
-    // CodeUri is relative to the template: point it at the bundle's folder.
+    // CodeUri is relative to the template.
     '--code-uri',
-    relative(dirname(template), dirname(bundle)) || '.',
+    relative(dirname(template), codeDir),
     ...(values['account-id'] ? ['--account-id', values['account-id']] : []),
     ...(values['stack-parameter'] ? ['--stack-parameter', values['stack-parameter']] : []),
     ...(values['assume-role-arns'] ? ['--assume-role-arns', values['assume-role-arns']] : []),
