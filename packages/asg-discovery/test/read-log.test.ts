@@ -135,6 +135,21 @@ describe('readAutoscalerLog, format details (kubernetes.io "System Logs")', () =
     expect(report.diagnoses[0]?.code).toBe('error');
   });
 
+  it('reads the structured scale-up plan of newer releases (scaleUpInfos, text and JSON)', async () => {
+    const report = await readAutoscalerLog(
+      [
+        'I1126 09:00:01.000000       1 orchestrator.go:560] "Final scale-up plan" scaleUpInfos="[{pool-a 0->1 (max: 2)} {pool-b 0->1 (max: 2)}]"',
+        '{"ts":1795683700000,"caller":"orchestrator/orchestrator.go:560","msg":"Final scale-up plan","scaleUpInfos":[{"nodeGroupId":"pool-c","currentSize":3,"newSize":5,"maxSize":9}],"v":1}',
+      ].join('\n'),
+      { year: 2026 },
+    );
+    expect(report.summary.scaleUps.map((s) => [s.group, s.from, s.to, s.max])).toEqual([
+      ['pool-a', 0, 1, 2],
+      ['pool-b', 0, 1, 2],
+      ['pool-c', 3, 5, 9],
+    ]);
+  });
+
   it('moves klog lines to the next year across New Year (klog has no year)', async () => {
     const report = await readAutoscalerLog(
       [

@@ -65,6 +65,37 @@ const NO_SCALE_UP_RE = /pod didn't trigger scale-up(?: \([^)]*\))?: (.*)$/;
 const EVENT_POD_RE = /Namespace:"([\w.-]+)", Name:"([\w.-]+)"/;
 const BACKOFF_RE = /backoff after failed scale-up|is not ready for scaleup - backoff|in backoff/i;
 
+function planFromText(text: string): PlannedScaleUp[] {
+  return [...text.matchAll(PLAN_ITEM_RE)].map((g) => ({
+    group: g[1]!,
+    from: Number(g[2]),
+    to: Number(g[3]),
+    max: Number(g[4]),
+  }));
+}
+
+/**
+ * The structured plan of newer releases (`"Final scale-up plan" scaleUpInfos="[{ng 1->2 (max: 3)}]"`
+ * in klog text; JSON `"scaleUpInfos":[{"nodeGroupId","currentSize","newSize","maxSize"}]`, nodegroupset
+ * ScaleUpInfos.MarshalLog).
+ */
+function planFromField(value: string): PlannedScaleUp[] {
+  if (!value.trimStart().startsWith('[{"')) return planFromText(value);
+  try {
+    const items = JSON.parse(value) as Array<Record<string, unknown>>;
+    return items
+      .filter((i) => typeof i.nodeGroupId === 'string')
+      .map((i) => ({
+        group: i.nodeGroupId as string,
+        from: Number(i.currentSize),
+        to: Number(i.newSize),
+        max: Number(i.maxSize),
+      }));
+  } catch {
+    return [];
+  }
+}
+
 /**
  * The event a record says, or undefined when the line proves nothing we track.
  *
@@ -115,13 +146,10 @@ export function interpretRecord(record: LogRecord): AutoscalerEvent | undefined 
   const unschedulable = POD_UNSCHEDULABLE_RE.exec(msg);
   if (unschedulable) return { ...origin, type: 'pod-unschedulable', pod: unschedulable[1]! };
   const plan = PLAN_RE.exec(msg);
-  if (plan) {
-    const groups = [...(plan[1] ?? '').matchAll(PLAN_ITEM_RE)].map((g) => ({
-      group: g[1]!,
-      from: Number(g[2]),
-      to: Number(g[3]),
-      max: Number(g[4]),
-    }));
+  const structuredPlan = /^Final scale-up plan\b/.test(msg) ? record.fields?.scaleUpInfos : undefined;
+  if (plan || structuredPlan !== undefined) {
+    const groups =
+      structuredPlan !== undefined ? planFromField(structuredPlan) : planFromText(plan?.[1] ?? '');
     return groups.length > 0 ? { ...origin, type: 'scale-up-plan', groups } : undefined;
   }
   const sizeSet = SIZE_SET_RE.exec(msg);
