@@ -75,10 +75,8 @@ describe('reliability of apply (built CLI against the emulator)', () => {
   }
 
   it('killed in the middle of a step (after the first mutating call), a rerun converges', async () => {
-    const killed = await runCli(withEndpoint('apply', '-f', SEED_STACK, '--yes', '--verbose'), {
-      onStderr: (_text, kill) => {
-        if (emu.calls({ mutating: true }).length > 0) kill();
-      },
+    const killed = await runCli(withEndpoint('apply', '-f', SEED_STACK, '--yes'), {
+      killWhen: () => emu.calls({ mutating: true }).length > 0,
     });
     expect(killed.signal).toBe('SIGKILL');
     expect((await runCli(withEndpoint('apply', '-f', SEED_STACK, '--yes'))).code).toBe(0);

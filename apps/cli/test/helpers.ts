@@ -63,6 +63,8 @@ export function runCli(
     cwd?: string;
     input?: string;
     onStderr?: (text: string, kill: () => void) => void;
+    /** Polled every few milliseconds while the child runs; SIGKILL when it returns true. */
+    killWhen?: () => boolean;
   } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
@@ -80,8 +82,16 @@ export function runCli(
       stderr += d.toString();
       options.onStderr?.(stderr, () => child.kill('SIGKILL'));
     });
+    const timer = options.killWhen
+      ? setInterval(() => {
+          if (options.killWhen?.()) child.kill('SIGKILL');
+        }, 2)
+      : undefined;
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      if (timer) clearInterval(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
     child.stdin.end(options.input ?? '');
   });
 }
