@@ -27,7 +27,14 @@ export async function checkCommand(ctx: CommandContext, options: Record<string, 
   }
 }
 
-/** Print findings as a table (or JSON) with a summary line. */
+/**
+ * Print findings as a table (or JSON with a summary) on stdout.
+ *
+ * @example
+ * ```ts
+ * printFindings(ctx, await checkStack(clients, stack), stack.name);
+ * ```
+ */
 export function printFindings(ctx: CommandContext, findings: readonly Finding[], stackName?: string): void {
   const summary = summarizeFindings(findings);
   if (ctx.out.json) {

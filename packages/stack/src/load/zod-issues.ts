@@ -57,7 +57,14 @@ export function schemaAt(root: AnySchema, path: readonly PathSegment[]): AnySche
   return current;
 }
 
-/** The keys an object schema knows. */
+/**
+ * The keys an object schema knows (none for other schemas).
+ *
+ * @example
+ * ```ts
+ * knownKeys(schemaAt(stackSchema, ['cluster'])); // ['name', 'region', 'kubernetesVersion', 'oidcIssuer']
+ * ```
+ */
 export function knownKeys(schema: AnySchema | undefined): string[] {
   if (!schema) return [];
   const def = defOf(schema);

@@ -134,7 +134,14 @@ const checksSchema = z.strictObject({
   failDays: z.number({ error: 'a whole number of days' }).int({ error: 'a whole number of days' }).default(7),
 });
 
-/** The whole stack file. */
+/**
+ * The whole stack file (shapes and types; `validateStack` adds the semantic rules).
+ *
+ * @example
+ * ```ts
+ * const result = stackSchema.safeParse(yamlData); // then parseStack() turns issues into file:line errors
+ * ```
+ */
 export const stackSchema = z.strictObject({
   /** Stack name: every resource eks-kit creates is tagged `eks-kit:stack=<name>`. */
   name: text('a stack name'),

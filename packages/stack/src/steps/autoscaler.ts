@@ -71,7 +71,14 @@ function options(ctx: StepContext): EnsureOptions {
   return { dryRun: ctx.dryRun, ...(ctx.signal ? { signal: ctx.signal } : {}), onEvent: ctx.emit };
 }
 
-/** Tag the selected worker groups for auto-discovery (and node templates for scale from zero). */
+/**
+ * Tag the selected worker groups for auto-discovery (and node templates for scale from zero).
+ *
+ * @example
+ * ```ts
+ * const { changes } = await autoscalerTagsStep.run({ clients, stack, dryRun: true, signal: undefined, emit: () => {}, account });
+ * ```
+ */
 export const autoscalerTagsStep: Step = {
   id: 'autoscaler.tags',
   title: 'autoscaler discovery tags on the worker groups',
@@ -90,7 +97,14 @@ export const autoscalerTagsStep: Step = {
   },
 };
 
-/** The autoscaler's IAM role with its policy and the trust of its identity mode. */
+/**
+ * The autoscaler's IAM role with its policy and the trust of its identity mode.
+ *
+ * @example
+ * ```ts
+ * const { changes } = await autoscalerRoleStep.run({ clients, stack, dryRun: true, signal: undefined, emit: () => {}, account });
+ * ```
+ */
 export const autoscalerRoleStep: Step = {
   id: 'autoscaler.role',
   title: 'autoscaler IAM role',

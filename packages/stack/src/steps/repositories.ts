@@ -53,7 +53,14 @@ export function desiredRepositories(stack: Stack): RepositorySpec[] {
   });
 }
 
-/** Ensure every repository of the stack. */
+/**
+ * Ensure every repository of the stack.
+ *
+ * @example
+ * ```ts
+ * const { changes } = await repositoriesStep.run({ clients, stack, dryRun: true, signal: undefined, emit: () => {}, account });
+ * ```
+ */
 export const repositoriesStep: Step = {
   id: 'repositories',
   title: 'ECR repositories',

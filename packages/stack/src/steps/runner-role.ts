@@ -30,7 +30,14 @@ export function runnerRoleInput(stack: Stack): RunnerRoleInput {
   };
 }
 
-/** Ensure the runner's build role. */
+/**
+ * Ensure the runner's build role.
+ *
+ * @example
+ * ```ts
+ * const { changes } = await runnerRoleStep.run({ clients, stack, dryRun: true, signal: undefined, emit: () => {}, account });
+ * ```
+ */
 export const runnerRoleStep: Step = {
   id: 'gitlab.role',
   title: 'GitLab build pod IAM role',
