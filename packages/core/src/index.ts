@@ -8,5 +8,6 @@ export * from './clients.js';
 export * from './errors.js';
 export * from './findings.js';
 export * from './poll.js';
+export * from './stack-tag.js';
 export * from './validators.js';
 export { VERSION } from './version.js';

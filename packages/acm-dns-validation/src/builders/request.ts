@@ -43,8 +43,10 @@ export function keyAlgorithmOf(answered: string | undefined): string | undefined
   return answered?.replace('-', '_');
 }
 
-/** The tag every certificate eks-kit requests carries (DESIGN.md: no state file, AWS is the state). */
-export const STACK_TAG_KEY = 'eks-kit:stack';
+/** The tag every certificate eks-kit requests carries (one definition, in core). */
+import { STACK_TAG_KEY } from '@eks-kit/core';
+
+export { STACK_TAG_KEY };
 
 /** ACM's default quota of domain names per certificate (AWS-FACTS.md: up to 100, default quota 10). */
 export const DEFAULT_DOMAIN_NAME_QUOTA = 10;

@@ -2,7 +2,7 @@
  * The desired state of an ECR repository ({@link RepositorySpec}), its validation, and the kaniko
  * cache repository spec.
  */
-import { InvalidInputError, validateTags } from '@eks-kit/core';
+import { InvalidInputError, STACK_TAG_KEY, validateTags } from '@eks-kit/core';
 import type { PolicyDocument } from '@eks-kit/iam-policies';
 import {
   expireImagesAfterDays,
@@ -61,8 +61,8 @@ export interface NormalisedRepositorySpec {
   policy?: PolicyDocument | null;
 }
 
-/** The tag every resource eks-kit creates carries (DESIGN.md). */
-export const STACK_TAG = 'eks-kit:stack';
+/** The tag every resource eks-kit creates carries (core's `STACK_TAG_KEY`). */
+export const STACK_TAG = STACK_TAG_KEY;
 
 /**
  * Check a repository spec (before any AWS call) and normalise it.

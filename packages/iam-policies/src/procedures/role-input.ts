@@ -1,14 +1,14 @@
 /**
  * Input of ensureRole / checkRole and its validation (all before the first AWS call).
  */
-import { InvalidInputError, parseArn, validateTags, validateTagValue } from '@eks-kit/core';
+/** The tag every resource eks-kit creates carries (one definition, in core). */
+import { InvalidInputError, parseArn, STACK_TAG_KEY, validateTags, validateTagValue } from '@eks-kit/core';
 import { validateIamPath, validatePolicyName, validateRoleName } from '../builders/names.js';
 import { validateInlinePolicies } from '../builders/sizes.js';
 import type { PolicyDocument } from '../builders/types.js';
 import { validatePolicy } from '../builders/validate-policy.js';
 
-/** The tag every resource eks-kit creates carries (DESIGN.md). */
-export const STACK_TAG_KEY = 'eks-kit:stack';
+export { STACK_TAG_KEY };
 
 /** Desired state of a role. */
 export interface RoleSpec {
