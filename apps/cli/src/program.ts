@@ -73,7 +73,9 @@ export async function runCli(
     }
     const code = error instanceof EksKitError ? error.exitCode : 1;
     const aborted = controller.signal.aborted;
-    process.stderr.write(`${aborted ? 'Interrupted: ' : 'Error: '}${formatError(error)}\n`);
+    if (!aborted) process.stderr.write(`Error: ${formatError(error)}\n`);
+    else if (error === controller.signal.reason) process.stderr.write('Stopped.\n');
+    else process.stderr.write(`Stopped: ${formatError(error)}\n`);
     return aborted && !(error instanceof InvalidInputError) ? 130 : code;
   } finally {
     process.off('SIGINT', onSigint);
