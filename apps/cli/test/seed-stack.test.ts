@@ -4,6 +4,7 @@ import type { Emulator } from '@eks-kit/aws-emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   certificatesFor,
+  cliEnv,
   runCli,
   SEED_LOG,
   SEED_STACK,
@@ -92,6 +93,13 @@ describe('the seed stack against the emulator (built CLI as a child process)', (
     const plan = await runCli(withEndpoint('plan', '-f', SEED_STACK, '--detailed-exitcode'));
     expect(plan.code).toBe(0);
   }, 60_000);
+
+  it('AWS_ENDPOINT_URL works as in the SDK (no --endpoint-url)', async () => {
+    const plan = await runCli(['plan', '-f', SEED_STACK], { env: cliEnv({ AWS_ENDPOINT_URL: emu.url }) });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(/Plan: \d+ to create/);
+    expect(emu.calls().length).toBeGreaterThan(0);
+  });
 
   it('--verbose prints the AWS calls per operation at the end', async () => {
     const plan = await runCli(withEndpoint('plan', '-f', SEED_STACK, '--verbose'));
