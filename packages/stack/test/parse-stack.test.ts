@@ -232,6 +232,11 @@ describe('parseStack: errors name the key path and file:line', () => {
       /checks\.warnDays: expected more days/,
     ],
     ['reserved tag', `${base}tags: { "aws:owner": x }\n`, /reserved prefix aws:/],
+    [
+      'cache repository also listed',
+      `${base}repositories:\n  - name: app\n    cache: true\n  - name: app/cache\n`,
+      /:8: repositories\[0\]\.cache: expected no cache: app\/cache is listed/,
+    ],
     ['own stack tag', `${base}tags: { "eks-kit:stack": x }\n`, /no eks-kit:stack tag/],
   ];
   for (const [name, text, pattern] of cases) {

@@ -209,13 +209,14 @@ function validateCertificates(stack: Stack): void {
 
 function validateRepositories(stack: Stack): void {
   const seen = new Set<string>();
+  const listed = new Set(stack.repositories.map((r) => r.name));
   stack.repositories.forEach((repo, i) => {
     const at = `repositories[${i}]`;
     validateRepositoryName(repo.name, `${at}.name`);
     if (seen.has(repo.name))
       throw new InvalidInputError(`${at}.name`, repo.name, 'a repository name not already listed');
     seen.add(repo.name);
-    if (repo.cache && seen.has(`${repo.name}/cache`))
+    if (repo.cache && listed.has(`${repo.name}/cache`))
       throw new InvalidInputError(
         `${at}.cache`,
         true,
