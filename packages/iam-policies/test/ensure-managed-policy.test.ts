@@ -107,6 +107,24 @@ describe('ensureManagedPolicy against the emulator', () => {
     expect(await versions()).toEqual(['v2', 'v3', 'v4', 'v5', 'v6*']);
   });
 
+  it('two concurrent runs at five versions both converge (a version deleted or a slot taken meanwhile is retried)', async () => {
+    await ensureManagedPolicy(clients, spec);
+    for (let i = 1; i <= 4; i++)
+      await ensureManagedPolicy(clients, { ...spec, document: pushTo('app', `r${i}`) });
+    const target = { ...spec, document: pushTo('concurrent') };
+    const [a, b] = await Promise.all([
+      ensureManagedPolicy(clients, target),
+      ensureManagedPolicy(clients, target),
+    ]);
+    expect([a.arn, b.arn]).toEqual([target.name, target.name].map(() => a.arn));
+    const iam = await clients.iam();
+    const { Versions = [] } = await iam.send(new ListPolicyVersionsCommand({ PolicyArn: a.arn }));
+    expect(Versions.length).toBeLessThanOrEqual(5);
+    emu.resetCalls();
+    expect((await ensureManagedPolicy(clients, target)).changes).toEqual([]);
+    expect(mutating()).toEqual([]);
+  });
+
   it('adds missing tags to an existing policy', async () => {
     await ensureManagedPolicy(clients, spec);
     const tagged = await ensureManagedPolicy(clients, { ...spec, tags: { team: 'ci', owner: 'sre' } });

@@ -204,13 +204,7 @@ export async function ensureManagedPolicy(
           resource,
           summary: `delete version ${versionId} (IAM keeps ${MAX_POLICY_VERSIONS} versions)`,
         });
-        if (!options.dryRun) {
-          try {
-            await iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: versionId }));
-          } catch (error) {
-            throw wrapAwsError(error, 'iam:DeletePolicyVersion', `${arn} ${versionId}`);
-          }
-        }
+        if (!options.dryRun) await deleteVersionIfPresent(iam, arn, versionId);
       }
     }
     changes.push({
@@ -221,17 +215,26 @@ export async function ensureManagedPolicy(
       after: spec.document,
     });
     if (!options.dryRun) {
-      try {
-        const out = await iam.send(
-          new CreatePolicyVersionCommand({
-            PolicyArn: arn,
-            PolicyDocument: policyJson(spec.document),
-            SetAsDefault: true,
-          }),
-        );
-        defaultVersionId = out.PolicyVersion?.VersionId ?? defaultVersionId;
-      } catch (error) {
-        throw wrapAwsError(error, 'iam:CreatePolicyVersion', arn);
+      // A concurrent run may have taken the free version slot between our read and this call:
+      // IAM answers LimitExceeded; free the oldest non-default version again and retry (bounded).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const out = await iam.send(
+            new CreatePolicyVersionCommand({
+              PolicyArn: arn,
+              PolicyDocument: policyJson(spec.document),
+              SetAsDefault: true,
+            }),
+          );
+          defaultVersionId = out.PolicyVersion?.VersionId ?? defaultVersionId;
+          break;
+        } catch (error) {
+          if (awsErrorCode(error) !== 'LimitExceeded' || attempt >= 3) {
+            throw wrapAwsError(error, 'iam:CreatePolicyVersion', arn);
+          }
+          const oldest = oldestNonDefaultVersion(await listVersions(iam, arn));
+          if (oldest?.VersionId) await deleteVersionIfPresent(iam, arn, oldest.VersionId);
+        }
       }
     }
   }
@@ -274,4 +277,14 @@ export async function ensureManagedPolicy(
   for (const change of changes)
     options.onEvent?.({ type: options.dryRun ? 'plan' : 'applied', resource, message: change.summary });
   return { changes, arn, ...(defaultVersionId !== undefined ? { defaultVersionId } : {}), created: false };
+}
+
+/** Delete a policy version; one already deleted (by a concurrent run) counts as done. */
+async function deleteVersionIfPresent(iam: IAMClient, arn: string, versionId: string): Promise<void> {
+  try {
+    await iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: versionId }));
+  } catch (error) {
+    if (isNotFoundError(error)) return;
+    throw wrapAwsError(error, 'iam:DeletePolicyVersion', `${arn} ${versionId}`);
+  }
 }
