@@ -165,6 +165,21 @@ describe('renderStack', () => {
     );
   });
 
+  it('renders metrics-server alone when the stack has no autoscaler', () => {
+    const seedText = readFileSync(new URL('eks-kit.yaml', root), 'utf8');
+    const noAutoscaler = parseStack(
+      seedText.slice(0, seedText.indexOf('autoscaler:')) + seedText.slice(seedText.indexOf('metricsServer:')),
+    );
+    const files = renderStack(noAutoscaler, { accountId: '123456789012' });
+    expect(files.map((f) => f.path)).toEqual([
+      'helmfile.yaml',
+      'values/metrics-server.yaml',
+      '.gitlab-ci.yml',
+      'docker/config.json',
+    ]);
+    expect(files[0]!.content).not.toContain('cluster-autoscaler');
+  });
+
   it('refuses a bad account id', () => {
     expect(() => renderStack(stack, { accountId: '42' })).toThrow(/accountId: expected a 12-digit/);
   });

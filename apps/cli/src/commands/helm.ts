@@ -13,11 +13,20 @@ async function renderedFile(
   checkAccountOption(options);
   const { stack, clients, finish } = await openStack(ctx, options);
   try {
-    if (!stack.autoscaler)
-      throw new InvalidInputError('autoscaler', undefined, 'an autoscaler section in the stack');
+    // The section must be there before any AWS call (the account id may come from STS).
+    const hasAutoscaler = stack.autoscaler !== undefined;
+    const hasMetrics = stack.metricsServer !== undefined && stack.metricsServer.enabled !== false;
+    const section =
+      path === 'values/cluster-autoscaler.yaml'
+        ? hasAutoscaler || 'autoscaler'
+        : path === 'values/metrics-server.yaml'
+          ? hasMetrics || 'metricsServer'
+          : hasAutoscaler || hasMetrics || 'autoscaler or metricsServer';
+    if (section !== true)
+      throw new InvalidInputError(section, undefined, `an enabled ${section} section in the stack`);
     const accountId = await accountIdOf(options, clients, ctx.signal);
     const file = renderStack(stack, { accountId }).find((f) => f.path === path);
-    if (!file) throw new InvalidInputError('metricsServer', undefined, 'metricsServer enabled in the stack');
+    if (!file) throw new InvalidInputError('stack', path, 'a stack that renders this file');
     return file.content;
   } finally {
     finish();

@@ -39,6 +39,9 @@ export function renderStack(stack: Stack, options: { accountId: string }): Rende
   const accountId = validateAccountId(options.accountId, 'accountId');
   const files: RenderedFile[] = [];
   const region = stack.cluster.region;
+  const repositories: HelmfileRepository[] = [];
+  const releases: HelmfileRelease[] = [];
+  const valueFiles: RenderedFile[] = [];
   if (stack.autoscaler) {
     const a = stack.autoscaler;
     const autoscaler = clusterAutoscalerRelease({
@@ -53,31 +56,29 @@ export function renderStack(stack: Stack, options: { accountId: string }): Rende
       ...(a.extraArgs ? { extraArgs: a.extraArgs } : {}),
       ...(a.uncheckedExtraArgs ? { uncheckedExtraArgs: a.uncheckedExtraArgs } : {}),
     });
-    const repositories: HelmfileRepository[] = [autoscaler.repository];
-    const releases: HelmfileRelease[] = [
-      { ...autoscaler.release, values: ['values/cluster-autoscaler.yaml'] },
-    ];
-    const valueFiles: RenderedFile[] = [
-      {
-        path: 'values/cluster-autoscaler.yaml',
-        content: valuesYaml(autoscaler.release.values[0]),
-        mode: 0o644,
-      },
-    ];
-    const ms = stack.metricsServer;
-    if (ms && ms.enabled !== false) {
-      const metrics = metricsServerRelease({
-        ...(ms.args ? { args: ms.args } : {}),
-        ...(ms.chartVersion ? { chartVersion: ms.chartVersion } : {}),
-      });
-      repositories.push(metrics.repository);
-      releases.push({ ...metrics.release, values: ['values/metrics-server.yaml'] });
-      valueFiles.push({
-        path: 'values/metrics-server.yaml',
-        content: valuesYaml(metrics.release.values?.[0] ?? {}),
-        mode: 0o644,
-      });
-    }
+    repositories.push(autoscaler.repository);
+    releases.push({ ...autoscaler.release, values: ['values/cluster-autoscaler.yaml'] });
+    valueFiles.push({
+      path: 'values/cluster-autoscaler.yaml',
+      content: valuesYaml(autoscaler.release.values[0]),
+      mode: 0o644,
+    });
+  }
+  const ms = stack.metricsServer;
+  if (ms && ms.enabled !== false) {
+    const metrics = metricsServerRelease({
+      ...(ms.args ? { args: ms.args } : {}),
+      ...(ms.chartVersion ? { chartVersion: ms.chartVersion } : {}),
+    });
+    repositories.push(metrics.repository);
+    releases.push({ ...metrics.release, values: ['values/metrics-server.yaml'] });
+    valueFiles.push({
+      path: 'values/metrics-server.yaml',
+      content: valuesYaml(metrics.release.values?.[0] ?? {}),
+      mode: 0o644,
+    });
+  }
+  if (releases.length > 0) {
     const file = helmfile({ repositories, releases });
     files.push({ path: file.fileName, content: file.content, mode: 0o644 }, ...valueFiles);
   }
