@@ -73,13 +73,22 @@ export async function runCli(
     }
     const code = error instanceof EksKitError ? error.exitCode : 1;
     const aborted = controller.signal.aborted;
-    if (!aborted) process.stderr.write(`Error: ${formatError(error)}\n`);
+    if (!aborted) process.stderr.write(`Error: ${formatError(error)}${credentialsHint(error)}\n`);
     else if (error === controller.signal.reason) process.stderr.write('Stopped.\n');
     else process.stderr.write(`Stopped: ${formatError(error)}\n`);
     return aborted && !(error instanceof InvalidInputError) ? 130 : code;
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/** A hint for the SDK's "no credentials" error, which says what failed but not what to do. */
+function credentialsHint(error: unknown): string {
+  const text =
+    error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}` : '';
+  return /Could not load credentials/i.test(text)
+    ? ' (hint: configure credentials as for the aws CLI: aws configure / aws sso login, AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)'
+    : '';
 }
 
 type Runner = (
