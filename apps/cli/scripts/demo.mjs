@@ -15,6 +15,7 @@ const stackFile = join(root, 'examples/seed/eks-kit.yaml');
 const outDir = join(root, '.demo/out');
 const logFile = join(root, 'examples/seed/cluster-autoscaler.log');
 const started = Date.now();
+const bold = (text) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\u001b[1m${text}\u001b[0m` : text);
 
 if (!existsSync(cli)) {
   console.error(`The CLI is not built: ${relative(root, cli)} is missing. Run: pnpm build`);
@@ -39,7 +40,7 @@ for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
 // stop the emulator from answering).
 async function run(title, args, expected = [0]) {
   const shown = args.map((a) => (a.includes(root) ? relative(root, a) || '.' : a)).join(' ');
-  console.log(`\n\u001b[1m==> ${title}\u001b[0m\n$ eks-kit ${shown}`);
+  console.log(`\n${bold(`==> ${title}`)}\n$ eks-kit ${shown}`);
   const child = spawn(process.execPath, [cli, ...args, '--endpoint-url', emu.url], {
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -72,7 +73,7 @@ try {
   await run('Check everything the stack describes', ['check', '-f', stackFile]);
   await run('Read a sample cluster-autoscaler log', ['autoscaler', 'logs', logFile]);
   console.log(`
-\u001b[1mWhat to look at next\u001b[0m
+${bold('What to look at next')}
   examples/seed/eks-kit.yaml     the whole set-up in one file (eks-kit init writes a commented starter)
   .demo/out/helmfile.yaml        cluster-autoscaler + metrics-server, current repositories, pinned charts
   .demo/out/values/              Helm values: IRSA role annotation, auto-discovery, checked extraArgs
