@@ -1,4 +1,5 @@
 export * from './action-catalog.js';
+export * from './action-name-validation.js';
 export * from './canonical-statement.js';
 export { asList, scalarIfSingle } from './canonical-values.js';
 export * from './compare.js';

