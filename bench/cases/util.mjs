@@ -21,7 +21,7 @@ export function timeCommand(cmd, args, options = {}) {
 export function interleaved(commands, rounds) {
   const samples = commands.map(() => []);
   for (let i = 0; i < rounds; i++) {
-    commands.forEach((c, j) => samples[j].push(timeCommand(c.cmd, c.args, c.options)));
+    for (const [j, c] of commands.entries()) samples[j].push(timeCommand(c.cmd, c.args, c.options));
   }
   return samples.map((s) => median(s));
 }
