@@ -7,6 +7,7 @@ import {
   type EnsureResult,
   type Finding,
   finding,
+  validateTags,
   validateTagValue,
 } from '@eks-kit/core';
 import { ensureRole } from '@eks-kit/iam-policies';
@@ -30,6 +31,8 @@ export interface EnsureClusterAutoscalerRoleInput extends AutoscalerRoleInput {
   scope?: AutoscalerPolicyScope;
   /** Stack name: the role (and association) get `eks-kit:stack=<stack>`. */
   stack?: string;
+  /** Extra tags on the role (a stack's `tags`); `eks-kit:stack` comes from `stack`. */
+  tags?: Record<string, string>;
 }
 
 /** What {@link ensureClusterAutoscalerRole} returns: the changes and what the chart needs. */
@@ -60,7 +63,7 @@ export interface EnsureClusterAutoscalerRoleResult extends EnsureResult {
  *
  * @example
  * ```ts
- * const r = await ensureClusterAutoscalerRole(clients, { cluster: 'prod', identity: 'irsa', stack: 'prod' });
+ * const r = await ensureClusterAutoscalerRole(clients, { cluster: 'prod', identity: 'irsa', stack: 'prod', tags: { team: 'platform' } });
  * r.serviceAccountAnnotations; // { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/prod-cluster-autoscaler' }
  *
  * const plan = await ensureClusterAutoscalerRole(clients, { cluster: 'prod', identity: 'irsa' }, { dryRun: true });
@@ -74,6 +77,7 @@ export async function ensureClusterAutoscalerRole(
 ): Promise<EnsureClusterAutoscalerRoleResult> {
   const role = resolveAutoscalerRoleInput(input);
   if (input.stack !== undefined) validateTagValue(input.stack, 'stack');
+  const tags = input.tags !== undefined ? validateTags(input.tags, 'tags') : undefined;
   const policy = clusterAutoscalerPolicy({
     cluster: role.cluster,
     ...(input.scope ? { scope: input.scope } : {}),
@@ -105,6 +109,7 @@ export async function ensureClusterAutoscalerRole(
       description: `Cluster Autoscaler of EKS cluster ${role.cluster}`,
       inlinePolicies: { [AUTOSCALER_POLICY_NAME]: policy },
       ...(input.stack !== undefined ? { stack: input.stack } : {}),
+      ...(tags !== undefined ? { tags } : {}),
     },
     options,
   );

@@ -7,6 +7,7 @@ import {
   type EnsureOptions,
   InvalidInputError,
   validateClusterName,
+  validateTags,
   wrapAwsError,
 } from '@eks-kit/core';
 import {
@@ -39,6 +40,8 @@ export interface RunnerRoleInput {
   roleName: string;
   /** Stack name: the role is tagged `eks-kit:stack=<stack>`. */
   stack?: string;
+  /** Extra tags on the role (a stack's `tags`); `eks-kit:stack` comes from `stack`. */
+  tags?: Record<string, string>;
 }
 
 /** What {@link ensureRunnerRole} returns. */
@@ -94,7 +97,7 @@ function checkList(list: unknown, field: string, required: boolean): readonly st
  * ```ts
  * const { roleArn, serviceAccountAnnotations, runnerConfigToml } = await ensureRunnerRole(clients, {
  *   cluster: 'prod', namespace: 'gitlab-runner', serviceAccount: 'build', repositories: ['team/app'],
- *   roleName: 'gitlab-runner-ecr-push', stack: 'prod',
+ *   roleName: 'gitlab-runner-ecr-push', stack: 'prod', tags: { team: 'platform' },
  * });
  * ```
  */
@@ -122,6 +125,7 @@ export async function ensureRunnerRole(
   )
     throw new InvalidInputError('serviceAccount', input.serviceAccount, 'a Kubernetes service account name');
   const repositories = checkList(input.repositories, 'repositories', true);
+  const tags = input.tags !== undefined ? validateTags(input.tags, 'tags') : undefined;
   const pull = checkList(input.pullRepositories, 'pullRepositories', false);
   const cache =
     input.cacheRepositories === false ? [] : checkList(input.cacheRepositories, 'cacheRepositories', false);
@@ -169,6 +173,7 @@ export async function ensureRunnerRole(
       description: `GitLab runner build pods (${input.namespace}/${input.serviceAccount}) push to ECR`,
       inlinePolicies: { 'ecr-push': policy },
       ...(input.stack !== undefined ? { stack: input.stack } : {}),
+      ...(tags !== undefined ? { tags } : {}),
     },
     options,
   );
