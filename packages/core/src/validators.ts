@@ -18,19 +18,123 @@ export type Partition =
 const REGION_RE = /^[a-z]{2,4}(?:-(?:gov|iso|isob|isoe|isof|de))?-[a-z]+-\d{1,2}$/;
 
 /**
- * Check an AWS region name such as `eu-west-1`, `cn-north-1`, `us-gov-west-1`.
+ * Regions known to eks-kit (November 2026), every partition. A name of the right shape that is not
+ * here is refused with the nearest known name suggested (a typo such as `eu-wst-1` would otherwise
+ * only fail later, as a DNS error); set `EKS_KIT_ALLOW_UNKNOWN_REGIONS=1` to use a region newer than
+ * this list.
+ */
+export const KNOWN_REGIONS: readonly string[] = [
+  'af-south-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-6',
+  'ap-southeast-7',
+  'ca-central-1',
+  'ca-west-1',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-south-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'il-central-1',
+  'me-central-1',
+  'me-south-1',
+  'mx-central-1',
+  'sa-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'cn-north-1',
+  'cn-northwest-1',
+  'us-gov-east-1',
+  'us-gov-west-1',
+  'us-iso-east-1',
+  'us-iso-west-1',
+  'us-isob-east-1',
+  'us-isof-east-1',
+  'us-isof-south-1',
+  'eu-isoe-west-1',
+  'eusc-de-east-1',
+];
+const KNOWN_REGION_SET: ReadonlySet<string> = new Set(KNOWN_REGIONS);
+
+/**
+ * Check an AWS region name such as `eu-west-1`, `cn-north-1`, `us-gov-west-1`: the shape, then the list
+ * of known regions (nearest name suggested). `EKS_KIT_ALLOW_UNKNOWN_REGIONS=1` (or `allowUnknown`)
+ * accepts a well-formed region that is not in {@link KNOWN_REGIONS} yet.
  *
  * @example
  * ```ts
  * validateRegion('ap-northeast-1', 'cluster.region'); // 'ap-northeast-1'
  * validateRegion('tokyo', 'cluster.region');          // throws InvalidInputError
+ * validateRegion('eu-wst-1', 'cluster.region');       // throws: ... (did you mean eu-west-1?)
  * ```
  */
-export function validateRegion(value: unknown, field = 'region'): string {
+export function validateRegion(
+  value: unknown,
+  field = 'region',
+  options: { allowUnknown?: boolean } = {},
+): string {
   if (typeof value !== 'string' || !REGION_RE.test(value)) {
     throw new InvalidInputError(field, value, 'an AWS region such as eu-west-1');
   }
+  const allowUnknown = options.allowUnknown ?? process.env.EKS_KIT_ALLOW_UNKNOWN_REGIONS === '1';
+  if (!KNOWN_REGION_SET.has(value) && !allowUnknown) {
+    const nearest = nearestRegion(value);
+    throw new InvalidInputError(
+      field,
+      value,
+      `a known AWS region${nearest ? ` (did you mean ${nearest}?)` : ''}`,
+      {
+        hint: 'for a region newer than eks-kit, set EKS_KIT_ALLOW_UNKNOWN_REGIONS=1',
+      },
+    );
+  }
   return value;
+}
+
+/** The known region closest to `name` by edit distance, if close enough to be a typo. */
+function nearestRegion(name: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const region of KNOWN_REGIONS) {
+    const d = editDistance(name, region);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = region;
+    }
+  }
+  return bestDistance <= 3 ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
 }
 
 /**

@@ -33,6 +33,13 @@ describe('validateRegion', () => {
   it.each(['tokyo', 'eu-west', 'EU-WEST-1', '', 'us-east-1a'])('refuses %j naming the field', (r) => {
     expect(refusal(() => validateRegion(r, 'cluster.region')).field).toBe('cluster.region');
   });
+  it('refuses a well-formed but unknown region, suggesting the nearest (a typo fails here, not as a DNS error)', () => {
+    const e = refusal(() => validateRegion('eu-wst-1', 'cluster.region'));
+    expect(e.field).toBe('cluster.region');
+    expect(e.message).toContain('did you mean eu-west-1?');
+    expect(refusal(() => validateRegion('mars-north-1')).message).toContain('a known AWS region');
+    expect(validateRegion('mars-north-1', 'region', { allowUnknown: true })).toBe('mars-north-1');
+  });
   it('maps regions to partitions', () => {
     expect(partitionOfRegion('cn-northwest-1')).toBe('aws-cn');
     expect(partitionOfRegion('us-gov-east-1')).toBe('aws-us-gov');
