@@ -2,7 +2,7 @@
 // pnpm bench: runs every case in bench/cases, prints a table and writes bench/results/latest.json.
 // Figures measured side by side in the same run (A/B interleaved) so ratios hold on a noisy machine.
 // Usage: node bench/run.mjs [--only name[,name]] [--quick]
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,5 +70,39 @@ if (!only) {
   writeFileSync(`${file}.tmp`, `${JSON.stringify(results, null, 2)}\n`);
   renameSync(`${file}.tmp`, file);
   console.log(`wrote ${file}`);
+  writeFiguresIntoDoc(join(here, '..', 'docs', 'PERFORMANCE.md'), results);
+}
+
+// docs/PERFORMANCE.md keeps its prose; the block between the figures markers is rewritten from this run.
+function writeFiguresIntoDoc(doc, res) {
+  if (!existsSync(doc)) return;
+  const text = readFileSync(doc, 'utf8');
+  const start = '<!-- figures:start -->';
+  const end = '<!-- figures:end -->';
+  if (!text.includes(start) || !text.includes(end)) return;
+  const md = [
+    start,
+    `Measured ${res.date.slice(0, 16).replace('T', ' ')} UTC on ${res.machine.cores} cores, ${res.machine.memoryGiB} GiB, ${res.machine.cpu}, ${res.machine.os}, Node ${res.machine.node}${res.quick ? ' (quick mode)' : ''}.`,
+    '',
+  ];
+  for (const [name, out] of Object.entries(res.cases)) {
+    md.push(`### ${name}`, '');
+    if (out.error) {
+      md.push('```', String(out.error).split('\n')[0], '```', '');
+      continue;
+    }
+    const rows = out.rows ?? [];
+    if (rows.length === 0) continue;
+    const cols = Object.keys(rows[0]);
+    md.push(`| ${cols.join(' | ')} |`, `| ${cols.map(() => '---').join(' | ')} |`);
+    for (const r of rows) md.push(`| ${cols.map((c) => String(r[c] ?? '')).join(' | ')} |`);
+    md.push('');
+  }
+  md.push(end);
+  const updated =
+    text.slice(0, text.indexOf(start)) + md.join('\n') + text.slice(text.indexOf(end) + end.length);
+  writeFileSync(`${doc}.tmp`, updated);
+  renameSync(`${doc}.tmp`, doc);
+  console.log(`updated the figures in ${doc}`);
 }
 process.exit(Object.values(results.cases).some((c) => c.error) ? 1 : 0);
