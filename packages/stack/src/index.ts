@@ -18,7 +18,15 @@ export {
   stackRepositoryNames,
   stackTags,
 } from './orchestrate/names.js';
-export { type PlanStackOptions, planStack } from './orchestrate/plan-stack.js';
+export { type PlanStackOptions, type PlanStackResult, planStack } from './orchestrate/plan-stack.js';
+export { type CheckRun, type RunChecksOptions, runChecks } from './orchestrate/run-checks.js';
+export {
+  READ_ONLY_RUN_READS,
+  RUN_STABLE_READS,
+  type SharedReadsMode,
+  shareReads,
+} from './orchestrate/shared-reads.js';
+export { type StackCheck, type StackCheckRunOptions, stackChecks } from './orchestrate/stack-checks.js';
 export { type RenderedFile, renderStack } from './render/render-stack.js';
 export {
   BUILDERS,

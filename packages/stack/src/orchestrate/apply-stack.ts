@@ -4,6 +4,7 @@ import {
   type AwsClients,
   type Change,
   EksKitError,
+  type Finding,
   InvalidInputError,
   type ProgressEvent,
 } from '@eks-kit/core';
@@ -15,8 +16,11 @@ import { runSteps } from './run-steps.js';
 export interface ApplyStackOptions {
   /** Apply without asking. Without it, `confirm` is asked with the plan first. */
   yes?: boolean;
-  /** Asked with the plan when `yes` is not set; apply proceeds only on `true`. */
-  confirm?: (changes: readonly Change[]) => Promise<boolean>;
+  /**
+   * Asked with the plan (its changes and the findings that block parts of it) when `yes` is not set;
+   * apply proceeds only on `true`.
+   */
+  confirm?: (changes: readonly Change[], findings: readonly Finding[]) => Promise<boolean>;
   /** Wait until every certificate is issued (default true). */
   wait?: boolean;
   /** Give up waiting for certificates after this many ms (default 30 minutes). */
@@ -28,6 +32,8 @@ export interface ApplyStackOptions {
 /** Result of {@link applyStack}. */
 export interface ApplyStackResult {
   changes: Change[];
+  /** The steps' findings (an apply stops with an error where a plan shows a blocking `fail`). */
+  findings: Finding[];
   certificates: Array<{ domainName: string; arn: string | undefined; region: string; status: string }>;
 }
 
@@ -59,7 +65,7 @@ export async function applyStack(
   };
   if (options.yes !== true && options.confirm) {
     const plan = await runSteps(clients, stack, { dryRun: true, ...base });
-    if (plan.changes.length > 0 && !(await options.confirm(plan.changes)))
+    if (plan.changes.length > 0 && !(await options.confirm(plan.changes, plan.findings)))
       throw new EksKitError('Cancelled', 'apply cancelled: nothing was changed');
   }
   const applied = await runSteps(clients, stack, { dryRun: false, ...base });
@@ -68,7 +74,7 @@ export async function applyStack(
     await Promise.all(
       applied.certificates.map(async (cert, index) => {
         if (!cert.arn || cert.status === 'ISSUED') return;
-        const done = await waitForIssued(region(clients, cert.region), {
+        const done = await waitForIssued(region(applied.clients, cert.region), {
           arn: cert.arn,
           region: cert.region,
           timeout: options.timeoutMs ?? 30 * 60_000,
@@ -79,7 +85,7 @@ export async function applyStack(
       }),
     );
   }
-  return { changes: applied.changes, certificates };
+  return { changes: applied.changes, findings: applied.findings, certificates };
 }
 
 function region(clients: AwsClients, name: string): AwsClients {

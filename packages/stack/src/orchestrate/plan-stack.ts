@@ -1,5 +1,5 @@
 /** `planStack`: every change apply would make, computed by the procedures' dry runs. */
-import type { AwsClients, Change, ProgressEvent } from '@eks-kit/core';
+import type { AwsClients, Change, Finding, ProgressEvent } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
 import { runSteps } from './run-steps.js';
 
@@ -9,23 +9,35 @@ export interface PlanStackOptions {
   onEvent?: (event: ProgressEvent) => void;
 }
 
+/** What {@link planStack} returns. */
+export interface PlanStackResult {
+  changes: Change[];
+  /**
+   * What the steps found beside the changes. A `fail` finding blocks the apply (e.g.
+   * `autoscaler.oidc-provider`: IRSA without the cluster's IAM OIDC provider); its `hint` says what to
+   * do first, and the changes it blocks say "blocked" in their summaries.
+   */
+  findings: Finding[];
+}
+
 /**
- * The plan of a stack: each step's `ensure*` in dry run, in apply's order. Reads only; no mutating
- * call is made.
+ * The plan of a stack: each step's `ensure*` in dry run, in apply's order, and the findings that
+ * block parts of it. Reads only; no mutating call is made.
  *
  * @example
  * ```ts
  * const stack = await loadStack('eks-kit.yaml');
  * const clients = await createClients({ region: stack.cluster.region });
- * const { changes } = await planStack(clients, stack);
+ * const { changes, findings } = await planStack(clients, stack);
  * console.log(renderChanges(changes));
+ * for (const f of findings.filter((f) => f.status === 'fail')) console.log(`blocked: ${f.message} (${f.hint})`);
  * ```
  */
 export async function planStack(
   clients: AwsClients,
   stack: Stack,
   options: PlanStackOptions = {},
-): Promise<{ changes: Change[] }> {
-  const { changes } = await runSteps(clients, stack, { dryRun: true, ...options });
-  return { changes };
+): Promise<PlanStackResult> {
+  const { changes, findings } = await runSteps(clients, stack, { dryRun: true, ...options });
+  return { changes, findings };
 }

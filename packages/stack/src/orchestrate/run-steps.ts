@@ -1,19 +1,26 @@
-/** Run a stack's steps in order, sharing one account lookup and the progress events. */
-import type { AwsClients, Change, ProgressEvent } from '@eks-kit/core';
+/** Run a stack's steps in order, sharing the run's reads (account, cluster, zones...) and the progress events. */
+import type { AwsClients, Change, Finding, ProgressEvent } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
 import { stackSteps } from '../steps/index.js';
 import type { CertificateOutcome, StepContext } from '../steps/step.js';
 import { type AccountInfo, describeAccount } from './account.js';
+import { shareReads } from './shared-reads.js';
 
 /** What running the steps produced. */
 export interface StepsResult {
   changes: Change[];
   certificates: CertificateOutcome[];
+  /** The steps' findings (a blocked change shows here as a `fail` finding), in step order. */
+  findings: Finding[];
+  /** The run's clients, for what the run does after its steps (apply's wait shares the zones read). */
+  clients: AwsClients;
 }
 
 /**
  * Run every step of the stack in dependency order (dry run: report only). Stops at the first step
- * that throws: a later step may depend on an earlier one, and a rerun converges.
+ * that throws: a later step may depend on an earlier one, and a rerun converges. The steps share
+ * one run's reads ({@link shareReads}): a dry run shares every repeated read, an apply only the
+ * facts no step changes.
  *
  * @example
  * ```ts
@@ -27,18 +34,19 @@ export async function runSteps(
 ): Promise<StepsResult> {
   let account: Promise<AccountInfo> | undefined;
   const emit = (event: ProgressEvent): void => options.onEvent?.(event);
+  const run = shareReads(clients, options.dryRun ? 'read-only' : 'stable');
   const ctx: StepContext = {
-    clients,
+    clients: run,
     stack,
     dryRun: options.dryRun,
     signal: options.signal,
     emit,
     account: () => {
-      account ??= describeAccount(clients, options.signal ? { signal: options.signal } : {});
+      account ??= describeAccount(run, options.signal ? { signal: options.signal } : {});
       return account;
     },
   };
-  const result: StepsResult = { changes: [], certificates: [] };
+  const result: StepsResult = { changes: [], certificates: [], findings: [], clients: run };
   for (const step of stackSteps(stack)) {
     options.signal?.throwIfAborted();
     emit({
@@ -49,6 +57,7 @@ export async function runSteps(
     const outcome = await step.run(ctx);
     result.changes.push(...outcome.changes);
     result.certificates.push(...(outcome.certificates ?? []));
+    result.findings.push(...(outcome.findings ?? []));
     emit({
       type: 'step.done',
       message: `${step.title}: ${outcome.changes.length} change(s)`,

@@ -110,7 +110,11 @@ export const autoscalerRoleStep: Step = {
   title: 'autoscaler IAM role',
   async run(ctx): Promise<StepOutcome> {
     const { select: _select, ...input } = autoscalerRoleInput(ctx.stack);
-    const result = await ensureClusterAutoscalerRole(ctx.clients, input, options(ctx));
-    return { changes: result.changes };
+    const result = await ensureClusterAutoscalerRole(
+      ctx.clients,
+      { ...input, ...(ctx.stack.tags ? { tags: ctx.stack.tags } : {}) },
+      options(ctx),
+    );
+    return { changes: result.changes, findings: result.findings };
   },
 };

@@ -24,6 +24,7 @@ export function runnerRoleInput(stack: Stack): RunnerRoleInput {
     namespace: g.runner.namespace,
     serviceAccount: g.runner.serviceAccount,
     roleName: runnerRoleName(stack),
+    ...(stack.tags ? { tags: stack.tags } : {}),
     repositories: [g.repository],
     ...(repo?.cache ? {} : { cacheRepositories: false as const }),
     stack: stack.name,

@@ -1,10 +1,11 @@
 /** What one apply step is: a name and a run that converges (or, in dry run, only reports). */
-import type { AwsClients, Change, ProgressEvent } from '@eks-kit/core';
+import type { AwsClients, Change, Finding, ProgressEvent } from '@eks-kit/core';
 import type { AccountInfo } from '../orchestrate/account.js';
 import type { Stack } from '../schema/stack-schema.js';
 
 /** What a step gets. */
 export interface StepContext {
+  /** The run's clients: reads the steps repeat (account, cluster, OIDC provider, zones) go to AWS once per run. */
   clients: AwsClients;
   stack: Stack;
   dryRun: boolean;
@@ -27,6 +28,11 @@ export interface CertificateOutcome {
 export interface StepOutcome {
   changes: Change[];
   certificates?: CertificateOutcome[];
+  /**
+   * What the step found that a plan must show beside its changes, e.g. a `fail` finding for a
+   * prerequisite that blocks the apply (IRSA without the cluster's IAM OIDC provider).
+   */
+  findings?: Finding[];
 }
 
 /** One step of apply, in dependency order. */
