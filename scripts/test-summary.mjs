@@ -29,7 +29,9 @@ for (const ws of workspaces) {
   passed += r.numPassedTests ?? 0;
   failed += r.numFailedTests ?? 0;
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-  rows.push(`  ${pkg.name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed in ${r.numTotalTestSuites ?? '?'} suites`);
+  rows.push(
+    `  ${pkg.name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed in ${r.numTotalTestSuites ?? '?'} suites`,
+  );
 }
 console.log(rows.join('\n'));
 console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
