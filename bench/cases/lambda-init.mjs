@@ -32,7 +32,12 @@ export async function run({ quick, root }) {
     `${used.map(([pkg, cls], i) => `import { ${cls} as C${i} } from '${pkg}';`).join('\n')}\nexport const clients = [${used.map((_, i) => `C${i}`).join(', ')}];\n`,
   );
   const floor = join(dir, 'floor.bundle.mjs');
+  // Build the floor the way the Lambda is built (ESM builds of the SDK, the same SDK schema and
+  // browser-stub plugins), so it holds the clients and nothing else, not the clients whole.
+  const plugins = await lambdaBuildPlugins(root, dir);
   await build({
+    mainFields: ['module', 'main'],
+    plugins,
     entryPoints: [entry],
     bundle: true,
     minify: true,
@@ -72,4 +77,27 @@ export async function run({ quick, root }) {
     mediansMs: { node: nodeMs, floor: floorMs, lambda: lambdaMs },
     ratio: (lambdaMs - nodeMs) / (floorMs - nodeMs),
   };
+}
+
+/** The Lambda's SDK-related esbuild plugins (TypeScript in apps/checks-lambda/build), compiled for this run. */
+async function lambdaBuildPlugins(root, dir) {
+  const out = join(dir, 'plugins.mjs');
+  writeFileSync(
+    join(dir, 'plugins-entry.ts'),
+    [
+      `export { sdkSchemaConstantKeys } from ${JSON.stringify(join(root, 'apps/checks-lambda/build/sdk-schema-constant-keys.ts'))};`,
+      `export { browserOnlyStubs } from ${JSON.stringify(join(root, 'apps/checks-lambda/build/browser-only-stubs.ts'))};`,
+    ].join('\n'),
+  );
+  await build({
+    entryPoints: [join(dir, 'plugins-entry.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: out,
+    logLevel: 'silent',
+    packages: 'external',
+  });
+  const mod = await import(out);
+  return [mod.sdkSchemaConstantKeys, mod.browserOnlyStubs];
 }
