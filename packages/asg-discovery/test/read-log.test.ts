@@ -61,6 +61,9 @@ describe('readAutoscalerLog, klog text', () => {
     ]);
     for (const d of report.diagnoses) expect(d.fix.length).toBeGreaterThan(20);
     expect(report.diagnoses[2]?.fix).toMatch(/enabled=true/);
+    // Fixes name the CLI command first (issue 9: "podFits shows..." meant nothing to a CLI user).
+    expect(report.diagnoses[0]?.fix).toContain('eks-kit autoscaler fit');
+    expect(report.diagnoses[1]?.fix).toContain('eks-kit autoscaler verify');
     const noScaleUp = report.events.find((e) => e.type === 'no-scale-up');
     expect(noScaleUp).toMatchObject({
       pod: 'batch/train-0',

@@ -201,8 +201,12 @@ describe("checkPushAccess diagnoses each outcome of kaniko's push check", () => 
     const [f] = await check(await as(), { repository: 'team/missing' });
     expect(f).toMatchObject({ status: 'fail', data: { outcome: 'missing-repository', httpStatus: 404 } });
     expect(f?.message).toContain('NAME_UNKNOWN');
+    // The fix names the stack key and the CLI command, not a library call (issue 9).
+    expect(f?.hint).toContain('repositories[].name');
+    expect(f?.hint).toContain('eks-kit ecr repo');
+    expect(f?.hint).not.toContain('ensureRepository(clients');
     expect(f?.message).toContain('EOF');
-    expect(f?.hint).toContain("ensureRepository(clients, { name: 'team/missing' })");
+    expect(f?.hint).toContain('aws ecr create-repository --repository-name team/missing');
   });
 
   it('immutable tag: an existing tag in an IMMUTABLE repository would fail with TAG_INVALID', async () => {

@@ -47,7 +47,7 @@ export function diagnose(events: readonly AutoscalerEvent[]): Diagnosis[] {
             message: `the autoscaler's role is not allowed ${action}`,
             fix:
               action.startsWith('autoscaling:SetDesired') || action.startsWith('autoscaling:Terminate')
-                ? `allow ${action} (clusterAutoscalerPolicy) and tag the group exactly k8s.io/cluster-autoscaler/enabled=true and k8s.io/cluster-autoscaler/<cluster>=owned: the IAM tag condition refuses other values (run ensureAutoDiscoveryTags)`
+                ? `allow ${action} (clusterAutoscalerPolicy) and tag the group exactly k8s.io/cluster-autoscaler/enabled=true and k8s.io/cluster-autoscaler/<cluster>=owned: the IAM tag condition refuses other values (eks-kit apply sets them; ensureAutoDiscoveryTags as a library)`
                 : `add ${action} to the autoscaler's policy (clusterAutoscalerPolicy lists every action it needs)`,
           }));
           break;
@@ -56,7 +56,7 @@ export function diagnose(events: readonly AutoscalerEvent[]): Diagnosis[] {
           add('web-identity', e.line, () => ({
             code: 'web-identity',
             message: 'STS refused AssumeRoleWithWebIdentity: the pod cannot use its IRSA role',
-            fix: "check the role's trust policy (issuer, aud sts.amazonaws.com, sub system:serviceaccount:<namespace>:<service account>), that the service account matches the chart's (<release>-aws-cluster-autoscaler) and that the cluster's IAM OIDC provider exists (checkAutoscalerSetup finds each)",
+            fix: "check the role's trust policy (issuer, aud sts.amazonaws.com, sub system:serviceaccount:<namespace>:<service account>), that the service account matches the chart's (<release>-aws-cluster-autoscaler) and that the cluster's IAM OIDC provider exists (eks-kit autoscaler verify, or checkAutoscalerSetup, finds each)",
           }));
           break;
         case 'ec2-permission':
@@ -96,7 +96,7 @@ export function diagnose(events: readonly AutoscalerEvent[]): Diagnosis[] {
           add(`error:${e.message.slice(0, 80)}`, e.line, () => ({
             code: 'error',
             message: e.message,
-            fix: 'read the full log line; run checkAutoscalerSetup for the IAM and tag set-up',
+            fix: 'read the full log line; run eks-kit autoscaler verify (checkAutoscalerSetup) for the IAM and tag set-up',
           }));
         }
       }
@@ -109,13 +109,13 @@ export function diagnose(events: readonly AutoscalerEvent[]): Diagnosis[] {
             code: 'insufficient-resource',
             subject: resource,
             message: `a pod requests more ${resource} than a new node of any group offers${e.pod ? ` (${e.pod})` : ''}`,
-            fix: `lower the pod's ${resource} request or add a group with a larger instance type; podFits shows what each type leaves after kube-reserved and DaemonSets${resource === 'cpu' || resource === 'memory' ? '' : `; for a group at 0, tag k8s.io/cluster-autoscaler/node-template/resources/${resource}`}`,
+            fix: `lower the pod's ${resource} request or add a group with a larger instance type; eks-kit autoscaler fit --cpu <request> --memory <request> (podFits as a library) shows what each type leaves after kube-reserved and DaemonSets${resource === 'cpu' || resource === 'memory' ? '' : `; for a group at 0, tag k8s.io/cluster-autoscaler/node-template/resources/${resource}`}`,
           }));
         } else if (/max node group size reached/.test(r.reason)) {
           add('max-size', e.line, () => ({
             code: 'max-size-reached',
             message: 'the groups that could run the pod are at their maximum size',
-            fix: 'raise MaxSize of the group (UpdateAutoScalingGroup) or add a group; checkAutoscalerSetup warns on groups at max',
+            fix: 'raise MaxSize of the group (UpdateAutoScalingGroup) or add a group; eks-kit autoscaler verify (checkAutoscalerSetup) warns on groups at max',
           }));
         }
       }

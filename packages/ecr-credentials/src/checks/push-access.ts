@@ -207,7 +207,7 @@ export async function checkPushAccess(
           ? `the registry closed the connection on POST /v2/${name}/blobs/uploads/ (kaniko prints EOF): the repository most likely does not exist`
           : `cannot reach ${endpoint} (${reason})`,
         reason === 'ECONNRESET' || reason === 'UND_ERR_SOCKET'
-          ? `create it: ensureRepository(clients, { name: '${name}' }) or aws ecr create-repository --repository-name ${name}`
+          ? createRepositoryHint(name)
           : 'check DNS, proxies (HTTPS_PROXY/NO_PROXY) and VPC endpoints for ecr.dkr from the build pod',
         { endpoint },
       ),
@@ -269,7 +269,7 @@ export async function checkPushAccess(
       fail(
         'missing-repository',
         `repository ${name} does not exist in registry ${host.accountId} (${answer.errorCode ?? '404'}; kaniko may print only EOF)`,
-        `create it: ensureRepository(clients, { name: '${name}' }); ECR does not create repositories on push`,
+        `${createRepositoryHint(name)}; ECR does not create repositories on push`,
         { httpStatus: 404 },
       ),
     ];
@@ -349,4 +349,12 @@ function sameRole(principal: string, roleArn: string): boolean {
   const role = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
   if (session && role) return session[2] === role[2] && session[3] === role[3];
   return principal === roleArn;
+}
+
+/**
+ * How to create a missing repository, in words that fit a CLI user (the stack key and command) and a
+ * library user (the aws CLI line works for both).
+ */
+function createRepositoryHint(name: string): string {
+  return `create it: add it to the stack file under repositories[].name and run eks-kit ecr repo (or eks-kit apply), or aws ecr create-repository --repository-name ${name}`;
 }
