@@ -9,6 +9,7 @@ import { validateRepositoryName as ecrRepositoryName } from '@eks-kit/ecr-creden
 import {
   clusterAutoscalerChartVersion,
   clusterAutoscalerExtraArgs,
+  clusterAutoscalerImageTag,
   kubernetesMinor,
   validateKubernetesName,
   validateNamespace,
@@ -18,23 +19,41 @@ import { validateRoleName as iamRoleName } from '@eks-kit/iam-policies';
 import type { StackAutoscaler, StackCertificate } from '../schema/stack-schema.js';
 
 /** Run a package validator and put its error's field under `parent` (or rename it with `rename`). */
-function under<T>(parent: string, check: () => T, rename?: (field: string) => string): T {
+function under<T>(
+  parent: string,
+  check: () => T,
+  rename?: (field: string) => string,
+  hintFor?: (error: InvalidInputError, field: string) => string | undefined,
+): T {
   try {
     return check();
   } catch (error) {
     if (error instanceof InvalidInputError) {
-      if (rename) return rethrow(error, rename(error.field));
+      if (rename) {
+        const field = rename(error.field);
+        return rethrow(error, field, hintFor?.(error, field) ?? error.hint);
+      }
       throw error.under(parent);
     }
     throw error;
   }
 }
 
-function rethrow(error: InvalidInputError, field: string): never {
+function rethrow(error: InvalidInputError, field: string, hint: string | undefined): never {
   throw new InvalidInputError(field, error.value, error.expected, {
-    ...(error.hint !== undefined ? { hint: error.hint } : {}),
+    ...(hint !== undefined ? { hint } : {}),
     cause: error,
   });
+}
+
+/**
+ * A Kubernetes minor outside helm-values' version map: name the stack keys to pin (helm-values'
+ * own hint names its library fields, chartVersion and image.tag).
+ */
+function kubernetesPinHint(error: InvalidInputError, field: string): string | undefined {
+  if (field !== 'cluster.kubernetesVersion') return undefined;
+  const minor = /^v?(\d+\.\d+)/.exec(String(error.value))?.[1] ?? 'x.y';
+  return `eks-kit's version map does not know which autoscaler goes with Kubernetes ${minor}: set autoscaler.chartVersion (a cluster-autoscaler chart for ${minor}) and autoscaler.imageTag (v${minor}.x) in the stack file, or upgrade eks-kit`;
 }
 
 /**
@@ -123,6 +142,13 @@ export function validateAutoscalerChart(a: StackAutoscaler, kubernetesVersion: s
     '',
     () => clusterAutoscalerChartVersion(kubernetesVersion, a.chartVersion),
     (f) => (f === 'chartVersion' ? 'autoscaler.chartVersion' : 'cluster.kubernetesVersion'),
+    kubernetesPinHint,
+  );
+  under(
+    '',
+    () => clusterAutoscalerImageTag(kubernetesVersion, a.imageTag),
+    (f) => (f === 'image.tag' ? 'autoscaler.imageTag' : 'cluster.kubernetesVersion'),
+    kubernetesPinHint,
   );
   if (a.extraArgs) under('autoscaler', () => clusterAutoscalerExtraArgs(a.extraArgs, a.uncheckedExtraArgs));
   else if (a.uncheckedExtraArgs)

@@ -8,6 +8,15 @@ import { lineOfPath, locationOf, type SourceFile, valueAt } from './locate.js';
 import { validateStack } from './semantic.js';
 import { issueToError } from './zod-issues.js';
 
+/** Options of {@link parseStack} and {@link loadStack}. */
+export interface ParseStackOptions {
+  /**
+   * The region of a stack file without `cluster.region` (the CLI passes --region, else AWS_REGION,
+   * AWS_DEFAULT_REGION or the profile's, as its help says). Validated like `cluster.region`.
+   */
+  defaultRegion?: string;
+}
+
 /** Largest stack file accepted (a stack file is a few kilobytes; this stops accidents early). */
 const MAX_BYTES = 1_000_000;
 
@@ -20,9 +29,10 @@ const MAX_BYTES = 1_000_000;
  * ```ts
  * const stack = parseStack(await readFile('eks-kit.yaml', 'utf8'), 'eks-kit.yaml');
  * // on error: "eks-kit.yaml:12: certificates[0].domainName: expected a DNS name ..., got \"foo.*.example.com\""
+ * parseStack(textWithoutRegion, 'eks-kit.yaml', { defaultRegion: 'ap-northeast-1' }).cluster.region; // 'ap-northeast-1'
  * ```
  */
-export function parseStack(text: string, fileName = 'eks-kit.yaml'): Stack {
+export function parseStack(text: string, fileName = 'eks-kit.yaml', options: ParseStackOptions = {}): Stack {
   if (text.length > MAX_BYTES)
     throw new InvalidInputError(
       'stack',
@@ -43,6 +53,7 @@ export function parseStack(text: string, fileName = 'eks-kit.yaml'): Stack {
     throw new InvalidInputError('yaml', reason, 'valid YAML', { location: `${fileName}:${line}` });
   }
   const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  fillDefaultRegion(data, options.defaultRegion);
   const result = stackSchema.safeParse(data);
   if (!result.success) {
     const issues = result.error.issues;
@@ -75,7 +86,7 @@ export function parseStack(text: string, fileName = 'eks-kit.yaml'): Stack {
  * console.log(stack.cluster.name); // 'seed'
  * ```
  */
-export async function loadStack(path: string): Promise<Stack> {
+export async function loadStack(path: string, options: ParseStackOptions = {}): Promise<Stack> {
   let text: string;
   try {
     text = path === '-' ? await readStdin() : await readFile(path, 'utf8');
@@ -87,7 +98,16 @@ export async function loadStack(path: string): Promise<Stack> {
       });
     throw new EksKitError('ReadFailed', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return parseStack(text, path === '-' ? '<stdin>' : path);
+  return parseStack(text, path === '-' ? '<stdin>' : path, options);
+}
+
+/** `cluster.region` from the default when the file leaves it out (the file's own always wins). */
+function fillDefaultRegion(data: unknown, defaultRegion: string | undefined): void {
+  if (defaultRegion === undefined || typeof data !== 'object' || data === null) return;
+  const cluster = (data as Record<string, unknown>).cluster;
+  if (typeof cluster !== 'object' || cluster === null || Array.isArray(cluster)) return;
+  const fields = cluster as Record<string, unknown>;
+  if (fields.region === undefined || fields.region === null) fields.region = defaultRegion;
 }
 
 async function readStdin(): Promise<string> {

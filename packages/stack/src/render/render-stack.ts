@@ -52,6 +52,7 @@ export function renderStack(stack: Stack, options: { accountId: string }): Rende
       release: a.release,
       namespace: a.namespace,
       ...(a.chartVersion ? { chartVersion: a.chartVersion } : {}),
+      ...(a.imageTag ? { image: { tag: a.imageTag } } : {}),
       serviceAccount: { name: autoscalerServiceAccount(stack) },
       ...(a.extraArgs ? { extraArgs: a.extraArgs } : {}),
       ...(a.uncheckedExtraArgs ? { uncheckedExtraArgs: a.uncheckedExtraArgs } : {}),

@@ -84,6 +84,11 @@ const autoscalerSchema = z.strictObject({
     .optional(),
   roleName: text('an IAM role name').optional(),
   chartVersion: text('a chart version such as 9.59.0').optional(),
+  /**
+   * The cluster-autoscaler image tag (e.g. v1.36.1): needed, with chartVersion, for a Kubernetes minor
+   * outside eks-kit's version map; its minor must be the cluster's.
+   */
+  imageTag: text('an image tag such as v1.35.2').optional(),
 });
 
 const metricsServerSchema = z.strictObject({

@@ -1,0 +1,85 @@
+/** Issue 9 (what a new user hit): unknown Kubernetes minors, stack files without cluster.region. */
+import { InvalidInputError } from '@eks-kit/core';
+import { describe, expect, it } from 'vitest';
+import { parseStack, renderStack } from '../src/index.js';
+
+const withVersion = (version: string, pins = ''): string => `name: demo
+cluster:
+  name: demo
+  region: eu-west-1
+  kubernetesVersion: "${version}"
+autoscaler:
+  workerGroups:
+    prefix: demo-workers-
+${pins}`;
+
+function errorOf(run: () => unknown): InvalidInputError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidInputError);
+    return error as InvalidInputError;
+  }
+  throw new Error('expected an InvalidInputError');
+}
+
+describe('a Kubernetes minor outside the version map (issue 9 item 2)', () => {
+  it('without pins: names cluster.kubernetesVersion at file:line, and the hint names the stack keys to set', () => {
+    const e = errorOf(() => parseStack(withVersion('1.99'), 'eks-kit.yaml'));
+    expect(e.field).toBe('cluster.kubernetesVersion');
+    expect(e.message).toMatch(/^eks-kit\.yaml:5: cluster\.kubernetesVersion/);
+    expect(e.hint).toContain('autoscaler.chartVersion');
+    expect(e.hint).toContain('autoscaler.imageTag (v1.99.x)');
+    expect(e.hint).not.toContain('image.tag');
+  });
+
+  it('with chartVersion only: still refused, and the hint names autoscaler.imageTag', () => {
+    const e = errorOf(() => parseStack(withVersion('1.99', '  chartVersion: 9.59.0\n'), 'eks-kit.yaml'));
+    expect(e.field).toBe('cluster.kubernetesVersion');
+    expect(e.hint).toContain('autoscaler.imageTag');
+  });
+
+  it('with chartVersion and imageTag: parses and renders the pinned chart and image tag', () => {
+    const stack = parseStack(withVersion('1.99', '  chartVersion: 9.59.0\n  imageTag: v1.99.1\n'));
+    expect(stack.autoscaler?.imageTag).toBe('v1.99.1');
+    const files = renderStack(stack, { accountId: '123456789012' });
+    const values = files.find((f) => f.path === 'values/cluster-autoscaler.yaml')?.content ?? '';
+    expect(values).toMatch(/tag: v1\.99\.1/);
+    const helmfile = files.find((f) => f.path === 'helmfile.yaml')?.content ?? '';
+    expect(helmfile).toContain('9.59.0');
+  });
+
+  it('an imageTag of another minor than the cluster is refused as autoscaler.imageTag with its line', () => {
+    const e = errorOf(() =>
+      parseStack(withVersion('1.99', '  chartVersion: 9.59.0\n  imageTag: v1.35.2\n'), 'eks-kit.yaml'),
+    );
+    expect(e.field).toBe('autoscaler.imageTag');
+    expect(e.message).toMatch(/^eks-kit\.yaml:10: autoscaler\.imageTag/);
+  });
+});
+
+describe('cluster.region from a default (issue 9 item 4)', () => {
+  const noRegion = withVersion('1.35').replace('  region: eu-west-1\n', '');
+
+  it('a file without cluster.region takes defaultRegion', () => {
+    expect(parseStack(noRegion, 'eks-kit.yaml', { defaultRegion: 'ap-northeast-1' }).cluster.region).toBe(
+      'ap-northeast-1',
+    );
+  });
+
+  it("the file's own region wins over defaultRegion", () => {
+    expect(
+      parseStack(withVersion('1.35'), 'eks-kit.yaml', { defaultRegion: 'ap-northeast-1' }).cluster.region,
+    ).toBe('eu-west-1');
+  });
+
+  it('without a default, a missing cluster.region is refused naming the key', () => {
+    expect(errorOf(() => parseStack(noRegion, 'eks-kit.yaml')).field).toBe('cluster.region');
+  });
+
+  it('a bad defaultRegion is refused like a bad cluster.region', () => {
+    expect(errorOf(() => parseStack(noRegion, 'eks-kit.yaml', { defaultRegion: 'eu-west' })).field).toBe(
+      'cluster.region',
+    );
+  });
+});
