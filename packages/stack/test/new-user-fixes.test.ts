@@ -31,6 +31,8 @@ describe('a Kubernetes minor outside the version map (issue 9 item 2)', () => {
     expect(e.hint).toContain('autoscaler.chartVersion');
     expect(e.hint).toContain('autoscaler.imageTag (v1.99.x)');
     expect(e.hint).not.toContain('image.tag');
+    expect(e.message).toContain('or autoscaler.chartVersion and autoscaler.imageTag set');
+    expect(e.message).not.toMatch(/or (chartVersion|image\.tag) pinned/);
   });
 
   it('with chartVersion only: still refused, and the hint names autoscaler.imageTag', () => {

@@ -23,7 +23,7 @@ function under<T>(
   parent: string,
   check: () => T,
   rename?: (field: string) => string,
-  hintFor?: (error: InvalidInputError, field: string) => string | undefined,
+  reword?: (error: InvalidInputError, field: string) => { expected: string; hint: string } | undefined,
 ): T {
   try {
     return check();
@@ -31,7 +31,8 @@ function under<T>(
     if (error instanceof InvalidInputError) {
       if (rename) {
         const field = rename(error.field);
-        return rethrow(error, field, hintFor?.(error, field) ?? error.hint);
+        const words = reword?.(error, field);
+        return rethrow(error, field, words?.expected ?? error.expected, words?.hint ?? error.hint);
       }
       throw error.under(parent);
     }
@@ -39,8 +40,8 @@ function under<T>(
   }
 }
 
-function rethrow(error: InvalidInputError, field: string, hint: string | undefined): never {
-  throw new InvalidInputError(field, error.value, error.expected, {
+function rethrow(error: InvalidInputError, field: string, expected: string, hint: string | undefined): never {
+  throw new InvalidInputError(field, error.value, expected, {
     ...(hint !== undefined ? { hint } : {}),
     cause: error,
   });
@@ -48,12 +49,21 @@ function rethrow(error: InvalidInputError, field: string, hint: string | undefin
 
 /**
  * A Kubernetes minor outside helm-values' version map: name the stack keys to pin (helm-values'
- * own hint names its library fields, chartVersion and image.tag).
+ * own words name its library fields, chartVersion and image.tag).
  */
-function kubernetesPinHint(error: InvalidInputError, field: string): string | undefined {
+function kubernetesPinHint(
+  error: InvalidInputError,
+  field: string,
+): { expected: string; hint: string } | undefined {
   if (field !== 'cluster.kubernetesVersion') return undefined;
   const minor = /^v?(\d+\.\d+)/.exec(String(error.value))?.[1] ?? 'x.y';
-  return `eks-kit's version map does not know which autoscaler goes with Kubernetes ${minor}: set autoscaler.chartVersion (a cluster-autoscaler chart for ${minor}) and autoscaler.imageTag (v${minor}.x) in the stack file, or upgrade eks-kit`;
+  return {
+    expected: error.expected.replace(
+      /, or (chartVersion|image\.tag) pinned$/,
+      ', or autoscaler.chartVersion and autoscaler.imageTag set',
+    ),
+    hint: `eks-kit's version map does not know which autoscaler goes with Kubernetes ${minor}: set autoscaler.chartVersion (a cluster-autoscaler chart for ${minor}) and autoscaler.imageTag (v${minor}.x) in the stack file, or upgrade eks-kit`,
+  };
 }
 
 /**
