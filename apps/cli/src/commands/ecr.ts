@@ -17,6 +17,14 @@ import { printFindings } from './check.js';
  * ```
  */
 export async function ecrLogin(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+  // --password-stdout prints the bare password for `docker login --password-stdin`: it has no JSON
+  // form, and printing a secret where a script expects JSON would leak it into parsers and logs.
+  if (options.passwordStdout === true && ctx.out.json)
+    throw new InvalidInputError(
+      '--password-stdout',
+      true,
+      'not together with --json (the password is printed bare, for docker login --password-stdin)',
+    );
   const registryOption =
     options.registry === undefined ? undefined : ecr.registryHost(options.registry, '--registry');
   const { stack, clients, finish } = await openStack(ctx, options);
