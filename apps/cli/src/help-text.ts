@@ -21,7 +21,8 @@ Domain commands (for scripts):
   helm values|helmfile
 
 Global options:
-  --region <region>        AWS region (default: the stack's, then AWS_REGION, then the profile)
+  --region <region>        AWS region (default: the stack's cluster.region, then AWS_REGION,
+                           AWS_DEFAULT_REGION, then the profile's; must match cluster.region if set)
   --profile <name>         named profile from ~/.aws/config
   --endpoint-url <url>     send every AWS call to this endpoint (e.g. a local emulator)
   --max-attempts <n>       attempts per AWS call, retries included (default 6, or AWS_MAX_ATTEMPTS)

@@ -1,12 +1,14 @@
 /** `eks-kit init`: write the commented starter stack file. */
 import { access } from 'node:fs/promises';
-import { EksKitError, validateClusterName } from '@eks-kit/core';
+import { EksKitError, resolveRegion, validateClusterName } from '@eks-kit/core';
 import { parseStack, starterStack } from '@eks-kit/stack';
 import { writeFileAtomic } from '../runtime/atomic-write.js';
 import type { CommandContext } from '../runtime/context.js';
 
 /**
- * Write a commented starter `eks-kit.yaml` (refuses to overwrite without --force).
+ * Write a commented starter `eks-kit.yaml` (refuses to overwrite without --force). Its
+ * `cluster.region` is --region, else AWS_REGION, AWS_DEFAULT_REGION or the profile's region, else
+ * the starter's eu-west-1.
  *
  * @example
  * ```sh
@@ -17,10 +19,16 @@ export async function initCommand(ctx: CommandContext, options: Record<string, u
   const file = String(options.file ?? 'eks-kit.yaml');
   const cluster =
     options.cluster === undefined ? undefined : validateClusterName(options.cluster, '--cluster');
+  const region =
+    ctx.globals.region ??
+    (await resolveRegion({
+      ...(ctx.globals.profile ? { profile: ctx.globals.profile } : {}),
+      env: ctx.env,
+    }).catch(() => undefined));
   const text = starterStack({
     ...(typeof options.name === 'string' ? { name: options.name } : {}),
     ...(cluster ? { cluster } : {}),
-    ...(ctx.globals.region ? { region: ctx.globals.region } : {}),
+    ...(region ? { region } : {}),
   });
   parseStack(text, file); // the starter must be valid with the names given (e.g. --name)
   if (file === '-') {

@@ -3,10 +3,11 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { EksKitError, validateAccountId } from '@eks-kit/core';
-import { describeAccount, loadStack, renderStack } from '@eks-kit/stack';
+import { describeAccount, renderStack } from '@eks-kit/stack';
 import { writeFileAtomic } from '../runtime/atomic-write.js';
 import { callReport, clientsFor } from '../runtime/clients.js';
-import { type CommandContext, stackRegion } from '../runtime/context.js';
+import type { CommandContext } from '../runtime/context.js';
+import { readStack } from '../runtime/load.js';
 
 /** The manifest of what render wrote, so a rerun may replace its own unedited files. */
 const MANIFEST = '.eks-kit-render.json';
@@ -24,11 +25,11 @@ export async function renderCommand(ctx: CommandContext, options: Record<string,
   const outDir = resolve(String(options.out));
   const accountOption =
     options.accountId === undefined ? undefined : validateAccountId(options.accountId, '--account-id');
-  const stack = await loadStack(String(options.file ?? 'eks-kit.yaml'));
-  const region = stackRegion(ctx.globals, stack.cluster.region);
+  const stack = await readStack(ctx, options);
+  const region = stack.cluster.region;
   let accountId = accountOption;
   if (accountId === undefined) {
-    const clients = await clientsFor(ctx.globals, region);
+    const clients = await clientsFor(ctx.globals, region, ctx.env);
     try {
       accountId = (await describeAccount(clients, { signal: ctx.signal })).accountId;
     } finally {
