@@ -32,7 +32,8 @@ const env = {
   AWS_PROFILE: undefined,
   AWS_ENDPOINT_URL: undefined,
   AWS_EC2_METADATA_DISABLED: 'true',
-  NO_COLOR: process.stdout.isTTY ? undefined : '1',
+  // No colour unless stdout is a terminal; a user's NO_COLOR is kept either way.
+  NO_COLOR: process.stdout.isTTY ? process.env.NO_COLOR : '1',
 };
 for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
 
@@ -79,8 +80,13 @@ ${bold('What to look at next')}
   .demo/out/values/              Helm values: IRSA role annotation, auto-discovery, checked extraArgs
   .demo/out/.gitlab-ci.yml       the kaniko job pushing to ECR with the ecr-login credential helper
   .demo/out/docker/config.json   credHelpers for the registry host (mode 0600)
-  Try: node apps/cli/dist/eks-kit.js plan -f examples/seed/eks-kit.yaml --json   (needs an endpoint or AWS)
-       node apps/cli/dist/eks-kit.js autoscaler logs - < examples/seed/cluster-autoscaler.log
+  Try (the demo's emulator has stopped): start one in another terminal,
+       node packages/aws-emulator/bin/eks-kit-emulator.js --port 4566 --seed examples/seed/world.json
+     then, with dummy credentials (the emulator accepts any):
+       AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=x node apps/cli/bin/eks-kit.js \\
+         plan -f examples/seed/eks-kit.yaml --endpoint-url http://127.0.0.1:4566
+     or, with no AWS at all:
+       node apps/cli/bin/eks-kit.js autoscaler logs - < examples/seed/cluster-autoscaler.log
   check warns that the certificate is not in use: nothing uses it in the emulator, and ACM renews
   only certificates in use (attach it to a load balancer in a real account).
   In the emulator's call log: ${applied} mutating call(s) by apply, ${afterPlan} by the second plan.

@@ -1,5 +1,6 @@
 /** AWS clients for a command, made from the global flags (no AWS call happens here). */
 import { type AwsClients, createClients } from '@eks-kit/core';
+import { cliCredentials } from './credentials.js';
 import type { CheckedGlobals } from './global-options.js';
 
 /**
@@ -10,11 +11,16 @@ import type { CheckedGlobals } from './global-options.js';
  * const clients = await clientsFor(globals, stack.cluster.region);
  * ```
  */
-export async function clientsFor(globals: CheckedGlobals, fallbackRegion?: string): Promise<AwsClients> {
+export async function clientsFor(
+  globals: CheckedGlobals,
+  fallbackRegion?: string,
+  env: Record<string, string | undefined> = process.env,
+): Promise<AwsClients> {
   const region = globals.region ?? fallbackRegion;
   return createClients({
     ...(region ? { region } : {}),
     ...(globals.profile ? { profile: globals.profile } : {}),
+    credentials: cliCredentials(globals.profile, env),
     ...(globals.endpointUrl ? { endpoint: globals.endpointUrl } : {}),
     ...(globals.maxAttempts ? { maxAttempts: globals.maxAttempts } : {}),
     ...(globals.retryMode ? { retryMode: globals.retryMode } : {}),
