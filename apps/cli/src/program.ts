@@ -208,7 +208,14 @@ function buildProgram(writeErr: (text: string) => void, run: Runner): Command {
     .requiredOption('--cpu <quantity>', 'CPU request, e.g. 1500m')
     .option('--memory <quantity>', 'memory request, e.g. 2Gi', '0')
     .option('--instance-type <type...>', "instance types to check (default: the worker groups')")
-    .addHelpText('after', '\nExample:\n  eks-kit autoscaler fit --cpu 1500m --memory 1Gi')
+    .option(
+      '--vm-memory-overhead-percent <fraction>',
+      "share of EC2's memory the VM keeps, 0 to below 1 (default 0.075, as Karpenter's vmMemoryOverheadPercent)",
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  eks-kit autoscaler fit --cpu 1500m --memory 1Gi\n  eks-kit autoscaler fit --cpu 1 --memory 7Gi --instance-type m5.large --vm-memory-overhead-percent 0',
+    )
     .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerFit));
   autoscaler
     .command('logs')

@@ -313,6 +313,18 @@ const flagCases: Case[] = [
     message: /--instance-type: expected an EC2 instance type/,
   },
   {
+    name: 'autoscaler fit --vm-memory-overhead-percent not a number',
+    stack: seed,
+    args: ['autoscaler', 'fit', '--cpu', '1', '--vm-memory-overhead-percent', 'lots'],
+    message: /--vm-memory-overhead-percent: expected a fraction from 0 to below 1/,
+  },
+  {
+    name: 'autoscaler fit --vm-memory-overhead-percent of 1 or more',
+    stack: seed,
+    args: ['autoscaler', 'fit', '--cpu', '1', '--vm-memory-overhead-percent', '7.5'],
+    message: /--vm-memory-overhead-percent: expected a fraction from 0 to below 1/,
+  },
+  {
     name: 'autoscaler logs of a missing file',
     args: ['autoscaler', 'logs', 'no-such.log'],
     message: /file: expected a readable file/,

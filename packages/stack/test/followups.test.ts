@@ -176,3 +176,15 @@ describe('shared reads within one run', () => {
     expect(count('sts', 'GetCallerIdentity')).toBe(1);
   });
 });
+
+describe('hints in the stack file`s terms', () => {
+  it('scale from zero without node templates says autoscaler.nodeTemplates.<group>, not the library call', async () => {
+    const findings = await checkStack(clients, stack);
+    const zero = findings.find(
+      (f) => f.check === 'autoscaler.scale-from-zero' && f.resource === 'autoscaling group seed-workers-b',
+    );
+    expect(zero?.status).toBe('warn');
+    expect(zero?.hint).toMatch(/autoscaler\.nodeTemplates\.seed-workers-b/);
+    expect(zero?.hint).not.toMatch(/ensureAutoDiscoveryTags/);
+  });
+});

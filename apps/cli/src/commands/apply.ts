@@ -1,9 +1,17 @@
 /** `eks-kit apply`: make AWS match the stack, in dependency order, then wait for certificates. */
 import { createInterface } from 'node:readline/promises';
-import { type Change, changesToJson, EksKitError, InvalidInputError, renderChanges } from '@eks-kit/core';
+import {
+  type Change,
+  changesToJson,
+  EksKitError,
+  type Finding,
+  InvalidInputError,
+  renderChanges,
+} from '@eks-kit/core';
 import { applyStack } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
 import { openStack } from '../runtime/load.js';
+import { findingsTable } from '../runtime/table.js';
 
 /**
  * Apply the stack: asks on a terminal unless `--yes`; refuses without `--yes` when standard input
@@ -37,12 +45,13 @@ export async function applyCommand(ctx: CommandContext, options: Record<string, 
       timeoutMs: minutes * 60_000,
       signal: ctx.signal,
       onEvent: (event) => ctx.out.progress(event),
-      confirm: (changes) => confirm(ctx, changes),
+      confirm: (changes, findings) => confirm(ctx, changes, findings),
     });
     if (ctx.out.json) {
       ctx.out.resultJson({
         stack: stack.name,
         ...changesToJson(result.changes),
+        findings: result.findings,
         certificates: result.certificates,
       });
     } else {
@@ -56,8 +65,13 @@ export async function applyCommand(ctx: CommandContext, options: Record<string, 
   }
 }
 
-async function confirm(ctx: CommandContext, changes: readonly Change[]): Promise<boolean> {
+async function confirm(
+  ctx: CommandContext,
+  changes: readonly Change[],
+  findings: readonly Finding[],
+): Promise<boolean> {
   ctx.out.error(renderChanges(changes, { color: ctx.out.color }));
+  if (findings.length > 0) ctx.out.error(`\n${findingsTable(findings, ctx.out.paint)}`);
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question('\nApply these changes? Only "yes" is accepted: ', {

@@ -10,6 +10,7 @@ import {
 import {
   autoscalerRoleInput,
   autoscalerServiceAccount,
+  inStackTerms,
   renderStack,
   type Stack,
   workerGroupSelection,
@@ -175,7 +176,7 @@ export async function autoscalerVerify(
   try {
     requireAutoscaler(stack);
     const { stack: _stack, ...input } = autoscalerRoleInput(stack);
-    const findings = await asg.checkAutoscalerSetup(clients, input);
+    const findings = inStackTerms(await asg.checkAutoscalerSetup(clients, input));
     printFindings(ctx, findings, stack.name);
     return findings.some((f) => f.status === 'fail') ? 2 : 0;
   } finally {
@@ -185,17 +186,19 @@ export async function autoscalerVerify(
 
 /**
  * Would a pod with these requests fit a new node? Per instance type, with the numbers
- * (EKS kube-reserved and eviction threshold).
+ * (what the VM keeps of EC2's memory, EKS kube-reserved and eviction threshold).
+ * `--vm-memory-overhead-percent` is asg-discovery's `vmMemoryOverheadPercent` (default 0.075).
  *
  * @example
  * ```sh
- * eks-kit autoscaler fit --cpu 1500m --memory 1Gi --instance-type t3.large
+ * eks-kit autoscaler fit --cpu 1500m --memory 1Gi --instance-type t3.large --vm-memory-overhead-percent 0.05
  * ```
  */
 export async function autoscalerFit(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
   const requests = { cpu: String(options.cpu), memory: String(options.memory ?? '0') };
   asg.cpuMillicores(requests.cpu, '--cpu');
   asg.memoryMebibytes(requests.memory, '--memory');
+  const overhead = vmMemoryOverheadOption(options.vmMemoryOverheadPercent);
   const types = (options.instanceType as string[] | undefined) ?? [];
   for (const t of types)
     if (!/^[a-z0-9-]+\.[a-z0-9-]+$/.test(t))
@@ -214,12 +217,16 @@ export async function autoscalerFit(ctx: CommandContext, options: Record<string,
       );
       names = [...new Set(groups.flatMap((g) => g.instanceTypes))].sort();
     }
-    const results = asg.podFits({ requests, instanceTypes: await asg.describeInstanceTypes(clients, names) });
+    const results = asg.podFits({
+      requests,
+      instanceTypes: await asg.describeInstanceTypes(clients, names),
+      ...(overhead !== undefined ? { vmMemoryOverheadPercent: overhead } : {}),
+    });
     if (ctx.out.json) ctx.out.resultJson({ requests, results });
     else
       for (const r of results)
         ctx.out.result(
-          `${r.fits ? 'fits    ' : 'no fit  '}${r.instanceType.padEnd(14)} allocatable ${r.allocatable.cpuMillicores}m / ${r.allocatable.memoryMiB}Mi, available ${r.available.cpuMillicores}m / ${r.available.memoryMiB}Mi${r.reasons.length ? `: ${r.reasons.join('; ')}` : ''}`,
+          `${r.fits ? 'fits    ' : 'no fit  '}${r.instanceType.padEnd(14)} VM memory overhead ${r.vmMemoryOverheadMiB}Mi, allocatable ${r.allocatable.cpuMillicores}m / ${r.allocatable.memoryMiB}Mi, available ${r.available.cpuMillicores}m / ${r.available.memoryMiB}Mi${r.reasons.length ? `: ${r.reasons.join('; ')}` : ''}`,
         );
     return results.some((r) => r.fits) ? 0 : 1;
   } finally {
@@ -274,4 +281,18 @@ function oneLine(d: object): string {
   return (
     [v.message, v.fix ? `fix: ${String(v.fix)}` : undefined].filter(Boolean).join(' | ') || JSON.stringify(d)
   );
+}
+
+/** `--vm-memory-overhead-percent`: a fraction from 0 to below 1 (checked before any AWS call). */
+function vmMemoryOverheadOption(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  const n = Number(text);
+  if (!/^\d*\.?\d+$/.test(text) || !(n >= 0 && n < 1))
+    throw new InvalidInputError(
+      '--vm-memory-overhead-percent',
+      text,
+      "a fraction from 0 to below 1, such as 0.075 (7.5% of EC2's memory figure)",
+    );
+  return n;
 }

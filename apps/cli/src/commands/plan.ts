@@ -1,11 +1,14 @@
 /** `eks-kit plan`: what apply would change, grouped by resource, `+ ~ -`, with a count line. */
-import { changesToJson, renderChanges } from '@eks-kit/core';
+import { changesToJson, type Finding, renderChanges } from '@eks-kit/core';
 import { planStack } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
 import { openStack } from '../runtime/load.js';
+import { findingsTable } from '../runtime/table.js';
 
 /**
- * Print the plan; with `--detailed-exitcode`, exit 2 when there are changes (Terraform's convention).
+ * Print the plan and what blocks parts of it (findings, e.g. IRSA without the cluster's IAM OIDC
+ * provider). Exit 1 when a `fail` finding blocks the apply (it would stop there: do what the hint
+ * says first); else, with `--detailed-exitcode`, exit 2 when there are changes (Terraform's convention).
  *
  * @example
  * ```sh
@@ -15,14 +18,42 @@ import { openStack } from '../runtime/load.js';
 export async function planCommand(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
   const { stack, clients, finish } = await openStack(ctx, options);
   try {
-    const { changes } = await planStack(clients, stack, {
+    const { changes, findings } = await planStack(clients, stack, {
       signal: ctx.signal,
       onEvent: (event) => ctx.out.progress(event),
     });
-    if (ctx.out.json) ctx.out.resultJson({ stack: stack.name, ...changesToJson(changes) });
-    else ctx.out.result(renderChanges(changes, { color: ctx.out.color }));
+    const blocking = findings.filter((f) => f.status === 'fail');
+    if (ctx.out.json)
+      ctx.out.resultJson({
+        stack: stack.name,
+        ...changesToJson(changes),
+        findings,
+        blocked: blocking.length > 0,
+      });
+    else {
+      ctx.out.result(renderChanges(changes, { color: ctx.out.color }));
+      if (findings.length > 0) ctx.out.result(`\n${findingsTable(findings, ctx.out.paint)}`);
+    }
+    if (blocking.length > 0) {
+      ctx.out.error(blockedMessage(blocking));
+      return 1;
+    }
     return options.detailedExitcode === true && changes.length > 0 ? 2 : 0;
   } finally {
     finish();
   }
+}
+
+/**
+ * What to do before apply can run, one line per blocking finding.
+ *
+ * @example
+ * ```ts
+ * blockedMessage(plan.findings.filter((f) => f.status === 'fail'));
+ * // 'Apply is blocked: do this first, then run eks-kit plan again:\n  - autoscaler.oidc-provider: IAM has no OIDC provider ...\n    create the cluster's IAM OIDC provider: eksctl ...'
+ * ```
+ */
+export function blockedMessage(blocking: readonly Finding[]): string {
+  const lines = blocking.map((f) => `  - ${f.check}: ${f.message}${f.hint ? `\n    ${f.hint}` : ''}`);
+  return `Apply is blocked: do this first, then run eks-kit plan again:\n${lines.join('\n')}`;
 }

@@ -11,6 +11,7 @@ import { stackSteps } from '../steps/index.js';
 import type { StepContext } from '../steps/step.js';
 import { type AccountInfo, describeAccount } from './account.js';
 import { shareReads } from './shared-reads.js';
+import { inStackTerms } from './stack-hints.js';
 
 /** What a check is given when it runs. */
 export interface StackCheckRunOptions {
@@ -86,9 +87,9 @@ export function stackChecks(stack: Stack): StackCheck[] {
     checks.push({
       id: 'autoscaler.setup',
       resource: `cluster ${stack.cluster.name}`,
-      run: async (clients) => {
+      async run(clients) {
         const { stack: _stack, ...input } = autoscalerRoleInput(stack);
-        return checkAutoscalerSetup(shared(clients).clients, input);
+        return inStackTerms(await checkAutoscalerSetup(shared(clients).clients, input));
       },
     });
   }

@@ -1,0 +1,66 @@
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { startEmulator } from '@eks-kit/aws-emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, SEED_STACK, seedWorld } from './helpers.js';
+
+// A cluster whose IAM OIDC provider was never created: IRSA cannot work, so the plan says the
+// autoscaler role is blocked and what to do first (AWS-FACTS.md: IRSA trusts the provider ARN).
+let emu: Emulator;
+beforeAll(async () => {
+  const world = seedWorld();
+  const seed: World = { ...world, iam: { ...world.iam, oidcProviders: [] } };
+  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed });
+});
+afterAll(async () => {
+  await emu.stop();
+});
+
+const cli = (...args: string[]) => runCli([...args, '-f', SEED_STACK, '--endpoint-url', emu.url]);
+
+describe('plan with a blocking finding (IRSA without the IAM OIDC provider)', () => {
+  it('prints the plan and the finding, says what to do first, exits 1, changes nothing', async () => {
+    emu.resetCalls();
+    const plan = await cli('plan');
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toMatch(/iam role seed-cluster-autoscaler/);
+    expect(plan.stdout).toMatch(/blocked: create the IAM OIDC provider/);
+    expect(plan.stdout).toMatch(/FAIL\s+autoscaler\.oidc-provider/);
+    expect(plan.stderr).toMatch(/Apply is blocked: do this first/);
+    expect(plan.stderr).toMatch(/eksctl utils associate-iam-oidc-provider --cluster seed/);
+    expect(emu.calls({ mutating: true })).toEqual([]);
+  });
+
+  it('--json includes the findings and blocked: true', async () => {
+    const plan = await cli('plan', '--json');
+    expect(plan.code).toBe(1);
+    const out = JSON.parse(plan.stdout) as {
+      findings: Array<{ check: string; status: string }>;
+      blocked: boolean;
+    };
+    expect(out.blocked).toBe(true);
+    expect(out.findings).toMatchObject([{ check: 'autoscaler.oidc-provider', status: 'fail' }]);
+  });
+});
+
+describe('autoscaler fit --vm-memory-overhead-percent', () => {
+  it('prints the VM memory overhead, and the flag changes it', async () => {
+    const standard = await cli('autoscaler', 'fit', '--cpu', '1', '--instance-type', 'm5.large');
+    expect(standard.code).toBe(0);
+    // m5.large: 8192 MiB, 7.5% by default
+    expect(standard.stdout).toMatch(/VM memory overhead 614\.4Mi/);
+    const none = await cli(
+      'autoscaler',
+      'fit',
+      '--cpu',
+      '1',
+      '--instance-type',
+      'm5.large',
+      '--vm-memory-overhead-percent',
+      '0',
+    );
+    expect(none.stdout).toMatch(/VM memory overhead 0Mi/);
+    const json = await cli('autoscaler', 'fit', '--cpu', '1', '--instance-type', 'm5.large', '--json');
+    const { results } = JSON.parse(json.stdout) as { results: Array<{ vmMemoryOverheadMiB: number }> };
+    expect(results[0]?.vmMemoryOverheadMiB).toBe(614.4);
+  });
+});

@@ -1,0 +1,27 @@
+/** Hints in the stack file's terms where the stack is the caller of a library check. */
+import type { Finding } from '@eks-kit/core';
+
+const GROUP_RESOURCE = /^autoscaling group (.+)$/;
+
+/**
+ * The findings with hints that name the stack file's keys instead of the library call: a group that
+ * may scale from zero without node-template tags gets "add autoscaler.nodeTemplates.<group>" rather
+ * than "add nodeTemplates ... to ensureAutoDiscoveryTags". Other findings are returned unchanged.
+ *
+ * @example
+ * ```ts
+ * inStackTerms(await checkAutoscalerSetup(clients, input))
+ *   .find((f) => f.check === 'autoscaler.scale-from-zero')?.hint;
+ * // 'add autoscaler.nodeTemplates.seed-workers-b to the stack file (labels, taints with :effect, resources), then run eks-kit apply'
+ * ```
+ */
+export function inStackTerms(findings: readonly Finding[]): Finding[] {
+  return findings.map((f) => {
+    const group = GROUP_RESOURCE.exec(f.resource)?.[1];
+    if (f.check !== 'autoscaler.scale-from-zero' || f.hint === undefined || group === undefined) return f;
+    return {
+      ...f,
+      hint: `add autoscaler.nodeTemplates.${group} to the stack file (labels, taints with :effect, resources), then run eks-kit apply`,
+    };
+  });
+}
