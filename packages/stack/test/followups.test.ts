@@ -188,3 +188,26 @@ describe('hints in the stack file`s terms', () => {
     expect(zero?.hint).not.toMatch(/ensureAutoDiscoveryTags/);
   });
 });
+
+describe('shareReads keys', () => {
+  it('the same input built in another key order is one read; another input is another read', async () => {
+    const sent: unknown[] = [];
+    const fakeEcr = {
+      send: async (command: { input: unknown }) => {
+        sent.push(command.input);
+        return { repositories: [] };
+      },
+    };
+    const fake = { ...clients, region: 'ap-northeast-1', ecr: async () => fakeEcr } as unknown as AwsClients;
+    const run = shareReads(fake, 'read-only');
+    const ecr = (await run.ecr()) as unknown as { send(c: unknown): Promise<unknown> };
+    const describe = (input: unknown) => ({
+      schema: [9, 'com.amazonaws.ecr', 'DescribeRepositories'],
+      input,
+    });
+    await ecr.send(describe({ repositoryNames: ['a'], maxResults: 10 }));
+    await ecr.send(describe({ maxResults: 10, repositoryNames: ['a'], nextToken: undefined }));
+    await ecr.send(describe({ repositoryNames: ['b'], maxResults: 10 }));
+    expect(sent).toHaveLength(2);
+  });
+});

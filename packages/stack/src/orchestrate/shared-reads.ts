@@ -57,6 +57,19 @@ function operationOf(command: unknown): string {
   return name.replace(/Command\d*$/, '');
 }
 
+/** JSON with object keys sorted and undefined values left out: the same input, however it was built, gives the same key. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>)
+            .filter(([, x]) => x !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
+}
+
 function shares(mode: SharedReadsMode, service: ServiceKey, operation: string): boolean {
   const key = `${service}:${operation}`;
   return RUN_STABLE_READS.has(key) || (mode === 'read-only' && READ_ONLY_RUN_READS.has(key));
@@ -140,7 +153,7 @@ function wrapClient(
       return (command: unknown, ...rest: unknown[]): Promise<unknown> => {
         const operation = operationOf(command);
         if (!shares(mode, service, operation)) return target.send(command, ...rest);
-        const key = `${scope} ${operation} ${JSON.stringify((command as { input?: unknown }).input ?? {})}`;
+        const key = `${scope} ${operation} ${stableJson((command as { input?: unknown }).input ?? {})}`;
         let answer = memo.get(key);
         if (!answer) {
           answer = target.send(command, ...rest);
