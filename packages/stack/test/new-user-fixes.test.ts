@@ -1,7 +1,9 @@
 /** Issue 9 (what a new user hit): unknown Kubernetes minors, stack files without cluster.region. */
-import { InvalidInputError } from '@eks-kit/core';
+import { readFileSync } from 'node:fs';
+import { startEmulator, type World } from '@eks-kit/aws-emulator';
+import { createClients, EksKitError, finding, InvalidInputError } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
-import { parseStack, renderStack } from '../src/index.js';
+import { inStackTerms, parseStack, planStack, renderStack } from '../src/index.js';
 
 const withVersion = (version: string, pins = ''): string => `name: demo
 cluster:
@@ -83,5 +85,54 @@ describe('cluster.region from a default (issue 9 item 4)', () => {
     expect(errorOf(() => parseStack(noRegion, 'eks-kit.yaml', { defaultRegion: 'eu-west' })).field).toBe(
       'cluster.region',
     );
+  });
+});
+
+describe('worker group selection in stack terms (issue 9 item 5)', () => {
+  it('a prefix that matches no group: the plan error names autoscaler.workerGroups and prefix, not namePrefix', async () => {
+    const root = new URL('../../../examples/seed/', import.meta.url);
+    const world = JSON.parse(readFileSync(new URL('world.json', root), 'utf8')) as World;
+    const seed = readFileSync(new URL('eks-kit.yaml', root), 'utf8');
+    const stack = parseStack(
+      seed.replace(/workerGroups:\n(\s+)names:[^\n]*(\n\s+- [^\n]*)*/, 'workerGroups:\n$1prefix: nosuch-'),
+    );
+    expect(stack.autoscaler?.workerGroups.prefix).toBe('nosuch-');
+    const emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
+    const clients = await createClients({
+      region: 'ap-northeast-1',
+      endpoint: emu.url,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      maxAttempts: 3,
+    });
+    try {
+      const error = await planStack(clients, stack).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(EksKitError);
+      const e = error as EksKitError;
+      expect(e.message).toContain('autoscaler.workerGroups (prefix nosuch-)');
+      expect(e.hint).toContain('autoscaler.workerGroups');
+      expect(`${e.message} ${e.hint}`).not.toContain('namePrefix');
+    } finally {
+      clients.destroy();
+      await emu.stop();
+    }
+  });
+
+  it('the "no worker group" finding of a check names autoscaler.workerGroups', () => {
+    const [f] = inStackTerms([
+      finding(
+        'autoscaler.node-groups',
+        'cluster seed',
+        'fail',
+        'no worker Auto Scaling group found for the cluster',
+        {
+          hint: 'select the groups by names or namePrefix, or tag them with ensureAutoDiscoveryTags',
+        },
+      ),
+    ]);
+    expect(f?.hint).toContain('autoscaler.workerGroups');
+    expect(f?.hint).not.toContain('namePrefix');
   });
 });

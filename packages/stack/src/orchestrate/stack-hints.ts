@@ -6,7 +6,8 @@ const GROUP_RESOURCE = /^autoscaling group (.+)$/;
 /**
  * The findings with hints that name the stack file's keys instead of the library call: a group that
  * may scale from zero without node-template tags gets "add autoscaler.nodeTemplates.<group>" rather
- * than "add nodeTemplates ... to ensureAutoDiscoveryTags". Other findings are returned unchanged.
+ * than "add nodeTemplates ... to ensureAutoDiscoveryTags", and no group found gets "set
+ * autoscaler.workerGroups" rather than "names or namePrefix". Other findings are returned unchanged.
  *
  * @example
  * ```ts
@@ -17,6 +18,11 @@ const GROUP_RESOURCE = /^autoscaling group (.+)$/;
  */
 export function inStackTerms(findings: readonly Finding[]): Finding[] {
   return findings.map((f) => {
+    if (f.check === 'autoscaler.node-groups' && f.status === 'fail' && f.hint !== undefined)
+      return {
+        ...f,
+        hint: 'set autoscaler.workerGroups in the stack file (names, prefix or clusterTags: true), then run eks-kit apply to tag the groups',
+      };
     const group = GROUP_RESOURCE.exec(f.resource)?.[1];
     if (f.check !== 'autoscaler.scale-from-zero' || f.hint === undefined || group === undefined) return f;
     return {

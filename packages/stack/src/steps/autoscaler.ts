@@ -8,7 +8,7 @@ import {
   type NodeGroupSelector,
   type NodeTemplate,
 } from '@eks-kit/asg-discovery';
-import type { EnsureOptions } from '@eks-kit/core';
+import { EksKitError, type EnsureOptions } from '@eks-kit/core';
 import { autoscalerRoleName, autoscalerServiceAccount } from '../orchestrate/names.js';
 import type { Stack } from '../schema/stack-schema.js';
 import type { Step, StepContext, StepOutcome } from './step.js';
@@ -92,10 +92,39 @@ export const autoscalerTagsStep: Step = {
         ...(a.nodeTemplates ? { nodeTemplates: a.nodeTemplates as Record<string, NodeTemplate> } : {}),
       },
       options(ctx),
-    );
+    ).catch((error: unknown) => {
+      throw inStackTermsError(error, ctx.stack);
+    });
     return { changes: result.changes };
   },
 };
+
+/**
+ * asg-discovery's "no group matched" in the stack file's keys (its own hint names the library's
+ * `names`/`namePrefix` selector); other errors pass unchanged.
+ *
+ * @example
+ * ```ts
+ * await ensureAutoDiscoveryTags(clients, input).catch((e) => { throw inStackTermsError(e, stack); });
+ * ```
+ */
+export function inStackTermsError(error: unknown, stack: Stack): unknown {
+  if (!(error instanceof EksKitError) || error.code !== 'NoNodeGroups') return error;
+  const groups = stack.autoscaler!.workerGroups;
+  const selection = groups.names
+    ? `names ${groups.names.join(', ')}`
+    : groups.prefix !== undefined
+      ? `prefix ${groups.prefix}`
+      : `clusterTags: true (groups tagged eks:cluster-name=${stack.cluster.name})`;
+  return new EksKitError(
+    'NoNodeGroups',
+    `autoscaler.workerGroups (${selection}) matched no Auto Scaling group of cluster ${stack.cluster.name}`,
+    {
+      hint: 'set autoscaler.workerGroups to the names, a name prefix (prefix) or clusterTags: true for EKS managed node groups; list the groups with aws autoscaling describe-auto-scaling-groups --query "AutoScalingGroups[].AutoScalingGroupName"',
+      cause: error,
+    },
+  );
+}
 
 /**
  * The autoscaler's IAM role with its policy and the trust of its identity mode.
