@@ -42,7 +42,12 @@ export async function runCli(
   let printedError = false;
   const writeErr = (text: string): void => {
     printedError = true;
-    process.stderr.write(`${text.replace(/\n+$/, '').replace(/\n+/g, ' ')}\n`);
+    // One style for every error line: commander's "error: ..." becomes "Error: ...".
+    const line = text
+      .replace(/\n+$/, '')
+      .replace(/\n+/g, ' ')
+      .replace(/^error: /, 'Error: ');
+    process.stderr.write(`${line}\n`);
   };
   const program = buildProgram(writeErr, async (action, options, args, command) => {
     const raw = command.optsWithGlobals() as GlobalOptions;
@@ -68,7 +73,7 @@ export async function runCli(
         error.code === 'commander.help'
       )
         return 0;
-      if (!printedError) process.stderr.write(`${error.message}\n`);
+      if (!printedError) process.stderr.write(`${error.message.replace(/^error: /, 'Error: ')}\n`);
       return 2;
     }
     const code = error instanceof EksKitError ? error.exitCode : 1;
@@ -297,11 +302,17 @@ function buildProgram(writeErr: (text: string) => void, run: Runner): Command {
     .action(lazy(async () => (await import('./commands/helm.js')).helmHelmfile));
 
   for (const group of [autoscaler, cert, ecr, helm]) {
-    group.action(() => {
+    // Runs only when no subcommand matched: none given, or a misspelt one (`ecr logn`).
+    group.allowExcessArguments(true).action(async (_options: unknown, command: Command) => {
+      const names = group.commands.map((c) => c.name());
+      const typed = command.args[0];
+      const nearest =
+        typed === undefined ? undefined : (await import('@eks-kit/stack')).nearestKey(typed, names);
       throw new InvalidInputError(
-        group.name(),
-        undefined,
-        `a subcommand: ${group.commands.map((c) => c.name()).join(' | ')}`,
+        typed === undefined ? group.name() : `${group.name()} subcommand`,
+        typed,
+        `a subcommand: ${names.join(' | ')}`,
+        nearest ? { hint: `did you mean eks-kit ${group.name()} ${nearest}?` } : {},
       );
     });
   }

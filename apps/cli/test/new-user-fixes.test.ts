@@ -263,3 +263,53 @@ describe('the committed bin stub (item 7)', () => {
     expect(version.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
+
+describe('minor (item 8) and the tags selection (item 5)', () => {
+  it('`ecr logn` suggests login: exit 2, one line, "Error:" style', async () => {
+    const run = await runCli(['ecr', 'logn']);
+    expect(run.code).toBe(2);
+    oneLine(run.stderr);
+    expect(run.stderr).toMatch(/^Error: /);
+    expect(run.stderr).toContain('did you mean eks-kit ecr login?');
+  });
+
+  it('argument-parser errors begin "Error:" like the others', async () => {
+    const run = await runCli(['plan', '--no-such-flag']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^Error: unknown option '--no-such-flag'/);
+  });
+
+  it('autoscaler logs --quiet prints results only (no "Read N line(s)")', async () => {
+    const run = await runCli(['autoscaler', 'logs', SEED_LOG, '--quiet']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain('Read ');
+    expect(run.stdout).toContain('scale-up');
+    const loud = await runCli(['autoscaler', 'logs', SEED_LOG]);
+    expect(loud.stderr).toMatch(/Read \d+ line\(s\)/);
+  });
+
+  it('autoscaler logs on input that is no autoscaler log: exit 1, says nothing was recognised', async () => {
+    const run = await runCli(['autoscaler', 'logs', '-'], { input: 'hello\nworld\n' });
+    expect(run.code).toBe(1);
+    oneLine(run.stderr);
+    expect(run.stderr).toContain(
+      'no cluster-autoscaler log line recognised in standard input (2 line(s) read)',
+    );
+    expect(run.stdout).not.toContain('(empty)');
+  });
+
+  it('autoscaler tags names the selection by its stack keys (prefix), not namePrefix', async () => {
+    const dir = tempDir();
+    const file = writeIn(
+      dir,
+      'prefix.yaml',
+      seedText.replace(/names: \[seed-workers-a, seed-workers-b\]/, 'prefix: seed-workers-'),
+    );
+    const text = await runCli(['autoscaler', 'tags', '-f', file, '--endpoint-url', emu.url]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('autoscaler.workerGroups (prefix seed-workers-)');
+    const json = await runCli(['autoscaler', 'tags', '-f', file, '--json', '--endpoint-url', emu.url]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ workerGroups: { prefix: 'seed-workers-' } });
+    expect(json.stdout).not.toContain('namePrefix');
+  });
+});

@@ -1,6 +1,6 @@
 /** `eks-kit autoscaler ...`: the Cluster Autoscaler's IAM, tags, values, checks, fit and logs. */
 import * as asg from '@eks-kit/asg-discovery';
-import { InvalidInputError } from '@eks-kit/core';
+import { EksKitError, InvalidInputError } from '@eks-kit/core';
 import {
   irsaTrustPolicy,
   kiamTrustPolicy,
@@ -118,11 +118,12 @@ export async function autoscalerTags(ctx: CommandContext, options: Record<string
       ]),
     );
     if (ctx.out.json) {
-      ctx.out.resultJson({ groups: workerGroupSelection(stack), discovery, nodeTemplates: templates });
+      // The selection in the stack file's keys (names, prefix or clusterTags), as the user wrote it.
+      ctx.out.resultJson({ workerGroups: a.workerGroups, discovery, nodeTemplates: templates });
       return 0;
     }
     ctx.out.result(
-      `Every selected group (${JSON.stringify(workerGroupSelection(stack))}), PropagateAtLaunch=false:`,
+      `Every group selected by autoscaler.workerGroups (${selectionInStackTerms(a.workerGroups, stack.cluster.name)}), PropagateAtLaunch=false:`,
     );
     for (const t of discovery) ctx.out.result(`  ${t.key}=${t.value}`);
     for (const [group, tags] of Object.entries(templates)) {
@@ -133,6 +134,16 @@ export async function autoscalerTags(ctx: CommandContext, options: Record<string
   } finally {
     finish();
   }
+}
+
+/** The worker group selection as the stack file says it: `prefix seed-workers-`. */
+function selectionInStackTerms(
+  groups: NonNullable<Stack['autoscaler']>['workerGroups'],
+  cluster: string,
+): string {
+  if (groups.names) return `names ${groups.names.join(', ')}`;
+  if (groups.prefix !== undefined) return `prefix ${groups.prefix}`;
+  return `clusterTags: true, the groups tagged eks:cluster-name=${cluster}`;
 }
 
 /**
@@ -249,12 +260,22 @@ export async function autoscalerLogs(
 ): Promise<number> {
   const input = await openInput(args[0]);
   const report = await asg.readAutoscalerLog(input, { year: new Date().getUTCFullYear() });
+  // Not one line in klog or JSON form: this is not a cluster-autoscaler log (exit 1, not "(empty)").
+  const nothingRecognised = report.stats.format === 'empty';
   if (ctx.out.json) {
     ctx.out.resultJson({ summary: report.summary, diagnoses: report.diagnoses, stats: report.stats });
-    return 0;
+    return nothingRecognised ? 1 : 0;
   }
   const { summary, stats } = report;
-  ctx.out.result(`Read ${stats.lines} line(s) (${stats.format}), ${stats.malformed} skipped as malformed.`);
+  if (nothingRecognised)
+    throw new EksKitError(
+      'NotAnAutoscalerLog',
+      `no cluster-autoscaler log line recognised in ${args[0] === '-' ? 'standard input' : args[0]} (${stats.lines} line(s) read)`,
+      {
+        hint: 'expected klog text or --logging-format=json lines, e.g. kubectl -n kube-system logs deploy/cluster-autoscaler | eks-kit autoscaler logs -',
+      },
+    );
+  ctx.out.notice(`Read ${stats.lines} line(s) (${stats.format}), ${stats.malformed} skipped as malformed.`);
   for (const s of summary.scaleUps) ctx.out.result(`scale-up   ${describe(s)}`);
   for (const s of summary.scaleDowns) ctx.out.result(`scale-down ${describe(s)}`);
   for (const t of summary.terminatedInstances)
