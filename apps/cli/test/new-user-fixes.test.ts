@@ -298,6 +298,17 @@ describe('minor (item 8) and the tags selection (item 5)', () => {
     expect(run.stdout).not.toContain('(empty)');
   });
 
+  it('plan on the starter whose prefix matches no group: the error names autoscaler.workerGroups, not namePrefix', async () => {
+    const dir = tempDir();
+    const env = cliEnv({ AWS_REGION: 'ap-northeast-1' });
+    expect((await runCli(['init'], { cwd: dir, env })).code).toBe(0);
+    const plan = await runCli(['plan', '--endpoint-url', emu.url], { cwd: dir, env });
+    expect(plan.code).toBe(1);
+    oneLine(plan.stderr);
+    expect(plan.stderr).toContain('autoscaler.workerGroups (prefix my-cluster-workers-)');
+    expect(plan.stderr).not.toContain('namePrefix');
+  });
+
   it('autoscaler tags names the selection by its stack keys (prefix), not namePrefix', async () => {
     const dir = tempDir();
     const file = writeIn(
