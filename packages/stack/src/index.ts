@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { formatPath, parsePath } from './load/field-path.js';
-export { loadStack, parseStack } from './load/parse-stack.js';
+export { loadStack, type ParseStackOptions, parseStack } from './load/parse-stack.js';
 export { STACK_TAG_KEY, validateStack } from './load/semantic.js';
 export { nearestKey } from './load/suggest.js';
 export { type AccountInfo, describeAccount } from './orchestrate/account.js';
