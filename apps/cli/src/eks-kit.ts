@@ -4,10 +4,10 @@
  * loads the command program only for real work.
  */
 import { TOP_HELP } from './help-text.js';
-import { endQuietlyOnClosedStdout } from './runtime/closed-stdout.js';
+import { discardOutputWhenStdoutCloses } from './runtime/closed-stdout.js';
 import { CLI_VERSION } from './version.js';
 
-endQuietlyOnClosedStdout(process.stdout, (code) => process.exit(code));
+discardOutputWhenStdoutCloses(process.stdout);
 
 const argv = process.argv.slice(2);
 const only = argv.length === 1 ? argv[0] : undefined;

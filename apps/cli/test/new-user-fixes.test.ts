@@ -48,6 +48,34 @@ describe('a closed stdout (item 1)', () => {
     expect(stderr).not.toContain('EPIPE');
     expect(stderr).not.toContain('    at ');
   });
+
+  it('a command whose stdout closes still does all its work (render writes every file)', async () => {
+    const out = tempDir();
+    const script = `("${process.execPath}" "${CLI}" render -f "${SEED_STACK}" --out "${out}" --endpoint-url "${emu.url}"; echo "rc=$?" >&2) | true`;
+    const stderr = await new Promise<string>((resolve, reject) => {
+      const child = spawn('sh', ['-c', script], {
+        env: cliEnv(),
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+      });
+      child.on('error', reject);
+      child.on('close', () => resolve(err));
+    });
+    expect(stderr).toContain('rc=0');
+    expect(stderr).not.toContain('    at ');
+    for (const file of [
+      'helmfile.yaml',
+      'values/cluster-autoscaler.yaml',
+      '.gitlab-ci.yml',
+      'docker/config.json',
+    ]) {
+      expect(readFileSync(join(out, file), 'utf8').length).toBeGreaterThan(0);
+    }
+  });
 });
 
 describe('ecr login (item 3)', () => {

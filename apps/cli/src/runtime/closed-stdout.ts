@@ -1,17 +1,21 @@
-/** A reader that stops early (`eks-kit ... | head -1`) must end the command quietly, as other CLIs do. */
+/**
+ * A reader that stops early (`eks-kit ... | head -1`) must not crash the command with an EPIPE stack
+ * trace, and must not stop it half-way either: an `apply` piped into `head` still applies everything.
+ */
 
 /**
- * End the process with exit code 0, without a stack trace, when standard output is closed by its
- * reader (EPIPE); any other stdout error is rethrown as before.
+ * Once standard output is closed by its reader (EPIPE, then writes to the destroyed stream), discard
+ * further output and let the command run to its end; its exit code is the command's own. Any other
+ * stdout error is rethrown as before.
  *
  * @example
  * ```ts
- * endQuietlyOnClosedStdout(process.stdout, (code) => process.exit(code));
+ * discardOutputWhenStdoutCloses(process.stdout);
  * ```
  */
-export function endQuietlyOnClosedStdout(stdout: NodeJS.WritableStream, exit: (code: number) => void): void {
+export function discardOutputWhenStdoutCloses(stdout: NodeJS.WritableStream): void {
   stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') exit(0);
-    else throw error;
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    throw error;
   });
 }
