@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { interleaved, ms, ratio } from './util.mjs';
 
 export async function run({ quick, root }) {
-  const cli = join(root, 'apps/cli/dist/eks-kit.js');
+  const cli = join(root, 'apps/cli/bin/eks-kit.js'); // what users run (a stub importing dist/eks-kit.js)
   if (!existsSync(cli)) throw new Error(`build the CLI first: ${cli} is missing`);
   const commands = [
     { name: 'node -e 0', cmd: process.execPath, args: ['-e', '0'] },
