@@ -54,7 +54,7 @@ export function parseStack(text: string, fileName = 'eks-kit.yaml', options: Par
   }
   const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
   fillDefaultRegion(data, options.defaultRegion);
-  const result = stackSchema.safeParse(data);
+  const result = stackSchema().safeParse(data);
   if (!result.success) {
     const issues = result.error.issues;
     // Report the first error in the file; a missing key last, since it is often the twin of a
@@ -67,7 +67,7 @@ export function parseStack(text: string, fileName = 'eks-kit.yaml', options: Par
         return { issue, order, missing: missing ? 1 : 0, line: lineOfPath(source, keyPath) };
       })
       .sort((a, b) => a.missing - b.missing || a.line - b.line || a.order - b.order)[0]!;
-    throw issueToError(first.issue, source, data, stackSchema);
+    throw issueToError(first.issue, source, data, stackSchema());
   }
   try {
     return validateStack(result.data);

@@ -42,7 +42,7 @@ function wholeRange(value: number | undefined, field: string, min: number, max: 
  *
  * @example
  * ```ts
- * const stack = validateStack(stackSchema.parse(data));
+ * const stack = validateStack(stackSchema().parse(data));
  * ```
  */
 export function validateStack(input: Stack): Stack {

@@ -40,7 +40,7 @@ function unwrap(schema: AnySchema): AnySchema {
  *
  * @example
  * ```ts
- * schemaAt(stackSchema, ['certificates', 0]); // the certificate object schema
+ * schemaAt(stackSchema(), ['certificates', 0]); // the certificate object schema
  * ```
  */
 export function schemaAt(root: AnySchema, path: readonly PathSegment[]): AnySchema | undefined {
@@ -62,7 +62,7 @@ export function schemaAt(root: AnySchema, path: readonly PathSegment[]): AnySche
  *
  * @example
  * ```ts
- * knownKeys(schemaAt(stackSchema, ['cluster'])); // ['name', 'region', 'kubernetesVersion', 'oidcIssuer']
+ * knownKeys(schemaAt(stackSchema(), ['cluster'])); // ['name', 'region', 'kubernetesVersion', 'oidcIssuer']
  * ```
  */
 export function knownKeys(schema: AnySchema | undefined): string[] {
@@ -110,7 +110,7 @@ function expectedOf(issue: Issue): string {
  *
  * @example
  * ```ts
- * throw issueToError(result.error.issues[0], source, data, stackSchema);
+ * throw issueToError(result.error.issues[0], source, data, stackSchema());
  * // eks-kit.yaml:12: certificates[0].domain: expected a known key of certificates[0] (did you mean "domainName"?), ...
  * ```
  */

@@ -2,8 +2,13 @@
  * The `eks-kit.yaml` schema (zod v4). Shape and types only: the rules of AWS names (DNS, regions,
  * cluster names, tags, ECR repository names) are checked afterwards by the packages' own validators
  * (see `load/semantic.ts`), so each rule lives in one place.
+ *
+ * The schema is built on first use ({@link stackSchema}), not when the module is imported: building
+ * it is ~100 zod constructor calls, paid by every importer of @eks-kit/stack (the checks Lambda's
+ * init time among them) even when no stack file is parsed.
  */
-import { z } from 'zod';
+// `* as z`: a bundler keeps only the zod members used (`{ z }` keeps the whole namespace object).
+import * as z from 'zod';
 
 const text = (what: string) => z.string({ error: what }).min(1, { error: what });
 const stringMap = (what: string) =>
@@ -23,146 +28,161 @@ export const TAG_MUTABILITIES = [
 /** Image builders the GitLab job can use. */
 export const BUILDERS = ['kaniko', 'buildkit'] as const;
 
-const clusterSchema = z.strictObject({
-  name: text('an EKS cluster name'),
-  region: text('an AWS region such as eu-west-1'),
-  // A string only: unquoted, YAML reads 1.30 as the number 1.3.
-  kubernetesVersion: z.string({
-    error: 'a quoted Kubernetes version such as "1.35" (YAML reads 1.30 unquoted as 1.3)',
-  }),
-  oidcIssuer: text('an OIDC issuer URL (https://oidc.eks.<region>.amazonaws.com/id/...)').optional(),
-});
+/** Build the whole stack schema (once: {@link stackSchema} memoises it). */
+function buildStackSchema() {
+  const clusterSchema = z.strictObject({
+    name: text('an EKS cluster name'),
+    region: text('an AWS region such as eu-west-1'),
+    // A string only: unquoted, YAML reads 1.30 as the number 1.3.
+    kubernetesVersion: z.string({
+      error: 'a quoted Kubernetes version such as "1.35" (YAML reads 1.30 unquoted as 1.3)',
+    }),
+    oidcIssuer: text('an OIDC issuer URL (https://oidc.eks.<region>.amazonaws.com/id/...)').optional(),
+  });
 
-const identitySchema = z.strictObject({
-  mode: z.enum(IDENTITY_MODES),
-  /** kube2iam: the worker node roles that may assume the autoscaler role. */
-  workerRoleArns: z.array(text('an IAM role ARN')).optional(),
-  /** kiam: the kiam server role. */
-  serverRoleArn: text('an IAM role ARN').optional(),
-});
+  const identitySchema = z.strictObject({
+    mode: z.enum(IDENTITY_MODES),
+    /** kube2iam: the worker node roles that may assume the autoscaler role. */
+    workerRoleArns: z.array(text('an IAM role ARN')).optional(),
+    /** kiam: the kiam server role. */
+    serverRoleArn: text('an IAM role ARN').optional(),
+  });
 
-const workerGroupsSchema = z.strictObject({
-  names: z.array(text('an Auto Scaling group name')).optional(),
-  prefix: text('an Auto Scaling group name prefix').optional(),
-  clusterTags: z.boolean({ error: 'true or false' }).optional(),
-});
+  const workerGroupsSchema = z.strictObject({
+    names: z.array(text('an Auto Scaling group name')).optional(),
+    prefix: text('an Auto Scaling group name prefix').optional(),
+    clusterTags: z.boolean({ error: 'true or false' }).optional(),
+  });
 
-const nodeTemplateSchema = z.strictObject({
-  labels: stringMap('label values').optional(),
-  /** Taints by key: `value:Effect` (the effect is required). */
-  taints: stringMap('taints value:Effect').optional(),
-  resources: z
-    .record(z.string(), z.union([z.string(), z.number()], { error: 'a quantity such as 1 or 8Gi' }))
-    .optional(),
-  autoscalingOptions: z
-    .record(
-      z.string(),
-      z.union([z.string(), z.number(), z.boolean()], { error: 'a string, number or boolean' }),
-    )
-    .optional(),
-});
+  const nodeTemplateSchema = z.strictObject({
+    labels: stringMap('label values').optional(),
+    /** Taints by key: `value:Effect` (the effect is required). */
+    taints: stringMap('taints value:Effect').optional(),
+    resources: z
+      .record(z.string(), z.union([z.string(), z.number()], { error: 'a quantity such as 1 or 8Gi' }))
+      .optional(),
+    autoscalingOptions: z
+      .record(
+        z.string(),
+        z.union([z.string(), z.number(), z.boolean()], { error: 'a string, number or boolean' }),
+      )
+      .optional(),
+  });
 
-const autoscalerSchema = z.strictObject({
-  identity: identitySchema.default({ mode: 'irsa' }),
-  workerGroups: workerGroupsSchema,
-  nodeTemplates: z.record(z.string(), nodeTemplateSchema).optional(),
-  release: text('a Helm release name').default('cluster-autoscaler'),
-  namespace: text('a Kubernetes namespace').default('kube-system'),
-  serviceAccount: text('a Kubernetes service account name').optional(),
-  extraArgs: z
-    .record(
-      z.string(),
-      z.union([z.string(), z.number(), z.boolean()], { error: 'a string, number or boolean' }),
-    )
-    .optional(),
-  /** Flags eks-kit does not check, passed to the chart as they are. */
-  uncheckedExtraArgs: z
-    .record(
-      z.string(),
-      z.union([z.string(), z.number(), z.boolean()], { error: 'a string, number or boolean' }),
-    )
-    .optional(),
-  roleName: text('an IAM role name').optional(),
-  chartVersion: text('a chart version such as 9.59.0').optional(),
-  /**
-   * The cluster-autoscaler image tag (e.g. v1.36.1): needed, with chartVersion, for a Kubernetes minor
-   * outside eks-kit's version map; its minor must be the cluster's.
-   */
-  imageTag: text('an image tag such as v1.35.2').optional(),
-});
-
-const metricsServerSchema = z.strictObject({
-  enabled: z.boolean({ error: 'true or false' }).default(true),
-  args: z.array(text('a metrics-server flag')).optional(),
-  chartVersion: text('a chart version such as 3.13.0').optional(),
-});
-
-const certificateSchema = z.strictObject({
-  domainName: text('a DNS name such as app.example.com'),
-  subjectAlternativeNames: z.array(text('a DNS name')).optional(),
-  zones: z.record(z.string(), text('a Route 53 hosted zone id such as Z0123456789ABC')).optional(),
-  keyAlgorithm: z.enum(KEY_ALGORITHMS).default('RSA_2048'),
-  region: text('an AWS region such as eu-west-1').optional(),
-});
-
-const lifecycleSchema = z.strictObject({
-  keepLast: z.number({ error: 'a whole number' }).int({ error: 'a whole number' }).optional(),
-  untaggedDays: z.number({ error: 'a whole number' }).int({ error: 'a whole number' }).optional(),
-});
-
-const repositorySchema = z.strictObject({
-  name: text('an ECR repository name'),
-  tagMutability: z.enum(TAG_MUTABILITIES).default('MUTABLE'),
-  scanOnPush: z.boolean({ error: 'true or false' }).default(true),
-  lifecycle: lifecycleSchema.optional(),
-  cache: z.boolean({ error: 'true or false' }).default(false),
-});
-
-const gitlabSchema = z.strictObject({
-  runner: z.strictObject({
-    namespace: text('a Kubernetes namespace').default('gitlab-runner'),
-    serviceAccount: text('a Kubernetes service account name'),
+  const autoscalerSchema = z.strictObject({
+    identity: identitySchema.default({ mode: 'irsa' }),
+    workerGroups: workerGroupsSchema,
+    nodeTemplates: z.record(z.string(), nodeTemplateSchema).optional(),
+    release: text('a Helm release name').default('cluster-autoscaler'),
+    namespace: text('a Kubernetes namespace').default('kube-system'),
+    serviceAccount: text('a Kubernetes service account name').optional(),
+    extraArgs: z
+      .record(
+        z.string(),
+        z.union([z.string(), z.number(), z.boolean()], { error: 'a string, number or boolean' }),
+      )
+      .optional(),
+    /** Flags eks-kit does not check, passed to the chart as they are. */
+    uncheckedExtraArgs: z
+      .record(
+        z.string(),
+        z.union([z.string(), z.number(), z.boolean()], { error: 'a string, number or boolean' }),
+      )
+      .optional(),
     roleName: text('an IAM role name').optional(),
-  }),
-  builder: z.enum(BUILDERS).default('kaniko'),
-  repository: text('the name of one of the repositories'),
-  context: text('a build context directory').default('.'),
-  dockerfile: text('a Dockerfile path').default('Dockerfile'),
-  image: text('a builder image reference').optional(),
-});
+    chartVersion: text('a chart version such as 9.59.0').optional(),
+    /**
+     * The cluster-autoscaler image tag (e.g. v1.36.1): needed, with chartVersion, for a Kubernetes minor
+     * outside eks-kit's version map; its minor must be the cluster's.
+     */
+    imageTag: text('an image tag such as v1.35.2').optional(),
+  });
 
-const checksSchema = z.strictObject({
-  warnDays: z
-    .number({ error: 'a whole number of days' })
-    .int({ error: 'a whole number of days' })
-    .default(30),
-  failDays: z.number({ error: 'a whole number of days' }).int({ error: 'a whole number of days' }).default(7),
-});
+  const metricsServerSchema = z.strictObject({
+    enabled: z.boolean({ error: 'true or false' }).default(true),
+    args: z.array(text('a metrics-server flag')).optional(),
+    chartVersion: text('a chart version such as 3.13.0').optional(),
+  });
+
+  const certificateSchema = z.strictObject({
+    domainName: text('a DNS name such as app.example.com'),
+    subjectAlternativeNames: z.array(text('a DNS name')).optional(),
+    zones: z.record(z.string(), text('a Route 53 hosted zone id such as Z0123456789ABC')).optional(),
+    keyAlgorithm: z.enum(KEY_ALGORITHMS).default('RSA_2048'),
+    region: text('an AWS region such as eu-west-1').optional(),
+  });
+
+  const lifecycleSchema = z.strictObject({
+    keepLast: z.number({ error: 'a whole number' }).int({ error: 'a whole number' }).optional(),
+    untaggedDays: z.number({ error: 'a whole number' }).int({ error: 'a whole number' }).optional(),
+  });
+
+  const repositorySchema = z.strictObject({
+    name: text('an ECR repository name'),
+    tagMutability: z.enum(TAG_MUTABILITIES).default('MUTABLE'),
+    scanOnPush: z.boolean({ error: 'true or false' }).default(true),
+    lifecycle: lifecycleSchema.optional(),
+    cache: z.boolean({ error: 'true or false' }).default(false),
+  });
+
+  const gitlabSchema = z.strictObject({
+    runner: z.strictObject({
+      namespace: text('a Kubernetes namespace').default('gitlab-runner'),
+      serviceAccount: text('a Kubernetes service account name'),
+      roleName: text('an IAM role name').optional(),
+    }),
+    builder: z.enum(BUILDERS).default('kaniko'),
+    repository: text('the name of one of the repositories'),
+    context: text('a build context directory').default('.'),
+    dockerfile: text('a Dockerfile path').default('Dockerfile'),
+    image: text('a builder image reference').optional(),
+  });
+
+  const checksSchema = z.strictObject({
+    warnDays: z
+      .number({ error: 'a whole number of days' })
+      .int({ error: 'a whole number of days' })
+      .default(30),
+    failDays: z
+      .number({ error: 'a whole number of days' })
+      .int({ error: 'a whole number of days' })
+      .default(7),
+  });
+
+  return z.strictObject({
+    /** Stack name: every resource eks-kit creates is tagged `eks-kit:stack=<name>`. */
+    name: text('a stack name'),
+    cluster: clusterSchema,
+    /** Extra tags for every resource eks-kit creates. */
+    tags: stringMap('tag values').optional(),
+    autoscaler: autoscalerSchema.optional(),
+    metricsServer: metricsServerSchema.optional(),
+    certificates: z.array(certificateSchema).default([]),
+    repositories: z.array(repositorySchema).default([]),
+    gitlab: gitlabSchema.optional(),
+    checks: checksSchema.default({ warnDays: 30, failDays: 7 }),
+  });
+}
+
+let builtStackSchema: ReturnType<typeof buildStackSchema> | undefined;
 
 /**
- * The whole stack file (shapes and types; `validateStack` adds the semantic rules).
+ * The whole stack file schema (shapes and types; `validateStack` adds the semantic rules), built on
+ * the first call and the same object afterwards.
  *
  * @example
  * ```ts
- * const result = stackSchema.safeParse(yamlData); // then parseStack() turns issues into file:line errors
+ * const result = stackSchema().safeParse(yamlData); // then parseStack() turns issues into file:line errors
+ * stackSchema() === stackSchema(); // true
  * ```
  */
-export const stackSchema = z.strictObject({
-  /** Stack name: every resource eks-kit creates is tagged `eks-kit:stack=<name>`. */
-  name: text('a stack name'),
-  cluster: clusterSchema,
-  /** Extra tags for every resource eks-kit creates. */
-  tags: stringMap('tag values').optional(),
-  autoscaler: autoscalerSchema.optional(),
-  metricsServer: metricsServerSchema.optional(),
-  certificates: z.array(certificateSchema).default([]),
-  repositories: z.array(repositorySchema).default([]),
-  gitlab: gitlabSchema.optional(),
-  checks: checksSchema.default({ warnDays: 30, failDays: 7 }),
-});
+export function stackSchema(): ReturnType<typeof buildStackSchema> {
+  builtStackSchema ??= buildStackSchema();
+  return builtStackSchema;
+}
 
 /** A parsed and validated stack (defaults applied, names normalised). */
-export type Stack = z.output<typeof stackSchema>;
+export type Stack = z.output<ReturnType<typeof buildStackSchema>>;
 /** The cluster section of a {@link Stack}. */
 export type StackCluster = Stack['cluster'];
 /** The autoscaler section of a {@link Stack}. */
