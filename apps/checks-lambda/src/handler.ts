@@ -62,11 +62,20 @@ const REPORT_RESERVE_MS = 10_000;
 export function createChecksHandler(
   deps: ChecksHandlerDependencies = {},
 ): (event?: unknown, context?: LambdaContextLike) => Promise<ChecksResult> {
-  const logger = deps.logger ?? new Logger({ serviceName: DEFAULT_SERVICE_NAME });
-  const metrics =
-    deps.metrics ?? new Metrics({ namespace: DEFAULT_METRICS_NAMESPACE, serviceName: DEFAULT_SERVICE_NAME });
+  // Logger and Metrics are made on the first invocation, not at import (the exported handler is made
+  // when the bundle loads: Lambda's init time), and then kept for every invocation of the sandbox.
+  // Safe for EMF: publishSummaryMetrics flushes explicitly (publishStoredMetrics) in the invocation.
+  let sandboxLogger = deps.logger;
+  let sandboxMetrics = deps.metrics;
   const tasksOf = deps.checkTasks ?? stackCheckTasks;
   return async (_event, context) => {
+    sandboxLogger ??= new Logger({ serviceName: DEFAULT_SERVICE_NAME });
+    sandboxMetrics ??= new Metrics({
+      namespace: DEFAULT_METRICS_NAMESPACE,
+      serviceName: DEFAULT_SERVICE_NAME,
+    });
+    const logger = sandboxLogger;
+    const metrics = sandboxMetrics;
     const env = deps.env ?? process.env;
     let base: AwsClients | undefined;
     try {
