@@ -108,7 +108,10 @@ describe('blocked changes in the plan (IRSA without the cluster`s IAM OIDC provi
   it('planStack carries the role step`s fail finding and marks the blocked changes; nothing mutates', async () => {
     emu.seed(withoutOidcProvider);
     const plan = await planStack(clients, stack);
-    expect(plan.findings).toMatchObject([{ check: 'autoscaler.oidc-provider', status: 'fail' }]);
+    expect(plan.findings).toMatchObject([
+      { check: 'autoscaler.oidc-provider', status: 'fail' },
+      { check: 'runner-role.oidc-provider', status: 'fail' },
+    ]);
     expect(plan.findings[0]?.hint).toMatch(/OIDC provider/);
     const roleChanges = plan.changes.filter((c) => c.resource === 'iam role seed-cluster-autoscaler');
     expect(roleChanges.length).toBeGreaterThan(0);

@@ -1,22 +1,22 @@
 /** How the autoscaler's pod gets its role, and the trust policy each way needs. */
 
 import { DescribeClusterCommand } from '@aws-sdk/client-eks';
-import { GetOpenIDConnectProviderCommand } from '@aws-sdk/client-iam';
 import {
   type AwsClients,
   EksKitError,
   InvalidInputError,
   isNotFoundError,
+  type Partition,
   parseArn,
   validateClusterName,
   wrapAwsError,
 } from '@eks-kit/core';
 import {
-  callerAccount,
+  findOidcProvider,
+  oidcProviderHint as iamOidcProviderHint,
   irsaTrustPolicy,
   kiamTrustPolicy,
   kube2iamTrustPolicy,
-  oidcProviderArnFromIssuer,
   type PolicyDocument,
   podIdentityTrustPolicy,
   validateRoleName,
@@ -118,10 +118,12 @@ export interface OidcFacts {
   providerArn: string;
   providerExists: boolean;
   accountId: string;
+  partition: Partition;
 }
 
 /**
- * Read the cluster's OIDC issuer (EKS DescribeCluster) and look up its IAM OIDC provider.
+ * Read the cluster's OIDC issuer (EKS DescribeCluster) and look up its IAM OIDC provider
+ * (iam-policies' `findOidcProvider`).
  *
  * @example
  * ```ts
@@ -147,28 +149,26 @@ export async function readClusterOidc(clients: AwsClients, cluster: string): Pro
     throw new EksKitError('NoOidcIssuer', `EKS cluster ${cluster} has no OIDC issuer`, {
       hint: 'IRSA needs the cluster OIDC issuer; use identity pod-identity instead',
     });
-  const { accountId, partition } = await callerAccount(clients);
-  const providerArn = oidcProviderArnFromIssuer(issuer, accountId, partition);
-  const iam = await clients.iam();
-  let providerExists = true;
-  try {
-    await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: providerArn }));
-  } catch (error) {
-    if (!isNotFoundError(error)) throw wrapAwsError(error, 'iam:GetOpenIDConnectProvider', providerArn);
-    providerExists = false;
-  }
-  return { issuer, providerArn, providerExists, accountId };
+  const provider = await findOidcProvider(clients, issuer);
+  return {
+    issuer,
+    providerArn: provider.providerArn,
+    providerExists: provider.exists,
+    accountId: provider.accountId,
+    partition: provider.partition,
+  };
 }
 
 /**
- * The hint for a missing IAM OIDC provider.
+ * The hint for a missing IAM OIDC provider (with the issuer, the aws CLI alternative names it).
  *
  * @example
  * ```ts
  * oidcProviderHint('prod'); // 'create the cluster's IAM OIDC provider: eksctl utils associate-iam-oidc-provider --cluster prod --approve ...'
  * ```
  */
-export function oidcProviderHint(cluster: string): string {
+export function oidcProviderHint(cluster: string, issuer?: string): string {
+  if (issuer !== undefined) return iamOidcProviderHint({ issuer, cluster });
   return `create the cluster's IAM OIDC provider: eksctl utils associate-iam-oidc-provider --cluster ${cluster} --approve (or aws iam create-open-id-connect-provider with the issuer URL and client id sts.amazonaws.com)`;
 }
 

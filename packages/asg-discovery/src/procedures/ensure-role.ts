@@ -2,21 +2,25 @@
 import {
   type AwsClients,
   type Change,
-  EksKitError,
   type EnsureOptions,
   type EnsureResult,
   type Finding,
-  finding,
   validateTags,
   validateTagValue,
 } from '@eks-kit/core';
-import { ensureRole } from '@eks-kit/iam-policies';
+import {
+  blockedByOidcProvider,
+  ensureRole,
+  type OidcProviderLookup,
+  oidcProviderMissingError,
+  oidcProviderMissingFinding,
+} from '@eks-kit/iam-policies';
 import { type AutoscalerPolicyScope, clusterAutoscalerPolicy } from '../builders/policy.js';
 import {
   type AutoscalerRoleInput,
   autoscalerTrustPolicy,
   type OidcFacts,
-  oidcProviderHint,
+  type ResolvedAutoscalerRole,
   readClusterOidc,
   resolveAutoscalerRoleInput,
 } from './autoscaler-identity.js';
@@ -84,21 +88,12 @@ export async function ensureClusterAutoscalerRole(
   });
 
   let oidc: OidcFacts | undefined;
-  const findings: Finding[] = [];
+  let findings: Finding[] = [];
   if (role.identity === 'irsa') {
     oidc = await readClusterOidc(clients, role.cluster);
-    if (!oidc.providerExists) {
-      const message = `IAM has no OIDC provider for cluster ${role.cluster} (${oidc.issuer}): IRSA cannot work`;
-      // An apply stops here, before any change; a plan goes on so the user sees all of it.
-      if (!options.dryRun)
-        throw new EksKitError('OidcProviderMissing', message, { hint: oidcProviderHint(role.cluster) });
-      findings.push(
-        finding('autoscaler.oidc-provider', oidc.providerArn, 'fail', message, {
-          hint: oidcProviderHint(role.cluster),
-          data: { issuer: oidc.issuer, blocks: `iam role ${role.roleName}` },
-        }),
-      );
-    }
+    findings = oidcProviderFindings(role, oidc);
+    // An apply stops here, before any change; a plan goes on so the user sees all of it.
+    if (findings.length > 0 && !options.dryRun) throw oidcProviderMissingError(lookupOf(oidc), role.cluster);
   }
   const trust = autoscalerTrustPolicy(role, oidc);
   const result = await ensureRole(
@@ -113,9 +108,7 @@ export async function ensureClusterAutoscalerRole(
     },
     options,
   );
-  const blocked = findings.length
-    ? ` (blocked: create the IAM OIDC provider ${oidc?.providerArn} first)`
-    : '';
+  const blocked = findings.length > 0 && oidc ? blockedByOidcProvider(lookupOf(oidc)) : '';
   const changes: Change[] = result.changes.map((c) =>
     blocked ? { ...c, summary: `${c.summary}${blocked}` } : c,
   );
@@ -145,5 +138,46 @@ export async function ensureClusterAutoscalerRole(
     serviceAccountAnnotations: irsa ? { 'eks.amazonaws.com/role-arn': result.arn } : {},
     podAnnotations: annotatesPod ? { 'iam.amazonaws.com/role': result.arn } : {},
     findings,
+  };
+}
+
+/**
+ * What would stop {@link ensureClusterAutoscalerRole} from applying, known before any change, as
+ * `fail` findings (reads only; the same reads the role procedure makes, so a run that shares its
+ * reads pays nothing twice). Today: IRSA without the cluster's IAM OIDC provider
+ * (`autoscaler.oidc-provider`); other identity modes have no such prerequisite.
+ *
+ * @example
+ * ```ts
+ * const blockers = await findClusterAutoscalerRoleBlockers(clients, { cluster: 'prod', identity: 'irsa' });
+ * if (blockers.length > 0) throw new Error(`${blockers[0]?.message} (${blockers[0]?.hint})`);
+ * ```
+ */
+export async function findClusterAutoscalerRoleBlockers(
+  clients: AwsClients,
+  input: EnsureClusterAutoscalerRoleInput,
+): Promise<Finding[]> {
+  const role = resolveAutoscalerRoleInput(input);
+  if (role.identity !== 'irsa') return [];
+  return oidcProviderFindings(role, await readClusterOidc(clients, role.cluster));
+}
+
+function oidcProviderFindings(role: ResolvedAutoscalerRole, oidc: OidcFacts): Finding[] {
+  if (oidc.providerExists) return [];
+  return [
+    oidcProviderMissingFinding('autoscaler.oidc-provider', lookupOf(oidc), {
+      cluster: role.cluster,
+      blocks: `iam role ${role.roleName}`,
+    }),
+  ];
+}
+
+function lookupOf(oidc: OidcFacts): OidcProviderLookup {
+  return {
+    issuer: oidc.issuer,
+    providerArn: oidc.providerArn,
+    exists: oidc.providerExists,
+    accountId: oidc.accountId,
+    partition: oidc.partition,
   };
 }

@@ -5,16 +5,21 @@ import { DescribeClusterCommand } from '@aws-sdk/client-eks';
 import {
   type AwsClients,
   type EnsureOptions,
+  type Finding,
   InvalidInputError,
   validateClusterName,
   validateTags,
   wrapAwsError,
 } from '@eks-kit/core';
 import {
-  callerAccount,
+  blockedByOidcProvider,
   type EnsureRoleResult,
   ensureRole,
+  findOidcProvider,
   irsaTrustPolicy,
+  type OidcProviderLookup,
+  oidcProviderMissingError,
+  oidcProviderMissingFinding,
   type PolicyDocument,
   validateRoleName,
 } from '@eks-kit/iam-policies';
@@ -52,6 +57,12 @@ export interface RunnerRoleResult extends EnsureRoleResult {
   runnerConfigToml: string;
   /** The identity policy the role got (inline, `ecr-push`). */
   policy: PolicyDocument;
+  /**
+   * Prerequisites that block an apply, as `fail` findings (only in a dry run: an apply throws
+   * `OidcProviderMissing` instead). Today: the IAM OIDC provider of the issuer is missing
+   * (`runner-role.oidc-provider`).
+   */
+  findings: Finding[];
 }
 
 const K8S_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -91,7 +102,9 @@ function checkList(list: unknown, field: string, required: boolean): readonly st
  * for `system:serviceaccount:<namespace>:<serviceAccount>` from the cluster's OIDC provider, and an
  * inline least-privilege policy: push (and cache) on the named repositories, GetAuthorizationToken
  * alone on `*`. Idempotent with dry run (it uses iam-policies' `ensureRole`). Returns the service
- * account annotation and the runner config lines.
+ * account annotation and the runner config lines. When IAM has no OIDC provider for the issuer, a
+ * dry run still returns the whole plan ("blocked" in the summaries) plus a `fail` finding in
+ * `findings`, while an apply throws `OidcProviderMissing` before any change.
  *
  * @example
  * ```ts
@@ -106,6 +119,63 @@ export async function ensureRunnerRole(
   input: RunnerRoleInput,
   options: EnsureOptions = {},
 ): Promise<RunnerRoleResult & { roleArn: string }> {
+  const { repositories, tags, pull, cache } = validateRunnerRoleInput(input);
+  const oidc = await findOidcProvider(clients, await runnerIssuer(clients, input));
+  const findings = oidcProviderFindings(input, oidc);
+  // An apply stops here, before any change; a plan goes on so the user sees all of it.
+  if (findings.length > 0 && !options.dryRun) throw oidcProviderMissingError(oidc, input.cluster);
+  const { accountId } = oidc;
+  const region = clients.region;
+  const pushArns = resolveArns(repositories, 'repositories', accountId, region);
+  const cacheArns =
+    input.cacheRepositories === false
+      ? []
+      : cache.length > 0
+        ? resolveArns(cache, 'cacheRepositories', accountId, region)
+        : pushArns.map((arn) => `${arn}/cache`);
+  const policy = ecrBuilderPolicy({
+    push: pushArns,
+    ...(pull.length ? { pull: resolveArns(pull, 'pullRepositories', accountId, region) } : {}),
+    ...(cacheArns.length ? { cache: cacheArns } : {}),
+  });
+  const trust = irsaTrustPolicy({
+    oidcProviderArn: oidc.providerArn,
+    namespace: input.namespace,
+    serviceAccount: input.serviceAccount,
+  });
+  const result = await ensureRole(
+    clients,
+    {
+      name: input.roleName,
+      trust,
+      description: `GitLab runner build pods (${input.namespace}/${input.serviceAccount}) push to ECR`,
+      inlinePolicies: { 'ecr-push': policy },
+      ...(input.stack !== undefined ? { stack: input.stack } : {}),
+      ...(tags !== undefined ? { tags } : {}),
+    },
+    options,
+  );
+  const blocked = findings.length > 0 ? blockedByOidcProvider(oidc) : '';
+  return {
+    ...result,
+    changes: blocked
+      ? result.changes.map((c) => ({ ...c, summary: `${c.summary}${blocked}` }))
+      : result.changes,
+    findings,
+    roleArn: result.arn,
+    policy,
+    serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': result.arn },
+    runnerConfigToml: `[runners.kubernetes]\n  namespace = "${input.namespace}"\n  service_account = "${input.serviceAccount}"\n`,
+  };
+}
+
+/** The checked parts of the input (no AWS call). */
+function validateRunnerRoleInput(input: RunnerRoleInput): {
+  repositories: readonly string[];
+  tags: Record<string, string> | undefined;
+  pull: readonly string[];
+  cache: readonly string[];
+} {
   if (!input || typeof input !== 'object')
     throw new InvalidInputError('runnerRole', input, 'runner role options');
   validateRoleName(input.roleName, 'roleName');
@@ -130,6 +200,11 @@ export async function ensureRunnerRole(
   const cache =
     input.cacheRepositories === false ? [] : checkList(input.cacheRepositories, 'cacheRepositories', false);
 
+  return { repositories, tags, pull, cache };
+}
+
+/** The issuer the role trusts: as given, or the cluster's (EKS DescribeCluster). */
+async function runnerIssuer(clients: AwsClients, input: RunnerRoleInput): Promise<string> {
   let issuer = input.issuer;
   if (input.cluster !== undefined) {
     const eks = await clients.eks();
@@ -144,44 +219,34 @@ export async function ensureRunnerRole(
         hint: 'associate an IAM OIDC provider with the cluster (eksctl utils associate-iam-oidc-provider)',
       });
   }
-  const { accountId, partition } = await callerAccount(clients);
-  const region = clients.region;
-  const pushArns = resolveArns(repositories, 'repositories', accountId, region);
-  const cacheArns =
-    input.cacheRepositories === false
-      ? []
-      : cache.length > 0
-        ? resolveArns(cache, 'cacheRepositories', accountId, region)
-        : pushArns.map((arn) => `${arn}/cache`);
-  const policy = ecrBuilderPolicy({
-    push: pushArns,
-    ...(pull.length ? { pull: resolveArns(pull, 'pullRepositories', accountId, region) } : {}),
-    ...(cacheArns.length ? { cache: cacheArns } : {}),
-  });
-  const trust = irsaTrustPolicy({
-    issuerUrl: issuer as string,
-    accountId,
-    partition,
-    namespace: input.namespace,
-    serviceAccount: input.serviceAccount,
-  });
-  const result = await ensureRole(
-    clients,
-    {
-      name: input.roleName,
-      trust,
-      description: `GitLab runner build pods (${input.namespace}/${input.serviceAccount}) push to ECR`,
-      inlinePolicies: { 'ecr-push': policy },
-      ...(input.stack !== undefined ? { stack: input.stack } : {}),
-      ...(tags !== undefined ? { tags } : {}),
-    },
-    options,
-  );
-  return {
-    ...result,
-    roleArn: result.arn,
-    policy,
-    serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': result.arn },
-    runnerConfigToml: `[runners.kubernetes]\n  namespace = "${input.namespace}"\n  service_account = "${input.serviceAccount}"\n`,
-  };
+  return issuer as string;
+}
+
+function oidcProviderFindings(input: RunnerRoleInput, oidc: OidcProviderLookup): Finding[] {
+  if (oidc.exists) return [];
+  return [
+    oidcProviderMissingFinding('runner-role.oidc-provider', oidc, {
+      ...(input.cluster !== undefined ? { cluster: input.cluster } : {}),
+      blocks: `iam role ${input.roleName}`,
+    }),
+  ];
+}
+
+/**
+ * What would stop {@link ensureRunnerRole} from applying, known before any change, as `fail`
+ * findings (reads only: the issuer and its IAM OIDC provider, as the role procedure reads them).
+ * Bad input throws `InvalidInputError` before any AWS call, as in `ensureRunnerRole`.
+ *
+ * @example
+ * ```ts
+ * const blockers = await findRunnerRoleBlockers(clients, { cluster: 'prod', namespace: 'gitlab-runner', serviceAccount: 'build', repositories: ['team/app'], roleName: 'ci-push' });
+ * for (const f of blockers) console.log(`${f.check}: ${f.message} (${f.hint})`);
+ * ```
+ */
+export async function findRunnerRoleBlockers(
+  clients: AwsClients,
+  input: RunnerRoleInput,
+): Promise<Finding[]> {
+  validateRunnerRoleInput(input);
+  return oidcProviderFindings(input, await findOidcProvider(clients, await runnerIssuer(clients, input)));
 }

@@ -10,6 +10,7 @@ import {
 } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
 import type { CertificateOutcome } from '../steps/step.js';
+import { applyBlockedError, blockingFindings } from './blocked-apply.js';
 import { runSteps } from './run-steps.js';
 
 /** Options of {@link applyStack}. */
@@ -39,7 +40,9 @@ export interface ApplyStackResult {
 
 /**
  * Apply a stack: ASG tags, IAM roles, repositories, certificates and their validation records, then
- * (unless `wait: false`) wait until every certificate is ISSUED. Each step reads first and changes
+ * (unless `wait: false`) wait until every certificate is ISSUED. A prerequisite a plan shows as a
+ * blocking `fail` finding (e.g. IRSA without the cluster's IAM OIDC provider) stops the apply with
+ * an `ApplyBlocked` error, carrying the finding's hint, before any mutating call. Each step reads first and changes
  * only what differs, so a second apply changes nothing and an interrupted one is completed by the next.
  *
  * @example
@@ -65,6 +68,9 @@ export async function applyStack(
   };
   if (options.yes !== true && options.confirm) {
     const plan = await runSteps(clients, stack, { dryRun: true, ...base });
+    // A blocked plan is refused before asking: the answer could not make it apply.
+    const blocking = blockingFindings(plan.findings);
+    if (blocking.length > 0) throw applyBlockedError(blocking);
     if (plan.changes.length > 0 && !(await options.confirm(plan.changes, plan.findings)))
       throw new EksKitError('Cancelled', 'apply cancelled: nothing was changed');
   }

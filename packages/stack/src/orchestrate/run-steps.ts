@@ -2,8 +2,9 @@
 import type { AwsClients, Change, Finding, ProgressEvent } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
 import { stackSteps } from '../steps/index.js';
-import type { CertificateOutcome, StepContext } from '../steps/step.js';
+import type { CertificateOutcome, Step, StepContext } from '../steps/step.js';
 import { type AccountInfo, describeAccount } from './account.js';
+import { applyBlockedError, blockingFindings } from './blocked-apply.js';
 import { shareReads } from './shared-reads.js';
 
 /** What running the steps produced. */
@@ -17,8 +18,10 @@ export interface StepsResult {
 }
 
 /**
- * Run every step of the stack in dependency order (dry run: report only). Stops at the first step
- * that throws: a later step may depend on an earlier one, and a rerun converges. The steps share
+ * Run every step of the stack in dependency order (dry run: report only). An apply first asks every
+ * step for its blockers and, when one answers, throws `ApplyBlocked` before its first mutating
+ * call, so an apply that cannot finish for a reason known in advance leaves nothing half-done.
+ * Stops at the first step that throws: a later step may depend on an earlier one, and a rerun converges. The steps share
  * one run's reads ({@link shareReads}): a dry run shares every repeated read, an apply only the
  * facts no step changes.
  *
@@ -47,7 +50,9 @@ export async function runSteps(
     },
   };
   const result: StepsResult = { changes: [], certificates: [], findings: [], clients: run };
-  for (const step of stackSteps(stack)) {
+  const steps = stackSteps(stack);
+  if (!options.dryRun) await refuseIfBlocked(steps, ctx);
+  for (const step of steps) {
     options.signal?.throwIfAborted();
     emit({
       type: 'step.start',
@@ -66,4 +71,19 @@ export async function runSteps(
     });
   }
   return result;
+}
+
+/**
+ * Ask each step (in order) what would block its apply; throw one `ApplyBlocked` error naming all of
+ * them. Reads only, through the run's shared reads (the account, cluster and OIDC provider are
+ * `RUN_STABLE_READS`), so the steps that follow do not read them again.
+ */
+async function refuseIfBlocked(steps: readonly Step[], ctx: StepContext): Promise<void> {
+  const found: Finding[] = [];
+  for (const step of steps) {
+    ctx.signal?.throwIfAborted();
+    if (step.blockers) found.push(...(await step.blockers(ctx)));
+  }
+  const blocking = blockingFindings(found);
+  if (blocking.length > 0) throw applyBlockedError(blocking);
 }

@@ -5,6 +5,7 @@ import {
   type EnsureClusterAutoscalerRoleInput,
   ensureAutoDiscoveryTags,
   ensureClusterAutoscalerRole,
+  findClusterAutoscalerRoleBlockers,
   type NodeGroupSelector,
   type NodeTemplate,
 } from '@eks-kit/asg-discovery';
@@ -138,12 +139,13 @@ export const autoscalerRoleStep: Step = {
   id: 'autoscaler.role',
   title: 'autoscaler IAM role',
   async run(ctx): Promise<StepOutcome> {
-    const { select: _select, ...input } = autoscalerRoleInput(ctx.stack);
-    const result = await ensureClusterAutoscalerRole(
-      ctx.clients,
-      { ...input, ...(ctx.stack.tags ? { tags: ctx.stack.tags } : {}) },
-      options(ctx),
-    );
+    const result = await ensureClusterAutoscalerRole(ctx.clients, roleInput(ctx.stack), options(ctx));
     return { changes: result.changes, findings: result.findings };
   },
+  blockers: (ctx) => findClusterAutoscalerRoleBlockers(ctx.clients, roleInput(ctx.stack)),
 };
+
+function roleInput(stack: Stack): EnsureClusterAutoscalerRoleInput {
+  const { select: _select, ...input } = autoscalerRoleInput(stack);
+  return { ...input, ...(stack.tags ? { tags: stack.tags } : {}) };
+}

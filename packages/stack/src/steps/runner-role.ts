@@ -2,7 +2,7 @@
  * Step: the IAM role of the GitLab runner's build pod (IRSA), allowed to push to the stack's
  * repository and its cache (ecr-credentials' `ensureRunnerRole`).
  */
-import { ensureRunnerRole, type RunnerRoleInput } from '@eks-kit/ecr-credentials';
+import { ensureRunnerRole, findRunnerRoleBlockers, type RunnerRoleInput } from '@eks-kit/ecr-credentials';
 import { runnerRoleName } from '../orchestrate/names.js';
 import type { Stack } from '../schema/stack-schema.js';
 import type { Step, StepOutcome } from './step.js';
@@ -48,6 +48,7 @@ export const runnerRoleStep: Step = {
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       onEvent: ctx.emit,
     });
-    return { changes: result.changes };
+    return { changes: result.changes, findings: result.findings };
   },
+  blockers: (ctx) => findRunnerRoleBlockers(ctx.clients, runnerRoleInput(ctx.stack)),
 };

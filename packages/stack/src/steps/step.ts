@@ -41,4 +41,11 @@ export interface Step {
   /** What it does, for progress lines. */
   title: string;
   run(ctx: StepContext): Promise<StepOutcome>;
+  /**
+   * Reads only: what would stop this step's apply, known before any change, as `fail` findings
+   * (e.g. IRSA without the cluster's IAM OIDC provider). An apply asks every step first and
+   * changes nothing when one answers; the reads go through the run's shared reads, so the step's
+   * own run does not repeat them.
+   */
+  blockers?(ctx: StepContext): Promise<Finding[]>;
 }
