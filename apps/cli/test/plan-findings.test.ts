@@ -25,6 +25,9 @@ describe('plan with a blocking finding (IRSA without the IAM OIDC provider)', ()
     expect(plan.stdout).toMatch(/iam role seed-cluster-autoscaler/);
     expect(plan.stdout).toMatch(/blocked: create the IAM OIDC provider/);
     expect(plan.stdout).toMatch(/FAIL\s+autoscaler\.oidc-provider/);
+    // the GitLab build pod's role trusts the same provider: blocked too
+    expect(plan.stdout).toMatch(/iam role seed-gitlab-runner-build/);
+    expect(plan.stdout).toMatch(/FAIL\s+runner-role\.oidc-provider/);
     expect(plan.stderr).toMatch(/Apply is blocked: do this first/);
     expect(plan.stderr).toMatch(/eksctl utils associate-iam-oidc-provider --cluster seed/);
     expect(emu.calls({ mutating: true })).toEqual([]);
@@ -38,7 +41,34 @@ describe('plan with a blocking finding (IRSA without the IAM OIDC provider)', ()
       blocked: boolean;
     };
     expect(out.blocked).toBe(true);
-    expect(out.findings).toMatchObject([{ check: 'autoscaler.oidc-provider', status: 'fail' }]);
+    expect(out.findings).toMatchObject([
+      { check: 'autoscaler.oidc-provider', status: 'fail' },
+      { check: 'runner-role.oidc-provider', status: 'fail' },
+    ]);
+  });
+});
+
+describe('apply with a blocking finding', () => {
+  it('apply --yes exits 1 with one line (what blocks, the hint) and makes no mutating call', async () => {
+    emu.resetCalls();
+    const apply = await cli('apply', '--yes', '--no-wait');
+    expect(apply.code).toBe(1);
+    const lines = apply.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^Error: apply blocked, nothing was changed: IAM has no OIDC provider for cluster seed .*\(blocks iam role seed-cluster-autoscaler, iam role seed-gitlab-runner-build\) \(hint: create the cluster's IAM OIDC provider: eksctl utils associate-iam-oidc-provider --cluster seed/,
+    );
+    expect(apply.stdout).toBe('');
+    // not even the worker group tags, the step before the roles (call log)
+    expect(emu.calls({ mutating: true })).toEqual([]);
+  });
+
+  it('apply --yes --json: the same one line on stderr, exit 1, nothing changed', async () => {
+    emu.resetCalls();
+    const apply = await cli('apply', '--yes', '--no-wait', '--json');
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toMatch(/apply blocked, nothing was changed/);
+    expect(emu.calls({ mutating: true })).toEqual([]);
   });
 });
 

@@ -15,7 +15,10 @@ import { findingsTable } from '../runtime/table.js';
 
 /**
  * Apply the stack: asks on a terminal unless `--yes`; refuses without `--yes` when standard input
- * is not a terminal; waits for certificates unless `--no-wait`.
+ * is not a terminal; waits for certificates unless `--no-wait`. A stack the plan shows as blocked
+ * (a `fail` finding, e.g. IRSA without the cluster's IAM OIDC provider) is refused before any
+ * change and before asking: `applyStack` throws `ApplyBlocked`, printed as one `Error:` line with
+ * the finding's hint, exit 1.
  *
  * @example
  * ```sh
