@@ -1,14 +1,17 @@
 import { defineConfig } from 'tsup';
-import { browserOnlyStubs } from './build/browser-only-stubs.js';
 import { iamDataLeftOut } from './build/iam-data-left-out.js';
-import { sdkSchemaConstantKeys } from './build/sdk-schema-constant-keys.js';
-import { staticCoreImports } from './build/static-core-imports.js';
-import { zodNamespaceImport } from './build/zod-namespace-import.js';
+import {
+  browserOnlyStubs,
+  sdkSchemaConstantKeys,
+  staticCoreImports,
+  zodNamespaceImport,
+} from './build/shared-plugins.js';
 
 export default defineConfig([
   {
     // The Lambda bundle: ONE minified ESM file with every dependency (SDK clients included), no code
-    // splitting. What each plugin leaves out, and why that is safe: build/*.ts and the README.
+    // splitting. What each plugin leaves out, and why that is safe: tools/esbuild-plugins/src/*.ts (shared with
+    // the CLI), build/iam-data-left-out.ts (this bundle only) and the README.
     entry: { index: 'src/lambda.ts' },
     format: ['esm'],
     outExtension: () => ({ js: '.mjs' }),

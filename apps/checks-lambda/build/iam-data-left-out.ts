@@ -1,4 +1,4 @@
-import type { EsbuildPlugin } from './esbuild-plugin.js';
+import type { EsbuildPlugin } from './shared-plugins.js';
 
 /** What the bundle says if the action catalog is ever asked for (a test proves no check does). */
 const MESSAGE =

@@ -1,11 +1,12 @@
 /**
- * The source rewrites of the Lambda build (build/*.ts): each keeps the code's meaning and only
+ * The source rewrites of the eks-kit bundles (src/*.ts, used by the CLI and the checks Lambda): each keeps the code's meaning and only
  * changes what esbuild can drop; anything it does not recognise is left as it is.
  */
 import { describe, expect, it } from 'vitest';
-import { inlineConstantKeys } from '../build/sdk-schema-constant-keys.js';
-import { staticImports } from '../build/static-core-imports.js';
-import { zodAsNamespace } from '../build/zod-namespace-import.js';
+import { narrowDynamicImports } from '../src/lazy-core-imports.js';
+import { inlineConstantKeys } from '../src/sdk-schema-constant-keys.js';
+import { staticImports } from '../src/static-core-imports.js';
+import { zodAsNamespace } from '../src/zod-namespace-import.js';
 
 describe('inlineConstantKeys (SDK schema modules)', () => {
   it('writes computed keys naming a module string constant as that string, and evaluates the same', () => {
@@ -80,5 +81,25 @@ describe("zodAsNamespace (@eks-kit/stack's zod import)", () => {
       'import { LineCounter } from "yaml";\nimport * as z from "zod";\nconst s = z.object({});',
     );
     expect(zodAsNamespace('import { z as zz } from "zod";')).toBe('import { z as zz } from "zod";');
+  });
+});
+
+describe("narrowDynamicImports (core's lazy SDK imports, code-split bundles)", () => {
+  it('points each dynamic import at a module of only the names read; the import stays dynamic', () => {
+    const source = [
+      'async function creds() { const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers"); return fromNodeProviderChain; }',
+      'const iam = async (c) => new (await import("@aws-sdk/client-iam")).IAMClient(c);',
+    ].join('\n');
+    expect(narrowDynamicImports(source)).toBe(
+      [
+        'async function creds() { const { fromNodeProviderChain } = await import("eks-kit-narrow:@aws-sdk/credential-providers#fromNodeProviderChain"); return fromNodeProviderChain; }',
+        'const iam = async (c) => new (await import("eks-kit-narrow:@aws-sdk/client-iam#IAMClient")).IAMClient(c);',
+      ].join('\n'),
+    );
+  });
+
+  it('leaves a dynamic import whose names it cannot see as it is', () => {
+    const source = 'const mod = await import("m");\nexport const x = mod.y;';
+    expect(narrowDynamicImports(source)).toBe(source);
   });
 });

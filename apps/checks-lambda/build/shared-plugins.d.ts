@@ -1,0 +1,22 @@
+/**
+ * Types of the shared eks-kit esbuild plugins re-exported by shared-plugins.js (their sources and
+ * TSDoc: tools/esbuild-plugins/src). Declared here so this package's typecheck stays inside its rootDir.
+ *
+ * @example
+ * ```ts
+ * import { browserOnlyStubs } from './build/shared-plugins.js';
+ * defineConfig({ esbuildPlugins: [browserOnlyStubs] });
+ * ```
+ */
+import type { Options } from 'tsup';
+
+/** An esbuild plugin, as tsup takes it (esbuild is tsup's dependency, not this package's). */
+export type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
+/** Stubs the browser-only `bowser` user-agent parser. */
+export declare const browserOnlyStubs: EsbuildPlugin;
+/** Inlines SDK schema computed keys so unused schemas tree-shake. */
+export declare const sdkSchemaConstantKeys: EsbuildPlugin;
+/** Makes core's destructured dynamic SDK imports static namespace imports. */
+export declare const staticCoreImports: EsbuildPlugin;
+/** Reads `import { z } from "zod"` as `import * as z from "zod"`. */
+export declare const zodNamespaceImport: EsbuildPlugin;
