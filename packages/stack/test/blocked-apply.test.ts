@@ -3,7 +3,7 @@ import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator'
 import { type AwsClients, createClients, EksKitError, InvalidInputError } from '@eks-kit/core';
 import { ensureRunnerRole, findRunnerRoleBlockers, type RunnerRoleInput } from '@eks-kit/ecr-credentials';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applyStack, parseStack, planStack, runnerRoleInput } from '../src/index.js';
+import { applyStack, checkStack, parseStack, planStack, runnerRoleInput } from '../src/index.js';
 
 // AWS-FACTS.md: an IRSA trust names the IAM OIDC provider of the cluster's issuer
 // (arn:aws:iam::<acct>:oidc-provider/<issuer host/path>); without it no pod can assume the role.
@@ -182,5 +182,19 @@ describe('ecr-credentials ensureRunnerRole without the IAM OIDC provider', () =>
       /^namespace/,
     );
     expect(emu.calls()).toEqual([]);
+  });
+});
+
+describe('check of a stack whose provider went away after its roles were made', () => {
+  it('flags the runner role (and the autoscaler role once, by autoscaler.setup) although nothing drifted', async () => {
+    emu.seed(world);
+    await applyStack(clients, stack, { yes: true, wait: false });
+    const iam = emu.state.iam as { oidcProviders: Map<string, unknown> };
+    iam.oidcProviders.clear();
+    const findings = await checkStack(clients, stack);
+    const fails = findings.filter((f) => f.status === 'fail').map((f) => f.check);
+    expect(fails.filter((c) => c === 'runner-role.oidc-provider')).toHaveLength(1);
+    expect(fails.filter((c) => c === 'autoscaler.oidc-provider')).toHaveLength(1);
+    expect(findings.find((f) => f.check === 'drift.gitlab.role')?.status).toBe('ok');
   });
 });

@@ -73,13 +73,19 @@ export function stackChecks(stack: Stack): StackCheck[] {
             return run.account;
           },
         };
-        const { changes } = await step.run(ctx);
-        if (changes.length === 0) return [finding(id, step.title, 'ok', 'matches the stack')];
-        return changes.map((c) =>
-          finding(id, c.resource, 'fail', `differs from the stack: ${c.summary}`, {
-            hint: 'run eks-kit plan to see the changes, then eks-kit apply',
-          }),
-        );
+        const { changes, findings = [] } = await step.run(ctx);
+        // What blocks the step (e.g. a role whose IRSA trust names a missing IAM OIDC provider) is
+        // a finding even when nothing drifted; the autoscaler's own are said by autoscaler.setup.
+        const blockers = findings.filter((f) => !(stack.autoscaler && f.check.startsWith('autoscaler.')));
+        if (changes.length === 0) return [finding(id, step.title, 'ok', 'matches the stack'), ...blockers];
+        return [
+          ...changes.map((c) =>
+            finding(id, c.resource, 'fail', `differs from the stack: ${c.summary}`, {
+              hint: 'run eks-kit plan to see the changes, then eks-kit apply',
+            }),
+          ),
+          ...blockers,
+        ];
       },
     });
   }
