@@ -79,14 +79,14 @@ export async function run({ quick, root }) {
   };
 }
 
-/** The Lambda's SDK-related esbuild plugins (TypeScript in apps/checks-lambda/build), compiled for this run. */
+/** The Lambda's SDK-related esbuild plugins (TypeScript in tools/esbuild-plugins), compiled for this run. */
 async function lambdaBuildPlugins(root, dir) {
   const out = join(dir, 'plugins.mjs');
   writeFileSync(
     join(dir, 'plugins-entry.ts'),
     [
-      `export { sdkSchemaConstantKeys } from ${JSON.stringify(join(root, 'apps/checks-lambda/build/sdk-schema-constant-keys.ts'))};`,
-      `export { browserOnlyStubs } from ${JSON.stringify(join(root, 'apps/checks-lambda/build/browser-only-stubs.ts'))};`,
+      `export { sdkSchemaConstantKeys } from ${JSON.stringify(join(root, 'tools/esbuild-plugins/src/sdk-schema-constant-keys.ts'))};`,
+      `export { browserOnlyStubs } from ${JSON.stringify(join(root, 'tools/esbuild-plugins/src/browser-only-stubs.ts'))};`,
     ].join('\n'),
   );
   await build({
