@@ -27,23 +27,28 @@ afterAll(async () => {
 const seedText = readFileSync(SEED_STACK, 'utf8');
 const oneLine = (text: string) => expect(text.trim().split('\n')).toHaveLength(1);
 
+/** Run `sh -c script` (a CLI run piped into `true`, which closes the pipe at once) and return its stderr. */
+function stderrOfPipedIntoTrue(script: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn('sh', ['-c', script], {
+      env: cliEnv(),
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', () => resolve(err));
+  });
+}
+
 describe('a closed stdout (item 1)', () => {
   it('`autoscaler logs FILE | (reader that closes at once)` ends quietly with exit 0, no EPIPE trace', async () => {
     // `true` exits without reading: the CLI's first write meets a closed pipe (EPIPE).
     const script = `("${process.execPath}" "${CLI}" autoscaler logs "${SEED_LOG}"; echo "rc=$?" >&2) | true`;
-    const { stderr } = await new Promise<{ stderr: string }>((resolve, reject) => {
-      const child = spawn('sh', ['-c', script], {
-        env: cliEnv(),
-        cwd: ROOT,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let err = '';
-      child.stderr.on('data', (d: Buffer) => {
-        err += d.toString();
-      });
-      child.on('error', reject);
-      child.on('close', () => resolve({ stderr: err }));
-    });
+    const stderr = await stderrOfPipedIntoTrue(script);
     expect(stderr).toContain('rc=0');
     expect(stderr).not.toContain('EPIPE');
     expect(stderr).not.toContain('    at ');
@@ -52,19 +57,7 @@ describe('a closed stdout (item 1)', () => {
   it('a command whose stdout closes still does all its work (render writes every file)', async () => {
     const out = tempDir();
     const script = `("${process.execPath}" "${CLI}" render -f "${SEED_STACK}" --out "${out}" --endpoint-url "${emu.url}"; echo "rc=$?" >&2) | true`;
-    const stderr = await new Promise<string>((resolve, reject) => {
-      const child = spawn('sh', ['-c', script], {
-        env: cliEnv(),
-        cwd: ROOT,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let err = '';
-      child.stderr.on('data', (d: Buffer) => {
-        err += d.toString();
-      });
-      child.on('error', reject);
-      child.on('close', () => resolve(err));
-    });
+    const stderr = await stderrOfPipedIntoTrue(script);
     expect(stderr).toContain('rc=0');
     expect(stderr).not.toContain('    at ');
     for (const file of [
