@@ -14,6 +14,10 @@
  * closest CAA record set does not allow Amazon; ListCertificates returns RSA_1024 and RSA_2048 only
  * unless `Includes.keyTypes`; rate quotas ListCertificates 1/s, DescribeCertificate 10/s,
  * RequestCertificate 5/s (switch off with `behaviour.acmRateQuotas: false`).
+ * Lifetime 198 days (`behaviour.acmLifetimeDays`); managed renewal in place (same ARN) from 45 days
+ * before expiry (`behaviour.acmRenewalWindowDays`) for a DNS-validated certificate in use whose CNAMEs
+ * are in place and whose CAA allows Amazon; renewal PENDING_VALIDATION without the CNAMEs, FAILED
+ * (CAA_ERROR) when CAA forbids Amazon, none when not in use; EXPIRED after NotAfter.
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../framework/clock.js';
@@ -26,6 +30,19 @@ import { publicRecord, type Route53State } from './route53.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+/**
+ * Lifetime of a public certificate issued or renewed since 2026-02-18: 198 days (AWS announcement
+ * "ACM updates on certificate validity", 2026-02-18, for CA/Browser Forum ballot SC-081v3; before it
+ * 395 days). Override with `behaviour.acmLifetimeDays`.
+ */
+const LIFETIME_DAYS = 198;
+/**
+ * ACM starts managed renewal this many days before expiry for 198-day certificates: 45 days, as
+ * reported from the 2026-02-18 announcement (joestechblog.info and nottinfra.co.uk, February 2026;
+ * sjramblings.io of 2026-02-20 says 60: see docs/AWS-FACTS.md "2025-2026 changes"). Override with
+ * `behaviour.acmRenewalWindowDays`.
+ */
+const RENEWAL_WINDOW_DAYS = 45;
 const KEY_ALGORITHMS = [
   'RSA_1024',
   'RSA_2048',
@@ -73,6 +90,10 @@ export interface StoredCertificate {
   /** Seeded renewal status (overrides the computed one). */
   renewalStatus: string | undefined;
   renewalStatusReason: string | undefined;
+  /** When the emulator's managed renewal last renewed it in place. */
+  renewedAt?: number | undefined;
+  /** The seed set renewalStatus: the emulator does not renew it (the seed says what happened). */
+  renewalSeeded?: boolean;
 }
 
 /** ACM's state (all regions; each certificate knows its region). */
@@ -155,6 +176,7 @@ export function refresh(state: AcmState, cert: StoredCertificate, route53: Route
     if (cert.status === 'PENDING_VALIDATION' && state.clock.now() - cert.createdAt >= 72 * HOUR_MS) {
       cert.status = 'VALIDATION_TIMED_OUT';
     }
+    renew(state, cert, route53);
     return;
   }
   const now = state.clock.now();
@@ -186,10 +208,69 @@ export function refresh(state: AcmState, cert: StoredCertificate, route53: Route
     cert.status = 'ISSUED';
     cert.issuedAt = at;
     cert.notBefore = at;
-    cert.notAfter = at + 395 * DAY_MS;
+    cert.notAfter = at + lifetimeMs(state);
     return;
   }
   if (now >= deadline) cert.status = 'VALIDATION_TIMED_OUT';
+}
+
+function lifetimeMs(state: AcmState): number {
+  return seconds(state.behaviour, 'acmLifetimeDays', LIFETIME_DAYS) * DAY_MS;
+}
+
+function renewalWindowMs(state: AcmState): number {
+  return seconds(state.behaviour, 'acmRenewalWindowDays', RENEWAL_WINDOW_DAYS) * DAY_MS;
+}
+
+function cnamesInPlace(state: AcmState, cert: StoredCertificate, route53: Route53State | undefined): boolean {
+  return cert.names.every((name) => {
+    const record = validationCname(state.accountId, name);
+    const found = route53 ? publicRecord(route53, record.Name, 'CNAME') : undefined;
+    return found?.values.length === 1 && sameDnsValue(found.values[0] ?? '', record.Value);
+  });
+}
+
+/**
+ * ACM's managed renewal of an ISSUED, DNS-validated, Amazon-issued certificate: from the renewal window
+ * (`acmRenewalWindowDays` before NotAfter), when it is in use, its CNAMEs are in place and CAA allows
+ * Amazon, ACM renews it in place (same ARN, new NotBefore/NotAfter, RenewalStatus SUCCESS) after
+ * `acmValidationSeconds`; CAA forbidding Amazon makes the renewal FAILED (CAA_ERROR); past NotAfter
+ * the certificate is EXPIRED. A seeded renewalStatus freezes renewal (the seed says what happened).
+ * @example renew(state, cert, route53State)
+ */
+export function renew(state: AcmState, cert: StoredCertificate, route53: Route53State | undefined): void {
+  if (cert.status !== 'ISSUED' || cert.type !== 'AMAZON_ISSUED' || cert.notAfter === undefined) return;
+  const now = state.clock.now();
+  const validationMs = seconds(state.behaviour, 'acmValidationSeconds', 20) * 1000;
+  // Loop: a clock moved far ahead may cross several renewals.
+  for (let i = 0; i < 100; i++) {
+    const notAfter: number = cert.notAfter ?? now;
+    const renewAt = notAfter - renewalWindowMs(state) + validationMs;
+    const renewable =
+      cert.renewalSeeded !== true &&
+      cert.validationMethod === 'DNS' &&
+      cert.inUseBy.length > 0 &&
+      renewAt < notAfter &&
+      now >= renewAt &&
+      cnamesInPlace(state, cert, route53);
+    if (!renewable) break;
+    const refused = cert.names.find((name) => {
+      const caa = caaFor(route53, name);
+      return caa !== undefined && !caaAllows(caa, name.startsWith('*.'));
+    });
+    if (refused) {
+      cert.renewalStatus = 'FAILED';
+      cert.renewalStatusReason = 'CAA_ERROR';
+      break;
+    }
+    cert.issuedAt = renewAt;
+    cert.notBefore = renewAt;
+    cert.notAfter = renewAt + lifetimeMs(state);
+    cert.renewalStatus = 'SUCCESS';
+    cert.renewalStatusReason = undefined;
+    cert.renewedAt = renewAt;
+  }
+  if (cert.notAfter !== undefined && now >= cert.notAfter) cert.status = 'EXPIRED';
 }
 
 function renewalEligibility(cert: StoredCertificate): string {
@@ -235,20 +316,23 @@ function renewalSummary(
   if (cert.status !== 'ISSUED' || cert.type !== 'AMAZON_ISSUED' || cert.notAfter === undefined)
     return undefined;
   const now = state.clock.now();
-  let status = cert.renewalStatus;
-  if (!status) {
-    if (cert.notAfter - now > 60 * DAY_MS || cert.inUseBy.length === 0) return undefined;
-    const allPresent = cert.names.every((name) => {
-      const record = validationCname(state.accountId, name);
-      const found = route53 ? publicRecord(route53, record.Name, 'CNAME') : undefined;
-      return found?.values.length === 1 && sameDnsValue(found.values[0] ?? '', record.Value);
-    });
-    status = allPresent ? 'PENDING_AUTO_RENEWAL' : 'PENDING_VALIDATION';
-  }
+  const inWindow = cert.notAfter - now <= renewalWindowMs(state);
+  let status: string | undefined;
+  let reason: string | undefined;
+  if (cert.renewalSeeded) {
+    status = cert.renewalStatus;
+    reason = cert.renewalStatusReason;
+  } else if (inWindow && cert.inUseBy.length > 0) {
+    if (cert.renewalStatus === 'FAILED') {
+      status = 'FAILED';
+      reason = cert.renewalStatusReason;
+    } else status = cnamesInPlace(state, cert, route53) ? 'PENDING_AUTO_RENEWAL' : 'PENDING_VALIDATION';
+  } else if (cert.renewedAt !== undefined) status = 'SUCCESS';
+  if (!status) return undefined;
   return {
     RenewalStatus: status,
     DomainValidationOptions: domainValidationOptions(state, cert),
-    ...(cert.renewalStatusReason ? { RenewalStatusReason: cert.renewalStatusReason } : {}),
+    ...(reason ? { RenewalStatusReason: reason } : {}),
     UpdatedAt: new Date(now),
   };
 }
@@ -412,8 +496,10 @@ function seedCertificate(
       : typeof seed.expiresInDays === 'number'
         ? now + seed.expiresInDays * DAY_MS
         : issued
-          ? now + 300 * DAY_MS
+          ? now + 150 * DAY_MS
           : undefined;
+  const lifetime =
+    (typeof seed.lifetimeDays === 'number' && seed.lifetimeDays > 0 ? seed.lifetimeDays : LIFETIME_DAYS) * DAY_MS;
   const tags =
     seed.tags && typeof seed.tags === 'object'
       ? Object.entries(seed.tags as Record<string, string>).map(([Key, Value]) => ({ Key, Value }))
@@ -427,15 +513,16 @@ function seedCertificate(
     status,
     type: seed.type === 'IMPORTED' || seed.type === 'PRIVATE' ? seed.type : 'AMAZON_ISSUED',
     validationMethod: seed.validationMethod === 'EMAIL' ? 'EMAIL' : 'DNS',
-    createdAt: notAfter !== undefined ? notAfter - 395 * DAY_MS : now,
-    issuedAt: issued && notAfter !== undefined ? notAfter - 395 * DAY_MS : undefined,
-    notBefore: issued && notAfter !== undefined ? notAfter - 395 * DAY_MS : undefined,
+    createdAt: notAfter !== undefined ? notAfter - lifetime : now,
+    issuedAt: issued && notAfter !== undefined ? notAfter - lifetime : undefined,
+    notBefore: issued && notAfter !== undefined ? notAfter - lifetime : undefined,
     notAfter: issued ? notAfter : undefined,
     failureReason: typeof seed.failureReason === 'string' ? seed.failureReason : undefined,
     transparency: seed.transparencyLogging === false ? 'DISABLED' : 'ENABLED',
     tags,
     inUseBy: Array.isArray(seed.inUseBy) ? seed.inUseBy.map(String) : [],
     renewalStatus: typeof seed.renewalStatus === 'string' ? seed.renewalStatus : undefined,
+    renewalSeeded: typeof seed.renewalStatus === 'string',
     renewalStatusReason: typeof seed.renewalStatusReason === 'string' ? seed.renewalStatusReason : undefined,
   };
 }
