@@ -73,7 +73,7 @@ gitlab:
   dockerfile: Dockerfile
 
 checks:
-  warnDays: 30              # certificate expiry: warn below this many days
-  failDays: 7               # and fail below this many
+  warnDays: 45              # certificate expiry: warn from ACM's renewal window (45 of 198 days)
+  failDays: 30              # fail when ACM should have renewed and has not
 `;
 }

@@ -40,7 +40,11 @@ describe('parseStack: valid files', () => {
       tagMutability: 'IMMUTABLE',
     });
     expect(stack.gitlab?.builder).toBe('kaniko');
-    expect(stack.checks).toEqual({ warnDays: 30, failDays: 7 });
+    expect(stack.checks).toEqual({ warnDays: 45, failDays: 30 });
+  });
+
+  it('defaults checks from ACM 198-day lifetime and 45-day renewal window, no longer 30/7 (issue 17)', () => {
+    expect(parseStack(base, 'eks-kit.yaml').checks).toEqual({ warnDays: 45, failDays: 30 });
   });
 
   it('parses the starter that eks-kit init writes', () => {
@@ -225,6 +229,11 @@ describe('parseStack: errors name the key path and file:line', () => {
       'bad namespace',
       `${base}autoscaler:\n  workerGroups: { prefix: w- }\n  namespace: Kube_System\n`,
       /autoscaler\.namespace/,
+    ],
+    [
+      'warnDays beyond the 198-day certificate lifetime',
+      `${base}checks: { warnDays: 365, failDays: 10 }\n`,
+      /checks\.warnDays: expected a whole number from 1 to 198/,
     ],
     [
       'checks out of order',

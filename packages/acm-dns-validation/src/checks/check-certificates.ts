@@ -35,6 +35,41 @@ export const DEFAULT_ACM_RATE_LIMITS: Required<AcmRateLimits> = {
   listTagsForCertificatePerSecond: 8,
 };
 
+/**
+ * Lifetime in days of a public ACM certificate issued or renewed since 2026-02-18 (AWS announcement
+ * "ACM updates on certificate validity", 2026-02-18: CA/Browser Forum ballot SC-081v3 caps public
+ * TLS certificates at 200 days from 2026-03-15). Before the change: 395 days.
+ */
+export const ACM_PUBLIC_LIFETIME_DAYS = 198;
+
+/**
+ * ACM's managed renewal window for 198-day certificates: renewal starts 45 days before expiry, as
+ * reported from the 2026-02-18 announcement (joestechblog.info and nottinfra.co.uk, February 2026).
+ * sjramblings.io (2026-02-20) says 60 days; ACM's user guide pages still describe 395-day
+ * certificates. 45 is the later start: checking against it never calls a renewal late that ACM may
+ * not have started (docs/AWS-FACTS.md, "2025-2026 changes").
+ */
+export const ACM_RENEWAL_WINDOW_DAYS = 45;
+
+/**
+ * Days ACM is given, from the start of its renewal window, to finish a renewal whose prerequisites
+ * (in use, CNAMEs, CAA) are in place before eks-kit calls it overdue. ACM retries renewal while
+ * it can; a DNS-validated renewal with its CNAMEs in place completes within hours, so 15 days only
+ * catches renewals that are stuck.
+ */
+export const ACM_RENEWAL_GRACE_DAYS = 15;
+
+/**
+ * Default `warnDays`: the renewal window. A certificate inside it is being renewed by ACM (warn).
+ */
+export const DEFAULT_CERT_WARN_DAYS = ACM_RENEWAL_WINDOW_DAYS;
+
+/**
+ * Default `failDays`: the renewal window less the grace. A certificate this close to expiry should
+ * already have been renewed by ACM and has not: a failure, reported with why.
+ */
+export const DEFAULT_CERT_FAIL_DAYS = ACM_RENEWAL_WINDOW_DAYS - ACM_RENEWAL_GRACE_DAYS;
+
 /** Which certificates to check. */
 export interface CertificateSelection {
   /** These ARNs only. */
@@ -51,9 +86,15 @@ export interface CheckCertificatesInput {
   select?: CertificateSelection;
   /** Region (default: the clients' region; an ARN's own region wins). */
   region?: string;
-  /** Warn when a certificate expires within this many days (default 30). */
+  /**
+   * Warn when a certificate expires within this many days (default {@link DEFAULT_CERT_WARN_DAYS},
+   * ACM's renewal window: 45).
+   */
   warnDays?: number;
-  /** Fail when a certificate expires within this many days (default 7). */
+  /**
+   * Fail when a certificate expires within this many days: ACM should have renewed it by then
+   * (default {@link DEFAULT_CERT_FAIL_DAYS}: 30).
+   */
   failDays?: number;
   /** Client-side rate limits (default {@link DEFAULT_ACM_RATE_LIMITS}). */
   rateLimits?: AcmRateLimits;
@@ -75,7 +116,7 @@ export interface CheckCertificatesInput {
  *
  * @example
  * ```ts
- * const findings = await checkCertificates(clients, { select: { stack: 'prod' }, warnDays: 30, failDays: 7 });
+ * const findings = await checkCertificates(clients, { select: { stack: 'prod' }, warnDays: 45, failDays: 30 });
  * for (const f of findings.filter((f) => f.status !== 'ok')) console.log(f.status, f.resource, f.message);
  * ```
  */
@@ -83,8 +124,8 @@ export async function checkCertificates(
   clients: AwsClients,
   input: CheckCertificatesInput = {},
 ): Promise<Finding[]> {
-  const warnDays = input.warnDays ?? 30;
-  const failDays = input.failDays ?? 7;
+  const warnDays = input.warnDays ?? DEFAULT_CERT_WARN_DAYS;
+  const failDays = input.failDays ?? DEFAULT_CERT_FAIL_DAYS;
   if (!Number.isFinite(warnDays) || warnDays < 0)
     throw new InvalidInputError('warnDays', warnDays, 'a number of days >= 0');
   if (!Number.isFinite(failDays) || failDays < 0 || failDays > warnDays) {
@@ -143,9 +184,12 @@ export async function checkCertificates(
   const now = (input.now ?? new Date()).getTime();
   const findings: Finding[] = [];
   for (const detail of details) {
-    findings.push(...certificateFindings(detail, { now, warnDays, failDays }));
-    if (dns && detail.Type !== 'IMPORTED' && detail.Type !== 'PRIVATE')
-      findings.push(...(await dnsFindings(detail, dns)));
+    const own = certificateFindings(detail, { now, warnDays, failDays });
+    const fromDns =
+      dns && detail.Type !== 'IMPORTED' && detail.Type !== 'PRIVATE' ? await dnsFindings(detail, dns) : [];
+    const overdue = own.find((f) => f.check === 'certificate.expiry' && f.status === 'fail');
+    if (overdue) explainOverdue(overdue, fromDns);
+    findings.push(...own, ...fromDns);
   }
   return findings;
 }
@@ -202,17 +246,28 @@ export function certificateFindings(
   if (detail.NotAfter && status === 'ISSUED') {
     const days = Math.floor((detail.NotAfter.getTime() - options.now) / 86_400_000);
     const expiry = { daysToExpiry: days, notAfter: detail.NotAfter.toISOString() };
-    if (days <= options.failDays)
+    if (days <= options.failDays) {
+      const reasons = renewalBlockers(detail);
       out.push(
-        finding('certificate.expiry', arn, 'fail', `expires in ${days} days (${expiry.notAfter})`, {
-          hint: 'renewal has not happened: check the renewal findings, or request a new certificate now',
-          data: expiry,
-        }),
+        finding(
+          'certificate.expiry',
+          arn,
+          'fail',
+          `expires in ${days} days (${expiry.notAfter}) and ACM has not renewed it` +
+            (reasons.length > 0 ? `: ${reasons.join('; ')}` : ''),
+          {
+            hint:
+              reasons.length > 0
+                ? 'fix what blocks renewal (see the renewal, in-use, validation-record and CAA findings); ACM renews in place within hours once it can'
+                : `ACM renews from ${ACM_RENEWAL_WINDOW_DAYS} days before expiry; nothing visible blocks it: open an AWS support case, or request a new certificate for the same names and move its users to it`,
+            data: { ...expiry, reasons },
+          },
+        ),
       );
-    else if (days <= options.warnDays)
+    } else if (days <= options.warnDays)
       out.push(
         finding('certificate.expiry', arn, 'warn', `expires in ${days} days (${expiry.notAfter})`, {
-          hint: 'ACM renews from 60 days before expiry when the certificate is in use and its CNAMEs are in place',
+          hint: `in ACM's renewal window (from ${ACM_RENEWAL_WINDOW_DAYS} days before expiry): ACM renews it in place when it is in use and its validation CNAMEs and CAA allow it`,
           data: expiry,
         }),
       );
@@ -281,6 +336,45 @@ export function certificateFindings(
   return out;
 }
 
+/** Why ACM has not renewed a certificate, from its DescribeCertificate result alone. */
+function renewalBlockers(detail: CertificateDetail): string[] {
+  const reasons: string[] = [];
+  if (detail.Type === 'IMPORTED') reasons.push('imported: ACM never renews imported certificates');
+  if ((detail.InUseBy ?? []).length === 0) reasons.push('not in use: ACM renews only certificates in use');
+  const summary = detail.RenewalSummary;
+  if (summary?.RenewalStatus === 'PENDING_VALIDATION')
+    reasons.push('renewal PENDING_VALIDATION: a validation record is missing or changed');
+  if (summary?.RenewalStatus === 'FAILED')
+    reasons.push(
+      summary.RenewalStatusReason === 'CAA_ERROR'
+        ? 'renewal FAILED: CAA records do not allow Amazon'
+        : `renewal FAILED${summary.RenewalStatusReason ? ` (${summary.RenewalStatusReason})` : ''}`,
+    );
+  const email = (detail.DomainValidationOptions ?? []).some((o) => o.ValidationMethod === 'EMAIL');
+  if (email) reasons.push('validated by email: renewal waits for the domain owner to approve');
+  return reasons;
+}
+
+/** Adds what Route 53 shows (missing or changed CNAME, CAA) to an overdue expiry finding. */
+function explainOverdue(overdue: Finding, fromDns: readonly Finding[]): void {
+  const data = overdue.data ?? {};
+  const reasons = [...((data.reasons as string[] | undefined) ?? [])];
+  const add = (reason: string) => {
+    if (!reasons.includes(reason)) reasons.push(reason);
+  };
+  for (const f of fromDns) {
+    if (f.status !== 'fail') continue;
+    if (f.check === 'certificate.validation-record') add(`validation record: ${f.message}`);
+    if (f.check === 'certificate.caa') add(`CAA: ${f.message}`);
+  }
+  if (reasons.length === ((data.reasons as string[] | undefined) ?? []).length) return;
+  const head = overdue.message.split(': ')[0] ?? overdue.message;
+  overdue.message = `${head}: ${reasons.join('; ')}`;
+  overdue.hint =
+    'fix what blocks renewal (see the renewal, in-use, validation-record and CAA findings); ACM renews in place within hours once it can';
+  overdue.data = { ...data, reasons };
+}
+
 /** Route 53 read once per zone and shared by every certificate. */
 interface DnsView {
   zones(): Promise<HostedZoneRef[]>;
@@ -341,7 +435,7 @@ async function dnsFindings(detail: CertificateDetail, dns: DnsView): Promise<Fin
           'fail',
           `validation CNAME ${record.name} is missing from zone ${zone.id} (${zone.name})`,
           {
-            hint: `recreate it: ${record.name} CNAME ${record.value} (eks-kit cert apply does it); without it ACM cannot renew`,
+            hint: `recreate it: ${record.name} CNAME ${record.value} (eks-kit cert request writes it); without it ACM cannot renew`,
             data,
           },
         ),

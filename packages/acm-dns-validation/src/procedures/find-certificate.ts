@@ -14,9 +14,6 @@ import {
 } from '../builders/request.js';
 import { describeCertificate } from './describe.js';
 
-/** A certificate is "expiring" (not worth reusing) when it ends within this many days. */
-export const REUSE_MIN_DAYS_LEFT = 30;
-
 /** A certificate that serves a request. */
 export interface FoundCertificate {
   arn: string;
@@ -88,8 +85,10 @@ export async function certificateTags(
 
 /**
  * Find a certificate that already serves the request: same names and key algorithm and
- * transparency preference, PENDING_VALIDATION or ISSUED, not expiring within 30 days, and not
- * tagged for another stack. Prefers one tagged for this stack, then ISSUED, then the longest-lived.
+ * transparency preference, PENDING_VALIDATION or ISSUED, and not tagged for another stack. Prefers
+ * one tagged for this stack, then ISSUED, then the longest-lived. A certificate close to expiry is
+ * still the answer: ACM renews it in place (same ARN), and a second certificate for the same host
+ * breaks the AWS Load Balancer Controller's certificate discovery (issue 17).
  *
  * @example
  * ```ts
@@ -129,7 +128,8 @@ export async function findCertificate(
     const logging = detail.Options?.CertificateTransparencyLoggingPreference ?? 'ENABLED';
     if ((logging === 'ENABLED') !== request.transparencyLogging) continue;
     const notAfter = detail.NotAfter?.getTime() ?? Number.POSITIVE_INFINITY;
-    if (detail.Status === 'ISSUED' && notAfter - now < REUSE_MIN_DAYS_LEFT * 86_400_000) continue;
+    // An expired certificate is EXPIRED, not ISSUED; a near-expiry ISSUED one is renewed in place.
+    if (notAfter <= now) continue;
     const tags = await certificateTags(clients, arn, request.region, options.signal);
     const stackTag = tags[STACK_TAG_KEY];
     if (stackTag !== undefined && stackTag !== request.stack) continue;

@@ -3,6 +3,7 @@
  * come from the packages' own validators (core's DNS, region, cluster name and tag rules), so a rule
  * lives in one place; rules that belong to one domain package are called through `domain-rules.ts`.
  */
+import { ACM_PUBLIC_LIFETIME_DAYS } from '@eks-kit/acm-dns-validation';
 import {
   InvalidInputError,
   parseArn,
@@ -77,8 +78,9 @@ export function validateStack(input: Stack): Stack {
   validateRepositories(stack);
   if (stack.gitlab) validateGitlab(stack);
   const { warnDays, failDays } = stack.checks;
-  wholeRange(failDays, 'checks.failDays', 0, 365);
-  wholeRange(warnDays, 'checks.warnDays', 1, 365);
+  // A public ACM certificate lives 198 days since 2026-02-18: more warns for every certificate.
+  wholeRange(failDays, 'checks.failDays', 0, ACM_PUBLIC_LIFETIME_DAYS);
+  wholeRange(warnDays, 'checks.warnDays', 1, ACM_PUBLIC_LIFETIME_DAYS);
   if (warnDays <= failDays)
     throw new InvalidInputError('checks.warnDays', warnDays, `more days than checks.failDays (${failDays})`);
   return stack;

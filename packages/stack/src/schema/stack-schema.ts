@@ -8,6 +8,7 @@
  * init time among them) even when no stack file is parsed.
  */
 // `* as z`: a bundler keeps only the zod members used (`{ z }` keeps the whole namespace object).
+import { DEFAULT_CERT_FAIL_DAYS, DEFAULT_CERT_WARN_DAYS } from '@eks-kit/acm-dns-validation';
 import * as z from 'zod';
 
 const text = (what: string) => z.string({ error: what }).min(1, { error: what });
@@ -142,11 +143,11 @@ function buildStackSchema() {
     warnDays: z
       .number({ error: 'a whole number of days' })
       .int({ error: 'a whole number of days' })
-      .default(30),
+      .default(DEFAULT_CERT_WARN_DAYS),
     failDays: z
       .number({ error: 'a whole number of days' })
       .int({ error: 'a whole number of days' })
-      .default(7),
+      .default(DEFAULT_CERT_FAIL_DAYS),
   });
 
   return z.strictObject({
@@ -160,7 +161,8 @@ function buildStackSchema() {
     certificates: z.array(certificateSchema).default([]),
     repositories: z.array(repositorySchema).default([]),
     gitlab: gitlabSchema.optional(),
-    checks: checksSchema.default({ warnDays: 30, failDays: 7 }),
+    // Defaults from ACM's 198-day lifetime and 45-day renewal window (docs/AWS-FACTS.md, 2025-2026).
+    checks: checksSchema.default({ warnDays: DEFAULT_CERT_WARN_DAYS, failDays: DEFAULT_CERT_FAIL_DAYS }),
   });
 }
 
