@@ -200,7 +200,7 @@ const stackCases: Case[] = [
   },
   {
     name: 'warn days not above fail days',
-    stack: seedWith('warnDays: 30', 'warnDays: 5'),
+    stack: seedWith('warnDays: 45', 'warnDays: 5'),
     args: ['check'],
     message: /checks\.warnDays: expected more days than checks\.failDays/,
   },

@@ -13,7 +13,7 @@ describe('stackSchema (built on first use, not at import)', () => {
     });
     expect(parsed.certificates).toEqual([]);
     expect(parsed.repositories).toEqual([]);
-    expect(parsed.checks).toEqual({ warnDays: 30, failDays: 7 });
+    expect(parsed.checks).toEqual({ warnDays: 45, failDays: 30 }); // issue 17: ACM renewal window
   });
 
   it('is the schema parseStack checks against (unknown keys refused with the nearest key)', () => {

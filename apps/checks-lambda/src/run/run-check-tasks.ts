@@ -23,7 +23,7 @@ export interface RunCheckTasksOptions {
  * @example
  * ```ts
  * const runs = await runCheckTasks(clients, [
- *   { name: 'certificates', resource: 'prod', run: (c) => checkCertificates(c, { warnDays: 30, failDays: 7 }) },
+ *   { name: 'certificates', resource: 'prod', run: (c) => checkCertificates(c, { warnDays: 45, failDays: 30 }) },
  * ], { concurrency: 4, timeoutMs: 60_000 });
  * runs[0].outcome; // 'completed' | 'threw' | 'timed-out'
  * ```

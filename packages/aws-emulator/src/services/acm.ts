@@ -499,7 +499,8 @@ function seedCertificate(
           ? now + 150 * DAY_MS
           : undefined;
   const lifetime =
-    (typeof seed.lifetimeDays === 'number' && seed.lifetimeDays > 0 ? seed.lifetimeDays : LIFETIME_DAYS) * DAY_MS;
+    (typeof seed.lifetimeDays === 'number' && seed.lifetimeDays > 0 ? seed.lifetimeDays : LIFETIME_DAYS) *
+    DAY_MS;
   const tags =
     seed.tags && typeof seed.tags === 'object'
       ? Object.entries(seed.tags as Record<string, string>).map(([Key, Value]) => ({ Key, Value }))
