@@ -5,7 +5,10 @@
 import { normaliseCertificateRequest } from '@eks-kit/acm-dns-validation';
 import { nodeTemplateTags } from '@eks-kit/asg-discovery';
 import { InvalidInputError } from '@eks-kit/core';
-import { validateRepositoryName as ecrRepositoryName } from '@eks-kit/ecr-credentials';
+import {
+  validateRepositoryName as ecrRepositoryName,
+  normaliseRepositorySpec,
+} from '@eks-kit/ecr-credentials';
 import {
   clusterAutoscalerChartVersion,
   clusterAutoscalerExtraArgs,
@@ -104,6 +107,32 @@ export function validateCertificate(
  */
 export function validateRepositoryName(value: unknown, field: string): string {
   return under('', () => ecrRepositoryName(value, field));
+}
+
+/**
+ * A repository's tag mutability and its exclusion filters (ecr-credentials' rule, written from ECR's
+ * ImageTagMutabilityExclusionFilter: 1-5 WILDCARD filters of `[0-9a-zA-Z._*-]{1,128}`, required with
+ * and only with `*_WITH_EXCLUSION`). Returns the filters sorted, or undefined when there are none.
+ *
+ * @example
+ * ```ts
+ * validateTagMutability({ name: 'app', tagMutability: 'IMMUTABLE_WITH_EXCLUSION', tagMutabilityExclusions: ['latest'] }, 'repositories[0]');
+ * ```
+ */
+export function validateTagMutability(
+  repo: { name: string; tagMutability: string; tagMutabilityExclusions?: string[] | undefined },
+  field: string,
+): string[] | undefined {
+  const spec = under(field, () =>
+    normaliseRepositorySpec({
+      name: repo.name,
+      tagMutability: repo.tagMutability as 'MUTABLE',
+      ...(repo.tagMutabilityExclusions !== undefined
+        ? { tagMutabilityExclusions: repo.tagMutabilityExclusions }
+        : {}),
+    }),
+  );
+  return spec.tagMutabilityExclusions;
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   validateNodeTemplate,
   validateRepositoryName,
   validateRoleName,
+  validateTagMutability,
 } from './domain-rules.js';
 import { formatPath } from './field-path.js';
 
@@ -176,8 +177,11 @@ function validateCertificates(stack: Stack): void {
     const names = validateCertificate(cert, at, stack.cluster.region);
     cert.domainName = names.domainName;
     cert.subjectAlternativeNames = names.subjectAlternativeNames;
+    // The region is part of a certificate's identity: the same names in us-east-1 (CloudFront) and in
+    // the cluster's region (a load balancer) are two certificates (issue 17).
     const key =
-      [cert.domainName, ...[...cert.subjectAlternativeNames].sort()].join(',') + `|${cert.keyAlgorithm}`;
+      [cert.domainName, ...[...cert.subjectAlternativeNames].sort()].join(',') +
+      `|${cert.keyAlgorithm}|${cert.region ?? stack.cluster.region}`;
     if (seen.has(key))
       throw new InvalidInputError(
         `${at}.domainName`,
@@ -224,6 +228,8 @@ function validateRepositories(stack: Stack): void {
         true,
         `no cache: ${repo.name}/cache is listed as a repository`,
       );
+    const exclusions = validateTagMutability(repo, at);
+    if (exclusions) repo.tagMutabilityExclusions = exclusions;
     wholeRange(repo.lifecycle?.keepLast, `${at}.lifecycle.keepLast`, 1, 10_000);
     wholeRange(repo.lifecycle?.untaggedDays, `${at}.lifecycle.untaggedDays`, 1, 3650);
   });

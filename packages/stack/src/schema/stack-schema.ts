@@ -121,6 +121,8 @@ function buildStackSchema() {
   const repositorySchema = z.strictObject({
     name: text('an ECR repository name'),
     tagMutability: z.enum(TAG_MUTABILITIES).default('MUTABLE'),
+    /** Tag filters ECR leaves out of tagMutability (required with *_WITH_EXCLUSION, 1-5 filters). */
+    tagMutabilityExclusions: z.array(z.string({ error: 'a tag filter' })).optional(),
     scanOnPush: z.boolean({ error: 'true or false' }).default(true),
     lifecycle: lifecycleSchema.optional(),
     cache: z.boolean({ error: 'true or false' }).default(false),

@@ -44,6 +44,7 @@ export function desiredRepositories(stack: Stack): RepositorySpec[] {
     const main: RepositorySpec = {
       name: repo.name,
       tagMutability: repo.tagMutability,
+      ...(repo.tagMutabilityExclusions ? { tagMutabilityExclusions: repo.tagMutabilityExclusions } : {}),
       scanOnPush: repo.scanOnPush,
       ...(lifecycle ? { lifecyclePolicy: lifecycle } : {}),
       tags,

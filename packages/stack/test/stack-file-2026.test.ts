@@ -1,0 +1,84 @@
+import { InvalidInputError } from '@eks-kit/core';
+import { describe, expect, it } from 'vitest';
+import { desiredRepositories, parseStack } from '../src/index.js';
+
+// Issue 17, "Stack file": region is part of a certificate's identity; tag mutability exclusion
+// filters can be written.
+const base = `name: demo
+cluster:
+  name: demo
+  region: eu-west-1
+  kubernetesVersion: "1.35"
+`;
+
+const refusal = (text: string): InvalidInputError => {
+  try {
+    parseStack(text, 'eks-kit.yaml');
+  } catch (error) {
+    if (error instanceof InvalidInputError) return error;
+    throw error;
+  }
+  throw new Error('expected the stack to be refused');
+};
+
+describe('certificates: the same names in two regions', () => {
+  it('accepts the same names in us-east-1 (CloudFront) and in the cluster region (load balancer)', () => {
+    const stack = parseStack(
+      `${base}certificates:\n  - domainName: app.example.com\n  - domainName: app.example.com\n    region: us-east-1\n`,
+      'eks-kit.yaml',
+    );
+    expect(stack.certificates.map((c) => c.region ?? stack.cluster.region)).toEqual([
+      'eu-west-1',
+      'us-east-1',
+    ]);
+  });
+
+  it('still refuses the same names twice in one region (the cluster region written out counts)', () => {
+    const error = refusal(
+      `${base}certificates:\n  - domainName: app.example.com\n  - domainName: app.example.com\n    region: eu-west-1\n`,
+    );
+    expect(error.message).toMatch(/certificates\[1\]\.domainName: expected a certificate not already listed/);
+  });
+});
+
+describe('repositories: tagMutabilityExclusions', () => {
+  const repo = (extra: string) => `${base}repositories:\n  - name: app\n${extra}`;
+
+  it('takes the exclusion filters with *_WITH_EXCLUSION and passes them to the repository spec', () => {
+    const stack = parseStack(
+      repo('    tagMutability: IMMUTABLE_WITH_EXCLUSION\n    tagMutabilityExclusions: [latest, "dev-*"]\n'),
+      'eks-kit.yaml',
+    );
+    expect(stack.repositories[0]?.tagMutabilityExclusions).toEqual(['dev-*', 'latest']);
+    expect(desiredRepositories(stack)[0]).toMatchObject({
+      tagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      tagMutabilityExclusions: ['dev-*', 'latest'],
+    });
+  });
+
+  it('refuses *_WITH_EXCLUSION without filters, naming the key', () => {
+    expect(refusal(repo('    tagMutability: MUTABLE_WITH_EXCLUSION\n')).message).toMatch(
+      /repositories\[0\]\.tagMutabilityExclusions: expected at least one tag filter/,
+    );
+  });
+
+  it('refuses filters without *_WITH_EXCLUSION, and filters ECR would refuse', () => {
+    expect(
+      refusal(repo('    tagMutability: IMMUTABLE\n    tagMutabilityExclusions: [latest]\n')).message,
+    ).toMatch(
+      /repositories\[0\]\.tagMutabilityExclusions: expected no filters unless tagMutability is \*_WITH_EXCLUSION/,
+    );
+    expect(
+      refusal(
+        repo('    tagMutability: IMMUTABLE_WITH_EXCLUSION\n    tagMutabilityExclusions: ["has space"]\n'),
+      ).message,
+    ).toMatch(/repositories\[0\]\.tagMutabilityExclusions\[0\]: expected a tag filter/);
+    expect(
+      refusal(
+        repo(
+          '    tagMutability: IMMUTABLE_WITH_EXCLUSION\n    tagMutabilityExclusions: [a, b, c, d, e, f]\n',
+        ),
+      ).message,
+    ).toMatch(/at most 5 filters/);
+  });
+});
