@@ -61,7 +61,7 @@ export interface World {
     [key: string]: unknown;
   };
   acm?: { certificates?: Array<Record<string, unknown>>; [key: string]: unknown };
-  ecr?: { repositories?: Array<Record<string, unknown>>; [key: string]: unknown };
+  ecr?: { repositories?: Array<Record<string, unknown>>; registryScanning?: unknown; [key: string]: unknown };
   [service: string]: unknown;
 }
 

@@ -5,8 +5,16 @@
  * whose tokens the docker registry module (`registry.ts`) accepts.
  *
  * World: `ecr.repositories: [{ name, region?, imageTagMutability?, imageTagMutabilityExclusionFilters?, scanOnPush?, encryptionType?,
- * kmsKey?, tags?: Record<string,string>, lifecyclePolicy?, policy?, imageTags?: string[] }]`.
+ * kmsKey?, tags?: Record<string,string>, lifecyclePolicy?, policy?, imageTags?: string[] }]`,
+ * `ecr.registryScanning: { scanType?, rules? }` (every region; default BASIC with no rules, as a
+ * registry that was never configured).
+ *
+ * Registry scanning (Get/PutRegistryScanningConfiguration): scanType BASIC | ENHANCED; at most 2
+ * rules; scanFrequency SCAN_ON_PUSH | CONTINUOUS_SCAN | MANUAL (CONTINUOUS_SCAN only with ENHANCED);
+ * 1-100 WILDCARD repository filters (lower-case letters, digits, star, slash, dot, underscore, hyphen; 1-255 characters). The emulator stores it per
+ * region; it does not scan images.
  */
+
 import { AwsError } from '../framework/errors.js';
 import { paginate } from '../framework/pagination.js';
 import { defineService, type ServiceRequest } from '../framework/service.js';
@@ -61,9 +69,25 @@ export interface EcrToken {
   expiresAt: number;
 }
 
+/** One rule of a registry's scanning configuration. */
+export interface RegistryScanningRule {
+  scanFrequency: 'SCAN_ON_PUSH' | 'CONTINUOUS_SCAN' | 'MANUAL';
+  repositoryFilters: Array<{ filter: string; filterType: 'WILDCARD' }>;
+}
+
+/** A registry's scanning configuration (one per region). */
+export interface RegistryScanning {
+  scanType: 'BASIC' | 'ENHANCED';
+  rules: RegistryScanningRule[];
+}
+
 /** The ECR state, read by the registry module too. */
 export interface EcrState {
   accountId: string;
+  /** Registry scanning configuration by region (absent: BASIC, no rules). */
+  registryScanning: Map<string, RegistryScanning>;
+  /** Seeded configuration, for every region not yet configured. */
+  seededScanning: RegistryScanning | undefined;
   /** Repositories by `<region>/<name>`. */
   repositories: Map<string, EcrRepository>;
   /** Registry passwords handed out, by password. */
@@ -424,6 +448,55 @@ function seedRepositories(
   return repos;
 }
 
+const SCAN_FILTER_RE = /^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$/;
+
+/** Validates a registry scanning configuration as ECR does (ValidationException otherwise). */
+function checkRegistryScanning(value: unknown): RegistryScanning {
+  const bad = (message: string) => new AwsError('ValidationException', message);
+  const v = (value ?? {}) as { scanType?: unknown; rules?: unknown };
+  const scanType = v.scanType ?? 'BASIC';
+  if (scanType !== 'BASIC' && scanType !== 'ENHANCED')
+    throw bad(
+      `1 validation error detected: Value '${String(scanType)}' at 'scanType' failed to satisfy constraint: Member must satisfy enum value set: [BASIC, ENHANCED]`,
+    );
+  const rules = v.rules ?? [];
+  if (!Array.isArray(rules) || rules.length > 2)
+    throw bad(
+      "1 validation error detected: Value at 'rules' failed to satisfy constraint: Member must have length less than or equal to 2",
+    );
+  return {
+    scanType,
+    rules: rules.map((rule: { scanFrequency?: unknown; repositoryFilters?: unknown }, i) => {
+      const frequency = rule?.scanFrequency;
+      if (frequency !== 'SCAN_ON_PUSH' && frequency !== 'CONTINUOUS_SCAN' && frequency !== 'MANUAL')
+        throw bad(
+          `Value '${String(frequency)}' at 'rules.${i + 1}.member.scanFrequency' failed to satisfy constraint: Member must satisfy enum value set: [SCAN_ON_PUSH, CONTINUOUS_SCAN, MANUAL]`,
+        );
+      if (frequency === 'CONTINUOUS_SCAN' && scanType === 'BASIC')
+        throw bad('CONTINUOUS_SCAN is not supported for BASIC scan type.');
+      const filters = rule.repositoryFilters;
+      if (!Array.isArray(filters) || filters.length < 1 || filters.length > 100)
+        throw bad(
+          `Value at 'rules.${i + 1}.member.repositoryFilters' failed to satisfy constraint: Member must have length between 1 and 100`,
+        );
+      return {
+        scanFrequency: frequency,
+        repositoryFilters: filters.map((f: { filter?: unknown; filterType?: unknown }) => {
+          if (typeof f?.filter !== 'string' || f.filter.length > 255 || !SCAN_FILTER_RE.test(f.filter))
+            throw bad(
+              `Value '${String(f?.filter)}' at 'rules.${i + 1}.member.repositoryFilters.member.filter' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-z0-9*](?:[._-/a-z0-9*]?[a-z0-9*]+)*$`,
+            );
+          if (f.filterType !== 'WILDCARD')
+            throw bad(
+              `Value '${String(f.filterType)}' at 'filterType' failed to satisfy constraint: Member must satisfy enum value set: [WILDCARD]`,
+            );
+          return { filter: f.filter, filterType: 'WILDCARD' as const };
+        }),
+      };
+    }),
+  };
+}
+
 const byName = (input: Record<string, unknown>, r: ServiceRequest<EcrState>): string =>
   typeof input.repositoryName === 'string'
     ? repositoryArnOf({ region: r.region, registryId: r.accountId, name: input.repositoryName })
@@ -441,6 +514,11 @@ export const ecr = defineService<EcrState>({
     accountId: context.accountId,
     repositories: seedRepositories(world, context.accountId, context.region, context.clock.now()),
     tokens: new Map(),
+    registryScanning: new Map(),
+    seededScanning:
+      world.ecr?.registryScanning !== undefined
+        ? checkRegistryScanning(world.ecr.registryScanning)
+        : undefined,
   }),
   operations: {
     CreateRepository: {
@@ -592,6 +670,25 @@ export const ecr = defineService<EcrState>({
           repositoryName: repo.name,
           imageScanningConfiguration: { scanOnPush: repo.scanOnPush },
         };
+      },
+    },
+    GetRegistryScanningConfiguration: {
+      handler(r) {
+        const config = r.state.registryScanning.get(r.region) ??
+          r.state.seededScanning ?? { scanType: 'BASIC', rules: [] };
+        return { registryId: r.accountId, scanningConfiguration: config };
+      },
+    },
+    PutRegistryScanningConfiguration: {
+      mutating: true,
+      logInput: ['scanType'],
+      handler(r) {
+        const config = checkRegistryScanning({
+          scanType: r.input.scanType ?? 'BASIC',
+          rules: r.input.rules ?? [],
+        });
+        r.state.registryScanning.set(r.region, config);
+        return { registryScanningConfiguration: config };
       },
     },
     PutImageTagMutability: {
