@@ -1,6 +1,8 @@
-import { InvalidInputError } from '@eks-kit/core';
-import { describe, expect, it } from 'vitest';
-import { desiredRepositories, parseStack } from '../src/index.js';
+import { readFileSync } from 'node:fs';
+import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import { type AwsClients, createClients, InvalidInputError } from '@eks-kit/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyStack, checkStack, desiredRepositories, parseStack, planStack } from '../src/index.js';
 
 // Issue 17, "Stack file": region is part of a certificate's identity; tag mutability exclusion
 // filters can be written.
@@ -80,5 +82,57 @@ describe('repositories: tagMutabilityExclusions', () => {
         ),
       ).message,
     ).toMatch(/at most 5 filters/);
+  });
+});
+
+describe('repositories: the registry scanning configuration decides (emulator)', () => {
+  const root = new URL('../../../examples/seed/', import.meta.url);
+  const seedStack = parseStack(readFileSync(new URL('eks-kit.yaml', root), 'utf8'));
+  const seedWorld = JSON.parse(readFileSync(new URL('world.json', root), 'utf8')) as World;
+  // Every repository of the seed has scanOnPush: true; the registry's rule scans only prod/*.
+  const world: World = {
+    ...seedWorld,
+    ecr: {
+      repositories: [],
+      registryScanning: {
+        scanType: 'BASIC',
+        rules: [
+          {
+            scanFrequency: 'SCAN_ON_PUSH',
+            repositoryFilters: [{ filter: 'prod/*', filterType: 'WILDCARD' }],
+          },
+        ],
+      },
+    },
+  };
+  let emu: Emulator;
+  let clients: AwsClients;
+  beforeAll(async () => {
+    emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
+    clients = await createClients({
+      region: 'ap-northeast-1',
+      endpoint: emu.url,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      maxAttempts: 3,
+    });
+  });
+  afterAll(async () => {
+    clients.destroy();
+    await emu.stop();
+  });
+
+  it('apply sets no repository-level scanning, plan shows no scanning change, check says which setting applies', async () => {
+    await applyStack(clients, seedStack, { yes: true });
+    expect(emu.calls({ operation: 'PutImageScanningConfiguration' })).toEqual([]);
+    const plan = await planStack(clients, seedStack);
+    expect(plan.changes.filter((c) => /scan/i.test(c.summary))).toEqual([]);
+    const findings = (await checkStack(clients, seedStack)).filter((f) => f.check === 'ecr.scanning');
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) {
+      expect(f.status).toBe('warn'); // the stack wants scan on push, the registry says MANUAL
+      expect(f.message).toContain("the registry's BASIC scanning rules apply");
+      expect(f.message).toContain("the stack's scanOnPush: true is not used");
+      expect(f.hint).toContain('PutRegistryScanningConfiguration');
+    }
   });
 });

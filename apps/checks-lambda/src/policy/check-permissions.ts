@@ -56,6 +56,8 @@ const REPOSITORY_READS = [
   'ecr:GetLifecyclePolicy',
   'ecr:GetRepositoryPolicy',
   'ecr:ListTagsForResource',
+  // The registry's scanning configuration decides scanning where it has rules (issue 17).
+  'ecr:GetRegistryScanningConfiguration',
 ];
 /** Reads of checkCertificates and of ensureCertificate + its validation records (dry run). */
 const CERTIFICATE_READS = [
@@ -117,6 +119,8 @@ const ACTION_RESOURCES: Record<string, ResourceKind> = {
   'ecr:GetLifecyclePolicy': 'Repositories',
   'ecr:GetRepositoryPolicy': 'Repositories',
   'ecr:ListTagsForResource': 'Repositories',
+  // A registry-level action: it has no resource type (Service Authorization Reference, ECR).
+  'ecr:GetRegistryScanningConfiguration': 'Any',
   'acm:ListCertificates': 'Any',
   'acm:DescribeCertificate': 'Certificates',
   'acm:ListTagsForCertificate': 'Certificates',

@@ -31,6 +31,7 @@ import {
 import { callerAccount, diffPolicies, policyJson, validatePolicy } from '@eks-kit/iam-policies';
 import type { LifecyclePolicy } from '../builders/lifecycle.js';
 import { registryHostFor } from '../builders/registry-host.js';
+import { type RegistryScanningRef, scanningDecision } from '../builders/registry-scanning.js';
 import { repositoryArn } from '../builders/repository-ref.js';
 import {
   type NormalisedRepositorySpec,
@@ -40,7 +41,15 @@ import {
 } from '../builders/repository-spec.js';
 
 /** Input of {@link ensureRepository}: the spec, and the region (default: the clients' region). */
-export type EnsureRepositoryInput = RepositorySpec & { region?: string };
+export type EnsureRepositoryInput = RepositorySpec & {
+  region?: string;
+  /**
+   * The registry's scanning configuration ({@link readRegistryScanning}). Where its rules decide
+   * scanning for this repository, the deprecated repository-level scanOnPush is neither set nor
+   * compared (plan does not fight the registry). Absent: scanOnPush is converged as given.
+   */
+  registryScanning?: RegistryScanningRef;
+};
 
 /** What {@link ensureRepository} returns. */
 export interface EnsureRepositoryResult extends EnsureResult {
@@ -146,6 +155,9 @@ async function converge(
   retried: boolean,
 ): Promise<EnsureRepositoryResult> {
   const spec = normaliseRepositorySpec(input);
+  // The registry's rules decide scanning: leave the deprecated repository setting alone (issue 17).
+  if (input.registryScanning && scanningDecision(spec.name, input.registryScanning).decidedBy === 'registry')
+    delete spec.scanOnPush;
   const region = input.region === undefined ? clients.region : validateRegion(input.region, 'region');
   if (spec.policy) await validatePolicy(spec.policy, { kind: 'resource', field: 'policy' });
   const ecr = await clients.ecr(region);

@@ -1,5 +1,5 @@
 /** Step: the stack's ECR repositories and kaniko cache repositories (ecr-credentials). */
-import type { Change } from '@eks-kit/core';
+import { type Change, type Finding, finding } from '@eks-kit/core';
 import {
   ensureRepository,
   expireUntaggedAfterDays,
@@ -7,6 +7,8 @@ import {
   keepLastTaggedImages,
   type LifecycleRuleInput,
   type RepositorySpec,
+  readRegistryScanning,
+  scanningDecision,
 } from '@eks-kit/ecr-credentials';
 import type { Stack, StackRepository } from '../schema/stack-schema.js';
 import type { Step, StepOutcome } from './step.js';
@@ -67,14 +69,47 @@ export const repositoriesStep: Step = {
   title: 'ECR repositories',
   async run(ctx): Promise<StepOutcome> {
     const changes: Change[] = [];
-    for (const spec of desiredRepositories(ctx.stack)) {
-      const result = await ensureRepository(ctx.clients, spec, {
-        dryRun: ctx.dryRun,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-        onEvent: ctx.emit,
-      });
+    const findings: Finding[] = [];
+    const specs = desiredRepositories(ctx.stack);
+    // The registry's scanning configuration replaces the deprecated repository scanOnPush: read it
+    // once; where its rules decide, the plan leaves scanning alone and says which setting applies.
+    const registryScanning =
+      specs.length > 0
+        ? await readRegistryScanning(ctx.clients, ctx.signal ? { signal: ctx.signal } : {})
+        : undefined;
+    for (const spec of specs) {
+      const decision = scanningDecision(spec.name, registryScanning);
+      if (decision.decidedBy === 'registry' && spec.scanOnPush !== undefined) {
+        const scans = decision.frequency === 'SCAN_ON_PUSH' || decision.frequency === 'CONTINUOUS_SCAN';
+        const agrees = scans === spec.scanOnPush;
+        findings.push(
+          finding(
+            'ecr.scanning',
+            `ecr repository ${spec.name}`,
+            agrees ? 'ok' : 'warn',
+            `${decision.summary}; the stack's scanOnPush: ${spec.scanOnPush} is not used`,
+            {
+              ...(agrees
+                ? {}
+                : {
+                    hint: "eks-kit does not manage the registry's scanning configuration: change its rules in the ECR registry settings (PutRegistryScanningConfiguration), or set scanOnPush in the stack file to what the registry does",
+                  }),
+              data: { ...decision },
+            },
+          ),
+        );
+      }
+      const result = await ensureRepository(
+        ctx.clients,
+        { ...spec, ...(registryScanning ? { registryScanning } : {}) },
+        {
+          dryRun: ctx.dryRun,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+          onEvent: ctx.emit,
+        },
+      );
       changes.push(...result.changes);
     }
-    return { changes };
+    return { changes, ...(findings.length > 0 ? { findings } : {}) };
   },
 };
