@@ -238,7 +238,7 @@ export function clusterAutoscalerValues(input: ClusterAutoscalerValuesInput): Cl
   const saAnnotations = serviceAccount.create
     ? { ...serviceAccount.extra, ...annotations.serviceAccount }
     : {};
-  const extraArgs = clusterAutoscalerExtraArgs(input.extraArgs, input.uncheckedExtraArgs);
+  const extraArgs = clusterAutoscalerExtraArgs(input.extraArgs, input.uncheckedExtraArgs, { imageTag: tag });
   const expanderPriorities = checkExpanderPriorities(input.expanderPriorities, extraArgs);
   const resources =
     input.resources === null

@@ -8,10 +8,54 @@
 import { InvalidInputError } from '@eks-kit/core';
 import { validateGoDuration } from './go-duration.js';
 
-/** Expanders the autoscaler knows (FAQ.md, "What are Expanders?"). */
-export const EXPANDERS = ['random', 'most-pods', 'least-waste', 'price', 'priority', 'grpc'] as const;
+/**
+ * Expanders the autoscaler runs on AWS. Read per minor of the version map in kubernetes/autoscaler
+ * cluster-autoscaler/expander/expander.go at the pinned tags (cluster-autoscaler-1.30.4, 1.31.2,
+ * 1.32.7, 1.33.5, 1.34.4, 1.35.2, read 2026-12-06): each defines random, most-pods, least-waste,
+ * least-nodes, price, priority and grpc. `price` is left out: see {@link EXPANDERS_REFUSED_ON_AWS}.
+ */
+export const EXPANDERS = ['random', 'most-pods', 'least-waste', 'least-nodes', 'priority', 'grpc'] as const;
 /** One expander name. */
 export type Expander = (typeof EXPANDERS)[number];
+
+/**
+ * Expanders the AWS cloud provider cannot run, with the reason. `price`: the AWS provider's
+ * `Pricing()` returns `cloudprovider.ErrNotImplemented` (cloudprovider/aws/aws_cloud_provider.go)
+ * and the expander factory then stops the autoscaler with "Couldn't access cloud provider pricing
+ * for price expander" (expander/factory/expander_factory.go), at every tag of the version map.
+ */
+export const EXPANDERS_REFUSED_ON_AWS: Readonly<Record<string, string>> = Object.freeze({
+  price:
+    'the AWS cloud provider does not implement pricing (Pricing() returns ErrNotImplemented), so cluster-autoscaler exits at start with "Couldn\'t access cloud provider pricing for price expander"; use least-waste, least-nodes or priority',
+});
+
+/**
+ * The first autoscaler release of each branch that has an expander newer than the oldest minor of
+ * the version map. `least-nodes` appeared in 1.31.0 and was backported to 1.30.3 (absent from
+ * expander.go at cluster-autoscaler-1.30.2 and 1.29.5, present at 1.30.3 and 1.31.0).
+ */
+export const EXPANDER_SINCE: Readonly<Record<string, Readonly<Record<string, string>>>> = Object.freeze({
+  'least-nodes': Object.freeze({ '1.30': '1.30.3', later: '1.31.0' }),
+});
+
+function versionParts(tag: string): [number, number, number] | undefined {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(tag);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+/** Whether the autoscaler at `imageTag` has `expander` (true when the tag cannot be read). */
+function expanderAvailable(expander: string, imageTag: string | undefined): boolean {
+  const since = EXPANDER_SINCE[expander];
+  const version = imageTag === undefined ? undefined : versionParts(imageTag);
+  if (!since || !version) return true;
+  const branch = `${version[0]}.${version[1]}`;
+  const first = versionParts(since[branch] ?? since.later ?? '0.0.0');
+  const later = versionParts(since.later ?? '0.0.0');
+  if (!first || !later) return true;
+  const cmp = (a: number[], b: number[]) => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
+  if (since[branch] !== undefined) return cmp(version, first) >= 0;
+  return cmp(version, later) >= 0;
+}
 
 /** Log formats of `--logging-format` (klog / component-base logs). */
 export const LOGGING_FORMATS = ['text', 'json'] as const;
@@ -142,15 +186,27 @@ function checkNumber(value: unknown, field: string, expected: string): number {
   return n;
 }
 
-function checkExpander(value: unknown, field: string): string {
+function checkExpander(value: unknown, field: string, imageTag: string | undefined): string {
   const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
   const expected = `an expander (${EXPANDERS.join(', ')}) or a comma list of them`;
   if (!list || list.length === 0) throw new InvalidInputError(field, value, expected);
   const seen = new Set<string>();
   for (const item of list) {
     const name = typeof item === 'string' ? item.trim() : item;
+    if (typeof name === 'string' && Object.hasOwn(EXPANDERS_REFUSED_ON_AWS, name)) {
+      throw new InvalidInputError(field, value, `an expander the AWS cloud provider supports, not ${name}`, {
+        hint: EXPANDERS_REFUSED_ON_AWS[name] ?? '',
+      });
+    }
     if (typeof name !== 'string' || !(EXPANDERS as readonly string[]).includes(name)) {
       throw new InvalidInputError(field, value, expected);
+    }
+    if (!expanderAvailable(name, imageTag)) {
+      const since = EXPANDER_SINCE[name] ?? {};
+      const from = Object.values(since).join(' / ');
+      throw new InvalidInputError(field, value, `an expander cluster-autoscaler ${imageTag} has`, {
+        hint: `${name} is in cluster-autoscaler from ${from}: pin a newer autoscaler image tag or choose another expander`,
+      });
     }
     if (seen.has(name)) throw new InvalidInputError(field, value, `${expected}, each at most once`);
     seen.add(name);
@@ -158,7 +214,12 @@ function checkExpander(value: unknown, field: string): string {
   return [...seen].join(',');
 }
 
-function checkFlag(key: keyof ClusterAutoscalerExtraArgs, value: unknown, field: string): ExtraArgValue {
+function checkFlag(
+  key: keyof ClusterAutoscalerExtraArgs,
+  value: unknown,
+  field: string,
+  imageTag: string | undefined,
+): ExtraArgValue {
   const spec = FLAGS[key];
   switch (spec.kind) {
     case 'boolean':
@@ -194,7 +255,7 @@ function checkFlag(key: keyof ClusterAutoscalerExtraArgs, value: unknown, field:
       }
       return value;
     case 'expander':
-      return checkExpander(value, field);
+      return checkExpander(value, field, imageTag);
     case 'address':
       if (typeof value !== 'string' || value === '' || /\s/.test(value)) {
         throw new InvalidInputError(field, value, 'an address such as expander.example.svc:7000');
@@ -211,7 +272,10 @@ const LABEL_KEY_RE =
 /**
  * Check typed autoscaler flags and return them as the chart's `extraArgs` map (sorted keys).
  * Durations must be Go durations, enums one of their values, the expander a known name or a comma
- * list; an unknown flag is refused with its field named `extraArgs.<key>`.
+ * list; an unknown flag is refused with its field named `extraArgs.<key>`. `price` is refused (the AWS
+ * provider has no pricing); with `options.imageTag`, an expander that autoscaler does not have yet
+ * (`least-nodes` before 1.30.3 / 1.31.0) is refused too. Every flag checked here is defined at
+ * each tag of the version map (main.go, config/flags/flags.go; klog and component-base flags).
  *
  * @example
  * ```ts
@@ -223,6 +287,7 @@ const LABEL_KEY_RE =
 export function clusterAutoscalerExtraArgs(
   extraArgs: unknown,
   unchecked: unknown = undefined,
+  options: { imageTag?: string } = {},
 ): Record<string, ExtraArgValue> {
   const out: Record<string, ExtraArgValue> = {};
   if (extraArgs !== undefined) {
@@ -255,7 +320,7 @@ export function clusterAutoscalerExtraArgs(
         });
         continue;
       }
-      out[flag] = checkFlag(flag, value, field);
+      out[flag] = checkFlag(flag, value, field, options.imageTag);
     }
   }
   const expander = out['expander'];

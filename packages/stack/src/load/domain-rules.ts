@@ -183,13 +183,14 @@ export function validateAutoscalerChart(a: StackAutoscaler, kubernetesVersion: s
     (f) => (f === 'chartVersion' ? 'autoscaler.chartVersion' : 'cluster.kubernetesVersion'),
     kubernetesPinHint,
   );
-  under(
+  const imageTag = under(
     '',
     () => clusterAutoscalerImageTag(kubernetesVersion, a.imageTag),
     (f) => (f === 'image.tag' ? 'autoscaler.imageTag' : 'cluster.kubernetesVersion'),
     kubernetesPinHint,
   );
-  if (a.extraArgs) under('autoscaler', () => clusterAutoscalerExtraArgs(a.extraArgs, a.uncheckedExtraArgs));
+  if (a.extraArgs)
+    under('autoscaler', () => clusterAutoscalerExtraArgs(a.extraArgs, a.uncheckedExtraArgs, { imageTag }));
   else if (a.uncheckedExtraArgs)
     under('autoscaler', () => clusterAutoscalerExtraArgs(undefined, a.uncheckedExtraArgs));
 }
