@@ -8,7 +8,8 @@
  *
  * World keys (`autoscaling`):
  * - `groups`: `[{ name, minSize?, maxSize?, desiredCapacity?, launchTemplate?: { name | id, version? },
- *   mixedInstancesPolicy?: { launchTemplate: { name | id, version? }, overrides?: [{ instanceType }] },
+ *   mixedInstancesPolicy?: { launchTemplate: { name | id, version? }, overrides?: [{ instanceType } |
+ *   { instanceRequirements: <the API's InstanceRequirements, e.g. { VCpuCount: { Min: 2, Max: 4 }, MemoryMiB: { Min: 4096 } }> }] },
  *   launchConfigurationName?, instanceType?, availabilityZones?, tags?: { key: value } |
  *   [{ key, value, propagateAtLaunch? }], instances?: number }]` (instances default: desiredCapacity).
  * - `launchConfigurations`: `[{ name, instanceType, imageId? }]`.
@@ -54,7 +55,10 @@ interface Group {
   maxSize: number;
   desiredCapacity: number;
   launchTemplate?: LaunchTemplateRef;
-  mixedInstancesPolicy?: { launchTemplate: LaunchTemplateRef; overrides: Array<{ instanceType: string }> };
+  mixedInstancesPolicy?: {
+    launchTemplate: LaunchTemplateRef;
+    overrides: Array<{ instanceType?: string; instanceRequirements?: Record<string, unknown> }>;
+  };
   launchConfigurationName?: string;
   /** Instance type new instances get (first override, launch configuration or template). */
   instanceType: string;
@@ -202,10 +206,15 @@ function seedGroup(
   const desiredCapacity = Number(raw.desiredCapacity ?? minSize);
   const launchTemplate = templateRef(raw.launchTemplate);
   const mip = raw.mixedInstancesPolicy as Record<string, unknown> | undefined;
-  const overrides = list(mip?.overrides)
-    .map((o) => (o as Record<string, unknown>).instanceType)
-    .filter((t): t is string => typeof t === 'string')
-    .map((instanceType) => ({ instanceType }));
+  const overrides = list(mip?.overrides).flatMap(
+    (o): Array<{ instanceType?: string; instanceRequirements?: Record<string, unknown> }> => {
+      const raw = o as Record<string, unknown>;
+      if (typeof raw.instanceType === 'string') return [{ instanceType: raw.instanceType }];
+      if (raw.instanceRequirements && typeof raw.instanceRequirements === 'object')
+        return [{ instanceRequirements: raw.instanceRequirements as Record<string, unknown> }];
+      return [];
+    },
+  );
   const mipTemplate = templateRef(mip?.launchTemplate);
   const launchConfigurationName =
     typeof raw.launchConfigurationName === 'string' ? raw.launchConfigurationName : undefined;
@@ -214,7 +223,7 @@ function seedGroup(
   const templateType = templates.find((t) => t.name === ltName)?.instanceType;
   const instanceType = String(
     raw.instanceType ??
-      overrides[0]?.instanceType ??
+      overrides.find((o) => o.instanceType)?.instanceType ??
       (launchConfigurationName
         ? state.launchConfigurations.get(launchConfigurationName)?.instanceType
         : undefined) ??
@@ -331,7 +340,11 @@ function groupOut(group: Group, state: AutoScalingState, ec2: unknown): Record<s
           MixedInstancesPolicy: {
             LaunchTemplate: {
               LaunchTemplateSpecification: templateOut(group.mixedInstancesPolicy.launchTemplate, state, ec2),
-              Overrides: group.mixedInstancesPolicy.overrides.map((o) => ({ InstanceType: o.instanceType })),
+              Overrides: group.mixedInstancesPolicy.overrides.map((o) =>
+                o.instanceRequirements
+                  ? { InstanceRequirements: o.instanceRequirements }
+                  : { InstanceType: o.instanceType },
+              ),
             },
             InstancesDistribution: {
               OnDemandAllocationStrategy: 'prioritized',

@@ -3,7 +3,10 @@
  * reference: DescribeInstanceTypes (`InstanceType.N`, filters, MaxResults 5-100, NextToken),
  * DescribeLaunchTemplates (`LaunchTemplateId.N` / `LaunchTemplateName.N`, MaxResults 5-200) and
  * DescribeLaunchTemplateVersions (one template by id or name with `LaunchTemplateVersion.N` numbers,
- * `$Latest`, `$Default`; or, without a template, `$Latest`/`$Default` of every template).
+ * `$Latest`, `$Default`; or, without a template, `$Latest`/`$Default` of every template), and
+ * GetInstanceTypesFromInstanceRequirements (the catalog filtered by architecture, VCpuCount and
+ * MemoryMiB ranges, BurstablePerformance (default excluded), AllowedInstanceTypes and
+ * ExcludedInstanceTypes with `*`; other requirement fields are accepted and not applied).
  *
  * World keys (`ec2`): `launchTemplates: [{ name, instanceType, id?, versions?: [{ instanceType }],
  * defaultVersion? }]` (version 1 has `instanceType`, further versions follow `versions`), and
@@ -333,6 +336,61 @@ export const ec2 = defineService<Ec2State>({
         const page = paginate(types, input.NextToken as string | undefined, max ?? 100, 'InvalidNextToken');
         return {
           instanceTypeSet: page.items.map(typeOut),
+          ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+        };
+      },
+    },
+    GetInstanceTypesFromInstanceRequirements: {
+      logInput: ['MaxResults', 'NextToken'],
+      handler({ state, input }) {
+        const architectures = strings(input.ArchitectureType);
+        const virtualization = strings(input.VirtualizationType);
+        const req = input.InstanceRequirements as Record<string, unknown> | undefined;
+        const missing = (what: string) =>
+          new AwsError('MissingParameter', `The request must contain the parameter ${what}`, 400);
+        if (architectures.length === 0) throw missing('ArchitectureTypes');
+        if (virtualization.length === 0) throw missing('VirtualizationTypes');
+        if (!req) throw missing('InstanceRequirements');
+        const range = (key: string): { min: number; max: number } => {
+          const r = req[key] as Record<string, unknown> | undefined;
+          if (!r || r.Min === undefined) throw missing(`InstanceRequirements.${key}.Min`);
+          const min = Number(r.Min);
+          const max = r.Max === undefined ? Number.POSITIVE_INFINITY : Number(r.Max);
+          if (!Number.isFinite(min) || min < 0 || (Number.isFinite(max) && max < min))
+            throw new AwsError('InvalidParameterValue', `Invalid ${key} range.`, 400);
+          return { min, max };
+        };
+        const vcpu = range('VCpuCount');
+        const memory = range('MemoryMiB');
+        const burstable = String(req.BurstablePerformance ?? 'excluded');
+        const glob = (pattern: string, text: string) =>
+          new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(text);
+        const allowed = strings(req.AllowedInstanceType);
+        const excluded = strings(req.ExcludedInstanceType);
+        if (allowed.length && excluded.length)
+          throw new AwsError(
+            'InvalidParameterCombination',
+            'You cannot specify both AllowedInstanceTypes and ExcludedInstanceTypes.',
+            400,
+          );
+        const max = maxResults(input.MaxResults, 1, 1000) ?? 1000;
+        const types = [...state.instanceTypes.values()]
+          .filter(
+            (t) =>
+              architectures.includes(t.architecture) &&
+              virtualization.includes('hvm') &&
+              t.vCpus >= vcpu.min &&
+              t.vCpus <= vcpu.max &&
+              t.memoryMiB >= memory.min &&
+              t.memoryMiB <= memory.max &&
+              (burstable === 'included' || (burstable === 'required' ? t.burstable : !t.burstable)) &&
+              (allowed.length === 0 || allowed.some((a) => glob(a, t.instanceType))) &&
+              !excluded.some((e) => glob(e, t.instanceType)),
+          )
+          .sort((a, b) => a.instanceType.localeCompare(b.instanceType));
+        const page = paginate(types, input.NextToken as string | undefined, max, 'InvalidNextToken');
+        return {
+          instanceTypeSet: page.items.map((t) => ({ instanceType: t.instanceType })),
           ...(page.nextToken ? { nextToken: page.nextToken } : {}),
         };
       },
