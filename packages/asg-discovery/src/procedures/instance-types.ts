@@ -4,6 +4,8 @@ import {
   type _InstanceType,
   DescribeInstanceTypesCommand,
   DescribeLaunchTemplateVersionsCommand,
+  GetInstanceTypesFromInstanceRequirementsCommand,
+  type InstanceRequirementsRequest,
   type LaunchTemplateVersion,
 } from '@aws-sdk/client-ec2';
 import { type AwsClients, InvalidInputError, wrapAwsError } from '@eks-kit/core';
@@ -32,6 +34,11 @@ function templateKey(ref: { id?: string; name?: string }): string {
  * at once), or one account-wide paged call for `$Latest`/`$Default` when there are many templates;
  * DescribeLaunchConfigurations 50 names per call. A template, version or configuration that no
  * longer exists leaves that group's `instanceTypes` empty with the reason in `instanceTypesUnresolved`.
+ * A group with attribute-based selection (InstanceRequirements overrides) gets the types EC2 answers
+ * to GetInstanceTypesFromInstanceRequirements, as the autoscaler asks it (aws_wrapper.go, which then
+ * models the group on the first type answered): the architecture is that of the launch template's
+ * instance type (the autoscaler reads the AMI's with DescribeImages; the template's type runs the
+ * same AMI). A template without an instance type leaves the group unresolved, saying why.
  *
  * @example
  * ```ts
@@ -148,7 +155,7 @@ export async function resolveInstanceTypes(clients: AwsClients, groups: NodeGrou
       }
     }
   }
-  return groups.map((g) => {
+  const resolved = groups.map((g) => {
     if (g.instanceTypes.length) return g;
     if (g.launchTemplate) {
       const ref = g.launchTemplate;
@@ -156,9 +163,10 @@ export async function resolveInstanceTypes(clients: AwsClients, groups: NodeGrou
         (ref.id ? typeOf.get(`id:${ref.id}@${ref.version}`) : undefined) ??
         (ref.name ? typeOf.get(`name:${ref.name}@${ref.version}`) : undefined);
       if (type) return { ...g, instanceTypes: [type] };
-      const why =
-        missing.get(`${templateKey(ref)}@${ref.version}`) ??
-        `launch template ${ref.name ?? ref.id} version ${ref.version} not found`;
+      const gone = missing.get(`${templateKey(ref)}@${ref.version}`);
+      // An attribute-based group's template without a type: resolveRequirements says why.
+      if (!gone && g.instanceRequirements?.length) return g;
+      const why = gone ?? `launch template ${ref.name ?? ref.id} version ${ref.version} not found`;
       return { ...g, instanceTypesUnresolved: why };
     }
     const type = g.launchConfigurationName ? configType.get(g.launchConfigurationName) : undefined;
@@ -167,6 +175,80 @@ export async function resolveInstanceTypes(clients: AwsClients, groups: NodeGrou
       ? { ...g, instanceTypesUnresolved: `launch configuration ${g.launchConfigurationName} not found` }
       : g;
   });
+  if (!resolved.some((g) => g.instanceRequirements?.length)) return resolved;
+  return resolveRequirements(clients, resolved);
+}
+
+/** Groups with InstanceRequirements: the template's type gives the architecture, EC2 the types. */
+async function resolveRequirements(clients: AwsClients, groups: NodeGroup[]): Promise<NodeGroup[]> {
+  const ec2 = await clients.ec2();
+  const templateTypes = [
+    ...new Set(groups.filter((g) => g.instanceRequirements?.length).flatMap((g) => g.instanceTypes)),
+  ];
+  const architectureOf = new Map<string, string[]>();
+  if (templateTypes.length) {
+    try {
+      const out = await ec2.send(
+        new DescribeInstanceTypesCommand({ InstanceTypes: templateTypes as _InstanceType[] }),
+      );
+      for (const t of out.InstanceTypes ?? [])
+        if (t.InstanceType)
+          architectureOf.set(t.InstanceType, (t.ProcessorInfo?.SupportedArchitectures ?? []).map(String));
+    } catch (error) {
+      throw wrapAwsError(error, 'ec2:DescribeInstanceTypes', templateTypes.join(','));
+    }
+  }
+  const out: NodeGroup[] = [];
+  for (const g of groups) {
+    if (!g.instanceRequirements?.length) {
+      out.push(g);
+      continue;
+    }
+    const templateType = g.instanceTypes[0];
+    const architectures = templateType ? architectureOf.get(templateType) : undefined;
+    if (!templateType || !architectures?.length) {
+      out.push({
+        ...g,
+        instanceTypes: [],
+        instanceTypeSource: 'instance-requirements',
+        instanceTypesUnresolved:
+          g.instanceTypesUnresolved ??
+          `cannot resolve the InstanceRequirements: the launch template ${g.launchTemplate?.name ?? g.launchTemplate?.id ?? ''} names no instance type, so eks-kit does not know the AMI's architecture (the autoscaler reads it with ec2:DescribeImages); pass --instance-type`,
+      });
+      continue;
+    }
+    const types = new Set<string>();
+    for (const requirements of g.instanceRequirements) {
+      let token: string | undefined;
+      do {
+        try {
+          const page = await ec2.send(
+            new GetInstanceTypesFromInstanceRequirementsCommand({
+              ArchitectureTypes: architectures as never,
+              VirtualizationTypes: ['hvm'],
+              InstanceRequirements: requirements as unknown as InstanceRequirementsRequest,
+              NextToken: token,
+            }),
+          );
+          for (const t of page.InstanceTypes ?? []) if (t.InstanceType) types.add(t.InstanceType);
+          token = page.NextToken;
+        } catch (error) {
+          throw wrapAwsError(error, 'ec2:GetInstanceTypesFromInstanceRequirements', g.name);
+        }
+      } while (token);
+    }
+    out.push(
+      types.size
+        ? { ...g, instanceTypes: [...types], instanceTypeSource: 'instance-requirements' }
+        : {
+            ...g,
+            instanceTypes: [],
+            instanceTypeSource: 'instance-requirements',
+            instanceTypesUnresolved: `no instance type meets the InstanceRequirements of ${g.name} (${architectures.join(', ')})`,
+          },
+    );
+  }
+  return out;
 }
 
 /**

@@ -6,6 +6,8 @@ export type InstanceTypeSource =
   | 'mixed-instances-policy'
   | 'launch-template'
   | 'launch-configuration'
+  /** Attribute-based selection: a mixed instances policy override with InstanceRequirements. */
+  | 'instance-requirements'
   | 'unknown';
 
 /** A launch template reference of a group. */
@@ -36,6 +38,11 @@ export interface NodeGroup {
   propagatedTagKeys: string[];
   /** Why `instanceTypes` is empty, when the group's template or version no longer exists. */
   instanceTypesUnresolved?: string;
+  /**
+   * The InstanceRequirements overrides of an attribute-based group (API shape); `resolveInstanceTypes`
+   * turns them into instance types with GetInstanceTypesFromInstanceRequirements, as the autoscaler does.
+   */
+  instanceRequirements?: Array<Record<string, unknown>>;
 }
 
 /**
@@ -57,6 +64,10 @@ export function nodeGroupFromApi(g: AutoScalingGroup): NodeGroup {
   }
   const mip = g.MixedInstancesPolicy?.LaunchTemplate;
   const overrides = (mip?.Overrides ?? []).map((o) => o.InstanceType).filter((t): t is string => !!t);
+  const requirements = (mip?.Overrides ?? [])
+    .map((o) => o.InstanceRequirements)
+    .filter((r): r is NonNullable<typeof r> => !!r)
+    .map((r) => ({ ...r }) as Record<string, unknown>);
   const spec = mip?.LaunchTemplateSpecification ?? g.LaunchTemplate;
   const launchTemplate: LaunchTemplateRef | undefined = spec
     ? {
@@ -67,11 +78,13 @@ export function nodeGroupFromApi(g: AutoScalingGroup): NodeGroup {
     : undefined;
   const source: NodeGroup['instanceTypeSource'] = overrides.length
     ? 'mixed-instances-policy'
-    : launchTemplate
-      ? 'launch-template'
-      : g.LaunchConfigurationName
-        ? 'launch-configuration'
-        : 'unknown';
+    : requirements.length
+      ? 'instance-requirements'
+      : launchTemplate
+        ? 'launch-template'
+        : g.LaunchConfigurationName
+          ? 'launch-configuration'
+          : 'unknown';
   return {
     name: g.AutoScalingGroupName ?? '',
     arn: g.AutoScalingGroupARN ?? '',
@@ -85,5 +98,6 @@ export function nodeGroupFromApi(g: AutoScalingGroup): NodeGroup {
     ...(g.LaunchConfigurationName ? { launchConfigurationName: g.LaunchConfigurationName } : {}),
     tags,
     propagatedTagKeys: propagated.sort(),
+    ...(requirements.length && !overrides.length ? { instanceRequirements: requirements } : {}),
   };
 }
