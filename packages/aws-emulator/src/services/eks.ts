@@ -5,7 +5,11 @@
  * 1-100, nextToken), Describe, Update (role), Delete. Unknown clusters and associations answer
  * ResourceNotFoundException (404) with `clusterName` / `associationId` fields as EKS does.
  *
- * World keys (`eks`): `clusters: [{ name, version?, oidcIssuer?, status?, roleArn?, tags? }]`
+ * Add-ons: DescribeAddon (ResourceNotFoundException 404 with `addonName` / `clusterName` fields for an
+ * add-on that is not installed) and ListAddons (maxResults 1-100, nextToken), read-only.
+ *
+ * World keys (`eks`): `clusters: [{ name, version?, oidcIssuer?, status?, roleArn?, tags?,
+ * addons?: [{ name, version?, status? }] }]` (add-on status default ACTIVE)
  * (issuer default `https://oidc.eks.<region>.amazonaws.com/id/<32 hex>`),
  * `podIdentityAssociations: [{ clusterName, namespace, serviceAccount, roleArn }]`.
  */
@@ -24,6 +28,8 @@ interface Cluster {
   createdAt: Date;
   endpoint: string;
   tags: Record<string, string>;
+  /** Installed add-ons by name. */
+  addons: Map<string, { name: string; version: string; status: string; createdAt: Date }>;
 }
 
 interface Association {
@@ -169,6 +175,8 @@ export const eks = defineService<EksState>({
     routes: [
       { method: 'GET', path: '/clusters', operation: 'ListClusters' },
       { method: 'GET', path: '/clusters/{name}', operation: 'DescribeCluster' },
+      { method: 'GET', path: '/clusters/{clusterName}/addons', operation: 'ListAddons' },
+      { method: 'GET', path: '/clusters/{clusterName}/addons/{addonName}', operation: 'DescribeAddon' },
       {
         method: 'POST',
         path: '/clusters/{clusterName}/pod-identity-associations',
@@ -219,6 +227,17 @@ export const eks = defineService<EksState>({
         createdAt: now,
         endpoint: `https://${oidcId}.gr7.${context.region}.eks.amazonaws.com`,
         tags: (raw.tags as Record<string, string> | undefined) ?? {},
+        addons: new Map(
+          ((raw.addons ?? []) as Array<Record<string, unknown>>).map((a) => [
+            String(a.name),
+            {
+              name: String(a.name),
+              version: String(a.version ?? 'v1.0.0-eksbuild.1'),
+              status: String(a.status ?? 'ACTIVE'),
+              createdAt: now,
+            },
+          ]),
+        ),
       });
     }
     for (const raw of (section.podIdentityAssociations ?? []) as Array<Record<string, unknown>>) {
@@ -250,6 +269,51 @@ export const eks = defineService<EksState>({
       resource: (input, r) => `arn:aws:eks:${r.region}:${r.accountId}:cluster/${String(input.name)}`,
       handler({ state, input }) {
         return { cluster: clusterOut(getCluster(state, input.name)) };
+      },
+    },
+    DescribeAddon: {
+      logInput: ['clusterName', 'addonName'],
+      resource: (input, r) =>
+        `arn:aws:eks:${r.region}:${r.accountId}:addon/${String(input.clusterName)}/${String(input.addonName)}/*`,
+      handler({ state, input }) {
+        const cluster = getCluster(state, input.clusterName);
+        const addon = cluster.addons.get(String(input.addonName));
+        if (!addon)
+          throw new AwsError(
+            'ResourceNotFoundException',
+            `No addon: ${String(input.addonName)} found in cluster: ${cluster.name}`,
+            404,
+            { fields: { clusterName: cluster.name, addonName: String(input.addonName) } },
+          );
+        return {
+          addon: {
+            addonName: addon.name,
+            clusterName: cluster.name,
+            status: addon.status,
+            addonVersion: addon.version,
+            health: { issues: [] },
+            addonArn: `arn:aws:eks:${state.region}:${state.accountId}:addon/${cluster.name}/${addon.name}/${addon.name.length}a1b2c3`,
+            createdAt: addon.createdAt,
+            modifiedAt: addon.createdAt,
+            tags: {},
+          },
+        };
+      },
+    },
+    ListAddons: {
+      logInput: ['clusterName', 'maxResults', 'nextToken'],
+      handler({ state, input }) {
+        const cluster = getCluster(state, input.clusterName);
+        const max = input.maxResults === undefined ? 100 : Number(input.maxResults);
+        if (!Number.isInteger(max) || max < 1 || max > 100)
+          throw invalidParameter('maxResults must be between 1 and 100.', cluster.name);
+        const page = paginate(
+          [...cluster.addons.keys()].sort(),
+          input.nextToken as string | undefined,
+          max,
+          'InvalidParameterException',
+        );
+        return { addons: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
       },
     },
     CreatePodIdentityAssociation: {
