@@ -302,19 +302,57 @@ function buildProgram(writeErr: (text: string) => void, run: Runner): Command {
     .action(lazy(async () => (await import('./commands/helm.js')).helmHelmfile));
 
   for (const group of [autoscaler, cert, ecr, helm]) {
-    // Runs only when no subcommand matched: none given, or a misspelt one (`ecr logn`).
-    group.allowExcessArguments(true).action(async (_options: unknown, command: Command) => {
-      const names = group.commands.map((c) => c.name());
-      const typed = command.args[0];
-      const nearest =
-        typed === undefined ? undefined : (await import('@eks-kit/stack')).nearestKey(typed, names);
-      throw new InvalidInputError(
-        typed === undefined ? group.name() : `${group.name()} subcommand`,
-        typed,
-        `a subcommand: ${names.join(' | ')}`,
-        nearest ? { hint: `did you mean eks-kit ${group.name()} ${nearest}?` } : {},
-      );
-    });
+    // Runs only when no subcommand matched: none given, or a misspelt one (`ecr logn`), also with
+    // options (`ecr logn --registry x`): the misspelt command is named, not the option (issue 17).
+    group
+      .allowExcessArguments(true)
+      .allowUnknownOption(true)
+      .action(async (_options: unknown, command: Command) => {
+        const names = group.commands.map((c) => c.name());
+        const typed = command.args.find((a) => !a.startsWith('-'));
+        const nearest =
+          typed === undefined ? undefined : (await import('@eks-kit/stack')).nearestKey(typed, names);
+        throw new InvalidInputError(
+          typed === undefined ? group.name() : `${group.name()} subcommand`,
+          typed,
+          `a subcommand: ${names.join(' | ')}`,
+          nearest ? { hint: `did you mean eks-kit ${group.name()} ${nearest}?` } : {},
+        );
+      });
   }
   return program;
+}
+
+/** One command of the tree: its words after `eks-kit` and the long options it takes. */
+export interface CommandSpec {
+  path: string[];
+  options: string[];
+}
+
+/**
+ * Every command of the tree with its long options (global options included), for tests that check
+ * the commands quoted in hints and READMEs exist.
+ *
+ * @example
+ * ```ts
+ * commandTree().find((c) => c.path.join(' ') === 'ecr login')?.options; // ['--password-stdout', ...]
+ * ```
+ */
+export function commandTree(): CommandSpec[] {
+  const program = buildProgram(
+    () => {},
+    async () => {},
+  );
+  const globals = program.options.map((o) => o.long).filter((o): o is string => !!o);
+  const out: CommandSpec[] = [];
+  const walk = (command: Command, path: string[]): void => {
+    for (const sub of command.commands) {
+      const here = [...path, sub.name()];
+      const own = sub.options.flatMap((o) => [o.long, o.short]).filter((o): o is string => !!o);
+      out.push({ path: here, options: [...new Set([...globals, ...own, '--help', '-h'])] });
+      walk(sub, here);
+    }
+  };
+  walk(program, []);
+  return out;
 }

@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
-import { type AwsClients, createClients, InvalidInputError } from '@eks-kit/core';
+import { type AwsClients, createClients, finding, InvalidInputError } from '@eks-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyStack, checkStack, desiredRepositories, parseStack, planStack } from '../src/index.js';
+import {
+  applyStack,
+  checkStack,
+  desiredRepositories,
+  inStackTerms,
+  parseStack,
+  planStack,
+} from '../src/index.js';
 
 // Issue 17, "Stack file": region is part of a certificate's identity; tag mutability exclusion
 // filters can be written.
@@ -134,5 +141,31 @@ describe('repositories: the registry scanning configuration decides (emulator)',
       expect(f.message).toContain("the stack's scanOnPush: true is not used");
       expect(f.hint).toContain('PutRegistryScanningConfiguration');
     }
+  });
+});
+
+describe('scale-from-zero hint when the stack already has the node template (issue 17)', () => {
+  const f = finding(
+    'autoscaler.scale-from-zero',
+    'autoscaling group seed-workers-b',
+    'warn',
+    'min size 0 without node-template tags',
+    {
+      hint: 'add nodeTemplates for this group to ensureAutoDiscoveryTags (labels, taints with :effect, resources)',
+    },
+  );
+
+  it('asks to add autoscaler.nodeTemplates.<group> when the stack does not have it', () => {
+    expect(inStackTerms([f], { autoscaler: { nodeTemplates: {} } })[0]?.hint).toContain(
+      'add autoscaler.nodeTemplates.seed-workers-b',
+    );
+  });
+
+  it('says eks-kit apply when the stack has it and only the tags drifted', () => {
+    const hint = inStackTerms([f], {
+      autoscaler: { nodeTemplates: { 'seed-workers-b': { labels: { a: 'b' } } } },
+    })[0]?.hint;
+    expect(hint).toContain('run eks-kit apply');
+    expect(hint).not.toContain('add autoscaler.nodeTemplates');
   });
 });

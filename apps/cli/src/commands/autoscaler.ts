@@ -187,7 +187,7 @@ export async function autoscalerVerify(
   try {
     requireAutoscaler(stack);
     const { stack: _stack, ...input } = autoscalerRoleInput(stack);
-    const findings = inStackTerms(await asg.checkAutoscalerSetup(clients, input));
+    const findings = inStackTerms(await asg.checkAutoscalerSetup(clients, input), stack);
     printFindings(ctx, findings, stack.name);
     return findings.some((f) => f.status === 'fail') ? 2 : 0;
   } finally {
@@ -227,6 +227,19 @@ export async function autoscalerFit(ctx: CommandContext, options: Record<string,
         }),
       );
       names = [...new Set(groups.flatMap((g) => g.instanceTypes))].sort();
+      // Attribute-based groups are resolved as the autoscaler does; one that cannot be is said, not guessed.
+      const unresolved = groups.filter((g) => g.instanceTypes.length === 0 && g.instanceTypesUnresolved);
+      for (const g of unresolved) ctx.out.notice(`${g.name}: ${g.instanceTypesUnresolved}`);
+      if (names.length === 0)
+        throw new EksKitError(
+          'InstanceTypesUnresolved',
+          "no instance type could be resolved for the stack's worker groups",
+          {
+            hint:
+              unresolved.map((g) => `${g.name}: ${g.instanceTypesUnresolved}`).join('; ') ||
+              'pass the types with --instance-type',
+          },
+        );
     }
     const results = asg.podFits({
       requests,

@@ -4,6 +4,7 @@ import * as ecr from '@eks-kit/ecr-credentials';
 import { renderStack, stackSteps } from '@eks-kit/stack';
 import { accountIdOf, checkAccountOption } from '../runtime/account.js';
 import type { CommandContext } from '../runtime/context.js';
+import { describeExpiry } from '../runtime/expiry.js';
 import { openStack } from '../runtime/load.js';
 import { printFindings } from './check.js';
 
@@ -37,11 +38,19 @@ export async function ecrLogin(ctx: CommandContext, options: Record<string, unkn
       if (process.stdout.isTTY) process.stdout.write('\n');
       return 0;
     }
-    const info = { registry, username: auth.username, expiresAt: auth.expiresAt?.toISOString() };
+    const now = new Date();
+    const info = {
+      registry,
+      username: auth.username,
+      expiresAt: auth.expiresAt?.toISOString(),
+      ...(auth.expiresAt
+        ? { expiresInSeconds: Math.max(0, Math.floor((auth.expiresAt.getTime() - now.getTime()) / 1000)) }
+        : {}),
+    };
     if (ctx.out.json) ctx.out.resultJson(info);
     else
       ctx.out.result(
-        `registry ${registry}, user ${auth.username}${info.expiresAt ? `, token valid until ${info.expiresAt}` : ''}`,
+        `registry ${registry}, user ${auth.username}${auth.expiresAt ? `, token expires ${describeExpiry(auth.expiresAt, now)}` : ''}`,
       );
     ctx.out.notice('The password is printed only with --password-stdout.');
     return 0;

@@ -22,7 +22,7 @@ export function groupFindings(group: NodeGroup, cluster: string, tagCondition: b
   const ownedKey = clusterOwnedTagKey(cluster);
   const out: Finding[] = [];
   const missing = [ENABLED_TAG_KEY, ownedKey].filter((k) => group.tags[k] === undefined);
-  const fix = `run ensureAutoDiscoveryTags (eks-kit autoscaler tag) for ${group.name}`;
+  const fix = `run ensureAutoDiscoveryTags for ${group.name} (with a stack file: eks-kit apply)`;
   if (missing.length) {
     out.push(
       finding(

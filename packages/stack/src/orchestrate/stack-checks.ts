@@ -95,7 +95,7 @@ export function stackChecks(stack: Stack): StackCheck[] {
       resource: `cluster ${stack.cluster.name}`,
       async run(clients) {
         const { stack: _stack, ...input } = autoscalerRoleInput(stack);
-        return inStackTerms(await checkAutoscalerSetup(shared(clients).clients, input));
+        return inStackTerms(await checkAutoscalerSetup(shared(clients).clients, input), stack);
       },
     });
   }

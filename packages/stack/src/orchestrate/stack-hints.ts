@@ -7,7 +7,9 @@ const GROUP_RESOURCE = /^autoscaling group (.+)$/;
  * The findings with hints that name the stack file's keys instead of the library call: a group that
  * may scale from zero without node-template tags gets "add autoscaler.nodeTemplates.<group>" rather
  * than "add nodeTemplates ... to ensureAutoDiscoveryTags", and no group found gets "set
- * autoscaler.workerGroups" rather than "names or namePrefix". Other findings are returned unchanged.
+ * autoscaler.workerGroups" rather than "names or namePrefix". When `stack` already has the group's
+ * node template, the hint is `eks-kit apply` (only the tags drifted). Other findings are returned
+ * unchanged.
  *
  * @example
  * ```ts
@@ -16,7 +18,10 @@ const GROUP_RESOURCE = /^autoscaling group (.+)$/;
  * // 'add autoscaler.nodeTemplates.seed-workers-b to the stack file (labels, taints with :effect, resources), then run eks-kit apply'
  * ```
  */
-export function inStackTerms(findings: readonly Finding[]): Finding[] {
+export function inStackTerms(
+  findings: readonly Finding[],
+  stack?: { autoscaler?: { nodeTemplates?: Record<string, unknown> | undefined } | undefined },
+): Finding[] {
   return findings.map((f) => {
     if (f.check === 'autoscaler.node-groups' && f.status === 'fail' && f.hint !== undefined)
       return {
@@ -25,6 +30,12 @@ export function inStackTerms(findings: readonly Finding[]): Finding[] {
       };
     const group = GROUP_RESOURCE.exec(f.resource)?.[1];
     if (f.check !== 'autoscaler.scale-from-zero' || f.hint === undefined || group === undefined) return f;
+    // The stack already has the template: only the group's tags drifted, and apply writes them.
+    if (stack?.autoscaler?.nodeTemplates && Object.hasOwn(stack.autoscaler.nodeTemplates, group))
+      return {
+        ...f,
+        hint: `the stack file has autoscaler.nodeTemplates.${group} but the group's node-template tags are missing or differ: run eks-kit apply`,
+      };
     return {
       ...f,
       hint: `add autoscaler.nodeTemplates.${group} to the stack file (labels, taints with :effect, resources), then run eks-kit apply`,
