@@ -18,6 +18,7 @@ export { parseGoDuration } from './logs/go-duration.js';
 export type { LogLevel, LogRecord } from './logs/parse-line.js';
 export * from './logs/read-log.js';
 export type { ScaleDownSummary, ScaleUpSummary } from './logs/summarize.js';
+export * from './procedures/addons.js';
 export * from './procedures/autoscaler-identity.js';
 export * from './procedures/discover.js';
 export * from './procedures/ensure-role.js';

@@ -51,6 +51,7 @@ describe('stackChecks: the one list of checks', () => {
       'drift.repositories',
       'drift.certificates',
       'autoscaler.setup',
+      'addons', // issue 17: the seed installs metrics-server, so check reads whether EKS has it
       'certificates',
     ]);
   });

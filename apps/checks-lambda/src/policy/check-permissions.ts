@@ -59,6 +59,8 @@ const REPOSITORY_READS = [
   // The registry's scanning configuration decides scanning where it has rules (issue 17).
   'ecr:GetRegistryScanningConfiguration',
 ];
+/** Reads of the `addons` check: is metrics-server an EKS add-on, is the Pod Identity agent there. */
+const ADDON_READS = ['eks:DescribeAddon'];
 /** Reads of checkCertificates and of ensureCertificate + its validation records (dry run). */
 const CERTIFICATE_READS = [
   'acm:DescribeCertificate',
@@ -83,6 +85,7 @@ type ResourceKind =
   | 'OidcProvider'
   | 'Cluster'
   | 'PodIdentityAssociations'
+  | 'Addons'
   | 'Repositories'
   | 'Certificates'
   | 'HostedZones';
@@ -93,6 +96,7 @@ const SIDS: Record<ResourceKind, string> = {
   OidcProvider: 'ReadClusterOidcProvider',
   Cluster: 'ReadCluster',
   PodIdentityAssociations: 'ReadPodIdentityAssociations',
+  Addons: 'ReadClusterAddons',
   Repositories: 'ReadStackRepositories',
   Certificates: 'ReadCertificates',
   HostedZones: 'ReadHostedZoneRecords',
@@ -108,6 +112,7 @@ const ACTION_RESOURCES: Record<string, ResourceKind> = {
   'eks:DescribeCluster': 'Cluster',
   'eks:ListPodIdentityAssociations': 'Cluster',
   'eks:DescribePodIdentityAssociation': 'PodIdentityAssociations',
+  'eks:DescribeAddon': 'Addons',
   'iam:GetRole': 'Roles',
   'iam:GetRolePolicy': 'Roles',
   'iam:ListAttachedRolePolicies': 'Roles',
@@ -148,6 +153,11 @@ export function checkActions(stack: Stack): string[] {
     add(AUTOSCALER_GROUP_READS);
   }
   if (stack.gitlab) add(ROLE_STEP_READS);
+  if (
+    (stack.metricsServer !== undefined && stack.metricsServer.enabled !== false) ||
+    stack.autoscaler?.identity.mode === 'pod-identity'
+  )
+    add(ADDON_READS);
   if (stack.repositories.length > 0) add(REPOSITORY_READS);
   if (stack.certificates.length > 0) add(CERTIFICATE_READS);
   return [...actions].sort();
@@ -211,6 +221,8 @@ function resourcesOf(kind: ResourceKind, stack: Stack, s: Scope): string[] {
       return [arn('eks', s.region, `cluster/${stack.cluster.name}`)];
     case 'PodIdentityAssociations':
       return [arn('eks', s.region, `podidentityassociation/${stack.cluster.name}/*`)];
+    case 'Addons':
+      return [arn('eks', s.region, `addon/${stack.cluster.name}/*`)];
     case 'Repositories':
       return [...stackRepositoryNames(stack)]
         .sort()

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
+import { describeClusterAddon, METRICS_SERVER_ADDON } from '@eks-kit/asg-discovery';
 import { EksKitError, validateAccountId } from '@eks-kit/core';
 import { describeAccount, renderStack } from '@eks-kit/stack';
 import { writeFileAtomic } from '../runtime/atomic-write.js';
@@ -28,16 +29,39 @@ export async function renderCommand(ctx: CommandContext, options: Record<string,
   const stack = await readStack(ctx, options);
   const region = stack.cluster.region;
   let accountId = accountOption;
+  const installedAddons: string[] = [];
   if (accountId === undefined) {
     const clients = await clientsFor(ctx.globals, region, ctx.env);
     try {
       accountId = (await describeAccount(clients, { signal: ctx.signal })).accountId;
+      // metrics-server as an EKS add-on: do not render a second copy (issue 17). Read only when
+      // render talks to AWS anyway; with --account-id it makes no AWS call at all.
+      if (stack.metricsServer !== undefined && stack.metricsServer.enabled !== false) {
+        try {
+          const addon = await describeClusterAddon(
+            clients,
+            stack.cluster.name,
+            METRICS_SERVER_ADDON,
+            ctx.signal,
+          );
+          if (addon) {
+            installedAddons.push(METRICS_SERVER_ADDON);
+            ctx.out.notice(
+              `metrics-server is installed as an EKS add-on (${addon.status}) on ${stack.cluster.name}: not rendered (set metricsServer.enabled: false to say so in the stack file)`,
+            );
+          }
+        } catch (error) {
+          ctx.out.notice(
+            `could not read the cluster's EKS add-ons (${(error as Error).message}): metrics-server rendered as the stack file says`,
+          );
+        }
+      }
     } finally {
       if (ctx.globals.verbose) ctx.out.error(callReport(clients));
       clients.destroy();
     }
   }
-  const files = renderStack(stack, { accountId });
+  const files = renderStack(stack, { accountId, installedAddons });
   const manifest = await readManifest(outDir);
   const conflicts: string[] = [];
   const plan: Array<{ path: string; content: string; mode: number; state: 'new' | 'same' | 'replace' }> = [];

@@ -3,7 +3,12 @@
  * certificate health). `checkStack` runs it; the checks Lambda can run the same list.
  */
 import { checkCertificates } from '@eks-kit/acm-dns-validation';
-import { checkAutoscalerSetup } from '@eks-kit/asg-discovery';
+import {
+  checkAutoscalerSetup,
+  describeClusterAddon,
+  METRICS_SERVER_ADDON,
+  POD_IDENTITY_AGENT_ADDON,
+} from '@eks-kit/asg-discovery';
 import { type AwsClients, type Finding, finding, type ProgressEvent } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
 import { autoscalerRoleInput } from '../steps/autoscaler.js';
@@ -33,7 +38,9 @@ export interface StackCheck {
 /**
  * The checks of a stack, in a fixed order: `drift.<step>` for each apply step (what `plan` would
  * change), `autoscaler.setup` (tags, role, trust, OIDC provider, headroom) and `certificates` per
- * region (status, expiry, renewal, validation records, CAA). The checks of one list share their
+ * region (status, expiry, renewal, validation records, CAA), and `addons` when the stack uses
+ * metrics-server or Pod Identity (is metrics-server an EKS add-on; is the Pod Identity agent there).
+ * The checks of one list share their
  * reads when run with the same client set (the set-up check reuses the role and cluster the drift
  * check read): call `stackChecks` again for each run, so that a later run reads AWS afresh.
  *
@@ -96,6 +103,83 @@ export function stackChecks(stack: Stack): StackCheck[] {
       async run(clients) {
         const { stack: _stack, ...input } = autoscalerRoleInput(stack);
         return inStackTerms(await checkAutoscalerSetup(shared(clients).clients, input), stack);
+      },
+    });
+  }
+  const metricsServer = stack.metricsServer !== undefined && stack.metricsServer.enabled !== false;
+  const podIdentity = stack.autoscaler?.identity.mode === 'pod-identity';
+  if (metricsServer || podIdentity) {
+    checks.push({
+      id: 'addons',
+      resource: `cluster ${stack.cluster.name}`,
+      async run(clients, options = {}) {
+        const run = shared(clients).clients;
+        const findings: Finding[] = [];
+        const resource = `eks cluster ${stack.cluster.name}`;
+        if (podIdentity) {
+          const agent = await describeClusterAddon(
+            run,
+            stack.cluster.name,
+            POD_IDENTITY_AGENT_ADDON,
+            options.signal,
+          );
+          if (!agent)
+            findings.push(
+              finding(
+                'addons.pod-identity-agent',
+                resource,
+                'fail',
+                `autoscaler.identity.mode is pod-identity but the cluster has no ${POD_IDENTITY_AGENT_ADDON} add-on: the autoscaler's pod gets no AWS credentials`,
+                {
+                  hint: `install it: aws eks create-addon --cluster-name ${stack.cluster.name} --addon-name ${POD_IDENTITY_AGENT_ADDON} (or use identity mode irsa)`,
+                },
+              ),
+            );
+          else
+            findings.push(
+              finding(
+                'addons.pod-identity-agent',
+                resource,
+                agent.status === 'ACTIVE' ? 'ok' : 'warn',
+                `${POD_IDENTITY_AGENT_ADDON} add-on ${agent.version ?? ''} is ${agent.status}`.replace(
+                  '  ',
+                  ' ',
+                ),
+                agent.status === 'ACTIVE'
+                  ? {}
+                  : {
+                      hint: `check it: aws eks describe-addon --cluster-name ${stack.cluster.name} --addon-name ${POD_IDENTITY_AGENT_ADDON}`,
+                    },
+              ),
+            );
+        }
+        if (metricsServer) {
+          const addon = await describeClusterAddon(
+            run,
+            stack.cluster.name,
+            METRICS_SERVER_ADDON,
+            options.signal,
+          );
+          findings.push(
+            addon
+              ? finding(
+                  'addons.metrics-server',
+                  resource,
+                  'warn',
+                  `metrics-server is installed as an EKS add-on (${addon.status}): eks-kit render leaves its own metrics-server release out, so there is no second copy`,
+                  {
+                    hint: 'set metricsServer.enabled: false in the stack file to say so, or remove the add-on to let eks-kit install it',
+                  },
+                )
+              : finding(
+                  'addons.metrics-server',
+                  resource,
+                  'ok',
+                  'metrics-server is not an EKS add-on on this cluster: eks-kit render installs it with its helmfile',
+                ),
+          );
+        }
+        return findings;
       },
     });
   }

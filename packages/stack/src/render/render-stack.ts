@@ -35,7 +35,17 @@ export interface RenderedFile {
  * // helmfile.yaml, values/cluster-autoscaler.yaml, values/metrics-server.yaml, .gitlab-ci.yml, docker/config.json
  * ```
  */
-export function renderStack(stack: Stack, options: { accountId: string }): RenderedFile[] {
+export function renderStack(
+  stack: Stack,
+  options: {
+    accountId: string;
+    /**
+     * EKS add-ons the cluster has (DescribeAddon): with `metrics-server` among them, the helmfile
+     * leaves out eks-kit's metrics-server release, so the cluster does not get a second copy.
+     */
+    installedAddons?: readonly string[];
+  },
+): RenderedFile[] {
   const accountId = validateAccountId(options.accountId, 'accountId');
   const files: RenderedFile[] = [];
   const region = stack.cluster.region;
@@ -66,7 +76,7 @@ export function renderStack(stack: Stack, options: { accountId: string }): Rende
     });
   }
   const ms = stack.metricsServer;
-  if (ms && ms.enabled !== false) {
+  if (ms && ms.enabled !== false && !options.installedAddons?.includes('metrics-server')) {
     const metrics = metricsServerRelease({
       ...(ms.args ? { args: ms.args } : {}),
       ...(ms.chartVersion ? { chartVersion: ms.chartVersion } : {}),
