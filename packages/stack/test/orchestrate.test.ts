@@ -96,6 +96,23 @@ describe('identity modes', () => {
   for (const [mode, yaml] of modes) {
     it(`${mode}: applies, then plans no change and checks without failure`, async () => {
       const modeStack = parseStack(seedText.replace('mode: irsa', yaml));
+      if (mode === 'pod-identity') {
+        // Pod Identity needs the eks-pod-identity-agent add-on: without it check fails (issue 17).
+        expect(
+          (await checkStack(clients, modeStack)).find((f) => f.check === 'addons.pod-identity-agent')?.status,
+        ).toBe('fail');
+        const eks = world.eks as NonNullable<World['eks']>;
+        emu.seed({
+          ...world,
+          eks: {
+            ...eks,
+            clusters: (eks.clusters ?? []).map((c) => ({
+              ...c,
+              addons: [{ name: 'eks-pod-identity-agent' }],
+            })),
+          },
+        });
+      }
       await applyStack(clients, modeStack, { yes: true, wait: false });
       emu.resetCalls();
       expect((await planStack(clients, modeStack)).changes).toEqual([]);

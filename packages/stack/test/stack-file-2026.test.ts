@@ -9,6 +9,7 @@ import {
   inStackTerms,
   parseStack,
   planStack,
+  renderStack,
 } from '../src/index.js';
 
 // Issue 17, "Stack file": region is part of a certificate's identity; tag mutability exclusion
@@ -175,8 +176,8 @@ describe('EKS add-ons: metrics-server and the Pod Identity agent (emulator)', ()
   const seedStack = parseStack(readFileSync(new URL('eks-kit.yaml', root), 'utf8'));
   const seedWorld = JSON.parse(readFileSync(new URL('world.json', root), 'utf8')) as World;
   const withAddons = (addons: Array<{ name: string }>): World => {
-    const eks = seedWorld.eks as { clusters: Array<Record<string, unknown>> };
-    return { ...seedWorld, eks: { ...eks, clusters: eks.clusters.map((c) => ({ ...c, addons })) } };
+    const eks = seedWorld.eks as NonNullable<World['eks']>;
+    return { ...seedWorld, eks: { ...eks, clusters: (eks.clusters ?? []).map((c) => ({ ...c, addons })) } };
   };
   const podIdentityStack = {
     ...seedStack,
