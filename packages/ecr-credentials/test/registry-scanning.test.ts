@@ -2,7 +2,13 @@ import { DescribeRepositoriesCommand, PutRegistryScanningConfigurationCommand } 
 import { type Emulator, startEmulator } from '@eks-kit/aws-emulator';
 import { type AwsClients, createClients } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureRepository, readRegistryScanning, scanFilterMatches, scanningDecision } from '../src/index.js';
+import {
+  ensureRepository,
+  ensureRunnerRole,
+  readRegistryScanning,
+  scanFilterMatches,
+  scanningDecision,
+} from '../src/index.js';
 
 // Issue 17: repository-level scanOnPush is deprecated in favour of the registry's scanning
 // configuration; where the registry's rules decide, eks-kit does not fight them.
@@ -106,5 +112,39 @@ describe('ensureRepository with the registry scanning configuration (emulator)',
     await ensureRepository(clients, { name: 'team/new', scanOnPush: true, registryScanning: scanning });
     const described = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['team/new'] }));
     expect(described.repositories?.[0]?.imageScanningConfiguration?.scanOnPush).toBe(false);
+  });
+});
+
+describe('ensureRunnerRole: a cluster that does not exist (issue 17: one wording everywhere)', () => {
+  let emu: Emulator;
+  let clients: AwsClients;
+  beforeAll(async () => {
+    emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: { eks: { clusters: [] } } });
+    clients = await createClients({
+      region: 'ap-northeast-1',
+      endpoint: emu.url,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      maxAttempts: 1,
+    });
+  });
+  afterAll(async () => {
+    clients.destroy();
+    await emu.stop();
+  });
+
+  it('says "EKS cluster X does not exist in R" (ClusterNotFound), as the autoscaler steps do, not the raw SDK error', async () => {
+    const error = await ensureRunnerRole(clients, {
+      cluster: 'nope',
+      namespace: 'gitlab-runner',
+      serviceAccount: 'build',
+      repositories: ['team/app'],
+      roleName: 'gitlab-runner-ecr-push',
+      stack: 'prod',
+    }).then(
+      () => undefined,
+      (e: unknown) => e as { code?: string; message?: string },
+    );
+    expect(error?.code).toBe('ClusterNotFound');
+    expect(error?.message).toBe('EKS cluster nope does not exist in ap-northeast-1');
   });
 });

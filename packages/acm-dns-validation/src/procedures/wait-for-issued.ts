@@ -191,7 +191,7 @@ async function checkRecordsVisible(
           `certificate ${arn} can never be validated: its record ${record.name} is in private hosted zone ${candidate.id} (${candidate.name}), and ACM only sees public DNS (it would time out after 72 hours)`,
           {
             hint: zone
-              ? `create ${record.name} CNAME ${record.value} in public zone ${zone.id} (${zone.name}) (eks-kit cert apply does it)`
+              ? `create ${record.name} CNAME ${record.value} in public zone ${zone.id} (${zone.name}) (eks-kit cert request writes it)`
               : `create a public hosted zone for ${record.name} or a parent, delegate it, and put ${record.name} CNAME ${record.value} there`,
           },
         );
