@@ -148,7 +148,9 @@ describe('the checks handler on a drifted account', () => {
         ],
       },
     });
-    expect(result.nearestCertificateExpiryDays).toBeGreaterThan(300);
+    // A certificate issued today lives 198 days since ACM's 2026-02-18 change (issue 17), not 395.
+    expect(result.nearestCertificateExpiryDays).toBeGreaterThan(190);
+    expect(result.nearestCertificateExpiryDays).toBeLessThanOrEqual(198);
     const durations = emf.filter((l) => 'CheckDuration' in l);
     expect(durations.map((l) => l.check)).toEqual(result.targets[0]?.checks.map((c) => c.name));
     for (const line of durations) {
