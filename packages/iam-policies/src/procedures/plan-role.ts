@@ -49,8 +49,13 @@ export async function planRoleConvergence(
   iam: IAMClient,
   state: RoleState,
   spec: RoleSpec,
-  options: EnsureOptions & { propagation?: PropagationRetry } = {},
+  options: EnsureOptions & {
+    propagation?: PropagationRetry;
+    /** Delete inline policies and detach managed policies the spec does not name (a role the stack owns). */
+    exclusivePolicies?: boolean;
+  } = {},
 ): Promise<PlannedStep[]> {
+  const exclusivePolicies = spec.exclusive === true || options.exclusivePolicies === true;
   const name = spec.name;
   const resource = `iam role ${name}`;
   const steps: PlannedStep[] = [];
@@ -228,14 +233,14 @@ export async function planRoleConvergence(
         ),
     });
   }
-  if (spec.exclusive) {
+  if (exclusivePolicies) {
     const desired = new Set(Object.keys(spec.inlinePolicies ?? {}));
     for (const policyName of [...existingInline].filter((n) => !desired.has(n)).sort()) {
       steps.push({
         change: {
           action: 'delete',
           resource,
-          summary: `inline policy ${policyName}: delete (not in the spec, exclusive)`,
+          summary: `delete inline policy ${policyName} (${spec.exclusive ? 'not in the spec, exclusive' : 'not described by the stack that owns the role: drift'})`,
         },
         apply: () =>
           send('iam:DeleteRolePolicy', `${name}/${policyName}`, () =>
@@ -256,14 +261,14 @@ export async function planRoleConvergence(
         ),
     });
   }
-  if (spec.exclusive) {
+  if (exclusivePolicies) {
     const desired = new Set(desiredArns);
     for (const arn of [...attached].filter((a) => !desired.has(a)).sort()) {
       steps.push({
         change: {
           action: 'delete',
           resource,
-          summary: `detach ${arn} (not in the spec, exclusive)`,
+          summary: `detach ${arn} (${spec.exclusive ? 'not in the spec, exclusive' : 'attached outside the stack that owns the role: drift'})`,
           before: arn,
         },
         apply: () =>
