@@ -4,9 +4,11 @@
 import { DescribeClusterCommand } from '@aws-sdk/client-eks';
 import {
   type AwsClients,
+  EksKitError,
   type EnsureOptions,
   type Finding,
   InvalidInputError,
+  isNotFoundError,
   validateClusterName,
   validateTags,
   wrapAwsError,
@@ -212,6 +214,12 @@ async function runnerIssuer(clients: AwsClients, input: RunnerRoleInput): Promis
       const out = await eks.send(new DescribeClusterCommand({ name: input.cluster }));
       issuer = out.cluster?.identity?.oidc?.issuer;
     } catch (error) {
+      if (isNotFoundError(error))
+        throw new EksKitError(
+          'ClusterNotFound',
+          `EKS cluster ${input.cluster} does not exist in ${clients.region}`,
+          { hint: 'check the cluster name and --region', cause: error },
+        );
       throw wrapAwsError(error, 'eks:DescribeCluster', input.cluster);
     }
     if (!issuer)

@@ -66,9 +66,12 @@ export const repositoriesStep: Step = {
   title: 'ECR repositories',
   async run(ctx): Promise<StepOutcome> {
     const changes: Change[] = [];
+    const adopted = new Set(ctx.stack.repositories.filter((r) => r.adopt === true).map((r) => r.name));
     for (const spec of desiredRepositories(ctx.stack)) {
+      const main = spec.name.endsWith('/cache') ? spec.name.slice(0, -'/cache'.length) : spec.name;
       const result = await ensureRepository(ctx.clients, spec, {
         dryRun: ctx.dryRun,
+        adopt: ctx.adopt === true || adopted.has(spec.name) || adopted.has(main),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         onEvent: ctx.emit,
       });
