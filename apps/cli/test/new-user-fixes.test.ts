@@ -327,7 +327,9 @@ describe('minor (item 8) and the tags selection (item 5)', () => {
     expect(plan.code).toBe(1);
     // issue 14: the plan shows the refusal as a blocker beside the rest of the plan
     expect(plan.stderr).toContain('Apply is blocked');
-    expect(plan.stderr).toContain('autoscaler.tags.blocked: autoscaler.workerGroups (prefix my-cluster-workers-)');
+    expect(plan.stderr).toContain(
+      'autoscaler.tags.blocked: autoscaler.workerGroups (prefix my-cluster-workers-)',
+    );
     expect(plan.stderr).not.toContain('namePrefix');
   });
 
