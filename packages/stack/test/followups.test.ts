@@ -50,6 +50,7 @@ describe('stackChecks: the one list of checks', () => {
       'drift.gitlab.role',
       'drift.repositories',
       'drift.certificates',
+      'ownership.grants',
       'autoscaler.setup',
       'certificates',
     ]);

@@ -287,5 +287,10 @@ describe('check on an owned role', () => {
     const drift = findings.filter((f) => f.status === 'fail' && f.message.includes('AdministratorAccess'));
     expect(drift.length).toBeGreaterThan(0);
     expect(drift[0]?.resource).toBe('iam role seed-cluster-autoscaler');
+    // and, beside the drift, the grant itself: more than the stack's own
+    const grant = findings.find((f) => f.check === 'iam.grants' && f.status === 'fail');
+    expect(grant?.message).toMatch(
+      /^managed policy arn:aws:iam::aws:policy\/AdministratorAccess grants more than stack seed's own: allows every action/,
+    );
   });
 });
