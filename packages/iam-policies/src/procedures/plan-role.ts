@@ -15,7 +15,7 @@ import {
   UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
-import { type Change, EksKitError, type EnsureOptions, wrapAwsError } from '@eks-kit/core';
+import { type Change, EksKitError, type EnsureOptions, isNotFoundError, wrapAwsError } from '@eks-kit/core';
 import { decodePolicyDocument, diffPolicies } from '../builders/compare.js';
 import { policyJson } from '../builders/document.js';
 import { type PropagationRetry, retryWhilePrincipalPropagates } from './propagation.js';
@@ -33,6 +33,16 @@ async function send<T>(operation: string, resource: string, call: () => Promise<
     return await call();
   } catch (error) {
     throw wrapAwsError(error, operation, resource);
+  }
+}
+
+/** A removal whose target is already gone (NoSuchEntity) has nothing left to do. */
+async function goneIsDone(call: Promise<unknown>): Promise<unknown> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isNotFoundError(error)) return undefined;
+    throw error;
   }
 }
 
@@ -242,9 +252,10 @@ export async function planRoleConvergence(
           resource,
           summary: `delete inline policy ${policyName} (${spec.exclusive ? 'not in the spec, exclusive' : 'not described by the stack that owns the role: drift'})`,
         },
+        // Already deleted by a concurrent run (NoSuchEntity): done.
         apply: () =>
           send('iam:DeleteRolePolicy', `${name}/${policyName}`, () =>
-            iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName })),
+            goneIsDone(iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName }))),
           ),
       });
     }
@@ -271,9 +282,10 @@ export async function planRoleConvergence(
           summary: `detach ${arn} (${spec.exclusive ? 'not in the spec, exclusive' : 'attached outside the stack that owns the role: drift'})`,
           before: arn,
         },
+        // Already detached by a concurrent run (NoSuchEntity): done.
         apply: () =>
           send('iam:DetachRolePolicy', `${name} ${arn}`, () =>
-            iam.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: arn })),
+            goneIsDone(iam.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: arn }))),
           ),
       });
     }
