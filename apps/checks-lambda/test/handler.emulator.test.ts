@@ -103,6 +103,7 @@ describe('the checks handler on a drifted account', () => {
       ['drift.gitlab.role', 'completed'],
       ['drift.repositories', 'completed'],
       ['drift.certificates', 'completed'],
+      ['ownership.grants', 'completed'],
       ['autoscaler.setup', 'completed'],
       ['certificates', 'completed'],
     ]);
@@ -315,7 +316,7 @@ describe('the checks handler across accounts', () => {
       [missing, 'fail'],
     ]);
     const [assumed, refused] = result.targets;
-    expect(assumed?.checks).toHaveLength(7);
+    expect(assumed?.checks).toHaveLength(8);
     expect(refused?.checks.map((c) => [c.name, c.outcome])).toEqual([['checks.assume-role', 'threw']]);
     expect(result.findings).toEqual(
       expect.arrayContaining([

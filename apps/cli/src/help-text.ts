@@ -38,6 +38,7 @@ Examples:
   eks-kit init                                   # writes eks-kit.yaml
   eks-kit plan --detailed-exitcode               # exit 0: no changes, 2: changes
   eks-kit apply --yes --no-wait                  # in CI: no prompt, do not wait for certificates
+  eks-kit apply --adopt                          # also take over the stack's resources made by hand
   eks-kit check --json | jq '.findings[] | select(.status != "ok")'
   eks-kit render --out deploy && helmfile -f deploy/helmfile.yaml apply
   eks-kit autoscaler logs - < cluster-autoscaler.log

@@ -150,6 +150,7 @@ function buildProgram(writeErr: (text: string) => void, run: Runner): Command {
     .description('show what apply would change')
     .option(...FILE_OPTION)
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are')
+    .option('--adopt', 'plan as apply --adopt: resources made by hand (no eks-kit:stack tag) are taken over')
     .addHelpText(
       'after',
       '\nExamples:\n  eks-kit plan\n  eks-kit plan --json > plan.json\n  eks-kit plan --detailed-exitcode || echo "changes (2) or failure (1)"',
@@ -161,6 +162,10 @@ function buildProgram(writeErr: (text: string) => void, run: Runner): Command {
     .description('make AWS match the stack, in dependency order')
     .option(...FILE_OPTION)
     .option('-y, --yes', 'apply without asking (required when standard input is not a terminal)')
+    .option(
+      '--adopt',
+      'take over resources of the stack made by hand (no eks-kit:stack tag); never those of another stack',
+    )
     .option('--no-wait', 'do not wait for certificates to be issued')
     .option('--timeout <minutes>', 'how long to wait for certificates', '30')
     .addHelpText('after', '\nExamples:\n  eks-kit apply\n  eks-kit apply --yes --no-wait   # in CI')

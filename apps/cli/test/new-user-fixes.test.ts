@@ -325,8 +325,11 @@ describe('minor (item 8) and the tags selection (item 5)', () => {
     expect((await runCli(['init'], { cwd: dir, env })).code).toBe(0);
     const plan = await runCli(['plan', '--endpoint-url', emu.url], { cwd: dir, env });
     expect(plan.code).toBe(1);
-    oneLine(plan.stderr);
-    expect(plan.stderr).toContain('autoscaler.workerGroups (prefix my-cluster-workers-)');
+    // issue 14: the plan shows the refusal as a blocker beside the rest of the plan
+    expect(plan.stderr).toContain('Apply is blocked');
+    expect(plan.stderr).toContain(
+      'autoscaler.tags.blocked: autoscaler.workerGroups (prefix my-cluster-workers-)',
+    );
     expect(plan.stderr).not.toContain('namePrefix');
   });
 

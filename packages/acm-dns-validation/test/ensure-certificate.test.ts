@@ -173,19 +173,24 @@ describe('ensureCertificate against the emulator', () => {
     expect(emu.calls()).toEqual([]);
   });
 
-  it('tags a reused untagged certificate with the stack (a tag change), then reports nothing', async () => {
+  it('reuses an untagged certificate only when adopting (an adopt change), then reports nothing', async () => {
     const plain = await ensureCertificate(clients, {
       domainName: 'tag.example.com',
       recordsSchedule: fastSchedule,
     });
     emu.advanceClock(3700); // past the idempotency hour
-    const tagged = await ensureCertificate(clients, {
-      domainName: 'tag.example.com',
-      stack: 'demo',
-      recordsSchedule: fastSchedule,
-    });
+    emu.resetCalls();
+    const input = { domainName: 'tag.example.com', stack: 'demo', recordsSchedule: fastSchedule };
+    const refused = await rejection(ensureCertificate(clients, input));
+    expect(refused.code).toBe('NotOwnedByStack');
+    expect(refused.message).toContain(`acm certificate ${plain.arn} exists without the tag eks-kit:stack`);
+    expect(emu.calls({ mutating: true })).toEqual([]);
+    const plan = await ensureCertificate(clients, input, { dryRun: true });
+    expect(plan.changes[0]?.summary).toMatch(/^adopt: .*add eks-kit:stack=demo.*needs apply --adopt/);
+    const tagged = await ensureCertificate(clients, input, { adopt: true });
     expect(tagged.arn).toBe(plain.arn);
     expect(tagged.changes.map((c) => c.action)).toEqual(['tag']);
+    expect(tagged.changes[0]?.summary).toMatch(/^adopt: /);
     emu.resetCalls();
     const again = await ensureCertificate(clients, {
       domainName: 'tag.example.com',

@@ -144,6 +144,24 @@ describe('checkAutoscalerSetup finds each seeded fault', () => {
     expect(findings.find((f) => f.check === 'autoscaler.oidc-provider')?.status).toBe('ok');
   });
 
+  it('a managed policy attached by hand to the role (AdministratorAccess) fails, naming it (issue 14)', async () => {
+    const iam = await env.clients.iam();
+    const { AttachRolePolicyCommand } = await import('@aws-sdk/client-iam');
+    await iam.send(
+      new AttachRolePolicyCommand({
+        RoleName: 'prod-cluster-autoscaler',
+        PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      }),
+    );
+    env.emu.resetCalls();
+    const findings = await checkAutoscalerSetup(env.clients, { cluster: 'prod', identity: 'irsa' });
+    const extra = findings.filter((f) => f.check === 'iam.attachments' && f.status === 'fail');
+    expect(extra.map((f) => f.message)).toEqual([
+      'extra managed policy arn:aws:iam::aws:policy/AdministratorAccess attached (not in the stack)',
+    ]);
+    expect(mutations(env.emu)).toEqual([]);
+  });
+
   it('a missing role and a missing IAM OIDC provider', async () => {
     const findings = await checkAutoscalerSetup(env.clients, {
       cluster: 'bare',

@@ -1,5 +1,5 @@
 import type { World } from '@eks-kit/aws-emulator';
-import { InvalidInputError, renderChanges } from '@eks-kit/core';
+import { type EksKitError, InvalidInputError, renderChanges } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import { clusterAutoscalerPolicy, discoverNodeGroups, ensureAutoDiscoveryTags } from '../src/index.js';
 import { mutations, REGION, useWorld } from './helpers.js';
@@ -118,14 +118,86 @@ describe('ensureAutoDiscoveryTags', () => {
     expect(real.changes).toEqual(dry.changes);
   });
 
-  it('selects by name prefix and adds the stack tag', async () => {
-    const { changes, groups } = await ensureAutoDiscoveryTags(env.clients, {
+  it('selects by name prefix and, adopting the hand-made groups, adds the stack tag on the group only', async () => {
+    const { changes, groups } = await ensureAutoDiscoveryTags(
+      env.clients,
+      { cluster: 'prod', select: { namePrefix: 'eks-workers-' }, stack: 'prod' },
+      { adopt: true },
+    );
+    expect(groups).toEqual(['eks-workers-2a', 'eks-workers-2c']);
+    expect(changes[0]?.summary).toMatch(/^adopt: .*add eks-kit:stack=prod/);
+    expect(changes[1]?.after).toMatchObject({ 'eks-kit:stack': 'prod' });
+    const tagged = env.emu.calls({ operation: 'CreateOrUpdateTags' });
+    expect(tagged).toHaveLength(1);
+    const state = env.emu.state.autoscaling as {
+      groups: Map<string, { tags: Map<string, { value: string; propagateAtLaunch: boolean }> }>;
+    };
+    for (const name of groups)
+      expect(state.groups.get(name)?.tags.get('eks-kit:stack')).toMatchObject({
+        value: 'prod',
+        propagateAtLaunch: false,
+      });
+    // owned now: a rerun without adopt changes nothing
+    env.emu.resetCalls();
+    const again = await ensureAutoDiscoveryTags(env.clients, {
       cluster: 'prod',
       select: { namePrefix: 'eks-workers-' },
       stack: 'prod',
     });
-    expect(groups).toEqual(['eks-workers-2a', 'eks-workers-2c']);
-    expect(changes[0]?.after).toMatchObject({ 'eks-kit:stack': 'prod' });
+    expect(again.changes).toEqual([]);
+    expect(mutations(env.emu)).toEqual([]);
+  });
+
+  it('refuses hand-made groups without adopt, before any write, naming the tag and the way to adopt', async () => {
+    const error = await ensureAutoDiscoveryTags(env.clients, { cluster: 'prod', stack: 'prod' }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as EksKitError).code).toBe('NotOwnedByStack');
+    expect((error as EksKitError).message).toMatch(
+      /^autoscaling group eks-gpu exists without the tag eks-kit:stack/,
+    );
+    expect((error as EksKitError).hint).toMatch(/apply --adopt/);
+    expect(mutations(env.emu)).toEqual([]);
+  });
+
+  it('never tags a group another stack owns, even with adopt: nothing written to any group', async () => {
+    await ensureAutoDiscoveryTags(
+      env.clients,
+      { cluster: 'prod', select: { names: ['eks-workers-2c'] }, stack: 'other' },
+      { adopt: true },
+    );
+    env.emu.resetCalls();
+    const error = await ensureAutoDiscoveryTags(
+      env.clients,
+      { cluster: 'prod', stack: 'prod' },
+      { adopt: true },
+    ).catch((e: unknown) => e);
+    expect((error as EksKitError).code).toBe('OwnedByAnotherStack');
+    expect((error as EksKitError).message).toContain(
+      'autoscaling group eks-workers-2c belongs to stack other',
+    );
+    expect(mutations(env.emu)).toEqual([]);
+  });
+
+  it('refuses a group the autoscaler tags would take past the 50-tag quota, before any write', async () => {
+    const asg = await env.clients.autoScaling();
+    const { CreateOrUpdateTagsCommand } = await import('@aws-sdk/client-auto-scaling');
+    await asg.send(
+      new CreateOrUpdateTagsCommand({
+        Tags: Array.from({ length: 49 }, (_, i) => ({
+          ResourceId: 'eks-gpu',
+          ResourceType: 'auto-scaling-group',
+          Key: `team/k${i}`,
+          Value: 'x',
+          PropagateAtLaunch: false,
+        })),
+      }),
+    );
+    env.emu.resetCalls();
+    const error = await ensureAutoDiscoveryTags(env.clients, input).catch((e: unknown) => e);
+    expect((error as EksKitError).code).toBe('TooManyTags');
+    expect((error as EksKitError).message).toMatch(/^autoscaling group eks-gpu would carry \d+ tags/);
+    expect(mutations(env.emu)).toEqual([]);
   });
 
   it('fails clearly on names that do not exist, before any mutation', async () => {

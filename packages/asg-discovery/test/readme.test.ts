@@ -49,8 +49,12 @@ it('the README emulator example runs as written', async () => {
     const text = renderChanges(plan.changes);
     expect(text).toMatch(/~ autoscaling group eks-workers-2a/);
     expect(text).toMatch(/fix k8s\.io\/cluster-autoscaler\/enabled: "1" -> "true"/);
-    expect(text).toMatch(/add k8s\.io\/cluster-autoscaler\/eks-kit-demo=owned; add eks-kit:stack=demo/);
-    await ensureAutoDiscoveryTags(clients, { cluster: 'eks-kit-demo', stack: 'demo' });
+    expect(text).toMatch(/adopt: exists without eks-kit:stack \(made by hand\); add eks-kit:stack=demo/);
+    expect(text).toMatch(/add k8s\.io\/cluster-autoscaler\/eks-kit-demo=owned$/m);
+    await expect(
+      ensureAutoDiscoveryTags(clients, { cluster: 'eks-kit-demo', stack: 'demo' }),
+    ).rejects.toThrow(/without the tag eks-kit:stack/);
+    await ensureAutoDiscoveryTags(clients, { cluster: 'eks-kit-demo', stack: 'demo' }, { adopt: true });
     const role = await ensureClusterAutoscalerRole(clients, {
       cluster: 'eks-kit-demo',
       identity: 'irsa',

@@ -1,3 +1,5 @@
+import type { OwnershipOptions } from './ownership.js';
+
 /**
  * The plan model shared by every `ensure*`: a list of {@link Change}s, rendered like Terraform's plan.
  */
@@ -18,8 +20,8 @@ export interface Change {
   after?: unknown;
 }
 
-/** Options every `ensure*` procedure accepts. */
-export interface EnsureOptions {
+/** Options every `ensure*` procedure accepts (with `adopt`: take over a resource made by hand, see ownership.ts). */
+export interface EnsureOptions extends OwnershipOptions {
   /** Compute and return the changes without calling any mutating API. */
   dryRun?: boolean;
   /** Abort waits and retries. */

@@ -14,6 +14,7 @@ export * from './builders/repository-ref.js';
 export * from './builders/repository-spec.js';
 export * from './builders/tag-mutability.js';
 export * from './checks/push-access.js';
+export * from './checks/repository-grants.js';
 export * from './io/docker-config-file.js';
 export * from './procedures/docker-auth.js';
 export * from './procedures/ensure-repository.js';

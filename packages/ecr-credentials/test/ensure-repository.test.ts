@@ -4,7 +4,7 @@ import {
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-ecr';
 import type { Emulator } from '@eks-kit/aws-emulator';
-import { type AwsClients, InvalidInputError, renderChanges } from '@eks-kit/core';
+import { type AwsClients, type EksKitError, InvalidInputError, renderChanges } from '@eks-kit/core';
 import { policyDocument, statement } from '@eks-kit/iam-policies';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -139,20 +139,33 @@ describe('ensureRepository', () => {
     expect(emu.calls({ mutating: true })).toEqual([]);
   });
 
-  it('adopts a hand-made repository into the stack (with an event) but never takes one from another stack', async () => {
+  it('refuses a hand-made repository unless asked to adopt it, and never takes one from another stack', async () => {
     await ensureRepository(clients, { name: 'handmade' });
-    const events: string[] = [];
-    const adopted = await ensureRepository(
-      clients,
-      { name: 'handmade', stack: 'prod' },
-      { onEvent: (e) => events.push(e.type) },
-    );
-    expect(adopted.changes.map((c) => c.summary)).toEqual(['tags: +eks-kit:stack=prod']);
-    expect(events).toContain('adopt');
     emu.resetCalls();
-    await expect(
-      ensureRepository(clients, { name: 'handmade', stack: 'staging', scanOnPush: true }),
-    ).rejects.toThrow(/belongs to stack prod/);
+    const refused = await ensureRepository(clients, {
+      name: 'handmade',
+      stack: 'prod',
+      scanOnPush: true,
+    }).catch((e: unknown) => e);
+    expect((refused as EksKitError).code).toBe('NotOwnedByStack');
+    expect((refused as EksKitError).hint).toMatch(/--adopt/);
+    expect(emu.calls({ mutating: true })).toEqual([]);
+    const plan = await ensureRepository(clients, { name: 'handmade', stack: 'prod' }, { dryRun: true });
+    expect(plan.changes.map((c) => c.summary)).toEqual([
+      expect.stringMatching(
+        /^adopt: exists without eks-kit:stack .*add eks-kit:stack=prod.*needs apply --adopt/,
+      ),
+    ]);
+    const adopted = await ensureRepository(clients, { name: 'handmade', stack: 'prod' }, { adopt: true });
+    expect(adopted.changes).toHaveLength(1);
+    expect(emu.calls({ mutating: true }).map((c) => c.operation)).toEqual(['TagResource']);
+    emu.resetCalls();
+    expect((await ensureRepository(clients, { name: 'handmade', stack: 'prod' })).changes).toEqual([]);
+    for (const options of [{}, { adopt: true }, { dryRun: true }]) {
+      await expect(
+        ensureRepository(clients, { name: 'handmade', stack: 'staging', scanOnPush: true }, options),
+      ).rejects.toThrow(/belongs to stack prod \(tag eks-kit:stack=prod\), not staging/);
+    }
     expect(emu.calls({ mutating: true })).toEqual([]);
   });
 

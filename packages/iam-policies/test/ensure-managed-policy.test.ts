@@ -1,6 +1,6 @@
 import { ListPolicyVersionsCommand } from '@aws-sdk/client-iam';
 import type { Emulator } from '@eks-kit/aws-emulator';
-import type { AwsClients, InvalidInputError, ProgressEvent } from '@eks-kit/core';
+import type { AwsClients, EksKitError, InvalidInputError } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ensureManagedPolicy,
@@ -131,14 +131,41 @@ describe('ensureManagedPolicy against the emulator', () => {
     expect(tagged.changes.map((c) => c.summary)).toEqual(['tags: owner=sre']);
   });
 
-  it('says when it converges a policy the stack did not create, without tagging it as its own', async () => {
+  it('refuses a policy made without the stack tag before any write, and adopts it when asked', async () => {
     await ensureManagedPolicy(clients, { ...spec, stack: undefined });
     emu.resetCalls();
-    const events: ProgressEvent[] = [];
-    const result = await ensureManagedPolicy(clients, spec, { onEvent: (e) => events.push(e) });
-    expect(result.changes).toEqual([]);
+    const changed = {
+      ...spec,
+      document: { ...spec.document, Statement: [...spec.document.Statement].reverse() },
+    };
+    const error = await ensureManagedPolicy(clients, changed).catch((e: unknown) => e);
+    expect((error as EksKitError).code).toBe('NotOwnedByStack');
+    expect((error as EksKitError).hint).toMatch(/adopt/);
     expect(mutating()).toEqual([]);
-    expect(events.find((e) => e.type === 'notice')?.message).toContain('not created by this stack');
+    const plan = await ensureManagedPolicy(clients, spec, { dryRun: true });
+    expect(plan.changes.map((c) => c.summary)).toEqual([
+      expect.stringMatching(/^adopt: .*add eks-kit:stack=prod.*needs apply --adopt/),
+    ]);
+    expect(mutating()).toEqual([]);
+    const adopted = await ensureManagedPolicy(clients, spec, { adopt: true });
+    expect(adopted.changes[0]?.summary).toMatch(/^adopt: /);
+    expect(mutating()).toEqual(['TagPolicy']);
+    emu.resetCalls();
+    expect((await ensureManagedPolicy(clients, spec)).changes).toEqual([]);
+    expect(mutating()).toEqual([]);
+  });
+
+  it('never changes a policy another stack owns, even with adopt', async () => {
+    await ensureManagedPolicy(clients, { ...spec, stack: 'other' });
+    emu.resetCalls();
+    for (const options of [{}, { adopt: true }, { dryRun: true }]) {
+      const error = await ensureManagedPolicy(clients, spec, options).catch((e: unknown) => e);
+      expect((error as EksKitError).code).toBe('OwnedByAnotherStack');
+      expect((error as EksKitError).message).toContain(
+        'belongs to stack other (tag eks-kit:stack=other), not prod',
+      );
+    }
+    expect(mutating()).toEqual([]);
   });
 
   it('can be attached by ensureRole', async () => {

@@ -246,8 +246,9 @@ describe('ensureRole against the emulator', () => {
     expect(role.Role?.Description).toBe('Cluster Autoscaler (IRSA), prod');
   });
 
-  it('keeps extra inline policies and attachments unless exclusive; checkRole warns, or fails with exclusive', async () => {
-    await ensureRole(clients, spec, FAST_RETRY);
+  it('without a stack: keeps extra inline policies and attachments unless exclusive; checkRole warns, or fails with exclusive', async () => {
+    const { stack: _stack, ...unstacked } = spec;
+    await ensureRole(clients, unstacked, FAST_RETRY);
     const iam = await clients.iam();
     await iam.send(
       new PutRolePolicyCommand({
@@ -281,17 +282,47 @@ describe('ensureRole against the emulator', () => {
     ]);
 
     emu.resetCalls();
-    expect((await ensureRole(clients, spec, FAST_RETRY)).changes).toEqual([]);
+    expect((await ensureRole(clients, unstacked, FAST_RETRY)).changes).toEqual([]);
     expect(mutating()).toEqual([]);
 
-    const exclusive = await ensureRole(clients, { ...spec, exclusive: true }, FAST_RETRY);
+    const exclusive = await ensureRole(clients, { ...unstacked, exclusive: true }, FAST_RETRY);
     expect(exclusive.changes.map((c) => `${c.action} ${c.summary}`)).toEqual([
-      'delete inline policy by-hand: delete (not in the spec, exclusive)',
+      'delete delete inline policy by-hand (not in the spec, exclusive)',
       'delete detach arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy (not in the spec, exclusive)',
     ]);
     expect((await checkRole(clients, { ...base, exclusive: true })).every((f) => f.status === 'ok')).toBe(
       true,
     );
+  });
+
+  it('a role the stack owns is managed exclusively: policies added by hand are drift, removed by the next run', async () => {
+    await ensureRole(clients, spec, FAST_RETRY);
+    const iam = await clients.iam();
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: spec.name,
+        PolicyName: 'by-hand',
+        PolicyDocument: policyJson(readPolicy),
+      }),
+    );
+    await iam.send(
+      new AttachRolePolicyCommand({
+        RoleName: spec.name,
+        PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      }),
+    );
+    emu.resetCalls();
+    const plan = await ensureRole(clients, spec, { ...FAST_RETRY, dryRun: true });
+    expect(plan.changes.map((c) => `${c.action} ${c.summary}`)).toEqual([
+      'delete delete inline policy by-hand (not described by the stack that owns the role: drift)',
+      'delete detach arn:aws:iam::aws:policy/AdministratorAccess (attached outside the stack that owns the role: drift)',
+    ]);
+    expect(mutating()).toEqual([]);
+    await ensureRole(clients, spec, FAST_RETRY);
+    expect(mutating().map((c) => c.operation)).toEqual(['DeleteRolePolicy', 'DetachRolePolicy']);
+    emu.resetCalls();
+    expect((await ensureRole(clients, spec, FAST_RETRY)).changes).toEqual([]);
+    expect(mutating()).toEqual([]);
   });
 
   it('converges description, max session duration, tags and the permissions boundary', async () => {
@@ -378,18 +409,71 @@ describe('ensureRole against the emulator', () => {
     expect((error as EksKitError).code).toBe('RolePathMismatch');
   });
 
-  it('converges a role made by hand but says it was not created by this stack', async () => {
-    const events: ProgressEvent[] = [];
+  it('refuses a role made by hand (no eks-kit:stack tag) before any write, naming the tag and how to adopt', async () => {
     const nodeTrust = servicePrincipalTrustPolicy('ec2.amazonaws.com');
-    const result = await ensureRole(
+    const error = await ensureRole(
       clients,
       { name: 'eks-node', trust: nodeTrust, stack: 'prod' },
-      { ...FAST_RETRY, onEvent: (e) => events.push(e) },
+      FAST_RETRY,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EksKitError);
+    expect((error as EksKitError).code).toBe('NotOwnedByStack');
+    expect((error as EksKitError).message).toContain(
+      'iam role eks-node exists without the tag eks-kit:stack',
     );
-    expect(result.created).toBe(false);
-    expect(result.changes).toEqual([]);
-    expect(events.map((e) => e.type)).toEqual(['notice']);
-    expect(events[0]?.message).toContain('not tagged eks-kit:stack=prod');
+    expect((error as EksKitError).hint).toMatch(/--adopt/);
+    expect(mutating()).toEqual([]);
+  });
+
+  it('adopts a role made by hand when asked: the plan says adopt, apply tags it and manages it exclusively', async () => {
+    const nodeTrust = servicePrincipalTrustPolicy('ec2.amazonaws.com');
+    const input = { name: 'eks-node', trust: nodeTrust, stack: 'prod' };
+    const iam = await clients.iam();
+    await iam.send(
+      new AttachRolePolicyCommand({
+        RoleName: 'eks-node',
+        PolicyArn: 'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy',
+      }),
+    );
+    emu.resetCalls();
+    const plan = await ensureRole(clients, input, { ...FAST_RETRY, dryRun: true });
+    expect(plan.changes[0]?.summary).toMatch(
+      /^adopt: exists without eks-kit:stack \(made by hand\); add eks-kit:stack=prod/,
+    );
+    expect(plan.changes[0]?.summary).toContain('needs apply --adopt');
+    // the hand-made role has a managed policy the spec does not name: adopting detaches it
+    expect(plan.changes.map((c) => c.action)).toEqual(['tag', 'delete']);
+    expect(mutating()).toEqual([]);
+    const events: ProgressEvent[] = [];
+    const applied = await ensureRole(clients, input, {
+      ...FAST_RETRY,
+      adopt: true,
+      onEvent: (e) => events.push(e),
+    });
+    expect(applied.changes[0]?.summary).not.toContain('needs apply --adopt');
+    expect(mutating().map((c) => c.operation)).toEqual(['TagRole', 'DetachRolePolicy']);
+    const tags = await iam.send(new ListRoleTagsCommand({ RoleName: 'eks-node' }));
+    expect(tags.Tags).toContainEqual({ Key: 'eks-kit:stack', Value: 'prod' });
+    emu.resetCalls();
+    // owned now: no adopt needed, nothing to do
+    expect((await ensureRole(clients, input, FAST_RETRY)).changes).toEqual([]);
+    expect(mutating()).toEqual([]);
+  });
+
+  it('never changes a role another stack owns, also with adopt; the plan refuses too', async () => {
+    await ensureRole(clients, { ...spec, stack: 'other' }, FAST_RETRY);
+    emu.resetCalls();
+    for (const options of [FAST_RETRY, { ...FAST_RETRY, adopt: true }, { ...FAST_RETRY, dryRun: true }]) {
+      const error = await ensureRole(clients, { ...spec, description: 'changed' }, options).catch(
+        (e: unknown) => e,
+      );
+      expect((error as EksKitError).code).toBe('OwnedByAnotherStack');
+      expect((error as EksKitError).message).toBe(
+        'iam role cluster-autoscaler belongs to stack other (tag eks-kit:stack=other), not prod: eks-kit never changes it',
+      );
+      expect((error as EksKitError).hint).toContain('aws iam tag-role --role-name cluster-autoscaler');
+    }
+    expect(mutating()).toEqual([]);
   });
 
   it('checkRole reports a missing role', async () => {

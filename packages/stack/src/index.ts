@@ -21,6 +21,13 @@ export {
 export { type PlanStackOptions, type PlanStackResult, planStack } from './orchestrate/plan-stack.js';
 export { type CheckRun, type RunChecksOptions, runChecks } from './orchestrate/run-checks.js';
 export {
+  blockerFinding,
+  type ChangesBefore,
+  changesBefore,
+  isBlocker,
+  type RunStepsOptions,
+} from './orchestrate/run-steps.js';
+export {
   READ_ONLY_RUN_READS,
   RUN_STABLE_READS,
   type SharedReadsMode,

@@ -50,6 +50,7 @@ describe('stackChecks: the one list of checks', () => {
       'drift.gitlab.role',
       'drift.repositories',
       'drift.certificates',
+      'ownership.grants',
       'autoscaler.setup',
       'addons', // issue 17: the seed installs metrics-server, so check reads whether EKS has it
       'certificates',

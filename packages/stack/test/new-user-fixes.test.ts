@@ -1,9 +1,9 @@
 /** Issue 9 (what a new user hit): unknown Kubernetes minors, stack files without cluster.region. */
 import { readFileSync } from 'node:fs';
 import { startEmulator, type World } from '@eks-kit/aws-emulator';
-import { createClients, EksKitError, finding, InvalidInputError } from '@eks-kit/core';
+import { createClients, type EksKitError, finding, InvalidInputError } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
-import { inStackTerms, parseStack, planStack, renderStack } from '../src/index.js';
+import { applyStack, inStackTerms, parseStack, planStack, renderStack } from '../src/index.js';
 
 const withVersion = (version: string, pins = ''): string => `name: demo
 cluster:
@@ -105,14 +105,20 @@ describe('worker group selection in stack terms (issue 9 item 5)', () => {
       maxAttempts: 3,
     });
     try {
-      const error = await planStack(clients, stack).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(EksKitError);
-      const e = error as EksKitError;
+      // issue 14: the plan shows the refusal as a blocking finding (and goes on with the other steps)
+      const plan = await planStack(clients, stack);
+      const e = plan.findings.find((f) => f.check === 'autoscaler.tags.blocked');
+      expect(e?.status).toBe('fail');
+      if (!e) throw new Error('no blocker finding');
       expect(e.message).toContain('autoscaler.workerGroups (prefix nosuch-)');
       expect(e.hint).toContain('autoscaler.workerGroups');
+      expect(plan.changes.some((c) => c.resource.startsWith('iam role'))).toBe(true);
+      const refused = await applyStack(clients, stack, { yes: true, wait: false }).then(
+        () => undefined,
+        (x: unknown) => x,
+      );
+      expect((refused as EksKitError).code).toBe('ApplyBlocked');
+      expect(emu.calls({ mutating: true })).toEqual([]);
       expect(`${e.message} ${e.hint}`).not.toContain('namePrefix');
     } finally {
       clients.destroy();

@@ -31,6 +31,8 @@ const ROLE_READS = [
   'iam:ListRolePolicies',
   'iam:ListRoleTags',
 ];
+/** Reads of the ownership.grants check on a role the stack owns: each managed policy attached by hand. */
+const ROLE_GRANT_READS = ['iam:GetPolicy', 'iam:GetPolicyVersion'];
 /** Reads of ensureAutoDiscoveryTags (dry run): the groups and their tags. */
 const AUTOSCALER_TAGS_READS = [
   'autoscaling:DescribeAutoScalingGroups',
@@ -82,6 +84,7 @@ interface Scope {
 type ResourceKind =
   | 'Any'
   | 'Roles'
+  | 'ManagedPolicies'
   | 'OidcProvider'
   | 'Cluster'
   | 'PodIdentityAssociations'
@@ -93,6 +96,7 @@ type ResourceKind =
 const SIDS: Record<ResourceKind, string> = {
   Any: 'ReadWithoutResourceLevelPermissions',
   Roles: 'ReadStackRoles',
+  ManagedPolicies: 'ReadPoliciesOnStackRoles',
   OidcProvider: 'ReadClusterOidcProvider',
   Cluster: 'ReadCluster',
   PodIdentityAssociations: 'ReadPodIdentityAssociations',
@@ -118,6 +122,8 @@ const ACTION_RESOURCES: Record<string, ResourceKind> = {
   'iam:ListAttachedRolePolicies': 'Roles',
   'iam:ListRolePolicies': 'Roles',
   'iam:ListRoleTags': 'Roles',
+  'iam:GetPolicy': 'ManagedPolicies',
+  'iam:GetPolicyVersion': 'ManagedPolicies',
   'iam:GetOpenIDConnectProvider': 'OidcProvider',
   'iam:ListOpenIDConnectProviders': 'Any',
   'ecr:DescribeRepositories': 'Repositories',
@@ -149,10 +155,11 @@ export function checkActions(stack: Stack): string[] {
   if (stack.autoscaler) {
     add(AUTOSCALER_TAGS_READS);
     add(ROLE_STEP_READS);
+    add(ROLE_GRANT_READS);
     add(CHECK_AUTOSCALER_SETUP_ACTIONS);
     add(AUTOSCALER_GROUP_READS);
   }
-  if (stack.gitlab) add(ROLE_STEP_READS);
+  if (stack.gitlab) add([...ROLE_STEP_READS, ...ROLE_GRANT_READS]);
   if (
     (stack.metricsServer !== undefined && stack.metricsServer.enabled !== false) ||
     stack.autoscaler?.identity.mode === 'pod-identity'
@@ -214,6 +221,9 @@ function resourcesOf(kind: ResourceKind, stack: Stack, s: Scope): string[] {
       ]
         .sort()
         .map((name) => arn('iam', '', `role/${name}`));
+    case 'ManagedPolicies':
+      // Whatever was attached by hand: AWS managed policies and the account's own.
+      return [`arn:${s.partition}:iam::aws:policy/*`, arn('iam', '', 'policy/*')];
     case 'OidcProvider':
       // The cluster's provider when the stack names its issuer, else any provider of the account.
       return [arn('iam', '', `oidc-provider/${stack.cluster.oidcIssuer?.replace(/^https:\/\//, '') ?? '*'}`)];

@@ -4,7 +4,7 @@
  * their JSON form (`Fn::If`, `Ref`, `Fn::GetAtt`, `Fn::Sub`) so any YAML parser reads the template
  * back without custom `!Ref` tags.
  */
-import { InvalidInputError, validateAccountId } from '@eks-kit/core';
+import { InvalidInputError, STACK_TAG_KEY, validateAccountId } from '@eks-kit/core';
 import { servicePrincipalTrustPolicy, validateRoleName } from '@eks-kit/iam-policies';
 import type { Stack } from '@eks-kit/stack';
 import { stringify } from 'yaml';
@@ -151,7 +151,7 @@ export function checksDeployTemplate(stack: Stack, options: DeployTemplateOption
     POWERTOOLS_SERVICE_NAME: DEFAULT_SERVICE_NAME,
     POWERTOOLS_METRICS_NAMESPACE: DEFAULT_METRICS_NAMESPACE,
   };
-  const tags = { 'eks-kit:stack': stack.name };
+  const tags = { [STACK_TAG_KEY]: stack.name };
 
   const resources: Record<string, TemplateResource> = {
     ChecksLogGroup: {

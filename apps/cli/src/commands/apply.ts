@@ -8,7 +8,7 @@ import {
   InvalidInputError,
   renderChanges,
 } from '@eks-kit/core';
-import { applyStack } from '@eks-kit/stack';
+import { applyStack, changesBefore } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
 import { openStack } from '../runtime/load.js';
 import { findingsTable } from '../runtime/table.js';
@@ -18,7 +18,9 @@ import { findingsTable } from '../runtime/table.js';
  * is not a terminal; waits for certificates unless `--no-wait`. A stack the plan shows as blocked
  * (a `fail` finding, e.g. IRSA without the cluster's IAM OIDC provider) is refused before any
  * change and before asking: `applyStack` throws `ApplyBlocked`, printed as one `Error:` line with
- * the finding's hint, exit 1.
+ * the finding's hint, exit 1. Resources made by hand are taken over only with `--adopt` or
+ * `adopt: true` in the stack file; another stack's resources block the apply. When AWS refuses a
+ * write half-way, what was already changed is printed before the error.
  *
  * @example
  * ```sh
@@ -44,6 +46,7 @@ export async function applyCommand(ctx: CommandContext, options: Record<string, 
   try {
     const result = await applyStack(clients, stack, {
       yes,
+      adopt: options.adopt === true,
       wait: options.wait !== false,
       timeoutMs: minutes * 60_000,
       signal: ctx.signal,
@@ -63,9 +66,33 @@ export async function applyCommand(ctx: CommandContext, options: Record<string, 
         ctx.out.result(`certificate ${cert.domainName}: ${cert.status}${cert.arn ? ` (${cert.arn})` : ''}`);
     }
     return 0;
+  } catch (error) {
+    printChangedBefore(ctx, error);
+    throw error;
   } finally {
     finish();
   }
+}
+
+/**
+ * After an apply that failed half-way (AWS refused a write), say what it had already changed, always
+ * (not only with --verbose): the next run converges from there. Nothing is printed for an apply
+ * refused before its first write.
+ *
+ * @example
+ * ```ts
+ * try { await applyStack(...); } catch (e) { printChangedBefore(ctx, e); throw e; }
+ * ```
+ */
+export function printChangedBefore(ctx: CommandContext, error: unknown): void {
+  const done = changesBefore(error);
+  if (!done || (done.changes.length === 0 && done.applied.length === 0)) return;
+  const lines = [
+    'Apply stopped half-way. Already changed (run eks-kit apply again to converge):',
+    ...done.changes.map((c) => `  ${c.resource}: ${c.summary}`),
+    ...done.applied.map((line) => `  ${line}`),
+  ];
+  ctx.out.error(lines.join('\n'));
 }
 
 async function confirm(

@@ -19,6 +19,7 @@ export async function planCommand(ctx: CommandContext, options: Record<string, u
   const { stack, clients, finish } = await openStack(ctx, options);
   try {
     const { changes, findings } = await planStack(clients, stack, {
+      adopt: options.adopt === true,
       signal: ctx.signal,
       onEvent: (event) => ctx.out.progress(event),
     });

@@ -2,10 +2,13 @@
 import { AddTagsToCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
 import {
   type AwsClients,
+  adoptChange,
   type Change,
+  decideOwnership,
   type EnsureOptions,
   InvalidInputError,
   type ProgressEvent,
+  STACK_TAG_KEY,
   wrapAwsError,
 } from '@eks-kit/core';
 import {
@@ -52,6 +55,9 @@ export interface EnsureCertificateResult {
  * already serves the request (any key type) or requests one with a deterministic IdempotencyToken
  * (two concurrent runs get one certificate), tags it `eks-kit:stack=<stack>`, waits for ACM's
  * validation records and UPSERTs them. Never deletes a record. Optionally waits for ISSUED.
+ * Ownership (core's rule): a certificate tagged for another stack is never reused; a matching one
+ * without the stack tag (requested by hand) is reused only with `options.adopt` (else
+ * `NotOwnedByStack`, before any write; a dry run shows the `adopt:` change).
  *
  * @example
  * ```ts
@@ -88,15 +94,30 @@ export async function ensureCertificate(
       message: `reusing certificate ${arn} (${found.status})`,
       resource: arn,
     });
+    // Reuse goes through the ownership rule (core): findCertificate never answers another stack's
+    // certificate; one without the stack tag (requested by hand) is reused only when adopted.
+    let adopting = false;
+    if (request.stack !== undefined) {
+      adopting = decideOwnership({
+        resource: `acm certificate ${arn}`,
+        tags: found.tags,
+        stack: request.stack,
+        adopt: options.adopt,
+        dryRun: options.dryRun,
+      }).adopting;
+      if (adopting) changes.push(adoptChange(`acm certificate ${arn}`, request.stack, options.adopt));
+    }
     const missing = Object.entries(request.tags).filter(([k, v]) => found.tags[k] !== v);
-    if (missing.length > 0) {
+    const shown = missing.filter(([k]) => !(adopting && k === STACK_TAG_KEY));
+    if (shown.length > 0)
       changes.push({
         action: 'tag',
         resource: `acm certificate ${arn}`,
-        summary: `tag ${missing.map(([k, v]) => `${k}=${v}`).join(', ')}`,
-        before: Object.fromEntries(missing.map(([k]) => [k, found.tags[k] ?? null])),
-        after: Object.fromEntries(missing),
+        summary: `tag ${shown.map(([k, v]) => `${k}=${v}`).join(', ')}`,
+        before: Object.fromEntries(shown.map(([k]) => [k, found.tags[k] ?? null])),
+        after: Object.fromEntries(shown),
       });
+    if (missing.length > 0) {
       if (!options.dryRun) await addTags(clients, request, arn, missing, signal);
     }
   } else {

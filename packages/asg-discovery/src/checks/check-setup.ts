@@ -67,7 +67,8 @@ export interface CheckAutoscalerSetupInput {
 
 /**
  * Findings for the autoscaler's AWS side: untagged or wrongly tagged groups, groups at max, min 0
- * without node-template tags, and (with `identity`) a missing role, policy or trust drift, a service
+ * without node-template tags, and (with `identity`) a missing role, policy or trust drift, a managed
+ * or inline policy on the role beside its own (attached by hand: a `fail` naming it), a service
  * account mismatch, a missing IAM OIDC provider or Pod Identity association. Read calls only.
  *
  * @example
@@ -186,6 +187,10 @@ async function roleFindings(
       name: role.roleName,
       ...(irsaWithoutIssuer ? {} : { trust: autoscalerTrustPolicy(role, oidc) }),
       inlinePolicies: { [AUTOSCALER_POLICY_NAME]: policy },
+      // Issue 14: the autoscaler's role holds its own policy only; anything attached or added by
+      // hand (e.g. AdministratorAccess) fails, naming it.
+      managedPolicyArns: [],
+      exclusive: true,
     })),
   );
   const expectedSub = `system:serviceaccount:${role.namespace}:${role.serviceAccount}`;

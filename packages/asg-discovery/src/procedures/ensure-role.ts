@@ -5,6 +5,7 @@ import {
   type EnsureOptions,
   type EnsureResult,
   type Finding,
+  STACK_TAG_KEY,
   validateTags,
   validateTagValue,
 } from '@eks-kit/core';
@@ -121,7 +122,7 @@ export async function ensureClusterAutoscalerRole(
           namespace: role.namespace,
           serviceAccount: role.serviceAccount,
           roleArn: result.arn,
-          ...(input.stack !== undefined ? { tags: { 'eks-kit:stack': input.stack } } : {}),
+          ...(input.stack !== undefined ? { tags: { [STACK_TAG_KEY]: input.stack } } : {}),
         },
         options,
       )),

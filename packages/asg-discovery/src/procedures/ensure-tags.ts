@@ -2,16 +2,18 @@
 import { CreateOrUpdateTagsCommand, type Tag } from '@aws-sdk/client-auto-scaling';
 import {
   type AwsClients,
+  adoptChange,
   type Change,
+  decideOwnership,
   EksKitError,
   type EnsureOptions,
   type EnsureResult,
   InvalidInputError,
+  STACK_TAG_KEY,
   validateClusterName,
   validateTagValue,
   wrapAwsError,
 } from '@eks-kit/core';
-import { STACK_TAG_KEY } from '@eks-kit/iam-policies';
 import {
   type AsgTag,
   autoDiscoveryTags,
@@ -24,6 +26,9 @@ import type { NodeGroup } from './node-group.js';
 
 /** Tags per CreateOrUpdateTags call (the per-group limit is 50 tags). */
 export const TAG_BATCH_SIZE = 50;
+
+/** Auto Scaling's quota of tags on one group (AWS-FACTS.md): a plan that would pass it is refused. */
+export const MAX_TAGS_PER_GROUP = 50;
 
 /** Input of {@link ensureAutoDiscoveryTags}. */
 export interface EnsureAutoDiscoveryTagsInput {
@@ -89,6 +94,13 @@ function planGroup(group: NodeGroup, desired: AsgTag[]): { tags: Tag[]; notes: s
  * CreateOrUpdateTags calls. Reads first and writes only what differs; fixes values the IAM tag
  * condition would refuse (kops' `enabled=1`) and says so in the change summary. Never removes tags.
  *
+ * Ownership (with `stack`, core's `decideOwnership`): each group also gets `eks-kit:stack=<stack>`
+ * (on the group, PropagateAtLaunch=false, so instances do not inherit it). A group tagged for
+ * another stack is refused (`OwnedByAnotherStack`), one without the tag (made by hand) is refused
+ * (`NotOwnedByStack`) unless `options.adopt` is set; a dry run shows it as an `adopt:` change. A
+ * group that would pass Auto Scaling's 50-tag quota is refused (`TooManyTags`). All of these are
+ * found for every group before the first CreateOrUpdateTags call.
+ *
  * @example
  * ```ts
  * const { changes } = await ensureAutoDiscoveryTags(clients, {
@@ -139,9 +151,33 @@ export async function ensureAutoDiscoveryTags(
 
   const changes: Change[] = [];
   const batch: Tag[] = [];
+  // Every refusal (ownership, the tag quota) is found for every group before the first write.
   for (const group of groups) {
+    const resource = `autoscaling group ${group.name}`;
     const desired = templateTags.get(group.name) ?? desiredTags(cluster, undefined, '', input.stack);
+    let adopting = false;
+    if (input.stack !== undefined) {
+      adopting = decideOwnership({
+        resource,
+        tags: group.tags,
+        stack: input.stack,
+        adopt: options.adopt,
+        dryRun: options.dryRun,
+        retag: `aws autoscaling create-or-update-tags --tags ResourceId=${group.name},ResourceType=auto-scaling-group,Key=${STACK_TAG_KEY},Value=${input.stack},PropagateAtLaunch=false`,
+      }).adopting;
+    }
     const { tags, notes } = planGroup(group, desired);
+    const keys = new Set([...Object.keys(group.tags), ...tags.map((t) => t.Key ?? '')]);
+    if (keys.size > MAX_TAGS_PER_GROUP)
+      throw new EksKitError(
+        'TooManyTags',
+        `${resource} would carry ${keys.size} tags with the autoscaler's; Auto Scaling allows ${MAX_TAGS_PER_GROUP} per group`,
+        {
+          hint: `remove ${keys.size - MAX_TAGS_PER_GROUP} tag(s) nobody needs from the group (aws autoscaling delete-tags), or fewer node-template labels/taints`,
+        },
+      );
+    if (adopting && input.stack !== undefined)
+      changes.push(adoptChange(resource, input.stack, options.adopt));
     if (tags.length === 0) continue;
     const before: Record<string, string> = {};
     const after: Record<string, string> = {};
@@ -152,8 +188,8 @@ export async function ensureAutoDiscoveryTags(
     }
     changes.push({
       action: 'tag',
-      resource: `autoscaling group ${group.name}`,
-      summary: notes.join('; '),
+      resource,
+      summary: (adopting ? notes.filter((n) => !n.startsWith(`add ${STACK_TAG_KEY}=`)) : notes).join('; '),
       before,
       after,
     });

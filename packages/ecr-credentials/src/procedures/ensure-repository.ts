@@ -20,7 +20,9 @@ import {
 } from '@aws-sdk/client-ecr';
 import {
   type AwsClients,
+  adoptChange,
   type Change,
+  decideOwnership,
   EksKitError,
   type EnsureOptions,
   type EnsureResult,
@@ -128,6 +130,12 @@ interface Step {
  * Input is validated before the first AWS call; with `dryRun` nothing that mutates is called; a
  * second run makes no mutating call.
  *
+ * Ownership (with `stack`, core's `decideOwnership`, checked before any other read's outcome and
+ * before any write): a repository tagged `eks-kit:stack` for another stack is refused
+ * (`OwnedByAnotherStack`, naming both stacks, dry run too); one without the tag (made by hand) is
+ * refused (`NotOwnedByStack`) unless `options.adopt` is set, when it is tagged for the stack first
+ * (a dry run shows the `adopt:` change).
+ *
  * @example
  * ```ts
  * const { changes, uri } = await ensureRepository(clients, {
@@ -214,6 +222,39 @@ async function converge(
     if (policyText) steps.push(setPolicy(spec, resource, policyText, 'set'));
   } else {
     const arn = current.repositoryArn ?? '';
+    let tagsRead: Map<string, string> | undefined;
+    const tagsOf = async (): Promise<Map<string, string>> => {
+      if (tagsRead) return tagsRead;
+      const listed = await ecr
+        .send(new ListTagsForResourceCommand({ resourceArn: arn }))
+        .catch((error: unknown) => {
+          throw wrapAwsError(error, 'ecr:ListTagsForResource', arn);
+        });
+      tagsRead = new Map((listed.tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+      return tagsRead;
+    };
+    // The ownership rule (core), first: another stack's repository is never changed; one made by
+    // hand only when adopted (a dry run shows the adoption).
+    const wanted = spec.tags[STACK_TAG];
+    let adopting = false;
+    if (wanted !== undefined) {
+      adopting = decideOwnership({
+        resource,
+        tags: Object.fromEntries(await tagsOf()),
+        stack: wanted,
+        adopt: options.adopt,
+        dryRun: options.dryRun,
+        retag: `aws ecr tag-resource --resource-arn ${arn} --tags Key=${STACK_TAG},Value=${wanted}`,
+      }).adopting;
+      if (adopting) {
+        steps.push({
+          operation: 'ecr:TagResource',
+          change: adoptChange(resource, wanted, options.adopt),
+          apply: (c) =>
+            c.send(new TagResourceCommand({ resourceArn: arn, tags: [{ Key: STACK_TAG, Value: wanted }] })),
+        });
+      }
+    }
     // Encryption is fixed at creation: refuse before changing anything else.
     const enc = current.encryptionConfiguration;
     if (
@@ -330,31 +371,10 @@ async function converge(
       }
     }
     if (Object.keys(spec.tags).length > 0) {
-      const listed = await ecr
-        .send(new ListTagsForResourceCommand({ resourceArn: arn }))
-        .catch((error: unknown) => {
-          throw wrapAwsError(error, 'ecr:ListTagsForResource', arn);
-        });
-      const have = new Map((listed.tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-      const owner = have.get(STACK_TAG);
-      const wanted = spec.tags[STACK_TAG];
-      if (wanted !== undefined && owner !== undefined && owner !== wanted) {
-        // DESIGN.md: never take over what another stack made.
-        throw new EksKitError(
-          'OwnedByAnotherStack',
-          `${resource} belongs to stack ${owner} (tag ${STACK_TAG}), not ${wanted}`,
-          {
-            hint: `remove it from one of the two stacks, or retag it: aws ecr tag-resource --resource-arn ${arn} --tags Key=${STACK_TAG},Value=${wanted}`,
-          },
-        );
-      }
-      if (wanted !== undefined && owner === undefined)
-        options.onEvent?.({
-          type: 'adopt',
-          message: `${resource} exists without a stack tag: adopting it into stack ${wanted}`,
-          resource,
-        });
-      const missing = Object.entries(spec.tags).filter(([k, v]) => have.get(k) !== v);
+      const have = await tagsOf();
+      const missing = Object.entries(spec.tags).filter(
+        ([k, v]) => have.get(k) !== v && !(adopting && k === STACK_TAG),
+      );
       if (missing.length > 0) {
         steps.push({
           operation: 'ecr:TagResource',

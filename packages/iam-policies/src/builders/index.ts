@@ -8,6 +8,7 @@ export * from './document.js';
 export * from './kind-rules.js';
 export * from './merge-statements.js';
 export * from './names.js';
+export * from './over-broad.js';
 export * from './sizes.js';
 export * from './statement.js';
 export * from './trust.js';

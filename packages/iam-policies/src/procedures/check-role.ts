@@ -2,9 +2,18 @@
  * checkRole: findings about a role compared with what it should be (used by `eks-kit check` and the
  * scheduled checks Lambda).
  */
-import { type AwsClients, type Finding, finding, InvalidInputError } from '@eks-kit/core';
+import { GetPolicyCommand, GetPolicyVersionCommand, type IAMClient } from '@aws-sdk/client-iam';
+import {
+  type AwsClients,
+  classifyOwnership,
+  type Finding,
+  finding,
+  InvalidInputError,
+  wrapAwsError,
+} from '@eks-kit/core';
 import { diffPolicies } from '../builders/compare.js';
 import { validatePolicyName, validateRoleName } from '../builders/names.js';
+import { overBroadGrants } from '../builders/over-broad.js';
 import type { PolicyDocument } from '../builders/types.js';
 import { validatePolicy } from '../builders/validate-policy.js';
 import { getInlinePolicy, readRole } from './read-role.js';
@@ -128,4 +137,99 @@ export async function checkRole(clients: AwsClients, input: CheckRoleInput): Pro
       findings.push(finding('iam.attachments', resource, 'ok', 'managed policy attachments match'));
   }
   return findings;
+}
+
+/** What {@link checkRoleGrants} compares a role's policies with. */
+export interface CheckRoleGrantsInput {
+  /** The role. */
+  name: string;
+  /** The stack that owns it: a role it does not own is not judged here. */
+  stack: string;
+  /** Names of the inline policies the stack itself puts on the role. */
+  inlinePolicies: readonly string[];
+  /** Managed policies the stack itself attaches. */
+  managedPolicyArns?: readonly string[];
+}
+
+/**
+ * Findings `iam.grants` for a role the stack owns: each inline policy or attached managed policy the
+ * stack does not describe (added by hand) that grants more than the stack's own (`*` actions,
+ * `iam:*`, a write on `Resource: "*"` without a condition; see `overBroadGrants`) is a `fail`
+ * naming the policy; otherwise one `ok`. A missing role, or one the stack does not own, gives no
+ * finding. Read calls only (GetRole, ListRolePolicies, GetRolePolicy, ListAttachedRolePolicies,
+ * GetPolicy, GetPolicyVersion).
+ *
+ * @example
+ * ```ts
+ * const findings = await checkRoleGrants(clients, { name: 'seed-cluster-autoscaler', stack: 'seed', inlinePolicies: ['cluster-autoscaler'] });
+ * ```
+ */
+export async function checkRoleGrants(clients: AwsClients, input: CheckRoleGrantsInput): Promise<Finding[]> {
+  if (typeof input !== 'object' || input === null)
+    throw new InvalidInputError('role', input, 'a check input object');
+  validateRoleName(input.name, 'name');
+  const iam = await clients.iam();
+  const state = await readRole(iam, input.name);
+  if (!state || classifyOwnership(state.tags, input.stack).kind !== 'owned') return [];
+  const resource = `iam role ${input.name}`;
+  const hint = `eks-kit apply removes it (stack ${input.stack} manages this role exclusively); give what it grants a role of its own`;
+  const findings: Finding[] = [];
+  const own = new Set(input.inlinePolicies);
+  for (const policyName of state.inlinePolicyNames.filter((n) => !own.has(n)).sort()) {
+    const raw = await getInlinePolicy(iam, input.name, policyName);
+    const reasons = raw === undefined ? [] : overBroadGrants(raw);
+    if (reasons.length > 0)
+      findings.push(
+        finding(
+          'iam.grants',
+          resource,
+          'fail',
+          `inline policy ${policyName} grants more than stack ${input.stack}'s own: ${reasons.join('; ')}`,
+          {
+            hint,
+            data: { policy: policyName, reasons },
+          },
+        ),
+      );
+  }
+  const attachedByStack = new Set(input.managedPolicyArns ?? []);
+  for (const arn of state.attachedPolicyArns.filter((a) => !attachedByStack.has(a)).sort()) {
+    const reasons = overBroadGrants(await managedPolicyDocument(iam, arn));
+    if (reasons.length > 0)
+      findings.push(
+        finding(
+          'iam.grants',
+          resource,
+          'fail',
+          `managed policy ${arn} grants more than stack ${input.stack}'s own: ${reasons.join('; ')}`,
+          {
+            hint,
+            data: { policy: arn, reasons },
+          },
+        ),
+      );
+  }
+  if (findings.length === 0)
+    findings.push(
+      finding(
+        'iam.grants',
+        resource,
+        'ok',
+        `no policy on the role grants more than stack ${input.stack}'s own`,
+      ),
+    );
+  return findings;
+}
+
+/** The default version's document of a managed policy (reads only). */
+async function managedPolicyDocument(iam: IAMClient, arn: string): Promise<string> {
+  try {
+    const policy = await iam.send(new GetPolicyCommand({ PolicyArn: arn }));
+    const version = await iam.send(
+      new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy.Policy?.DefaultVersionId }),
+    );
+    return version.PolicyVersion?.Document ?? '{}';
+  } catch (error) {
+    throw wrapAwsError(error, 'iam:GetPolicyVersion', arn);
+  }
 }

@@ -18,8 +18,10 @@ import {
 } from '@aws-sdk/client-iam';
 import {
   type AwsClients,
+  adoptChange,
   awsErrorCode,
   type Change,
+  decideOwnership,
   type EnsureOptions,
   type EnsureResult,
   isNotFoundError,
@@ -110,6 +112,9 @@ export function oldestNonDefaultVersion(versions: readonly PolicyVersion[]): Pol
 /**
  * Create the managed policy, or converge it: a new default version only when the document differs
  * semantically (deleting the oldest non-default version first when five exist), missing tags added.
+ * Ownership (with `stack`, core's `decideOwnership`, checked before any write): a policy tagged for
+ * another stack is refused (`OwnedByAnotherStack`); one without the tag (made by hand) is refused
+ * (`NotOwnedByStack`) unless `options.adopt` is set, when it is tagged `eks-kit:stack=<stack>`.
  * Validated (names, path, document as a managed identity policy of at most 6,144 characters) before
  * any AWS call; with `dryRun` no mutating call is made.
  *
@@ -184,6 +189,21 @@ export async function ensureManagedPolicy(
 
   const current = policy ?? (await getPolicy(iam, arn));
   if (!current) throw wrapAwsError(new Error('policy vanished'), 'iam:GetPolicy', arn);
+  // The ownership rule (core), before the first write: another stack's policy is never changed; one
+  // without the stack tag only when adopted.
+  const tags = Object.keys(tagsInput).length > 0 || spec.stack !== undefined ? await listTags(iam, arn) : {};
+  let adopting = false;
+  if (spec.stack !== undefined) {
+    adopting = decideOwnership({
+      resource,
+      tags,
+      stack: spec.stack,
+      adopt: options.adopt,
+      dryRun: options.dryRun,
+      retag: `aws iam tag-policy --policy-arn ${arn} --tags Key=${STACK_TAG_KEY},Value=${spec.stack}`,
+    }).adopting;
+    if (adopting) changes.push(adoptChange(resource, spec.stack, options.adopt));
+  }
   let defaultVersionId = current.DefaultVersionId;
   let currentDocument: string | undefined;
   try {
@@ -245,33 +265,23 @@ export async function ensureManagedPolicy(
       message: `${resource}: IAM cannot change a policy's description; keeping ${JSON.stringify(current.Description ?? '')}`,
     });
   }
-  if (Object.keys(tagsInput).length > 0 || spec.stack !== undefined) {
-    const tags = await listTags(iam, arn);
-    if (spec.stack !== undefined && tags[STACK_TAG_KEY] !== spec.stack) {
-      // As ensureRole: AWS is the state, and this tag says what the stack owns; never claim another's.
-      options.onEvent?.({
-        type: 'notice',
-        resource,
-        message: `${resource} exists and is not tagged ${STACK_TAG_KEY}=${spec.stack}: it was not created by this stack; converging it as asked`,
-      });
-    }
-    const toTag = Object.entries(tagsInput).filter(([k, v]) => tags[k] !== v);
-    if (toTag.length > 0) {
-      changes.push({
-        action: 'tag',
-        resource,
-        summary: `tags: ${toTag.map(([k, v]) => `${k}=${v}`).join(', ')}`,
-        after: Object.fromEntries(toTag),
-      });
-      if (!options.dryRun) {
-        try {
-          await iam.send(
-            new TagPolicyCommand({ PolicyArn: arn, Tags: toTag.map(([Key, Value]) => ({ Key, Value })) }),
-          );
-        } catch (error) {
-          throw wrapAwsError(error, 'iam:TagPolicy', arn);
-        }
-      }
+  const toTag = Object.entries(tagsInput).filter(([k, v]) => tags[k] !== v);
+  if (toTag.length > 0) {
+    changes.push({
+      action: 'tag',
+      resource,
+      summary: `tags: ${toTag.map(([k, v]) => `${k}=${v}`).join(', ')}`,
+      after: Object.fromEntries(toTag),
+    });
+  }
+  if (adopting && spec.stack !== undefined) toTag.push([STACK_TAG_KEY, spec.stack]);
+  if (toTag.length > 0 && !options.dryRun) {
+    try {
+      await iam.send(
+        new TagPolicyCommand({ PolicyArn: arn, Tags: toTag.map(([Key, Value]) => ({ Key, Value })) }),
+      );
+    } catch (error) {
+      throw wrapAwsError(error, 'iam:TagPolicy', arn);
     }
   }
   for (const change of changes)

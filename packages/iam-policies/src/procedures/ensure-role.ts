@@ -2,11 +2,13 @@
  * ensureRole: create or converge an IAM role (trust, description, session length, tags, inline
  * policies, attachments, boundary), idempotently, with dry run.
  */
-import { CreateRoleCommand, type Role } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, type Role, TagRoleCommand } from '@aws-sdk/client-iam';
 import {
   type AwsClients,
+  adoptChange,
   awsErrorCode,
   type Change,
+  decideOwnership,
   EksKitError,
   type EnsureOptions,
   type EnsureResult,
@@ -16,7 +18,7 @@ import { asList } from '../builders/canonical-values.js';
 import { policyJson } from '../builders/document.js';
 import type { PolicyDocument } from '../builders/types.js';
 import { callerAccount, iamArn } from './aws-context.js';
-import { planRoleConvergence } from './plan-role.js';
+import { type PlannedStep, planRoleConvergence } from './plan-role.js';
 import { type PropagationRetry, retryWhilePrincipalPropagates } from './propagation.js';
 import { type RoleState, readRole } from './read-role.js';
 import { type RoleSpec, STACK_TAG_KEY, validateRoleSpec } from './role-input.js';
@@ -79,9 +81,16 @@ function stateOfNewRole(spec: RoleSpec, role: Role, tags: Record<string, string>
 /**
  * Create the role if it does not exist, then converge it to `spec`: trust policy, description,
  * max session duration, tags, inline policies, managed policy attachments and permissions boundary.
- * Policies are compared semantically, so only real differences are changed. Inline policies,
- * attachments and tags that the spec does not name are removed only with `exclusive: true`.
- * A role it creates is tagged `eks-kit:stack=<stack>` when `stack` is given.
+ * Policies are compared semantically, so only real differences are changed.
+ *
+ * Ownership (with `stack`, core's `decideOwnership`): a role it creates is tagged
+ * `eks-kit:stack=<stack>`; an existing role tagged for another stack is refused
+ * (`OwnedByAnotherStack`, dry run too) before any write; an existing role without the tag (made by
+ * hand) is refused (`NotOwnedByStack`) unless `options.adopt` is set, when it is tagged and then
+ * converged (a dry run shows the `adopt:` change). A role this stack owns is managed exclusively:
+ * inline policies and managed policy attachments the spec does not name are drift, deleted and
+ * detached. Without `stack`, extra inline policies, attachments and tags are removed only with
+ * `exclusive: true`.
  *
  * Reliability: while IAM has not propagated a new principal (`MalformedPolicyDocument: Invalid
  * principal in policy`, AWS-FACTS.md) it retries with backoff and emits a `retry` event per attempt;
@@ -174,15 +183,38 @@ export async function ensureRole(
     }
   }
 
-  if (!created && spec.stack !== undefined && state.tags[STACK_TAG_KEY] !== spec.stack) {
-    options.onEvent?.({
-      type: 'notice',
+  // The ownership rule (core): a role tagged for another stack is never changed; one without the
+  // stack tag is changed only when adopted; what this stack owns, it manages exclusively.
+  const adoptSteps: PlannedStep[] = [];
+  let owned = false;
+  if (!created && spec.stack !== undefined) {
+    const stack = spec.stack;
+    const decision = decideOwnership({
       resource,
-      message: `${resource} exists and is not tagged ${STACK_TAG_KEY}=${spec.stack}: it was not created by this stack; converging it as asked`,
+      tags: state.tags,
+      stack,
+      adopt: options.adopt,
+      dryRun: options.dryRun,
+      retag: `aws iam tag-role --role-name ${name} --tags Key=${STACK_TAG_KEY},Value=${stack}`,
     });
+    owned = true;
+    if (decision.adopting) {
+      adoptSteps.push({
+        change: adoptChange(resource, stack, options.adopt),
+        apply: () =>
+          iam
+            .send(new TagRoleCommand({ RoleName: name, Tags: [{ Key: STACK_TAG_KEY, Value: stack }] }))
+            .catch((error: unknown) => {
+              throw wrapAwsError(error, 'iam:TagRole', name);
+            }),
+      });
+    }
   }
 
-  const steps = await planRoleConvergence(iam, state, spec, options);
+  const steps = [
+    ...adoptSteps,
+    ...(await planRoleConvergence(iam, state, spec, { ...options, exclusivePolicies: owned })),
+  ];
   for (const step of steps) {
     if (!options.dryRun) await step.apply();
     changes.push(step.change);

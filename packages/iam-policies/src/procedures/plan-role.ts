@@ -15,7 +15,7 @@ import {
   UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
-import { type Change, EksKitError, type EnsureOptions, wrapAwsError } from '@eks-kit/core';
+import { type Change, EksKitError, type EnsureOptions, isNotFoundError, wrapAwsError } from '@eks-kit/core';
 import { decodePolicyDocument, diffPolicies } from '../builders/compare.js';
 import { policyJson } from '../builders/document.js';
 import { type PropagationRetry, retryWhilePrincipalPropagates } from './propagation.js';
@@ -36,6 +36,16 @@ async function send<T>(operation: string, resource: string, call: () => Promise<
   }
 }
 
+/** A removal whose target is already gone (NoSuchEntity) has nothing left to do. */
+async function goneIsDone(call: Promise<unknown>): Promise<unknown> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isNotFoundError(error)) return undefined;
+    throw error;
+  }
+}
+
 /**
  * The steps that bring `state` to `spec`. Reads inline policy documents (GetRolePolicy) to compare.
  *
@@ -49,8 +59,13 @@ export async function planRoleConvergence(
   iam: IAMClient,
   state: RoleState,
   spec: RoleSpec,
-  options: EnsureOptions & { propagation?: PropagationRetry } = {},
+  options: EnsureOptions & {
+    propagation?: PropagationRetry;
+    /** Delete inline policies and detach managed policies the spec does not name (a role the stack owns). */
+    exclusivePolicies?: boolean;
+  } = {},
 ): Promise<PlannedStep[]> {
+  const exclusivePolicies = spec.exclusive === true || options.exclusivePolicies === true;
   const name = spec.name;
   const resource = `iam role ${name}`;
   const steps: PlannedStep[] = [];
@@ -228,18 +243,19 @@ export async function planRoleConvergence(
         ),
     });
   }
-  if (spec.exclusive) {
+  if (exclusivePolicies) {
     const desired = new Set(Object.keys(spec.inlinePolicies ?? {}));
     for (const policyName of [...existingInline].filter((n) => !desired.has(n)).sort()) {
       steps.push({
         change: {
           action: 'delete',
           resource,
-          summary: `inline policy ${policyName}: delete (not in the spec, exclusive)`,
+          summary: `delete inline policy ${policyName} (${spec.exclusive ? 'not in the spec, exclusive' : 'not described by the stack that owns the role: drift'})`,
         },
+        // Already deleted by a concurrent run (NoSuchEntity): done.
         apply: () =>
           send('iam:DeleteRolePolicy', `${name}/${policyName}`, () =>
-            iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName })),
+            goneIsDone(iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName }))),
           ),
       });
     }
@@ -256,19 +272,20 @@ export async function planRoleConvergence(
         ),
     });
   }
-  if (spec.exclusive) {
+  if (exclusivePolicies) {
     const desired = new Set(desiredArns);
     for (const arn of [...attached].filter((a) => !desired.has(a)).sort()) {
       steps.push({
         change: {
           action: 'delete',
           resource,
-          summary: `detach ${arn} (not in the spec, exclusive)`,
+          summary: `detach ${arn} (${spec.exclusive ? 'not in the spec, exclusive' : 'attached outside the stack that owns the role: drift'})`,
           before: arn,
         },
+        // Already detached by a concurrent run (NoSuchEntity): done.
         apply: () =>
           send('iam:DetachRolePolicy', `${name} ${arn}`, () =>
-            iam.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: arn })),
+            goneIsDone(iam.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: arn }))),
           ),
       });
     }

@@ -7,6 +7,7 @@ import { ACM_PUBLIC_LIFETIME_DAYS } from '@eks-kit/acm-dns-validation';
 import {
   InvalidInputError,
   parseArn,
+  STACK_TAG_KEY,
   validateClusterName,
   validateDnsName,
   validateRegion,
@@ -26,8 +27,8 @@ import {
 } from './domain-rules.js';
 import { formatPath } from './field-path.js';
 
-/** The tag every resource eks-kit creates carries, so later runs can tell ours from a user's. */
-export const STACK_TAG_KEY = 'eks-kit:stack';
+/** The tag every resource eks-kit creates carries (core's one definition), re-exported for the stack's users. */
+export { STACK_TAG_KEY };
 
 const ZONE_ID_RE = /^(?:\/hostedzone\/)?Z[A-Z0-9]{1,32}$/;
 

@@ -12,6 +12,7 @@ import type { Stack } from '../schema/stack-schema.js';
 import type { CertificateOutcome } from '../steps/step.js';
 import { applyBlockedError, blockingFindings } from './blocked-apply.js';
 import { runSteps } from './run-steps.js';
+import { shareReads } from './shared-reads.js';
 
 /** Options of {@link applyStack}. */
 export interface ApplyStackOptions {
@@ -22,6 +23,12 @@ export interface ApplyStackOptions {
    * apply proceeds only on `true`.
    */
   confirm?: (changes: readonly Change[], findings: readonly Finding[]) => Promise<boolean>;
+  /**
+   * Take over every resource of the stack that exists without an `eks-kit:stack` tag (made by hand)
+   * (`eks-kit apply --adopt`). Without it, only the resources marked `adopt: true` in the stack file
+   * are taken over, and any other such resource blocks the apply before its first write.
+   */
+  adopt?: boolean;
   /** Wait until every certificate is issued (default true). */
   wait?: boolean;
   /** Give up waiting for certificates after this many ms (default 30 minutes). */
@@ -40,10 +47,13 @@ export interface ApplyStackResult {
 
 /**
  * Apply a stack: ASG tags, IAM roles, repositories, certificates and their validation records, then
- * (unless `wait: false`) wait until every certificate is ISSUED. A prerequisite a plan shows as a
- * blocking `fail` finding (e.g. IRSA without the cluster's IAM OIDC provider) stops the apply with
- * an `ApplyBlocked` error, carrying the finding's hint, before any mutating call. Each step reads first and changes
- * only what differs, so a second apply changes nothing and an interrupted one is completed by the next.
+ * (unless `wait: false`) wait until every certificate is ISSUED. It first runs the whole plan (reads
+ * only): anything the plan shows as a blocking `fail` finding (IRSA without the cluster's IAM OIDC
+ * provider, a resource another stack owns, one made by hand that is not adopted, a missing or
+ * private-only zone, a group past its tag quota...) stops the apply with one `ApplyBlocked` error
+ * naming every blocker and its fix, before any mutating call. Each step reads first and changes only
+ * what differs, so a second apply changes nothing and an interrupted one is completed by the next; an
+ * error half-way carries what was already changed (`changesBefore(error)`).
  *
  * @example
  * ```ts
@@ -66,15 +76,18 @@ export async function applyStack(
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   };
+  const adopt = options.adopt === true;
+  // One set of shared stable reads (account, cluster, OIDC provider, zones) for the plan and the apply.
+  const stable = shareReads(clients, 'stable');
+  // Refuse before the first write: every read and refusal the plan can find runs first.
+  const plan = await runSteps(stable, stack, { dryRun: true, adopt, ...base });
+  const blocking = blockingFindings(plan.findings);
+  if (blocking.length > 0) throw applyBlockedError(blocking);
   if (options.yes !== true && options.confirm) {
-    const plan = await runSteps(clients, stack, { dryRun: true, ...base });
-    // A blocked plan is refused before asking: the answer could not make it apply.
-    const blocking = blockingFindings(plan.findings);
-    if (blocking.length > 0) throw applyBlockedError(blocking);
     if (plan.changes.length > 0 && !(await options.confirm(plan.changes, plan.findings)))
       throw new EksKitError('Cancelled', 'apply cancelled: nothing was changed');
   }
-  const applied = await runSteps(clients, stack, { dryRun: false, ...base });
+  const applied = await runSteps(stable, stack, { dryRun: false, adopt, ...base });
   const certificates = applied.certificates.map(publicOutcome);
   if (options.wait !== false) {
     await Promise.all(

@@ -1,4 +1,5 @@
 /** Names the stack implies when the file does not set them. One place, so apply, check and render agree. */
+import { STACK_TAG_KEY } from '@eks-kit/core';
 import { clusterAutoscalerServiceAccountName } from '@eks-kit/helm-values';
 import type { Stack } from '../schema/stack-schema.js';
 
@@ -67,5 +68,5 @@ export function stackRepositoryNames(stack: Stack): string[] {
  * ```
  */
 export function stackTags(stack: Stack): Record<string, string> {
-  return { ...(stack.tags ?? {}), 'eks-kit:stack': stack.name };
+  return { ...(stack.tags ?? {}), [STACK_TAG_KEY]: stack.name };
 }

@@ -5,6 +5,8 @@ import { runSteps } from './run-steps.js';
 
 /** Options of {@link planStack}. */
 export interface PlanStackOptions {
+  /** Plan as `apply --adopt` would run: resources made by hand are shown as adopted, not as blockers. */
+  adopt?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: ProgressEvent) => void;
 }
@@ -15,7 +17,10 @@ export interface PlanStackResult {
   /**
    * What the steps found beside the changes. A `fail` finding blocks the apply (e.g.
    * `autoscaler.oidc-provider`: IRSA without the cluster's IAM OIDC provider); its `hint` says what to
-   * do first, and the changes it blocks say "blocked" in their summaries.
+   * do first, and the changes it blocks say "blocked" in their summaries. Ownership: a resource
+   * another stack owns is an `ownership` fail finding naming both stacks; one made by hand that the
+   * stack does not adopt is an `ownership.adopt` fail finding (its `adopt:` change says what adopting
+   * would change and which tag it adds).
    */
   findings: Finding[];
 }

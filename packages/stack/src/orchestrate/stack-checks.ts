@@ -4,17 +4,23 @@
  */
 import { checkCertificates } from '@eks-kit/acm-dns-validation';
 import {
+  AUTOSCALER_POLICY_NAME,
   checkAutoscalerSetup,
   describeClusterAddon,
   METRICS_SERVER_ADDON,
   POD_IDENTITY_AGENT_ADDON,
 } from '@eks-kit/asg-discovery';
 import { type AwsClients, type Finding, finding, type ProgressEvent } from '@eks-kit/core';
+import { checkRepositoryGrants, RUNNER_POLICY_NAME } from '@eks-kit/ecr-credentials';
+import { checkRoleGrants } from '@eks-kit/iam-policies';
 import type { Stack } from '../schema/stack-schema.js';
 import { autoscalerRoleInput } from '../steps/autoscaler.js';
 import { stackSteps } from '../steps/index.js';
+import { desiredRepositories } from '../steps/repositories.js';
 import type { StepContext } from '../steps/step.js';
 import { type AccountInfo, describeAccount } from './account.js';
+import { autoscalerRoleName, runnerRoleName } from './names.js';
+import { blockerFinding, isBlocker } from './run-steps.js';
 import { shareReads } from './shared-reads.js';
 import { inStackTerms } from './stack-hints.js';
 
@@ -37,10 +43,11 @@ export interface StackCheck {
 
 /**
  * The checks of a stack, in a fixed order: `drift.<step>` for each apply step (what `plan` would
- * change), `autoscaler.setup` (tags, role, trust, OIDC provider, headroom) and `certificates` per
- * region (status, expiry, renewal, validation records, CAA), and `addons` when the stack uses
- * metrics-server or Pod Identity (is metrics-server an EKS add-on; is the Pod Identity agent there).
- * The checks of one list share their
+ * change), `ownership.grants` (a policy added by hand to a role or repository the stack owns that
+ * grants more than the stack's own fails, naming it), `autoscaler.setup` (tags, role, trust, OIDC
+ * provider, headroom) and `certificates` per region (status, expiry, renewal, validation records, CAA),
+ * and `addons` when the stack uses metrics-server or Pod Identity (is metrics-server an EKS add-on; is
+ * the Pod Identity agent there). The checks of one list share their
  * reads when run with the same client set (the set-up check reuses the role and cluster the drift
  * check read): call `stackChecks` again for each run, so that a later run reads AWS afresh.
  *
@@ -80,7 +87,15 @@ export function stackChecks(stack: Stack): StackCheck[] {
             return run.account;
           },
         };
-        const { changes, findings = [] } = await step.run(ctx);
+        let outcome: Awaited<ReturnType<typeof step.run>>;
+        try {
+          outcome = await step.run(ctx);
+        } catch (error) {
+          // A refusal (another stack's resource, a missing zone...) is a finding naming it, as in a plan.
+          if (!isBlocker(error)) throw error;
+          return [blockerFinding(error, step.id, step.title)];
+        }
+        const { changes, findings = [] } = outcome;
         // What blocks the step (e.g. a role whose IRSA trust names a missing IAM OIDC provider) is
         // a finding even when nothing drifted; the autoscaler's own are said by autoscaler.setup.
         const blockers = findings.filter((f) => !(stack.autoscaler && f.check.startsWith('autoscaler.')));
@@ -93,6 +108,31 @@ export function stackChecks(stack: Stack): StackCheck[] {
           ),
           ...blockers,
         ];
+      },
+    });
+  }
+  const roles: Array<{ name: string; inline: string[] }> = [];
+  if (stack.autoscaler) roles.push({ name: autoscalerRoleName(stack), inline: [AUTOSCALER_POLICY_NAME] });
+  if (stack.gitlab) roles.push({ name: runnerRoleName(stack), inline: [RUNNER_POLICY_NAME] });
+  const repositories = desiredRepositories(stack).map((r) => r.name);
+  if (roles.length > 0 || repositories.length > 0) {
+    checks.push({
+      id: 'ownership.grants',
+      resource: 'policies on the roles and repositories the stack owns',
+      async run(clients) {
+        const run = shared(clients).clients;
+        const findings: Finding[] = [];
+        for (const role of roles)
+          findings.push(
+            ...(await checkRoleGrants(run, {
+              name: role.name,
+              stack: stack.name,
+              inlinePolicies: role.inline,
+            })),
+          );
+        for (const name of repositories)
+          findings.push(...(await checkRepositoryGrants(run, { name, stack: stack.name })));
+        return findings;
       },
     });
   }

@@ -53,6 +53,8 @@ function buildStackSchema() {
     names: z.array(text('an Auto Scaling group name')).optional(),
     prefix: text('an Auto Scaling group name prefix').optional(),
     clusterTags: z.boolean({ error: 'true or false' }).optional(),
+    /** Take over the selected groups made by hand (no `eks-kit:stack` tag): tag them for this stack. */
+    adopt: z.boolean({ error: 'true or false' }).optional(),
   });
 
   const nodeTemplateSchema = z.strictObject({
@@ -91,6 +93,8 @@ function buildStackSchema() {
       )
       .optional(),
     roleName: text('an IAM role name').optional(),
+    /** Take over an autoscaler role of that name made by hand (no `eks-kit:stack` tag). */
+    adopt: z.boolean({ error: 'true or false' }).optional(),
     chartVersion: text('a chart version such as 9.59.0').optional(),
     /**
      * The cluster-autoscaler image tag (e.g. v1.36.1): needed, with chartVersion, for a Kubernetes minor
@@ -111,6 +115,8 @@ function buildStackSchema() {
     zones: z.record(z.string(), text('a Route 53 hosted zone id such as Z0123456789ABC')).optional(),
     keyAlgorithm: z.enum(KEY_ALGORITHMS).default('RSA_2048'),
     region: text('an AWS region such as eu-west-1').optional(),
+    /** Reuse a matching certificate requested by hand (no `eks-kit:stack` tag) and tag it for this stack. */
+    adopt: z.boolean({ error: 'true or false' }).optional(),
   });
 
   const lifecycleSchema = z.strictObject({
@@ -126,6 +132,8 @@ function buildStackSchema() {
     scanOnPush: z.boolean({ error: 'true or false' }).default(true),
     lifecycle: lifecycleSchema.optional(),
     cache: z.boolean({ error: 'true or false' }).default(false),
+    /** Take over a repository of that name made by hand (no `eks-kit:stack` tag); also its cache. */
+    adopt: z.boolean({ error: 'true or false' }).optional(),
   });
 
   const gitlabSchema = z.strictObject({
@@ -133,6 +141,8 @@ function buildStackSchema() {
       namespace: text('a Kubernetes namespace').default('gitlab-runner'),
       serviceAccount: text('a Kubernetes service account name'),
       roleName: text('an IAM role name').optional(),
+      /** Take over a build role of that name made by hand (no `eks-kit:stack` tag). */
+      adopt: z.boolean({ error: 'true or false' }).optional(),
     }),
     builder: z.enum(BUILDERS).default('kaniko'),
     repository: text('the name of one of the repositories'),

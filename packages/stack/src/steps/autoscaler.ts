@@ -68,8 +68,13 @@ export function autoscalerRoleInput(
   };
 }
 
-function options(ctx: StepContext): EnsureOptions {
-  return { dryRun: ctx.dryRun, ...(ctx.signal ? { signal: ctx.signal } : {}), onEvent: ctx.emit };
+function options(ctx: StepContext, adopt: boolean | undefined): EnsureOptions {
+  return {
+    dryRun: ctx.dryRun,
+    adopt: ctx.adopt === true || adopt === true,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    onEvent: ctx.emit,
+  };
 }
 
 /**
@@ -91,8 +96,9 @@ export const autoscalerTagsStep: Step = {
         cluster: ctx.stack.cluster.name,
         select: workerGroupSelection(ctx.stack),
         ...(a.nodeTemplates ? { nodeTemplates: a.nodeTemplates as Record<string, NodeTemplate> } : {}),
+        stack: ctx.stack.name,
       },
-      options(ctx),
+      options(ctx, a.workerGroups.adopt),
     ).catch((error: unknown) => {
       throw inStackTermsError(error, ctx.stack);
     });
@@ -139,7 +145,11 @@ export const autoscalerRoleStep: Step = {
   id: 'autoscaler.role',
   title: 'autoscaler IAM role',
   async run(ctx): Promise<StepOutcome> {
-    const result = await ensureClusterAutoscalerRole(ctx.clients, roleInput(ctx.stack), options(ctx));
+    const result = await ensureClusterAutoscalerRole(
+      ctx.clients,
+      roleInput(ctx.stack),
+      options(ctx, ctx.stack.autoscaler?.adopt),
+    );
     return { changes: result.changes, findings: result.findings };
   },
   blockers: (ctx) => findClusterAutoscalerRoleBlockers(ctx.clients, roleInput(ctx.stack)),

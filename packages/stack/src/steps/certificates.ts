@@ -31,7 +31,12 @@ export const certificatesStep: Step = {
           stack: stack.name,
           tags: stack.tags ?? {},
         },
-        { dryRun: ctx.dryRun, ...(ctx.signal ? { signal: ctx.signal } : {}), onEvent: ctx.emit },
+        {
+          dryRun: ctx.dryRun,
+          adopt: ctx.adopt === true || cert.adopt === true,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+          onEvent: ctx.emit,
+        },
       );
       outcome.changes.push(...result.changes);
       const certOutcome: CertificateOutcome = {

@@ -71,6 +71,7 @@ export const repositoriesStep: Step = {
     const changes: Change[] = [];
     const findings: Finding[] = [];
     const specs = desiredRepositories(ctx.stack);
+    const adopted = new Set(ctx.stack.repositories.filter((r) => r.adopt === true).map((r) => r.name));
     // The registry's scanning configuration replaces the deprecated repository scanOnPush: read it
     // once; where its rules decide, the plan leaves scanning alone and says which setting applies.
     const registryScanning =
@@ -78,6 +79,7 @@ export const repositoriesStep: Step = {
         ? await readRegistryScanning(ctx.clients, ctx.signal ? { signal: ctx.signal } : {})
         : undefined;
     for (const spec of specs) {
+      const main = spec.name.endsWith('/cache') ? spec.name.slice(0, -'/cache'.length) : spec.name;
       const decision = scanningDecision(spec.name, registryScanning);
       if (decision.decidedBy === 'registry' && spec.scanOnPush !== undefined) {
         const scans = decision.frequency === 'SCAN_ON_PUSH' || decision.frequency === 'CONTINUOUS_SCAN';
@@ -104,6 +106,7 @@ export const repositoriesStep: Step = {
         { ...spec, ...(registryScanning ? { registryScanning } : {}) },
         {
           dryRun: ctx.dryRun,
+          adopt: ctx.adopt === true || adopted.has(spec.name) || adopted.has(main),
           ...(ctx.signal ? { signal: ctx.signal } : {}),
           onEvent: ctx.emit,
         },

@@ -45,6 +45,7 @@ export const runnerRoleStep: Step = {
   async run(ctx): Promise<StepOutcome> {
     const result = await ensureRunnerRole(ctx.clients, runnerRoleInput(ctx.stack), {
       dryRun: ctx.dryRun,
+      adopt: ctx.adopt === true || ctx.stack.gitlab?.runner.adopt === true,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       onEvent: ctx.emit,
     });

@@ -9,6 +9,8 @@ export interface StepContext {
   clients: AwsClients;
   stack: Stack;
   dryRun: boolean;
+  /** `apply --adopt`: take over every resource of the stack that exists without an `eks-kit:stack` tag. */
+  adopt?: boolean;
   signal: AbortSignal | undefined;
   emit(event: ProgressEvent): void;
   /** The caller's account (one STS call, shared by every step). */
@@ -43,9 +45,9 @@ export interface Step {
   run(ctx: StepContext): Promise<StepOutcome>;
   /**
    * Reads only: what would stop this step's apply, known before any change, as `fail` findings
-   * (e.g. IRSA without the cluster's IAM OIDC provider). An apply asks every step first and
-   * changes nothing when one answers; the reads go through the run's shared reads, so the step's
-   * own run does not repeat them.
+   * (e.g. IRSA without the cluster's IAM OIDC provider). An apply now runs every step's dry run
+   * first (which reports these as findings, and turns refusals into findings), so this is for
+   * callers that want the prerequisites alone; the reads go through the run's shared reads.
    */
   blockers?(ctx: StepContext): Promise<Finding[]>;
 }

@@ -158,7 +158,8 @@ export function ensureTargets(): EnsureTarget[] {
         ensureAutoDiscoveryTags(
           clients,
           { cluster: 'rel', select: { namePrefix: 'rel-workers-' }, stack: 'rel' },
-          options,
+          // the groups were made by hand (issue 14): taken over explicitly
+          { ...options, adopt: true },
         ),
     },
     {
@@ -273,6 +274,7 @@ export function ensureTargets(): EnsureTarget[] {
           options,
         ),
     },
+    ...ownershipTargets(),
     {
       name: 'stack: applyStack (examples/seed)',
       world: seed.world,
@@ -287,6 +289,127 @@ export function ensureTargets(): EnsureTarget[] {
         return options.dryRun
           ? planStack(clients, stack, common)
           : applyStack(clients, stack, { yes: true, wait: false, ...common });
+      },
+    },
+  ];
+}
+
+/** A second stack in the seed's account: its own repository and build role, none of the seed's. */
+export const TEAM_B_STACK = `name: team-b
+cluster:
+  name: seed
+  region: ap-northeast-1
+  kubernetesVersion: "1.35"
+repositories:
+  - name: team-b/app
+    cache: true
+gitlab:
+  runner:
+    namespace: team-b
+    serviceAccount: build
+    roleName: team-b-build
+  repository: team-b/app
+`;
+
+/** A world with resources that belong to another stack, and a role made by hand. */
+function ownershipWorld(): World {
+  const world = baseWorld(4) as World & {
+    autoscaling: { groups: Array<{ tags: Record<string, string> }> };
+    iam: { roles: Array<Record<string, unknown>> };
+  };
+  // rel-workers-03 belongs to stack other (its discovery tags too); rel/other is other's repository
+  Object.assign(world.autoscaling.groups[3]!.tags, {
+    'eks-kit:stack': 'other',
+    'k8s.io/cluster-autoscaler/enabled': 'true',
+    'k8s.io/cluster-autoscaler/rel': 'owned',
+  });
+  world.iam.roles.push({
+    name: 'rel-handmade',
+    assumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    },
+    inlinePolicies: {
+      'by-hand': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }] },
+    },
+    attachedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+  });
+  (world as { ecr: { repositories: unknown[] } }).ecr.repositories = [
+    {
+      name: 'rel/other',
+      tags: { 'eks-kit:stack': 'other' },
+      policy: { Version: '2012-10-17', Statement: [] },
+    },
+  ];
+  return world;
+}
+
+/**
+ * Issue 14's ownership cases, as targets of the fault matrix and the concurrency test: two stacks in
+ * one account, a role made by hand (adopted, its hand-made policies removed), and the stack's own
+ * groups and repository beside a group and a repository another stack owns. The matrix compares every
+ * faulted run's end state with the clean run's, so a foreign resource touched by any run fails it.
+ */
+export function ownershipTargets(): EnsureTarget[] {
+  const seed = seedStack();
+  const seedParsed = parseStack(seed.stackText, 'examples/seed/eks-kit.yaml');
+  const teamB = parseStack(TEAM_B_STACK, 'team-b.yaml');
+  const handmadeTrust = {
+    Version: '2012-10-17' as const,
+    Statement: [
+      { Effect: 'Allow' as const, Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ],
+  };
+  return [
+    {
+      name: 'ownership: two stacks in one account (team-b applied beside the seed)',
+      world: seed.world,
+      behaviour: { acmRecordDelaySeconds: 0 },
+      usesRolePrincipal: false,
+      setup: async (clients) => {
+        await applyStack(clients, seedParsed, { yes: true, wait: false });
+      },
+      run: (clients, options) => {
+        const common = {
+          ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        };
+        return options.dryRun
+          ? planStack(clients, teamB, common)
+          : applyStack(clients, teamB, { yes: true, wait: false, ...common });
+      },
+    },
+    {
+      name: 'ownership: a role made by hand, adopted (hand-made policies detached and deleted)',
+      world: ownershipWorld(),
+      usesRolePrincipal: false,
+      run: (clients, options) =>
+        ensureRole(
+          clients,
+          { name: 'rel-handmade', trust: handmadeTrust as never, description: 'taken over', stack: 'rel' },
+          { ...options, adopt: true, ...fastPropagation },
+        ),
+    },
+    {
+      name: 'ownership: own groups and repository beside a foreign-tagged group and repository',
+      world: ownershipWorld(),
+      usesRolePrincipal: false,
+      run: async (clients, options) => {
+        const tags = await ensureAutoDiscoveryTags(
+          clients,
+          {
+            cluster: 'rel',
+            select: { names: ['rel-workers-00', 'rel-workers-01', 'rel-workers-02'] },
+            stack: 'rel',
+          },
+          { ...options, adopt: true },
+        );
+        const repo = await ensureRepository(
+          clients,
+          { name: 'rel/app', scanOnPush: true, stack: 'rel' },
+          options,
+        );
+        return { changes: [...tags.changes, ...repo.changes] };
       },
     },
   ];
