@@ -11,6 +11,7 @@ export * from './builders/lifecycle.js';
 export * from './builders/registry-host.js';
 export * from './builders/repository-ref.js';
 export * from './builders/repository-spec.js';
+export * from './builders/shell-words.js';
 export * from './builders/tag-mutability.js';
 export * from './checks/push-access.js';
 export * from './io/docker-config-file.js';
