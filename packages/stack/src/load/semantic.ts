@@ -6,6 +6,7 @@
 import {
   InvalidInputError,
   parseArn,
+  partitionOfRegion,
   validateClusterName,
   validateDnsName,
   validateRegion,
@@ -15,9 +16,12 @@ import {
 import type { Stack } from '../schema/stack-schema.js';
 import {
   validateAutoscalerChart,
+  validateCacheRepository,
   validateCertificate,
+  validateGitlabJob,
   validateK8sName,
   validateKubernetesVersion,
+  validateMetricsServer,
   validateNodeTemplate,
   validateRepositoryName,
   validateRoleName,
@@ -59,8 +63,14 @@ export function validateStack(input: Stack): Stack {
   validateKubernetesVersion(stack.cluster.kubernetesVersion, 'cluster.kubernetesVersion');
   if (stack.cluster.oidcIssuer !== undefined) {
     const issuer = stack.cluster.oidcIssuer;
-    if (!/^https:\/\/[a-z0-9.-]+(?:\/[A-Za-z0-9._~/-]*)?$/.test(issuer))
-      throw new InvalidInputError('cluster.oidcIssuer', issuer, 'an https:// OIDC issuer URL');
+    // A host and a path, as EKS issuers have (https://oidc.eks.<region>.amazonaws.com/id/<ID>): the
+    // build role's trust (ecr-credentials) needs the path, so a bare host would fail mid-apply.
+    if (!/^https:\/\/[a-z0-9.-]+(?:\/[A-Za-z0-9._~-]+)+\/*$/.test(issuer))
+      throw new InvalidInputError(
+        'cluster.oidcIssuer',
+        issuer,
+        'an https:// OIDC issuer URL with a path (https://oidc.eks.<region>.amazonaws.com/id/<ID>)',
+      );
     stack.cluster.oidcIssuer = issuer.replace(/\/+$/, '');
   }
   if (stack.tags) {
@@ -73,6 +83,7 @@ export function validateStack(input: Stack): Stack {
       );
   }
   if (stack.autoscaler) validateAutoscaler(stack);
+  if (stack.metricsServer) validateMetricsServer(stack.metricsServer);
   validateCertificates(stack);
   validateRepositories(stack);
   if (stack.gitlab) validateGitlab(stack);
@@ -183,7 +194,17 @@ function validateCertificates(stack: Stack): void {
         `a certificate not already listed as certificates[${seen.get(key)}]`,
       );
     seen.set(key, i);
-    if (cert.region !== undefined) validateRegion(cert.region, `${at}.region`);
+    if (cert.region !== undefined) {
+      validateRegion(cert.region, `${at}.region`);
+      // One set of credentials serves the stack: a certificate cannot live in another partition.
+      const partition = partitionOfRegion(stack.cluster.region);
+      if (partitionOfRegion(cert.region) !== partition)
+        throw new InvalidInputError(
+          `${at}.region`,
+          cert.region,
+          `a region in the cluster's partition (${partition}, as cluster.region ${stack.cluster.region})`,
+        );
+    }
     if (cert.zones) {
       const zones: Record<string, string> = {};
       for (const [name, id] of Object.entries(cert.zones)) {
@@ -216,6 +237,7 @@ function validateRepositories(stack: Stack): void {
     if (seen.has(repo.name))
       throw new InvalidInputError(`${at}.name`, repo.name, 'a repository name not already listed');
     seen.add(repo.name);
+    if (repo.cache) validateCacheRepository(repo.name, `${at}.name`);
     if (repo.cache && listed.has(`${repo.name}/cache`))
       throw new InvalidInputError(
         `${at}.cache`,
@@ -241,8 +263,5 @@ function validateGitlab(stack: Stack): void {
         ? `one of the repositories (${names.join(', ')})`
         : 'a repository listed under repositories',
     );
-  if (g.context.includes('\n'))
-    throw new InvalidInputError('gitlab.context', g.context, 'a path on one line');
-  if (g.dockerfile.includes('\n'))
-    throw new InvalidInputError('gitlab.dockerfile', g.dockerfile, 'a path on one line');
+  validateGitlabJob(g);
 }
