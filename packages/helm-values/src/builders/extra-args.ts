@@ -283,11 +283,19 @@ export function clusterAutoscalerExtraArgs(
 }
 
 /**
- * The chart writes `- --{{ $key }}={{ $value }}` into its Deployment as text (no quoting): a value
- * must stay one plain YAML scalar there. Control characters (newlines, tabs), `: `, ` #` and a
- * trailing `:` would end it or start another node; trailing spaces would be dropped.
+ * True when a flag value stays one plain YAML scalar in a chart template that writes it as text,
+ * as the cluster-autoscaler chart does (`- --{{ $key }}={{ $value }}`, no quoting). Control
+ * characters (newlines, tabs), `: `, ` #` and a trailing `:` would end it or start another node;
+ * trailing spaces would be dropped.
+ *
+ * @example
+ * ```ts
+ * isChartArgSafe('5m');     // true
+ * isChartArgSafe('a: b');   // false
+ * isChartArgSafe('x #y');   // false
+ * ```
  */
-function isChartArgSafe(value: string): boolean {
+export function isChartArgSafe(value: string): boolean {
   return !/[\u0000-\u001f\u007f]|: |:$| #|\s$/.test(value);
 }
 
