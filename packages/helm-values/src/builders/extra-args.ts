@@ -296,7 +296,7 @@ export function clusterAutoscalerExtraArgs(
  * ```
  */
 export function isChartArgSafe(value: string): boolean {
-  return !/[\u0000-\u001f\u007f]|: |:$| #|\s$/.test(value);
+  return !/\p{Cc}|: |:$| #|\s$/u.test(value);
 }
 
 const FLAG_KEY_RE = /^[a-z0-9][a-z0-9-]*(?:_[A-Za-z0-9_-]+)?$/;
