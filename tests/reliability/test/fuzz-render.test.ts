@@ -64,6 +64,8 @@ const SNIPPETS = [
   ' ',
   '\u0000',
   '\u2028',
+  '\u0085',
+  '\ufeff',
   'é',
 ];
 const SAFE_CHARS = 'abcz019._-/+='.split('');
@@ -122,6 +124,8 @@ interface Rendered {
 function rendered(files: RenderedFile[]): Rendered {
   const text = (path: string) => files.find((f) => f.path === path)?.content ?? '';
   for (const f of files) {
+    // Helm/helmfile (Go) and GitLab (Ruby) read YAML 1.1, where these are line breaks or a BOM.
+    expect(f.content).not.toMatch(/[\u0085\u2028\u2029\ufeff]/);
     if (f.path.endsWith('.json')) JSON.parse(f.content);
     else expect(() => parse(f.content, { strict: true, uniqueKeys: true })).not.toThrow();
   }

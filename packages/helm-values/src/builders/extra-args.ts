@@ -286,7 +286,8 @@ export function clusterAutoscalerExtraArgs(
  * True when a flag value stays one plain YAML scalar in a chart template that writes it as text,
  * as the cluster-autoscaler chart does (`- --{{ $key }}={{ $value }}`, no quoting). Control
  * characters (newlines, tabs), `: `, ` #` and a trailing `:` would end it or start another node;
- * trailing spaces would be dropped.
+ * trailing spaces would be dropped; U+2028/U+2029 are line breaks to YAML 1.1 readers (Helm's Go
+ * parser), and invisible format characters (BOM, zero-width) are refused with them.
  *
  * @example
  * ```ts
@@ -296,7 +297,7 @@ export function clusterAutoscalerExtraArgs(
  * ```
  */
 export function isChartArgSafe(value: string): boolean {
-  return !/\p{Cc}|: |:$| #|\s$/u.test(value);
+  return !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|: |:$| #|\s$/u.test(value);
 }
 
 const FLAG_KEY_RE = /^[a-z0-9][a-z0-9-]*(?:_[A-Za-z0-9_-]+)?$/;
