@@ -105,6 +105,8 @@ export const BAD_FIELDS: [string, string, unknown][] = [
     ['arn:aws:iam::123456789012:role/x'],
   ],
   ['autoscaler.workerGroups.names[0]', 'autoscaler.workerGroups.names', ['a:b']],
+  // apply: asg-discovery refuses control characters when it selects the groups.
+  ['autoscaler.workerGroups.names[0]', 'autoscaler.workerGroups.names', ['demo\ta']],
   ['autoscaler.nodeTemplates', 'autoscaler.nodeTemplates.demo-a.taints', { dedicated: 'gpu' }],
   ['autoscaler.release', 'autoscaler.release', 'Bad_Release'],
   ['autoscaler.namespace', 'autoscaler.namespace', 'Kube System'],
@@ -143,6 +145,8 @@ export const BAD_FIELDS: [string, string, unknown][] = [
   ['repositories[0].lifecycle.keepLast', 'repositories[0].lifecycle.keepLast', 0],
   ['repositories[0].tagMutability', 'repositories[0].tagMutability', 'SOMETIMES'],
   ['gitlab.runner.namespace', 'gitlab.runner.namespace', 'Bad NS'],
+  // apply: the build role's trust takes a namespace (a DNS label), not a dotted name.
+  ['gitlab.runner.namespace', 'gitlab.runner.namespace', 'gitlab.runner'],
   ['gitlab.runner.serviceAccount', 'gitlab.runner.serviceAccount', 'Bad'],
   ['gitlab.runner.roleName', 'gitlab.runner.roleName', 'r'.repeat(65)],
   ['gitlab.repository', 'gitlab.repository', 'other/app'],

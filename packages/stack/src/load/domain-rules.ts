@@ -267,11 +267,24 @@ export function validateNodeTemplate(
 }
 
 /**
- * Kubernetes object names (namespaces, service accounts) through helm-values' rule.
+ * A Kubernetes namespace (a DNS label of at most 63 characters, helm-values' rule; the GitLab
+ * build role's trust in ecr-credentials refuses anything else when applying).
  *
  * @example
  * ```ts
- * validateK8sName('gitlab-runner', 'gitlab.runner.namespace');
+ * validateK8sNamespace('gitlab-runner', 'gitlab.runner.namespace');
+ * ```
+ */
+export function validateK8sNamespace(value: unknown, field: string): string {
+  return under('', () => validateNamespace(value, field));
+}
+
+/**
+ * Kubernetes object names (service accounts) through helm-values' rule.
+ *
+ * @example
+ * ```ts
+ * validateK8sName('gitlab-runner-build', 'gitlab.runner.serviceAccount');
  * ```
  */
 export function validateK8sName(value: unknown, field: string): string {

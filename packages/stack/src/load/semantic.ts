@@ -20,6 +20,7 @@ import {
   validateCertificate,
   validateGitlabJob,
   validateK8sName,
+  validateK8sNamespace,
   validateKubernetesVersion,
   validateMetricsServer,
   validateNodeTemplate,
@@ -174,8 +175,18 @@ function roleArn(value: string, field: string): void {
 
 function asgName(value: string, field: string): void {
   // Auto Scaling group names: 1-255 characters, no colon (Auto Scaling API reference).
-  if (value.length < 1 || value.length > 255 || value.includes(':'))
-    throw new InvalidInputError(field, value, 'an Auto Scaling group name of 1-255 characters without ":"');
+  // asg-discovery also refuses control characters when it selects the groups (apply time).
+  if (
+    value.length < 1 ||
+    value.length > 255 ||
+    value.includes(':') ||
+    [...value].some((c) => c.charCodeAt(0) < 32)
+  )
+    throw new InvalidInputError(
+      field,
+      value,
+      'an Auto Scaling group name of 1-255 characters without ":" or control characters',
+    );
 }
 
 function validateCertificates(stack: Stack): void {
@@ -251,7 +262,7 @@ function validateRepositories(stack: Stack): void {
 
 function validateGitlab(stack: Stack): void {
   const g = stack.gitlab!;
-  validateK8sName(g.runner.namespace, 'gitlab.runner.namespace');
+  validateK8sNamespace(g.runner.namespace, 'gitlab.runner.namespace');
   validateK8sName(g.runner.serviceAccount, 'gitlab.runner.serviceAccount');
   if (g.runner.roleName !== undefined) validateRoleName(g.runner.roleName, 'gitlab.runner.roleName');
   const names = stack.repositories.map((r) => r.name);
