@@ -68,6 +68,16 @@ const CASES: [string, string, string][] = [
     'cluster.oidcIssuer',
   ],
   [
+    'runner namespace that is not a DNS label',
+    seedWith('namespace: gitlab-runner', 'namespace: gitlab.runner'),
+    'gitlab.runner.namespace',
+  ],
+  [
+    'worker group name with a control character',
+    seedWith('names: [seed-workers-a, seed-workers-b]', 'names: ["seed-workers-a\\t", seed-workers-b]'),
+    'autoscaler.workerGroups.names[0]',
+  ],
+  [
     'unchecked flag the chart manifest would misread',
     seedWith('  extraArgs:\n', "  uncheckedExtraArgs:\n    new-flag: 'a: b'\n  extraArgs:\n"),
     'autoscaler.uncheckedExtraArgs.new-flag',
