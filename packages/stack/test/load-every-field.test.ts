@@ -104,6 +104,11 @@ export const BAD_FIELDS: [string, string, unknown][] = [
     'autoscaler.identity.workerRoleArns',
     ['arn:aws:iam::123456789012:role/x'],
   ],
+  [
+    'autoscaler.identity.serverRoleArn',
+    'autoscaler.identity',
+    { mode: 'kiam', serverRoleArn: 'arn:aws-cn:iam::123456789012:role/kiam' },
+  ],
   ['autoscaler.workerGroups.names[0]', 'autoscaler.workerGroups.names', ['a:b']],
   // apply: asg-discovery refuses control characters when it selects the groups.
   ['autoscaler.workerGroups.names[0]', 'autoscaler.workerGroups.names', ['demo\ta']],

@@ -128,8 +128,9 @@ function validateAutoscaler(stack: Stack): void {
     );
   }
   for (const [i, arn] of (identity.workerRoleArns ?? []).entries())
-    roleArn(arn, `autoscaler.identity.workerRoleArns[${i}]`);
-  if (identity.serverRoleArn) roleArn(identity.serverRoleArn, 'autoscaler.identity.serverRoleArn');
+    roleArn(arn, `autoscaler.identity.workerRoleArns[${i}]`, stack.cluster.region);
+  if (identity.serverRoleArn)
+    roleArn(identity.serverRoleArn, 'autoscaler.identity.serverRoleArn', stack.cluster.region);
 
   const ways = [
     workerGroups.names !== undefined,
@@ -167,10 +168,18 @@ function validateAutoscaler(stack: Stack): void {
   if (a.roleName !== undefined) validateRoleName(a.roleName, 'autoscaler.roleName');
 }
 
-function roleArn(value: string, field: string): void {
+function roleArn(value: string, field: string, region: string): void {
   const arn = parseArn(value, field);
   if (arn.service !== 'iam' || !arn.resource.startsWith('role/'))
     throw new InvalidInputError(field, value, 'an IAM role ARN (arn:aws:iam::123456789012:role/name)');
+  // The autoscaler role's trust names these roles: IAM refuses principals of another partition.
+  const partition = partitionOfRegion(region);
+  if (arn.partition !== partition)
+    throw new InvalidInputError(
+      field,
+      value,
+      `an IAM role ARN in the cluster's partition (arn:${partition}:iam::...)`,
+    );
 }
 
 function asgName(value: string, field: string): void {
