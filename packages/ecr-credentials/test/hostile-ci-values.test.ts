@@ -276,3 +276,29 @@ describe('grammars of the values that reach CI lines (issue 15)', () => {
     else expect(() => validateImageTag(value, 'tags[0]')).toThrow(/^tags\[0\]: /);
   });
 });
+
+describe('docker config.json with hostile values (issue 15)', () => {
+  const fields: [string, (h: string) => Parameters<typeof dockerConfig>[0]][] = [
+    ['credHelpers[0]', (h) => ({ credHelpers: [`${REGISTRY}${h}`] })],
+    ['credHelpers (helper)', (h) => ({ credHelpers: { [REGISTRY]: `ecr-login${h}` } })],
+    ['credHelpers (other host)', (h) => ({ credHelpers: { [`registry${h}.example.com`]: 'pass' } })],
+    ['auths (key)', (h) => ({ auths: { [`registry${h}.example.com`]: { auth: 'eDp5' } } })],
+    ['credsStore', (h) => ({ credsStore: `desktop${h}` })],
+  ];
+  const cases = fields.flatMap(([field, make]) => HOSTILE.map((h) => [field, h, make] as const));
+  it.each(cases)('%s %j: refused, or the JSON reads back the same', (_field, h, make) => {
+    let config: ReturnType<typeof dockerConfig>;
+    try {
+      config = dockerConfig(make(h));
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect((error as Error).message).not.toMatch(/[\r\n]/);
+      return;
+    }
+    const text = JSON.stringify(config, null, 2);
+    expect(JSON.parse(text)).toEqual(config);
+    // What a CI job echoes into config.json arrives byte for byte through the shell.
+    expect(words(shellQuote(JSON.stringify(config)))).toEqual([JSON.stringify(config)]);
+    for (const key of Object.keys(config.credHelpers ?? {})) expect(key).not.toMatch(/^https?:\/\//);
+  });
+});
