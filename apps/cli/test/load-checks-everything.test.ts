@@ -78,6 +78,14 @@ const CASES: [string, string, string][] = [
     'autoscaler.workerGroups.names[0]',
   ],
   [
+    'kube2iam worker role in another partition',
+    seedWith(
+      '    mode: irsa',
+      '    mode: kube2iam\n    workerRoleArns: ["arn:aws-us-gov:iam::123456789012:role/workers"]',
+    ),
+    'autoscaler.identity.workerRoleArns[0]',
+  ],
+  [
     'unchecked flag the chart manifest would misread',
     seedWith('  extraArgs:\n', "  uncheckedExtraArgs:\n    new-flag: 'a: b'\n  extraArgs:\n"),
     'autoscaler.uncheckedExtraArgs.new-flag',
