@@ -12,6 +12,7 @@ export * from './builders/registry-host.js';
 export * from './builders/registry-scanning.js';
 export * from './builders/repository-ref.js';
 export * from './builders/repository-spec.js';
+export * from './builders/shell-words.js';
 export * from './builders/tag-mutability.js';
 export * from './checks/push-access.js';
 export * from './checks/repository-grants.js';

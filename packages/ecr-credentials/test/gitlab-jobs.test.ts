@@ -43,11 +43,11 @@ describe('gitlabKanikoJob', () => {
   it('runs the executor with one destination per tag and the <repo>/cache layer cache', () => {
     const executor = job.script[2] ?? '';
     expect(executor.startsWith('/kaniko/executor ')).toBe(true);
-    expect(executor).toContain('--context "$CI_PROJECT_DIR"');
-    expect(executor).toContain('--dockerfile "$CI_PROJECT_DIR/Dockerfile"');
-    expect(executor).toContain(`--destination "${REGISTRY}/team/app:$CI_COMMIT_SHORT_SHA"`);
-    expect(executor).toContain(`--destination "${REGISTRY}/team/app:latest"`);
-    expect(executor).toContain(`--cache=true --cache-repo "${REGISTRY}/team/app/cache"`);
+    expect(executor).toContain('--context "${CI_PROJECT_DIR}"');
+    expect(executor).toContain('--dockerfile "${CI_PROJECT_DIR}"/Dockerfile');
+    expect(executor).toContain(`--destination ${REGISTRY}/team/app:"\${CI_COMMIT_SHORT_SHA}"`);
+    expect(executor).toContain(`--destination ${REGISTRY}/team/app:latest`);
+    expect(executor).toContain(`--cache=true --cache-repo ${REGISTRY}/team/app/cache`);
   });
 
   it('honours image, cache: false, job name, stage and runner tags', () => {
@@ -91,9 +91,11 @@ describe('gitlabBuildkitJob', () => {
     expect(job.image.name).toBe('moby/buildkit:rootless');
     expect(job.variables?.BUILDKITD_FLAGS).toBe('--oci-worker-no-process-sandbox');
     expect(job.script[0]).toMatch(/^buildctl-daemonless\.sh build --frontend dockerfile\.v0 /);
-    expect(job.script[0]).toContain('--local dockerfile="docker"');
-    expect(job.script[0]).toContain('--opt filename="Dockerfile.prod"');
-    expect(job.script[0]).toContain(`name=${REGISTRY}/team/app:$CI_COMMIT_SHORT_SHA`);
+    expect(job.script[0]).toContain('--local dockerfile=docker');
+    expect(job.script[0]).toContain('--opt filename=Dockerfile.prod');
+    expect(job.script[0]).toContain(
+      `--output 'type=image,"name=${REGISTRY}/team/app:'"\${CI_COMMIT_SHORT_SHA}"'",push=true'`,
+    );
     expect(job.script[0]).toContain('push=true');
     expect(job.script[0]).toContain(`--import-cache type=registry,ref=${REGISTRY}/team/app/cache:buildcache`);
   });

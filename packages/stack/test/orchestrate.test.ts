@@ -178,7 +178,7 @@ describe('renderStack', () => {
     expect(values).toContain('name: cluster-autoscaler-aws-cluster-autoscaler');
     expect(a.find((f) => f.path === 'docker/config.json')!.mode).toBe(0o600);
     expect(a.find((f) => f.path === '.gitlab-ci.yml')!.content).toContain(
-      '--cache-repo "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/seed/app/cache"',
+      '--cache-repo 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/seed/app/cache',
     );
   });
 

@@ -7,6 +7,13 @@ import { stringify } from 'yaml';
 import { dockerConfig } from './docker-config.js';
 import { parseRegistryHost } from './registry-host.js';
 import { cacheRepositoryName, validateRepositoryName } from './repository-ref.js';
+import {
+  shellQuote,
+  shellWordWithVariables,
+  validateBuildPath,
+  validateImageReference,
+  validateImageTag,
+} from './shell-words.js';
 
 /** GoogleContainerTools/kaniko is archived (June 2025); this maintained fork ships the `:debug` image GitLab needs. */
 export const DEFAULT_KANIKO_IMAGE = 'ghcr.io/osscontainertools/kaniko:debug';
@@ -21,11 +28,15 @@ export interface GitlabBuildJobInput {
   registry: string;
   /** Repository name, e.g. `team/app`. */
   repository: string;
-  /** Build context (default `$CI_PROJECT_DIR`). */
+  /**
+   * Build context (default `$CI_PROJECT_DIR`): letters, digits, `. _ - / + @` and CI variable
+   * references (`$CI_PROJECT_DIR`, `${CI_X}`), which the job's shell expands on purpose; every other
+   * character is refused, and the value is quoted for the shell all the same.
+   */
   context?: string;
-  /** Dockerfile path (default `<context>/Dockerfile`). */
+  /** Dockerfile path (default `<context>/Dockerfile`), same grammar as `context`. */
   dockerfile?: string;
-  /** Image tags (default `[$CI_COMMIT_SHORT_SHA]`). */
+  /** Image tags (default `[$CI_COMMIT_SHORT_SHA]`): a literal tag or one CI variable reference each. */
   tags?: readonly string[];
   /** Layer cache in `<repository>/cache` (default true); or the cache repository's name. */
   cache?: boolean | string;
@@ -51,7 +62,20 @@ interface NormalisedJob {
   runnerTags: string[] | undefined;
 }
 
-const TAG_RE = /^(?:[\w][\w.-]{0,127}|\$\{?[A-Z_][A-Z0-9_]*\}?)$/;
+/** Keys GitLab reads at the top level of `.gitlab-ci.yml`: a job cannot be named like them. */
+const GITLAB_GLOBAL_KEYWORDS = new Set([
+  'default',
+  'include',
+  'stages',
+  'variables',
+  'workflow',
+  'image',
+  'services',
+  'cache',
+  'before_script',
+  'after_script',
+  'spec',
+]);
 
 function normalise(input: GitlabBuildJobInput): NormalisedJob {
   if (!input || typeof input !== 'object') throw new InvalidInputError('job', input, 'job options');
@@ -59,24 +83,13 @@ function normalise(input: GitlabBuildJobInput): NormalisedJob {
   if (host.kind !== 'private')
     throw new InvalidInputError('registry', input.registry, 'a private ECR registry host');
   const repository = validateRepositoryName(input.repository, 'repository');
+  if (input.tags !== undefined && !Array.isArray(input.tags))
+    throw new InvalidInputError('tags', input.tags, 'a list of image tags');
   const tags = [...(input.tags ?? ['$CI_COMMIT_SHORT_SHA'])];
   if (tags.length === 0) throw new InvalidInputError('tags', tags, 'at least one image tag');
-  tags.forEach((t, i) => {
-    if (typeof t !== 'string' || !TAG_RE.test(t))
-      throw new InvalidInputError(
-        `tags[${i}]`,
-        t,
-        'an image tag (letters, digits, _ . -) or a CI variable such as $CI_COMMIT_TAG',
-      );
-  });
-  const context = input.context ?? '$CI_PROJECT_DIR';
-  for (const [field, value] of [
-    ['context', context],
-    ['dockerfile', input.dockerfile],
-  ] as const) {
-    if (value !== undefined && (typeof value !== 'string' || value === '' || /["'`\n\\]/.test(value)))
-      throw new InvalidInputError(field, value, 'a path without quotes, backslashes or newlines');
-  }
+  for (const [i, t] of tags.entries()) validateImageTag(t, `tags[${i}]`);
+  const context = validateBuildPath(input.context ?? '$CI_PROJECT_DIR', 'context');
+  const dockerfile = validateBuildPath(input.dockerfile ?? `${context}/Dockerfile`, 'dockerfile');
   const cacheRepository =
     input.cache === false
       ? undefined
@@ -84,14 +97,26 @@ function normalise(input: GitlabBuildJobInput): NormalisedJob {
         ? validateRepositoryName(input.cache, 'cache')
         : cacheRepositoryName(repository);
   const name = input.jobName ?? 'build-image';
-  if (!/^[\w][\w .:-]{0,254}$/.test(name)) throw new InvalidInputError('jobName', name, 'a GitLab job name');
+  if (typeof name !== 'string' || !/^[\w][\w .:-]{0,254}$/.test(name) || GITLAB_GLOBAL_KEYWORDS.has(name))
+    throw new InvalidInputError('jobName', name, 'a GitLab job name (not a global keyword such as image)');
   const stage = input.stage ?? 'build';
-  if (!/^[\w][\w .-]{0,254}$/.test(stage)) throw new InvalidInputError('stage', stage, 'a GitLab stage name');
+  if (typeof stage !== 'string' || !/^[\w][\w .-]{0,254}$/.test(stage))
+    throw new InvalidInputError('stage', stage, 'a GitLab stage name');
+  if (input.runnerTags !== undefined && !Array.isArray(input.runnerTags))
+    throw new InvalidInputError('runnerTags', input.runnerTags, 'a list of runner tags');
+  input.runnerTags?.forEach((t, i) => {
+    if (typeof t !== 'string' || !/^[\w][\w .:/@+-]{0,254}$/.test(t))
+      throw new InvalidInputError(
+        `runnerTags[${i}]`,
+        t,
+        'a runner tag (letters, digits, _ . : / @ + - and spaces)',
+      );
+  });
   return {
     host: host.host,
     repository,
     context,
-    dockerfile: input.dockerfile ?? `${context}/Dockerfile`,
+    dockerfile,
     tags,
     cacheRepository,
     jobName: name,
@@ -101,15 +126,12 @@ function normalise(input: GitlabBuildJobInput): NormalisedJob {
 }
 
 function checkImage(image: string | undefined, fallback: string): string {
-  const value = image ?? fallback;
-  if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(value))
-    throw new InvalidInputError('image', image, 'a container image reference');
-  return value;
+  return validateImageReference(image ?? fallback, 'image');
 }
 
-/** The helper config as one shell-safe line (JSON holds no single quote: hosts are validated). */
-function helperConfigJson(host: string): string {
-  return JSON.stringify(dockerConfig({ credHelpers: [host] }));
+/** The helper config as one single-quoted shell word (hosts are validated; quoted all the same). */
+function helperConfigWord(host: string): string {
+  return shellQuote(JSON.stringify(dockerConfig({ credHelpers: [host] })));
 }
 
 function yamlOf(job: NormalisedJob, body: Record<string, unknown>): string {
@@ -145,17 +167,19 @@ export function gitlabKanikoJob(input: GitlabBuildJobInput): string {
   const image = checkImage(input.image, DEFAULT_KANIKO_IMAGE);
   const executor = [
     '/kaniko/executor',
-    `--context "${job.context}"`,
-    `--dockerfile "${job.dockerfile}"`,
-    ...job.tags.map((t) => `--destination "${job.host}/${job.repository}:${t}"`),
-    ...(job.cacheRepository ? ['--cache=true', `--cache-repo "${job.host}/${job.cacheRepository}"`] : []),
+    `--context ${shellWordWithVariables(job.context)}`,
+    `--dockerfile ${shellWordWithVariables(job.dockerfile)}`,
+    ...job.tags.map((t) => `--destination ${shellWordWithVariables(`${job.host}/${job.repository}:${t}`)}`),
+    ...(job.cacheRepository
+      ? ['--cache=true', `--cache-repo ${shellQuote(`${job.host}/${job.cacheRepository}`)}`]
+      : []),
   ].join(' ');
   return yamlOf(job, {
     image: { name: image, entrypoint: [''] },
     variables: { DOCKER_CONFIG: '/kaniko/.docker' },
     script: [
       'mkdir -p /kaniko/.docker',
-      `echo '${helperConfigJson(job.host)}' > /kaniko/.docker/config.json`,
+      `echo ${helperConfigWord(job.host)} > /kaniko/.docker/config.json`,
       executor,
     ],
   });
@@ -236,14 +260,17 @@ export function gitlabBuildkitJob(input: GitlabBuildkitJobInput): string {
   const build = [
     'buildctl-daemonless.sh build',
     '--frontend dockerfile.v0',
-    `--local context="${job.context}"`,
-    `--local dockerfile="${dockerfileDir}"`,
-    ...(dockerfileName !== 'Dockerfile' ? [`--opt filename="${dockerfileName}"`] : []),
-    `--output type=image,\\"name=${names}\\",push=true`,
+    `--local ${shellWordWithVariables(`context=${job.context}`)}`,
+    `--local ${shellWordWithVariables(`dockerfile=${dockerfileDir}`)}`,
+    ...(dockerfileName !== 'Dockerfile'
+      ? [`--opt ${shellWordWithVariables(`filename=${dockerfileName}`)}`]
+      : []),
+    // buildctl reads --output as CSV: the names list (commas) is one double-quoted CSV field.
+    `--output ${shellWordWithVariables(`type=image,"name=${names}",push=true`)}`,
     ...(cacheRef
       ? [
-          `--export-cache type=registry,ref=${cacheRef}:buildcache,mode=max,image-manifest=true,oci-mediatypes=true`,
-          `--import-cache type=registry,ref=${cacheRef}:buildcache`,
+          `--export-cache ${shellQuote(`type=registry,ref=${cacheRef}:buildcache,mode=max,image-manifest=true,oci-mediatypes=true`)}`,
+          `--import-cache ${shellQuote(`type=registry,ref=${cacheRef}:buildcache`)}`,
         ]
       : []),
   ].join(' ');
@@ -253,7 +280,7 @@ export function gitlabBuildkitJob(input: GitlabBuildkitJobInput): string {
     before_script: [
       ...(source === 'download' ? helperDownloadLines(version) : []),
       'mkdir -p "$HOME/.docker"',
-      `echo '${helperConfigJson(job.host)}' > "$HOME/.docker/config.json"`,
+      `echo ${helperConfigWord(job.host)} > "$HOME/.docker/config.json"`,
     ],
     script: [build],
   });

@@ -257,7 +257,7 @@ function checkFlag(
     case 'expander':
       return checkExpander(value, field, imageTag);
     case 'address':
-      if (typeof value !== 'string' || value === '' || /\s/.test(value)) {
+      if (typeof value !== 'string' || value === '' || /\s/.test(value) || !isChartArgSafe(value)) {
         throw new InvalidInputError(field, value, 'an address such as expander.example.svc:7000');
       }
       return value;
@@ -347,6 +347,24 @@ export function clusterAutoscalerExtraArgs(
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/**
+ * True when a flag value stays one plain YAML scalar in a chart template that writes it as text,
+ * as the cluster-autoscaler chart does (`- --{{ $key }}={{ $value }}`, no quoting). Control
+ * characters (newlines, tabs), `: `, ` #` and a trailing `:` would end it or start another node;
+ * trailing spaces would be dropped; U+2028/U+2029 are line breaks to YAML 1.1 readers (Helm's Go
+ * parser), and invisible format characters (BOM, zero-width) are refused with them.
+ *
+ * @example
+ * ```ts
+ * isChartArgSafe('5m');     // true
+ * isChartArgSafe('a: b');   // false
+ * isChartArgSafe('x #y');   // false
+ * ```
+ */
+export function isChartArgSafe(value: string): boolean {
+  return !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|: |:$| #|\s$/u.test(value);
+}
+
 const FLAG_KEY_RE = /^[a-z0-9][a-z0-9-]*(?:_[A-Za-z0-9_-]+)?$/;
 
 function checkUnchecked(
@@ -359,9 +377,14 @@ function checkUnchecked(
   }
   const out: Record<string, ExtraArgValue> = {};
   for (const [key, value] of Object.entries(unchecked)) {
-    const field = `uncheckedExtraArgs.${key}`;
     if (!FLAG_KEY_RE.test(key))
-      throw new InvalidInputError(field, key, 'a flag name such as max-empty-bulk-delete');
+      // The key is not a name: quoted in the path, so that the one-line message stays one line.
+      throw new InvalidInputError(
+        `uncheckedExtraArgs[${JSON.stringify(key)}]`,
+        key,
+        'a flag name such as max-empty-bulk-delete',
+      );
+    const field = `uncheckedExtraArgs.${key}`;
     const name = key.split('_')[0] ?? key;
     if (CHART_OWNED_FLAGS.has(name)) {
       throw new InvalidInputError(field, value, 'a flag the chart does not set itself', {
@@ -376,8 +399,16 @@ function checkUnchecked(
     const ok =
       typeof value === 'boolean' ||
       (typeof value === 'number' && Number.isFinite(value)) ||
-      (typeof value === 'string' && !/[\r\n]/.test(value));
-    if (!ok) throw new InvalidInputError(field, value, 'a string, number or boolean on one line');
+      (typeof value === 'string' && isChartArgSafe(value));
+    if (!ok)
+      throw new InvalidInputError(
+        field,
+        value,
+        'a string, number or boolean on one line, without control characters, ": ", " #", or a trailing ":" or space',
+        {
+          hint: 'the chart writes each flag into its manifest as the YAML line `- --<flag>=<value>`, where these would change the document',
+        },
+      );
     out[key] = value as ExtraArgValue;
   }
   return out;

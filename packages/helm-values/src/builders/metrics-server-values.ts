@@ -2,6 +2,7 @@
  * Values for the `metrics-server` chart (https://kubernetes-sigs.github.io/metrics-server/, 3.13.x).
  */
 import { InvalidInputError } from '@eks-kit/core';
+import { isChartArgSafe } from './extra-args.js';
 import { type ResourceRequirements, validateResources } from './resources.js';
 
 /** Input of {@link metricsServerValues}. */
@@ -64,7 +65,8 @@ export function metricsServerValues(input: MetricsServerValuesInput = {}): Metri
       throw new InvalidInputError('args', input.args, 'a list of flags such as --kubelet-insecure-tls');
     const seen = new Set<string>();
     values.args = input.args.map((arg: unknown, index) => {
-      if (typeof arg !== 'string' || !FLAG_RE.test(arg) || /[\r\n]/.test(arg)) {
+      // One plain YAML scalar in the chart's manifest too (no ": ", " #", control characters).
+      if (typeof arg !== 'string' || !FLAG_RE.test(arg) || !isChartArgSafe(arg)) {
         throw new InvalidInputError(
           `args[${index}]`,
           arg,

@@ -8,18 +8,21 @@ import { InvalidInputError } from '@eks-kit/core';
 import {
   validateRepositoryName as ecrRepositoryName,
   normaliseRepositorySpec,
+  validateBuildPath,
+  validateImageReference,
 } from '@eks-kit/ecr-credentials';
 import {
   clusterAutoscalerChartVersion,
   clusterAutoscalerExtraArgs,
   clusterAutoscalerImageTag,
   kubernetesMinor,
+  metricsServerRelease,
   validateKubernetesName,
   validateNamespace,
   validateReleaseName,
 } from '@eks-kit/helm-values';
 import { validateRoleName as iamRoleName } from '@eks-kit/iam-policies';
-import type { StackAutoscaler, StackCertificate } from '../schema/stack-schema.js';
+import type { Stack, StackAutoscaler, StackCertificate, StackGitlab } from '../schema/stack-schema.js';
 
 /** Run a package validator and put its error's field under `parent` (or rename it with `rename`). */
 function under<T>(
@@ -193,6 +196,86 @@ export function validateAutoscalerChart(a: StackAutoscaler, kubernetesVersion: s
     under('autoscaler', () => clusterAutoscalerExtraArgs(a.extraArgs, a.uncheckedExtraArgs, { imageTag }));
   else if (a.uncheckedExtraArgs)
     under('autoscaler', () => clusterAutoscalerExtraArgs(undefined, a.uncheckedExtraArgs));
+  noHelmTemplates(a.extraArgs, 'autoscaler.extraArgs');
+  noHelmTemplates(a.uncheckedExtraArgs, 'autoscaler.uncheckedExtraArgs');
+}
+
+/**
+ * Values that go into a plain helmfile.yaml's values: no Go template (`{{`), which helmfile would
+ * refuse there (helm-values refuses it when rendering; the stack refuses it when loading).
+ */
+function noHelmTemplates(value: unknown, field: string): void {
+  if (typeof value === 'string') {
+    if (value.includes('{{'))
+      throw new InvalidInputError(
+        field,
+        value,
+        'no Go template ({{ }}): eks-kit renders a plain helmfile.yaml',
+      );
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      noHelmTemplates(item, `${field}[${i}]`);
+    });
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) noHelmTemplates(item, `${field}.${key}`);
+  }
+}
+
+/**
+ * metrics-server through helm-values: the extra `args` (flags, each once) and the pinned chart version.
+ *
+ * @example
+ * ```ts
+ * validateMetricsServer({ enabled: true, args: ['--kubelet-insecure-tls'], chartVersion: '3.13.1' });
+ * ```
+ */
+export function validateMetricsServer(ms: NonNullable<Stack['metricsServer']>): void {
+  under('metricsServer', () =>
+    metricsServerRelease({
+      ...(ms.args ? { args: ms.args } : {}),
+      ...(ms.chartVersion !== undefined ? { chartVersion: ms.chartVersion } : {}),
+    }),
+  );
+  noHelmTemplates(ms.args, 'metricsServer.args');
+}
+
+/**
+ * The values of the GitLab build job (ecr-credentials' grammars): the build context and Dockerfile
+ * paths (CI variables such as `$CI_PROJECT_DIR` allowed, nothing the shell would run), the builder
+ * image reference.
+ *
+ * @example
+ * ```ts
+ * validateGitlabJob({ context: '.', dockerfile: 'Dockerfile', image: 'moby/buildkit:rootless', ... });
+ * ```
+ */
+export function validateGitlabJob(g: StackGitlab): void {
+  under('', () => validateBuildPath(g.context, 'gitlab.context'));
+  under('', () => validateBuildPath(g.dockerfile, 'gitlab.dockerfile'));
+  if (g.image !== undefined) under('', () => validateImageReference(g.image, 'gitlab.image'));
+}
+
+/**
+ * A repository with `cache: true` also gets `<name>/cache`, which must itself be a valid ECR
+ * repository name (at most 256 characters): refuse a name too long for it.
+ *
+ * @example
+ * ```ts
+ * validateCacheRepository('team/app', 'repositories[0].name'); // ok: team/app/cache
+ * ```
+ */
+export function validateCacheRepository(name: string, field: string): void {
+  try {
+    ecrRepositoryName(`${name}/cache`, field);
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    throw new InvalidInputError(
+      field,
+      name,
+      "a repository name of at most 250 characters when cache is true (its cache repository <name>/cache must fit ECR's 256)",
+      { cause: error },
+    );
+  }
 }
 
 /**
@@ -212,11 +295,24 @@ export function validateNodeTemplate(
 }
 
 /**
- * Kubernetes object names (namespaces, service accounts) through helm-values' rule.
+ * A Kubernetes namespace (a DNS label of at most 63 characters, helm-values' rule; the GitLab
+ * build role's trust in ecr-credentials refuses anything else when applying).
  *
  * @example
  * ```ts
- * validateK8sName('gitlab-runner', 'gitlab.runner.namespace');
+ * validateK8sNamespace('gitlab-runner', 'gitlab.runner.namespace');
+ * ```
+ */
+export function validateK8sNamespace(value: unknown, field: string): string {
+  return under('', () => validateNamespace(value, field));
+}
+
+/**
+ * Kubernetes object names (service accounts) through helm-values' rule.
+ *
+ * @example
+ * ```ts
+ * validateK8sName('gitlab-runner-build', 'gitlab.runner.serviceAccount');
  * ```
  */
 export function validateK8sName(value: unknown, field: string): string {

@@ -7,6 +7,7 @@ import { ACM_PUBLIC_LIFETIME_DAYS } from '@eks-kit/acm-dns-validation';
 import {
   InvalidInputError,
   parseArn,
+  partitionOfRegion,
   STACK_TAG_KEY,
   validateClusterName,
   validateDnsName,
@@ -17,9 +18,13 @@ import {
 import type { Stack } from '../schema/stack-schema.js';
 import {
   validateAutoscalerChart,
+  validateCacheRepository,
   validateCertificate,
+  validateGitlabJob,
   validateK8sName,
+  validateK8sNamespace,
   validateKubernetesVersion,
+  validateMetricsServer,
   validateNodeTemplate,
   validateRepositoryName,
   validateRoleName,
@@ -62,8 +67,14 @@ export function validateStack(input: Stack): Stack {
   validateKubernetesVersion(stack.cluster.kubernetesVersion, 'cluster.kubernetesVersion');
   if (stack.cluster.oidcIssuer !== undefined) {
     const issuer = stack.cluster.oidcIssuer;
-    if (!/^https:\/\/[a-z0-9.-]+(?:\/[A-Za-z0-9._~/-]*)?$/.test(issuer))
-      throw new InvalidInputError('cluster.oidcIssuer', issuer, 'an https:// OIDC issuer URL');
+    // A host and a path, as EKS issuers have (https://oidc.eks.<region>.amazonaws.com/id/<ID>): the
+    // build role's trust (ecr-credentials) needs the path, so a bare host would fail mid-apply.
+    if (!/^https:\/\/[a-z0-9.-]+(?:\/[A-Za-z0-9._~-]+)+\/*$/.test(issuer))
+      throw new InvalidInputError(
+        'cluster.oidcIssuer',
+        issuer,
+        'an https:// OIDC issuer URL with a path (https://oidc.eks.<region>.amazonaws.com/id/<ID>)',
+      );
     stack.cluster.oidcIssuer = issuer.replace(/\/+$/, '');
   }
   if (stack.tags) {
@@ -76,6 +87,7 @@ export function validateStack(input: Stack): Stack {
       );
   }
   if (stack.autoscaler) validateAutoscaler(stack);
+  if (stack.metricsServer) validateMetricsServer(stack.metricsServer);
   validateCertificates(stack);
   validateRepositories(stack);
   if (stack.gitlab) validateGitlab(stack);
@@ -120,8 +132,9 @@ function validateAutoscaler(stack: Stack): void {
     );
   }
   for (const [i, arn] of (identity.workerRoleArns ?? []).entries())
-    roleArn(arn, `autoscaler.identity.workerRoleArns[${i}]`);
-  if (identity.serverRoleArn) roleArn(identity.serverRoleArn, 'autoscaler.identity.serverRoleArn');
+    roleArn(arn, `autoscaler.identity.workerRoleArns[${i}]`, stack.cluster.region);
+  if (identity.serverRoleArn)
+    roleArn(identity.serverRoleArn, 'autoscaler.identity.serverRoleArn', stack.cluster.region);
 
   const ways = [
     workerGroups.names !== undefined,
@@ -159,16 +172,34 @@ function validateAutoscaler(stack: Stack): void {
   if (a.roleName !== undefined) validateRoleName(a.roleName, 'autoscaler.roleName');
 }
 
-function roleArn(value: string, field: string): void {
+function roleArn(value: string, field: string, region: string): void {
   const arn = parseArn(value, field);
   if (arn.service !== 'iam' || !arn.resource.startsWith('role/'))
     throw new InvalidInputError(field, value, 'an IAM role ARN (arn:aws:iam::123456789012:role/name)');
+  // The autoscaler role's trust names these roles: IAM refuses principals of another partition.
+  const partition = partitionOfRegion(region);
+  if (arn.partition !== partition)
+    throw new InvalidInputError(
+      field,
+      value,
+      `an IAM role ARN in the cluster's partition (arn:${partition}:iam::...)`,
+    );
 }
 
 function asgName(value: string, field: string): void {
   // Auto Scaling group names: 1-255 characters, no colon (Auto Scaling API reference).
-  if (value.length < 1 || value.length > 255 || value.includes(':'))
-    throw new InvalidInputError(field, value, 'an Auto Scaling group name of 1-255 characters without ":"');
+  // asg-discovery also refuses control characters when it selects the groups (apply time).
+  if (
+    value.length < 1 ||
+    value.length > 255 ||
+    value.includes(':') ||
+    [...value].some((c) => c.charCodeAt(0) < 32)
+  )
+    throw new InvalidInputError(
+      field,
+      value,
+      'an Auto Scaling group name of 1-255 characters without ":" or control characters',
+    );
 }
 
 function validateCertificates(stack: Stack): void {
@@ -190,7 +221,17 @@ function validateCertificates(stack: Stack): void {
         `a certificate not already listed as certificates[${seen.get(key)}]`,
       );
     seen.set(key, i);
-    if (cert.region !== undefined) validateRegion(cert.region, `${at}.region`);
+    if (cert.region !== undefined) {
+      validateRegion(cert.region, `${at}.region`);
+      // One set of credentials serves the stack: a certificate cannot live in another partition.
+      const partition = partitionOfRegion(stack.cluster.region);
+      if (partitionOfRegion(cert.region) !== partition)
+        throw new InvalidInputError(
+          `${at}.region`,
+          cert.region,
+          `a region in the cluster's partition (${partition}, as cluster.region ${stack.cluster.region})`,
+        );
+    }
     if (cert.zones) {
       const zones: Record<string, string> = {};
       for (const [name, id] of Object.entries(cert.zones)) {
@@ -223,6 +264,7 @@ function validateRepositories(stack: Stack): void {
     if (seen.has(repo.name))
       throw new InvalidInputError(`${at}.name`, repo.name, 'a repository name not already listed');
     seen.add(repo.name);
+    if (repo.cache) validateCacheRepository(repo.name, `${at}.name`);
     if (repo.cache && listed.has(`${repo.name}/cache`))
       throw new InvalidInputError(
         `${at}.cache`,
@@ -238,7 +280,7 @@ function validateRepositories(stack: Stack): void {
 
 function validateGitlab(stack: Stack): void {
   const g = stack.gitlab!;
-  validateK8sName(g.runner.namespace, 'gitlab.runner.namespace');
+  validateK8sNamespace(g.runner.namespace, 'gitlab.runner.namespace');
   validateK8sName(g.runner.serviceAccount, 'gitlab.runner.serviceAccount');
   if (g.runner.roleName !== undefined) validateRoleName(g.runner.roleName, 'gitlab.runner.roleName');
   const names = stack.repositories.map((r) => r.name);
@@ -250,8 +292,5 @@ function validateGitlab(stack: Stack): void {
         ? `one of the repositories (${names.join(', ')})`
         : 'a repository listed under repositories',
     );
-  if (g.context.includes('\n'))
-    throw new InvalidInputError('gitlab.context', g.context, 'a path on one line');
-  if (g.dockerfile.includes('\n'))
-    throw new InvalidInputError('gitlab.dockerfile', g.dockerfile, 'a path on one line');
+  validateGitlabJob(g);
 }
