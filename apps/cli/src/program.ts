@@ -2,7 +2,7 @@
  * The command tree (commander). Each action loads its command module on demand, so a command pays
  * only for what it uses.
  */
-import { EksKitError, formatError, InvalidInputError } from '@eks-kit/core';
+import { EksKitError, EXIT_CODES, formatError, InvalidInputError } from '@eks-kit/core';
 import { Command, CommanderError, Option } from 'commander';
 import { TOP_HELP } from './help-text.js';
 import type { CommandContext } from './runtime/context.js';
@@ -15,7 +15,8 @@ type Action = (ctx: CommandContext, options: Record<string, unknown>, args: stri
 const FILE_OPTION = ['-f, --file <path>', 'stack file ("-" for standard input)', 'eks-kit.yaml'] as const;
 
 /**
- * Run the CLI with these arguments and return the exit code (0 ok, 1 failure, 2 invalid input).
+ * Run the CLI with these arguments and return the exit code (EXIT_CODES of `@eks-kit/core`: 0 ok,
+ * 1 failure, 2 changes or failing findings, 64 invalid input, 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM).
  *
  * @example
  * ```ts
@@ -30,14 +31,31 @@ export async function runCli(
   // on every command. Set the variable to "false" to see it.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    process.stderr.write('\nInterrupted: stopping (Ctrl-C again to quit at once). A rerun converges.\n');
-    controller.abort(new EksKitError('Aborted', 'interrupted'));
+  // SIGINT (Ctrl-C), SIGTERM (a supervisor, `timeout`, CI cancelling a job) and SIGHUP (the terminal
+  // closed) all end a command the same way: stop at the next safe point, one line, 128 + signal.
+  let stoppedBy: StopSignal | undefined;
+  const onSignal = (signal: StopSignal): void => {
+    if (stoppedBy !== undefined) {
+      // A second signal: quit at once (the first one is still winding down).
+      process.exit(SIGNAL_EXIT_CODES[stoppedBy]);
+    }
+    stoppedBy = signal;
+    // On a terminal, Ctrl-C gets an answer at once; the one closing line below says the rest.
+    if (signal === 'SIGINT' && process.stderr.isTTY === true)
+      process.stderr.write('\nInterrupted: stopping (Ctrl-C again to quit at once). A rerun converges.\n');
+    controller.abort(new EksKitError('Aborted', `stopped by ${signal}`));
+    // A step that cannot see the abort (reading standard input, a call without a signal) must not keep
+    // the process alive: give it a grace period, then end with the same code.
+    setTimeout(() => {
+      process.stderr.write(`Stopped by ${signal}. A rerun converges.\n`);
+      process.exit(SIGNAL_EXIT_CODES[signal]);
+    }, STOP_GRACE_MS).unref();
   };
-  process.on('SIGINT', onSigint);
+  const handlers = STOP_SIGNALS.map((signal) => {
+    const handler = (): void => onSignal(signal);
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
   let exitCode = 0;
   let printedError = false;
   const writeErr = (text: string): void => {
@@ -64,6 +82,10 @@ export async function runCli(
   });
   try {
     await program.parseAsync(argv, { from: 'user' });
+    if (stoppedBy !== undefined) {
+      process.stderr.write(`Stopped by ${stoppedBy}. A rerun converges.\n`);
+      return SIGNAL_EXIT_CODES[stoppedBy];
+    }
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -72,19 +94,37 @@ export async function runCli(
         error.code === 'commander.version' ||
         error.code === 'commander.help'
       )
-        return 0;
-      if (!printedError) process.stderr.write(`${error.message.replace(/^error: /, 'Error: ')}\n`);
-      return 2;
+        return EXIT_CODES.ok;
+      if (!printedError) process.stderr.write(`${oneLine(error.message.replace(/^error: /, 'Error: '))}\n`);
+      return EXIT_CODES.invalidInput;
     }
-    const code = error instanceof EksKitError ? error.exitCode : 1;
-    const aborted = controller.signal.aborted;
-    if (!aborted) process.stderr.write(`Error: ${formatError(error)}${credentialsHint(error)}\n`);
-    else if (error === controller.signal.reason) process.stderr.write('Stopped.\n');
-    else process.stderr.write(`Stopped: ${formatError(error)}\n`);
-    return aborted && !(error instanceof InvalidInputError) ? 130 : code;
+    const code = error instanceof EksKitError ? error.exitCode : EXIT_CODES.failure;
+    if (stoppedBy === undefined || error instanceof InvalidInputError) {
+      process.stderr.write(`Error: ${formatError(error)}${credentialsHint(error)}\n`);
+      return code;
+    }
+    const why = error === controller.signal.reason ? '' : `: ${formatError(error)}`;
+    process.stderr.write(`Stopped by ${stoppedBy}${why}. A rerun converges.\n`);
+    return SIGNAL_EXIT_CODES[stoppedBy];
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const [signal, handler] of handlers) process.off(signal, handler);
   }
+}
+
+/** The signals that end a command cleanly. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+type StopSignal = (typeof STOP_SIGNALS)[number];
+/** 128 + the signal's number, as shells report a process killed by it. */
+const SIGNAL_EXIT_CODES: Readonly<Record<StopSignal, number>> = {
+  SIGINT: EXIT_CODES.sigint,
+  SIGTERM: EXIT_CODES.sigterm,
+  SIGHUP: EXIT_CODES.sighup,
+};
+/** How long a stopped command may take to reach a safe point before the process ends anyway. */
+const STOP_GRACE_MS = 10_000;
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 /** A hint for the SDK's "no credentials" error, which says what failed but not what to do. */
@@ -149,10 +189,10 @@ function buildProgram(writeErr: (text: string) => void, run: Runner): Command {
     .command('plan')
     .description('show what apply would change')
     .option(...FILE_OPTION)
-    .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are')
+    .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are (1 failure, 64 invalid input)')
     .addHelpText(
       'after',
-      '\nExamples:\n  eks-kit plan\n  eks-kit plan --json > plan.json\n  eks-kit plan --detailed-exitcode || echo "changes (2) or failure (1)"',
+      '\nExamples:\n  eks-kit plan\n  eks-kit plan --json > plan.json\n  eks-kit plan --detailed-exitcode || echo "changes (2), failure (1) or invalid input (64)"',
     )
     .action(lazy(async () => (await import('./commands/plan.js')).planCommand));
 
