@@ -103,7 +103,7 @@ export async function runCli(
       process.stderr.write(`Error: ${formatError(error)}${credentialsHint(error)}\n`);
       return code;
     }
-    const why = error === controller.signal.reason ? '' : `: ${formatError(error)}`;
+    const why = causedByAbort(error, controller.signal.reason) ? '' : `: ${formatError(error)}`;
     process.stderr.write(`Stopped by ${stoppedBy}${why}. A rerun converges.\n`);
     return SIGNAL_EXIT_CODES[stoppedBy];
   } finally {
@@ -122,6 +122,18 @@ const SIGNAL_EXIT_CODES: Readonly<Record<StopSignal, number>> = {
 };
 /** How long a stopped command may take to reach a safe point before the process ends anyway. */
 const STOP_GRACE_MS = 10_000;
+
+/** True when an error is the abort itself, or an SDK/poll error it caused (`AbortError`), however wrapped. */
+function causedByAbort(error: unknown, reason: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current !== undefined && current !== null; depth++) {
+    if (current === reason) return true;
+    const e = current as { name?: unknown; code?: unknown; awsCode?: unknown; cause?: unknown };
+    if (e.name === 'AbortError' || e.code === 'Aborted' || e.awsCode === 'AbortError') return true;
+    current = e.cause;
+  }
+  return false;
+}
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
@@ -189,7 +201,10 @@ function buildProgram(writeErr: (text: string) => void, run: Runner): Command {
     .command('plan')
     .description('show what apply would change')
     .option(...FILE_OPTION)
-    .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are (1 failure, 64 invalid input)')
+    .option(
+      '--detailed-exitcode',
+      'exit 0 when there are no changes, 2 when there are (1 failure, 64 invalid input)',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  eks-kit plan\n  eks-kit plan --json > plan.json\n  eks-kit plan --detailed-exitcode || echo "changes (2), failure (1) or invalid input (64)"',

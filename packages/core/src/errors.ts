@@ -89,7 +89,11 @@ export class InvalidInputError extends EksKitError {
     options: { hint?: string; location?: string; cause?: unknown } = {},
   ) {
     const where = options.location ? `${options.location}: ` : '';
-    super('InvalidInput', `${where}${printableField(field)}: expected ${expected}, got ${describeValue(value)}`, options);
+    super(
+      'InvalidInput',
+      `${where}${printableField(field)}: expected ${expected}, got ${describeValue(value)}`,
+      options,
+    );
     this.name = 'InvalidInputError';
     this.field = field;
     this.value = value;

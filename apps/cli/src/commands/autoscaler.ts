@@ -276,7 +276,7 @@ export async function autoscalerLogs(
       },
     );
   ctx.out.notice(
-    `Read ${stats.lines} line(s) (${stats.format}), ${stats.malformed} skipped as malformed${stats.oversized ? ` (${stats.oversized} longer than ${asg.MAX_LOG_LINE_CHARS} characters)` : ""}.`,
+    `Read ${stats.lines} line(s) (${stats.format}), ${stats.malformed} skipped as malformed${stats.oversized ? ` (${stats.oversized} longer than ${asg.MAX_LOG_LINE_CHARS} characters)` : ''}.`,
   );
   for (const s of summary.scaleUps) ctx.out.result(`scale-up   ${describe(s)}`);
   for (const s of summary.scaleDowns) ctx.out.result(`scale-down ${describe(s)}`);

@@ -46,7 +46,11 @@ export async function openInput(path: string | undefined, field = 'file'): Promi
     const code = (error as NodeJS.ErrnoException).code ?? '';
     const problem = PATH_PROBLEMS[code];
     if (problem)
-      throw new InvalidInputError(field, path, `a readable file, or - for standard input (this is ${problem})`);
+      throw new InvalidInputError(
+        field,
+        path,
+        `a readable file, or - for standard input (this is ${problem})`,
+      );
     throw new EksKitError('ReadFailed', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
 }

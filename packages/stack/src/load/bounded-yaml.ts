@@ -93,7 +93,9 @@ export function parseYamlBounded(text: string, fileName: string): BoundedYaml {
   let aliases = 0;
   // An anchor counts once its node is complete (an entry `{ anchor }` pops after its children), so
   // an alias inside its own anchor (`&a [*a]`, a cycle) is refused like one to a later anchor.
-  const stack: Array<{ node: unknown; depth: number } | { anchor: string }> = [{ node: doc.contents, depth: 0 }];
+  const stack: Array<{ node: unknown; depth: number } | { anchor: string }> = [
+    { node: doc.contents, depth: 0 },
+  ];
   while (stack.length > 0) {
     const entry = stack.pop()!;
     if ('anchor' in entry) {

@@ -82,7 +82,8 @@ export async function loadStack(path: string, options: ParseStackOptions = {}): 
   if (path === '') throw new InvalidInputError(field, path, 'a stack file path, or - for standard input');
   const fileName = path === '-' ? '<stdin>' : path;
   const bytes = path === '-' ? await readBounded(process.stdin) : await readFileBounded(path, field);
-  if (bytes.length > MAX_STACK_BYTES) throw tooLarge(fileName, bytes.subarray(0, MAX_STACK_BYTES).toString('utf8'));
+  if (bytes.length > MAX_STACK_BYTES)
+    throw tooLarge(fileName, bytes.subarray(0, MAX_STACK_BYTES).toString('utf8'));
   return parseStack(bytes.toString('utf8'), fileName, options);
 }
 
@@ -101,8 +102,7 @@ const PATH_PROBLEMS: Readonly<Record<string, string>> = {
 
 /** The stack file's bytes, at most MAX_STACK_BYTES + 1 of them (a device or FIFO never reads forever). */
 async function readFileBounded(path: string, field: string): Promise<Buffer> {
-  if (path.includes('\0'))
-    throw new InvalidInputError(field, path, 'a file path without NUL characters');
+  if (path.includes('\0')) throw new InvalidInputError(field, path, 'a file path without NUL characters');
   let handle: FileHandle | undefined;
   try {
     handle = await open(path, 'r');
@@ -141,9 +141,14 @@ async function readBounded(stream: AsyncIterable<unknown>): Promise<Buffer> {
 function tooLarge(fileName: string, head: string): InvalidInputError {
   let line = 1;
   for (let i = head.indexOf('\n'); i !== -1; i = head.indexOf('\n', i + 1)) line++;
-  return new InvalidInputError('stack', `more than ${MAX_STACK_BYTES} bytes`, `a stack file of at most ${MAX_STACK_BYTES} bytes`, {
-    location: `${fileName}:${line}`,
-  });
+  return new InvalidInputError(
+    'stack',
+    `more than ${MAX_STACK_BYTES} bytes`,
+    `a stack file of at most ${MAX_STACK_BYTES} bytes`,
+    {
+      location: `${fileName}:${line}`,
+    },
+  );
 }
 
 /** `cluster.region` from the default when the file leaves it out (the file's own always wins). */
@@ -154,4 +159,3 @@ function fillDefaultRegion(data: unknown, defaultRegion: string | undefined): vo
   const fields = cluster as Record<string, unknown>;
   if (fields.region === undefined || fields.region === null) fields.region = defaultRegion;
 }
-
