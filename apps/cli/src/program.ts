@@ -139,6 +139,61 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
+/** What {@link parseCliArgs} found: the command it would run, or the one-line error and exit code. */
+export interface ParsedCliArgs {
+  exitCode: number;
+  /** `plan`, `autoscaler fit`, ... when the arguments name a command and its flags are valid. */
+  command?: string;
+  /** What the CLI would print on stderr (one line), when the arguments are refused. */
+  stderr: string;
+}
+
+/**
+ * Parse arguments exactly as {@link runCli} does (commander, then the global flags' checks) without
+ * running the command: no file is read, no AWS client is made. For the fuzz suite and for tools.
+ * Throws only for a defect: every refusal is a result with the invalid-input exit code.
+ *
+ * @example
+ * ```ts
+ * await parseCliArgs(['plan', '--max-attempts', '0']);
+ * // { exitCode: 64, stderr: 'Error: --max-attempts: expected a whole number from 1 to 20, got "0"' }
+ * ```
+ */
+export async function parseCliArgs(
+  argv: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<ParsedCliArgs> {
+  let stderr = '';
+  const writeErr = (text: string): void => {
+    stderr += text;
+  };
+  let command: string | undefined;
+  const program = buildProgram(
+    writeErr,
+    async (_action, _options, _args, cmd) => {
+      checkGlobals(cmd.optsWithGlobals() as GlobalOptions, env, false);
+      const names: string[] = [];
+      for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+      command = names.join(' ');
+    },
+    () => undefined,
+  );
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return { exitCode: EXIT_CODES.ok, ...(command ? { command } : {}), stderr: '' };
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code))
+        return { exitCode: EXIT_CODES.ok, stderr: '' };
+      const line = oneLine((stderr || error.message).replace(/^error: /, 'Error: '));
+      return { exitCode: EXIT_CODES.invalidInput, stderr: line };
+    }
+    if (error instanceof InvalidInputError)
+      return { exitCode: EXIT_CODES.invalidInput, stderr: `Error: ${formatError(error)}` };
+    throw error;
+  }
+}
+
 /** A hint for the SDK's "no credentials" error, which says what failed but not what to do. */
 function credentialsHint(error: unknown): string {
   const text =
@@ -155,11 +210,15 @@ type Runner = (
   command: Command,
 ) => Promise<void>;
 
-function buildProgram(writeErr: (text: string) => void, run: Runner): Command {
+function buildProgram(
+  writeErr: (text: string) => void,
+  run: Runner,
+  writeOut?: (text: string) => void,
+): Command {
   // exitOverride and output are set before any subcommand is added: subcommands copy them.
   const program = new Command('eks-kit')
     .exitOverride()
-    .configureOutput({ writeErr })
+    .configureOutput(writeOut ? { writeErr, writeOut } : { writeErr })
     .configureHelp({ showGlobalOptions: true })
     .version(CLI_VERSION, '-V, --version')
     .option('--region <region>', 'AWS region')
