@@ -110,6 +110,16 @@ const hostileCases: Case[] = [
     message: /^Error: --out: .*under \/proc/,
   },
   {
+    name: 'init -f a folder',
+    args: ['init', '-f', paths],
+    message: /^Error: -f: expected a file eks-kit can write \(this is a folder\)/,
+  },
+  {
+    name: 'init -f through a file',
+    args: ['init', '-f', join(aFile, 'eks-kit.yaml')],
+    message: /^Error: -f: .*\(this is a path through a file\)/,
+  },
+  {
     name: 'autoscaler logs of a folder',
     args: ['autoscaler', 'logs', paths],
     message: /^Error: <file>: .*a folder, not a file/,

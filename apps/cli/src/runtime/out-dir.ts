@@ -66,3 +66,35 @@ export async function checkOutDir(value: unknown, field: string): Promise<string
   }
   throw refuse('a path with no existing folder above it');
 }
+
+/**
+ * Check a file path a command will write (`init -f`): not empty, not a folder, and its folder passes
+ * {@link checkOutDir}. Every refusal names the flag; nothing is written.
+ *
+ * @example
+ * ```ts
+ * await checkOutFile('eks-kit.yaml', '-f'); // '/home/me/eks-kit.yaml'
+ * ```
+ */
+export async function checkOutFile(value: unknown, field: string): Promise<string> {
+  const text = typeof value === 'string' ? value : '';
+  if (text.trim() === '') throw new InvalidInputError(field, text, 'a file path');
+  if (text.includes('\0')) throw new InvalidInputError(field, text, 'a file path without NUL characters');
+  const target = resolve(text);
+  let info: Awaited<ReturnType<typeof stat>> | undefined;
+  try {
+    info = await stat(target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code !== 'ENOENT')
+      throw new InvalidInputError(
+        field,
+        text,
+        `a file eks-kit can write (this is ${PATH_PROBLEMS[code] ?? `refused by the system: ${code}`})`,
+      );
+  }
+  if (info?.isDirectory())
+    throw new InvalidInputError(field, text, 'a file eks-kit can write (this is a folder)');
+  await checkOutDir(dirname(target), field);
+  return target;
+}
