@@ -34,6 +34,7 @@ export async function runCli(
   // SIGINT (Ctrl-C), SIGTERM (a supervisor, `timeout`, CI cancelling a job) and SIGHUP (the terminal
   // closed) all end a command the same way: stop at the next safe point, one line, 128 + signal.
   let stoppedBy: StopSignal | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
   const onSignal = (signal: StopSignal): void => {
     if (stoppedBy !== undefined) {
       // A second signal: quit at once (the first one is still winding down).
@@ -46,7 +47,7 @@ export async function runCli(
     controller.abort(new EksKitError('Aborted', `stopped by ${signal}`));
     // A step that cannot see the abort (reading standard input, a call without a signal) must not keep
     // the process alive: give it a grace period, then end with the same code.
-    setTimeout(() => {
+    graceTimer = setTimeout(() => {
       process.stderr.write(`Stopped by ${signal}. A rerun converges.\n`);
       process.exit(SIGNAL_EXIT_CODES[signal]);
     }, STOP_GRACE_MS).unref();
@@ -107,6 +108,7 @@ export async function runCli(
     process.stderr.write(`Stopped by ${stoppedBy}${why}. A rerun converges.\n`);
     return SIGNAL_EXIT_CODES[stoppedBy];
   } finally {
+    clearTimeout(graceTimer);
     for (const [signal, handler] of handlers) process.off(signal, handler);
   }
 }

@@ -76,4 +76,25 @@ describe('signals stop a command cleanly', () => {
       expect(certificatesFor(emu, '*.foo.example.com')).toHaveLength(1);
     }, 60_000);
   }
+
+  it('SIGTERM while reading a stack from a standard input that never ends: exit 143 after the grace period, one line', async () => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, 'plan', '-f', '-'], {
+        env: cliEnv(),
+        cwd: ROOT,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stdout.resume();
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
+      child.stdin.write('name: demo\n'); // then nothing, and standard input stays open
+      setTimeout(() => child.kill('SIGTERM'), 1000);
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(result.code).toBe(EXIT_CODES.sigterm);
+    expect(result.stderr).toBe('Stopped by SIGTERM. A rerun converges.\n');
+  }, 30_000);
 });
