@@ -226,7 +226,7 @@ const hostileCases: Case[] = [
     name: 'a key with a backslash in the error path',
     stack: `${base}tags:\n  'x["\\q"]': v\n`,
     args: ['plan'],
-    message: /:6: tags\.x\["\\q"\]: expected a tag key/,
+    message: /:7: tags\.x\["\\q"\]: expected a tag key/,
   },
 ];
 

@@ -186,7 +186,7 @@ describe('key paths with backslashes (issue 15)', () => {
   });
   it('a stack key such as x["\\q"] is refused with its line, not a SyntaxError', () => {
     const e = refusal(() => parseStack(`${base}tags:\n  'x["\\q"]': v\n`, 'f.yaml'));
-    expect(e.message).toMatch(/^f\.yaml:6: tags\.x\["\\q"\]: expected a tag key/);
+    expect(e.message).toMatch(/^f\.yaml:7: tags\.x\["\\q"\]: expected a tag key/);
   });
 });
 

@@ -3,7 +3,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { EksKitError, InvalidInputError } from '@eks-kit/core';
 import { type Stack, stackSchema } from '../schema/stack-schema.js';
 import { parseYamlBounded } from './bounded-yaml.js';
-import { parsePath } from './field-path.js';
+import { type PathSegment, parsePath } from './field-path.js';
 import { lineOfPath, locationOf, type SourceFile, valueAt } from './locate.js';
 import { validateStack } from './semantic.js';
 import { issueToError } from './zod-issues.js';
@@ -63,7 +63,8 @@ export function parseStack(text: string, fileName = 'eks-kit.yaml', options: Par
   try {
     return validateStack(result.data);
   } catch (error) {
-    if (error instanceof InvalidInputError) throw error.under('', locationOf(source, parsePath(error.field)));
+    if (error instanceof InvalidInputError)
+      throw error.under('', locationOf(source, fieldPathIn(data, error.field)));
     throw error;
   }
 }
@@ -149,6 +150,21 @@ function tooLarge(fileName: string, head: string): InvalidInputError {
       location: `${fileName}:${line}`,
     },
   );
+}
+
+/**
+ * The path of a field named in an error, as found in the data: validators name map entries as
+ * `tags.<key>` without quoting, so a key such as `x["\q"]` or `a.b` is found by trying the text after
+ * each dot as one raw key when the plain parse names nothing in the data.
+ */
+function fieldPathIn(data: unknown, field: string): PathSegment[] {
+  const path = parsePath(field);
+  if (valueAt(data, path) !== undefined || field.length > 1000) return path;
+  for (let dot = field.indexOf('.'); dot !== -1; dot = field.indexOf('.', dot + 1)) {
+    const candidate = [...parsePath(field.slice(0, dot)), field.slice(dot + 1)];
+    if (valueAt(data, candidate) !== undefined) return candidate;
+  }
+  return path;
 }
 
 /** `cluster.region` from the default when the file leaves it out (the file's own always wins). */
