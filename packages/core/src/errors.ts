@@ -348,7 +348,7 @@ function oneLine(text: string): string {
  */
 export function formatError(error: unknown): string {
   if (error instanceof EksKitError) {
-    return error.hint ? `${oneLine(error.message)} (hint: ${error.hint})` : oneLine(error.message);
+    return error.hint ? `${oneLine(error.message)} (hint: ${oneLine(error.hint)})` : oneLine(error.message);
   }
   if (error instanceof Error)
     return oneLine(`${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`);
