@@ -8,6 +8,9 @@ import { discardOutputWhenStdoutCloses } from './runtime/closed-stdout.js';
 import { CLI_VERSION } from './version.js';
 
 discardOutputWhenStdoutCloses(process.stdout);
+// An error is one line: no runtime warning (a dependency's deprecation, an experimental feature) is
+// printed beside it. Node's default printer is a 'warning' listener; this removes it.
+process.removeAllListeners('warning');
 
 const argv = process.argv.slice(2);
 const only = argv.length === 1 ? argv[0] : undefined;

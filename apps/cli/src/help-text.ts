@@ -44,5 +44,11 @@ Examples:
   eks-kit autoscaler logs - < cluster-autoscaler.log
   eks-kit ecr login --password-stdout | docker login --username AWS --password-stdin <registry>
 
-Exit codes: 0 ok, 1 failure, 2 invalid input (or: plan --detailed-exitcode found changes, check found failures).
+Exit codes (one meaning each per command):
+  0    ok (plan --detailed-exitcode: no changes)
+  1    failure (an AWS call failed, apply is blocked, ...)
+  2    plan --detailed-exitcode: there are changes; check, autoscaler verify, ecr check-push: a check
+       failed; cert status: a certificate was never requested
+  64   invalid input: a flag, a path or the stack file (one line naming it; no AWS call was made)
+  129, 130, 143  stopped by SIGHUP, SIGINT (Ctrl-C) or SIGTERM; a rerun converges
 `;

@@ -2,7 +2,7 @@
  * The command tree (commander). Each action loads its command module on demand, so a command pays
  * only for what it uses.
  */
-import { EksKitError, formatError, InvalidInputError } from '@eks-kit/core';
+import { EksKitError, EXIT_CODES, formatError, InvalidInputError } from '@eks-kit/core';
 import { Command, CommanderError, Option } from 'commander';
 import { TOP_HELP } from './help-text.js';
 import type { CommandContext } from './runtime/context.js';
@@ -15,7 +15,8 @@ type Action = (ctx: CommandContext, options: Record<string, unknown>, args: stri
 const FILE_OPTION = ['-f, --file <path>', 'stack file ("-" for standard input)', 'eks-kit.yaml'] as const;
 
 /**
- * Run the CLI with these arguments and return the exit code (0 ok, 1 failure, 2 invalid input).
+ * Run the CLI with these arguments and return the exit code (EXIT_CODES of `@eks-kit/core`: 0 ok,
+ * 1 failure, 2 changes or failing findings, 64 invalid input, 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM).
  *
  * @example
  * ```ts
@@ -30,14 +31,32 @@ export async function runCli(
   // on every command. Set the variable to "false" to see it.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    process.stderr.write('\nInterrupted: stopping (Ctrl-C again to quit at once). A rerun converges.\n');
-    controller.abort(new EksKitError('Aborted', 'interrupted'));
+  // SIGINT (Ctrl-C), SIGTERM (a supervisor, `timeout`, CI cancelling a job) and SIGHUP (the terminal
+  // closed) all end a command the same way: stop at the next safe point, one line, 128 + signal.
+  let stoppedBy: StopSignal | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
+  const onSignal = (signal: StopSignal): void => {
+    if (stoppedBy !== undefined) {
+      // A second signal: quit at once (the first one is still winding down).
+      process.exit(SIGNAL_EXIT_CODES[stoppedBy]);
+    }
+    stoppedBy = signal;
+    // On a terminal, Ctrl-C gets an answer at once; the one closing line below says the rest.
+    if (signal === 'SIGINT' && process.stderr.isTTY === true)
+      process.stderr.write('\nInterrupted: stopping (Ctrl-C again to quit at once). A rerun converges.\n');
+    controller.abort(new EksKitError('Aborted', `stopped by ${signal}`));
+    // A step that cannot see the abort (reading standard input, a call without a signal) must not keep
+    // the process alive: give it a grace period, then end with the same code.
+    graceTimer = setTimeout(() => {
+      process.stderr.write(`Stopped by ${signal}. A rerun converges.\n`);
+      process.exit(SIGNAL_EXIT_CODES[signal]);
+    }, STOP_GRACE_MS).unref();
   };
-  process.on('SIGINT', onSigint);
+  const handlers = STOP_SIGNALS.map((signal) => {
+    const handler = (): void => onSignal(signal);
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
   let exitCode = 0;
   let printedError = false;
   const writeErr = (text: string): void => {
@@ -64,6 +83,10 @@ export async function runCli(
   });
   try {
     await program.parseAsync(argv, { from: 'user' });
+    if (stoppedBy !== undefined) {
+      process.stderr.write(`Stopped by ${stoppedBy}. A rerun converges.\n`);
+      return SIGNAL_EXIT_CODES[stoppedBy];
+    }
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -72,18 +95,104 @@ export async function runCli(
         error.code === 'commander.version' ||
         error.code === 'commander.help'
       )
-        return 0;
-      if (!printedError) process.stderr.write(`${error.message.replace(/^error: /, 'Error: ')}\n`);
-      return 2;
+        return EXIT_CODES.ok;
+      if (!printedError) process.stderr.write(`${oneLine(error.message.replace(/^error: /, 'Error: '))}\n`);
+      return EXIT_CODES.invalidInput;
     }
-    const code = error instanceof EksKitError ? error.exitCode : 1;
-    const aborted = controller.signal.aborted;
-    if (!aborted) process.stderr.write(`Error: ${formatError(error)}${credentialsHint(error)}\n`);
-    else if (error === controller.signal.reason) process.stderr.write('Stopped.\n');
-    else process.stderr.write(`Stopped: ${formatError(error)}\n`);
-    return aborted && !(error instanceof InvalidInputError) ? 130 : code;
+    const code = error instanceof EksKitError ? error.exitCode : EXIT_CODES.failure;
+    if (stoppedBy === undefined || error instanceof InvalidInputError) {
+      process.stderr.write(`Error: ${formatError(error)}${credentialsHint(error)}\n`);
+      return code;
+    }
+    const why = causedByAbort(error, controller.signal.reason) ? '' : `: ${formatError(error)}`;
+    process.stderr.write(`Stopped by ${stoppedBy}${why}. A rerun converges.\n`);
+    return SIGNAL_EXIT_CODES[stoppedBy];
   } finally {
-    process.off('SIGINT', onSigint);
+    clearTimeout(graceTimer);
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  }
+}
+
+/** The signals that end a command cleanly. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+type StopSignal = (typeof STOP_SIGNALS)[number];
+/** 128 + the signal's number, as shells report a process killed by it. */
+const SIGNAL_EXIT_CODES: Readonly<Record<StopSignal, number>> = {
+  SIGINT: EXIT_CODES.sigint,
+  SIGTERM: EXIT_CODES.sigterm,
+  SIGHUP: EXIT_CODES.sighup,
+};
+/** How long a stopped command may take to reach a safe point before the process ends anyway. */
+const STOP_GRACE_MS = 10_000;
+
+/** True when an error is the abort itself, or an SDK/poll error it caused (`AbortError`), however wrapped. */
+function causedByAbort(error: unknown, reason: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current !== undefined && current !== null; depth++) {
+    if (current === reason) return true;
+    const e = current as { name?: unknown; code?: unknown; awsCode?: unknown; cause?: unknown };
+    if (e.name === 'AbortError' || e.code === 'Aborted' || e.awsCode === 'AbortError') return true;
+    current = e.cause;
+  }
+  return false;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** What {@link parseCliArgs} found: the command it would run, or the one-line error and exit code. */
+export interface ParsedCliArgs {
+  exitCode: number;
+  /** `plan`, `autoscaler fit`, ... when the arguments name a command and its flags are valid. */
+  command?: string;
+  /** What the CLI would print on stderr (one line), when the arguments are refused. */
+  stderr: string;
+}
+
+/**
+ * Parse arguments exactly as {@link runCli} does (commander, then the global flags' checks) without
+ * running the command: no file is read, no AWS client is made. For the fuzz suite and for tools.
+ * Throws only for a defect: every refusal is a result with the invalid-input exit code.
+ *
+ * @example
+ * ```ts
+ * await parseCliArgs(['plan', '--max-attempts', '0']);
+ * // { exitCode: 64, stderr: 'Error: --max-attempts: expected a whole number from 1 to 20, got "0"' }
+ * ```
+ */
+export async function parseCliArgs(
+  argv: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<ParsedCliArgs> {
+  let stderr = '';
+  const writeErr = (text: string): void => {
+    stderr += text;
+  };
+  let command: string | undefined;
+  const program = buildProgram(
+    writeErr,
+    async (_action, _options, _args, cmd) => {
+      checkGlobals(cmd.optsWithGlobals() as GlobalOptions, env, false);
+      const names: string[] = [];
+      for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+      command = names.join(' ');
+    },
+    () => undefined,
+  );
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return { exitCode: EXIT_CODES.ok, ...(command ? { command } : {}), stderr: '' };
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code))
+        return { exitCode: EXIT_CODES.ok, stderr: '' };
+      const line = oneLine((stderr || error.message).replace(/^error: /, 'Error: '));
+      return { exitCode: EXIT_CODES.invalidInput, stderr: line };
+    }
+    if (error instanceof InvalidInputError)
+      return { exitCode: EXIT_CODES.invalidInput, stderr: `Error: ${formatError(error)}` };
+    throw error;
   }
 }
 
@@ -103,11 +212,15 @@ type Runner = (
   command: Command,
 ) => Promise<void>;
 
-function buildProgram(writeErr: (text: string) => void, run: Runner): Command {
+function buildProgram(
+  writeErr: (text: string) => void,
+  run: Runner,
+  writeOut?: (text: string) => void,
+): Command {
   // exitOverride and output are set before any subcommand is added: subcommands copy them.
   const program = new Command('eks-kit')
     .exitOverride()
-    .configureOutput({ writeErr })
+    .configureOutput(writeOut ? { writeErr, writeOut } : { writeErr })
     .configureHelp({ showGlobalOptions: true })
     .version(CLI_VERSION, '-V, --version')
     .option('--region <region>', 'AWS region')
@@ -149,11 +262,14 @@ function buildProgram(writeErr: (text: string) => void, run: Runner): Command {
     .command('plan')
     .description('show what apply would change')
     .option(...FILE_OPTION)
-    .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are')
+    .option(
+      '--detailed-exitcode',
+      'exit 0 when there are no changes, 2 when there are (1 failure, 64 invalid input)',
+    )
     .option('--adopt', 'plan as apply --adopt: resources made by hand (no eks-kit:stack tag) are taken over')
     .addHelpText(
       'after',
-      '\nExamples:\n  eks-kit plan\n  eks-kit plan --json > plan.json\n  eks-kit plan --detailed-exitcode || echo "changes (2) or failure (1)"',
+      '\nExamples:\n  eks-kit plan\n  eks-kit plan --json > plan.json\n  eks-kit plan --detailed-exitcode || echo "changes (2), failure (1) or invalid input (64)"',
     )
     .action(lazy(async () => (await import('./commands/plan.js')).planCommand));
 

@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Emulator } from '@eks-kit/aws-emulator';
+import { EXIT_CODES } from '@eks-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, runCli, SEED_STACK, startSeedEmulator, tempDir, writeIn } from './helpers.js';
 
-// Every case: exit 2, one line on stderr naming the field, and not a single AWS call in the
+// Every case: exit 64 (EXIT_CODES.invalidInput), one line on stderr naming the field, and not a single AWS call in the
 // emulator's call log (input is checked before the first call).
 
 let emu: Emulator;
@@ -39,7 +41,194 @@ interface Case {
   message: RegExp;
   /** Do not add the emulator's --endpoint-url (the case is about that flag). */
   ownEndpoint?: boolean;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
 }
+
+// Paths for the file and folder cases (issue 15): a file, a loop of symbolic links, a long name.
+const paths = tempDir('eks-kit-paths-');
+const aFile = writeIn(paths, 'a-file', 'not a folder\n');
+symlinkSync(join(paths, 'loop-b'), join(paths, 'loop-a'));
+symlinkSync(join(paths, 'loop-a'), join(paths, 'loop-b'));
+const longName = join(paths, 'x'.repeat(300));
+const loop = join(paths, 'loop-a');
+
+/** Every class of path, flag and YAML-level failure of issue 15, one case each. */
+const hostileCases: Case[] = [
+  {
+    name: '-f through a file',
+    args: ['plan', '-f', join(aFile, 'x.yaml')],
+    message: /^Error: -f: .*a path through something that is not a folder/,
+  },
+  { name: '-f a folder', args: ['plan', '-f', paths], message: /^Error: -f: .*a folder, not a file/ },
+  {
+    name: '-f a loop of symbolic links',
+    args: ['plan', '-f', loop],
+    message: /^Error: -f: .*a loop of symbolic links/,
+  },
+  { name: '-f a name too long', args: ['plan', '-f', longName], message: /^Error: -f: .*a path too long/ },
+  { name: '-f an empty path', args: ['plan', '-f', ''], message: /^Error: -f: expected a stack file path/ },
+  {
+    name: '-f /dev/zero (never ends)',
+    args: ['plan', '-f', '/dev/zero'],
+    message: /^Error: \/dev\/zero:1: stack: expected a stack file of at most 1000000 bytes/,
+  },
+  {
+    name: 'render --out empty',
+    stack: seed,
+    args: ['render', '--out', ''],
+    message: /^Error: --out: expected a folder path/,
+  },
+  {
+    name: 'render --out an existing file',
+    stack: seed,
+    args: ['render', '--out', aFile],
+    message: /^Error: --out: .*an existing file, not a folder/,
+  },
+  {
+    name: 'render --out through a file',
+    stack: seed,
+    args: ['render', '--out', join(aFile, 'deploy')],
+    message: /^Error: --out: .*a path through a file/,
+  },
+  {
+    name: 'render --out a loop',
+    stack: seed,
+    args: ['render', '--out', join(loop, 'deploy')],
+    message: /^Error: --out: .*a loop of symbolic links/,
+  },
+  {
+    name: 'render --out too long',
+    stack: seed,
+    args: ['render', '--out', join(longName, 'deploy')],
+    message: /^Error: --out: .*a path too long/,
+  },
+  {
+    name: 'render --out under /proc',
+    stack: seed,
+    args: ['render', '--out', '/proc/self/eks-kit/deploy'],
+    message: /^Error: --out: .*under \/proc/,
+  },
+  {
+    name: 'init -f a folder',
+    args: ['init', '-f', paths],
+    message: /^Error: -f: expected a file eks-kit can write \(this is a folder\)/,
+  },
+  {
+    name: 'init -f through a file',
+    args: ['init', '-f', join(aFile, 'eks-kit.yaml')],
+    message: /^Error: -f: .*\(this is a path through a file\)/,
+  },
+  {
+    name: 'autoscaler logs of a folder',
+    args: ['autoscaler', 'logs', paths],
+    message: /^Error: <file>: .*a folder, not a file/,
+  },
+  {
+    name: 'autoscaler logs through a loop',
+    args: ['autoscaler', 'logs', loop],
+    message: /^Error: <file>: .*a loop of symbolic links/,
+  },
+  {
+    name: 'AWS_ENDPOINT_URL not a URL',
+    stack: seed,
+    args: ['plan'],
+    env: { AWS_ENDPOINT_URL: 'localhost:4566' },
+    message: /^Error: AWS_ENDPOINT_URL: expected an http\(s\) URL/,
+  },
+  {
+    name: 'AWS_ENDPOINT_URL_IAM not http(s)',
+    stack: seed,
+    args: ['plan'],
+    env: { AWS_ENDPOINT_URL_IAM: 'file:///etc/passwd' },
+    message: /^Error: AWS_ENDPOINT_URL_IAM: expected an http\(s\) URL/,
+  },
+  {
+    name: '--endpoint-url with a password (never echoed)',
+    stack: seed,
+    args: ['plan', '--endpoint-url', 'http://u:s3cret@127.0.0.1:1'],
+    ownEndpoint: true,
+    message: /^Error: --endpoint-url: expected .*without user:password@, got "a URL with user information"$/,
+  },
+  {
+    name: '--cpu Infinity',
+    stack: seed,
+    args: ['autoscaler', 'fit', '--cpu', '1e999'],
+    message: /^Error: --cpu: expected a finite Kubernetes quantity/,
+  },
+  {
+    name: '--memory NaN',
+    stack: seed,
+    args: ['autoscaler', 'fit', '--cpu', '1', '--memory', 'NaN'],
+    message: /^Error: --memory: /,
+  },
+  {
+    name: '--timeout Infinity',
+    stack: seed,
+    args: ['apply', '--yes', '--timeout', 'Infinity'],
+    message: /^Error: --timeout: /,
+  },
+  {
+    name: '--max-attempts Infinity',
+    stack: seed,
+    args: ['plan', '--max-attempts', 'Infinity'],
+    message: /^Error: --max-attempts: /,
+  },
+  {
+    name: 'plan --detailed-exitcode on an invalid stack (not 2, "changes")',
+    stack: `${base}clustr: {}\n`,
+    args: ['plan', '--detailed-exitcode'],
+    message: /:6: clustr: /,
+  },
+  {
+    name: 'check on an invalid stack (not 2, "failing findings")',
+    stack: `${base}clustr: {}\n`,
+    args: ['check'],
+    message: /:6: clustr: /,
+  },
+  {
+    name: 'YAML alias to nowhere',
+    stack: `${base}tags: *nowhere\n`,
+    args: ['plan'],
+    message: /:6: yaml: expected an alias to an anchor set earlier/,
+  },
+  {
+    name: 'YAML billion laughs',
+    stack: `${base}a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n`,
+    args: ['plan'],
+    message: /yaml: expected at most 100 alias/,
+  },
+  {
+    name: 'YAML nested complex keys',
+    stack: `${base}? ? ? ? ? ? ? ? ? ? ? ? ? ? ? ? ? ? ? ? ? ? ? ? a\n`,
+    args: ['plan'],
+    message: /:6: yaml: expected a plain key/,
+  },
+  {
+    name: 'YAML nested 200 deep',
+    stack: `${base}tags: ${'['.repeat(200)}${']'.repeat(200)}\n`,
+    args: ['plan'],
+    message: /:6: yaml: expected YAML nested at most 64 levels deep/,
+  },
+  {
+    name: 'YAML unknown tag',
+    stack: `${base}tags: !secret x\n`,
+    args: ['plan'],
+    message: /:6: yaml: expected YAML without tags.*Unresolved tag: !secret/,
+  },
+  {
+    name: 'YAML !!binary',
+    stack: `${base}name2: !!binary aGVsbG8=\n`,
+    args: ['plan'],
+    message: /:6: yaml: expected YAML without tags/,
+  },
+  {
+    name: 'a key with a backslash in the error path',
+    stack: `${base}tags:\n  'x["\\q"]': v\n`,
+    args: ['plan'],
+    message: /:7: tags\.x\["\\q"\]: expected a tag key/,
+  },
+];
 
 const stackCases: Case[] = [
   {
@@ -228,7 +417,7 @@ const flagCases: Case[] = [
   {
     name: 'missing stack file',
     args: ['plan', '-f', 'no-such-file.yaml'],
-    message: /file: expected a readable stack file/,
+    message: /-f: expected a readable stack file \(this is no such file\)/,
   },
   {
     name: '--region that disagrees with the stack',
@@ -246,7 +435,7 @@ const flagCases: Case[] = [
     name: '--endpoint-url that is no URL',
     stack: seed,
     args: ['plan', '--endpoint-url', 'ftp//nowhere'],
-    message: /--endpoint-url: expected a URL/,
+    message: /--endpoint-url: expected an http\(s\) URL/,
     ownEndpoint: true,
   },
   {
@@ -327,7 +516,7 @@ const flagCases: Case[] = [
   {
     name: 'autoscaler logs of a missing file',
     args: ['autoscaler', 'logs', 'no-such.log'],
-    message: /file: expected a readable file/,
+    message: /<file>: expected a readable file.*\(this is no such file\)/,
   },
   {
     name: 'autoscaler without a subcommand',
@@ -354,9 +543,9 @@ const flagCases: Case[] = [
 ];
 
 // Cases run concurrently; each has its own access key, so its calls are told apart in the log.
-describe.concurrent('bad input: exit 2, one line naming the field, no AWS call', () => {
+describe.concurrent('bad input: exit 64, one line naming the field, no AWS call', () => {
   let count = 0;
-  for (const c of [...stackCases, ...flagCases]) {
+  for (const c of [...stackCases, ...flagCases, ...hostileCases]) {
     count++;
     const accessKeyId = `AKIDBADINPUT${String(count).padStart(4, '0')}`;
     it(`refuses ${c.name}`, async () => {
@@ -366,8 +555,8 @@ describe.concurrent('bad input: exit 2, one line naming the field, no AWS call',
         ...(file ? ['-f', file] : []),
         ...(c.ownEndpoint ? [] : ['--endpoint-url', emu.url]),
       ];
-      const run = await runCli(args, { cwd: dir, env: cliEnv({ AWS_ACCESS_KEY_ID: accessKeyId }) });
-      expect(run.code, `stderr: ${run.stderr}`).toBe(2);
+      const run = await runCli(args, { cwd: dir, env: cliEnv({ AWS_ACCESS_KEY_ID: accessKeyId, ...c.env }) });
+      expect(run.code, `stderr: ${run.stderr}`).toBe(EXIT_CODES.invalidInput);
       const message = run.stderr.trimEnd();
       expect(message.split('\n'), message).toHaveLength(1);
       expect(message).toMatch(c.message);

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Emulator } from '@eks-kit/aws-emulator';
+import { EXIT_CODES } from '@eks-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CLI,
@@ -72,7 +73,7 @@ describe('a closed stdout (item 1)', () => {
 });
 
 describe('ecr login (item 3)', () => {
-  it('--password-stdout with --json is refused: exit 2, one line, no AWS call', async () => {
+  it('--password-stdout with --json is refused: exit 64, one line, no AWS call', async () => {
     emu.resetCalls();
     const run = await runCli([
       'ecr',
@@ -84,7 +85,7 @@ describe('ecr login (item 3)', () => {
       '--endpoint-url',
       emu.url,
     ]);
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(EXIT_CODES.invalidInput);
     expect(run.stdout).toBe('');
     oneLine(run.stderr);
     expect(run.stderr).toContain('--password-stdout');
@@ -117,7 +118,7 @@ describe('region: the stack, then --region, then AWS_REGION (item 4, as the glob
     expect(run.stdout).toContain('.dkr.ecr.ap-northeast-1.amazonaws.com');
   });
 
-  it("the stack's cluster.region wins over AWS_REGION; a different --region is refused (exit 2)", async () => {
+  it("the stack's cluster.region wins over AWS_REGION; a different --region is refused (exit 64)", async () => {
     const own = await runCli(['ecr', 'login', '-f', SEED_STACK, '--endpoint-url', emu.url], {
       env: cliEnv({ AWS_REGION: 'eu-west-1' }),
     });
@@ -132,14 +133,14 @@ describe('region: the stack, then --region, then AWS_REGION (item 4, as the glob
       '--endpoint-url',
       emu.url,
     ]);
-    expect(other.code).toBe(2);
+    expect(other.code).toBe(EXIT_CODES.invalidInput);
     oneLine(other.stderr);
   });
 
-  it('no region anywhere: exit 2, one line naming cluster.region, --region and AWS_REGION, no AWS call', async () => {
+  it('no region anywhere: exit 64, one line naming cluster.region, --region and AWS_REGION, no AWS call', async () => {
     emu.resetCalls();
     const run = await runCli(['ecr', 'login', '-f', noRegion, '--endpoint-url', emu.url]);
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(EXIT_CODES.invalidInput);
     oneLine(run.stderr);
     expect(run.stderr).toMatch(/no-region\.yaml:\d+: cluster\.region/);
     expect(run.stderr).toContain('--region');
@@ -164,7 +165,7 @@ describe('Kubernetes minors outside the version map (item 2)', () => {
   const dir = tempDir();
   const future = seedText.replace(/kubernetesVersion: .*/, 'kubernetesVersion: "1.99"');
 
-  it('unpinned: exit 2, one line, file:line, the hint names autoscaler.chartVersion and autoscaler.imageTag', async () => {
+  it('unpinned: exit 64, one line, file:line, the hint names autoscaler.chartVersion and autoscaler.imageTag', async () => {
     const file = writeIn(dir, 'future.yaml', future);
     const run = await runCli([
       'helm',
@@ -176,7 +177,7 @@ describe('Kubernetes minors outside the version map (item 2)', () => {
       '--endpoint-url',
       emu.url,
     ]);
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(EXIT_CODES.invalidInput);
     oneLine(run.stderr);
     expect(run.stderr).toMatch(/future\.yaml:\d+: cluster\.kubernetesVersion/);
     expect(run.stderr).toContain('autoscaler.chartVersion');
@@ -252,7 +253,7 @@ describe('messages in CLI terms (item 5)', () => {
       '--endpoint-url',
       emu.url,
     ]);
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(EXIT_CODES.failingFindings); // a failing check, not invalid input
     expect(run.stdout).toContain('repositories[].name');
     expect(run.stdout).toContain('eks-kit ecr repo');
     expect(run.stdout).not.toContain('ensureRepository(');
@@ -286,9 +287,9 @@ describe('the committed bin stub (item 7)', () => {
 });
 
 describe('minor (item 8) and the tags selection (item 5)', () => {
-  it('`ecr logn` suggests login: exit 2, one line, "Error:" style', async () => {
+  it('`ecr logn` suggests login: exit 64, one line, "Error:" style', async () => {
     const run = await runCli(['ecr', 'logn']);
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(EXIT_CODES.invalidInput);
     oneLine(run.stderr);
     expect(run.stderr).toMatch(/^Error: /);
     expect(run.stderr).toContain('did you mean eks-kit ecr login?');
@@ -296,7 +297,7 @@ describe('minor (item 8) and the tags selection (item 5)', () => {
 
   it('argument-parser errors begin "Error:" like the others', async () => {
     const run = await runCli(['plan', '--no-such-flag']);
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(EXIT_CODES.invalidInput);
     expect(run.stderr).toMatch(/^Error: unknown option '--no-such-flag'/);
   });
 

@@ -2,12 +2,37 @@
  * Errors shared by every eks-kit package.
  *
  * - {@link EksKitError}: base class with a stable `code` and an optional `hint` (what to do next).
- * - {@link InvalidInputError}: bad input, detected before any AWS call (CLI exit code 2).
+ * - {@link InvalidInputError}: bad input, detected before any AWS call (CLI exit code 64, see EXIT_CODES).
  * - {@link AwsCallError}: an AWS SDK error re-thrown with the operation and resource it concerned.
  */
 
-/** Exit code the CLI uses for each error family. */
-export const EXIT_CODES = { ok: 0, failure: 1, invalidInput: 2 } as const;
+/**
+ * The exit codes of the CLI, defined once. No code means two things for one command:
+ *
+ * | code | meaning |
+ * |------|---------|
+ * | 0    | ok (`plan --detailed-exitcode`: no changes) |
+ * | 1    | failure (an AWS call failed, a blocking finding, ...) |
+ * | 2    | `plan --detailed-exitcode`: changes to apply; `check` / `autoscaler verify`: a failing finding |
+ * | 64   | invalid input (flags, stack file, paths), always before any AWS call: EX_USAGE of sysexits.h |
+ * | 129  | ended by SIGHUP (128 + 1) |
+ * | 130  | ended by SIGINT, Ctrl-C (128 + 2) |
+ * | 143  | ended by SIGTERM (128 + 15) |
+ *
+ * 2 keeps Terraform's `-detailed-exitcode` meaning, so invalid input cannot be 2 (a CI script would
+ * read a broken stack file as "changes"); 64 is the conventional "command used incorrectly" code and
+ * collides with nothing a shell or Node reserves (126/127, 128+n, Node's 1-13).
+ */
+export const EXIT_CODES = {
+  ok: 0,
+  failure: 1,
+  changes: 2,
+  failingFindings: 2,
+  invalidInput: 64,
+  sighup: 129,
+  sigint: 130,
+  sigterm: 143,
+} as const;
 
 /**
  * Base class of every error eks-kit throws on purpose.
@@ -32,7 +57,7 @@ export class EksKitError extends Error {
     this.hint = options.hint;
   }
 
-  /** The CLI exit code for this error: 2 for invalid input, 1 otherwise. */
+  /** The CLI exit code for this error: {@link EXIT_CODES}.invalidInput (64) for invalid input, 1 otherwise. */
   get exitCode(): number {
     return EXIT_CODES.failure;
   }
@@ -64,7 +89,11 @@ export class InvalidInputError extends EksKitError {
     options: { hint?: string; location?: string; cause?: unknown } = {},
   ) {
     const where = options.location ? `${options.location}: ` : '';
-    super('InvalidInput', `${where}${field}: expected ${expected}, got ${describeValue(value)}`, options);
+    super(
+      'InvalidInput',
+      `${where}${printableField(field)}: expected ${expected}, got ${describeValue(value)}`,
+      options,
+    );
     this.name = 'InvalidInputError';
     this.field = field;
     this.value = value;
@@ -97,6 +126,16 @@ export class InvalidInputError extends EksKitError {
       cause: this.cause,
     });
   }
+}
+
+/** A field path for a one-line message: control characters escaped, a very long path shortened. */
+function printableField(field: string): string {
+  const clean = field.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is escaped
+    /[\u0000-\u001f\u007f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return clean.length > 200 ? `${clean.slice(0, 197)}...` : clean;
 }
 
 /** Render a refused value for a one-line message: short, quoted, never multi-line. */
@@ -309,7 +348,7 @@ function oneLine(text: string): string {
  */
 export function formatError(error: unknown): string {
   if (error instanceof EksKitError) {
-    return error.hint ? `${oneLine(error.message)} (hint: ${error.hint})` : oneLine(error.message);
+    return error.hint ? `${oneLine(error.message)} (hint: ${oneLine(error.hint)})` : oneLine(error.message);
   }
   if (error instanceof Error)
     return oneLine(`${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`);

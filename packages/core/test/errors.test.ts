@@ -4,6 +4,7 @@ import {
   deniedAction,
   deniedPrincipal,
   EksKitError,
+  EXIT_CODES,
   formatError,
   InvalidInputError,
   isAccessDeniedError,
@@ -20,13 +21,40 @@ function sdkError(name: string, message: string, status = 400): Error {
 }
 
 describe('InvalidInputError', () => {
-  it('names the field, the expectation and the value on one line, exit code 2', () => {
+  it('names the field, the expectation and the value on one line, exit code 64', () => {
     const e = new InvalidInputError('cluster.region', 'eu-west\nx', 'an AWS region such as eu-west-1');
     expect(e.message).toBe('cluster.region: expected an AWS region such as eu-west-1, got "eu-west x"');
     expect(e.message).not.toContain('\n');
-    expect(e.exitCode).toBe(2);
+    expect(e.exitCode).toBe(64);
     expect(e.code).toBe('InvalidInput');
     expect(e).toBeInstanceOf(EksKitError);
+  });
+
+  it('escapes control characters of a field and shortens a very long one (one line, always)', () => {
+    const e = new InvalidInputError('tags.a\u0000b\nc', 'v', 'a tag key');
+    expect(e.message).toBe('tags.a\\u0000b\\u000ac: expected a tag key, got "v"');
+    expect(e.field).toBe('tags.a\u0000b\nc'); // the field itself is kept as given
+    const long = new InvalidInputError(`tags.${'k'.repeat(1000)}`, 'v', 'a tag key');
+    expect(long.message.length).toBeLessThan(260);
+  });
+});
+
+describe('formatError: always one line, hint included (issue 15)', () => {
+  it('joins a multi-line message and a multi-line hint', () => {
+    const e = new EksKitError('X', 'first\nsecond', { hint: 'do this\nthen that' });
+    expect(formatError(e)).toBe('first second (hint: do this then that)');
+  });
+});
+
+describe('EXIT_CODES (issue 17: no code means two things for one command)', () => {
+  it('invalid input is 64 (EX_USAGE), never 2 (changes / failing findings) nor 1', () => {
+    expect(EXIT_CODES.invalidInput).toBe(64);
+    expect(EXIT_CODES.changes).toBe(2);
+    expect(EXIT_CODES.failingFindings).toBe(2);
+    const outcomes = [EXIT_CODES.ok, EXIT_CODES.failure, EXIT_CODES.changes, EXIT_CODES.invalidInput];
+    expect(new Set(outcomes).size).toBe(outcomes.length);
+    expect([EXIT_CODES.sighup, EXIT_CODES.sigint, EXIT_CODES.sigterm]).toEqual([128 + 1, 128 + 2, 128 + 15]);
+    expect(new EksKitError('X', 'y').exitCode).toBe(EXIT_CODES.failure);
   });
 
   it('prefixes the file location and re-parents the field', () => {

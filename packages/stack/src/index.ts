@@ -4,8 +4,10 @@
  *
  * @packageDocumentation
  */
+
+export { MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_NODES } from './load/bounded-yaml.js';
 export { formatPath, parsePath } from './load/field-path.js';
-export { loadStack, type ParseStackOptions, parseStack } from './load/parse-stack.js';
+export { loadStack, MAX_STACK_BYTES, type ParseStackOptions, parseStack } from './load/parse-stack.js';
 export { STACK_TAG_KEY, validateStack } from './load/semantic.js';
 export { nearestKey } from './load/suggest.js';
 export { type AccountInfo, describeAccount } from './orchestrate/account.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InvalidInputError } from '@eks-kit/core';
+import { EXIT_CODES, InvalidInputError } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import { formatPath, nearestKey, parsePath, parseStack, starterStack } from '../src/index.js';
 
@@ -19,7 +19,7 @@ function errorOf(text: string, fileName = 'eks-kit.yaml'): InvalidInputError {
     expect(error).toBeInstanceOf(InvalidInputError);
     const e = error as InvalidInputError;
     expect(e.message).not.toContain('\n');
-    expect(e.exitCode).toBe(2);
+    expect(e.exitCode).toBe(EXIT_CODES.invalidInput);
     return e;
   }
   throw new Error(`expected an error for:\n${text}`);

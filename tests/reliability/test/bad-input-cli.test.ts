@@ -1,9 +1,10 @@
 /**
- * Bad-input corpus, CLI: the bundled `eks-kit` refuses each case with exit code 2, names the
+ * Bad-input corpus, CLI: the bundled `eks-kit` refuses each case with exit code 64 (EXIT_CODES.invalidInput), names the
  * option or stack field on stderr, and makes no AWS call (the emulator's call log stays empty).
  */
 import { existsSync } from 'node:fs';
 import type { Emulator } from '@eks-kit/aws-emulator';
+import { EXIT_CODES } from '@eks-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CREDENTIALS, startTestEmulator } from './support/emulator.js';
 import { LeakScanner } from './support/leak-scanner.js';
@@ -132,7 +133,7 @@ const CLI_CASES: CliBadInputCase[] = [
   },
 ];
 
-describe('bad-input corpus: CLI (exit 2, field named on stderr, no AWS call)', () => {
+describe('bad-input corpus: CLI (exit 64, field named on stderr, no AWS call)', () => {
   let emu: Emulator;
   const home = makeWorkDir();
   const scanner = new LeakScanner();
@@ -164,7 +165,7 @@ describe('bad-input corpus: CLI (exit 2, field named on stderr, no AWS call)', (
     const run = await runCli([...args, '-f', stack, '--endpoint-url', emu.url], home);
     scanner.record(`cli ${args.join(' ')} stdout`, run.stdout);
     scanner.record(`cli ${args.join(' ')} stderr`, run.stderr);
-    expect(run.code, run.stderr).toBe(2);
+    expect(run.code, run.stderr).toBe(EXIT_CODES.invalidInput);
     expect(run.stderr).toContain(field);
     expect(emu.calls(), 'no AWS call before validation').toEqual([]);
   });

@@ -5,7 +5,7 @@
 import { ensureCertificate } from '@eks-kit/acm-dns-validation';
 import { ensureAutoDiscoveryTags, ensureClusterAutoscalerRole } from '@eks-kit/asg-discovery';
 import type { Emulator } from '@eks-kit/aws-emulator';
-import { type AwsClients, createClients, InvalidInputError } from '@eks-kit/core';
+import { type AwsClients, createClients, EXIT_CODES, InvalidInputError } from '@eks-kit/core';
 import { ensureRepository, ensureRunnerRole, getDockerAuth } from '@eks-kit/ecr-credentials';
 import { ensureManagedPolicy, ensureRole } from '@eks-kit/iam-policies';
 import { applyStack, parseStack } from '@eks-kit/stack';
@@ -329,7 +329,7 @@ describe('bad-input corpus: libraries (refused with the field named, no AWS call
     expect(error, 'must be refused').toBeInstanceOf(InvalidInputError);
     const invalid = error as InvalidInputError;
     expect(`${invalid.field} | ${invalid.message}`).toContain(field);
-    expect(invalid.exitCode).toBe(2);
+    expect(invalid.exitCode).toBe(EXIT_CODES.invalidInput);
     expect(emu.calls(), 'no AWS call before validation').toEqual([]);
   });
 });

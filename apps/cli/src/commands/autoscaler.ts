@@ -1,6 +1,6 @@
 /** `eks-kit autoscaler ...`: the Cluster Autoscaler's IAM, tags, values, checks, fit and logs. */
 import * as asg from '@eks-kit/asg-discovery';
-import { EksKitError, InvalidInputError } from '@eks-kit/core';
+import { EksKitError, EXIT_CODES, InvalidInputError } from '@eks-kit/core';
 import {
   irsaTrustPolicy,
   kiamTrustPolicy,
@@ -189,7 +189,7 @@ export async function autoscalerVerify(
     const { stack: _stack, ...input } = autoscalerRoleInput(stack);
     const findings = inStackTerms(await asg.checkAutoscalerSetup(clients, input), stack);
     printFindings(ctx, findings, stack.name);
-    return findings.some((f) => f.status === 'fail') ? 2 : 0;
+    return findings.some((f) => f.status === 'fail') ? EXIT_CODES.failingFindings : EXIT_CODES.ok;
   } finally {
     finish();
   }
@@ -271,7 +271,7 @@ export async function autoscalerLogs(
   _options: Record<string, unknown>,
   args: string[],
 ): Promise<number> {
-  const input = await openInput(args[0]);
+  const input = await openInput(args[0], '<file>');
   const report = await asg.readAutoscalerLog(input, { year: new Date().getUTCFullYear() });
   // Not one line in klog or JSON form: this is not a cluster-autoscaler log (exit 1, not "(empty)").
   const nothingRecognised = report.stats.format === 'empty';
@@ -288,7 +288,9 @@ export async function autoscalerLogs(
         hint: 'expected klog text or --logging-format=json lines, e.g. kubectl -n kube-system logs deploy/cluster-autoscaler | eks-kit autoscaler logs -',
       },
     );
-  ctx.out.notice(`Read ${stats.lines} line(s) (${stats.format}), ${stats.malformed} skipped as malformed.`);
+  ctx.out.notice(
+    `Read ${stats.lines} line(s) (${stats.format}), ${stats.malformed} skipped as malformed${stats.oversized ? ` (${stats.oversized} longer than ${asg.MAX_LOG_LINE_CHARS} characters)` : ''}.`,
+  );
   for (const s of summary.scaleUps) ctx.out.result(`scale-up   ${describe(s)}`);
   for (const s of summary.scaleDowns) ctx.out.result(`scale-down ${describe(s)}`);
   for (const t of summary.terminatedInstances)

@@ -9,6 +9,7 @@ import {
 import {
   type AwsClients,
   changesToJson,
+  EXIT_CODES,
   InvalidInputError,
   renderChanges,
   validateDnsName,
@@ -144,7 +145,7 @@ export async function certStatus(ctx: CommandContext, options: Record<string, un
             ? `${cert.domainName}: ${status.status}${status.notAfter ? `, expires ${status.notAfter.toISOString().slice(0, 10)}` : ''}${status.renewalStatus ? `, renewal ${status.renewalStatus}` : ''}${status.inUseBy.length ? `, in use by ${status.inUseBy.length}` : ', not in use'} (${status.arn})`
             : `${cert.domainName}: not requested (run eks-kit cert request)`,
         );
-    return list.some((l) => !l.status) ? 2 : 0;
+    return list.some((l) => !l.status) ? EXIT_CODES.failingFindings : EXIT_CODES.ok;
   } finally {
     finish();
   }

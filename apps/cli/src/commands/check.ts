@@ -1,5 +1,5 @@
 /** `eks-kit check`: findings for everything in the stack, as a table or JSON; exit 2 on failures. */
-import { type Finding, summarizeFindings } from '@eks-kit/core';
+import { EXIT_CODES, type Finding, summarizeFindings } from '@eks-kit/core';
 import { checkStack } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
 import { openStack } from '../runtime/load.js';
@@ -21,7 +21,7 @@ export async function checkCommand(ctx: CommandContext, options: Record<string, 
       onEvent: (event) => ctx.out.progress(event),
     });
     printFindings(ctx, findings, stack.name);
-    return findings.some((f) => f.status === 'fail') ? 2 : 0;
+    return findings.some((f) => f.status === 'fail') ? EXIT_CODES.failingFindings : EXIT_CODES.ok;
   } finally {
     finish();
   }

@@ -1,5 +1,5 @@
 /** `eks-kit ecr login|docker-config|repo|check-push|ci-job`: ECR for image builds in GitLab CI. */
-import { type Change, changesToJson, InvalidInputError, renderChanges } from '@eks-kit/core';
+import { type Change, changesToJson, EXIT_CODES, InvalidInputError, renderChanges } from '@eks-kit/core';
 import * as ecr from '@eks-kit/ecr-credentials';
 import { renderStack, stackSteps } from '@eks-kit/stack';
 import { accountIdOf, checkAccountOption } from '../runtime/account.js';
@@ -150,7 +150,7 @@ export async function ecrCheckPush(ctx: CommandContext, options: Record<string, 
       { signal: ctx.signal },
     );
     printFindings(ctx, findings, stack.name);
-    return findings.some((f) => f.status === 'fail') ? 2 : 0;
+    return findings.some((f) => f.status === 'fail') ? EXIT_CODES.failingFindings : EXIT_CODES.ok;
   } finally {
     finish();
   }

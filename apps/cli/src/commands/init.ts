@@ -4,6 +4,7 @@ import { EksKitError, resolveRegion, validateClusterName } from '@eks-kit/core';
 import { parseStack, starterStack } from '@eks-kit/stack';
 import { writeFileAtomic } from '../runtime/atomic-write.js';
 import type { CommandContext } from '../runtime/context.js';
+import { checkOutFile } from '../runtime/out-dir.js';
 
 /**
  * Write a commented starter `eks-kit.yaml` (refuses to overwrite without --force). Its
@@ -35,6 +36,7 @@ export async function initCommand(ctx: CommandContext, options: Record<string, u
     ctx.out.result(text);
     return 0;
   }
+  await checkOutFile(file, '-f'); // a folder, a path through a file, a loop, /proc...: refused by name
   const exists = await access(file).then(
     () => true,
     () => false,

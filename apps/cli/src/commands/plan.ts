@@ -1,5 +1,5 @@
 /** `eks-kit plan`: what apply would change, grouped by resource, `+ ~ -`, with a count line. */
-import { changesToJson, type Finding, renderChanges } from '@eks-kit/core';
+import { changesToJson, EXIT_CODES, type Finding, renderChanges } from '@eks-kit/core';
 import { planStack } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
 import { openStack } from '../runtime/load.js';
@@ -39,7 +39,7 @@ export async function planCommand(ctx: CommandContext, options: Record<string, u
       ctx.out.error(blockedMessage(blocking));
       return 1;
     }
-    return options.detailedExitcode === true && changes.length > 0 ? 2 : 0;
+    return options.detailedExitcode === true && changes.length > 0 ? EXIT_CODES.changes : EXIT_CODES.ok;
   } finally {
     finish();
   }

@@ -1,7 +1,7 @@
 /** `eks-kit render --out DIR`: write the files the stack implies, never overwriting others' files. */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { describeClusterAddon, METRICS_SERVER_ADDON } from '@eks-kit/asg-discovery';
 import { EksKitError, validateAccountId } from '@eks-kit/core';
 import { describeAccount, renderStack } from '@eks-kit/stack';
@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../runtime/atomic-write.js';
 import { callReport, clientsFor } from '../runtime/clients.js';
 import type { CommandContext } from '../runtime/context.js';
 import { readStack } from '../runtime/load.js';
+import { checkOutDir } from '../runtime/out-dir.js';
 
 /** The manifest of what render wrote, so a rerun may replace its own unedited files. */
 const MANIFEST = '.eks-kit-render.json';
@@ -23,7 +24,8 @@ const MANIFEST = '.eks-kit-render.json';
  * ```
  */
 export async function renderCommand(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
-  const outDir = resolve(String(options.out));
+  // Flags first: a bad --out is refused before the stack is read or AWS is called.
+  const outDir = await checkOutDir(options.out, '--out');
   const accountOption =
     options.accountId === undefined ? undefined : validateAccountId(options.accountId, '--account-id');
   const stack = await readStack(ctx, options);

@@ -43,8 +43,11 @@ export function checkGlobals(
 ): CheckedGlobals {
   const region = options.region === undefined ? undefined : validateRegion(options.region, '--region');
   const endpointUrl = options.endpointUrl;
-  if (endpointUrl !== undefined && !/^https?:\/\/[^\s/]+(?:\/\S*)?$/.test(endpointUrl))
-    throw new InvalidInputError('--endpoint-url', endpointUrl, 'a URL such as http://127.0.0.1:4566');
+  if (endpointUrl !== undefined) checkEndpointUrl(endpointUrl, '--endpoint-url');
+  // The SDK reads these itself: check them here so a bad one is invalid input, not a failed call.
+  for (const [name, value] of Object.entries(env))
+    if (/^AWS_ENDPOINT_URL(?:_[A-Z0-9_]+)?$/.test(name) && value !== undefined && value !== '')
+      checkEndpointUrl(value, name);
   if (options.profile !== undefined && !/^[\w.@+-]{1,128}$/.test(options.profile))
     throw new InvalidInputError('--profile', options.profile, 'a profile name from ~/.aws/config');
   const attemptsText = options.maxAttempts ?? env.AWS_MAX_ATTEMPTS;
@@ -77,4 +80,35 @@ export function checkGlobals(
     quiet: options.quiet === true,
     verbose: options.verbose === true,
   };
+}
+
+/**
+ * Refuse an endpoint that is not an absolute http(s) URL with a host (and nothing but a path after it).
+ *
+ * @example
+ * ```ts
+ * checkEndpointUrl('http://127.0.0.1:4566', '--endpoint-url'); // ok
+ * checkEndpointUrl('localhost:4566', 'AWS_ENDPOINT_URL'); // throws InvalidInputError
+ * ```
+ */
+export function checkEndpointUrl(value: string, field: string): void {
+  const expected = 'an http(s) URL such as http://127.0.0.1:4566';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidInputError(field, value, expected);
+  }
+  // Never echo a password given inside the URL.
+  if (url.username !== '' || url.password !== '')
+    throw new InvalidInputError(field, 'a URL with user information', `${expected}, without user:password@`);
+  if (
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.hostname === '' ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    /[\s\\]/.test(value) ||
+    !/^https?:\/\/[^/]/i.test(value)
+  )
+    throw new InvalidInputError(field, value, expected);
 }

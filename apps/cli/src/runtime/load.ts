@@ -23,7 +23,7 @@ export async function readStack(ctx: CommandContext, options: Record<string, unk
       env: ctx.env,
     }).catch(() => undefined));
   try {
-    const stack = await loadStack(file, defaultRegion ? { defaultRegion } : {});
+    const stack = await loadStack(file, { fileField: '-f', ...(defaultRegion ? { defaultRegion } : {}) });
     stackRegion(ctx.globals, stack.cluster.region);
     return stack;
   } catch (error) {

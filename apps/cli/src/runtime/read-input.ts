@@ -1,25 +1,56 @@
 /** Read a file argument, `-` meaning standard input, as a stream. */
-import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { InvalidInputError } from '@eks-kit/core';
+import { EksKitError, InvalidInputError } from '@eks-kit/core';
+
+/** Why a path cannot be read, for the errno codes a path can cause. */
+const PATH_PROBLEMS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EISDIR: 'a folder, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'a loop of symbolic links',
+  ENAMETOOLONG: 'a path too long for the system',
+  ENOTDIR: 'a path through something that is not a folder',
+  ENXIO: 'a device or socket that cannot be read',
+  EINVAL: 'not a valid path',
+};
 
 /**
- * A readable stream of a file, or of standard input for `-`; a missing file is invalid input.
+ * A readable stream of a file, or of standard input for `-`. A path that cannot be read (missing, a
+ * folder, a loop of links, too long, through a file, not permitted) is invalid input naming `field`,
+ * found by opening the file before anything else runs.
  *
  * @example
  * ```ts
- * const stream = await openInput(args[0]);
+ * const stream = await openInput(args[0], '<file>');
  * ```
  */
 export async function openInput(path: string | undefined, field = 'file'): Promise<Readable> {
   if (path === undefined || path === '')
     throw new InvalidInputError(field, path, 'a file path, or - for standard input');
   if (path === '-') return process.stdin;
+  if (path.includes('\0')) throw new InvalidInputError(field, path, 'a file path without NUL characters');
   try {
-    await access(path);
-  } catch {
-    throw new InvalidInputError(field, path, 'a readable file, or - for standard input');
+    const handle = await open(path, 'r');
+    const info = await handle.stat().catch(async (error: unknown) => {
+      await handle.close();
+      throw error;
+    });
+    if (info.isDirectory()) {
+      await handle.close();
+      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    }
+    return handle.createReadStream();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    const problem = PATH_PROBLEMS[code];
+    if (problem)
+      throw new InvalidInputError(
+        field,
+        path,
+        `a readable file, or - for standard input (this is ${problem})`,
+      );
+    throw new EksKitError('ReadFailed', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return createReadStream(path);
 }

@@ -34,7 +34,11 @@ export function parseQuantity(value: unknown, field: string): number {
   if (!match)
     throw new InvalidInputError(field, value, 'a Kubernetes quantity such as 1500m, 2, 512Mi or 1Gi');
   const base = Number(match[1]) * 10 ** Number(match[2] ?? 0);
-  return base * (SUFFIX[match[3] ?? ''] ?? 1);
+  const result = base * (SUFFIX[match[3] ?? ''] ?? 1);
+  // `1e999` matches the grammar but is Infinity (and `1e-999` a meaningless 0 for a non-zero text).
+  if (!Number.isFinite(result))
+    throw new InvalidInputError(field, value, 'a finite Kubernetes quantity such as 1500m, 2, 512Mi or 1Gi');
+  return result;
 }
 
 /**

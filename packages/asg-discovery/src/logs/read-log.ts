@@ -1,7 +1,7 @@
 /** Read a Cluster Autoscaler log (text, lines or a stream) into events, a summary and diagnoses. */
 
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { InvalidInputError } from '@eks-kit/core';
 import { type Diagnosis, diagnose } from './diagnose.js';
 import { type AutoscalerEvent, interpretRecord } from './events.js';
@@ -23,8 +23,13 @@ export interface AutoscalerLogReport {
     lines: number;
     /** Lines in klog or JSON format. */
     parsed: number;
-    /** Lines in neither format: skipped, never fatal. */
+    /**
+     * Lines skipped, never fatal: in neither format, longer than {@link MAX_LOG_LINE_CHARS}, or
+     * that could not be read (JSON nested too deeply to handle).
+     */
     malformed: number;
+    /** Of the skipped lines, those longer than {@link MAX_LOG_LINE_CHARS} (their text is never kept). */
+    oversized: number;
     /** Line numbers of the first malformed lines (at most 20). */
     malformedLines: number[];
     format: 'klog' | 'json' | 'mixed' | 'empty';
@@ -32,6 +37,14 @@ export interface AutoscalerLogReport {
 }
 
 const HALF_YEAR_MS = 183 * 24 * 3600 * 1000;
+
+/**
+ * Longest log line read, in characters (UTF-16 units); a longer one is skipped and counted in
+ * `stats.oversized`, and a stream never buffers more than this much of one line. Real autoscaler lines
+ * are at most a few kilobytes (a scale-up plan naming many pods); this bounds memory and keeps a line
+ * far below Node's string limit.
+ */
+export const MAX_LOG_LINE_CHARS = 1 << 20;
 
 /** Options of {@link readAutoscalerLog}. */
 export interface ReadLogOptions {
@@ -58,6 +71,8 @@ export type AutoscalerLogInput = string | AsyncIterable<string> | Iterable<strin
  */
 export function createAutoscalerLogReader(options: ReadLogOptions = {}): {
   push(line: string): void;
+  /** Count one line that was longer than {@link MAX_LOG_LINE_CHARS} without its text. */
+  skipOversized(): void;
   report(): AutoscalerLogReport;
 } {
   const year = options.year ?? 2000;
@@ -69,31 +84,56 @@ export function createAutoscalerLogReader(options: ReadLogOptions = {}): {
   let lines = 0;
   let parsed = 0;
   let malformed = 0;
+  let oversized = 0;
   let klog = 0;
   let json = 0;
   const malformedLines: number[] = [];
   return {
     push(text: string) {
       lines++;
-      let result = parseLogLine(text, lines, klogYear);
-      const isJson = text.trimStart().startsWith('{');
-      if (result.kind === 'record' && !isJson) {
-        // klog has no year: Dec 31 -> Jan 1 shows as a jump back of almost a year.
-        if (lastKlogMs !== undefined && result.record.timeMs < lastKlogMs - HALF_YEAR_MS)
-          result = parseLogLine(text, lines, ++klogYear);
-        if (result.kind === 'record') lastKlogMs = result.record.timeMs;
-      }
-      if (result.kind === 'blank') return;
-      if (result.kind === 'malformed') {
+      const skip = (): void => {
         malformed++;
         if (malformedLines.length < 20) malformedLines.push(lines);
+      };
+      if (typeof text !== 'string' || text.length > MAX_LOG_LINE_CHARS) {
+        if (typeof text === 'string') oversized++;
+        skip();
+        return;
+      }
+
+      let event: AutoscalerEvent | undefined;
+      let isJson = false;
+      try {
+        let result = parseLogLine(text, lines, klogYear);
+        isJson = text.trimStart().startsWith('{');
+        if (result.kind === 'record' && !isJson) {
+          // klog has no year: Dec 31 -> Jan 1 shows as a jump back of almost a year.
+          if (lastKlogMs !== undefined && result.record.timeMs < lastKlogMs - HALF_YEAR_MS)
+            result = parseLogLine(text, lines, ++klogYear);
+          if (result.kind === 'record') lastKlogMs = result.record.timeMs;
+        }
+        if (result.kind === 'blank') return;
+        if (result.kind === 'malformed') {
+          skip();
+          return;
+        }
+        event = interpretRecord(result.record);
+      } catch {
+        // A line that cannot be read (e.g. JSON nested so deeply that turning a field back into
+        // text overflows the stack) is skipped like any malformed line, never fatal.
+        skip();
         return;
       }
       parsed++;
       if (isJson) json++;
       else klog++;
-      const event = interpretRecord(result.record);
       if (event) events.push(event);
+    },
+    skipOversized() {
+      lines++;
+      oversized++;
+      malformed++;
+      if (malformedLines.length < 20) malformedLines.push(lines);
     },
     report() {
       return {
@@ -104,6 +144,7 @@ export function createAutoscalerLogReader(options: ReadLogOptions = {}): {
           lines,
           parsed,
           malformed,
+          oversized,
           malformedLines: [...malformedLines],
           format: klog && json ? 'mixed' : klog ? 'klog' : json ? 'json' : 'empty',
         },
@@ -140,8 +181,9 @@ export async function readAutoscalerLog(
     if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
     for (const line of lines) reader.push(line);
   } else if (input instanceof Readable) {
-    const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-    for await (const line of rl) reader.push(line);
+    for await (const line of boundedLines(input))
+      if (line === OVERSIZED_LINE) reader.skipOversized();
+      else reader.push(line);
   } else if (input && typeof (input as AsyncIterable<string>)[Symbol.asyncIterator] === 'function') {
     for await (const item of input as AsyncIterable<string>) pushChunk(String(item));
   } else if (input && typeof (input as Iterable<string>)[Symbol.iterator] === 'function') {
@@ -151,3 +193,40 @@ export async function readAutoscalerLog(
   }
   return reader.report();
 }
+
+/**
+ * The lines of a byte stream (split on `\n`; a trailing `\r` is removed by the line parser), with
+ * each line's buffered text bounded: a line longer than {@link MAX_LOG_LINE_CHARS} is yielded as a
+ * marker (which the reader counts as oversized) and its text is dropped as it arrives, so a
+ * stream with no newline at all never grows memory past the bound (readline would, up to Node's
+ * string limit and a RangeError).
+ */
+async function* boundedLines(input: Readable): AsyncGenerator<string | typeof OVERSIZED_LINE> {
+  const decoder = new StringDecoder('utf8');
+  let current = '';
+  let overflow = false;
+  const take = function* (text: string): Generator<string | typeof OVERSIZED_LINE> {
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      const piece = text.slice(start, nl);
+      if (overflow || current.length + piece.length > MAX_LOG_LINE_CHARS) yield OVERSIZED_LINE;
+      else yield current + piece;
+      current = '';
+      overflow = false;
+      start = nl + 1;
+    }
+    const rest = text.slice(start);
+    if (overflow || current.length + rest.length > MAX_LOG_LINE_CHARS) {
+      overflow = true;
+      current = '';
+    } else current += rest;
+  };
+  for await (const chunk of input) {
+    yield* take(typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
+  }
+  yield* take(decoder.end());
+  if (overflow) yield OVERSIZED_LINE;
+  else if (current !== '') yield current;
+}
+
+const OVERSIZED_LINE: unique symbol = Symbol('oversized line');

@@ -42,9 +42,21 @@ export function parsePath(field: string): PathSegment[] {
       break;
     }
     if (match[1] !== undefined) out.push(Number(match[1]));
-    else if (match[2] !== undefined) out.push(JSON.parse(`"${match[2]}"`) as string);
+    else if (match[2] !== undefined) out.push(unquote(match[2]));
     else out.push(match[3]!);
     index = re.lastIndex;
   }
   return out;
+}
+
+/**
+ * The text of a quoted path segment: JSON string escapes decoded, and any other backslash pair (a key
+ * such as `x["\q"]` written by hand, which JSON refuses) taken as the character after the backslash.
+ */
+function unquote(body: string): string {
+  try {
+    return JSON.parse(`"${body}"`) as string;
+  } catch {
+    return body.replace(/\\(.)/gs, '$1');
+  }
 }

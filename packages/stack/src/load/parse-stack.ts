@@ -1,9 +1,9 @@
 /** Parse and validate `eks-kit.yaml` with errors that name the key path and its `file:line`. */
-import { readFile } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { EksKitError, InvalidInputError } from '@eks-kit/core';
-import { LineCounter, parseDocument } from 'yaml';
 import { type Stack, stackSchema } from '../schema/stack-schema.js';
-import { parsePath } from './field-path.js';
+import { parseYamlBounded } from './bounded-yaml.js';
+import { type PathSegment, parsePath } from './field-path.js';
 import { lineOfPath, locationOf, type SourceFile, valueAt } from './locate.js';
 import { validateStack } from './semantic.js';
 import { issueToError } from './zod-issues.js';
@@ -15,15 +15,22 @@ export interface ParseStackOptions {
    * AWS_DEFAULT_REGION or the profile's, as its help says). Validated like `cluster.region`.
    */
   defaultRegion?: string;
+  /** How {@link loadStack}'s errors name the path (the CLI passes `-f`); default `file`. */
+  fileField?: string;
 }
 
-/** Largest stack file accepted (a stack file is a few kilobytes; this stops accidents early). */
-const MAX_BYTES = 1_000_000;
+/**
+ * Largest stack file accepted, in bytes (a stack file is a few kilobytes; this stops accidents such
+ * as `-f /dev/zero` or `yes | eks-kit plan -f -` early: reading stops here).
+ */
+export const MAX_STACK_BYTES = 1_000_000;
 
 /**
  * Parse the text of a stack file. Every schema or semantic error is an {@link InvalidInputError}
  * whose one-line message names the key path and `file:line`; unknown keys are refused with the
- * nearest known key suggested. Of several errors, the first in the file is reported.
+ * nearest known key suggested. Of several errors, the first in the file is reported. YAML that a
+ * stack file never needs (collection keys, tags, aliases to nowhere or too many, nesting deeper than
+ * 64 levels) is refused the same way, before it can cost time or memory.
  *
  * @example
  * ```ts
@@ -33,26 +40,10 @@ const MAX_BYTES = 1_000_000;
  * ```
  */
 export function parseStack(text: string, fileName = 'eks-kit.yaml', options: ParseStackOptions = {}): Stack {
-  if (text.length > MAX_BYTES)
-    throw new InvalidInputError(
-      'stack',
-      `${text.length} bytes`,
-      `a stack file of at most ${MAX_BYTES} bytes`,
-      {
-        location: fileName,
-      },
-    );
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  if (text.length > MAX_STACK_BYTES || Buffer.byteLength(text, 'utf8') > MAX_STACK_BYTES)
+    throw tooLarge(fileName, text.slice(0, MAX_STACK_BYTES));
+  const { doc, lineCounter, data } = parseYamlBounded(text, fileName);
   const source: SourceFile = { fileName, doc, lineCounter };
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    const line = lineCounter.linePos(yamlError.pos[0]).line;
-    const reason =
-      yamlError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?.*$/, '') ?? 'syntax error';
-    throw new InvalidInputError('yaml', reason, 'valid YAML', { location: `${fileName}:${line}` });
-  }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
   fillDefaultRegion(data, options.defaultRegion);
   const result = stackSchema().safeParse(data);
   if (!result.success) {
@@ -72,7 +63,8 @@ export function parseStack(text: string, fileName = 'eks-kit.yaml', options: Par
   try {
     return validateStack(result.data);
   } catch (error) {
-    if (error instanceof InvalidInputError) throw error.under('', locationOf(source, parsePath(error.field)));
+    if (error instanceof InvalidInputError)
+      throw error.under('', locationOf(source, fieldPathIn(data, error.field)));
     throw error;
   }
 }
@@ -87,18 +79,92 @@ export function parseStack(text: string, fileName = 'eks-kit.yaml', options: Par
  * ```
  */
 export async function loadStack(path: string, options: ParseStackOptions = {}): Promise<Stack> {
-  let text: string;
+  const field = options.fileField ?? 'file';
+  if (path === '') throw new InvalidInputError(field, path, 'a stack file path, or - for standard input');
+  const fileName = path === '-' ? '<stdin>' : path;
+  const bytes = path === '-' ? await readBounded(process.stdin) : await readFileBounded(path, field);
+  if (bytes.length > MAX_STACK_BYTES)
+    throw tooLarge(fileName, bytes.subarray(0, MAX_STACK_BYTES).toString('utf8'));
+  return parseStack(bytes.toString('utf8'), fileName, options);
+}
+
+/** Why a path cannot be read, in the user's words, for the errno codes a path can cause. */
+const PATH_PROBLEMS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EISDIR: 'a folder, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'a loop of symbolic links',
+  ENAMETOOLONG: 'a path too long for the system',
+  ENOTDIR: 'a path through something that is not a folder',
+  ENXIO: 'a device or socket that cannot be read',
+  EINVAL: 'not a valid path',
+};
+
+/** The stack file's bytes, at most MAX_STACK_BYTES + 1 of them (a device or FIFO never reads forever). */
+async function readFileBounded(path: string, field: string): Promise<Buffer> {
+  if (path.includes('\0')) throw new InvalidInputError(field, path, 'a file path without NUL characters');
+  let handle: FileHandle | undefined;
   try {
-    text = path === '-' ? await readStdin() : await readFile(path, 'utf8');
+    handle = await open(path, 'r');
+    const info = await handle.stat();
+    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    return await readBounded(handle.createReadStream({ autoClose: false }));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES')
-      throw new InvalidInputError('file', path, 'a readable stack file', {
-        hint: 'create one with: eks-kit init',
+    if (error instanceof EksKitError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    const problem = PATH_PROBLEMS[code];
+    if (problem)
+      throw new InvalidInputError(field, path, `a readable stack file (this is ${problem})`, {
+        ...(code === 'ENOENT' ? { hint: 'create one with: eks-kit init' } : {}),
       });
     throw new EksKitError('ReadFailed', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await handle?.close().catch(() => undefined);
   }
-  return parseStack(text, path === '-' ? '<stdin>' : path, options);
+}
+
+/** Read a stream until its end or one byte past MAX_STACK_BYTES, whichever comes first. */
+async function readBounded(stream: AsyncIterable<unknown>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    chunks.push(buffer);
+    total += buffer.length;
+    // Stop reading (leaving the loop closes the stream): `yes | eks-kit plan -f -` must not grow without end.
+    if (total > MAX_STACK_BYTES) break;
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The error for a stack file over the limit, naming the line where the limit is passed. */
+function tooLarge(fileName: string, head: string): InvalidInputError {
+  let line = 1;
+  for (let i = head.indexOf('\n'); i !== -1; i = head.indexOf('\n', i + 1)) line++;
+  return new InvalidInputError(
+    'stack',
+    `more than ${MAX_STACK_BYTES} bytes`,
+    `a stack file of at most ${MAX_STACK_BYTES} bytes`,
+    {
+      location: `${fileName}:${line}`,
+    },
+  );
+}
+
+/**
+ * The path of a field named in an error, as found in the data: validators name map entries as
+ * `tags.<key>` without quoting, so a key such as `x["\q"]` or `a.b` is found by trying the text after
+ * each dot as one raw key when the plain parse names nothing in the data.
+ */
+function fieldPathIn(data: unknown, field: string): PathSegment[] {
+  const path = parsePath(field);
+  if (valueAt(data, path) !== undefined || field.length > 1000) return path;
+  for (let dot = field.indexOf('.'); dot !== -1; dot = field.indexOf('.', dot + 1)) {
+    const candidate = [...parsePath(field.slice(0, dot)), field.slice(dot + 1)];
+    if (valueAt(data, candidate) !== undefined) return candidate;
+  }
+  return path;
 }
 
 /** `cluster.region` from the default when the file leaves it out (the file's own always wins). */
@@ -108,10 +174,4 @@ function fillDefaultRegion(data: unknown, defaultRegion: string | undefined): vo
   if (typeof cluster !== 'object' || cluster === null || Array.isArray(cluster)) return;
   const fields = cluster as Record<string, unknown>;
   if (fields.region === undefined || fields.region === null) fields.region = defaultRegion;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
