@@ -3,10 +3,11 @@
  * or applying (gitlab.image/context/dockerfile, metricsServer.args and chartVersion, a repository
  * name too long for its cache repository, a certificate region in another partition, an issuer
  * without a path, flags the chart's manifest or helmfile would misread) are refused by plan, check,
- * render and apply alike: exit 2, one line with file:line and the field, not one AWS call.
+ * render and apply alike: exit 64 (EXIT_CODES.invalidInput), one line with file:line and the field, not one AWS call.
  */
 import { readFileSync } from 'node:fs';
 import type { Emulator } from '@eks-kit/aws-emulator';
+import { EXIT_CODES } from '@eks-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, runCli, SEED_STACK, startSeedEmulator, tempDir, writeIn } from './helpers.js';
 
@@ -110,7 +111,7 @@ describe.concurrent('refused when the stack is loaded, by every command (issue 1
         const run = await runCli([...args, '-f', file, '--endpoint-url', emu.url], {
           env: cliEnv({ AWS_ACCESS_KEY_ID: accessKeyId }),
         });
-        expect(run.code, `stderr: ${run.stderr}`).toBe(2);
+        expect(run.code, `stderr: ${run.stderr}`).toBe(EXIT_CODES.invalidInput);
         const message = run.stderr.trimEnd();
         expect(message.split('\n'), message).toHaveLength(1);
         const escaped = field.replace(/[.[\]]/g, '\\$&');
