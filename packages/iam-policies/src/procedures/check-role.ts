@@ -3,7 +3,7 @@
  * scheduled checks Lambda).
  */
 import { type AwsClients, type Finding, finding, InvalidInputError } from '@eks-kit/core';
-import { diffPolicies } from '../builders/compare.js';
+import { diffCurrentPolicy } from '../builders/compare.js';
 import { validatePolicyName, validateRoleName } from '../builders/names.js';
 import type { PolicyDocument } from '../builders/types.js';
 import { validatePolicy } from '../builders/validate-policy.js';
@@ -58,7 +58,7 @@ export async function checkRole(clients: AwsClients, input: CheckRoleInput): Pro
     finding('iam.role', resource, 'ok', `role ${name} exists`, { data: { arn: state.role.Arn } }),
   ];
   if (input.trust !== undefined) {
-    const diff = diffPolicies(state.role.AssumeRolePolicyDocument ?? '{}', input.trust);
+    const diff = diffCurrentPolicy(state.role.AssumeRolePolicyDocument ?? '{}', input.trust);
     findings.push(
       diff.equal
         ? finding('iam.trust', resource, 'ok', 'trust policy matches')
@@ -81,7 +81,7 @@ export async function checkRole(clients: AwsClients, input: CheckRoleInput): Pro
       );
       continue;
     }
-    const diff = diffPolicies(raw, doc);
+    const diff = diffCurrentPolicy(raw, doc);
     findings.push(
       diff.equal
         ? finding('iam.policy', resource, 'ok', `inline policy ${policyName} matches`)
