@@ -93,7 +93,7 @@ export async function checkRole(clients: AwsClients, input: CheckRoleInput): Pro
   }
   const extraStatus = input.exclusive ? 'fail' : 'warn';
   if (input.inlinePolicies !== undefined) {
-    for (const extra of [...existing].filter((n) => !(n in (input.inlinePolicies ?? {}))).sort()) {
+    for (const extra of [...existing].filter((n) => !Object.hasOwn(input.inlinePolicies ?? {}, n)).sort()) {
       findings.push(
         finding('iam.policy', resource, extraStatus, `extra inline policy ${extra} (not in the stack)`, {
           hint: input.exclusive ? 'eks-kit apply removes it (exclusive)' : 'remove it if nobody needs it',

@@ -5,6 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { type Stack, stackSchema } from '../schema/stack-schema.js';
 import { parsePath } from './field-path.js';
 import { lineOfPath, locationOf, type SourceFile, valueAt } from './locate.js';
+import { refuseProtoKeys } from './own-keys.js';
 import { validateStack } from './semantic.js';
 import { issueToError } from './zod-issues.js';
 
@@ -53,6 +54,7 @@ export function parseStack(text: string, fileName = 'eks-kit.yaml', options: Par
     throw new InvalidInputError('yaml', reason, 'valid YAML', { location: `${fileName}:${line}` });
   }
   const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  refuseProtoKeys(data, source); // issue 15: own keys only, before the schema drops __proto__
   fillDefaultRegion(data, options.defaultRegion);
   const result = stackSchema().safeParse(data);
   if (!result.success) {
