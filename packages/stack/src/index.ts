@@ -12,6 +12,13 @@ export { type AccountInfo, describeAccount } from './orchestrate/account.js';
 export { type ApplyStackOptions, type ApplyStackResult, applyStack } from './orchestrate/apply-stack.js';
 export { type CheckStackOptions, checkStack } from './orchestrate/check-stack.js';
 export {
+  checkDerivedNames,
+  DERIVED_NAME_LIMITS,
+  type DerivedName,
+  type DerivedNameKind,
+  derivedNames,
+} from './orchestrate/derived-names.js';
+export {
   autoscalerRoleName,
   autoscalerServiceAccount,
   runnerRoleName,

@@ -12,6 +12,7 @@ import {
   validateTags,
   validateTagValue,
 } from '@eks-kit/core';
+import { checkDerivedNames } from '../orchestrate/derived-names.js';
 import type { Stack } from '../schema/stack-schema.js';
 import {
   validateAutoscalerChart,
@@ -76,6 +77,7 @@ export function validateStack(input: Stack): Stack {
   validateCertificates(stack);
   validateRepositories(stack);
   if (stack.gitlab) validateGitlab(stack);
+  checkDerivedNames(stack); // issue 15: derived names never truncated, never shared
   const { warnDays, failDays } = stack.checks;
   wholeRange(failDays, 'checks.failDays', 0, 365);
   wholeRange(warnDays, 'checks.warnDays', 1, 365);
