@@ -43,6 +43,14 @@ export interface DerivedName {
   optionalField?: string;
 }
 
+const KIND_WORDS: Record<DerivedNameKind, string> = {
+  'iam-role': 'an IAM role name',
+  'iam-inline-policy': 'an inline policy name',
+  'ecr-repository': 'an ECR repository name',
+  'helm-release': 'a Helm release name',
+  'service-account': 'a service account name',
+};
+
 const ROLE_SUFFIXES = { autoscaler: '-cluster-autoscaler', runner: '-gitlab-build' } as const;
 const METRICS_SERVER = {
   namespace: 'kube-system',
@@ -159,7 +167,7 @@ export function checkDerivedNames(stack: Stack): void {
         { hint: 'shorten the repository name, or set cache: false' },
       );
     }
-    throw new InvalidInputError(n.field, n.bare, `a ${n.kind} name of at most ${limit} characters`);
+    throw new InvalidInputError(n.field, n.bare, `${KIND_WORDS[n.kind]} of at most ${limit} characters`);
   }
   const seen = new Map<string, DerivedName>();
   for (const n of names) {
@@ -172,7 +180,7 @@ export function checkDerivedNames(stack: Stack): void {
     throw new InvalidInputError(
       setInstead ?? n.field,
       n.name,
-      `a ${n.kind} name distinct from the one of ${first.field} (${first.name}${n.kind.startsWith('iam') ? ', IAM names ignore case' : ''}): two parts of the stack would share it`,
+      `${KIND_WORDS[n.kind]} distinct from the one of ${first.field} (${first.name}${n.kind.startsWith('iam') ? ', IAM names ignore case' : ''}): two parts of the stack would share it`,
       { hint: `give one of ${first.field} and ${setInstead ?? n.field} another name` },
     );
   }
