@@ -345,7 +345,10 @@ describe('fuzz: policy compare (issue 15)', () => {
           else if (name === 'add statement')
             changed = {
               ...p,
-              Statement: [...statements, { Sid: 'New', Effect: 'Allow', Action: [NEW_ACTION], Resource: ['*'] }],
+              Statement: [
+                ...statements,
+                { Sid: 'New', Effect: 'Allow', Action: [NEW_ACTION], Resource: ['*'] },
+              ],
             };
           else if (name === 'remove statement')
             changed = { ...p, Statement: statements.filter((_, i) => i !== index % statements.length) };
