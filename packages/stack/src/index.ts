@@ -12,6 +12,7 @@ export { type AccountInfo, describeAccount } from './orchestrate/account.js';
 export { type ApplyStackOptions, type ApplyStackResult, applyStack } from './orchestrate/apply-stack.js';
 export { type CheckStackOptions, checkStack } from './orchestrate/check-stack.js';
 export {
+  CHECKS_LAMBDA_ROLE_PREFIX,
   checkDerivedNames,
   DERIVED_NAME_LIMITS,
   type DerivedName,

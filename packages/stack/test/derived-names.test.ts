@@ -56,7 +56,9 @@ describe('derived role names are never truncated: every stack name length 1-63 (
     const error = refusal(stackText(name(length)));
     if (length <= AUTOSCALER_MAX) {
       expect(error).toBeUndefined();
-      const roles = derivedNames(parseStack(stackText(name(length)))).filter((n) => n.kind === 'iam-role');
+      const roles = derivedNames(parseStack(stackText(name(length)))).filter(
+        (n) => n.kind === 'iam-role' && !n.name.startsWith('eks-kit-checks-'),
+      );
       expect(roles.map((r) => r.name)).toEqual([
         `${name(length)}-cluster-autoscaler`,
         `${name(length)}-gitlab-build`,
@@ -123,6 +125,7 @@ describe('derived names never collide (issue 15)', () => {
           'iam-inline-policy',
           'iam-role',
           'iam-role',
+          'iam-role',
           'service-account',
           'service-account',
           'service-account',
@@ -170,6 +173,12 @@ describe('derived names never collide (issue 15)', () => {
       'gitlab.runner.serviceAccount',
     ],
   ];
+  collisions.push([
+    'autoscaler role = the checks Lambda role',
+    stackText('demo', { autoscalerRole: 'EKS-KIT-CHECKS-demo' }),
+    'autoscaler.roleName',
+    'distinct from the one of the checks Lambda (its default role name) (eks-kit-checks-demo, IAM names ignore case)',
+  ]);
   it.each(collisions)('%s', (_, text, field, message = 'distinct from') => {
     const error = refusal(text);
     expect(error?.field).toBe(field);

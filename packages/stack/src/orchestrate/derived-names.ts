@@ -52,6 +52,11 @@ const KIND_WORDS: Record<DerivedNameKind, string> = {
 };
 
 const ROLE_SUFFIXES = { autoscaler: '-cluster-autoscaler', runner: '-gitlab-build' } as const;
+/**
+ * The checks Lambda's default function and role name (apps/checks-lambda's deploy template; the app
+ * depends on this package, not the reverse, so the rule is repeated here and tested there).
+ */
+export const CHECKS_LAMBDA_ROLE_PREFIX = 'eks-kit-checks-';
 const METRICS_SERVER = {
   namespace: 'kube-system',
   release: 'metrics-server',
@@ -70,17 +75,22 @@ function entry(
 }
 
 /**
- * Every name the stack derives, in a fixed order (file order: autoscaler, metrics-server,
- * repositories, gitlab).
+ * Every name the stack derives, in a fixed order (the checks Lambda's default role, then file order:
+ * autoscaler, metrics-server, repositories, gitlab).
  *
  * @example
  * ```ts
  * derivedNames(stack).filter((n) => n.kind === 'iam-role').map((n) => n.name);
- * // ['seed-cluster-autoscaler', 'seed-gitlab-build']
+ * // ['eks-kit-checks-seed', 'seed-cluster-autoscaler', 'seed-gitlab-build']
  * ```
  */
 export function derivedNames(stack: Stack): DerivedName[] {
   const out: DerivedName[] = [];
+  // First, so that a role of the file that takes its name is the one refused. Its length is the
+  // template's to check (it refuses a name past 64 naming functionName, and functionName overrides it).
+  const checksRole = `${CHECKS_LAMBDA_ROLE_PREFIX}${stack.name}`;
+  if (checksRole.length <= DERIVED_NAME_LIMITS['iam-role'])
+    out.push(entry('iam-role', checksRole, checksRole, 'the checks Lambda (its default role name)'));
   const a = stack.autoscaler;
   if (a) {
     const role = autoscalerRoleName(stack);
