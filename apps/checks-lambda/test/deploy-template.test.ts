@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { InvalidInputError } from '@eks-kit/core';
 import { policiesEqual } from '@eks-kit/iam-policies';
+import { CHECKS_LAMBDA_ROLE_PREFIX, derivedNames } from '@eks-kit/stack';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
@@ -78,6 +79,12 @@ describe('the SAM deploy template', () => {
       ],
     });
     expect(props(template, 'ChecksFunction').Role).toEqual({ 'Fn::GetAtt': ['ChecksRole', 'Arn'] });
+  });
+
+  it('the default role name is the one the stack loader checks for collisions (issue 15)', () => {
+    const roleName = props(template, 'ChecksRole').RoleName as string;
+    expect(roleName).toBe(`${CHECKS_LAMBDA_ROLE_PREFIX}${stack.name}`);
+    expect(derivedNames(stack).some((n) => n.kind === 'iam-role' && n.name === roleName)).toBe(true);
   });
 
   it('keeps logs in a log group with retention, and alarms on the Failures metric the handler writes', () => {

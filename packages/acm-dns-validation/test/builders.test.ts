@@ -242,3 +242,14 @@ describe('CAA', () => {
     expect(caaLookupNames('*.foo.example.com')).toEqual(['foo.example.com', 'example.com', 'com']);
   });
 });
+
+describe('own keys only (issue 15)', () => {
+  it.each([
+    ['zones', { zones: JSON.parse('{"__proto__":"Z0123456789ABC"}') }, 'zones.__proto__'],
+    ['tags', { tags: JSON.parse('{"__proto__":"x"}') }, 'tags.__proto__'],
+  ])('%s: a __proto__ key is refused naming the field', (_, extra, field) => {
+    expect(
+      fieldOf(() => normaliseCertificateRequest({ domainName: 'a.example.com', ...extra }, 'eu-west-1')),
+    ).toBe(field);
+  });
+});

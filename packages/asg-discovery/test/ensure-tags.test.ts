@@ -223,6 +223,19 @@ describe('ensureAutoDiscoveryTags', () => {
     await expect(
       ensureAutoDiscoveryTags(env.clients, { cluster: 'prod', select: { names: [] } }),
     ).rejects.toThrow(/select\.names/);
+    // Own keys only (issue 15): a __proto__ group or label is refused, not dropped.
+    await expect(
+      ensureAutoDiscoveryTags(env.clients, {
+        cluster: 'prod',
+        nodeTemplates: JSON.parse('{"__proto__":{"labels":{"role":"gpu"}}}'),
+      }),
+    ).rejects.toThrow(/^nodeTemplates\.__proto__: /);
+    await expect(
+      ensureAutoDiscoveryTags(env.clients, {
+        cluster: 'prod',
+        nodeTemplates: { 'eks-gpu': { labels: JSON.parse('{"__proto__":"gpu"}') } },
+      }),
+    ).rejects.toThrow(/^nodeTemplates\.eks-gpu\.labels\.__proto__: /);
     expect(env.emu.calls()).toEqual([]);
   });
 

@@ -79,3 +79,28 @@ describe('nodeTemplateTags', () => {
     expect(a).toEqual(b);
   });
 });
+
+describe('node templates: own keys only, __proto__ refused naming the field (issue 15)', () => {
+  const proto = (value: unknown) => JSON.parse(`{"__proto__":${JSON.stringify(value)}}`);
+  const cases: [string, Record<string, unknown>, string][] = [
+    ['labels', { labels: proto('gpu') }, 'nodeTemplate.labels.__proto__'],
+    ['taints', { taints: proto('gpu:NoSchedule') }, 'nodeTemplate.taints.__proto__'],
+    ['resources', { resources: proto(1) }, 'nodeTemplate.resources.__proto__'],
+    ['autoscalingOptions', { autoscalingOptions: proto('10m') }, 'nodeTemplate.autoscalingOptions.__proto__'],
+  ];
+  it.each(cases)('%s', (_, template, field) => {
+    let caught: unknown;
+    try {
+      nodeTemplateTags(template as never);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InvalidInputError);
+    expect((caught as InvalidInputError).field).toBe(field);
+  });
+  it('tagsToMap keeps a __proto__ tag key from AWS as an own key', () => {
+    const map = tagsToMap([{ key: '__proto__', value: 'x' }]);
+    expect(Object.keys(map)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(map)).toBe(Object.prototype);
+  });
+});

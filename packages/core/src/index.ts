@@ -7,6 +7,7 @@ export * from './changes.js';
 export * from './clients.js';
 export * from './errors.js';
 export * from './findings.js';
+export * from './own-keys.js';
 export * from './ownership.js';
 export * from './poll.js';
 export * from './stack-tag.js';

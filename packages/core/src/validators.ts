@@ -3,6 +3,7 @@
  * {@link InvalidInputError} naming the field; none makes an AWS call.
  */
 import { InvalidInputError } from './errors.js';
+import { ownEntries, setOwn } from './own-keys.js';
 
 /** AWS partitions eks-kit formats ARNs for. */
 export type Partition =
@@ -382,12 +383,12 @@ export function validateTags(value: unknown, field = 'tags', max = 50): Record<s
   if (value === undefined) return {};
   if (!value || typeof value !== 'object' || Array.isArray(value))
     throw new InvalidInputError(field, value, 'a map of tag keys to string values');
-  const entries = Object.entries(value as Record<string, unknown>);
+  const entries = ownEntries(value as Record<string, unknown>, field);
   if (entries.length > max) throw new InvalidInputError(field, value, `at most ${max} tags`);
   const out: Record<string, string> = {};
   for (const [key, v] of entries) {
     validateTagKey(key, `${field}.${key}`);
-    out[key] = validateTagValue(v, `${field}.${key}`);
+    setOwn(out, key, validateTagValue(v, `${field}.${key}`));
   }
   return out;
 }

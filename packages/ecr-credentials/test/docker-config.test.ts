@@ -1,3 +1,4 @@
+import { InvalidInputError } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import { dockerConfig, dockerConfigWarnings, mergeDockerConfig } from '../src/index.js';
 
@@ -84,5 +85,77 @@ describe('dockerConfigWarnings', () => {
     expect(
       dockerConfigWarnings(dockerConfig({ credHelpers: [HOST], auths: { 'ghcr.io': { auth: 'eA==' } } })),
     ).toEqual([]);
+  });
+});
+
+describe('own keys only: __proto__ is refused, never merged into the prototype (issue 15)', () => {
+  const HOST2 = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+  const cases: [string, () => unknown, string][] = [
+    [
+      'existing top level',
+      () => mergeDockerConfig(JSON.parse('{"__proto__":{"credsStore":"evil"}}'), {}),
+      'existing.__proto__',
+    ],
+    [
+      'existing auths',
+      () => mergeDockerConfig(JSON.parse('{"auths":{"__proto__":{"auth":"x"}}}'), {}),
+      'existing.auths.__proto__',
+    ],
+    [
+      'existing deep',
+      () => mergeDockerConfig(JSON.parse('{"proxies":{"default":{"__proto__":{}}}}'), {}),
+      'existing.proxies.default.__proto__',
+    ],
+    [
+      'existing in a list',
+      () => mergeDockerConfig(JSON.parse('{"plugins":[{"__proto__":{}}]}'), {}),
+      'existing.plugins[0].__proto__',
+    ],
+    [
+      'patch top level',
+      () => mergeDockerConfig({}, JSON.parse('{"__proto__":{"credsStore":"evil"}}')),
+      'patch.__proto__',
+    ],
+    [
+      'patch credHelpers',
+      () => mergeDockerConfig({}, JSON.parse('{"credHelpers":{"__proto__":"evil"}}')),
+      'patch.credHelpers.__proto__',
+    ],
+    [
+      'dockerConfig auths',
+      () => dockerConfig({ auths: JSON.parse('{"__proto__":{"auth":"x"}}') }),
+      'auths.__proto__',
+    ],
+    [
+      'dockerConfig credHelpers',
+      () => dockerConfig({ credHelpers: JSON.parse('{"__proto__":"ecr-login"}') }),
+      'credHelpers.__proto__',
+    ],
+  ];
+  it.each(cases)('%s', (_, run, field) => {
+    let caught: unknown;
+    try {
+      run();
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InvalidInputError);
+    expect((caught as InvalidInputError).field).toBe(field);
+  });
+
+  it('the merged object always has Object.prototype and only own keys', () => {
+    const merged = mergeDockerConfig(
+      { auths: { 'ghcr.io': { auth: 'x' } }, credsStore: 'desktop' },
+      dockerConfig({ credHelpers: [HOST2] }),
+    );
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(Object.keys(merged).sort()).toEqual(['auths', 'credHelpers', 'credsStore']);
+    expect(({} as Record<string, unknown>).credsStore).toBeUndefined();
+  });
+
+  it('inherited keys of the inputs are never read', () => {
+    const existing = Object.create({ credsStore: 'inherited' }) as Record<string, unknown>;
+    existing.auths = {};
+    expect(mergeDockerConfig(existing, {})).toEqual({ auths: {} });
   });
 });

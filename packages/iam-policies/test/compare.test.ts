@@ -2,10 +2,12 @@ import { InvalidInputError } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import {
   decodePolicyDocument,
+  diffCurrentPolicy,
   diffPolicies,
   irsaTrustPolicy,
   policiesEqual,
   policyDocument,
+  policyForDisplay,
   policyJson,
   statement,
 } from '../src/index.js';
@@ -185,5 +187,188 @@ describe('diffPolicies', () => {
       added: [],
       removed: [],
     });
+  });
+});
+
+const allow = { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' };
+const policy = (...statements: unknown[]) => ({ Version: '2012-10-17', Statement: statements });
+
+describe('policiesEqual sees every single difference (issue 15)', () => {
+  const cases: [string, unknown, unknown][] = [
+    [
+      'condition value',
+      policy({ ...allow, Condition: { StringEquals: { 'aws:SourceAccount': 'a' } } }),
+      policy({ ...allow, Condition: { StringEquals: { 'aws:SourceAccount': 'b' } } }),
+    ],
+    [
+      'a condition vs none',
+      policy({ ...allow, Condition: { Bool: { 'aws:SecureTransport': 'true' } } }),
+      policy(allow),
+    ],
+    [
+      'condition operator case (operators are case-sensitive)',
+      policy({ ...allow, Condition: { StringLike: { 'aws:SourceAccount': 'a' } } }),
+      policy({ ...allow, Condition: { StringEquals: { 'aws:SourceAccount': 'a' } } }),
+    ],
+    [
+      'condition value case under StringEquals',
+      policy({ ...allow, Condition: { StringEquals: { 'aws:SourceAccount': 'A' } } }),
+      policy({ ...allow, Condition: { StringEquals: { 'aws:SourceAccount': 'a' } } }),
+    ],
+    [
+      'resource case',
+      policy({ ...allow, Resource: 'arn:aws:s3:::B' }),
+      policy({ ...allow, Resource: 'arn:aws:s3:::b' }),
+    ],
+    [
+      'Action vs NotAction',
+      policy(allow),
+      policy({ Effect: 'Allow', NotAction: 's3:GetObject', Resource: '*' }),
+    ],
+    [
+      'Resource vs NotResource',
+      policy(allow),
+      policy({ Effect: 'Allow', Action: 's3:GetObject', NotResource: '*' }),
+    ],
+    ['no Resource vs Resource', policy(allow), policy({ Effect: 'Allow', Action: 's3:GetObject' })],
+    [
+      'Principal vs NotPrincipal',
+      policy({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*' }),
+      policy({ Effect: 'Deny', NotPrincipal: { AWS: '*' }, Action: 's3:*' }),
+    ],
+    [
+      'principal type',
+      policy({ Effect: 'Allow', Principal: { Service: 'a.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+      policy({ Effect: 'Allow', Principal: { Federated: 'a.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+    ],
+    ['Version', policy(allow), { Version: '2008-10-17', Statement: [allow] }],
+    ['Id', { ...policy(allow), Id: 'a' }, { ...policy(allow), Id: 'b' }],
+    ['Sid', policy({ ...allow, Sid: 'A' }), policy({ ...allow, Sid: 'B' })],
+    ['an extra statement', policy(allow), policy(allow, { ...allow, Effect: 'Deny' })],
+  ];
+  it.each(cases)('%s', (_, a, b) => {
+    expect(policiesEqual(a as never, b as never)).toBe(false);
+    expect(policiesEqual(b as never, a as never)).toBe(false);
+    expect(policiesEqual(a as never, a as never)).toBe(true);
+  });
+});
+
+describe('policiesEqual normalises exactly as IAM does', () => {
+  const cases: [string, unknown, unknown][] = [
+    ['action case', policy(allow), policy({ ...allow, Action: ['S3:getobject'] })],
+    [
+      'condition key case',
+      policy({ ...allow, Condition: { StringEquals: { 'aws:SourceAccount': 'a' } } }),
+      policy({ ...allow, Condition: { StringEquals: { 'AWS:sourceaccount': ['a'] } } }),
+    ],
+    [
+      'value case under StringEqualsIgnoreCase',
+      policy({ ...allow, Condition: { StringEqualsIgnoreCase: { 'aws:PrincipalTag/team': 'Blue' } } }),
+      policy({ ...allow, Condition: { StringEqualsIgnoreCase: { 'aws:PrincipalTag/team': 'blue' } } }),
+    ],
+    ['an empty Condition', policy(allow), policy({ ...allow, Condition: {} })],
+    ['duplicates', policy(allow), policy({ ...allow, Action: ['s3:GetObject', 's3:GetObject'] }, allow)],
+    ['Id as the same string', { ...policy(allow), Id: 'x' }, { Id: 'x', ...policy(allow) }],
+    ['missing Version is 2008-10-17', { Statement: [allow] }, { Version: '2008-10-17', Statement: allow }],
+  ];
+  it.each(cases)('%s', (_, a, b) => {
+    expect(policiesEqual(a as never, b as never)).toBe(true);
+  });
+});
+
+describe('policiesEqual refuses malformed documents, naming the field', () => {
+  const cases: [string, unknown, string][] = [
+    ['a string Condition', policy({ ...allow, Condition: 'x' }), 'a.Statement[0].Condition'],
+    ['a statement 42', policy(42), 'a.Statement[0]'],
+    ['a statement {}', policy({}), 'a.Statement[0].Effect'],
+    ['an array Id', { ...policy(allow), Id: ['x'] }, 'a.Id'],
+    ['a number Version', { Version: 2012, Statement: [allow] }, 'a.Version'],
+    ['an unknown document key', { ...policy(allow), Statements: [] }, 'a.Statements'],
+    ['an unknown statement key', policy({ ...allow, Effects: 'Allow' }), 'a.Statement[0].Effects'],
+    [
+      'a __proto__ principal',
+      JSON.parse(
+        '{"Statement":[{"Effect":"Allow","Principal":{"__proto__":{"AWS":"*"}},"Action":"sts:AssumeRole"}]}',
+      ),
+      'a.Statement[0].Principal.__proto__',
+    ],
+    [
+      'a __proto__ statement key',
+      JSON.parse('{"Statement":[{"Effect":"Allow","Action":"s3:*","__proto__":{"Condition":{}}}]}'),
+      'a.Statement[0].__proto__',
+    ],
+    ['a string principal other than *', policy({ ...allow, Principal: 'me' }), 'a.Statement[0].Principal'],
+    ['an empty action list', policy({ ...allow, Action: [] }), 'a.Statement[0].Action'],
+    ['a number action', policy({ ...allow, Action: [1] }), 'a.Statement[0].Action[0]'],
+    ['an action without service', policy({ ...allow, Action: 'GetObject' }), 'a.Statement[0].Action'],
+    ['no action', policy({ Effect: 'Allow', Resource: '*' }), 'a.Statement[0].Action'],
+    ['Action and NotAction', policy({ ...allow, NotAction: 's3:*' }), 'a.Statement[0].NotAction'],
+    [
+      'an unknown operator',
+      policy({ ...allow, Condition: { stringequals: { 'aws:x': 'a' } } }),
+      'a.Statement[0].Condition.stringequals',
+    ],
+    [
+      'an empty operator block',
+      policy({ ...allow, Condition: { StringEquals: {} } }),
+      'a.Statement[0].Condition.StringEquals',
+    ],
+    [
+      'a condition key without prefix',
+      policy({ ...allow, Condition: { StringEquals: { __proto__: null, SourceAccount: 'a' } } }),
+      'a.Statement[0].Condition.StringEquals',
+    ],
+    [
+      'two condition keys equal but for case',
+      policy({ ...allow, Condition: { StringEquals: { 'aws:A': 'a', 'AWS:a': 'b' } } }),
+      'a.Statement[0].Condition.StringEquals.AWS:a',
+    ],
+    [
+      'an object condition value',
+      policy({ ...allow, Condition: { StringEquals: { 'aws:A': { x: 1 } } } }),
+      'a.Statement[0].Condition.StringEquals.aws:A',
+    ],
+    [
+      'a null condition value',
+      policy({ ...allow, Condition: { StringEquals: { 'aws:A': [null] } } }),
+      'a.Statement[0].Condition.StringEquals.aws:A[0]',
+    ],
+  ];
+  it.each(cases)('%s', (_, bad, field) => {
+    let caught: unknown;
+    try {
+      policiesEqual(bad as never, policy(allow));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InvalidInputError);
+    expect((caught as InvalidInputError).field.startsWith(field)).toBe(true);
+    expect((caught as Error).message.split('\n')).toHaveLength(1);
+  });
+
+  it('never reads inherited properties', () => {
+    const inherited = Object.create({ Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    Object.assign(inherited, allow);
+    expect(() => policiesEqual(policy(inherited), policy(allow))).toThrow(InvalidInputError);
+  });
+});
+
+describe('diffCurrentPolicy: a malformed document from AWS is drift, not a crash', () => {
+  it('reports the malformed current document and adds every desired statement', () => {
+    const d = diffCurrentPolicy('{"Statement":[42]}', policy(allow));
+    expect(d.equal).toBe(false);
+    expect(d.malformed).toContain('current.Statement[0]');
+    expect(d.added).toEqual([allow]);
+    expect(d.summary).toContain('malformed');
+  });
+  it('still refuses a malformed desired document', () => {
+    expect(() => diffCurrentPolicy(policy(allow), policy(42) as never)).toThrow(InvalidInputError);
+  });
+  it('equal documents are equal', () => {
+    expect(diffCurrentPolicy(JSON.stringify(policy(allow)), policy(allow)).equal).toBe(true);
+  });
+  it('policyForDisplay never throws', () => {
+    expect(policyForDisplay('%E0%A4%A')).toBe('%E0%A4%A');
+    expect(policyForDisplay('{"Statement":[42]}')).toEqual({ Statement: [42] });
   });
 });

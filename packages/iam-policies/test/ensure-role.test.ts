@@ -204,6 +204,31 @@ describe('ensureRole against the emulator', () => {
     expect(policiesEqual(role?.AssumeRolePolicyDocument ?? '', trust)).toBe(true);
   });
 
+  it('a malformed inline policy read from AWS is drift (check fails, apply replaces it), not a crash', async () => {
+    await ensureRole(clients, spec, FAST_RETRY);
+    const iam = await clients.iam();
+    // The emulator, like an older IAM or a hand-made document, keeps a string Condition.
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: spec.name,
+        PolicyName: 'write',
+        PolicyDocument:
+          '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"autoscaling:SetDesiredCapacity","Resource":"*","Condition":"x"}]}',
+      }),
+    );
+    const check = { name: spec.name, inlinePolicies: spec.inlinePolicies };
+    const bad = (await checkRole(clients, check)).filter((f) => f.status !== 'ok');
+    expect(bad.map((f) => `${f.check} ${f.status}`)).toEqual(['iam.policy fail']);
+    expect(bad[0]?.message).toContain('current document is malformed (current.Statement[0].Condition');
+    emu.resetCalls();
+    const fixed = await ensureRole(clients, spec, FAST_RETRY);
+    expect(mutating().map((c) => c.operation)).toEqual(['PutRolePolicy']);
+    expect(fixed.changes[0]?.summary).toContain('inline policy write: current document is malformed');
+    emu.resetCalls();
+    await ensureRole(clients, spec, FAST_RETRY);
+    expect(mutating()).toEqual([]);
+  });
+
   it('compares semantically: a reordered, pretty-printed equivalent policy is not rewritten', async () => {
     await ensureRole(clients, spec, FAST_RETRY);
     const iam = await clients.iam();

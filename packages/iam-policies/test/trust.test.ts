@@ -170,3 +170,11 @@ describe('kube2iam, kiam and service principals', () => {
     expect(fieldOf(() => servicePrincipalTrustPolicy('lambda'))).toBe('service');
   });
 });
+
+describe('own keys only (issue 15)', () => {
+  it('podIdentityTrustPolicy refuses a __proto__ request tag naming the field', () => {
+    expect(fieldOf(() => podIdentityTrustPolicy({ requestTags: JSON.parse('{"__proto__":"x"}') }))).toBe(
+      'requestTags.__proto__',
+    );
+  });
+});

@@ -14,6 +14,14 @@ export { type AccountInfo, describeAccount } from './orchestrate/account.js';
 export { type ApplyStackOptions, type ApplyStackResult, applyStack } from './orchestrate/apply-stack.js';
 export { type CheckStackOptions, checkStack } from './orchestrate/check-stack.js';
 export {
+  CHECKS_LAMBDA_ROLE_PREFIX,
+  checkDerivedNames,
+  DERIVED_NAME_LIMITS,
+  type DerivedName,
+  type DerivedNameKind,
+  derivedNames,
+} from './orchestrate/derived-names.js';
+export {
   autoscalerRoleName,
   autoscalerServiceAccount,
   runnerRoleName,

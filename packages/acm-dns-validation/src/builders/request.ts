@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import {
   InvalidInputError,
+  ownEntries,
   validateDnsName,
   validateRegion,
   validateTags,
@@ -174,7 +175,7 @@ export function normaliseCertificateRequest(
     if (!input.zones || typeof input.zones !== 'object' || Array.isArray(input.zones)) {
       throw new InvalidInputError('zones', input.zones, 'a map of domain names to hosted zone ids');
     }
-    for (const [domain, id] of Object.entries(input.zones)) {
+    for (const [domain, id] of ownEntries(input.zones as Record<string, unknown>, 'zones')) {
       const name = validateDnsName(domain, `zones.${domain}`, { allowWildcard: false });
       const match = typeof id === 'string' ? ZONE_ID_RE.exec(id.trim()) : null;
       if (!match?.[1])

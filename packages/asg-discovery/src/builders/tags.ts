@@ -2,7 +2,14 @@
  * Auto Scaling group tags the Cluster Autoscaler reads: auto-discovery tags and node-template tags
  * for scale from zero (kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/README.md).
  */
-import { InvalidInputError, validateClusterName, validateTagKey, validateTagValue } from '@eks-kit/core';
+import {
+  InvalidInputError,
+  ownEntries,
+  setOwn,
+  validateClusterName,
+  validateTagKey,
+  validateTagValue,
+} from '@eks-kit/core';
 
 /** One Auto Scaling group tag, as CreateOrUpdateTags takes it (without the group name). */
 export interface AsgTag {
@@ -137,19 +144,19 @@ export function nodeTemplateTags(template: NodeTemplate, field = 'nodeTemplate')
       'an object with labels, taints, resources, autoscalingOptions',
     );
   const tags: AsgTag[] = [];
-  for (const [name, value] of Object.entries(template.labels ?? {})) {
+  for (const [name, value] of ownEntries(template.labels ?? {}, `${field}.labels`)) {
     const f = `${field}.labels.${name}`;
     checkLabelName(name, f);
     if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE_RE.test(value))
       throw new InvalidInputError(f, value, 'a label value: up to 63 letters, digits, -, _ or .');
     tags.push(templateTag(`${NODE_TEMPLATE_TAG_PREFIX}label/${name}`, value, f));
   }
-  for (const [key, taint] of Object.entries(template.taints ?? {})) {
+  for (const [key, taint] of ownEntries(template.taints ?? {}, `${field}.taints`)) {
     const f = `${field}.taints.${key}`;
     checkLabelName(key, f);
     tags.push(templateTag(`${NODE_TEMPLATE_TAG_PREFIX}taint/${key}`, taintValue(taint, f), f));
   }
-  for (const [name, quantity] of Object.entries(template.resources ?? {})) {
+  for (const [name, quantity] of ownEntries(template.resources ?? {}, `${field}.resources`)) {
     const f = `${field}.resources.${name}`;
     checkLabelName(name, f);
     const text = typeof quantity === 'number' ? String(quantity) : quantity;
@@ -157,7 +164,10 @@ export function nodeTemplateTags(template: NodeTemplate, field = 'nodeTemplate')
       throw new InvalidInputError(f, quantity, 'a Kubernetes quantity such as 1, 500m or 100Gi');
     tags.push(templateTag(`${NODE_TEMPLATE_TAG_PREFIX}resources/${name}`, text, f));
   }
-  for (const [name, raw] of Object.entries(template.autoscalingOptions ?? {})) {
+  for (const [name, raw] of ownEntries(
+    (template.autoscalingOptions ?? {}) as Record<string, unknown>,
+    `${field}.autoscalingOptions`,
+  )) {
     const f = `${field}.autoscalingOptions.${name}`;
     if (!AUTOSCALING_OPTION_NAMES.includes(name))
       throw new InvalidInputError(f, name, `one of ${AUTOSCALING_OPTION_NAMES.join(', ')}`);
@@ -228,7 +238,7 @@ function optionValue(name: string, raw: unknown, field: string): string {
  */
 export function tagsToMap(tags: readonly { key: string; value: string }[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const t of tags) out[t.key] = t.value;
+  for (const t of tags) setOwn(out, t.key, t.value);
   return out;
 }
 

@@ -263,9 +263,12 @@ function trustedSubjects(document: string): string[] {
   const doc = decodePolicyDocument(document, 'AssumeRolePolicyDocument');
   const subs: string[] = [];
   for (const raw of doc.Statement) {
-    const condition = (raw as { Condition?: Record<string, Record<string, unknown>> }).Condition ?? {};
-    for (const [operator, block] of Object.entries(condition)) {
-      if (!/^String(Equals|Like)$/.test(operator)) continue;
+    // A malformed document read from AWS (a null statement, a string Condition) is skipped, not a crash.
+    if (typeof raw !== 'object' || raw === null || !Object.hasOwn(raw, 'Condition')) continue;
+    const condition = (raw as { Condition?: unknown }).Condition;
+    if (typeof condition !== 'object' || condition === null) continue;
+    for (const [operator, block] of Object.entries(condition as Record<string, unknown>)) {
+      if (!/^String(Equals|Like)$/.test(operator) || typeof block !== 'object' || block === null) continue;
       for (const [key, value] of Object.entries(block))
         if (key.endsWith(':sub')) subs.push(...[value].flat().map(String));
     }

@@ -9,6 +9,8 @@ import {
   type EnsureOptions,
   type EnsureResult,
   InvalidInputError,
+  ownEntries,
+  setOwn,
   STACK_TAG_KEY,
   validateClusterName,
   validateTagValue,
@@ -66,7 +68,7 @@ function planGroup(group: NodeGroup, desired: AsgTag[]): { tags: Tag[]; notes: s
   const tags: Tag[] = [];
   const notes: string[] = [];
   for (const want of desired) {
-    const have = group.tags[want.key];
+    const have = Object.hasOwn(group.tags, want.key) ? group.tags[want.key] : undefined;
     if (have === want.value) continue;
     // Keep the group's own PropagateAtLaunch on an update; new autoscaler tags are ASG-only.
     const propagate =
@@ -125,7 +127,7 @@ export async function ensureAutoDiscoveryTags(
     throw new InvalidInputError('nodeTemplates', templates, 'a map of group names to node templates');
   // Validate every template before the first AWS call.
   const templateTags = new Map<string, AsgTag[]>();
-  for (const [name, template] of Object.entries(templates))
+  for (const [name, template] of ownEntries(templates, 'nodeTemplates'))
     templateTags.set(name, desiredTags(cluster, template, `nodeTemplates.${name}`, input.stack));
   options.signal?.throwIfAborted();
 
@@ -182,9 +184,9 @@ export async function ensureAutoDiscoveryTags(
     const before: Record<string, string> = {};
     const after: Record<string, string> = {};
     for (const t of tags) {
-      const have = group.tags[t.Key!];
-      if (have !== undefined) before[t.Key!] = have;
-      after[t.Key!] = t.Value!;
+      const have = Object.hasOwn(group.tags, t.Key!) ? group.tags[t.Key!] : undefined;
+      if (have !== undefined) setOwn(before, t.Key!, have);
+      setOwn(after, t.Key!, t.Value!);
     }
     changes.push({
       action: 'tag',

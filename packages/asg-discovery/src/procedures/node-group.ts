@@ -1,5 +1,6 @@
 /** A worker Auto Scaling group as the autoscaler sees it, and how to read one from the API shape. */
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import { setOwn } from '@eks-kit/core';
 
 /** Where a group's instance types come from. */
 export type InstanceTypeSource =
@@ -59,7 +60,7 @@ export function nodeGroupFromApi(g: AutoScalingGroup): NodeGroup {
   const propagated: string[] = [];
   for (const t of g.Tags ?? []) {
     if (t.Key === undefined) continue;
-    tags[t.Key] = t.Value ?? '';
+    setOwn(tags, t.Key, t.Value ?? ''); // a tag key from AWS may be __proto__: own key only
     if (t.PropagateAtLaunch) propagated.push(t.Key);
   }
   const mip = g.MixedInstancesPolicy?.LaunchTemplate;

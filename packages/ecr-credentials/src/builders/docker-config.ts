@@ -2,7 +2,7 @@
  * docker `config.json` as data: build, merge (keeping every unrelated key) and lint for entries that
  * shadow or never match the credential helper (AWS-FACTS.md "docker config.json").
  */
-import { InvalidInputError } from '@eks-kit/core';
+import { InvalidInputError, ownEntries, setOwn } from '@eks-kit/core';
 import { parseRegistryHost } from './registry-host.js';
 
 /** One `auths` entry: `auth` is base64 of `user:password`. */
@@ -67,24 +67,26 @@ export function dockerConfig(input: DockerConfigInput = {}): DockerConfig {
     if (!input.auths || typeof input.auths !== 'object')
       throw new InvalidInputError('auths', input.auths, 'a map of registry to { username, password }');
     const entries: [string, DockerAuthEntry][] = [];
-    for (const [key, value] of Object.entries(input.auths)) {
+    for (const [key, value] of ownEntries(input.auths, 'auths')) {
       const field = `auths.${key}`;
       const host = authsKey(key, field);
-      if (value && typeof value === 'object' && 'auth' in value && typeof value.auth === 'string') {
-        entries.push([host, { auth: value.auth }]);
+      // Own properties only: an inherited `auth` or `password` is never read.
+      const own = (name: string): unknown =>
+        value && typeof value === 'object' && Object.hasOwn(value, name)
+          ? (value as Record<string, unknown>)[name]
+          : undefined;
+      const auth = own('auth');
+      const username = own('username');
+      const password = own('password');
+      if (typeof auth === 'string') {
+        entries.push([host, { auth }]);
       } else if (
-        value &&
-        typeof value === 'object' &&
-        'username' in value &&
-        typeof value.username === 'string' &&
-        value.username !== '' &&
-        !value.username.includes(':') &&
-        typeof value.password === 'string'
+        typeof username === 'string' &&
+        username !== '' &&
+        !username.includes(':') &&
+        typeof password === 'string'
       ) {
-        entries.push([
-          host,
-          { auth: Buffer.from(`${value.username}:${value.password}`, 'utf8').toString('base64') },
-        ]);
+        entries.push([host, { auth: Buffer.from(`${username}:${password}`, 'utf8').toString('base64') }]);
       } else {
         // The value is never echoed: it may hold a password.
         throw new InvalidInputError(
@@ -99,7 +101,7 @@ export function dockerConfig(input: DockerConfigInput = {}): DockerConfig {
   if (input.credHelpers !== undefined) {
     const pairs: [string, string][] = Array.isArray(input.credHelpers)
       ? (input.credHelpers as readonly string[]).map((h) => [h, ECR_LOGIN_HELPER])
-      : Object.entries(input.credHelpers as Record<string, string>);
+      : ownEntries(input.credHelpers as Record<string, string>, 'credHelpers');
     const entries = pairs.map(([host, helper], index): [string, string] => {
       const field = Array.isArray(input.credHelpers) ? `credHelpers[${index}]` : `credHelpers.${host}`;
       if (typeof helper !== 'string' || !HELPER_NAME_RE.test(helper))
@@ -126,7 +128,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * Merge a patch into an existing docker config: every unrelated top-level key (`proxies`,
  * `HttpHeaders`, `currentContext`, `plugins`...) is kept as it is; map-valued keys (`auths`,
  * `credHelpers`, ...) are merged entry by entry, the patch winning; other keys are replaced by the
- * patch's. Neither argument is modified.
+ * patch's. Neither argument is modified. Own keys only: a `__proto__` key at any depth of either
+ * argument is refused with {@link InvalidInputError} naming it (`existing.auths.__proto__`), and the
+ * result is built with data properties, so its prototype is always `Object.prototype`.
  *
  * @example
  * ```ts
@@ -138,16 +142,35 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * ```
  */
 export function mergeDockerConfig(existing: unknown, patch: DockerConfig): DockerConfig {
-  const base: Record<string, unknown> = isPlainObject(existing) ? structuredClone(existing) : {};
+  if (isPlainObject(existing)) refuseProtoKeys(existing, 'existing');
+  refuseProtoKeys(patch, 'patch');
+  const base: Record<string, unknown> = {};
+  if (isPlainObject(existing))
+    for (const [key, value] of Object.entries(existing)) setOwn(base, key, structuredClone(value));
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
-    const current = base[key];
-    base[key] =
-      isPlainObject(current) && isPlainObject(value)
-        ? { ...current, ...structuredClone(value) }
-        : structuredClone(value);
+    const current = Object.hasOwn(base, key) ? base[key] : undefined;
+    if (isPlainObject(current) && isPlainObject(value)) {
+      const merged: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(current)) setOwn(merged, k, v);
+      for (const [k, v] of Object.entries(value)) setOwn(merged, k, structuredClone(v));
+      setOwn(base, key, merged);
+    } else setOwn(base, key, structuredClone(value));
   }
   return base as DockerConfig;
+}
+
+/** Refuse a `__proto__` key at any depth (InvalidInputError naming the path), own keys only. */
+function refuseProtoKeys(value: unknown, field: string, depth = 0): void {
+  if (depth > 64) throw new InvalidInputError(field, 'a deeper value', 'at most 64 levels of nesting');
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      refuseProtoKeys(item, `${field}[${index}]`, depth + 1);
+    });
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of ownEntries(value as Record<string, unknown>, field))
+      refuseProtoKeys(item, `${field}.${key}`, depth + 1);
+  }
 }
 
 /** Something in a docker config that defeats the credential helper. */

@@ -30,7 +30,7 @@ import {
   validateRegion,
   wrapAwsError,
 } from '@eks-kit/core';
-import { callerAccount, diffPolicies, policyJson, validatePolicy } from '@eks-kit/iam-policies';
+import { callerAccount, diffCurrentPolicy, policyJson, validatePolicy } from '@eks-kit/iam-policies';
 import type { LifecyclePolicy } from '../builders/lifecycle.js';
 import { registryHostFor } from '../builders/registry-host.js';
 import { type RegistryScanningRef, scanningDecision } from '../builders/registry-scanning.js';
@@ -366,7 +366,7 @@ async function converge(
       } else if (currentPolicy === undefined) {
         steps.push(setPolicy(spec, resource, policyText as string, 'set'));
       } else {
-        const diff = diffPolicies(currentPolicy, spec.policy);
+        const diff = diffCurrentPolicy(currentPolicy, spec.policy);
         if (!diff.equal) steps.push(setPolicy(spec, resource, policyText as string, diff.summary));
       }
     }

@@ -67,6 +67,9 @@ export interface RunnerRoleResult extends EnsureRoleResult {
   findings: Finding[];
 }
 
+/** The name of the runner role's inline policy (the stack checks derived names against it). */
+export const RUNNER_POLICY_NAME = 'ecr-push';
+
 const K8S_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 function isReference(value: string): boolean {

@@ -2,7 +2,7 @@
  * Values for the `cluster-autoscaler` chart (https://kubernetes.github.io/autoscaler, chart 9.x)
  * on EKS with auto-discovery of tagged Auto Scaling groups.
  */
-import { InvalidInputError, validateClusterName, validateRegion } from '@eks-kit/core';
+import { InvalidInputError, ownEntries, setOwn, validateClusterName, validateRegion } from '@eks-kit/core';
 import {
   type ClusterAutoscalerExtraArgs,
   clusterAutoscalerExtraArgs,
@@ -98,11 +98,11 @@ function checkServiceAccount(input: ClusterAutoscalerValuesInput['serviceAccount
         'a map of annotation keys to strings',
       );
     }
-    for (const [key, value] of Object.entries(input.annotations)) {
+    for (const [key, value] of ownEntries(input.annotations, 'serviceAccount.annotations')) {
       if (typeof value !== 'string') {
         throw new InvalidInputError(`serviceAccount.annotations.${key}`, value, 'a string');
       }
-      extra[key] = value;
+      setOwn(extra, key, value);
     }
   }
   return {
@@ -136,7 +136,7 @@ function checkExpanderPriorities(
     );
   }
   const out: Record<string, string[]> = {};
-  for (const [priority, patterns] of Object.entries(value)) {
+  for (const [priority, patterns] of ownEntries(value as Record<string, unknown>, 'expanderPriorities')) {
     const field = `expanderPriorities.${priority}`;
     if (!/^(0|[1-9]\d{0,8})$/.test(priority))
       throw new InvalidInputError(field, priority, 'a whole-number priority');

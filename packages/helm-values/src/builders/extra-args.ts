@@ -5,7 +5,7 @@
  * Flag names, types and enums: kubernetes/autoscaler cluster-autoscaler/FAQ.md ("What are the
  * parameters to CA?") and cluster-autoscaler/config/flags/flags.go.
  */
-import { InvalidInputError } from '@eks-kit/core';
+import { InvalidInputError, ownEntries, setOwn } from '@eks-kit/core';
 import { validateGoDuration } from './go-duration.js';
 
 /**
@@ -294,7 +294,7 @@ export function clusterAutoscalerExtraArgs(
     if (!extraArgs || typeof extraArgs !== 'object' || Array.isArray(extraArgs)) {
       throw new InvalidInputError('extraArgs', extraArgs, 'a map of autoscaler flags to values');
     }
-    for (const [key, value] of Object.entries(extraArgs)) {
+    for (const [key, value] of ownEntries(extraArgs as Record<string, unknown>, 'extraArgs')) {
       const field = `extraArgs.${key}`;
       if (value === undefined) continue;
       if (!Object.hasOwn(FLAGS, key)) {
@@ -343,7 +343,7 @@ export function clusterAutoscalerExtraArgs(
         });
     }
   }
-  Object.assign(out, checkUnchecked(unchecked, out));
+  for (const [key, value] of Object.entries(checkUnchecked(unchecked, out))) setOwn(out, key, value);
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
@@ -376,7 +376,7 @@ function checkUnchecked(
     throw new InvalidInputError('uncheckedExtraArgs', unchecked, 'a map of autoscaler flags to values');
   }
   const out: Record<string, ExtraArgValue> = {};
-  for (const [key, value] of Object.entries(unchecked)) {
+  for (const [key, value] of ownEntries(unchecked as Record<string, unknown>, 'uncheckedExtraArgs')) {
     if (!FLAG_KEY_RE.test(key))
       // The key is not a name: quoted in the path, so that the one-line message stays one line.
       throw new InvalidInputError(

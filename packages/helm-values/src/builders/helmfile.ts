@@ -3,7 +3,7 @@
  * releases with pinned chart versions, optional environments. With environments the file is
  * `helmfile.yaml.gotmpl`, environments come first and are separated from releases by `---`.
  */
-import { InvalidInputError } from '@eks-kit/core';
+import { InvalidInputError, ownEntries } from '@eks-kit/core';
 import { validateChartVersion, validateNamespace, validateReleaseName } from './kubernetes-names.js';
 import { assertPlainData, sortKeysDeep } from './plain-data.js';
 import { checkTemplates, findTemplates } from './templates.js';
@@ -136,7 +136,7 @@ function checkStringMap(value: unknown, field: string): Record<string, string> |
   if (value === undefined) return undefined;
   if (!value || typeof value !== 'object' || Array.isArray(value))
     throw new InvalidInputError(field, value, 'a map of strings');
-  for (const [key, v] of Object.entries(value)) {
+  for (const [key, v] of ownEntries(value as Record<string, unknown>, field)) {
     if (typeof v !== 'string') throw new InvalidInputError(`${field}.${key}`, v, 'a string');
   }
   return sortKeysDeep(value as Record<string, string>);
@@ -273,7 +273,7 @@ function checkEnvironments(environments: unknown): Record<string, { values: Helm
   if (!environments || typeof environments !== 'object' || Array.isArray(environments)) {
     throw new InvalidInputError('environments', environments, 'a map of environment names to { values }');
   }
-  const entries = Object.entries(environments);
+  const entries = ownEntries(environments as Record<string, unknown>, 'environments');
   if (entries.length === 0)
     throw new InvalidInputError('environments', environments, 'at least one environment (e.g. default)');
   const out: Record<string, { values: HelmfileValues[] }> = {};

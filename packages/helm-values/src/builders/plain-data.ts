@@ -2,7 +2,7 @@
  * Plain data helpers: deep key sorting (stable output whatever the caller's insertion order) and
  * the check that a value is YAML-safe plain data.
  */
-import { InvalidInputError } from '@eks-kit/core';
+import { InvalidInputError, ownEntries } from '@eks-kit/core';
 
 /** A YAML-safe value: what Helm values and helmfile.yaml are made of. */
 export type PlainValue = string | number | boolean | null | PlainValue[] | { [key: string]: PlainValue };
@@ -49,13 +49,13 @@ export function assertPlainData(value: unknown, field: string): asserts value is
     return;
   }
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const [key, item] of Object.entries(value)) {
+    for (const [key, item] of ownEntries(value as Record<string, unknown>, field)) {
       if (item !== undefined) assertPlainData(item, `${field}.${key}`);
     }
     return;
   }
   if (typeof value === 'object' && Object.getPrototypeOf(value) === null) {
-    for (const [key, item] of Object.entries(value)) {
+    for (const [key, item] of ownEntries(value as Record<string, unknown>, field)) {
       if (item !== undefined) assertPlainData(item, `${field}.${key}`);
     }
     return;

@@ -1,7 +1,7 @@
 /**
  * Trust policy builders for the ways a pod (or a service) gets an IAM role (AWS-FACTS.md, "Trust for pods").
  */
-import { InvalidInputError, type Partition, parseArn, validateAccountId } from '@eks-kit/core';
+import { InvalidInputError, ownEntries, type Partition, parseArn, validateAccountId } from '@eks-kit/core';
 import { policyDocument } from './document.js';
 import { statement } from './statement.js';
 import type { ConditionsInput, PolicyDocument } from './types.js';
@@ -194,7 +194,7 @@ export function podIdentityTrustPolicy(input: PodIdentityTrustInput = {}): Polic
   const equals: Record<string, string> = {};
   if (input.sourceAccount !== undefined)
     equals['aws:SourceAccount'] = validateAccountId(input.sourceAccount, 'sourceAccount');
-  for (const [key, value] of Object.entries(input.requestTags ?? {})) {
+  for (const [key, value] of ownEntries(input.requestTags ?? {}, 'requestTags')) {
     if (!/^[\w.:/=+@-]{1,128}$/.test(key))
       throw new InvalidInputError(`requestTags.${key}`, key, 'a session tag key');
     if (typeof value !== 'string')

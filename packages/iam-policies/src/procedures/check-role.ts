@@ -11,7 +11,7 @@ import {
   InvalidInputError,
   wrapAwsError,
 } from '@eks-kit/core';
-import { diffPolicies } from '../builders/compare.js';
+import { diffCurrentPolicy } from '../builders/compare.js';
 import { validatePolicyName, validateRoleName } from '../builders/names.js';
 import { overBroadGrants } from '../builders/over-broad.js';
 import type { PolicyDocument } from '../builders/types.js';
@@ -67,7 +67,7 @@ export async function checkRole(clients: AwsClients, input: CheckRoleInput): Pro
     finding('iam.role', resource, 'ok', `role ${name} exists`, { data: { arn: state.role.Arn } }),
   ];
   if (input.trust !== undefined) {
-    const diff = diffPolicies(state.role.AssumeRolePolicyDocument ?? '{}', input.trust);
+    const diff = diffCurrentPolicy(state.role.AssumeRolePolicyDocument ?? '{}', input.trust);
     findings.push(
       diff.equal
         ? finding('iam.trust', resource, 'ok', 'trust policy matches')
@@ -90,7 +90,7 @@ export async function checkRole(clients: AwsClients, input: CheckRoleInput): Pro
       );
       continue;
     }
-    const diff = diffPolicies(raw, doc);
+    const diff = diffCurrentPolicy(raw, doc);
     findings.push(
       diff.equal
         ? finding('iam.policy', resource, 'ok', `inline policy ${policyName} matches`)
@@ -102,7 +102,7 @@ export async function checkRole(clients: AwsClients, input: CheckRoleInput): Pro
   }
   const extraStatus = input.exclusive ? 'fail' : 'warn';
   if (input.inlinePolicies !== undefined) {
-    for (const extra of [...existing].filter((n) => !(n in (input.inlinePolicies ?? {}))).sort()) {
+    for (const extra of [...existing].filter((n) => !Object.hasOwn(input.inlinePolicies ?? {}, n)).sort()) {
       findings.push(
         finding('iam.policy', resource, extraStatus, `extra inline policy ${extra} (not in the stack)`, {
           hint: input.exclusive ? 'eks-kit apply removes it (exclusive)' : 'remove it if nobody needs it',

@@ -29,7 +29,7 @@ import {
   validateTagValue,
   wrapAwsError,
 } from '@eks-kit/core';
-import { decodePolicyDocument, diffPolicies } from '../builders/compare.js';
+import { diffCurrentPolicy, policyForDisplay } from '../builders/compare.js';
 import { policyJson } from '../builders/document.js';
 import { validateIamPath, validatePolicyName } from '../builders/names.js';
 import type { PolicyDocument } from '../builders/types.js';
@@ -212,7 +212,7 @@ export async function ensureManagedPolicy(
   } catch (error) {
     throw wrapAwsError(error, 'iam:GetPolicyVersion', `${arn} ${defaultVersionId}`);
   }
-  const diff = diffPolicies(currentDocument ?? '{}', spec.document);
+  const diff = diffCurrentPolicy(currentDocument ?? '{}', spec.document);
   if (!diff.equal) {
     const versions = await listVersions(iam, arn);
     if (versions.length >= MAX_POLICY_VERSIONS) {
@@ -231,7 +231,7 @@ export async function ensureManagedPolicy(
       action: 'update',
       resource,
       summary: `new default version: ${diff.summary}`,
-      before: decodePolicyDocument(currentDocument ?? '{}'),
+      before: policyForDisplay(currentDocument ?? '{}'),
       after: spec.document,
     });
     if (!options.dryRun) {

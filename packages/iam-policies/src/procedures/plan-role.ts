@@ -16,7 +16,7 @@ import {
   UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
 import { type Change, EksKitError, type EnsureOptions, isNotFoundError, wrapAwsError } from '@eks-kit/core';
-import { decodePolicyDocument, diffPolicies } from '../builders/compare.js';
+import { diffCurrentPolicy, policyForDisplay } from '../builders/compare.js';
 import { policyJson } from '../builders/document.js';
 import { type PropagationRetry, retryWhilePrincipalPropagates } from './propagation.js';
 import { getInlinePolicy, type RoleState } from './read-role.js';
@@ -76,14 +76,14 @@ export async function planRoleConvergence(
     });
   }
 
-  const trustDiff = diffPolicies(role.AssumeRolePolicyDocument ?? '{}', spec.trust);
+  const trustDiff = diffCurrentPolicy(role.AssumeRolePolicyDocument ?? '{}', spec.trust);
   if (!trustDiff.equal) {
     steps.push({
       change: {
         action: 'update',
         resource,
         summary: `trust policy: ${trustDiff.summary}`,
-        before: decodePolicyDocument(role.AssumeRolePolicyDocument ?? '{}'),
+        before: policyForDisplay(role.AssumeRolePolicyDocument ?? '{}'),
         after: spec.trust,
       },
       apply: () =>
@@ -218,7 +218,7 @@ export async function planRoleConvergence(
       action = 'create';
       summary = `inline policy ${policyName}: create`;
     } else {
-      const diff = diffPolicies(raw, doc);
+      const diff = diffCurrentPolicy(raw, doc);
       if (diff.equal) continue;
       action = 'update';
       summary = `inline policy ${policyName}: ${diff.summary}`;
@@ -228,7 +228,7 @@ export async function planRoleConvergence(
         action,
         resource,
         summary,
-        ...(raw !== undefined ? { before: decodePolicyDocument(raw) } : {}),
+        ...(raw !== undefined ? { before: policyForDisplay(raw) } : {}),
         after: doc,
       },
       apply: () =>

@@ -2,7 +2,14 @@
  * Input of ensureRole / checkRole and its validation (all before the first AWS call).
  */
 /** The tag every resource eks-kit creates carries (one definition, in core). */
-import { InvalidInputError, parseArn, STACK_TAG_KEY, validateTags, validateTagValue } from '@eks-kit/core';
+import {
+  InvalidInputError,
+  ownEntries,
+  parseArn,
+  STACK_TAG_KEY,
+  validateTags,
+  validateTagValue,
+} from '@eks-kit/core';
 import { validateIamPath, validatePolicyName, validateRoleName } from '../builders/names.js';
 import { validateInlinePolicies } from '../builders/sizes.js';
 import type { PolicyDocument } from '../builders/types.js';
@@ -134,7 +141,7 @@ export async function validateRoleSpec(spec: RoleSpec): Promise<void> {
         spec.inlinePolicies,
         'a map of policy names to documents',
       );
-    for (const [name, doc] of Object.entries(spec.inlinePolicies)) {
+    for (const [name, doc] of ownEntries(spec.inlinePolicies, 'inlinePolicies')) {
       validatePolicyName(name, `inlinePolicies.${name}`);
       await validatePolicy(doc, { kind: 'identity', managed: false, field: `inlinePolicies.${name}` });
     }

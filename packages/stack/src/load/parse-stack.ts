@@ -5,6 +5,7 @@ import { type Stack, stackSchema } from '../schema/stack-schema.js';
 import { parseYamlBounded } from './bounded-yaml.js';
 import { type PathSegment, parsePath } from './field-path.js';
 import { lineOfPath, locationOf, type SourceFile, valueAt } from './locate.js';
+import { refuseProtoKeys } from './own-keys.js';
 import { validateStack } from './semantic.js';
 import { issueToError } from './zod-issues.js';
 
@@ -44,6 +45,7 @@ export function parseStack(text: string, fileName = 'eks-kit.yaml', options: Par
     throw tooLarge(fileName, text.slice(0, MAX_STACK_BYTES));
   const { doc, lineCounter, data } = parseYamlBounded(text, fileName);
   const source: SourceFile = { fileName, doc, lineCounter };
+  refuseProtoKeys(data, source); // issue 15: own keys only, before the schema drops __proto__
   fillDefaultRegion(data, options.defaultRegion);
   const result = stackSchema().safeParse(data);
   if (!result.success) {

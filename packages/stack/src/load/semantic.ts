@@ -15,6 +15,7 @@ import {
   validateTags,
   validateTagValue,
 } from '@eks-kit/core';
+import { checkDerivedNames } from '../orchestrate/derived-names.js';
 import type { Stack } from '../schema/stack-schema.js';
 import {
   validateAutoscalerChart,
@@ -91,6 +92,7 @@ export function validateStack(input: Stack): Stack {
   validateCertificates(stack);
   validateRepositories(stack);
   if (stack.gitlab) validateGitlab(stack);
+  checkDerivedNames(stack); // issue 15: derived names never truncated, never shared
   const { warnDays, failDays } = stack.checks;
   // A public ACM certificate lives 198 days since 2026-02-18: more warns for every certificate.
   wholeRange(failDays, 'checks.failDays', 0, ACM_PUBLIC_LIFETIME_DAYS);

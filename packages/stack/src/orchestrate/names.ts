@@ -4,7 +4,8 @@ import { clusterAutoscalerServiceAccountName } from '@eks-kit/helm-values';
 import type { Stack } from '../schema/stack-schema.js';
 
 /**
- * The autoscaler's IAM role name: `autoscaler.roleName`, else `<stack>-cluster-autoscaler`.
+ * The autoscaler's IAM role name: `autoscaler.roleName`, else `<stack>-cluster-autoscaler` (never
+ * truncated: the loader refuses a stack name that makes it longer than 64, see derived-names.ts).
  *
  * @example
  * ```ts
@@ -12,11 +13,12 @@ import type { Stack } from '../schema/stack-schema.js';
  * ```
  */
 export function autoscalerRoleName(stack: Stack): string {
-  return stack.autoscaler?.roleName ?? `${stack.name}-cluster-autoscaler`.slice(0, 64);
+  return stack.autoscaler?.roleName ?? `${stack.name}-cluster-autoscaler`;
 }
 
 /**
- * The GitLab build pod's IAM role name: `gitlab.runner.roleName`, else `<stack>-gitlab-build`.
+ * The GitLab build pod's IAM role name: `gitlab.runner.roleName`, else `<stack>-gitlab-build` (never
+ * truncated, see derived-names.ts).
  *
  * @example
  * ```ts
@@ -24,7 +26,7 @@ export function autoscalerRoleName(stack: Stack): string {
  * ```
  */
 export function runnerRoleName(stack: Stack): string {
-  return stack.gitlab?.runner.roleName ?? `${stack.name}-gitlab-build`.slice(0, 64);
+  return stack.gitlab?.runner.roleName ?? `${stack.name}-gitlab-build`;
 }
 
 /**
