@@ -5,7 +5,12 @@
  * 1-100, nextToken), Describe, Update (role), Delete. Unknown clusters and associations answer
  * ResourceNotFoundException (404) with `clusterName` / `associationId` fields as EKS does.
  *
- * World keys (`eks`): `clusters: [{ name, version?, oidcIssuer?, status?, roleArn?, tags? }]`
+ * EKS Auto Mode: a cluster seeded with `autoMode: true` (or `{ nodePools?, nodeRoleArn? }`) answers
+ * DescribeCluster with `computeConfig: { enabled: true, nodePools, nodeRoleArn }`,
+ * `storageConfig.blockStorage.enabled` and `kubernetesNetworkConfig.elasticLoadBalancing.enabled` true
+ * (the three switches AWS requires together); any other cluster with them `enabled: false`.
+ *
+ * World keys (`eks`): `clusters: [{ name, version?, oidcIssuer?, status?, roleArn?, tags?, autoMode? }]`
  * (issuer default `https://oidc.eks.<region>.amazonaws.com/id/<32 hex>`),
  * `podIdentityAssociations: [{ clusterName, namespace, serviceAccount, roleArn }]`.
  */
@@ -24,6 +29,8 @@ interface Cluster {
   createdAt: Date;
   endpoint: string;
   tags: Record<string, string>;
+  /** EKS Auto Mode (computeConfig.enabled), its node pools and node role. */
+  autoMode?: { nodePools: string[]; nodeRoleArn: string };
 }
 
 interface Association {
@@ -102,13 +109,39 @@ function clusterOut(c: Cluster): Record<string, unknown> {
       endpointPrivateAccess: false,
       publicAccessCidrs: ['0.0.0.0/0'],
     },
-    kubernetesNetworkConfig: { serviceIpv4Cidr: '10.100.0.0/16', ipFamily: 'ipv4' },
+    kubernetesNetworkConfig: {
+      serviceIpv4Cidr: '10.100.0.0/16',
+      ipFamily: 'ipv4',
+      elasticLoadBalancing: { enabled: c.autoMode !== undefined },
+    },
+    computeConfig: c.autoMode
+      ? { enabled: true, nodePools: [...c.autoMode.nodePools], nodeRoleArn: c.autoMode.nodeRoleArn }
+      : { enabled: false },
+    storageConfig: { blockStorage: { enabled: c.autoMode !== undefined } },
     identity: { oidc: { issuer: c.oidcIssuer } },
     status: c.status,
     certificateAuthority: { data: Buffer.from(`emulated CA of ${c.name}`).toString('base64') },
     platformVersion: 'eks.1',
     tags: c.tags,
     accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' },
+  };
+}
+
+function autoModeSeed(
+  raw: unknown,
+  cluster: string,
+  accountId: string,
+): { autoMode?: { nodePools: string[]; nodeRoleArn: string } } {
+  if (raw === undefined || raw === false) return {};
+  const given = (typeof raw === 'object' && raw !== null ? raw : {}) as {
+    nodePools?: string[];
+    nodeRoleArn?: string;
+  };
+  return {
+    autoMode: {
+      nodePools: given.nodePools ?? ['general-purpose', 'system'],
+      nodeRoleArn: given.nodeRoleArn ?? `arn:aws:iam::${accountId}:role/${cluster}-auto-mode-node`,
+    },
   };
 }
 
@@ -219,6 +252,7 @@ export const eks = defineService<EksState>({
         createdAt: now,
         endpoint: `https://${oidcId}.gr7.${context.region}.eks.amazonaws.com`,
         tags: (raw.tags as Record<string, string> | undefined) ?? {},
+        ...autoModeSeed(raw.autoMode, name, context.accountId),
       });
     }
     for (const raw of (section.podIdentityAssociations ?? []) as Array<Record<string, unknown>>) {
