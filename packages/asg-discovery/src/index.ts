@@ -19,6 +19,7 @@ export type { LogLevel, LogRecord } from './logs/parse-line.js';
 export * from './logs/read-log.js';
 export type { ScaleDownSummary, ScaleUpSummary } from './logs/summarize.js';
 export * from './procedures/autoscaler-identity.js';
+export * from './procedures/compute-mode.js';
 export * from './procedures/discover.js';
 export * from './procedures/ensure-role.js';
 export * from './procedures/ensure-tags.js';
