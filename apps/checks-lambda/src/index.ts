@@ -22,3 +22,4 @@ export * from './run/check-task.js';
 export * from './run/run-check-tasks.js';
 export * from './run/target-clients.js';
 export * from './template/deploy-template.js';
+export * from './verify/verify-checker.js';
