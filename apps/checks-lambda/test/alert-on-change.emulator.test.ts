@@ -8,7 +8,7 @@ import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { type Emulator, startEmulator } from '@eks-kit/aws-emulator';
 import { type AwsClients, createClients } from '@eks-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CheckState, checkerNames, parseCheckState } from '../src/index.js';
+import { type CheckState, checkerNames, checksDeployTemplate, parseCheckState } from '../src/index.js';
 import { emfLines } from './fixtures/capture-output.js';
 import { convergeStack } from './fixtures/converge.js';
 import { untagGroup } from './fixtures/drift.js';
@@ -200,6 +200,27 @@ describe('alert on change, run after run (the built bundle against the emulator)
     const after = await run();
     expect(after.summary.changes.notice).toBe('none');
     expect(published()).toHaveLength(before + 1);
+  });
+
+  it('reads and writes only its state parameter, as the template grants (GetParameter, PutParameter)', async () => {
+    emu.resetCalls();
+    await run();
+    const ssmCalls = emu.calls({ service: 'ssm' }).map((c) => `${c.operation} ${String(c.input.Name)}`);
+    expect([...new Set(ssmCalls)].sort()).toEqual([`GetParameter ${STATE}`, `PutParameter ${STATE}`]);
+    const granted = checksDeployTemplate(fixtureStack()).Resources.ChecksRole?.Properties as {
+      Policies: Array<{
+        PolicyDocument: { Statement: Array<{ Sid?: string; Action?: unknown; Resource?: unknown }> };
+      }>;
+    };
+    const stateStatement = granted.Policies[1]?.PolicyDocument.Statement.find((s) => s.Sid === 'CheckState');
+    expect(stateStatement?.Action).toEqual(['ssm:GetParameter', 'ssm:PutParameter']);
+    expect(JSON.stringify(stateStatement?.Resource)).toContain(`parameter${STATE}`);
+    expect(
+      emu
+        .calls({ mutating: true })
+        .map((c) => `${c.service}:${c.operation}`)
+        .sort(),
+    ).toEqual(['ssm:PutParameter']);
   });
 
   it('reminds at the configured interval (EKS_KIT_REMINDER_DAYS)', async () => {
