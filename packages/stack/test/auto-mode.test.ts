@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
 import { type AwsClients, createClients, EksKitError } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AUTO_MODE_CHECK, applyStack, checkStack, parseStack, planStack, stackChecks } from '../src/index.js';
+import {
+  AUTO_MODE_CHECK,
+  applyStack,
+  autoModeToRefuse,
+  checkStack,
+  parseStack,
+  planStack,
+  stackChecks,
+} from '../src/index.js';
 
 // EKS Auto Mode (DescribeCluster computeConfig.enabled): EKS scales the nodes, no Cluster Autoscaler.
 const root = new URL('../../../examples/seed/', import.meta.url);
@@ -107,5 +115,15 @@ describe('a stack with an autoscaler on a cluster not in Auto Mode', () => {
     const plan = await planStack(clients, stack);
     expect(plan.findings.filter((f) => f.check === AUTO_MODE_CHECK)).toEqual([]);
     expect(plan.changes.some((c) => c.resource === 'iam role seed-cluster-autoscaler')).toBe(true);
+  });
+});
+
+describe('a stack whose cluster does not exist', () => {
+  it('is not refused for Auto Mode: the steps report the missing cluster or groups themselves', async () => {
+    const missing = parseStack(stackText.replace(/^(\s+name:) seed$/m, '$1 nowhere'));
+    expect(missing.cluster.name).toBe('nowhere');
+    await expect(autoModeToRefuse(clients, missing)).resolves.toBeUndefined();
+    // The seed's own cluster is in Auto Mode here: the same call refuses it.
+    await expect(autoModeToRefuse(clients, stack)).resolves.toMatchObject({ autoMode: true });
   });
 });

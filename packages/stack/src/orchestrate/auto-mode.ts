@@ -46,7 +46,8 @@ export function autoModeFinding(stack: Stack, mode: ClusterComputeMode, status: 
 
 /**
  * The cluster's compute mode when the stack has an autoscaler it would refuse there; `undefined`
- * when there is no autoscaler, `onAutoMode: install`, or the cluster is not in Auto Mode.
+ * when there is no autoscaler, `onAutoMode: install`, the cluster is not in Auto Mode, or it does
+ * not exist (what follows reports that).
  * One DescribeCluster (a read the run shares).
  *
  * @example
@@ -61,7 +62,14 @@ export async function autoModeToRefuse(
   options: { signal?: AbortSignal } = {},
 ): Promise<ClusterComputeMode | undefined> {
   if (!stack.autoscaler || stack.autoscaler.onAutoMode === 'install') return undefined;
-  const mode = await readComputeMode(clients, stack.cluster.name, options);
+  let mode: ClusterComputeMode;
+  try {
+    mode = await readComputeMode(clients, stack.cluster.name, options);
+  } catch (error) {
+    // No such cluster: the steps and checks report it in their own terms (e.g. no worker group).
+    if (error instanceof EksKitError && error.code === 'ClusterNotFound') return undefined;
+    throw error;
+  }
   return mode.autoMode ? mode : undefined;
 }
 
