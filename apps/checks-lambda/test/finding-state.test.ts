@@ -68,6 +68,14 @@ describe('compareWithPrevious (alert on change)', () => {
     expect(state.targets.self).toHaveLength(2);
   });
 
+  it('forgets a target that is no longer checked', () => {
+    const first = compareWithPrevious(undefined, results([a]), T0).state;
+    const moved = results([]).map((r) => ({ ...r, target: 'arn:aws:iam::222222222222:role/eks-kit-checks' }));
+    const { changes, state } = compareWithPrevious(first, moved, day(1));
+    expect([changes.resolved, changes.stillFailing]).toEqual([[], []]);
+    expect(state.targets).toEqual({});
+  });
+
   it('reminds unchanged failures once the interval has passed, not before', () => {
     const first = compareWithPrevious(undefined, results([a]), T0).state;
     expect(compareWithPrevious(first, results([a]), day(6)).changes.notice).toBe('none');

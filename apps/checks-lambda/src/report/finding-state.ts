@@ -144,8 +144,11 @@ export function compareWithPrevious(
     (previous && before.has(key) ? stillFailing : newFailures).push(change);
     keep(c.target, [c.check, c.resource, task, c.since]);
   }
+  const checkedTargets = new Set(results.map((r) => r.target));
   for (const [key, { target, row }] of before) {
     if (current.has(key)) continue;
+    // A target no longer configured is forgotten (neither resolved nor reminded).
+    if (!checkedTargets.has(target)) continue;
     const [check, resource, task, since] = row;
     if (looked.has(JSON.stringify([target, task]))) resolved.push({ target, check, resource, since });
     else {
