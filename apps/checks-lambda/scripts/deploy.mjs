@@ -2,7 +2,7 @@
 // Deploy the checks with AWS SAM: render the template for a stack file, then `sam deploy` it.
 // Usage: pnpm --filter @eks-kit/checks-lambda deploy:sam --stack eks-kit.yaml [--alert-email ops@example.com]
 //   [--alert-topic-arn ARN] [--schedule "rate(1 day)"] [--log-retention-days 30] [--account-id 111111111111]
-//   [--stack-parameter /eks-kit/prod/stack] [--assume-role-arns ARN,ARN] [--stack-name NAME]
+//   [--heartbeat-hours 26] [--reminder-days 7] [--stack-parameter /eks-kit/prod/stack] [--assume-role-arns ARN,ARN] [--stack-name NAME]
 //   [--region eu-west-1] [--profile prod] [--out template.yaml] [--dry-run]
 // The bundle must be built first: pnpm --filter @eks-kit/checks-lambda... build
 import { spawnSync } from 'node:child_process';
@@ -22,6 +22,8 @@ const { values } = parseArgs({
     'alert-email': { type: 'string', default: '' },
     'alert-topic-arn': { type: 'string', default: '' },
     schedule: { type: 'string', default: 'rate(1 day)' },
+    'heartbeat-hours': { type: 'string' },
+    'reminder-days': { type: 'string' },
     'log-retention-days': { type: 'string', default: '30' },
     'stack-parameter': { type: 'string' },
     'assume-role-arns': { type: 'string' },
@@ -60,6 +62,10 @@ const render = spawnSync(
     // CodeUri is relative to the template.
     '--code-uri',
     relative(dirname(template), codeDir),
+    // The heartbeat alarm's window follows the schedule (its period + 2 h), computed when rendering.
+    '--schedule',
+    values.schedule,
+    ...(values['heartbeat-hours'] ? ['--heartbeat-hours', values['heartbeat-hours']] : []),
     ...(values['account-id'] ? ['--account-id', values['account-id']] : []),
     ...(values['stack-parameter'] ? ['--stack-parameter', values['stack-parameter']] : []),
     ...(values['assume-role-arns'] ? ['--assume-role-arns', values['assume-role-arns']] : []),
@@ -83,6 +89,7 @@ const sam = [
   '--parameter-overrides',
   `ScheduleExpression=${values.schedule}`,
   `LogRetentionDays=${values['log-retention-days']}`,
+  ...(values['reminder-days'] ? [`ReminderDays=${values['reminder-days']}`] : []),
   // Empty values keep the template's defaults (no topic).
   ...(values['alert-email'] ? [`AlertEmail=${values['alert-email']}`] : []),
   ...(values['alert-topic-arn'] ? [`AlertTopicArn=${values['alert-topic-arn']}`] : []),

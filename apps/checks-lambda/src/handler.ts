@@ -10,14 +10,16 @@ import type { Stack } from '@eks-kit/stack';
 import { stackCheckTasks } from './checks/stack-check-tasks.js';
 import { readHandlerConfig } from './config/handler-config.js';
 import { loadStackFromSource } from './config/load-stack.js';
+import { type ChangedFailure, type CheckState, compareWithPrevious } from './report/finding-state.js';
 import { logFindings, logSummary } from './report/log-findings.js';
-import { notifyFailures } from './report/notify-failures.js';
+import { changeNotice, publishNotice } from './report/notify-failures.js';
 import {
   DEFAULT_METRICS_NAMESPACE,
   DEFAULT_SERVICE_NAME,
   publishSummaryMetrics,
 } from './report/publish-metrics.js';
 import { redactSecrets } from './report/redact.js';
+import { readCheckState, writeCheckState } from './report/state-store.js';
 import { type ChecksSummary, summarizeRuns } from './report/summary.js';
 import { checkTargets } from './run/check-targets.js';
 import type { CheckTask } from './run/check-task.js';
@@ -28,9 +30,23 @@ export interface LambdaContextLike {
   awsRequestId?: string;
 }
 
-/** What the handler returns: the summary, and what happened to the failure notice. */
+/** A failure named in {@link ChecksResult.changes}. */
+export type ChangeEntry = Omit<ChangedFailure, 'finding'>;
+
+/** What the handler returns: the summary, how it compares with the last run, what happened to the notice. */
 export interface ChecksResult extends ChecksSummary {
-  notification?: { messageId: string } | { error: string };
+  /** The notice sent: its SNS message id, or why it could not be published. */
+  notification?: { kind: string; messageId: string } | { kind: string; error: string };
+  /** How this run compares with the previous one (alert on change). */
+  changes: {
+    notice: 'first-run' | 'change' | 'reminder' | 'none';
+    previousRunAt?: string;
+    newFailures: ChangeEntry[];
+    resolved: ChangeEntry[];
+    stillFailing: ChangeEntry[];
+  };
+  /** The state store: written, or why it could not be read or written. */
+  state?: { written: true; dropped: number } | { error: string };
 }
 
 /** Dependencies of {@link createChecksHandler}; every one has a production default. */
@@ -41,6 +57,8 @@ export interface ChecksHandlerDependencies {
   metrics?: Metrics;
   /** The checks of a stack (default {@link stackCheckTasks}); tests add a throwing one. */
   checkTasks?: (stack: Stack) => CheckTask[];
+  /** The clock (default the system's); tests move it to reach the weekly reminder. */
+  now?: () => Date;
   /** Extra client options (tests pass credentials and `maxAttempts`). */
   clientOptions?: Partial<ClientOptions>;
 }
@@ -98,19 +116,58 @@ export function createChecksHandler(
       const results = await withoutActionNameValidation(() =>
         checkTargets(clients, config, stack.cluster.region, tasksOf(stack), signal),
       );
-      const summary: ChecksResult = summarizeRuns(stack.name, results);
-      logFindings(logger, summary);
-      publishSummaryMetrics(metrics, summary);
-      if (config.snsTopicArn && summary.counts.fail > 0) {
+      const base0 = base;
+      // Alert on change: compare with the previous run's failures (a state that cannot be read is a
+      // first run: every failure is announced rather than none).
+      let previous: CheckState | undefined;
+      let stateError: string | undefined;
+      if (config.stateParameter) {
         try {
-          const messageId = await notifyFailures(base, config.snsTopicArn, summary);
-          if (messageId) summary.notification = { messageId };
+          previous = await readCheckState(base0, config.stateParameter);
         } catch (error) {
-          const message = redactSecrets(formatError(error));
-          summary.notification = { error: message };
-          logger.error('could not publish the failure notice', { error: message });
+          stateError = redactSecrets(formatError(error));
+          logger.error('could not read the previous run', { error: stateError });
         }
       }
+      const now = (deps.now ?? (() => new Date()))();
+      const compared = compareWithPrevious(previous, results, now, config.reminderDays);
+      const strip = (list: ChangedFailure[]): ChangeEntry[] => list.map(({ finding: _f, ...rest }) => rest);
+      const summary: ChecksResult = {
+        ...summarizeRuns(stack.name, results),
+        changes: {
+          notice: compared.changes.notice,
+          ...(compared.changes.previousRunAt ? { previousRunAt: compared.changes.previousRunAt } : {}),
+          newFailures: strip(compared.changes.newFailures),
+          resolved: strip(compared.changes.resolved),
+          stillFailing: strip(compared.changes.stillFailing),
+        },
+      };
+      logFindings(logger, summary);
+      publishSummaryMetrics(metrics, summary);
+      let nextState: CheckState | undefined = compared.state;
+      const notice = changeNotice(summary, compared.changes);
+      if (config.snsTopicArn && notice) {
+        try {
+          const messageId = await publishNotice(base0, config.snsTopicArn, notice);
+          if (messageId) summary.notification = { kind: compared.changes.notice, messageId };
+        } catch (error) {
+          const message = redactSecrets(formatError(error));
+          summary.notification = { kind: compared.changes.notice, error: message };
+          logger.error('could not publish the notice', { error: message });
+          // Not announced: keep the previous failures so that the next run announces the change.
+          nextState = previous ? { ...previous, lastRunAt: now.toISOString() } : undefined;
+        }
+      }
+      if (config.stateParameter && nextState && stateError === undefined) {
+        try {
+          const { dropped } = await writeCheckState(base0, config.stateParameter, nextState);
+          summary.state = { written: true, dropped };
+        } catch (error) {
+          stateError = redactSecrets(formatError(error));
+          logger.error('could not keep this run for the next one', { error: stateError });
+        }
+      }
+      if (stateError !== undefined) summary.state = { error: stateError };
       logSummary(logger, summary);
       return summary;
     } catch (error) {

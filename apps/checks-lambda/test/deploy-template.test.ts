@@ -6,8 +6,10 @@ import { CHECKS_LAMBDA_ROLE_PREFIX, derivedNames } from '@eks-kit/stack';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
+  checkerNames,
   checksExecutionPolicy,
   DEFAULT_SCHEDULE,
+  heartbeatHoursFor,
   READ_POLICY_NAME,
   renderDeployTemplate,
   type SamTemplate,
@@ -25,6 +27,7 @@ function renderedTemplate(...args: Parameters<typeof renderDeployTemplate>): Sam
 // biome-ignore lint/suspicious/noExplicitAny: reading nested template data in assertions
 type Props = Record<string, any>;
 const props = (t: SamTemplate, name: string): Props => t.Resources[name]?.Properties as Props;
+const topicIf = { 'Fn::If': ['HasExistingTopic', { Ref: 'AlertTopicArn' }, { Ref: 'AlertTopic' }] };
 
 describe('the SAM deploy template', () => {
   const stack = fixtureStack();
@@ -105,6 +108,106 @@ describe('the SAM deploy template', () => {
     });
   });
 
+  it('alarms when no run completed over the schedule period plus a margin (heartbeat, missing data breaching)', () => {
+    expect(props(template, 'HeartbeatAlarm')).toEqual({
+      AlarmName: 'eks-kit-checks-lambda-test-heartbeat',
+      AlarmDescription: expect.stringContaining('completed no run in the last 26 hours'),
+      Namespace: 'EksKit/Checks',
+      MetricName: 'RunCompleted',
+      Dimensions: [
+        { Name: 'service', Value: 'eks-kit-checks' },
+        { Name: 'stack', Value: 'lambda-test' },
+      ],
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: { Ref: 'HeartbeatHours' },
+      DatapointsToAlarm: { Ref: 'HeartbeatHours' },
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: { 'Fn::If': ['HasTopic', [topicIf], { Ref: 'AWS::NoValue' }] },
+      OKActions: { 'Fn::If': ['HasTopic', [topicIf], { Ref: 'AWS::NoValue' }] },
+    });
+    // rate(1 day) + 2 h, in hourly periods: at most 7 days (CloudWatch's longest look-back).
+    expect(template.Parameters.HeartbeatHours).toMatchObject({ Type: 'Number', Default: 26, MaxValue: 168 });
+    expect(template.Outputs.HeartbeatAlarmName).toEqual({ Value: { Ref: 'HeartbeatAlarm' } });
+  });
+
+  it('keeps the failures alarm and the invocation errors alarm, both to the topic', () => {
+    expect(props(template, 'FailuresAlarm')).toMatchObject({
+      Statistic: 'Maximum',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: { 'Fn::If': ['HasTopic', [topicIf], { Ref: 'AWS::NoValue' }] },
+    });
+    expect(props(template, 'ErrorsAlarm')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'ChecksFunction' } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  it.each([
+    ['rate(1 day)', 26],
+    ['rate(6 hours)', 8],
+    ['rate(90 minutes)', 4],
+    ['cron(0 6 * * ? *)', 26],
+    ['cron(0 */4 ? * * *)', 26],
+  ])('sizes the heartbeat window of %s at %i hours', (schedule, hours) => {
+    expect(heartbeatHoursFor(schedule)).toBe(hours);
+    const t = renderedTemplate(stack, { schedule });
+    expect(t.Parameters.HeartbeatHours?.Default).toBe(hours);
+    expect(t.Parameters.ScheduleExpression?.Default).toBe(schedule);
+  });
+
+  it('refuses a schedule whose gap it cannot tell or that is longer than an alarm can watch', () => {
+    for (const schedule of ['cron(0 6 ? * MON *)', 'rate(7 days)', 'every day']) {
+      expect(() => renderDeployTemplate(stack, { schedule })).toThrow(InvalidInputError);
+    }
+    // Told the window, a weekday cron is fine.
+    const t = renderedTemplate(stack, { schedule: 'cron(0 6 ? * MON-FRI *)', heartbeatHours: 74 });
+    expect(t.Parameters.HeartbeatHours?.Default).toBe(74);
+  });
+
+  it("keeps the previous run's failures in one SSM parameter that only the function reads and writes", () => {
+    const names = checkerNames('lambda-test');
+    expect(props(template, 'CheckStateParameter')).toMatchObject({
+      Name: '/eks-kit/lambda-test/checks-state',
+      Type: 'String',
+      Tier: 'Intelligent-Tiering',
+      Value: '{}',
+    });
+    expect(names.stateParameter).toBe('/eks-kit/lambda-test/checks-state');
+    const vars = props(template, 'ChecksFunction').Environment.Variables;
+    expect(vars.EKS_KIT_STATE_PARAMETER).toEqual({ Ref: 'CheckStateParameter' });
+    expect(vars.EKS_KIT_REMINDER_DAYS).toEqual({ Ref: 'ReminderDays' });
+    expect(template.Parameters.ReminderDays).toMatchObject({ Type: 'Number', Default: 7 });
+    const runtime = (
+      props(template, 'ChecksRole').Policies as Array<{ PolicyDocument: { Statement: Props[] } }>
+    )[1];
+    const ssmStatements = runtime?.PolicyDocument.Statement.filter((st) =>
+      JSON.stringify(st.Action ?? '').includes('ssm:'),
+    );
+    expect(ssmStatements).toEqual([
+      {
+        Sid: 'CheckState',
+        Effect: 'Allow',
+        Action: ['ssm:GetParameter', 'ssm:PutParameter'],
+        Resource: {
+          'Fn::Sub':
+            'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/eks-kit/lambda-test/checks-state',
+        },
+      },
+    ]);
+  });
+
+  it('names the schedule after the function, enabled, so the deployed checker can be verified', () => {
+    const schedule = props(template, 'ChecksFunction').Events.Schedule.Properties;
+    expect(schedule).toMatchObject({ Name: checkerNames('lambda-test').scheduleName, State: 'ENABLED' });
+    expect(schedule.Name).toBe(props(template, 'ChecksFunction').FunctionName);
+  });
+
   it('creates the SNS topic only when asked, and passes it to the function', () => {
     expect(template.Resources.AlertTopic?.Condition).toBe('CreateTopic');
     expect(props(template, 'ChecksFunction').Environment.Variables.EKS_KIT_SNS_TOPIC_ARN['Fn::If'][0]).toBe(
@@ -165,6 +268,8 @@ describe('the SAM deploy template', () => {
     [{ functionName: 'x'.repeat(65) }, 'functionName'],
     [{ assumeRoleArns: ['arn:aws:iam::222222222222:user/u'] }, 'assumeRoleArns[0]'],
     [{ stackParameterName: 'bad name' }, 'stackParameterName'],
+    [{ schedule: 'cron(0 6 ? * MON *)' }, 'schedule'],
+    [{ heartbeatHours: 500 }, 'heartbeatHours'],
   ])('refuses %j naming %s', (options, field) => {
     expect(() => renderDeployTemplate(minimalStack(), options)).toThrow(InvalidInputError);
     try {

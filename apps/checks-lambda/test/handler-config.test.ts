@@ -16,6 +16,7 @@ describe('readHandlerConfig', () => {
   it('reads an inline stack with the defaults', () => {
     expect(readHandlerConfig({ EKS_KIT_STACK: '{"name":"x"}' })).toEqual({
       stackSource: { kind: 'inline', text: '{"name":"x"}' },
+      reminderDays: 7,
       targets: [],
       checkConcurrency: 4,
       targetConcurrency: 2,
@@ -32,11 +33,15 @@ describe('readHandlerConfig', () => {
       EKS_KIT_CHECK_CONCURRENCY: '8',
       EKS_KIT_TARGET_CONCURRENCY: '3',
       EKS_KIT_CHECK_TIMEOUT_SECONDS: '30',
+      EKS_KIT_STATE_PARAMETER: '/eks-kit/prod/checks-state',
+      EKS_KIT_REMINDER_DAYS: '14',
       AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
     });
     expect(config).toEqual({
       stackSource: { kind: 'parameter', name: '/eks-kit/prod/stack' },
       snsTopicArn: 'arn:aws:sns:eu-west-1:111111111111:alerts',
+      stateParameter: '/eks-kit/prod/checks-state',
+      reminderDays: 14,
       targets: [
         { roleArn: 'arn:aws:iam::111111111111:role/a' },
         { roleArn: 'arn:aws:iam::222222222222:role/b', region: 'eu-west-1' },
@@ -52,6 +57,8 @@ describe('readHandlerConfig', () => {
     [{}, 'EKS_KIT_STACK'],
     [{ EKS_KIT_STACK: 'x', EKS_KIT_STACK_PARAMETER: '/p' }, 'EKS_KIT_STACK_PARAMETER'],
     [{ EKS_KIT_STACK_PARAMETER: 'bad name!' }, 'EKS_KIT_STACK_PARAMETER'],
+    [{ EKS_KIT_STACK: 'x', EKS_KIT_STATE_PARAMETER: 'bad name!' }, 'EKS_KIT_STATE_PARAMETER'],
+    [{ EKS_KIT_STACK: 'x', EKS_KIT_REMINDER_DAYS: '0' }, 'EKS_KIT_REMINDER_DAYS'],
     [
       { EKS_KIT_STACK: 'x', EKS_KIT_SNS_TOPIC_ARN: 'arn:aws:sqs:eu-west-1:111111111111:q' },
       'EKS_KIT_SNS_TOPIC_ARN',

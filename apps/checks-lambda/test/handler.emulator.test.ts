@@ -176,9 +176,13 @@ describe('the checks handler on a drifted account', () => {
     expect(published).toHaveLength(before + 1);
     const notice = published.at(-1);
     expect(notice?.topicArn).toBe(ALERT_TOPIC);
-    expect(notice?.subject).toBe(`eks-kit checks: ${result.counts.fail} failures in stack lambda-test`);
+    // No state parameter in this environment: every run is a first run, announcing every failure.
+    expect(result.changes.notice).toBe('first-run');
+    expect(notice?.subject).toBe(
+      `eks-kit checks: ${result.changes.newFailures.length} failures in stack lambda-test`,
+    );
     for (const f of fails(result)) expect(notice?.message).toContain(`FAIL ${f.check} ${f.resource}`);
-    expect(result.notification).toEqual({ messageId: expect.any(String) });
+    expect(result.notification).toEqual({ kind: 'first-run', messageId: expect.any(String) });
     for (const secret of [credentials.secretAccessKey]) {
       expect(notice?.message).not.toContain(secret);
       expect(text).not.toContain(secret);

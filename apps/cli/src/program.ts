@@ -291,7 +291,15 @@ function buildProgram(
     .command('check')
     .description('report findings for everything in the stack (exit 2 when any fails)')
     .option(...FILE_OPTION)
-    .addHelpText('after', '\nExamples:\n  eks-kit check\n  eks-kit check --json')
+    .option(
+      '--checker',
+      "verify the deployed checks Lambda instead: its last run and its role's read actions",
+    )
+    .option('--checker-schedule <expression>', 'its schedule, for how old its last run may be')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  eks-kit check\n  eks-kit check --json\n  eks-kit check --checker --checker-schedule "rate(6 hours)"',
+    )
     .action(lazy(async () => (await import('./commands/check.js')).checkCommand));
 
   program

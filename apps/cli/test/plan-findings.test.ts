@@ -63,12 +63,30 @@ describe('apply with a blocking finding', () => {
     expect(emu.calls({ mutating: true })).toEqual([]);
   });
 
-  it('apply --yes --json: the same one line on stderr, exit 1, nothing changed', async () => {
+  it('apply --yes --json: one JSON document on stdout (outcome blocked), the same one line on stderr, exit 1', async () => {
     emu.resetCalls();
     const apply = await cli('apply', '--yes', '--no-wait', '--json');
     expect(apply.code).toBe(1);
     expect(apply.stderr).toMatch(/apply blocked, nothing was changed/);
+    const doc = JSON.parse(apply.stdout) as {
+      outcome: string;
+      changed: boolean;
+      error: { code: string; message: string; hint?: string };
+    };
+    expect(doc).toMatchObject({ outcome: 'blocked', changed: false, error: { code: 'ApplyBlocked' } });
+    expect(doc.error.message).toMatch(/^apply blocked, nothing was changed: IAM has no OIDC provider/);
+    expect(doc.error.hint).toMatch(/eksctl utils associate-iam-oidc-provider --cluster seed/);
     expect(emu.calls({ mutating: true })).toEqual([]);
+  });
+
+  it('apply --json without --yes off a terminal: the refusal is a JSON document too', async () => {
+    const apply = await cli('apply', '--json');
+    expect(apply.code).not.toBe(0);
+    expect(JSON.parse(apply.stdout)).toMatchObject({
+      outcome: 'invalid-input',
+      changed: false,
+      error: { code: 'InvalidInput', message: expect.stringMatching(/--yes/) },
+    });
   });
 });
 

@@ -73,11 +73,13 @@ describe('the seed stack against the emulator (built CLI as a child process)', (
   it('apply --no-wait returns before the certificate is issued; a later apply waits and converges', async () => {
     const first = await runCli(withEndpoint('apply', '-f', SEED_STACK, '--yes', '--no-wait', '--json'));
     expect(first.code).toBe(0);
-    const result = JSON.parse(first.stdout) as { certificates: Array<{ status: string }> };
+    const result = JSON.parse(first.stdout) as { outcome: string; certificates: Array<{ status: string }> };
+    expect(result.outcome).toBe('applied');
     expect(result.certificates[0]?.status).toBe('PENDING_VALIDATION');
     const second = await runCli(withEndpoint('apply', '-f', SEED_STACK, '--yes', '--json'));
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({
+      outcome: 'unchanged',
       counts: { total: 0 },
       certificates: [{ status: 'ISSUED' }],
     });

@@ -20,6 +20,7 @@ export * from './logs/read-log.js';
 export type { ScaleDownSummary, ScaleUpSummary } from './logs/summarize.js';
 export * from './procedures/addons.js';
 export * from './procedures/autoscaler-identity.js';
+export * from './procedures/compute-mode.js';
 export * from './procedures/discover.js';
 export * from './procedures/ensure-role.js';
 export * from './procedures/ensure-tags.js';

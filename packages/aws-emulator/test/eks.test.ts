@@ -14,7 +14,13 @@ import { clientConfig, failure, startTestEmulator } from './helpers.js';
 const issuer = 'https://oidc.eks.ap-northeast-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF';
 const world: World = {
   region: 'ap-northeast-1',
-  eks: { clusters: [{ name: 'prod', version: '1.33', oidcIssuer: issuer }, { name: 'dev' }] },
+  eks: {
+    clusters: [
+      { name: 'prod', version: '1.33', oidcIssuer: issuer },
+      { name: 'dev' },
+      { name: 'auto', autoMode: { nodePools: ['general-purpose'] } },
+    ],
+  },
 };
 const roleArn = 'arn:aws:iam::123456789012:role/cluster-autoscaler';
 
@@ -35,6 +41,20 @@ beforeEach(() => {
 });
 
 describe('DescribeCluster', () => {
+  it('serves the EKS Auto Mode fields: computeConfig, block storage and load balancing together', async () => {
+    const auto = await eks.send(new DescribeClusterCommand({ name: 'auto' }));
+    expect(auto.cluster?.computeConfig).toEqual({
+      enabled: true,
+      nodePools: ['general-purpose'],
+      nodeRoleArn: 'arn:aws:iam::123456789012:role/auto-auto-mode-node',
+    });
+    expect(auto.cluster?.storageConfig?.blockStorage?.enabled).toBe(true);
+    expect(auto.cluster?.kubernetesNetworkConfig?.elasticLoadBalancing?.enabled).toBe(true);
+    const classic = await eks.send(new DescribeClusterCommand({ name: 'prod' }));
+    expect(classic.cluster?.computeConfig).toEqual({ enabled: false });
+    expect(classic.cluster?.storageConfig?.blockStorage?.enabled).toBe(false);
+  });
+
   it('gives the OIDC issuer, version, status and ARN', async () => {
     const out = await eks.send(new DescribeClusterCommand({ name: 'prod' }));
     expect(out.cluster).toMatchObject({

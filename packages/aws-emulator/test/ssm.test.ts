@@ -1,4 +1,4 @@
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../src/index.js';
 import type { SsmState } from '../src/services/ssm.js';
@@ -115,5 +115,59 @@ describe('SSM GetParameter (awsJson1_1 AmazonSSM.GetParameter)', () => {
     expect(calls.every((c) => c.operation === 'GetParameter' && !c.mutating)).toBe(true);
     const state = emu.state.ssm as SsmState;
     expect([...state.parameters.values()].map((p) => p.name)).toEqual(['/x']);
+  });
+});
+
+describe('SSM PutParameter (awsJson1_1 AmazonSSM.PutParameter)', () => {
+  it('creates a parameter, refuses to replace it without Overwrite, and bumps the version with it', async () => {
+    const created = await ssm.send(
+      new PutParameterCommand({ Name: '/eks-kit/put/state', Value: '{"v":1}', Type: 'String' }),
+    );
+    expect(created).toMatchObject({ Version: 1, Tier: 'Standard' });
+    const again = await failure(
+      ssm.send(new PutParameterCommand({ Name: '/eks-kit/put/state', Value: 'x', Type: 'String' })),
+    );
+    expect(again.name).toBe('ParameterAlreadyExists');
+    const replaced = await ssm.send(
+      new PutParameterCommand({
+        Name: '/eks-kit/put/state',
+        Value: '{"v":2}',
+        Type: 'String',
+        Overwrite: true,
+      }),
+    );
+    expect(replaced.Version).toBe(2);
+    const read = await ssm.send(new GetParameterCommand({ Name: '/eks-kit/put/state' }));
+    expect(read.Parameter).toMatchObject({ Value: '{"v":2}', Version: 2 });
+    expect(emu.calls({ service: 'ssm', operation: 'PutParameter' }).every((c) => c.mutating)).toBe(true);
+  });
+
+  it('keeps Standard values to 4 KB; Intelligent-Tiering moves a longer one to Advanced, up to 8 KB', async () => {
+    const long = 'x'.repeat(5000);
+    const standard = await failure(
+      ssm.send(new PutParameterCommand({ Name: '/eks-kit/put/big', Value: long, Type: 'String' })),
+    );
+    expect(standard.name).toBe('ValidationException');
+    const tiered = await ssm.send(
+      new PutParameterCommand({
+        Name: '/eks-kit/put/big',
+        Value: long,
+        Type: 'String',
+        Tier: 'Intelligent-Tiering',
+      }),
+    );
+    expect(tiered.Tier).toBe('Advanced');
+    const tooLong = await failure(
+      ssm.send(
+        new PutParameterCommand({
+          Name: '/eks-kit/put/big',
+          Value: 'x'.repeat(8193),
+          Type: 'String',
+          Tier: 'Intelligent-Tiering',
+          Overwrite: true,
+        }),
+      ),
+    );
+    expect(tooLong.name).toBe('ValidationException');
   });
 });

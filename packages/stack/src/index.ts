@@ -12,6 +12,12 @@ export { STACK_TAG_KEY, validateStack } from './load/semantic.js';
 export { nearestKey } from './load/suggest.js';
 export { type AccountInfo, describeAccount } from './orchestrate/account.js';
 export { type ApplyStackOptions, type ApplyStackResult, applyStack } from './orchestrate/apply-stack.js';
+export {
+  AUTO_MODE_CHECK,
+  autoModeFinding,
+  autoModeRenderError,
+  autoModeToRefuse,
+} from './orchestrate/auto-mode.js';
 export { type CheckStackOptions, checkStack } from './orchestrate/check-stack.js';
 export {
   CHECKS_LAMBDA_ROLE_PREFIX,

@@ -9,7 +9,7 @@ import { loadStack } from '@eks-kit/stack';
 import { renderDeployTemplate } from '../template/deploy-template.js';
 
 const USAGE =
-  'usage: render-template --stack eks-kit.yaml [--account-id 111111111111] [--stack-parameter /eks-kit/prod/stack] [--assume-role-arns arn1,arn2] [--code-uri dist] [--out template.yaml]';
+  'usage: render-template --stack eks-kit.yaml [--account-id 111111111111] [--stack-parameter /eks-kit/prod/stack] [--assume-role-arns arn1,arn2] [--code-uri dist] [--schedule "rate(1 day)"] [--heartbeat-hours 26] [--out template.yaml]';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -19,6 +19,8 @@ async function main(): Promise<number> {
       'stack-parameter': { type: 'string' },
       'assume-role-arns': { type: 'string' },
       'code-uri': { type: 'string' },
+      schedule: { type: 'string' },
+      'heartbeat-hours': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -35,6 +37,8 @@ async function main(): Promise<number> {
       ? { assumeRoleArns: values['assume-role-arns'].split(',').map((s) => s.trim()) }
       : {}),
     ...(values['code-uri'] ? { codeUri: values['code-uri'] } : {}),
+    ...(values.schedule ? { schedule: values.schedule } : {}),
+    ...(values['heartbeat-hours'] ? { heartbeatHours: Number(values['heartbeat-hours']) } : {}),
   });
   if (values.out) await writeFile(values.out, text);
   else process.stdout.write(text);

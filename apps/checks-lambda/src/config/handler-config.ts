@@ -18,6 +18,10 @@ export interface HandlerConfig {
   stackSource: StackSource;
   /** Topic for failure notices (`EKS_KIT_SNS_TOPIC_ARN`). */
   snsTopicArn?: string;
+  /** SSM parameter keeping the previous run's failures (`EKS_KIT_STATE_PARAMETER`); absent: every run is a first run. */
+  stateParameter?: string;
+  /** Days between two reminders of unchanged failures (`EKS_KIT_REMINDER_DAYS`, default 7). */
+  reminderDays: number;
   /** Roles to assume; empty: check with the function's own role. */
   targets: AssumeRoleTarget[];
   /** Checks in flight at once per target (`EKS_KIT_CHECK_CONCURRENCY`, default 4). */
@@ -35,6 +39,8 @@ export const HANDLER_ENV = {
   stack: 'EKS_KIT_STACK',
   stackParameter: 'EKS_KIT_STACK_PARAMETER',
   snsTopicArn: 'EKS_KIT_SNS_TOPIC_ARN',
+  stateParameter: 'EKS_KIT_STATE_PARAMETER',
+  reminderDays: 'EKS_KIT_REMINDER_DAYS',
   assumeRoleArns: 'EKS_KIT_ASSUME_ROLE_ARNS',
   checkConcurrency: 'EKS_KIT_CHECK_CONCURRENCY',
   targetConcurrency: 'EKS_KIT_TARGET_CONCURRENCY',
@@ -76,6 +82,9 @@ export function readHandlerConfig(env: Record<string, string | undefined>): Hand
   }
   const snsTopicArn = nonEmpty(env[HANDLER_ENV.snsTopicArn]);
   if (snsTopicArn) validateServiceArn(snsTopicArn, HANDLER_ENV.snsTopicArn, 'sns', 'an SNS topic ARN');
+  const stateRaw = nonEmpty(env[HANDLER_ENV.stateParameter]);
+  const stateParameter =
+    stateRaw === undefined ? undefined : validateParameterName(stateRaw, HANDLER_ENV.stateParameter);
   const endpoint = nonEmpty(env[HANDLER_ENV.endpoint]);
   if (endpoint && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
     throw new InvalidInputError(HANDLER_ENV.endpoint, endpoint, 'a URL such as http://127.0.0.1:4566');
@@ -83,6 +92,8 @@ export function readHandlerConfig(env: Record<string, string | undefined>): Hand
   return {
     stackSource,
     ...(snsTopicArn ? { snsTopicArn } : {}),
+    ...(stateParameter ? { stateParameter } : {}),
+    reminderDays: wholeNumber(env, HANDLER_ENV.reminderDays, 7, 1, 365),
     targets: parseTargets(env[HANDLER_ENV.assumeRoleArns]),
     checkConcurrency: wholeNumber(env, HANDLER_ENV.checkConcurrency, 4, 1, 32),
     targetConcurrency: wholeNumber(env, HANDLER_ENV.targetConcurrency, 2, 1, 16),
@@ -138,14 +149,10 @@ function validateServiceArn(value: string, field: string, service: string, expec
   if (!parsed || parsed.service !== service) throw new InvalidInputError(field, value, expected);
 }
 
-function validateParameterName(name: string): string {
+function validateParameterName(name: string, field: string = HANDLER_ENV.stackParameter): string {
   // SSM parameter names: letters, digits and . - _ /, up to 2,048 characters (SSM PutParameter reference).
   if (name.length > 2048 || !/^[A-Za-z0-9_.\-/]+$/.test(name)) {
-    throw new InvalidInputError(
-      HANDLER_ENV.stackParameter,
-      name,
-      'an SSM parameter name such as /eks-kit/prod/stack',
-    );
+    throw new InvalidInputError(field, name, 'an SSM parameter name such as /eks-kit/prod/stack');
   }
   return name;
 }

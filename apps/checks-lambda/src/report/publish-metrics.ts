@@ -12,6 +12,8 @@ export const METRIC_NAMES = {
   checkErrors: 'CheckErrors',
   nearestCertificateExpiryDays: 'DaysToNearestCertificateExpiry',
   checkDuration: 'CheckDuration',
+  /** 1 on every run that completed (the heartbeat: its alarm treats a missing value as breaching). */
+  runCompleted: 'RunCompleted',
 } as const;
 
 /** Default metric namespace (`POWERTOOLS_METRICS_NAMESPACE` overrides it). */
@@ -20,8 +22,9 @@ export const DEFAULT_METRICS_NAMESPACE = 'EksKit/Checks';
 export const DEFAULT_SERVICE_NAME = 'eks-kit-checks';
 
 /**
- * Emit the summary's metrics: one EMF line with the totals (dimensions `service`, `stack`), and one per
- * check run with its duration (dimensions `service`, `stack`, `check`).
+ * Emit the summary's metrics: one EMF line with the totals and the heartbeat `RunCompleted` = 1
+ * (dimensions `service`, `stack`), and one per check run with its duration (dimensions `service`,
+ * `stack`, `check`).
  *
  * @example
  * ```ts
@@ -42,6 +45,7 @@ export function publishSummaryMetrics(metrics: Metrics, summary: ChecksSummary):
   metrics.addMetric(METRIC_NAMES.failures, 'Count', summary.counts.fail);
   metrics.addMetric(METRIC_NAMES.warnings, 'Count', summary.counts.warn);
   metrics.addMetric(METRIC_NAMES.checkErrors, 'Count', summary.checkErrors);
+  metrics.addMetric(METRIC_NAMES.runCompleted, 'Count', 1);
   if (summary.nearestCertificateExpiryDays !== undefined) {
     // CloudWatch has no "days" unit: the name carries it.
     metrics.addMetric(

@@ -1,6 +1,7 @@
 /**
  * The AWS SAM template that deploys the checks: function, daily schedule, read-only role, log group
- * with retention, alarms on failures, optional SNS topic. CloudFormation intrinsics are written in
+ * with retention, alarms on failures and on a missing run (heartbeat), the parameter keeping the
+ * previous run's failures, optional SNS topic. CloudFormation intrinsics are written in
  * their JSON form (`Fn::If`, `Ref`, `Fn::GetAtt`, `Fn::Sub`) so any YAML parser reads the template
  * back without custom `!Ref` tags.
  */
@@ -24,6 +25,10 @@ export interface DeployTemplateOptions {
   stackParameterName?: string;
   /** Roles to assume to check other accounts (`EKS_KIT_ASSUME_ROLE_ARNS`). */
   assumeRoleArns?: string[];
+  /** The schedule (default `rate(1 day)`): the `ScheduleExpression` default and the heartbeat window. */
+  schedule?: string;
+  /** Hours without a completed run before the heartbeat alarm fires (default: the schedule's period + 2 h). */
+  heartbeatHours?: number;
 }
 
 /** One CloudFormation resource. */
@@ -51,6 +56,79 @@ export const DEFAULT_SCHEDULE = 'rate(1 day)';
 /** Lambda runtime and architecture of the function. */
 export const LAMBDA_RUNTIME = 'nodejs22.x';
 export const LAMBDA_ARCHITECTURE = 'arm64';
+/** Margin added to the schedule's period for the heartbeat alarm, in hours. */
+export const HEARTBEAT_MARGIN_HOURS = 2;
+/** CloudWatch evaluates at most 7 days of hourly periods (PutMetricAlarm). */
+const HEARTBEAT_MAX_HOURS = 168;
+
+/** Names of what the template deploys for a stack, for the CLI's check of the deployed checker. */
+export interface CheckerNames {
+  functionName: string;
+  roleName: string;
+  scheduleName: string;
+  stateParameter: string;
+}
+
+/**
+ * Names of the deployed checker of a stack (function, role and schedule share one name).
+ *
+ * @example
+ * ```ts
+ * checkerNames('prod').stateParameter; // '/eks-kit/prod/checks-state'
+ * ```
+ */
+export function checkerNames(stackName: string, functionName = `eks-kit-checks-${stackName}`): CheckerNames {
+  return {
+    functionName,
+    roleName: functionName,
+    scheduleName: functionName,
+    stateParameter: `/eks-kit/${stackName}/checks-state`,
+  };
+}
+
+/**
+ * Hours without a completed run after which the heartbeat alarm fires: the schedule's longest gap
+ * plus {@link HEARTBEAT_MARGIN_HOURS}. `rate(N minutes|hours|days)` gives its period; a `cron(...)`
+ * that runs every day (day-of-month, month and day-of-week all `*` or `?`) gives 24 h; any other
+ * cron needs `heartbeatHours` (throws `InvalidInputError` naming `schedule`). At most 168 h.
+ *
+ * @example
+ * ```ts
+ * heartbeatHoursFor('rate(1 day)'); // 26
+ * heartbeatHoursFor('cron(0 6 * * ? *)'); // 26
+ * heartbeatHoursFor('rate(6 hours)'); // 8
+ * ```
+ */
+export function heartbeatHoursFor(schedule: string): number {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule.trim());
+  let periodHours: number | undefined;
+  if (rate) {
+    const n = Number(rate[1]);
+    const unit = rate[2] as string;
+    periodHours = unit.startsWith('minute') ? n / 60 : unit.startsWith('hour') ? n : n * 24;
+  } else {
+    const cron = /^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$/.exec(schedule.trim());
+    const wild = (v: string | undefined) => v === '*' || v === '?';
+    if (cron && wild(cron[3]) && wild(cron[4]) && wild(cron[5])) periodHours = 24;
+  }
+  if (periodHours === undefined || periodHours <= 0) {
+    throw new InvalidInputError(
+      'schedule',
+      schedule,
+      'rate(N minutes|hours|days) or a daily cron(...), or give heartbeatHours (--heartbeat-hours) for other crons',
+    );
+  }
+  const hours = Math.ceil(periodHours) + HEARTBEAT_MARGIN_HOURS;
+  if (hours > HEARTBEAT_MAX_HOURS) {
+    throw new InvalidInputError(
+      'schedule',
+      schedule,
+      `a schedule of at most ${HEARTBEAT_MAX_HOURS - HEARTBEAT_MARGIN_HOURS} hours (CloudWatch alarms look back 7 days at most)`,
+    );
+  }
+  return Math.max(2, hours);
+}
+
 /** Name of the role's inline policy that equals {@link checksExecutionPolicy}. */
 export const READ_POLICY_NAME = 'eks-kit-checks-read';
 /** Name of the role's inline policy for logs, the SNS notice, assumed roles and the stack parameter. */
@@ -83,9 +161,19 @@ const topicArn = { 'Fn::If': ['HasExistingTopic', ref('AlertTopicArn'), ref('Ale
 export function checksDeployTemplate(stack: Stack, options: DeployTemplateOptions = {}): SamTemplate {
   const accountId =
     options.accountId === undefined ? undefined : validateAccountId(options.accountId, 'accountId');
-  const functionName = options.functionName ?? `eks-kit-checks-${stack.name}`;
+  const names = checkerNames(stack.name, options.functionName);
+  const functionName = names.functionName;
   // The role is named after the function: the same 64-character rule applies.
   validateRoleName(functionName, 'functionName');
+  const schedule = options.schedule ?? DEFAULT_SCHEDULE;
+  const heartbeatHours = options.heartbeatHours ?? heartbeatHoursFor(schedule);
+  if (!Number.isInteger(heartbeatHours) || heartbeatHours < 2 || heartbeatHours > HEARTBEAT_MAX_HOURS) {
+    throw new InvalidInputError(
+      'heartbeatHours',
+      String(heartbeatHours),
+      `a whole number of hours from 2 to ${HEARTBEAT_MAX_HOURS}`,
+    );
+  }
   const assumeRoleArns = options.assumeRoleArns ?? [];
   assumeRoleArns.forEach((arn, i) => {
     if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(arn))
@@ -123,6 +211,15 @@ export function checksDeployTemplate(stack: Stack, options: DeployTemplateOption
       ],
     },
   ];
+  runtimeStatements.push({
+    // The previous run's failures (alert on change): this one parameter, read and rewritten.
+    Sid: 'CheckState',
+    Effect: 'Allow',
+    Action: ['ssm:GetParameter', 'ssm:PutParameter'],
+    Resource: {
+      'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${names.stateParameter.replace(/^\//, '')}`,
+    },
+  });
   if (assumeRoleArns.length > 0) {
     runtimeStatements.push({
       Sid: 'AssumeCheckRoles',
@@ -147,6 +244,8 @@ export function checksDeployTemplate(stack: Stack, options: DeployTemplateOption
       ? { [HANDLER_ENV.stack]: stackJson }
       : { [HANDLER_ENV.stackParameter]: parameterName }),
     [HANDLER_ENV.snsTopicArn]: { 'Fn::If': ['HasTopic', topicArn, noValue] },
+    [HANDLER_ENV.stateParameter]: ref('CheckStateParameter'),
+    [HANDLER_ENV.reminderDays]: ref('ReminderDays'),
     ...(assumeRoleArns.length > 0 ? { [HANDLER_ENV.assumeRoleArns]: assumeRoleArns.join(',') } : {}),
     POWERTOOLS_SERVICE_NAME: DEFAULT_SERVICE_NAME,
     POWERTOOLS_METRICS_NAMESPACE: DEFAULT_METRICS_NAMESPACE,
@@ -195,6 +294,9 @@ export function checksDeployTemplate(stack: Stack, options: DeployTemplateOption
           Schedule: {
             Type: 'ScheduleV2',
             Properties: {
+              // Named after the function so that `eks-kit check --checker` finds it.
+              Name: names.scheduleName,
+              State: 'ENABLED',
               ScheduleExpression: ref('ScheduleExpression'),
               Description: `eks-kit checks of stack ${stack.name}`,
               // A missed day is reported the next day; no retries that would double alerts.
@@ -224,6 +326,45 @@ export function checksDeployTemplate(stack: Stack, options: DeployTemplateOption
         ComparisonOperator: 'GreaterThanThreshold',
         TreatMissingData: 'notBreaching',
         AlarmActions: { 'Fn::If': ['HasTopic', [topicArn], noValue] },
+      },
+    },
+    HeartbeatAlarm: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmName: `${functionName}-heartbeat`,
+        AlarmDescription: `eks-kit checks of stack ${stack.name} completed no run in the last ${heartbeatHours} hours (schedule disabled or deleted, deploy broken, or its role changed): run eks-kit check --checker`,
+        Namespace: DEFAULT_METRICS_NAMESPACE,
+        MetricName: METRIC_NAMES.runCompleted,
+        Dimensions: [
+          { Name: 'service', Value: DEFAULT_SERVICE_NAME },
+          { Name: 'stack', Value: stack.name },
+        ],
+        Statistic: 'Sum',
+        // Hourly periods over the schedule's period plus a margin; an hour without a run is missing
+        // data, counted as breaching: the alarm fires only when every hour of the window had no run.
+        Period: 3600,
+        EvaluationPeriods: ref('HeartbeatHours'),
+        DatapointsToAlarm: ref('HeartbeatHours'),
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+        AlarmActions: { 'Fn::If': ['HasTopic', [topicArn], noValue] },
+        OKActions: { 'Fn::If': ['HasTopic', [topicArn], noValue] },
+      },
+    },
+    CheckStateParameter: {
+      // The previous run's failures (alert on change). SSM Parameter Store rather than a DynamoDB
+      // table or an S3 object: one small JSON value read and written once a run, free as a Standard
+      // parameter (Intelligent-Tiering moves it to Advanced, $0.05 a month, past 4 KB), no new SDK
+      // client in the bundle (SSM already reads the stack parameter). The handler rewrites the value.
+      Type: 'AWS::SSM::Parameter',
+      Properties: {
+        Name: names.stateParameter,
+        Type: 'String',
+        Tier: 'Intelligent-Tiering',
+        Value: '{}',
+        Description: `eks-kit checks of stack ${stack.name}: the failures of the previous run (written by the function)`,
+        Tags: tags,
       },
     },
     ErrorsAlarm: {
@@ -275,8 +416,23 @@ export function checksDeployTemplate(stack: Stack, options: DeployTemplateOption
     Parameters: {
       ScheduleExpression: {
         Type: 'String',
-        Default: DEFAULT_SCHEDULE,
+        Default: schedule,
         Description: 'EventBridge Scheduler expression, e.g. rate(1 day) or cron(0 6 * * ? *)',
+      },
+      HeartbeatHours: {
+        Type: 'Number',
+        Default: heartbeatHours,
+        MinValue: 2,
+        MaxValue: HEARTBEAT_MAX_HOURS,
+        Description:
+          'Hours without a completed run before the heartbeat alarm fires (the schedule period + 2 h)',
+      },
+      ReminderDays: {
+        Type: 'Number',
+        Default: 7,
+        MinValue: 1,
+        MaxValue: 365,
+        Description: 'Days between two reminders of failures that did not change',
       },
       LogRetentionDays: {
         Type: 'Number',
@@ -308,6 +464,8 @@ export function checksDeployTemplate(stack: Stack, options: DeployTemplateOption
       FunctionName: { Value: ref('ChecksFunction') },
       LogGroupName: { Value: ref('ChecksLogGroup') },
       FailuresAlarmName: { Value: ref('FailuresAlarm') },
+      HeartbeatAlarmName: { Value: ref('HeartbeatAlarm') },
+      CheckStateParameterName: { Value: ref('CheckStateParameter') },
     },
   };
 }

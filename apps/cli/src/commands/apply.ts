@@ -5,6 +5,7 @@ import {
   changesToJson,
   EksKitError,
   type Finding,
+  formatError,
   InvalidInputError,
   renderChanges,
 } from '@eks-kit/core';
@@ -28,6 +29,50 @@ import { findingsTable } from '../runtime/table.js';
  * ```
  */
 export async function applyCommand(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+  try {
+    return await applyOrThrow(ctx, options);
+  } catch (error) {
+    // --json: every outcome is one JSON document on stdout, a refused or failed apply included
+    // (the one `Error:` line and the exit code still follow, from the program).
+    if (ctx.out.json) ctx.out.resultJson(applyErrorJson(error));
+    throw error;
+  }
+}
+
+/**
+ * The JSON document of an apply that did not complete: `outcome` `blocked` (ApplyBlocked: nothing
+ * was changed), `cancelled`, `invalid-input` or `failed`, with the error's code, message and hint.
+ *
+ * @example
+ * ```ts
+ * applyErrorJson(new EksKitError('ApplyBlocked', 'apply blocked, nothing was changed: ...', { hint: '...' }));
+ * // { outcome: 'blocked', changed: false, error: { code: 'ApplyBlocked', message: '...', hint: '...' } }
+ * ```
+ */
+export function applyErrorJson(error: unknown): Record<string, unknown> {
+  const code = error instanceof EksKitError ? error.code : 'Error';
+  const outcome =
+    code === 'ApplyBlocked'
+      ? 'blocked'
+      : code === 'Cancelled'
+        ? 'cancelled'
+        : error instanceof InvalidInputError
+          ? 'invalid-input'
+          : 'failed';
+  const hint = error instanceof EksKitError ? error.hint : undefined;
+  return {
+    outcome,
+    // Refused before any change; a failure part-way may have changed something (a rerun converges).
+    changed: outcome === 'failed' ? 'unknown' : false,
+    error: {
+      code,
+      message: error instanceof EksKitError ? error.message.replace(/\s*\n\s*/g, ' ') : formatError(error),
+      ...(hint ? { hint } : {}),
+    },
+  };
+}
+
+async function applyOrThrow(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
   const yes = options.yes === true;
   if (!yes && !ctx.stdinIsTty)
     throw new InvalidInputError(
@@ -56,6 +101,7 @@ export async function applyCommand(ctx: CommandContext, options: Record<string, 
     if (ctx.out.json) {
       ctx.out.resultJson({
         stack: stack.name,
+        outcome: result.changes.length > 0 ? 'applied' : 'unchanged',
         ...changesToJson(result.changes),
         findings: result.findings,
         certificates: result.certificates,

@@ -1,6 +1,9 @@
-/** `eks-kit check`: findings for everything in the stack, as a table or JSON; exit 2 on failures. */
-import { EXIT_CODES, type Finding, summarizeFindings } from '@eks-kit/core';
-import { checkStack } from '@eks-kit/stack';
+/**
+ * `eks-kit check`: findings for everything in the stack, as a table or JSON; exit 2 on failures.
+ * `--checker`: findings about the deployed checks Lambda instead (last run, its role's reads).
+ */
+import { EXIT_CODES, type Finding, InvalidInputError, summarizeFindings } from '@eks-kit/core';
+import { checkStack, describeAccount } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
 import { openStack } from '../runtime/load.js';
 import { findingsTable } from '../runtime/table.js';
@@ -11,11 +14,30 @@ import { findingsTable } from '../runtime/table.js';
  * @example
  * ```sh
  * eks-kit check --json | jq '.findings[] | select(.status == "fail")'
+ * eks-kit check --checker   # the deployed checks Lambda: last run, its role's reads
  * ```
  */
 export async function checkCommand(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+  const schedule = options.checkerSchedule === undefined ? undefined : String(options.checkerSchedule);
+  if (schedule !== undefined && options.checker !== true)
+    throw new InvalidInputError('--checker-schedule', schedule, 'to be given with --checker');
+  if (options.checker === true) {
+    const { heartbeatHoursFor } = await import('@eks-kit/checks-lambda/verify');
+    if (schedule !== undefined) heartbeatHoursFor(schedule); // refused before any AWS call
+  }
   const { stack, clients, finish } = await openStack(ctx, options);
   try {
+    if (options.checker === true) {
+      const { verifyDeployedChecker } = await import('@eks-kit/checks-lambda/verify');
+      const { accountId } = await describeAccount(clients, { signal: ctx.signal });
+      const findings = await verifyDeployedChecker(clients, stack, {
+        accountId,
+        signal: ctx.signal,
+        ...(schedule !== undefined ? { schedule } : {}),
+      });
+      printFindings(ctx, findings, stack.name);
+      return findings.some((f) => f.status === 'fail') ? EXIT_CODES.failingFindings : EXIT_CODES.ok;
+    }
     const findings = await checkStack(clients, stack, {
       signal: ctx.signal,
       onEvent: (event) => ctx.out.progress(event),

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { describeClusterAddon, METRICS_SERVER_ADDON } from '@eks-kit/asg-discovery';
 import { EksKitError, validateAccountId } from '@eks-kit/core';
-import { describeAccount, renderStack } from '@eks-kit/stack';
+import { autoModeRenderError, autoModeToRefuse, describeAccount, renderStack } from '@eks-kit/stack';
 import { writeFileAtomic } from '../runtime/atomic-write.js';
 import { callReport, clientsFor } from '../runtime/clients.js';
 import type { CommandContext } from '../runtime/context.js';
@@ -17,6 +17,8 @@ const MANIFEST = '.eks-kit-render.json';
 /**
  * Render helmfile.yaml, values/*.yaml, .gitlab-ci.yml and docker/config.json into `--out`. A file
  * that exists and is not the unedited output of an earlier render is left alone unless `--force`.
+ * Without `--account-id` it reads the account and the cluster: a stack with an autoscaler for a
+ * cluster in EKS Auto Mode is refused (`AutoModeCluster`) unless `autoscaler.onAutoMode: install`.
  *
  * @example
  * ```sh
@@ -36,6 +38,11 @@ export async function renderCommand(ctx: CommandContext, options: Record<string,
     const clients = await clientsFor(ctx.globals, region, ctx.env);
     try {
       accountId = (await describeAccount(clients, { signal: ctx.signal })).accountId;
+      // EKS Auto Mode: no Cluster Autoscaler release there unless the stack says onAutoMode: install.
+      // (With --account-id render reads nothing from AWS, so it cannot tell.)
+      // A cluster that cannot be read (not created yet, no eks:DescribeCluster) renders as before.
+      const autoMode = await autoModeToRefuse(clients, stack, { signal: ctx.signal }).catch(() => undefined);
+      if (autoMode) throw autoModeRenderError(stack, autoMode);
       // metrics-server as an EKS add-on: do not render a second copy (issue 17). Read only when
       // render talks to AWS anyway; with --account-id it makes no AWS call at all.
       if (stack.metricsServer !== undefined && stack.metricsServer.enabled !== false) {

@@ -8,7 +8,12 @@
  * Add-ons: DescribeAddon (ResourceNotFoundException 404 with `addonName` / `clusterName` fields for an
  * add-on that is not installed) and ListAddons (maxResults 1-100, nextToken), read-only.
  *
- * World keys (`eks`): `clusters: [{ name, version?, oidcIssuer?, status?, roleArn?, tags?,
+ * EKS Auto Mode: a cluster seeded with `autoMode: true` (or `{ nodePools?, nodeRoleArn? }`) answers
+ * DescribeCluster with `computeConfig: { enabled: true, nodePools, nodeRoleArn }`,
+ * `storageConfig.blockStorage.enabled` and `kubernetesNetworkConfig.elasticLoadBalancing.enabled` true
+ * (the three switches AWS requires together); any other cluster with them `enabled: false`.
+ *
+ * World keys (`eks`): `clusters: [{ name, version?, oidcIssuer?, status?, roleArn?, tags?, autoMode?,
  * addons?: [{ name, version?, status? }] }]` (add-on status default ACTIVE)
  * (issuer default `https://oidc.eks.<region>.amazonaws.com/id/<32 hex>`),
  * `podIdentityAssociations: [{ clusterName, namespace, serviceAccount, roleArn }]`.
@@ -30,6 +35,8 @@ interface Cluster {
   tags: Record<string, string>;
   /** Installed add-ons by name. */
   addons: Map<string, { name: string; version: string; status: string; createdAt: Date }>;
+  /** EKS Auto Mode (computeConfig.enabled), its node pools and node role. */
+  autoMode?: { nodePools: string[]; nodeRoleArn: string };
 }
 
 interface Association {
@@ -108,13 +115,39 @@ function clusterOut(c: Cluster): Record<string, unknown> {
       endpointPrivateAccess: false,
       publicAccessCidrs: ['0.0.0.0/0'],
     },
-    kubernetesNetworkConfig: { serviceIpv4Cidr: '10.100.0.0/16', ipFamily: 'ipv4' },
+    kubernetesNetworkConfig: {
+      serviceIpv4Cidr: '10.100.0.0/16',
+      ipFamily: 'ipv4',
+      elasticLoadBalancing: { enabled: c.autoMode !== undefined },
+    },
+    computeConfig: c.autoMode
+      ? { enabled: true, nodePools: [...c.autoMode.nodePools], nodeRoleArn: c.autoMode.nodeRoleArn }
+      : { enabled: false },
+    storageConfig: { blockStorage: { enabled: c.autoMode !== undefined } },
     identity: { oidc: { issuer: c.oidcIssuer } },
     status: c.status,
     certificateAuthority: { data: Buffer.from(`emulated CA of ${c.name}`).toString('base64') },
     platformVersion: 'eks.1',
     tags: c.tags,
     accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' },
+  };
+}
+
+function autoModeSeed(
+  raw: unknown,
+  cluster: string,
+  accountId: string,
+): { autoMode?: { nodePools: string[]; nodeRoleArn: string } } {
+  if (raw === undefined || raw === false) return {};
+  const given = (typeof raw === 'object' && raw !== null ? raw : {}) as {
+    nodePools?: string[];
+    nodeRoleArn?: string;
+  };
+  return {
+    autoMode: {
+      nodePools: given.nodePools ?? ['general-purpose', 'system'],
+      nodeRoleArn: given.nodeRoleArn ?? `arn:aws:iam::${accountId}:role/${cluster}-auto-mode-node`,
+    },
   };
 }
 
@@ -238,6 +271,7 @@ export const eks = defineService<EksState>({
             },
           ]),
         ),
+        ...autoModeSeed(raw.autoMode, name, context.accountId),
       });
     }
     for (const raw of (section.podIdentityAssociations ?? []) as Array<Record<string, unknown>>) {

@@ -1,6 +1,7 @@
 /**
  * IAM (awsQuery 2010-05-08, signed for us-east-1): roles, inline and managed policies with
- * versions, attachments, permissions boundaries, tags, OIDC providers, account summary.
+ * versions, attachments, permissions boundaries, tags, OIDC providers, account summary, and
+ * SimulatePrincipalPolicy for roles (iam/simulate.ts).
  * Behaviour: `iamPropagationSeconds` (default 8) during which a new role is an invalid principal;
  * quotas `iamAssumeRolePolicySizeQuota` (2048), `iamRolePolicySizeQuota` (10240),
  * `iamPolicySizeQuota` (6144), `iamAttachedPoliciesPerRoleQuota` (10).
@@ -9,6 +10,7 @@ import { defineService } from '../framework/service.js';
 import { oidcOperations } from './iam/oidc.js';
 import { policyOperations } from './iam/policies.js';
 import { roleOperations } from './iam/roles.js';
+import { simulateOperations } from './iam/simulate.js';
 import { createIamState, type IamState } from './iam/state.js';
 
 /** The IAM module. */
@@ -23,5 +25,5 @@ export const iam = defineService<IamState>({
     iamPolicySizeQuota: 6144,
     iamAttachedPoliciesPerRoleQuota: 10,
   },
-  operations: { ...roleOperations, ...policyOperations, ...oidcOperations },
+  operations: { ...roleOperations, ...policyOperations, ...oidcOperations, ...simulateOperations },
 });

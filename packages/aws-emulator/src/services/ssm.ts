@@ -1,6 +1,6 @@
 /**
- * AWS Systems Manager Parameter Store (awsJson1_1, `X-Amz-Target: AmazonSSM.<Op>`): GetParameter,
- * written from the SSM API Reference.
+ * AWS Systems Manager Parameter Store (awsJson1_1, `X-Amz-Target: AmazonSSM.<Op>`): GetParameter and
+ * PutParameter, written from the SSM API Reference.
  *
  * - `Name` is a parameter name (`/eks-kit/prod/stack`, `plain-name`) or its ARN
  *   (`arn:aws:ssm:<region>:<account>:parameter/eks-kit/prod/stack`), optionally followed by a selector
@@ -8,6 +8,11 @@
  * - A missing parameter is `ParameterNotFound` (400); a missing version `ParameterVersionNotFound` (400).
  * - SecureString values come back encrypted (base64 ciphertext) unless `WithDecryption` is true, in
  *   which case the caller also needs `kms:Decrypt` (a caller denied it gets AccessDeniedException).
+ *
+ * - PutParameter creates a parameter (version 1) or, with `Overwrite: true`, replaces its value (version
+ *   + 1); without it an existing name is `ParameterAlreadyExists` (400). `Tier` is `Standard` (value up
+ *   to 4,096 characters), `Advanced` (8,192) or `Intelligent-Tiering` (Standard while the value fits,
+ *   else Advanced); a longer value is a `ValidationException`. The answer is `{ Version, Tier }`.
  *
  * World: `ssm.parameters: [{ name, value, type?: 'String' | 'StringList' | 'SecureString', region?,
  * version?, labels?: string[], keyId? }]` (type `String`, world region, version 1 by default).
@@ -42,6 +47,8 @@ export interface SsmParameter {
   labels: string[];
   keyId?: string;
   lastModified: number;
+  /** `Standard` or `Advanced` (what Intelligent-Tiering resolved to). */
+  tier?: 'Standard' | 'Advanced';
 }
 
 /** SSM state: parameters by `<region>\u0000<name>`. */
@@ -130,6 +137,80 @@ function getParameter({ input, state, region, accountId, authorize }: ServiceReq
   };
 }
 
+const TIERS: ReadonlySet<string> = new Set(['Standard', 'Advanced', 'Intelligent-Tiering']);
+/** Value limits in characters (SSM quotas): Standard 4 KB, Advanced 8 KB. */
+const STANDARD_MAX = 4096;
+const ADVANCED_MAX = 8192;
+
+function putParameter({ input, state, region, accountId, clock }: ServiceRequest<SsmState>): unknown {
+  const raw = requireString(input, 'Name', 'ValidationException');
+  const value = requireString(input, 'Value', 'ValidationException');
+  const { name, region: arnRegion, selector } = parseName(raw, accountId);
+  if (selector !== undefined || !/^[A-Za-z0-9_.\-/]{1,1011}$/.test(name)) {
+    throw validationError(
+      'name',
+      raw,
+      'Parameter name: can\'t be prefixed with "aws" or "ssm" (case-insensitive) and must use only a-zA-Z0-9_.-/',
+      'ValidationException',
+    );
+  }
+  const type = (typeof input.Type === 'string' ? input.Type : undefined) ?? 'String';
+  if (!TYPES.has(type))
+    throw validationError(
+      'type',
+      type,
+      'Member must satisfy enum value set: [SecureString, StringList, String]',
+      'ValidationException',
+    );
+  const tierIn = typeof input.Tier === 'string' ? input.Tier : 'Standard';
+  if (!TIERS.has(tierIn))
+    throw validationError(
+      'tier',
+      tierIn,
+      'Member must satisfy enum value set: [Advanced, Intelligent-Tiering, Standard]',
+      'ValidationException',
+    );
+  const tier: 'Standard' | 'Advanced' =
+    tierIn === 'Advanced' || (tierIn === 'Intelligent-Tiering' && value.length > STANDARD_MAX)
+      ? 'Advanced'
+      : 'Standard';
+  const limit = tier === 'Advanced' ? ADVANCED_MAX : STANDARD_MAX;
+  if (value.length < 1 || value.length > limit) {
+    throw validationError(
+      'value',
+      '(value)',
+      `Member must have length less than or equal to ${limit}`,
+      'ValidationException',
+    );
+  }
+  const where = arnRegion ?? region;
+  const existing = state.parameters.get(key(where, name));
+  if (existing && optionalBool(input, 'Overwrite') !== true) {
+    throw new AwsError(
+      'ParameterAlreadyExists',
+      'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.',
+      400,
+    );
+  }
+  const parameter: SsmParameter = {
+    name,
+    region: where,
+    type: type as SsmParameterType,
+    value,
+    version: (existing?.version ?? 0) + 1,
+    labels: [],
+    lastModified: clock.now(),
+    tier,
+    ...(typeof input.KeyId === 'string'
+      ? { keyId: input.KeyId }
+      : existing?.keyId
+        ? { keyId: existing.keyId }
+        : {}),
+  };
+  state.parameters.set(key(where, name), parameter);
+  return { Version: parameter.version, Tier: tier };
+}
+
 function seedParameters(world: World, accountRegion: string, now: number): Map<string, SsmParameter> {
   const seeds = ((world.ssm as { parameters?: SsmParameterSeed[] } | undefined)?.parameters ??
     []) as SsmParameterSeed[];
@@ -175,6 +256,22 @@ export const ssm = defineService<SsmState>({
         }
       },
       handler: getParameter,
+    },
+    PutParameter: {
+      mutating: true,
+      logInput: ['Name', 'Type', 'Overwrite', 'Tier'],
+      resource: (input, request) => {
+        try {
+          const { name, region } = parseName(
+            typeof input.Name === 'string' ? input.Name : '',
+            request.accountId,
+          );
+          return parameterArn(request.accountId, region ?? request.region, name);
+        } catch {
+          return '*';
+        }
+      },
+      handler: putParameter,
     },
   },
 });

@@ -19,6 +19,7 @@ import { stackSteps } from '../steps/index.js';
 import { desiredRepositories } from '../steps/repositories.js';
 import type { StepContext } from '../steps/step.js';
 import { type AccountInfo, describeAccount } from './account.js';
+import { autoModeFinding, autoModeToRefuse } from './auto-mode.js';
 import { autoscalerRoleName, runnerRoleName } from './names.js';
 import { blockerFinding, isBlocker } from './run-steps.js';
 import { shareReads } from './shared-reads.js';
@@ -245,5 +246,36 @@ export function stackChecks(stack: Stack): StackCheck[] {
       },
     });
   }
-  return checks;
+  return stack.autoscaler ? checks.map((check) => onAutoMode(stack, check, shared)) : checks;
+}
+
+/** The checks of the autoscaler (its steps' drift and its set-up). */
+const AUTOSCALER_CHECKS: ReadonlySet<string> = new Set([
+  'drift.autoscaler.tags',
+  'drift.autoscaler.role',
+  'autoscaler.setup',
+]);
+
+/**
+ * On an EKS Auto Mode cluster the autoscaler's checks are replaced by one `warn` finding (said by
+ * the first of them; the others report nothing), unless the stack says `onAutoMode: install`.
+ */
+function onAutoMode(
+  stack: Stack,
+  check: StackCheck,
+  shared: (clients: AwsClients) => { clients: AwsClients },
+): StackCheck {
+  if (!AUTOSCALER_CHECKS.has(check.id)) return check;
+  return {
+    ...check,
+    async run(clients, options = {}) {
+      const mode = await autoModeToRefuse(
+        shared(clients).clients,
+        stack,
+        options.signal ? { signal: options.signal } : {},
+      );
+      if (!mode) return check.run(clients, options);
+      return check.id === 'drift.autoscaler.tags' ? [autoModeFinding(stack, mode, 'warn')] : [];
+    },
+  };
 }

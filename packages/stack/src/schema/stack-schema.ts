@@ -101,6 +101,12 @@ function buildStackSchema() {
      * outside eks-kit's version map; its minor must be the cluster's.
      */
     imageTag: text('an image tag such as v1.35.2').optional(),
+    /**
+     * On a cluster in EKS Auto Mode (EKS scales the nodes, no Cluster Autoscaler): `refuse` (default)
+     * plans, applies and renders no autoscaler there and checks say so in one finding; `install`
+     * does it anyway.
+     */
+    onAutoMode: z.enum(['refuse', 'install'], { error: 'refuse or install' }).default('refuse'),
   });
 
   const metricsServerSchema = z.strictObject({

@@ -10,6 +10,7 @@ import {
   type NodeTemplate,
 } from '@eks-kit/asg-discovery';
 import { EksKitError, type EnsureOptions } from '@eks-kit/core';
+import { autoModeFinding, autoModeToRefuse } from '../orchestrate/auto-mode.js';
 import { autoscalerRoleName, autoscalerServiceAccount } from '../orchestrate/names.js';
 import type { Stack } from '../schema/stack-schema.js';
 import type { Step, StepContext, StepOutcome } from './step.js';
@@ -89,6 +90,9 @@ export const autoscalerTagsStep: Step = {
   id: 'autoscaler.tags',
   title: 'autoscaler discovery tags on the worker groups',
   async run(ctx): Promise<StepOutcome> {
+    // EKS Auto Mode: no groups to tag; the refusal blocks the plan (and the apply, below).
+    const autoMode = await autoModeToRefuse(ctx.clients, ctx.stack, signalOf(ctx));
+    if (autoMode) return { changes: [], findings: [autoModeFinding(ctx.stack, autoMode, 'fail')] };
     const a = ctx.stack.autoscaler!;
     const result = await ensureAutoDiscoveryTags(
       ctx.clients,
@@ -104,7 +108,15 @@ export const autoscalerTagsStep: Step = {
     });
     return { changes: result.changes };
   },
+  async blockers(ctx) {
+    const autoMode = await autoModeToRefuse(ctx.clients, ctx.stack, signalOf(ctx));
+    return autoMode ? [autoModeFinding(ctx.stack, autoMode, 'fail')] : [];
+  },
 };
+
+function signalOf(ctx: StepContext): { signal?: AbortSignal } {
+  return ctx.signal ? { signal: ctx.signal } : {};
+}
 
 /**
  * asg-discovery's "no group matched" in the stack file's keys (its own hint names the library's
@@ -145,6 +157,8 @@ export const autoscalerRoleStep: Step = {
   id: 'autoscaler.role',
   title: 'autoscaler IAM role',
   async run(ctx): Promise<StepOutcome> {
+    // EKS Auto Mode: the tags step says why (once); no role for an autoscaler that is not used.
+    if (await autoModeToRefuse(ctx.clients, ctx.stack, signalOf(ctx))) return { changes: [] };
     const result = await ensureClusterAutoscalerRole(
       ctx.clients,
       roleInput(ctx.stack),
@@ -152,7 +166,10 @@ export const autoscalerRoleStep: Step = {
     );
     return { changes: result.changes, findings: result.findings };
   },
-  blockers: (ctx) => findClusterAutoscalerRoleBlockers(ctx.clients, roleInput(ctx.stack)),
+  blockers: async (ctx) =>
+    (await autoModeToRefuse(ctx.clients, ctx.stack, signalOf(ctx)))
+      ? []
+      : findClusterAutoscalerRoleBlockers(ctx.clients, roleInput(ctx.stack)),
 };
 
 function roleInput(stack: Stack): EnsureClusterAutoscalerRoleInput {

@@ -1,0 +1,191 @@
+/**
+ * Verify the deployed checker itself (`eks-kit check --checker`): that it completed a run recently
+ * (the time its handler keeps in the state parameter) and that its role still has every read action
+ * the checks need (IAM SimulatePrincipalPolicy on the role, per group of actions and resources).
+ * Whether the EventBridge schedule is enabled is seen through the last run: a disabled or deleted
+ * schedule leaves it stale (eks-kit carries no Scheduler client; the heartbeat alarm says the same).
+ */
+
+import { type EvaluationResult, GetRoleCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { type AwsClients, type Finding, finding, isNotFoundError, wrapAwsError } from '@eks-kit/core';
+import type { Stack } from '@eks-kit/stack';
+import { checkPermissions } from '../policy/check-permissions.js';
+import { parseCheckState } from '../report/finding-state.js';
+import { checkerNames, DEFAULT_SCHEDULE, heartbeatHoursFor } from '../template/deploy-template.js';
+
+/** Options of {@link verifyDeployedChecker}. */
+export interface VerifyCheckerOptions {
+  /** Account of the checked resources (scopes the simulated ARNs; default any). */
+  accountId?: string;
+  /** Function name when not the default `eks-kit-checks-<stack>`. */
+  functionName?: string;
+  /** The deployed schedule (default `rate(1 day)`): how old the last run may be (its period + 2 h). */
+  schedule?: string;
+  /** Hours a run may be old, instead of the schedule's (as the template's `HeartbeatHours`). */
+  maxAgeHours?: number;
+  /** Clock (tests). */
+  now?: Date;
+  signal?: AbortSignal;
+}
+
+/** Check ids of the findings about the checker. */
+export const CHECKER_CHECKS = { lastRun: 'checker.last-run', permissions: 'checker.permissions' } as const;
+
+/**
+ * Findings about the deployed checker: `checker.last-run` (a completed run within the schedule's
+ * period + 2 h) and `checker.permissions` (every read action allowed to its role).
+ *
+ * @example
+ * ```ts
+ * const findings = await verifyDeployedChecker(clients, stack, { accountId: '111111111111' });
+ * findings.filter((f) => f.status === 'fail'); // e.g. checker.permissions: acm:DescribeCertificate denied
+ * ```
+ */
+export async function verifyDeployedChecker(
+  clients: AwsClients,
+  stack: Stack,
+  options: VerifyCheckerOptions = {},
+): Promise<Finding[]> {
+  const names = checkerNames(stack.name, options.functionName);
+  const send = options.signal ? { abortSignal: options.signal } : {};
+  return [
+    await lastRunFinding(clients, stack, names, options, send),
+    await permissionsFinding(clients, stack, names, options, send),
+  ];
+}
+
+async function lastRunFinding(
+  clients: AwsClients,
+  stack: Stack,
+  names: ReturnType<typeof checkerNames>,
+  options: VerifyCheckerOptions,
+  send: { abortSignal?: AbortSignal },
+): Promise<Finding> {
+  const maxAgeHours = options.maxAgeHours ?? heartbeatHoursFor(options.schedule ?? DEFAULT_SCHEDULE);
+  const resource = names.stateParameter;
+  const ssm = await clients.ssm();
+  let text: string | undefined;
+  try {
+    text = (await ssm.send(new GetParameterCommand({ Name: resource }), send)).Parameter?.Value;
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ParameterNotFound' && !isNotFoundError(error))
+      throw wrapAwsError(error, 'ssm:GetParameter', resource);
+    return finding(
+      CHECKER_CHECKS.lastRun,
+      resource,
+      'fail',
+      `the checker of stack ${stack.name} is not deployed here (no ${resource})`,
+      {
+        hint: 'deploy it: pnpm --filter @eks-kit/checks-lambda deploy:sam --stack eks-kit.yaml (apps/checks-lambda/README.md)',
+      },
+    );
+  }
+  const state = parseCheckState(text);
+  if (!state) {
+    return finding(
+      CHECKER_CHECKS.lastRun,
+      resource,
+      'fail',
+      `the checker of stack ${stack.name} has not completed a run yet`,
+      {
+        hint: `invoke it once (aws lambda invoke --function-name ${names.functionName} out.json) and read its log group /aws/lambda/${names.functionName}`,
+      },
+    );
+  }
+  const now = options.now ?? new Date();
+  const ageHours = (now.getTime() - Date.parse(state.lastRunAt)) / 3_600_000;
+  const age = ageHours < 1 ? `${Math.round(ageHours * 60)} min` : `${Math.round(ageHours * 10) / 10} h`;
+  if (!(ageHours <= maxAgeHours)) {
+    return finding(
+      CHECKER_CHECKS.lastRun,
+      resource,
+      'fail',
+      `the checker of stack ${stack.name} last completed a run ${age} ago (${state.lastRunAt}), more than ${maxAgeHours} h`,
+      {
+        hint: `check that its schedule ${names.scheduleName} is enabled (aws scheduler get-schedule --name ${names.scheduleName}) and read the errors in /aws/lambda/${names.functionName}`,
+        data: { lastRunAt: state.lastRunAt, maxAgeHours },
+      },
+    );
+  }
+  return finding(
+    CHECKER_CHECKS.lastRun,
+    resource,
+    'ok',
+    `last completed run ${age} ago (${state.lastRunAt})`,
+    {
+      data: { lastRunAt: state.lastRunAt, maxAgeHours },
+    },
+  );
+}
+
+async function permissionsFinding(
+  clients: AwsClients,
+  stack: Stack,
+  names: ReturnType<typeof checkerNames>,
+  options: VerifyCheckerOptions,
+  send: { abortSignal?: AbortSignal },
+): Promise<Finding> {
+  const iam = await clients.iam();
+  let roleArn: string | undefined;
+  try {
+    roleArn = (await iam.send(new GetRoleCommand({ RoleName: names.roleName }), send)).Role?.Arn;
+  } catch (error) {
+    if (!isNotFoundError(error)) throw wrapAwsError(error, 'iam:GetRole', names.roleName);
+  }
+  if (!roleArn) {
+    return finding(
+      CHECKER_CHECKS.permissions,
+      `iam role ${names.roleName}`,
+      'fail',
+      `the checker's role ${names.roleName} does not exist`,
+      {
+        hint: 'deploy the checker again (its template creates the role)',
+      },
+    );
+  }
+  const denied: string[] = [];
+  let simulated = 0;
+  for (const group of checkPermissions(stack, options.accountId ? { accountId: options.accountId } : {})) {
+    const resources = group.resources.filter((r) => r !== '*');
+    let results: EvaluationResult[] = [];
+    try {
+      const out = await iam.send(
+        new SimulatePrincipalPolicyCommand({
+          PolicySourceArn: roleArn,
+          ActionNames: group.actions,
+          ...(resources.length > 0 ? { ResourceArns: resources } : {}),
+        }),
+        send,
+      );
+      results = out.EvaluationResults ?? [];
+    } catch (error) {
+      throw wrapAwsError(error, 'iam:SimulatePrincipalPolicy', roleArn);
+    }
+    simulated += results.length;
+    for (const r of results) {
+      if (r.EvalDecision !== 'allowed') {
+        const on = r.EvalResourceName && r.EvalResourceName !== '*' ? ` on ${r.EvalResourceName}` : '';
+        denied.push(`${r.EvalActionName}${on} (${r.EvalDecision})`);
+      }
+    }
+  }
+  if (denied.length > 0) {
+    return finding(
+      CHECKER_CHECKS.permissions,
+      roleArn,
+      'fail',
+      `the checker's role cannot make ${denied.length} read(s) its checks need: ${denied.join(', ')}`,
+      {
+        hint: `its inline policy eks-kit-checks-read was changed: deploy the checker again to restore it`,
+        data: { denied },
+      },
+    );
+  }
+  return finding(
+    CHECKER_CHECKS.permissions,
+    roleArn,
+    'ok',
+    `the role allows every read the checks need (${simulated} simulated)`,
+  );
+}

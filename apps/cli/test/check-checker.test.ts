@@ -1,0 +1,89 @@
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { startEmulator } from '@eks-kit/aws-emulator';
+import { EXIT_CODES } from '@eks-kit/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, SEED_STACK, seedWorld } from './helpers.js';
+
+// `eks-kit check --checker`: the deployed checks Lambda of the seed stack (role eks-kit-checks-seed,
+// state parameter /eks-kit/seed/checks-state written by its handler).
+const lastRunAt = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3_600_000).toISOString();
+
+function deployed(hoursAgo: number, deny: string[] = []): World {
+  const world = seedWorld();
+  const roles = [...((world.iam?.roles as unknown[]) ?? [])];
+  roles.push({
+    name: 'eks-kit-checks-seed',
+    assumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ],
+    },
+    inlinePolicies: {
+      'eks-kit-checks-read': {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: '*', Resource: '*' },
+          ...(deny.length > 0 ? [{ Effect: 'Deny', Action: deny, Resource: '*' }] : []),
+        ],
+      },
+    },
+  });
+  const ssm = (world.ssm as { parameters?: unknown[] } | undefined)?.parameters ?? [];
+  return {
+    ...world,
+    iam: { ...world.iam, roles: roles as never },
+    ssm: {
+      parameters: [
+        ...ssm,
+        {
+          name: '/eks-kit/seed/checks-state',
+          value: JSON.stringify({ v: 1, lastRunAt: lastRunAt(hoursAgo), targets: {} }),
+        },
+      ],
+    },
+  };
+}
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: deployed(2) });
+});
+afterAll(async () => {
+  await emu.stop();
+});
+
+const cli = (...args: string[]) => runCli([...args, '-f', SEED_STACK, '--endpoint-url', emu.url]);
+
+describe('eks-kit check --checker', () => {
+  it('a checker that ran 2 h ago with its reads allowed: exit 0, two ok findings', async () => {
+    emu.seed(deployed(2));
+    const run = await cli('check', '--checker', '--json');
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout) as { findings: Array<{ check: string; status: string }> };
+    expect(doc.findings.map((f) => [f.check, f.status])).toEqual([
+      ['checker.last-run', 'ok'],
+      ['checker.permissions', 'ok'],
+    ]);
+    expect(emu.calls({ mutating: true })).toEqual([]);
+  });
+
+  it('a stale run and a role denied a read: exit 2, both named', async () => {
+    emu.seed(deployed(40, ['acm:DescribeCertificate']));
+    const run = await cli('check', '--checker');
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/checker\.last-run/);
+    expect(run.stdout).toMatch(/last completed a run 40 h ago/);
+    expect(run.stdout).toMatch(/acm:DescribeCertificate .*explicitDeny/);
+  });
+
+  it('--checker-schedule sets how old the last run may be; a schedule it cannot size is refused before AWS', async () => {
+    emu.seed(deployed(5));
+    expect((await cli('check', '--checker', '--checker-schedule', 'rate(1 hour)')).code).toBe(2);
+    emu.resetCalls();
+    const bad = await cli('check', '--checker', '--checker-schedule', 'sometimes');
+    expect(bad.code).toBe(EXIT_CODES.invalidInput);
+    expect(bad.stderr).toMatch(/^Error: schedule: expected/);
+    expect(emu.calls()).toEqual([]);
+  });
+});
