@@ -170,11 +170,11 @@ describe('hostile YAML: one line naming file:line, exit 64', () => {
 
   it('keeps what a stack file may use: anchors and aliases, core tags, merge-free keys', () => {
     const stack = parseStack(
-      `${base}tags: &t { team: a }\nautoscaler:\n  workerGroups: { names: [x] }\n  nodeTemplates:\n    x: { labels: *t }\nchecks: { warnDays: !!int "30" }\n`,
+      `${base}tags: &t { team: a }\nautoscaler:\n  workerGroups: { names: [x] }\n  nodeTemplates:\n    x: { labels: *t }\nchecks: { warnDays: !!int "40" }\n`,
       'f.yaml',
     );
     expect(stack.tags).toEqual({ team: 'a' });
-    expect(stack.checks.warnDays).toBe(30);
+    expect(stack.checks.warnDays).toBe(40);
   });
 });
 

@@ -3,7 +3,7 @@
  * bad value in any field is refused by parseStack (so by plan, check, render and apply before any
  * AWS call) as one line naming `file:line` and the field, with the invalid-input exit code.
  */
-import { InvalidInputError } from '@eks-kit/core';
+import { EXIT_CODES, InvalidInputError } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { parseStack, renderStack } from '../src/index.js';
@@ -206,7 +206,7 @@ describe('one bad field: refused when the stack is loaded (issue 15)', () => {
   it.each(BAD_FIELDS)('%s = %j', (field, path, value) => {
     const text = stringify(setPath(fullStack(), path, value));
     const error = refusal(text);
-    expect(error.exitCode).toBe(2);
+    expect(error.exitCode).toBe(EXIT_CODES.invalidInput);
     expect(error.message).not.toMatch(/[\r\n]/);
     const at = /^eks-kit\.yaml:(\d+): (\S+?): /.exec(error.message);
     expect(at, error.message).not.toBeNull();

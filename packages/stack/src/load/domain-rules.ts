@@ -256,29 +256,6 @@ export function validateGitlabJob(g: StackGitlab): void {
 }
 
 /**
- * A repository with `cache: true` also gets `<name>/cache`, which must itself be a valid ECR
- * repository name (at most 256 characters): refuse a name too long for it.
- *
- * @example
- * ```ts
- * validateCacheRepository('team/app', 'repositories[0].name'); // ok: team/app/cache
- * ```
- */
-export function validateCacheRepository(name: string, field: string): void {
-  try {
-    ecrRepositoryName(`${name}/cache`, field);
-  } catch (error) {
-    if (!(error instanceof InvalidInputError)) throw error;
-    throw new InvalidInputError(
-      field,
-      name,
-      "a repository name of at most 250 characters when cache is true (its cache repository <name>/cache must fit ECR's 256)",
-      { cause: error },
-    );
-  }
-}
-
-/**
  * Node template of a worker group for scale from zero (asg-discovery's tag rules: label keys,
  * taints `value:Effect` with the effect required, resource quantities, tag key lengths).
  *

@@ -19,7 +19,6 @@ import { checkDerivedNames } from '../orchestrate/derived-names.js';
 import type { Stack } from '../schema/stack-schema.js';
 import {
   validateAutoscalerChart,
-  validateCacheRepository,
   validateCertificate,
   validateGitlabJob,
   validateK8sName,
@@ -91,8 +90,10 @@ export function validateStack(input: Stack): Stack {
   if (stack.metricsServer) validateMetricsServer(stack.metricsServer);
   validateCertificates(stack);
   validateRepositories(stack);
+  // Issue 15: derived names never truncated, never shared. Before the GitLab job's cross-references, so
+  // that a repository too long for its <name>/cache is named as such, not as an unknown gitlab.repository.
+  checkDerivedNames(stack);
   if (stack.gitlab) validateGitlab(stack);
-  checkDerivedNames(stack); // issue 15: derived names never truncated, never shared
   const { warnDays, failDays } = stack.checks;
   // A public ACM certificate lives 198 days since 2026-02-18: more warns for every certificate.
   wholeRange(failDays, 'checks.failDays', 0, ACM_PUBLIC_LIFETIME_DAYS);
@@ -266,7 +267,7 @@ function validateRepositories(stack: Stack): void {
     if (seen.has(repo.name))
       throw new InvalidInputError(`${at}.name`, repo.name, 'a repository name not already listed');
     seen.add(repo.name);
-    if (repo.cache) validateCacheRepository(repo.name, `${at}.name`);
+    // A name too long for its <name>/cache repository: checkDerivedNames (derived names, one rule).
     if (repo.cache && listed.has(`${repo.name}/cache`))
       throw new InvalidInputError(
         `${at}.cache`,
