@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export * from './builders/balancing.js';
 export * from './builders/pod-fit.js';
 export * from './builders/policy.js';
 export * from './builders/quantity.js';
@@ -12,9 +13,10 @@ export * from './builders/service-account.js';
 export * from './builders/tags.js';
 export * from './checks/check-setup.js';
 export { groupFindings } from './checks/group-findings.js';
-export type { Diagnosis } from './logs/diagnose.js';
+export { createDiagnoser, type Diagnoser, type Diagnosis } from './logs/diagnose.js';
 export type { AutoscalerErrorKind, AutoscalerEvent, PlannedScaleUp } from './logs/events.js';
 export { parseGoDuration } from './logs/go-duration.js';
+export { groupOfTemplateNode, type ScaleDownBlockReason } from './logs/more-events.js';
 export type { LogLevel, LogRecord } from './logs/parse-line.js';
 export * from './logs/read-log.js';
 export type { ScaleDownSummary, ScaleUpSummary } from './logs/summarize.js';

@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { InvalidInputError } from '@eks-kit/core';
-import { type Diagnosis, diagnose } from './diagnose.js';
+import { createDiagnoser, type Diagnosis } from './diagnose.js';
 import { type AutoscalerEvent, interpretRecord } from './events.js';
 import { parseLogLine } from './parse-line.js';
 import { type ScaleDownSummary, type ScaleUpSummary, summarizeEvents } from './summarize.js';
@@ -41,6 +41,10 @@ export interface ReadLogOptions {
    * across New Year). JSON lines carry their own time.
    */
   year?: number;
+  /** Called with each event as its line is read (a live stream: `kubectl logs -f`). */
+  onEvent?: (event: AutoscalerEvent) => void;
+  /** Called when a diagnosis first shows (its first evidence line); later lines only raise its count. */
+  onDiagnosis?: (diagnosis: Diagnosis) => void;
 }
 
 /** Anything {@link readAutoscalerLog} can read. */
@@ -64,6 +68,7 @@ export function createAutoscalerLogReader(options: ReadLogOptions = {}): {
   if (!Number.isInteger(year) || year < 1970 || year > 9999)
     throw new InvalidInputError('year', options.year, 'a four-digit year');
   const events: AutoscalerEvent[] = [];
+  const diagnoser = createDiagnoser();
   let klogYear = year;
   let lastKlogMs: number | undefined;
   let lines = 0;
@@ -93,13 +98,18 @@ export function createAutoscalerLogReader(options: ReadLogOptions = {}): {
       if (isJson) json++;
       else klog++;
       const event = interpretRecord(result.record);
-      if (event) events.push(event);
+      if (event) {
+        events.push(event);
+        options.onEvent?.(event);
+        const first = diagnoser.add(event);
+        if (first) options.onDiagnosis?.({ ...first });
+      }
     },
     report() {
       return {
         events: [...events],
         summary: summarizeEvents(events),
-        diagnoses: diagnose(events),
+        diagnoses: diagnoser.list().map((d) => ({ ...d })),
         stats: {
           lines,
           parsed,
