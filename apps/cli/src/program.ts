@@ -200,15 +200,21 @@ function buildProgram(writeErr: (text: string) => void, run: Runner): Command {
   asg('trust', 'print the autoscaler role trust policy (JSON)')
     .option('--account-id <id>', 'AWS account id (default: from STS)')
     .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerTrust));
-  asg('tags', 'print the tags each worker group needs').action(
-    lazy(async () => (await import('./commands/autoscaler.js')).autoscalerTags),
-  );
+  asg('tags', 'print the tags each worker group needs')
+    .option(
+      '--from-nodegroup',
+      "read every group's node template from its EKS managed node group and launch template user data",
+    )
+    .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerTags));
   asg('values', 'print the cluster-autoscaler Helm values (YAML)')
     .option('--account-id <id>', 'AWS account id (default: from STS)')
     .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerValues));
-  asg('verify', 'check groups, tags, role, trust and OIDC provider (exit 2 on failures)').action(
-    lazy(async () => (await import('./commands/autoscaler.js')).autoscalerVerify),
-  );
+  asg('verify', 'check groups, tags, role, trust and OIDC provider (exit 2 on failures)')
+    .option(
+      '--log <file>',
+      'also read a cluster-autoscaler log (- for standard input): groups at max while pods are pending, zones',
+    )
+    .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerVerify));
   asg('fit', 'would a pod with these requests fit a new node of each worker group?')
     .requiredOption('--cpu <quantity>', 'CPU request, e.g. 1500m')
     .option('--memory <quantity>', 'memory request, e.g. 2Gi', '0')

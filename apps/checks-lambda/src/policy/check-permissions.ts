@@ -81,6 +81,7 @@ type ResourceKind =
   | 'OidcProvider'
   | 'Cluster'
   | 'PodIdentityAssociations'
+  | 'Nodegroups'
   | 'Repositories'
   | 'Certificates'
   | 'HostedZones';
@@ -91,6 +92,7 @@ const SIDS: Record<ResourceKind, string> = {
   OidcProvider: 'ReadClusterOidcProvider',
   Cluster: 'ReadCluster',
   PodIdentityAssociations: 'ReadPodIdentityAssociations',
+  Nodegroups: 'ReadClusterNodegroups',
   Repositories: 'ReadStackRepositories',
   Certificates: 'ReadCertificates',
   HostedZones: 'ReadHostedZoneRecords',
@@ -106,6 +108,7 @@ const ACTION_RESOURCES: Record<string, ResourceKind> = {
   'eks:DescribeCluster': 'Cluster',
   'eks:ListPodIdentityAssociations': 'Cluster',
   'eks:DescribePodIdentityAssociation': 'PodIdentityAssociations',
+  'eks:DescribeNodegroup': 'Nodegroups',
   'iam:GetRole': 'Roles',
   'iam:GetRolePolicy': 'Roles',
   'iam:ListAttachedRolePolicies': 'Roles',
@@ -207,6 +210,9 @@ function resourcesOf(kind: ResourceKind, stack: Stack, s: Scope): string[] {
       return [arn('eks', s.region, `cluster/${stack.cluster.name}`)];
     case 'PodIdentityAssociations':
       return [arn('eks', s.region, `podidentityassociation/${stack.cluster.name}/*`)];
+    case 'Nodegroups':
+      // node group ARNs end in a generated id: nodegroup/<cluster>/<name>/<uuid>
+      return [arn('eks', s.region, `nodegroup/${stack.cluster.name}/*/*`)];
     case 'Repositories':
       return [...stackRepositoryNames(stack)]
         .sort()

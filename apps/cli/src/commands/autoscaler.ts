@@ -12,6 +12,7 @@ import {
   autoscalerServiceAccount,
   inStackTerms,
   renderStack,
+  resolveStackNodeTemplates,
   type Stack,
   workerGroupSelection,
 } from '@eks-kit/stack';
@@ -99,20 +100,31 @@ export async function autoscalerTrust(
 }
 
 /**
- * Print the tags every selected worker group needs: discovery tags and node templates.
+ * Print the tags every selected worker group needs: discovery tags and node templates (`from-nodegroup`
+ * templates, and with `--from-nodegroup` every group's, read from EKS and the launch template user data).
  *
  * @example
  * ```sh
  * eks-kit autoscaler tags --json
+ * eks-kit autoscaler tags --from-nodegroup
  * ```
  */
 export async function autoscalerTags(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
-  const { stack, finish } = await openStack(ctx, options);
+  const { stack, clients, finish } = await openStack(ctx, options);
   try {
     const a = requireAutoscaler(stack);
     const discovery = asg.autoDiscoveryTags(stack.cluster.name);
+    const resolved = { ...((await resolveStackNodeTemplates(clients, stack)) ?? {}) };
+    if (options.fromNodegroup === true) {
+      const groups = await asg.findNodeGroups(clients, {
+        cluster: stack.cluster.name,
+        select: workerGroupSelection(stack),
+      });
+      const read = await asg.readNodeTemplates(clients, { cluster: stack.cluster.name, groups });
+      for (const [group, r] of read) resolved[group] ??= r.template;
+    }
     const templates = Object.fromEntries(
-      Object.entries(a.nodeTemplates ?? {}).map(([group, t]) => [
+      Object.entries(resolved).map(([group, t]) => [
         group,
         asg.nodeTemplateTags(t, `autoscaler.nodeTemplates.${group}`),
       ]),
@@ -172,22 +184,35 @@ export async function autoscalerValues(
 }
 
 /**
- * Check the autoscaler's AWS side: groups and their tags, role, trust, OIDC provider, headroom.
+ * Check the autoscaler's AWS side: groups and their tags, role, trust, OIDC provider, headroom, node
+ * templates and group shapes; with `--log`, also what the log shows about the groups (at max while pods
+ * are pending, one zone only for zonal volumes).
  *
  * @example
  * ```sh
  * eks-kit autoscaler verify --json
+ * kubectl -n kube-system logs deploy/cluster-autoscaler | eks-kit autoscaler verify --log -
  * ```
  */
 export async function autoscalerVerify(
   ctx: CommandContext,
   options: Record<string, unknown>,
 ): Promise<number> {
+  const logInput = options.log === undefined ? undefined : await openInput(String(options.log), '--log');
   const { stack, clients, finish } = await openStack(ctx, options);
   try {
     requireAutoscaler(stack);
     const { stack: _stack, ...input } = autoscalerRoleInput(stack);
-    const findings = inStackTerms(await asg.checkAutoscalerSetup(clients, input));
+    const setup = await asg.checkAutoscalerSetup(clients, input);
+    if (logInput) {
+      const report = await asg.readAutoscalerLog(logInput, { year: new Date().getUTCFullYear() });
+      const groups = await asg.findNodeGroups(clients, {
+        cluster: stack.cluster.name,
+        select: workerGroupSelection(stack),
+      });
+      setup.push(...asg.logGroupFindings(report, groups));
+    }
+    const findings = inStackTerms(setup);
     printFindings(ctx, findings, stack.name);
     return findings.some((f) => f.status === 'fail') ? 2 : 0;
   } finally {

@@ -28,6 +28,8 @@ import {
 import type { NodeGroup } from '../procedures/node-group.js';
 import { findPodIdentityAssociation } from '../procedures/pod-identity.js';
 import { groupFindings } from './group-findings.js';
+import { type GroupShapeOptions, groupShapeFindings } from './group-shape-findings.js';
+import { nodeTemplateFindings } from './node-template-findings.js';
 
 /**
  * IAM actions {@link checkAutoscalerSetup} may call (all reads), for the least-privilege policy of
@@ -40,7 +42,11 @@ import { groupFindings } from './group-findings.js';
  */
 export const CHECK_AUTOSCALER_SETUP_ACTIONS: readonly string[] = [
   'autoscaling:DescribeAutoScalingGroups',
+  'autoscaling:DescribeLaunchConfigurations',
+  'ec2:DescribeInstanceTypes',
+  'ec2:DescribeLaunchTemplateVersions',
   'eks:DescribeCluster',
+  'eks:DescribeNodegroup',
   'eks:DescribePodIdentityAssociation',
   'eks:ListPodIdentityAssociations',
   'iam:GetOpenIDConnectProvider',
@@ -63,6 +69,8 @@ export interface CheckAutoscalerSetupInput {
   release?: string;
   roleName?: string;
   scope?: AutoscalerPolicyScope;
+  /** How the autoscaler runs (balancing, priority expander), for the group-shape findings. */
+  shape?: GroupShapeOptions;
 }
 
 /**
@@ -129,8 +137,10 @@ export async function checkAutoscalerSetup(
         },
       ),
     );
-  for (const g of [...groups.values()].sort((a, b) => (a.name < b.name ? -1 : 1)))
-    findings.push(...groupFindings(g, cluster, tagCondition));
+  const sorted = [...groups.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const g of sorted) findings.push(...groupFindings(g, cluster, tagCondition));
+  findings.push(...(await nodeTemplateFindings(clients, cluster, sorted)));
+  findings.push(...(await groupShapeFindings(clients, cluster, sorted, input.shape)));
 
   if (role) findings.push(...(await roleFindings(clients, role, policy)));
   return findings;

@@ -5,8 +5,9 @@
  * DescribeLaunchTemplateVersions (one template by id or name with `LaunchTemplateVersion.N` numbers,
  * `$Latest`, `$Default`; or, without a template, `$Latest`/`$Default` of every template).
  *
- * World keys (`ec2`): `launchTemplates: [{ name, instanceType, id?, versions?: [{ instanceType }],
- * defaultVersion? }]` (version 1 has `instanceType`, further versions follow `versions`), and
+ * World keys (`ec2`): `launchTemplates: [{ name, instanceType, id?, userData?, versions?: [{ instanceType,
+ * userData? }], defaultVersion? }]` (version 1 has `instanceType`, further versions follow `versions`;
+ * `userData` is plain text, served base64-encoded in `LaunchTemplateData.UserData` as EC2 does), and
  * `instanceTypes: [{ instanceType, vCpus, memoryMiB, maxEnis?, ipv4PerEni?, architecture? }]` added
  * to the built-in catalog.
  *
@@ -290,8 +291,11 @@ export const ec2 = defineService<Ec2State>({
     for (const raw of list(section.launchTemplates) as Array<Record<string, unknown>>) {
       const id = typeof raw.id === 'string' ? raw.id : `lt-${context.random.hex(17)}`;
       const types = [String(raw.instanceType ?? 'm5.large')];
-      for (const v of list(raw.versions) as Array<Record<string, unknown>>)
+      const userData: Array<string | undefined> = [raw.userData as string | undefined];
+      for (const v of list(raw.versions) as Array<Record<string, unknown>>) {
         types.push(String(v.instanceType ?? types[types.length - 1]));
+        userData.push(v.userData as string | undefined);
+      }
       state.templates.set(id, {
         id,
         name: String(raw.name),
@@ -301,7 +305,10 @@ export const ec2 = defineService<Ec2State>({
           versionNumber: i + 1,
           instanceType,
           createTime: created,
-          data: {},
+          data:
+            typeof userData[i] === 'string'
+              ? { userData: Buffer.from(userData[i] as string, 'utf8').toString('base64') }
+              : {},
         })),
       });
     }
