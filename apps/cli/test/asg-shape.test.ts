@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from './helpers.js';
+import { CLI, cliEnv, runCli, tempDir } from './helpers.js';
 
 // issue 19 through the built CLI: node templates from node groups.
 const world: World = {
@@ -148,5 +149,81 @@ describe('eks-kit autoscaler verify --log: groups at max while pods are pending'
     expect(run.code).not.toBe(1);
     expect(run.stderr).toContain('--log');
     expect(emu.calls()).toEqual([]);
+  });
+});
+
+describe('eks-kit autoscaler logs - reads a live stream (issue 19 item 4)', () => {
+  /** Start the CLI, feed stdin line by line, and wait for each expected output before the next line. */
+  function live(args: string[]) {
+    const child = spawn(process.execPath, [CLI, 'autoscaler', 'logs', '-', ...args], {
+      env: cliEnv(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    return {
+      write: (text: string) => child.stdin.write(`${text}\n`),
+      end: () => child.stdin.end(),
+      stdout: () => stdout,
+      stderr: () => stderr,
+      closed,
+      /** Resolves when stdout contains `text` (stdin still open), rejects after 10 s. */
+      async waitFor(text: string): Promise<void> {
+        const start = Date.now();
+        while (!stdout.includes(text)) {
+          if (Date.now() - start > 10_000)
+            throw new Error(`no "${text}" in time; stdout: ${stdout}; stderr: ${stderr}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      },
+    };
+  }
+
+  it('prints a finished scale-up and a diagnosis while the stream is still open', async () => {
+    const run = live([]);
+    run.write(
+      'I1126 07:40:02.231876       1 orchestrator.go:565] Final scale-up plan: [{ng-a 2->3 (max: 8)}]',
+    );
+    run.write(
+      'I1126 07:42:03.021457       1 clusterstate.go:292] Scale up in group ng-a finished successfully in 2m0.79s',
+    );
+    await run.waitFor('scale-up   ng-a 2 -> 3 (max 8), finished in 120.79s');
+    expect(run.stdout()).not.toContain('local storage');
+    run.write(
+      'I1126 07:55:12.310442       1 cluster.go:169] Node ip-10-0-3-40.ap-northeast-1.compute.internal cannot be removed: pod with local storage present: redis-0',
+    );
+    await run.waitFor('problem: a pod with local storage');
+    run.end();
+    expect(await run.closed).toBe(0);
+    expect(run.stderr()).toMatch(/Read 3 line\(s\) \(klog\)/);
+  });
+
+  it('--json: one JSON object a line, each as it arrives, a report line last', async () => {
+    const run = live(['--json']);
+    run.write(
+      'I1126 07:56:00.118126       1 orchestrator.go:229] Skipping node group ng-b - max size reached',
+    );
+    await run.waitFor('"kind":"diagnosis"');
+    run.write('not a log line');
+    run.end();
+    expect(await run.closed).toBe(0);
+    const lines = run
+      .stdout()
+      .trim()
+      .split('\n')
+      .map(
+        (l) => JSON.parse(l) as { kind: string; type?: string; code?: string; stats?: { malformed: number } },
+      );
+    expect(lines.map((l) => l.kind)).toEqual(['event', 'diagnosis', 'report']);
+    expect(lines[0]).toMatchObject({ type: 'group-at-max', group: 'ng-b' });
+    expect(lines[1]).toMatchObject({ code: 'max-size-reached', subject: 'ng-b' });
+    expect(lines[2]?.stats?.malformed).toBe(1);
   });
 });

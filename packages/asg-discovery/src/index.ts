@@ -22,7 +22,12 @@ export { parseGoDuration } from './logs/go-duration.js';
 export { groupOfTemplateNode, type ScaleDownBlockReason } from './logs/more-events.js';
 export type { LogLevel, LogRecord } from './logs/parse-line.js';
 export * from './logs/read-log.js';
-export type { ScaleDownSummary, ScaleUpSummary } from './logs/summarize.js';
+export {
+  type CompletedSummary,
+  createSummarizer,
+  type ScaleDownSummary,
+  type ScaleUpSummary,
+} from './logs/summarize.js';
 export * from './procedures/autoscaler-identity.js';
 export * from './procedures/discover.js';
 export * from './procedures/ensure-role.js';

@@ -223,4 +223,34 @@ describe('live reading: onEvent and onDiagnosis as lines arrive', () => {
       'read I0930',
     ]);
   });
+
+  it('reports a scale-up at its finished line and a scale-down at its removal line (onSummary)', async () => {
+    const seen: string[] = [];
+    await readAutoscalerLog(
+      [
+        'I1126 07:00:01.450000       1 orchestrator.go:565] Final scale-up plan: [{ng 4->5 (max: 8)}]',
+        'I1126 07:00:01.450200       1 executor.go:147] Scale-up: setting group ng size to 5',
+        'I1126 07:02:02.240000       1 clusterstate.go:252] Scale up in group ng finished successfully in 2m0.79s',
+        'I1126 07:10:12.500000       1 actuator.go:180] Scale-down: removing empty node "ip-10-0-12-7"',
+      ],
+      {
+        year: 2026,
+        onEvent: (e) => seen.push(`event ${e.line}`),
+        onSummary: (done) =>
+          seen.push(
+            done.kind === 'scale-up'
+              ? `scale-up ${done.scaleUp.group} ${done.scaleUp.secondsToFinish}s`
+              : `scale-down ${done.scaleDown.node}`,
+          ),
+      },
+    );
+    expect(seen).toEqual([
+      'event 1',
+      'event 2',
+      'event 3',
+      'scale-up ng 120.79s',
+      'event 4',
+      'scale-down ip-10-0-12-7',
+    ]);
+  });
 });

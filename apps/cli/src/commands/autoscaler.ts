@@ -271,11 +271,15 @@ export async function autoscalerFit(ctx: CommandContext, options: Record<string,
 }
 
 /**
- * Read cluster-autoscaler logs: scale-ups with timings, scale-downs, and diagnoses with fixes.
+ * Read cluster-autoscaler logs, live: each finished scale-up, each scale-down and each diagnosis is
+ * printed as soon as the line that completes it arrives (`kubectl logs -f ... | eks-kit autoscaler
+ * logs -`), then what never completed and the counts at end of input. `--json` prints one JSON object
+ * a line: `{"kind":"event",...}` for every event, `"scale-up"`, `"scale-down"`, `"diagnosis"` as they
+ * complete, and a last `{"kind":"report", summary, diagnoses, stats}`.
  *
  * @example
  * ```sh
- * kubectl -n kube-system logs deploy/cluster-autoscaler | eks-kit autoscaler logs -
+ * kubectl -n kube-system logs -f deploy/cluster-autoscaler | eks-kit autoscaler logs -
  * ```
  */
 export async function autoscalerLogs(
@@ -284,11 +288,37 @@ export async function autoscalerLogs(
   args: string[],
 ): Promise<number> {
   const input = await openInput(args[0]);
-  const report = await asg.readAutoscalerLog(input, { year: new Date().getUTCFullYear() });
+  const json = ctx.out.json;
+  const line = (value: object): void => ctx.out.result(JSON.stringify(value));
+  let printed = 0;
+  const report = await asg.readAutoscalerLog(input, {
+    year: new Date().getUTCFullYear(),
+    onEvent: json ? (event) => line({ kind: 'event', ...event }) : undefined,
+    onSummary: (done) => {
+      printed++;
+      if (json)
+        line(
+          done.kind === 'scale-up'
+            ? { kind: 'scale-up', ...done.scaleUp }
+            : { kind: 'scale-down', ...done.scaleDown },
+        );
+      else
+        ctx.out.result(
+          done.kind === 'scale-up'
+            ? `scale-up   ${describe(done.scaleUp)}`
+            : `scale-down ${describe(done.scaleDown)}`,
+        );
+    },
+    onDiagnosis: (d) => {
+      printed++;
+      if (json) line({ kind: 'diagnosis', ...d });
+      else ctx.out.result(ctx.out.paint.red(`problem: ${oneLine(d)}`));
+    },
+  });
   // Not one line in klog or JSON form: this is not a cluster-autoscaler log (exit 1, not "(empty)").
   const nothingRecognised = report.stats.format === 'empty';
-  if (ctx.out.json) {
-    ctx.out.resultJson({ summary: report.summary, diagnoses: report.diagnoses, stats: report.stats });
+  if (json) {
+    line({ kind: 'report', summary: report.summary, diagnoses: report.diagnoses, stats: report.stats });
     return nothingRecognised ? 1 : 0;
   }
   const { summary, stats } = report;
@@ -300,16 +330,20 @@ export async function autoscalerLogs(
         hint: 'expected klog text or --logging-format=json lines, e.g. kubectl -n kube-system logs deploy/cluster-autoscaler | eks-kit autoscaler logs -',
       },
     );
-  ctx.out.notice(`Read ${stats.lines} line(s) (${stats.format}), ${stats.malformed} skipped as malformed.`);
-  for (const s of summary.scaleUps) ctx.out.result(`scale-up   ${describe(s)}`);
-  for (const s of summary.scaleDowns) ctx.out.result(`scale-down ${describe(s)}`);
+  // At end of input: what never completed, then the totals.
+  for (const s of summary.scaleUps.filter((u) => u.status !== 'finished'))
+    ctx.out.result(`scale-up   ${describe(s)} (${s.status}, not finished in this log)`);
   for (const t of summary.terminatedInstances)
     ctx.out.result(`terminated ${t.instanceId}${t.group ? ` in ${t.group}` : ''}`);
   if (summary.unschedulablePods.length)
     ctx.out.result(`unschedulable pods: ${summary.unschedulablePods.join(', ')}`);
-  for (const d of report.diagnoses) ctx.out.result(ctx.out.paint.red(`problem: ${oneLine(d)}`));
-  if (summary.scaleUps.length + summary.scaleDowns.length + report.diagnoses.length === 0)
+  if (printed + summary.scaleUps.length === 0)
     ctx.out.result('No scale-up, scale-down or known failure in this log.');
+  ctx.out.notice(
+    `Read ${stats.lines} line(s) (${stats.format}), ${stats.malformed} skipped as malformed; ${summary.scaleUps.length} scale-up(s), ${summary.scaleDowns.length} scale-down(s), ${report.diagnoses.length} problem(s).`,
+  );
+  for (const d of report.diagnoses.filter((x) => x.count > 1))
+    ctx.out.notice(`  ${d.code}${d.subject ? ` ${d.subject}` : ''}: seen ${d.count} times`);
   return 0;
 }
 

@@ -6,7 +6,12 @@ import { InvalidInputError } from '@eks-kit/core';
 import { createDiagnoser, type Diagnosis } from './diagnose.js';
 import { type AutoscalerEvent, interpretRecord } from './events.js';
 import { parseLogLine } from './parse-line.js';
-import { type ScaleDownSummary, type ScaleUpSummary, summarizeEvents } from './summarize.js';
+import {
+  type CompletedSummary,
+  createSummarizer,
+  type ScaleDownSummary,
+  type ScaleUpSummary,
+} from './summarize.js';
 
 /** What {@link readAutoscalerLog} found. */
 export interface AutoscalerLogReport {
@@ -45,6 +50,8 @@ export interface ReadLogOptions {
   onEvent?: (event: AutoscalerEvent) => void;
   /** Called when a diagnosis first shows (its first evidence line); later lines only raise its count. */
   onDiagnosis?: (diagnosis: Diagnosis) => void;
+  /** Called when a scale-up finishes or a node is removed (the summary its evidence completes). */
+  onSummary?: (completed: CompletedSummary) => void;
 }
 
 /** Anything {@link readAutoscalerLog} can read. */
@@ -69,6 +76,7 @@ export function createAutoscalerLogReader(options: ReadLogOptions = {}): {
     throw new InvalidInputError('year', options.year, 'a four-digit year');
   const events: AutoscalerEvent[] = [];
   const diagnoser = createDiagnoser();
+  const summarizer = createSummarizer();
   let klogYear = year;
   let lastKlogMs: number | undefined;
   let lines = 0;
@@ -101,6 +109,8 @@ export function createAutoscalerLogReader(options: ReadLogOptions = {}): {
       if (event) {
         events.push(event);
         options.onEvent?.(event);
+        const completed = summarizer.add(event);
+        if (completed) options.onSummary?.(completed);
         const first = diagnoser.add(event);
         if (first) options.onDiagnosis?.({ ...first });
       }
@@ -108,7 +118,7 @@ export function createAutoscalerLogReader(options: ReadLogOptions = {}): {
     report() {
       return {
         events: [...events],
-        summary: summarizeEvents(events),
+        summary: summarizer.summary(),
         diagnoses: diagnoser.list().map((d) => ({ ...d })),
         stats: {
           lines,
