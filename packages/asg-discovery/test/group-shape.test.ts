@@ -205,6 +205,25 @@ describe('group shapes the autoscaler cannot reason about (checkAutoscalerSetup)
   });
 });
 
+describe('shape input', () => {
+  const env = useWorld(world);
+  it('is refused naming the field, before any AWS call', async () => {
+    await expect(
+      checkAutoscalerSetup(env.clients, {
+        cluster: 'prod',
+        shape: { balancingIgnoreLabels: 'team' as never },
+      }),
+    ).rejects.toThrow(/^shape\.balancingIgnoreLabels:/);
+    await expect(
+      checkAutoscalerSetup(env.clients, {
+        cluster: 'prod',
+        shape: { expanderPriorities: { '10': '.*' } as never },
+      }),
+    ).rejects.toThrow(/^shape\.expanderPriorities:/);
+    expect(env.emu.calls()).toEqual([]);
+  });
+});
+
 describe('differingLabels', () => {
   it('leaves out what the autoscaler ignores and what the user ignores', () => {
     expect(

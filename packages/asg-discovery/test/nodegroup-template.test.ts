@@ -31,6 +31,7 @@ const world: World = {
         labels: { role: 'gpu', 'nvidia.com/gpu.present': 'true' },
         taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NO_SCHEDULE' }],
         capacityType: 'SPOT',
+        instanceTypes: ['g4dn.xlarge'],
         minSize: 0,
         maxSize: 4,
       },
@@ -38,6 +39,14 @@ const world: World = {
     ],
   },
   ec2: {
+    instanceTypes: [
+      {
+        instanceType: 'g4dn.xlarge',
+        vCpus: 4,
+        memoryMiB: 16384,
+        gpus: { count: 1, manufacturer: 'NVIDIA', name: 'T4', memoryMiB: 16384 },
+      },
+    ],
     launchTemplates: [
       {
         name: 'self-managed',
@@ -151,9 +160,12 @@ describe('from-nodegroup against the emulator (DescribeNodegroup, launch templat
           'eks.amazonaws.com/capacityType': 'SPOT',
         },
         taints: { 'nvidia.com/gpu': 'true:NoSchedule' },
+        resources: { 'nvidia.com/gpu': '1' },
       },
-      sources: ['eks nodegroup gpu'],
+      sources: ['eks nodegroup gpu', 'instance types g4dn.xlarge'],
     });
+    // m5.large has no GPU: no resources for the self-managed group
+    expect(read.get('self-batch')?.template.resources).toBeUndefined();
     expect(read.get('self-batch')).toMatchObject({
       template: { labels: { team: 'batch', tier: 'spot' }, taints: { batch: 'true:NoSchedule' } },
       sources: ['launch template self-managed version $Default user data'],
@@ -174,6 +186,7 @@ describe('from-nodegroup against the emulator (DescribeNodegroup, launch templat
       [`${P}label/role`]: 'gpu',
       [`${P}label/eks.amazonaws.com/capacityType`]: 'SPOT',
       [`${P}taint/nvidia.com/gpu`]: 'true:NoSchedule',
+      [`${P}resources/nvidia.com/gpu`]: '1',
     });
     env.emu.resetCalls();
     const again = await ensureAutoDiscoveryTags(env.clients, {

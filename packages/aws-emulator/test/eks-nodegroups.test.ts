@@ -1,4 +1,8 @@
-import { DescribeLaunchTemplateVersionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstanceTypesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import {
   DescribeNodegroupCommand,
   EKSClient,
@@ -30,6 +34,14 @@ const world: World = {
     ],
   },
   ec2: {
+    instanceTypes: [
+      {
+        instanceType: 'g4dn.xlarge',
+        vCpus: 4,
+        memoryMiB: 16384,
+        gpus: { count: 1, manufacturer: 'NVIDIA', name: 'T4', memoryMiB: 16384 },
+      },
+    ],
     launchTemplates: [
       {
         name: 'self-managed',
@@ -116,5 +128,19 @@ describe('launch template user data', () => {
       '--node-labels=team=a',
     );
     expect(v2?.LaunchTemplateData?.UserData).toBeUndefined();
+  });
+});
+
+describe('instance types with GPUs', () => {
+  it('serves GpuInfo for a world type with gpus, and none for the catalog types', async () => {
+    const out = await ec2.send(
+      new DescribeInstanceTypesCommand({ InstanceTypes: ['g4dn.xlarge', 'm5.large'] }),
+    );
+    const g4 = out.InstanceTypes?.find((t) => t.InstanceType === 'g4dn.xlarge');
+    expect(g4?.GpuInfo).toEqual({
+      Gpus: [{ Name: 'T4', Manufacturer: 'NVIDIA', Count: 1, MemoryInfo: { SizeInMiB: 16384 } }],
+      TotalGpuMemoryInMiB: 16384,
+    });
+    expect(out.InstanceTypes?.find((t) => t.InstanceType === 'm5.large')?.GpuInfo).toBeUndefined();
   });
 });

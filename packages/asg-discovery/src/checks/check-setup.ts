@@ -102,6 +102,7 @@ export async function checkAutoscalerSetup(
           ...(input.roleName !== undefined ? { roleName: input.roleName } : {}),
         })
       : undefined;
+  validateShape(input.shape);
   const policy = clusterAutoscalerPolicy({ cluster, ...(input.scope ? { scope: input.scope } : {}) });
   const tagCondition = (input.scope ?? 'tag-condition') === 'tag-condition';
 
@@ -144,6 +145,47 @@ export async function checkAutoscalerSetup(
 
   if (role) findings.push(...(await roleFindings(clients, role, policy)));
   return findings;
+}
+
+/** `shape` is checked before any AWS call, like the rest of the input. */
+function validateShape(shape: unknown): void {
+  if (shape === undefined) return;
+  if (!shape || typeof shape !== 'object' || Array.isArray(shape))
+    throw new InvalidInputError(
+      'shape',
+      shape,
+      'an object with balanceSimilarNodeGroups, balancingIgnoreLabels, expanderPriorities',
+    );
+  const s = shape as Record<string, unknown>;
+  if (s.balanceSimilarNodeGroups !== undefined && typeof s.balanceSimilarNodeGroups !== 'boolean')
+    throw new InvalidInputError(
+      'shape.balanceSimilarNodeGroups',
+      s.balanceSimilarNodeGroups,
+      'true or false',
+    );
+  if (
+    s.balancingIgnoreLabels !== undefined &&
+    !(Array.isArray(s.balancingIgnoreLabels) && s.balancingIgnoreLabels.every((l) => typeof l === 'string'))
+  )
+    throw new InvalidInputError(
+      'shape.balancingIgnoreLabels',
+      s.balancingIgnoreLabels,
+      'a list of label names',
+    );
+  if (s.expanderPriorities !== undefined) {
+    const p = s.expanderPriorities;
+    if (
+      !p ||
+      typeof p !== 'object' ||
+      Array.isArray(p) ||
+      !Object.values(p).every((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'))
+    )
+      throw new InvalidInputError(
+        'shape.expanderPriorities',
+        p,
+        'a map of priorities to lists of group name patterns',
+      );
+  }
 }
 
 async function roleFindings(

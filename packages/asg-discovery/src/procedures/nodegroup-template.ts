@@ -8,6 +8,7 @@ import { DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import { DescribeNodegroupCommand, type Nodegroup } from '@aws-sdk/client-eks';
 import { type AwsClients, EksKitError, wrapAwsError } from '@eks-kit/core';
 import { EKS_NODEGROUP_NAME_TAG_KEY, type NodeTemplate } from '../builders/tags.js';
+import { describeInstanceTypes, resolveInstanceTypes } from './instance-types.js';
 import type { NodeGroup } from './node-group.js';
 
 /** Labels EKS itself puts on every node of a managed node group (EKS user guide, managed node groups). */
@@ -21,7 +22,12 @@ const EKS_EFFECTS: Record<string, 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule
 
 /** A node template and where each part came from. */
 export interface ReadNodeTemplate {
-  template: NodeTemplate & { labels: Record<string, string>; taints: Record<string, string> };
+  template: NodeTemplate & {
+    labels: Record<string, string>;
+    taints: Record<string, string>;
+    /** `nvidia.com/gpu` when every instance type of the group has the same number of NVIDIA GPUs. */
+    resources?: Record<string, string>;
+  };
   /** `eks nodegroup <name>`, `launch template <name> version <v> user data`. */
   sources: string[];
 }
@@ -101,11 +107,30 @@ async function userDataOf(clients: AwsClients, group: NodeGroup): Promise<string
   }
 }
 
+/** `{ 'nvidia.com/gpu': 'n' }` when every type has n NVIDIA GPUs (the device plugin's resource), else undefined. */
+async function gpuResources(
+  clients: AwsClients,
+  types: readonly string[],
+): Promise<Record<string, string> | undefined> {
+  if (types.length === 0) return undefined;
+  let info: Awaited<ReturnType<typeof describeInstanceTypes>>;
+  try {
+    info = await describeInstanceTypes(clients, [...types]);
+  } catch {
+    return undefined; // a type EC2 does not know here: no resources rather than no template
+  }
+  if (info.length !== new Set(types).size) return undefined;
+  const counts = new Set(info.map((t) => (t.gpus?.manufacturer === 'NVIDIA' ? t.gpus.count : 0)));
+  const [count] = [...counts];
+  return counts.size === 1 && count ? { 'nvidia.com/gpu': String(count) } : undefined;
+}
+
 /**
  * Read each group's node template where it is defined: the EKS managed node group (labels, taints)
  * and the launch template's user data (kubelet flags; they win over the node group's labels, as the
- * kubelet applies them last). Groups with neither are left out. Read calls only
- * (eks:DescribeNodegroup, ec2:DescribeLaunchTemplateVersions).
+ * kubelet applies them last), plus `nvidia.com/gpu` from the instance types when each has the same
+ * number of NVIDIA GPUs. Groups with none of these are left out. Read calls only
+ * (eks:DescribeNodegroup, ec2:DescribeLaunchTemplateVersions, ec2:DescribeInstanceTypes).
  *
  * @example
  * ```ts
@@ -119,10 +144,14 @@ export async function readNodeTemplates(
   input: { cluster: string; groups: readonly NodeGroup[] },
 ): Promise<Map<string, ReadNodeTemplate>> {
   const out = new Map<string, ReadNodeTemplate>();
+  const resolved = new Map(
+    (await resolveInstanceTypes(clients, [...input.groups])).map((g) => [g.name, g.instanceTypes]),
+  );
   for (const group of input.groups) {
     const labels: Record<string, string> = {};
     const taints: Record<string, string> = {};
     const sources: string[] = [];
+    let types = resolved.get(group.name) ?? group.instanceTypes;
     const ngName = group.tags[EKS_NODEGROUP_NAME_TAG_KEY];
     if (ngName) {
       const eks = await clients.eks();
@@ -131,6 +160,7 @@ export async function readNodeTemplates(
           new DescribeNodegroupCommand({ clusterName: input.cluster, nodegroupName: ngName }),
         );
         if (nodegroup) {
+          if (nodegroup.instanceTypes?.length && types.length === 0) types = nodegroup.instanceTypes;
           const t = nodeTemplateFromNodegroup(nodegroup);
           Object.assign(labels, t.labels);
           Object.assign(taints, t.taints);
@@ -151,7 +181,10 @@ export async function readNodeTemplates(
         sources.push(`launch template ${lt?.name ?? lt?.id} version ${lt?.version} user data`);
       }
     }
-    if (sources.length) out.set(group.name, { template: { labels, taints }, sources });
+    const resources = await gpuResources(clients, types);
+    if (resources) sources.push(`instance types ${types.join(', ')}`);
+    if (sources.length)
+      out.set(group.name, { template: { labels, taints, ...(resources ? { resources } : {}) }, sources });
   }
   return out;
 }
