@@ -72,11 +72,11 @@ describe('autoscaler.nodeTemplates.<group>: from-nodegroup', () => {
     const stack = parseStack(yaml('    eks-gpu-4ec6a1b2: from-nodegroup'), 'eks-kit.yaml');
     expect(stack.autoscaler?.nodeTemplates?.['eks-gpu-4ec6a1b2']).toBe('from-nodegroup');
     expect(() => parseStack(yaml('    eks-gpu-4ec6a1b2: from-nodegrup'), 'eks-kit.yaml')).toThrow(
-      /autoscaler\.nodeTemplates\.eks-gpu-4ec6a1b2.*from-nodegroup/,
+      /^eks-kit\.yaml:11: autoscaler\.nodeTemplates\.eks-gpu-4ec6a1b2: expected from-nodegroup, or a template/,
     );
     // a hand-written template still gets its own field errors
     expect(() => parseStack(yaml('    plain:\n      taints: { dedicated: gpu }'), 'eks-kit.yaml')).toThrow(
-      /autoscaler\.nodeTemplates\.plain\.taints\.dedicated/,
+      /^eks-kit\.yaml:12: autoscaler\.nodeTemplates\.plain\.taints\.dedicated: expected value:effect/,
     );
   });
 
