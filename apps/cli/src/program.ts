@@ -230,11 +230,13 @@ function buildProgram(writeErr: (text: string) => void, run: Runner): Command {
     .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerFit));
   autoscaler
     .command('logs')
-    .description('read cluster-autoscaler logs (klog text or JSON): scale-ups, scale-downs, diagnoses')
+    .description(
+      'read cluster-autoscaler logs (klog text or JSON), live: scale-ups, scale-downs, diagnoses as they complete',
+    )
     .argument('<file>', 'log file, or - for standard input')
     .addHelpText(
       'after',
-      '\nExample:\n  kubectl -n kube-system logs deploy/cluster-autoscaler | eks-kit autoscaler logs -',
+      '\nExamples:\n  kubectl -n kube-system logs deploy/cluster-autoscaler | eks-kit autoscaler logs -\n  kubectl -n kube-system logs -f deploy/cluster-autoscaler | eks-kit autoscaler logs - --json   # one JSON object a line',
     )
     .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerLogs));
 
