@@ -329,15 +329,21 @@ function buildProgram(
   asg('trust', 'print the autoscaler role trust policy (JSON)')
     .option('--account-id <id>', 'AWS account id (default: from STS)')
     .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerTrust));
-  asg('tags', 'print the tags each worker group needs').action(
-    lazy(async () => (await import('./commands/autoscaler.js')).autoscalerTags),
-  );
+  asg('tags', 'print the tags each worker group needs')
+    .option(
+      '--from-nodegroup',
+      "read every group's node template from its EKS managed node group and launch template user data",
+    )
+    .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerTags));
   asg('values', 'print the cluster-autoscaler Helm values (YAML)')
     .option('--account-id <id>', 'AWS account id (default: from STS)')
     .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerValues));
-  asg('verify', 'check groups, tags, role, trust and OIDC provider (exit 2 on failures)').action(
-    lazy(async () => (await import('./commands/autoscaler.js')).autoscalerVerify),
-  );
+  asg('verify', 'check groups, tags, role, trust and OIDC provider (exit 2 on failures)')
+    .option(
+      '--log <file>',
+      'also read a cluster-autoscaler log (- for standard input): groups at max while pods are pending, zones',
+    )
+    .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerVerify));
   asg('fit', 'would a pod with these requests fit a new node of each worker group?')
     .requiredOption('--cpu <quantity>', 'CPU request, e.g. 1500m')
     .option('--memory <quantity>', 'memory request, e.g. 2Gi', '0')
@@ -353,11 +359,13 @@ function buildProgram(
     .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerFit));
   autoscaler
     .command('logs')
-    .description('read cluster-autoscaler logs (klog text or JSON): scale-ups, scale-downs, diagnoses')
+    .description(
+      'read cluster-autoscaler logs (klog text or JSON), live: scale-ups, scale-downs, diagnoses as they complete',
+    )
     .argument('<file>', 'log file, or - for standard input')
     .addHelpText(
       'after',
-      '\nExample:\n  kubectl -n kube-system logs deploy/cluster-autoscaler | eks-kit autoscaler logs -',
+      '\nExamples:\n  kubectl -n kube-system logs deploy/cluster-autoscaler | eks-kit autoscaler logs -\n  kubectl -n kube-system logs -f deploy/cluster-autoscaler | eks-kit autoscaler logs - --json   # one JSON object a line',
     )
     .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerLogs));
 

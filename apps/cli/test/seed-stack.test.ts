@@ -188,8 +188,22 @@ describe('commands that need no AWS', () => {
     const fromStdin = await runCli(['autoscaler', 'logs', '-', '--json'], {
       input: readFileSync(SEED_LOG, 'utf8'),
     });
-    const report = JSON.parse(fromStdin.stdout) as { stats: { malformed: number }; diagnoses: unknown[] };
+    // --json is one object a line (issue 19: live streams); the report is the last line.
+    const lines = fromStdin.stdout.trim().split('\n');
+    const report = JSON.parse(lines[lines.length - 1]!) as {
+      kind: string;
+      stats: { malformed: number };
+      diagnoses: Array<{ code: string }>;
+    };
+    expect(report.kind).toBe('report');
     expect(report.stats.malformed).toBe(1);
     expect(report.diagnoses.length).toBeGreaterThan(0);
+    // the demo's sample log shows the new diagnoses (issue 19: at least three)
+    expect(report.diagnoses.map((d) => d.code)).toEqual(
+      expect.arrayContaining(['scale-down-blocked', 'max-size-reached', 'not-similar']),
+    );
+    expect(
+      lines.slice(0, -1).every((l) => typeof (JSON.parse(l) as { kind?: unknown }).kind === 'string'),
+    ).toBe(true);
   });
 });

@@ -66,8 +66,14 @@ export {
   TAG_MUTABILITIES,
 } from './schema/stack-schema.js';
 export { starterStack } from './starter.js';
-export { autoscalerIdentity, autoscalerRoleInput, workerGroupSelection } from './steps/autoscaler.js';
+export {
+  autoscalerIdentity,
+  autoscalerRoleInput,
+  autoscalerShapeOptions,
+  workerGroupSelection,
+} from './steps/autoscaler.js';
 export { stackSteps } from './steps/index.js';
+export { resolveStackNodeTemplates } from './steps/node-templates.js';
 export { desiredRepositories, repositoryLifecycle } from './steps/repositories.js';
 export { runnerRoleInput } from './steps/runner-role.js';
 export type { CertificateOutcome, Step, StepContext, StepOutcome } from './steps/step.js';

@@ -89,6 +89,7 @@ type ResourceKind =
   | 'Cluster'
   | 'PodIdentityAssociations'
   | 'Addons'
+  | 'Nodegroups'
   | 'Repositories'
   | 'Certificates'
   | 'HostedZones';
@@ -101,6 +102,7 @@ const SIDS: Record<ResourceKind, string> = {
   Cluster: 'ReadCluster',
   PodIdentityAssociations: 'ReadPodIdentityAssociations',
   Addons: 'ReadClusterAddons',
+  Nodegroups: 'ReadClusterNodegroups',
   Repositories: 'ReadStackRepositories',
   Certificates: 'ReadCertificates',
   HostedZones: 'ReadHostedZoneRecords',
@@ -117,6 +119,7 @@ const ACTION_RESOURCES: Record<string, ResourceKind> = {
   'eks:ListPodIdentityAssociations': 'Cluster',
   'eks:DescribePodIdentityAssociation': 'PodIdentityAssociations',
   'eks:DescribeAddon': 'Addons',
+  'eks:DescribeNodegroup': 'Nodegroups',
   'iam:GetRole': 'Roles',
   'iam:GetRolePolicy': 'Roles',
   'iam:ListAttachedRolePolicies': 'Roles',
@@ -233,6 +236,9 @@ function resourcesOf(kind: ResourceKind, stack: Stack, s: Scope): string[] {
       return [arn('eks', s.region, `podidentityassociation/${stack.cluster.name}/*`)];
     case 'Addons':
       return [arn('eks', s.region, `addon/${stack.cluster.name}/*`)];
+    case 'Nodegroups':
+      // node group ARNs end in a generated id: nodegroup/<cluster>/<name>/<uuid>
+      return [arn('eks', s.region, `nodegroup/${stack.cluster.name}/*/*`)];
     case 'Repositories':
       return [...stackRepositoryNames(stack)]
         .sort()

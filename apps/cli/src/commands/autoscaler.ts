@@ -12,6 +12,7 @@ import {
   autoscalerServiceAccount,
   inStackTerms,
   renderStack,
+  resolveStackNodeTemplates,
   type Stack,
   workerGroupSelection,
 } from '@eks-kit/stack';
@@ -99,20 +100,31 @@ export async function autoscalerTrust(
 }
 
 /**
- * Print the tags every selected worker group needs: discovery tags and node templates.
+ * Print the tags every selected worker group needs: discovery tags and node templates (`from-nodegroup`
+ * templates, and with `--from-nodegroup` every group's, read from EKS and the launch template user data).
  *
  * @example
  * ```sh
  * eks-kit autoscaler tags --json
+ * eks-kit autoscaler tags --from-nodegroup
  * ```
  */
 export async function autoscalerTags(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
-  const { stack, finish } = await openStack(ctx, options);
+  const { stack, clients, finish } = await openStack(ctx, options);
   try {
     const a = requireAutoscaler(stack);
     const discovery = asg.autoDiscoveryTags(stack.cluster.name);
+    const resolved = { ...((await resolveStackNodeTemplates(clients, stack)) ?? {}) };
+    if (options.fromNodegroup === true) {
+      const groups = await asg.findNodeGroups(clients, {
+        cluster: stack.cluster.name,
+        select: workerGroupSelection(stack),
+      });
+      const read = await asg.readNodeTemplates(clients, { cluster: stack.cluster.name, groups });
+      for (const [group, r] of read) resolved[group] ??= r.template;
+    }
     const templates = Object.fromEntries(
-      Object.entries(a.nodeTemplates ?? {}).map(([group, t]) => [
+      Object.entries(resolved).map(([group, t]) => [
         group,
         asg.nodeTemplateTags(t, `autoscaler.nodeTemplates.${group}`),
       ]),
@@ -172,22 +184,35 @@ export async function autoscalerValues(
 }
 
 /**
- * Check the autoscaler's AWS side: groups and their tags, role, trust, OIDC provider, headroom.
+ * Check the autoscaler's AWS side: groups and their tags, role, trust, OIDC provider, headroom, node
+ * templates and group shapes; with `--log`, also what the log shows about the groups (at max while pods
+ * are pending, one zone only for zonal volumes).
  *
  * @example
  * ```sh
  * eks-kit autoscaler verify --json
+ * kubectl -n kube-system logs deploy/cluster-autoscaler | eks-kit autoscaler verify --log -
  * ```
  */
 export async function autoscalerVerify(
   ctx: CommandContext,
   options: Record<string, unknown>,
 ): Promise<number> {
+  const logInput = options.log === undefined ? undefined : await openInput(String(options.log), '--log');
   const { stack, clients, finish } = await openStack(ctx, options);
   try {
     requireAutoscaler(stack);
     const { stack: _stack, ...input } = autoscalerRoleInput(stack);
-    const findings = inStackTerms(await asg.checkAutoscalerSetup(clients, input), stack);
+    const setup = await asg.checkAutoscalerSetup(clients, input);
+    if (logInput) {
+      const report = await asg.readAutoscalerLog(logInput, { year: new Date().getUTCFullYear() });
+      const groups = await asg.findNodeGroups(clients, {
+        cluster: stack.cluster.name,
+        select: workerGroupSelection(stack),
+      });
+      setup.push(...asg.logGroupFindings(report, groups));
+    }
+    const findings = inStackTerms(setup, stack);
     printFindings(ctx, findings, stack.name);
     return findings.some((f) => f.status === 'fail') ? EXIT_CODES.failingFindings : EXIT_CODES.ok;
   } finally {
@@ -259,11 +284,15 @@ export async function autoscalerFit(ctx: CommandContext, options: Record<string,
 }
 
 /**
- * Read cluster-autoscaler logs: scale-ups with timings, scale-downs, and diagnoses with fixes.
+ * Read cluster-autoscaler logs, live: each finished scale-up, each scale-down and each diagnosis is
+ * printed as soon as the line that completes it arrives (`kubectl logs -f ... | eks-kit autoscaler
+ * logs -`), then what never completed and the counts at end of input. `--json` prints one JSON object
+ * a line: `{"kind":"event",...}` for every event, `"scale-up"`, `"scale-down"`, `"diagnosis"` as they
+ * complete, and a last `{"kind":"report", summary, diagnoses, stats}`.
  *
  * @example
  * ```sh
- * kubectl -n kube-system logs deploy/cluster-autoscaler | eks-kit autoscaler logs -
+ * kubectl -n kube-system logs -f deploy/cluster-autoscaler | eks-kit autoscaler logs -
  * ```
  */
 export async function autoscalerLogs(
@@ -272,11 +301,37 @@ export async function autoscalerLogs(
   args: string[],
 ): Promise<number> {
   const input = await openInput(args[0], '<file>');
-  const report = await asg.readAutoscalerLog(input, { year: new Date().getUTCFullYear() });
+  const json = ctx.out.json;
+  const line = (value: object): void => ctx.out.result(JSON.stringify(value));
+  let printed = 0;
+  const report = await asg.readAutoscalerLog(input, {
+    year: new Date().getUTCFullYear(),
+    onEvent: json ? (event) => line({ kind: 'event', ...event }) : undefined,
+    onSummary: (done) => {
+      printed++;
+      if (json)
+        line(
+          done.kind === 'scale-up'
+            ? { kind: 'scale-up', ...done.scaleUp }
+            : { kind: 'scale-down', ...done.scaleDown },
+        );
+      else
+        ctx.out.result(
+          done.kind === 'scale-up'
+            ? `scale-up   ${describe(done.scaleUp)}`
+            : `scale-down ${describe(done.scaleDown)}`,
+        );
+    },
+    onDiagnosis: (d) => {
+      printed++;
+      if (json) line({ kind: 'diagnosis', ...d });
+      else ctx.out.result(ctx.out.paint.red(`problem: ${oneLine(d)}`));
+    },
+  });
   // Not one line in klog or JSON form: this is not a cluster-autoscaler log (exit 1, not "(empty)").
   const nothingRecognised = report.stats.format === 'empty';
-  if (ctx.out.json) {
-    ctx.out.resultJson({ summary: report.summary, diagnoses: report.diagnoses, stats: report.stats });
+  if (json) {
+    line({ kind: 'report', summary: report.summary, diagnoses: report.diagnoses, stats: report.stats });
     return nothingRecognised ? 1 : 0;
   }
   const { summary, stats } = report;
@@ -288,18 +343,20 @@ export async function autoscalerLogs(
         hint: 'expected klog text or --logging-format=json lines, e.g. kubectl -n kube-system logs deploy/cluster-autoscaler | eks-kit autoscaler logs -',
       },
     );
-  ctx.out.notice(
-    `Read ${stats.lines} line(s) (${stats.format}), ${stats.malformed} skipped as malformed${stats.oversized ? ` (${stats.oversized} longer than ${asg.MAX_LOG_LINE_CHARS} characters)` : ''}.`,
-  );
-  for (const s of summary.scaleUps) ctx.out.result(`scale-up   ${describe(s)}`);
-  for (const s of summary.scaleDowns) ctx.out.result(`scale-down ${describe(s)}`);
+  // At end of input: what never completed, then the totals.
+  for (const s of summary.scaleUps.filter((u) => u.status !== 'finished'))
+    ctx.out.result(`scale-up   ${describe(s)} (${s.status}, not finished in this log)`);
   for (const t of summary.terminatedInstances)
     ctx.out.result(`terminated ${t.instanceId}${t.group ? ` in ${t.group}` : ''}`);
   if (summary.unschedulablePods.length)
     ctx.out.result(`unschedulable pods: ${summary.unschedulablePods.join(', ')}`);
-  for (const d of report.diagnoses) ctx.out.result(ctx.out.paint.red(`problem: ${oneLine(d)}`));
-  if (summary.scaleUps.length + summary.scaleDowns.length + report.diagnoses.length === 0)
+  if (printed + summary.scaleUps.length === 0)
     ctx.out.result('No scale-up, scale-down or known failure in this log.');
+  ctx.out.notice(
+    `Read ${stats.lines} line(s) (${stats.format}), ${stats.malformed} skipped as malformed${stats.oversized ? ` (${stats.oversized} longer than ${asg.MAX_LOG_LINE_CHARS} characters)` : ''}; ${summary.scaleUps.length} scale-up(s), ${summary.scaleDowns.length} scale-down(s), ${report.diagnoses.length} problem(s).`,
+  );
+  for (const d of report.diagnoses.filter((x) => x.count > 1))
+    ctx.out.notice(`  ${d.code}${d.subject ? ` ${d.subject}` : ''}: seen ${d.count} times`);
   return 0;
 }
 

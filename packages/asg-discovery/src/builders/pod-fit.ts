@@ -25,6 +25,8 @@ export interface InstanceTypeInfo {
   /** Explicit max pods (kubelet `maxPods`), overrides the ENI rule. */
   maxPods?: number;
   architectures?: string[];
+  /** Accelerators per node (EC2 `GpuInfo`), e.g. `{ count: 1, manufacturer: 'NVIDIA' }`. */
+  gpus?: { count: number; manufacturer: string };
 }
 
 /** Requests of a pod (or overhead of the DaemonSets on every node), as Kubernetes quantities. */

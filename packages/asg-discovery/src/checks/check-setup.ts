@@ -28,6 +28,8 @@ import {
 import type { NodeGroup } from '../procedures/node-group.js';
 import { findPodIdentityAssociation } from '../procedures/pod-identity.js';
 import { groupFindings } from './group-findings.js';
+import { type GroupShapeOptions, groupShapeFindings } from './group-shape-findings.js';
+import { nodeTemplateFindings } from './node-template-findings.js';
 
 /**
  * IAM actions {@link checkAutoscalerSetup} may call (all reads), for the least-privilege policy of
@@ -40,7 +42,11 @@ import { groupFindings } from './group-findings.js';
  */
 export const CHECK_AUTOSCALER_SETUP_ACTIONS: readonly string[] = [
   'autoscaling:DescribeAutoScalingGroups',
+  'autoscaling:DescribeLaunchConfigurations',
+  'ec2:DescribeInstanceTypes',
+  'ec2:DescribeLaunchTemplateVersions',
   'eks:DescribeCluster',
+  'eks:DescribeNodegroup',
   'eks:DescribePodIdentityAssociation',
   'eks:ListPodIdentityAssociations',
   'iam:GetOpenIDConnectProvider',
@@ -63,6 +69,8 @@ export interface CheckAutoscalerSetupInput {
   release?: string;
   roleName?: string;
   scope?: AutoscalerPolicyScope;
+  /** How the autoscaler runs (balancing, priority expander), for the group-shape findings. */
+  shape?: GroupShapeOptions;
 }
 
 /**
@@ -95,6 +103,7 @@ export async function checkAutoscalerSetup(
           ...(input.roleName !== undefined ? { roleName: input.roleName } : {}),
         })
       : undefined;
+  validateShape(input.shape);
   const policy = clusterAutoscalerPolicy({ cluster, ...(input.scope ? { scope: input.scope } : {}) });
   const tagCondition = (input.scope ?? 'tag-condition') === 'tag-condition';
 
@@ -130,11 +139,54 @@ export async function checkAutoscalerSetup(
         },
       ),
     );
-  for (const g of [...groups.values()].sort((a, b) => (a.name < b.name ? -1 : 1)))
-    findings.push(...groupFindings(g, cluster, tagCondition));
+  const sorted = [...groups.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const g of sorted) findings.push(...groupFindings(g, cluster, tagCondition));
+  findings.push(...(await nodeTemplateFindings(clients, cluster, sorted)));
+  findings.push(...(await groupShapeFindings(clients, cluster, sorted, input.shape)));
 
   if (role) findings.push(...(await roleFindings(clients, role, policy)));
   return findings;
+}
+
+/** `shape` is checked before any AWS call, like the rest of the input. */
+function validateShape(shape: unknown): void {
+  if (shape === undefined) return;
+  if (!shape || typeof shape !== 'object' || Array.isArray(shape))
+    throw new InvalidInputError(
+      'shape',
+      shape,
+      'an object with balanceSimilarNodeGroups, balancingIgnoreLabels, expanderPriorities',
+    );
+  const s = shape as Record<string, unknown>;
+  if (s.balanceSimilarNodeGroups !== undefined && typeof s.balanceSimilarNodeGroups !== 'boolean')
+    throw new InvalidInputError(
+      'shape.balanceSimilarNodeGroups',
+      s.balanceSimilarNodeGroups,
+      'true or false',
+    );
+  if (
+    s.balancingIgnoreLabels !== undefined &&
+    !(Array.isArray(s.balancingIgnoreLabels) && s.balancingIgnoreLabels.every((l) => typeof l === 'string'))
+  )
+    throw new InvalidInputError(
+      'shape.balancingIgnoreLabels',
+      s.balancingIgnoreLabels,
+      'a list of label names',
+    );
+  if (s.expanderPriorities !== undefined) {
+    const p = s.expanderPriorities;
+    if (
+      !p ||
+      typeof p !== 'object' ||
+      Array.isArray(p) ||
+      !Object.values(p).every((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'))
+    )
+      throw new InvalidInputError(
+        'shape.expanderPriorities',
+        p,
+        'a map of priorities to lists of group name patterns',
+      );
+  }
 }
 
 async function roleFindings(

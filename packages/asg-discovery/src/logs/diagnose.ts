@@ -1,4 +1,5 @@
 /** Diagnoses with a fix for the autoscaler's failure lines (AWS-FACTS.md). */
+import { diagnoseAskedMost } from './diagnose-more.js';
 import type { AutoscalerEvent } from './events.js';
 
 /** A recognised failure, how often it happened, and what to do. */
@@ -11,6 +12,10 @@ export interface Diagnosis {
     | 'max-size-reached'
     | 'backoff'
     | 'scale-up-timeout'
+    | 'scale-down-blocked'
+    | 'not-similar'
+    | 'capacity'
+    | 'no-credentials'
     | 'error';
   message: string;
   fix: string;
@@ -21,22 +26,39 @@ export interface Diagnosis {
   subject?: string;
 }
 
+/** Incremental diagnoses: {@link createDiagnoser}. */
+export interface Diagnoser {
+  /** Take one event; returns the diagnosis when this event created it (its first occurrence). */
+  add(event: AutoscalerEvent): Diagnosis | undefined;
+  /** Every diagnosis so far, in order of first appearance (live objects: counts keep growing). */
+  list(): Diagnosis[];
+}
+
 /**
- * Diagnoses for failure events, one per distinct cause, in order of first appearance.
+ * Diagnoses as events arrive, for a live log: `add` says when a new cause first shows.
  *
  * @example
  * ```ts
- * diagnose(events).map((d) => d.code); // ['access-denied', 'insufficient-resource']
+ * const diagnoser = createDiagnoser();
+ * for (const e of events) {
+ *   const first = diagnoser.add(e);
+ *   if (first) console.log(first.message);
+ * }
  * ```
  */
-export function diagnose(events: readonly AutoscalerEvent[]): Diagnosis[] {
+export function createDiagnoser(): Diagnoser {
   const byKey = new Map<string, Diagnosis>();
+  let created: Diagnosis | undefined;
   const add = (key: string, line: number, make: () => Omit<Diagnosis, 'count' | 'firstLine'>): void => {
     const found = byKey.get(key);
     if (found) found.count++;
-    else byKey.set(key, { ...make(), count: 1, firstLine: line });
+    else {
+      created = { ...make(), count: 1, firstLine: line };
+      byKey.set(key, created);
+    }
   };
-  for (const e of events) {
+  const one = (e: AutoscalerEvent): void => {
+    if (diagnoseAskedMost(e, add)) return;
     if (e.type === 'error') {
       switch (e.kind) {
         case 'access-denied': {
@@ -120,6 +142,27 @@ export function diagnose(events: readonly AutoscalerEvent[]): Diagnosis[] {
         }
       }
     }
-  }
-  return [...byKey.values()];
+  };
+  return {
+    add(event) {
+      created = undefined;
+      one(event);
+      return created;
+    },
+    list: () => [...byKey.values()],
+  };
+}
+
+/**
+ * Diagnoses for failure events, one per distinct cause, in order of first appearance.
+ *
+ * @example
+ * ```ts
+ * diagnose(events).map((d) => d.code); // ['access-denied', 'insufficient-resource']
+ * ```
+ */
+export function diagnose(events: readonly AutoscalerEvent[]): Diagnosis[] {
+  const diagnoser = createDiagnoser();
+  for (const e of events) diagnoser.add(e);
+  return diagnoser.list();
 }

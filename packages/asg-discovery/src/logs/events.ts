@@ -4,6 +4,7 @@
  */
 import { deniedAction } from '@eks-kit/core';
 import { parseGoDuration } from './go-duration.js';
+import { interpretAskedMost, type ScaleDownBlockReason } from './more-events.js';
 import type { LogLevel, LogRecord } from './parse-line.js';
 
 /** Where an event came from. */
@@ -28,6 +29,8 @@ export type AutoscalerErrorKind =
   | 'ec2-permission'
   | 'backoff'
   | 'scale-up-timeout'
+  | 'no-credentials'
+  | 'capacity'
   | 'other';
 
 /** Something the autoscaler did or failed to do. */
@@ -41,7 +44,18 @@ export type AutoscalerEvent = EventOrigin &
     | { type: 'scale-down'; node: string; empty: boolean }
     | { type: 'instance-terminated'; instanceId: string; group?: string }
     | { type: 'no-scale-up'; pod?: string; reasons: Array<{ count: number; reason: string }> }
-    | { type: 'error'; kind: AutoscalerErrorKind; message: string; action?: string; group?: string }
+    | { type: 'scale-down-blocked'; node: string; reason: ScaleDownBlockReason; pod?: string; detail: string }
+    | { type: 'not-similar'; nodes: [string, string]; groups: [string, string]; reason: string }
+    | { type: 'group-at-max'; group: string }
+    | {
+        type: 'error';
+        kind: AutoscalerErrorKind;
+        message: string;
+        action?: string;
+        group?: string;
+        /** For `capacity`: EC2's or the autoscaler's error code (`InsufficientInstanceCapacity`, `placeholder-cannot-be-fulfilled`, ...). */
+        code?: string;
+      }
   );
 
 const POD_UNSCHEDULABLE_RE = /\bPod ([\w.-]+\/[\w.-]+) is unschedulable/;
@@ -115,6 +129,8 @@ export function interpretRecord(record: LogRecord): AutoscalerEvent | undefined 
       ? record.fields.object
       : undefined;
 
+  const askedMost = isEvent ? undefined : interpretAskedMost(msg, origin);
+  if (askedMost) return askedMost;
   const noScaleUp = NO_SCALE_UP_RE.exec(msg);
   if (noScaleUp) {
     const reasons = (noScaleUp[1] ?? '')

@@ -3,10 +3,15 @@
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { InvalidInputError } from '@eks-kit/core';
-import { type Diagnosis, diagnose } from './diagnose.js';
+import { createDiagnoser, type Diagnosis } from './diagnose.js';
 import { type AutoscalerEvent, interpretRecord } from './events.js';
 import { parseLogLine } from './parse-line.js';
-import { type ScaleDownSummary, type ScaleUpSummary, summarizeEvents } from './summarize.js';
+import {
+  type CompletedSummary,
+  createSummarizer,
+  type ScaleDownSummary,
+  type ScaleUpSummary,
+} from './summarize.js';
 
 /** What {@link readAutoscalerLog} found. */
 export interface AutoscalerLogReport {
@@ -54,6 +59,12 @@ export interface ReadLogOptions {
    * across New Year). JSON lines carry their own time.
    */
   year?: number;
+  /** Called with each event as its line is read (a live stream: `kubectl logs -f`). */
+  onEvent?: (event: AutoscalerEvent) => void;
+  /** Called when a diagnosis first shows (its first evidence line); later lines only raise its count. */
+  onDiagnosis?: (diagnosis: Diagnosis) => void;
+  /** Called when a scale-up finishes or a node is removed (the summary its evidence completes). */
+  onSummary?: (completed: CompletedSummary) => void;
 }
 
 /** Anything {@link readAutoscalerLog} can read. */
@@ -79,6 +90,8 @@ export function createAutoscalerLogReader(options: ReadLogOptions = {}): {
   if (!Number.isInteger(year) || year < 1970 || year > 9999)
     throw new InvalidInputError('year', options.year, 'a four-digit year');
   const events: AutoscalerEvent[] = [];
+  const diagnoser = createDiagnoser();
+  const summarizer = createSummarizer();
   let klogYear = year;
   let lastKlogMs: number | undefined;
   let lines = 0;
@@ -127,7 +140,14 @@ export function createAutoscalerLogReader(options: ReadLogOptions = {}): {
       parsed++;
       if (isJson) json++;
       else klog++;
-      if (event) events.push(event);
+      if (event) {
+        events.push(event);
+        options.onEvent?.(event);
+        const completed = summarizer.add(event);
+        if (completed) options.onSummary?.(completed);
+        const first = diagnoser.add(event);
+        if (first) options.onDiagnosis?.({ ...first });
+      }
     },
     skipOversized() {
       lines++;
@@ -138,8 +158,8 @@ export function createAutoscalerLogReader(options: ReadLogOptions = {}): {
     report() {
       return {
         events: [...events],
-        summary: summarizeEvents(events),
-        diagnoses: diagnose(events),
+        summary: summarizer.summary(),
+        diagnoses: diagnoser.list().map((d) => ({ ...d })),
         stats: {
           lines,
           parsed,

@@ -30,6 +30,112 @@ export interface ScaleDownSummary {
   unneededSeconds?: number;
 }
 
+/** What a summarizer has completed with one event. */
+export type CompletedSummary =
+  | { kind: 'scale-up'; scaleUp: ScaleUpSummary }
+  | { kind: 'scale-down'; scaleDown: ScaleDownSummary };
+
+/**
+ * Incremental summary for a live log: `add` returns the scale-up or scale-down an event completes
+ * (a scale-up at its "finished successfully" line, a scale-down at its removal line).
+ *
+ * @example
+ * ```ts
+ * const summarizer = createSummarizer();
+ * for (const e of events) {
+ *   const done = summarizer.add(e);
+ *   if (done?.kind === 'scale-up') console.log(done.scaleUp.group, done.scaleUp.secondsToFinish);
+ * }
+ * ```
+ */
+export function createSummarizer(): {
+  add(e: AutoscalerEvent): CompletedSummary | undefined;
+  summary(): ReturnType<typeof summarizeEvents>;
+} {
+  const scaleUps: ScaleUpSummary[] = [];
+  const open = new Map<string, ScaleUpSummary>();
+  const scaleDowns: ScaleDownSummary[] = [];
+  const unneeded = new Map<string, { firstMs: number; reported?: number }>();
+  const terminatedInstances: Array<{ instanceId: string; group?: string; line: number }> = [];
+  const pods = new Set<string>();
+  const add = (e: AutoscalerEvent): CompletedSummary | undefined => {
+    switch (e.type) {
+      case 'pod-unschedulable':
+        pods.add(e.pod);
+        return undefined;
+      case 'scale-up-plan':
+        for (const g of e.groups) {
+          const s: ScaleUpSummary = { ...g, line: e.line, plannedAtMs: e.timeMs, status: 'planned' };
+          scaleUps.push(s);
+          open.set(g.group, s);
+        }
+        return undefined;
+      case 'size-set': {
+        const s = open.get(e.group);
+        if (s && s.sizeSetAtMs === undefined) {
+          s.sizeSetAtMs = e.timeMs;
+          s.status = 'size-set';
+        }
+        return undefined;
+      }
+      case 'scale-up-finished': {
+        const s = open.get(e.group);
+        if (!s) return undefined;
+        s.finishedAtMs = e.timeMs;
+        s.secondsToFinish = Math.round(e.timeMs - s.plannedAtMs) / 1000;
+        s.reportedSeconds = e.durationSeconds;
+        s.status = 'finished';
+        open.delete(e.group);
+        return { kind: 'scale-up', scaleUp: { ...s } };
+      }
+      case 'node-unneeded': {
+        const u = unneeded.get(e.node);
+        if (u) {
+          if (e.unneededSeconds !== undefined) u.reported = e.unneededSeconds;
+        } else
+          unneeded.set(e.node, {
+            firstMs: e.timeMs,
+            ...(e.unneededSeconds !== undefined ? { reported: e.unneededSeconds } : {}),
+          });
+        return undefined;
+      }
+      case 'scale-down': {
+        const u = unneeded.get(e.node);
+        const seen = u ? Math.round(e.timeMs - u.firstMs) / 1000 : undefined;
+        const seconds = u ? Math.max(u.reported ?? 0, seen ?? 0) : undefined;
+        const down: ScaleDownSummary = {
+          node: e.node,
+          empty: e.empty,
+          line: e.line,
+          removedAtMs: e.timeMs,
+          ...(seconds !== undefined ? { unneededSeconds: seconds } : {}),
+        };
+        scaleDowns.push(down);
+        unneeded.delete(e.node);
+        return { kind: 'scale-down', scaleDown: { ...down } };
+      }
+      case 'instance-terminated':
+        terminatedInstances.push({
+          instanceId: e.instanceId,
+          ...(e.group ? { group: e.group } : {}),
+          line: e.line,
+        });
+        return undefined;
+      default:
+        return undefined;
+    }
+  };
+  return {
+    add,
+    summary: () => ({
+      scaleUps: scaleUps.map((s) => ({ ...s })),
+      scaleDowns: scaleDowns.map((s) => ({ ...s })),
+      terminatedInstances: terminatedInstances.map((t) => ({ ...t })),
+      unschedulablePods: [...pods],
+    }),
+  };
+}
+
 /**
  * Pair plans with their size-set and finished lines, and scale-downs with their unneeded lines.
  *
@@ -44,78 +150,7 @@ export function summarizeEvents(events: readonly AutoscalerEvent[]): {
   terminatedInstances: Array<{ instanceId: string; group?: string; line: number }>;
   unschedulablePods: string[];
 } {
-  const scaleUps: ScaleUpSummary[] = [];
-  const open = new Map<string, ScaleUpSummary>();
-  const scaleDowns: ScaleDownSummary[] = [];
-  const unneeded = new Map<string, { firstMs: number; reported?: number }>();
-  const terminatedInstances: Array<{ instanceId: string; group?: string; line: number }> = [];
-  const pods = new Set<string>();
-  for (const e of events) {
-    switch (e.type) {
-      case 'pod-unschedulable':
-        pods.add(e.pod);
-        break;
-      case 'scale-up-plan':
-        for (const g of e.groups) {
-          const s: ScaleUpSummary = { ...g, line: e.line, plannedAtMs: e.timeMs, status: 'planned' };
-          scaleUps.push(s);
-          open.set(g.group, s);
-        }
-        break;
-      case 'size-set': {
-        const s = open.get(e.group);
-        if (s && s.sizeSetAtMs === undefined) {
-          s.sizeSetAtMs = e.timeMs;
-          s.status = 'size-set';
-        }
-        break;
-      }
-      case 'scale-up-finished': {
-        const s = open.get(e.group);
-        if (s) {
-          s.finishedAtMs = e.timeMs;
-          s.secondsToFinish = Math.round(e.timeMs - s.plannedAtMs) / 1000;
-          s.reportedSeconds = e.durationSeconds;
-          s.status = 'finished';
-          open.delete(e.group);
-        }
-        break;
-      }
-      case 'node-unneeded': {
-        const u = unneeded.get(e.node);
-        if (u) {
-          if (e.unneededSeconds !== undefined) u.reported = e.unneededSeconds;
-        } else
-          unneeded.set(e.node, {
-            firstMs: e.timeMs,
-            ...(e.unneededSeconds !== undefined ? { reported: e.unneededSeconds } : {}),
-          });
-        break;
-      }
-      case 'scale-down': {
-        const u = unneeded.get(e.node);
-        const seen = u ? Math.round(e.timeMs - u.firstMs) / 1000 : undefined;
-        const seconds = u ? Math.max(u.reported ?? 0, seen ?? 0) : undefined;
-        scaleDowns.push({
-          node: e.node,
-          empty: e.empty,
-          line: e.line,
-          removedAtMs: e.timeMs,
-          ...(seconds !== undefined ? { unneededSeconds: seconds } : {}),
-        });
-        unneeded.delete(e.node);
-        break;
-      }
-      case 'instance-terminated':
-        terminatedInstances.push({
-          instanceId: e.instanceId,
-          ...(e.group ? { group: e.group } : {}),
-          line: e.line,
-        });
-        break;
-      default:
-        break;
-    }
-  }
-  return { scaleUps, scaleDowns, terminatedInstances, unschedulablePods: [...pods] };
+  const summarizer = createSummarizer();
+  for (const e of events) summarizer.add(e);
+  return summarizer.summary();
 }

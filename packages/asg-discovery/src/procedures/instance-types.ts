@@ -297,6 +297,14 @@ export async function describeInstanceTypes(
             ...(t.ProcessorInfo?.SupportedArchitectures
               ? { architectures: t.ProcessorInfo.SupportedArchitectures.map(String) }
               : {}),
+            ...(t.GpuInfo?.Gpus?.length
+              ? {
+                  gpus: {
+                    count: t.GpuInfo.Gpus.reduce((n, g) => n + (g.Count ?? 0), 0),
+                    manufacturer: t.GpuInfo.Gpus[0]?.Manufacturer ?? 'unknown',
+                  },
+                }
+              : {}),
           });
         }
         token = out.NextToken;

@@ -33,6 +33,8 @@ export interface NodeGroup {
   instanceTypeSource: InstanceTypeSource;
   launchTemplate?: LaunchTemplateRef;
   launchConfigurationName?: string;
+  /** Availability Zones the group launches in. */
+  availabilityZones: string[];
   /** Tags as key -> value. */
   tags: Record<string, string>;
   /** Keys of tags copied to instances. */
@@ -97,6 +99,7 @@ export function nodeGroupFromApi(g: AutoScalingGroup): NodeGroup {
     instanceTypeSource: source,
     ...(launchTemplate ? { launchTemplate } : {}),
     ...(g.LaunchConfigurationName ? { launchConfigurationName: g.LaunchConfigurationName } : {}),
+    availabilityZones: [...(g.AvailabilityZones ?? [])].sort(),
     tags,
     propagatedTagKeys: propagated.sort(),
     ...(requirements.length && !overrides.length ? { instanceRequirements: requirements } : {}),

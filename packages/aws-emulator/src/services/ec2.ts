@@ -8,9 +8,11 @@
  * MemoryMiB ranges, BurstablePerformance (default excluded), AllowedInstanceTypes and
  * ExcludedInstanceTypes with `*`; other requirement fields are accepted and not applied).
  *
- * World keys (`ec2`): `launchTemplates: [{ name, instanceType, id?, versions?: [{ instanceType }],
- * defaultVersion? }]` (version 1 has `instanceType`, further versions follow `versions`), and
- * `instanceTypes: [{ instanceType, vCpus, memoryMiB, maxEnis?, ipv4PerEni?, architecture? }]` added
+ * World keys (`ec2`): `launchTemplates: [{ name, instanceType, id?, userData?, versions?: [{ instanceType,
+ * userData? }], defaultVersion? }]` (version 1 has `instanceType`, further versions follow `versions`;
+ * `userData` is plain text, served base64-encoded in `LaunchTemplateData.UserData` as EC2 does), and
+ * `instanceTypes: [{ instanceType, vCpus, memoryMiB, maxEnis?, ipv4PerEni?, architecture?, gpus?: { count,
+ * manufacturer, name, memoryMiB } }]` (gpus served as `GpuInfo`) added
  * to the built-in catalog.
  *
  * The catalog: vCPU and memory (MiB) and ENI limits as published in the EC2 instance type pages for
@@ -32,6 +34,8 @@ interface InstanceType {
   ipv4PerEni: number;
   architecture: 'x86_64' | 'arm64';
   burstable: boolean;
+  /** Accelerators (world `gpus: { count, manufacturer, name, memoryMiB }`), served as `GpuInfo`. */
+  gpus?: { count: number; manufacturer: string; name: string; memoryMiB: number };
 }
 
 interface TemplateVersion {
@@ -180,6 +184,21 @@ function typeOut(t: InstanceType): Record<string, unknown> {
       enaSupport: 'required',
     },
     burstablePerformanceSupported: t.burstable,
+    ...(t.gpus
+      ? {
+          gpuInfo: {
+            gpus: [
+              {
+                name: t.gpus.name,
+                manufacturer: t.gpus.manufacturer,
+                count: t.gpus.count,
+                memoryInfo: { sizeInMiB: t.gpus.memoryMiB },
+              },
+            ],
+            totalGpuMemoryInMiB: t.gpus.count * t.gpus.memoryMiB,
+          },
+        }
+      : {}),
   };
 }
 
@@ -287,14 +306,27 @@ export const ec2 = defineService<Ec2State>({
         ipv4PerEni: Number(raw.ipv4PerEni ?? 10),
         architecture: raw.architecture === 'arm64' ? 'arm64' : 'x86_64',
         burstable: Boolean(raw.burstable),
+        ...(raw.gpus && typeof raw.gpus === 'object'
+          ? {
+              gpus: {
+                count: Number((raw.gpus as Record<string, unknown>).count ?? 1),
+                manufacturer: String((raw.gpus as Record<string, unknown>).manufacturer ?? 'NVIDIA'),
+                name: String((raw.gpus as Record<string, unknown>).name ?? 'T4'),
+                memoryMiB: Number((raw.gpus as Record<string, unknown>).memoryMiB ?? 16384),
+              },
+            }
+          : {}),
       });
     }
     const created = context.clock.date();
     for (const raw of list(section.launchTemplates) as Array<Record<string, unknown>>) {
       const id = typeof raw.id === 'string' ? raw.id : `lt-${context.random.hex(17)}`;
       const types = [String(raw.instanceType ?? 'm5.large')];
-      for (const v of list(raw.versions) as Array<Record<string, unknown>>)
+      const userData: Array<string | undefined> = [raw.userData as string | undefined];
+      for (const v of list(raw.versions) as Array<Record<string, unknown>>) {
         types.push(String(v.instanceType ?? types[types.length - 1]));
+        userData.push(v.userData as string | undefined);
+      }
       state.templates.set(id, {
         id,
         name: String(raw.name),
@@ -304,7 +336,10 @@ export const ec2 = defineService<Ec2State>({
           versionNumber: i + 1,
           instanceType,
           createTime: created,
-          data: {},
+          data:
+            typeof userData[i] === 'string'
+              ? { userData: Buffer.from(userData[i] as string, 'utf8').toString('base64') }
+              : {},
         })),
       });
     }

@@ -16,7 +16,16 @@
  * World keys (`eks`): `clusters: [{ name, version?, oidcIssuer?, status?, roleArn?, tags?, autoMode?,
  * addons?: [{ name, version?, status? }] }]` (add-on status default ACTIVE)
  * (issuer default `https://oidc.eks.<region>.amazonaws.com/id/<32 hex>`),
- * `podIdentityAssociations: [{ clusterName, namespace, serviceAccount, roleArn }]`.
+ * `podIdentityAssociations: [{ clusterName, namespace, serviceAccount, roleArn }]`,
+ * `nodegroups: [{ clusterName, name, autoScalingGroup?, labels?, taints?: [{ key, value?, effect }],
+ * instanceTypes?, capacityType?, minSize?, maxSize?, desiredSize?, launchTemplate?: { name?, id?, version? },
+ * amiType?, subnets?, tags? }]` (effect as EKS spells it: NO_SCHEDULE, NO_EXECUTE, PREFER_NO_SCHEDULE;
+ * `autoScalingGroup` names the group in the `autoscaling` section, default `eks-<name>-<uuid>`).
+ *
+ * Managed node groups (API reference): ListNodegroups (`GET /clusters/{name}/node-groups`, maxResults
+ * 1-100, nextToken) and DescribeNodegroup (labels, taints, scalingConfig, instanceTypes, capacityType,
+ * `resources.autoScalingGroups`); an unknown one answers ResourceNotFoundException
+ * `No node group found for name: <name>.` with `clusterName` and `nodegroupName`.
  */
 import { AwsError } from '../framework/errors.js';
 import { paginate } from '../framework/pagination.js';
@@ -53,6 +62,25 @@ interface Association {
   targetRoleArn?: string;
 }
 
+interface Nodegroup {
+  clusterName: string;
+  name: string;
+  arn: string;
+  autoScalingGroup: string;
+  labels: Record<string, string>;
+  taints: Array<{ key: string; value?: string; effect: string }>;
+  instanceTypes: string[];
+  capacityType: string;
+  scaling: { minSize: number; maxSize: number; desiredSize: number };
+  launchTemplate?: { name?: string; id?: string; version?: string };
+  amiType: string;
+  subnets: string[];
+  tags: Record<string, string>;
+  createdAt: Date;
+}
+
+const TAINT_EFFECTS = ['NO_SCHEDULE', 'NO_EXECUTE', 'PREFER_NO_SCHEDULE'];
+
 /** State of the EKS module. */
 export interface EksState {
   accountId: string;
@@ -61,6 +89,8 @@ export interface EksState {
   clusters: Map<string, Cluster>;
   /** By association id. */
   associations: Map<string, Association>;
+  /** By `<cluster>/<nodegroup>`. */
+  nodegroups: Map<string, Nodegroup>;
 }
 
 type Input = Record<string, unknown>;
@@ -98,6 +128,41 @@ function invalidParameter(message: string, clusterName?: string): AwsError {
   return new AwsError('InvalidParameterException', message, 400, {
     fields: clusterName ? { clusterName } : {},
   });
+}
+
+function nodegroupOut(n: Nodegroup, version: string, accountId: string): Record<string, unknown> {
+  return {
+    nodegroupName: n.name,
+    nodegroupArn: n.arn,
+    clusterName: n.clusterName,
+    version,
+    releaseVersion: `${version}.0-20250101`,
+    createdAt: n.createdAt,
+    modifiedAt: n.createdAt,
+    status: 'ACTIVE',
+    capacityType: n.capacityType,
+    scalingConfig: n.scaling,
+    instanceTypes: n.instanceTypes,
+    subnets: n.subnets,
+    amiType: n.amiType,
+    nodeRole: `arn:aws:iam::${accountId}:role/${n.clusterName}-node`,
+    labels: n.labels,
+    ...(n.taints.length ? { taints: n.taints } : {}),
+    resources: { autoScalingGroups: [{ name: n.autoScalingGroup }] },
+    ...(n.launchTemplate ? { launchTemplate: n.launchTemplate } : { diskSize: 20 }),
+    health: { issues: [] },
+    updateConfig: { maxUnavailable: 1 },
+    tags: n.tags,
+  };
+}
+
+function getNodegroup(state: EksState, cluster: Cluster, name: unknown): Nodegroup {
+  const n = typeof name === 'string' ? state.nodegroups.get(`${cluster.name}/${name}`) : undefined;
+  if (!n)
+    throw new AwsError('ResourceNotFoundException', `No node group found for name: ${String(name)}.`, 404, {
+      fields: { clusterName: cluster.name, nodegroupName: String(name) },
+    });
+  return n;
 }
 
 function clusterOut(c: Cluster): Record<string, unknown> {
@@ -235,6 +300,12 @@ export const eks = defineService<EksState>({
         path: '/clusters/{clusterName}/pod-identity-associations/{associationId}',
         operation: 'DeletePodIdentityAssociation',
       },
+      { method: 'GET', path: '/clusters/{name}/node-groups', operation: 'ListNodegroups' },
+      {
+        method: 'GET',
+        path: '/clusters/{name}/node-groups/{nodegroupName}',
+        operation: 'DescribeNodegroup',
+      },
     ],
   },
   createState(world, context) {
@@ -245,6 +316,7 @@ export const eks = defineService<EksState>({
       random: context.random,
       clusters: new Map(),
       associations: new Map(),
+      nodegroups: new Map(),
     };
     const now = context.clock.date();
     for (const raw of (section.clusters ?? []) as Array<Record<string, unknown>>) {
@@ -279,6 +351,41 @@ export const eks = defineService<EksState>({
       if (!cluster)
         throw new TypeError(`eks.podIdentityAssociations: unknown cluster ${String(raw.clusterName)}`);
       createAssociation(state, cluster, raw, now);
+    }
+    for (const raw of (section.nodegroups ?? []) as Array<Record<string, unknown>>) {
+      const cluster = state.clusters.get(String(raw.clusterName));
+      if (!cluster) throw new TypeError(`eks.nodegroups: unknown cluster ${String(raw.clusterName)}`);
+      const name = String(raw.name);
+      const uuid = [8, 4, 4, 4, 12].map((n) => context.random.hex(n)).join('-');
+      const taints = ((raw.taints ?? []) as Array<Record<string, unknown>>).map((t) => {
+        const effect = String(t.effect);
+        if (!TAINT_EFFECTS.includes(effect))
+          throw new TypeError(
+            `eks.nodegroups[${name}].taints: effect ${effect} is not one of ${TAINT_EFFECTS.join(', ')}`,
+          );
+        return { key: String(t.key), ...(t.value !== undefined ? { value: String(t.value) } : {}), effect };
+      });
+      const minSize = Number(raw.minSize ?? 1);
+      state.nodegroups.set(`${cluster.name}/${name}`, {
+        clusterName: cluster.name,
+        name,
+        arn: `arn:aws:eks:${context.region}:${context.accountId}:nodegroup/${cluster.name}/${name}/${uuid}`,
+        autoScalingGroup: String(raw.autoScalingGroup ?? `eks-${name}-${uuid}`),
+        labels: (raw.labels as Record<string, string> | undefined) ?? {},
+        taints,
+        instanceTypes: (raw.instanceTypes as string[] | undefined) ?? ['t3.medium'],
+        capacityType: String(raw.capacityType ?? 'ON_DEMAND'),
+        scaling: {
+          minSize,
+          maxSize: Number(raw.maxSize ?? Math.max(minSize, 1)),
+          desiredSize: Number(raw.desiredSize ?? minSize),
+        },
+        ...(raw.launchTemplate ? { launchTemplate: raw.launchTemplate as Nodegroup['launchTemplate'] } : {}),
+        amiType: String(raw.amiType ?? 'AL2023_x86_64_STANDARD'),
+        subnets: (raw.subnets as string[] | undefined) ?? ['subnet-0a1b2c3d'],
+        tags: (raw.tags as Record<string, string> | undefined) ?? {},
+        createdAt: now,
+      });
     }
     return state;
   },
@@ -409,6 +516,36 @@ export const eks = defineService<EksState>({
         if (typeof input.disableSessionTags === 'boolean') a.disableSessionTags = input.disableSessionTags;
         a.modifiedAt = clock.date();
         return { association: associationOut(a) };
+      },
+    },
+    ListNodegroups: {
+      logInput: ['name', 'maxResults', 'nextToken'],
+      handler({ state, input }) {
+        const cluster = getCluster(state, input.name);
+        const max = input.maxResults === undefined ? 100 : Number(input.maxResults);
+        if (!Number.isInteger(max) || max < 1 || max > 100)
+          throw invalidParameter('maxResults must be between 1 and 100.', cluster.name);
+        const names = [...state.nodegroups.values()]
+          .filter((n) => n.clusterName === cluster.name)
+          .map((n) => n.name)
+          .sort();
+        const page = paginate(names, input.nextToken as string | undefined, max, 'InvalidParameterException');
+        return { nodegroups: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+      },
+    },
+    DescribeNodegroup: {
+      logInput: ['name', 'nodegroupName'],
+      resource: (input, r) =>
+        `arn:aws:eks:${r.region}:${r.accountId}:nodegroup/${String(input.name)}/${String(input.nodegroupName)}/*`,
+      handler({ state, input }) {
+        const cluster = getCluster(state, input.name);
+        return {
+          nodegroup: nodegroupOut(
+            getNodegroup(state, cluster, input.nodegroupName),
+            cluster.version,
+            state.accountId,
+          ),
+        };
       },
     },
     DeletePodIdentityAssociation: {

@@ -268,6 +268,8 @@ export function validateNodeTemplate(
   template: NonNullable<StackAutoscaler['nodeTemplates']>[string],
   field: string,
 ): void {
+  // `from-nodegroup` is read from AWS at plan time; there is nothing to check offline.
+  if (template === 'from-nodegroup') return;
   under('', () => nodeTemplateTags(template, field));
 }
 

@@ -169,7 +169,7 @@ function validateAutoscaler(stack: Stack): void {
   for (const [group, template] of Object.entries(a.nodeTemplates ?? {})) {
     const field = formatPath(['autoscaler', 'nodeTemplates', group]);
     asgName(group, field);
-    validateNodeTemplate(template, field);
+    if (template !== 'from-nodegroup') validateNodeTemplate(template, field);
   }
   validateAutoscalerChart(a, stack.cluster.kubernetesVersion);
   if (a.roleName !== undefined) validateRoleName(a.roleName, 'autoscaler.roleName');

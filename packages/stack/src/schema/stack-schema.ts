@@ -75,7 +75,18 @@ function buildStackSchema() {
   const autoscalerSchema = z.strictObject({
     identity: identitySchema.default({ mode: 'irsa' }),
     workerGroups: workerGroupsSchema,
-    nodeTemplates: z.record(z.string(), nodeTemplateSchema).optional(),
+    /** A template by hand, or `from-nodegroup`: read from the EKS node group / launch template (issue 19). */
+    nodeTemplates: z
+      .record(
+        z.string(),
+        z.union([z.literal('from-nodegroup'), nodeTemplateSchema], {
+          error: (issue) =>
+            typeof issue.input === 'string'
+              ? 'from-nodegroup, or a template with labels, taints, resources, autoscalingOptions'
+              : undefined,
+        }),
+      )
+      .optional(),
     release: text('a Helm release name').default('cluster-autoscaler'),
     namespace: text('a Kubernetes namespace').default('kube-system'),
     serviceAccount: text('a Kubernetes service account name').optional(),

@@ -6,13 +6,14 @@ import {
   ensureAutoDiscoveryTags,
   ensureClusterAutoscalerRole,
   findClusterAutoscalerRoleBlockers,
+  type GroupShapeOptions,
   type NodeGroupSelector,
-  type NodeTemplate,
 } from '@eks-kit/asg-discovery';
 import { EksKitError, type EnsureOptions } from '@eks-kit/core';
 import { autoModeFinding, autoModeToRefuse } from '../orchestrate/auto-mode.js';
 import { autoscalerRoleName, autoscalerServiceAccount } from '../orchestrate/names.js';
 import type { Stack } from '../schema/stack-schema.js';
+import { resolveStackNodeTemplates } from './node-templates.js';
 import type { Step, StepContext, StepOutcome } from './step.js';
 
 /**
@@ -66,6 +67,31 @@ export function autoscalerRoleInput(
     roleName: autoscalerRoleName(stack),
     select: workerGroupSelection(stack),
     stack: stack.name,
+    shape: autoscalerShapeOptions(stack),
+  };
+}
+
+/**
+ * How the autoscaler runs, from `autoscaler.extraArgs`, for asg-discovery's group-shape findings
+ * (`balance-similar-node-groups`, `balancing-ignore-label` comma-separated).
+ *
+ * @example
+ * ```ts
+ * autoscalerShapeOptions(stack); // { balanceSimilarNodeGroups: true, balancingIgnoreLabels: [] }
+ * ```
+ */
+export function autoscalerShapeOptions(stack: Stack): GroupShapeOptions {
+  const args = { ...(stack.autoscaler?.extraArgs ?? {}), ...(stack.autoscaler?.uncheckedExtraArgs ?? {}) };
+  const ignore = args['balancing-ignore-label'];
+  return {
+    balanceSimilarNodeGroups: [true, 'true'].includes(args['balance-similar-node-groups'] as never),
+    balancingIgnoreLabels:
+      typeof ignore === 'string'
+        ? ignore
+            .split(',')
+            .map((l) => l.trim())
+            .filter(Boolean)
+        : [],
   };
 }
 
@@ -94,18 +120,22 @@ export const autoscalerTagsStep: Step = {
     const autoMode = await autoModeToRefuse(ctx.clients, ctx.stack, signalOf(ctx));
     if (autoMode) return { changes: [], findings: [autoModeFinding(ctx.stack, autoMode, 'fail')] };
     const a = ctx.stack.autoscaler!;
-    const result = await ensureAutoDiscoveryTags(
-      ctx.clients,
-      {
-        cluster: ctx.stack.cluster.name,
-        select: workerGroupSelection(ctx.stack),
-        ...(a.nodeTemplates ? { nodeTemplates: a.nodeTemplates as Record<string, NodeTemplate> } : {}),
-        stack: ctx.stack.name,
-      },
-      options(ctx, a.workerGroups.adopt),
-    ).catch((error: unknown) => {
-      throw inStackTermsError(error, ctx.stack);
-    });
+    const result = await resolveStackNodeTemplates(ctx.clients, ctx.stack)
+      .then((nodeTemplates) =>
+        ensureAutoDiscoveryTags(
+          ctx.clients,
+          {
+            cluster: ctx.stack.cluster.name,
+            select: workerGroupSelection(ctx.stack),
+            ...(nodeTemplates ? { nodeTemplates } : {}),
+            stack: ctx.stack.name,
+          },
+          options(ctx, a.workerGroups.adopt),
+        ),
+      )
+      .catch((error: unknown) => {
+        throw inStackTermsError(error, ctx.stack);
+      });
     return { changes: result.changes };
   },
   async blockers(ctx) {
@@ -173,6 +203,6 @@ export const autoscalerRoleStep: Step = {
 };
 
 function roleInput(stack: Stack): EnsureClusterAutoscalerRoleInput {
-  const { select: _select, ...input } = autoscalerRoleInput(stack);
+  const { select: _select, shape: _shape, ...input } = autoscalerRoleInput(stack);
   return { ...input, ...(stack.tags ? { tags: stack.tags } : {}) };
 }

@@ -1,0 +1,108 @@
+import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import { type AwsClients, createClients, EksKitError } from '@eks-kit/core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applyStack, parseStack, planStack } from '../src/index.js';
+
+// issue 19 item 1: `autoscaler.nodeTemplates.<group>: from-nodegroup`.
+const yaml = (templates: string) => `name: ng
+cluster:
+  name: prod
+  region: ap-northeast-1
+  kubernetesVersion: "1.35"
+autoscaler:
+  identity: { mode: pod-identity }
+  workerGroups:
+    names: [eks-gpu-4ec6a1b2, plain]
+  nodeTemplates:
+${templates}
+`;
+const world: World = {
+  region: 'ap-northeast-1',
+  eks: {
+    clusters: [{ name: 'prod' }],
+    nodegroups: [
+      {
+        clusterName: 'prod',
+        name: 'gpu',
+        autoScalingGroup: 'eks-gpu-4ec6a1b2',
+        labels: { role: 'gpu' },
+        taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NO_SCHEDULE' }],
+        minSize: 0,
+      },
+    ],
+  },
+  autoscaling: {
+    groups: [
+      {
+        name: 'eks-gpu-4ec6a1b2',
+        minSize: 0,
+        maxSize: 4,
+        desiredCapacity: 0,
+        tags: { 'eks:cluster-name': 'prod', 'eks:nodegroup-name': 'gpu' },
+      },
+      { name: 'plain', minSize: 1, maxSize: 4, desiredCapacity: 1, tags: { 'eks:cluster-name': 'prod' } },
+    ],
+  },
+};
+
+let emu: Emulator;
+let clients: AwsClients;
+beforeAll(async () => {
+  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
+  clients = await createClients({
+    region: 'ap-northeast-1',
+    endpoint: emu.url,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    maxAttempts: 3,
+  });
+});
+afterAll(async () => {
+  clients.destroy();
+  await emu.stop();
+});
+beforeEach(() => {
+  emu.seed(world);
+  emu.resetCalls();
+});
+
+const P = 'k8s.io/cluster-autoscaler/node-template/';
+
+describe('autoscaler.nodeTemplates.<group>: from-nodegroup', () => {
+  it('parses, and a misspelling is a one-line error naming the field and line', () => {
+    const stack = parseStack(yaml('    eks-gpu-4ec6a1b2: from-nodegroup'), 'eks-kit.yaml');
+    expect(stack.autoscaler?.nodeTemplates?.['eks-gpu-4ec6a1b2']).toBe('from-nodegroup');
+    expect(() => parseStack(yaml('    eks-gpu-4ec6a1b2: from-nodegrup'), 'eks-kit.yaml')).toThrow(
+      /^eks-kit\.yaml:11: autoscaler\.nodeTemplates\.eks-gpu-4ec6a1b2: expected from-nodegroup, or a template/,
+    );
+    // a hand-written template still gets its own field errors
+    expect(() => parseStack(yaml('    plain:\n      taints: { dedicated: gpu }'), 'eks-kit.yaml')).toThrow(
+      /^eks-kit\.yaml:12: autoscaler\.nodeTemplates\.plain\.taints\.dedicated: expected value:effect/,
+    );
+  });
+
+  it('plan shows the tags read from the node group; apply writes them; a second plan has no change', async () => {
+    const stack = parseStack(yaml('    eks-gpu-4ec6a1b2: from-nodegroup'), 'eks-kit.yaml');
+    const plan = await planStack(clients, stack);
+    const change = plan.changes.find((c) => c.resource === 'autoscaling group eks-gpu-4ec6a1b2');
+    expect(change?.after).toMatchObject({
+      [`${P}label/role`]: 'gpu',
+      [`${P}label/eks.amazonaws.com/nodegroup`]: 'gpu',
+      [`${P}taint/nvidia.com/gpu`]: 'true:NoSchedule',
+    });
+    expect(emu.calls({ mutating: true })).toEqual([]);
+    await applyStack(clients, stack, { yes: true });
+    const again = await planStack(clients, stack);
+    expect(again.changes.filter((c) => c.resource.startsWith('autoscaling group'))).toEqual([]);
+  });
+
+  it('from-nodegroup on a group that is no managed node group: an error naming the group, no write', async () => {
+    const stack = parseStack(yaml('    plain: from-nodegroup'), 'eks-kit.yaml');
+    const error = await planStack(clients, stack).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(EksKitError);
+    expect((error as EksKitError).message).toContain('plain: from-nodegroup found no labels or taints');
+    expect(emu.calls({ mutating: true })).toEqual([]);
+  });
+});
