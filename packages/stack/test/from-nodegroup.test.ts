@@ -13,6 +13,7 @@ autoscaler:
   identity: { mode: pod-identity }
   workerGroups:
     names: [eks-gpu-4ec6a1b2, plain]
+    adopt: true # the groups were made by hand (issue 14: taken over only when asked)
   nodeTemplates:
 ${templates}
 `;
@@ -72,18 +73,21 @@ describe('autoscaler.nodeTemplates.<group>: from-nodegroup', () => {
     const stack = parseStack(yaml('    eks-gpu-4ec6a1b2: from-nodegroup'), 'eks-kit.yaml');
     expect(stack.autoscaler?.nodeTemplates?.['eks-gpu-4ec6a1b2']).toBe('from-nodegroup');
     expect(() => parseStack(yaml('    eks-gpu-4ec6a1b2: from-nodegrup'), 'eks-kit.yaml')).toThrow(
-      /^eks-kit\.yaml:11: autoscaler\.nodeTemplates\.eks-gpu-4ec6a1b2: expected from-nodegroup, or a template/,
+      /^eks-kit\.yaml:12: autoscaler\.nodeTemplates\.eks-gpu-4ec6a1b2: expected from-nodegroup, or a template/,
     );
     // a hand-written template still gets its own field errors
     expect(() => parseStack(yaml('    plain:\n      taints: { dedicated: gpu }'), 'eks-kit.yaml')).toThrow(
-      /^eks-kit\.yaml:12: autoscaler\.nodeTemplates\.plain\.taints\.dedicated: expected value:effect/,
+      /^eks-kit\.yaml:13: autoscaler\.nodeTemplates\.plain\.taints\.dedicated: expected value:effect/,
     );
   });
 
   it('plan shows the tags read from the node group; apply writes them; a second plan has no change', async () => {
     const stack = parseStack(yaml('    eks-gpu-4ec6a1b2: from-nodegroup'), 'eks-kit.yaml');
     const plan = await planStack(clients, stack);
-    const change = plan.changes.find((c) => c.resource === 'autoscaling group eks-gpu-4ec6a1b2');
+    // The adoption of the hand-made group is its own change (issue 14); the node-template tags follow.
+    const change = plan.changes.find(
+      (c) => c.resource === 'autoscaling group eks-gpu-4ec6a1b2' && !c.summary.startsWith('adopt'),
+    );
     expect(change?.after).toMatchObject({
       [`${P}label/role`]: 'gpu',
       [`${P}label/eks.amazonaws.com/nodegroup`]: 'gpu',
@@ -95,9 +99,15 @@ describe('autoscaler.nodeTemplates.<group>: from-nodegroup', () => {
     expect(again.changes.filter((c) => c.resource.startsWith('autoscaling group'))).toEqual([]);
   });
 
-  it('from-nodegroup on a group that is no managed node group: an error naming the group, no write', async () => {
+  it('from-nodegroup on a group that is no managed node group: a blocker naming the group, apply refused, no write', async () => {
     const stack = parseStack(yaml('    plain: from-nodegroup'), 'eks-kit.yaml');
-    const error = await planStack(clients, stack).then(
+    // plan reports every refusal as a blocking finding (issue 14) instead of stopping at the first
+    const plan = await planStack(clients, stack);
+    const blocker = plan.findings.find((f) => f.check === 'autoscaler.tags.blocked');
+    expect(blocker?.status).toBe('fail');
+    expect(blocker?.message).toContain('plain: from-nodegroup found no labels or taints');
+    expect(blocker?.data?.code).toBe('NoNodegroupTemplate');
+    const error = await applyStack(clients, stack, { yes: true }).then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -131,6 +131,9 @@ async function applyOrThrow(ctx: CommandContext, options: Record<string, unknown
  * ```
  */
 export function printChangedBefore(ctx: CommandContext, error: unknown): void {
+  // Stopped by a signal (Ctrl-C, SIGTERM, SIGHUP): the one closing line says so and that a rerun
+  // converges (issue 15: one line); the list is for a write that AWS refused (issue 14).
+  if (ctx.signal?.aborted) return;
   const done = changesBefore(error);
   if (!done || (done.changes.length === 0 && done.applied.length === 0)) return;
   const lines = [
