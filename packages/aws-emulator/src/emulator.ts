@@ -30,6 +30,8 @@ export interface Emulator {
   reset(): void;
   /** Per-service state by signing name (live objects: tests may read or adjust them). */
   readonly state: Record<string, unknown>;
+  /** Per-service state of one account of the world (the default or one of `world.accounts`); undefined for others. */
+  accountState(accountId: string): Record<string, unknown> | undefined;
   /** Behaviour knobs (live: assign to change delays while running). */
   readonly behaviour: Behaviour;
   /** Jumps emulated time forward by `seconds`. */
@@ -141,6 +143,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reset,
     get state() {
       return Object.fromEntries(runtime.states);
+    },
+    accountState(accountId) {
+      const map = accountId === runtime.accountId ? runtime.states : runtime.accountStates.get(accountId);
+      return map ? Object.fromEntries(map) : undefined;
     },
     behaviour: runtime.behaviour,
     advanceClock: (seconds) => runtime.clock.advance(seconds * 1000),
