@@ -6,6 +6,7 @@
  */
 export * from './builders/caa.js';
 export * from './builders/change-batches.js';
+export * from './builders/dns-account-policy.js';
 export * from './builders/request.js';
 export * from './builders/validation-records.js';
 export * from './builders/zones.js';

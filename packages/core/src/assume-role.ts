@@ -183,3 +183,44 @@ export async function assumeRoleClients(
     },
   };
 }
+
+/**
+ * A client set that sends Route 53 calls through `route53From` (e.g. an assumed DNS-account role)
+ * and every other service through `base`. `withRegion` keeps the split.
+ *
+ * @example
+ * ```ts
+ * const dns = await assumeRoleClients(base, { roleArn: 'arn:aws:iam::222222222222:role/eks-kit-dns' });
+ * const split = withRoute53From(base, dns.clients);
+ * await split.acm();     // the stack's account
+ * await split.route53(); // the DNS account
+ * ```
+ */
+export function withRoute53From(base: AwsClients, route53From: AwsClients): AwsClients {
+  return {
+    get region() {
+      return base.region;
+    },
+    get counter() {
+      return base.counter;
+    },
+    get options() {
+      return base.options;
+    },
+    iam: () => base.iam(),
+    autoScaling: () => base.autoScaling(),
+    acm: (region?: string) => base.acm(region),
+    route53: () => route53From.route53(),
+    ecr: (region?: string) => base.ecr(region),
+    sts: () => base.sts(),
+    eks: () => base.eks(),
+    ec2: () => base.ec2(),
+    ssm: () => base.ssm(),
+    sns: () => base.sns(),
+    withRegion: (region: string) => withRoute53From(base.withRegion(region), route53From),
+    destroy: () => {
+      base.destroy();
+      route53From.destroy();
+    },
+  };
+}

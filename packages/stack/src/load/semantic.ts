@@ -7,6 +7,7 @@ import { ACM_PUBLIC_LIFETIME_DAYS } from '@eks-kit/acm-dns-validation';
 import {
   InvalidInputError,
   parseArn,
+  validateAssumeRoleSpec,
   validateClusterName,
   validateDnsName,
   validateRegion,
@@ -171,6 +172,7 @@ function asgName(value: string, field: string): void {
 }
 
 function validateCertificates(stack: Stack): void {
+  if (stack.dns) validateAssumeRoleSpec(stack.dns, 'dns');
   const seen = new Map<string, number>();
   stack.certificates.forEach((cert, i) => {
     const at = `certificates[${i}]`;
@@ -190,6 +192,7 @@ function validateCertificates(stack: Stack): void {
       );
     seen.set(key, i);
     if (cert.region !== undefined) validateRegion(cert.region, `${at}.region`);
+    if (cert.dns) validateAssumeRoleSpec(cert.dns, `${at}.dns`);
     if (cert.zones) {
       const zones: Record<string, string> = {};
       for (const [name, id] of Object.entries(cert.zones)) {

@@ -7,6 +7,7 @@ import {
   type Finding,
   InvalidInputError,
   type ProgressEvent,
+  withRoute53From,
 } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
 import type { CertificateOutcome } from '../steps/step.js';
@@ -80,7 +81,10 @@ export async function applyStack(
     await Promise.all(
       applied.certificates.map(async (cert, index) => {
         if (!cert.arn || cert.status === 'ISSUED') return;
-        const done = await waitForIssued(region(applied.clients, cert.region), {
+        const regional = region(applied.clients, cert.region);
+        // A zone in another account: the wait's record checks go through the DNS role too.
+        const waitClients = cert.route53Clients ? withRoute53From(regional, cert.route53Clients) : regional;
+        const done = await waitForIssued(waitClients, {
           arn: cert.arn,
           region: cert.region,
           timeout: options.timeoutMs ?? 30 * 60_000,

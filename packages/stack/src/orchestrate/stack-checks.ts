@@ -9,9 +9,10 @@ import {
   METRICS_SERVER_ADDON,
   POD_IDENTITY_AGENT_ADDON,
 } from '@eks-kit/asg-discovery';
-import { type AwsClients, type Finding, finding, type ProgressEvent } from '@eks-kit/core';
-import type { Stack } from '../schema/stack-schema.js';
+import { type AwsClients, type Finding, finding, type ProgressEvent, withRoute53From } from '@eks-kit/core';
+import type { Stack, StackDns } from '../schema/stack-schema.js';
 import { autoscalerRoleInput } from '../steps/autoscaler.js';
+import { certificateDns, dnsRoleClients } from '../steps/certificates.js';
 import { stackSteps } from '../steps/index.js';
 import type { StepContext } from '../steps/step.js';
 import { type AccountInfo, describeAccount } from './account.js';
@@ -183,18 +184,25 @@ export function stackChecks(stack: Stack): StackCheck[] {
       },
     });
   }
-  const byRegion = new Map<string, string[]>();
+  // One certificates check per region and DNS role (a zone in another account is read through its role).
+  const groups = new Map<string, { region: string; dns: StackDns | undefined; domainNames: string[] }>();
   for (const cert of stack.certificates) {
     const region = cert.region ?? stack.cluster.region;
-    byRegion.set(region, [...(byRegion.get(region) ?? []), cert.domainName]);
+    const dns = certificateDns(stack, cert);
+    const key = `${region}\u0000${dns?.roleArn ?? ''}`;
+    const group = groups.get(key) ?? { region, dns, domainNames: [] };
+    group.domainNames.push(cert.domainName);
+    groups.set(key, group);
   }
-  for (const [region, domainNames] of byRegion) {
+  for (const { region, dns, domainNames } of groups.values()) {
     checks.push({
       id: 'certificates',
-      resource: `certificates in ${region}`,
-      run: (clients, options = {}) => {
+      resource: dns ? `certificates in ${region} (DNS through ${dns.roleArn})` : `certificates in ${region}`,
+      run: async (clients, options = {}) => {
         const run = shared(clients).clients;
-        return checkCertificates(region === run.region ? run : run.withRegion(region), {
+        const regional = region === run.region ? run : run.withRegion(region);
+        const through = dns ? withRoute53From(regional, (await dnsRoleClients(run, dns)).clients) : regional;
+        return checkCertificates(through, {
           select: { stack: stack.name, domainNames },
           region,
           warnDays: stack.checks.warnDays,

@@ -105,12 +105,22 @@ function buildStackSchema() {
     chartVersion: text('a chart version such as 3.13.0').optional(),
   });
 
+  /** Route 53 through a role in another account (the DNS account); ACM stays in the stack's account. */
+  const dnsSchema = z.strictObject({
+    roleArn: text('an IAM role ARN such as arn:aws:iam::222222222222:role/eks-kit-dns'),
+    /** The sts:ExternalId the role's trust policy requires (a shared secret, never printed). */
+    externalId: text('an external id').optional(),
+    sessionName: text('an STS session name').optional(),
+  });
+
   const certificateSchema = z.strictObject({
     domainName: text('a DNS name such as app.example.com'),
     subjectAlternativeNames: z.array(text('a DNS name')).optional(),
     zones: z.record(z.string(), text('a Route 53 hosted zone id such as Z0123456789ABC')).optional(),
     keyAlgorithm: z.enum(KEY_ALGORITHMS).default('RSA_2048'),
     region: text('an AWS region such as eu-west-1').optional(),
+    /** This certificate's Route 53 role; wins over the stack's `dns`. */
+    dns: dnsSchema.optional(),
   });
 
   const lifecycleSchema = z.strictObject({
@@ -160,6 +170,8 @@ function buildStackSchema() {
     tags: stringMap('tag values').optional(),
     autoscaler: autoscalerSchema.optional(),
     metricsServer: metricsServerSchema.optional(),
+    /** Route 53 role for every certificate (a certificate's own `dns` wins). */
+    dns: dnsSchema.optional(),
     certificates: z.array(certificateSchema).default([]),
     repositories: z.array(repositorySchema).default([]),
     gitlab: gitlabSchema.optional(),
@@ -193,6 +205,8 @@ export type StackCluster = Stack['cluster'];
 export type StackAutoscaler = NonNullable<Stack['autoscaler']>;
 /** One certificate of a {@link Stack}. */
 export type StackCertificate = Stack['certificates'][number];
+/** A `dns:` block: the role Route 53 calls go through. */
+export type StackDns = NonNullable<Stack['dns']>;
 /** One repository of a {@link Stack}. */
 export type StackRepository = Stack['repositories'][number];
 /** The GitLab section of a {@link Stack}. */

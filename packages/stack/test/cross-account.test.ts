@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import { type AwsClients, createClients, InvalidInputError } from '@eks-kit/core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applyStack, checkStack, parseStack, planStack } from '../src/index.js';
+
+const root = new URL('../../../examples/cross-account/', import.meta.url);
+const text = readFileSync(new URL('eks-kit.yaml', root), 'utf8');
+const stack = parseStack(text);
+const world = JSON.parse(readFileSync(new URL('world.json', root), 'utf8')) as World;
+const WORKLOAD = '111111111111';
+const DNS = '222222222222';
+const ROLE = `arn:aws:iam::${DNS}:role/eks-kit-dns`;
+
+let emu: Emulator;
+let clients: AwsClients;
+beforeAll(async () => {
+  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
+});
+afterAll(async () => {
+  clients?.destroy();
+  await emu.stop();
+});
+beforeEach(async () => {
+  emu.reset();
+  clients?.destroy();
+  clients = await createClients({
+    region: 'eu-west-1',
+    endpoint: emu.url,
+    credentials: { accessKeyId: 'AKIDWORKLOAD', secretAccessKey: 'secret' },
+    maxAttempts: 3,
+  });
+});
+
+describe('certificates whose zone is in another account', () => {
+  it('plans with the account and role per record, applies (ACM here, Route 53 there), re-plans to no change', async () => {
+    const plan = await planStack(clients, stack);
+    expect(emu.calls({ mutating: true })).toEqual([]);
+    const route53Changes = plan.changes.filter((c) => c.resource.startsWith('route53'));
+    expect(route53Changes.length).toBeGreaterThan(0);
+    for (const c of route53Changes) expect(c.summary).toContain(`(account ${DNS} as ${ROLE})`);
+
+    const applied = await applyStack(clients, stack, { yes: true });
+    expect(applied.certificates).toMatchObject([{ domainName: '*.apps.example.com', status: 'ISSUED' }]);
+    // ACM in the workload account, the validation record in the DNS account.
+    expect(emu.calls({ service: 'acm', operation: 'RequestCertificate' })).toMatchObject([
+      { account: WORKLOAD, status: 200 },
+    ]);
+    expect(emu.calls({ service: 'route53', operation: 'ChangeResourceRecordSets' })).toMatchObject([
+      { account: DNS, status: 200 },
+    ]);
+    expect(emu.calls({ service: 'route53', account: WORKLOAD })).toEqual([]);
+    // The external id, a shared secret, is never in the call log.
+    expect(JSON.stringify(emu.calls())).not.toContain('shop-eks-kit-dns');
+
+    emu.resetCalls();
+    expect((await planStack(clients, stack)).changes).toEqual([]);
+    const again = await applyStack(clients, stack, { yes: true });
+    expect(again.changes).toEqual([]);
+    expect(emu.calls({ mutating: true })).toEqual([]);
+    const findings = await checkStack(clients, stack);
+    expect(findings.filter((f) => f.status === 'fail')).toEqual([]);
+  });
+
+  it('a role that cannot be assumed blocks the apply before the first write, with the policy to create', async () => {
+    const wrong = parseStack(text.replace('externalId: shop-eks-kit-dns', 'externalId: not-the-agreed-id'));
+    const err = await applyStack(clients, wrong, { yes: true }).catch((e: unknown) => e);
+    expect(String((err as Error).message)).toMatch(/cannot assume the DNS role/);
+    expect(String((err as Error).message)).toContain(ROLE);
+    expect(emu.calls({ mutating: true }).filter((c) => c.operation !== 'AssumeRole')).toEqual([]);
+    const plan = await planStack(clients, wrong);
+    const blocker = plan.findings.find((f) => f.check === 'certificate.dns-role');
+    expect(blocker).toMatchObject({ status: 'fail', resource: ROLE });
+    expect(JSON.stringify(blocker?.data)).toContain('route53:ChangeResourceRecordSets');
+    expect(JSON.stringify(blocker?.data)).toContain(`arn:aws:iam::${WORKLOAD}:root`);
+    expect(JSON.stringify(plan)).not.toContain('not-the-agreed-id');
+  });
+
+  it('a role without Route 53 permissions blocks the apply before the first write', async () => {
+    emu.seed({ ...world, identities: { ...world.identities, DNSROLE: { arn: ROLE, deny: ['route53:*'] } } });
+    const err = await applyStack(clients, stack, { yes: true }).catch((e: unknown) => e);
+    expect(String((err as Error).message)).toMatch(/may not call Route 53/);
+    expect(emu.calls({ mutating: true }).filter((c) => c.operation !== 'AssumeRole')).toEqual([]);
+  });
+
+  it('a certificate dns block wins over the stack one; a bad role ARN names its file line', () => {
+    const own = parseStack(
+      text.replace(
+        '    subjectAlternativeNames: [apps.example.com]',
+        '    subjectAlternativeNames: [apps.example.com]\n    dns:\n      roleArn: arn:aws:iam::333333333333:role/other',
+      ),
+    );
+    expect(own.certificates[0]?.dns?.roleArn).toBe('arn:aws:iam::333333333333:role/other');
+    let caught: unknown;
+    try {
+      parseStack(text.replace('role/eks-kit-dns', 'user/eks-kit-dns'), 'eks-kit.yaml');
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(InvalidInputError);
+    expect((caught as Error).message).toMatch(/^eks-kit\.yaml:\d+: dns\.roleArn: expected an IAM role ARN/);
+  });
+});
