@@ -37,6 +37,7 @@ export {
   type StackAutoscaler,
   type StackCertificate,
   type StackCluster,
+  type StackDns,
   type StackGitlab,
   type StackRepository,
   stackSchema,
@@ -44,6 +45,7 @@ export {
 } from './schema/stack-schema.js';
 export { starterStack } from './starter.js';
 export { autoscalerIdentity, autoscalerRoleInput, workerGroupSelection } from './steps/autoscaler.js';
+export { certificateDns, dnsRoleClients, findDnsRoleBlockers } from './steps/certificates.js';
 export { stackSteps } from './steps/index.js';
 export { desiredRepositories, repositoryLifecycle } from './steps/repositories.js';
 export { runnerRoleInput } from './steps/runner-role.js';
