@@ -49,7 +49,8 @@ describe('certificates whose zone is in another account', () => {
     expect(emu.calls({ service: 'route53', operation: 'ChangeResourceRecordSets' })).toMatchObject([
       { account: DNS, status: 200 },
     ]);
-    expect(emu.calls({ service: 'route53', account: WORKLOAD })).toEqual([]);
+    // In the stack's account Route 53 is only read (the parent zone, for the delegation check).
+    expect(emu.calls({ service: 'route53', account: WORKLOAD, mutating: true })).toEqual([]);
     // The external id, a shared secret, is never in the call log.
     expect(JSON.stringify(emu.calls())).not.toContain('shop-eks-kit-dns');
 
@@ -99,5 +100,35 @@ describe('certificates whose zone is in another account', () => {
     }
     expect(caught).toBeInstanceOf(InvalidInputError);
     expect((caught as Error).message).toMatch(/^eks-kit\.yaml:\d+: dns\.roleArn: expected an IAM role ARN/);
+  });
+
+  it('an undelegated sub-zone: apply warns before waiting, check fails with the NS records to add at the parent', async () => {
+    const undelegated = structuredClone(world);
+    const parent = undelegated.route53?.hostedZones?.[0] as { records?: unknown[] };
+    parent.records = [];
+    emu.seed(undelegated);
+    const events: string[] = [];
+    const applied = await applyStack(clients, stack, {
+      yes: true,
+      timeoutMs: 60_000,
+      wait: false,
+      onEvent: (e) => events.push(e.message),
+    });
+    expect(applied.certificates[0]?.status).toBe('PENDING_VALIDATION');
+    expect(
+      events.some((m) => /will stay PENDING_VALIDATION: apps\.example\.com is not delegated/.test(m)),
+    ).toBe(true);
+    emu.advanceClock(3600);
+    const findings = await checkStack(clients, stack);
+    const delegation = findings.find((f) => f.check === 'certificate.delegation');
+    expect(delegation).toMatchObject({ status: 'fail' });
+    expect(delegation?.hint).toBe(
+      `add at the parent zone example.com (Z0EXAMPLECOMPARENT01, the stack's account): apps.example.com. NS ns-385.awsdns-01.org. ns-386.awsdns-02.co.uk. ns-387.awsdns-03.com. ns-388.awsdns-04.net.`,
+    );
+    // Delegated (the example world): the same check is ok.
+    emu.seed(world);
+    await applyStack(clients, stack, { yes: true });
+    const ok = (await checkStack(clients, stack)).find((f) => f.check === 'certificate.delegation');
+    expect(ok?.status).toBe('ok');
   });
 });

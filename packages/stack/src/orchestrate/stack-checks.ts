@@ -2,7 +2,7 @@
  * `stackChecks`: the one list of a stack's checks (drift of each apply step, the autoscaler set-up,
  * certificate health). `checkStack` runs it; the checks Lambda can run the same list.
  */
-import { checkCertificates } from '@eks-kit/acm-dns-validation';
+import { checkCertificates, checkDelegation } from '@eks-kit/acm-dns-validation';
 import {
   checkAutoscalerSetup,
   describeClusterAddon,
@@ -201,8 +201,9 @@ export function stackChecks(stack: Stack): StackCheck[] {
       run: async (clients, options = {}) => {
         const run = shared(clients).clients;
         const regional = region === run.region ? run : run.withRegion(region);
-        const through = dns ? withRoute53From(regional, (await dnsRoleClients(run, dns)).clients) : regional;
-        return checkCertificates(through, {
+        const role = dns ? await dnsRoleClients(run, dns) : undefined;
+        const through = role ? withRoute53From(regional, role.clients) : regional;
+        const findings = await checkCertificates(through, {
           select: { stack: stack.name, domainNames },
           region,
           warnDays: stack.checks.warnDays,
@@ -210,6 +211,19 @@ export function stackChecks(stack: Stack): StackCheck[] {
           ...(options.now ? { now: options.now } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
         });
+        // Is each zone holding the validation records delegated from its parent (either account)?
+        const certs = stack.certificates.filter((c) => domainNames.includes(c.domainName));
+        const delegation = await checkDelegation({
+          names: certs.flatMap((c) => [c.domainName, ...(c.subjectAlternativeNames ?? [])]),
+          zones: {
+            clients: through,
+            label: role && dns ? `account ${role.accountId} via ${dns.roleArn}` : "the stack's account",
+          },
+          ...(role ? { parents: [{ clients: run, label: "the stack's account" }] } : {}),
+          explicitZones: Object.assign({}, ...certs.map((c) => c.zones ?? {})),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        return [...findings, ...delegation];
       },
     });
   }
