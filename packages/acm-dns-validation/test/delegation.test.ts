@@ -83,3 +83,13 @@ describe('checkDelegation', () => {
     expect(findings).toEqual([]);
   });
 });
+
+describe('the DNS account guide', () => {
+  it('shows exactly the permission policy dnsRolePolicy generates', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { dnsRolePolicy } = await import('../src/index.js');
+    const guide = readFileSync(new URL('../../../docs/DNS-ACCOUNT-GUIDE.md', import.meta.url), 'utf8');
+    const blocks = [...guide.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1] ?? ''));
+    expect(blocks[1]).toEqual(dnsRolePolicy());
+  });
+});
