@@ -53,4 +53,18 @@ describe('eks-kit with the zone in another account (examples/cross-account)', ()
     expect(status.stdout).toMatch(/\*\.apps\.example\.com: ISSUED/);
     expect(`${apply.stdout}${apply.stderr}${plan.stdout}${status.stdout}`).not.toContain('shop-eks-kit-dns');
   });
+
+  it('cert status of a pending certificate in an undelegated sub-zone says why and prints the NS records to add', async () => {
+    const undelegated = structuredClone(world);
+    (undelegated.route53?.hostedZones?.[0] as { records?: unknown[] }).records = [];
+    emu.seed(undelegated);
+    expect((await cli('cert', 'request')).code).toBe(0);
+    const status = await cli('cert', 'status');
+    expect(status.code).toBe(2);
+    expect(status.stdout).toContain('delegation: apps.example.com is not delegated');
+    expect(status.stdout).toContain(
+      "add at the parent zone example.com (Z0EXAMPLECOMPARENT01, the stack's account): apps.example.com. NS ns-385.awsdns-01.org.",
+    );
+    expect(status.stdout).toMatch(/\*\.apps\.example\.com: PENDING_VALIDATION/);
+  });
 });

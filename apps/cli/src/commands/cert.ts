@@ -1,5 +1,6 @@
 /** `eks-kit cert request|status|records|wait`: the stack's ACM certificates, one verb at a time. */
 import {
+  checkDelegation,
   describeCertificateStatus,
   dnsRolePolicy,
   dnsRoleTrustPolicy,
@@ -127,7 +128,8 @@ async function statuses(ctx: CommandContext, stack: Stack, clients: AwsClients, 
 }
 
 /**
- * Status, expiry and renewal of each certificate (exit 2 when one has not been requested).
+ * Status, expiry and renewal of each certificate, and for one not yet issued whether its zone is
+ * delegated from its parent (exit 2 when one has not been requested or its zone is not delegated).
  *
  * @example
  * ```sh
@@ -138,20 +140,44 @@ export async function certStatus(ctx: CommandContext, options: Record<string, un
   const { stack, clients, finish } = await openStack(ctx, options);
   try {
     const list = await statuses(ctx, stack, clients, selected(stack, options));
+    // Is the zone of each pending certificate delegated? (the usual reason it stays PENDING_VALIDATION)
+    const delegation = [];
+    for (const { cert, status } of list) {
+      if (status?.status === 'ISSUED') continue;
+      const dns = certificateDns(stack, cert);
+      const role = dns ? await dnsRoleClients(clients, dns) : undefined;
+      delegation.push(
+        ...(await checkDelegation({
+          names: [cert.domainName, ...(cert.subjectAlternativeNames ?? [])],
+          zones: {
+            clients: await regionClients(clients, stack, cert),
+            label: role && dns ? `account ${role.accountId} via ${dns.roleArn}` : "the stack's account",
+          },
+          ...(role ? { parents: [{ clients, label: "the stack's account" }] } : {}),
+          ...(cert.zones ? { explicitZones: cert.zones } : {}),
+          signal: ctx.signal,
+        })),
+      );
+    }
+    const notDelegated = delegation.filter((f) => f.status === 'fail');
     if (ctx.out.json)
       ctx.out.resultJson({
         certificates: list.map(
           ({ cert, status }) => status ?? { domainName: cert.domainName, status: 'NOT_REQUESTED' },
         ),
+        delegation,
       });
-    else
+    else {
+      for (const f of notDelegated) ctx.out.result(`delegation: ${f.message}\n  ${f.hint ?? ''}`);
+    }
+    if (!ctx.out.json)
       for (const { cert, status } of list)
         ctx.out.result(
           status
             ? `${cert.domainName}: ${status.status}${status.notAfter ? `, expires ${status.notAfter.toISOString().slice(0, 10)}` : ''}${status.renewalStatus ? `, renewal ${status.renewalStatus}` : ''}${status.inUseBy.length ? `, in use by ${status.inUseBy.length}` : ', not in use'} (${status.arn})`
             : `${cert.domainName}: not requested (run eks-kit cert request)`,
         );
-    return list.some((l) => !l.status) ? 2 : 0;
+    return list.some((l) => !l.status) || notDelegated.length > 0 ? 2 : 0;
   } finally {
     finish();
   }
