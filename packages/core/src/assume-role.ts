@@ -167,14 +167,19 @@ export async function assumeRoleClients(
     ...(base.options.endpoint ? { endpoint: base.options.endpoint } : {}),
     // The base client set's resolved credential provider (explicit, profile or default chain).
     baseCredentials: sts.config.credentials,
+    maxAttempts: base.options.maxAttempts ?? 6,
   });
-  const clients = await createClients({
-    region,
-    ...(base.options.endpoint ? { endpoint: base.options.endpoint } : {}),
-    ...(base.options.maxAttempts ? { maxAttempts: base.options.maxAttempts } : {}),
-    ...(base.options.retryMode ? { retryMode: base.options.retryMode } : {}),
-    credentials,
-  });
+  const regional = region === base.region ? base : base.withRegion(region);
+  // Through the base set when it can (its counter and any wrapper's instrumentation see the calls).
+  const clients = regional.withCredentials
+    ? regional.withCredentials(credentials)
+    : await createClients({
+        region,
+        ...(base.options.endpoint ? { endpoint: base.options.endpoint } : {}),
+        ...(base.options.maxAttempts ? { maxAttempts: base.options.maxAttempts } : {}),
+        ...(base.options.retryMode ? { retryMode: base.options.retryMode } : {}),
+        credentials,
+      });
   return {
     clients,
     accountId: parseArn(spec.roleArn).accountId,

@@ -98,6 +98,8 @@ export async function findDnsRoleBlockers(ctx: StepContext): Promise<Finding[]> 
       role = await dnsRoleClients(ctx.clients, dns);
       await role.assumeNow();
     } catch (error) {
+      // Throttling or a 5xx after the SDK's retries is not a verdict on the role: the run fails instead.
+      if (!isAccessDeniedError(error)) throw error;
       found.push(
         finding(
           'certificate.dns-role',
