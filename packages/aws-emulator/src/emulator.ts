@@ -3,6 +3,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startDnsServer } from './dns/dns-server.js';
 import { control } from './framework/control.js';
 import { dispatch } from './framework/dispatch.js';
 import { validateFaultRules } from './framework/faults.js';
@@ -16,6 +17,8 @@ export interface Emulator {
   /** `http://127.0.0.1:<port>`: give it to SDK clients as `endpoint`. */
   readonly url: string;
   readonly port: number;
+  /** Port of the DNS server (UDP and TCP) when started with `dns`. */
+  readonly dnsPort: number | undefined;
   /** Stops listening and closes open connections. */
   stop(): Promise<void>;
   /** The call log, optionally filtered. */
@@ -123,17 +126,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
   });
   const port = (server.address() as AddressInfo).port;
+  const dns = options.dns
+    ? await startDnsServer(runtime, host, typeof options.dns === 'object' ? (options.dns.port ?? 0) : 0)
+    : undefined;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let stopped: Promise<void> | undefined;
 
   return {
     url: `http://${urlHost}:${port}`,
     port,
+    dnsPort: dns?.port,
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      });
+      }).then(() => dns?.close());
       return stopped;
     },
     calls: (filter) => runtime.log.list(filter),

@@ -161,4 +161,9 @@ export interface EmulatorOptions {
    * signing name.
    */
   extraServices?: AnyServiceModule[];
+  /**
+   * Also answer DNS on `host` (UDP and TCP, one port; `true`: a free port) from the world's public
+   * hosted zones, following delegations as the internet would. Off by default.
+   */
+  dns?: boolean | { port?: number };
 }
