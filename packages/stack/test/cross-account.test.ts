@@ -15,7 +15,7 @@ const ROLE = `arn:aws:iam::${DNS}:role/eks-kit-dns`;
 let emu: Emulator;
 let clients: AwsClients;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
+  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world, dns: true });
 });
 afterAll(async () => {
   clients?.destroy();
@@ -119,7 +119,12 @@ describe('certificates whose zone is in another account', () => {
       events.some((m) => /will stay PENDING_VALIDATION: apps\.example\.com is not delegated/.test(m)),
     ).toBe(true);
     emu.advanceClock(3600);
-    const findings = await checkStack(clients, stack);
+    // Public resolution through the emulator's DNS server (checks.dnsServers), emulated "now".
+    const withDns = parseStack(`${text}\nchecks:\n  dnsServers: ["127.0.0.1:${emu.dnsPort}"]\n`);
+    const findings = await checkStack(clients, withDns, { now: new Date(emu.now()) });
+    const resolution = findings.find((f) => f.check === 'certificate.public-resolution');
+    expect(resolution?.status).toBe('fail');
+    expect(resolution?.message).toMatch(/NXDOMAIN.*known cause: apps\.example\.com is not delegated/);
     const delegation = findings.find((f) => f.check === 'certificate.delegation');
     expect(delegation).toMatchObject({ status: 'fail' });
     expect(delegation?.hint).toBe(
@@ -130,5 +135,8 @@ describe('certificates whose zone is in another account', () => {
     await applyStack(clients, stack, { yes: true });
     const ok = (await checkStack(clients, stack)).find((f) => f.check === 'certificate.delegation');
     expect(ok?.status).toBe('ok');
+    // Issued: the public-resolution check has nothing to explain.
+    const after = await checkStack(clients, withDns, { now: new Date(emu.now()) });
+    expect(after.filter((f) => f.check === 'certificate.public-resolution')).toEqual([]);
   });
 });

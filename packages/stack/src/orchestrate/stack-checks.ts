@@ -2,7 +2,15 @@
  * `stackChecks`: the one list of a stack's checks (drift of each apply step, the autoscaler set-up,
  * certificate health). `checkStack` runs it; the checks Lambda can run the same list.
  */
-import { checkCertificates, checkDelegation } from '@eks-kit/acm-dns-validation';
+import {
+  checkCertificates,
+  checkDelegation,
+  checkPublicResolution,
+  describeCertificate,
+  findCertificate,
+  normaliseCertificateRequest,
+  toCertificateStatus,
+} from '@eks-kit/acm-dns-validation';
 import {
   checkAutoscalerSetup,
   describeClusterAddon,
@@ -223,7 +231,40 @@ export function stackChecks(stack: Stack): StackCheck[] {
           explicitZones: Object.assign({}, ...certs.map((c) => c.zones ?? {})),
           ...(options.signal ? { signal: options.signal } : {}),
         });
-        return [...findings, ...delegation];
+        // A certificate PENDING_VALIDATION for more than 5 minutes: does its record resolve publicly?
+        const resolution = [];
+        const now = (options.now ?? new Date()).getTime();
+        // Opt-in (checks.dnsServers; [] = the system's servers): it asks DNS outside AWS's APIs.
+        for (const cert of stack.checks.dnsServers ? certs : []) {
+          const found = await findCertificate(
+            through,
+            normaliseCertificateRequest(
+              {
+                domainName: cert.domainName,
+                subjectAlternativeNames: cert.subjectAlternativeNames ?? [],
+                keyAlgorithm: cert.keyAlgorithm,
+                region,
+                stack: stack.name,
+                tags: stack.tags ?? {},
+                ...(cert.zones ? { zones: cert.zones } : {}),
+              },
+              region,
+            ),
+            options.signal ? { signal: options.signal } : {},
+          );
+          if (!found || found.status !== 'PENDING_VALIDATION') continue;
+          const detail = await describeCertificate(through, found.arn, options.signal);
+          if (!detail.CreatedAt || now - detail.CreatedAt.getTime() < 5 * 60_000) continue;
+          resolution.push(
+            ...(await checkPublicResolution({
+              arn: found.arn,
+              records: toCertificateStatus(detail).records,
+              servers: stack.checks.dnsServers ?? [],
+              causes: delegation.filter((d) => d.status === 'fail').map((d) => d.message),
+            })),
+          );
+        }
+        return [...findings, ...delegation, ...resolution];
       },
     });
   }

@@ -160,6 +160,11 @@ function buildStackSchema() {
       .number({ error: 'a whole number of days' })
       .int({ error: 'a whole number of days' })
       .default(DEFAULT_CERT_FAIL_DAYS),
+    /**
+     * Turns on the public-resolution check of pending certificates, through these DNS servers (`host`
+     * or `host:port`; `[]`: the system's). Absent: the check does not run.
+     */
+    dnsServers: z.array(text('a DNS server such as 1.1.1.1 or 127.0.0.1:5353')).optional(),
   });
 
   return z.strictObject({
