@@ -56,7 +56,7 @@ export function validateAssumeRoleSpec(spec: AssumeRoleSpec, field = ''): void {
       return undefined;
     }
   })();
-  if (!arn || arn.service !== 'iam' || !arn.resource.startsWith('role/') || !/^\d{12}$/.test(arn.accountId)) {
+  if (arn?.service !== 'iam' || !arn.resource.startsWith('role/') || !/^\d{12}$/.test(arn.accountId)) {
     throw new InvalidInputError(
       `${at}roleArn`,
       spec.roleArn,

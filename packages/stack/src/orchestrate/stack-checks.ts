@@ -252,7 +252,7 @@ export function stackChecks(stack: Stack): StackCheck[] {
             ),
             options.signal ? { signal: options.signal } : {},
           );
-          if (!found || found.status !== 'PENDING_VALIDATION') continue;
+          if (found?.status !== 'PENDING_VALIDATION') continue;
           const detail = await describeCertificate(through, found.arn, options.signal);
           if (!detail.CreatedAt || now - detail.CreatedAt.getTime() < 5 * 60_000) continue;
           resolution.push(
