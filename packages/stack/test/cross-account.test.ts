@@ -140,3 +140,20 @@ describe('certificates whose zone is in another account', () => {
     expect(after.filter((f) => f.check === 'certificate.public-resolution')).toEqual([]);
   });
 });
+
+describe('render for the DNS account owners', () => {
+  it('emits the DNS role policy and its trust of this account, the external id as a placeholder', async () => {
+    const { renderStack } = await import('../src/index.js');
+    const files = renderStack(stack, { accountId: WORKLOAD });
+    expect(files.map((f) => f.path)).toEqual([
+      `dns-account/${DNS}-eks-kit-dns.policy.json`,
+      `dns-account/${DNS}-eks-kit-dns.trust.json`,
+    ]);
+    const trust = JSON.parse(files[1]?.content ?? '{}') as {
+      Statement: Array<{ Principal: { AWS: string } }>;
+    };
+    expect(trust.Statement[0]?.Principal.AWS).toBe(`arn:aws:iam::${WORKLOAD}:root`);
+    expect(files.map((f) => f.content).join('')).not.toContain('shop-eks-kit-dns');
+    expect(files[0]?.content).toContain('route53:ChangeResourceRecordSets');
+  });
+});
