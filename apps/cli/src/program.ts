@@ -388,6 +388,9 @@ function buildProgram(
   certCmd('wait', "wait until the stack's certificates are issued")
     .option('--timeout <minutes>', 'give up after this many minutes', '30')
     .action(lazy(async () => (await import('./commands/cert.js')).certWait));
+  certCmd('dns-policy', 'print the role policy and trust the DNS account must create (JSON)')
+    .option('--account-id <id>', 'this stack account id, trusted by the role (default: from STS)')
+    .action(lazy(async () => (await import('./commands/cert.js')).certDnsPolicy));
 
   const ecr = program
     .command('ecr')

@@ -6,10 +6,13 @@
  */
 export * from './builders/caa.js';
 export * from './builders/change-batches.js';
+export * from './builders/dns-account-policy.js';
 export * from './builders/request.js';
 export * from './builders/validation-records.js';
 export * from './builders/zones.js';
 export * from './checks/check-certificates.js';
+export * from './checks/delegation.js';
+export * from './checks/public-resolution.js';
 export * from './procedures/describe.js';
 export * from './procedures/ensure-certificate.js';
 export * from './procedures/ensure-validation-records.js';

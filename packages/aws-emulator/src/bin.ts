@@ -1,5 +1,5 @@
 /**
- * `eks-kit-emulator [--port 4566] [--host 127.0.0.1] [--speed N] [--seed world.json]`: runs the
+ * `eks-kit-emulator [--port 4566] [--host 127.0.0.1] [--speed N] [--seed world.json] [--dns]`: runs the
  * emulator until SIGINT/SIGTERM. The first stdout line is `listening on http://<host>:<port>`.
  */
 import { readFileSync } from 'node:fs';
@@ -7,10 +7,11 @@ import { parseArgs } from 'node:util';
 import { startEmulator } from './emulator.js';
 import type { World } from './types.js';
 
-const USAGE = 'usage: eks-kit-emulator [--port 4566] [--host 127.0.0.1] [--speed N] [--seed world.json]';
+const USAGE =
+  'usage: eks-kit-emulator [--port 4566] [--host 127.0.0.1] [--speed N] [--seed world.json] [--dns]';
 
 async function main(): Promise<void> {
-  let values: { port?: string; host?: string; speed?: string; seed?: string; help?: boolean };
+  let values: { port?: string; host?: string; speed?: string; seed?: string; dns?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       options: {
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
         host: { type: 'string' },
         speed: { type: 'string' },
         seed: { type: 'string' },
+        dns: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -53,8 +55,12 @@ async function main(): Promise<void> {
     host: values.host ?? '127.0.0.1',
     speed,
     ...(seed ? { seed } : {}),
+    ...(values.dns ? { dns: true } : {}),
   });
   process.stdout.write(`listening on ${emu.url}\n`);
+  // After the first line (tests read it first): the DNS port, UDP and TCP.
+  if (emu.dnsPort !== undefined)
+    process.stdout.write(`dns on ${values.host ?? '127.0.0.1'}:${emu.dnsPort} (udp+tcp)\n`);
   const stop = (): void => {
     emu.stop().then(
       () => process.exit(0),

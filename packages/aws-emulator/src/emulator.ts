@@ -3,6 +3,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startDnsServer } from './dns/dns-server.js';
 import { control } from './framework/control.js';
 import { dispatch } from './framework/dispatch.js';
 import { validateFaultRules } from './framework/faults.js';
@@ -16,6 +17,8 @@ export interface Emulator {
   /** `http://127.0.0.1:<port>`: give it to SDK clients as `endpoint`. */
   readonly url: string;
   readonly port: number;
+  /** Port of the DNS server (UDP and TCP) when started with `dns`. */
+  readonly dnsPort: number | undefined;
   /** Stops listening and closes open connections. */
   stop(): Promise<void>;
   /** The call log, optionally filtered. */
@@ -30,6 +33,8 @@ export interface Emulator {
   reset(): void;
   /** Per-service state by signing name (live objects: tests may read or adjust them). */
   readonly state: Record<string, unknown>;
+  /** Per-service state of one account of the world (the default or one of `world.accounts`); undefined for others. */
+  accountState(accountId: string): Record<string, unknown> | undefined;
   /** Behaviour knobs (live: assign to change delays while running). */
   readonly behaviour: Behaviour;
   /** Jumps emulated time forward by `seconds`. */
@@ -121,17 +126,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
   });
   const port = (server.address() as AddressInfo).port;
+  const dns = options.dns
+    ? await startDnsServer(runtime, host, typeof options.dns === 'object' ? (options.dns.port ?? 0) : 0)
+    : undefined;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let stopped: Promise<void> | undefined;
 
   return {
     url: `http://${urlHost}:${port}`,
     port,
+    dnsPort: dns?.port,
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      });
+      }).then(() => dns?.close());
       return stopped;
     },
     calls: (filter) => runtime.log.list(filter),
@@ -141,6 +150,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reset,
     get state() {
       return Object.fromEntries(runtime.states);
+    },
+    accountState(accountId) {
+      const map = accountId === runtime.accountId ? runtime.states : runtime.accountStates.get(accountId);
+      return map ? Object.fromEntries(map) : undefined;
     },
     behaviour: runtime.behaviour,
     advanceClock: (seconds) => runtime.clock.advance(seconds * 1000),

@@ -62,8 +62,19 @@ export interface World {
   };
   acm?: { certificates?: Array<Record<string, unknown>>; [key: string]: unknown };
   ecr?: { repositories?: Array<Record<string, unknown>>; registryScanning?: unknown; [key: string]: unknown };
+  /**
+   * More accounts in the same world, by 12-digit id: each holds its own service state (same keys
+   * as the world's). A caller whose ARN (world identity or assumed-role session) is in one of these
+   * accounts sees that account's state; everyone else sees the default account's. With `accounts`
+   * set, STS AssumeRole also checks the target role's trust policy for same-account callers, and
+   * public DNS (ACM validation) follows delegations between public zones.
+   */
+  accounts?: Record<string, AccountWorld>;
   [service: string]: unknown;
 }
+
+/** One extra account of {@link World.accounts}: the world's service keys, without accounts or identities. */
+export type AccountWorld = Omit<World, 'accountId' | 'region' | 'accounts' | 'identities'>;
 
 /** One fault rule; the first matching live rule applies to a request. */
 export interface FaultRule {
@@ -104,11 +115,15 @@ export interface CallRecord {
   accessKeyId?: string;
   /** Region of the signing scope, when signed. */
   region?: string;
+  /** Account whose state served the call (the caller's account). */
+  account?: string;
 }
 
 /** Filter of {@link Emulator.calls}. */
 export interface CallFilter {
   service?: string;
+  /** Account whose state served the call. */
+  account?: string;
   operation?: string;
   mutating?: boolean;
 }
@@ -146,4 +161,9 @@ export interface EmulatorOptions {
    * signing name.
    */
   extraServices?: AnyServiceModule[];
+  /**
+   * Also answer DNS on `host` (UDP and TCP, one port; `true`: a free port) from the world's public
+   * hosted zones, following delegations as the internet would. Off by default.
+   */
+  dns?: boolean | { port?: number };
 }

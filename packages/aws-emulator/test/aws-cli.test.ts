@@ -54,6 +54,12 @@ const TRUST = {
   ],
 };
 
+const DNS_ACCOUNT = '444455556666';
+const trustOf = (principal: string) => ({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }],
+});
+
 describe.skipIf(!available)(`aws CLI v2 against the emulator (${available ? version : reason})`, () => {
   let emu: Emulator;
   let home: string;
@@ -64,6 +70,17 @@ describe.skipIf(!available)(`aws CLI v2 against the emulator (${available ? vers
         accountId: ACCOUNT,
         iam: { roles: [{ name: 'seed-a' }, { name: 'seed-b' }] },
         route53: { hostedZones: [{ name: 'example.com' }] },
+        // A second account: its role trusts this one (cross-account AssumeRole, issue 18).
+        accounts: {
+          [DNS_ACCOUNT]: {
+            iam: {
+              roles: [
+                { name: 'dns', assumeRolePolicyDocument: trustOf(`arn:aws:iam::${ACCOUNT}:root`) },
+                { name: 'closed', assumeRolePolicyDocument: trustOf('arn:aws:iam::999999999999:root') },
+              ],
+            },
+          },
+        },
         eks: {
           clusters: [
             {
@@ -80,6 +97,11 @@ describe.skipIf(!available)(`aws CLI v2 against the emulator (${available ? vers
 
   /** Runs one CLI command and parses its JSON output. */
   async function aws(...args: string[]): Promise<Record<string, unknown>> {
+    return awsAs({}, ...args);
+  }
+
+  /** The same with some environment overridden (e.g. assumed-role credentials). */
+  async function awsAs(extra: Record<string, string>, ...args: string[]): Promise<Record<string, unknown>> {
     const { stdout } = await run(AWS, [...args, '--endpoint-url', emu.url, '--output', 'json'], {
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -92,6 +114,7 @@ describe.skipIf(!available)(`aws CLI v2 against the emulator (${available ? vers
         AWS_PAGER: '',
         AWS_EC2_METADATA_DISABLED: 'true',
         AWS_MAX_ATTEMPTS: '1',
+        ...extra,
       },
       timeout: 60_000,
     });
@@ -103,6 +126,43 @@ describe.skipIf(!available)(`aws CLI v2 against the emulator (${available ? vers
       Account: ACCOUNT,
       Arn: `arn:aws:iam::${ACCOUNT}:user/emulator`,
     });
+  });
+
+  it('sts assume-role across accounts: the session acts in the other account; a role whose trust does not name us is AccessDenied', async () => {
+    const out = await aws(
+      'sts',
+      'assume-role',
+      '--role-arn',
+      `arn:aws:iam::${DNS_ACCOUNT}:role/dns`,
+      '--role-session-name',
+      'cli',
+    );
+    const creds = out.Credentials as Record<string, string>;
+    expect(creds.AccessKeyId).toMatch(/^ASIA/);
+    const me = await awsAs(
+      {
+        AWS_ACCESS_KEY_ID: creds.AccessKeyId as string,
+        AWS_SECRET_ACCESS_KEY: creds.SecretAccessKey as string,
+        AWS_SESSION_TOKEN: creds.SessionToken as string,
+      },
+      'sts',
+      'get-caller-identity',
+    );
+    expect(me).toMatchObject({
+      Account: DNS_ACCOUNT,
+      Arn: `arn:aws:sts::${DNS_ACCOUNT}:assumed-role/dns/cli`,
+    });
+    const err = await aws(
+      'sts',
+      'assume-role',
+      '--role-arn',
+      `arn:aws:iam::${DNS_ACCOUNT}:role/closed`,
+      '--role-session-name',
+      'cli',
+    ).catch((e: { stderr: string }) => e);
+    expect((err as { stderr: string }).stderr).toContain(
+      '(AccessDenied) when calling the AssumeRole operation',
+    );
   });
 
   it('iam create-role then get-role: the CLI decodes the URL-encoded trust policy', async () => {

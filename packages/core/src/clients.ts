@@ -88,6 +88,11 @@ export interface AwsClients {
   sns(): Promise<SNSClient>;
   /** The same settings in another region, sharing credentials and the counter. */
   withRegion(region: string): AwsClients;
+  /**
+   * The same settings with other credentials (an assumed role), sharing the counter and whatever
+   * instrumentation a wrapper adds. Optional: a client set without it is rebuilt with createClients.
+   */
+  withCredentials?(credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider): AwsClients;
   /** Destroy every client made so far (closes sockets). */
   destroy(): void;
 }
@@ -312,6 +317,10 @@ function buildClientSet(
     ssm: () => lazy('ssm', region, async (c) => new (await import('@aws-sdk/client-ssm')).SSMClient(c)),
     sns: () => lazy('sns', region, async (c) => new (await import('@aws-sdk/client-sns')).SNSClient(c)),
     withRegion: (r: string) => buildClientSet(validateRegion(r, 'region'), options, counter, creds),
+    withCredentials: (credentials) => {
+      const { profile: _profile, ...rest } = options;
+      return buildClientSet(region, { ...rest, credentials }, counter, undefined);
+    },
     destroy: () => {
       for (const client of made.values()) client.then((c) => c.destroy()).catch(() => undefined);
       made.clear();

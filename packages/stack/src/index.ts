@@ -60,6 +60,7 @@ export {
   type StackAutoscaler,
   type StackCertificate,
   type StackCluster,
+  type StackDns,
   type StackGitlab,
   type StackRepository,
   stackSchema,
@@ -72,6 +73,7 @@ export {
   autoscalerShapeOptions,
   workerGroupSelection,
 } from './steps/autoscaler.js';
+export { certificateDns, dnsRoleClients, findDnsRoleBlockers } from './steps/certificates.js';
 export { stackSteps } from './steps/index.js';
 export { resolveStackNodeTemplates } from './steps/node-templates.js';
 export { desiredRepositories, repositoryLifecycle } from './steps/repositories.js';

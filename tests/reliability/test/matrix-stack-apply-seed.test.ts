@@ -2,4 +2,4 @@
 import { defineFaultMatrix } from './support/fault-matrix.js';
 import { targetNamed } from './support/targets.js';
 
-await defineFaultMatrix(targetNamed('stack: applyStack'));
+await defineFaultMatrix(targetNamed('stack: applyStack (examples/seed)'));

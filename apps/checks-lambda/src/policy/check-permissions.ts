@@ -70,7 +70,11 @@ const CERTIFICATE_READS = [
   'acm:ListTagsForCertificate',
   'route53:ListHostedZonesByName',
   'route53:ListResourceRecordSets',
+  // The delegation check reads the zone's own name servers (issue 18).
+  'route53:GetHostedZone',
 ];
+/** A zone in another account: its Route 53 is read through the DNS role (issue 18). */
+const DNS_ROLE_ASSUME = ['sts:AssumeRole'];
 /** Actions that need no permission: never granted (STS API reference, GetCallerIdentity). */
 const NEEDS_NO_PERMISSION: ReadonlySet<string> = new Set(['sts:GetCallerIdentity']);
 
@@ -92,7 +96,8 @@ type ResourceKind =
   | 'Nodegroups'
   | 'Repositories'
   | 'Certificates'
-  | 'HostedZones';
+  | 'HostedZones'
+  | 'DnsRoles';
 
 const SIDS: Record<ResourceKind, string> = {
   Any: 'ReadWithoutResourceLevelPermissions',
@@ -106,6 +111,7 @@ const SIDS: Record<ResourceKind, string> = {
   Repositories: 'ReadStackRepositories',
   Certificates: 'ReadCertificates',
   HostedZones: 'ReadHostedZoneRecords',
+  DnsRoles: 'AssumeDnsRoles',
 };
 
 /** What each action can be scoped to (service authorization reference); `Any` = wildcard-only. */
@@ -140,6 +146,8 @@ const ACTION_RESOURCES: Record<string, ResourceKind> = {
   'acm:ListTagsForCertificate': 'Certificates',
   'route53:ListHostedZonesByName': 'Any',
   'route53:ListResourceRecordSets': 'HostedZones',
+  'route53:GetHostedZone': 'HostedZones',
+  'sts:AssumeRole': 'DnsRoles',
 };
 
 /**
@@ -170,6 +178,7 @@ export function checkActions(stack: Stack): string[] {
     add(ADDON_READS);
   if (stack.repositories.length > 0) add(REPOSITORY_READS);
   if (stack.certificates.length > 0) add(CERTIFICATE_READS);
+  if (stack.certificates.some((c) => (c.dns ?? stack.dns) !== undefined)) add(DNS_ROLE_ASSUME);
   return [...actions].sort();
 }
 
@@ -249,6 +258,8 @@ function resourcesOf(kind: ResourceKind, stack: Stack, s: Scope): string[] {
         .map((region) => arn('acm', region, 'certificate/*'));
     case 'HostedZones':
       return hostedZoneResources(stack, s.partition);
+    case 'DnsRoles':
+      return [...new Set(stack.certificates.flatMap((c) => (c.dns ?? stack.dns)?.roleArn ?? []))].sort();
   }
 }
 

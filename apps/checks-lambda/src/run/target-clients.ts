@@ -1,8 +1,7 @@
 /**
  * Client sets for each account/region to check: the function's own role, or roles assumed with STS.
  */
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { type AwsClients, createClients, parseArn, wrapAwsError } from '@eks-kit/core';
+import { type AwsClients, assumeRoleClients } from '@eks-kit/core';
 import type { AssumeRoleTarget } from '../config/handler-config.js';
 
 /** A client set and the label its findings are reported under. */
@@ -19,7 +18,7 @@ export const ASSUME_ROLE_SESSION_NAME = 'eks-kit-checks';
 
 /**
  * Assume `target.roleArn` with the base clients' credentials and make a client set for it.
- * Temporary credentials live 15 minutes (the minimum), longer than a Lambda invocation.
+ * Temporary credentials live 15 minutes (the minimum) and are assumed again 5 minutes before expiry.
  *
  * @example
  * ```ts
@@ -34,41 +33,19 @@ export async function assumeRoleTarget(
   defaultRegion: string,
   signal?: AbortSignal,
 ): Promise<CheckTarget> {
-  const sts = await base.sts();
-  let credentials:
-    | { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date }
-    | undefined;
-  try {
-    const out = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: target.roleArn,
-        RoleSessionName: ASSUME_ROLE_SESSION_NAME,
-        DurationSeconds: 900,
-      }),
-      signal ? { abortSignal: signal } : {},
-    );
-    credentials = out.Credentials;
-  } catch (error) {
-    throw wrapAwsError(error, 'sts:AssumeRole', target.roleArn);
-  }
-  if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) {
-    throw wrapAwsError(new Error('AssumeRole returned no credentials'), 'sts:AssumeRole', target.roleArn);
-  }
+  signal?.throwIfAborted();
   const region = target.region ?? defaultRegion;
-  const clients = await createClients({
+  // @eks-kit/core's assumed-role provider (the SDK's fromTemporaryCredentials, refreshed before expiry).
+  const assumed = await assumeRoleClients(
+    base,
+    { roleArn: target.roleArn, sessionName: ASSUME_ROLE_SESSION_NAME, durationSeconds: 900 },
     region,
-    ...(base.options.endpoint ? { endpoint: base.options.endpoint } : {}),
-    ...(base.options.maxAttempts ? { maxAttempts: base.options.maxAttempts } : {}),
-    credentials: {
-      accessKeyId: credentials.AccessKeyId,
-      secretAccessKey: credentials.SecretAccessKey,
-      ...(credentials.SessionToken ? { sessionToken: credentials.SessionToken } : {}),
-      ...(credentials.Expiration ? { expiration: credentials.Expiration } : {}),
-    },
-  });
+  );
+  // Assume now, so a role that cannot be assumed is one failure before any check runs.
+  await assumed.assumeNow();
   return {
     label: target.region ? `${target.roleArn}@${target.region}` : target.roleArn,
-    accountId: parseArn(target.roleArn).accountId,
-    clients,
+    accountId: assumed.accountId,
+    clients: assumed.clients,
   };
 }

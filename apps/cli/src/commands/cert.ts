@@ -1,6 +1,9 @@
 /** `eks-kit cert request|status|records|wait`: the stack's ACM certificates, one verb at a time. */
 import {
+  checkDelegation,
   describeCertificateStatus,
+  dnsRolePolicy,
+  dnsRoleTrustPolicy,
   ensureCertificate,
   findCertificate,
   normaliseCertificateRequest,
@@ -13,8 +16,10 @@ import {
   InvalidInputError,
   renderChanges,
   validateDnsName,
+  withRoute53From,
 } from '@eks-kit/core';
-import type { Stack, StackCertificate } from '@eks-kit/stack';
+import { certificateDns, dnsRoleClients, type Stack, type StackCertificate } from '@eks-kit/stack';
+import { accountIdOf, checkAccountOption } from '../runtime/account.js';
 import type { CommandContext } from '../runtime/context.js';
 import { openStack } from '../runtime/load.js';
 
@@ -35,9 +40,12 @@ function selected(stack: Stack, options: Record<string, unknown>): StackCertific
   return found;
 }
 
-function regionClients(clients: AwsClients, stack: Stack, cert: StackCertificate): AwsClients {
+/** The certificate's region, with Route 53 through its DNS role when its zone is in another account. */
+async function regionClients(clients: AwsClients, stack: Stack, cert: StackCertificate): Promise<AwsClients> {
   const region = cert.region ?? stack.cluster.region;
-  return region === clients.region ? clients : clients.withRegion(region);
+  const regional = region === clients.region ? clients : clients.withRegion(region);
+  const dns = certificateDns(stack, cert);
+  return dns ? withRoute53From(regional, (await dnsRoleClients(clients, dns)).clients) : regional;
 }
 
 function request(stack: Stack, cert: StackCertificate) {
@@ -71,7 +79,7 @@ export async function certRequest(ctx: CommandContext, options: Record<string, u
     for (const cert of certs) {
       const r = request(stack, cert);
       const result = await ensureCertificate(
-        regionClients(clients, stack, cert),
+        await regionClients(clients, stack, cert),
         {
           ...r,
           subjectAlternativeNames: r.subjectAlternativeNames,
@@ -110,7 +118,7 @@ export async function certRequest(ctx: CommandContext, options: Record<string, u
 async function statuses(ctx: CommandContext, stack: Stack, clients: AwsClients, certs: StackCertificate[]) {
   const out = [];
   for (const cert of certs) {
-    const c = regionClients(clients, stack, cert);
+    const c = await regionClients(clients, stack, cert);
     const found = await findCertificate(c, request(stack, cert), { signal: ctx.signal });
     out.push({
       cert,
@@ -121,7 +129,8 @@ async function statuses(ctx: CommandContext, stack: Stack, clients: AwsClients, 
 }
 
 /**
- * Status, expiry and renewal of each certificate (exit 2 when one has not been requested).
+ * Status, expiry and renewal of each certificate, and for one not yet issued whether its zone is
+ * delegated from its parent (exit 2 when one has not been requested or its zone is not delegated).
  *
  * @example
  * ```sh
@@ -132,20 +141,46 @@ export async function certStatus(ctx: CommandContext, options: Record<string, un
   const { stack, clients, finish } = await openStack(ctx, options);
   try {
     const list = await statuses(ctx, stack, clients, selected(stack, options));
+    // Is the zone of each pending certificate delegated? (the usual reason it stays PENDING_VALIDATION)
+    const delegation = [];
+    for (const { cert, status } of list) {
+      if (status?.status === 'ISSUED') continue;
+      const dns = certificateDns(stack, cert);
+      const role = dns ? await dnsRoleClients(clients, dns) : undefined;
+      delegation.push(
+        ...(await checkDelegation({
+          names: [cert.domainName, ...(cert.subjectAlternativeNames ?? [])],
+          zones: {
+            clients: await regionClients(clients, stack, cert),
+            label: role && dns ? `account ${role.accountId} via ${dns.roleArn}` : "the stack's account",
+          },
+          ...(role ? { parents: [{ clients, label: "the stack's account" }] } : {}),
+          ...(cert.zones ? { explicitZones: cert.zones } : {}),
+          signal: ctx.signal,
+        })),
+      );
+    }
+    const notDelegated = delegation.filter((f) => f.status === 'fail');
     if (ctx.out.json)
       ctx.out.resultJson({
         certificates: list.map(
           ({ cert, status }) => status ?? { domainName: cert.domainName, status: 'NOT_REQUESTED' },
         ),
+        delegation,
       });
-    else
+    else {
+      for (const f of notDelegated) ctx.out.result(`delegation: ${f.message}\n  ${f.hint ?? ''}`);
+    }
+    if (!ctx.out.json)
       for (const { cert, status } of list)
         ctx.out.result(
           status
             ? `${cert.domainName}: ${status.status}${status.notAfter ? `, expires ${status.notAfter.toISOString().slice(0, 10)}` : ''}${status.renewalStatus ? `, renewal ${status.renewalStatus}` : ''}${status.inUseBy.length ? `, in use by ${status.inUseBy.length}` : ', not in use'} (${status.arn})`
             : `${cert.domainName}: not requested (run eks-kit cert request)`,
         );
-    return list.some((l) => !l.status) ? EXIT_CODES.failingFindings : EXIT_CODES.ok;
+    return list.some((l) => !l.status) || notDelegated.length > 0
+      ? EXIT_CODES.failingFindings
+      : EXIT_CODES.ok;
   } finally {
     finish();
   }
@@ -206,8 +241,8 @@ export async function certWait(ctx: CommandContext, options: Record<string, unkn
         'certificates that were requested (run eks-kit cert request)',
       );
     const done = await Promise.all(
-      list.map(({ cert, status }) =>
-        waitForIssued(regionClients(clients, stack, cert), {
+      list.map(async ({ cert, status }) =>
+        waitForIssued(await regionClients(clients, stack, cert), {
           arn: status!.arn,
           timeout: minutes * 60_000,
           signal: ctx.signal,
@@ -220,6 +255,55 @@ export async function certWait(ctx: CommandContext, options: Record<string, unkn
         certificates: done.map((d) => ({ domainName: d.domainName, arn: d.arn, status: d.status })),
       });
     else for (const d of done) ctx.out.result(`${d.domainName}: ${d.status} (${d.arn})`);
+    return 0;
+  } finally {
+    finish();
+  }
+}
+
+/**
+ * Print what the DNS account must create for the stack's certificates whose zone it holds: for each
+ * DNS role, its permission policy and its trust policy (trusting this account), as JSON. The
+ * external id, a shared secret, is shown as a placeholder.
+ *
+ * @example
+ * ```sh
+ * eks-kit cert dns-policy --account-id 111111111111 > dns-role.json
+ * ```
+ */
+export async function certDnsPolicy(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+  checkAccountOption(options);
+  const { stack, clients, finish } = await openStack(ctx, options);
+  try {
+    const roles = new Map<string, { roleArn: string; externalId: boolean; domainNames: string[] }>();
+    for (const cert of selected(stack, options)) {
+      const dns = certificateDns(stack, cert);
+      if (!dns) continue;
+      const entry = roles.get(dns.roleArn) ?? {
+        roleArn: dns.roleArn,
+        externalId: dns.externalId !== undefined,
+        domainNames: [],
+      };
+      entry.domainNames.push(cert.domainName);
+      roles.set(dns.roleArn, entry);
+    }
+    if (roles.size === 0)
+      throw new InvalidInputError(
+        'dns',
+        undefined,
+        'a dns.roleArn at the top of the stack file or under a certificate (the zone is in this account otherwise)',
+      );
+    const workloadAccountId = await accountIdOf(options, clients, ctx.signal);
+    const out = [...roles.values()].map((r) => ({
+      roleArn: r.roleArn,
+      certificates: r.domainNames,
+      permissionPolicy: dnsRolePolicy(),
+      trustPolicy: dnsRoleTrustPolicy({
+        workloadAccountId,
+        ...(r.externalId ? { externalId: '<the dns.externalId of the stack file>' } : {}),
+      }),
+    }));
+    ctx.out.result(JSON.stringify(out.length === 1 ? out[0] : out, null, 2));
     return 0;
   } finally {
     finish();

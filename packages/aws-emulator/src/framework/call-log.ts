@@ -29,6 +29,7 @@ export function createCallLog(): CallLog {
         .filter(
           (r) =>
             (filter.service === undefined || r.service === filter.service) &&
+            (filter.account === undefined || r.account === filter.account) &&
             (filter.operation === undefined || r.operation === filter.operation) &&
             (filter.mutating === undefined || r.mutating === filter.mutating),
         )

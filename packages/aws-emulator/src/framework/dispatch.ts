@@ -140,6 +140,10 @@ async function serve(
     }
 
     const caller = runtime.identities.resolve(scope?.accessKeyId ?? 'anonymous');
+    // The caller's account serves the call (extra accounts of world.accounts); else the default one.
+    const account = runtime.servingAccount(caller.accountId);
+    const states = runtime.statesFor(account);
+    if (runtime.multiAccount()) record.account = account;
     const deniedError = (action: string, resource: string, who: CallerIdentity): AwsError => {
       const shape = module.errors?.accessDenied ?? codec.defaults.accessDenied;
       return new AwsError(shape.code, accessDeniedMessage(who.arn, action, resource), shape.status);
@@ -149,19 +153,25 @@ async function serve(
       return new AwsError(shape.code, message, shape.status);
     };
     const serviceRequest: ServiceRequest<unknown> = {
-      state: runtime.states.get(module.signingName),
+      state: states.get(module.signingName),
       input: decoded.input,
       operation,
       service: module.signingName,
       region: scope?.region ?? runtime.region,
-      accountId: runtime.accountId,
+      accountId: account,
       caller,
       clock: runtime.clock,
       random: runtime.random,
       behaviour: runtime.behaviour,
       http: request,
       requestId,
-      stateOf: <T>(service: string) => runtime.states.get(service) as T,
+      stateOf: <T>(service: string) => states.get(service) as T,
+      stateOfAccount: <T>(service: string, accountId: string) =>
+        (accountId === runtime.accountId ? runtime.states : runtime.accountStates.get(accountId))?.get(
+          service,
+        ) as T | undefined,
+      accounts: () => [runtime.accountId, ...runtime.accountStates.keys()],
+      multiAccount: runtime.multiAccount(),
       isDenied: (action, who = caller) => isActionDenied(action, who.deny),
       accessDeniedMessage: (action, resource, who = caller) => accessDeniedMessage(who.arn, action, resource),
       authorize(action, resource, who = caller) {

@@ -24,7 +24,16 @@ export interface Runtime {
   accountId: string;
   region: string;
   identities: Identities;
+  /** The default account's per-service state. */
   states: Map<string, unknown>;
+  /** The per-service state of each extra account of `world.accounts`. */
+  accountStates: Map<string, Map<string, unknown>>;
+  /** The state map serving `accountId`: its own when it is an extra account, else the default one. */
+  statesFor(accountId: string): Map<string, unknown>;
+  /** The account whose state serves `accountId` (the default account for unknown ones). */
+  servingAccount(accountId: string): string;
+  /** True when the world declares extra accounts. */
+  multiAccount(): boolean;
   /** Replaces all state with a fresh one built from `world`. */
   seed(world: World): void;
 }
@@ -61,6 +70,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     region: 'us-east-1',
     identities: createIdentities({}, '123456789012'),
     states: new Map(),
+    accountStates: new Map(),
+    statesFor(accountId) {
+      return runtime.accountStates.get(accountId) ?? runtime.states;
+    },
+    servingAccount(accountId) {
+      return runtime.accountStates.has(accountId) ? accountId : runtime.accountId;
+    },
+    multiAccount() {
+      return runtime.accountStates.size > 0;
+    },
     seed(world) {
       const accountId = world.accountId ?? '123456789012';
       if (!/^\d{12}$/.test(accountId)) throw new TypeError('world.accountId must be 12 digits');
@@ -80,6 +99,19 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       };
       for (const m of options.modules) states.set(m.signingName, m.createState(runtime.world, context));
       runtime.states = states;
+      const accountStates = new Map<string, Map<string, unknown>>();
+      for (const [id, account] of Object.entries(runtime.world.accounts ?? {})) {
+        if (!/^\d{12}$/.test(id)) throw new TypeError(`world.accounts key ${id} must be 12 digits`);
+        if (id === accountId) throw new TypeError(`world.accounts must not repeat the default account ${id}`);
+        // Each account draws its seeded ids from its own stream, so zone and role ids never collide.
+        const accountRandom = createRandom((options.randomSeed ^ Number(id.slice(-9))) >>> 0);
+        const accountWorld: World = { ...account, accountId: id, region: runtime.region };
+        const map = new Map<string, unknown>();
+        const accountContext = { ...context, accountId: id, random: accountRandom };
+        for (const m of options.modules) map.set(m.signingName, m.createState(accountWorld, accountContext));
+        accountStates.set(id, map);
+      }
+      runtime.accountStates = accountStates;
     },
   };
   runtime.seed(options.world);

@@ -117,7 +117,7 @@ export interface ServiceRequest<S> {
   service: string;
   /** Region of the signing scope (the world's region for raw routes). */
   region: string;
-  /** The emulated account. */
+  /** The account whose state serves this call: the caller's when it is an extra account, else the default. */
   accountId: string;
   /** Who signed the request (raw routes: the default identity). */
   caller: CallerIdentity;
@@ -128,6 +128,12 @@ export interface ServiceRequest<S> {
   requestId: string;
   /** Another service's state, by signing name (ACM reads Route 53's records). */
   stateOf<T>(service: string): T;
+  /** A service's state in another account (`undefined` for an account the world does not hold). */
+  stateOfAccount<T>(service: string, accountId: string): T | undefined;
+  /** Every account of the world, the default first. */
+  accounts(): string[];
+  /** True when the world declares extra accounts (`world.accounts`). */
+  multiAccount: boolean;
   /** Throws AccessDenied (this protocol's shape) when `who` (default: the caller) is denied `action`. */
   authorize(action: string, resource: string, who?: CallerIdentity): void;
   /** The AccessDenied message AWS writes, for modules that shape the error themselves. */

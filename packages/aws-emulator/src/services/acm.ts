@@ -26,7 +26,7 @@ import { paginate } from '../framework/pagination.js';
 import type { RandomSource } from '../framework/random.js';
 import { defineService, type ServiceRequest } from '../framework/service.js';
 import type { Behaviour } from '../types.js';
-import { publicRecord, type Route53State } from './route53.js';
+import { publicRecord, type Route53State, reachableZones } from './route53.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -461,7 +461,15 @@ function certificateOrThrow(request: ServiceRequest<AcmState>): StoredCertificat
 
 function route53Of(request: ServiceRequest<AcmState>): Route53State | undefined {
   try {
-    return request.stateOf<Route53State>('route53');
+    const own = request.stateOf<Route53State>('route53');
+    if (!request.multiAccount || !own) return own;
+    // Several accounts: ACM validates through public DNS, which sees every account's public zones
+    // but reaches a sub-zone only through a matching delegation at its parent.
+    const states = request
+      .accounts()
+      .map((id) => request.stateOfAccount<Route53State>('route53', id))
+      .filter((st): st is Route53State => st !== undefined);
+    return { ...own, zones: new Map(reachableZones(states).map((z) => [z.id, z])) };
   } catch {
     return undefined;
   }

@@ -91,7 +91,11 @@ function sortRecords(records: StoredRecordSet[]): void {
   );
 }
 
-function nameServers(zone: StoredZone): string[] {
+/**
+ * The name servers Route 53 gives a zone (its delegation set), derived from the zone id.
+ * @example nameServers(zone) // ['ns-123.awsdns-01.org.', ...]
+ */
+export function nameServers(zone: StoredZone): string[] {
   const n = Number.parseInt(zone.id.slice(1, 4), 36) % 2000;
   return [
     `ns-${n}.awsdns-01.org.`,
@@ -211,6 +215,51 @@ export function publicRecord(
     if (set) return { values: set.values, since: set.since, zoneId: zone.id };
   }
   return undefined;
+}
+
+/**
+ * The zones the public internet can reach, across several accounts' Route 53 states: a public zone
+ * with no public parent zone is a root of the world's DNS; a sub-zone is reachable only when its
+ * closest public parent zone is reachable and holds NS records for it equal to its name servers.
+ * @example reachableZones([workload, dns]) // zones that resolve from the root down
+ */
+export function reachableZones(states: readonly Route53State[]): StoredZone[] {
+  const all = states.flatMap((st) => [...st.zones.values()]).filter((z) => !z.private);
+  const parentsOf = (zone: StoredZone): StoredZone[] => {
+    const labels = zone.name.split('.');
+    for (let i = 1; i < labels.length - 1; i++) {
+      const suffix = `${labels.slice(i).join('.')}`;
+      const parents = all.filter((z) => z.name === suffix);
+      if (parents.length > 0) return parents;
+    }
+    return [];
+  };
+  const memo = new Map<StoredZone, boolean>();
+  const reachable = (zone: StoredZone): boolean => {
+    const known = memo.get(zone);
+    if (known !== undefined) return known;
+    memo.set(zone, false);
+    const parents = parentsOf(zone);
+    const wanted = [...nameServers(zone)].sort().join(' ');
+    const ok =
+      parents.length === 0 ||
+      parents.some(
+        (p) =>
+          reachable(p) &&
+          p.records.some(
+            (r) =>
+              r.type === 'NS' &&
+              r.name === zone.name &&
+              r.values
+                .map((v) => canonicalName(v))
+                .sort()
+                .join(' ') === wanted,
+          ),
+      );
+    memo.set(zone, ok);
+    return ok;
+  };
+  return all.filter(reachable);
 }
 
 /** True when some public zone is authoritative for the name (its longest public suffix zone exists). */

@@ -4,7 +4,7 @@
  */
 import { AwsError } from '../framework/errors.js';
 import { checkName, optionalInt, requireString } from '../framework/params.js';
-import { defineService } from '../framework/service.js';
+import { type CallerIdentity, defineService } from '../framework/service.js';
 import { findRole, type IamState } from './iam/state.js';
 
 /** STS state: nothing beyond the sessions kept by the identity registry. */
@@ -19,6 +19,80 @@ function stableId(prefix: string, text: string): string {
     out += 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[h % 32];
   }
   return prefix + out;
+}
+
+/** A policy statement's string-or-list field as a list. */
+function list(value: unknown): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
+function globMatch(pattern: string, text: string): boolean {
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${re}$`, 'i').test(text);
+}
+
+/** True when a trust policy `Principal` names the caller (ARN, its role for a session, its account or `*`). */
+function principalMatches(principal: unknown, caller: CallerIdentity): boolean {
+  if (principal === '*') return true;
+  if (!principal || typeof principal !== 'object') return false;
+  const names = list((principal as Record<string, unknown>).AWS);
+  return names.some(
+    (name) =>
+      name === '*' ||
+      name === caller.arn ||
+      (caller.roleArn !== undefined && name === caller.roleArn) ||
+      name === caller.accountId ||
+      name === `arn:aws:iam::${caller.accountId}:root`,
+  );
+}
+
+/** True when the statement's conditions hold; only `sts:ExternalId` (StringEquals/StringLike) is evaluated. */
+function conditionsHold(condition: unknown, externalId: string | undefined): boolean {
+  if (!condition || typeof condition !== 'object') return true;
+  for (const [operator, block] of Object.entries(condition as Record<string, Record<string, unknown>>)) {
+    for (const [key, wanted] of Object.entries(block ?? {})) {
+      if (key.toLowerCase() !== 'sts:externalid') continue;
+      if (externalId === undefined) return false;
+      const values = list(wanted);
+      const ok =
+        operator === 'StringLike'
+          ? values.some((v) => globMatch(v, externalId))
+          : values.some((v) => v === externalId);
+      if (!ok) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Evaluates a role's trust policy for an AssumeRole by `caller`: an Allow statement for
+ * `sts:AssumeRole` naming the caller whose conditions hold, and no such Deny.
+ * @example trustAllows('{"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}]}', caller, undefined)
+ */
+export function trustAllows(
+  trustPolicy: string,
+  caller: CallerIdentity,
+  externalId: string | undefined,
+): boolean {
+  let document: { Statement?: unknown };
+  try {
+    document = JSON.parse(trustPolicy) as { Statement?: unknown };
+  } catch {
+    return false;
+  }
+  const statements = (Array.isArray(document.Statement) ? document.Statement : [document.Statement]).filter(
+    (st): st is Record<string, unknown> => typeof st === 'object' && st !== null,
+  );
+  const applies = (st: Record<string, unknown>): boolean =>
+    list(st.Action).some((a) => globMatch(a, 'sts:AssumeRole')) &&
+    principalMatches(st.Principal, caller) &&
+    conditionsHold(st.Condition, externalId);
+  if (statements.some((st) => st.Effect === 'Deny' && applies(st))) return false;
+  return statements.some((st) => st.Effect === 'Allow' && applies(st));
 }
 
 /** The STS module. */
@@ -42,16 +116,39 @@ export const sts = defineService<StsState>({
     },
     AssumeRole: {
       logInput: ['RoleArn', 'RoleSessionName', 'DurationSeconds'],
+      // ExternalId is a shared secret between accounts: never logged.
       resource: (input) => String(input.RoleArn ?? '*'),
-      handler: ({ input, caller, clock, random, stateOf, registerIdentity, accessDeniedMessage }) => {
+      handler: (request) => {
+        const { input, caller, clock, random, registerIdentity, accessDeniedMessage } = request;
         const arn = requireString(input, 'RoleArn');
         const sessionName = requireString(input, 'RoleSessionName');
         checkName('RoleSessionName', sessionName, 2, 64, /^[\w+=,.@-]*$/);
         const duration = optionalInt(input, 'DurationSeconds', 900, 43_200) ?? 3600;
-        const role = findRole(stateOf<IamState>('iam'), arn);
+        const externalId = typeof input.ExternalId === 'string' ? input.ExternalId : undefined;
+        if (externalId !== undefined) checkName('ExternalId', externalId, 2, 1224, /^[\w+=,.@:/-]*$/);
+        // The role lives in the account its ARN names (another account of the world, or this one).
+        const roleAccount = /^arn:[^:]+:iam::(\d{12}):role\//.exec(arn)?.[1];
+        const iamState =
+          roleAccount === undefined
+            ? undefined
+            : (request.stateOfAccount<IamState>('iam', roleAccount) ??
+              (roleAccount === request.accountId ? request.stateOf<IamState>('iam') : undefined));
+        const role = iamState ? findRole(iamState, arn) : undefined;
         if (!role) {
           // AWS answers a missing role like a refused trust: AccessDenied on sts:AssumeRole.
           throw new AwsError('AccessDenied', accessDeniedMessage('sts:AssumeRole', arn, caller), 403);
+        }
+        // The trust policy decides across accounts always; in one account only in a multi-account world
+        // (single-account worlds keep the emulator's older, permissive same-account behaviour).
+        if (
+          (roleAccount !== caller.accountId || request.multiAccount) &&
+          !trustAllows(role.trustPolicy, caller, externalId)
+        ) {
+          throw new AwsError(
+            'AccessDenied',
+            `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${role.arn}`,
+            403,
+          );
         }
         if (duration > role.maxSessionDuration) {
           throw new AwsError(

@@ -9,6 +9,7 @@ import {
   parseArn,
   partitionOfRegion,
   STACK_TAG_KEY,
+  validateAssumeRoleSpec,
   validateClusterName,
   validateDnsName,
   validateRegion,
@@ -206,6 +207,7 @@ function asgName(value: string, field: string): void {
 }
 
 function validateCertificates(stack: Stack): void {
+  if (stack.dns) validateAssumeRoleSpec(stack.dns, 'dns');
   const seen = new Map<string, number>();
   stack.certificates.forEach((cert, i) => {
     const at = `certificates[${i}]`;
@@ -235,6 +237,7 @@ function validateCertificates(stack: Stack): void {
           `a region in the cluster's partition (${partition}, as cluster.region ${stack.cluster.region})`,
         );
     }
+    if (cert.dns) validateAssumeRoleSpec(cert.dns, `${at}.dns`);
     if (cert.zones) {
       const zones: Record<string, string> = {};
       for (const [name, id] of Object.entries(cert.zones)) {

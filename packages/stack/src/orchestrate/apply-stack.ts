@@ -1,5 +1,5 @@
 /** `applyStack`: converge AWS to the stack in dependency order, then wait for certificates. */
-import { waitForIssued } from '@eks-kit/acm-dns-validation';
+import { checkDelegation, waitForIssued } from '@eks-kit/acm-dns-validation';
 import {
   type AwsClients,
   type Change,
@@ -7,6 +7,7 @@ import {
   type Finding,
   InvalidInputError,
   type ProgressEvent,
+  withRoute53From,
 } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
 import type { CertificateOutcome } from '../steps/step.js';
@@ -89,11 +90,42 @@ export async function applyStack(
   }
   const applied = await runSteps(stable, stack, { dryRun: false, adopt, ...base });
   const certificates = applied.certificates.map(publicOutcome);
+  // Before waiting: a pending certificate whose zone is not delegated will never be issued; say so now.
+  for (const cert of applied.certificates) {
+    if (!cert.arn || cert.status === 'ISSUED') continue;
+    const spec = stack.certificates.find(
+      (c) => c.domainName === cert.domainName && (c.region ?? stack.cluster.region) === cert.region,
+    );
+    const regional = region(applied.clients, cert.region);
+    const delegation = await checkDelegation({
+      names: [cert.domainName, ...(spec?.subjectAlternativeNames ?? [])],
+      zones: {
+        clients: cert.route53Clients ? withRoute53From(regional, cert.route53Clients) : regional,
+        label: cert.dns ? `account ${cert.dns.accountId} via ${cert.dns.roleArn}` : "the stack's account",
+      },
+      ...(cert.route53Clients
+        ? { parents: [{ clients: applied.clients, label: "the stack's account" }] }
+        : {}),
+      ...(spec?.zones ? { explicitZones: spec.zones } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    }).catch(() => []);
+    for (const f of delegation.filter((d) => d.status !== 'ok')) {
+      applied.findings.push(f);
+      options.onEvent?.({
+        type: 'certificate.delegation',
+        message: `warning: ${cert.domainName} will stay PENDING_VALIDATION: ${f.message} (${f.hint ?? ''})`,
+        resource: f.resource,
+      });
+    }
+  }
   if (options.wait !== false) {
     await Promise.all(
       applied.certificates.map(async (cert, index) => {
         if (!cert.arn || cert.status === 'ISSUED') return;
-        const done = await waitForIssued(region(applied.clients, cert.region), {
+        const regional = region(applied.clients, cert.region);
+        // A zone in another account: the wait's record checks go through the DNS role too.
+        const waitClients = cert.route53Clients ? withRoute53From(regional, cert.route53Clients) : regional;
+        const done = await waitForIssued(waitClients, {
           arn: cert.arn,
           region: cert.region,
           timeout: options.timeoutMs ?? 30 * 60_000,

@@ -136,6 +136,17 @@ function wrapSet(
     ssm: wrap('ssm', () => clients.ssm()),
     sns: wrap('sns', () => clients.sns()),
     withRegion: (region: string) => wrapSet(clients.withRegion(region), mode, memo),
+    // Another account: its own memo (the same read answers differently there).
+    ...(clients.withCredentials
+      ? {
+          withCredentials: (credentials: Parameters<NonNullable<AwsClients['withCredentials']>>[0]) =>
+            wrapSet(
+              (clients.withCredentials as NonNullable<AwsClients['withCredentials']>)(credentials),
+              mode,
+              new Map(),
+            ),
+        }
+      : {}),
     destroy: () => clients.destroy(),
   };
 }

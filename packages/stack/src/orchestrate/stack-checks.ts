@@ -2,7 +2,15 @@
  * `stackChecks`: the one list of a stack's checks (drift of each apply step, the autoscaler set-up,
  * certificate health). `checkStack` runs it; the checks Lambda can run the same list.
  */
-import { checkCertificates } from '@eks-kit/acm-dns-validation';
+import {
+  checkCertificates,
+  checkDelegation,
+  checkPublicResolution,
+  describeCertificate,
+  findCertificate,
+  normaliseCertificateRequest,
+  toCertificateStatus,
+} from '@eks-kit/acm-dns-validation';
 import {
   AUTOSCALER_POLICY_NAME,
   checkAutoscalerSetup,
@@ -10,11 +18,12 @@ import {
   METRICS_SERVER_ADDON,
   POD_IDENTITY_AGENT_ADDON,
 } from '@eks-kit/asg-discovery';
-import { type AwsClients, type Finding, finding, type ProgressEvent } from '@eks-kit/core';
+import { type AwsClients, type Finding, finding, type ProgressEvent, withRoute53From } from '@eks-kit/core';
 import { checkRepositoryGrants, RUNNER_POLICY_NAME } from '@eks-kit/ecr-credentials';
 import { checkRoleGrants } from '@eks-kit/iam-policies';
-import type { Stack } from '../schema/stack-schema.js';
+import type { Stack, StackDns } from '../schema/stack-schema.js';
 import { autoscalerRoleInput } from '../steps/autoscaler.js';
+import { certificateDns, dnsRoleClients } from '../steps/certificates.js';
 import { stackSteps } from '../steps/index.js';
 import { desiredRepositories } from '../steps/repositories.js';
 import type { StepContext } from '../steps/step.js';
@@ -224,18 +233,26 @@ export function stackChecks(stack: Stack): StackCheck[] {
       },
     });
   }
-  const byRegion = new Map<string, string[]>();
+  // One certificates check per region and DNS role (a zone in another account is read through its role).
+  const groups = new Map<string, { region: string; dns: StackDns | undefined; domainNames: string[] }>();
   for (const cert of stack.certificates) {
     const region = cert.region ?? stack.cluster.region;
-    byRegion.set(region, [...(byRegion.get(region) ?? []), cert.domainName]);
+    const dns = certificateDns(stack, cert);
+    const key = `${region}\u0000${dns?.roleArn ?? ''}`;
+    const group = groups.get(key) ?? { region, dns, domainNames: [] };
+    group.domainNames.push(cert.domainName);
+    groups.set(key, group);
   }
-  for (const [region, domainNames] of byRegion) {
+  for (const { region, dns, domainNames } of groups.values()) {
     checks.push({
       id: 'certificates',
-      resource: `certificates in ${region}`,
-      run: (clients, options = {}) => {
+      resource: dns ? `certificates in ${region} (DNS through ${dns.roleArn})` : `certificates in ${region}`,
+      run: async (clients, options = {}) => {
         const run = shared(clients).clients;
-        return checkCertificates(region === run.region ? run : run.withRegion(region), {
+        const regional = region === run.region ? run : run.withRegion(region);
+        const role = dns ? await dnsRoleClients(run, dns) : undefined;
+        const through = role ? withRoute53From(regional, role.clients) : regional;
+        const findings = await checkCertificates(through, {
           select: { stack: stack.name, domainNames },
           region,
           warnDays: stack.checks.warnDays,
@@ -243,6 +260,52 @@ export function stackChecks(stack: Stack): StackCheck[] {
           ...(options.now ? { now: options.now } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
         });
+        // Is each zone holding the validation records delegated from its parent (either account)?
+        const certs = stack.certificates.filter((c) => domainNames.includes(c.domainName));
+        const delegation = await checkDelegation({
+          names: certs.flatMap((c) => [c.domainName, ...(c.subjectAlternativeNames ?? [])]),
+          zones: {
+            clients: through,
+            label: role && dns ? `account ${role.accountId} via ${dns.roleArn}` : "the stack's account",
+          },
+          ...(role ? { parents: [{ clients: run, label: "the stack's account" }] } : {}),
+          explicitZones: Object.assign({}, ...certs.map((c) => c.zones ?? {})),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        // A certificate PENDING_VALIDATION for more than 5 minutes: does its record resolve publicly?
+        const resolution = [];
+        const now = (options.now ?? new Date()).getTime();
+        // Opt-in (checks.dnsServers; [] = the system's servers): it asks DNS outside AWS's APIs.
+        for (const cert of stack.checks.dnsServers ? certs : []) {
+          const found = await findCertificate(
+            through,
+            normaliseCertificateRequest(
+              {
+                domainName: cert.domainName,
+                subjectAlternativeNames: cert.subjectAlternativeNames ?? [],
+                keyAlgorithm: cert.keyAlgorithm,
+                region,
+                stack: stack.name,
+                tags: stack.tags ?? {},
+                ...(cert.zones ? { zones: cert.zones } : {}),
+              },
+              region,
+            ),
+            options.signal ? { signal: options.signal } : {},
+          );
+          if (found?.status !== 'PENDING_VALIDATION') continue;
+          const detail = await describeCertificate(through, found.arn, options.signal);
+          if (!detail.CreatedAt || now - detail.CreatedAt.getTime() < 5 * 60_000) continue;
+          resolution.push(
+            ...(await checkPublicResolution({
+              arn: found.arn,
+              records: toCertificateStatus(detail).records,
+              servers: stack.checks.dnsServers ?? [],
+              causes: delegation.filter((d) => d.status === 'fail').map((d) => d.message),
+            })),
+          );
+        }
+        return [...findings, ...delegation, ...resolution];
       },
     });
   }

@@ -3,6 +3,7 @@
  * autoscaler and metrics-server (helm-values), the GitLab build job (ecr-credentials) and the
  * docker config.json for the build pod.
  */
+import { dnsRolePolicy, dnsRoleTrustPolicy } from '@eks-kit/acm-dns-validation';
 import { formatArn, partitionOfRegion, validateAccountId } from '@eks-kit/core';
 import { dockerConfig, gitlabBuildkitJob, gitlabKanikoJob, registryHostFor } from '@eks-kit/ecr-credentials';
 import {
@@ -16,6 +17,7 @@ import {
 } from '@eks-kit/helm-values';
 import { autoscalerRoleName, autoscalerServiceAccount } from '../orchestrate/names.js';
 import type { Stack } from '../schema/stack-schema.js';
+import { certificateDns } from '../steps/certificates.js';
 
 /** One rendered file. */
 export interface RenderedFile {
@@ -115,6 +117,31 @@ export function renderStack(
       content: `${JSON.stringify(dockerConfig({ credHelpers: [registry] }), null, 2)}\n`,
       mode: 0o600,
     });
+  }
+  // For the owners of each DNS account (certificates whose zone is in another account): the role's
+  // permission policy and its trust of this account (the external id as a placeholder: a secret).
+  const roles = new Map<string, boolean>();
+  for (const cert of stack.certificates) {
+    const dns = certificateDns(stack, cert);
+    if (dns) roles.set(dns.roleArn, (roles.get(dns.roleArn) ?? false) || dns.externalId !== undefined);
+  }
+  for (const [roleArn, externalId] of [...roles].sort(([a], [b]) => a.localeCompare(b))) {
+    const base = `dns-account/${roleArn.split(':')[4]}-${roleArn.slice(roleArn.lastIndexOf('/') + 1)}`;
+    files.push(
+      { path: `${base}.policy.json`, content: `${JSON.stringify(dnsRolePolicy(), null, 2)}\n`, mode: 0o644 },
+      {
+        path: `${base}.trust.json`,
+        content: `${JSON.stringify(
+          dnsRoleTrustPolicy({
+            workloadAccountId: accountId,
+            ...(externalId ? { externalId: '<the dns.externalId of the stack file>' } : {}),
+          }),
+          null,
+          2,
+        )}\n`,
+        mode: 0o644,
+      },
+    );
   }
   return files;
 }

@@ -126,6 +126,14 @@ function buildStackSchema() {
     chartVersion: text('a chart version such as 3.13.0').optional(),
   });
 
+  /** Route 53 through a role in another account (the DNS account); ACM stays in the stack's account. */
+  const dnsSchema = z.strictObject({
+    roleArn: text('an IAM role ARN such as arn:aws:iam::222222222222:role/eks-kit-dns'),
+    /** The sts:ExternalId the role's trust policy requires (a shared secret, never printed). */
+    externalId: text('an external id').optional(),
+    sessionName: text('an STS session name').optional(),
+  });
+
   const certificateSchema = z.strictObject({
     domainName: text('a DNS name such as app.example.com'),
     subjectAlternativeNames: z.array(text('a DNS name')).optional(),
@@ -134,6 +142,8 @@ function buildStackSchema() {
     region: text('an AWS region such as eu-west-1').optional(),
     /** Reuse a matching certificate requested by hand (no `eks-kit:stack` tag) and tag it for this stack. */
     adopt: z.boolean({ error: 'true or false' }).optional(),
+    /** This certificate's Route 53 role; wins over the stack's `dns`. */
+    dns: dnsSchema.optional(),
   });
 
   const lifecycleSchema = z.strictObject({
@@ -177,6 +187,11 @@ function buildStackSchema() {
       .number({ error: 'a whole number of days' })
       .int({ error: 'a whole number of days' })
       .default(DEFAULT_CERT_FAIL_DAYS),
+    /**
+     * Turns on the public-resolution check of pending certificates, through these DNS servers (`host`
+     * or `host:port`; `[]`: the system's). Absent: the check does not run.
+     */
+    dnsServers: z.array(text('a DNS server such as 1.1.1.1 or 127.0.0.1:5353')).optional(),
   });
 
   return z.strictObject({
@@ -187,6 +202,8 @@ function buildStackSchema() {
     tags: stringMap('tag values').optional(),
     autoscaler: autoscalerSchema.optional(),
     metricsServer: metricsServerSchema.optional(),
+    /** Route 53 role for every certificate (a certificate's own `dns` wins). */
+    dns: dnsSchema.optional(),
     certificates: z.array(certificateSchema).default([]),
     repositories: z.array(repositorySchema).default([]),
     gitlab: gitlabSchema.optional(),
@@ -220,6 +237,8 @@ export type StackCluster = Stack['cluster'];
 export type StackAutoscaler = NonNullable<Stack['autoscaler']>;
 /** One certificate of a {@link Stack}. */
 export type StackCertificate = Stack['certificates'][number];
+/** A `dns:` block: the role Route 53 calls go through. */
+export type StackDns = NonNullable<Stack['dns']>;
 /** One repository of a {@link Stack}. */
 export type StackRepository = Stack['repositories'][number];
 /** The GitLab section of a {@link Stack}. */

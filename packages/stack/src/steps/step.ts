@@ -24,6 +24,10 @@ export interface CertificateOutcome {
   region: string;
   status: string;
   changeIds: string[];
+  /** The DNS role its Route 53 calls went through, when the zone is in another account. */
+  dns?: { roleArn: string; accountId: string };
+  /** The client set its Route 53 calls go through (the DNS role's), for apply's wait. */
+  route53Clients?: AwsClients;
 }
 
 /** What a step returns. */

@@ -140,5 +140,18 @@ function wrap(
   }
   return Object.assign(Object.create(clients) as AwsClients, wrapped, {
     withRegion: (region: string) => wrap(clients.withRegion(region), crashAfter, options, log, seen),
+    // Assumed-role client sets (another account) crash with the same log.
+    ...(clients.withCredentials
+      ? {
+          withCredentials: (credentials: Parameters<NonNullable<AwsClients['withCredentials']>>[0]) =>
+            wrap(
+              (clients.withCredentials as NonNullable<AwsClients['withCredentials']>)(credentials),
+              crashAfter,
+              options,
+              log,
+              seen,
+            ),
+        }
+      : {}),
   });
 }

@@ -88,6 +88,27 @@ const appPolicy = (actions: string[]) =>
 
 const SEED_DIR = new URL('../../../../examples/seed/', import.meta.url);
 
+/**
+ * The cross-account example (examples/cross-account): its stack, and its world with the fault
+ * matrix's caller in the workload account (the DNS role trusts that account).
+ *
+ * @example
+ * ```ts
+ * const { stack, world } = crossAccountStack();
+ * ```
+ */
+export function crossAccountStack(): { stack: ReturnType<typeof parseStack>; world: World } {
+  const dir = new URL('../../../../examples/cross-account/', import.meta.url);
+  const world = JSON.parse(readFileSync(new URL('world.json', dir), 'utf8')) as World;
+  return {
+    stack: parseStack(
+      readFileSync(new URL('eks-kit.yaml', dir), 'utf8'),
+      'examples/cross-account/eks-kit.yaml',
+    ),
+    world,
+  };
+}
+
 /** The seed stack (examples/seed/eks-kit.yaml) and its world. */
 export function seedStack(): { world: World; stackText: string } {
   return {
@@ -99,6 +120,7 @@ export function seedStack(): { world: World; stackText: string } {
 /** Every ensure* of the libraries and the stack's applyStack. */
 export function ensureTargets(): EnsureTarget[] {
   const seed = seedStack();
+  const crossAccount = crossAccountStack();
   const stack = parseStack(seed.stackText, 'examples/seed/eks-kit.yaml');
   return [
     {
@@ -289,6 +311,22 @@ export function ensureTargets(): EnsureTarget[] {
         return options.dryRun
           ? planStack(clients, stack, common)
           : applyStack(clients, stack, { yes: true, wait: false, ...common });
+      },
+    },
+    {
+      // The zone in another account (issue 18): ACM here, Route 53 through the DNS account's role.
+      name: 'stack: applyStack (examples/cross-account)',
+      world: crossAccount.world,
+      behaviour: { acmRecordDelaySeconds: 0 },
+      usesRolePrincipal: false,
+      run: (clients, options) => {
+        const common = {
+          ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        };
+        return options.dryRun
+          ? planStack(clients, crossAccount.stack, common)
+          : applyStack(clients, crossAccount.stack, { yes: true, wait: false, ...common });
       },
     },
   ];

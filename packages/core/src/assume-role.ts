@@ -1,0 +1,231 @@
+/**
+ * Assumed-role credentials: the SDK's temporary-credentials provider (STS AssumeRole), refreshed
+ * before expiry, and client sets that call another account through such a role.
+ */
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { type AwsClients, createClients } from './clients.js';
+import { InvalidInputError, wrapAwsError } from './errors.js';
+import { parseArn } from './validators.js';
+
+/** Which role to assume, and how. */
+export interface AssumeRoleSpec {
+  /** `arn:aws:iam::<account>:role/<name>`. */
+  roleArn: string;
+  /** The `sts:ExternalId` the role's trust policy may require (a shared secret: never logged). */
+  externalId?: string;
+  /** Session name visible in the target account's CloudTrail (default `eks-kit`). */
+  sessionName?: string;
+  /** Credential lifetime in seconds, 900-43200 (default 900). */
+  durationSeconds?: number;
+}
+
+/** Options of {@link assumeRoleCredentials}. */
+export interface AssumeRoleCredentialOptions extends AssumeRoleSpec {
+  /** Region of the STS endpoint. */
+  region: string;
+  /** Endpoint of STS (e.g. the emulator); else the SDK's default. */
+  endpoint?: string;
+  /** Credentials that call AssumeRole; else the SDK's default chain. */
+  baseCredentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Assume again this many seconds before the credentials expire (default 300). */
+  refreshBeforeSeconds?: number;
+  /** Clock for the refresh decision, epoch ms (tests); default `Date.now`. */
+  now?: () => number;
+  /** Attempts of the AssumeRole call (default 3). */
+  maxAttempts?: number;
+}
+
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+
+/**
+ * Validate an assume-role spec: a role ARN, a session name and external id AWS accepts, and a
+ * duration STS accepts. Throws {@link InvalidInputError} naming `field`.
+ *
+ * @example
+ * ```ts
+ * validateAssumeRoleSpec({ roleArn: 'arn:aws:iam::222222222222:role/eks-kit-dns' }, 'dns'); // errors name dns.roleArn ...
+ * ```
+ */
+export function validateAssumeRoleSpec(spec: AssumeRoleSpec, field = ''): void {
+  const at = field === '' ? '' : `${field}.`;
+  const arn = (() => {
+    try {
+      return parseArn(spec.roleArn);
+    } catch {
+      return undefined;
+    }
+  })();
+  if (arn?.service !== 'iam' || !arn.resource.startsWith('role/') || !/^\d{12}$/.test(arn.accountId)) {
+    throw new InvalidInputError(
+      `${at}roleArn`,
+      spec.roleArn,
+      'an IAM role ARN arn:aws:iam::<12 digits>:role/<name>',
+    );
+  }
+  if (spec.sessionName !== undefined && !SESSION_NAME.test(spec.sessionName)) {
+    throw new InvalidInputError(
+      `${at}sessionName`,
+      spec.sessionName,
+      '2-64 characters of [A-Za-z0-9_+=,.@-]',
+    );
+  }
+  if (spec.externalId !== undefined && !EXTERNAL_ID.test(spec.externalId)) {
+    // The value is a secret: not echoed.
+    throw new InvalidInputError(`${at}externalId`, '<redacted>', '2-1224 characters of [A-Za-z0-9_+=,.@:/-]');
+  }
+  if (
+    spec.durationSeconds !== undefined &&
+    (!Number.isInteger(spec.durationSeconds) || spec.durationSeconds < 900 || spec.durationSeconds > 43_200)
+  ) {
+    throw new InvalidInputError(
+      `${at}durationSeconds`,
+      spec.durationSeconds,
+      'a whole number from 900 to 43200',
+    );
+  }
+}
+
+/**
+ * A credential provider for an assumed role, built on the SDK's `fromTemporaryCredentials`: the
+ * first call assumes the role, later calls return the same credentials until `refreshBeforeSeconds`
+ * before they expire, then assume again. Concurrent callers share one AssumeRole. A refused
+ * AssumeRole throws an eks-kit error naming `sts:AssumeRole` and the role.
+ *
+ * @example
+ * ```ts
+ * const credentials = assumeRoleCredentials({ roleArn: 'arn:aws:iam::222222222222:role/eks-kit-dns', region: 'us-east-1' });
+ * const route53 = new Route53Client({ region: 'us-east-1', credentials });
+ * ```
+ */
+export function assumeRoleCredentials(options: AssumeRoleCredentialOptions): AwsCredentialIdentityProvider {
+  validateAssumeRoleSpec(options);
+  const refreshBeforeMs = (options.refreshBeforeSeconds ?? 300) * 1000;
+  const now = options.now ?? Date.now;
+  let inner: AwsCredentialIdentityProvider | undefined;
+  let cached: AwsCredentialIdentity | undefined;
+  let pending: Promise<AwsCredentialIdentity> | undefined;
+  const fresh = (c: AwsCredentialIdentity | undefined): c is AwsCredentialIdentity =>
+    c !== undefined && (c.expiration === undefined || c.expiration.getTime() - refreshBeforeMs > now());
+  const assume = async (): Promise<AwsCredentialIdentity> => {
+    if (!inner) {
+      const { fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
+      inner = fromTemporaryCredentials({
+        params: {
+          RoleArn: options.roleArn,
+          RoleSessionName: options.sessionName ?? 'eks-kit',
+          DurationSeconds: options.durationSeconds ?? 900,
+          ...(options.externalId !== undefined ? { ExternalId: options.externalId } : {}),
+        },
+        ...(options.baseCredentials ? { masterCredentials: options.baseCredentials } : {}),
+        clientConfig: {
+          region: options.region,
+          maxAttempts: options.maxAttempts ?? 3,
+          ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        },
+      });
+    }
+    try {
+      // fromTemporaryCredentials assumes on every call: the caching is ours.
+      return await inner();
+    } catch (error) {
+      throw wrapAwsError(error, 'sts:AssumeRole', options.roleArn);
+    }
+  };
+  return async () => {
+    if (fresh(cached)) return cached;
+    pending ??= assume().finally(() => {
+      pending = undefined;
+    });
+    cached = await pending;
+    return cached;
+  };
+}
+
+/**
+ * A client set that calls the role's account: same region, endpoint and retry settings as `base`,
+ * credentials from {@link assumeRoleCredentials} with `base`'s credentials as the caller. Nothing
+ * is called until a client is used; call `assumeNow` to fail early on a role that cannot be assumed.
+ *
+ * @example
+ * ```ts
+ * const base = await createClients({ region: 'eu-west-1' });
+ * const dns = await assumeRoleClients(base, { roleArn: 'arn:aws:iam::222222222222:role/eks-kit-dns' });
+ * await dns.assumeNow();
+ * const route53 = await dns.clients.route53(); // calls account 222222222222
+ * ```
+ */
+export async function assumeRoleClients(
+  base: AwsClients,
+  spec: AssumeRoleSpec,
+  region = base.region,
+): Promise<{ clients: AwsClients; accountId: string; assumeNow(): Promise<void> }> {
+  const sts = await base.sts();
+  const credentials = assumeRoleCredentials({
+    ...spec,
+    region: base.region,
+    ...(base.options.endpoint ? { endpoint: base.options.endpoint } : {}),
+    // The base client set's resolved credential provider (explicit, profile or default chain).
+    baseCredentials: sts.config.credentials,
+    maxAttempts: base.options.maxAttempts ?? 6,
+  });
+  const regional = region === base.region ? base : base.withRegion(region);
+  // Through the base set when it can (its counter and any wrapper's instrumentation see the calls).
+  const clients = regional.withCredentials
+    ? regional.withCredentials(credentials)
+    : await createClients({
+        region,
+        ...(base.options.endpoint ? { endpoint: base.options.endpoint } : {}),
+        ...(base.options.maxAttempts ? { maxAttempts: base.options.maxAttempts } : {}),
+        ...(base.options.retryMode ? { retryMode: base.options.retryMode } : {}),
+        credentials,
+      });
+  return {
+    clients,
+    accountId: parseArn(spec.roleArn).accountId,
+    assumeNow: async () => {
+      await credentials();
+    },
+  };
+}
+
+/**
+ * A client set that sends Route 53 calls through `route53From` (e.g. an assumed DNS-account role)
+ * and every other service through `base`. `withRegion` keeps the split.
+ *
+ * @example
+ * ```ts
+ * const dns = await assumeRoleClients(base, { roleArn: 'arn:aws:iam::222222222222:role/eks-kit-dns' });
+ * const split = withRoute53From(base, dns.clients);
+ * await split.acm();     // the stack's account
+ * await split.route53(); // the DNS account
+ * ```
+ */
+export function withRoute53From(base: AwsClients, route53From: AwsClients): AwsClients {
+  return {
+    get region() {
+      return base.region;
+    },
+    get counter() {
+      return base.counter;
+    },
+    get options() {
+      return base.options;
+    },
+    iam: () => base.iam(),
+    autoScaling: () => base.autoScaling(),
+    acm: (region?: string) => base.acm(region),
+    route53: () => route53From.route53(),
+    ecr: (region?: string) => base.ecr(region),
+    sts: () => base.sts(),
+    eks: () => base.eks(),
+    ec2: () => base.ec2(),
+    ssm: () => base.ssm(),
+    sns: () => base.sns(),
+    withRegion: (region: string) => withRoute53From(base.withRegion(region), route53From),
+    destroy: () => {
+      base.destroy();
+      route53From.destroy();
+    },
+  };
+}
