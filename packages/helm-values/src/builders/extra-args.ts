@@ -1,6 +1,6 @@
 /**
  * Typed `extraArgs` of the cluster-autoscaler chart. The chart turns each key into `--key=value`
- * (charts/cluster-autoscaler/templates/deployment.yaml), and the autoscaler exits on a flag it
+ * (kubernetes/autoscaler cluster-autoscaler/charts/cluster-autoscaler/templates/deployment.yaml), and the autoscaler exits on a flag it
  * does not know or a value it cannot parse: so eks-kit checks them before anything is installed.
  * Flag names, types and enums: kubernetes/autoscaler cluster-autoscaler/FAQ.md ("What are the
  * parameters to CA?") and cluster-autoscaler/config/flags/flags.go.
