@@ -8,6 +8,7 @@
  * (sources, licences and dates in their SOURCES.json); scripts/refresh-upstream-data.mjs refreshes it.
  */
 import { readFileSync } from 'node:fs';
+import { InvalidInputError } from '@eks-kit/core';
 import { CLUSTER_AUTOSCALER_VERSIONS, METRICS_SERVER_CHART_VERSION } from '@eks-kit/helm-values';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
@@ -62,6 +63,7 @@ function stackYaml(o: {
   dockerfile: 'root' | 'subfolder';
   cache: boolean;
   metricsServer: boolean;
+  digest?: boolean;
 }): string {
   const files =
     o.dockerfile === 'root'
@@ -93,7 +95,7 @@ gitlab:
     serviceAccount: build
   builder: ${o.builder}
   repository: demo/app
-${files}`;
+${files}${o.digest ? `  imageDigest: sha256:${'ab'.repeat(32)}\n` : ''}`;
 }
 
 const minors = CLUSTER_AUTOSCALER_VERSIONS.map((row) => [row.kubernetesMinor, row.chartVersion] as const);
@@ -134,6 +136,40 @@ describe('every rendered variant matches the pinned upstream definitions', () =>
               }
       },
     );
+  });
+
+  it.each(['kaniko', 'buildkit'])('gitlab.imageDigest pins the default %s image to a digest', (builder) => {
+    const opts = { minor: '1.35', mode: 'irsa', builder, dockerfile: 'subfolder', cache: true } as const;
+    const stack = parseStack(stackYaml({ ...opts, metricsServer: false, digest: true }));
+    const ci = parse(
+      renderStack(stack, { accountId: '123456789012' }).find((f) => f.path === '.gitlab-ci.yml')!.content,
+    );
+    expect(ci['build-image'].image.name).toMatch(/:v\d+\.\d+\.\d+-(debug|rootless)@sha256:(ab){32}$/);
+    expect(errorsOf(validateGitlab, ci)).toEqual([]);
+  });
+
+  it('gitlab.imageDigest is checked at load: a bad digest, or one with gitlab.image, names the field', () => {
+    const base = stackYaml({
+      minor: '1.35',
+      mode: 'irsa',
+      builder: 'kaniko',
+      dockerfile: 'root',
+      cache: false,
+      metricsServer: false,
+    });
+    const messageOf = (text: string) => {
+      try {
+        parseStack(text, 'eks-kit.yaml');
+      } catch (error) {
+        if (error instanceof InvalidInputError) return error.message;
+        throw error;
+      }
+      return undefined;
+    };
+    expect(messageOf(`${base}  imageDigest: latest\n`)).toMatch(/^eks-kit\.yaml:\d+: gitlab\.imageDigest: /);
+    expect(
+      messageOf(`${base}  image: moby/buildkit:v0.32.2-rootless\n  imageDigest: sha256:${'ab'.repeat(32)}\n`),
+    ).toMatch(/gitlab\.imageDigest: expected no imageDigest with image/);
   });
 
   it('the checks fail on a key the chart does not read and on a job GitLab refuses', () => {
