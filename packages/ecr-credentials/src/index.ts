@@ -8,6 +8,7 @@ export * from './builders/docker-config.js';
 export * from './builders/ecr-policies.js';
 export * from './builders/gitlab-jobs.js';
 export * from './builders/lifecycle.js';
+export * from './builders/pinned-tools.js';
 export * from './builders/registry-host.js';
 export * from './builders/registry-scanning.js';
 export * from './builders/repository-ref.js';

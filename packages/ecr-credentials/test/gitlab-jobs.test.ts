@@ -29,7 +29,7 @@ describe('gitlabKanikoJob', () => {
   });
 
   it('uses the maintained fork :debug image with an empty entrypoint (AWS-FACTS.md kaniko)', () => {
-    expect(job.image).toEqual({ name: 'ghcr.io/osscontainertools/kaniko:debug', entrypoint: [''] });
+    expect(job.image).toEqual({ name: 'ghcr.io/osscontainertools/kaniko:v1.28.3-debug', entrypoint: [''] });
     expect(job.variables?.DOCKER_CONFIG).toBe('/kaniko/.docker');
   });
 
@@ -88,7 +88,7 @@ describe('gitlabBuildkitJob', () => {
   )['build-image'] as Job;
 
   it('runs rootless BuildKit daemonless with the process sandbox off (GitLab recommendation)', () => {
-    expect(job.image.name).toBe('moby/buildkit:rootless');
+    expect(job.image.name).toBe('moby/buildkit:v0.32.2-rootless');
     expect(job.variables?.BUILDKITD_FLAGS).toBe('--oci-worker-no-process-sandbox');
     expect(job.script[0]).toMatch(/^buildctl-daemonless\.sh build --frontend dockerfile\.v0 /);
     expect(job.script[0]).toContain('--local dockerfile=docker');
@@ -111,7 +111,7 @@ describe('gitlabBuildkitJob', () => {
     expect(
       before.some(
         (l) =>
-          l.includes('/0.9.0/linux-$ECR_LOGIN_ARCH/docker-credential-ecr-login"') &&
+          l.includes('/0.12.0/linux-$ECR_LOGIN_ARCH/docker-credential-ecr-login"') &&
           l.startsWith('wget -q -O "$HOME/bin/'),
       ),
     ).toBe(true);

@@ -44,11 +44,11 @@ describe('clusterAutoscalerExtraArgs', () => {
       'max-node-provision-time': '15m0s',
       'scale-down-delay-after-add': '2m',
       'scale-down-unneeded-time': '5m',
-      'scale-down-utilization-threshold': 0.6,
+      'scale-down-utilization-threshold': '0.6',
       'scan-interval': '10s',
       'skip-nodes-with-local-storage': false,
       'skip-nodes-with-system-pods': false,
-      v: 2,
+      v: '2',
     });
   });
 
@@ -114,7 +114,7 @@ describe('clusterAutoscalerExtraArgs', () => {
         'scale-down-utilization-threshold': '0.5',
         'balance-similar-node-groups': 'true',
       }),
-    ).toEqual({ 'balance-similar-node-groups': true, 'scale-down-utilization-threshold': 0.5 });
+    ).toEqual({ 'balance-similar-node-groups': true, 'scale-down-utilization-threshold': '0.5' });
   });
 
   it('refuses an unknown or misspelt flag, naming it', () => {
@@ -157,8 +157,8 @@ describe('clusterAutoscalerExtraArgs', () => {
 
   it('passes unchecked flags through but not over checked ones', () => {
     expect(clusterAutoscalerExtraArgs({ v: 4 }, { 'max-empty-bulk-delete': 20 })).toEqual({
-      'max-empty-bulk-delete': 20,
-      v: 4,
+      'max-empty-bulk-delete': '20',
+      v: '4',
     });
     expect(refusedField(() => clusterAutoscalerExtraArgs({}, { v: 4 }))).toBe('uncheckedExtraArgs.v');
     expect(refusedField(() => clusterAutoscalerExtraArgs({}, { 'foo-bar': 'a\nb' }))).toBe(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clusterAutoscalerFullname, clusterAutoscalerServiceAccountName } from '../src/index.js';
 
-// Rules of charts/cluster-autoscaler/templates/_helpers.tpl (kubernetes/autoscaler).
+// Rules of cluster-autoscaler/charts/cluster-autoscaler/templates/_helpers.tpl (kubernetes/autoscaler).
 describe('clusterAutoscalerServiceAccountName', () => {
   it('defaults to <release>-aws-cluster-autoscaler with release cluster-autoscaler', () => {
     expect(clusterAutoscalerServiceAccountName()).toBe('cluster-autoscaler-aws-cluster-autoscaler');

@@ -1,6 +1,6 @@
 /**
  * The chart's service account rule lives in @eks-kit/helm-values (one rule, one place):
- * `<release>-aws-cluster-autoscaler`, as charts/cluster-autoscaler/templates/_helpers.tpl names it.
+ * `<release>-aws-cluster-autoscaler`, as cluster-autoscaler/charts/cluster-autoscaler/templates/_helpers.tpl names it.
  * Re-exported here so asg-discovery users need one import.
  */
 export {

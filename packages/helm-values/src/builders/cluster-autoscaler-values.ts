@@ -7,6 +7,7 @@ import {
   type ClusterAutoscalerExtraArgs,
   clusterAutoscalerExtraArgs,
   type ExtraArgValue,
+  type RenderedExtraArgValue,
 } from './extra-args.js';
 import { identityAnnotations, type PodIdentity } from './identity.js';
 import { validateKubernetesName } from './kubernetes-names.js';
@@ -57,7 +58,8 @@ export interface ClusterAutoscalerValues {
     serviceAccount: { create: boolean; name?: string; annotations?: Record<string, string> };
   };
   podAnnotations?: Record<string, string>;
-  extraArgs?: Record<string, ExtraArgValue>;
+  /** Checked flags; numbers are digit strings so that Helm prints them verbatim ({@link helmVerbatimNumber}). */
+  extraArgs?: Record<string, RenderedExtraArgValue>;
   expanderPriorities?: Record<string, string[]>;
   resources?: ResourceRequirements;
   fullnameOverride?: string;
@@ -114,7 +116,7 @@ function checkServiceAccount(input: ClusterAutoscalerValuesInput['serviceAccount
 
 function checkExpanderPriorities(
   value: unknown,
-  extraArgs: Record<string, ExtraArgValue>,
+  extraArgs: Record<string, RenderedExtraArgValue>,
 ): Record<string, string[]> | undefined {
   if (value === undefined) return undefined;
   if (!value || typeof value !== 'object' || Array.isArray(value)) {

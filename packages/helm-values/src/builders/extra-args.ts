@@ -1,6 +1,6 @@
 /**
  * Typed `extraArgs` of the cluster-autoscaler chart. The chart turns each key into `--key=value`
- * (charts/cluster-autoscaler/templates/deployment.yaml), and the autoscaler exits on a flag it
+ * (kubernetes/autoscaler cluster-autoscaler/charts/cluster-autoscaler/templates/deployment.yaml), and the autoscaler exits on a flag it
  * does not know or a value it cannot parse: so eks-kit checks them before anything is installed.
  * Flag names, types and enums: kubernetes/autoscaler cluster-autoscaler/FAQ.md ("What are the
  * parameters to CA?") and cluster-autoscaler/config/flags/flags.go.
@@ -116,8 +116,46 @@ export interface ClusterAutoscalerExtraArgs {
   v?: number;
 }
 
-/** A checked flag value as the chart renders it. */
+/** A flag value as given (typed or unchecked): a string, a number or a boolean. */
 export type ExtraArgValue = string | number | boolean;
+
+/**
+ * A flag value as written into the chart's `extraArgs`: numbers are already digit strings (see
+ * {@link helmVerbatimNumber}), so only strings and booleans reach the chart.
+ */
+export type RenderedExtraArgValue = string | boolean;
+
+/**
+ * A number written so that Helm renders its digits verbatim. Helm reads every YAML number in the
+ * values into a float64, and the chart's `--{{ $key }}={{ $value }}` prints it with Go's `%v`, which
+ * switches to exponent form from a million on (`1000000` becomes `1e+06`, helm/helm#12195) and for
+ * small fractions (`0.00001` becomes `1e-05`): the autoscaler's integer flags then refuse to start.
+ * A quoted YAML string is printed as it is, so eks-kit writes numeric flag values as decimal digit
+ * strings. Whole numbers must be exact in a JavaScript number (at most 2^53 - 1); otherwise the
+ * digits the user wrote are already lost, and the value is refused.
+ *
+ * @example
+ * ```ts
+ * helmVerbatimNumber(1000000, 'extraArgs.max-nodes-total'); // '1000000' (Helm would print 1e+06)
+ * helmVerbatimNumber(0.00001, 'extraArgs.scale-down-utilization-threshold'); // '0.00001'
+ * helmVerbatimNumber(2 ** 60, 'uncheckedExtraArgs.x'); // throws InvalidInputError naming the field
+ * ```
+ */
+export function helmVerbatimNumber(value: number, field: string): string {
+  if (!Number.isFinite(value)) throw new InvalidInputError(field, value, 'a finite number');
+  if (Number.isInteger(value)) {
+    if (!Number.isSafeInteger(value)) {
+      throw new InvalidInputError(field, value, 'a whole number of at most 9007199254740991', {
+        hint: 'larger whole numbers lose digits as numbers: write the value as a quoted string',
+      });
+    }
+    return String(value);
+  }
+  const text = String(value);
+  if (!/e/i.test(text)) return text;
+  // Exponent form (1e-7): expand to plain decimals, dropping the trailing zeros toFixed adds.
+  return value.toFixed(20).replace(/0+$/, '').replace(/\.$/, '');
+}
 
 type Kind =
   | { kind: 'boolean' }
@@ -219,7 +257,7 @@ function checkFlag(
   value: unknown,
   field: string,
   imageTag: string | undefined,
-): ExtraArgValue {
+): RenderedExtraArgValue {
   const spec = FLAGS[key];
   switch (spec.kind) {
     case 'boolean':
@@ -229,7 +267,7 @@ function checkFlag(
     case 'ratio': {
       const n = checkNumber(value, field, 'a number between 0 and 1, e.g. 0.5');
       if (n < 0 || n > 1) throw new InvalidInputError(field, value, 'a number between 0 and 1, e.g. 0.5');
-      return n;
+      return helmVerbatimNumber(n, field);
     }
     case 'int': {
       const range =
@@ -247,7 +285,7 @@ function checkFlag(
       ) {
         throw new InvalidInputError(field, value, expected);
       }
-      return n;
+      return helmVerbatimNumber(n, field);
     }
     case 'enum':
       if (typeof value !== 'string' || !spec.values.includes(value)) {
@@ -288,8 +326,8 @@ export function clusterAutoscalerExtraArgs(
   extraArgs: unknown,
   unchecked: unknown = undefined,
   options: { imageTag?: string } = {},
-): Record<string, ExtraArgValue> {
-  const out: Record<string, ExtraArgValue> = {};
+): Record<string, RenderedExtraArgValue> {
+  const out: Record<string, RenderedExtraArgValue> = {};
   if (extraArgs !== undefined) {
     if (!extraArgs || typeof extraArgs !== 'object' || Array.isArray(extraArgs)) {
       throw new InvalidInputError('extraArgs', extraArgs, 'a map of autoscaler flags to values');
@@ -369,13 +407,13 @@ const FLAG_KEY_RE = /^[a-z0-9][a-z0-9-]*(?:_[A-Za-z0-9_-]+)?$/;
 
 function checkUnchecked(
   unchecked: unknown,
-  typed: Record<string, ExtraArgValue>,
-): Record<string, ExtraArgValue> {
+  typed: Record<string, RenderedExtraArgValue>,
+): Record<string, RenderedExtraArgValue> {
   if (unchecked === undefined) return {};
   if (!unchecked || typeof unchecked !== 'object' || Array.isArray(unchecked)) {
     throw new InvalidInputError('uncheckedExtraArgs', unchecked, 'a map of autoscaler flags to values');
   }
-  const out: Record<string, ExtraArgValue> = {};
+  const out: Record<string, RenderedExtraArgValue> = {};
   for (const [key, value] of ownEntries(unchecked as Record<string, unknown>, 'uncheckedExtraArgs')) {
     if (!FLAG_KEY_RE.test(key))
       // The key is not a name: quoted in the path, so that the one-line message stays one line.
@@ -409,7 +447,7 @@ function checkUnchecked(
           hint: 'the chart writes each flag into its manifest as the YAML line `- --<flag>=<value>`, where these would change the document',
         },
       );
-    out[key] = value as ExtraArgValue;
+    out[key] = typeof value === 'number' ? helmVerbatimNumber(value, field) : (value as string | boolean);
   }
   return out;
 }

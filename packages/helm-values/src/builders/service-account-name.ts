@@ -2,7 +2,8 @@
  * The service account name the `cluster-autoscaler` chart gives its pod: the IAM trust (IRSA `sub`,
  * Pod Identity association) must name exactly this account, so every package asks this one rule.
  *
- * Mirrors charts/cluster-autoscaler/templates/_helpers.tpl (kubernetes/autoscaler):
+ * Mirrors cluster-autoscaler/charts/cluster-autoscaler/templates/_helpers.tpl (kubernetes/autoscaler;
+ * under charts/cluster-autoscaler/ until October 2025):
  * - `cluster-autoscaler.name` = nameOverride, else `<cloudProvider>-<chart name>` = `aws-cluster-autoscaler`;
  * - `cluster-autoscaler.fullname` = fullnameOverride, else `<release>-<name>` unless the release
  *   name *equals* that name (the chart compares with `ne`, not `contains`: a release called

@@ -7,7 +7,8 @@
  * - Kubernetes minor -> first chart for it: the "Releases" table of kubernetes/autoscaler
  *   cluster-autoscaler/README.md (1.34 -> 9.51.0+, 1.33 -> 9.47.0+, 1.32 -> 9.45.0+,
  *   1.31 -> 9.38.0+, 1.30 -> 9.37.0+) and AWS-FACTS.md (1.35 -> chart 9.59.x).
- * - Chart -> appVersion: kubernetes/autoscaler charts/cluster-autoscaler/Chart.yaml history
+ * - Chart -> appVersion: kubernetes/autoscaler's Chart.yaml history (the chart lives in
+ *   cluster-autoscaler/charts/cluster-autoscaler/ since October 2025, charts/cluster-autoscaler/ before)
  *   (read there: 9.38.0 and 9.43.1 have appVersion 1.31.0; 9.48.0 -> 1.33.0 and 9.59.0 -> 1.35.0
  *   as listed by projects that pin those charts). Every chart we pin lies in its minor's range
  *   (at or after the first chart for that minor, before the first chart for the next one), so
@@ -18,6 +19,11 @@
  *   1.35 patch). The image tag is always written to `image.tag`, so a chart's own default
  *   (`appVersion`, which lags behind patch releases) never decides what runs.
  * Minors outside this table are refused unless the caller pins `chartVersion` and `image.tag`.
+ *
+ * Each row names the chart tag (and its commit) whose values.yaml and templates the rendered values
+ * were checked against: test/upstream/cluster-autoscaler-chart-<version>.json, written by
+ * scripts/refresh-upstream-data.mjs. Note that charts lag in `appVersion` (9.51.0 says 1.33.0): the
+ * image tag of the row decides what runs.
  */
 import { InvalidInputError } from '@eks-kit/core';
 import { validateChartVersion } from './kubernetes-names.js';
@@ -34,12 +40,12 @@ export interface ClusterAutoscalerVersion {
 
 /** The version map, newest first. See the file comment for the sources. */
 export const CLUSTER_AUTOSCALER_VERSIONS: readonly ClusterAutoscalerVersion[] = Object.freeze([
-  { kubernetesMinor: '1.35', chartVersion: '9.59.0', imageTag: 'v1.35.2' },
-  { kubernetesMinor: '1.34', chartVersion: '9.51.0', imageTag: 'v1.34.4' },
-  { kubernetesMinor: '1.33', chartVersion: '9.48.0', imageTag: 'v1.33.5' },
-  { kubernetesMinor: '1.32', chartVersion: '9.45.0', imageTag: 'v1.32.7' },
-  { kubernetesMinor: '1.31', chartVersion: '9.43.1', imageTag: 'v1.31.2' },
-  { kubernetesMinor: '1.30', chartVersion: '9.37.0', imageTag: 'v1.30.4' },
+  { kubernetesMinor: '1.35', chartVersion: '9.59.0', imageTag: 'v1.35.2' }, // checked against cluster-autoscaler-chart-9.59.0 (5a0b98e45f, cluster-autoscaler/charts/cluster-autoscaler/)
+  { kubernetesMinor: '1.34', chartVersion: '9.51.0', imageTag: 'v1.34.4' }, // checked against cluster-autoscaler-chart-9.51.0 (9befb31fd9, charts/cluster-autoscaler/)
+  { kubernetesMinor: '1.33', chartVersion: '9.48.0', imageTag: 'v1.33.5' }, // checked against cluster-autoscaler-chart-9.48.0 (8482fd7ac1, charts/cluster-autoscaler/)
+  { kubernetesMinor: '1.32', chartVersion: '9.45.0', imageTag: 'v1.32.7' }, // checked against cluster-autoscaler-chart-9.45.0 (100be41fdb, charts/cluster-autoscaler/)
+  { kubernetesMinor: '1.31', chartVersion: '9.43.1', imageTag: 'v1.31.2' }, // checked against cluster-autoscaler-chart-9.43.1 (2120a0beb5, charts/cluster-autoscaler/)
+  { kubernetesMinor: '1.30', chartVersion: '9.37.0', imageTag: 'v1.30.4' }, // checked against cluster-autoscaler-chart-9.37.0 (adea8a0fab, charts/cluster-autoscaler/)
 ]);
 
 const KUBERNETES_VERSION_RE = /^v?(1)\.(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?(?:[-+][0-9A-Za-z.-]+)?$/;

@@ -6,10 +6,12 @@ import { normaliseCertificateRequest } from '@eks-kit/acm-dns-validation';
 import { nodeTemplateTags } from '@eks-kit/asg-discovery';
 import { InvalidInputError } from '@eks-kit/core';
 import {
+  DEFAULT_KANIKO_IMAGE,
   validateRepositoryName as ecrRepositoryName,
   normaliseRepositorySpec,
   validateBuildPath,
   validateImageReference,
+  withImageDigest,
 } from '@eks-kit/ecr-credentials';
 import {
   clusterAutoscalerChartVersion,
@@ -253,6 +255,13 @@ export function validateGitlabJob(g: StackGitlab): void {
   under('', () => validateBuildPath(g.context, 'gitlab.context'));
   under('', () => validateBuildPath(g.dockerfile, 'gitlab.dockerfile'));
   if (g.image !== undefined) under('', () => validateImageReference(g.image, 'gitlab.image'));
+  if (g.imageDigest !== undefined) {
+    if (g.image !== undefined)
+      throw new InvalidInputError('gitlab.imageDigest', g.imageDigest, 'no imageDigest with image', {
+        hint: 'write the digest into gitlab.image itself: <image>:<tag>@sha256:<hex>',
+      });
+    under('', () => withImageDigest(DEFAULT_KANIKO_IMAGE, g.imageDigest, 'gitlab.imageDigest'));
+  }
 }
 
 /**

@@ -106,6 +106,7 @@ export function renderStack(
       dockerfile: g.dockerfile,
       cache: repo?.cache ?? false,
       ...(g.image ? { image: g.image } : {}),
+      ...(g.imageDigest ? { imageDigest: g.imageDigest } : {}),
     };
     files.push({
       path: '.gitlab-ci.yml',

@@ -176,6 +176,8 @@ function buildStackSchema() {
     context: text('a build context directory').default('.'),
     dockerfile: text('a Dockerfile path').default('Dockerfile'),
     image: text('a builder image reference').optional(),
+    /** Pin the default (released) builder image to this digest too (issue 23). */
+    imageDigest: text('an image digest such as sha256:<64 hex digits>').optional(),
   });
 
   const checksSchema = z.strictObject({
