@@ -5,6 +5,7 @@
  */
 export * from './changes.js';
 export * from './clients.js';
+export * from './deletion.js';
 export * from './errors.js';
 export * from './findings.js';
 export * from './own-keys.js';
