@@ -102,9 +102,6 @@ function checkList(list: unknown, field: string, required: boolean): readonly st
   return list as string[];
 }
 
-/** Name of the runner role's inline policy (the one policy the stack puts on it). */
-export const RUNNER_POLICY_NAME = 'ecr-push';
-
 /**
  * Ensure the IAM role a GitLab runner's build pods (kaniko, BuildKit) assume through IRSA: trust
  * for `system:serviceaccount:<namespace>:<serviceAccount>` from the cluster's OIDC provider, and an
