@@ -10,6 +10,7 @@ export * from './builders/request.js';
 export * from './builders/validation-records.js';
 export * from './builders/zones.js';
 export * from './checks/check-certificates.js';
+export * from './procedures/delete-certificate.js';
 export * from './procedures/describe.js';
 export * from './procedures/ensure-certificate.js';
 export * from './procedures/ensure-validation-records.js';
