@@ -27,3 +27,4 @@ export * from './procedures/find-groups.js';
 export * from './procedures/instance-types.js';
 export * from './procedures/node-group.js';
 export * from './procedures/pod-identity.js';
+export * from './procedures/remove-tags.js';
