@@ -22,6 +22,13 @@ export {
   derivedNames,
 } from './orchestrate/derived-names.js';
 export {
+  type DestroyStackOptions,
+  type DestroyStackResult,
+  destroyStack,
+  type KeptResource,
+  planDestroy,
+} from './orchestrate/destroy-stack.js';
+export {
   autoscalerRoleName,
   autoscalerServiceAccount,
   runnerRoleName,
