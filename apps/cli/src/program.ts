@@ -288,6 +288,15 @@ function buildProgram(
     .action(lazy(async () => (await import('./commands/apply.js')).applyCommand));
 
   program
+    .command('destroy')
+    .description('delete what the stack owns (tag eks-kit:stack), in reverse order; worker groups stay')
+    .option(...FILE_OPTION)
+    .option('-y, --yes', 'destroy without asking (required when standard input is not a terminal)')
+    .option('--force-delete-images', 'delete repositories that still hold images, with their images')
+    .addHelpText('after', '\nExamples:\n  eks-kit destroy\n  eks-kit destroy --yes --json   # in CI')
+    .action(lazy(async () => (await import('./commands/destroy.js')).destroyCommand));
+
+  program
     .command('check')
     .description('report findings for everything in the stack (exit 2 when any fails)')
     .option(...FILE_OPTION)
