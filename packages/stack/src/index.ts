@@ -35,6 +35,13 @@ export {
   stackRepositoryNames,
   stackTags,
 } from './orchestrate/names.js';
+export {
+  findOrphans,
+  type Orphan,
+  orphanChange,
+  orphanFinding,
+  pruneOrphans,
+} from './orchestrate/orphans.js';
 export { type PlanStackOptions, type PlanStackResult, planStack } from './orchestrate/plan-stack.js';
 export { type CheckRun, type RunChecksOptions, runChecks } from './orchestrate/run-checks.js';
 export {

@@ -8,6 +8,7 @@ import {
   type ECRClient,
   ListImagesCommand,
   ListTagsForResourceCommand,
+  paginateDescribeRepositories,
   type Repository,
 } from '@aws-sdk/client-ecr';
 import {
@@ -19,6 +20,7 @@ import {
   isNotFoundError,
   keepUnlessOwned,
   refusedResult,
+  STACK_TAG_KEY,
   validateTagValue,
   wrapAwsError,
 } from '@eks-kit/core';
@@ -111,4 +113,37 @@ export async function deleteRepository(
   }
   options.onEvent?.({ type: options.dryRun ? 'plan' : 'applied', resource, message: change.summary });
   return { changes: [change], resource, outcome: 'deleted' };
+}
+
+/**
+ * The names of the ECR repositories tagged `eks-kit:stack=<stack>` (DescribeRepositories, then
+ * ListTagsForResource per repository not named in `skip`).
+ *
+ * @example
+ * ```ts
+ * await findRepositoriesOfStack(clients, 'prod', ['prod/app']); // ['prod/old']
+ * ```
+ */
+export async function findRepositoriesOfStack(
+  clients: AwsClients,
+  stack: string,
+  skip: readonly string[] = [],
+): Promise<string[]> {
+  validateTagValue(stack, 'stack');
+  const skipped = new Set(skip);
+  const ecr = await clients.ecr();
+  const out: string[] = [];
+  try {
+    for await (const page of paginateDescribeRepositories({ client: ecr }, {}))
+      for (const repo of page.repositories ?? []) {
+        const name = repo.repositoryName ?? '';
+        if (!name || skipped.has(name)) continue;
+        const tags =
+          (await ecr.send(new ListTagsForResourceCommand({ resourceArn: repo.repositoryArn }))).tags ?? [];
+        if (tags.some((t) => t.Key === STACK_TAG_KEY && t.Value === stack)) out.push(name);
+      }
+  } catch (error) {
+    throw wrapAwsError(error, 'ecr:DescribeRepositories', stack);
+  }
+  return out.sort();
 }

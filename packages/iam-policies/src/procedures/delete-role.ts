@@ -12,9 +12,11 @@ import {
   GetPolicyCommand,
   type IAMClient,
   ListPolicyTagsCommand,
+  ListRoleTagsCommand,
   type Policy,
   type PolicyVersion,
   paginateListPolicyVersions,
+  paginateListRoles,
 } from '@aws-sdk/client-iam';
 import {
   type AwsClients,
@@ -25,6 +27,7 @@ import {
   isNotFoundError,
   keepUnlessOwned,
   refusedResult,
+  STACK_TAG_KEY as STACK_TAG,
   validateTagValue,
   wrapAwsError,
 } from '@eks-kit/core';
@@ -203,4 +206,37 @@ export async function deleteManagedPolicy(
     apply: () => gone(iam.send(new DeletePolicyCommand({ PolicyArn: arn })), 'iam:DeletePolicy', arn),
   });
   return { changes: await run(steps, resource, options), resource, outcome: 'deleted' };
+}
+
+/**
+ * The names of the IAM roles tagged `eks-kit:stack=<stack>` (ListRoles, then ListRoleTags per role:
+ * ListRoles returns no tags, and the Resource Groups Tagging API's GetResources does not cover IAM
+ * roles). Roles named in `skip` (case-insensitive) and service-linked roles are not read.
+ *
+ * @example
+ * ```ts
+ * await findRolesOfStack(clients, 'prod', ['prod-cluster-autoscaler']); // ['prod-old-role']
+ * ```
+ */
+export async function findRolesOfStack(
+  clients: AwsClients,
+  stack: string,
+  skip: readonly string[] = [],
+): Promise<string[]> {
+  validateTagValue(stack, 'stack');
+  const skipped = new Set(skip.map((s) => s.toLowerCase()));
+  const iam = await clients.iam();
+  const out: string[] = [];
+  try {
+    for await (const page of paginateListRoles({ client: iam }, {}))
+      for (const role of page.Roles ?? []) {
+        const name = role.RoleName ?? '';
+        if (!name || skipped.has(name.toLowerCase()) || role.Path?.startsWith('/aws-service-role/')) continue;
+        const tags = (await iam.send(new ListRoleTagsCommand({ RoleName: name }))).Tags ?? [];
+        if (tags.some((t) => t.Key === STACK_TAG && t.Value === stack)) out.push(name);
+      }
+  } catch (error) {
+    throw wrapAwsError(error, 'iam:ListRoles', stack);
+  }
+  return out.sort();
 }
