@@ -282,6 +282,7 @@ function buildProgram(
       '--adopt',
       'take over resources of the stack made by hand (no eks-kit:stack tag); never those of another stack',
     )
+    .option('--prune', 'also delete resources tagged for the stack that the stack file no longer describes')
     .option('--no-wait', 'do not wait for certificates to be issued')
     .option('--timeout <minutes>', 'how long to wait for certificates', '30')
     .addHelpText('after', '\nExamples:\n  eks-kit apply\n  eks-kit apply --yes --no-wait   # in CI')
