@@ -71,6 +71,19 @@ const CERTIFICATE_READS = [
   'route53:ListHostedZonesByName',
   'route53:ListResourceRecordSets',
 ];
+/**
+ * Reads of the `stack.orphans` check (issue 16): every role, repository and certificate tagged for
+ * the stack, wherever the file no longer names it, so tags are read on any role or repository.
+ */
+const ORPHAN_READS = [
+  'iam:ListRoles',
+  'iam:ListRoleTags',
+  'ecr:DescribeRepositories',
+  'ecr:ListTagsForResource',
+  'acm:ListCertificates',
+  'acm:ListTagsForCertificate',
+  'autoscaling:DescribeAutoScalingGroups',
+];
 /** Actions that need no permission: never granted (STS API reference, GetCallerIdentity). */
 const NEEDS_NO_PERMISSION: ReadonlySet<string> = new Set(['sts:GetCallerIdentity']);
 
@@ -84,24 +97,28 @@ interface Scope {
 type ResourceKind =
   | 'Any'
   | 'Roles'
+  | 'AnyRole'
   | 'ManagedPolicies'
   | 'OidcProvider'
   | 'Cluster'
   | 'PodIdentityAssociations'
   | 'Addons'
   | 'Repositories'
+  | 'AnyRepository'
   | 'Certificates'
   | 'HostedZones';
 
 const SIDS: Record<ResourceKind, string> = {
   Any: 'ReadWithoutResourceLevelPermissions',
   Roles: 'ReadStackRoles',
+  AnyRole: 'ReadRoleTagsForOrphans',
   ManagedPolicies: 'ReadPoliciesOnStackRoles',
   OidcProvider: 'ReadClusterOidcProvider',
   Cluster: 'ReadCluster',
   PodIdentityAssociations: 'ReadPodIdentityAssociations',
   Addons: 'ReadClusterAddons',
   Repositories: 'ReadStackRepositories',
+  AnyRepository: 'ReadRepositoryTagsForOrphans',
   Certificates: 'ReadCertificates',
   HostedZones: 'ReadHostedZoneRecords',
 };
@@ -121,15 +138,17 @@ const ACTION_RESOURCES: Record<string, ResourceKind> = {
   'iam:GetRolePolicy': 'Roles',
   'iam:ListAttachedRolePolicies': 'Roles',
   'iam:ListRolePolicies': 'Roles',
-  'iam:ListRoleTags': 'Roles',
+  // The orphan check reads the tags of every role and repository (issue 16).
+  'iam:ListRoleTags': 'AnyRole',
+  'iam:ListRoles': 'Any',
   'iam:GetPolicy': 'ManagedPolicies',
   'iam:GetPolicyVersion': 'ManagedPolicies',
   'iam:GetOpenIDConnectProvider': 'OidcProvider',
   'iam:ListOpenIDConnectProviders': 'Any',
-  'ecr:DescribeRepositories': 'Repositories',
+  'ecr:DescribeRepositories': 'AnyRepository',
   'ecr:GetLifecyclePolicy': 'Repositories',
   'ecr:GetRepositoryPolicy': 'Repositories',
-  'ecr:ListTagsForResource': 'Repositories',
+  'ecr:ListTagsForResource': 'AnyRepository',
   // A registry-level action: it has no resource type (Service Authorization Reference, ECR).
   'ecr:GetRegistryScanningConfiguration': 'Any',
   'acm:ListCertificates': 'Any',
@@ -167,6 +186,7 @@ export function checkActions(stack: Stack): string[] {
     add(ADDON_READS);
   if (stack.repositories.length > 0) add(REPOSITORY_READS);
   if (stack.certificates.length > 0) add(CERTIFICATE_READS);
+  add(ORPHAN_READS);
   return [...actions].sort();
 }
 
@@ -221,6 +241,10 @@ function resourcesOf(kind: ResourceKind, stack: Stack, s: Scope): string[] {
       ]
         .sort()
         .map((name) => arn('iam', '', `role/${name}`));
+    case 'AnyRole':
+      return [arn('iam', '', 'role/*')];
+    case 'AnyRepository':
+      return [arn('ecr', s.region, 'repository/*')];
     case 'ManagedPolicies':
       // Whatever was attached by hand: AWS managed policies and the account's own.
       return [`arn:${s.partition}:iam::aws:policy/*`, arn('iam', '', 'policy/*')];
@@ -238,7 +262,12 @@ function resourcesOf(kind: ResourceKind, stack: Stack, s: Scope): string[] {
         .sort()
         .map((name) => arn('ecr', s.region, `repository/${name}`));
     case 'Certificates':
-      return [...new Set(stack.certificates.map((c) => c.region ?? stack.cluster.region))]
+      return [
+        ...new Set([
+          stack.cluster.region,
+          ...stack.certificates.map((c) => c.region ?? stack.cluster.region),
+        ]),
+      ]
         .sort()
         .map((region) => arn('acm', region, 'certificate/*'));
     case 'HostedZones':
