@@ -20,6 +20,7 @@ const CASES = [
   'bundle-size',
   'lambda-init',
   'api-calls',
+  'destroy-calls',
   'asg-scale',
   'acm-checks',
   'wait-issued',

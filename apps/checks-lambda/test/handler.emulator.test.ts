@@ -106,6 +106,7 @@ describe('the checks handler on a drifted account', () => {
       ['ownership.grants', 'completed'],
       ['autoscaler.setup', 'completed'],
       ['certificates', 'completed'],
+      ['stack.orphans', 'completed'], // issue 16
     ]);
     const summaryLine = lines.find((l) => typeof l.summary === 'object');
     expect(summaryLine).toMatchObject({
@@ -320,7 +321,7 @@ describe('the checks handler across accounts', () => {
       [missing, 'fail'],
     ]);
     const [assumed, refused] = result.targets;
-    expect(assumed?.checks).toHaveLength(8);
+    expect(assumed?.checks).toHaveLength(9); // 8 + stack.orphans (issue 16)
     expect(refused?.checks.map((c) => [c.name, c.outcome])).toEqual([['checks.assume-role', 'threw']]);
     expect(result.findings).toEqual(
       expect.arrayContaining([

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `pnpm demo`: the seed's set-up applied by the built eks-kit CLI to the local AWS emulator.
 // Starts the emulator (127.0.0.1, a free port) seeded with examples/seed/world.json at 20x real time,
-// then runs: apply --yes, render --out .demo/out, plan (no changes), check, autoscaler logs.
+// then runs: apply --yes, render --out .demo/out, plan (no changes), check, autoscaler logs, and
+// destroy --yes twice (the second run proves nothing of the stack is left; the worker groups stay).
 // Nothing leaves the machine: every AWS call goes to the emulator with dummy credentials.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -73,6 +74,25 @@ try {
   const afterPlan = emu.calls({ mutating: true }).length - applied;
   await run('Check everything the stack describes', ['check', '-f', stackFile]);
   await run('Read a sample cluster-autoscaler log', ['autoscaler', 'logs', logFile]);
+  await run('Destroy the stack: certificate + record, repositories, roles, our tags on the worker groups', [
+    'destroy',
+    '-f',
+    stackFile,
+    '--yes',
+  ]);
+  const destroyed = emu.calls({ mutating: true }).length;
+  await run('Destroy again: nothing of the stack is left, so nothing is deleted', [
+    'destroy',
+    '-f',
+    stackFile,
+    '--yes',
+  ]);
+  const secondDestroy = emu.calls({ mutating: true }).length - destroyed;
+  if (secondDestroy !== 0) throw new Error(`the second destroy made ${secondDestroy} mutating call(s)`);
+  const groups = [...emu.state.autoscaling.groups.values()];
+  const stillTagged = groups.filter((g) => g.tags.has('eks-kit:stack')).map((g) => g.name);
+  if (stillTagged.length > 0) throw new Error(`worker groups still tagged: ${stillTagged.join(', ')}`);
+  console.log(`The worker groups stay (${groups.map((g) => g.name).join(', ')}), without the eks-kit tags.`);
   console.log(`
 ${bold('What to look at next')}
   examples/seed/eks-kit.yaml     the whole set-up in one file (eks-kit init writes a commented starter)
@@ -89,7 +109,8 @@ ${bold('What to look at next')}
        node apps/cli/bin/eks-kit.js autoscaler logs - < examples/seed/cluster-autoscaler.log
   check warns that the certificate is not in use: nothing uses it in the emulator, and ACM renews
   only certificates in use (attach it to a load balancer in a real account).
-  In the emulator's call log: ${applied} mutating call(s) by apply, ${afterPlan} by the second plan.
+  In the emulator's call log: ${applied} mutating call(s) by apply, ${afterPlan} by the second plan,
+  ${secondDestroy} by the second destroy.
   Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 } catch (error) {
   failed = true;

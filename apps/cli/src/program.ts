@@ -282,10 +282,20 @@ function buildProgram(
       '--adopt',
       'take over resources of the stack made by hand (no eks-kit:stack tag); never those of another stack',
     )
+    .option('--prune', 'also delete resources tagged for the stack that the stack file no longer describes')
     .option('--no-wait', 'do not wait for certificates to be issued')
     .option('--timeout <minutes>', 'how long to wait for certificates', '30')
     .addHelpText('after', '\nExamples:\n  eks-kit apply\n  eks-kit apply --yes --no-wait   # in CI')
     .action(lazy(async () => (await import('./commands/apply.js')).applyCommand));
+
+  program
+    .command('destroy')
+    .description('delete what the stack owns (tag eks-kit:stack), in reverse order; worker groups stay')
+    .option(...FILE_OPTION)
+    .option('-y, --yes', 'destroy without asking (required when standard input is not a terminal)')
+    .option('--force-delete-images', 'delete repositories that still hold images, with their images')
+    .addHelpText('after', '\nExamples:\n  eks-kit destroy\n  eks-kit destroy --yes --json   # in CI')
+    .action(lazy(async () => (await import('./commands/destroy.js')).destroyCommand));
 
   program
     .command('check')

@@ -13,6 +13,7 @@ export * from './builders/zones.js';
 export * from './checks/check-certificates.js';
 export * from './checks/delegation.js';
 export * from './checks/public-resolution.js';
+export * from './procedures/delete-certificate.js';
 export * from './procedures/describe.js';
 export * from './procedures/ensure-certificate.js';
 export * from './procedures/ensure-validation-records.js';

@@ -39,3 +39,4 @@ export * from './procedures/instance-types.js';
 export * from './procedures/node-group.js';
 export * from './procedures/nodegroup-template.js';
 export * from './procedures/pod-identity.js';
+export * from './procedures/remove-tags.js';

@@ -81,6 +81,17 @@ describe.skipIf(!available)(`aws CLI v2 against the emulator (${available ? vers
             },
           },
         },
+        // Issue 16's deletion refusals (kept out of the default region's listings the other cases read).
+        ecr: { repositories: [{ name: 'full', region: 'eu-west-1', imageTags: ['v1'] }] },
+        acm: {
+          certificates: [
+            {
+              arn: `arn:aws:acm:eu-west-1:${ACCOUNT}:certificate/in-use`,
+              domainName: 'used.example.com',
+              inUseBy: [`arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT}:loadbalancer/app/x/1`],
+            },
+          ],
+        },
         eks: {
           clusters: [
             {
@@ -209,6 +220,46 @@ describe.skipIf(!available)(`aws CLI v2 against the emulator (${available ? vers
       (e: { stderr: string }) => e,
     );
     expect((err as { stderr: string }).stderr).toContain('RepositoryNotFoundException');
+  });
+
+  it('deletion refusals as AWS answers them (issue 16): DeleteConflict, RepositoryNotEmptyException, ResourceInUseException', async () => {
+    const stderr = (e: unknown): string => (e as { stderr: string }).stderr;
+    await aws(
+      'iam',
+      'put-role-policy',
+      '--role-name',
+      'seed-b',
+      '--policy-name',
+      'p',
+      '--policy-document',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'ec2:DescribeImages', Resource: '*' }],
+      }),
+    );
+    expect(
+      stderr(await aws('iam', 'delete-role', '--role-name', 'seed-b').catch((e: unknown) => e)),
+    ).toContain('DeleteConflict');
+    expect(
+      stderr(
+        await aws('ecr', 'delete-repository', '--repository-name', 'full', '--region', 'eu-west-1').catch(
+          (e: unknown) => e,
+        ),
+      ),
+    ).toContain('RepositoryNotEmptyException');
+    await aws('ecr', 'delete-repository', '--repository-name', 'full', '--force', '--region', 'eu-west-1');
+    expect(
+      stderr(
+        await aws(
+          'acm',
+          'delete-certificate',
+          '--certificate-arn',
+          `arn:aws:acm:eu-west-1:${ACCOUNT}:certificate/in-use`,
+          '--region',
+          'eu-west-1',
+        ).catch((e: unknown) => e),
+      ),
+    ).toContain('ResourceInUseException');
   });
 
   it('ec2 describe-instance-types (EC2 query)', async () => {

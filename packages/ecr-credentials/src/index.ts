@@ -18,6 +18,7 @@ export * from './builders/tag-mutability.js';
 export * from './checks/push-access.js';
 export * from './checks/repository-grants.js';
 export * from './io/docker-config-file.js';
+export * from './procedures/delete-repository.js';
 export * from './procedures/docker-auth.js';
 export * from './procedures/ensure-repository.js';
 export * from './procedures/ensure-runner-role.js';

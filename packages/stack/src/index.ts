@@ -28,12 +28,26 @@ export {
   derivedNames,
 } from './orchestrate/derived-names.js';
 export {
+  type DestroyStackOptions,
+  type DestroyStackResult,
+  destroyStack,
+  type KeptResource,
+  planDestroy,
+} from './orchestrate/destroy-stack.js';
+export {
   autoscalerRoleName,
   autoscalerServiceAccount,
   runnerRoleName,
   stackRepositoryNames,
   stackTags,
 } from './orchestrate/names.js';
+export {
+  findOrphans,
+  type Orphan,
+  orphanChange,
+  orphanFinding,
+  pruneOrphans,
+} from './orchestrate/orphans.js';
 export { type PlanStackOptions, type PlanStackResult, planStack } from './orchestrate/plan-stack.js';
 export { type CheckRun, type RunChecksOptions, runChecks } from './orchestrate/run-checks.js';
 export {

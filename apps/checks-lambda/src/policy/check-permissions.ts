@@ -75,6 +75,19 @@ const CERTIFICATE_READS = [
 ];
 /** A zone in another account: its Route 53 is read through the DNS role (issue 18). */
 const DNS_ROLE_ASSUME = ['sts:AssumeRole'];
+/**
+ * Reads of the `stack.orphans` check (issue 16): every role, repository and certificate tagged for
+ * the stack, wherever the file no longer names it, so tags are read on any role or repository.
+ */
+const ORPHAN_READS = [
+  'iam:ListRoles',
+  'iam:ListRoleTags',
+  'ecr:DescribeRepositories',
+  'ecr:ListTagsForResource',
+  'acm:ListCertificates',
+  'acm:ListTagsForCertificate',
+  'autoscaling:DescribeAutoScalingGroups',
+];
 /** Actions that need no permission: never granted (STS API reference, GetCallerIdentity). */
 const NEEDS_NO_PERMISSION: ReadonlySet<string> = new Set(['sts:GetCallerIdentity']);
 
@@ -88,6 +101,7 @@ interface Scope {
 type ResourceKind =
   | 'Any'
   | 'Roles'
+  | 'AnyRole'
   | 'ManagedPolicies'
   | 'OidcProvider'
   | 'Cluster'
@@ -95,6 +109,7 @@ type ResourceKind =
   | 'Addons'
   | 'Nodegroups'
   | 'Repositories'
+  | 'AnyRepository'
   | 'Certificates'
   | 'HostedZones'
   | 'DnsRoles';
@@ -102,6 +117,7 @@ type ResourceKind =
 const SIDS: Record<ResourceKind, string> = {
   Any: 'ReadWithoutResourceLevelPermissions',
   Roles: 'ReadStackRoles',
+  AnyRole: 'ReadRoleTagsForOrphans',
   ManagedPolicies: 'ReadPoliciesOnStackRoles',
   OidcProvider: 'ReadClusterOidcProvider',
   Cluster: 'ReadCluster',
@@ -109,6 +125,7 @@ const SIDS: Record<ResourceKind, string> = {
   Addons: 'ReadClusterAddons',
   Nodegroups: 'ReadClusterNodegroups',
   Repositories: 'ReadStackRepositories',
+  AnyRepository: 'ReadRepositoryTagsForOrphans',
   Certificates: 'ReadCertificates',
   HostedZones: 'ReadHostedZoneRecords',
   DnsRoles: 'AssumeDnsRoles',
@@ -130,15 +147,17 @@ const ACTION_RESOURCES: Record<string, ResourceKind> = {
   'iam:GetRolePolicy': 'Roles',
   'iam:ListAttachedRolePolicies': 'Roles',
   'iam:ListRolePolicies': 'Roles',
-  'iam:ListRoleTags': 'Roles',
+  // The orphan check reads the tags of every role and repository (issue 16).
+  'iam:ListRoleTags': 'AnyRole',
+  'iam:ListRoles': 'Any',
   'iam:GetPolicy': 'ManagedPolicies',
   'iam:GetPolicyVersion': 'ManagedPolicies',
   'iam:GetOpenIDConnectProvider': 'OidcProvider',
   'iam:ListOpenIDConnectProviders': 'Any',
-  'ecr:DescribeRepositories': 'Repositories',
+  'ecr:DescribeRepositories': 'AnyRepository',
   'ecr:GetLifecyclePolicy': 'Repositories',
   'ecr:GetRepositoryPolicy': 'Repositories',
-  'ecr:ListTagsForResource': 'Repositories',
+  'ecr:ListTagsForResource': 'AnyRepository',
   // A registry-level action: it has no resource type (Service Authorization Reference, ECR).
   'ecr:GetRegistryScanningConfiguration': 'Any',
   'acm:ListCertificates': 'Any',
@@ -179,6 +198,7 @@ export function checkActions(stack: Stack): string[] {
   if (stack.repositories.length > 0) add(REPOSITORY_READS);
   if (stack.certificates.length > 0) add(CERTIFICATE_READS);
   if (stack.certificates.some((c) => (c.dns ?? stack.dns) !== undefined)) add(DNS_ROLE_ASSUME);
+  add(ORPHAN_READS);
   return [...actions].sort();
 }
 
@@ -233,6 +253,10 @@ function resourcesOf(kind: ResourceKind, stack: Stack, s: Scope): string[] {
       ]
         .sort()
         .map((name) => arn('iam', '', `role/${name}`));
+    case 'AnyRole':
+      return [arn('iam', '', 'role/*')];
+    case 'AnyRepository':
+      return [arn('ecr', s.region, 'repository/*')];
     case 'ManagedPolicies':
       // Whatever was attached by hand: AWS managed policies and the account's own.
       return [`arn:${s.partition}:iam::aws:policy/*`, arn('iam', '', 'policy/*')];
@@ -253,7 +277,12 @@ function resourcesOf(kind: ResourceKind, stack: Stack, s: Scope): string[] {
         .sort()
         .map((name) => arn('ecr', s.region, `repository/${name}`));
     case 'Certificates':
-      return [...new Set(stack.certificates.map((c) => c.region ?? stack.cluster.region))]
+      return [
+        ...new Set([
+          stack.cluster.region,
+          ...stack.certificates.map((c) => c.region ?? stack.cluster.region),
+        ]),
+      ]
         .sort()
         .map((region) => arn('acm', region, 'certificate/*'));
     case 'HostedZones':

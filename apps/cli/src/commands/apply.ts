@@ -92,6 +92,7 @@ async function applyOrThrow(ctx: CommandContext, options: Record<string, unknown
     const result = await applyStack(clients, stack, {
       yes,
       adopt: options.adopt === true,
+      prune: options.prune === true,
       wait: options.wait !== false,
       timeoutMs: minutes * 60_000,
       signal: ctx.signal,
@@ -105,12 +106,18 @@ async function applyOrThrow(ctx: CommandContext, options: Record<string, unknown
         ...changesToJson(result.changes),
         findings: result.findings,
         certificates: result.certificates,
+        orphans: result.orphans,
       });
     } else {
       ctx.out.result(renderChanges(result.changes, { color: ctx.out.color, verb: 'Applied' }));
       for (const cert of result.certificates)
         ctx.out.result(`certificate ${cert.domainName}: ${cert.status}${cert.arn ? ` (${cert.arn})` : ''}`);
     }
+    // Orphans (issue 16): resources tagged for the stack that the file no longer describes.
+    if (result.orphans.length > 0)
+      ctx.out.error(
+        `${result.orphans.length} resource(s) tagged for stack ${stack.name} are no longer in the stack file and were left: ${result.orphans.map((o) => o.resource).join(', ')}; eks-kit apply --prune deletes them`,
+      );
     return 0;
   } catch (error) {
     printChangedBefore(ctx, error);

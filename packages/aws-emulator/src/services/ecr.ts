@@ -2,7 +2,8 @@
  * Amazon ECR control plane (awsJson1_1, `X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.<Op>`),
  * written from the ECR API Reference and AWS-FACTS.md: repositories (name grammar, tag mutability,
  * scan on push, encryption, tags), lifecycle and repository policies, and GetAuthorizationToken,
- * whose tokens the docker registry module (`registry.ts`) accepts.
+ * whose tokens the docker registry module (`registry.ts`) accepts. ListImages pages the images a repository holds;
+ * DeleteRepository answers RepositoryNotEmptyException while images remain unless `force` is true.
  *
  * World: `ecr.repositories: [{ name, region?, imageTagMutability?, imageTagMutabilityExclusionFilters?, scanOnPush?, encryptionType?,
  * kmsKey?, tags?: Record<string,string>, lifecyclePolicy?, policy?, imageTags?: string[] }]`,
@@ -591,6 +592,35 @@ export const ecr = defineService<EcrState>({
           repositories: page.items.map(describe),
           ...(page.nextToken ? { nextToken: page.nextToken } : {}),
         };
+      },
+    },
+    ListImages: {
+      logInput: ['repositoryName', 'maxResults'],
+      resource: byName,
+      handler(r) {
+        const repo = findRepo(r, r.input.repositoryName);
+        const maxResults = r.input.maxResults as number | undefined;
+        if (
+          maxResults !== undefined &&
+          (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 1000)
+        )
+          throw invalid(
+            "Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value between 1 and 1000'",
+          );
+        const ids = [...repo.images.values()]
+          .sort((a, b) => (a.digest < b.digest ? -1 : 1))
+          .flatMap((image) =>
+            image.tags.size === 0
+              ? [{ imageDigest: image.digest }]
+              : [...image.tags].map((imageTag) => ({ imageDigest: image.digest, imageTag })),
+          );
+        const page = paginate(
+          ids,
+          r.input.nextToken as string | undefined,
+          maxResults ?? 100,
+          'InvalidParameterException',
+        );
+        return { imageIds: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
       },
     },
     DeleteRepository: {

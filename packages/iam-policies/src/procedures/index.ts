@@ -1,5 +1,6 @@
 export * from './aws-context.js';
 export * from './check-role.js';
+export * from './delete-role.js';
 export * from './ensure-managed-policy.js';
 export * from './ensure-role.js';
 export * from './oidc-provider.js';

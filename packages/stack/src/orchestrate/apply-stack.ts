@@ -12,6 +12,7 @@ import {
 import type { Stack } from '../schema/stack-schema.js';
 import type { CertificateOutcome } from '../steps/step.js';
 import { applyBlockedError, blockingFindings } from './blocked-apply.js';
+import { findOrphans, pruneOrphans } from './orphans.js';
 import { runSteps } from './run-steps.js';
 import { shareReads } from './shared-reads.js';
 
@@ -30,6 +31,11 @@ export interface ApplyStackOptions {
    * are taken over, and any other such resource blocks the apply before its first write.
    */
   adopt?: boolean;
+  /**
+   * Delete the orphans: resources tagged for the stack that its file no longer describes
+   * (`eks-kit apply --prune`). Without it they are left and counted in `orphans`.
+   */
+  prune?: boolean;
   /** Wait until every certificate is issued (default true). */
   wait?: boolean;
   /** Give up waiting for certificates after this many ms (default 30 minutes). */
@@ -44,6 +50,8 @@ export interface ApplyStackResult {
   /** The steps' findings (an apply stops with an error where a plan shows a blocking `fail`). */
   findings: Finding[];
   certificates: Array<{ domainName: string; arn: string | undefined; region: string; status: string }>;
+  /** Orphans left in AWS (without `prune`): each resource and why; `eks-kit apply --prune` deletes them. */
+  orphans: Array<{ resource: string; reason: string }>;
 }
 
 /**
@@ -118,6 +126,15 @@ export async function applyStack(
       });
     }
   }
+  // Orphans (issue 16): deleted only with prune, each through its owned-only delete procedure.
+  const orphans = await findOrphans(clients, stack, options.signal ? { signal: options.signal } : {});
+  const left: ApplyStackResult['orphans'] = [];
+  if (options.prune === true) {
+    const pruned = await pruneOrphans(orphans, base);
+    applied.changes.push(...pruned.changes);
+    for (const r of pruned.results)
+      if (r.outcome === 'kept') left.push({ resource: r.resource, reason: r.reason ?? '' });
+  } else for (const o of orphans) left.push({ resource: o.resource, reason: o.reason });
   if (options.wait !== false) {
     await Promise.all(
       applied.certificates.map(async (cert, index) => {
@@ -136,7 +153,7 @@ export async function applyStack(
       }),
     );
   }
-  return { changes: applied.changes, findings: applied.findings, certificates };
+  return { changes: applied.changes, findings: applied.findings, certificates, orphans: left };
 }
 
 function region(clients: AwsClients, name: string): AwsClients {

@@ -1,6 +1,7 @@
 /** `planStack`: every change apply would make, computed by the procedures' dry runs. */
 import type { AwsClients, Change, Finding, ProgressEvent } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
+import { findOrphans, orphanChange } from './orphans.js';
 import { runSteps } from './run-steps.js';
 
 /** Options of {@link planStack}. */
@@ -44,5 +45,7 @@ export async function planStack(
   options: PlanStackOptions = {},
 ): Promise<PlanStackResult> {
   const { changes, findings } = await runSteps(clients, stack, { dryRun: true, ...options });
-  return { changes, findings };
+  // Orphans (issue 16): tagged for the stack, gone from the file; shown as `-`, deleted by apply --prune.
+  const orphans = await findOrphans(clients, stack, options.signal ? { signal: options.signal } : {});
+  return { changes: [...changes, ...orphans.map(orphanChange)], findings };
 }

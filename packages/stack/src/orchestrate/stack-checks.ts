@@ -30,6 +30,7 @@ import type { StepContext } from '../steps/step.js';
 import { type AccountInfo, describeAccount } from './account.js';
 import { autoModeFinding, autoModeToRefuse } from './auto-mode.js';
 import { autoscalerRoleName, runnerRoleName } from './names.js';
+import { findOrphans, orphanFinding } from './orphans.js';
 import { blockerFinding, isBlocker } from './run-steps.js';
 import { shareReads } from './shared-reads.js';
 import { inStackTerms } from './stack-hints.js';
@@ -55,7 +56,7 @@ export interface StackCheck {
  * The checks of a stack, in a fixed order: `drift.<step>` for each apply step (what `plan` would
  * change), `ownership.grants` (a policy added by hand to a role or repository the stack owns that
  * grants more than the stack's own fails, naming it), `autoscaler.setup` (tags, role, trust, OIDC
- * provider, headroom) and `certificates` per region (status, expiry, renewal, validation records, CAA),
+ * provider, headroom), `certificates` per region (status, expiry, renewal, validation records, CAA),
  * and `addons` when the stack uses metrics-server or Pod Identity (is metrics-server an EKS add-on; is
  * the Pod Identity agent there). The checks of one list share their
  * reads when run with the same client set (the set-up check reuses the role and cluster the drift
@@ -309,6 +310,28 @@ export function stackChecks(stack: Stack): StackCheck[] {
       },
     });
   }
+  // Orphans (issue 16): the stack's tag on something the file no longer describes; one warn each.
+  checks.push({
+    id: 'stack.orphans',
+    resource: `resources tagged eks-kit:stack=${stack.name}`,
+    async run(clients, options = {}) {
+      const orphans = await findOrphans(
+        shared(clients).clients,
+        stack,
+        options.signal ? { signal: options.signal } : {},
+      );
+      return orphans.length > 0
+        ? orphans.map(orphanFinding)
+        : [
+            finding(
+              'stack.orphans',
+              stack.name,
+              'ok',
+              'no resource tagged for the stack is missing from the stack file',
+            ),
+          ];
+    },
+  });
   return stack.autoscaler ? checks.map((check) => onAutoMode(stack, check, shared)) : checks;
 }
 

@@ -21,7 +21,7 @@ import {
   policyDocument,
   statement,
 } from '@eks-kit/iam-policies';
-import { applyStack, parseStack, planStack } from '@eks-kit/stack';
+import { applyStack, destroyStack, parseStack, planDestroy, planStack } from '@eks-kit/stack';
 import { ACCOUNT_ID, REGION } from './emulator.js';
 
 /** One ensure* in its world. */
@@ -464,5 +464,62 @@ export function ownershipTargets(): EnsureTarget[] {
 export function targetNamed(prefix: string): EnsureTarget {
   const found = ensureTargets().filter((t) => t.name.startsWith(prefix));
   if (found.length !== 1 || !found[0]) throw new Error(`${found.length} ensure targets named ${prefix}`);
+  return found[0];
+}
+
+/**
+ * Issue 16: the stack's deletions as matrix targets (kept apart from {@link ensureTargets}, whose
+ * list the concurrent-runs suite walks). Each starts from the applied seed stack. `destroyStack`'s
+ * dry run is `planDestroy`; `applyStack --prune` on the seed without its GitLab section and
+ * repositories deletes those orphans, and its dry run is `planStack`.
+ */
+export function deletionTargets(): EnsureTarget[] {
+  const seed = seedStack();
+  const stack = parseStack(seed.stackText, 'examples/seed/eks-kit.yaml');
+  const smaller = { ...stack, gitlab: undefined, repositories: [] };
+  const setup = async (clients: AwsClients): Promise<void> => {
+    await applyStack(clients, stack, { yes: true, wait: true });
+  };
+  const common = (options: EnsureOptions) => ({
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return [
+    {
+      name: 'stack: destroyStack (examples/seed)',
+      world: seed.world,
+      behaviour: { acmRecordDelaySeconds: 0 },
+      usesRolePrincipal: false,
+      setup,
+      run: (clients, options) =>
+        options.dryRun
+          ? planDestroy(clients, stack, common(options))
+          : destroyStack(clients, stack, { yes: true, ...common(options) }),
+    },
+    {
+      name: 'stack: applyStack --prune (examples/seed without gitlab and repositories)',
+      world: seed.world,
+      behaviour: { acmRecordDelaySeconds: 0 },
+      usesRolePrincipal: false,
+      setup,
+      run: (clients, options) =>
+        options.dryRun
+          ? planStack(clients, smaller, common(options))
+          : applyStack(clients, smaller, { yes: true, wait: false, prune: true, ...common(options) }),
+    },
+  ];
+}
+
+/**
+ * The deletion target whose name starts with `prefix`.
+ *
+ * @example
+ * ```ts
+ * await defineFaultMatrix(deletionTargetNamed('stack: destroyStack'));
+ * ```
+ */
+export function deletionTargetNamed(prefix: string): EnsureTarget {
+  const found = deletionTargets().filter((t) => t.name.startsWith(prefix));
+  if (found.length !== 1 || !found[0]) throw new Error(`${found.length} deletion targets named ${prefix}`);
   return found[0];
 }

@@ -1,0 +1,43 @@
+import type { Emulator } from '@eks-kit/aws-emulator';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli, SEED_STACK, startSeedEmulator } from './helpers.js';
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startSeedEmulator();
+});
+afterAll(async () => {
+  await emu.stop();
+});
+beforeEach(() => {
+  emu.reset();
+});
+const withEndpoint = (...args: string[]) => [...args, '--endpoint-url', emu.url];
+
+describe('eks-kit destroy (built CLI against the emulator)', () => {
+  it('destroys the seed stack with --yes --json, then a second run deletes nothing and makes no mutating call', async () => {
+    expect((await runCli(withEndpoint('apply', '-f', SEED_STACK, '--yes'))).code).toBe(0);
+    const first = await runCli(withEndpoint('destroy', '-f', SEED_STACK, '--yes', '--json'));
+    expect(first.code).toBe(0);
+    const out = JSON.parse(first.stdout) as { stack: string; deleted: string[]; kept: unknown[] };
+    expect(out.stack).toBe('seed');
+    expect(out.kept).toEqual([]);
+    expect(out.deleted).toEqual(
+      expect.arrayContaining(['ecr repository seed/app', 'iam role seed-cluster-autoscaler']),
+    );
+    expect(out.deleted.some((r) => r.startsWith('autoscaling group seed-workers-a'))).toBe(true);
+
+    emu.resetCalls();
+    const second = await runCli(withEndpoint('destroy', '-f', SEED_STACK, '--yes'));
+    expect(second.code).toBe(0);
+    expect(second.stdout.trim()).toBe('Nothing to destroy: AWS holds nothing of stack seed.');
+    expect(emu.calls({ mutating: true })).toEqual([]);
+  });
+
+  it('without --yes on a pipe: exit 64 naming --yes, and no AWS call', async () => {
+    const run = await runCli(withEndpoint('destroy', '-f', SEED_STACK));
+    expect(run.code).toBe(64);
+    expect(run.stderr).toContain('--yes');
+    expect(emu.calls({})).toEqual([]);
+  });
+});

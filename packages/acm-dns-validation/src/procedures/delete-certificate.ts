@@ -1,0 +1,222 @@
+/**
+ * deleteCertificate and removeValidationRecords (issue 16): delete an ACM certificate this stack
+ * owns, never one in use (ACM's ResourceInUseException, named) and never an untagged or foreign
+ * one, with the validation CNAMEs no other certificate still needs; idempotent, with dry run.
+ */
+import { DeleteCertificateCommand } from '@aws-sdk/client-acm';
+import { ChangeResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
+import {
+  type AwsClients,
+  absentResult,
+  awsErrorCode,
+  type Change,
+  type DeleteOptions,
+  type DeleteResult,
+  EksKitError,
+  isNotFoundError,
+  keepUnlessOwned,
+  refusedResult,
+  validateTagValue,
+  wrapAwsError,
+} from '@eks-kit/core';
+import { normaliseFqdn, type ValidationRecord, validationRecordsOf } from '../builders/validation-records.js';
+import { chooseZone, type HostedZoneRef } from '../builders/zones.js';
+import { describeCertificate, regionOfCertificateArn } from './describe.js';
+import { certificateTags, listCertificates } from './find-certificate.js';
+import { findRecordSet, listHostedZones } from './route53.js';
+
+/** Which certificate {@link deleteCertificate} removes, and for which stack. */
+export interface DeleteCertificateSpec {
+  arn: string;
+  stack: string;
+  /** Explicit domain -> hosted zone id, as in the stack file (else the longest public suffix zone). */
+  zones?: Readonly<Record<string, string>>;
+}
+
+/** What {@link removeValidationRecords} did with each record. */
+export interface RemoveValidationRecordsResult {
+  changes: Change[];
+  /** Records kept, each with why (another certificate needs it, or its value is not ACM's any more). */
+  kept: Array<{ record: ValidationRecord; reason: string }>;
+}
+
+/** Statuses of certificates that may still need their validation record (renewal included). */
+const LIVE_STATUSES = ['PENDING_VALIDATION', 'ISSUED', 'INACTIVE'];
+
+const bare = (name: string): string => normaliseFqdn(name).replace(/^\*\./, '');
+
+/**
+ * Delete the validation CNAMEs of a certificate that is going away, except those another live
+ * certificate of the region still needs (ACM gives every certificate of one name the same record,
+ * and a wildcard shares it with its apex): those are kept, with the certificate named. A record
+ * whose value is no longer the one given is kept too (someone changed it). A missing record is
+ * nothing to do, so a rerun makes no mutating call. Reads: one ListCertificates walk, a
+ * DescribeCertificate per certificate sharing a name, one ListResourceRecordSets per record.
+ *
+ * @example
+ * ```ts
+ * const { changes, kept } = await removeValidationRecords(clients, { records, except: arn, region: 'eu-west-1' });
+ * ```
+ */
+export async function removeValidationRecords(
+  clients: AwsClients,
+  input: {
+    records: readonly ValidationRecord[];
+    /** The certificate being deleted (not counted as needing its own records). */
+    except: string;
+    region: string;
+    zones?: readonly HostedZoneRef[];
+    explicitZones?: Readonly<Record<string, string>>;
+  },
+  options: DeleteOptions = {},
+): Promise<RemoveValidationRecordsResult> {
+  const changes: Change[] = [];
+  const kept: RemoveValidationRecordsResult['kept'] = [];
+  if (input.records.length === 0) return { changes, kept };
+  const ourNames = new Set(input.records.flatMap((r) => r.domains.map(bare)));
+  const neededBy = new Map<string, string>();
+  const summaries = await listCertificates(clients, {
+    region: input.region,
+    statuses: LIVE_STATUSES,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  for (const s of summaries) {
+    if (!s.CertificateArn || s.CertificateArn === input.except) continue;
+    const names = [s.DomainName ?? '', ...(s.SubjectAlternativeNameSummaries ?? [])].map(bare);
+    if (!names.some((n) => ourNames.has(n))) continue;
+    const detail = await describeCertificate(clients, s.CertificateArn, options.signal);
+    for (const r of validationRecordsOf(detail.DomainValidationOptions ?? []) ?? [])
+      if (!neededBy.has(r.name)) neededBy.set(r.name, s.CertificateArn);
+  }
+  const zones = input.zones ?? (await listHostedZones(clients, options.signal));
+  const route53 = await clients.route53();
+  for (const record of input.records) {
+    const other = neededBy.get(record.name);
+    if (other !== undefined) {
+      kept.push({ record, reason: `certificate ${other} still needs it (same validation record)` });
+      continue;
+    }
+    const zone = chooseZone(record.name, zones, input.explicitZones ?? {});
+    const existing = await findRecordSet(clients, zone.id, record.name, 'CNAME', options.signal);
+    if (!existing) continue;
+    const values = existing.values.map(normaliseFqdn);
+    if (values.length !== 1 || values[0] !== record.value) {
+      kept.push({
+        record,
+        reason: `its value is ${values.join(', ')}, not ACM's ${record.value}: left alone`,
+      });
+      continue;
+    }
+    const change: Change = {
+      action: 'delete',
+      resource: `route53 record ${record.name} CNAME (zone ${zone.id} ${zone.name})`,
+      summary: `delete validation record ${record.name} CNAME ${record.value} (validated ${record.domains.join(', ')})`,
+    };
+    if (!options.dryRun) {
+      await route53
+        .send(
+          new ChangeResourceRecordSetsCommand({
+            HostedZoneId: zone.id,
+            ChangeBatch: {
+              Comment: 'eks-kit destroy: ACM validation record no certificate needs',
+              Changes: [
+                {
+                  Action: 'DELETE',
+                  ResourceRecordSet: {
+                    Name: `${record.name}.`,
+                    Type: 'CNAME',
+                    TTL: existing.ttl ?? 300,
+                    ResourceRecords: existing.values.map((Value) => ({ Value })),
+                  },
+                },
+              ],
+            },
+          }),
+          { abortSignal: options.signal },
+        )
+        .catch((e: unknown) => {
+          // Deleted meanwhile (a concurrent run): Route 53 answers InvalidChangeBatch "not found".
+          if (awsErrorCode(e) === 'InvalidChangeBatch' && /not found/i.test(String((e as Error).message)))
+            return;
+          throw wrapAwsError(e, 'route53:ChangeResourceRecordSets', zone.id);
+        });
+    }
+    changes.push(change);
+    options.onEvent?.({
+      type: options.dryRun ? 'plan' : 'applied',
+      resource: change.resource,
+      message: change.summary,
+    });
+  }
+  return { changes, kept };
+}
+
+/**
+ * Delete an ACM certificate tagged `eks-kit:stack=<stack>`, after its validation CNAMEs that no
+ * other certificate needs ({@link removeValidationRecords}). Refusals come before any write: a
+ * certificate in use by a load balancer or a distribution is kept (`keptBecause: 'refused'`,
+ * naming ACM's ResourceInUseException and the users); an untagged or foreign one is never
+ * touched; a missing one is `absent`. Records go first so that a run killed after any deletion
+ * and run again still finds the certificate, and with it the records, and finishes the job.
+ *
+ * @example
+ * ```ts
+ * const r = await deleteCertificate(clients, { arn, stack: 'prod' }, { dryRun: true });
+ * console.log(r.outcome, r.reason ?? '');
+ * ```
+ */
+export async function deleteCertificate(
+  clients: AwsClients,
+  spec: DeleteCertificateSpec,
+  options: DeleteOptions = {},
+): Promise<DeleteResult & { keptRecords: RemoveValidationRecordsResult['kept'] }> {
+  const region = regionOfCertificateArn(spec?.arn, 'arn');
+  validateTagValue(spec.stack, 'stack');
+  const resource = `acm certificate ${spec.arn}`;
+  let detail: Awaited<ReturnType<typeof describeCertificate>>;
+  try {
+    detail = await describeCertificate(clients, spec.arn, options.signal);
+  } catch (error) {
+    if (isNotFoundError(error) || (error instanceof EksKitError && /not found/i.test(error.message)))
+      return { ...absentResult(resource), keptRecords: [] };
+    throw error;
+  }
+  const kept = keepUnlessOwned(
+    resource,
+    await certificateTags(clients, spec.arn, region, options.signal),
+    spec.stack,
+  );
+  if (kept) return { ...kept, keptRecords: [] };
+  const inUse = (users: readonly string[]): DeleteResult =>
+    refusedResult(
+      resource,
+      `in use by ${users.length > 0 ? users.join(', ') : 'an AWS service'} (ACM refuses: ResourceInUseException)`,
+      'remove it from the load balancer or distribution (e.g. delete the Ingress that names it), then run destroy again',
+    );
+  if ((detail.InUseBy ?? []).length > 0) return { ...inUse(detail.InUseBy ?? []), keptRecords: [] };
+  const records = validationRecordsOf(detail.DomainValidationOptions ?? []) ?? [];
+  const removed = await removeValidationRecords(
+    clients,
+    { records, except: spec.arn, region, ...(spec.zones ? { explicitZones: spec.zones } : {}) },
+    options,
+  );
+  const change: Change = {
+    action: 'delete',
+    resource,
+    summary: `delete certificate for ${detail.DomainName ?? ''}`,
+  };
+  if (!options.dryRun) {
+    const acm = await clients.acm(region);
+    try {
+      await acm.send(new DeleteCertificateCommand({ CertificateArn: spec.arn }), {
+        abortSignal: options.signal,
+      });
+    } catch (error) {
+      if (awsErrorCode(error) === 'ResourceInUseException')
+        return { ...inUse([]), changes: removed.changes, keptRecords: removed.kept };
+      if (!isNotFoundError(error)) throw wrapAwsError(error, 'acm:DeleteCertificate', spec.arn);
+    }
+  }
+  options.onEvent?.({ type: options.dryRun ? 'plan' : 'applied', resource, message: change.summary });
+  return { changes: [...removed.changes, change], resource, outcome: 'deleted', keptRecords: removed.kept };
+}

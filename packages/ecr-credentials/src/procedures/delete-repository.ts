@@ -1,0 +1,149 @@
+/**
+ * deleteRepository (issue 16): delete an ECR repository this stack owns, never one that still holds
+ * images unless asked, never an untagged or foreign one; idempotent, with dry run.
+ */
+import {
+  DeleteRepositoryCommand,
+  DescribeRepositoriesCommand,
+  type ECRClient,
+  ListImagesCommand,
+  ListTagsForResourceCommand,
+  paginateDescribeRepositories,
+  type Repository,
+} from '@aws-sdk/client-ecr';
+import {
+  type AwsClients,
+  absentResult,
+  awsErrorCode,
+  type DeleteOptions,
+  type DeleteResult,
+  isNotFoundError,
+  keepUnlessOwned,
+  refusedResult,
+  STACK_TAG_KEY,
+  validateTagValue,
+  wrapAwsError,
+} from '@eks-kit/core';
+import { validateRepositoryName } from '../builders/repository-ref.js';
+
+/** Which repository {@link deleteRepository} removes, for which stack, and whether its images may go too. */
+export interface DeleteRepositorySpec {
+  name: string;
+  stack: string;
+  /** Delete the images with the repository (ECR's `force`). Default false: a repository with images is kept. */
+  forceDeleteImages?: boolean;
+}
+
+async function describeRepository(ecr: ECRClient, name: string): Promise<Repository | undefined> {
+  try {
+    return (await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }))).repositories?.[0];
+  } catch (error) {
+    if (isNotFoundError(error)) return undefined;
+    throw wrapAwsError(error, 'ecr:DescribeRepositories', name);
+  }
+}
+
+/** The flag that allows deleting a repository with its images, named in every refusal. */
+export const FORCE_DELETE_IMAGES_HINT =
+  'its images would be lost: pass --force-delete-images (forceDeleteImages: true) to delete them with it';
+
+/**
+ * Delete an ECR repository tagged `eks-kit:stack=<stack>`. One that still holds images is kept
+ * (`keptBecause: 'refused'`, ECR's RepositoryNotEmptyException named) unless `forceDeleteImages`;
+ * one without the tag or tagged for another stack is never touched; a missing one is `absent`
+ * (a rerun makes no mutating call). A dry run reads the image list (one page) to say whether the
+ * delete would be refused.
+ *
+ * @example
+ * ```ts
+ * const r = await deleteRepository(clients, { name: 'team/app', stack: 'prod' });
+ * if (r.outcome === 'kept') console.error(`${r.resource}: ${r.reason} (${r.hint})`);
+ * ```
+ */
+export async function deleteRepository(
+  clients: AwsClients,
+  spec: DeleteRepositorySpec,
+  options: DeleteOptions = {},
+): Promise<DeleteResult> {
+  const name = validateRepositoryName(spec?.name, 'name');
+  validateTagValue(spec.stack, 'stack');
+  const force = spec.forceDeleteImages === true;
+  const resource = `ecr repository ${name}`;
+  const ecr = await clients.ecr();
+  const repo = await describeRepository(ecr, name);
+  if (!repo) return absentResult(resource);
+  const arn = repo.repositoryArn ?? '';
+  let tags: { Key?: string; Value?: string }[];
+  try {
+    tags = (await ecr.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags ?? [];
+  } catch (error) {
+    throw wrapAwsError(error, 'ecr:ListTagsForResource', arn);
+  }
+  const kept = keepUnlessOwned(resource, tags, spec.stack);
+  if (kept) return kept;
+  const refuse = (): DeleteResult =>
+    refusedResult(resource, 'still holds images (ECR RepositoryNotEmptyException)', FORCE_DELETE_IMAGES_HINT);
+  let images = 0;
+  if (options.dryRun || force) {
+    try {
+      images =
+        (await ecr.send(new ListImagesCommand({ repositoryName: name, maxResults: 1000 }))).imageIds
+          ?.length ?? 0;
+    } catch (error) {
+      if (isNotFoundError(error)) return absentResult(resource);
+      throw wrapAwsError(error, 'ecr:ListImages', name);
+    }
+    if (options.dryRun && images > 0 && !force) return refuse();
+  }
+  const change = {
+    action: 'delete' as const,
+    resource,
+    summary: `delete repository ${name}${force && images > 0 ? ` and its ${images}${images === 1000 ? '+' : ''} image(s)` : ''}`,
+  };
+  if (!options.dryRun) {
+    try {
+      await ecr.send(
+        new DeleteRepositoryCommand({ repositoryName: name, ...(force ? { force: true } : {}) }),
+      );
+    } catch (error) {
+      if (awsErrorCode(error) === 'RepositoryNotEmptyException') return refuse();
+      if (isNotFoundError(error)) return absentResult(resource);
+      throw wrapAwsError(error, 'ecr:DeleteRepository', name);
+    }
+  }
+  options.onEvent?.({ type: options.dryRun ? 'plan' : 'applied', resource, message: change.summary });
+  return { changes: [change], resource, outcome: 'deleted' };
+}
+
+/**
+ * The names of the ECR repositories tagged `eks-kit:stack=<stack>` (DescribeRepositories, then
+ * ListTagsForResource per repository not named in `skip`).
+ *
+ * @example
+ * ```ts
+ * await findRepositoriesOfStack(clients, 'prod', ['prod/app']); // ['prod/old']
+ * ```
+ */
+export async function findRepositoriesOfStack(
+  clients: AwsClients,
+  stack: string,
+  skip: readonly string[] = [],
+): Promise<string[]> {
+  validateTagValue(stack, 'stack');
+  const skipped = new Set(skip);
+  const ecr = await clients.ecr();
+  const out: string[] = [];
+  try {
+    for await (const page of paginateDescribeRepositories({ client: ecr }, {}))
+      for (const repo of page.repositories ?? []) {
+        const name = repo.repositoryName ?? '';
+        if (!name || skipped.has(name)) continue;
+        const tags =
+          (await ecr.send(new ListTagsForResourceCommand({ resourceArn: repo.repositoryArn }))).tags ?? [];
+        if (tags.some((t) => t.Key === STACK_TAG_KEY && t.Value === stack)) out.push(name);
+      }
+  } catch (error) {
+    throw wrapAwsError(error, 'ecr:DescribeRepositories', stack);
+  }
+  return out.sort();
+}

@@ -1,0 +1,192 @@
+/**
+ * `planDestroy` / `destroyStack` (issue 16): remove what a stack owns, and nothing else, in the
+ * reverse of apply's dependency order. Every deletion goes through its package's owned-only
+ * `delete*` / `remove*` procedure, so an untagged or foreign resource is never touched.
+ */
+import { certificateTags, deleteCertificate, listCertificates } from '@eks-kit/acm-dns-validation';
+import { removeAutoDiscoveryTags } from '@eks-kit/asg-discovery';
+import {
+  type AwsClients,
+  type Change,
+  type DeleteResult,
+  EksKitError,
+  InvalidInputError,
+  type ProgressEvent,
+  STACK_TAG_KEY,
+} from '@eks-kit/core';
+import { deleteRepository } from '@eks-kit/ecr-credentials';
+import { deleteRole } from '@eks-kit/iam-policies';
+import type { Stack } from '../schema/stack-schema.js';
+import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
+
+/** Options of {@link planDestroy} and {@link destroyStack}. */
+export interface DestroyStackOptions {
+  /** Delete repositories with the images they hold (`--force-delete-images`). Default: such a repository is kept. */
+  forceDeleteImages?: boolean;
+  signal?: AbortSignal;
+  onEvent?: (event: ProgressEvent) => void;
+}
+
+/** One resource {@link destroyStack} kept, and why. */
+export interface KeptResource {
+  resource: string;
+  /** `not-owned`: untagged or another stack's, never touched; `refused`: deleting would lose something. */
+  because: 'not-owned' | 'refused';
+  reason: string;
+  /** How to delete it anyway, when there is a way. */
+  hint?: string;
+}
+
+/** What {@link planDestroy} and {@link destroyStack} answer. */
+export interface DestroyStackResult {
+  /** Every deletion, in order (in a plan: what would be deleted). */
+  changes: Change[];
+  /** The resources deleted (or, in a plan, to be deleted), in order. */
+  deleted: string[];
+  /** The resources kept, each with why. */
+  kept: KeptResource[];
+}
+
+/** Regions the stack's certificates live in (the cluster's region and each certificate's own). */
+function certificateRegions(stack: Stack): string[] {
+  return [...new Set(stack.certificates.map((c) => c.region ?? stack.cluster.region))].sort();
+}
+
+async function runDestroy(
+  clients: AwsClients,
+  stack: Stack,
+  dryRun: boolean,
+  options: DestroyStackOptions,
+): Promise<DestroyStackResult> {
+  const result: DestroyStackResult = { changes: [], deleted: [], kept: [] };
+  const base = {
+    dryRun,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  };
+  const record = (r: DeleteResult): void => {
+    result.changes.push(...r.changes);
+    if (r.outcome === 'deleted') result.deleted.push(r.resource);
+    else if (r.outcome === 'kept')
+      result.kept.push({
+        resource: r.resource,
+        because: r.keptBecause ?? 'refused',
+        reason: r.reason ?? '',
+        ...(r.hint !== undefined ? { hint: r.hint } : {}),
+      });
+  };
+  const name = stack.name;
+  // 1. Certificates (and their validation records): the stack does not keep ARNs, AWS is the
+  // state, so every certificate of the stack's regions tagged for it is found by its tag.
+  for (const region of certificateRegions(stack)) {
+    options.signal?.throwIfAborted();
+    const regional = region === clients.region ? clients : clients.withRegion(region);
+    const summaries = await listCertificates(regional, {
+      region,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    for (const s of summaries) {
+      if (!s.CertificateArn) continue;
+      const tags = await certificateTags(regional, s.CertificateArn, region, options.signal);
+      if (tags[STACK_TAG_KEY] !== name) continue;
+      const r = await deleteCertificate(
+        regional,
+        {
+          arn: s.CertificateArn,
+          stack: name,
+          ...(() => {
+            const zones = stack.certificates.find((c) => c.domainName === s.DomainName)?.zones;
+            return zones ? { zones } : {};
+          })(),
+        },
+        base,
+      );
+      record({ ...r, resource: `acm certificate ${s.DomainName ?? ''} (${s.CertificateArn})` });
+      for (const k of r.keptRecords)
+        result.kept.push({
+          resource: `route53 record ${k.record.name} CNAME`,
+          because: 'refused',
+          reason: k.reason,
+        });
+    }
+  }
+  // 2. Repositories (a cache repository before its image repository).
+  for (const repository of [...stackRepositoryNames(stack)].reverse()) {
+    options.signal?.throwIfAborted();
+    record(
+      await deleteRepository(
+        clients,
+        { name: repository, stack: name, forceDeleteImages: options.forceDeleteImages === true },
+        base,
+      ),
+    );
+  }
+  // 3. Roles: the GitLab build role, then the autoscaler's.
+  if (stack.gitlab) record(await deleteRole(clients, { name: runnerRoleName(stack), stack: name }, base));
+  if (stack.autoscaler)
+    record(await deleteRole(clients, { name: autoscalerRoleName(stack), stack: name }, base));
+  // 4. Worker groups: never deleted; only the tags this stack wrote go.
+  if (stack.autoscaler) {
+    const tags = await removeAutoDiscoveryTags(clients, { cluster: stack.cluster.name, stack: name }, base);
+    result.changes.push(...tags.changes);
+    result.deleted.push(
+      ...tags.groups.map((g) => `autoscaling group ${g} (its eks-kit tags; the group stays)`),
+    );
+  }
+  return result;
+}
+
+/**
+ * What `destroy` would delete and keep, with reads only: certificates of the stack (found by
+ * their `eks-kit:stack` tag) with the validation records no other certificate needs,
+ * repositories, roles, then the tags on worker groups, in that order (the reverse of apply).
+ *
+ * @example
+ * ```ts
+ * const plan = await planDestroy(clients, stack);
+ * console.log(renderChanges(plan.changes));
+ * for (const k of plan.kept) console.log(`kept ${k.resource}: ${k.reason}`);
+ * ```
+ */
+export function planDestroy(
+  clients: AwsClients,
+  stack: Stack,
+  options: DestroyStackOptions = {},
+): Promise<DestroyStackResult> {
+  return runDestroy(clients, stack, true, options);
+}
+
+/**
+ * Delete everything the stack owns, in reverse dependency order, after showing the plan to
+ * `confirm` (unless `yes`). Never touches an untagged or foreign resource; keeps what must not be
+ * lost (a repository with images unless `forceDeleteImages`, a certificate in use, a validation
+ * record another certificate needs) and says why in `kept`. Idempotent: a second run deletes
+ * nothing and makes no mutating call; a run killed after any deletion is finished by the next.
+ *
+ * @example
+ * ```ts
+ * const result = await destroyStack(clients, stack, { yes: true });
+ * console.log(result.deleted, result.kept);
+ * ```
+ */
+export async function destroyStack(
+  clients: AwsClients,
+  stack: Stack,
+  options: DestroyStackOptions & {
+    yes?: boolean;
+    confirm?: (plan: DestroyStackResult) => Promise<boolean>;
+  } = {},
+): Promise<DestroyStackResult> {
+  if (options.yes !== true && !options.confirm)
+    throw new InvalidInputError(
+      'yes',
+      options.yes,
+      'yes: true, or a confirm callback that is shown the plan',
+    );
+  if (options.yes !== true && options.confirm) {
+    const plan = await runDestroy(clients, stack, true, options);
+    if (plan.changes.length > 0 && !(await options.confirm(plan)))
+      throw new EksKitError('Cancelled', 'destroy cancelled: nothing was deleted');
+  }
+  return runDestroy(clients, stack, false, options);
+}

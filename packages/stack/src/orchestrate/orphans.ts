@@ -1,0 +1,176 @@
+/**
+ * Orphans (issue 16): resources tagged `eks-kit:stack=<name>` that the stack file no longer
+ * describes. plan and apply show each as a `-` change with the reason; apply deletes them only with
+ * `prune`; check warns on each. Found with the services' own listings (see the package README for
+ * why not the Resource Groups Tagging API everywhere).
+ */
+import { certificateTags, deleteCertificate, listCertificates } from '@eks-kit/acm-dns-validation';
+import { removeAutoDiscoveryTags } from '@eks-kit/asg-discovery';
+import {
+  type AwsClients,
+  type Change,
+  type DeleteOptions,
+  type DeleteResult,
+  type Finding,
+  STACK_TAG_KEY,
+} from '@eks-kit/core';
+import { deleteRepository, findRepositoriesOfStack } from '@eks-kit/ecr-credentials';
+import { deleteRole, findRolesOfStack } from '@eks-kit/iam-policies';
+import type { Stack } from '../schema/stack-schema.js';
+import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
+
+/** One resource of the stack that its file no longer describes. */
+export interface Orphan {
+  /** As in a Change: `iam role x`, `ecr repository x`, `acm certificate d (arn)`, `autoscaling group x`. */
+  resource: string;
+  /** Why it is an orphan. */
+  reason: string;
+  /** Delete it (owned-only, idempotent, dry run), with the package's delete procedure. */
+  remove: (options: DeleteOptions) => Promise<DeleteResult>;
+}
+
+const REASON = 'tagged for this stack but no longer in the stack file';
+
+/**
+ * Every resource tagged `eks-kit:stack=<stack.name>` that the stack does not describe: IAM roles
+ * (ListRoles, then ListRoleTags per role: IAM lists no tags and the Tagging API does not cover
+ * roles), ECR repositories (DescribeRepositories, ListTagsForResource per repository not in the
+ * file), ACM certificates of the regions the stack uses (ListCertificates, ListTagsForCertificate
+ * per certificate whose names the file does not request), and worker groups still tagged when the
+ * file has no autoscaler (one DescribeAutoScalingGroups filtered on the tag). Reads only.
+ *
+ * @example
+ * ```ts
+ * for (const o of await findOrphans(clients, stack)) console.log(`- ${o.resource}: ${o.reason}`);
+ * ```
+ */
+export async function findOrphans(
+  clients: AwsClients,
+  stack: Stack,
+  options: { signal?: AbortSignal } = {},
+): Promise<Orphan[]> {
+  const name = stack.name;
+  const orphans: Orphan[] = [];
+  // IAM roles.
+  const described = new Set<string>();
+  if (stack.autoscaler) described.add(autoscalerRoleName(stack).toLowerCase());
+  if (stack.gitlab) described.add(runnerRoleName(stack).toLowerCase());
+  for (const roleName of await findRolesOfStack(clients, name, [...described]))
+    orphans.push({
+      resource: `iam role ${roleName}`,
+      reason: REASON,
+      remove: (o) => deleteRole(clients, { name: roleName, stack: name }, o),
+    });
+  // ECR repositories.
+  for (const repoName of await findRepositoriesOfStack(clients, name, stackRepositoryNames(stack)))
+    orphans.push({
+      resource: `ecr repository ${repoName}`,
+      reason: REASON,
+      remove: (o) => deleteRepository(clients, { name: repoName, stack: name }, o),
+    });
+  // ACM certificates (the file names certificates by their domain names; AWS keeps the ARN).
+  const regions = new Set([
+    stack.cluster.region,
+    ...stack.certificates.map((c) => c.region ?? stack.cluster.region),
+  ]);
+  for (const region of [...regions].sort()) {
+    const regional = region === clients.region ? clients : clients.withRegion(region);
+    const wanted = new Set(
+      stack.certificates
+        .filter((c) => (c.region ?? stack.cluster.region) === region)
+        .map((c) => c.domainName.toLowerCase()),
+    );
+    for (const s of await listCertificates(regional, {
+      region,
+      ...(options.signal ? { signal: options.signal } : {}),
+    })) {
+      const arn = s.CertificateArn;
+      if (!arn || wanted.has((s.DomainName ?? '').toLowerCase())) continue;
+      const tags = await certificateTags(regional, arn, region, options.signal);
+      if (tags[STACK_TAG_KEY] !== name) continue;
+      orphans.push({
+        resource: `acm certificate ${s.DomainName ?? ''} (${arn})`,
+        reason: REASON,
+        remove: (o) => deleteCertificate(regional, { arn, stack: name }, o),
+      });
+    }
+  }
+  // Worker groups: the stack's tags stay on groups only while the file has an autoscaler section.
+  if (!stack.autoscaler) {
+    const tagged = await removeAutoDiscoveryTags(
+      clients,
+      { cluster: stack.cluster.name, stack: name },
+      { dryRun: true },
+    );
+    if (tagged.groups.length > 0)
+      orphans.push({
+        resource: `autoscaling groups ${tagged.groups.join(', ')} (their eks-kit tags; the groups stay)`,
+        reason: 'tagged for this stack but the stack file has no autoscaler section any more',
+        remove: async (o) => {
+          const r = await removeAutoDiscoveryTags(clients, { cluster: stack.cluster.name, stack: name }, o);
+          return {
+            changes: r.changes,
+            resource: 'autoscaling groups',
+            outcome: r.groups.length > 0 ? 'deleted' : 'absent',
+          };
+        },
+      });
+  }
+  return orphans;
+}
+
+/**
+ * The `-` change that shows an orphan in a plan, with its reason and how to remove it.
+ *
+ * @example
+ * ```ts
+ * const changes = orphans.map(orphanChange);
+ * ```
+ */
+export function orphanChange(orphan: Orphan): Change {
+  return {
+    action: 'delete',
+    resource: orphan.resource,
+    summary: `orphan: ${orphan.reason} (apply --prune deletes it)`,
+  };
+}
+
+/**
+ * The `warn` finding `check` gives an orphan (`stack.orphan`).
+ *
+ * @example
+ * ```ts
+ * findings.push(...orphans.map(orphanFinding));
+ * ```
+ */
+export function orphanFinding(orphan: Orphan): Finding {
+  return {
+    check: 'stack.orphan',
+    resource: orphan.resource,
+    status: 'warn',
+    message: `${orphan.resource}: ${orphan.reason}`,
+    hint: 'eks-kit apply --prune deletes it (or put it back in the stack file)',
+  };
+}
+
+/**
+ * Delete the orphans (apply --prune): each through its owned-only delete procedure.
+ *
+ * @example
+ * ```ts
+ * const { changes } = await pruneOrphans(await findOrphans(clients, stack), {});
+ * ```
+ */
+export async function pruneOrphans(
+  orphans: readonly Orphan[],
+  options: DeleteOptions = {},
+): Promise<{ changes: Change[]; results: DeleteResult[] }> {
+  const changes: Change[] = [];
+  const results: DeleteResult[] = [];
+  for (const orphan of orphans) {
+    const r = await orphan.remove(options);
+    changes.push(...r.changes);
+    results.push(r);
+  }
+  return { changes, results };
+}

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import { type AwsClients, createClients } from '@eks-kit/core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applyStack, destroyStack, parseStack, planDestroy } from '../src/index.js';
+
+const root = new URL('../../../examples/seed/', import.meta.url);
+const stack = parseStack(readFileSync(new URL('eks-kit.yaml', root), 'utf8'));
+const world = JSON.parse(readFileSync(new URL('world.json', root), 'utf8')) as World;
+
+let emu: Emulator;
+let clients: AwsClients;
+beforeAll(async () => {
+  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
+  clients = await createClients({
+    region: 'ap-northeast-1',
+    endpoint: emu.url,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    maxAttempts: 3,
+  });
+});
+afterAll(async () => {
+  clients.destroy();
+  await emu.stop();
+});
+beforeEach(() => emu.reset());
+const mutating = (): string[] => emu.calls({ mutating: true }).map((c) => `${c.service}:${c.operation}`);
+
+type Ecr = { repositories: Map<string, { name: string; images: Map<string, unknown> }> };
+type Iam = { roles: Map<string, unknown> };
+type Acm = { certificates: Map<string, unknown> };
+
+async function groupTags(): Promise<Record<string, string[]>> {
+  const groups = (emu.state.autoscaling as { groups: Map<string, { tags: Map<string, unknown> }> }).groups;
+  return Object.fromEntries([...groups].map(([name, g]) => [name, [...g.tags.keys()].sort()]));
+}
+
+describe('planDestroy / destroyStack on the seed stack', () => {
+  it('plans with reads only, deletes in reverse dependency order, then a second destroy makes no mutating call', async () => {
+    const before = await groupTags();
+    await applyStack(clients, stack, { yes: true });
+    emu.resetCalls();
+    const plan = await planDestroy(clients, stack);
+    expect(mutating()).toEqual([]);
+    expect(plan.kept).toEqual([]);
+    const kinds = plan.deleted.map((r) => r.split(' ').slice(0, 2).join(' '));
+    expect(kinds).toEqual([
+      'acm certificate',
+      'ecr repository',
+      'ecr repository',
+      'iam role',
+      'iam role',
+      ...kinds.filter((k) => k === 'autoscaling group'),
+    ]);
+    expect(kinds.filter((k) => k === 'autoscaling group').length).toBeGreaterThan(0);
+
+    const done = await destroyStack(clients, stack, { yes: true });
+    expect(done.changes).toEqual(plan.changes);
+    expect(done.deleted).toEqual(plan.deleted);
+    expect([...(emu.state.acm as Acm).certificates.values()]).toEqual([]);
+    expect([...(emu.state.ecr as Ecr).repositories.values()].map((r) => r.name)).not.toContain('seed/app');
+    expect((emu.state.iam as Iam).roles.has('seed-cluster-autoscaler')).toBe(false);
+    // The worker groups stay, with the tags they had before the stack (adopted: made by hand).
+    const after = await groupTags();
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+    for (const [name, keys] of Object.entries(after)) expect(keys, name).not.toContain('eks-kit:stack');
+
+    emu.resetCalls();
+    const again = await destroyStack(clients, stack, { yes: true });
+    expect(again).toEqual({ changes: [], deleted: [], kept: [] });
+    expect(mutating()).toEqual([]);
+  });
+
+  it('keeps a repository that holds images unless forceDeleteImages, saying why and which flag allows it', async () => {
+    await applyStack(clients, stack, { yes: true, wait: false });
+    const repo = [...(emu.state.ecr as Ecr).repositories.values()].find((r) => r.name === 'seed/app');
+    repo?.images.set('sha256:1', { digest: 'sha256:1', tags: new Set(['v1']), pushedAt: 0, manifest: '{}' });
+    const kept = await destroyStack(clients, stack, { yes: true });
+    expect(kept.kept).toEqual([
+      expect.objectContaining({
+        resource: 'ecr repository seed/app',
+        because: 'refused',
+        hint: expect.stringContaining('--force-delete-images'),
+      }),
+    ]);
+    const forced = await destroyStack(clients, stack, { yes: true, forceDeleteImages: true });
+    expect(forced.deleted).toEqual(['ecr repository seed/app']);
+    expect(forced.kept).toEqual([]);
+  });
+
+  it('refuses without yes or confirm, and deletes nothing when confirm says no', async () => {
+    await applyStack(clients, stack, { yes: true, wait: false });
+    emu.resetCalls();
+    await expect(destroyStack(clients, stack, {})).rejects.toThrow(/yes: expected/);
+    await expect(destroyStack(clients, stack, { confirm: async () => false })).rejects.toThrow(/cancelled/);
+    expect(mutating()).toEqual([]);
+  });
+});
