@@ -56,7 +56,7 @@ const SYMBOLS: Record<ChangeAction, string> = { create: '+', update: '~', delete
  */
 export function renderChanges(
   changes: readonly Change[],
-  options: { color?: boolean; verb?: 'Plan' | 'Applied' } = {},
+  options: { color?: boolean; verb?: 'Plan' | 'Applied' | 'Destroyed' } = {},
 ): string {
   const verb = options.verb ?? 'Plan';
   if (changes.length === 0) return 'No changes. AWS matches the stack.';

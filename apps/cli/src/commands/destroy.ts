@@ -67,7 +67,7 @@ export async function destroyCommand(ctx: CommandContext, options: Record<string
       ctx.out.result(
         result.changes.length === 0
           ? `Nothing to destroy: AWS holds nothing of stack ${stack.name}.`
-          : renderChanges(result.changes, { color: ctx.out.color, verb: 'Applied' }),
+          : renderChanges(result.changes, { color: ctx.out.color, verb: 'Destroyed' }),
       );
       for (const line of keptLines(result)) ctx.out.error(line);
     }
