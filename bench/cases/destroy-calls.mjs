@@ -1,10 +1,8 @@
 // API calls of `destroyStack` on the applied seed stack (examples/seed), per operation, beside the
 // minimum a correct owned-only destroy needs (argued in docs/PERFORMANCE.md, "destroy"), and the
 // calls of a second destroy (reads only: nothing is left).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { applyStack, destroyStack, loadStack } from '@eks-kit/stack';
-import { emulatorWithClients } from './emulator.mjs';
+import { applyStack, destroyStack } from '@eks-kit/stack';
+import { seedCallPhases } from './emulator.mjs';
 
 // Seed: 1 certificate (1 validation record), 2 repositories, 2 roles with 1 inline policy each, 2 groups.
 export const MINIMUM = {
@@ -36,43 +34,23 @@ export const MINIMUM = {
   },
 };
 
-const sum = (o) => Object.values(o).reduce((a, b) => a + b, 0);
-
 export async function run({ root }) {
-  const stack = await loadStack(join(root, 'examples/seed/eks-kit.yaml'));
-  const world = JSON.parse(readFileSync(join(root, 'examples/seed/world.json'), 'utf8'));
-  const { clients, close } = await emulatorWithClients(world, {
-    speed: 1000,
-    behaviour: { acmRecordDelaySeconds: 2, acmValidationSeconds: 20, route53SyncSeconds: 30 },
-  });
-  const phases = {};
-  const measure = async (name, fn) => {
-    clients.counter.reset();
-    await fn();
-    phases[name] = Object.fromEntries(
-      clients.counter.snapshot().map((c) => [`${c.service}:${c.operation}`, c.calls]),
-    );
-  };
-  try {
-    await applyStack(clients, stack, { yes: true });
-    await measure('destroy', () => destroyStack(clients, stack, { yes: true }));
-    await measure('again', () => destroyStack(clients, stack, { yes: true }));
-  } finally {
-    await close();
-  }
-  const rows = [];
-  for (const phase of ['destroy', 'again']) {
-    const ops = new Set([...Object.keys(phases[phase]), ...Object.keys(MINIMUM[phase])]);
-    for (const op of [...ops].sort())
-      rows.push({ phase, operation: op, calls: phases[phase][op] ?? 0, minimum: MINIMUM[phase][op] ?? 0 });
-    rows.push({ phase, operation: 'TOTAL', calls: sum(phases[phase]), minimum: sum(MINIMUM[phase]) });
-  }
+  const { rows, phases, totals } = await seedCallPhases(
+    root,
+    ['destroy', 'again'],
+    MINIMUM,
+    async (stack, clients, measure) => {
+      await applyStack(clients, stack, { yes: true });
+      await measure('destroy', () => destroyStack(clients, stack, { yes: true }));
+      await measure('again', () => destroyStack(clients, stack, { yes: true }));
+    },
+  );
   // Seed resources: 1 certificate + 1 record, 2 repositories, 2 roles, 2 groups' tags = 8.
   const resources = 8;
   return {
     rows,
     phases,
     minimum: MINIMUM,
-    perResource: { calls: sum(phases.destroy) / resources, minimum: sum(MINIMUM.destroy) / resources },
+    perResource: { calls: totals.destroy.calls / resources, minimum: totals.destroy.minimum / resources },
   };
 }
