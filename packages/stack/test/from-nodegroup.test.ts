@@ -1,7 +1,8 @@
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
-import { type AwsClients, createClients, EksKitError } from '@eks-kit/core';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { type AwsClients, EksKitError } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyStack, parseStack, planStack } from '../src/index.js';
+import { startStackEmulator, stopStackEmulator } from './support/emulator.js';
 
 // issue 19 item 1: `autoscaler.nodeTemplates.<group>: from-nodegroup`.
 const yaml = (templates: string) => `name: ng
@@ -49,18 +50,9 @@ const world: World = {
 let emu: Emulator;
 let clients: AwsClients;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
-  clients = await createClients({
-    region: 'ap-northeast-1',
-    endpoint: emu.url,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    maxAttempts: 3,
-  });
+  ({ emu, clients } = await startStackEmulator(world));
 });
-afterAll(async () => {
-  clients.destroy();
-  await emu.stop();
-});
+afterAll(() => stopStackEmulator(emu, clients));
 beforeEach(() => {
   emu.seed(world);
   emu.resetCalls();

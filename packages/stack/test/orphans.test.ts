@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
-import { type AwsClients, createClients } from '@eks-kit/core';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import type { AwsClients } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyStack, checkStack, parseStack, planStack } from '../src/index.js';
+import { startStackEmulator, stopStackEmulator } from './support/emulator.js';
 
 const root = new URL('../../../examples/seed/', import.meta.url);
 const text = readFileSync(new URL('eks-kit.yaml', root), 'utf8');
@@ -14,18 +15,9 @@ const smaller = { ...stack, gitlab: undefined, repositories: [] };
 let emu: Emulator;
 let clients: AwsClients;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
-  clients = await createClients({
-    region: 'ap-northeast-1',
-    endpoint: emu.url,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    maxAttempts: 3,
-  });
+  ({ emu, clients } = await startStackEmulator(world));
 });
-afterAll(async () => {
-  clients.destroy();
-  await emu.stop();
-});
+afterAll(() => stopStackEmulator(emu, clients));
 beforeEach(() => emu.reset());
 const mutating = (): string[] => emu.calls({ mutating: true }).map((c) => `${c.service}:${c.operation}`);
 const ORPHANS = [

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
-import { type AwsClients, createClients, finding, InvalidInputError } from '@eks-kit/core';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { type AwsClients, finding, InvalidInputError } from '@eks-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   applyStack,
@@ -11,6 +11,7 @@ import {
   planStack,
   renderStack,
 } from '../src/index.js';
+import { startStackEmulator, stopStackEmulator } from './support/emulator.js';
 
 // Issue 17, "Stack file": region is part of a certificate's identity; tag mutability exclusion
 // filters can be written.
@@ -116,18 +117,9 @@ describe('repositories: the registry scanning configuration decides (emulator)',
   let emu: Emulator;
   let clients: AwsClients;
   beforeAll(async () => {
-    emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
-    clients = await createClients({
-      region: 'ap-northeast-1',
-      endpoint: emu.url,
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-      maxAttempts: 3,
-    });
+    ({ emu, clients } = await startStackEmulator(world));
   });
-  afterAll(async () => {
-    clients.destroy();
-    await emu.stop();
-  });
+  afterAll(() => stopStackEmulator(emu, clients));
 
   it('apply sets no repository-level scanning, plan shows no scanning change, check says which setting applies', async () => {
     await applyStack(clients, seedStack, { yes: true });
@@ -189,18 +181,9 @@ describe('EKS add-ons: metrics-server and the Pod Identity agent (emulator)', ()
   let emu: Emulator;
   let clients: AwsClients;
   beforeAll(async () => {
-    emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: withAddons([]) });
-    clients = await createClients({
-      region: 'ap-northeast-1',
-      endpoint: emu.url,
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-      maxAttempts: 3,
-    });
+    ({ emu, clients } = await startStackEmulator(withAddons([])));
   });
-  afterAll(async () => {
-    clients.destroy();
-    await emu.stop();
-  });
+  afterAll(() => stopStackEmulator(emu, clients));
   const addonFindings = async (stack: typeof seedStack) =>
     (await checkStack(clients, stack)).filter((f) => f.check.startsWith('addons.'));
 
