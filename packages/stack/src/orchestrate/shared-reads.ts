@@ -15,6 +15,11 @@ export const RUN_STABLE_READS: ReadonlySet<string> = new Set([
   'eks:DescribeCluster',
   'iam:GetOpenIDConnectProvider',
   'route53:ListHostedZonesByName',
+  // Account-wide settings eks-kit reads and never writes (issue 17): the registry's scanning rules,
+  // the cluster's EKS add-ons; a zone's own name servers (the delegation check, issue 18).
+  'ecr:GetRegistryScanningConfiguration',
+  'eks:DescribeAddon',
+  'route53:GetHostedZone',
 ]);
 
 /**
@@ -36,6 +41,11 @@ export const READ_ONLY_RUN_READS: ReadonlySet<string> = new Set([
   'acm:ListTagsForCertificate',
   'acm:DescribeCertificate',
   'route53:ListResourceRecordSets',
+  // The roles listing of the orphan finding (issue 16) and the node-group shapes (issue 19).
+  'iam:ListRoles',
+  'ec2:DescribeLaunchTemplateVersions',
+  'ec2:DescribeInstanceTypes',
+  'eks:DescribeNodegroup',
 ]);
 
 /** Which reads a run shares. */
