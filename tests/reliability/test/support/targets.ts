@@ -21,7 +21,7 @@ import {
   policyDocument,
   statement,
 } from '@eks-kit/iam-policies';
-import { applyStack, destroyStack, parseStack, planDestroy, planStack } from '@eks-kit/stack';
+import { applyStack, destroyStack, parseStack, planDestroy, planStack, type Stack } from '@eks-kit/stack';
 import { ACCOUNT_ID, REGION } from './emulator.js';
 
 /** One ensure* in its world. */
@@ -36,6 +36,22 @@ export interface EnsureTarget {
   /** Bring a reset world to where the run starts (plain clients, before the call log is cleared). */
   setup?: (clients: AwsClients) => Promise<void>;
   run: (clients: AwsClients, options: EnsureOptions) => Promise<unknown>;
+}
+
+/** The progress and cancellation options a target passes on to a stack procedure. */
+function progressAndSignal(options: EnsureOptions): Pick<EnsureOptions, 'onEvent' | 'signal'> {
+  return {
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+}
+
+/** applyStack for a run, planStack for its dry run (applyStack has none: `eks-kit plan` is its dry run). */
+function applyOrPlan(stack: Stack, extra: { prune?: boolean } = {}): EnsureTarget['run'] {
+  return (clients, options) =>
+    options.dryRun
+      ? planStack(clients, stack, progressAndSignal(options))
+      : applyStack(clients, stack, { yes: true, wait: false, ...extra, ...progressAndSignal(options) });
 }
 
 export const ISSUER = 'https://oidc.eks.ap-northeast-1.amazonaws.com/id/RE11AB1E0000000000000000000000AA';
@@ -302,16 +318,7 @@ export function ensureTargets(): EnsureTarget[] {
       world: seed.world,
       behaviour: { acmRecordDelaySeconds: 0 },
       usesRolePrincipal: false,
-      // applyStack has no dry run: `eks-kit plan` (planStack) is its dry run.
-      run: (clients, options) => {
-        const common = {
-          ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
-        };
-        return options.dryRun
-          ? planStack(clients, stack, common)
-          : applyStack(clients, stack, { yes: true, wait: false, ...common });
-      },
+      run: applyOrPlan(stack),
     },
     {
       // The zone in another account (issue 18): ACM here, Route 53 through the DNS account's role.
@@ -319,15 +326,7 @@ export function ensureTargets(): EnsureTarget[] {
       world: crossAccount.world,
       behaviour: { acmRecordDelaySeconds: 0 },
       usesRolePrincipal: false,
-      run: (clients, options) => {
-        const common = {
-          ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
-        };
-        return options.dryRun
-          ? planStack(clients, crossAccount.stack, common)
-          : applyStack(clients, crossAccount.stack, { yes: true, wait: false, ...common });
-      },
+      run: applyOrPlan(crossAccount.stack),
     },
   ];
 }
@@ -407,15 +406,7 @@ export function ownershipTargets(): EnsureTarget[] {
       setup: async (clients) => {
         await applyStack(clients, seedParsed, { yes: true, wait: false });
       },
-      run: (clients, options) => {
-        const common = {
-          ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
-        };
-        return options.dryRun
-          ? planStack(clients, teamB, common)
-          : applyStack(clients, teamB, { yes: true, wait: false, ...common });
-      },
+      run: applyOrPlan(teamB),
     },
     {
       name: 'ownership: a role made by hand, adopted (hand-made policies detached and deleted)',
@@ -480,10 +471,6 @@ export function deletionTargets(): EnsureTarget[] {
   const setup = async (clients: AwsClients): Promise<void> => {
     await applyStack(clients, stack, { yes: true, wait: true });
   };
-  const common = (options: EnsureOptions) => ({
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
   return [
     {
       name: 'stack: destroyStack (examples/seed)',
@@ -493,8 +480,8 @@ export function deletionTargets(): EnsureTarget[] {
       setup,
       run: (clients, options) =>
         options.dryRun
-          ? planDestroy(clients, stack, common(options))
-          : destroyStack(clients, stack, { yes: true, ...common(options) }),
+          ? planDestroy(clients, stack, progressAndSignal(options))
+          : destroyStack(clients, stack, { yes: true, ...progressAndSignal(options) }),
     },
     {
       name: 'stack: applyStack --prune (examples/seed without gitlab and repositories)',
@@ -502,10 +489,7 @@ export function deletionTargets(): EnsureTarget[] {
       behaviour: { acmRecordDelaySeconds: 0 },
       usesRolePrincipal: false,
       setup,
-      run: (clients, options) =>
-        options.dryRun
-          ? planStack(clients, smaller, common(options))
-          : applyStack(clients, smaller, { yes: true, wait: false, prune: true, ...common(options) }),
+      run: applyOrPlan(smaller, { prune: true }),
     },
   ];
 }
