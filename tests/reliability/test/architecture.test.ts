@@ -234,3 +234,16 @@ describe('docs/ARCHITECTURE.md: core holds the one definition of the stack tag',
     expect(spelled).toEqual([]);
   });
 });
+
+describe('docs/ARCHITECTURE.md: EXIT_CODES is the one definition of the exit codes', () => {
+  it('no package or app source outside the emulator exits with a number literal', () => {
+    const literal = packages
+      .filter(
+        (p) =>
+          (p.dir.startsWith('packages/') || p.dir.startsWith('apps/')) && p.dir !== 'packages/aws-emulator',
+      )
+      .flatMap((pkg) => sourceFiles(pkg).filter((f) => f.includes('/src/')))
+      .filter((file) => /process\.exit\(\s*\d|exitCode\s*=\s*[1-9]/.test(stripComments(readRepoFile(file))));
+    expect(literal).toEqual([]);
+  });
+});
