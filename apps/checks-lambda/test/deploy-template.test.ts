@@ -84,7 +84,7 @@ describe('the SAM deploy template', () => {
     expect(props(template, 'ChecksFunction').Role).toEqual({ 'Fn::GetAtt': ['ChecksRole', 'Arn'] });
   });
 
-  it('the default role name is the one the stack loader checks for collisions (issue 15)', () => {
+  it('the default role name is the one the stack loader checks for collisions', () => {
     const roleName = props(template, 'ChecksRole').RoleName as string;
     expect(roleName).toBe(`${CHECKS_LAMBDA_ROLE_PREFIX}${stack.name}`);
     expect(derivedNames(stack).some((n) => n.kind === 'iam-role' && n.name === roleName)).toBe(true);

@@ -152,7 +152,7 @@ describe('eks-kit autoscaler verify --log: groups at max while pods are pending'
   });
 });
 
-describe('eks-kit autoscaler logs - reads a live stream (issue 19 item 4)', () => {
+describe('eks-kit autoscaler logs - reads a live stream', () => {
   /** Start the CLI, feed stdin line by line, and wait for each expected output before the next line. */
   function live(args: string[]) {
     const child = spawn(process.execPath, [CLI, 'autoscaler', 'logs', '-', ...args], {

@@ -21,7 +21,7 @@ describe('a misspelt subcommand with options after it', () => {
   });
 });
 
-describe('against the emulator (issue 17)', () => {
+describe('against the emulator', () => {
   let emu: Emulator;
   beforeAll(async () => {
     const world = seedWorld();

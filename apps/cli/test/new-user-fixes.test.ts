@@ -45,7 +45,7 @@ function stderrOfPipedIntoTrue(script: string): Promise<string> {
   });
 }
 
-describe('a closed stdout (item 1)', () => {
+describe('a closed stdout', () => {
   it('`autoscaler logs FILE | (reader that closes at once)` ends quietly with exit 0, no EPIPE trace', async () => {
     // `true` exits without reading: the CLI's first write meets a closed pipe (EPIPE).
     const script = `("${process.execPath}" "${CLI}" autoscaler logs "${SEED_LOG}"; echo "rc=$?" >&2) | true`;
@@ -72,7 +72,7 @@ describe('a closed stdout (item 1)', () => {
   });
 });
 
-describe('ecr login (item 3)', () => {
+describe('ecr login', () => {
   it('--password-stdout with --json is refused: exit 64, one line, no AWS call', async () => {
     emu.resetCalls();
     const run = await runCli([
@@ -94,7 +94,7 @@ describe('ecr login (item 3)', () => {
   });
 });
 
-describe('region: the stack, then --region, then AWS_REGION (item 4, as the global help says)', () => {
+describe('region: the stack, then --region, then AWS_REGION (as the global help says)', () => {
   const dir = tempDir();
   const noRegion = writeIn(dir, 'no-region.yaml', seedText.replace(/^ {2}region: .*\n/m, ''));
 
@@ -161,7 +161,7 @@ describe('region: the stack, then --region, then AWS_REGION (item 4, as the glob
   });
 });
 
-describe('Kubernetes minors outside the version map (item 2)', () => {
+describe('Kubernetes minors outside the version map', () => {
   const dir = tempDir();
   const future = seedText.replace(/kubernetesVersion: .*/, 'kubernetesVersion: "1.99"');
 
@@ -209,7 +209,7 @@ describe('Kubernetes minors outside the version map (item 2)', () => {
   });
 });
 
-describe('credentials (item 6)', () => {
+describe('credentials', () => {
   it('none anywhere: exit 1, one line naming what was tried and how to fix it', async () => {
     const env = cliEnv();
     delete env.AWS_ACCESS_KEY_ID;
@@ -241,7 +241,7 @@ describe('credentials (item 6)', () => {
   });
 });
 
-describe('messages in CLI terms (item 5)', () => {
+describe('messages in CLI terms', () => {
   it('check-push on a missing repository names the stack key and eks-kit ecr repo', async () => {
     const run = await runCli([
       'ecr',
@@ -265,7 +265,7 @@ describe('messages in CLI terms (item 5)', () => {
   });
 });
 
-describe('the committed bin stub (item 7)', () => {
+describe('the committed bin stub', () => {
   it('bin/eks-kit.js runs the built CLI', async () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'apps/cli/package.json'), 'utf8')) as {
       bin: Record<string, string>;
@@ -286,7 +286,7 @@ describe('the committed bin stub (item 7)', () => {
   });
 });
 
-describe('minor (item 8) and the tags selection (item 5)', () => {
+describe('minor and the tags selection', () => {
   it('`ecr logn` suggests login: exit 64, one line, "Error:" style', async () => {
     const run = await runCli(['ecr', 'logn']);
     expect(run.code).toBe(EXIT_CODES.invalidInput);

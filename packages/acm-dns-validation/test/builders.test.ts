@@ -243,7 +243,7 @@ describe('CAA', () => {
   });
 });
 
-describe('own keys only (issue 15)', () => {
+describe('own keys only', () => {
   it.each([
     ['zones', { zones: JSON.parse('{"__proto__":"Z0123456789ABC"}') }, 'zones.__proto__'],
     ['tags', { tags: JSON.parse('{"__proto__":"x"}') }, 'tags.__proto__'],

@@ -144,7 +144,7 @@ describe('checkAutoscalerSetup finds each seeded fault', () => {
     expect(findings.find((f) => f.check === 'autoscaler.oidc-provider')?.status).toBe('ok');
   });
 
-  it('a managed policy attached by hand to the role (AdministratorAccess) fails, naming it (issue 14)', async () => {
+  it('a managed policy attached by hand to the role (AdministratorAccess) fails, naming it', async () => {
     const iam = await env.clients.iam();
     const { AttachRolePolicyCommand } = await import('@aws-sdk/client-iam');
     await iam.send(

@@ -80,7 +80,7 @@ describe('nodeTemplateTags', () => {
   });
 });
 
-describe('node templates: own keys only, __proto__ refused naming the field (issue 15)', () => {
+describe('node templates: own keys only, __proto__ refused naming the field', () => {
   const proto = (value: unknown) => JSON.parse(`{"__proto__":${JSON.stringify(value)}}`);
   const cases: [string, Record<string, unknown>, string][] = [
     ['labels', { labels: proto('gpu') }, 'nodeTemplate.labels.__proto__'],

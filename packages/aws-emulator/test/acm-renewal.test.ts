@@ -32,7 +32,7 @@ const world: World = {
   },
 };
 
-describe('ACM emulator: 198-day lifetime and managed renewal (issue 17)', () => {
+describe('ACM emulator: 198-day lifetime and managed renewal', () => {
   let emu: Emulator;
   let acm: ACMClient;
   let r53: Route53Client;

@@ -222,7 +222,7 @@ describe.skipIf(!available)(`aws CLI v2 against the emulator (${available ? vers
     expect((err as { stderr: string }).stderr).toContain('RepositoryNotFoundException');
   });
 
-  it('deletion refusals as AWS answers them (issue 16): DeleteConflict, RepositoryNotEmptyException, ResourceInUseException', async () => {
+  it('deletion refusals as AWS answers them: DeleteConflict, RepositoryNotEmptyException, ResourceInUseException', async () => {
     const stderr = (e: unknown): string => (e as { stderr: string }).stderr;
     await aws(
       'iam',

@@ -22,7 +22,7 @@ afterAll(async () => {
   await emu.stop();
 });
 
-describe('ECR ListImages and DeleteRepository on a repository with images (issue 16)', () => {
+describe('ECR ListImages and DeleteRepository on a repository with images', () => {
   it('ListImages pages every image id (the SDK paginator walks the pages)', async () => {
     const tags: string[] = [];
     let pages = 0;

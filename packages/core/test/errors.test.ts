@@ -39,14 +39,14 @@ describe('InvalidInputError', () => {
   });
 });
 
-describe('formatError: always one line, hint included (issue 15)', () => {
+describe('formatError: always one line, hint included', () => {
   it('joins a multi-line message and a multi-line hint', () => {
     const e = new EksKitError('X', 'first\nsecond', { hint: 'do this\nthen that' });
     expect(formatError(e)).toBe('first second (hint: do this then that)');
   });
 });
 
-describe('EXIT_CODES (issue 17: no code means two things for one command)', () => {
+describe('EXIT_CODES (no code means two things for one command)', () => {
   it('invalid input is 64 (EX_USAGE), never 2 (changes / failing findings) nor 1', () => {
     expect(EXIT_CODES.invalidInput).toBe(64);
     expect(EXIT_CODES.changes).toBe(2);

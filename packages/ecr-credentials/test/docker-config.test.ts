@@ -88,7 +88,7 @@ describe('dockerConfigWarnings', () => {
   });
 });
 
-describe('own keys only: __proto__ is refused, never merged into the prototype (issue 15)', () => {
+describe('own keys only: __proto__ is refused, never merged into the prototype', () => {
   const HOST2 = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
   const cases: [string, () => unknown, string][] = [
     [

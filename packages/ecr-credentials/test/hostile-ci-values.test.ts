@@ -109,7 +109,7 @@ function only(yaml: string): [string, Job] {
   return entries[0]!;
 }
 
-describe('shellQuote / shellWordWithVariables (issue 15)', () => {
+describe('shellQuote / shellWordWithVariables', () => {
   it.each(HOSTILE.filter((h) => !h.includes('\u0000')))('%j arrives literally through shellQuote', (h) => {
     const value = `x${h}y`;
     expect(words(shellQuote(value))).toEqual([value]);
@@ -156,7 +156,7 @@ const FIELDS: [string, (h: string) => Partial<GitlabBuildkitJobInput>][] = [
   ['helperVersion', (h) => ({ helperVersion: `0.9.0${h}` })],
 ];
 
-describe.each(BUILDERS)('%s job with hostile values (issue 15)', (builder, build) => {
+describe.each(BUILDERS)('%s job with hostile values', (builder, build) => {
   const cases = FIELDS.filter(([field]) => builder === 'buildkit' || field !== 'helperVersion').flatMap(
     ([field, make]) => HOSTILE.map((h) => [field, h, make] as const),
   );
@@ -210,7 +210,7 @@ function buildkitArgs(job: Job): string[] {
   return words(line.slice(prefix.length));
 }
 
-describe('the docker config the job writes (issue 15)', () => {
+describe('the docker config the job writes', () => {
   it.each(BUILDERS)(
     '%s: the echo line writes exactly dockerConfig({ credHelpers: [host] })',
     (builder, build) => {
@@ -228,7 +228,7 @@ describe('the docker config the job writes (issue 15)', () => {
   );
 });
 
-describe('grammars of the values that reach CI lines (issue 15)', () => {
+describe('grammars of the values that reach CI lines', () => {
   it.each([
     ['.', true],
     ['$CI_PROJECT_DIR', true],
@@ -277,7 +277,7 @@ describe('grammars of the values that reach CI lines (issue 15)', () => {
   });
 });
 
-describe('docker config.json with hostile values (issue 15)', () => {
+describe('docker config.json with hostile values', () => {
   const fields: [string, (h: string) => Parameters<typeof dockerConfig>[0]][] = [
     ['credHelpers[0]', (h) => ({ credHelpers: [`${REGISTRY}${h}`] })],
     ['credHelpers (helper)', (h) => ({ credHelpers: { [REGISTRY]: `ecr-login${h}` } })],

@@ -115,7 +115,7 @@ describe('ensureRepository with the registry scanning configuration (emulator)',
   });
 });
 
-describe('ensureRunnerRole: a cluster that does not exist (issue 17: one wording everywhere)', () => {
+describe('ensureRunnerRole: a cluster that does not exist (one wording everywhere)', () => {
   let emu: Emulator;
   let clients: AwsClients;
   beforeAll(async () => {

@@ -81,7 +81,7 @@ function refusedOneLine(error: unknown): InvalidInputError {
   return error as InvalidInputError;
 }
 
-describe('cluster-autoscaler release with hostile values (issue 15)', () => {
+describe('cluster-autoscaler release with hostile values', () => {
   const cases = AUTOSCALER_FIELDS.flatMap(([field, make]) => HOSTILE.map((h) => [field, h, make] as const));
   it.each(cases)('%s %j: refused naming the field, or rendered back unchanged', (field, h, make) => {
     const input = { ...BASE, ...make(h) } as ClusterAutoscalerReleaseInput;
@@ -124,7 +124,7 @@ const METRICS_FIELDS: [string, (h: string) => MetricsServerReleaseInput][] = [
   ['namespace', (h) => ({ namespace: `kube${h}` })],
 ];
 
-describe('metrics-server release with hostile values (issue 15)', () => {
+describe('metrics-server release with hostile values', () => {
   const cases = METRICS_FIELDS.flatMap(([field, make]) => HOSTILE.map((h) => [field, h, make] as const));
   it.each(cases)('%s %j: refused naming the field, or rendered back unchanged', (field, h, make) => {
     let release: ReturnType<typeof metricsServerRelease>;

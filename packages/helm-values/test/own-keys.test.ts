@@ -24,7 +24,7 @@ const release = {
 };
 const repositories = [{ name: 'autoscaler', url: 'https://kubernetes.github.io/autoscaler' }];
 
-describe('helm values: a __proto__ key is refused naming the field, never dropped (issue 15)', () => {
+describe('helm values: a __proto__ key is refused naming the field, never dropped', () => {
   const cases: [string, () => unknown, string][] = [
     ['extraArgs', () => clusterAutoscalerExtraArgs(proto('5m')), 'extraArgs.__proto__'],
     [

@@ -193,7 +193,7 @@ describe('diffPolicies', () => {
 const allow = { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' };
 const policy = (...statements: unknown[]) => ({ Version: '2012-10-17', Statement: statements });
 
-describe('policiesEqual sees every single difference (issue 15)', () => {
+describe('policiesEqual sees every single difference', () => {
   const cases: [string, unknown, unknown][] = [
     [
       'condition value',

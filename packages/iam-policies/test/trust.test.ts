@@ -171,7 +171,7 @@ describe('kube2iam, kiam and service principals', () => {
   });
 });
 
-describe('own keys only (issue 15)', () => {
+describe('own keys only', () => {
   it('podIdentityTrustPolicy refuses a __proto__ request tag naming the field', () => {
     expect(fieldOf(() => podIdentityTrustPolicy({ requestTags: JSON.parse('{"__proto__":"x"}') }))).toBe(
       'requestTags.__proto__',

@@ -49,7 +49,7 @@ const name = (length: number): string => `s${'a'.repeat(length - 1)}`;
 const AUTOSCALER_MAX = 64 - '-cluster-autoscaler'.length; // 45
 const RUNNER_MAX = 64 - '-gitlab-build'.length; // 51
 
-describe('derived role names are never truncated: every stack name length 1-63 (issue 15)', () => {
+describe('derived role names are never truncated: every stack name length 1-63', () => {
   const lengths = Array.from({ length: 63 }, (_, i) => i + 1);
 
   it.each(lengths)('stack name of %i characters, both default role names', (length) => {
@@ -97,7 +97,7 @@ describe('derived role names are never truncated: every stack name length 1-63 (
   });
 });
 
-describe('repository names with a cache repository: every length around 250 (issue 15)', () => {
+describe('repository names with a cache repository: every length around 250', () => {
   const repoOf = (length: number): string => `r${'a'.repeat(length - 1)}`;
   it.each(Array.from({ length: 12 }, (_, i) => 245 + i))('a repository name of %i characters', (length) => {
     const withCache = refusal(stackText('demo', { repo: repoOf(length), cache: true }));
@@ -111,7 +111,7 @@ describe('repository names with a cache repository: every length around 250 (iss
   });
 });
 
-describe('derived names never collide (issue 15)', () => {
+describe('derived names never collide', () => {
   it('all derived names of a full stack are pairwise distinct within each kind', () => {
     for (const stackName of ['demo', name(AUTOSCALER_MAX)]) {
       const names = derivedNames(parseStack(stackText(stackName)));

@@ -178,7 +178,7 @@ describe('hostile YAML: one line naming file:line, exit 64', () => {
   });
 });
 
-describe('key paths with backslashes (issue 15)', () => {
+describe('key paths with backslashes', () => {
   it('parsePath never throws on a quoted segment JSON refuses', () => {
     expect(parsePath('tags["x\\q"]')).toEqual(['tags', 'xq']);
     expect(parsePath('tags["a\\"b"]')).toEqual(['tags', 'a"b']);

@@ -202,7 +202,7 @@ describe('a stack that sets every field', () => {
   });
 });
 
-describe('one bad field: refused when the stack is loaded (issue 15)', () => {
+describe('one bad field: refused when the stack is loaded', () => {
   it.each(BAD_FIELDS)('%s = %j', (field, path, value) => {
     const text = stringify(setPath(fullStack(), path, value));
     const error = refusal(text);

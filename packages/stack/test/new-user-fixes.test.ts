@@ -25,7 +25,7 @@ function errorOf(run: () => unknown): InvalidInputError {
   throw new Error('expected an InvalidInputError');
 }
 
-describe('a Kubernetes minor outside the version map (issue 9 item 2)', () => {
+describe('a Kubernetes minor outside the version map', () => {
   it('without pins: names cluster.kubernetesVersion at file:line, and the hint names the stack keys to set', () => {
     const e = errorOf(() => parseStack(withVersion('1.99'), 'eks-kit.yaml'));
     expect(e.field).toBe('cluster.kubernetesVersion');
@@ -62,7 +62,7 @@ describe('a Kubernetes minor outside the version map (issue 9 item 2)', () => {
   });
 });
 
-describe('cluster.region from a default (issue 9 item 4)', () => {
+describe('cluster.region from a default', () => {
   const noRegion = withVersion('1.35').replace('  region: eu-west-1\n', '');
 
   it('a file without cluster.region takes defaultRegion', () => {
@@ -88,7 +88,7 @@ describe('cluster.region from a default (issue 9 item 4)', () => {
   });
 });
 
-describe('worker group selection in stack terms (issue 9 item 5)', () => {
+describe('worker group selection in stack terms', () => {
   it('a prefix that matches no group: the plan error names autoscaler.workerGroups and prefix, not namePrefix', async () => {
     const root = new URL('../../../examples/seed/', import.meta.url);
     const world = JSON.parse(readFileSync(new URL('world.json', root), 'utf8')) as World;

@@ -63,7 +63,7 @@ const cases: [string, string, string, number][] = [
   ['a quoted key', `${base}tags:\n  "__proto__": x\n`, 'tags.__proto__', 7],
 ];
 
-describe('parseStack: a __proto__ key is refused with file:line, never dropped (issue 15)', () => {
+describe('parseStack: a __proto__ key is refused with file:line, never dropped', () => {
   it.each(cases)('%s', (_, text, field, line) => {
     let caught: unknown;
     try {

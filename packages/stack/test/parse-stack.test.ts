@@ -43,7 +43,7 @@ describe('parseStack: valid files', () => {
     expect(stack.checks).toEqual({ warnDays: 45, failDays: 30 });
   });
 
-  it('defaults checks from ACM 198-day lifetime and 45-day renewal window, no longer 30/7 (issue 17)', () => {
+  it('defaults checks from ACM 198-day lifetime and 45-day renewal window, no longer 30/7', () => {
     expect(parseStack(base, 'eks-kit.yaml').checks).toEqual({ warnDays: 45, failDays: 30 });
   });
 

@@ -137,7 +137,7 @@ describe('repositories: the registry scanning configuration decides (emulator)',
   });
 });
 
-describe('scale-from-zero hint when the stack already has the node template (issue 17)', () => {
+describe('scale-from-zero hint when the stack already has the node template', () => {
   const f = finding(
     'autoscaler.scale-from-zero',
     'autoscaling group seed-workers-b',

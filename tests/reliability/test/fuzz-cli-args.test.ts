@@ -201,7 +201,7 @@ describe('fuzz: CLI argument parsing never throws a raw error', () => {
     fuzzTimeout(RUNS),
   );
 
-  it('the parser reaches both outcomes, and the classes of issue 15 are refused', async () => {
+  it('the parser reaches both outcomes, and the hostile-input classes are refused', async () => {
     expect(await parseCliArgs(['plan', '-f', 'x.yaml'])).toEqual({
       exitCode: 0,
       command: 'plan',

@@ -82,7 +82,7 @@ function withProtoKey(base: Json, path: readonly number[]): { text: string; fiel
   return { text: JSON.stringify(root).replace(`"${MARK}"`, '"__proto__"'), field: `${field}.__proto__` };
 }
 
-describe('fuzz: docker config helpers (issue 15)', () => {
+describe('fuzz: docker config helpers', () => {
   it(
     'merge keeps unrelated keys, the patch wins, inputs unchanged, prototype intact, idempotent',
     () => {

@@ -316,7 +316,7 @@ const mutationName = fc.constantFrom(
   'remove statement',
 );
 
-describe('fuzz: policy compare (issue 15)', () => {
+describe('fuzz: policy compare', () => {
   it(
     'equal after any reordering and IAM normalisation',
     () => {

@@ -313,7 +313,7 @@ const TARGETS: Target[] = [
 /** Counters per field, printed at the end (accepted values are the ones that exercise rendering). */
 const counts: Record<string, { accepted: number; refused: number }> = {};
 
-describe('fuzz: stack field values are refused at load or rendered back literally (issue 15)', () => {
+describe('fuzz: stack field values are refused at load or rendered back literally', () => {
   it.each(TARGETS.map((t) => [t.path, t] as const))('%s', (_path, target) => {
     const tally = { accepted: 0, refused: 0 };
     counts[target.path] = tally;

@@ -1,6 +1,6 @@
 /**
  * The log lines users ask about most upstream (issue 19), each matched from its real shape; the
- * source of every shape is in test/fixtures/asked-most.klog.log, beside the line, and in the README:
+ * source of every shape is in test/fixtures/diagnoses.klog.log, beside the line, and in the README:
  *
  * - scale-down blockers, `[Fast evaluation: ][Nn]ode <node> cannot be removed: <reason>`
  *   (simulator/cluster.go; reasons from utils/drain and simulator/drainability/rules), and

@@ -7,7 +7,7 @@ const fixture = (name: string): string =>
   readFileSync(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)), 'utf8');
 
 /*
- * Sources of test/fixtures/asked-most.klog.log, line by line (issue 19: "use real log lines, cite each
+ * Sources of test/fixtures/diagnoses.klog.log, line by line (issue 19: "use real log lines, cite each
  * source"). The messages are as posted; the klog date prefixes were re-dated so that the lines read in
  * order within one year (the reader rolls the year over when a date jumps back), and redactions were
  * replaced by plausible names where the redaction broke the shape (`##` in a node name).
@@ -36,15 +36,15 @@ const fixture = (name: string): string =>
  * 15-18 kubernetes/autoscaler#6982 (aws_manager.go:128 "Failed to regenerate ASG cache: NoCredentialProviders:
  *       no valid providers in chain. Deprecated." with its continuation line, then the F line; also #5642, #3349)
  *
- * test/fixtures/asked-most.json.log holds the same messages in `--logging-format=json` (component-base's
+ * test/fixtures/diagnoses.json.log holds the same messages in `--logging-format=json` (component-base's
  * JSON: ts in ms, caller, msg, v; err for errors). Those lines are our re-encoding: upstream still logs
  * these messages printf-style (klog.Infof / fmt.Errorf in cluster.go and the drainability rules, through
  * 1.35), so there is no separate key=value "structured" form of them to read.
  */
 
-describe('readAutoscalerLog, the lines users ask about most (issue 19)', () => {
+describe('readAutoscalerLog: scale-down blockers, balancing, max size, credentials and capacity lines', () => {
   it('says why each node cannot be scaled down, with the fix', async () => {
-    const report = await readAutoscalerLog(fixture('asked-most.klog.log'), { year: 2026 });
+    const report = await readAutoscalerLog(fixture('diagnoses.klog.log'), { year: 2026 });
     const blocked = report.events.filter((e) => e.type === 'scale-down-blocked');
     expect(blocked.map((e) => [e.line, e.node, e.reason, e.pod])).toEqual([
       [
@@ -93,7 +93,7 @@ describe('readAutoscalerLog, the lines users ask about most (issue 19)', () => {
   });
 
   it('names the two groups --balance-similar-node-groups will not balance, and the EKS ignore labels', async () => {
-    const report = await readAutoscalerLog(fixture('asked-most.klog.log'), { year: 2026 });
+    const report = await readAutoscalerLog(fixture('diagnoses.klog.log'), { year: 2026 });
     const event = report.events.find((e) => e.type === 'not-similar');
     expect(event).toMatchObject({
       line: 8,
@@ -107,7 +107,7 @@ describe('readAutoscalerLog, the lines users ask about most (issue 19)', () => {
   });
 
   it('names the group at max size, and groups backed off for capacity (placeholders included)', async () => {
-    const report = await readAutoscalerLog(fixture('asked-most.klog.log'), { year: 2026 });
+    const report = await readAutoscalerLog(fixture('diagnoses.klog.log'), { year: 2026 });
     expect(report.diagnoses.find((d) => d.code === 'max-size-reached')).toMatchObject({
       subject: 'nodes.XXXXXXXX',
       firstLine: 9,
@@ -132,7 +132,7 @@ describe('readAutoscalerLog, the lines users ask about most (issue 19)', () => {
   });
 
   it('diagnoses NoCredentialProviders once, and counts the continuation lines as skipped', async () => {
-    const report = await readAutoscalerLog(fixture('asked-most.klog.log'), { year: 2026 });
+    const report = await readAutoscalerLog(fixture('diagnoses.klog.log'), { year: 2026 });
     const d = report.diagnoses.filter((x) => x.code === 'no-credentials');
     expect(d).toHaveLength(1);
     expect(d[0]).toMatchObject({ count: 2, firstLine: 15 });
@@ -141,7 +141,7 @@ describe('readAutoscalerLog, the lines users ask about most (issue 19)', () => {
   });
 
   it('reads the same messages in --logging-format=json', async () => {
-    const report = await readAutoscalerLog(fixture('asked-most.json.log'));
+    const report = await readAutoscalerLog(fixture('diagnoses.json.log'));
     expect(report.stats).toMatchObject({ format: 'json', malformed: 0, parsed: 5 });
     expect(report.diagnoses.map((d) => [d.code, d.subject])).toEqual([
       ['scale-down-blocked', 'local-storage'],
@@ -202,7 +202,7 @@ describe('live reading: onEvent and onDiagnosis as lines arrive', () => {
   it('reports each event and each new diagnosis at the line that completes it', async () => {
     const seen: string[] = [];
     async function* lines(): AsyncGenerator<string> {
-      for (const line of fixture('asked-most.klog.log').split('\n').slice(0, 3)) {
+      for (const line of fixture('diagnoses.klog.log').split('\n').slice(0, 3)) {
         yield line;
         seen.push(`read ${line.slice(0, 5)}`);
       }
