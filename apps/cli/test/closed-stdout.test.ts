@@ -1,0 +1,59 @@
+/** A reader that closes stdout early: the CLI ends quietly (exit 0, no EPIPE trace) and still does its work. */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Emulator } from '@eks-kit/aws-emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, cliEnv, ROOT, SEED_LOG, SEED_STACK, startSeedEmulator, tempDir } from './helpers.js';
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startSeedEmulator();
+});
+afterAll(async () => {
+  await emu.stop();
+});
+
+/** Run `sh -c script` (a CLI run piped into `true`, which closes the pipe at once) and return its stderr. */
+function stderrOfPipedIntoTrue(script: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn('sh', ['-c', script], {
+      env: cliEnv(),
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', () => resolve(err));
+  });
+}
+
+describe('a closed stdout', () => {
+  it('`autoscaler logs FILE | (reader that closes at once)` ends quietly with exit 0, no EPIPE trace', async () => {
+    // `true` exits without reading: the CLI's first write meets a closed pipe (EPIPE).
+    const script = `("${process.execPath}" "${CLI}" autoscaler logs "${SEED_LOG}"; echo "rc=$?" >&2) | true`;
+    const stderr = await stderrOfPipedIntoTrue(script);
+    expect(stderr).toContain('rc=0');
+    expect(stderr).not.toContain('EPIPE');
+    expect(stderr).not.toContain('    at ');
+  });
+
+  it('a command whose stdout closes still does all its work (render writes every file)', async () => {
+    const out = tempDir();
+    const script = `("${process.execPath}" "${CLI}" render -f "${SEED_STACK}" --out "${out}" --endpoint-url "${emu.url}"; echo "rc=$?" >&2) | true`;
+    const stderr = await stderrOfPipedIntoTrue(script);
+    expect(stderr).toContain('rc=0');
+    expect(stderr).not.toContain('    at ');
+    for (const file of [
+      'helmfile.yaml',
+      'values/cluster-autoscaler.yaml',
+      '.gitlab-ci.yml',
+      'docker/config.json',
+    ]) {
+      expect(readFileSync(join(out, file), 'utf8').length).toBeGreaterThan(0);
+    }
+  });
+});

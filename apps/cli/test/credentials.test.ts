@@ -1,0 +1,46 @@
+/** Credentials: with none, or a profile that does not exist, one line naming what was tried (exit 1). */
+import type { Emulator } from '@eks-kit/aws-emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv, runCli, SEED_STACK, startSeedEmulator } from './helpers.js';
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startSeedEmulator();
+});
+afterAll(async () => {
+  await emu.stop();
+});
+
+const oneLine = (text: string) => expect(text.trim().split('\n')).toHaveLength(1);
+
+describe('credentials', () => {
+  it('none anywhere: exit 1, one line naming what was tried and how to fix it', async () => {
+    const env = cliEnv();
+    delete env.AWS_ACCESS_KEY_ID;
+    delete env.AWS_SECRET_ACCESS_KEY;
+    const run = await runCli(['ecr', 'login', '-f', SEED_STACK, '--endpoint-url', emu.url], { env });
+    expect(run.code).toBe(1);
+    oneLine(run.stderr);
+    expect(run.stderr).toContain('no AWS credentials');
+    expect(run.stderr).toMatch(/AWS_ACCESS_KEY_ID.*--profile.*aws configure \/ aws sso login/);
+    expect(run.stderr.match(/hint:/g)).toHaveLength(1);
+    expect(run.stderr).not.toContain('CredentialsProviderError');
+  });
+
+  it('--profile nosuch: exit 1, one line naming the profile, no SDK "Multiple credential sources" warning', async () => {
+    const run = await runCli([
+      'ecr',
+      'login',
+      '--profile',
+      'nosuch',
+      '-f',
+      SEED_STACK,
+      '--endpoint-url',
+      emu.url,
+    ]);
+    expect(run.code).toBe(1);
+    oneLine(run.stderr);
+    expect(run.stderr).toContain('profile nosuch');
+    expect(run.stderr).not.toMatch(/Multiple credential sources/);
+  });
+});
