@@ -4,7 +4,7 @@
 import { checkCertificates, DEFAULT_ACM_RATE_LIMITS } from '@eks-kit/acm-dns-validation';
 import { emulatorWithClients } from './emulator.mjs';
 
-// ACM quotas (AWS-FACTS.md): DescribeCertificate 10/s, ListCertificates 1/s.
+// ACM quotas (docs/AWS-FACTS.md#acm-request-rate-quotas): DescribeCertificate 10/s, ListCertificates 1/s.
 const QUOTA = { DescribeCertificate: 10, ListCertificates: 1, ListTagsForCertificate: 10 };
 
 export async function run({ quick }) {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, SEED_STACK, seedWorld } from './helpers.js';
 
 // A cluster whose IAM OIDC provider was never created: IRSA cannot work, so the plan says the
-// autoscaler role is blocked and what to do first (AWS-FACTS.md: IRSA trusts the provider ARN).
+// autoscaler role is blocked and what to do first (docs/AWS-FACTS.md#iam-trust-for-pods: IRSA trusts the provider ARN).
 let emu: Emulator;
 beforeAll(async () => {
   const world = seedWorld();

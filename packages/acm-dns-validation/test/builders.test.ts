@@ -45,7 +45,7 @@ describe('normaliseCertificateRequest', () => {
     expect(fieldOf(() => normaliseCertificateRequest({ domainName: 'foo.*.example.com' }, 'eu-west-1'))).toBe(
       'domainName',
     );
-    // AWS-FACTS.md: DomainName <= 64 octets
+    // docs/AWS-FACTS.md#acm-requestcertificate: DomainName <= 64 octets
     expect(
       fieldOf(() =>
         normaliseCertificateRequest({ domainName: `${'a'.repeat(55)}.example.com` }, 'eu-west-1'),
@@ -59,7 +59,7 @@ describe('normaliseCertificateRequest', () => {
         ),
       ),
     ).toBe('subjectAlternativeNames[1]');
-    // AWS-FACTS.md: default quota of 10 domain names per certificate
+    // docs/AWS-FACTS.md#acm-requestcertificate: default quota of 10 domain names per certificate
     const eleven = Array.from({ length: 10 }, (_, i) => `n${i}.example.com`);
     expect(
       fieldOf(() => normaliseCertificateRequest({ ...base, subjectAlternativeNames: eleven }, 'eu-west-1')),
@@ -104,7 +104,7 @@ describe('keyAlgorithmOf', () => {
 });
 
 describe('idempotencyToken', () => {
-  it('is deterministic, independent of name order and case, and matches ^\\w{1,32}$ (AWS-FACTS.md)', () => {
+  it('is deterministic, independent of name order and case, and matches ^\\w{1,32}$ (docs/AWS-FACTS.md#acm-requestcertificate)', () => {
     const a = idempotencyToken(
       normaliseCertificateRequest(
         { domainName: 'a.example.com', subjectAlternativeNames: ['b.example.com', 'c.example.com'] },
@@ -202,7 +202,7 @@ describe('planChangeBatches', () => {
     value,
     domains: [`n${i}.example.com`],
   });
-  it('groups by zone and splits at 1,000 records, an UPSERT counting twice (AWS-FACTS.md)', () => {
+  it('groups by zone and splits at 1,000 records, an UPSERT counting twice (docs/AWS-FACTS.md#route-53-change-batches)', () => {
     const upserts = Array.from({ length: 1201 }, (_, i) => ({ zoneId: 'Z1', record: rec(i) }));
     const batches = planChangeBatches([...upserts, { zoneId: 'Z0', record: rec(0) }]);
     expect(batches.map((b) => [b.zoneId, b.upserts.length])).toEqual([
@@ -231,7 +231,7 @@ describe('planChangeBatches', () => {
 });
 
 describe('CAA', () => {
-  it('allows Amazon only when an issue tag names one of its CA domains (AWS-FACTS.md)', () => {
+  it('allows Amazon only when an issue tag names one of its CA domains (docs/AWS-FACTS.md#acm-caa)', () => {
     expect(caaAllowsAmazon([])).toBe(true);
     expect(caaAllowsAmazon(['0 issue "letsencrypt.org"'])).toBe(false);
     expect(caaAllowsAmazon(['0 issue "letsencrypt.org"', '0 issue "amazontrust.com"'])).toBe(true);

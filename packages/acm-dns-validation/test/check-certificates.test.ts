@@ -103,7 +103,7 @@ describe('checkCertificates against the emulator', () => {
     expect(emu.calls({ operation: 'ListCertificates' })).toHaveLength(1);
   });
 
-  it('reports a deleted validation CNAME (the most common renewal failure, AWS-FACTS.md)', async () => {
+  it('reports a deleted validation CNAME (the most common renewal failure, docs/AWS-FACTS.md#acm-statuses-and-renewal)', async () => {
     const { arn, records } = await ensureCertificate(clients, {
       domainName: 'shop.example.com',
       recordsSchedule: fastSchedule,

@@ -12,7 +12,7 @@ import {
 import { clientsFor, startFastEmulator } from './helpers.js';
 
 // Issue 17: since 2026-02-18 ACM issues for 198 days and renews from 45 days before expiry; the
-// expiry findings and their defaults are derived from that (docs/AWS-FACTS.md "2025-2026 changes").
+// expiry findings and their defaults are derived from that (docs/AWS-FACTS.md#acm-198-day-certificates-and-the-renewal-window).
 const fastRates = Object.fromEntries(Object.entries(DEFAULT_ACM_RATE_LIMITS).map(([k, v]) => [k, v * 1000]));
 const LB = 'arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:loadbalancer/app/web/1';
 const arn = (id: string) => `arn:aws:acm:ap-northeast-1:123456789012:certificate/${id}`;

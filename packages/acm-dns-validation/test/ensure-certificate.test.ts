@@ -54,7 +54,7 @@ describe('ensureCertificate against the emulator', () => {
     expect(emu.calls({ mutating: true })).toEqual([]);
   });
 
-  it('wildcard + apex make one validation record (AWS-FACTS.md: they share one CNAME), in the longest public zone', async () => {
+  it('wildcard + apex make one validation record (docs/AWS-FACTS.md#acm-validation-records: they share one CNAME), in the longest public zone', async () => {
     const result = await ensureCertificate(clients, wildcard);
     expect(result.records).toHaveLength(1);
     expect(result.records[0]?.domains).toEqual(['*.foo.example.com', 'foo.example.com']);
@@ -88,7 +88,7 @@ describe('ensureCertificate against the emulator', () => {
     expect(emu.calls({ operation: 'RequestCertificate' }).length).toBeGreaterThanOrEqual(1);
   });
 
-  it('finds an existing EC certificate although ListCertificates lists RSA_2048 only by default (AWS-FACTS.md)', async () => {
+  it('finds an existing EC certificate although ListCertificates lists RSA_2048 only by default (docs/AWS-FACTS.md#acm-listing-and-key-types)', async () => {
     const input = { ...wildcard, keyAlgorithm: 'EC_secp384r1' as const };
     const first = await ensureCertificate(clients, input);
     emu.resetCalls();

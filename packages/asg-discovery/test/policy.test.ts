@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AUTOSCALER_READ_ACTIONS, clusterAutoscalerPolicy } from '../src/index.js';
 
 describe('clusterAutoscalerPolicy', () => {
-  it('has the upstream read actions on * (kubernetes/autoscaler aws README, AWS-FACTS.md)', () => {
+  it('has the upstream read actions on * (kubernetes/autoscaler aws README, docs/AWS-FACTS.md#autoscaler-iam-policy)', () => {
     const doc = clusterAutoscalerPolicy({ cluster: 'prod' });
     expect(doc.Statement[0]).toEqual({
       Sid: 'DescribeNodeGroups',

@@ -48,7 +48,7 @@ describe('readAutoscalerLog, klog text', () => {
     expect(report.stats).toMatchObject({ lines: 15, malformed: 2, malformedLines: [8, 15], format: 'klog' });
   });
 
-  it('diagnoses each failure line of AWS-FACTS.md with a fix', async () => {
+  it('diagnoses each failure line of docs/AWS-FACTS.md#autoscaler-log-lines with a fix', async () => {
     const report = await readAutoscalerLog(createReadStream(fixture('failures.klog.log')));
     const codes = report.diagnoses.map((d) => [d.code, d.subject, d.count]);
     expect(codes).toEqual([

@@ -9,7 +9,7 @@ import {
 } from '../src/index.js';
 
 describe('autoDiscoveryTags', () => {
-  it('writes exactly true and owned, ASG-only (the IAM tag condition compares values, AWS-FACTS.md)', () => {
+  it('writes exactly true and owned, ASG-only (the IAM tag condition compares values, docs/AWS-FACTS.md#autoscaler-iam-policy)', () => {
     expect(autoDiscoveryTags('prod')).toEqual([
       { key: 'k8s.io/cluster-autoscaler/enabled', value: 'true', propagateAtLaunch: false },
       { key: 'k8s.io/cluster-autoscaler/prod', value: 'owned', propagateAtLaunch: false },
@@ -49,7 +49,7 @@ describe('nodeTemplateTags', () => {
     expect(hasNodeTemplateTags(tagsToMap(tags))).toBe(true);
   });
 
-  it('refuses a taint without its effect (the eksctl bug, AWS-FACTS.md)', () => {
+  it('refuses a taint without its effect (the eksctl bug, docs/AWS-FACTS.md#autoscaler-scale-from-zero)', () => {
     expect(() => nodeTemplateTags({ taints: { dedicated: 'gpu' } })).toThrow(
       /nodeTemplate\.taints\.dedicated/,
     );

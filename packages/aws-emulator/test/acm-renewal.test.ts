@@ -5,7 +5,7 @@ import type { Emulator, World } from '../src/index.js';
 import { clientConfig, startTestEmulator } from './helpers.js';
 
 // Issue 17: ACM since 2026-02-18 issues public certificates for 198 days and renews them in place from
-// 45 days before expiry (docs/AWS-FACTS.md "2025-2026 changes").
+// 45 days before expiry (docs/AWS-FACTS.md#acm-198-day-certificates-and-the-renewal-window).
 const DAY_S = 86_400;
 const DAY_MS = DAY_S * 1000;
 const ELB = 'arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:loadbalancer/app/x/1';

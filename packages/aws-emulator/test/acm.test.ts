@@ -241,7 +241,7 @@ describe('ACM emulator (awsJson1_1 CertificateManager)', () => {
     expect(used.DomainValidationOptions?.[0]?.ResourceRecord?.Type).toBe('CNAME');
   });
 
-  it('enforces DescribeCertificate 10/s and RequestCertificate 5/s in emulated time (AWS-FACTS.md)', async () => {
+  it('enforces DescribeCertificate 10/s and RequestCertificate 5/s in emulated time (docs/AWS-FACTS.md#acm-request-rate-quotas)', async () => {
     // An emulator whose clock moves a thousand times slower than real time: the burst below lands in
     // one emulated second however loaded the machine is (at speed 1 a busy CI could spread it over two).
     const slow = await startTestEmulator({ speed: 0.001, seed: world });

@@ -94,7 +94,7 @@ describe('ECR CreateRepository / DescribeRepositories / DeleteRepository', () =>
     expect(err.name).toBe('RepositoryAlreadyExistsException');
   });
 
-  it('refuses names outside the grammar and 2-256 characters (AWS-FACTS.md CreateRepository)', async () => {
+  it('refuses names outside the grammar and 2-256 characters (docs/AWS-FACTS.md#ecr-repositories)', async () => {
     for (const name of ['Upper', 'a', 'bad//name', '-lead', 'x'.repeat(257)]) {
       const err = await failure(ecr.send(new CreateRepositoryCommand({ repositoryName: name })));
       expect(err.name).toBe('InvalidParameterException');
@@ -326,7 +326,7 @@ describe('ECR scanning, mutability, repository policy and tags', () => {
   });
 });
 
-describe('ECR GetAuthorizationToken (AWS-FACTS.md)', () => {
+describe('ECR GetAuthorizationToken (docs/AWS-FACTS.md#ecr-getauthorizationtoken)', () => {
   it('returns base64 of AWS:<password>, expiring 12 emulated hours later, with the proxy endpoint', async () => {
     const before = emu.now();
     const { authorizationData } = await ecr.send(new GetAuthorizationTokenCommand({}));

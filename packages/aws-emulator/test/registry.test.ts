@@ -47,7 +47,7 @@ function registry(path: string, init: RequestInit = {}): Promise<Response> {
   return fetch(`${emu.url}${path}`, init);
 }
 
-describe('registry /v2 push check (AWS-FACTS.md kaniko push check)', () => {
+describe('registry /v2 push check (docs/AWS-FACTS.md#kaniko-push-check)', () => {
   it('POST blobs/uploads answers 202 with an absolute Location on the registry host (regclient#81) and no Docker-Upload-UUID (distribution#2927); DELETE of the Location answers 204', async () => {
     const auth = await basicAuth('AKIDRUNNER');
     const post = await registry('/v2/team/app/blobs/uploads/', {

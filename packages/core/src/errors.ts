@@ -151,7 +151,7 @@ export function describeValue(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** Error codes AWS services use for throttling (AWS-FACTS.md, SDK v3 retry rules). */
+/** Error codes AWS services use for throttling (docs/AWS-FACTS.md#sdk-retries-and-throttling). */
 export const THROTTLING_CODES: ReadonlySet<string> = new Set([
   'Throttling',
   'ThrottlingException',

@@ -1,7 +1,7 @@
 /**
  * Waiting done right: a deadline, exponential backoff with jitter and a cap, AbortSignal support and
  * progress events. eks-kit uses it where the SDK's waiters poll too slowly or too coarsely
- * (ACM's CertificateValidated waiter polls 60-120 s apart, AWS-FACTS.md).
+ * (ACM's CertificateValidated waiter polls 60-120 s apart, docs/AWS-FACTS.md#acm-sdk-waiter).
  */
 import { EksKitError } from './errors.js';
 

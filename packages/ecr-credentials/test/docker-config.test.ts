@@ -5,7 +5,7 @@ import { dockerConfig, dockerConfigWarnings, mergeDockerConfig } from '../src/in
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 
 describe('dockerConfig', () => {
-  it('writes bare-host credHelpers keys (https:// never matches: AWS-FACTS.md docker config.json)', () => {
+  it('writes bare-host credHelpers keys (https:// never matches: docs/AWS-FACTS.md#docker-credential-lookup)', () => {
     expect(dockerConfig({ credHelpers: [`https://${HOST}/team/app`] })).toEqual({
       credHelpers: { [HOST]: 'ecr-login' },
     });

@@ -20,7 +20,7 @@ function statements(doc: PolicyDocument) {
 }
 
 describe('ECR policies are least privilege', () => {
-  it('push: the push actions of AWS-FACTS.md on the repository ARN, GetAuthorizationToken alone on *', () => {
+  it('push: the push actions of docs/AWS-FACTS.md#ecr-push-and-pull-permissions on the repository ARN, GetAuthorizationToken alone on *', () => {
     const doc = ecrPushPolicy([APP]);
     expect(statements(doc)).toEqual([
       { actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },

@@ -28,7 +28,7 @@ describe('gitlabKanikoJob', () => {
     );
   });
 
-  it('uses the maintained fork :debug image with an empty entrypoint (AWS-FACTS.md kaniko)', () => {
+  it('uses the maintained fork :debug image with an empty entrypoint (docs/AWS-FACTS.md#kaniko-and-buildkit-in-gitlab)', () => {
     expect(job.image).toEqual({ name: 'ghcr.io/osscontainertools/kaniko:v1.28.3-debug', entrypoint: [''] });
     expect(job.variables?.DOCKER_CONFIG).toBe('/kaniko/.docker');
   });

@@ -8,7 +8,7 @@ import {
 } from '../src/index.js';
 
 describe('lifecycle rule builders', () => {
-  it('expireUntaggedAfterDays matches the documented shape (AWS-FACTS.md lifecycle example)', () => {
+  it('expireUntaggedAfterDays matches the documented shape (docs/AWS-FACTS.md#ecr-lifecycle-policies)', () => {
     expect(lifecyclePolicy([expireUntaggedAfterDays(14)])).toEqual({
       rules: [
         {

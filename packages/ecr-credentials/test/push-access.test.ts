@@ -104,7 +104,7 @@ function expectNoSecret(...things: unknown[]): void {
   }
 }
 
-describe('getDockerAuth (AWS-FACTS.md GetAuthorizationToken)', () => {
+describe('getDockerAuth (docs/AWS-FACTS.md#ecr-getauthorizationtoken)', () => {
   it('decodes the token: username AWS, the password, 12 h expiry, endpoint of the registry', async () => {
     const auth = await getDockerAuth(await as(), { registry: `https://${REGISTRY}/team/app` });
     expect(auth.username).toBe('AWS');

@@ -2,7 +2,7 @@ import { InvalidInputError } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import { parseRegistryHost, registryHost, registryHostFor } from '../src/index.js';
 
-// Grammar: amazon-ecr-credential-helper ecr-login/api/client.go (AWS-FACTS.md "Registry hosts").
+// Grammar: amazon-ecr-credential-helper ecr-login/api/client.go (docs/AWS-FACTS.md#ecr-registry-hosts).
 describe('parseRegistryHost: hosts the ecr-login helper serves', () => {
   const valid: [string, string, Partial<ReturnType<typeof parseRegistryHost>>][] = [
     [

@@ -19,7 +19,7 @@ describe('clusterAutoscalerValues: common values', () => {
     const values = clusterAutoscalerValues(base);
     expect(values.cloudProvider).toBe('aws');
     expect(values.awsRegion).toBe('ap-northeast-1');
-    // AWS-FACTS.md: discovery by the tags k8s.io/cluster-autoscaler/enabled and k8s.io/cluster-autoscaler/<cluster>
+    // docs/AWS-FACTS.md#autoscaler-discovery-tags: discovery by the tags k8s.io/cluster-autoscaler/enabled and k8s.io/cluster-autoscaler/<cluster>
     expect(values.autoDiscovery).toEqual({
       clusterName: 'eks-kit-demo',
       tags: ['k8s.io/cluster-autoscaler/enabled', 'k8s.io/cluster-autoscaler/eks-kit-demo'],
@@ -91,7 +91,7 @@ describe('clusterAutoscalerValues: common values', () => {
   });
 });
 
-describe('clusterAutoscalerValues: identity modes (AWS-FACTS.md, trust for pods)', () => {
+describe('clusterAutoscalerValues: identity modes (docs/AWS-FACTS.md#iam-trust-for-pods)', () => {
   it('irsa: annotates the chart-created service account with eks.amazonaws.com/role-arn', () => {
     const values = clusterAutoscalerValues(base);
     expect(values.rbac.serviceAccount).toEqual({

@@ -37,7 +37,7 @@ describe('metricsServerValues', () => {
 });
 
 describe('metricsServerRelease', () => {
-  it('pins the chart from the current repository (AWS-FACTS.md: chart 3.13.x)', () => {
+  it('pins the chart from the current repository (docs/AWS-FACTS.md#metrics-server-chart: chart 3.13.x)', () => {
     const { repository, release } = metricsServerRelease();
     expect(repository).toEqual({
       name: 'metrics-server',

@@ -31,7 +31,7 @@ describe('kubernetesMinor', () => {
   });
 });
 
-describe('version map (autoscaler minor = Kubernetes minor, AWS-FACTS.md)', () => {
+describe('version map (autoscaler minor = Kubernetes minor, docs/AWS-FACTS.md#autoscaler-helm-chart)', () => {
   it('gives every known minor an image of the same minor and a 9.x chart', () => {
     for (const row of CLUSTER_AUTOSCALER_VERSIONS) {
       expect(row.imageTag.startsWith(`v${row.kubernetesMinor}.`)).toBe(true);
@@ -44,7 +44,7 @@ describe('version map (autoscaler minor = Kubernetes minor, AWS-FACTS.md)', () =
     expect([...charts].sort((a, b) => b - a)).toEqual(charts);
   });
 
-  it('maps 1.35 to chart 9.59.x and image v1.35.x (AWS-FACTS.md)', () => {
+  it('maps 1.35 to chart 9.59.x and image v1.35.x (docs/AWS-FACTS.md#autoscaler-helm-chart)', () => {
     const v = clusterAutoscalerVersionFor('1.35.0');
     expect(v.kubernetesMinor).toBe('1.35');
     expect(v.chartVersion).toMatch(/^9\.59\./);

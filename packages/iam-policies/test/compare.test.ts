@@ -43,7 +43,7 @@ describe('decodePolicyDocument', () => {
   });
 });
 
-describe('policiesEqual (hashicorp/awspolicyequivalence rules, AWS-FACTS.md)', () => {
+describe('policiesEqual (hashicorp/awspolicyequivalence rules, docs/AWS-FACTS.md#iam-policy-equivalence)', () => {
   it('equals itself in every form: object, JSON, URL-encoded, pretty-printed', () => {
     expect(policiesEqual(doc, policyJson(doc))).toBe(true);
     expect(policiesEqual(iamEncode(policyJson(doc)), doc)).toBe(true);

@@ -97,7 +97,7 @@ describe('ensureRole against the emulator', () => {
     expect(mutating()).toEqual([]);
   });
 
-  it("reads IAM's URL-encoded documents and never sends encoded JSON back (AWS-FACTS.md, aws-sdk-js-v3#1945)", async () => {
+  it("reads IAM's URL-encoded documents and never sends encoded JSON back (docs/AWS-FACTS.md#iam-url-encoded-documents, aws-sdk-js-v3#1945)", async () => {
     await ensureRole(clients, spec, FAST_RETRY);
     const iam = await clients.iam();
     const role = await iam.send(new GetRoleCommand({ RoleName: 'cluster-autoscaler' }));
@@ -137,7 +137,7 @@ describe('ensureRole against the emulator', () => {
     expect(decodeURIComponent(fixedRead.PolicyDocument ?? '')).toBe(policyJson(readPolicy));
   });
 
-  it('tags a role it creates with eks-kit:stack=<stack> (DESIGN.md)', async () => {
+  it('tags a role it creates with eks-kit:stack=<stack> (docs/ARCHITECTURE.md#ownership-owned-foreign-unowned)', async () => {
     await ensureRole(clients, spec, FAST_RETRY);
     const iam = await clients.iam();
     const tags = (await iam.send(new ListRoleTagsCommand({ RoleName: spec.name }))).Tags ?? [];

@@ -14,7 +14,7 @@ const ASG = `arn:aws:autoscaling:eu-west-1:${ACCOUNT}:autoScalingGroup:6d2a1f80-
 const ENABLED = 'aws:ResourceTag/k8s.io/cluster-autoscaler/enabled';
 const OWNED = 'aws:ResourceTag/k8s.io/cluster-autoscaler/prod';
 
-/** The shape of the autoscaler policy (AWS-FACTS.md, EKS best practices): reads on *, writes only on tagged groups. */
+/** The shape of the autoscaler policy (docs/AWS-FACTS.md#autoscaler-iam-policy): reads on *, writes only on tagged groups. */
 const autoscalerLike = policyDocument(
   [
     statement({
@@ -41,7 +41,7 @@ describe('identity policies evaluated offline (iam-simulate)', () => {
     expect(
       await evaluateIdentity(autoscalerLike, 'autoscaling:SetDesiredCapacity', ASG, { [ENABLED]: 'true' }),
     ).toBe('ImplicitlyDenied');
-    // discovery ignores tag values but this condition does not (AWS-FACTS.md): "yes" is not "true"
+    // discovery ignores tag values but this condition does not (docs/AWS-FACTS.md#autoscaler-iam-policy): "yes" is not "true"
     expect(
       await evaluateIdentity(autoscalerLike, 'autoscaling:SetDesiredCapacity', ASG, {
         [ENABLED]: 'yes',

@@ -20,7 +20,7 @@ afterAll(async () => {
   await emu.stop();
 });
 
-describe('IAM propagation window (AWS-FACTS.md; terraform-provider-aws#1388)', () => {
+describe('IAM propagation window (docs/AWS-FACTS.md#iam-propagation-delay; terraform-provider-aws#1388)', () => {
   it('retries "Invalid principal in policy" with an event per retry, then creates the role', async () => {
     const events: ProgressEvent[] = [];
     const result = await ensureRole(

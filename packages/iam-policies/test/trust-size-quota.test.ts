@@ -21,7 +21,7 @@ const bigTrust = policyDocument(
   },
 );
 
-describe('trust policy size quota (AWS-FACTS.md: 2,048 by default, GetAccountSummary AssumeRolePolicySizeQuota)', () => {
+describe('trust policy size quota (docs/AWS-FACTS.md#iam-names-and-size-limits: 2,048 by default, GetAccountSummary AssumeRolePolicySizeQuota)', () => {
   let emu: Emulator;
   let clients: AwsClients;
   beforeAll(async () => {

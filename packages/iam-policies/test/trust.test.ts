@@ -16,7 +16,7 @@ const HOST = 'oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMP
 const PROVIDER = `arn:aws:iam::123456789012:oidc-provider/${HOST}`;
 
 describe('oidcProviderArnFromIssuer', () => {
-  it('names the provider by the issuer host and path (AWS-FACTS.md, IRSA)', () => {
+  it('names the provider by the issuer host and path (docs/AWS-FACTS.md#iam-trust-for-pods)', () => {
     expect(oidcProviderArnFromIssuer(ISSUER, '123456789012')).toBe(PROVIDER);
     expect(oidcProviderArnFromIssuer(`${ISSUER}/`, '123456789012', 'aws-cn')).toBe(
       `arn:aws-cn:iam::123456789012:oidc-provider/${HOST}`,
@@ -109,7 +109,7 @@ describe('irsaTrustPolicy', () => {
 });
 
 describe('podIdentityTrustPolicy', () => {
-  it('trusts pods.eks.amazonaws.com for sts:AssumeRole and sts:TagSession (AWS-FACTS.md)', () => {
+  it('trusts pods.eks.amazonaws.com for sts:AssumeRole and sts:TagSession (docs/AWS-FACTS.md#iam-trust-for-pods)', () => {
     expect(policyJson(podIdentityTrustPolicy())).toBe(
       '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}]}',
     );

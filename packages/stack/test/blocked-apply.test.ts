@@ -5,7 +5,7 @@ import { ensureRunnerRole, findRunnerRoleBlockers, type RunnerRoleInput } from '
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyStack, checkStack, parseStack, planStack, runnerRoleInput } from '../src/index.js';
 
-// AWS-FACTS.md: an IRSA trust names the IAM OIDC provider of the cluster's issuer
+// docs/AWS-FACTS.md#iam-trust-for-pods: an IRSA trust names the IAM OIDC provider of the cluster's issuer
 // (arn:aws:iam::<acct>:oidc-provider/<issuer host/path>); without it no pod can assume the role.
 // Both IRSA roles of the seed stack (the autoscaler's and the GitLab build pod's) are then blocked.
 const root = new URL('../../../examples/seed/', import.meta.url);

@@ -1,7 +1,7 @@
 /**
  * Two runs of the same ensure* at the same time (two CI jobs, a retry that overlaps): both must
  * succeed or one may fail cleanly, and in any case the state must equal a single clean run's, with
- * no duplicate, and the next run must make no mutating call. DESIGN.md: "two concurrent runs get one
+ * no duplicate, and the next run must make no mutating call. docs/ARCHITECTURE.md#two-kinds-of-code-in-every-package: "two concurrent runs get one
  * certificate" (ensureCertificate's deterministic IdempotencyToken).
  */
 import type { Emulator } from '@eks-kit/aws-emulator';

@@ -1,6 +1,6 @@
-/** CAA records and whether they let Amazon issue (AWS-FACTS.md). */
+/** CAA records and whether they let Amazon issue (docs/AWS-FACTS.md#acm-caa). */
 
-/** CA domains that must be allowed by CAA for ACM to issue (AWS-FACTS.md). */
+/** CA domains that must be allowed by CAA for ACM to issue (docs/AWS-FACTS.md#acm-caa). */
 export const AMAZON_CAA_DOMAINS = ['amazon.com', 'amazontrust.com', 'awstrust.com', 'amazonaws.com'] as const;
 
 /**

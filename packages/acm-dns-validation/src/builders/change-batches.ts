@@ -1,7 +1,7 @@
 /** Route 53 change batches within its per-request limits. */
 import type { ValidationRecord } from './validation-records.js';
 
-/** Route 53's limits per ChangeResourceRecordSets request (AWS-FACTS.md; an UPSERT counts twice). */
+/** Route 53's limits per ChangeResourceRecordSets request (docs/AWS-FACTS.md#route-53-change-batches; an UPSERT counts twice). */
 export const ROUTE53_BATCH_LIMITS = { records: 1_000, valueCharacters: 32_000 } as const;
 
 /** One UPSERT of a validation CNAME in a zone. */
@@ -18,7 +18,7 @@ export interface ChangeBatchPlan {
 
 /**
  * Group UPSERTs by zone and split them into batches within Route 53's limits: at most 1,000 records
- * and 32,000 value characters per request, an UPSERT counting twice (AWS-FACTS.md).
+ * and 32,000 value characters per request, an UPSERT counting twice (docs/AWS-FACTS.md#route-53-change-batches).
  *
  * @example
  * ```ts

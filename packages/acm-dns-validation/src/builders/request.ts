@@ -12,7 +12,7 @@ import {
   validateTagValue,
 } from '@eks-kit/core';
 
-/** Key algorithms ACM issues through RequestCertificate (AWS-FACTS.md: RSA_2048 default, EC P-256, EC P-384). */
+/** Key algorithms ACM issues through RequestCertificate (docs/AWS-FACTS.md#acm-requestcertificate: RSA_2048 default, EC P-256, EC P-384). */
 export const REQUESTABLE_KEY_ALGORITHMS = ['RSA_2048', 'EC_prime256v1', 'EC_secp384r1'] as const;
 /** A key algorithm that RequestCertificate accepts. */
 export type RequestableKeyAlgorithm = (typeof REQUESTABLE_KEY_ALGORITHMS)[number];
@@ -49,7 +49,7 @@ import { STACK_TAG_KEY } from '@eks-kit/core';
 
 export { STACK_TAG_KEY };
 
-/** ACM's default quota of domain names per certificate (AWS-FACTS.md: up to 100, default quota 10). */
+/** ACM's default quota of domain names per certificate (docs/AWS-FACTS.md#acm-requestcertificate: up to 100, default quota 10). */
 export const DEFAULT_DOMAIN_NAME_QUOTA = 10;
 
 /** What a caller asks for. */
@@ -110,7 +110,7 @@ export function normaliseCertificateRequest(
   if (!input || typeof input !== 'object')
     throw new InvalidInputError('input', input, 'a certificate request');
   const domainName = validateDnsName(input.domainName, 'domainName', { allowWildcard: true });
-  // RequestCertificate: DomainName is at most 64 octets (AWS-FACTS.md).
+  // RequestCertificate: DomainName is at most 64 octets (docs/AWS-FACTS.md#acm-requestcertificate).
   if (Buffer.byteLength(domainName, 'utf8') > 64) {
     throw new InvalidInputError(
       'domainName',
@@ -211,7 +211,7 @@ export function validateStackName(value: unknown, field = 'stack'): string {
 }
 
 /**
- * A deterministic IdempotencyToken (`^\w{1,32}$`, AWS-FACTS.md) from the normalised request:
+ * A deterministic IdempotencyToken (`^\w{1,32}$`, docs/AWS-FACTS.md#acm-requestcertificate) from the normalised request:
  * two concurrent runs of the same request within ACM's one-hour window get one certificate.
  *
  * @example

@@ -34,7 +34,7 @@ export function normaliseFqdn(name: string): string {
 
 /**
  * The distinct validation records of a certificate, sorted by name; `undefined` while some DNS
- * option has no ResourceRecord yet (ACM needs seconds after the request, AWS-FACTS.md).
+ * option has no ResourceRecord yet (ACM needs seconds after the request, docs/AWS-FACTS.md#acm-validation-records).
  *
  * @example
  * ```ts

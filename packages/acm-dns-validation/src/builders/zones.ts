@@ -17,7 +17,7 @@ function isSuffixZone(name: string, zone: string): boolean {
 }
 
 /**
- * Choose the hosted zone for a DNS name (AWS-FACTS.md: pick the longest public zone that is a
+ * Choose the hosted zone for a DNS name (docs/AWS-FACTS.md#route-53-zone-lookup: pick the longest public zone that is a
  * suffix; ACM only sees public DNS; several zones can share one name). An explicit `zones` entry
  * (domain -> zone id) for the name or a parent wins. Throws `PrivateZoneOnly`, `AmbiguousZone`,
  * `ZoneNotFound` or `ExplicitZoneNotFound` with a hint.

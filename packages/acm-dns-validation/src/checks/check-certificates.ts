@@ -19,7 +19,7 @@ import { certificateTags, listCertificates } from '../procedures/find-certificat
 import { listHostedZones, listRecordSets, type RecordSetRef } from '../procedures/route53.js';
 
 /**
- * Client-side request rates (per real second). Defaults stay under ACM's quotas (AWS-FACTS.md:
+ * Client-side request rates (per real second). Defaults stay under ACM's quotas (docs/AWS-FACTS.md#acm-request-rate-quotas:
  * ListCertificates 1/s, DescribeCertificate 10/s); a benchmark on a sped-up emulator scales them.
  */
 export interface AcmRateLimits {
@@ -47,7 +47,7 @@ export const ACM_PUBLIC_LIFETIME_DAYS = 198;
  * reported from the 2026-02-18 announcement (joestechblog.info and nottinfra.co.uk, February 2026).
  * sjramblings.io (2026-02-20) says 60 days; ACM's user guide pages still describe 395-day
  * certificates. 45 is the later start: checking against it never calls a renewal late that ACM may
- * not have started (docs/AWS-FACTS.md, "2025-2026 changes").
+ * not have started (docs/AWS-FACTS.md#acm-198-day-certificates-and-the-renewal-window).
  */
 export const ACM_RENEWAL_WINDOW_DAYS = 45;
 
@@ -111,7 +111,7 @@ export interface CheckCertificatesInput {
  * Check ACM certificates for renewal health: status, days to expiry, renewal status and
  * eligibility, certificates not in use (ACM does not renew them), validation CNAMEs missing or
  * changed in Route 53 (the most common renewal failure) and CAA records that do not allow Amazon
- * (AWS-FACTS.md). Keeps within ACM's request-rate quotas with client-side limiters, so checking
+ * (docs/AWS-FACTS.md#acm-statuses-and-renewal). Keeps within ACM's request-rate quotas with client-side limiters, so checking
  * 1,000 certificates throttles nothing.
  *
  * @example

@@ -139,7 +139,7 @@ export async function describeCertificateStatus(
 
 /**
  * The certificate's validation records, polling until every DNS validation option has its
- * ResourceRecord (ACM adds them seconds after the request, AWS-FACTS.md), deduplicated by name.
+ * ResourceRecord (ACM adds them seconds after the request, docs/AWS-FACTS.md#acm-validation-records), deduplicated by name.
  *
  * @example
  * ```ts

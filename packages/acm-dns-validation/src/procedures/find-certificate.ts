@@ -23,7 +23,7 @@ export interface FoundCertificate {
 
 /**
  * Every certificate of the region in the given statuses, of every key type (ListCertificates returns
- * only RSA_2048 unless `Includes.keyTypes` says otherwise, AWS-FACTS.md).
+ * only RSA_2048 unless `Includes.keyTypes` says otherwise, docs/AWS-FACTS.md#acm-listing-and-key-types).
  *
  * @example
  * ```ts

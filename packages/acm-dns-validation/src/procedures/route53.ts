@@ -97,7 +97,7 @@ export async function findRecordSet(
 }
 
 /**
- * Every record set of a zone, paging with NextRecordName/NextRecordType (no SDK paginator, AWS-FACTS.md).
+ * Every record set of a zone, paging with NextRecordName/NextRecordType (no SDK paginator, docs/AWS-FACTS.md#route-53-listing-record-sets).
  *
  * @example
  * ```ts
@@ -202,7 +202,7 @@ export async function getChangeStatus(
   return out.ChangeInfo?.Status ?? 'PENDING';
 }
 
-/** Route 53 returns `*` as `\052` and other special characters as octal escapes (AWS-FACTS.md). */
+/** Route 53 returns `*` as `\052` and other special characters as octal escapes (docs/AWS-FACTS.md#route-53-listing-record-sets). */
 function decodeName(name: string): string {
   return normaliseFqdn(
     name.replace(/\\(\d{3})/g, (_, oct: string) => String.fromCharCode(Number.parseInt(oct, 8))),

@@ -46,7 +46,7 @@ const FAILURE_HINTS: Record<string, string> = {
 /**
  * Wait until a certificate is ISSUED. Polls DescribeCertificate seconds apart at first, backing off
  * to a cap (the SDK's CertificateValidated waiter polls 60-120 s apart and never looks at
- * VALIDATION_TIMED_OUT, AWS-FACTS.md). Route 53's INSYNC is reported as an event, not waited for
+ * VALIDATION_TIMED_OUT, docs/AWS-FACTS.md#acm-sdk-waiter). Route 53's INSYNC is reported as an event, not waited for
  * (ACM does not need it). Fails fast with the reason and the fix on FAILED (e.g. CAA_ERROR),
  * VALIDATION_TIMED_OUT, REVOKED/EXPIRED/INACTIVE, or a validation record that only exists in a
  * private hosted zone (ACM only sees public DNS).

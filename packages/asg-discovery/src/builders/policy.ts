@@ -1,6 +1,6 @@
 /**
  * The Cluster Autoscaler's IAM policy: upstream's action list
- * (kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/README.md, AWS-FACTS.md) with the two
+ * (kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/README.md, docs/AWS-FACTS.md#autoscaler-iam-policy) with the two
  * write actions restricted, by default, to groups tagged for this cluster (EKS best practices).
  */
 import { InvalidInputError, parseArn, validateClusterName } from '@eks-kit/core';

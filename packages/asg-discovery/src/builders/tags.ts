@@ -56,7 +56,7 @@ export function kubernetesClusterTagKey(cluster: string): string {
 
 /**
  * The two auto-discovery tags, with the exact values the EKS best-practice IAM condition requires
- * (`true` and `owned`; AWS-FACTS.md "Cluster Autoscaler"), not propagated to instances.
+ * (`true` and `owned`; docs/AWS-FACTS.md#autoscaler-iam-policy), not propagated to instances.
  *
  * @example
  * ```ts
@@ -125,7 +125,7 @@ function templateTag(key: string, value: string, field: string): AsgTag {
 
 /**
  * Node-template tags telling the autoscaler what a node of a group at size 0 will have: labels,
- * taints (`value:effect`, the effect checked: eksctl drops it, a known bug, AWS-FACTS.md),
+ * taints (`value:effect`, the effect checked: eksctl drops it, a known bug, docs/AWS-FACTS.md#autoscaler-scale-from-zero),
  * resources and per-group autoscaling options. Sorted by key.
  *
  * @example

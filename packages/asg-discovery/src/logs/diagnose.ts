@@ -1,4 +1,4 @@
-/** Diagnoses with a fix for the autoscaler's failure lines (AWS-FACTS.md). */
+/** Diagnoses with a fix for the autoscaler's failure lines (docs/AWS-FACTS.md#autoscaler-log-lines). */
 import { diagnoseAskedMost } from './diagnose-more.js';
 import type { AutoscalerEvent } from './events.js';
 

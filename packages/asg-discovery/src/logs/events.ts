@@ -1,6 +1,6 @@
 /**
  * Interpret a Cluster Autoscaler log record as an event, from the lines that prove work or failure
- * (AWS-FACTS.md "Log lines that prove work").
+ * (docs/AWS-FACTS.md#autoscaler-log-lines).
  */
 import { deniedAction } from '@eks-kit/core';
 import { parseGoDuration } from './go-duration.js';
@@ -70,7 +70,7 @@ const SCALE_DOWN_EMPTY_RE = /Scale-down: removing empty node "?([\w.-]+)"?/;
 const SCALE_DOWN_RE = /Scale-down: removing node "?([\w.-]+)"?/;
 // The AWS provider logs the TerminateInstanceInAutoScalingGroup activity's description at V(4)
 // (auto_scaling_groups.go `klog.V(4).Infof(*resp.Activity.Description)`): `Terminating EC2 instance: i-...`.
-// `Terminated instance <id> in autoscaling group: <asg>` (AWS-FACTS.md) is kept for logs that have it.
+// `Terminated instance <id> in autoscaling group: <asg>` (docs/AWS-FACTS.md#autoscaler-log-lines) is kept for logs that have it.
 const TERMINATING_RE = /Terminating EC2 instance: (i-[0-9a-f]+)/;
 const TERMINATED_RE = /Terminated instance (i-[0-9a-f]+) in autoscaling group:? "?([\w.:/-]+)"?/;
 // clusterstate.go: `Scale-up timed out for node group %v after %v` (the group's nodes did not register in time).

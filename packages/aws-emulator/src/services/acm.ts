@@ -1,6 +1,6 @@
 /**
  * ACM (awsJson1_1, `CertificateManager.<Op>`): certificates validated by DNS through the emulator's
- * Route 53, written from the ACM API reference and AWS-FACTS.md.
+ * Route 53, written from the ACM API reference and docs/AWS-FACTS.md#acm-and-route-53.
  *
  * Behaviours: DomainName <= 64 octets; domain names per certificate limited by
  * `behaviour.acmDomainNameQuota` (default 10, ACM's default quota) -> LimitExceededException;
@@ -39,7 +39,7 @@ const LIFETIME_DAYS = 198;
 /**
  * ACM starts managed renewal this many days before expiry for 198-day certificates: 45 days, as
  * reported from the 2026-02-18 announcement (joestechblog.info and nottinfra.co.uk, February 2026;
- * sjramblings.io of 2026-02-20 says 60: see docs/AWS-FACTS.md "2025-2026 changes"). Override with
+ * sjramblings.io of 2026-02-20 says 60: see docs/AWS-FACTS.md#acm-198-day-certificates-and-the-renewal-window). Override with
  * `behaviour.acmRenewalWindowDays`.
  */
 const RENEWAL_WINDOW_DAYS = 45;
@@ -64,7 +64,7 @@ const STATUSES = [
 ];
 const DOMAIN_RE = /^(\*\.)?(((?!-)[A-Za-z0-9-]{0,62}[A-Za-z0-9])\.)+((?!-)[A-Za-z0-9-]{1,62}[A-Za-z0-9])$/;
 const ARN_RE = /^arn:[\w+=/,.@-]+:acm:[\w+=/,.@-]*:\d{12}:certificate\/[\w+=/,.@-]+$/;
-/** CA domains a CAA record must name for ACM to issue (AWS-FACTS.md). */
+/** CA domains a CAA record must name for ACM to issue (docs/AWS-FACTS.md#acm-caa). */
 const AMAZON_CAS = ['amazon.com', 'amazontrust.com', 'awstrust.com', 'amazonaws.com'];
 
 /** One certificate. */
@@ -662,7 +662,7 @@ export const acm = defineService<AcmState>({
         const state = request.state;
         const now = state.clock.now();
         if (typeof token === 'string') {
-          // Same token within one hour: the same certificate (AWS-FACTS.md).
+          // Same token within one hour: the same certificate (docs/AWS-FACTS.md#acm-requestcertificate).
           const previous = state.tokens.get(`${request.region}/${token}`);
           if (previous && now - previous.at < HOUR_MS && state.certificates.has(previous.arn)) {
             return { CertificateArn: previous.arn };
@@ -718,7 +718,7 @@ export const acm = defineService<AcmState>({
         }
         const includes = input.Includes as { keyTypes?: unknown[] } | undefined;
         // Without Includes.keyTypes only RSA_1024 and RSA_2048 certificates are listed (ACM API
-        // reference, Filters.keyTypes; AWS-FACTS.md says RSA_2048 only, which is outdated).
+        // reference, Filters.keyTypes; docs/AWS-FACTS.md#acm-listing-and-key-types; the older notes said RSA_2048 only).
         const keyTypes =
           includes?.keyTypes && includes.keyTypes.length > 0
             ? includes.keyTypes.map(String)

@@ -1,6 +1,6 @@
 /**
  * Amazon ECR control plane (awsJson1_1, `X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.<Op>`),
- * written from the ECR API Reference and AWS-FACTS.md: repositories (name grammar, tag mutability,
+ * written from the ECR API Reference and docs/AWS-FACTS.md#ecr-and-image-builds: repositories (name grammar, tag mutability,
  * scan on push, encryption, tags), lifecycle and repository policies, and GetAuthorizationToken,
  * whose tokens the docker registry module (`registry.ts`) accepts. ListImages pages the images a repository holds;
  * DeleteRepository answers RepositoryNotEmptyException while images remain unless `force` is true.
@@ -147,7 +147,7 @@ function wildcardMatch(pattern: string, value: string): boolean {
   return re.test(value);
 }
 
-// Repository name: 2-256 characters, AWS-FACTS.md "CreateRepository".
+// Repository name: 2-256 characters, docs/AWS-FACTS.md#ecr-repositories.
 const NAME_RE = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
 function invalid(message: string): AwsError {
@@ -809,7 +809,7 @@ export const ecr = defineService<EcrState>({
       },
     },
     GetAuthorizationToken: {
-      // Not a mutation of any resource: a token is handed out (AWS-FACTS.md: valid 12 h).
+      // Not a mutation of any resource: a token is handed out (docs/AWS-FACTS.md#ecr-getauthorizationtoken: valid 12 h).
       logInput: [],
       handler(r) {
         const ids = (r.input.registryIds as string[] | undefined) ?? [r.accountId];

@@ -1,7 +1,7 @@
 /**
  * The docker registry API (`/v2/...`) as ECR serves it, on the emulator's own port (service
  * `registry` in the call log). Written from the OCI distribution spec and ECR's documented answers
- * (AWS-FACTS.md "kaniko's push check"):
+ * (docs/AWS-FACTS.md#kaniko-push-check):
  * - credentials: `Authorization: Basic base64(AWS:<password>)` with a password from ECR
  *   GetAuthorizationToken, valid until its `expiresAt`; otherwise 401 `Not Authorized` with
  *   `WWW-Authenticate: Basic realm=...`;

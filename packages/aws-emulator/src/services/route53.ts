@@ -1,6 +1,6 @@
 /**
  * Route 53 (restXml 2013-04-01, signing name route53, global in us-east-1): hosted zones, record
- * sets and changes, written from the Route 53 API reference and AWS-FACTS.md.
+ * sets and changes, written from the Route 53 API reference and docs/AWS-FACTS.md#acm-and-route-53.
  *
  * Behaviours: ChangeResourceRecordSets is all-or-nothing; CREATE of an existing record fails with
  * InvalidChangeBatch "Tried to create resource record set [name='x.', type='CNAME'] but it already
@@ -406,7 +406,7 @@ function invalidChangeBatch(messages: string[]): AwsError {
   return new AwsError('InvalidChangeBatch', `[${messages.join(', ')}]`, 400);
 }
 
-/** Per request limits (AWS-FACTS.md): 1,000 records and 32,000 value characters, an UPSERT counting twice. */
+/** Per request limits (docs/AWS-FACTS.md#route-53-change-batches): 1,000 records and 32,000 value characters, an UPSERT counting twice. */
 export const CHANGE_BATCH_LIMITS = { records: 1000, valueCharacters: 32000 } as const;
 
 /**

@@ -1,6 +1,6 @@
 /**
  * docker `config.json` as data: build, merge (keeping every unrelated key) and lint for entries that
- * shadow or never match the credential helper (AWS-FACTS.md "docker config.json").
+ * shadow or never match the credential helper (docs/AWS-FACTS.md#docker-credential-lookup).
  */
 import { InvalidInputError, ownEntries, setOwn } from '@eks-kit/core';
 import { parseRegistryHost } from './registry-host.js';
@@ -106,7 +106,7 @@ export function dockerConfig(input: DockerConfigInput = {}): DockerConfig {
       const field = Array.isArray(input.credHelpers) ? `credHelpers[${index}]` : `credHelpers.${host}`;
       if (typeof helper !== 'string' || !HELPER_NAME_RE.test(helper))
         throw new InvalidInputError(field, helper, 'a credential helper name such as ecr-login');
-      // credHelpers keys are matched exactly: bare host, never https:// (AWS-FACTS.md).
+      // credHelpers keys are matched exactly: bare host, never https:// (docs/AWS-FACTS.md#docker-credential-lookup).
       const key = helper === ECR_LOGIN_HELPER ? parseRegistryHost(host, field).host : authsKey(host, field);
       return [key, helper];
     });
@@ -183,7 +183,7 @@ export interface DockerConfigWarning {
 }
 
 /**
- * Find entries that defeat the credential helper (AWS-FACTS.md: keys are matched as bare hosts,
+ * Find entries that defeat the credential helper (docs/AWS-FACTS.md#docker-credential-lookup: keys are matched as bare hosts,
  * `https://host` does not match, and a stale `auths` entry can shadow the helper). Never prints
  * credentials: only keys.
  *

@@ -1,12 +1,12 @@
 /**
  * Least-privilege ECR identity policies for CI builders: actions on repository ARNs only, and
- * `ecr:GetAuthorizationToken` alone on `*` (it has no resource; AWS-FACTS.md "Push needs").
+ * `ecr:GetAuthorizationToken` alone on `*` (it has no resource; docs/AWS-FACTS.md#ecr-push-and-pull-permissions).
  */
 import { InvalidInputError } from '@eks-kit/core';
 import { type PolicyDocument, type PolicyStatement, policyDocument, statement } from '@eks-kit/iam-policies';
 import { parseRepositoryRef, repositoryArn } from './repository-ref.js';
 
-/** Actions kaniko/BuildKit need to push to a repository (AWS-FACTS.md). */
+/** Actions kaniko/BuildKit need to push to a repository (docs/AWS-FACTS.md#ecr-push-and-pull-permissions). */
 export const ECR_PUSH_ACTIONS: readonly string[] = [
   'ecr:BatchCheckLayerAvailability',
   'ecr:BatchGetImage',
@@ -16,7 +16,7 @@ export const ECR_PUSH_ACTIONS: readonly string[] = [
   'ecr:UploadLayerPart',
 ];
 
-/** Actions needed to pull from a repository (AWS-FACTS.md). */
+/** Actions needed to pull from a repository (docs/AWS-FACTS.md#ecr-push-and-pull-permissions). */
 export const ECR_PULL_ACTIONS: readonly string[] = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
 
 function arnsOf(repositories: readonly string[], field: string): string[] {

@@ -1,6 +1,6 @@
 /**
  * `.gitlab-ci.yml` jobs that build an image and push it to ECR with the ecr-login credential helper:
- * kaniko (the maintained fork's `:debug` image) and rootless BuildKit (AWS-FACTS.md "kaniko").
+ * kaniko (the maintained fork's `:debug` image) and rootless BuildKit (docs/AWS-FACTS.md#kaniko-and-buildkit-in-gitlab).
  */
 import { InvalidInputError, VERSION } from '@eks-kit/core';
 import { stringify } from 'yaml';

@@ -1,7 +1,7 @@
 /**
  * ECR lifecycle policies as data. Rules get `rulePriority` from their order, and a `tagStatus: any`
  * rule must have the highest priority (AWS ECR User Guide, "Lifecycle policy properties";
- * AWS-FACTS.md), which {@link lifecyclePolicy} enforces.
+ * docs/AWS-FACTS.md#ecr-lifecycle-policies), which {@link lifecyclePolicy} enforces.
  */
 import { InvalidInputError } from '@eks-kit/core';
 

@@ -1,17 +1,17 @@
 /**
  * ECR registry hosts: the grammar the amazon-ecr-credential-helper accepts (ecr-login/api/client.go,
- * AWS-FACTS.md "Registry hosts"), and the bare host a docker config key must be.
+ * docs/AWS-FACTS.md#ecr-registry-hosts), and the bare host a docker config key must be.
  */
 import { dnsSuffixOfPartition, InvalidInputError, partitionOfRegion, validateRegion } from '@eks-kit/core';
 
 /**
- * The credential helper's private-registry pattern (AWS-FACTS.md, amazon-ecr-credential-helper
+ * The credential helper's private-registry pattern (docs/AWS-FACTS.md#ecr-registry-hosts, amazon-ecr-credential-helper
  * ecr-login/api/client.go): account, optional `-fips`, region, then a partition's DNS suffix.
  */
 const ECR_HOST_RE =
   /^(\d{12})\.dkr([.-])ecr(-fips)?\.([a-zA-Z0-9][a-zA-Z0-9-_]*)\.(amazonaws\.(?:com(?:\.cn)?|eu)|on\.(?:aws|amazonwebservices\.com\.cn)|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$/;
 
-/** ECR Public's one registry host; its tokens come from us-east-1 (AWS-FACTS.md). */
+/** ECR Public's one registry host; its tokens come from us-east-1 (docs/AWS-FACTS.md#ecr-registry-hosts). */
 export const ECR_PUBLIC_HOST = 'public.ecr.aws';
 
 /** A parsed ECR registry host. */
@@ -76,7 +76,7 @@ function refusalReason(host: string): string {
 /**
  * Parse an ECR registry host, accepting what users paste: a scheme (`https://`), a path
  * (`/my/repo:tag`), a trailing dot. Refuses, with the reason, anything the ecr-login credential
- * helper would not serve (its grammar: AWS-FACTS.md), and a port (a docker config key with a port
+ * helper would not serve (its grammar: docs/AWS-FACTS.md#ecr-registry-hosts), and a port (a docker config key with a port
  * never matches an ECR host).
  *
  * @example

@@ -1,5 +1,5 @@
 /**
- * ECR repository names and ARNs (AWS-FACTS.md "CreateRepository": name grammar, 2-256 characters).
+ * ECR repository names and ARNs (docs/AWS-FACTS.md#ecr-repositories: name grammar, 2-256 characters).
  */
 import { InvalidInputError, parseArn, partitionOfRegion } from '@eks-kit/core';
 import { parseRegistryHost } from './registry-host.js';

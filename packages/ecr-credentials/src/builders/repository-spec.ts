@@ -12,7 +12,7 @@ import {
 } from './lifecycle.js';
 import { cacheRepositoryName, validateRepositoryName } from './repository-ref.js';
 
-/** Tag mutability settings of a repository (AWS-FACTS.md CreateRepository). */
+/** Tag mutability settings of a repository (docs/AWS-FACTS.md#ecr-repositories). */
 export type TagMutability = 'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION';
 const TAG_MUTABILITIES: readonly TagMutability[] = [
   'MUTABLE',

@@ -1,5 +1,5 @@
 /**
- * checkPushAccess: kaniko's push check (AWS-FACTS.md) reproduced, each outcome turned into a
+ * checkPushAccess: kaniko's push check (docs/AWS-FACTS.md#kaniko-push-check) reproduced, each outcome turned into a
  * diagnosis with its fix. The token never appears in a finding, event or error.
  */
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';

@@ -23,7 +23,7 @@ const REDACTED = '[redacted]';
  * ```
  */
 export class DockerAuth {
-  /** Always `AWS` for ECR (AWS-FACTS.md GetAuthorizationToken). */
+  /** Always `AWS` for ECR (docs/AWS-FACTS.md#ecr-getauthorizationtoken). */
   readonly username = 'AWS';
   /** The bare registry host the credentials are for. */
   readonly registry: string;

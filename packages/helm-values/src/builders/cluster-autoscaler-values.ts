@@ -71,7 +71,7 @@ export const DEFAULT_CLUSTER_AUTOSCALER_RESOURCES: ResourceRequirements = Object
   limits: { cpu: '100m', memory: '600Mi' },
 });
 
-/** The tag key every autoscaled group carries (AWS-FACTS.md, "Discovery"). */
+/** The tag key every autoscaled group carries (docs/AWS-FACTS.md#autoscaler-discovery-tags). */
 export const AUTOSCALER_ENABLED_TAG = 'k8s.io/cluster-autoscaler/enabled';
 
 const IMAGE_REPOSITORY_RE =

@@ -1,6 +1,6 @@
 /**
  * How the autoscaler's pod gets its AWS role, and what that means for the chart's values
- * (AWS-FACTS.md, "Trust for pods").
+ * (docs/AWS-FACTS.md#iam-trust-for-pods).
  */
 import { InvalidInputError, parseArn } from '@eks-kit/core';
 
@@ -22,9 +22,9 @@ export type PodIdentity =
 /** The identity modes, in the order they are documented. */
 export const POD_IDENTITY_TYPES = ['irsa', 'pod-identity', 'kube2iam', 'kiam'] as const;
 
-/** Service account annotation IRSA reads (AWS-FACTS.md). */
+/** Service account annotation IRSA reads (docs/AWS-FACTS.md#iam-trust-for-pods). */
 export const IRSA_ROLE_ANNOTATION = 'eks.amazonaws.com/role-arn';
-/** Pod annotation kube2iam and kiam read (AWS-FACTS.md). */
+/** Pod annotation kube2iam and kiam read (docs/AWS-FACTS.md#iam-trust-for-pods). */
 export const KUBE2IAM_ROLE_ANNOTATION = 'iam.amazonaws.com/role';
 
 /** The annotations an identity adds to the chart's values. */

@@ -1,7 +1,7 @@
 /**
  * Go template references in helmfile values. helmfile v1 renders templates only in files named
  * `*.gotmpl`, reads environment values as `{{ .Values.x }}` (`.Environment.Values` is deprecated),
- * and needs `environments` in a part of its own, before `---` (AWS-FACTS.md, helmfile v1).
+ * and needs `environments` in a part of its own, before `---` (docs/AWS-FACTS.md#helmfile-v1).
  */
 import { InvalidInputError } from '@eks-kit/core';
 

@@ -6,7 +6,7 @@
  * which it was meant"). Sources, read in November 2026:
  * - Kubernetes minor -> first chart for it: the "Releases" table of kubernetes/autoscaler
  *   cluster-autoscaler/README.md (1.34 -> 9.51.0+, 1.33 -> 9.47.0+, 1.32 -> 9.45.0+,
- *   1.31 -> 9.38.0+, 1.30 -> 9.37.0+) and AWS-FACTS.md (1.35 -> chart 9.59.x).
+ *   1.31 -> 9.38.0+, 1.30 -> 9.37.0+) and docs/AWS-FACTS.md#autoscaler-helm-chart (1.35 -> chart 9.59.x).
  * - Chart -> appVersion: kubernetes/autoscaler's Chart.yaml history (the chart lives in
  *   cluster-autoscaler/charts/cluster-autoscaler/ since October 2025, charts/cluster-autoscaler/ before)
  *   (read there: 9.38.0 and 9.43.1 have appVersion 1.31.0; 9.48.0 -> 1.33.0 and 9.59.0 -> 1.35.0

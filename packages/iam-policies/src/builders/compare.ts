@@ -3,7 +3,7 @@
  * the same way (plus the labels IAM stores with them, see below). Malformed documents are refused
  * with an {@link InvalidInputError} naming the field, never compared loosely.
  *
- * Normalisation (IAM JSON policy reference; hashicorp/awspolicyequivalence, AWS-FACTS.md):
+ * Normalisation (IAM JSON policy reference; hashicorp/awspolicyequivalence, docs/AWS-FACTS.md#iam-policy-equivalence):
  * - a string equals a one-element list; duplicates are ignored; the order of statements, actions,
  *   resources, principals and condition values is irrelevant (they are sets);
  * - action names are case-insensitive (`S3:GetObject` = `s3:getobject`); resources and principals

@@ -1,5 +1,5 @@
 /**
- * IAM name and path rules (AWS-FACTS.md, IAM limits; IAM API reference CreateRole/CreatePolicy).
+ * IAM name and path rules (docs/AWS-FACTS.md#iam-names-and-size-limits; IAM API reference CreateRole/CreatePolicy).
  */
 import { InvalidInputError } from '@eks-kit/core';
 

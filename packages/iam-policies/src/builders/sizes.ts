@@ -1,5 +1,5 @@
 /**
- * IAM's size limits (AWS-FACTS.md, IAM quotas): managed policy 6,144 characters, inline policies of
+ * IAM's size limits (docs/AWS-FACTS.md#iam-names-and-size-limits): managed policy 6,144 characters, inline policies of
  * one role 10,240 together, trust policy 2,048 by default (the account's AssumeRolePolicySizeQuota);
  * IAM does not count whitespace, so the canonical JSON without whitespace is what is measured.
  */

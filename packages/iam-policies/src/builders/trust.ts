@@ -1,5 +1,5 @@
 /**
- * Trust policy builders for the ways a pod (or a service) gets an IAM role (AWS-FACTS.md, "Trust for pods").
+ * Trust policy builders for the ways a pod (or a service) gets an IAM role (docs/AWS-FACTS.md#iam-trust-for-pods).
  */
 import { InvalidInputError, ownEntries, type Partition, parseArn, validateAccountId } from '@eks-kit/core';
 import { policyDocument } from './document.js';

@@ -1,6 +1,6 @@
 /**
  * ensureManagedPolicy: create a customer managed policy or give it a new default version when (and
- * only when) its document differs semantically; IAM keeps at most 5 versions (AWS-FACTS.md), so the
+ * only when) its document differs semantically; IAM keeps at most 5 versions (docs/AWS-FACTS.md#iam-names-and-size-limits), so the
  * oldest non-default version is deleted first when five exist.
  */
 import {

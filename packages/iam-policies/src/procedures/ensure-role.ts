@@ -93,7 +93,7 @@ function stateOfNewRole(spec: RoleSpec, role: Role, tags: Record<string, string>
  * `exclusive: true`.
  *
  * Reliability: while IAM has not propagated a new principal (`MalformedPolicyDocument: Invalid
- * principal in policy`, AWS-FACTS.md) it retries with backoff and emits a `retry` event per attempt;
+ * principal in policy`, docs/AWS-FACTS.md#iam-propagation-delay) it retries with backoff and emits a `retry` event per attempt;
  * if another process creates the role at the same time (`EntityAlreadyExists`) it converges that role.
  * Input is validated before any AWS call; with `dryRun` no mutating call is made.
  *

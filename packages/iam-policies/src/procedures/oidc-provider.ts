@@ -1,6 +1,6 @@
 /**
  * The IAM OIDC provider an IRSA trust policy names: is it there? IRSA trusts
- * `arn:<partition>:iam::<account>:oidc-provider/<issuer host/path>` (AWS-FACTS.md); without that
+ * `arn:<partition>:iam::<account>:oidc-provider/<issuer host/path>` (docs/AWS-FACTS.md#iam-trust-for-pods); without that
  * provider no pod can assume the role, so a role that trusts it is blocked until it exists.
  */
 import { GetOpenIDConnectProviderCommand } from '@aws-sdk/client-iam';

@@ -1,7 +1,7 @@
 /**
  * Surviving IAM's eventual consistency: a role used as a principal right after it is created makes
  * CreateRole/UpdateAssumeRolePolicy fail with `MalformedPolicyDocument: Invalid principal in policy`
- * for seconds to about a minute (AWS-FACTS.md; terraform-provider-aws#1388 retries the same way).
+ * for seconds to about a minute (docs/AWS-FACTS.md#iam-propagation-delay; terraform-provider-aws#1388 retries the same way).
  */
 import { awsErrorCode, EksKitError, type EnsureOptions, poll } from '@eks-kit/core';
 

@@ -31,7 +31,7 @@ export function runnerRoleName(stack: Stack): string {
 
 /**
  * The autoscaler's Kubernetes service account: `autoscaler.serviceAccount`, else the chart's
- * default `<release>-aws-cluster-autoscaler`, by helm-values' rule (AWS-FACTS.md: the IRSA `sub`
+ * default `<release>-aws-cluster-autoscaler`, by helm-values' rule (docs/AWS-FACTS.md#autoscaler-helm-chart: the IRSA `sub`
  * must match the name the chart gives the service account).
  *
  * @example

@@ -87,7 +87,7 @@ function shares(mode: SharedReadsMode, service: ServiceKey, operation: string): 
 
 /**
  * Whether an answer may be handed to later callers. A certificate still waiting for its validation
- * records (ACM adds them seconds after the request, AWS-FACTS.md) is not: a poller must see the next one.
+ * records (ACM adds them seconds after the request, docs/AWS-FACTS.md#acm-validation-records) is not: a poller must see the next one.
  */
 function keeps(operation: string, output: unknown): boolean {
   if (operation !== 'DescribeCertificate') return true;

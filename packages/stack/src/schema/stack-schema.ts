@@ -15,11 +15,11 @@ const text = (what: string) => z.string({ error: what }).min(1, { error: what })
 const stringMap = (what: string) =>
   z.record(z.string(), z.string({ error: what }), { error: `a map of ${what}` });
 
-/** Identity the Cluster Autoscaler's pod gets its AWS role from (AWS-FACTS.md, "Trust for pods"). */
+/** Identity the Cluster Autoscaler's pod gets its AWS role from (docs/AWS-FACTS.md#iam-trust-for-pods). */
 export const IDENTITY_MODES = ['irsa', 'pod-identity', 'kube2iam', 'kiam'] as const;
-/** Key algorithms ACM can request (AWS-FACTS.md, RequestCertificate). */
+/** Key algorithms ACM can request (docs/AWS-FACTS.md#acm-requestcertificate). */
 export const KEY_ALGORITHMS = ['RSA_2048', 'EC_prime256v1', 'EC_secp384r1'] as const;
-/** ECR image tag mutability settings (AWS-FACTS.md, CreateRepository). */
+/** ECR image tag mutability settings (docs/AWS-FACTS.md#ecr-repositories). */
 export const TAG_MUTABILITIES = [
   'MUTABLE',
   'IMMUTABLE',
@@ -209,7 +209,7 @@ function buildStackSchema() {
     certificates: z.array(certificateSchema).default([]),
     repositories: z.array(repositorySchema).default([]),
     gitlab: gitlabSchema.optional(),
-    // Defaults from ACM's 198-day lifetime and 45-day renewal window (docs/AWS-FACTS.md, 2025-2026).
+    // Defaults from ACM's 198-day lifetime and 45-day renewal window (docs/AWS-FACTS.md#acm-198-day-certificates-and-the-renewal-window).
     checks: checksSchema.default({ warnDays: DEFAULT_CERT_WARN_DAYS, failDays: DEFAULT_CERT_FAIL_DAYS }),
   });
 }

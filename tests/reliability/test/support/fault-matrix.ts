@@ -199,7 +199,7 @@ export async function defineFaultMatrix(target: EnsureTarget): Promise<void> {
       await expectConverged('latency');
     });
 
-    it(`IAM propagation (a just-created principal is refused for 1,500 emulated s; AWS-FACTS.md, terraform-provider-aws#1388)${target.usesRolePrincipal ? '' : ' (no role principal here: must be unaffected)'}`, async () => {
+    it(`IAM propagation (a just-created principal is refused for 1,500 emulated s; docs/AWS-FACTS.md#iam-propagation-delay, terraform-provider-aws#1388)${target.usesRolePrincipal ? '' : ' (no role principal here: must be unaffected)'}`, async () => {
       const world = target.usesRolePrincipal ? freshPrincipalWorld(target) : target.world;
       emu.seed(world);
       emu.behaviour.iamPropagationSeconds = 1500;

@@ -9,7 +9,7 @@
  * - `unknown-action`: an action the reference does not know;
  * - `principal-star`: `Principal: "*"` or `{ "AWS": "*" }` in an Allow;
  * - `irsa-without-aud-sub`: sts:AssumeRoleWithWebIdentity from an OIDC provider without both
- *   `<issuer>:aud` and `<issuer>:sub` conditions (AWS-FACTS.md "Trust for pods").
+ *   `<issuer>:aud` and `<issuer>:sub` conditions (docs/AWS-FACTS.md#iam-trust-for-pods).
  * CloudFormation intrinsics are understood: `Fn::If` statements are linted on both branches, an
  * intrinsic Resource (`Fn::GetAtt`, `Fn::Sub`, `Ref`) is a specific resource.
  */
