@@ -225,6 +225,14 @@ describe('docs/ARCHITECTURE.md: layout', () => {
 });
 
 describe('docs/ARCHITECTURE.md: core holds the one definition of the stack tag', () => {
+  it("the packages that re-export it hand out core's value", async () => {
+    const core = await import('@eks-kit/core');
+    expect(core.STACK_TAG_KEY).toBe('eks-kit:stack');
+    expect((await import('@eks-kit/acm-dns-validation')).STACK_TAG_KEY).toBe(core.STACK_TAG_KEY);
+    expect((await import('@eks-kit/stack')).STACK_TAG_KEY).toBe(core.STACK_TAG_KEY);
+    expect((await import('@eks-kit/ecr-credentials')).STACK_TAG).toBe(core.STACK_TAG_KEY);
+  });
+
   it('no source file outside core/src/stack-tag.ts spells the tag key in code (comments aside)', () => {
     const spelled = packages
       .filter((p) => p.dir.startsWith('packages/') || p.dir.startsWith('apps/'))
