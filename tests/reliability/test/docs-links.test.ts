@@ -139,6 +139,17 @@ describe('everything cited is in the repo', () => {
     expect(missing).toEqual([]);
   });
 
+  it('every test file a doc or README names (`test/x.test.ts`) exists in some package', () => {
+    const all = listFiles();
+    const missing = FILES.filter((f) => f.endsWith('.md')).flatMap((file) =>
+      [...readRepoFile(file).matchAll(/(?<![\w.-])((?:[\w.-]+\/)*test\/[\w./-]+\.test\.ts)/g)]
+        .map((m) => m[1] as string)
+        .filter((path) => !all.some((f) => f === path || f.endsWith(`/${path}`)))
+        .map((path) => `${file}: ${path}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
   it('every AWS fact cited from the code has its own heading in docs/AWS-FACTS.md with a source and a date', () => {
     const facts = readRepoFile('docs/AWS-FACTS.md');
     const cited = new Set(
