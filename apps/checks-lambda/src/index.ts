@@ -19,6 +19,8 @@ export * from './report/state-store.js';
 export * from './report/summary.js';
 export * from './run/check-targets.js';
 export * from './run/check-task.js';
+export * from './run/organization-targets.js';
+export * from './run/phases.js';
 export * from './run/run-check-tasks.js';
 export * from './run/target-clients.js';
 export * from './template/deploy-template.js';
