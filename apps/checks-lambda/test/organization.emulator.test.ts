@@ -14,6 +14,7 @@ import {
   type CheckTask,
   createChecksHandler,
   readHandlerConfig,
+  type TargetResult,
 } from '../src/index.js';
 import { captureOutput } from './fixtures/capture-output.js';
 
@@ -213,7 +214,7 @@ describe('targets from AWS Organizations', () => {
         expect(b.targets.filter((t) => t.accountId === a && !t.skip)).toHaveLength(a === SUSPENDED ? 0 : 2);
     }
     // The Distributed Map runs each batch; the report step joins them.
-    const batches = [];
+    const batches: Array<{ results: TargetResult[] }> = [];
     for (const b of plan.batches) {
       const { result } = await captureOutput(() =>
         handlerFor(env)({ phase: 'batch', targets: b.targets }, context(100)),
