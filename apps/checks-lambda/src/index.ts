@@ -24,4 +24,5 @@ export * from './run/phases.js';
 export * from './run/run-check-tasks.js';
 export * from './run/target-clients.js';
 export * from './template/deploy-template.js';
+export * from './template/organization-fan-out.js';
 export * from './verify/verify-checker.js';
