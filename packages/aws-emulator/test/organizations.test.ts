@@ -1,3 +1,4 @@
+import { ACMClient, ListCertificatesCommand } from '@aws-sdk/client-acm';
 import {
   DescribeOrganizationCommand,
   ListAccountsCommand,
@@ -7,7 +8,7 @@ import {
   OrganizationsClient,
   paginateListAccounts,
 } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator, World } from '../src/index.js';
 import { clientConfig, failure, startTestEmulator, stsClient } from './helpers.js';
@@ -156,6 +157,30 @@ describe('Organizations', () => {
     await assume();
     const throttled = await failure(assume());
     expect(throttled).toMatchObject({ name: 'Throttling', $metadata: { httpStatusCode: 400 } });
+    // The member account's own AssumeRole is not throttled by the management account's.
+    const back = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: MEMBER }, Action: 'sts:AssumeRole' }],
+    };
+    emu.seed({
+      ...world(),
+      iam: { roles: [{ name: 'back', assumeRolePolicyDocument: back }] },
+      accounts: { [MEMBER]: { iam: { roles: [{ name: 'checks', assumeRolePolicyDocument: trust }] } } },
+    });
+    emu.behaviour.stsAssumeRoleRatePerSecond = 0.001;
+    const out = await assume();
+    expect((await failure(assume())).name).toBe('Throttling');
+    const asMember = new STSClient({
+      ...clientConfig(emu),
+      credentials: {
+        accessKeyId: out.Credentials?.AccessKeyId as string,
+        secretAccessKey: out.Credentials?.SecretAccessKey as string,
+        sessionToken: out.Credentials?.SessionToken as string,
+      },
+    });
+    await asMember.send(
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MANAGEMENT}:role/back`, RoleSessionName: 'back' }),
+    );
     emu.behaviour.stsAssumeRoleRatePerSecond = 0;
     await assume();
     // A role that does not exist is AccessDenied, as AWS answers it.
@@ -165,5 +190,32 @@ describe('Organizations', () => {
       ),
     );
     expect(missing.name).toBe('AccessDenied');
+  });
+
+  it('counts request quotas per account: one account at its ACM quota does not throttle another', async () => {
+    // Real-time emulator: ACM ListCertificates is 1 a second (emulated = real here).
+    const slow = await startTestEmulator({
+      speed: 1,
+      seed: {
+        ...world(),
+        identities: { ...world().identities, AKIDOTHERACCT: { arn: `arn:aws:iam::${MEMBER}:user/other` } },
+      },
+    });
+    try {
+      const acm = (key: string) =>
+        new ACMClient(clientConfig(slow, { accessKeyId: key, region: 'eu-west-1' }));
+      await acm('AKIDMANAGEMENT').send(new ListCertificatesCommand({}));
+      expect((await failure(acm('AKIDMANAGEMENT').send(new ListCertificatesCommand({})))).name).toBe(
+        'ThrottlingException',
+      );
+      await acm('AKIDOTHERACCT').send(new ListCertificatesCommand({}));
+      expect(slow.calls({ operation: 'ListCertificates' }).map((c) => [c.account, c.status])).toEqual([
+        [MANAGEMENT, 200],
+        [MANAGEMENT, 400],
+        [MEMBER, 200],
+      ]);
+    } finally {
+      await slow.stop();
+    }
   });
 });
