@@ -20,7 +20,9 @@ const STACK = 'name: org\ncluster:\n  name: org\n  region: eu-west-1\n  kubernet
 function world(count) {
   const trust = {
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` }, Action: 'sts:AssumeRole' }],
+    Statement: [
+      { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` }, Action: 'sts:AssumeRole' },
+    ],
   };
   const ids = Array.from({ length: count }, (_, i) => String(300000000000 + i));
   const accounts = {};
@@ -33,7 +35,11 @@ function world(count) {
     region: 'eu-west-1',
     iam: { roles: [{ name: ROLE, assumeRolePolicyDocument: trust }] },
     organizations: {
-      accounts: ids.map((id, i) => ({ id, name: `workload-${i}`, ...(i % 100 === 0 ? { state: 'SUSPENDED' } : {}) })),
+      accounts: ids.map((id, i) => ({
+        id,
+        name: `workload-${i}`,
+        ...(i % 100 === 0 ? { state: 'SUSPENDED' } : {}),
+      })),
     },
     accounts,
   };
@@ -50,7 +56,8 @@ const figures = out.phase === 'plan'
   ? { fits: out.fits, estimateSeconds: out.estimateSeconds, limitSeconds: out.limitSeconds, batches: out.batches.length,
       largest: Math.max(...out.batches.map((b) => b.targets.length)), assumeRoleFloorSeconds: out.assumeRoleFloorSeconds }
   : { counts: out.counts, targetCounts: out.targetCounts, targets: out.targets.length };
-process.stdout.write('\\nRESULT ' + JSON.stringify({ wallMs, ...figures, maxRssKiB: process.resourceUsage().maxRSS }) + '\\n');
+const cpu = process.cpuUsage();
+process.stdout.write('\\nRESULT ' + JSON.stringify({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, ...figures, maxRssKiB: process.resourceUsage().maxRSS }) + '\\n');
 `;
 
 function runChild(env) {
@@ -70,7 +77,8 @@ function runChild(env) {
     });
     child.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-      if (code !== 0 || !line) reject(new Error(`handler child exited ${code}: ${err.split('\n').slice(-5).join(' ')}`));
+      if (code !== 0 || !line)
+        reject(new Error(`handler child exited ${code}: ${err.split('\n').slice(-5).join(' ')}`));
       else resolve(JSON.parse(line.slice(7)));
     });
   });
@@ -80,7 +88,8 @@ export async function run({ quick, root }) {
   const count = quick ? 200 : 1000;
   const speed = 10;
   const bundle = join(root, 'apps/checks-lambda/dist/index.mjs');
-  if (!existsSync(bundle)) throw new Error('build the checks Lambda first: pnpm --filter @eks-kit/checks-lambda... build');
+  if (!existsSync(bundle))
+    throw new Error('build the checks Lambda first: pnpm --filter @eks-kit/checks-lambda... build');
   const emu = await startEmulator({
     port: 0,
     host: '127.0.0.1',
@@ -113,7 +122,8 @@ export async function run({ quick, root }) {
     });
     const calls = emu.calls();
     const byOp = {};
-    for (const c of calls) byOp[`${c.service}:${c.operation}`] = (byOp[`${c.service}:${c.operation}`] ?? 0) + 1;
+    for (const c of calls)
+      byOp[`${c.service}:${c.operation}`] = (byOp[`${c.service}:${c.operation}`] ?? 0) + 1;
     const checked = result.targetCounts.checked;
     const inChecked = calls.filter((c) => c.account && c.account !== MANAGEMENT).length;
     const assumeRole = byOp['sts:AssumeRole'] ?? 0;
@@ -127,23 +137,55 @@ export async function run({ quick, root }) {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ');
     const rows = [
-      { what: 'member accounts (+ management)', value: `${count} (+1): ${Math.ceil(count / 100)} suspended, ${Math.ceil((count - 1) / 100)} without the role` },
-      { what: 'targets reported (checked / skipped / role missing)', value: `${result.targets} (${result.targetCounts.checked} / ${result.targetCounts.skipped} / ${result.targetCounts.unreachable})` },
-      { what: 'findings (ok / warn / fail)', value: `${result.counts.ok} / ${result.counts.warn} / ${result.counts.fail}` },
-      { what: `wall time, one invocation (emulator speed ${speed}x, ${TARGET_CONCURRENCY} targets at a time)`, value: `${(result.wallMs / 1000).toFixed(2)} s` },
-      { what: `AssumeRole floor at ${ASSUME_ROLE_PER_SECOND}/s (same speed)`, value: `${(floorMs / 1000).toFixed(2)} s` },
+      {
+        what: 'member accounts (+ management)',
+        value: `${count} (+1): ${Math.ceil(count / 100)} suspended, ${Math.ceil((count - 1) / 100)} without the role`,
+      },
+      {
+        what: 'targets reported (checked / skipped / role missing)',
+        value: `${result.targets} (${result.targetCounts.checked} / ${result.targetCounts.skipped} / ${result.targetCounts.unreachable})`,
+      },
+      {
+        what: 'findings (ok / warn / fail)',
+        value: `${result.counts.ok} / ${result.counts.warn} / ${result.counts.fail}`,
+      },
+      {
+        what: `wall time, one invocation (emulator speed ${speed}x, ${TARGET_CONCURRENCY} targets at a time)`,
+        value: `${(result.wallMs / 1000).toFixed(2)} s`,
+      },
+      {
+        what: `AssumeRole floor at ${ASSUME_ROLE_PER_SECOND}/s (same speed)`,
+        value: `${(floorMs / 1000).toFixed(2)} s`,
+      },
       { what: 'wall / floor', value: `${(result.wallMs / floorMs).toFixed(2)}x` },
       { what: 'same run in AWS time (emulated)', value: `${((result.wallMs / 1000) * speed).toFixed(0)} s` },
       { what: 'AssumeRole calls / throttling errors', value: `${assumeRole} / ${throttled}` },
-      { what: 'calls per checked account (in the account)', value: (inChecked / Math.max(1, checked)).toFixed(2) },
+      {
+        what: 'calls per checked account (in the account)',
+        value: (inChecked / Math.max(1, checked)).toFixed(2),
+      },
       { what: 'calls by operation', value: fmt(byOp) },
       { what: 'peak RSS of the handler process', value: `${(result.maxRssKiB / 1024).toFixed(0)} MiB` },
+      {
+        what: 'CPU time of the handler process (user + system)',
+        value: `${(result.cpuMs / 1000).toFixed(1)} s`,
+      },
       {
         what: `plan with the defaults in AWS (30 s a target, ${TARGET_CONCURRENCY} at a time, 900 s function)`,
         value: `${plan.fits ? 'one invocation' : `split: ${plan.batches} batches of at most ${plan.largest} targets`}; estimate ${plan.estimateSeconds} s, limit ${plan.limitSeconds} s, AssumeRole floor ${plan.assumeRoleFloorSeconds} s`,
       },
     ];
-    return { rows, count, speed, wallMs: result.wallMs, floorMs, calls: byOp, maxRssKiB: result.maxRssKiB, plan };
+    return {
+      rows,
+      count,
+      speed,
+      wallMs: result.wallMs,
+      cpuMs: result.cpuMs,
+      floorMs,
+      calls: byOp,
+      maxRssKiB: result.maxRssKiB,
+      plan,
+    };
   } finally {
     await emu.stop();
   }
