@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '@eks-kit/aws-emulator';
+import { kib } from './util.mjs';
 
 const MANAGEMENT = '200000000000';
 const ROLE = 'eks-kit-checks';
@@ -49,10 +50,26 @@ function world(count) {
 const CHILD = `
 const started = performance.now();
 const { handler } = await import(process.env.BUNDLE);
-const event = process.env.PHASE ? { phase: process.env.PHASE } : {};
-const out = await handler(event, { getRemainingTimeInMillis: () => 900_000 });
+const context = { getRemainingTimeInMillis: () => 900_000 };
+let out;
+if (process.env.PHASE === 'split') {
+  // The state machine's path, batches one after another: plan, each batch, report. Payload sizes are
+  // what Step Functions would carry (its limit: 256 KiB a state input or output).
+  const plan = await handler({ phase: 'plan' }, context);
+  const batches = [];
+  let largestBatchOutput = 0;
+  for (const b of plan.batches) {
+    const r = await handler({ phase: 'batch', targets: b.targets }, context);
+    largestBatchOutput = Math.max(largestBatchOutput, JSON.stringify({ results: r.results }).length);
+    batches.push({ results: r.results });
+  }
+  const reportInput = JSON.stringify({ phase: 'report', batches }).length;
+  const report = await handler({ phase: 'report', batches }, context);
+  out = { phase: 'split', batches: plan.batches.length, planOutput: JSON.stringify(plan).length, largestBatchOutput,
+    reportInput, targetCounts: report.targetCounts, counts: report.counts, targets: report.targets.length };
+} else out = await handler(process.env.PHASE ? { phase: process.env.PHASE } : {}, context);
 const wallMs = performance.now() - started;
-const figures = out.phase === 'plan'
+const figures = out.phase === 'split' ? out : out.phase === 'plan'
   ? { fits: out.fits, estimateSeconds: out.estimateSeconds, limitSeconds: out.limitSeconds, batches: out.batches.length,
       largest: Math.max(...out.batches.map((b) => b.targets.length)), assumeRoleFloorSeconds: out.assumeRoleFloorSeconds }
   : { counts: out.counts, targetCounts: out.targetCounts, targets: out.targets.length };
@@ -113,6 +130,12 @@ export async function run({ quick, root }) {
     };
     // What the defaults decide for this organisation in AWS (30 s a target, 10 AssumeRole/s, a 900 s function).
     const plan = await runChild({ ...env, PHASE: 'plan' });
+    // The split path (what the state machine runs), batches one after another: payload sizes.
+    const split = await runChild({
+      ...env,
+      EKS_KIT_ASSUME_ROLE_RATE: String(ASSUME_ROLE_PER_SECOND * speed),
+      PHASE: 'split',
+    });
     emu.resetCalls();
     const result = await runChild({
       ...env,
@@ -169,6 +192,14 @@ export async function run({ quick, root }) {
       {
         what: 'CPU time of the handler process (user + system)',
         value: `${(result.cpuMs / 1000).toFixed(1)} s`,
+      },
+      {
+        what: `split path (defaults: ${split.batches} batches, run one after another): targets / wall`,
+        value: `${split.targets} (${split.targetCounts.checked} / ${split.targetCounts.skipped} / ${split.targetCounts.unreachable}) / ${(split.wallMs / 1000).toFixed(2)} s`,
+      },
+      {
+        what: 'Step Functions payloads: plan output / largest batch output / report input (limit 256 KiB)',
+        value: `${kib(split.planOutput)} / ${kib(split.largestBatchOutput)} / ${kib(split.reportInput)}`,
       },
       {
         what: `plan with the defaults in AWS (30 s a target, ${TARGET_CONCURRENCY} at a time, 900 s function)`,
