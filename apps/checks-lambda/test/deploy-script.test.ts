@@ -65,9 +65,10 @@ describe('scripts/deploy.mjs (the documented deploy command)', () => {
       Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
     };
     expect(template.Resources.ChecksStateMachine?.Type).toBe('AWS::Serverless::StateMachine');
-    const env = (
-      template.Resources.ChecksFunction?.Properties.Environment as { Variables: Record<string, unknown> }
-    ).Variables;
+    const fn = template.Resources.ChecksFunction as unknown as {
+      Properties: { Environment: { Variables: object } };
+    };
+    const env = fn.Properties.Environment.Variables;
     expect(env).toMatchObject({
       EKS_KIT_TARGETS_FROM: 'organization',
       EKS_KIT_ORGANIZATION_UNITS: 'ou-ab12-prod0001',
