@@ -24,6 +24,7 @@ const CASES = [
   'asg-scale',
   'acm-checks',
   'wait-issued',
+  'org-checks',
 ];
 
 const machine = {

@@ -3,6 +3,7 @@
 // Usage: pnpm --filter @eks-kit/checks-lambda deploy:sam --stack eks-kit.yaml [--alert-email ops@example.com]
 //   [--alert-topic-arn ARN] [--schedule "rate(1 day)"] [--log-retention-days 30] [--account-id 111111111111]
 //   [--heartbeat-hours 26] [--reminder-days 7] [--stack-parameter /eks-kit/prod/stack] [--assume-role-arns ARN,ARN] [--stack-name NAME]
+//   [--organization-role eks-kit-checks [--organization-units ou-ab12-prod0001,...] [--regions eu-west-1,...] [--batch-concurrency 4]]
 //   [--region eu-west-1] [--profile prod] [--out template.yaml] [--dry-run]
 // The bundle must be built first: pnpm --filter @eks-kit/checks-lambda... build
 import { spawnSync } from 'node:child_process';
@@ -27,6 +28,10 @@ const { values } = parseArgs({
     'log-retention-days': { type: 'string', default: '30' },
     'stack-parameter': { type: 'string' },
     'assume-role-arns': { type: 'string' },
+    'organization-role': { type: 'string' },
+    'organization-units': { type: 'string' },
+    regions: { type: 'string' },
+    'batch-concurrency': { type: 'string' },
     region: { type: 'string' },
     profile: { type: 'string' },
     out: { type: 'string' },
@@ -69,6 +74,10 @@ const render = spawnSync(
     ...(values['account-id'] ? ['--account-id', values['account-id']] : []),
     ...(values['stack-parameter'] ? ['--stack-parameter', values['stack-parameter']] : []),
     ...(values['assume-role-arns'] ? ['--assume-role-arns', values['assume-role-arns']] : []),
+    // Targets from AWS Organizations (issue 21): the renderer adds the state machine.
+    ...['organization-role', 'organization-units', 'regions', 'batch-concurrency'].flatMap((k) =>
+      values[k] ? [`--${k}`, values[k]] : [],
+    ),
   ],
   { stdio: 'inherit' },
 );

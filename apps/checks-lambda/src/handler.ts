@@ -4,7 +4,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { type AwsClients, type ClientOptions, createClients, formatError } from '@eks-kit/core';
+import { type AwsClients, type ClientOptions, createClients, EksKitError, formatError } from '@eks-kit/core';
 import { withoutActionNameValidation } from '@eks-kit/iam-policies';
 import type { Stack } from '@eks-kit/stack';
 import { stackCheckTasks } from './checks/stack-check-tasks.js';
@@ -20,9 +20,17 @@ import {
 } from './report/publish-metrics.js';
 import { redactSecrets } from './report/redact.js';
 import { readCheckState, writeCheckState } from './report/state-store.js';
-import { type ChecksSummary, summarizeRuns } from './report/summary.js';
+import { type ChecksSummary, summarizeRuns, type TargetResult } from './report/summary.js';
 import { checkTargets } from './run/check-targets.js';
 import type { CheckTask } from './run/check-task.js';
+import { planRun, type RunPlan, resolveOrganizationTargets } from './run/organization-targets.js';
+import {
+  type BatchEvent,
+  compactResults,
+  type PlanEvent,
+  type ReportEvent,
+  readPhase,
+} from './run/phases.js';
 
 /** The part of the Lambda context the handler uses. */
 export interface LambdaContextLike {
@@ -47,6 +55,26 @@ export interface ChecksResult extends ChecksSummary {
   };
   /** The state store: written, or why it could not be read or written. */
   state?: { written: true; dropped: number } | { error: string };
+}
+
+/** What the plan step answers (`{ "phase": "plan" }`): the estimate and the batches for the Distributed Map. */
+export interface PlanResult extends RunPlan {
+  phase: 'plan';
+}
+
+/** What one batch answers (`{ "phase": "batch", ... }`): its targets' results, `ok` findings counted only. */
+export interface BatchResult {
+  phase: 'batch';
+  results: TargetResult[];
+  counts: ChecksSummary['counts'];
+}
+
+/** The handler: a whole run for the schedule's event, or one step of a split run. */
+export interface ChecksHandler {
+  (event: PlanEvent, context?: LambdaContextLike): Promise<PlanResult>;
+  (event: BatchEvent, context?: LambdaContextLike): Promise<BatchResult>;
+  (event: ReportEvent, context?: LambdaContextLike): Promise<ChecksResult>;
+  (event?: unknown, context?: LambdaContextLike): Promise<ChecksResult>;
 }
 
 /** Dependencies of {@link createChecksHandler}; every one has a production default. */
@@ -77,16 +105,17 @@ const REPORT_RESERVE_MS = 10_000;
  * summary.counts; // { ok: 12, warn: 1, fail: 0 }
  * ```
  */
-export function createChecksHandler(
-  deps: ChecksHandlerDependencies = {},
-): (event?: unknown, context?: LambdaContextLike) => Promise<ChecksResult> {
+export function createChecksHandler(deps: ChecksHandlerDependencies = {}): ChecksHandler {
   // Logger and Metrics are made on the first invocation, not at import (the exported handler is made
   // when the bundle loads: Lambda's init time), and then kept for every invocation of the sandbox.
   // Safe for EMF: publishSummaryMetrics flushes explicitly (publishStoredMetrics) in the invocation.
   let sandboxLogger = deps.logger;
   let sandboxMetrics = deps.metrics;
   const tasksOf = deps.checkTasks ?? stackCheckTasks;
-  return async (_event, context) => {
+  const run = async (
+    event: unknown,
+    context: LambdaContextLike | undefined,
+  ): Promise<ChecksResult | PlanResult | BatchResult> => {
     sandboxLogger ??= new Logger({ serviceName: DEFAULT_SERVICE_NAME });
     sandboxMetrics ??= new Metrics({
       namespace: DEFAULT_METRICS_NAMESPACE,
@@ -98,6 +127,13 @@ export function createChecksHandler(
     let base: AwsClients | undefined;
     try {
       const config = readHandlerConfig(env);
+      const phase = readPhase(event);
+      if (phase.kind !== 'whole' && !config.organization) {
+        throw new EksKitError(
+          'InvalidInput',
+          `a "${phase.kind}" event needs EKS_KIT_TARGETS_FROM=organization (a split run)`,
+        );
+      }
       base = await createClients({
         env,
         ...(config.endpoint ? { endpoint: config.endpoint } : {}),
@@ -113,9 +149,60 @@ export function createChecksHandler(
       // The checks compare AWS with policies eks-kit's builders make, whose action names their tests
       // check: no action catalog here (the bundle leaves it out, build/iam-data-left-out.ts).
       const clients = base;
-      const results = await withoutActionNameValidation(() =>
-        checkTargets(clients, config, stack.cluster.region, tasksOf(stack), signal),
-      );
+      const region = stack.cluster.region;
+      const org = config.organization;
+      let results: TargetResult[];
+      if (phase.kind === 'report') results = phase.results;
+      else if (phase.kind === 'batch' && org) {
+        // The batches run side by side (the Distributed Map's MaxConcurrency): each takes its share
+        // of the caller account's AssumeRole rate.
+        const batchResults = await withoutActionNameValidation(() =>
+          checkTargets(clients, config, region, tasksOf(stack), {
+            ...(signal ? { signal } : {}),
+            targets: phase.targets,
+            assumeRolePerSecond: org.assumeRolePerSecond / org.batchConcurrency,
+          }),
+        );
+        const batchSummary = summarizeRuns(stack.name, batchResults);
+        logFindings(logger, batchSummary);
+        logger.info(`eks-kit checks: batch of ${phase.targets.length} targets done`, {
+          counts: batchSummary.counts,
+          targetCounts: batchSummary.targetCounts,
+        });
+        return { phase: 'batch', results: compactResults(batchResults), counts: batchSummary.counts };
+      } else if (org) {
+        // Say before the first check whether one invocation can finish the run.
+        const targets = await resolveOrganizationTargets(clients, org, region, signal);
+        const limitSeconds = Math.floor(((remaining ?? 900_000) - REPORT_RESERVE_MS) / 1000);
+        const plan = planRun(
+          targets,
+          { targetConcurrency: config.targetConcurrency, organization: org },
+          limitSeconds,
+        );
+        if (phase.kind === 'plan') {
+          (plan.fits ? logger.info : logger.warn).call(logger, plan.message, {
+            plan: { ...plan, batches: plan.batches.map((b) => b.targets.length) },
+          });
+          return { phase: 'plan', ...plan };
+        }
+        if (!plan.fits) {
+          throw new EksKitError('RunTooLong', `the checks cannot finish in one invocation: ${plan.message}`, {
+            hint: 'deploy the template with organisation targets: its state machine splits the run (Step Functions Distributed Map), or check fewer OUs or regions',
+          });
+        }
+        logger.info(plan.message);
+        results = await withoutActionNameValidation(() =>
+          checkTargets(clients, config, region, tasksOf(stack), {
+            ...(signal ? { signal } : {}),
+            targets,
+            assumeRolePerSecond: org.assumeRolePerSecond,
+          }),
+        );
+      } else {
+        results = await withoutActionNameValidation(() =>
+          checkTargets(clients, config, region, tasksOf(stack), signal),
+        );
+      }
       const base0 = base;
       // Alert on change: compare with the previous run's failures (a state that cannot be read is a
       // first run: every failure is announced rather than none).
@@ -142,7 +229,8 @@ export function createChecksHandler(
           stillFailing: strip(compared.changes.stillFailing),
         },
       };
-      logFindings(logger, summary);
+      // A split run's batches logged their own findings.
+      if (phase.kind !== 'report') logFindings(logger, summary);
       publishSummaryMetrics(metrics, summary);
       let nextState: CheckState | undefined = compared.state;
       const notice = changeNotice(summary, compared.changes);
@@ -178,6 +266,7 @@ export function createChecksHandler(
       base?.destroy();
     }
   };
+  return run as ChecksHandler;
 }
 
 /**

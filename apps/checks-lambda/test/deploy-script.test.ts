@@ -38,4 +38,42 @@ describe('scripts/deploy.mjs (the documented deploy command)', () => {
     expect(readFileSync(join(out, '..', fn.CodeUri, 'index.mjs')).length).toBeGreaterThan(0);
     expect(fn.Handler).toBe('index.handler');
   });
+
+  it('passes organisation targets to the renderer: the template gets the state machine (issue 21)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'eks-kit-deploy-')), 'template.yaml');
+    execFileSync(
+      process.execPath,
+      [
+        'scripts/deploy.mjs',
+        '--stack',
+        'test/fixtures/stack.yaml',
+        '--out',
+        out,
+        '--organization-role',
+        'eks-kit-checks',
+        '--organization-units',
+        'ou-ab12-prod0001',
+        '--regions',
+        'eu-west-1,us-east-1',
+        '--batch-concurrency',
+        '6',
+        '--dry-run',
+      ],
+      { cwd: PACKAGE_DIR, encoding: 'utf8', env: { ...process.env, INIT_CWD: PACKAGE_DIR } },
+    );
+    const template = parse(readFileSync(out, 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    };
+    expect(template.Resources.ChecksStateMachine?.Type).toBe('AWS::Serverless::StateMachine');
+    const fn = template.Resources.ChecksFunction as unknown as {
+      Properties: { Environment: { Variables: object } };
+    };
+    const env = fn.Properties.Environment.Variables;
+    expect(env).toMatchObject({
+      EKS_KIT_TARGETS_FROM: 'organization',
+      EKS_KIT_ORGANIZATION_UNITS: 'ou-ab12-prod0001',
+      EKS_KIT_TARGET_REGIONS: 'eu-west-1,us-east-1',
+      EKS_KIT_BATCH_CONCURRENCY: '6',
+    });
+  });
 });

@@ -8,6 +8,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { EKSClient } from '@aws-sdk/client-eks';
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
@@ -46,7 +47,8 @@ export type ServiceKey =
   | 'eks'
   | 'ec2'
   | 'ssm'
-  | 'sns';
+  | 'sns'
+  | 'organizations';
 
 /** Calls made through one client set, per service and operation. */
 export interface CallCount {
@@ -86,6 +88,12 @@ export interface AwsClients {
   ec2(): Promise<EC2Client>;
   ssm(): Promise<SSMClient>;
   sns(): Promise<SNSClient>;
+  /**
+   * AWS Organizations (a global service: its one endpoint is in us-east-1). Optional so that wrappers
+   * written before it (shared reads, the reliability suite's crash clients) still type-check; sets
+   * from {@link createClients} always have it. The checks Lambda lists its targets with it.
+   */
+  organizations?(): Promise<OrganizationsClient>;
   /** The same settings in another region, sharing credentials and the counter. */
   withRegion(region: string): AwsClients;
   /**
@@ -316,6 +324,12 @@ function buildClientSet(
     ec2: () => lazy('ec2', region, async (c) => new (await import('@aws-sdk/client-ec2')).EC2Client(c)),
     ssm: () => lazy('ssm', region, async (c) => new (await import('@aws-sdk/client-ssm')).SSMClient(c)),
     sns: () => lazy('sns', region, async (c) => new (await import('@aws-sdk/client-sns')).SNSClient(c)),
+    organizations: () =>
+      lazy(
+        'organizations',
+        region,
+        async (c) => new (await import('@aws-sdk/client-organizations')).OrganizationsClient(c),
+      ),
     withRegion: (r: string) => buildClientSet(validateRegion(r, 'region'), options, counter, creds),
     withCredentials: (credentials) => {
       const { profile: _profile, ...rest } = options;

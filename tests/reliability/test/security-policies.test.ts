@@ -156,6 +156,8 @@ describe('security: generated policies are least privilege', () => {
       for (const options of [
         {},
         { accountId: ACCOUNT_ID, assumeRoleArns: [`arn:aws:iam::${ACCOUNT_ID}:role/checks`] },
+        // Organisation targets (issue 21): the state machine's role is linted too.
+        { accountId: ACCOUNT_ID, organization: { roleName: 'eks-kit-checks', regions: ['eu-west-1'] } },
       ]) {
         const template = lambda.checksDeployTemplate(stack, options);
         const roles = Object.values(template.Resources).filter((r) => r.Type === 'AWS::IAM::Role');

@@ -9,7 +9,13 @@ import { loadStack } from '@eks-kit/stack';
 import { renderDeployTemplate } from '../template/deploy-template.js';
 
 const USAGE =
-  'usage: render-template --stack eks-kit.yaml [--account-id 111111111111] [--stack-parameter /eks-kit/prod/stack] [--assume-role-arns arn1,arn2] [--code-uri dist] [--schedule "rate(1 day)"] [--heartbeat-hours 26] [--out template.yaml]';
+  'usage: render-template --stack eks-kit.yaml [--account-id 111111111111] [--stack-parameter /eks-kit/prod/stack] [--assume-role-arns arn1,arn2] [--code-uri dist] [--schedule "rate(1 day)"] [--heartbeat-hours 26] [--organization-role eks-kit-checks [--organization-units ou-ab12-prod0001,...] [--regions eu-west-1,...] [--batch-concurrency 4]] [--out template.yaml]';
+
+const list = (text: string): string[] =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -21,6 +27,10 @@ async function main(): Promise<number> {
       'code-uri': { type: 'string' },
       schedule: { type: 'string' },
       'heartbeat-hours': { type: 'string' },
+      'organization-role': { type: 'string' },
+      'organization-units': { type: 'string' },
+      regions: { type: 'string' },
+      'batch-concurrency': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -39,6 +49,18 @@ async function main(): Promise<number> {
     ...(values['code-uri'] ? { codeUri: values['code-uri'] } : {}),
     ...(values.schedule ? { schedule: values.schedule } : {}),
     ...(values['heartbeat-hours'] ? { heartbeatHours: Number(values['heartbeat-hours']) } : {}),
+    ...(values['organization-role']
+      ? {
+          organization: {
+            roleName: values['organization-role'],
+            ...(values['organization-units']
+              ? { organizationalUnits: list(values['organization-units']) }
+              : {}),
+            ...(values.regions ? { regions: list(values.regions) } : {}),
+            ...(values['batch-concurrency'] ? { batchConcurrency: Number(values['batch-concurrency']) } : {}),
+          },
+        }
+      : {}),
   });
   if (values.out) await writeFile(values.out, text);
   else process.stdout.write(text);

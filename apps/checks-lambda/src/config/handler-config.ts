@@ -11,6 +11,33 @@ export interface AssumeRoleTarget {
   roleArn: string;
   /** Region to check in; default the stack's cluster region. */
   region?: string;
+  /** Label the findings are reported under (default the role ARN, `@region` when given). */
+  label?: string;
+  /** Account id (targets from Organizations). */
+  accountId?: string;
+  /** Account name in the organisation. */
+  accountName?: string;
+  /** Not checked, and why (e.g. `account is SUSPENDED`): reported as skipped, no AWS call. */
+  skip?: string;
+}
+
+/** Targets taken from AWS Organizations (`EKS_KIT_TARGETS_FROM=organization`). */
+export interface OrganizationSource {
+  /**
+   * Roots or OUs whose accounts are checked, nested OUs included (`EKS_KIT_ORGANIZATION_UNITS`);
+   * empty: every account of the organisation.
+   */
+  parentIds: string[];
+  /** Role assumed in each account (`EKS_KIT_ORGANIZATION_ROLE_NAME`), e.g. `eks-kit-checks`. */
+  roleName: string;
+  /** Regions checked in each account (`EKS_KIT_TARGET_REGIONS`); empty: the stack's cluster region. */
+  regions: string[];
+  /** AssumeRole calls a second for the whole run, all invocations together (`EKS_KIT_ASSUME_ROLE_RATE`, default 10). */
+  assumeRolePerSecond: number;
+  /** Planning figure: seconds one target takes (`EKS_KIT_SECONDS_PER_TARGET`, default 30). */
+  secondsPerTarget: number;
+  /** Invocations in flight when the run is split (`EKS_KIT_BATCH_CONCURRENCY`, default 4): the Distributed Map's MaxConcurrency. */
+  batchConcurrency: number;
 }
 
 /** Settings of one invocation. */
@@ -22,8 +49,10 @@ export interface HandlerConfig {
   stateParameter?: string;
   /** Days between two reminders of unchanged failures (`EKS_KIT_REMINDER_DAYS`, default 7). */
   reminderDays: number;
-  /** Roles to assume; empty: check with the function's own role. */
+  /** Roles to assume; empty: check with the function's own role (or, with {@link organization}, resolved per run). */
   targets: AssumeRoleTarget[];
+  /** Take the targets from AWS Organizations instead of `EKS_KIT_ASSUME_ROLE_ARNS`. */
+  organization?: OrganizationSource;
   /** Checks in flight at once per target (`EKS_KIT_CHECK_CONCURRENCY`, default 4). */
   checkConcurrency: number;
   /** Targets checked at once (`EKS_KIT_TARGET_CONCURRENCY`, default 2). */
@@ -45,6 +74,13 @@ export const HANDLER_ENV = {
   checkConcurrency: 'EKS_KIT_CHECK_CONCURRENCY',
   targetConcurrency: 'EKS_KIT_TARGET_CONCURRENCY',
   checkTimeoutSeconds: 'EKS_KIT_CHECK_TIMEOUT_SECONDS',
+  targetsFrom: 'EKS_KIT_TARGETS_FROM',
+  organizationUnits: 'EKS_KIT_ORGANIZATION_UNITS',
+  organizationRoleName: 'EKS_KIT_ORGANIZATION_ROLE_NAME',
+  targetRegions: 'EKS_KIT_TARGET_REGIONS',
+  assumeRoleRate: 'EKS_KIT_ASSUME_ROLE_RATE',
+  secondsPerTarget: 'EKS_KIT_SECONDS_PER_TARGET',
+  batchConcurrency: 'EKS_KIT_BATCH_CONCURRENCY',
   endpoint: 'AWS_ENDPOINT_URL',
 } as const;
 
@@ -89,12 +125,22 @@ export function readHandlerConfig(env: Record<string, string | undefined>): Hand
   if (endpoint && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
     throw new InvalidInputError(HANDLER_ENV.endpoint, endpoint, 'a URL such as http://127.0.0.1:4566');
   }
+  const organization = readOrganizationSource(env);
+  const targets = parseTargets(env[HANDLER_ENV.assumeRoleArns]);
+  if (organization && targets.length > 0) {
+    throw new InvalidInputError(
+      HANDLER_ENV.assumeRoleArns,
+      env[HANDLER_ENV.assumeRoleArns],
+      `nothing when ${HANDLER_ENV.targetsFrom}=organization (the accounts come from AWS Organizations)`,
+    );
+  }
   return {
     stackSource,
     ...(snsTopicArn ? { snsTopicArn } : {}),
     ...(stateParameter ? { stateParameter } : {}),
     reminderDays: wholeNumber(env, HANDLER_ENV.reminderDays, 7, 1, 365),
-    targets: parseTargets(env[HANDLER_ENV.assumeRoleArns]),
+    targets,
+    ...(organization ? { organization } : {}),
     checkConcurrency: wholeNumber(env, HANDLER_ENV.checkConcurrency, 4, 1, 32),
     targetConcurrency: wholeNumber(env, HANDLER_ENV.targetConcurrency, 2, 1, 16),
     checkTimeoutMs: wholeNumber(env, HANDLER_ENV.checkTimeoutSeconds, 60, 1, 900) * 1000,
@@ -137,6 +183,78 @@ export function parseTargets(value: string | undefined): AssumeRoleTarget[] {
     }
     return region ? { roleArn, region } : { roleArn };
   });
+}
+
+/**
+ * Read the Organizations source: `EKS_KIT_TARGETS_FROM` is `roles` (default: `EKS_KIT_ASSUME_ROLE_ARNS`,
+ * or the function's own account) or `organization`; the other `EKS_KIT_ORGANIZATION_*` settings are
+ * refused without it. Throws `InvalidInputError` naming the variable.
+ *
+ * @example
+ * ```ts
+ * readOrganizationSource({ EKS_KIT_TARGETS_FROM: 'organization', EKS_KIT_ORGANIZATION_ROLE_NAME: 'eks-kit-checks', EKS_KIT_TARGET_REGIONS: 'eu-west-1,us-east-1' });
+ * // { parentIds: [], roleName: 'eks-kit-checks', regions: ['eu-west-1', 'us-east-1'], assumeRolePerSecond: 10, secondsPerTarget: 30, batchConcurrency: 4 }
+ * ```
+ */
+export function readOrganizationSource(
+  env: Record<string, string | undefined>,
+): OrganizationSource | undefined {
+  const from = nonEmpty(env[HANDLER_ENV.targetsFrom]) ?? 'roles';
+  if (from !== 'roles' && from !== 'organization') {
+    throw new InvalidInputError(HANDLER_ENV.targetsFrom, from, 'roles (the default) or organization');
+  }
+  if (from === 'roles') {
+    for (const key of [
+      HANDLER_ENV.organizationUnits,
+      HANDLER_ENV.organizationRoleName,
+      HANDLER_ENV.targetRegions,
+      HANDLER_ENV.assumeRoleRate,
+      HANDLER_ENV.secondsPerTarget,
+      HANDLER_ENV.batchConcurrency,
+    ]) {
+      const value = nonEmpty(env[key]);
+      if (value !== undefined) {
+        throw new InvalidInputError(key, value, `nothing unless ${HANDLER_ENV.targetsFrom}=organization`);
+      }
+    }
+    return undefined;
+  }
+  const roleName = nonEmpty(env[HANDLER_ENV.organizationRoleName]);
+  // IAM role names: 1-64 of letters, digits and + = , . @ _ - (IAM quotas, name requirements).
+  if (!roleName || !/^[\w+=,.@-]{1,64}$/.test(roleName)) {
+    throw new InvalidInputError(
+      HANDLER_ENV.organizationRoleName,
+      roleName,
+      'the name of the role to assume in each account, such as eks-kit-checks',
+    );
+  }
+  const list = (key: string): string[] =>
+    (env[key] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const parentIds = list(HANDLER_ENV.organizationUnits).map((id, i) => {
+    // Organizations id patterns: r-[0-9a-z]{4,32} (root), ou-[0-9a-z]{4,32}-[a-z0-9]{8,32} (OU).
+    if (!/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/.test(id)) {
+      throw new InvalidInputError(
+        `${HANDLER_ENV.organizationUnits}[${i}]`,
+        id,
+        'an organizational unit id (ou-ab12-abcd1234) or a root id (r-ab12)',
+      );
+    }
+    return id;
+  });
+  const regions = list(HANDLER_ENV.targetRegions).map((r, i) =>
+    validateRegion(r, `${HANDLER_ENV.targetRegions}[${i}]`),
+  );
+  return {
+    parentIds: [...new Set(parentIds)],
+    roleName,
+    regions: [...new Set(regions)],
+    assumeRolePerSecond: wholeNumber(env, HANDLER_ENV.assumeRoleRate, 10, 1, 100),
+    secondsPerTarget: wholeNumber(env, HANDLER_ENV.secondsPerTarget, 30, 1, 900),
+    batchConcurrency: wholeNumber(env, HANDLER_ENV.batchConcurrency, 4, 1, 1000),
+  };
 }
 
 function validateServiceArn(value: string, field: string, service: string, expected: string): void {

@@ -8,6 +8,12 @@ import type { CheckOutcome, CheckRun } from '../run/check-task.js';
 export interface TargetResult {
   target: string;
   region: string;
+  /** Account id (targets from Organizations). */
+  accountId?: string;
+  /** Account name in the organisation. */
+  accountName?: string;
+  /** Why the target was not checked (e.g. `account is SUSPENDED`); its `runs` are empty. */
+  skipped?: string;
   runs: CheckRun[];
 }
 
@@ -21,9 +27,14 @@ export interface ChecksSummary {
   checkErrors: number;
   /** Fewest days to the expiry of a checked certificate, when a check reported one. */
   nearestCertificateExpiryDays?: number;
+  /** Targets checked, skipped (suspended accounts) and whose role could not be assumed: together every target once. */
+  targetCounts: { checked: number; skipped: number; unreachable: number };
   targets: Array<{
     target: string;
     region: string;
+    accountId?: string;
+    accountName?: string;
+    skipped?: string;
     status: FindingStatus;
     counts: Record<FindingStatus, number>;
     checks: Array<{ name: string; outcome: CheckOutcome; durationMs: number; findings: number }>;
@@ -46,24 +57,35 @@ export function summarizeRuns(stack: string, results: readonly TargetResult[]): 
     r.runs.flatMap((run) => run.findings.map((f) => ({ ...f, target: r.target }))),
   );
   const expiry = nearestExpiryDays(findings);
+  const counts = summarizeFindings(findings);
+  // `ok` findings a batch left out of its answer (compactResults) still count.
+  counts.ok += results.reduce((n, r) => n + r.runs.reduce((m, run) => m + (run.omittedOk ?? 0), 0), 0);
+  const unreachable = results.filter((r) => r.runs.some((run) => run.name === 'checks.assume-role')).length;
+  const skipped = results.filter((r) => r.skipped !== undefined).length;
   return {
     stack,
     status: worstStatus(findings),
-    counts: summarizeFindings(findings),
+    counts,
     checkErrors: results.reduce((n, r) => n + r.runs.filter((run) => run.outcome !== 'completed').length, 0),
     ...(expiry !== undefined ? { nearestCertificateExpiryDays: expiry } : {}),
+    targetCounts: { checked: results.length - skipped - unreachable, skipped, unreachable },
     targets: results.map((r) => {
       const own = r.runs.flatMap((run) => run.findings);
+      const ownCounts = summarizeFindings(own);
+      ownCounts.ok += r.runs.reduce((m, run) => m + (run.omittedOk ?? 0), 0);
       return {
         target: r.target,
         region: r.region,
+        ...(r.accountId ? { accountId: r.accountId } : {}),
+        ...(r.accountName ? { accountName: r.accountName } : {}),
+        ...(r.skipped !== undefined ? { skipped: r.skipped } : {}),
         status: worstStatus(own),
-        counts: summarizeFindings(own),
+        counts: ownCounts,
         checks: r.runs.map((run) => ({
           name: run.name,
           outcome: run.outcome,
           durationMs: run.durationMs,
-          findings: run.findings.length,
+          findings: run.findings.length + (run.omittedOk ?? 0),
         })),
       };
     }),

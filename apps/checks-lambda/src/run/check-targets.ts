@@ -1,17 +1,33 @@
 /**
  * Check every target (the function's own account, or each assumed role) with bounded concurrency.
  * A role that cannot be assumed becomes a `fail` finding for that target; the others still report.
+ * Targets of one role (one account in several regions) share one AssumeRole; a target marked `skip`
+ * (a suspended account) is reported as skipped without any call.
  */
-import { type AwsClients, finding, formatError, mapConcurrent } from '@eks-kit/core';
-import type { HandlerConfig } from '../config/handler-config.js';
+import { type AwsClients, createRateLimiter, finding, formatError, mapConcurrent } from '@eks-kit/core';
+import type { AssumeRoleTarget, HandlerConfig } from '../config/handler-config.js';
 import { redactSecrets } from '../report/redact.js';
 import type { TargetResult } from '../report/summary.js';
-import type { CheckTask } from './check-task.js';
+import type { CheckRun, CheckTask } from './check-task.js';
 import { runCheckTasks } from './run-check-tasks.js';
 import { assumeRoleTarget } from './target-clients.js';
 
 /** Check id of the finding made when a role cannot be assumed. */
 export const ASSUME_ROLE_CHECK = 'checks.assume-role';
+
+/** Options of {@link checkTargets} beyond the handler's settings. */
+export interface CheckTargetsOptions {
+  signal?: AbortSignal;
+  /** Targets to check instead of `config.targets` (targets from Organizations, one batch of them). */
+  targets?: readonly AssumeRoleTarget[];
+  /** AssumeRole calls a second this invocation may make (a token bucket in front of STS); absent: no limit. */
+  assumeRolePerSecond?: number;
+}
+
+/** The label a target's findings are reported under. */
+export function targetLabel(target: AssumeRoleTarget): string {
+  return target.label ?? (target.region ? `${target.roleArn}@${target.region}` : target.roleArn);
+}
 
 /**
  * Run the tasks against each target of `config` (or the base clients' own account when there is none).
@@ -27,57 +43,116 @@ export async function checkTargets(
   config: Pick<HandlerConfig, 'targets' | 'targetConcurrency' | 'checkConcurrency' | 'checkTimeoutMs'>,
   region: string,
   tasks: readonly CheckTask[],
-  signal?: AbortSignal,
+  signalOrOptions?: AbortSignal | CheckTargetsOptions,
 ): Promise<TargetResult[]> {
+  const options: CheckTargetsOptions =
+    signalOrOptions instanceof AbortSignal ? { signal: signalOrOptions } : (signalOrOptions ?? {});
+  const signal = options.signal;
   const runOptions = {
     concurrency: config.checkConcurrency,
     timeoutMs: config.checkTimeoutMs,
     ...(signal ? { signal } : {}),
   };
-  if (config.targets.length === 0) {
+  const targets = options.targets ?? config.targets;
+  if (targets.length === 0 && options.targets === undefined) {
     const clients = region === base.region ? base : base.withRegion(region);
     return [{ target: 'self', region, runs: await runCheckTasks(clients, tasks, runOptions) }];
   }
-  return mapConcurrent(config.targets, config.targetConcurrency, async (target) => {
-    const label = target.region ? `${target.roleArn}@${target.region}` : target.roleArn;
-    const targetRegion = target.region ?? region;
+  const limiter =
+    options.assumeRolePerSecond !== undefined && options.assumeRolePerSecond > 0
+      ? createRateLimiter({ ratePerSecond: options.assumeRolePerSecond, burst: 1 })
+      : undefined;
+  // One group per role (an account in several regions): one AssumeRole, regions checked in turn.
+  const groups = new Map<string, Array<{ target: AssumeRoleTarget; index: number }>>();
+  targets.forEach((target, index) => {
+    const key = target.skip ? `skip:${index}` : target.roleArn;
+    groups.set(key, [...(groups.get(key) ?? []), { target, index }]);
+  });
+  const out: TargetResult[] = new Array(targets.length);
+  await mapConcurrent([...groups.values()], config.targetConcurrency, async (group) => {
+    const first = (group[0] as { target: AssumeRoleTarget }).target;
+    const identity = (t: AssumeRoleTarget) => ({
+      ...(t.accountId ? { accountId: t.accountId } : {}),
+      ...(t.accountName ? { accountName: t.accountName } : {}),
+    });
+    if (first.skip) {
+      for (const { target, index } of group) {
+        out[index] = {
+          target: targetLabel(target),
+          region: target.region ?? region,
+          ...identity(target),
+          skipped: target.skip,
+          runs: [],
+        };
+      }
+      return;
+    }
     const started = performance.now();
-    let clients: AwsClients;
+    let assumed: AwsClients | undefined;
+    let failure: CheckRun | undefined;
     try {
-      clients = (await assumeRoleTarget(base, target, region, signal)).clients;
+      await limiter?.acquire(signal);
+      assumed = (await assumeRoleTarget(base, { roleArn: first.roleArn }, region, signal)).clients;
     } catch (error) {
-      const hint = (error as { hint?: unknown }).hint;
-      return {
-        target: label,
-        region: targetRegion,
-        runs: [
-          {
-            name: ASSUME_ROLE_CHECK,
-            outcome: 'threw',
-            durationMs: Math.round(performance.now() - started),
-            findings: [
-              finding(
-                ASSUME_ROLE_CHECK,
-                target.roleArn,
-                'fail',
-                `cannot assume ${target.roleArn}: ${redactSecrets(formatError(error))}`,
-                {
-                  hint:
-                    typeof hint === 'string'
-                      ? hint
-                      : "let the function's role assume it (sts:AssumeRole) and trust that role in the target account",
-                  data: { checkError: true },
-                },
-              ),
-            ],
-          },
-        ],
-      };
+      failure = assumeFailure(first.roleArn, error, Math.round(performance.now() - started));
     }
     try {
-      return { target: label, region: targetRegion, runs: await runCheckTasks(clients, tasks, runOptions) };
+      for (const { target, index } of group) {
+        const targetRegion = target.region ?? region;
+        const label = targetLabel(target);
+        if (!assumed || failure) {
+          out[index] = {
+            target: label,
+            region: targetRegion,
+            ...identity(target),
+            runs: [failure as CheckRun],
+          };
+          continue;
+        }
+        const clients = targetRegion === assumed.region ? assumed : assumed.withRegion(targetRegion);
+        try {
+          out[index] = {
+            target: label,
+            region: targetRegion,
+            ...identity(target),
+            runs: await runCheckTasks(clients, tasks, runOptions),
+          };
+        } finally {
+          if (clients !== assumed) clients.destroy();
+        }
+      }
     } finally {
-      clients.destroy();
+      assumed?.destroy();
     }
   });
+  return out;
+}
+
+function assumeFailure(roleArn: string, error: unknown, durationMs: number): CheckRun {
+  const hint = (error as { hint?: unknown }).hint;
+  const code = (error as { code?: unknown; name?: unknown }).code ?? (error as { name?: unknown }).name;
+  const denied = /AccessDenied/.test(String(code)) || /AccessDenied|not authorized/.test(String(error));
+  return {
+    name: ASSUME_ROLE_CHECK,
+    outcome: 'threw',
+    durationMs,
+    findings: [
+      finding(
+        ASSUME_ROLE_CHECK,
+        roleArn,
+        'fail',
+        denied
+          ? // STS answers a missing role and a trust that does not name the caller alike (AccessDenied).
+            `cannot assume ${roleArn}: the role is missing or its trust policy does not allow this function (${redactSecrets(formatError(error))})`
+          : `cannot assume ${roleArn}: ${redactSecrets(formatError(error))}`,
+        {
+          hint:
+            typeof hint === 'string'
+              ? hint
+              : "create the role in that account (e.g. with a CloudFormation StackSet over the organisation) and trust the function's role in it",
+          data: { checkError: true, ...(denied ? { roleMissingOrDenied: true } : {}) },
+        },
+      ),
+    ],
+  };
 }

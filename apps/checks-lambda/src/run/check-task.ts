@@ -24,4 +24,6 @@ export interface CheckRun {
   findings: Finding[];
   /** Wall time in milliseconds (a figure for metrics, never asserted). */
   durationMs: number;
+  /** `ok` findings left out of `findings` to keep a batch's answer small (counted in the summary). */
+  omittedOk?: number;
 }

@@ -12,6 +12,15 @@ import { stringify } from 'yaml';
 import { HANDLER_ENV } from '../config/handler-config.js';
 import { checksExecutionPolicy } from '../policy/checks-execution-policy.js';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, METRIC_NAMES } from '../report/publish-metrics.js';
+import {
+  type OrganizationTemplateOptions,
+  organizationEnvironment,
+  organizationStatements,
+  stateMachine,
+  stateMachineName,
+  stateMachineRole,
+  validateOrganizationOptions,
+} from './organization-fan-out.js';
 
 /** Options of {@link checksDeployTemplate}. */
 export interface DeployTemplateOptions {
@@ -29,6 +38,12 @@ export interface DeployTemplateOptions {
   schedule?: string;
   /** Hours without a completed run before the heartbeat alarm fires (default: the schedule's period + 2 h). */
   heartbeatHours?: number;
+  /**
+   * Take the targets from AWS Organizations (instead of `assumeRoleArns`): the function may list the
+   * organisation and assume `roleName` in its accounts, and the schedule starts a state machine that
+   * splits a run one invocation cannot finish (Step Functions Distributed Map).
+   */
+  organization?: OrganizationTemplateOptions;
 }
 
 /** One CloudFormation resource. */
@@ -183,6 +198,15 @@ export function checksDeployTemplate(stack: Stack, options: DeployTemplateOption
         'an IAM role ARN such as arn:aws:iam::111111111111:role/eks-kit-checks',
       );
   });
+  const organization = options.organization ? validateOrganizationOptions(options.organization) : undefined;
+  if (organization) validateRoleName(stateMachineName(functionName), 'functionName');
+  if (organization && assumeRoleArns.length > 0) {
+    throw new InvalidInputError(
+      'assumeRoleArns',
+      assumeRoleArns.join(','),
+      'nothing when organization is given',
+    );
+  }
   const stackJson = JSON.stringify(stack);
   const parameterName =
     options.stackParameterName ??
@@ -228,6 +252,7 @@ export function checksDeployTemplate(stack: Stack, options: DeployTemplateOption
       Resource: [...assumeRoleArns].sort(),
     });
   }
+  if (organization) runtimeStatements.push(...organizationStatements(organization));
   if (parameterPath !== undefined) {
     runtimeStatements.push({
       Sid: 'StackParameter',
@@ -247,6 +272,7 @@ export function checksDeployTemplate(stack: Stack, options: DeployTemplateOption
     [HANDLER_ENV.stateParameter]: ref('CheckStateParameter'),
     [HANDLER_ENV.reminderDays]: ref('ReminderDays'),
     ...(assumeRoleArns.length > 0 ? { [HANDLER_ENV.assumeRoleArns]: assumeRoleArns.join(',') } : {}),
+    ...(organization ? organizationEnvironment(organization) : {}),
     POWERTOOLS_SERVICE_NAME: DEFAULT_SERVICE_NAME,
     POWERTOOLS_METRICS_NAMESPACE: DEFAULT_METRICS_NAMESPACE,
   };
@@ -286,24 +312,28 @@ export function checksDeployTemplate(stack: Stack, options: DeployTemplateOption
         Runtime: LAMBDA_RUNTIME,
         Architectures: [LAMBDA_ARCHITECTURE],
         MemorySize: 512,
-        Timeout: 300,
+        // Lambda's longest: a batch of an organisation's run is sized to finish inside it.
+        Timeout: organization ? 900 : 300,
         Role: { 'Fn::GetAtt': ['ChecksRole', 'Arn'] },
         LoggingConfig: { LogGroup: ref('ChecksLogGroup') },
         Environment: { Variables: environment },
-        Events: {
-          Schedule: {
-            Type: 'ScheduleV2',
-            Properties: {
-              // Named after the function so that `eks-kit check --checker` finds it.
-              Name: names.scheduleName,
-              State: 'ENABLED',
-              ScheduleExpression: ref('ScheduleExpression'),
-              Description: `eks-kit checks of stack ${stack.name}`,
-              // A missed day is reported the next day; no retries that would double alerts.
-              RetryPolicy: { MaximumRetryAttempts: 0 },
+        // With organisation targets the schedule starts the state machine instead.
+        Events: organization
+          ? {}
+          : {
+              Schedule: {
+                Type: 'ScheduleV2',
+                Properties: {
+                  // Named after the function so that `eks-kit check --checker` finds it.
+                  Name: names.scheduleName,
+                  State: 'ENABLED',
+                  ScheduleExpression: ref('ScheduleExpression'),
+                  Description: `eks-kit checks of stack ${stack.name}`,
+                  // A missed day is reported the next day; no retries that would double alerts.
+                  RetryPolicy: { MaximumRetryAttempts: 0 },
+                },
+              },
             },
-          },
-        },
         Tags: tags,
       },
     },
@@ -394,6 +424,17 @@ export function checksDeployTemplate(stack: Stack, options: DeployTemplateOption
       },
     },
   };
+  if (organization) {
+    const tagList = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+    resources.ChecksStateMachineRole = stateMachineRole(functionName, tagList);
+    resources.ChecksStateMachine = stateMachine(
+      functionName,
+      names.scheduleName,
+      stack.name,
+      organization.batchConcurrency,
+      tags,
+    );
+  }
   if (parameterName !== undefined) {
     resources.StackParameter = {
       Type: 'AWS::SSM::Parameter',
@@ -466,6 +507,7 @@ export function checksDeployTemplate(stack: Stack, options: DeployTemplateOption
       FailuresAlarmName: { Value: ref('FailuresAlarm') },
       HeartbeatAlarmName: { Value: ref('HeartbeatAlarm') },
       CheckStateParameterName: { Value: ref('CheckStateParameter') },
+      ...(organization ? { StateMachineName: { Value: stateMachineName(functionName) } } : {}),
     },
   };
 }

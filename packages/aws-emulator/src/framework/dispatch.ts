@@ -180,7 +180,9 @@ async function serve(
       identityOf: (accessKeyId) => runtime.identities.resolve(accessKeyId),
       registerIdentity: (accessKeyId, arn, extra) => runtime.identities.register(accessKeyId, arn, extra),
       enforceRate(key, ratePerSecond, burst) {
-        if (!runtime.quotas.take(`${module.signingName}:${key}`, ratePerSecond, burst))
+        // Request quotas are per account (and region, when the key names it): another account's calls
+        // never use this account's budget (an assumed role's calls count in the role's account).
+        if (!runtime.quotas.take(`${module.signingName}:${account}:${key}`, ratePerSecond, burst))
           throw throttlingError();
       },
       throttlingError,

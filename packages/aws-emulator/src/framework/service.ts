@@ -144,7 +144,7 @@ export interface ServiceRequest<S> {
   identityOf(accessKeyId: string): CallerIdentity;
   /** Makes an access key act as `arn` (STS AssumeRole); `deny` defaults to that of the ARN's world identity. */
   registerIdentity(accessKeyId: string, arn: string, extra?: { roleArn?: string }): CallerIdentity;
-  /** Throws this service's throttling error when `key` exceeds `ratePerSecond` in emulated time. */
+  /** Throws this service's throttling error when `key` exceeds `ratePerSecond` in emulated time, counted per account. */
   enforceRate(key: string, ratePerSecond: number, burst?: number): void;
   /** This service's throttling error (code and status) as an AwsError to throw. */
   throttlingError(message?: string): Error;

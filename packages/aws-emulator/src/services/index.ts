@@ -8,6 +8,7 @@ import { ec2 } from './ec2.js';
 import { ecr } from './ecr.js';
 import { eks } from './eks.js';
 import { iam } from './iam.js';
+import { organizations } from './organizations.js';
 import { registry } from './registry.js';
 import { route53 } from './route53.js';
 import { sns } from './sns.js';
@@ -27,4 +28,5 @@ export const services: AnyServiceModule[] = [
   eks,
   ssm,
   sns,
+  organizations,
 ];

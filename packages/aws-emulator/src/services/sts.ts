@@ -100,6 +100,9 @@ export const sts = defineService<StsState>({
   signingName: 'sts',
   protocol: { kind: 'query', version: '2011-06-15', xmlns: 'https://sts.amazonaws.com/doc/2011-06-15/' },
   createState: () => ({}),
+  // AssumeRole calls per second per calling account (0: no limit). AWS publishes no fixed STS rate; a
+  // caller over its account's rate gets `Throttling: Rate exceeded` (400), which the SDK retries.
+  behaviourDefaults: { stsAssumeRoleRatePerSecond: 0 },
   operations: {
     GetCallerIdentity: {
       // GetCallerIdentity needs no permission: an explicit deny does not stop it (STS API reference).
@@ -120,6 +123,8 @@ export const sts = defineService<StsState>({
       resource: (input) => String(input.RoleArn ?? '*'),
       handler: (request) => {
         const { input, caller, clock, random, registerIdentity, accessDeniedMessage } = request;
+        const rate = Number(request.behaviour.stsAssumeRoleRatePerSecond ?? 0);
+        if (rate > 0) request.enforceRate(`AssumeRole:${caller.accountId}`, rate);
         const arn = requireString(input, 'RoleArn');
         const sessionName = requireString(input, 'RoleSessionName');
         checkName('RoleSessionName', sessionName, 2, 64, /^[\w+=,.@-]*$/);

@@ -1,0 +1,278 @@
+/**
+ * Targets from AWS Organizations (issue 21), against the emulator's Organizations and STS over several
+ * accounts: every target reported once, suspended accounts skipped, a missing role a finding, a throttled
+ * AssumeRole retried, pagination past 20 accounts, an OU filter (nested OUs included), and the decision
+ * to split a run that one invocation cannot finish, carried through plan, batch and report events.
+ */
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import { EksKitError, finding, InvalidInputError } from '@eks-kit/core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type AssumeRoleTarget,
+  type ChecksResult,
+  type CheckTask,
+  createChecksHandler,
+  readHandlerConfig,
+  type TargetResult,
+} from '../src/index.js';
+import { captureOutput } from './fixtures/capture-output.js';
+
+const MANAGEMENT = '100000000000';
+const REGIONS = ['eu-west-1', 'us-east-1'];
+const ROLE = 'eks-kit-checks';
+const OU_PROD = 'ou-ex12-prod0001';
+const OU_PROD_EU = 'ou-ex12-prodeu01';
+const credentials = {
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY1',
+};
+const STACK = 'name: org\ncluster:\n  name: org\n  region: eu-west-1\n  kubernetesVersion: "1.35"\n';
+
+/** 25 member accounts: #3 suspended, #4 without the role; #0-#4 in prod, #5-#7 in prod/eu (nested). */
+const member = (i: number) => String(100000000001 + i);
+const MEMBERS = Array.from({ length: 25 }, (_, i) => member(i));
+const SUSPENDED = member(3);
+const NO_ROLE = member(4);
+const trust = {
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` }, Action: 'sts:AssumeRole' },
+  ],
+};
+
+function world(): World {
+  const accounts: NonNullable<World['accounts']> = {};
+  for (const id of MEMBERS) {
+    accounts[id] =
+      id === NO_ROLE ? {} : { iam: { roles: [{ name: ROLE, assumeRolePolicyDocument: trust }] } };
+  }
+  return {
+    accountId: MANAGEMENT,
+    region: 'eu-west-1',
+    // The management account holds the role too (it is one of the organisation's accounts).
+    iam: { roles: [{ name: ROLE, assumeRolePolicyDocument: trust }] },
+    organizations: {
+      organizationalUnits: [
+        { id: OU_PROD, name: 'prod' },
+        { id: OU_PROD_EU, name: 'prod-eu', parentId: OU_PROD },
+      ],
+      accounts: MEMBERS.map((id, i) => ({
+        id,
+        name: `workload-${i}`,
+        ...(id === SUSPENDED ? { state: 'SUSPENDED' as const } : {}),
+        ...(i < 5 ? { parentId: OU_PROD } : i < 8 ? { parentId: OU_PROD_EU } : {}),
+      })),
+    },
+    accounts,
+  };
+}
+
+/** One check per target: which account and region its clients reach (GetCallerIdentity). */
+const whoAmI: CheckTask = {
+  name: 'who-am-i',
+  resource: 'org',
+  async run(clients) {
+    const me = await (await clients.sts()).send(new GetCallerIdentityCommand({}));
+    return [finding('who-am-i', `${me.Account}@${clients.region}`, 'ok', `reached ${me.Arn}`)];
+  },
+};
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world() });
+});
+beforeEach(() => emu.reset());
+afterAll(() => emu?.stop());
+
+const orgEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
+  EKS_KIT_STACK: STACK,
+  AWS_REGION: 'eu-west-1',
+  AWS_ENDPOINT_URL: emu.url,
+  EKS_KIT_TARGETS_FROM: 'organization',
+  EKS_KIT_ORGANIZATION_ROLE_NAME: ROLE,
+  EKS_KIT_TARGET_REGIONS: REGIONS.join(','),
+  EKS_KIT_TARGET_CONCURRENCY: '4',
+  EKS_KIT_ASSUME_ROLE_RATE: '100',
+  EKS_KIT_SECONDS_PER_TARGET: '5',
+  ...extra,
+});
+
+function handlerFor(extra: Record<string, string> = {}) {
+  return createChecksHandler({
+    env: orgEnv(extra),
+    clientOptions: { credentials, maxAttempts: 4 },
+    checkTasks: () => [whoAmI],
+  });
+}
+
+const context = (seconds = 300) => ({ getRemainingTimeInMillis: () => seconds * 1000, awsRequestId: 't' });
+
+/** Every target of the summary, by label, once each: 'checked' | 'skipped' | 'role' (not assumed). */
+function outcomes(result: ChecksResult): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const t of result.targets) {
+    expect(out.has(t.target), `${t.target} reported twice`).toBe(false);
+    const assumeFailed = t.checks.some((c) => c.name === 'checks.assume-role');
+    out.set(t.target, t.skipped ? 'skipped' : assumeFailed ? 'role' : 'checked');
+  }
+  return out;
+}
+
+describe('targets from AWS Organizations', () => {
+  it('reports every account and region once: checked, suspended skipped, missing role a finding', async () => {
+    const { result } = await captureOutput(() => handlerFor()({}, context()));
+    const all = [MANAGEMENT, ...MEMBERS];
+    const got = outcomes(result);
+    expect([...got.keys()].sort()).toEqual(all.flatMap((id) => REGIONS.map((r) => `${id}@${r}`)).sort());
+    for (const r of REGIONS) {
+      expect(got.get(`${SUSPENDED}@${r}`)).toBe('skipped');
+      expect(got.get(`${NO_ROLE}@${r}`)).toBe('role');
+      expect(got.get(`${member(0)}@${r}`)).toBe('checked');
+    }
+    expect(result.targetCounts).toEqual({ checked: 2 * 24, skipped: 2, unreachable: 2 });
+    // Each checked target's clients reached its own account in its own region.
+    const reached = result.findings.filter((f) => f.check === 'who-am-i').map((f) => `${f.resource}`);
+    expect(reached.sort()).toEqual(
+      all
+        .filter((id) => id !== SUSPENDED && id !== NO_ROLE)
+        .flatMap((id) => REGIONS.map((r) => `${id}@${r}`))
+        .sort(),
+    );
+    const missing = result.findings.filter((f) => f.check === 'checks.assume-role');
+    expect(missing.map((f) => [f.target, f.status])).toEqual(REGIONS.map((r) => [`${NO_ROLE}@${r}`, 'fail']));
+    expect(missing[0]?.message).toContain(
+      'the role is missing or its trust policy does not allow this function',
+    );
+    // 26 accounts: ListAccounts pages of 20 (two calls); one AssumeRole per account that is not
+    // suspended, whatever the number of regions; nothing at all in the suspended account.
+    expect(emu.calls({ service: 'organizations', operation: 'ListAccounts' })).toHaveLength(2);
+    const assumed = emu
+      .calls({ service: 'sts', operation: 'AssumeRole' })
+      .map((c) => String(c.input.RoleArn));
+    expect(assumed.sort()).toEqual(
+      all
+        .filter((id) => id !== SUSPENDED)
+        .map((id) => `arn:aws:iam::${id}:role/${ROLE}`)
+        .sort(),
+    );
+    expect(emu.calls({ account: SUSPENDED })).toHaveLength(0);
+  });
+
+  it('takes only the accounts under the given OU, nested OUs included', async () => {
+    const { result } = await captureOutput(() =>
+      handlerFor({ EKS_KIT_ORGANIZATION_UNITS: OU_PROD, EKS_KIT_TARGET_REGIONS: 'eu-west-1' })({}, context()),
+    );
+    expect([...outcomes(result).keys()].sort()).toEqual(
+      [0, 1, 2, 3, 4, 5, 6, 7].map((i) => `${member(i)}@eu-west-1`).sort(),
+    );
+    expect(emu.calls({ service: 'organizations', operation: 'ListAccounts' })).toHaveLength(0);
+    expect(
+      emu
+        .calls({ service: 'organizations', operation: 'ListAccountsForParent' })
+        .map((c) => c.input.ParentId),
+    ).toEqual([OU_PROD, OU_PROD_EU]);
+  });
+
+  it('retries a throttled AssumeRole and still checks that account', async () => {
+    emu.setFaults([{ service: 'sts', operation: 'AssumeRole', kind: 'throttle', count: 3 }]);
+    const { result } = await captureOutput(() =>
+      handlerFor({ EKS_KIT_ORGANIZATION_UNITS: OU_PROD_EU, EKS_KIT_TARGET_REGIONS: 'eu-west-1' })(
+        {},
+        context(),
+      ),
+    );
+    expect([...outcomes(result).values()]).toEqual(['checked', 'checked', 'checked']);
+    const calls = emu.calls({ service: 'sts', operation: 'AssumeRole' });
+    expect(calls.filter((c) => c.error === 'Throttling')).toHaveLength(3);
+    expect(calls.filter((c) => c.status === 200)).toHaveLength(3);
+  });
+
+  it('says before starting that the run cannot finish in one invocation, and splits it into batches that cover every target once', async () => {
+    // 25 ACTIVE accounts x 2 regions at 60 s a target, 4 at a time: far more than 100 s.
+    const env = { EKS_KIT_SECONDS_PER_TARGET: '60', EKS_KIT_BATCH_CONCURRENCY: '2' };
+    const whole = await captureOutput(() => handlerFor(env)({}, context(100)).catch((e: unknown) => e));
+    expect(whole.result).toBeInstanceOf(EksKitError);
+    expect((whole.result as EksKitError).code).toBe('RunTooLong');
+    expect((whole.result as Error).message).toMatch(
+      /cannot finish in one invocation: 50 targets \(25 accounts\)/,
+    );
+    expect(emu.calls({ service: 'sts', operation: 'AssumeRole' })).toHaveLength(0);
+
+    const { result: plan } = await captureOutput(() => handlerFor(env)({ phase: 'plan' }, context(100)));
+    expect(plan.fits).toBe(false);
+    expect(plan.estimateSeconds).toBeGreaterThan(plan.limitSeconds);
+    expect(plan.limitSeconds).toBe(90);
+    expect(plan.batches.length).toBeGreaterThan(1);
+    const labels = plan.batches.flatMap((b) => b.targets.map((t: AssumeRoleTarget) => t.label));
+    expect(labels).toHaveLength(52);
+    expect(new Set(labels).size).toBe(52);
+    // An account's regions stay in one batch (one AssumeRole per account).
+    for (const b of plan.batches) {
+      const accounts = new Set(b.targets.map((t) => t.accountId));
+      for (const a of accounts)
+        expect(b.targets.filter((t) => t.accountId === a && !t.skip)).toHaveLength(a === SUSPENDED ? 0 : 2);
+    }
+    // The Distributed Map runs each batch; the report step joins them.
+    const batches: Array<{ results: TargetResult[] }> = [];
+    for (const b of plan.batches) {
+      const { result } = await captureOutput(() =>
+        handlerFor(env)({ phase: 'batch', targets: b.targets }, context(100)),
+      );
+      expect(result.phase).toBe('batch');
+      // ok findings are counted, not carried (Step Functions payloads are small).
+      expect(
+        result.results.flatMap((r) => r.runs.flatMap((run) => run.findings)).every((f) => f.status !== 'ok'),
+      ).toBe(true);
+      batches.push({ results: result.results });
+    }
+    const { result: report } = await captureOutput(() =>
+      handlerFor(env)({ phase: 'report', batches }, context(100)),
+    );
+    expect(outcomes(report).size).toBe(52);
+    expect(report.targetCounts).toEqual({ checked: 48, skipped: 2, unreachable: 2 });
+    expect(report.counts.ok).toBe(48);
+    expect(report.counts.fail).toBe(2);
+  });
+
+  it('refuses bad settings with one line naming the variable, before any AWS call', async () => {
+    const bad: Array<[Record<string, string>, RegExp]> = [
+      [{ EKS_KIT_TARGETS_FROM: 'everything' }, /^EKS_KIT_TARGETS_FROM/],
+      [{ EKS_KIT_ORGANIZATION_ROLE_NAME: '' }, /^EKS_KIT_ORGANIZATION_ROLE_NAME/],
+      [{ EKS_KIT_ORGANIZATION_UNITS: 'prod' }, /^EKS_KIT_ORGANIZATION_UNITS\[0\]/],
+      [{ EKS_KIT_TARGET_REGIONS: 'eu-west-1,mars-1' }, /^EKS_KIT_TARGET_REGIONS\[1\]/],
+      [{ EKS_KIT_ASSUME_ROLE_RATE: '0' }, /^EKS_KIT_ASSUME_ROLE_RATE/],
+      [{ EKS_KIT_ASSUME_ROLE_ARNS: `arn:aws:iam::${MANAGEMENT}:role/x` }, /^EKS_KIT_ASSUME_ROLE_ARNS/],
+    ];
+    for (const [extra, message] of bad) {
+      const error = (() => {
+        try {
+          readHandlerConfig(orgEnv(extra));
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      expect(error, JSON.stringify(extra)).toBeInstanceOf(InvalidInputError);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).not.toContain('\n');
+    }
+    // Organisation settings without the organisation source are refused too.
+    expect(() => readHandlerConfig({ EKS_KIT_STACK: STACK, EKS_KIT_TARGET_REGIONS: 'eu-west-1' })).toThrow(
+      /^EKS_KIT_TARGET_REGIONS/,
+    );
+    emu.resetCalls();
+    const { result } = await captureOutput(() =>
+      handlerFor({ EKS_KIT_ORGANIZATION_UNITS: 'nope' })({}, context()).catch((e: unknown) => e),
+    );
+    expect(result).toBeInstanceOf(InvalidInputError);
+    expect(emu.calls()).toHaveLength(0);
+  });
+
+  it('reports an account outside any organisation as the Organizations error, not a crash mid-run', async () => {
+    emu.seed({ accountId: MANAGEMENT });
+    const { result } = await captureOutput(() => handlerFor()({}, context()).catch((e: unknown) => e));
+    expect(String((result as Error).message)).toContain('AWSOrganizationsNotInUseException');
+    emu.seed(world());
+  });
+});

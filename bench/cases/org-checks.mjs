@@ -1,0 +1,223 @@
+// The checks Lambda over an organisation of 1,000 member accounts (issue 21): the built bundle
+// (apps/checks-lambda/dist/index.mjs, as Lambda runs it) in a child process, against the emulator's
+// Organizations and STS in this one. Figures: wall time, calls per account, the child's peak RSS, the
+// floor the AssumeRole rate sets at the chosen rate, and what the plan decides with the production defaults.
+// The emulator runs `speed` times faster than real time and enforces the AssumeRole rate in emulated
+// time; the function's own limiter (EKS_KIT_ASSUME_ROLE_RATE, real time) is scaled by the same factor.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEmulator } from '@eks-kit/aws-emulator';
+import { kib } from './util.mjs';
+
+const MANAGEMENT = '200000000000';
+const ROLE = 'eks-kit-checks';
+// AWS publishes no fixed AssumeRole rate (docs/AWS-FACTS.md, issue 21 section): 10 a second is the
+// function's default budget for the whole run, all invocations together.
+const ASSUME_ROLE_PER_SECOND = 10;
+const TARGET_CONCURRENCY = 16;
+const STACK = 'name: org\ncluster:\n  name: org\n  region: eu-west-1\n  kubernetesVersion: "1.35"\n';
+
+function world(count) {
+  const trust = {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` }, Action: 'sts:AssumeRole' },
+    ],
+  };
+  const ids = Array.from({ length: count }, (_, i) => String(300000000000 + i));
+  const accounts = {};
+  // Every 100th account is suspended, every 100th + 1 has no role: both are reported, never checked.
+  for (const [i, id] of ids.entries()) {
+    accounts[id] = i % 100 === 1 ? {} : { iam: { roles: [{ name: ROLE, assumeRolePolicyDocument: trust }] } };
+  }
+  return {
+    accountId: MANAGEMENT,
+    region: 'eu-west-1',
+    iam: { roles: [{ name: ROLE, assumeRolePolicyDocument: trust }] },
+    organizations: {
+      accounts: ids.map((id, i) => ({
+        id,
+        name: `workload-${i}`,
+        ...(i % 100 === 0 ? { state: 'SUSPENDED' } : {}),
+      })),
+    },
+    accounts,
+  };
+}
+
+// The child: import the bundle, run one whole invocation, print the summary's figures and its peak RSS.
+const CHILD = `
+const started = performance.now();
+const { handler } = await import(process.env.BUNDLE);
+const context = { getRemainingTimeInMillis: () => 900_000 };
+let out;
+if (process.env.PHASE === 'split') {
+  // The state machine's path, batches one after another: plan, each batch, report. Payload sizes are
+  // what Step Functions would carry (its limit: 256 KiB a state input or output).
+  const plan = await handler({ phase: 'plan' }, context);
+  const batches = [];
+  let largestBatchOutput = 0;
+  for (const b of plan.batches) {
+    const r = await handler({ phase: 'batch', targets: b.targets }, context);
+    largestBatchOutput = Math.max(largestBatchOutput, JSON.stringify({ results: r.results }).length);
+    batches.push({ results: r.results });
+  }
+  const reportInput = JSON.stringify({ phase: 'report', batches }).length;
+  const report = await handler({ phase: 'report', batches }, context);
+  out = { phase: 'split', batches: plan.batches.length, planOutput: JSON.stringify(plan).length, largestBatchOutput,
+    reportInput, targetCounts: report.targetCounts, counts: report.counts, targets: report.targets.length };
+} else out = await handler(process.env.PHASE ? { phase: process.env.PHASE } : {}, context);
+const wallMs = performance.now() - started;
+const figures = out.phase === 'split' ? out : out.phase === 'plan'
+  ? { fits: out.fits, estimateSeconds: out.estimateSeconds, limitSeconds: out.limitSeconds, batches: out.batches.length,
+      largest: Math.max(...out.batches.map((b) => b.targets.length)), assumeRoleFloorSeconds: out.assumeRoleFloorSeconds }
+  : { counts: out.counts, targetCounts: out.targetCounts, targets: out.targets.length };
+const cpu = process.cpuUsage();
+process.stdout.write('\\nRESULT ' + JSON.stringify({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, ...figures, maxRssKiB: process.resourceUsage().maxRSS }) + '\\n');
+`;
+
+function runChild(env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      // Keep only the tail: the handler logs a JSON line per finding.
+      out = (out + d.toString()).slice(-20_000);
+    });
+    child.stderr.on('data', (d) => {
+      err = (err + d.toString()).slice(-4_000);
+    });
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code !== 0 || !line)
+        reject(new Error(`handler child exited ${code}: ${err.split('\n').slice(-5).join(' ')}`));
+      else resolve(JSON.parse(line.slice(7)));
+    });
+  });
+}
+
+export async function run({ quick, root }) {
+  const count = quick ? 200 : 1000;
+  const speed = 10;
+  const bundle = join(root, 'apps/checks-lambda/dist/index.mjs');
+  if (!existsSync(bundle))
+    throw new Error('build the checks Lambda first: pnpm --filter @eks-kit/checks-lambda... build');
+  const emu = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    speed,
+    seed: world(count),
+    behaviour: { stsAssumeRoleRatePerSecond: ASSUME_ROLE_PER_SECOND },
+  });
+  try {
+    const env = {
+      BUNDLE: new URL(`file://${bundle}`).href,
+      EKS_KIT_STACK: STACK,
+      AWS_REGION: 'eu-west-1',
+      AWS_ENDPOINT_URL: emu.url,
+      AWS_ACCESS_KEY_ID: 'AKIDBENCH',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      EKS_KIT_TARGETS_FROM: 'organization',
+      EKS_KIT_ORGANIZATION_ROLE_NAME: ROLE,
+      EKS_KIT_TARGET_CONCURRENCY: String(TARGET_CONCURRENCY),
+    };
+    // What the defaults decide for this organisation in AWS (30 s a target, 10 AssumeRole/s, a 900 s function).
+    const plan = await runChild({ ...env, PHASE: 'plan' });
+    // The split path (what the state machine runs), batches one after another: payload sizes.
+    const split = await runChild({
+      ...env,
+      EKS_KIT_ASSUME_ROLE_RATE: String(ASSUME_ROLE_PER_SECOND * speed),
+      PHASE: 'split',
+    });
+    emu.resetCalls();
+    const result = await runChild({
+      ...env,
+      EKS_KIT_ASSUME_ROLE_RATE: String(ASSUME_ROLE_PER_SECOND * speed),
+      // Planning figure for this emulated run: the whole run fits one invocation.
+      EKS_KIT_SECONDS_PER_TARGET: '1',
+    });
+    const calls = emu.calls();
+    const byOp = {};
+    for (const c of calls)
+      byOp[`${c.service}:${c.operation}`] = (byOp[`${c.service}:${c.operation}`] ?? 0) + 1;
+    const checked = result.targetCounts.checked;
+    const inChecked = calls.filter((c) => c.account && c.account !== MANAGEMENT).length;
+    const assumeRole = byOp['sts:AssumeRole'] ?? 0;
+    const throttled = calls.filter((c) => c.error === 'Throttling').length;
+    // The floor: every AssumeRole at the rate (emulated seconds), in real time at this speed.
+    const assumable = count + 1 - Math.ceil(count / 100);
+    const floorMs = ((assumable - 1) / ASSUME_ROLE_PER_SECOND / speed) * 1000;
+    const fmt = (o) =>
+      Object.entries(o)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+    const rows = [
+      {
+        what: 'member accounts (+ management)',
+        value: `${count} (+1): ${Math.ceil(count / 100)} suspended, ${Math.ceil((count - 1) / 100)} without the role`,
+      },
+      {
+        what: 'targets reported (checked / skipped / role missing)',
+        value: `${result.targets} (${result.targetCounts.checked} / ${result.targetCounts.skipped} / ${result.targetCounts.unreachable})`,
+      },
+      {
+        what: 'findings (ok / warn / fail)',
+        value: `${result.counts.ok} / ${result.counts.warn} / ${result.counts.fail}`,
+      },
+      {
+        what: `wall time, one invocation (emulator speed ${speed}x, ${TARGET_CONCURRENCY} targets at a time)`,
+        value: `${(result.wallMs / 1000).toFixed(2)} s`,
+      },
+      {
+        what: `AssumeRole floor at ${ASSUME_ROLE_PER_SECOND}/s (same speed)`,
+        value: `${(floorMs / 1000).toFixed(2)} s`,
+      },
+      { what: 'wall / floor', value: `${(result.wallMs / floorMs).toFixed(2)}x` },
+      { what: 'same run in AWS time (emulated)', value: `${((result.wallMs / 1000) * speed).toFixed(0)} s` },
+      { what: 'AssumeRole calls / throttling errors', value: `${assumeRole} / ${throttled}` },
+      {
+        what: 'calls per checked account (in the account)',
+        value: (inChecked / Math.max(1, checked)).toFixed(2),
+      },
+      { what: 'calls by operation', value: fmt(byOp) },
+      { what: 'peak RSS of the handler process', value: `${(result.maxRssKiB / 1024).toFixed(0)} MiB` },
+      {
+        what: 'CPU time of the handler process (user + system)',
+        value: `${(result.cpuMs / 1000).toFixed(1)} s`,
+      },
+      {
+        what: `split path (defaults: ${split.batches} batches, run one after another): targets / wall`,
+        value: `${split.targets} (${split.targetCounts.checked} / ${split.targetCounts.skipped} / ${split.targetCounts.unreachable}) / ${(split.wallMs / 1000).toFixed(2)} s`,
+      },
+      {
+        what: 'Step Functions payloads: plan output / largest batch output / report input (limit 256 KiB)',
+        value: `${kib(split.planOutput)} / ${kib(split.largestBatchOutput)} / ${kib(split.reportInput)}`,
+      },
+      {
+        what: `plan with the defaults in AWS (30 s a target, ${TARGET_CONCURRENCY} at a time, 900 s function)`,
+        value: `${plan.fits ? 'one invocation' : `split: ${plan.batches} batches of at most ${plan.largest} targets`}; estimate ${plan.estimateSeconds} s, limit ${plan.limitSeconds} s, AssumeRole floor ${plan.assumeRoleFloorSeconds} s`,
+      },
+    ];
+    return {
+      rows,
+      count,
+      speed,
+      wallMs: result.wallMs,
+      cpuMs: result.cpuMs,
+      floorMs,
+      calls: byOp,
+      maxRssKiB: result.maxRssKiB,
+      plan,
+    };
+  } finally {
+    await emu.stop();
+  }
+}
