@@ -15,8 +15,9 @@
  * Usage: node scripts/rewrite-citations.mjs [--check]   (--check: change nothing, exit 1 if any
  * old citation is left)
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -178,18 +179,14 @@ const RULES = [
 ];
 
 function listFiles() {
-  const out = [];
-  const walk = (abs) => {
-    for (const entry of readdirSync(abs, { withFileTypes: true })) {
-      if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name)) walk(join(abs, entry.name));
-      } else if (entry.isFile() && TEXT.test(entry.name)) {
-        out.push(relative(ROOT, join(abs, entry.name)).split(sep).join('/'));
-      }
-    }
-  };
-  walk(ROOT);
-  return out.filter((f) => !EXEMPT.has(f)).sort();
+  // Tracked files only: build output and test reports (.test-results.json) are not the repo's text.
+  const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\0')
+    .filter(
+      (f) =>
+        f !== '' && TEXT.test(f.split('/').pop() ?? '') && !f.split('/').some((part) => SKIP_DIRS.has(part)),
+    );
+  return tracked.filter((f) => !EXEMPT.has(f)).sort();
 }
 
 /** Rewrites one line; returns [newLine, unmapped] where unmapped is true when an old citation no rule knows is left. */
