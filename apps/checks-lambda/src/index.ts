@@ -4,22 +4,76 @@
  *
  * @packageDocumentation
  */
-export * from './checks/stack-check-tasks.js';
-export * from './config/handler-config.js';
-export * from './config/load-stack.js';
-export * from './handler.js';
-export * from './policy/check-permissions.js';
-export * from './policy/checks-execution-policy.js';
-export * from './report/finding-state.js';
-export * from './report/log-findings.js';
-export * from './report/notify-failures.js';
-export * from './report/publish-metrics.js';
-export * from './report/redact.js';
-export * from './report/state-store.js';
-export * from './report/summary.js';
-export * from './run/check-targets.js';
-export * from './run/check-task.js';
-export * from './run/run-check-tasks.js';
-export * from './run/target-clients.js';
-export * from './template/deploy-template.js';
-export * from './verify/verify-checker.js';
+export { stackCheckTasks } from './checks/stack-check-tasks.js';
+export {
+  type AssumeRoleTarget,
+  HANDLER_ENV,
+  type HandlerConfig,
+  parseTargets,
+  readHandlerConfig,
+  type StackSource,
+} from './config/handler-config.js';
+export { loadStackFromSource } from './config/load-stack.js';
+export {
+  type ChangeEntry,
+  type ChecksHandlerDependencies,
+  type ChecksResult,
+  createChecksHandler,
+  handler,
+  type LambdaContextLike,
+} from './handler.js';
+export {
+  type CheckPermission,
+  checkActions,
+  checkPermissions,
+  type PermissionScope,
+} from './policy/check-permissions.js';
+export { checksExecutionPolicy } from './policy/checks-execution-policy.js';
+export {
+  type ChangedFailure,
+  type CheckChanges,
+  type CheckState,
+  compareWithPrevious,
+  DEFAULT_REMINDER_DAYS,
+  type KeptFailure,
+  type NoticeKind,
+  parseCheckState,
+} from './report/finding-state.js';
+export { logFindings, logSummary } from './report/log-findings.js';
+export { changeNotice, type Notice, publishNotice } from './report/notify-failures.js';
+export {
+  DEFAULT_METRICS_NAMESPACE,
+  DEFAULT_SERVICE_NAME,
+  METRIC_NAMES,
+  publishSummaryMetrics,
+} from './report/publish-metrics.js';
+export { redactSecrets } from './report/redact.js';
+export {
+  readCheckState,
+  STATE_MAX_CHARS,
+  serializeCheckState,
+  writeCheckState,
+} from './report/state-store.js';
+export { type ChecksSummary, nearestExpiryDays, summarizeRuns, type TargetResult } from './report/summary.js';
+export { ASSUME_ROLE_CHECK, checkTargets } from './run/check-targets.js';
+export type { CheckOutcome, CheckRun, CheckTask } from './run/check-task.js';
+export { type RunCheckTasksOptions, runCheckTasks } from './run/run-check-tasks.js';
+export { ASSUME_ROLE_SESSION_NAME, assumeRoleTarget, type CheckTarget } from './run/target-clients.js';
+export {
+  type CheckerNames,
+  checkerNames,
+  checksDeployTemplate,
+  DEFAULT_SCHEDULE,
+  type DeployTemplateOptions,
+  HEARTBEAT_MARGIN_HOURS,
+  heartbeatHoursFor,
+  LAMBDA_ARCHITECTURE,
+  LAMBDA_HANDLER,
+  LAMBDA_RUNTIME,
+  READ_POLICY_NAME,
+  RUNTIME_POLICY_NAME,
+  renderDeployTemplate,
+  type SamTemplate,
+  type TemplateResource,
+} from './template/deploy-template.js';
+export { CHECKER_CHECKS, type VerifyCheckerOptions, verifyDeployedChecker } from './verify/verify-checker.js';

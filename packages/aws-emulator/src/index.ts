@@ -43,4 +43,14 @@ export {
   xmlList,
   xmlMap,
 } from './framework/xml.js';
-export type * from './types.js';
+export type {
+  AccountWorld,
+  Behaviour,
+  CallFilter,
+  CallRecord,
+  EmulatorOptions,
+  FaultRule,
+  IamRoleSeed,
+  IdentitySeed,
+  World,
+} from './types.js';
