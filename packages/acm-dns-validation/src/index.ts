@@ -67,6 +67,7 @@ export {
   regionOfCertificateArn,
   toCertificateStatus,
   waitForValidationRecords,
+  waitUntilValidationRecords,
 } from './procedures/describe.js';
 export {
   type EnsureCertificateInput,
@@ -91,4 +92,9 @@ export {
   type RecordSetRef,
   upsertValidationRecords,
 } from './procedures/route53.js';
-export { type WaitForIssuedInput, waitForIssued } from './procedures/wait-for-issued.js';
+export {
+  type WaitForIssuedInput,
+  type WaitUntilIssuedInput,
+  waitForIssued,
+  waitUntilIssued,
+} from './procedures/wait-for-issued.js';

@@ -13,6 +13,7 @@ export {
   optionalInt,
   optionalString,
   requireString,
+  validateName,
 } from './framework/params.js';
 export type { RandomSource } from './framework/random.js';
 export {

@@ -63,6 +63,7 @@ export {
   validatePolicyName,
   validatePolicySync,
   validateRoleName,
+  validateStatementKindRules,
   withoutActionNameValidation,
 } from './builders/index.js';
 export {
@@ -82,7 +83,9 @@ export {
   type EnsureRoleResult,
   ensureManagedPolicy,
   ensureRole,
+  findInlinePolicy,
   findOidcProvider,
+  findRole,
   findRolesOfStack,
   getInlinePolicy,
   getRole,

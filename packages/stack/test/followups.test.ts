@@ -159,8 +159,8 @@ describe('shared reads within one run', () => {
     await applyStack(clients, stack, { yes: true });
     emu.resetCalls();
     await checkStack(clients, stack);
-    const getRole = emu.calls({ service: 'iam', operation: 'GetRole' }).map((c) => c.input.RoleName);
-    expect(getRole.sort()).toEqual(['seed-cluster-autoscaler', 'seed-gitlab-runner-build']);
+    const findRole = emu.calls({ service: 'iam', operation: 'GetRole' }).map((c) => c.input.RoleName);
+    expect(findRole.sort()).toEqual(['seed-cluster-autoscaler', 'seed-gitlab-runner-build']);
     expect(count('sts', 'GetCallerIdentity')).toBe(1);
     expect(count('eks', 'DescribeCluster')).toBe(1);
   });

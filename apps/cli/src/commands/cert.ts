@@ -7,7 +7,7 @@ import {
   ensureCertificate,
   findCertificate,
   normaliseCertificateRequest,
-  waitForIssued,
+  waitUntilIssued,
 } from '@eks-kit/acm-dns-validation';
 import {
   type AwsClients,
@@ -242,7 +242,7 @@ export async function certWait(ctx: CommandContext, options: Record<string, unkn
       );
     const done = await Promise.all(
       list.map(async ({ cert, status }) =>
-        waitForIssued(await regionClients(clients, stack, cert), {
+        waitUntilIssued(await regionClients(clients, stack, cert), {
           arn: status!.arn,
           timeout: minutes * 60_000,
           signal: ctx.signal,

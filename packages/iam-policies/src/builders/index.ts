@@ -13,7 +13,7 @@ export {
 } from './compare.js';
 export { CONDITION_OPERATORS, isConditionOperator } from './condition-operators.js';
 export { type PolicyDocumentOptions, policyDocument, policyJson } from './document.js';
-export { checkStatementKindRules, TRUST_POLICY_ACTIONS } from './kind-rules.js';
+export { checkStatementKindRules, TRUST_POLICY_ACTIONS, validateStatementKindRules } from './kind-rules.js';
 export { mergeCompatibleStatements } from './merge-statements.js';
 export { validateIamPath, validatePolicyName, validateRoleName } from './names.js';
 export { overBroadGrants } from './over-broad.js';

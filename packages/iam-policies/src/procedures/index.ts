@@ -31,7 +31,14 @@ export {
   type PropagationRetry,
   retryWhilePrincipalPropagates,
 } from './propagation.js';
-export { getInlinePolicy, getRole, type RoleState, readRole } from './read-role.js';
+export {
+  findInlinePolicy,
+  findRole,
+  getInlinePolicy,
+  getRole,
+  type RoleState,
+  readRole,
+} from './read-role.js';
 export {
   type RoleSpec,
   STACK_TAG_KEY,
