@@ -78,6 +78,8 @@ export {
   type PollOptions,
   type PollOutcome,
   poll,
+  type RateLimiterClock,
+  type RateLimiterOptions,
   sleep,
 } from './poll.js';
 export { STACK_TAG_KEY } from './stack-tag.js';
