@@ -4,25 +4,106 @@
  *
  * @packageDocumentation
  */
-export * from './checks/stack-check-tasks.js';
-export * from './config/handler-config.js';
-export * from './config/load-stack.js';
-export * from './handler.js';
-export * from './policy/check-permissions.js';
-export * from './policy/checks-execution-policy.js';
-export * from './report/finding-state.js';
-export * from './report/log-findings.js';
-export * from './report/notify-failures.js';
-export * from './report/publish-metrics.js';
-export * from './report/redact.js';
-export * from './report/state-store.js';
-export * from './report/summary.js';
-export * from './run/check-targets.js';
-export * from './run/check-task.js';
-export * from './run/organization-targets.js';
-export * from './run/phases.js';
-export * from './run/run-check-tasks.js';
-export * from './run/target-clients.js';
-export * from './template/deploy-template.js';
-export * from './template/organization-fan-out.js';
-export * from './verify/verify-checker.js';
+export { stackCheckTasks } from './checks/stack-check-tasks.js';
+export {
+  type AssumeRoleTarget,
+  HANDLER_ENV,
+  type HandlerConfig,
+  type OrganizationSource,
+  parseTargets,
+  readHandlerConfig,
+  readOrganizationSource,
+  type StackSource,
+} from './config/handler-config.js';
+export { loadStackFromSource } from './config/load-stack.js';
+export {
+  type BatchResult,
+  type ChangeEntry,
+  type ChecksHandler,
+  type ChecksHandlerDependencies,
+  type ChecksResult,
+  createChecksHandler,
+  handler,
+  type LambdaContextLike,
+  type PlanResult,
+} from './handler.js';
+export {
+  type CheckPermission,
+  checkActions,
+  checkPermissions,
+  type PermissionScope,
+} from './policy/check-permissions.js';
+export { checksExecutionPolicy } from './policy/checks-execution-policy.js';
+export {
+  type ChangedFailure,
+  type CheckChanges,
+  type CheckState,
+  compareWithPrevious,
+  DEFAULT_REMINDER_DAYS,
+  type KeptFailure,
+  type NoticeKind,
+  parseCheckState,
+} from './report/finding-state.js';
+export { logFindings, logSummary } from './report/log-findings.js';
+export { changeNotice, type Notice, publishNotice } from './report/notify-failures.js';
+export {
+  DEFAULT_METRICS_NAMESPACE,
+  DEFAULT_SERVICE_NAME,
+  METRIC_NAMES,
+  publishSummaryMetrics,
+} from './report/publish-metrics.js';
+export { redactSecrets } from './report/redact.js';
+export {
+  readCheckState,
+  STATE_MAX_CHARS,
+  serializeCheckState,
+  writeCheckState,
+} from './report/state-store.js';
+export { type ChecksSummary, nearestExpiryDays, summarizeRuns, type TargetResult } from './report/summary.js';
+export { ASSUME_ROLE_CHECK, type CheckTargetsOptions, checkTargets, targetLabel } from './run/check-targets.js';
+export {
+  ORGANIZATIONS_PAGE_SIZE,
+  planRun,
+  type RunPlan,
+  resolveOrganizationTargets,
+} from './run/organization-targets.js';
+export {
+  type BatchEvent,
+  compactResults,
+  type PlanEvent,
+  type ReportEvent,
+  type RunPhase,
+  readPhase,
+} from './run/phases.js';
+export type { CheckOutcome, CheckRun, CheckTask } from './run/check-task.js';
+export { type RunCheckTasksOptions, runCheckTasks } from './run/run-check-tasks.js';
+export { ASSUME_ROLE_SESSION_NAME, assumeRoleTarget, type CheckTarget } from './run/target-clients.js';
+export {
+  type CheckerNames,
+  checkerNames,
+  checksDeployTemplate,
+  DEFAULT_SCHEDULE,
+  type DeployTemplateOptions,
+  HEARTBEAT_MARGIN_HOURS,
+  heartbeatHoursFor,
+  LAMBDA_ARCHITECTURE,
+  LAMBDA_HANDLER,
+  LAMBDA_RUNTIME,
+  READ_POLICY_NAME,
+  RUNTIME_POLICY_NAME,
+  renderDeployTemplate,
+  type SamTemplate,
+  type TemplateResource,
+} from './template/deploy-template.js';
+export {
+  fanOutDefinition,
+  ORGANIZATIONS_READ_ACTIONS,
+  type OrganizationTemplateOptions,
+  organizationEnvironment,
+  organizationStatements,
+  stateMachine,
+  stateMachineName,
+  stateMachineRole,
+  validateOrganizationOptions,
+} from './template/organization-fan-out.js';
+export { CHECKER_CHECKS, type VerifyCheckerOptions, verifyDeployedChecker } from './verify/verify-checker.js';

@@ -7,10 +7,12 @@ import { Command, CommanderError, Option } from 'commander';
 import { TOP_HELP } from './help-text.js';
 import type { CommandContext } from './runtime/context.js';
 import { checkGlobals, type GlobalOptions } from './runtime/global-options.js';
+import { HELM_CHARTS, parseAccountId, parseMinutes, parseOverheadFraction } from './runtime/options.js';
 import { createOutput } from './runtime/output.js';
 import { CLI_VERSION } from './version.js';
 
-type Action = (ctx: CommandContext, options: Record<string, unknown>, args: string[]) => Promise<number>;
+/** A command: its typed options (the interface beside it in commands/), its arguments, the exit code. */
+type Action<O extends object> = (ctx: CommandContext, options: O, args: string[]) => Promise<number>;
 
 const FILE_OPTION = ['-f, --file <path>', 'stack file ("-" for standard input)', 'eks-kit.yaml'] as const;
 
@@ -205,12 +207,20 @@ function credentialsHint(error: unknown): string {
     : '';
 }
 
-type Runner = (
-  action: Action,
-  options: Record<string, unknown>,
+type Runner = <O extends object>(
+  action: Action<O>,
+  options: O,
   args: string[],
   command: Command,
 ) => Promise<void>;
+
+/**
+ * `--timeout <minutes>`, parsed to a number of minutes (default 30; help shows `(default: "30")` as
+ * it always did).
+ */
+function timeoutOption(description: string): Option {
+  return new Option('--timeout <minutes>', description).argParser(parseMinutes).default(30, '"30"');
+}
 
 function buildProgram(
   writeErr: (text: string) => void,
@@ -237,10 +247,12 @@ function buildProgram(
   program.helpInformation = () => TOP_HELP;
 
   const lazy =
-    (load: () => Promise<Action>) =>
+    <O extends object>(load: () => Promise<Action<O>>) =>
     async (...params: unknown[]): Promise<void> => {
       const command = params[params.length - 1] as Command;
-      const options = params[params.length - 2] as Record<string, unknown>;
+      // commander's options object: its shape is O, the interface of the options declared below for
+      // this command (with the parsers of runtime/options.ts for the typed ones).
+      const options = params[params.length - 2] as O;
       const args = params
         .slice(0, -2)
         .flat()
@@ -284,7 +296,7 @@ function buildProgram(
     )
     .option('--prune', 'also delete resources tagged for the stack that the stack file no longer describes')
     .option('--no-wait', 'do not wait for certificates to be issued')
-    .option('--timeout <minutes>', 'how long to wait for certificates', '30')
+    .addOption(timeoutOption('how long to wait for certificates'))
     .addHelpText('after', '\nExamples:\n  eks-kit apply\n  eks-kit apply --yes --no-wait   # in CI')
     .action(lazy(async () => (await import('./commands/apply.js')).applyCommand));
 
@@ -318,7 +330,7 @@ function buildProgram(
     .option(...FILE_OPTION)
     .requiredOption('-o, --out <dir>', 'output folder')
     .option('--force', 'overwrite files that eks-kit did not write or that were edited')
-    .option('--account-id <id>', 'AWS account id (default: from STS GetCallerIdentity)')
+    .option('--account-id <id>', 'AWS account id (default: from STS GetCallerIdentity)', parseAccountId)
     .addHelpText(
       'after',
       '\nExample:\n  eks-kit render --out deploy && helmfile -f deploy/helmfile.yaml apply',
@@ -337,7 +349,7 @@ function buildProgram(
     .option('--minimal', 'restrict writes to the selected groups by ARN instead of the tag condition')
     .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerPolicy));
   asg('trust', 'print the autoscaler role trust policy (JSON)')
-    .option('--account-id <id>', 'AWS account id (default: from STS)')
+    .option('--account-id <id>', 'AWS account id (default: from STS)', parseAccountId)
     .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerTrust));
   asg('tags', 'print the tags each worker group needs')
     .option(
@@ -346,7 +358,7 @@ function buildProgram(
     )
     .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerTags));
   asg('values', 'print the cluster-autoscaler Helm values (YAML)')
-    .option('--account-id <id>', 'AWS account id (default: from STS)')
+    .option('--account-id <id>', 'AWS account id (default: from STS)', parseAccountId)
     .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerValues));
   asg('verify', 'check groups, tags, role, trust and OIDC provider (exit 2 on failures)')
     .option(
@@ -361,6 +373,7 @@ function buildProgram(
     .option(
       '--vm-memory-overhead-percent <fraction>',
       "share of EC2's memory the VM keeps, 0 to below 1 (default 0.075, as Karpenter's vmMemoryOverheadPercent)",
+      parseOverheadFraction,
     )
     .addHelpText(
       'after',
@@ -396,10 +409,14 @@ function buildProgram(
     lazy(async () => (await import('./commands/cert.js')).certRecords),
   );
   certCmd('wait', "wait until the stack's certificates are issued")
-    .option('--timeout <minutes>', 'give up after this many minutes', '30')
+    .addOption(timeoutOption('give up after this many minutes'))
     .action(lazy(async () => (await import('./commands/cert.js')).certWait));
   certCmd('dns-policy', 'print the role policy and trust the DNS account must create (JSON)')
-    .option('--account-id <id>', 'this stack account id, trusted by the role (default: from STS)')
+    .option(
+      '--account-id <id>',
+      'this stack account id, trusted by the role (default: from STS)',
+      parseAccountId,
+    )
     .action(lazy(async () => (await import('./commands/cert.js')).certDnsPolicy));
 
   const ecr = program
@@ -419,7 +436,7 @@ function buildProgram(
     )
     .action(lazy(async () => (await import('./commands/ecr.js')).ecrLogin));
   ecrCmd('docker-config', 'print a docker config.json using the ecr-login credential helper')
-    .option('--account-id <id>', 'AWS account id (default: from STS)')
+    .option('--account-id <id>', 'AWS account id (default: from STS)', parseAccountId)
     .action(lazy(async () => (await import('./commands/ecr.js')).ecrDockerConfig));
   ecrCmd('repo', "ensure the stack's repositories (and kaniko cache repositories)")
     .option('--dry-run', 'show what would change')
@@ -428,7 +445,7 @@ function buildProgram(
     .option('--repository <name>', 'repository (default: gitlab.repository)')
     .action(lazy(async () => (await import('./commands/ecr.js')).ecrCheckPush));
   ecrCmd('ci-job', 'print the .gitlab-ci.yml build job')
-    .option('--account-id <id>', 'AWS account id (default: from STS)')
+    .option('--account-id <id>', 'AWS account id (default: from STS)', parseAccountId)
     .action(lazy(async () => (await import('./commands/ecr.js')).ecrCiJob));
 
   const helm = program
@@ -439,11 +456,9 @@ function buildProgram(
     .description('print the Helm values (YAML)')
     .option(...FILE_OPTION)
     .addOption(
-      new Option('--chart <chart>', 'which chart')
-        .choices(['cluster-autoscaler', 'metrics-server'])
-        .default('cluster-autoscaler'),
+      new Option('--chart <chart>', 'which chart').choices(HELM_CHARTS).default('cluster-autoscaler'),
     )
-    .option('--account-id <id>', 'AWS account id (default: from STS)')
+    .option('--account-id <id>', 'AWS account id (default: from STS)', parseAccountId)
     .action(lazy(async () => (await import('./commands/helm.js')).helmValues));
   helm
     .command('helmfile')

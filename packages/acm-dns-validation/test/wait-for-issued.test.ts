@@ -3,7 +3,7 @@ import { ChangeResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { type AwsClients, InvalidInputError, type ProgressEvent } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { describeCertificateStatus, waitForIssued, waitForValidationRecords } from '../src/index.js';
+import { describeCertificateStatus, waitUntilIssued, waitUntilValidationRecords } from '../src/index.js';
 import { clientsFor, fastSchedule, rejection, startFastEmulator } from './helpers.js';
 
 const world = {
@@ -16,7 +16,7 @@ const world = {
   },
 };
 
-describe('waitForIssued against the emulator', () => {
+describe('waitUntilIssued against the emulator', () => {
   let emu: Emulator;
   let clients: AwsClients;
   beforeAll(async () => {
@@ -58,10 +58,10 @@ describe('waitForIssued against the emulator', () => {
     emu.behaviour.route53SyncSeconds = 5;
     try {
       const arn = await request('ok.example.com');
-      const [record] = await waitForValidationRecords(clients, { arn, schedule: fastSchedule });
+      const [record] = await waitUntilValidationRecords(clients, { arn, schedule: fastSchedule });
       const changeId = await putRecord('ZPUB', record!.name, record!.value);
       const events: ProgressEvent[] = [];
-      const status = await waitForIssued(clients, {
+      const status = await waitUntilIssued(clients, {
         arn,
         changeIds: [changeId],
         schedule: fastSchedule,
@@ -77,9 +77,9 @@ describe('waitForIssued against the emulator', () => {
 
   it('fails fast when the record is only in a private zone (ACM only sees public DNS)', async () => {
     const arn = await request('api.internal.test');
-    const [record] = await waitForValidationRecords(clients, { arn, schedule: fastSchedule });
+    const [record] = await waitUntilValidationRecords(clients, { arn, schedule: fastSchedule });
     await putRecord('ZINT', record!.name, record!.value);
-    const error = await rejection(waitForIssued(clients, { arn, schedule: fastSchedule, timeout: 20_000 }));
+    const error = await rejection(waitUntilIssued(clients, { arn, schedule: fastSchedule, timeout: 20_000 }));
     expect(error.code).toBe('RecordInPrivateZone');
     expect(error.message).toContain('ACM only sees public DNS');
     expect(error.hint).toContain('public hosted zone');
@@ -87,9 +87,9 @@ describe('waitForIssued against the emulator', () => {
 
   it('fails fast when the record went to a private zone while a public one serves the name', async () => {
     const arn = await request('app.corp.example.com');
-    const [record] = await waitForValidationRecords(clients, { arn, schedule: fastSchedule });
+    const [record] = await waitUntilValidationRecords(clients, { arn, schedule: fastSchedule });
     await putRecord('ZCORPPRIV', record!.name, record!.value);
-    const error = await rejection(waitForIssued(clients, { arn, schedule: fastSchedule, timeout: 20_000 }));
+    const error = await rejection(waitUntilIssued(clients, { arn, schedule: fastSchedule, timeout: 20_000 }));
     expect(error.code).toBe('RecordInPrivateZone');
     expect(error.hint).toContain('ZPUB');
   });
@@ -97,20 +97,20 @@ describe('waitForIssued against the emulator', () => {
   it('fails fast on VALIDATION_TIMED_OUT (72 hours) with the fix', async () => {
     const arn = await request('never.example.com');
     emu.advanceClock(73 * 3600);
-    const error = await rejection(waitForIssued(clients, { arn, schedule: fastSchedule, timeout: 20_000 }));
+    const error = await rejection(waitUntilIssued(clients, { arn, schedule: fastSchedule, timeout: 20_000 }));
     expect(error.code).toBe('ValidationTimedOut');
     expect(error.hint).toContain('public');
   });
 
   it("refuses a region other than the ARN's and a bad timeout before any AWS call (InvalidInputError)", async () => {
     const arn = 'arn:aws:acm:ap-northeast-1:123456789012:certificate/x';
-    const wrongRegion = await rejection(waitForIssued(clients, { arn, region: 'us-east-1' }));
+    const wrongRegion = await rejection(waitUntilIssued(clients, { arn, region: 'us-east-1' }));
     expect(wrongRegion).toBeInstanceOf(InvalidInputError);
     expect(wrongRegion.message).toContain('region');
-    const badTimeout = await rejection(waitForIssued(clients, { arn, timeout: -1 }));
+    const badTimeout = await rejection(waitUntilIssued(clients, { arn, timeout: -1 }));
     expect(badTimeout).toBeInstanceOf(InvalidInputError);
     expect(badTimeout.message).toContain('timeout');
-    const notAcm = await rejection(waitForIssued(clients, { arn: 'arn:aws:iam::123456789012:role/x' }));
+    const notAcm = await rejection(waitUntilIssued(clients, { arn: 'arn:aws:iam::123456789012:role/x' }));
     expect(notAcm).toBeInstanceOf(InvalidInputError);
     expect((notAcm as InvalidInputError).field).toBe('arn');
     expect(emu.calls()).toEqual([]);
@@ -119,7 +119,7 @@ describe('waitForIssued against the emulator', () => {
   it('times out with the last status when nothing happens', async () => {
     const arn = await request('slow.example.com');
     const error = await rejection(
-      waitForIssued(clients, { arn, schedule: fastSchedule, timeout: 100, checkRecords: false }),
+      waitUntilIssued(clients, { arn, schedule: fastSchedule, timeout: 100, checkRecords: false }),
     );
     expect(error.code).toBe('Timeout');
     expect(error.message).toContain('PENDING_VALIDATION');

@@ -13,6 +13,7 @@ export {
   optionalInt,
   optionalString,
   requireString,
+  validateName,
 } from './framework/params.js';
 export type { RandomSource } from './framework/random.js';
 export {
@@ -43,4 +44,14 @@ export {
   xmlList,
   xmlMap,
 } from './framework/xml.js';
-export type * from './types.js';
+export type {
+  AccountWorld,
+  Behaviour,
+  CallFilter,
+  CallRecord,
+  EmulatorOptions,
+  FaultRule,
+  IamRoleSeed,
+  IdentitySeed,
+  World,
+} from './types.js';

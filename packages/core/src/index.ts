@@ -3,15 +3,100 @@
  *
  * @packageDocumentation
  */
-export * from './assume-role.js';
-export * from './changes.js';
-export * from './clients.js';
-export * from './deletion.js';
-export * from './errors.js';
-export * from './findings.js';
-export * from './own-keys.js';
-export * from './ownership.js';
-export * from './poll.js';
-export * from './stack-tag.js';
-export * from './validators.js';
+export {
+  type AssumeRoleCredentialOptions,
+  type AssumeRoleSpec,
+  assumeRoleClients,
+  assumeRoleCredentials,
+  validateAssumeRoleSpec,
+  withRoute53From,
+} from './assume-role.js';
+export {
+  type Change,
+  type ChangeAction,
+  changesToJson,
+  countChanges,
+  type EnsureOptions,
+  type EnsureResult,
+  type ProgressEvent,
+  renderChanges,
+} from './changes.js';
+export {
+  type AwsClients,
+  type CallCount,
+  type CallCounter,
+  type ClientOptions,
+  createCallCounter,
+  createClients,
+  resolveRegion,
+  type ServiceKey,
+} from './clients.js';
+export {
+  absentResult,
+  type DeleteOptions,
+  type DeleteResult,
+  keepUnlessOwned,
+  refusedResult,
+} from './deletion.js';
+export {
+  AwsCallError,
+  awsErrorCode,
+  deniedAction,
+  deniedPrincipal,
+  describeValue,
+  EksKitError,
+  EXIT_CODES,
+  formatError,
+  InvalidInputError,
+  isAccessDeniedError,
+  isNotFoundError,
+  isThrottlingError,
+  THROTTLING_CODES,
+  wrapAwsError,
+} from './errors.js';
+export { type Finding, type FindingStatus, finding, summarizeFindings, worstStatus } from './findings.js';
+export { ownEntries, PROTO_KEY, refuseProtoKey, setOwn } from './own-keys.js';
+export {
+  ADOPT_PREFIX,
+  adoptChange,
+  classifyOwnership,
+  decideOwnership,
+  isOwnershipError,
+  NotOwnedError,
+  OwnedByAnotherStackError,
+  type Ownership,
+  type OwnershipDecision,
+  type OwnershipKind,
+  type OwnershipOptions,
+  stackTagOf,
+  type TagsLike,
+} from './ownership.js';
+export {
+  backoffDelay,
+  createRateLimiter,
+  mapConcurrent,
+  type PollOptions,
+  type PollOutcome,
+  poll,
+  type RateLimiterClock,
+  type RateLimiterOptions,
+  sleep,
+} from './poll.js';
+export { STACK_TAG_KEY } from './stack-tag.js';
+export {
+  type Arn,
+  dnsSuffixOfPartition,
+  formatArn,
+  KNOWN_REGIONS,
+  type Partition,
+  parseArn,
+  partitionOfRegion,
+  validateAccountId,
+  validateClusterName,
+  validateDnsName,
+  validateRegion,
+  validateTagKey,
+  validateTags,
+  validateTagValue,
+} from './validators.js';
 export { VERSION } from './version.js';

@@ -132,6 +132,26 @@ export async function poll<T>(
   );
 }
 
+/** Time source of {@link createRateLimiter}: real time by default; tests pass a fake one. */
+export interface RateLimiterClock {
+  /** Milliseconds since some fixed point (default `Date.now`). */
+  now(): number;
+  /** Wait `ms` milliseconds, rejecting if the signal aborts (default {@link sleep}). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Options of {@link createRateLimiter}. */
+export interface RateLimiterOptions {
+  /** Average acquisitions per second (must be positive). */
+  ratePerSecond: number;
+  /** Acquisitions let through at once after an idle period (default: `ratePerSecond` rounded up). */
+  burst?: number;
+  /** Time source (default real time): tests inject a fake clock to check the spacing exactly. */
+  clock?: RateLimiterClock;
+}
+
+const realClock: RateLimiterClock = { now: () => Date.now(), sleep };
+
 /**
  * A client-side token bucket: at most `ratePerSecond` acquisitions per second on average, bursts of
  * `burst`. Used to stay under quotas such as ACM's DescribeCertificate 10/s and ListCertificates 1/s.
@@ -142,25 +162,26 @@ export async function poll<T>(
  * await Promise.all(arns.map(async (arn) => { await limiter.acquire(); return describe(arn); }));
  * ```
  */
-export function createRateLimiter(options: { ratePerSecond: number; burst?: number }): {
+export function createRateLimiter(options: RateLimiterOptions): {
   acquire(signal?: AbortSignal): Promise<void>;
 } {
   const rate = options.ratePerSecond;
   if (!(rate > 0)) throw new EksKitError('InvalidInput', 'ratePerSecond must be positive');
+  const clock = options.clock ?? realClock;
   const burst = Math.max(1, options.burst ?? Math.ceil(rate));
   let tokens = burst;
-  let last = Date.now();
+  let last = clock.now();
   let chain: Promise<void> = Promise.resolve();
   const take = async (signal?: AbortSignal): Promise<void> => {
     for (;;) {
-      const now = Date.now();
+      const now = clock.now();
       tokens = Math.min(burst, tokens + ((now - last) / 1000) * rate);
       last = now;
       if (tokens >= 1) {
         tokens -= 1;
         return;
       }
-      await sleep(Math.ceil(((1 - tokens) / rate) * 1000), signal);
+      await clock.sleep(Math.ceil(((1 - tokens) / rate) * 1000), signal);
     }
   };
   return {

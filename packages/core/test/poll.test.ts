@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, createRateLimiter, EksKitError, mapConcurrent, poll, sleep } from '../src/index.js';
+import {
+  backoffDelay,
+  createRateLimiter,
+  EksKitError,
+  mapConcurrent,
+  poll,
+  type RateLimiterClock,
+  sleep,
+} from '../src/index.js';
 
 describe('backoffDelay', () => {
   it('grows by the factor up to the cap', () => {
@@ -89,11 +97,74 @@ describe('mapConcurrent and the rate limiter', () => {
     expect(peak).toBe(3);
   });
 
-  it('lets a burst through, then spaces acquisitions', async () => {
+  it('lets a burst through, then spaces acquisitions (order)', async () => {
     const limiter = createRateLimiter({ ratePerSecond: 1000, burst: 5 });
     const order: number[] = [];
     await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(async (i) => limiter.acquire().then(() => order.push(i))));
     expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(() => createRateLimiter({ ratePerSecond: 0 })).toThrow('positive');
+  });
+});
+
+/** A fake clock: `sleep` advances `now` at once and records the delay asked for. */
+function fakeClock(start = 1_000_000): RateLimiterClock & { sleeps: number[]; advance(ms: number): void } {
+  let now = start;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    advance(ms: number) {
+      now += ms;
+    },
+    async sleep(ms: number, signal?: AbortSignal) {
+      if (signal?.aborted) throw signal.reason;
+      sleeps.push(ms);
+      now += ms;
+    },
+  };
+}
+
+describe('createRateLimiter spacing (injected clock)', () => {
+  it('lets `burst` through at once, then one every 1/rate seconds', async () => {
+    const clock = fakeClock();
+    const limiter = createRateLimiter({ ratePerSecond: 10, burst: 5, clock });
+    const at: number[] = [];
+    await Promise.all(Array.from({ length: 8 }, () => limiter.acquire().then(() => at.push(clock.now()))));
+    const t0 = 1_000_000;
+    expect(at.map((t) => t - t0)).toEqual([0, 0, 0, 0, 0, 100, 200, 300]);
+    expect(clock.sleeps).toEqual([100, 100, 100]);
+  });
+
+  it('holds the average rate over a long run (1/s: 60 acquisitions after the burst take 60 s)', async () => {
+    const clock = fakeClock(0);
+    const limiter = createRateLimiter({ ratePerSecond: 1, clock });
+    for (let i = 0; i < 61; i++) await limiter.acquire();
+    expect(clock.now()).toBe(60_000);
+    expect(new Set(clock.sleeps)).toEqual(new Set([1_000]));
+  });
+
+  it('refills while idle, never above `burst`', async () => {
+    const clock = fakeClock(0);
+    const limiter = createRateLimiter({ ratePerSecond: 4, burst: 2, clock });
+    await limiter.acquire();
+    await limiter.acquire();
+    expect(clock.sleeps).toEqual([]);
+    clock.advance(10_000); // idle long enough for 40 tokens: the bucket holds 2
+    await limiter.acquire();
+    await limiter.acquire();
+    expect(clock.sleeps).toEqual([]);
+    await limiter.acquire();
+    expect(clock.sleeps).toEqual([250]);
+  });
+
+  it('an aborted wait rejects that caller only; the next one still gets its turn', async () => {
+    const clock = fakeClock(0);
+    const limiter = createRateLimiter({ ratePerSecond: 1, burst: 1, clock });
+    await limiter.acquire();
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    await expect(limiter.acquire(controller.signal)).rejects.toThrow('stop');
+    await limiter.acquire();
+    expect(clock.now()).toBe(1_000);
   });
 });

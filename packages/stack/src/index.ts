@@ -26,6 +26,7 @@ export {
   type DerivedName,
   type DerivedNameKind,
   derivedNames,
+  validateDerivedNames,
 } from './orchestrate/derived-names.js';
 export {
   type DestroyStackOptions,

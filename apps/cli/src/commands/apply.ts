@@ -11,8 +11,18 @@ import {
 } from '@eks-kit/core';
 import { applyStack, changesBefore } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
-import { openStack } from '../runtime/load.js';
+import { withStack } from '../runtime/load.js';
+import { type FileOption, optionValue, type TimeoutOption } from '../runtime/options.js';
 import { findingsTable } from '../runtime/table.js';
+
+/** Options of `eks-kit apply`. */
+export interface ApplyOptions extends FileOption, TimeoutOption {
+  yes?: boolean;
+  adopt?: boolean;
+  prune?: boolean;
+  /** `--no-wait` sets it to false. */
+  wait?: boolean;
+}
 
 /**
  * Apply the stack: asks on a terminal unless `--yes`; refuses without `--yes` when standard input
@@ -28,7 +38,7 @@ import { findingsTable } from '../runtime/table.js';
  * eks-kit apply -f eks-kit.yaml --yes --no-wait
  * ```
  */
-export async function applyCommand(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+export async function applyCommand(ctx: CommandContext, options: ApplyOptions): Promise<number> {
   try {
     return await applyOrThrow(ctx, options);
   } catch (error) {
@@ -37,6 +47,14 @@ export async function applyCommand(ctx: CommandContext, options: Record<string, 
     if (ctx.out.json) ctx.out.resultJson(applyErrorJson(error));
     throw error;
   }
+}
+
+/** The JSON outcome `apply --json` prints when it stops with an error. */
+export interface ApplyErrorJson {
+  outcome: 'blocked' | 'cancelled' | 'invalid-input' | 'failed';
+  /** `false`: refused before any change; `unknown`: it failed part-way (a rerun converges). */
+  changed: false | 'unknown';
+  error: { code: string; message: string; hint?: string };
 }
 
 /**
@@ -49,9 +67,9 @@ export async function applyCommand(ctx: CommandContext, options: Record<string, 
  * // { outcome: 'blocked', changed: false, error: { code: 'ApplyBlocked', message: '...', hint: '...' } }
  * ```
  */
-export function applyErrorJson(error: unknown): Record<string, unknown> {
+export function applyErrorJson(error: unknown): ApplyErrorJson {
   const code = error instanceof EksKitError ? error.code : 'Error';
-  const outcome =
+  const outcome: ApplyErrorJson['outcome'] =
     code === 'ApplyBlocked'
       ? 'blocked'
       : code === 'Cancelled'
@@ -72,7 +90,7 @@ export function applyErrorJson(error: unknown): Record<string, unknown> {
   };
 }
 
-async function applyOrThrow(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+async function applyOrThrow(ctx: CommandContext, options: ApplyOptions): Promise<number> {
   const yes = options.yes === true;
   if (!yes && !ctx.stdinIsTty)
     throw new InvalidInputError(
@@ -83,48 +101,44 @@ async function applyOrThrow(ctx: CommandContext, options: Record<string, unknown
         hint: 'review with eks-kit plan, then run eks-kit apply --yes',
       },
     );
-  const timeoutText = String(options.timeout ?? '30');
-  const minutes = Number(timeoutText);
-  if (!/^\d+(?:\.\d+)?$/.test(timeoutText) || minutes <= 0 || minutes > 4320)
-    throw new InvalidInputError('--timeout', timeoutText, 'minutes, from 0 to 4320 (72 hours)');
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
-    const result = await applyStack(clients, stack, {
-      yes,
-      adopt: options.adopt === true,
-      prune: options.prune === true,
-      wait: options.wait !== false,
-      timeoutMs: minutes * 60_000,
-      signal: ctx.signal,
-      onEvent: (event) => ctx.out.progress(event),
-      confirm: (changes, findings) => confirm(ctx, changes, findings),
-    });
-    if (ctx.out.json) {
-      ctx.out.resultJson({
-        stack: stack.name,
-        outcome: result.changes.length > 0 ? 'applied' : 'unchanged',
-        ...changesToJson(result.changes),
-        findings: result.findings,
-        certificates: result.certificates,
-        orphans: result.orphans,
+  const minutes = optionValue(options.timeout ?? 30);
+  return withStack(ctx, options, async ({ stack, clients }) => {
+    try {
+      const result = await applyStack(clients, stack, {
+        yes,
+        adopt: options.adopt === true,
+        prune: options.prune === true,
+        wait: options.wait !== false,
+        timeoutMs: minutes * 60_000,
+        signal: ctx.signal,
+        onEvent: (event) => ctx.out.progress(event),
+        confirm: (changes, findings) => confirm(ctx, changes, findings),
       });
-    } else {
-      ctx.out.result(renderChanges(result.changes, { color: ctx.out.color, verb: 'Applied' }));
-      for (const cert of result.certificates)
-        ctx.out.result(`certificate ${cert.domainName}: ${cert.status}${cert.arn ? ` (${cert.arn})` : ''}`);
+      if (ctx.out.json) {
+        ctx.out.resultJson({
+          stack: stack.name,
+          outcome: result.changes.length > 0 ? 'applied' : 'unchanged',
+          ...changesToJson(result.changes),
+          findings: result.findings,
+          certificates: result.certificates,
+          orphans: result.orphans,
+        });
+      } else {
+        ctx.out.result(renderChanges(result.changes, { color: ctx.out.color, verb: 'Applied' }));
+        for (const cert of result.certificates)
+          ctx.out.result(`certificate ${cert.domainName}: ${cert.status}${cert.arn ? ` (${cert.arn})` : ''}`);
+      }
+      // Orphans (issue 16): resources tagged for the stack that the file no longer describes.
+      if (result.orphans.length > 0)
+        ctx.out.error(
+          `${result.orphans.length} resource(s) tagged for stack ${stack.name} are no longer in the stack file and were left: ${result.orphans.map((o) => o.resource).join(', ')}; eks-kit apply --prune deletes them`,
+        );
+      return 0;
+    } catch (error) {
+      printChangedBefore(ctx, error);
+      throw error;
     }
-    // Orphans (issue 16): resources tagged for the stack that the file no longer describes.
-    if (result.orphans.length > 0)
-      ctx.out.error(
-        `${result.orphans.length} resource(s) tagged for stack ${stack.name} are no longer in the stack file and were left: ${result.orphans.map((o) => o.resource).join(', ')}; eks-kit apply --prune deletes them`,
-      );
-    return 0;
-  } catch (error) {
-    printChangedBefore(ctx, error);
-    throw error;
-  } finally {
-    finish();
-  }
+  });
 }
 
 /**

@@ -18,9 +18,34 @@ import {
 } from '@eks-kit/stack';
 import { accountIdOf, checkAccountOption } from '../runtime/account.js';
 import type { CommandContext } from '../runtime/context.js';
-import { openStack } from '../runtime/load.js';
+import { withStack } from '../runtime/load.js';
+import { type AccountIdOption, type FileOption, optionValue, type Parsed } from '../runtime/options.js';
 import { openInput } from '../runtime/read-input.js';
 import { printFindings } from './check.js';
+
+/** Options of `eks-kit autoscaler policy`. */
+export interface AutoscalerPolicyOptions extends FileOption {
+  minimal?: boolean;
+}
+
+/** Options of `eks-kit autoscaler tags`. */
+export interface AutoscalerTagsOptions extends FileOption {
+  fromNodegroup?: boolean;
+}
+
+/** Options of `eks-kit autoscaler verify`. */
+export interface AutoscalerVerifyOptions extends FileOption {
+  /** A cluster-autoscaler log file, `-` for standard input. */
+  log?: string;
+}
+
+/** Options of `eks-kit autoscaler fit`. */
+export interface AutoscalerFitOptions extends FileOption {
+  cpu?: string;
+  memory?: string;
+  instanceType?: string[];
+  vmMemoryOverheadPercent?: Parsed<number>;
+}
 
 function requireAutoscaler(stack: Stack): NonNullable<Stack['autoscaler']> {
   if (!stack.autoscaler)
@@ -39,10 +64,9 @@ function requireAutoscaler(stack: Stack): NonNullable<Stack['autoscaler']> {
  */
 export async function autoscalerPolicy(
   ctx: CommandContext,
-  options: Record<string, unknown>,
+  options: AutoscalerPolicyOptions,
 ): Promise<number> {
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+  return withStack(ctx, options, async ({ stack, clients }) => {
     requireAutoscaler(stack);
     let scope: asg.AutoscalerPolicyScope = 'tag-condition';
     if (options.minimal === true) {
@@ -56,9 +80,7 @@ export async function autoscalerPolicy(
       JSON.stringify(asg.clusterAutoscalerPolicy({ cluster: stack.cluster.name, scope }), null, 2),
     );
     return 0;
-  } finally {
-    finish();
-  }
+  });
 }
 
 /**
@@ -71,11 +93,10 @@ export async function autoscalerPolicy(
  */
 export async function autoscalerTrust(
   ctx: CommandContext,
-  options: Record<string, unknown>,
+  options: FileOption & AccountIdOption,
 ): Promise<number> {
   checkAccountOption(options);
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+  return withStack(ctx, options, async ({ stack, clients }) => {
     const a = requireAutoscaler(stack);
     let doc: unknown;
     if (a.identity.mode === 'irsa') {
@@ -94,9 +115,7 @@ export async function autoscalerTrust(
     else doc = kiamTrustPolicy({ serverRoleArn: a.identity.serverRoleArn ?? '' });
     ctx.out.result(JSON.stringify(doc, null, 2));
     return 0;
-  } finally {
-    finish();
-  }
+  });
 }
 
 /**
@@ -109,9 +128,8 @@ export async function autoscalerTrust(
  * eks-kit autoscaler tags --from-nodegroup
  * ```
  */
-export async function autoscalerTags(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+export async function autoscalerTags(ctx: CommandContext, options: AutoscalerTagsOptions): Promise<number> {
+  return withStack(ctx, options, async ({ stack, clients }) => {
     const a = requireAutoscaler(stack);
     const discovery = asg.autoDiscoveryTags(stack.cluster.name);
     const resolved = { ...((await resolveStackNodeTemplates(clients, stack)) ?? {}) };
@@ -143,9 +161,7 @@ export async function autoscalerTags(ctx: CommandContext, options: Record<string
       for (const t of tags) ctx.out.result(`  ${t.key}=${t.value}`);
     }
     return 0;
-  } finally {
-    finish();
-  }
+  });
 }
 
 /** The worker group selection as the stack file says it: `prefix seed-workers-`. */
@@ -168,19 +184,16 @@ function selectionInStackTerms(
  */
 export async function autoscalerValues(
   ctx: CommandContext,
-  options: Record<string, unknown>,
+  options: FileOption & AccountIdOption,
 ): Promise<number> {
   checkAccountOption(options);
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+  return withStack(ctx, options, async ({ stack, clients }) => {
     requireAutoscaler(stack);
     const accountId = await accountIdOf(options, clients, ctx.signal);
     const file = renderStack(stack, { accountId }).find((f) => f.path === 'values/cluster-autoscaler.yaml');
     ctx.out.result(file?.content ?? '');
     return 0;
-  } finally {
-    finish();
-  }
+  });
 }
 
 /**
@@ -196,11 +209,10 @@ export async function autoscalerValues(
  */
 export async function autoscalerVerify(
   ctx: CommandContext,
-  options: Record<string, unknown>,
+  options: AutoscalerVerifyOptions,
 ): Promise<number> {
   const logInput = options.log === undefined ? undefined : await openInput(String(options.log), '--log');
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+  return withStack(ctx, options, async ({ stack, clients }) => {
     requireAutoscaler(stack);
     const { stack: _stack, ...input } = autoscalerRoleInput(stack);
     const setup = await asg.checkAutoscalerSetup(clients, input);
@@ -215,9 +227,7 @@ export async function autoscalerVerify(
     const findings = inStackTerms(setup, stack);
     printFindings(ctx, findings, stack.name);
     return findings.some((f) => f.status === 'fail') ? EXIT_CODES.failingFindings : EXIT_CODES.ok;
-  } finally {
-    finish();
-  }
+  });
 }
 
 /**
@@ -230,17 +240,17 @@ export async function autoscalerVerify(
  * eks-kit autoscaler fit --cpu 1500m --memory 1Gi --instance-type t3.large --vm-memory-overhead-percent 0.05
  * ```
  */
-export async function autoscalerFit(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+export async function autoscalerFit(ctx: CommandContext, options: AutoscalerFitOptions): Promise<number> {
   const requests = { cpu: String(options.cpu), memory: String(options.memory ?? '0') };
   asg.cpuMillicores(requests.cpu, '--cpu');
   asg.memoryMebibytes(requests.memory, '--memory');
-  const overhead = vmMemoryOverheadOption(options.vmMemoryOverheadPercent);
-  const types = (options.instanceType as string[] | undefined) ?? [];
+  const overhead =
+    options.vmMemoryOverheadPercent === undefined ? undefined : optionValue(options.vmMemoryOverheadPercent);
+  const types = options.instanceType ?? [];
   for (const t of types)
     if (!/^[a-z0-9-]+\.[a-z0-9-]+$/.test(t))
       throw new InvalidInputError('--instance-type', t, 'an EC2 instance type such as t3.large');
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+  return withStack(ctx, options, async ({ stack, clients }) => {
     requireAutoscaler(stack);
     let names = types;
     if (names.length === 0) {
@@ -278,9 +288,7 @@ export async function autoscalerFit(ctx: CommandContext, options: Record<string,
           `${r.fits ? 'fits    ' : 'no fit  '}${r.instanceType.padEnd(14)} VM memory overhead ${r.vmMemoryOverheadMiB}Mi, allocatable ${r.allocatable.cpuMillicores}m / ${r.allocatable.memoryMiB}Mi, available ${r.available.cpuMillicores}m / ${r.available.memoryMiB}Mi${r.reasons.length ? `: ${r.reasons.join('; ')}` : ''}`,
         );
     return results.some((r) => r.fits) ? 0 : 1;
-  } finally {
-    finish();
-  }
+  });
 }
 
 /**
@@ -295,11 +303,7 @@ export async function autoscalerFit(ctx: CommandContext, options: Record<string,
  * kubectl -n kube-system logs -f deploy/cluster-autoscaler | eks-kit autoscaler logs -
  * ```
  */
-export async function autoscalerLogs(
-  ctx: CommandContext,
-  _options: Record<string, unknown>,
-  args: string[],
-): Promise<number> {
+export async function autoscalerLogs(ctx: CommandContext, _options: object, args: string[]): Promise<number> {
   const input = await openInput(args[0], '<file>');
   const json = ctx.out.json;
   const line = (value: object): void => ctx.out.result(JSON.stringify(value));
@@ -360,32 +364,12 @@ export async function autoscalerLogs(
   return 0;
 }
 
-function describe(value: object): string {
-  const v = value as Record<string, unknown>;
-  if ('group' in v && 'from' in v)
-    return `${String(v.group)} ${String(v.from)} -> ${String(v.to)}${v.max !== undefined ? ` (max ${String(v.max)})` : ''}${typeof v.secondsToFinish === 'number' ? `, finished in ${v.secondsToFinish}s` : ''}`;
-  if ('node' in v)
-    return `${String(v.node)}${typeof v.unneededSeconds === 'number' ? ` after ${v.unneededSeconds}s unneeded` : ''}`;
-  return JSON.stringify(value);
+function describe(v: asg.ScaleUpSummary | asg.ScaleDownSummary): string {
+  if ('group' in v)
+    return `${v.group} ${v.from} -> ${v.to}${v.max !== undefined ? ` (max ${v.max})` : ''}${typeof v.secondsToFinish === 'number' ? `, finished in ${v.secondsToFinish}s` : ''}`;
+  return `${v.node}${typeof v.unneededSeconds === 'number' ? ` after ${v.unneededSeconds}s unneeded` : ''}`;
 }
 
-function oneLine(d: object): string {
-  const v = d as Record<string, unknown>;
-  return (
-    [v.message, v.fix ? `fix: ${String(v.fix)}` : undefined].filter(Boolean).join(' | ') || JSON.stringify(d)
-  );
-}
-
-/** `--vm-memory-overhead-percent`: a fraction from 0 to below 1 (checked before any AWS call). */
-function vmMemoryOverheadOption(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const text = String(value);
-  const n = Number(text);
-  if (!/^\d*\.?\d+$/.test(text) || !(n >= 0 && n < 1))
-    throw new InvalidInputError(
-      '--vm-memory-overhead-percent',
-      text,
-      "a fraction from 0 to below 1, such as 0.075 (7.5% of EC2's memory figure)",
-    );
-  return n;
+function oneLine(d: asg.Diagnosis): string {
+  return [d.message, d.fix ? `fix: ${d.fix}` : undefined].filter(Boolean).join(' | ') || JSON.stringify(d);
 }

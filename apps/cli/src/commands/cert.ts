@@ -7,7 +7,7 @@ import {
   ensureCertificate,
   findCertificate,
   normaliseCertificateRequest,
-  waitForIssued,
+  waitUntilIssued,
 } from '@eks-kit/acm-dns-validation';
 import {
   type AwsClients,
@@ -21,9 +21,26 @@ import {
 import { certificateDns, dnsRoleClients, type Stack, type StackCertificate } from '@eks-kit/stack';
 import { accountIdOf, checkAccountOption } from '../runtime/account.js';
 import type { CommandContext } from '../runtime/context.js';
-import { openStack } from '../runtime/load.js';
+import { withStack } from '../runtime/load.js';
+import {
+  type AccountIdOption,
+  type FileOption,
+  optionValue,
+  type TimeoutOption,
+} from '../runtime/options.js';
 
-function selected(stack: Stack, options: Record<string, unknown>): StackCertificate[] {
+/** Options of every `eks-kit cert` command. */
+export interface CertOptions extends FileOption {
+  /** Only the certificate for this domain name. */
+  domain?: string;
+}
+
+/** Options of `eks-kit cert request`. */
+export interface CertRequestOptions extends CertOptions {
+  dryRun?: boolean;
+}
+
+function selected(stack: Stack, options: CertOptions): StackCertificate[] {
   if (options.domain === undefined) {
     if (stack.certificates.length === 0)
       throw new InvalidInputError('certificates', [], 'at least one certificate in the stack');
@@ -71,9 +88,8 @@ function request(stack: Stack, cert: StackCertificate) {
  * eks-kit cert request --domain '*.foo.example.com'
  * ```
  */
-export async function certRequest(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+export async function certRequest(ctx: CommandContext, options: CertRequestOptions): Promise<number> {
+  return withStack(ctx, options, async ({ stack, clients }) => {
     const certs = selected(stack, options);
     const results = [];
     for (const cert of certs) {
@@ -110,9 +126,7 @@ export async function certRequest(ctx: CommandContext, options: Record<string, u
         ctx.out.result(`certificate ${r.domainName}: ${r.status}${r.arn ? ` (${r.arn})` : ''}`);
     }
     return 0;
-  } finally {
-    finish();
-  }
+  });
 }
 
 async function statuses(ctx: CommandContext, stack: Stack, clients: AwsClients, certs: StackCertificate[]) {
@@ -137,9 +151,8 @@ async function statuses(ctx: CommandContext, stack: Stack, clients: AwsClients, 
  * eks-kit cert status --json
  * ```
  */
-export async function certStatus(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+export async function certStatus(ctx: CommandContext, options: CertOptions): Promise<number> {
+  return withStack(ctx, options, async ({ stack, clients }) => {
     const list = await statuses(ctx, stack, clients, selected(stack, options));
     // Is the zone of each pending certificate delegated? (the usual reason it stays PENDING_VALIDATION)
     const delegation = [];
@@ -181,9 +194,7 @@ export async function certStatus(ctx: CommandContext, options: Record<string, un
     return list.some((l) => !l.status) || notDelegated.length > 0
       ? EXIT_CODES.failingFindings
       : EXIT_CODES.ok;
-  } finally {
-    finish();
-  }
+  });
 }
 
 /**
@@ -194,9 +205,8 @@ export async function certStatus(ctx: CommandContext, options: Record<string, un
  * eks-kit cert records
  * ```
  */
-export async function certRecords(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+export async function certRecords(ctx: CommandContext, options: CertOptions): Promise<number> {
+  return withStack(ctx, options, async ({ stack, clients }) => {
     const list = await statuses(ctx, stack, clients, selected(stack, options));
     const records = list.flatMap(({ cert, status }) =>
       (status?.records ?? []).map((r) => ({
@@ -212,9 +222,7 @@ export async function certRecords(ctx: CommandContext, options: Record<string, u
       ctx.out.result('No validation records yet (request the certificates first).');
     else for (const r of records) ctx.out.result(`${r.name}. CNAME ${r.value}.   ; ${r.domains.join(', ')}`);
     return 0;
-  } finally {
-    finish();
-  }
+  });
 }
 
 /**
@@ -225,13 +233,9 @@ export async function certRecords(ctx: CommandContext, options: Record<string, u
  * eks-kit cert wait --timeout 15
  * ```
  */
-export async function certWait(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
-  const text = String(options.timeout ?? '30');
-  const minutes = Number(text);
-  if (!/^\d+(?:\.\d+)?$/.test(text) || minutes <= 0 || minutes > 4320)
-    throw new InvalidInputError('--timeout', text, 'minutes, from 0 to 4320 (72 hours)');
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+export async function certWait(ctx: CommandContext, options: CertOptions & TimeoutOption): Promise<number> {
+  const minutes = optionValue(options.timeout ?? 30);
+  return withStack(ctx, options, async ({ stack, clients }) => {
     const list = await statuses(ctx, stack, clients, selected(stack, options));
     const missing = list.filter((l) => !l.status).map((l) => l.cert.domainName);
     if (missing.length)
@@ -242,7 +246,7 @@ export async function certWait(ctx: CommandContext, options: Record<string, unkn
       );
     const done = await Promise.all(
       list.map(async ({ cert, status }) =>
-        waitForIssued(await regionClients(clients, stack, cert), {
+        waitUntilIssued(await regionClients(clients, stack, cert), {
           arn: status!.arn,
           timeout: minutes * 60_000,
           signal: ctx.signal,
@@ -256,9 +260,7 @@ export async function certWait(ctx: CommandContext, options: Record<string, unkn
       });
     else for (const d of done) ctx.out.result(`${d.domainName}: ${d.status} (${d.arn})`);
     return 0;
-  } finally {
-    finish();
-  }
+  });
 }
 
 /**
@@ -271,10 +273,12 @@ export async function certWait(ctx: CommandContext, options: Record<string, unkn
  * eks-kit cert dns-policy --account-id 111111111111 > dns-role.json
  * ```
  */
-export async function certDnsPolicy(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+export async function certDnsPolicy(
+  ctx: CommandContext,
+  options: CertOptions & AccountIdOption,
+): Promise<number> {
   checkAccountOption(options);
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+  return withStack(ctx, options, async ({ stack, clients }) => {
     const roles = new Map<string, { roleArn: string; externalId: boolean; domainNames: string[] }>();
     for (const cert of selected(stack, options)) {
       const dns = certificateDns(stack, cert);
@@ -305,7 +309,5 @@ export async function certDnsPolicy(ctx: CommandContext, options: Record<string,
     }));
     ctx.out.result(JSON.stringify(out.length === 1 ? out[0] : out, null, 2));
     return 0;
-  } finally {
-    finish();
-  }
+  });
 }

@@ -5,8 +5,15 @@
 import { EXIT_CODES, type Finding, InvalidInputError, summarizeFindings } from '@eks-kit/core';
 import { checkStack, describeAccount } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
-import { openStack } from '../runtime/load.js';
+import { withStack } from '../runtime/load.js';
+import type { FileOption } from '../runtime/options.js';
 import { findingsTable } from '../runtime/table.js';
+
+/** Options of `eks-kit check`. */
+export interface CheckOptions extends FileOption {
+  checker?: boolean;
+  checkerSchedule?: string;
+}
 
 /**
  * Run every check of the stack; one failing check never hides the others.
@@ -17,7 +24,7 @@ import { findingsTable } from '../runtime/table.js';
  * eks-kit check --checker   # the deployed checks Lambda: last run, its role's reads
  * ```
  */
-export async function checkCommand(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+export async function checkCommand(ctx: CommandContext, options: CheckOptions): Promise<number> {
   const schedule = options.checkerSchedule === undefined ? undefined : String(options.checkerSchedule);
   if (schedule !== undefined && options.checker !== true)
     throw new InvalidInputError('--checker-schedule', schedule, 'to be given with --checker');
@@ -25,8 +32,7 @@ export async function checkCommand(ctx: CommandContext, options: Record<string, 
     const { heartbeatHoursFor } = await import('@eks-kit/checks-lambda/verify');
     if (schedule !== undefined) heartbeatHoursFor(schedule); // refused before any AWS call
   }
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+  return withStack(ctx, options, async ({ stack, clients }) => {
     if (options.checker === true) {
       const { verifyDeployedChecker } = await import('@eks-kit/checks-lambda/verify');
       const { accountId } = await describeAccount(clients, { signal: ctx.signal });
@@ -44,9 +50,7 @@ export async function checkCommand(ctx: CommandContext, options: Record<string, 
     });
     printFindings(ctx, findings, stack.name);
     return findings.some((f) => f.status === 'fail') ? EXIT_CODES.failingFindings : EXIT_CODES.ok;
-  } finally {
-    finish();
-  }
+  });
 }
 
 /**

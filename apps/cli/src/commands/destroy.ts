@@ -10,7 +10,14 @@ import {
 } from '@eks-kit/core';
 import { type DestroyStackResult, destroyStack, planDestroy } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
-import { openStack } from '../runtime/load.js';
+import { withStack } from '../runtime/load.js';
+import type { FileOption } from '../runtime/options.js';
+
+/** Options of `eks-kit destroy`. */
+export interface DestroyOptions extends FileOption {
+  yes?: boolean;
+  forceDeleteImages?: boolean;
+}
 
 /** The lines saying what was kept and why (one per resource, the flag that allows it when there is one). */
 function keptLines(result: DestroyStackResult): string[] {
@@ -32,7 +39,7 @@ function keptLines(result: DestroyStackResult): string[] {
  * eks-kit destroy -f eks-kit.yaml --yes --json
  * ```
  */
-export async function destroyCommand(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+export async function destroyCommand(ctx: CommandContext, options: DestroyOptions): Promise<number> {
   const yes = options.yes === true;
   if (!yes && !ctx.stdinIsTty)
     throw new InvalidInputError(
@@ -43,8 +50,7 @@ export async function destroyCommand(ctx: CommandContext, options: Record<string
         hint: 'review with eks-kit destroy on a terminal, then run eks-kit destroy --yes',
       },
     );
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+  return withStack(ctx, options, async ({ stack, clients }) => {
     const base = {
       forceDeleteImages: options.forceDeleteImages === true,
       signal: ctx.signal,
@@ -72,9 +78,7 @@ export async function destroyCommand(ctx: CommandContext, options: Record<string
       for (const line of keptLines(result)) ctx.out.error(line);
     }
     return result.kept.some((k) => k.because === 'refused') ? EXIT_CODES.failure : EXIT_CODES.ok;
-  } finally {
-    finish();
-  }
+  });
 }
 
 async function confirm(ctx: CommandContext, plan: DestroyStackResult): Promise<boolean> {

@@ -5,8 +5,25 @@ import { renderStack, stackSteps } from '@eks-kit/stack';
 import { accountIdOf, checkAccountOption } from '../runtime/account.js';
 import type { CommandContext } from '../runtime/context.js';
 import { describeExpiry } from '../runtime/expiry.js';
-import { openStack } from '../runtime/load.js';
+import { withStack } from '../runtime/load.js';
+import type { AccountIdOption, FileOption } from '../runtime/options.js';
 import { printFindings } from './check.js';
+
+/** Options of `eks-kit ecr login`. */
+export interface EcrLoginOptions extends FileOption {
+  passwordStdout?: boolean;
+  registry?: string;
+}
+
+/** Options of `eks-kit ecr repo`. */
+export interface EcrRepoOptions extends FileOption {
+  dryRun?: boolean;
+}
+
+/** Options of `eks-kit ecr check-push`. */
+export interface EcrCheckPushOptions extends FileOption {
+  repository?: string;
+}
 
 /**
  * Get a registry password from GetAuthorizationToken. It is printed only with `--password-stdout`
@@ -17,7 +34,7 @@ import { printFindings } from './check.js';
  * eks-kit ecr login --password-stdout | docker login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com
  * ```
  */
-export async function ecrLogin(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+export async function ecrLogin(ctx: CommandContext, options: EcrLoginOptions): Promise<number> {
   // --password-stdout prints the bare password for `docker login --password-stdin`: it has no JSON
   // form, and printing a secret where a script expects JSON would leak it into parsers and logs.
   if (options.passwordStdout === true && ctx.out.json)
@@ -28,8 +45,7 @@ export async function ecrLogin(ctx: CommandContext, options: Record<string, unkn
     );
   const registryOption =
     options.registry === undefined ? undefined : ecr.registryHost(options.registry, '--registry');
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+  return withStack(ctx, options, async ({ stack, clients }) => {
     const registry =
       registryOption ?? ecr.registryHostFor(await accountIdOf({}, clients, ctx.signal), stack.cluster.region);
     const auth = await ecr.getDockerAuth(clients, { registry });
@@ -54,9 +70,7 @@ export async function ecrLogin(ctx: CommandContext, options: Record<string, unkn
       );
     ctx.out.notice('The password is printed only with --password-stdout.');
     return 0;
-  } finally {
-    finish();
-  }
+  });
 }
 
 /**
@@ -69,20 +83,17 @@ export async function ecrLogin(ctx: CommandContext, options: Record<string, unkn
  */
 export async function ecrDockerConfig(
   ctx: CommandContext,
-  options: Record<string, unknown>,
+  options: FileOption & AccountIdOption,
 ): Promise<number> {
   checkAccountOption(options);
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+  return withStack(ctx, options, async ({ stack, clients }) => {
     const registry = ecr.registryHostFor(
       await accountIdOf(options, clients, ctx.signal),
       stack.cluster.region,
     );
     ctx.out.result(JSON.stringify(ecr.dockerConfig({ credHelpers: [registry] }), null, 2));
     return 0;
-  } finally {
-    finish();
-  }
+  });
 }
 
 /**
@@ -93,9 +104,8 @@ export async function ecrDockerConfig(
  * eks-kit ecr repo --dry-run
  * ```
  */
-export async function ecrRepo(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+export async function ecrRepo(ctx: CommandContext, options: EcrRepoOptions): Promise<number> {
+  return withStack(ctx, options, async ({ stack, clients }) => {
     const step = stackSteps(stack).find((s) => s.id === 'repositories');
     if (!step) throw new InvalidInputError('repositories', [], 'at least one repository in the stack');
     const changes: Change[] = (
@@ -114,9 +124,7 @@ export async function ecrRepo(ctx: CommandContext, options: Record<string, unkno
         renderChanges(changes, { color: ctx.out.color, verb: options.dryRun === true ? 'Plan' : 'Applied' }),
       );
     return 0;
-  } finally {
-    finish();
-  }
+  });
 }
 
 /**
@@ -128,13 +136,12 @@ export async function ecrRepo(ctx: CommandContext, options: Record<string, unkno
  * eks-kit ecr check-push --repository team/app
  * ```
  */
-export async function ecrCheckPush(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+export async function ecrCheckPush(ctx: CommandContext, options: EcrCheckPushOptions): Promise<number> {
   const repositoryOption =
     options.repository === undefined
       ? undefined
       : ecr.validateRepositoryName(options.repository, '--repository');
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+  return withStack(ctx, options, async ({ stack, clients }) => {
     const repository = repositoryOption ?? stack.gitlab?.repository ?? stack.repositories[0]?.name;
     if (!repository)
       throw new InvalidInputError('--repository', undefined, 'a repository (or repositories in the stack)');
@@ -151,9 +158,7 @@ export async function ecrCheckPush(ctx: CommandContext, options: Record<string, 
     );
     printFindings(ctx, findings, stack.name);
     return findings.some((f) => f.status === 'fail') ? EXIT_CODES.failingFindings : EXIT_CODES.ok;
-  } finally {
-    finish();
-  }
+  });
 }
 
 /**
@@ -164,15 +169,12 @@ export async function ecrCheckPush(ctx: CommandContext, options: Record<string, 
  * eks-kit ecr ci-job --account-id 123456789012 >> .gitlab-ci.yml
  * ```
  */
-export async function ecrCiJob(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+export async function ecrCiJob(ctx: CommandContext, options: FileOption & AccountIdOption): Promise<number> {
   checkAccountOption(options);
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+  return withStack(ctx, options, async ({ stack, clients }) => {
     if (!stack.gitlab) throw new InvalidInputError('gitlab', undefined, 'a gitlab section in the stack');
     const accountId = await accountIdOf(options, clients, ctx.signal);
     ctx.out.result(renderStack(stack, { accountId }).find((f) => f.path === '.gitlab-ci.yml')?.content ?? '');
     return 0;
-  } finally {
-    finish();
-  }
+  });
 }

@@ -3,16 +3,17 @@ import { InvalidInputError } from '@eks-kit/core';
 import { renderStack } from '@eks-kit/stack';
 import { accountIdOf, checkAccountOption } from '../runtime/account.js';
 import type { CommandContext } from '../runtime/context.js';
-import { openStack } from '../runtime/load.js';
+import { withStack } from '../runtime/load.js';
+import type { AccountIdOption, FileOption, HelmChart } from '../runtime/options.js';
 
-async function renderedFile(
-  ctx: CommandContext,
-  options: Record<string, unknown>,
-  path: string,
-): Promise<string> {
+/** Options of `eks-kit helm values` (and `helm helmfile`, which has no `--chart`). */
+export interface HelmValuesOptions extends FileOption, AccountIdOption {
+  chart?: HelmChart;
+}
+
+async function renderedFile(ctx: CommandContext, options: HelmValuesOptions, path: string): Promise<string> {
   checkAccountOption(options);
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+  return withStack(ctx, options, async ({ stack, clients }) => {
     // The section must be there before any AWS call (the account id may come from STS).
     const hasAutoscaler = stack.autoscaler !== undefined;
     const hasMetrics = stack.metricsServer !== undefined && stack.metricsServer.enabled !== false;
@@ -28,9 +29,7 @@ async function renderedFile(
     const file = renderStack(stack, { accountId }).find((f) => f.path === path);
     if (!file) throw new InvalidInputError('stack', path, 'a stack that renders this file');
     return file.content;
-  } finally {
-    finish();
-  }
+  });
 }
 
 /**
@@ -41,8 +40,8 @@ async function renderedFile(
  * eks-kit helm values --chart metrics-server --account-id 123456789012
  * ```
  */
-export async function helmValues(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
-  const chart = String(options.chart ?? 'cluster-autoscaler');
+export async function helmValues(ctx: CommandContext, options: HelmValuesOptions): Promise<number> {
+  const chart = options.chart ?? 'cluster-autoscaler';
   ctx.out.result(await renderedFile(ctx, options, `values/${chart}.yaml`));
   return 0;
 }
@@ -55,7 +54,10 @@ export async function helmValues(ctx: CommandContext, options: Record<string, un
  * eks-kit helm helmfile > helmfile.yaml
  * ```
  */
-export async function helmHelmfile(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+export async function helmHelmfile(
+  ctx: CommandContext,
+  options: FileOption & AccountIdOption,
+): Promise<number> {
   ctx.out.result(
     await renderedFile(ctx, { ...options, accountId: options.accountId ?? '000000000000' }, 'helmfile.yaml'),
   );

@@ -4,7 +4,15 @@ import { EksKitError, resolveRegion, validateClusterName } from '@eks-kit/core';
 import { parseStack, starterStack } from '@eks-kit/stack';
 import { writeFileAtomic } from '../runtime/atomic-write.js';
 import type { CommandContext } from '../runtime/context.js';
+import type { FileOption } from '../runtime/options.js';
 import { checkOutFile } from '../runtime/out-dir.js';
+
+/** Options of `eks-kit init`. */
+export interface InitOptions extends FileOption {
+  name?: string;
+  cluster?: string;
+  force?: boolean;
+}
 
 /**
  * Write a commented starter `eks-kit.yaml` (refuses to overwrite without --force). Its
@@ -16,7 +24,7 @@ import { checkOutFile } from '../runtime/out-dir.js';
  * eks-kit init --name prod --cluster prod-eks --region eu-west-1
  * ```
  */
-export async function initCommand(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+export async function initCommand(ctx: CommandContext, options: InitOptions): Promise<number> {
   const file = String(options.file ?? 'eks-kit.yaml');
   const cluster =
     options.cluster === undefined ? undefined : validateClusterName(options.cluster, '--cluster');

@@ -2,8 +2,15 @@
 import { changesToJson, EXIT_CODES, type Finding, renderChanges } from '@eks-kit/core';
 import { planStack } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
-import { openStack } from '../runtime/load.js';
+import { withStack } from '../runtime/load.js';
+import type { FileOption } from '../runtime/options.js';
 import { findingsTable } from '../runtime/table.js';
+
+/** Options of `eks-kit plan`. */
+export interface PlanOptions extends FileOption {
+  detailedExitcode?: boolean;
+  adopt?: boolean;
+}
 
 /**
  * Print the plan and what blocks parts of it (findings, e.g. IRSA without the cluster's IAM OIDC
@@ -15,9 +22,8 @@ import { findingsTable } from '../runtime/table.js';
  * eks-kit plan --detailed-exitcode --json > plan.json
  * ```
  */
-export async function planCommand(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
-  const { stack, clients, finish } = await openStack(ctx, options);
-  try {
+export async function planCommand(ctx: CommandContext, options: PlanOptions): Promise<number> {
+  return withStack(ctx, options, async ({ stack, clients }) => {
     const { changes, findings } = await planStack(clients, stack, {
       adopt: options.adopt === true,
       signal: ctx.signal,
@@ -40,9 +46,7 @@ export async function planCommand(ctx: CommandContext, options: Record<string, u
       return 1;
     }
     return options.detailedExitcode === true && changes.length > 0 ? EXIT_CODES.changes : EXIT_CODES.ok;
-  } finally {
-    finish();
-  }
+  });
 }
 
 /**

@@ -3,13 +3,19 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { describeClusterAddon, METRICS_SERVER_ADDON } from '@eks-kit/asg-discovery';
-import { EksKitError, validateAccountId } from '@eks-kit/core';
+import { EksKitError } from '@eks-kit/core';
 import { autoModeRenderError, autoModeToRefuse, describeAccount, renderStack } from '@eks-kit/stack';
 import { writeFileAtomic } from '../runtime/atomic-write.js';
-import { callReport, clientsFor } from '../runtime/clients.js';
 import type { CommandContext } from '../runtime/context.js';
-import { readStack } from '../runtime/load.js';
+import { readStack, withClients } from '../runtime/load.js';
+import { type AccountIdOption, type FileOption, optionValue } from '../runtime/options.js';
 import { checkOutDir } from '../runtime/out-dir.js';
+
+/** Options of `eks-kit render`. */
+export interface RenderOptions extends FileOption, AccountIdOption {
+  out?: string;
+  force?: boolean;
+}
 
 /** The manifest of what render wrote, so a rerun may replace its own unedited files. */
 const MANIFEST = '.eks-kit-render.json';
@@ -25,19 +31,17 @@ const MANIFEST = '.eks-kit-render.json';
  * eks-kit render --out deploy --account-id 123456789012
  * ```
  */
-export async function renderCommand(ctx: CommandContext, options: Record<string, unknown>): Promise<number> {
+export async function renderCommand(ctx: CommandContext, options: RenderOptions): Promise<number> {
   // Flags first: a bad --out is refused before the stack is read or AWS is called.
   const outDir = await checkOutDir(options.out, '--out');
-  const accountOption =
-    options.accountId === undefined ? undefined : validateAccountId(options.accountId, '--account-id');
+  const accountOption = options.accountId === undefined ? undefined : optionValue(options.accountId);
   const stack = await readStack(ctx, options);
   const region = stack.cluster.region;
   let accountId = accountOption;
   const installedAddons: string[] = [];
   if (accountId === undefined) {
-    const clients = await clientsFor(ctx.globals, region, ctx.env);
-    try {
-      accountId = (await describeAccount(clients, { signal: ctx.signal })).accountId;
+    accountId = await withClients(ctx, region, async (clients) => {
+      const { accountId: readAccountId } = await describeAccount(clients, { signal: ctx.signal });
       // EKS Auto Mode: no Cluster Autoscaler release there unless the stack says onAutoMode: install.
       // (With --account-id render reads nothing from AWS, so it cannot tell.)
       // A cluster that cannot be read (not created yet, no eks:DescribeCluster) renders as before.
@@ -65,10 +69,8 @@ export async function renderCommand(ctx: CommandContext, options: Record<string,
           );
         }
       }
-    } finally {
-      if (ctx.globals.verbose) ctx.out.error(callReport(clients));
-      clients.destroy();
-    }
+      return readAccountId;
+    });
   }
   const files = renderStack(stack, { accountId, installedAddons });
   const manifest = await readManifest(outDir);

@@ -1,6 +1,7 @@
 /** The account id a command needs: `--account-id`, else STS GetCallerIdentity. */
-import { type AwsClients, validateAccountId } from '@eks-kit/core';
+import type { AwsClients } from '@eks-kit/core';
 import { describeAccount } from '@eks-kit/stack';
+import { type AccountIdOption, optionValue } from './options.js';
 
 /**
  * The account id from `--account-id` (checked, no AWS call) or from STS.
@@ -11,11 +12,11 @@ import { describeAccount } from '@eks-kit/stack';
  * ```
  */
 export async function accountIdOf(
-  options: Record<string, unknown>,
+  options: AccountIdOption,
   clients: AwsClients,
   signal?: AbortSignal,
 ): Promise<string> {
-  if (options.accountId !== undefined) return validateAccountId(options.accountId, '--account-id');
+  if (options.accountId !== undefined) return optionValue(options.accountId);
   return (await describeAccount(clients, signal ? { signal } : {})).accountId;
 }
 
@@ -27,6 +28,6 @@ export async function accountIdOf(
  * checkAccountOption(options);
  * ```
  */
-export function checkAccountOption(options: Record<string, unknown>): void {
-  if (options.accountId !== undefined) validateAccountId(options.accountId, '--account-id');
+export function checkAccountOption(options: AccountIdOption): void {
+  if (options.accountId !== undefined) optionValue(options.accountId);
 }

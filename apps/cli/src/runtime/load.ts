@@ -3,6 +3,7 @@ import { type AwsClients, InvalidInputError, resolveRegion } from '@eks-kit/core
 import { loadStack, type Stack } from '@eks-kit/stack';
 import { callReport, clientsFor } from './clients.js';
 import { type CommandContext, stackRegion } from './context.js';
+import type { FileOption } from './options.js';
 
 /**
  * The stack of `-f`. Its region is `cluster.region`; a file without one takes --region, else
@@ -14,8 +15,8 @@ import { type CommandContext, stackRegion } from './context.js';
  * const stack = await readStack(ctx, options);
  * ```
  */
-export async function readStack(ctx: CommandContext, options: Record<string, unknown>): Promise<Stack> {
-  const file = String(options.file ?? 'eks-kit.yaml');
+export async function readStack(ctx: CommandContext, options: FileOption): Promise<Stack> {
+  const file = options.file ?? 'eks-kit.yaml';
   const defaultRegion =
     ctx.globals.region ??
     (await resolveRegion({
@@ -36,28 +37,52 @@ export async function readStack(ctx: CommandContext, options: Record<string, unk
   }
 }
 
+/** A stack command's stack and its clients, while {@link withStack} runs. */
+export interface OpenedStack {
+  stack: Stack;
+  clients: AwsClients;
+}
+
 /**
- * The stack of `-f` and lazy clients in its region; the caller must `finish()` to print the
- * --verbose report and close sockets.
+ * Run `work` with lazy clients in `region`, then (whatever happens) print the --verbose call report
+ * and close the clients' sockets: the one copy of every command's open-then-finish.
  *
  * @example
  * ```ts
- * const { stack, clients, finish } = await openStack(ctx, options);
- * try { ... } finally { finish(); }
+ * const accountId = await withClients(ctx, region, async (clients) => (await describeAccount(clients)).accountId);
  * ```
  */
-export async function openStack(
+export async function withClients<T>(
   ctx: CommandContext,
-  options: Record<string, unknown>,
-): Promise<{ stack: Stack; clients: AwsClients; finish(): void }> {
+  region: string,
+  work: (clients: AwsClients) => Promise<T>,
+): Promise<T> {
+  const clients = await clientsFor(ctx.globals, region, ctx.env);
+  try {
+    return await work(clients);
+  } finally {
+    if (ctx.globals.verbose) ctx.out.error(callReport(clients));
+    clients.destroy();
+  }
+}
+
+/**
+ * Read the stack of `-f`, then run `work` with it and lazy clients in its region ({@link withClients}:
+ * the --verbose report is printed and the sockets closed afterwards, also on error or Ctrl-C).
+ *
+ * @example
+ * ```ts
+ * return withStack(ctx, options, async ({ stack, clients }) => {
+ *   printFindings(ctx, await checkStack(clients, stack), stack.name);
+ *   return EXIT_CODES.ok;
+ * });
+ * ```
+ */
+export async function withStack<T>(
+  ctx: CommandContext,
+  options: FileOption,
+  work: (opened: OpenedStack) => Promise<T>,
+): Promise<T> {
   const stack = await readStack(ctx, options);
-  const clients = await clientsFor(ctx.globals, stack.cluster.region, ctx.env);
-  return {
-    stack,
-    clients,
-    finish() {
-      if (ctx.globals.verbose) ctx.out.error(callReport(clients));
-      clients.destroy();
-    },
-  };
+  return withClients(ctx, stack.cluster.region, (clients) => work({ stack, clients }));
 }

@@ -143,11 +143,11 @@ export async function describeCertificateStatus(
  *
  * @example
  * ```ts
- * const records = await waitForValidationRecords(clients, { arn, timeoutMs: 120_000 });
+ * const records = await waitUntilValidationRecords(clients, { arn, timeoutMs: 120_000 });
  * // [{ name: '_a.foo.example.com', type: 'CNAME', value: '_b.acm-validations.aws', domains: ['*.foo.example.com', 'foo.example.com'] }]
  * ```
  */
-export async function waitForValidationRecords(
+export async function waitUntilValidationRecords(
   clients: AwsClients,
   input: {
     arn: string;
@@ -180,3 +180,15 @@ export async function waitForValidationRecords(
     },
   );
 }
+
+/**
+ * Deprecated name of {@link waitUntilValidationRecords} (the `waitUntil*` naming); same function.
+ * Kept for one minor version.
+ *
+ * @deprecated Use {@link waitUntilValidationRecords}.
+ * @example
+ * ```ts
+ * const records = await waitUntilValidationRecords(clients, { arn }); // instead of waitForValidationRecords
+ * ```
+ */
+export const waitForValidationRecords: typeof waitUntilValidationRecords = waitUntilValidationRecords;

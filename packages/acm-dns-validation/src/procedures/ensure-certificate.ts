@@ -19,11 +19,11 @@ import {
 } from '../builders/request.js';
 import type { ValidationRecord } from '../builders/validation-records.js';
 import { chooseZone } from '../builders/zones.js';
-import { type PollSchedule, waitForValidationRecords } from './describe.js';
+import { type PollSchedule, waitUntilValidationRecords } from './describe.js';
 import { ensureValidationRecords } from './ensure-validation-records.js';
 import { findCertificate } from './find-certificate.js';
 import { listHostedZones } from './route53.js';
-import { waitForIssued } from './wait-for-issued.js';
+import { waitUntilIssued } from './wait-for-issued.js';
 
 /** Input of {@link ensureCertificate}. */
 export interface EnsureCertificateInput extends CertificateRequestInput {
@@ -139,7 +139,7 @@ export async function ensureCertificate(
     emit({ type: 'certificate.requested', message: `requested certificate ${arn}`, resource: arn });
   }
 
-  const records = await waitForValidationRecords(clients, {
+  const records = await waitUntilValidationRecords(clients, {
     arn,
     ...(input.recordsTimeout !== undefined ? { timeoutMs: input.recordsTimeout } : {}),
     ...(input.recordsSchedule ? { schedule: input.recordsSchedule } : {}),
@@ -156,7 +156,7 @@ export async function ensureCertificate(
   let status = found?.status ?? 'PENDING_VALIDATION';
   if (input.wait && !options.dryRun) {
     const waitOptions = typeof input.wait === 'object' ? input.wait : {};
-    const done = await waitForIssued(clients, {
+    const done = await waitUntilIssued(clients, {
       arn,
       changeIds: recordResult.changeIds,
       ...(waitOptions.timeout !== undefined ? { timeout: waitOptions.timeout } : {}),

@@ -12,8 +12,8 @@ import {
 } from './describe.js';
 import { findRecordSet, getChangeStatus, listHostedZones } from './route53.js';
 
-/** Input of {@link waitForIssued}. */
-export interface WaitForIssuedInput {
+/** Input of {@link waitUntilIssued}. */
+export interface WaitUntilIssuedInput {
   arn: string;
   /** Region of the certificate (default: the ARN's). */
   region?: string;
@@ -53,13 +53,13 @@ const FAILURE_HINTS: Record<string, string> = {
  *
  * @example
  * ```ts
- * const status = await waitForIssued(clients, { arn, timeout: 30 * 60_000, onEvent: (e) => console.error(e.message) });
+ * const status = await waitUntilIssued(clients, { arn, timeout: 30 * 60_000, onEvent: (e) => console.error(e.message) });
  * console.log(status.status); // 'ISSUED'
  * ```
  */
-export async function waitForIssued(
+export async function waitUntilIssued(
   clients: AwsClients,
-  input: WaitForIssuedInput,
+  input: WaitUntilIssuedInput,
 ): Promise<CertificateStatus> {
   const arnRegion = regionOfCertificateArn(input.arn);
   if (input.region !== undefined && input.region !== arnRegion) {
@@ -206,3 +206,18 @@ async function checkRecordsVisible(
     });
   }
 }
+
+/**
+ * Deprecated name of {@link waitUntilIssued} (renamed to the `waitUntil*` naming of the AWS SDK's
+ * waiters); same function, same input. Kept for one minor version.
+ *
+ * @deprecated Use {@link waitUntilIssued}.
+ * @example
+ * ```ts
+ * const status = await waitUntilIssued(clients, { arn }); // instead of waitForIssued(clients, { arn })
+ * ```
+ */
+export const waitForIssued: typeof waitUntilIssued = waitUntilIssued;
+
+/** @deprecated Use {@link WaitUntilIssuedInput}: input of {@link waitUntilIssued}. */
+export type WaitForIssuedInput = WaitUntilIssuedInput;

@@ -7,7 +7,7 @@ import {
   InvalidInputError,
   validateClusterName,
 } from '@eks-kit/core';
-import { checkRole, decodePolicyDocument, getRole } from '@eks-kit/iam-policies';
+import { checkRole, decodePolicyDocument, findRole } from '@eks-kit/iam-policies';
 import { type AutoscalerPolicyScope, clusterAutoscalerPolicy } from '../builders/policy.js';
 import { clusterOwnedTagKey } from '../builders/tags.js';
 import {
@@ -247,7 +247,7 @@ async function roleFindings(
   );
   const expectedSub = `system:serviceaccount:${role.namespace}:${role.serviceAccount}`;
   if (role.identity === 'irsa') {
-    const actual = await getRole(await clients.iam(), role.roleName);
+    const actual = await findRole(await clients.iam(), role.roleName);
     if (actual?.AssumeRolePolicyDocument) {
       const subs = trustedSubjects(actual.AssumeRolePolicyDocument);
       if (subs.length && !subs.some((s) => globMatch(s, expectedSub)))
@@ -277,7 +277,7 @@ async function roleFindings(
   if (role.identity === 'pod-identity') {
     const resource = `eks pod identity association ${role.cluster}/${role.namespace}/${role.serviceAccount}`;
     const association = await findPodIdentityAssociation(clients, role);
-    const actual = await getRole(await clients.iam(), role.roleName);
+    const actual = await findRole(await clients.iam(), role.roleName);
     if (!association)
       out.push(
         finding(

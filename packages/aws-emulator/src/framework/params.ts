@@ -74,9 +74,9 @@ export function asList<T = unknown>(value: unknown): T[] {
 
 /**
  * Checks a name against a length range and a pattern, as AWS validates names.
- * @example checkName('RoleName', name, 1, 64, /^[\w+=,.@-]+$/)
+ * @example validateName('RoleName', name, 1, 64, /^[\w+=,.@-]+$/)
  */
-export function checkName(
+export function validateName(
   key: string,
   value: string,
   min: number,
@@ -100,3 +100,14 @@ export function checkName(
     );
   }
 }
+
+/**
+ * Deprecated name of {@link validateName} (`check*` returns findings; this throws a ValidationException, like every `validate*`); the same function. Kept for one minor version.
+ *
+ * @deprecated Use {@link validateName}.
+ * @example
+ * ```ts
+ * validateName(...args); // instead of checkName(...args)
+ * ```
+ */
+export const checkName: typeof validateName = validateName;

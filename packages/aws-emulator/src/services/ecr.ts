@@ -154,7 +154,7 @@ function invalid(message: string): AwsError {
   return new AwsError('InvalidParameterException', message, 400);
 }
 
-function checkName(value: unknown): string {
+function validateName(value: unknown): string {
   if (typeof value !== 'string' || value.length === 0)
     throw new AwsError(
       'InvalidParameterException',
@@ -178,7 +178,7 @@ function notFound(name: string, registryId: string): AwsError {
 }
 
 function findRepo(r: ServiceRequest<EcrState>, name: unknown): EcrRepository {
-  const checked = checkName(name);
+  const checked = validateName(name);
   const repo = r.state.repositories.get(repositoryKey(r.region, checked));
   if (!repo) throw notFound(checked, r.accountId);
   return repo;
@@ -527,7 +527,7 @@ export const ecr = defineService<EcrState>({
       logInput: ['repositoryName', 'imageTagMutability'],
       resource: byName,
       handler(r) {
-        const name = checkName(r.input.repositoryName);
+        const name = validateName(r.input.repositoryName);
         const { mutability, filters } = checkMutability(
           r.input.imageTagMutability,
           r.input.imageTagMutabilityExclusionFilters,

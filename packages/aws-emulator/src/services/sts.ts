@@ -3,7 +3,7 @@
  * as `arn:aws:sts::<account>:assumed-role/<role>/<session>` on later requests.
  */
 import { AwsError } from '../framework/errors.js';
-import { checkName, optionalInt, requireString } from '../framework/params.js';
+import { optionalInt, requireString, validateName } from '../framework/params.js';
 import { type CallerIdentity, defineService } from '../framework/service.js';
 import { findRole, type IamState } from './iam/state.js';
 
@@ -127,10 +127,10 @@ export const sts = defineService<StsState>({
         if (rate > 0) request.enforceRate(`AssumeRole:${caller.accountId}`, rate);
         const arn = requireString(input, 'RoleArn');
         const sessionName = requireString(input, 'RoleSessionName');
-        checkName('RoleSessionName', sessionName, 2, 64, /^[\w+=,.@-]*$/);
+        validateName('RoleSessionName', sessionName, 2, 64, /^[\w+=,.@-]*$/);
         const duration = optionalInt(input, 'DurationSeconds', 900, 43_200) ?? 3600;
         const externalId = typeof input.ExternalId === 'string' ? input.ExternalId : undefined;
-        if (externalId !== undefined) checkName('ExternalId', externalId, 2, 1224, /^[\w+=,.@:/-]*$/);
+        if (externalId !== undefined) validateName('ExternalId', externalId, 2, 1224, /^[\w+=,.@:/-]*$/);
         // The role lives in the account its ARN names (another account of the world, or this one).
         const roleAccount = /^arn:[^:]+:iam::(\d{12}):role\//.exec(arn)?.[1];
         const iamState =

@@ -3,7 +3,7 @@
  */
 import { InvalidInputError } from '@eks-kit/core';
 import { canonicalStatement } from './canonical-statement.js';
-import { checkStatementKindRules } from './kind-rules.js';
+import { validateStatementKindRules } from './kind-rules.js';
 import { mergeCompatibleStatements } from './merge-statements.js';
 import type { PolicyDocument, PolicyKind, PolicyStatement } from './types.js';
 
@@ -45,7 +45,7 @@ export function policyDocument(
   const canonical = statements.map((s, index) => {
     const field = `Statement[${index}]`;
     const c = canonicalStatement(s, field);
-    checkStatementKindRules(c, options.kind, field);
+    validateStatementKindRules(c, options.kind, field);
     return c;
   });
   const seen = new Set<string>();

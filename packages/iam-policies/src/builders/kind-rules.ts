@@ -42,11 +42,11 @@ function checkNoStarPrincipal(principal: PolicyPrincipal, field: string): void {
  *
  * @example
  * ```ts
- * checkStatementKindRules({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Principal: { AWS: '*' } }, 'resource', 'Statement[0]');
+ * validateStatementKindRules({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Principal: { AWS: '*' } }, 'resource', 'Statement[0]');
  * // throws: Statement[0].Principal.AWS: expected a named principal, not "*" (anyone), got "*"
  * ```
  */
-export function checkStatementKindRules(s: PolicyStatement, kind: PolicyKind, field: string): void {
+export function validateStatementKindRules(s: PolicyStatement, kind: PolicyKind, field: string): void {
   if (s.Principal !== undefined) checkNoStarPrincipal(s.Principal, `${field}.Principal`);
   if (s.NotPrincipal !== undefined) {
     if (s.Effect === 'Allow')
@@ -102,3 +102,14 @@ export function checkStatementKindRules(s: PolicyStatement, kind: PolicyKind, fi
     }
   });
 }
+
+/**
+ * Deprecated name of {@link validateStatementKindRules} (`check*` returns findings; this throws on invalid input, like every `validate*`); the same function. Kept for one minor version.
+ *
+ * @deprecated Use {@link validateStatementKindRules}.
+ * @example
+ * ```ts
+ * validateStatementKindRules(...args); // instead of checkStatementKindRules(...args)
+ * ```
+ */
+export const checkStatementKindRules: typeof validateStatementKindRules = validateStatementKindRules;

@@ -6,7 +6,7 @@ import { type ActionLookup, loadActionCatalog, lookupActionSync } from './action
 import { actionNameValidationEnabled } from './action-name-validation.js';
 import { canonicalStatement } from './canonical-statement.js';
 import { asList } from './canonical-values.js';
-import { checkStatementKindRules } from './kind-rules.js';
+import { validateStatementKindRules } from './kind-rules.js';
 import { POLICY_SIZE_LIMITS, policySize } from './sizes.js';
 import type { PolicyDocument, PolicyKind, PolicyStatement } from './types.js';
 
@@ -114,7 +114,7 @@ export function validatePolicySync(doc: PolicyDocument, options: ValidatePolicyO
   const statements = doc.Statement.map((raw, index) => {
     const field = pathOf(prefix, `Statement[${index}]`);
     const s = canonicalStatement(raw, field);
-    checkStatementKindRules(s, options.kind, field);
+    validateStatementKindRules(s, options.kind, field);
     return { s, raw, field };
   });
   for (const { s, raw, field } of statements) {

@@ -16,7 +16,7 @@ import { validatePolicyName, validateRoleName } from '../builders/names.js';
 import { overBroadGrants } from '../builders/over-broad.js';
 import type { PolicyDocument } from '../builders/types.js';
 import { validatePolicy } from '../builders/validate-policy.js';
-import { getInlinePolicy, readRole } from './read-role.js';
+import { findInlinePolicy, readRole } from './read-role.js';
 import { validatePolicyArn } from './role-input.js';
 
 /** What {@link checkRole} compares the role with; parts left out are not checked. */
@@ -81,7 +81,7 @@ export async function checkRole(clients: AwsClients, input: CheckRoleInput): Pro
   for (const [policyName, doc] of Object.entries(input.inlinePolicies ?? {}).sort(([a], [b]) =>
     a < b ? -1 : 1,
   )) {
-    const raw = existing.has(policyName) ? await getInlinePolicy(iam, name, policyName) : undefined;
+    const raw = existing.has(policyName) ? await findInlinePolicy(iam, name, policyName) : undefined;
     if (raw === undefined) {
       findings.push(
         finding('iam.policy', resource, 'fail', `inline policy ${policyName} is missing`, {
@@ -176,7 +176,7 @@ export async function checkRoleGrants(clients: AwsClients, input: CheckRoleGrant
   const findings: Finding[] = [];
   const own = new Set(input.inlinePolicies);
   for (const policyName of state.inlinePolicyNames.filter((n) => !own.has(n)).sort()) {
-    const raw = await getInlinePolicy(iam, input.name, policyName);
+    const raw = await findInlinePolicy(iam, input.name, policyName);
     const reasons = raw === undefined ? [] : overBroadGrants(raw);
     if (reasons.length > 0)
       findings.push(

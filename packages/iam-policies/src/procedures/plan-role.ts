@@ -19,7 +19,7 @@ import { type Change, EksKitError, type EnsureOptions, isNotFoundError, wrapAwsE
 import { diffCurrentPolicy, policyForDisplay } from '../builders/compare.js';
 import { policyJson } from '../builders/document.js';
 import { type PropagationRetry, retryWhilePrincipalPropagates } from './propagation.js';
-import { getInlinePolicy, type RoleState } from './read-role.js';
+import { findInlinePolicy, type RoleState } from './read-role.js';
 import { type RoleSpec, STACK_TAG_KEY } from './role-input.js';
 
 /** One planned change and the call that makes it. */
@@ -211,7 +211,7 @@ export async function planRoleConvergence(
   for (const [policyName, doc] of Object.entries(spec.inlinePolicies ?? {}).sort(([a], [b]) =>
     a < b ? -1 : 1,
   )) {
-    const raw = existingInline.has(policyName) ? await getInlinePolicy(iam, name, policyName) : undefined;
+    const raw = existingInline.has(policyName) ? await findInlinePolicy(iam, name, policyName) : undefined;
     let summary: string;
     let action: Change['action'];
     if (raw === undefined) {

@@ -27,10 +27,10 @@ export interface RoleState {
  *
  * @example
  * ```ts
- * const role = await getRole(await clients.iam(), 'cluster-autoscaler');
+ * const role = await findRole(await clients.iam(), 'cluster-autoscaler');
  * ```
  */
-export async function getRole(iam: IAMClient, name: string): Promise<Role | undefined> {
+export async function findRole(iam: IAMClient, name: string): Promise<Role | undefined> {
   try {
     const out = await iam.send(new GetRoleCommand({ RoleName: name }));
     return out.Role;
@@ -41,6 +41,17 @@ export async function getRole(iam: IAMClient, name: string): Promise<Role | unde
 }
 
 /**
+ * Deprecated name of {@link findRole} (reads are named `find*`, and it returns undefined when the role is absent); the same function. Kept for one minor version.
+ *
+ * @deprecated Use {@link findRole}.
+ * @example
+ * ```ts
+ * findRole(...args); // instead of getRole(...args)
+ * ```
+ */
+export const getRole: typeof findRole = findRole;
+
+/**
  * The role with its inline policy names and attachments, or undefined when it does not exist.
  *
  * @example
@@ -49,7 +60,7 @@ export async function getRole(iam: IAMClient, name: string): Promise<Role | unde
  * ```
  */
 export async function readRole(iam: IAMClient, name: string): Promise<RoleState | undefined> {
-  const role = await getRole(iam, name);
+  const role = await findRole(iam, name);
   if (!role) return undefined;
   const inlinePolicyNames: string[] = [];
   const attachedPolicyArns: string[] = [];
@@ -76,11 +87,11 @@ export async function readRole(iam: IAMClient, name: string): Promise<RoleState 
  *
  * @example
  * ```ts
- * const raw = await getInlinePolicy(iam, 'ca', 'autoscaler');
+ * const raw = await findInlinePolicy(iam, 'ca', 'autoscaler');
  * if (raw && !policiesEqual(raw, desired)) { ... }
  * ```
  */
-export async function getInlinePolicy(
+export async function findInlinePolicy(
   iam: IAMClient,
   roleName: string,
   policyName: string,
@@ -93,3 +104,14 @@ export async function getInlinePolicy(
     throw wrapAwsError(error, 'iam:GetRolePolicy', `${roleName}/${policyName}`);
   }
 }
+
+/**
+ * Deprecated name of {@link findInlinePolicy} (reads are named `find*`, and it returns undefined when the policy is absent); the same function. Kept for one minor version.
+ *
+ * @deprecated Use {@link findInlinePolicy}.
+ * @example
+ * ```ts
+ * findInlinePolicy(...args); // instead of getInlinePolicy(...args)
+ * ```
+ */
+export const getInlinePolicy: typeof findInlinePolicy = findInlinePolicy;

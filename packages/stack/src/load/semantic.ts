@@ -16,7 +16,7 @@ import {
   validateTags,
   validateTagValue,
 } from '@eks-kit/core';
-import { checkDerivedNames } from '../orchestrate/derived-names.js';
+import { validateDerivedNames } from '../orchestrate/derived-names.js';
 import type { Stack } from '../schema/stack-schema.js';
 import {
   validateAutoscalerChart,
@@ -93,7 +93,7 @@ export function validateStack(input: Stack): Stack {
   validateRepositories(stack);
   // Issue 15: derived names never truncated, never shared. Before the GitLab job's cross-references, so
   // that a repository too long for its <name>/cache is named as such, not as an unknown gitlab.repository.
-  checkDerivedNames(stack);
+  validateDerivedNames(stack);
   if (stack.gitlab) validateGitlab(stack);
   const { warnDays, failDays } = stack.checks;
   // A public ACM certificate lives 198 days since 2026-02-18: more warns for every certificate.
@@ -270,7 +270,7 @@ function validateRepositories(stack: Stack): void {
     if (seen.has(repo.name))
       throw new InvalidInputError(`${at}.name`, repo.name, 'a repository name not already listed');
     seen.add(repo.name);
-    // A name too long for its <name>/cache repository: checkDerivedNames (derived names, one rule).
+    // A name too long for its <name>/cache repository: validateDerivedNames (derived names, one rule).
     if (repo.cache && listed.has(`${repo.name}/cache`))
       throw new InvalidInputError(
         `${at}.cache`,

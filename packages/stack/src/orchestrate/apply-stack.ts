@@ -1,5 +1,5 @@
 /** `applyStack`: converge AWS to the stack in dependency order, then wait for certificates. */
-import { checkDelegation, waitForIssued } from '@eks-kit/acm-dns-validation';
+import { checkDelegation, waitUntilIssued } from '@eks-kit/acm-dns-validation';
 import {
   type AwsClients,
   type Change,
@@ -142,7 +142,7 @@ export async function applyStack(
         const regional = region(applied.clients, cert.region);
         // A zone in another account: the wait's record checks go through the DNS role too.
         const waitClients = cert.route53Clients ? withRoute53From(regional, cert.route53Clients) : regional;
-        const done = await waitForIssued(waitClients, {
+        const done = await waitUntilIssued(waitClients, {
           arn: cert.arn,
           region: cert.region,
           timeout: options.timeoutMs ?? 30 * 60_000,

@@ -150,10 +150,10 @@ export function derivedNames(stack: Stack): DerivedName[] {
  *
  * @example
  * ```ts
- * checkDerivedNames(stackNamed('a'.repeat(50))); // throws: name: expected a stack name of at most 45 characters ...
+ * validateDerivedNames(stackNamed('a'.repeat(50))); // throws: name: expected a stack name of at most 45 characters ...
  * ```
  */
-export function checkDerivedNames(stack: Stack): void {
+export function validateDerivedNames(stack: Stack): void {
   const names = derivedNames(stack);
   for (const n of names) {
     const limit = DERIVED_NAME_LIMITS[n.kind];
@@ -195,3 +195,14 @@ export function checkDerivedNames(stack: Stack): void {
     );
   }
 }
+
+/**
+ * Deprecated name of {@link validateDerivedNames} (`check*` returns findings; this throws on invalid input, like every `validate*`); the same function. Kept for one minor version.
+ *
+ * @deprecated Use {@link validateDerivedNames}.
+ * @example
+ * ```ts
+ * validateDerivedNames(...args); // instead of checkDerivedNames(...args)
+ * ```
+ */
+export const checkDerivedNames: typeof validateDerivedNames = validateDerivedNames;

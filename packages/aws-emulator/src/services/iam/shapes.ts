@@ -3,7 +3,7 @@
  */
 import { AwsError, validationError } from '../../framework/errors.js';
 import { paginate } from '../../framework/pagination.js';
-import { asList, checkName, optionalInt, optionalString } from '../../framework/params.js';
+import { asList, optionalInt, optionalString, validateName } from '../../framework/params.js';
 import { encodeDocument } from './documents.js';
 import type { IamRole, IamState, ManagedPolicy, Tag } from './state.js';
 
@@ -77,7 +77,7 @@ export function policyShape(
  * @example checkRoleName('ci')
  */
 export function checkRoleName(name: string): void {
-  checkName('RoleName', name, 1, 64, NAME_PATTERN);
+  validateName('RoleName', name, 1, 64, NAME_PATTERN);
 }
 
 /**
@@ -85,7 +85,7 @@ export function checkRoleName(name: string): void {
  * @example checkPolicyName('push')
  */
 export function checkPolicyName(name: string, key = 'PolicyName'): void {
-  checkName(key, name, 1, 128, NAME_PATTERN);
+  validateName(key, name, 1, 128, NAME_PATTERN);
 }
 
 /**
@@ -94,7 +94,7 @@ export function checkPolicyName(name: string, key = 'PolicyName'): void {
  */
 export function readPath(input: Record<string, unknown>, key = 'Path'): string {
   const path = optionalString(input, key) ?? '/';
-  checkName(key, path, 1, 512);
+  validateName(key, path, 1, 512);
   if (!/^\/([\x21-\x7E]*\/)?$/.test(path)) {
     throw validationError(
       key.charAt(0).toLowerCase() + key.slice(1),
@@ -113,8 +113,8 @@ export function readTags(input: Record<string, unknown>, resourceKind = 'Role'):
   const tags = asList<Record<string, unknown>>(input.Tags).map((t, i) => {
     const Key = typeof t.Key === 'string' ? t.Key : '';
     const Value = typeof t.Value === 'string' ? t.Value : '';
-    checkName(`Tags.${i + 1}.member.key`, Key, 1, 128, /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u);
-    checkName(`Tags.${i + 1}.member.value`, Value, 0, 256);
+    validateName(`Tags.${i + 1}.member.key`, Key, 1, 128, /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u);
+    validateName(`Tags.${i + 1}.member.value`, Value, 0, 256);
     return { Key, Value };
   });
   if (tags.length > 50)
