@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { narrowDynamicImports } from '../src/lazy-core-imports.js';
 import { inlineConstantKeys } from '../src/sdk-schema-constant-keys.js';
 import { staticImports } from '../src/static-core-imports.js';
-import { zodAsNamespace } from '../src/zod-namespace-import.js';
 
 describe('inlineConstantKeys (SDK schema modules)', () => {
   it('writes computed keys naming a module string constant as that string, and evaluates the same', () => {
@@ -71,16 +70,6 @@ describe("staticImports (core's lazy SDK imports)", () => {
 
   it('leaves a module without dynamic imports unchanged', () => {
     expect(staticImports('export const x = 1;')).toBe('export const x = 1;');
-  });
-});
-
-describe("zodAsNamespace (@eks-kit/stack's zod import)", () => {
-  it('imports zod as a namespace, the same z. bindings; other imports are untouched', () => {
-    const source = 'import { LineCounter } from "yaml";\nimport { z } from "zod";\nconst s = z.object({});';
-    expect(zodAsNamespace(source)).toBe(
-      'import { LineCounter } from "yaml";\nimport * as z from "zod";\nconst s = z.object({});',
-    );
-    expect(zodAsNamespace('import { z as zz } from "zod";')).toBe('import { z as zz } from "zod";');
   });
 });
 
