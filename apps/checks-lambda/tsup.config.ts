@@ -1,6 +1,11 @@
 import { defineConfig } from 'tsup';
 import { iamDataLeftOut } from './build/iam-data-left-out.js';
-import { browserOnlyStubs, sdkSchemaConstantKeys, staticCoreImports } from './build/shared-plugins.js';
+import {
+  browserOnlyStubs,
+  sdkSchemaConstantKeys,
+  staticCoreImports,
+  yamlEsmBuild,
+} from './build/shared-plugins.js';
 
 export default defineConfig([
   {
@@ -17,7 +22,13 @@ export default defineConfig([
     sourcemap: false,
     dts: false,
     noExternal: [/.*/],
-    esbuildPlugins: [staticCoreImports, sdkSchemaConstantKeys, iamDataLeftOut, browserOnlyStubs],
+    esbuildPlugins: [
+      staticCoreImports,
+      sdkSchemaConstantKeys,
+      iamDataLeftOut,
+      browserOnlyStubs,
+      yamlEsmBuild,
+    ],
     // EKS_KIT_METAFILE=1 pnpm build writes dist/metafile-esm.json (what each input adds: scripts/bundle-contents.mjs).
     metafile: process.env.EKS_KIT_METAFILE === '1',
     // CommonJS parts of the SDK call require(): give the ESM bundle one.
