@@ -25,6 +25,7 @@ import {
   type ServiceKey,
   VERSION,
   withClientMiddleware,
+  withRoute53From,
 } from '../src/index.js';
 
 // A minimal STS on 127.0.0.1: enough to see the SDK client, our middleware and retries at work.
@@ -236,6 +237,21 @@ describe('createClients', () => {
     ]);
     expect(requests).toHaveLength(0);
     clients.destroy();
+  });
+
+  it('withRoute53From takes Route 53 from the other set and every other getter of the table from the base', async () => {
+    const base = await createClients({ region: 'eu-west-1', endpoint: url, credentials });
+    const dns = await createClients({ region: 'eu-west-1', endpoint: url, credentials });
+    const split = withRoute53From(base, dns);
+    expect(await split.route53()).toBe(await dns.route53());
+    for (const service of SERVICE_KEYS.filter((s) => s !== 'route53'))
+      expect(await (split[service] as () => Promise<object>)(), service).toBe(
+        await (base[service] as () => Promise<object>)(),
+      );
+    expect(await split.acm('us-east-1')).toBe(await base.acm('us-east-1'));
+    expect(await split.acm('us-east-1')).not.toBe(await base.acm());
+    base.destroy();
+    dns.destroy();
   });
 
   it('refuses bad options before any call', async () => {
