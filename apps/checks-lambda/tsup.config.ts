@@ -4,7 +4,7 @@ import {
   browserOnlyStubs,
   sdkSchemaConstantKeys,
   staticCoreImports,
-  zodNamespaceImport,
+  yamlEsmBuild,
 } from './build/shared-plugins.js';
 
 export default defineConfig([
@@ -25,9 +25,9 @@ export default defineConfig([
     esbuildPlugins: [
       staticCoreImports,
       sdkSchemaConstantKeys,
-      zodNamespaceImport,
       iamDataLeftOut,
       browserOnlyStubs,
+      yamlEsmBuild,
     ],
     // EKS_KIT_METAFILE=1 pnpm build writes dist/metafile-esm.json (what each input adds: scripts/bundle-contents.mjs).
     metafile: process.env.EKS_KIT_METAFILE === '1',

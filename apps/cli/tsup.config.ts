@@ -3,7 +3,6 @@ import {
   browserOnlyStubs,
   lazyCoreImports,
   sdkSchemaConstantKeys,
-  zodNamespaceImport,
 } from '../../tools/esbuild-plugins/src/index.js';
 
 // One bundled CLI: our packages, commander, yaml, zod and the AWS SDK inside (noExternal), except
@@ -28,10 +27,10 @@ export default defineConfig({
   // The checks Lambda's source rewrites (tools/esbuild-plugins/README.md), 5.9 -> 2.2 MiB: core's lazy
   // SDK imports narrowed to the client class each reads (still dynamic, so a command without AWS calls
   // loads no SDK client; esbuild kept every command of a dynamically imported client), SDK schema
-  // keys inlined so unused schemas drop, zod's `z` tree-shaken member by member,
+  // keys inlined so unused schemas drop,
   // browser-only `bowser` stubbed. Unlike the Lambda, the IAM action catalog stays (the CLI validates
   // action names).
-  esbuildPlugins: [lazyCoreImports, sdkSchemaConstantKeys, zodNamespaceImport, browserOnlyStubs],
+  esbuildPlugins: [lazyCoreImports, sdkSchemaConstantKeys, browserOnlyStubs],
   minify: false,
   banner: {
     js: "import { createRequire as __eksKitCreateRequire } from 'node:module'; const require = __eksKitCreateRequire(import.meta.url);",

@@ -18,5 +18,5 @@ export declare const browserOnlyStubs: EsbuildPlugin;
 export declare const sdkSchemaConstantKeys: EsbuildPlugin;
 /** Makes core's destructured dynamic SDK imports static namespace imports. */
 export declare const staticCoreImports: EsbuildPlugin;
-/** Reads `import { z } from "zod"` as `import * as z from "zod"`. */
-export declare const zodNamespaceImport: EsbuildPlugin;
+/** Resolves `yaml` to its ES module build, which esbuild tree-shakes. */
+export declare const yamlEsmBuild: EsbuildPlugin;

@@ -3,7 +3,7 @@
  * before expiry, and client sets that call another account through such a role.
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { type AwsClients, createClients } from './clients.js';
+import { type AwsClients, createClients, SERVICE_KEYS, type ServiceKey } from './clients.js';
 import { InvalidInputError, wrapAwsError } from './errors.js';
 import { parseArn } from './validators.js';
 
@@ -202,6 +202,12 @@ export async function assumeRoleClients(
  * ```
  */
 export function withRoute53From(base: AwsClients, route53From: AwsClients): AwsClients {
+  // Every getter of the service table from `base`, except Route 53.
+  const getters: Record<string, (region?: string) => Promise<unknown>> = {};
+  for (const service of SERVICE_KEYS) {
+    const from = service === 'route53' ? route53From : base;
+    getters[service] = (region?: string) => (from[service] as (r?: string) => Promise<unknown>)(region);
+  }
   return {
     get region() {
       return base.region;
@@ -212,16 +218,7 @@ export function withRoute53From(base: AwsClients, route53From: AwsClients): AwsC
     get options() {
       return base.options;
     },
-    iam: () => base.iam(),
-    autoScaling: () => base.autoScaling(),
-    acm: (region?: string) => base.acm(region),
-    route53: () => route53From.route53(),
-    ecr: (region?: string) => base.ecr(region),
-    sts: () => base.sts(),
-    eks: () => base.eks(),
-    ec2: () => base.ec2(),
-    ssm: () => base.ssm(),
-    sns: () => base.sns(),
+    ...(getters as unknown as Pick<AwsClients, ServiceKey>),
     withRegion: (region: string) => withRoute53From(base.withRegion(region), route53From),
     destroy: () => {
       base.destroy();

@@ -14,7 +14,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { InvalidInputError } from './errors.js';
+import { EksKitError, InvalidInputError } from './errors.js';
 import { validateRegion } from './validators.js';
 import { VERSION } from './version.js';
 
@@ -34,21 +34,173 @@ export interface ClientOptions {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Environment to read (default `process.env`); tests pass their own. */
   env?: Record<string, string | undefined>;
+  /**
+   * Middleware added to every client this set (and its `withRegion`/`withCredentials` sets) makes,
+   * after the call counter. See {@link ClientMiddleware}.
+   */
+  middleware?: readonly ClientMiddleware[];
 }
 
-/** Service keys of {@link AwsClients}, also the `service` of counted calls. */
-export type ServiceKey =
-  | 'iam'
-  | 'autoScaling'
-  | 'acm'
-  | 'route53'
-  | 'ecr'
-  | 'sts'
-  | 'eks'
-  | 'ec2'
-  | 'ssm'
-  | 'sns'
-  | 'organizations';
+/** What {@link AWS_SERVICES} knows of one AWS service. */
+export interface ServiceSpec {
+  /** The SDK v3 package of its client: an optional peer dependency of core (install it where it is used). */
+  readonly packageName: string;
+  /** The client class that package exports. */
+  readonly clientClass: string;
+  /** SigV4 signing name, as AWS (and the emulator's call log) names the service. */
+  readonly signingName: string;
+  /** The SDK's service-specific endpoint variable (`AWS_ENDPOINT_URL_` + the service id, spaces as `_`). */
+  readonly endpointEnv: string;
+  /** True when the getter takes a region (the service is called in more than the set's region). */
+  readonly takesRegion: boolean;
+  /** Load the client class (a dynamic import: a package that never calls the service never loads it). */
+  readonly load: () => Promise<new (config: Record<string, unknown>) => unknown>;
+}
+
+/**
+ * The one table of the AWS services eks-kit calls: it builds the lazy getters of {@link AwsClients},
+ * names the services of the call counter and is what wrappers ({@link withClientMiddleware}, the
+ * reliability tests' crash wrapper) iterate. Each client package is an optional peer dependency of
+ * core: a package lists as its own dependency the clients it calls, so `@eks-kit/helm-values` (no AWS
+ * call) installs none. Endpoint variables: "Service-specific endpoints", AWS SDKs and Tools Reference
+ * Guide (docs/AWS-FACTS.md, checked 2026-12-06).
+ *
+ * The `load` functions keep the shape `(await import("<package>")).<Class>`: the bundles' esbuild
+ * plugins (tools/esbuild-plugins: `staticCoreImports`, `lazyCoreImports`) rewrite exactly that shape.
+ *
+ * @example
+ * ```ts
+ * AWS_SERVICES.autoScaling.signingName; // 'autoscaling'
+ * Object.keys(AWS_SERVICES); // ['iam', 'autoScaling', 'acm', ...]
+ * ```
+ */
+export const AWS_SERVICES = {
+  iam: {
+    packageName: '@aws-sdk/client-iam',
+    clientClass: 'IAMClient',
+    signingName: 'iam',
+    endpointEnv: 'AWS_ENDPOINT_URL_IAM',
+    takesRegion: false,
+    load: async () => (await import('@aws-sdk/client-iam')).IAMClient,
+  },
+  autoScaling: {
+    packageName: '@aws-sdk/client-auto-scaling',
+    clientClass: 'AutoScalingClient',
+    signingName: 'autoscaling',
+    endpointEnv: 'AWS_ENDPOINT_URL_AUTO_SCALING',
+    takesRegion: false,
+    load: async () => (await import('@aws-sdk/client-auto-scaling')).AutoScalingClient,
+  },
+  acm: {
+    packageName: '@aws-sdk/client-acm',
+    clientClass: 'ACMClient',
+    signingName: 'acm',
+    endpointEnv: 'AWS_ENDPOINT_URL_ACM',
+    takesRegion: true,
+    load: async () => (await import('@aws-sdk/client-acm')).ACMClient,
+  },
+  route53: {
+    packageName: '@aws-sdk/client-route-53',
+    clientClass: 'Route53Client',
+    signingName: 'route53',
+    endpointEnv: 'AWS_ENDPOINT_URL_ROUTE_53',
+    takesRegion: false,
+    load: async () => (await import('@aws-sdk/client-route-53')).Route53Client,
+  },
+  ecr: {
+    packageName: '@aws-sdk/client-ecr',
+    clientClass: 'ECRClient',
+    signingName: 'ecr',
+    endpointEnv: 'AWS_ENDPOINT_URL_ECR',
+    takesRegion: true,
+    load: async () => (await import('@aws-sdk/client-ecr')).ECRClient,
+  },
+  sts: {
+    packageName: '@aws-sdk/client-sts',
+    clientClass: 'STSClient',
+    signingName: 'sts',
+    endpointEnv: 'AWS_ENDPOINT_URL_STS',
+    takesRegion: false,
+    load: async () => (await import('@aws-sdk/client-sts')).STSClient,
+  },
+  eks: {
+    packageName: '@aws-sdk/client-eks',
+    clientClass: 'EKSClient',
+    signingName: 'eks',
+    endpointEnv: 'AWS_ENDPOINT_URL_EKS',
+    takesRegion: false,
+    load: async () => (await import('@aws-sdk/client-eks')).EKSClient,
+  },
+  ec2: {
+    packageName: '@aws-sdk/client-ec2',
+    clientClass: 'EC2Client',
+    signingName: 'ec2',
+    endpointEnv: 'AWS_ENDPOINT_URL_EC2',
+    takesRegion: false,
+    load: async () => (await import('@aws-sdk/client-ec2')).EC2Client,
+  },
+  ssm: {
+    packageName: '@aws-sdk/client-ssm',
+    clientClass: 'SSMClient',
+    signingName: 'ssm',
+    endpointEnv: 'AWS_ENDPOINT_URL_SSM',
+    takesRegion: false,
+    load: async () => (await import('@aws-sdk/client-ssm')).SSMClient,
+  },
+  sns: {
+    packageName: '@aws-sdk/client-sns',
+    clientClass: 'SNSClient',
+    signingName: 'sns',
+    endpointEnv: 'AWS_ENDPOINT_URL_SNS',
+    takesRegion: false,
+    load: async () => (await import('@aws-sdk/client-sns')).SNSClient,
+  },
+  organizations: {
+    packageName: '@aws-sdk/client-organizations',
+    clientClass: 'OrganizationsClient',
+    signingName: 'organizations',
+    endpointEnv: 'AWS_ENDPOINT_URL_ORGANIZATIONS',
+    takesRegion: false,
+    load: async () => (await import('@aws-sdk/client-organizations')).OrganizationsClient,
+  },
+} as const satisfies Record<string, ServiceSpec>;
+
+/** Service keys of {@link AwsClients} (the keys of {@link AWS_SERVICES}), also the `service` of counted calls. */
+export type ServiceKey = keyof typeof AWS_SERVICES;
+
+/** The service keys in table order. */
+export const SERVICE_KEYS = Object.keys(AWS_SERVICES) as ServiceKey[];
+
+/** The service a middleware is added to (see {@link ClientMiddleware}). */
+export interface ClientServiceInfo {
+  service: ServiceKey;
+  /** SigV4 signing name ({@link ServiceSpec.signingName}). */
+  signingName: string;
+  /** The client's region. */
+  region: string;
+}
+
+/** The handler a {@link ClientMiddleware} wraps around the next step of an SDK client's middleware stack. */
+export type ClientMiddlewareHandler = (
+  next: (args: { input: unknown }) => Promise<{ output: unknown; response?: unknown }>,
+  context: { commandName?: string },
+) => (args: { input: unknown }) => Promise<{ output: unknown; response?: unknown }>;
+
+/**
+ * Middleware added to every SDK client a client set makes (the hook for per-client behaviour: shared
+ * reads, quota token buckets, the reliability tests' crash wrapper). Give it in
+ * {@link ClientOptions.middleware} or add it to an existing set with {@link withClientMiddleware}.
+ */
+export interface ClientMiddleware {
+  /** Name on each client's middleware stack (unique per client). */
+  name: string;
+  /** SDK middleware step (default `initialize`: once per command, before retries). */
+  step?: 'initialize' | 'serialize' | 'build' | 'finalizeRequest' | 'deserialize';
+  /** Priority within the step (default `normal`). */
+  priority?: 'high' | 'normal' | 'low';
+  /** Make this middleware's handler for one client. */
+  handler(service: ClientServiceInfo): ClientMiddlewareHandler;
+}
 
 /** Calls made through one client set, per service and operation. */
 export interface CallCount {
@@ -187,41 +339,85 @@ export async function resolveRegion(
 interface ClientLike {
   middlewareStack: {
     add(
-      middleware: (
-        next: (args: unknown) => Promise<unknown>,
-        context: { commandName?: string },
-      ) => (args: unknown) => Promise<unknown>,
-      options: { step: 'initialize' | 'deserialize'; name: string; priority?: 'high' | 'low' },
+      middleware: ClientMiddlewareHandler,
+      options: {
+        step: NonNullable<ClientMiddleware['step']>;
+        name: string;
+        priority?: 'high' | 'normal' | 'low';
+      },
     ): void;
   };
   destroy(): void;
 }
 
-function instrument(
-  client: ClientLike,
+const operationOf = (context: { commandName?: string }): string =>
+  (context.commandName ?? 'Unknown').replace(/Command$/, '');
+
+/** The call counter as two {@link ClientMiddleware}s: commands (before retries) and HTTP attempts. */
+function counterMiddleware(counter: ReturnType<typeof createCallCounter>): ClientMiddleware[] {
+  return [
+    {
+      name: 'eksKitCallCounter',
+      step: 'initialize',
+      priority: 'high',
+      handler:
+        ({ service }) =>
+        (next, context) =>
+        async (args) => {
+          const operation = operationOf(context);
+          counter.record(service, operation, 'call');
+          try {
+            return await next(args);
+          } catch (error) {
+            counter.record(service, operation, 'error');
+            throw error;
+          }
+        },
+    },
+    {
+      name: 'eksKitAttemptCounter',
+      step: 'deserialize',
+      priority: 'low',
+      handler:
+        ({ service }) =>
+        (next, context) =>
+        async (args) => {
+          counter.record(service, operationOf(context), 'attempt');
+          return next(args);
+        },
+    },
+  ];
+}
+
+function addMiddleware(client: ClientLike, middleware: ClientMiddleware, info: ClientServiceInfo): void {
+  client.middlewareStack.add(middleware.handler(info), {
+    step: middleware.step ?? 'initialize',
+    name: middleware.name,
+    ...(middleware.priority ? { priority: middleware.priority } : {}),
+  });
+}
+
+/** Load a client class, naming the package to install when the optional peer dependency is missing. */
+async function loadClientClass(
   service: ServiceKey,
-  counter: ReturnType<typeof createCallCounter>,
-): void {
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-      counter.record(service, operation, 'call');
-      try {
-        return await next(args);
-      } catch (error) {
-        counter.record(service, operation, 'error');
-        throw error;
-      }
-    },
-    { step: 'initialize', name: 'eksKitCallCounter', priority: 'high' },
-  );
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      counter.record(service, (context.commandName ?? 'Unknown').replace(/Command$/, ''), 'attempt');
-      return next(args);
-    },
-    { step: 'deserialize', name: 'eksKitAttemptCounter', priority: 'low' },
-  );
+): Promise<new (config: Record<string, unknown>) => unknown> {
+  const spec: ServiceSpec = AWS_SERVICES[service];
+  try {
+    return await spec.load();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+      throw new EksKitError(
+        'MissingDependency',
+        `${spec.packageName} is not installed (needed by clients.${service}())`,
+        {
+          hint: `add ${spec.packageName} to the dependencies of the package that calls ${service}`,
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
 }
 
 /**
@@ -257,6 +453,7 @@ function buildClientSet(
 ): AwsClients {
   const made = new Map<string, Promise<ClientLike>>();
   const creds = sharedCredentials ?? {};
+  const middleware = [...counterMiddleware(counter), ...(options.middleware ?? [])];
   const credentials = async (): Promise<AwsCredentialIdentity | AwsCredentialIdentityProvider> => {
     if (options.credentials) return options.credentials;
     if (!creds.value) {
@@ -276,60 +473,34 @@ function buildClientSet(
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
   });
-  const lazy = <T>(
-    service: ServiceKey,
-    clientRegion: string,
-    load: (cfg: Record<string, unknown>) => Promise<T>,
-  ): Promise<T> => {
+  const lazy = (service: ServiceKey, clientRegion: string): Promise<ClientLike> => {
     const key = `${service}@${clientRegion}`;
     let client = made.get(key);
     if (!client) {
       client = (async () => {
-        const c = (await load(await config(clientRegion))) as unknown as ClientLike;
-        instrument(c, service, counter);
+        const ClientClass = await loadClientClass(service);
+        const c = new ClientClass(await config(clientRegion)) as ClientLike;
+        const info = { service, signingName: AWS_SERVICES[service].signingName, region: clientRegion };
+        for (const m of middleware) addMiddleware(c, m, info);
         return c;
       })();
       made.set(key, client);
       client.catch(() => made.delete(key));
     }
-    return client as unknown as Promise<T>;
+    return client;
   };
-  const set: AwsClients = {
+  // One getter per row of the table; those that take a region validate it.
+  const getters: Record<string, (r?: string) => Promise<ClientLike>> = {};
+  for (const service of SERVICE_KEYS) {
+    getters[service] = AWS_SERVICES[service].takesRegion
+      ? (r = region) => lazy(service, validateRegion(r, 'region'))
+      : () => lazy(service, region);
+  }
+  return {
     region,
     counter,
     options,
-    iam: () => lazy('iam', region, async (c) => new (await import('@aws-sdk/client-iam')).IAMClient(c)),
-    autoScaling: () =>
-      lazy(
-        'autoScaling',
-        region,
-        async (c) => new (await import('@aws-sdk/client-auto-scaling')).AutoScalingClient(c),
-      ),
-    acm: (r = region) =>
-      lazy(
-        'acm',
-        validateRegion(r, 'region'),
-        async (c) => new (await import('@aws-sdk/client-acm')).ACMClient(c),
-      ),
-    route53: () =>
-      lazy('route53', region, async (c) => new (await import('@aws-sdk/client-route-53')).Route53Client(c)),
-    ecr: (r = region) =>
-      lazy(
-        'ecr',
-        validateRegion(r, 'region'),
-        async (c) => new (await import('@aws-sdk/client-ecr')).ECRClient(c),
-      ),
-    sts: () => lazy('sts', region, async (c) => new (await import('@aws-sdk/client-sts')).STSClient(c)),
-    eks: () => lazy('eks', region, async (c) => new (await import('@aws-sdk/client-eks')).EKSClient(c)),
-    ec2: () => lazy('ec2', region, async (c) => new (await import('@aws-sdk/client-ec2')).EC2Client(c)),
-    ssm: () => lazy('ssm', region, async (c) => new (await import('@aws-sdk/client-ssm')).SSMClient(c)),
-    sns: () => lazy('sns', region, async (c) => new (await import('@aws-sdk/client-sns')).SNSClient(c)),
-    organizations: () =>
-      lazy(
-        'organizations',
-        region,
-        async (c) => new (await import('@aws-sdk/client-organizations')).OrganizationsClient(c),
-      ),
+    ...(getters as unknown as Pick<AwsClients, ServiceKey>),
     withRegion: (r: string) => buildClientSet(validateRegion(r, 'region'), options, counter, creds),
     withCredentials: (credentials) => {
       const { profile: _profile, ...rest } = options;
@@ -340,5 +511,52 @@ function buildClientSet(
       made.clear();
     },
   };
-  return set;
+}
+
+/**
+ * The same client set with `middleware` added to each client its getters return (once per client),
+ * `withRegion` and `withCredentials` sets included: the hook for per-client behaviour over a set made
+ * elsewhere (a wrapper's set, an assumed-role set). The middleware goes onto the underlying clients:
+ * give it a client set whose clients nothing else uses, or one whose users should all see it.
+ *
+ * @example
+ * ```ts
+ * const logged = withClientMiddleware(clients, {
+ *   name: 'logCommands',
+ *   handler: ({ service }) => (next, context) => async (args) => {
+ *     console.log(service, context.commandName);
+ *     return next(args);
+ *   },
+ * });
+ * await (await logged.iam()).send(new GetRoleCommand({ RoleName: 'r' })); // logs "iam GetRoleCommand"
+ * ```
+ */
+export function withClientMiddleware(clients: AwsClients, ...middleware: ClientMiddleware[]): AwsClients {
+  return wrapGetters(clients, middleware, new WeakSet());
+}
+
+function wrapGetters(clients: AwsClients, middleware: ClientMiddleware[], seen: WeakSet<object>): AwsClients {
+  const wrapped: Record<string, unknown> = {};
+  for (const service of SERVICE_KEYS) {
+    const original = (clients[service] as (r?: string) => Promise<unknown>).bind(clients);
+    wrapped[service] = async (r?: string) => {
+      const client = (await original(r)) as ClientLike;
+      if (!seen.has(client)) {
+        seen.add(client);
+        const info = { service, signingName: AWS_SERVICES[service].signingName, region: r ?? clients.region };
+        for (const m of middleware) addMiddleware(client, m, info);
+      }
+      return client;
+    };
+  }
+  const withCredentials = clients.withCredentials?.bind(clients);
+  return Object.assign(Object.create(clients) as AwsClients, wrapped, {
+    withRegion: (r: string) => wrapGetters(clients.withRegion(r), middleware, seen),
+    ...(withCredentials
+      ? {
+          withCredentials: (credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider) =>
+            wrapGetters(withCredentials(credentials), middleware, seen),
+        }
+      : {}),
+  });
 }

@@ -3,9 +3,30 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ListCertificatesCommand } from '@aws-sdk/client-acm';
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
+import { ListClustersCommand } from '@aws-sdk/client-eks';
+import { ListRolesCommand } from '@aws-sdk/client-iam';
+import { ListHostedZonesCommand } from '@aws-sdk/client-route-53';
+import { ListTopicsCommand } from '@aws-sdk/client-sns';
+import { DescribeParametersCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClients, InvalidInputError, resolveRegion, VERSION } from '../src/index.js';
+import {
+  AWS_SERVICES,
+  type ClientMiddleware,
+  type ClientServiceInfo,
+  createClients,
+  InvalidInputError,
+  resolveRegion,
+  SERVICE_KEYS,
+  type ServiceKey,
+  VERSION,
+  withClientMiddleware,
+  withRoute53From,
+} from '../src/index.js';
 
 // A minimal STS on 127.0.0.1: enough to see the SDK client, our middleware and retries at work.
 const requests: { userAgent: string; authorization: string; body: string }[] = [];
@@ -116,6 +137,121 @@ describe('createClients', () => {
     expect(east.region).toBe('us-east-1');
     await (await east.sts()).send(new GetCallerIdentityCommand({}));
     expect(clients.counter.total().calls).toBe(1);
+  });
+
+  it("builds one getter per row of the service table, each making that row's client class", async () => {
+    const clients = await createClients({ region: 'eu-west-1', endpoint: url, credentials });
+    expect(SERVICE_KEYS).toEqual(Object.keys(AWS_SERVICES));
+    for (const service of SERVICE_KEYS) {
+      const client = await (clients[service] as () => Promise<object>)();
+      expect(client.constructor.name, service).toBe(AWS_SERVICES[service].clientClass);
+      expect(await (clients[service] as () => Promise<object>)(), service).toBe(client); // made once
+    }
+    clients.destroy();
+  });
+
+  // One command of each service: the table's endpoint variable must reach that service's client.
+  const ONE_COMMAND: Record<ServiceKey, () => object> = {
+    iam: () => new ListRolesCommand({}),
+    autoScaling: () => new DescribeAutoScalingGroupsCommand({}),
+    acm: () => new ListCertificatesCommand({}),
+    route53: () => new ListHostedZonesCommand({}),
+    ecr: () => new DescribeRepositoriesCommand({}),
+    sts: () => new GetCallerIdentityCommand({}),
+    eks: () => new ListClustersCommand({}),
+    ec2: () => new DescribeRegionsCommand({}),
+    ssm: () => new DescribeParametersCommand({}),
+    sns: () => new ListTopicsCommand({}),
+  };
+  it.each(SERVICE_KEYS)('the table names the SDK endpoint variable of %s', async (service) => {
+    const variable = AWS_SERVICES[service].endpointEnv;
+    const saved = process.env[variable];
+    process.env[variable] = url;
+    const clients = await createClients({ region: 'us-east-1', credentials, maxAttempts: 1 });
+    try {
+      const client = (await (clients[service] as () => Promise<object>)()) as {
+        send(command: object): Promise<unknown>;
+      };
+      // The stub answers STS XML: other services fail to parse, but the request reached the stub.
+      await client.send(ONE_COMMAND[service]()).catch(() => undefined);
+      expect(requests, variable).toHaveLength(1);
+    } finally {
+      clients.destroy();
+      if (saved === undefined) delete process.env[variable];
+      else process.env[variable] = saved;
+    }
+  });
+
+  it('adds ClientOptions.middleware to every client, withRegion sets included, after the counter', async () => {
+    const seen: string[] = [];
+    const middleware: ClientMiddleware = {
+      name: 'recordCommands',
+      handler:
+        ({ service, signingName, region }: ClientServiceInfo) =>
+        (next, context) =>
+        async (args) => {
+          seen.push(`${service}/${signingName}@${region}:${context.commandName}`);
+          return next(args);
+        },
+    };
+    const clients = await createClients({
+      region: 'eu-west-1',
+      endpoint: url,
+      credentials,
+      middleware: [middleware],
+    });
+    await (await clients.sts()).send(new GetCallerIdentityCommand({}));
+    await (await clients.withRegion('us-east-1').sts()).send(new GetCallerIdentityCommand({}));
+    expect(seen).toEqual([
+      'sts/sts@eu-west-1:GetCallerIdentityCommand',
+      'sts/sts@us-east-1:GetCallerIdentityCommand',
+    ]);
+    expect(clients.counter.total().calls).toBe(2);
+    clients.destroy();
+  });
+
+  it('withClientMiddleware adds middleware once per client to an existing set and its derived sets', async () => {
+    const clients = await createClients({ region: 'eu-west-1', endpoint: url, credentials });
+    const refused: string[] = [];
+    const refuseSts = withClientMiddleware(clients, {
+      name: 'refuseAll',
+      priority: 'high',
+      handler: (info) => (_next, context) => async () => {
+        refused.push(`${info.signingName}:${context.commandName}@${info.region}`);
+        throw new Error('refused');
+      },
+    });
+    const sts = await refuseSts.sts();
+    expect(await refuseSts.sts()).toBe(sts); // no second add (the SDK would throw on a duplicate name)
+    await expect(sts.send(new GetCallerIdentityCommand({}))).rejects.toThrow('refused');
+    const east = refuseSts.withRegion('us-east-1');
+    await expect((await east.sts()).send(new GetCallerIdentityCommand({}))).rejects.toThrow('refused');
+    const other = refuseSts.withCredentials?.({ accessKeyId: 'AKIDOTHER', secretAccessKey: 'x' });
+    await expect(
+      (await (other as typeof clients).sts()).send(new GetCallerIdentityCommand({})),
+    ).rejects.toThrow('refused');
+    expect(refused).toEqual([
+      'sts:GetCallerIdentityCommand@eu-west-1',
+      'sts:GetCallerIdentityCommand@us-east-1',
+      'sts:GetCallerIdentityCommand@eu-west-1',
+    ]);
+    expect(requests).toHaveLength(0);
+    clients.destroy();
+  });
+
+  it('withRoute53From takes Route 53 from the other set and every other getter of the table from the base', async () => {
+    const base = await createClients({ region: 'eu-west-1', endpoint: url, credentials });
+    const dns = await createClients({ region: 'eu-west-1', endpoint: url, credentials });
+    const split = withRoute53From(base, dns);
+    expect(await split.route53()).toBe(await dns.route53());
+    for (const service of SERVICE_KEYS.filter((s) => s !== 'route53'))
+      expect(await (split[service] as () => Promise<object>)(), service).toBe(
+        await (base[service] as () => Promise<object>)(),
+      );
+    expect(await split.acm('us-east-1')).toBe(await base.acm('us-east-1'));
+    expect(await split.acm('us-east-1')).not.toBe(await base.acm());
+    base.destroy();
+    dns.destroy();
   });
 
   it('refuses bad options before any call', async () => {

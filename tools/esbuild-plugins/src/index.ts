@@ -7,4 +7,4 @@ export type { EsbuildPlugin } from './esbuild-plugin.js';
 export { lazyCoreImports, narrowDynamicImports } from './lazy-core-imports.js';
 export { inlineConstantKeys, sdkSchemaConstantKeys } from './sdk-schema-constant-keys.js';
 export { staticCoreImports, staticImports } from './static-core-imports.js';
-export { zodAsNamespace, zodNamespaceImport } from './zod-namespace-import.js';
+export { yamlEsmBuild, yamlEsmEntry } from './yaml-esm-build.js';

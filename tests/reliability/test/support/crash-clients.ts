@@ -1,9 +1,10 @@
 /**
  * A client set that "crashes" after the N-th successful mutating command: every later command
  * throws before it is sent, as if the process had died there. Implemented as SDK middleware added
- * to each client as the lazy getters make it, so the procedures under test run unchanged.
+ * (core's `withClientMiddleware`) to each client as the lazy getters make it, so the procedures under
+ * test run unchanged.
  */
-import type { AwsClients } from '@eks-kit/core';
+import { type AwsClients, withClientMiddleware } from '@eks-kit/core';
 
 /** Command-name prefixes of AWS's mutating operations (the emulator's `mutating` flag agrees; a test checks it). */
 export const MUTATING_PREFIXES: readonly string[] = [
@@ -45,39 +46,11 @@ export interface CrashLog {
   crashed: boolean;
 }
 
-interface Middlewared {
-  middlewareStack: {
-    add(
-      middleware: (
-        next: (args: unknown) => Promise<unknown>,
-        context: { commandName?: string },
-      ) => (args: unknown) => Promise<unknown>,
-      options: { step: 'initialize'; name: string; priority?: 'high' | 'low' },
-    ): void;
-  };
-}
-
 /** How the crash happens. */
 export interface CrashOptions {
   /** Also lose the answer of the crashing call (it took effect, the caller sees an error). */
   loseResponse?: boolean;
 }
-
-type Getter = (region?: string) => Promise<unknown>;
-const GETTERS = ['iam', 'autoScaling', 'acm', 'route53', 'ecr', 'sts', 'eks', 'ec2', 'ssm', 'sns'] as const;
-/** SigV4 signing names, as the emulator's call log names services. */
-const SIGNING_NAMES: Record<(typeof GETTERS)[number], string> = {
-  iam: 'iam',
-  autoScaling: 'autoscaling',
-  acm: 'acm',
-  route53: 'route53',
-  ecr: 'ecr',
-  sts: 'sts',
-  eks: 'eks',
-  ec2: 'ec2',
-  ssm: 'ssm',
-  sns: 'sns',
-};
 
 /**
  * Wrap `clients` so that after `crashAfter` successful mutating commands every later command throws
@@ -97,61 +70,32 @@ export function crashingClients(
   options: CrashOptions = {},
   log: CrashLog = { mutations: [], crashed: false },
 ): { clients: AwsClients; log: CrashLog } {
-  return { clients: wrap(clients, crashAfter, options, log, new WeakSet()), log };
+  return { clients: wrap(clients, crashAfter, options, log), log };
 }
 
-function wrap(
-  clients: AwsClients,
-  crashAfter: number,
-  options: CrashOptions,
-  log: CrashLog,
-  seen: WeakSet<object>,
-): AwsClients {
-  const instrument = (service: string, client: Middlewared): void => {
-    if (seen.has(client)) return;
-    seen.add(client);
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
+function wrap(clients: AwsClients, crashAfter: number, options: CrashOptions, log: CrashLog): AwsClients {
+  // One middleware on every client of the set (core's service table drives the getters it wraps).
+  return withClientMiddleware(clients, {
+    name: 'reliabilityCrashAfterN',
+    step: 'initialize',
+    priority: 'high',
+    handler:
+      ({ signingName }) =>
+      (next, context) =>
+      async (args) => {
         const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-        if (log.crashed) throw new SimulatedCrashError(`${service}:${operation}`);
+        if (log.crashed) throw new SimulatedCrashError(`${signingName}:${operation}`);
         const out = await next(args);
         if (isMutatingOperation(operation)) {
-          log.mutations.push(`${service}:${operation}`);
+          log.mutations.push(`${signingName}:${operation}`);
           if (log.mutations.length >= crashAfter) {
             log.crashed = true;
             // The call took effect in AWS, but the process died before it saw the answer.
             if (options.loseResponse)
-              throw new SimulatedCrashError(`${service}:${operation} (response lost)`);
+              throw new SimulatedCrashError(`${signingName}:${operation} (response lost)`);
           }
         }
         return out;
       },
-      { step: 'initialize', name: 'reliabilityCrashAfterN', priority: 'high' },
-    );
-  };
-  const wrapped: Record<string, unknown> = {};
-  for (const key of GETTERS) {
-    const original = (clients[key] as Getter).bind(clients);
-    wrapped[key] = async (region?: string) => {
-      const client = (await original(region)) as Middlewared;
-      instrument(SIGNING_NAMES[key], client);
-      return client;
-    };
-  }
-  return Object.assign(Object.create(clients) as AwsClients, wrapped, {
-    withRegion: (region: string) => wrap(clients.withRegion(region), crashAfter, options, log, seen),
-    // Assumed-role client sets (another account) crash with the same log.
-    ...(clients.withCredentials
-      ? {
-          withCredentials: (credentials: Parameters<NonNullable<AwsClients['withCredentials']>>[0]) =>
-            wrap(
-              (clients.withCredentials as NonNullable<AwsClients['withCredentials']>)(credentials),
-              crashAfter,
-              options,
-              log,
-              seen,
-            ),
-        }
-      : {}),
   });
 }
