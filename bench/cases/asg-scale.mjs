@@ -1,5 +1,7 @@
 // 10,000 Auto Scaling groups tagged for auto-discovery, then discovered: API calls, wall time and the
-// client's peak RSS. The emulator runs as its own process so the RSS is eks-kit's alone, and the work
+// client's peak RSS, beside two floors measured in the same run, each in a fresh process: Node with the
+// SDK clients the work uses loaded (one call each), and that plus the SDK reading the same pages while
+// keeping nothing. The emulator runs as its own process so the RSS is eks-kit's alone, and the work
 // runs in a fresh worker process so earlier cases do not inflate it.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -53,13 +55,20 @@ export async function run({ quick, root }) {
         match ? resolve(match[1]) : reject(new Error(`unexpected emulator output: ${chunk}`));
       });
     });
-    const worker = spawnSync(process.execPath, [join(here, 'asg-scale-worker.mjs'), url, 'ng'], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-    });
-    if (worker.status !== 0) throw new Error(`worker failed: ${worker.stderr}`);
-    const out = JSON.parse(worker.stdout.trim().split('\n').pop());
+    const runWorker = (mode) => {
+      const worker = spawnSync(process.execPath, [join(here, 'asg-scale-worker.mjs'), url, 'ng', mode], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      });
+      if (worker.status !== 0) throw new Error(`worker (${mode}) failed: ${worker.stderr}`);
+      return JSON.parse(worker.stdout.trim().split('\n').pop());
+    };
+    // Floor first (the world as seeded), then the work, then the SDK reading the same pages.
+    const floor = runWorker('floor');
+    const out = runWorker('work');
+    const floorPages = runWorker('floor-pages');
     const calls = (list) => list.map((c) => `${c.operation} ${c.calls}`).join(', ');
+    const mib = (kib) => `${(kib / 1024).toFixed(0)} MiB`;
     return {
       rows: [
         {
@@ -80,14 +89,29 @@ export async function run({ quick, root }) {
           wall: `${(out.discover.ms / 1000).toFixed(2)} s`,
           groups: out.discover.groups,
         },
+        { step: 'peak RSS of the eks-kit process', calls: '', wall: mib(out.maxRssKiB), groups: '' },
         {
-          step: 'peak RSS of the eks-kit process',
+          step: 'floor: Node + SDK Auto Scaling and EC2 clients, one call each',
+          calls: 'DescribeAutoScalingGroups 1, DescribeLaunchTemplateVersions 1',
+          wall: mib(floor.maxRssKiB),
+          groups: '',
+        },
+        {
+          step: 'floor + the SDK reading the same pages, keeping nothing',
+          calls: `DescribeAutoScalingGroups ${Math.ceil(floorPages.groups / 100)}, DescribeLaunchTemplateVersions 1`,
+          wall: mib(floorPages.maxRssKiB),
+          groups: floorPages.groups,
+        },
+        {
+          step: 'eks-kit above the floor + pages',
           calls: '',
-          wall: `${(out.maxRssKiB / 1024).toFixed(0)} MiB`,
+          wall: mib(out.maxRssKiB - floorPages.maxRssKiB),
           groups: '',
         },
       ],
       count,
+      floorMaxRssKiB: floor.maxRssKiB,
+      floorPagesMaxRssKiB: floorPages.maxRssKiB,
       ...out,
     };
   } finally {
