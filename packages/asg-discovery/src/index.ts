@@ -118,6 +118,9 @@ export {
   autoDiscoveryFilters,
   describeGroupsByTags,
   findNodeGroups,
+  forEachGroupPage,
+  forEachSelectedGroup,
+  type GroupPageOptions,
   type NodeGroupSelector,
   validateSelector,
 } from './procedures/find-groups.js';

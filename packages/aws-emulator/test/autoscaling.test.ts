@@ -128,6 +128,18 @@ describe('DescribeAutoScalingGroups', () => {
     expect(total).toBe(253);
   });
 
+  it('leaves the instances out with IncludeInstances=false (default true)', async () => {
+    const names = { AutoScalingGroupNames: ['workers-a'] };
+    const all = await asg.send(new DescribeAutoScalingGroupsCommand(names));
+    expect(all.AutoScalingGroups?.[0]?.Instances).toHaveLength(2);
+    const none = await asg.send(new DescribeAutoScalingGroupsCommand({ ...names, IncludeInstances: false }));
+    expect(none.AutoScalingGroups?.[0]?.Instances ?? []).toEqual([]);
+    expect(none.AutoScalingGroups?.[0]?.Tags).toEqual(all.AutoScalingGroups?.[0]?.Tags);
+    expect(
+      emu.calls({ operation: 'DescribeAutoScalingGroups' }).map((c) => c.input.IncludeInstances),
+    ).toEqual([undefined, 'false']);
+  });
+
   it('refuses MaxRecords above 100 with a ValidationError', async () => {
     const err = await failure(asg.send(new DescribeAutoScalingGroupsCommand({ MaxRecords: 101 })));
     expect(err.name).toBe('ValidationError');

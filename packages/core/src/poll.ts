@@ -32,6 +32,11 @@ export interface PollOptions {
   description?: string;
   /** Source of randomness for jitter (tests pass a fixed one). */
   random?: () => number;
+  /**
+   * The delay before attempt `attempt + 1`, given the time since the first attempt started; replaces
+   * the exponential backoff (`initialDelayMs`, `factor`, ...) when given. Still cut at the deadline.
+   */
+  nextDelayMs?: (info: { attempt: number; elapsedMs: number }) => number;
 }
 
 /**
@@ -120,7 +125,10 @@ export async function poll<T>(
     status = outcome.status;
     const now = Date.now();
     if (now >= deadline) break;
-    const delayMs = Math.min(backoffDelay(attempt, options), Math.max(0, deadline - now));
+    const wanted = options.nextDelayMs
+      ? options.nextDelayMs({ attempt, elapsedMs: now - started })
+      : backoffDelay(attempt, options);
+    const delayMs = Math.min(wanted, Math.max(0, deadline - now));
     options.onAttempt?.({ attempt, status, delayMs, elapsedMs: now - started });
     await sleep(delayMs, options.signal);
   }

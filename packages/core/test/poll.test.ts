@@ -46,6 +46,23 @@ describe('poll', () => {
     expect(statuses).toEqual(['s1', 's2']);
   });
 
+  it('asks nextDelayMs for each delay, with the attempt and the time since the first attempt', async () => {
+    const asked: Array<{ attempt: number; elapsedMs: number }> = [];
+    const delays: number[] = [];
+    await poll(async (a) => (a > 3 ? { done: true, value: 1 } : { done: false }), {
+      initialDelayMs: 60_000, // ignored: nextDelayMs replaces the backoff
+      nextDelayMs: (info) => {
+        asked.push(info);
+        return info.attempt * 2;
+      },
+      onAttempt: (i) => delays.push(i.delayMs),
+    });
+    expect(asked.map((i) => i.attempt)).toEqual([1, 2, 3]);
+    expect(delays).toEqual([2, 4, 6]);
+    for (const [i, info] of asked.entries())
+      if (i > 0) expect(info.elapsedMs).toBeGreaterThanOrEqual(asked[i - 1]!.elapsedMs);
+  });
+
   it('times out with the last status and a hint', async () => {
     const error = await poll(async () => ({ done: false, status: 'PENDING_VALIDATION' }), {
       timeoutMs: 20,

@@ -22,10 +22,15 @@ export interface PollSchedule {
   factor?: number;
   /** Random fraction of each delay (default 0.2). */
   jitter?: number;
+  /**
+   * `waitUntilIssued` only: each delay is this fraction of the time waited so far (default 0.1), at
+   * least `initialDelayMs` and at most `maxDelayMs`; `factor` is not used there.
+   */
+  fractionOfElapsed?: number;
 }
 
 /** The schedule used when none is given. */
-export const DEFAULT_POLL_SCHEDULE: Required<PollSchedule> = {
+export const DEFAULT_POLL_SCHEDULE: Required<Omit<PollSchedule, 'fractionOfElapsed'>> = {
   initialDelayMs: 2_000,
   maxDelayMs: 15_000,
   factor: 1.5,

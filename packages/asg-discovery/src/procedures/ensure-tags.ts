@@ -23,7 +23,7 @@ import {
   type NodeTemplate,
   nodeTemplateTags,
 } from '../builders/tags.js';
-import { findNodeGroups, type NodeGroupSelector, validateSelector } from './find-groups.js';
+import { forEachSelectedGroup, type NodeGroupSelector, validateSelector } from './find-groups.js';
 import type { NodeGroup } from './node-group.js';
 
 /** Tags per CreateOrUpdateTags call (the per-group limit is 50 tags). */
@@ -131,30 +131,9 @@ export async function ensureAutoDiscoveryTags(
     templateTags.set(name, desiredTags(cluster, template, `nodeTemplates.${name}`, input.stack));
   options.signal?.throwIfAborted();
 
-  const groups = await findNodeGroups(clients, { cluster, select });
-  if (groups.length === 0)
-    throw new EksKitError(
-      'NoNodeGroups',
-      `the selection matched no Auto Scaling group for cluster ${cluster}`,
-      {
-        hint: 'select groups by names or namePrefix; EKS managed node groups carry eks:cluster-name',
-      },
-    );
-  const names = new Set(groups.map((g) => g.name));
-  const unknown = Object.keys(templates).filter((n) => !names.has(n));
-  if (unknown.length)
-    throw new EksKitError(
-      'NodeGroupNotSelected',
-      `nodeTemplates names groups the selection does not include: ${unknown.join(', ')}`,
-      {
-        hint: 'add them to select, or fix the names',
-      },
-    );
-
-  const changes: Change[] = [];
-  const batch: Tag[] = [];
-  // Every refusal (ownership, the tag quota) is found for every group before the first write.
-  for (const group of groups) {
+  /** One group's changes and the tags to write; throws on a refusal (before any write). */
+  const planOne = (group: NodeGroup): { name: string; changes: Change[]; tags: Tag[] } => {
+    const changes: Change[] = [];
     const resource = `autoscaling group ${group.name}`;
     const desired = templateTags.get(group.name) ?? desiredTags(cluster, undefined, '', input.stack);
     let adopting = false;
@@ -180,7 +159,7 @@ export async function ensureAutoDiscoveryTags(
       );
     if (adopting && input.stack !== undefined)
       changes.push(adoptChange(resource, input.stack, options.adopt));
-    if (tags.length === 0) continue;
+    if (tags.length === 0) return { name: group.name, changes, tags };
     const before: Record<string, string> = {};
     const after: Record<string, string> = {};
     for (const t of tags) {
@@ -195,14 +174,50 @@ export async function ensureAutoDiscoveryTags(
       before,
       after,
     });
-    batch.push(...tags);
-  }
-  if (options.dryRun || batch.length === 0) return { changes, groups: [...names] };
+    return { name: group.name, changes, tags };
+  };
 
+  // The pages are planned as they arrive and dropped: what is kept per group is its name, its changes
+  // and the tags still to write. Every refusal (ownership, the tag quota) is found for every group
+  // before the first write. Instances are not asked for: tags are all this reads.
+  const planned: Array<{ name: string; changes: Change[]; tags: Tag[] }> = [];
+  await forEachSelectedGroup(
+    clients,
+    { cluster, select },
+    (group) => {
+      planned.push(planOne(group));
+    },
+    { includeInstances: false },
+  );
+  if (planned.length === 0)
+    throw new EksKitError(
+      'NoNodeGroups',
+      `the selection matched no Auto Scaling group for cluster ${cluster}`,
+      {
+        hint: 'select groups by names or namePrefix; EKS managed node groups carry eks:cluster-name',
+      },
+    );
+  planned.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const names = planned.map((p) => p.name);
+  const selected = new Set(names);
+  const unknown = Object.keys(templates).filter((n) => !selected.has(n));
+  if (unknown.length)
+    throw new EksKitError(
+      'NodeGroupNotSelected',
+      `nodeTemplates names groups the selection does not include: ${unknown.join(', ')}`,
+      {
+        hint: 'add them to select, or fix the names',
+      },
+    );
+  const changes: Change[] = [];
+  for (const p of planned) changes.push(...p.changes);
+  if (options.dryRun || planned.every((p) => p.tags.length === 0)) return { changes, groups: names };
+
+  // Batches of TAG_BATCH_SIZE tags across groups, in name order; tags written are dropped.
   const asg = await clients.autoScaling();
-  for (let i = 0; i < batch.length; i += TAG_BATCH_SIZE) {
+  let chunk: Tag[] = [];
+  const write = async (): Promise<void> => {
     options.signal?.throwIfAborted();
-    const chunk = batch.slice(i, i + TAG_BATCH_SIZE);
     const resources = [...new Set(chunk.map((t) => t.ResourceId))];
     try {
       await asg.send(new CreateOrUpdateTagsCommand({ Tags: chunk }));
@@ -214,6 +229,15 @@ export async function ensureAutoDiscoveryTags(
       message: `tagged ${resources.length} group(s): ${chunk.length} tag(s)`,
       resource: resources.join(','),
     });
+    chunk = [];
+  };
+  for (const p of planned) {
+    for (const tag of p.tags) {
+      chunk.push(tag);
+      if (chunk.length === TAG_BATCH_SIZE) await write();
+    }
+    p.tags = [];
   }
-  return { changes, groups: [...names] };
+  if (chunk.length > 0) await write();
+  return { changes, groups: names };
 }

@@ -1,5 +1,6 @@
 /** Read Auto Scaling groups: by tag filters (server side, paged), by names, or by name prefix. */
 import {
+  type AutoScalingGroup,
   DescribeAutoScalingGroupsCommand,
   type Filter,
   paginateDescribeAutoScalingGroups,
@@ -69,6 +70,57 @@ function validateGroupName(value: unknown, field: string): string {
   return value;
 }
 
+/** Options of the paged reads. */
+export interface GroupPageOptions {
+  /**
+   * Ask for the groups' instances (default true). `false` sends `IncludeInstances=false`: the pages
+   * carry no instance details and `NodeGroup.instances` is 0 (for callers that only read tags).
+   */
+  includeInstances?: boolean;
+}
+
+const instancesParam = (options: GroupPageOptions) =>
+  options.includeInstances === false ? { IncludeInstances: false } : {};
+
+/**
+ * Every group matching the tag filters (values OR, filters AND), 100 per call, handed over one page
+ * at a time: nothing is kept once `onPage` returns, so memory does not grow with the number of groups.
+ *
+ * @example
+ * ```ts
+ * let count = 0;
+ * await forEachGroupPage(clients, [{ Name: 'tag-key', Values: ['k8s.io/cluster-autoscaler/enabled'] }], (page) => {
+ *   count += page.length;
+ * });
+ * ```
+ */
+export async function forEachGroupPage(
+  clients: AwsClients,
+  filters: Filter[],
+  onPage: (groups: NodeGroup[]) => void | Promise<void>,
+  options: GroupPageOptions = {},
+): Promise<void> {
+  const asg = await clients.autoScaling();
+  const paginator = paginateDescribeAutoScalingGroups(
+    { client: asg, pageSize: ASG_PAGE_SIZE },
+    { Filters: filters, MaxRecords: ASG_PAGE_SIZE, ...instancesParam(options) },
+  );
+  for (;;) {
+    let next: IteratorResult<{ AutoScalingGroups?: AutoScalingGroup[] }>;
+    try {
+      next = await paginator.next();
+    } catch (error) {
+      throw wrapAwsError(
+        error,
+        'autoscaling:DescribeAutoScalingGroups',
+        filters.map((f) => `${f.Name}=${f.Values?.join('|')}`).join(' '),
+      );
+    }
+    if (next.done) return;
+    await onPage((next.value.AutoScalingGroups ?? []).map(nodeGroupFromApi));
+  }
+}
+
 /**
  * Every group matching the tag filters (values OR, filters AND), 100 per call.
  *
@@ -78,47 +130,115 @@ function validateGroupName(value: unknown, field: string): string {
  * ```
  */
 export async function describeGroupsByTags(clients: AwsClients, filters: Filter[]): Promise<NodeGroup[]> {
-  const asg = await clients.autoScaling();
   const out: NodeGroup[] = [];
-  try {
-    for await (const page of paginateDescribeAutoScalingGroups(
-      { client: asg, pageSize: ASG_PAGE_SIZE },
-      { Filters: filters, MaxRecords: ASG_PAGE_SIZE },
-    ))
-      for (const g of page.AutoScalingGroups ?? []) out.push(nodeGroupFromApi(g));
-  } catch (error) {
-    throw wrapAwsError(
-      error,
-      'autoscaling:DescribeAutoScalingGroups',
-      filters.map((f) => `${f.Name}=${f.Values?.join('|')}`).join(' '),
-    );
-  }
+  await forEachGroupPage(clients, filters, (page) => {
+    for (const g of page) out.push(g);
+  });
   return out;
 }
 
-async function describeGroupsByNames(clients: AwsClients, names: string[]): Promise<NodeGroup[]> {
+async function forEachGroupPageByNames(
+  clients: AwsClients,
+  names: string[],
+  onPage: (groups: NodeGroup[]) => void | Promise<void>,
+  options: GroupPageOptions,
+): Promise<void> {
   const asg = await clients.autoScaling();
-  const out: NodeGroup[] = [];
   for (let i = 0; i < names.length; i += ASG_PAGE_SIZE) {
     const chunk = names.slice(i, i + ASG_PAGE_SIZE);
     let token: string | undefined;
     do {
+      let groups: AutoScalingGroup[];
       try {
         const page = await asg.send(
           new DescribeAutoScalingGroupsCommand({
             AutoScalingGroupNames: chunk,
             MaxRecords: ASG_PAGE_SIZE,
             NextToken: token,
+            ...instancesParam(options),
           }),
         );
-        for (const g of page.AutoScalingGroups ?? []) out.push(nodeGroupFromApi(g));
+        groups = page.AutoScalingGroups ?? [];
         token = page.NextToken;
       } catch (error) {
         throw wrapAwsError(error, 'autoscaling:DescribeAutoScalingGroups', chunk.join(','));
       }
+      await onPage(groups.map(nodeGroupFromApi));
     } while (token);
   }
-  return out;
+}
+
+/**
+ * The groups a selector means, handed over one at a time as their pages arrive (in the order AWS
+ * lists them, each group once), without keeping them: memory stays flat over 10,000 groups. Names
+ * that do not exist are an error, raised after the last page.
+ *
+ * @example
+ * ```ts
+ * const names: string[] = [];
+ * await forEachSelectedGroup(clients, { cluster: 'prod', select: { namePrefix: 'eks-workers-' } }, (g) => {
+ *   names.push(g.name);
+ * });
+ * ```
+ */
+export async function forEachSelectedGroup(
+  clients: AwsClients,
+  input: { cluster: string; select?: NodeGroupSelector },
+  onGroup: (group: NodeGroup) => void | Promise<void>,
+  options: GroupPageOptions = {},
+): Promise<void> {
+  const cluster = validateClusterName(input?.cluster, 'cluster');
+  const select = validateSelector(input.select, 'select');
+  const each = async (page: NodeGroup[]) => {
+    for (const g of page) await onGroup(g);
+  };
+  if ('names' in select) {
+    const found = new Set<string>();
+    await forEachGroupPageByNames(
+      clients,
+      select.names,
+      async (page) => {
+        for (const g of page) found.add(g.name);
+        await each(page);
+      },
+      options,
+    );
+    const missing = select.names.filter((n) => !found.has(n));
+    if (missing.length)
+      throw new EksKitError('NodeGroupNotFound', `no Auto Scaling group named ${missing.join(', ')}`, {
+        hint: 'check the names with: aws autoscaling describe-auto-scaling-groups --query "AutoScalingGroups[].AutoScalingGroupName"',
+      });
+  } else if ('namePrefix' in select) {
+    await forEachGroupPage(
+      clients,
+      [],
+      (page) => each(page.filter((g) => g.name.startsWith(select.namePrefix))),
+      options,
+    );
+  } else {
+    // A group may carry both EKS tags: hand it over once (the names seen are all that is kept).
+    const seen = new Set<string>();
+    const once = (page: NodeGroup[]) =>
+      each(
+        page.filter((g) => {
+          if (seen.has(g.name)) return false;
+          seen.add(g.name);
+          return true;
+        }),
+      );
+    await forEachGroupPage(
+      clients,
+      [{ Name: `tag:${EKS_CLUSTER_NAME_TAG_KEY}`, Values: [cluster] }],
+      once,
+      options,
+    );
+    await forEachGroupPage(
+      clients,
+      [{ Name: 'tag-key', Values: [kubernetesClusterTagKey(cluster)] }],
+      once,
+      options,
+    );
+  }
 }
 
 /**
@@ -133,30 +253,10 @@ export async function findNodeGroups(
   clients: AwsClients,
   input: { cluster: string; select?: NodeGroupSelector },
 ): Promise<NodeGroup[]> {
-  const cluster = validateClusterName(input?.cluster, 'cluster');
-  const select = validateSelector(input.select, 'select');
-  let groups: NodeGroup[];
-  if ('names' in select) {
-    groups = await describeGroupsByNames(clients, select.names);
-    const found = new Set(groups.map((g) => g.name));
-    const missing = select.names.filter((n) => !found.has(n));
-    if (missing.length)
-      throw new EksKitError('NodeGroupNotFound', `no Auto Scaling group named ${missing.join(', ')}`, {
-        hint: 'check the names with: aws autoscaling describe-auto-scaling-groups --query "AutoScalingGroups[].AutoScalingGroupName"',
-      });
-  } else if ('namePrefix' in select) {
-    groups = (await describeGroupsByTags(clients, [])).filter((g) => g.name.startsWith(select.namePrefix));
-  } else {
-    const byEksTag = await describeGroupsByTags(clients, [
-      { Name: `tag:${EKS_CLUSTER_NAME_TAG_KEY}`, Values: [cluster] },
-    ]);
-    const byK8sTag = await describeGroupsByTags(clients, [
-      { Name: 'tag-key', Values: [kubernetesClusterTagKey(cluster)] },
-    ]);
-    const byName = new Map<string, NodeGroup>();
-    for (const g of [...byEksTag, ...byK8sTag]) byName.set(g.name, g);
-    groups = [...byName.values()];
-  }
+  const groups: NodeGroup[] = [];
+  await forEachSelectedGroup(clients, input, (g) => {
+    groups.push(g);
+  });
   return groups.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

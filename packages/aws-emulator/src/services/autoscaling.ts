@@ -1,7 +1,8 @@
 /**
  * Amazon EC2 Auto Scaling (awsQuery 2011-01-01), from the API reference:
  * DescribeAutoScalingGroups (names, `tag-key` / `tag-value` / `tag:<key>` filters: several values OR,
- * several filters AND; MaxRecords <= 100, default 50; NextToken), CreateOrUpdateTags, DeleteTags,
+ * several filters AND; MaxRecords <= 100, default 50; NextToken; IncludeInstances=false omits
+ * Instances), CreateOrUpdateTags, DeleteTags,
  * DescribeTags (filters auto-scaling-group / key / value / propagate-at-launch), SetDesiredCapacity
  * and UpdateAutoScalingGroup (desired within min/max, AWS's messages), DescribeAutoScalingInstances,
  * TerminateInstanceInAutoScalingGroup, DescribeLaunchConfigurations.
@@ -329,7 +330,12 @@ function instanceTemplateFields(
   return ref ? { LaunchTemplate: templateOut(ref, state, ec2) } : {};
 }
 
-function groupOut(group: Group, state: AutoScalingState, ec2: unknown): Record<string, unknown> {
+function groupOut(
+  group: Group,
+  state: AutoScalingState,
+  ec2: unknown,
+  includeInstances = true,
+): Record<string, unknown> {
   return {
     AutoScalingGroupName: group.name,
     AutoScalingGroupARN: group.arn,
@@ -364,15 +370,20 @@ function groupOut(group: Group, state: AutoScalingState, ec2: unknown): Record<s
     TargetGroupARNs: [],
     HealthCheckType: 'EC2',
     HealthCheckGracePeriod: 300,
-    Instances: [...group.instances.values()].map((i) => ({
-      InstanceId: i.instanceId,
-      InstanceType: i.instanceType,
-      AvailabilityZone: i.availabilityZone,
-      LifecycleState: i.lifecycleState,
-      HealthStatus: i.healthStatus,
-      ...instanceTemplateFields(group, state, ec2),
-      ProtectedFromScaleIn: i.protectedFromScaleIn,
-    })),
+    // IncludeInstances=false (DescribeAutoScalingGroups, default true): no instance details.
+    ...(includeInstances
+      ? {
+          Instances: [...group.instances.values()].map((i) => ({
+            InstanceId: i.instanceId,
+            InstanceType: i.instanceType,
+            AvailabilityZone: i.availabilityZone,
+            LifecycleState: i.lifecycleState,
+            HealthStatus: i.healthStatus,
+            ...instanceTemplateFields(group, state, ec2),
+            ProtectedFromScaleIn: i.protectedFromScaleIn,
+          })),
+        }
+      : {}),
     CreatedTime: group.createdTime,
     SuspendedProcesses: [],
     EnabledMetrics: [],
@@ -551,7 +562,7 @@ export const autoscaling = defineService<AutoScalingState>({
   },
   operations: {
     DescribeAutoScalingGroups: {
-      logInput: ['MaxRecords', 'NextToken'],
+      logInput: ['MaxRecords', 'NextToken', 'IncludeInstances'],
       handler({ state, input, stateOf }) {
         const max = int(input.MaxRecords, 'maxRecords', 1, 100) ?? 50;
         const names = strings(input.AutoScalingGroupNames);
@@ -563,7 +574,9 @@ export const autoscaling = defineService<AutoScalingState>({
         const page = paginate(candidates, input.NextToken as string | undefined, max, INVALID_TOKEN);
         const ec2 = safeStateOf(stateOf, 'ec2');
         return {
-          AutoScalingGroups: page.items.map((n) => groupOut(state.groups.get(n)!, state, ec2)),
+          AutoScalingGroups: page.items.map((n) =>
+            groupOut(state.groups.get(n)!, state, ec2, bool(input.IncludeInstances) !== false),
+          ),
           ...(page.nextToken ? { NextToken: page.nextToken } : {}),
         };
       },
@@ -704,7 +717,7 @@ export const autoscaling = defineService<AutoScalingState>({
       },
     },
     DescribeAutoScalingInstances: {
-      logInput: ['MaxRecords', 'NextToken'],
+      logInput: ['MaxRecords', 'NextToken', 'IncludeInstances'],
       handler({ state, input, stateOf }) {
         const max = int(input.MaxRecords, 'maxRecords', 1, 50) ?? 50;
         const ids = strings(input.InstanceIds);
