@@ -22,14 +22,21 @@ export {
   renderChanges,
 } from './changes.js';
 export {
+  AWS_SERVICES,
   type AwsClients,
   type CallCount,
   type CallCounter,
+  type ClientMiddleware,
+  type ClientMiddlewareHandler,
   type ClientOptions,
+  type ClientServiceInfo,
   createCallCounter,
   createClients,
   resolveRegion,
+  SERVICE_KEYS,
   type ServiceKey,
+  type ServiceSpec,
+  withClientMiddleware,
 } from './clients.js';
 export {
   absentResult,
