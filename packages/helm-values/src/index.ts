@@ -4,6 +4,9 @@
  *
  * @packageDocumentation
  */
+
+/** Deep key sorting lives in core (one rule for every sorted output); re-exported for callers of 0.1. */
+export { sortKeysDeep } from '@eks-kit/core';
 export * from './builders/charts.js';
 export * from './builders/cluster-autoscaler-values.js';
 export * from './builders/extra-args.js';
@@ -12,7 +15,7 @@ export * from './builders/helmfile.js';
 export * from './builders/identity.js';
 export * from './builders/kubernetes-names.js';
 export * from './builders/metrics-server-values.js';
-export { assertPlainData, type PlainValue, sortKeysDeep } from './builders/plain-data.js';
+export { assertPlainData, type PlainValue } from './builders/plain-data.js';
 export * from './builders/releases.js';
 export * from './builders/resources.js';
 export * from './builders/service-account-name.js';

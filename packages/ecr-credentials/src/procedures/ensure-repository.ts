@@ -27,6 +27,7 @@ import {
   type EnsureOptions,
   type EnsureResult,
   isNotFoundError,
+  sortedJson,
   validateRegion,
   wrapAwsError,
 } from '@eks-kit/core';
@@ -63,24 +64,9 @@ export interface EnsureRepositoryResult extends EnsureResult {
   created: boolean;
 }
 
-/** JSON with object keys sorted: two lifecycle policies are equal when this is. */
-function canonicalJson(value: unknown): string {
-  const sort = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(sort)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.entries(v as Record<string, unknown>)
-              .sort(([a], [b]) => (a < b ? -1 : 1))
-              .map(([k, x]) => [k, sort(x)]),
-          )
-        : v;
-  return JSON.stringify(sort(value));
-}
-
 function lifecycleKey(policy: LifecyclePolicy | { rules?: Array<{ rulePriority?: number }> }): string {
   const rules = [...(policy.rules ?? [])].sort((a, b) => (a.rulePriority ?? 0) - (b.rulePriority ?? 0));
-  return canonicalJson({ rules });
+  return sortedJson({ rules });
 }
 
 function describeSettings(spec: NormalisedRepositorySpec): string {
@@ -274,7 +260,7 @@ async function converge(
     if (
       spec.tagMutability &&
       (current.imageTagMutability !== spec.tagMutability ||
-        canonicalJson(currentExclusions) !== canonicalJson(spec.tagMutabilityExclusions ?? []))
+        sortedJson(currentExclusions) !== sortedJson(spec.tagMutabilityExclusions ?? []))
     ) {
       steps.push({
         operation: 'ecr:PutImageTagMutability',
