@@ -2,7 +2,7 @@
  * The command tree (commander). Each action loads its command module on demand, so a command pays
  * only for what it uses.
  */
-import { EksKitError, EXIT_CODES, formatError, InvalidInputError } from '@eks-kit/core';
+import { EksKitError, EXIT_CODES, formatError, InvalidInputError, nearestName } from '@eks-kit/core';
 import { Command, CommanderError, Option } from 'commander';
 import { TOP_HELP } from './help-text.js';
 import type { CommandContext } from './runtime/context.js';
@@ -460,8 +460,7 @@ function buildProgram(
       .action(async (_options: unknown, command: Command) => {
         const names = group.commands.map((c) => c.name());
         const typed = command.args.find((a) => !a.startsWith('-'));
-        const nearest =
-          typed === undefined ? undefined : (await import('@eks-kit/stack')).nearestKey(typed, names);
+        const nearest = typed === undefined ? undefined : nearestName(typed, names);
         throw new InvalidInputError(
           typed === undefined ? group.name() : `${group.name()} subcommand`,
           typed,

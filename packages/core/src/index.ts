@@ -9,6 +9,7 @@ export * from './clients.js';
 export * from './deletion.js';
 export * from './errors.js';
 export * from './findings.js';
+export * from './nearest-name.js';
 export * from './own-keys.js';
 export * from './ownership.js';
 export * from './poll.js';

@@ -3,6 +3,7 @@
  * {@link InvalidInputError} naming the field; none makes an AWS call.
  */
 import { InvalidInputError } from './errors.js';
+import { nearestName } from './nearest-name.js';
 import { ownEntries, setOwn } from './own-keys.js';
 
 /** AWS partitions eks-kit formats ARNs for. */
@@ -95,7 +96,7 @@ export function validateRegion(
   }
   const allowUnknown = options.allowUnknown ?? process.env.EKS_KIT_ALLOW_UNKNOWN_REGIONS === '1';
   if (!KNOWN_REGION_SET.has(value) && !allowUnknown) {
-    const nearest = nearestRegion(value);
+    const nearest = nearestName(value, KNOWN_REGIONS, { maxDistance: 3 });
     throw new InvalidInputError(
       field,
       value,
@@ -106,36 +107,6 @@ export function validateRegion(
     );
   }
   return value;
-}
-
-/** The known region closest to `name` by edit distance, if close enough to be a typo. */
-function nearestRegion(name: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const region of KNOWN_REGIONS) {
-    const d = editDistance(name, region);
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = region;
-    }
-  }
-  return bestDistance <= 3 ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 /**

@@ -5,11 +5,12 @@
  * @packageDocumentation
  */
 
+/** @deprecated since 0.2: use core's `nearestName` (the same rule); kept for one minor. */
+export { nearestName as nearestKey } from '@eks-kit/core';
 export { MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_NODES } from './load/bounded-yaml.js';
 export { formatPath, parsePath } from './load/field-path.js';
 export { loadStack, MAX_STACK_BYTES, type ParseStackOptions, parseStack } from './load/parse-stack.js';
 export { STACK_TAG_KEY, validateStack } from './load/semantic.js';
-export { nearestKey } from './load/suggest.js';
 export { type AccountInfo, describeAccount } from './orchestrate/account.js';
 export { type ApplyStackOptions, type ApplyStackResult, applyStack } from './orchestrate/apply-stack.js';
 export {
