@@ -6,16 +6,42 @@ import { InvalidInputError } from './errors.js';
 import { nearestName } from './nearest-name.js';
 import { ownEntries, setOwn } from './own-keys.js';
 
-/** AWS partitions eks-kit formats ARNs for. */
-export type Partition =
-  | 'aws'
-  | 'aws-cn'
-  | 'aws-us-gov'
-  | 'aws-iso'
-  | 'aws-iso-b'
-  | 'aws-iso-e'
-  | 'aws-iso-f'
-  | 'aws-eusc';
+/**
+ * The AWS partitions eks-kit formats and accepts ARNs in: the one list every package checks against.
+ *
+ * @example
+ * ```ts
+ * PARTITIONS.includes('aws-cn'); // true
+ * ```
+ */
+export const PARTITIONS = [
+  'aws',
+  'aws-cn',
+  'aws-us-gov',
+  'aws-iso',
+  'aws-iso-b',
+  'aws-iso-e',
+  'aws-iso-f',
+  'aws-eusc',
+] as const;
+
+/** An AWS partition eks-kit formats ARNs for. */
+export type Partition = (typeof PARTITIONS)[number];
+
+const PARTITION_SET: ReadonlySet<string> = new Set(PARTITIONS);
+
+/**
+ * Whether `value` is one of {@link PARTITIONS}.
+ *
+ * @example
+ * ```ts
+ * isPartition('aws-us-gov'); // true
+ * isPartition('azure'); // false
+ * ```
+ */
+export function isPartition(value: unknown): value is Partition {
+  return typeof value === 'string' && PARTITION_SET.has(value);
+}
 
 const REGION_RE = /^[a-z]{2,4}(?:-(?:gov|iso|isob|isoe|isof|de))?-[a-z]+-\d{1,2}$/;
 
@@ -173,17 +199,6 @@ export interface Arn {
   resource: string;
 }
 
-const PARTITIONS: ReadonlySet<string> = new Set([
-  'aws',
-  'aws-cn',
-  'aws-us-gov',
-  'aws-iso',
-  'aws-iso-b',
-  'aws-iso-e',
-  'aws-iso-f',
-  'aws-eusc',
-]);
-
 /**
  * Parse an ARN into its parts.
  *
@@ -202,7 +217,7 @@ export function parseArn(value: unknown, field = 'arn'): Arn {
   }
   const [, partition = '', service = '', region = '', accountId = ''] = parts;
   const resource = parts.slice(5).join(':');
-  if (!PARTITIONS.has(partition))
+  if (!isPartition(partition))
     throw new InvalidInputError(field, value, 'an ARN in the aws, aws-cn or aws-us-gov partition');
   if (!/^[a-z0-9-]+$/.test(service)) throw new InvalidInputError(field, value, 'an ARN with a service name');
   if (region !== '' && !REGION_RE.test(region))
