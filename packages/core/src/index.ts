@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+export * from './account.js';
 export * from './assume-role.js';
 export * from './changes.js';
 export * from './clients.js';

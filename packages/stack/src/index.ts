@@ -5,13 +5,13 @@
  * @packageDocumentation
  */
 
-/** @deprecated since 0.2: use core's `nearestName` (the same rule); kept for one minor. */
-export { nearestName as nearestKey } from '@eks-kit/core';
+// Core's one copy, re-exported for callers of 0.1: the account lookup, and `nearestKey`, deprecated
+// since 0.2 for core's `nearestName` (the same rule), kept for one minor.
+export { type AccountInfo, describeAccount, nearestName as nearestKey } from '@eks-kit/core';
 export { MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_NODES } from './load/bounded-yaml.js';
 export { formatPath, parsePath } from './load/field-path.js';
 export { loadStack, MAX_STACK_BYTES, type ParseStackOptions, parseStack } from './load/parse-stack.js';
 export { STACK_TAG_KEY, validateStack } from './load/semantic.js';
-export { type AccountInfo, describeAccount } from './orchestrate/account.js';
 export { type ApplyStackOptions, type ApplyStackResult, applyStack } from './orchestrate/apply-stack.js';
 export {
   AUTO_MODE_CHECK,

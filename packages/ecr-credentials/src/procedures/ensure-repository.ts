@@ -23,6 +23,7 @@ import {
   adoptChange,
   type Change,
   decideOwnership,
+  describeAccount,
   EksKitError,
   type EnsureOptions,
   type EnsureResult,
@@ -31,7 +32,7 @@ import {
   validateRegion,
   wrapAwsError,
 } from '@eks-kit/core';
-import { callerAccount, diffCurrentPolicy, policyJson, validatePolicy } from '@eks-kit/iam-policies';
+import { diffCurrentPolicy, policyJson, validatePolicy } from '@eks-kit/iam-policies';
 import type { LifecyclePolicy } from '../builders/lifecycle.js';
 import { registryHostFor } from '../builders/registry-host.js';
 import { type RegistryScanningRef, scanningDecision } from '../builders/registry-scanning.js';
@@ -408,7 +409,7 @@ async function converge(
   }
   if (!repository && options.dryRun) {
     // Not created yet: compute where it will be (one STS read).
-    const { accountId } = await callerAccount(clients);
+    const { accountId } = await describeAccount(clients);
     return {
       changes,
       arn: repositoryArn({ accountId, region, name: spec.name }),

@@ -18,7 +18,15 @@ import {
   METRICS_SERVER_ADDON,
   POD_IDENTITY_AGENT_ADDON,
 } from '@eks-kit/asg-discovery';
-import { type AwsClients, type Finding, finding, type ProgressEvent, withRoute53From } from '@eks-kit/core';
+import {
+  type AccountInfo,
+  type AwsClients,
+  describeAccount,
+  type Finding,
+  finding,
+  type ProgressEvent,
+  withRoute53From,
+} from '@eks-kit/core';
 import { checkRepositoryGrants, RUNNER_POLICY_NAME } from '@eks-kit/ecr-credentials';
 import { checkRoleGrants } from '@eks-kit/iam-policies';
 import type { Stack, StackDns } from '../schema/stack-schema.js';
@@ -27,7 +35,6 @@ import { certificateDns, dnsRoleClients } from '../steps/certificates.js';
 import { stackSteps } from '../steps/index.js';
 import { desiredRepositories } from '../steps/repositories.js';
 import type { StepContext } from '../steps/step.js';
-import { type AccountInfo, describeAccount } from './account.js';
 import { autoModeFinding, autoModeToRefuse } from './auto-mode.js';
 import { autoscalerRoleName, runnerRoleName } from './names.js';
 import { findOrphans, orphanFinding } from './orphans.js';
