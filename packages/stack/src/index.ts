@@ -8,6 +8,11 @@
 // Core's one copy, re-exported for callers of 0.1: the account lookup, and `nearestKey`, deprecated
 // since 0.2 for core's `nearestName` (the same rule), kept for one minor.
 export { type AccountInfo, describeAccount, nearestName as nearestKey } from '@eks-kit/core';
+export {
+  type CertificateRequestContext,
+  certificateRequest,
+  normalisedCertificateRequest,
+} from './orchestrate/certificate-request.js';
 export { MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_NODES } from './load/bounded-yaml.js';
 export { formatPath, parsePath } from './load/field-path.js';
 export { loadStack, MAX_STACK_BYTES, type ParseStackOptions, parseStack } from './load/parse-stack.js';

@@ -8,7 +8,6 @@ import {
   checkPublicResolution,
   describeCertificate,
   findCertificate,
-  normaliseCertificateRequest,
   toCertificateStatus,
 } from '@eks-kit/acm-dns-validation';
 import {
@@ -36,6 +35,7 @@ import { stackSteps } from '../steps/index.js';
 import { desiredRepositories } from '../steps/repositories.js';
 import type { StepContext } from '../steps/step.js';
 import { autoModeFinding, autoModeToRefuse } from './auto-mode.js';
+import { normalisedCertificateRequest } from './certificate-request.js';
 import { autoscalerRoleName, runnerRoleName } from './names.js';
 import { findOrphans, orphanFinding } from './orphans.js';
 import { blockerFinding, isBlocker } from './run-steps.js';
@@ -287,18 +287,7 @@ export function stackChecks(stack: Stack): StackCheck[] {
         for (const cert of stack.checks.dnsServers ? certs : []) {
           const found = await findCertificate(
             through,
-            normaliseCertificateRequest(
-              {
-                domainName: cert.domainName,
-                subjectAlternativeNames: cert.subjectAlternativeNames ?? [],
-                keyAlgorithm: cert.keyAlgorithm,
-                region,
-                stack: stack.name,
-                tags: stack.tags ?? {},
-                ...(cert.zones ? { zones: cert.zones } : {}),
-              },
-              region,
-            ),
+            normalisedCertificateRequest({ ...stack, tags: stack.tags ?? {} }, cert),
             options.signal ? { signal: options.signal } : {},
           );
           if (found?.status !== 'PENDING_VALIDATION') continue;
