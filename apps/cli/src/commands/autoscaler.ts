@@ -1,15 +1,9 @@
 /** `eks-kit autoscaler ...`: the Cluster Autoscaler's IAM, tags, values, checks, fit and logs. */
 import * as asg from '@eks-kit/asg-discovery';
-import { EksKitError, EXIT_CODES, InvalidInputError } from '@eks-kit/core';
-import {
-  irsaTrustPolicy,
-  kiamTrustPolicy,
-  kube2iamTrustPolicy,
-  podIdentityTrustPolicy,
-} from '@eks-kit/iam-policies';
+import { EksKitError, EXIT_CODES, InvalidInputError, partitionOfRegion } from '@eks-kit/core';
+import { oidcProviderArnFromIssuer } from '@eks-kit/iam-policies';
 import {
   autoscalerRoleInput,
-  autoscalerServiceAccount,
   inStackTerms,
   renderStack,
   resolveStackNodeTemplates,
@@ -76,23 +70,18 @@ export async function autoscalerTrust(
   checkAccountOption(options);
   const { stack, clients, finish } = await openStack(ctx, options);
   try {
-    const a = requireAutoscaler(stack);
-    let doc: unknown;
-    if (a.identity.mode === 'irsa') {
+    requireAutoscaler(stack);
+    // asg-discovery's choice of trust per identity mode, as apply and check make it.
+    const role = asg.resolveAutoscalerRoleInput(autoscalerRoleInput(stack));
+    let oidc: { providerArn: string } | undefined;
+    if (role.identity === 'irsa') {
       const issuerUrl =
         stack.cluster.oidcIssuer ?? (await asg.readClusterOidc(clients, stack.cluster.name)).issuer;
       const accountId = await accountIdOf(options, clients, ctx.signal);
-      doc = irsaTrustPolicy({
-        issuerUrl,
-        accountId,
-        namespace: a.namespace,
-        serviceAccount: autoscalerServiceAccount(stack),
-      });
-    } else if (a.identity.mode === 'pod-identity') doc = podIdentityTrustPolicy();
-    else if (a.identity.mode === 'kube2iam')
-      doc = kube2iamTrustPolicy({ nodeRoleArns: a.identity.workerRoleArns ?? [] });
-    else doc = kiamTrustPolicy({ serverRoleArn: a.identity.serverRoleArn ?? '' });
-    ctx.out.result(JSON.stringify(doc, null, 2));
+      const partition = partitionOfRegion(stack.cluster.region);
+      oidc = { providerArn: oidcProviderArnFromIssuer(issuerUrl, accountId, partition) };
+    }
+    ctx.out.result(JSON.stringify(asg.autoscalerTrustPolicy(role, oidc), null, 2));
     return 0;
   } finally {
     finish();

@@ -173,14 +173,20 @@ export function oidcProviderHint(cluster: string, issuer?: string): string {
 }
 
 /**
- * The trust policy of the autoscaler role for an identity mode (IRSA needs the OIDC facts).
+ * The trust policy of the autoscaler role for an identity mode (IRSA needs the OIDC provider's
+ * ARN): the one choice of trust per mode, used by the role procedures, the setup check and
+ * `eks-kit autoscaler trust`.
  *
  * @example
  * ```ts
- * autoscalerTrustPolicy(resolved, oidc);
+ * autoscalerTrustPolicy(resolveAutoscalerRoleInput({ cluster: 'prod', identity: 'pod-identity' }));
+ * autoscalerTrustPolicy(resolved, await readClusterOidc(clients, 'prod')); // IRSA
  * ```
  */
-export function autoscalerTrustPolicy(role: ResolvedAutoscalerRole, oidc?: OidcFacts): PolicyDocument {
+export function autoscalerTrustPolicy(
+  role: ResolvedAutoscalerRole,
+  oidc?: Pick<OidcFacts, 'providerArn'>,
+): PolicyDocument {
   const { identity } = role;
   if (identity === 'irsa') {
     if (!oidc) throw new EksKitError('NoOidcIssuer', 'IRSA trust needs the cluster OIDC provider');
