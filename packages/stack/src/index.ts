@@ -70,7 +70,7 @@ export {
   shareReads,
 } from './orchestrate/shared-reads.js';
 export { type StackCheck, type StackCheckRunOptions, stackChecks } from './orchestrate/stack-checks.js';
-export { inStackTerms } from './orchestrate/stack-hints.js';
+export { inStackTerms, workerGroupSelectionInStackTerms } from './orchestrate/stack-hints.js';
 export { type RenderedFile, renderStack } from './render/render-stack.js';
 export {
   BUILDERS,

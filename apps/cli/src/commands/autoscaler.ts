@@ -9,6 +9,7 @@ import {
   resolveStackNodeTemplates,
   type Stack,
   workerGroupSelection,
+  workerGroupSelectionInStackTerms,
 } from '@eks-kit/stack';
 import { accountIdOf, checkAccountOption } from '../runtime/account.js';
 import type { CommandContext } from '../runtime/context.js';
@@ -124,7 +125,7 @@ export async function autoscalerTags(ctx: CommandContext, options: Record<string
       return 0;
     }
     ctx.out.result(
-      `Every group selected by autoscaler.workerGroups (${selectionInStackTerms(a.workerGroups, stack.cluster.name)}), PropagateAtLaunch=false:`,
+      `Every group selected by autoscaler.workerGroups (${workerGroupSelectionInStackTerms(a.workerGroups, stack.cluster.name)}), PropagateAtLaunch=false:`,
     );
     for (const t of discovery) ctx.out.result(`  ${t.key}=${t.value}`);
     for (const [group, tags] of Object.entries(templates)) {
@@ -135,16 +136,6 @@ export async function autoscalerTags(ctx: CommandContext, options: Record<string
   } finally {
     finish();
   }
-}
-
-/** The worker group selection as the stack file says it: `prefix seed-workers-`. */
-function selectionInStackTerms(
-  groups: NonNullable<Stack['autoscaler']>['workerGroups'],
-  cluster: string,
-): string {
-  if (groups.names) return `names ${groups.names.join(', ')}`;
-  if (groups.prefix !== undefined) return `prefix ${groups.prefix}`;
-  return `clusterTags: true, the groups tagged eks:cluster-name=${cluster}`;
 }
 
 /**
