@@ -6,6 +6,7 @@ import { EksKitError, EXIT_CODES, formatError, InvalidInputError, nearestName } 
 import { Command, CommanderError, Option } from 'commander';
 import { TOP_HELP } from './help-text.js';
 import type { CommandContext } from './runtime/context.js';
+import { CREDENTIALS_HINT } from './runtime/credentials.js';
 import { checkGlobals, type GlobalOptions } from './runtime/global-options.js';
 import { createOutput } from './runtime/output.js';
 import { CLI_VERSION } from './version.js';
@@ -200,9 +201,7 @@ export async function parseCliArgs(
 function credentialsHint(error: unknown): string {
   const text =
     error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}` : '';
-  return /Could not load credentials/i.test(text)
-    ? ' (hint: configure credentials as for the aws CLI: aws configure / aws sso login, AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)'
-    : '';
+  return /Could not load credentials/i.test(text) ? ` (hint: ${CREDENTIALS_HINT})` : '';
 }
 
 type Runner = (
