@@ -12,6 +12,7 @@ export * from './errors.js';
 export * from './findings.js';
 export * from './nearest-name.js';
 export * from './own-keys.js';
+export * from './path-problems.js';
 export * from './ownership.js';
 export * from './poll.js';
 export * from './sorted-json.js';
