@@ -3,6 +3,7 @@
 import { DescribeClusterCommand } from '@aws-sdk/client-eks';
 import {
   type AwsClients,
+  clusterNotFoundError,
   EksKitError,
   InvalidInputError,
   isNotFoundError,
@@ -138,11 +139,7 @@ export async function readClusterOidc(clients: AwsClients, cluster: string): Pro
     const out = await eks.send(new DescribeClusterCommand({ name: cluster }));
     issuer = out.cluster?.identity?.oidc?.issuer;
   } catch (error) {
-    if (isNotFoundError(error))
-      throw new EksKitError('ClusterNotFound', `EKS cluster ${cluster} does not exist in ${clients.region}`, {
-        hint: 'check the cluster name and --region',
-        cause: error,
-      });
+    if (isNotFoundError(error)) throw clusterNotFoundError(cluster, clients.region, error);
     throw wrapAwsError(error, 'eks:DescribeCluster', cluster);
   }
   if (!issuer)
