@@ -1,6 +1,6 @@
-import { type Emulator, startEmulator } from '@eks-kit/aws-emulator';
+import type { Emulator } from '@eks-kit/aws-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, SEED_STACK, seedWorld } from './helpers.js';
+import { runCli, SEED_STACK, seedWorld, startWorldEmulator } from './helpers.js';
 
 // Issue 17: an unknown subcommand followed by a flag said "unknown option" instead of naming the
 // command. (The invalid-input exit code is being changed elsewhere: asserted as "not 0".)
@@ -44,7 +44,7 @@ describe('against the emulator (issue 17)', () => {
           : g,
       ),
     };
-    emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
+    emu = await startWorldEmulator(world);
   });
   afterAll(() => emu.stop());
 

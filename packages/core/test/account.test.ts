@@ -1,24 +1,21 @@
-import { type Emulator, startEmulator } from '@eks-kit/aws-emulator';
+import type { Emulator } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsClients, createClients, describeAccount } from '../src/index.js';
 
 let emu: Emulator;
 let clients: AwsClients;
 beforeAll(async () => {
-  emu = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
+  const env = await startTestEmulator({
     seed: {
       accountId: '111111111111',
       identities: { AKIDCI: { arn: 'arn:aws:sts::111111111111:assumed-role/ci/build' } },
     },
-  });
-  clients = await createClients({
     region: 'eu-west-1',
-    endpoint: emu.url,
-    credentials: { accessKeyId: 'AKIDCI', secretAccessKey: 'secret' },
     maxAttempts: 1,
   });
+  emu = env.emulator;
+  clients = await createClients(env.clientConfig({ accessKeyId: 'AKIDCI' }));
 });
 afterAll(async () => {
   clients.destroy();

@@ -1,9 +1,11 @@
 /** Issue 9 (what a new user hit): unknown Kubernetes minors, stack files without cluster.region. */
 import { readFileSync } from 'node:fs';
-import { startEmulator, type World } from '@eks-kit/aws-emulator';
-import { createClients, type EksKitError, finding, InvalidInputError } from '@eks-kit/core';
+import type { World } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
+import { type EksKitError, finding, InvalidInputError } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import { applyStack, inStackTerms, parseStack, planStack, renderStack } from '../src/index.js';
+import { stackClients } from './support/emulator.js';
 
 const withVersion = (version: string, pins = ''): string => `name: demo
 cluster:
@@ -97,13 +99,8 @@ describe('worker group selection in stack terms (issue 9 item 5)', () => {
       seed.replace(/workerGroups:\n(\s+)names:[^\n]*(\n\s+- [^\n]*)*/, 'workerGroups:\n$1prefix: nosuch-'),
     );
     expect(stack.autoscaler?.workerGroups.prefix).toBe('nosuch-');
-    const emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
-    const clients = await createClients({
-      region: 'ap-northeast-1',
-      endpoint: emu.url,
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-      maxAttempts: 3,
-    });
+    const emu = (await startTestEmulator({ seed: world })).emulator;
+    const clients = await stackClients(emu);
     try {
       // issue 14: the plan shows the refusal as a blocking finding (and goes on with the other steps)
       const plan = await planStack(clients, stack);
