@@ -3,7 +3,7 @@
  * `--checker`: findings about the deployed checks Lambda instead (last run, its role's reads).
  */
 import { EXIT_CODES, type Finding, InvalidInputError, summarizeFindings } from '@eks-kit/core';
-import { checkStack, describeAccount } from '@eks-kit/stack';
+import { checkStack, describeAccount, heartbeatHoursFor, verifyDeployedChecker } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
 import { openStack } from '../runtime/load.js';
 import { findingsTable } from '../runtime/table.js';
@@ -22,13 +22,11 @@ export async function checkCommand(ctx: CommandContext, options: Record<string, 
   if (schedule !== undefined && options.checker !== true)
     throw new InvalidInputError('--checker-schedule', schedule, 'to be given with --checker');
   if (options.checker === true) {
-    const { heartbeatHoursFor } = await import('@eks-kit/checks-lambda/verify');
     if (schedule !== undefined) heartbeatHoursFor(schedule); // refused before any AWS call
   }
   const { stack, clients, finish } = await openStack(ctx, options);
   try {
     if (options.checker === true) {
-      const { verifyDeployedChecker } = await import('@eks-kit/checks-lambda/verify');
       const { accountId } = await describeAccount(clients, { signal: ctx.signal });
       const findings = await verifyDeployedChecker(clients, stack, {
         accountId,
