@@ -19,7 +19,12 @@ describe('@eks-kit/aws-emulator/testing: the one test set-up', () => {
       });
       await iam.send(new ListRolesCommand({}));
       expect(env.mutations()).toEqual([]);
-      const doc = { Version: '2012-10-17', Statement: [] };
+      const doc = {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
+      };
       await iam.send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: JSON.stringify(doc) }));
       expect(env.mutations()).toEqual(['iam:CreateRole']);
       expect(env.calls().map((c) => c.operation)).toEqual(['ListRoles', 'CreateRole']);
