@@ -22,7 +22,7 @@ export function clientsFor(emu: Emulator): Promise<AwsClients> {
   return createClients({
     region: TEST_REGION,
     endpoint: emu.url,
-    credentials: TEST_CREDENTIALS,
+    credentials: { ...TEST_CREDENTIALS },
     maxAttempts: 3,
   });
 }

@@ -7,7 +7,10 @@
 import { type Emulator, startEmulator } from './emulator.js';
 import type { CallFilter, CallRecord, EmulatorOptions } from './types.js';
 
-/** The static credentials of every test (the world's default identity answers to any key). */
+/**
+ * The static credentials of every test (the world's default identity answers to any key). Frozen: give
+ * each client a copy (`{ ...TEST_CREDENTIALS }`), as the SDK marks the object it is given.
+ */
 export const TEST_CREDENTIALS: { readonly accessKeyId: string; readonly secretAccessKey: string } =
   Object.freeze({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' });
 

@@ -16,7 +16,7 @@ export function stackClients(emu: Emulator): Promise<AwsClients> {
   return createClients({
     region: TEST_REGION,
     endpoint: emu.url,
-    credentials: TEST_CREDENTIALS,
+    credentials: { ...TEST_CREDENTIALS },
     maxAttempts: 3,
   });
 }
