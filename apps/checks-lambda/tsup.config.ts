@@ -37,18 +37,6 @@ export default defineConfig([
     },
   },
   {
-    // `@eks-kit/checks-lambda/verify` for the CLI's `check --checker` (which bundles it): our
-    // packages and the SDK stay imports; not part of the function.
-    entry: { 'verify/index': 'src/verify/index.ts' },
-    format: ['esm'],
-    platform: 'node',
-    target: 'node20',
-    splitting: false,
-    sourcemap: false,
-    dts: true,
-    external: [/^@eks-kit\//, /^@aws-sdk\//, /^@aws-lambda-powertools\//, 'yaml'],
-  },
-  {
     // Tools run from the repository (template rendering); not part of the function.
     entry: { 'tools/render-template': 'src/bin/render-template.ts' },
     format: ['esm'],

@@ -27,12 +27,6 @@ export {
   type LambdaContextLike,
   type PlanResult,
 } from './handler.js';
-export {
-  type CheckPermission,
-  checkActions,
-  checkPermissions,
-  type PermissionScope,
-} from './policy/check-permissions.js';
 export { checksExecutionPolicy } from './policy/checks-execution-policy.js';
 export {
   type ChangedFailure,
@@ -60,7 +54,13 @@ export {
   writeCheckState,
 } from './report/state-store.js';
 export { type ChecksSummary, nearestExpiryDays, summarizeRuns, type TargetResult } from './report/summary.js';
-export { ASSUME_ROLE_CHECK, type CheckTargetsOptions, checkTargets, targetLabel } from './run/check-targets.js';
+export {
+  ASSUME_ROLE_CHECK,
+  type CheckTargetsOptions,
+  checkTargets,
+  targetLabel,
+} from './run/check-targets.js';
+export type { CheckOutcome, CheckRun, CheckTask } from './run/check-task.js';
 export {
   ORGANIZATIONS_PAGE_SIZE,
   planRun,
@@ -75,7 +75,6 @@ export {
   type RunPhase,
   readPhase,
 } from './run/phases.js';
-export type { CheckOutcome, CheckRun, CheckTask } from './run/check-task.js';
 export { type RunCheckTasksOptions, runCheckTasks } from './run/run-check-tasks.js';
 export { ASSUME_ROLE_SESSION_NAME, assumeRoleTarget, type CheckTarget } from './run/target-clients.js';
 export {
@@ -106,4 +105,3 @@ export {
   stateMachineRole,
   validateOrganizationOptions,
 } from './template/organization-fan-out.js';
-export { CHECKER_CHECKS, type VerifyCheckerOptions, verifyDeployedChecker } from './verify/verify-checker.js';

@@ -5,7 +5,8 @@
  * when configured), and the heartbeat metric of every completed run (none for a run that failed).
  */
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
-import { type Emulator, startEmulator } from '@eks-kit/aws-emulator';
+import type { Emulator } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients } from '@eks-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CheckState, checkerNames, checksDeployTemplate, parseCheckState } from '../src/index.js';
@@ -95,7 +96,7 @@ beforeAll(async () => {
     name: STATE,
     value: '{}',
   });
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
+  emu = (await startTestEmulator({ seed: world })).emulator;
   admin = await createClients({ region: REGION, endpoint: emu.url, credentials, maxAttempts: 3 });
 });
 afterAll(async () => {

@@ -6,7 +6,8 @@
  * catalog throws).
  */
 import { readFileSync } from 'node:fs';
-import { type Emulator, startEmulator } from '@eks-kit/aws-emulator';
+import type { Emulator } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients, type Finding } from '@eks-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkTargets, stackCheckTasks, summarizeRuns } from '../src/index.js';
@@ -30,7 +31,7 @@ function line(f: Finding): string {
 }
 
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: fixtureWorld() });
+  emu = (await startTestEmulator({ seed: fixtureWorld() })).emulator;
   admin = await createClients({ region: REGION, endpoint: emu.url, credentials, maxAttempts: 3 });
   const stack = fixtureStack();
   await convergeStack(admin, stack);

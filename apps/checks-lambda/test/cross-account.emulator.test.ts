@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { createClients } from '@eks-kit/core';
 import { parseStack } from '@eks-kit/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ const ROLE = 'arn:aws:iam::222222222222:role/eks-kit-dns';
 
 let emu: Emulator;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
+  emu = (await startTestEmulator({ seed: world })).emulator;
 });
 afterAll(() => emu.stop());
 

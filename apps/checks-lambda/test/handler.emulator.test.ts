@@ -3,7 +3,8 @@
  * account converged by `apply`, then drifted by hand (an untagged group, a deleted validation CNAME,
  * a widened inline policy).
  */
-import { type Emulator, startEmulator } from '@eks-kit/aws-emulator';
+import type { Emulator } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients, InvalidInputError } from '@eks-kit/core';
 import { asList } from '@eks-kit/iam-policies';
 import type { Stack } from '@eks-kit/stack';
@@ -59,7 +60,7 @@ function invoke(extra: Record<string, string> = {}, deps: Parameters<typeof crea
 const fails = (result: ChecksResult) => result.findings.filter((f) => f.status === 'fail');
 
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: fixtureWorld() });
+  emu = (await startTestEmulator({ seed: fixtureWorld() })).emulator;
   admin = await createClients({ region: REGION, endpoint: emu.url, credentials, maxAttempts: 3 });
   stack = fixtureStack();
   const applied = await convergeStack(admin, stack);

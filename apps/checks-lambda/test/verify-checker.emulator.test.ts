@@ -4,15 +4,12 @@
  */
 import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients } from '@eks-kit/core';
+import { verifyDeployedChecker } from '@eks-kit/stack';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  checkerNames,
-  checksExecutionPolicy,
-  READ_POLICY_NAME,
-  verifyDeployedChecker,
-} from '../src/index.js';
+import { checkerNames, checksExecutionPolicy, READ_POLICY_NAME } from '../src/index.js';
 import { fixtureStack } from './fixtures/stack-files.js';
 import { ACCOUNT, fixtureWorld, REGION } from './fixtures/world.js';
 
@@ -43,13 +40,9 @@ function deployedWorld(lastRunAt: string | undefined): World {
 let emu: Emulator;
 let clients: AwsClients;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: deployedWorld(hoursAgo(3)) });
-  clients = await createClients({
-    region: REGION,
-    endpoint: emu.url,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    maxAttempts: 3,
-  });
+  const env = await startTestEmulator({ seed: deployedWorld(hoursAgo(3)), region: REGION });
+  emu = env.emulator;
+  clients = await createClients(env.clientConfig());
 });
 afterAll(async () => {
   clients?.destroy();

@@ -2,10 +2,11 @@
  * The command tree (commander). Each action loads its command module on demand, so a command pays
  * only for what it uses.
  */
-import { EksKitError, EXIT_CODES, formatError, InvalidInputError } from '@eks-kit/core';
+import { EksKitError, EXIT_CODES, formatError, InvalidInputError, nearestName } from '@eks-kit/core';
 import { Command, CommanderError, Option } from 'commander';
 import { TOP_HELP } from './help-text.js';
 import type { CommandContext } from './runtime/context.js';
+import { CREDENTIALS_HINT } from './runtime/credentials.js';
 import { checkGlobals, type GlobalOptions } from './runtime/global-options.js';
 import { HELM_CHARTS, parseAccountId, parseMinutes, parseOverheadFraction } from './runtime/options.js';
 import { createOutput } from './runtime/output.js';
@@ -202,9 +203,7 @@ export async function parseCliArgs(
 function credentialsHint(error: unknown): string {
   const text =
     error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}` : '';
-  return /Could not load credentials/i.test(text)
-    ? ' (hint: configure credentials as for the aws CLI: aws configure / aws sso login, AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)'
-    : '';
+  return /Could not load credentials/i.test(text) ? ` (hint: ${CREDENTIALS_HINT})` : '';
 }
 
 type Runner = <O extends object>(
@@ -475,8 +474,7 @@ function buildProgram(
       .action(async (_options: unknown, command: Command) => {
         const names = group.commands.map((c) => c.name());
         const typed = command.args.find((a) => !a.startsWith('-'));
-        const nearest =
-          typed === undefined ? undefined : (await import('@eks-kit/stack')).nearestKey(typed, names);
+        const nearest = typed === undefined ? undefined : nearestName(typed, names);
         throw new InvalidInputError(
           typed === undefined ? group.name() : `${group.name()} subcommand`,
           typed,

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, cliEnv, runCli, tempDir } from './helpers.js';
+import { CLI, cliEnv, runCli, startWorldEmulator, tempDir } from './helpers.js';
 
 // issue 19 through the built CLI: node templates from node groups.
 const world: World = {
@@ -49,7 +49,7 @@ ${templates}
 let emu: Emulator;
 let dir: string;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
+  emu = await startWorldEmulator(world);
   dir = tempDir();
 });
 afterAll(async () => {

@@ -1,7 +1,6 @@
 import type { Emulator, World } from '@eks-kit/aws-emulator';
-import { startEmulator } from '@eks-kit/aws-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, SEED_STACK, seedWorld, tempDir } from './helpers.js';
+import { runCli, SEED_STACK, seedWorld, startWorldEmulator, tempDir } from './helpers.js';
 
 // The seed stack (with an autoscaler) against its cluster in EKS Auto Mode.
 let emu: Emulator;
@@ -11,7 +10,7 @@ beforeAll(async () => {
     ...world,
     eks: { ...world.eks, clusters: (world.eks?.clusters ?? []).map((c) => ({ ...c, autoMode: true })) },
   };
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed });
+  emu = await startWorldEmulator(seed);
 });
 afterAll(async () => {
   await emu.stop();

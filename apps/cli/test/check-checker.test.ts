@@ -1,8 +1,7 @@
 import type { Emulator, World } from '@eks-kit/aws-emulator';
-import { startEmulator } from '@eks-kit/aws-emulator';
 import { EXIT_CODES } from '@eks-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, SEED_STACK, seedWorld } from './helpers.js';
+import { runCli, SEED_STACK, seedWorld, startWorldEmulator } from './helpers.js';
 
 // `eks-kit check --checker`: the deployed checks Lambda of the seed stack (role eks-kit-checks-seed,
 // state parameter /eks-kit/seed/checks-state written by its handler).
@@ -47,7 +46,7 @@ function deployed(hoursAgo: number, deny: string[] = []): World {
 
 let emu: Emulator;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: deployed(2) });
+  emu = await startWorldEmulator(deployed(2));
 });
 afterAll(async () => {
   await emu.stop();

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, ROOT, runCli } from './helpers.js';
+import { cliEnv, ROOT, runCli, startWorldEmulator } from './helpers.js';
 
 const STACK = join(ROOT, 'examples/cross-account/eks-kit.yaml');
 const world = JSON.parse(readFileSync(join(ROOT, 'examples/cross-account/world.json'), 'utf8')) as World;
@@ -10,7 +10,7 @@ const ROLE = 'arn:aws:iam::222222222222:role/eks-kit-dns';
 
 let emu: Emulator;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
+  emu = await startWorldEmulator(world);
 });
 afterAll(() => emu.stop());
 

@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(here, '../../..');
@@ -20,9 +21,14 @@ export function seedWorld(): World {
   return JSON.parse(readFileSync(join(ROOT, 'examples/seed/world.json'), 'utf8')) as World;
 }
 
+/** An emulator with `world` (the emulator's test set-up: 127.0.0.1, fast emulated time). */
+export async function startWorldEmulator(world: World, speed = 1000): Promise<Emulator> {
+  return (await startTestEmulator({ seed: world, speed })).emulator;
+}
+
 /** An emulator with the seed world; fast emulated time (delays of seconds become milliseconds). */
-export async function startSeedEmulator(speed = 1000): Promise<Emulator> {
-  return startEmulator({ port: 0, host: '127.0.0.1', speed, seed: seedWorld() });
+export function startSeedEmulator(speed = 1000): Promise<Emulator> {
+  return startWorldEmulator(seedWorld(), speed);
 }
 
 /** What a CLI run gave. */

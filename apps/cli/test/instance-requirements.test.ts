@@ -1,7 +1,7 @@
 /** `eks-kit autoscaler fit` on a group whose instance types come from InstanceRequirements. */
-import { type Emulator, startEmulator } from '@eks-kit/aws-emulator';
+import type { Emulator } from '@eks-kit/aws-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, SEED_STACK, seedWorld } from './helpers.js';
+import { runCli, SEED_STACK, seedWorld, startWorldEmulator } from './helpers.js';
 
 describe('autoscaler fit on a group with attribute-based instance selection (InstanceRequirements)', () => {
   let emu: Emulator;
@@ -26,7 +26,7 @@ describe('autoscaler fit on a group with attribute-based instance selection (Ins
           : g,
       ),
     };
-    emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
+    emu = await startWorldEmulator(world);
   });
   afterAll(() => emu.stop());
 

@@ -1,7 +1,6 @@
 import type { Emulator, World } from '@eks-kit/aws-emulator';
-import { startEmulator } from '@eks-kit/aws-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, SEED_STACK, seedWorld } from './helpers.js';
+import { runCli, SEED_STACK, seedWorld, startWorldEmulator } from './helpers.js';
 
 // A cluster whose IAM OIDC provider was never created: IRSA cannot work, so the plan says the
 // autoscaler role is blocked and what to do first (docs/AWS-FACTS.md#iam-trust-for-pods: IRSA trusts the provider ARN).
@@ -9,7 +8,7 @@ let emu: Emulator;
 beforeAll(async () => {
   const world = seedWorld();
   const seed: World = { ...world, iam: { ...world.iam, oidcProviders: [] } };
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed });
+  emu = await startWorldEmulator(seed);
 });
 afterAll(async () => {
   await emu.stop();

@@ -1,4 +1,5 @@
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients } from '@eks-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDelegation } from '../src/index.js';
@@ -27,13 +28,9 @@ const world = (parentNs: string[] | undefined): World => ({
 let emu: Emulator;
 let clients: AwsClients;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, speed: 1000, seed: world(undefined) });
-  clients = await createClients({
-    region: 'us-east-1',
-    endpoint: emu.url,
-    credentials: { accessKeyId: 'AKID', secretAccessKey: 's' },
-    maxAttempts: 1,
-  });
+  const env = await startTestEmulator({ seed: world(undefined), region: 'us-east-1', maxAttempts: 1 });
+  emu = env.emulator;
+  clients = await createClients(env.clientConfig());
 });
 afterAll(async () => {
   clients.destroy();

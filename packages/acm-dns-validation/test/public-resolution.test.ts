@@ -1,4 +1,5 @@
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPublicResolution } from '../src/index.js';
 
@@ -44,7 +45,7 @@ const world = (options: { delegated: boolean; value?: string }): World => ({
 let emu: Emulator;
 let servers: string[];
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, speed: 1000, seed: world({ delegated: true }), dns: true });
+  emu = (await startTestEmulator({ seed: world({ delegated: true }), dns: true })).emulator;
   servers = [`127.0.0.1:${emu.dnsPort}`];
 });
 afterAll(() => emu.stop());

@@ -1,11 +1,14 @@
 import { STSClient } from '@aws-sdk/client-sts';
-import { type Emulator, type EmulatorOptions, startEmulator } from '../src/index.js';
+import type { Emulator, EmulatorOptions } from '../src/index.js';
+import { startTestEmulator as startForTests, TEST_CREDENTIALS, TEST_REGION } from '../src/testing.js';
 
-export const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+export const credentials = { ...TEST_CREDENTIALS };
 
-/** Starts a fast emulator for one test file. */
-export function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  return startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, ...options });
+/** The exported test set-up (`src/testing.ts`), answering the emulator itself (these tests drive it). */
+export async function startTestEmulator(
+  options: Omit<EmulatorOptions, 'host' | 'port'> = {},
+): Promise<Emulator> {
+  return (await startForTests(options)).emulator;
 }
 
 /** SDK client config pointing at the emulator (no retries unless asked). */
@@ -14,7 +17,7 @@ export function clientConfig(
   extra: { region?: string; maxAttempts?: number; accessKeyId?: string } = {},
 ) {
   return {
-    region: extra.region ?? 'ap-northeast-1',
+    region: extra.region ?? TEST_REGION,
     endpoint: emu.url,
     credentials: { ...credentials, ...(extra.accessKeyId ? { accessKeyId: extra.accessKeyId } : {}) },
     maxAttempts: extra.maxAttempts ?? 1,

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+export { type AccountInfo, describeAccount } from './account.js';
 export {
   type AssumeRoleCredentialOptions,
   type AssumeRoleSpec,
@@ -45,6 +46,7 @@ export {
   keepUnlessOwned,
   refusedResult,
 } from './deletion.js';
+export { clusterNotFoundError } from './eks-errors.js';
 export {
   AwsCallError,
   awsErrorCode,
@@ -62,6 +64,7 @@ export {
   wrapAwsError,
 } from './errors.js';
 export { type Finding, type FindingStatus, finding, summarizeFindings, worstStatus } from './findings.js';
+export { type NearestNameOptions, nearestName } from './nearest-name.js';
 export { ownEntries, PROTO_KEY, refuseProtoKey, setOwn } from './own-keys.js';
 export {
   ADOPT_PREFIX,
@@ -78,6 +81,7 @@ export {
   stackTagOf,
   type TagsLike,
 } from './ownership.js';
+export { pathProblem } from './path-problems.js';
 export {
   backoffDelay,
   createRateLimiter,
@@ -89,12 +93,15 @@ export {
   type RateLimiterOptions,
   sleep,
 } from './poll.js';
+export { sortedJson, sortKeysDeep } from './sorted-json.js';
 export { STACK_TAG_KEY } from './stack-tag.js';
 export {
   type Arn,
   dnsSuffixOfPartition,
   formatArn,
+  isPartition,
   KNOWN_REGIONS,
+  PARTITIONS,
   type Partition,
   parseArn,
   partitionOfRegion,

@@ -3,18 +3,45 @@
  * {@link InvalidInputError} naming the field; none makes an AWS call.
  */
 import { InvalidInputError } from './errors.js';
+import { nearestName } from './nearest-name.js';
 import { ownEntries, setOwn } from './own-keys.js';
 
-/** AWS partitions eks-kit formats ARNs for. */
-export type Partition =
-  | 'aws'
-  | 'aws-cn'
-  | 'aws-us-gov'
-  | 'aws-iso'
-  | 'aws-iso-b'
-  | 'aws-iso-e'
-  | 'aws-iso-f'
-  | 'aws-eusc';
+/**
+ * The AWS partitions eks-kit formats and accepts ARNs in: the one list every package checks against.
+ *
+ * @example
+ * ```ts
+ * PARTITIONS.includes('aws-cn'); // true
+ * ```
+ */
+export const PARTITIONS = [
+  'aws',
+  'aws-cn',
+  'aws-us-gov',
+  'aws-iso',
+  'aws-iso-b',
+  'aws-iso-e',
+  'aws-iso-f',
+  'aws-eusc',
+] as const;
+
+/** An AWS partition eks-kit formats ARNs for. */
+export type Partition = (typeof PARTITIONS)[number];
+
+const PARTITION_SET: ReadonlySet<string> = new Set(PARTITIONS);
+
+/**
+ * Whether `value` is one of {@link PARTITIONS}.
+ *
+ * @example
+ * ```ts
+ * isPartition('aws-us-gov'); // true
+ * isPartition('azure'); // false
+ * ```
+ */
+export function isPartition(value: unknown): value is Partition {
+  return typeof value === 'string' && PARTITION_SET.has(value);
+}
 
 const REGION_RE = /^[a-z]{2,4}(?:-(?:gov|iso|isob|isoe|isof|de))?-[a-z]+-\d{1,2}$/;
 
@@ -95,7 +122,7 @@ export function validateRegion(
   }
   const allowUnknown = options.allowUnknown ?? process.env.EKS_KIT_ALLOW_UNKNOWN_REGIONS === '1';
   if (!KNOWN_REGION_SET.has(value) && !allowUnknown) {
-    const nearest = nearestRegion(value);
+    const nearest = nearestName(value, KNOWN_REGIONS, { maxDistance: 3 });
     throw new InvalidInputError(
       field,
       value,
@@ -106,36 +133,6 @@ export function validateRegion(
     );
   }
   return value;
-}
-
-/** The known region closest to `name` by edit distance, if close enough to be a typo. */
-function nearestRegion(name: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const region of KNOWN_REGIONS) {
-    const d = editDistance(name, region);
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = region;
-    }
-  }
-  return bestDistance <= 3 ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 /**
@@ -202,17 +199,6 @@ export interface Arn {
   resource: string;
 }
 
-const PARTITIONS: ReadonlySet<string> = new Set([
-  'aws',
-  'aws-cn',
-  'aws-us-gov',
-  'aws-iso',
-  'aws-iso-b',
-  'aws-iso-e',
-  'aws-iso-f',
-  'aws-eusc',
-]);
-
 /**
  * Parse an ARN into its parts.
  *
@@ -231,7 +217,7 @@ export function parseArn(value: unknown, field = 'arn'): Arn {
   }
   const [, partition = '', service = '', region = '', accountId = ''] = parts;
   const resource = parts.slice(5).join(':');
-  if (!PARTITIONS.has(partition))
+  if (!isPartition(partition))
     throw new InvalidInputError(field, value, 'an ARN in the aws, aws-cn or aws-us-gov partition');
   if (!/^[a-z0-9-]+$/.test(service)) throw new InvalidInputError(field, value, 'an ARN with a service name');
   if (region !== '' && !REGION_RE.test(region))

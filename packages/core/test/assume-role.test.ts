@@ -1,6 +1,7 @@
 import { ListHostedZonesByNameCommand } from '@aws-sdk/client-route-53';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { type Emulator, startEmulator } from '@eks-kit/aws-emulator';
+import type { Emulator } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   AwsCallError,
@@ -18,37 +19,38 @@ const BASE = { accessKeyId: 'AKIDWORKLOAD', secretAccessKey: 'secret' };
 
 let emu: Emulator;
 beforeAll(async () => {
-  emu = await startEmulator({
-    port: 0,
-    speed: 1,
-    seed: {
-      accountId: WORKLOAD,
-      identities: { AKIDWORKLOAD: { arn: `arn:aws:iam::${WORKLOAD}:user/ci` } },
-      accounts: {
-        [DNS]: {
-          iam: {
-            roles: [
-              {
-                name: 'eks-kit-dns',
-                assumeRolePolicyDocument: {
-                  Version: '2012-10-17',
-                  Statement: [
-                    {
-                      Effect: 'Allow',
-                      Principal: { AWS: `arn:aws:iam::${WORKLOAD}:root` },
-                      Action: 'sts:AssumeRole',
-                      Condition: { StringEquals: { 'sts:ExternalId': 'ext-id-42' } },
-                    },
-                  ],
+  emu = (
+    await startTestEmulator({
+      speed: 1,
+      seed: {
+        accountId: WORKLOAD,
+        identities: { AKIDWORKLOAD: { arn: `arn:aws:iam::${WORKLOAD}:user/ci` } },
+        accounts: {
+          [DNS]: {
+            iam: {
+              roles: [
+                {
+                  name: 'eks-kit-dns',
+                  assumeRolePolicyDocument: {
+                    Version: '2012-10-17',
+                    Statement: [
+                      {
+                        Effect: 'Allow',
+                        Principal: { AWS: `arn:aws:iam::${WORKLOAD}:root` },
+                        Action: 'sts:AssumeRole',
+                        Condition: { StringEquals: { 'sts:ExternalId': 'ext-id-42' } },
+                      },
+                    ],
+                  },
                 },
-              },
-            ],
+              ],
+            },
+            route53: { hostedZones: [{ name: 'apps.example.com' }] },
           },
-          route53: { hostedZones: [{ name: 'apps.example.com' }] },
         },
       },
-    },
-  });
+    })
+  ).emulator;
 });
 beforeEach(() => emu.reset());
 afterAll(() => emu.stop());

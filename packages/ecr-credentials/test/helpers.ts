@@ -1,4 +1,5 @@
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { startTestEmulator as startEmulatorForTests, TEST_CREDENTIALS } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients } from '@eks-kit/core';
 
 export const ACCOUNT = '123456789012';
@@ -26,15 +27,17 @@ export function world(extra: Partial<World> = {}): World {
   };
 }
 
-export function startTestEmulator(seed: World = world()): Promise<Emulator> {
-  return startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed });
+/** The emulator's test set-up (`@eks-kit/aws-emulator/testing`) seeded with {@link world}. */
+export async function startTestEmulator(seed: World = world()): Promise<Emulator> {
+  return (await startEmulatorForTests({ seed })).emulator;
 }
 
-export function clientsFor(emu: Emulator, accessKeyId = 'AKIDEXAMPLE'): Promise<AwsClients> {
+/** Core's clients against the emulator, as the identity of `accessKeyId` (see {@link world}). */
+export function clientsFor(emu: Emulator, accessKeyId = TEST_CREDENTIALS.accessKeyId): Promise<AwsClients> {
   return createClients({
     region: REGION,
     endpoint: emu.url,
-    credentials: { accessKeyId, secretAccessKey: 'secret' },
+    credentials: { ...TEST_CREDENTIALS, accessKeyId },
     maxAttempts: 3,
   });
 }

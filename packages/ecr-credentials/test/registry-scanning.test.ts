@@ -1,5 +1,6 @@
 import { DescribeRepositoriesCommand, PutRegistryScanningConfigurationCommand } from '@aws-sdk/client-ecr';
-import { type Emulator, startEmulator } from '@eks-kit/aws-emulator';
+import type { Emulator } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -57,18 +58,12 @@ describe('ensureRepository with the registry scanning configuration (emulator)',
   let emu: Emulator;
   let clients: AwsClients;
   beforeAll(async () => {
-    emu = await startEmulator({
-      port: 0,
-      host: '127.0.0.1',
-      speed: 1000,
+    const env = await startTestEmulator({
       seed: { ecr: { repositories: [{ name: 'team/app', region: 'ap-northeast-1', scanOnPush: false }] } },
-    });
-    clients = await createClients({
-      region: 'ap-northeast-1',
-      endpoint: emu.url,
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
       maxAttempts: 1,
     });
+    emu = env.emulator;
+    clients = await createClients(env.clientConfig());
   });
   beforeEach(() => emu.reset());
   afterAll(async () => {
@@ -119,13 +114,9 @@ describe('ensureRunnerRole: a cluster that does not exist (one wording everywher
   let emu: Emulator;
   let clients: AwsClients;
   beforeAll(async () => {
-    emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: { eks: { clusters: [] } } });
-    clients = await createClients({
-      region: 'ap-northeast-1',
-      endpoint: emu.url,
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-      maxAttempts: 1,
-    });
+    const env = await startTestEmulator({ seed: { eks: { clusters: [] } }, maxAttempts: 1 });
+    emu = env.emulator;
+    clients = await createClients(env.clientConfig());
   });
   afterAll(async () => {
     clients.destroy();

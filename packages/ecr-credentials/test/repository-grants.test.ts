@@ -1,5 +1,6 @@
 import { SetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
-import { type Emulator, startEmulator } from '@eks-kit/aws-emulator';
+import type { Emulator } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkRepositoryGrants, ensureRepository } from '../src/index.js';
@@ -7,17 +8,12 @@ import { checkRepositoryGrants, ensureRepository } from '../src/index.js';
 let emu: Emulator;
 let clients: AwsClients;
 beforeAll(async () => {
-  emu = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
-    speed: 1000,
+  const env = await startTestEmulator({
     seed: { accountId: '123456789012', region: 'eu-west-1' },
-  });
-  clients = await createClients({
     region: 'eu-west-1',
-    endpoint: emu.url,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
   });
+  emu = env.emulator;
+  clients = await createClients(env.clientConfig());
 });
 afterAll(async () => {
   clients.destroy();

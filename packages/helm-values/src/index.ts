@@ -4,6 +4,9 @@
  *
  * @packageDocumentation
  */
+
+/** Deep key sorting lives in core (one rule for every sorted output); re-exported for callers of 0.1. */
+export { sortKeysDeep } from '@eks-kit/core';
 export {
   AUTOSCALER_REPOSITORY,
   CLUSTER_AUTOSCALER_CHART,
@@ -66,7 +69,7 @@ export {
   type MetricsServerValuesInput,
   metricsServerValues,
 } from './builders/metrics-server-values.js';
-export { assertPlainData, type PlainValue, sortKeysDeep } from './builders/plain-data.js';
+export { assertPlainData, type PlainValue } from './builders/plain-data.js';
 export {
   type ClusterAddonsInput,
   type ClusterAutoscalerRelease,

@@ -1,4 +1,5 @@
-import { type Emulator, startEmulator } from '@eks-kit/aws-emulator';
+import type { Emulator } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients, InvalidInputError } from '@eks-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -25,19 +26,12 @@ describe('trust policy size quota (docs/AWS-FACTS.md#iam-names-and-size-limits: 
   let emu: Emulator;
   let clients: AwsClients;
   beforeAll(async () => {
-    emu = await startEmulator({
-      port: 0,
-      host: '127.0.0.1',
-      speed: 1000,
+    const env = await startTestEmulator({
       seed: { accountId: ACCOUNT },
       behaviour: { iamAssumeRolePolicySizeQuota: 4096 },
     });
-    clients = await createClients({
-      region: 'ap-northeast-1',
-      endpoint: emu.url,
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-      maxAttempts: 3,
-    });
+    emu = env.emulator;
+    clients = await createClients(env.clientConfig());
   });
   afterAll(async () => {
     clients.destroy();

@@ -5,12 +5,34 @@
  * @packageDocumentation
  */
 
+// Core's one copy, re-exported for callers of 0.1: the account lookup, and `nearestKey`, deprecated
+// since 0.2 for core's `nearestName` (the same rule), kept for one minor.
+export { type AccountInfo, describeAccount, nearestName as nearestKey } from '@eks-kit/core';
+// The deployed checks Lambda as the Lambda and the CLI's `check --checker` both see it (issue 20).
+export {
+  type CheckPermission,
+  checkActions,
+  checkPermissions,
+  type PermissionScope,
+} from './checker/check-permissions.js';
+export { type CheckState, type KeptFailure, parseCheckState } from './checker/check-state.js';
+export {
+  type CheckerNames,
+  checkerNames,
+  DEFAULT_SCHEDULE,
+  HEARTBEAT_MARGIN_HOURS,
+  HEARTBEAT_MAX_HOURS,
+  heartbeatHoursFor,
+} from './checker/checker-names.js';
+export {
+  CHECKER_CHECKS,
+  type VerifyCheckerOptions,
+  verifyDeployedChecker,
+} from './checker/verify-checker.js';
 export { MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_NODES } from './load/bounded-yaml.js';
 export { formatPath, parsePath } from './load/field-path.js';
 export { loadStack, MAX_STACK_BYTES, type ParseStackOptions, parseStack } from './load/parse-stack.js';
 export { STACK_TAG_KEY, validateStack } from './load/semantic.js';
-export { nearestKey } from './load/suggest.js';
-export { type AccountInfo, describeAccount } from './orchestrate/account.js';
 export { type ApplyStackOptions, type ApplyStackResult, applyStack } from './orchestrate/apply-stack.js';
 export {
   AUTO_MODE_CHECK,
@@ -18,6 +40,11 @@ export {
   autoModeRenderError,
   autoModeToRefuse,
 } from './orchestrate/auto-mode.js';
+export {
+  type CertificateRequestContext,
+  certificateRequest,
+  normalisedCertificateRequest,
+} from './orchestrate/certificate-request.js';
 export { type CheckStackOptions, checkStack } from './orchestrate/check-stack.js';
 export {
   CHECKS_LAMBDA_ROLE_PREFIX,
@@ -65,7 +92,7 @@ export {
   shareReads,
 } from './orchestrate/shared-reads.js';
 export { type StackCheck, type StackCheckRunOptions, stackChecks } from './orchestrate/stack-checks.js';
-export { inStackTerms } from './orchestrate/stack-hints.js';
+export { inStackTerms, workerGroupSelectionInStackTerms } from './orchestrate/stack-hints.js';
 export { type RenderedFile, renderStack } from './render/render-stack.js';
 export {
   BUILDERS,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
-import { type AwsClients, createClients, EksKitError } from '@eks-kit/core';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
+import { type AwsClients, EksKitError } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   AUTO_MODE_CHECK,
@@ -11,6 +12,7 @@ import {
   planStack,
   stackChecks,
 } from '../src/index.js';
+import { stackClients } from './support/emulator.js';
 
 // EKS Auto Mode (DescribeCluster computeConfig.enabled): EKS scales the nodes, no Cluster Autoscaler.
 const root = new URL('../../../examples/seed/', import.meta.url);
@@ -34,7 +36,7 @@ const autoWorld: World = {
 let emu: Emulator;
 let clients: AwsClients;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: autoWorld });
+  emu = (await startTestEmulator({ seed: autoWorld })).emulator;
 });
 afterAll(async () => {
   clients?.destroy();
@@ -44,12 +46,7 @@ beforeEach(async () => {
   emu.seed(autoWorld);
   emu.resetCalls();
   clients?.destroy();
-  clients = await createClients({
-    region: 'ap-northeast-1',
-    endpoint: emu.url,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    maxAttempts: 3,
-  });
+  clients = await stackClients(emu);
 });
 
 const autoscalerResources = (resources: string[]) =>

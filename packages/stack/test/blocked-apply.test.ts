@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
-import { type AwsClients, createClients, EksKitError, InvalidInputError } from '@eks-kit/core';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
+import { type AwsClients, EksKitError, InvalidInputError } from '@eks-kit/core';
 import { ensureRunnerRole, findRunnerRoleBlockers, type RunnerRoleInput } from '@eks-kit/ecr-credentials';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyStack, checkStack, parseStack, planStack, runnerRoleInput } from '../src/index.js';
+import { stackClients } from './support/emulator.js';
 
 // docs/AWS-FACTS.md#iam-trust-for-pods: an IRSA trust names the IAM OIDC provider of the cluster's issuer
 // (arn:aws:iam::<acct>:oidc-provider/<issuer host/path>); without it no pod can assume the role.
@@ -17,7 +19,7 @@ const ISSUER = 'https://oidc.eks.ap-northeast-1.amazonaws.com/id/5EEDC1A5D1E7A4B
 let emu: Emulator;
 let clients: AwsClients;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: withoutOidcProvider });
+  emu = (await startTestEmulator({ seed: withoutOidcProvider })).emulator;
 });
 afterAll(async () => {
   clients?.destroy();
@@ -27,12 +29,7 @@ beforeEach(async () => {
   emu.seed(withoutOidcProvider);
   emu.resetCalls();
   clients?.destroy();
-  clients = await createClients({
-    region: 'ap-northeast-1',
-    endpoint: emu.url,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    maxAttempts: 3,
-  });
+  clients = await stackClients(emu);
 });
 
 const count = (service: string, operation: string) => emu.calls({ service, operation }).length;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients, InvalidInputError } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyStack, checkStack, parseStack, planStack } from '../src/index.js';
@@ -15,7 +16,7 @@ const ROLE = `arn:aws:iam::${DNS}:role/eks-kit-dns`;
 let emu: Emulator;
 let clients: AwsClients;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world, dns: true });
+  emu = (await startTestEmulator({ seed: world, dns: true })).emulator;
 });
 afterAll(async () => {
   clients?.destroy();

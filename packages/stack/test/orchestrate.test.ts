@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
-import { type AwsClients, createClients } from '@eks-kit/core';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
+import type { AwsClients } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyStack, checkStack, parseStack, planStack, renderStack, stackSteps } from '../src/index.js';
+import { stackClients } from './support/emulator.js';
 
 const root = new URL('../../../examples/seed/', import.meta.url);
 const stack = parseStack(readFileSync(new URL('eks-kit.yaml', root), 'utf8'));
@@ -11,7 +13,7 @@ const world = JSON.parse(readFileSync(new URL('world.json', root), 'utf8')) as W
 let emu: Emulator;
 let clients: AwsClients;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
+  emu = (await startTestEmulator({ seed: world })).emulator;
 });
 afterAll(async () => {
   clients?.destroy();
@@ -20,12 +22,7 @@ afterAll(async () => {
 beforeEach(async () => {
   emu.reset();
   clients?.destroy();
-  clients = await createClients({
-    region: 'ap-northeast-1',
-    endpoint: emu.url,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    maxAttempts: 3,
-  });
+  clients = await stackClients(emu);
 });
 
 describe('stackSteps', () => {

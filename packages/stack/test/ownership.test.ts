@@ -6,7 +6,8 @@
  * had already changed.
  */
 import { readFileSync } from 'node:fs';
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients, EksKitError, renderChanges } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyStack, checkStack, parseStack, planStack, type Stack } from '../src/index.js';
@@ -27,7 +28,7 @@ const clone = (w: World): Mutable => structuredClone(w) as Mutable;
 let emu: Emulator;
 let clients: AwsClients;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
+  emu = (await startTestEmulator({ seed: world })).emulator;
 });
 afterAll(async () => {
   clients?.destroy();

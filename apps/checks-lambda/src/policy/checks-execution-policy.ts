@@ -2,8 +2,7 @@
  * The function's read-only policy, generated with iam-policies from what the stack's checks read.
  */
 import { type PolicyDocument, policyDocument, statement } from '@eks-kit/iam-policies';
-import type { Stack } from '@eks-kit/stack';
-import { checkPermissions, type PermissionScope } from './check-permissions.js';
+import { checkPermissions, type PermissionScope, type Stack } from '@eks-kit/stack';
 
 /**
  * The identity policy the checks of `stack` need: read and list actions only, scoped to the stack's

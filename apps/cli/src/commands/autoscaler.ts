@@ -1,20 +1,15 @@
 /** `eks-kit autoscaler ...`: the Cluster Autoscaler's IAM, tags, values, checks, fit and logs. */
 import * as asg from '@eks-kit/asg-discovery';
-import { EksKitError, EXIT_CODES, InvalidInputError } from '@eks-kit/core';
-import {
-  irsaTrustPolicy,
-  kiamTrustPolicy,
-  kube2iamTrustPolicy,
-  podIdentityTrustPolicy,
-} from '@eks-kit/iam-policies';
+import { EksKitError, EXIT_CODES, InvalidInputError, partitionOfRegion } from '@eks-kit/core';
+import { oidcProviderArnFromIssuer } from '@eks-kit/iam-policies';
 import {
   autoscalerRoleInput,
-  autoscalerServiceAccount,
   inStackTerms,
   renderStack,
   resolveStackNodeTemplates,
   type Stack,
   workerGroupSelection,
+  workerGroupSelectionInStackTerms,
 } from '@eks-kit/stack';
 import { accountIdOf, checkAccountOption } from '../runtime/account.js';
 import type { CommandContext } from '../runtime/context.js';
@@ -97,23 +92,18 @@ export async function autoscalerTrust(
 ): Promise<number> {
   checkAccountOption(options);
   return withStack(ctx, options, async ({ stack, clients }) => {
-    const a = requireAutoscaler(stack);
-    let doc: unknown;
-    if (a.identity.mode === 'irsa') {
+    requireAutoscaler(stack);
+    // asg-discovery's choice of trust per identity mode, as apply and check make it.
+    const role = asg.resolveAutoscalerRoleInput(autoscalerRoleInput(stack));
+    let oidc: { providerArn: string } | undefined;
+    if (role.identity === 'irsa') {
       const issuerUrl =
         stack.cluster.oidcIssuer ?? (await asg.readClusterOidc(clients, stack.cluster.name)).issuer;
       const accountId = await accountIdOf(options, clients, ctx.signal);
-      doc = irsaTrustPolicy({
-        issuerUrl,
-        accountId,
-        namespace: a.namespace,
-        serviceAccount: autoscalerServiceAccount(stack),
-      });
-    } else if (a.identity.mode === 'pod-identity') doc = podIdentityTrustPolicy();
-    else if (a.identity.mode === 'kube2iam')
-      doc = kube2iamTrustPolicy({ nodeRoleArns: a.identity.workerRoleArns ?? [] });
-    else doc = kiamTrustPolicy({ serverRoleArn: a.identity.serverRoleArn ?? '' });
-    ctx.out.result(JSON.stringify(doc, null, 2));
+      const partition = partitionOfRegion(stack.cluster.region);
+      oidc = { providerArn: oidcProviderArnFromIssuer(issuerUrl, accountId, partition) };
+    }
+    ctx.out.result(JSON.stringify(asg.autoscalerTrustPolicy(role, oidc), null, 2));
     return 0;
   });
 }
@@ -153,7 +143,7 @@ export async function autoscalerTags(ctx: CommandContext, options: AutoscalerTag
       return 0;
     }
     ctx.out.result(
-      `Every group selected by autoscaler.workerGroups (${selectionInStackTerms(a.workerGroups, stack.cluster.name)}), PropagateAtLaunch=false:`,
+      `Every group selected by autoscaler.workerGroups (${workerGroupSelectionInStackTerms(a.workerGroups, stack.cluster.name)}), PropagateAtLaunch=false:`,
     );
     for (const t of discovery) ctx.out.result(`  ${t.key}=${t.value}`);
     for (const [group, tags] of Object.entries(templates)) {
@@ -162,16 +152,6 @@ export async function autoscalerTags(ctx: CommandContext, options: AutoscalerTag
     }
     return 0;
   });
-}
-
-/** The worker group selection as the stack file says it: `prefix seed-workers-`. */
-function selectionInStackTerms(
-  groups: NonNullable<Stack['autoscaler']>['workerGroups'],
-  cluster: string,
-): string {
-  if (groups.names) return `names ${groups.names.join(', ')}`;
-  if (groups.prefix !== undefined) return `prefix ${groups.prefix}`;
-  return `clusterTags: true, the groups tagged eks:cluster-name=${cluster}`;
 }
 
 /**

@@ -6,7 +6,6 @@ import {
   dnsRoleTrustPolicy,
   ensureCertificate,
   findCertificate,
-  normaliseCertificateRequest,
   waitUntilIssued,
 } from '@eks-kit/acm-dns-validation';
 import {
@@ -18,7 +17,14 @@ import {
   validateDnsName,
   withRoute53From,
 } from '@eks-kit/core';
-import { certificateDns, dnsRoleClients, type Stack, type StackCertificate } from '@eks-kit/stack';
+import {
+  certificateDns,
+  certificateRequest,
+  dnsRoleClients,
+  normalisedCertificateRequest,
+  type Stack,
+  type StackCertificate,
+} from '@eks-kit/stack';
 import { accountIdOf, checkAccountOption } from '../runtime/account.js';
 import type { CommandContext } from '../runtime/context.js';
 import { withStack } from '../runtime/load.js';
@@ -66,18 +72,7 @@ async function regionClients(clients: AwsClients, stack: Stack, cert: StackCerti
 }
 
 function request(stack: Stack, cert: StackCertificate) {
-  return normaliseCertificateRequest(
-    {
-      domainName: cert.domainName,
-      subjectAlternativeNames: cert.subjectAlternativeNames ?? [],
-      keyAlgorithm: cert.keyAlgorithm,
-      region: cert.region ?? stack.cluster.region,
-      stack: stack.name,
-      tags: stack.tags ?? {},
-      ...(cert.zones ? { zones: cert.zones } : {}),
-    },
-    stack.cluster.region,
-  );
+  return normalisedCertificateRequest({ ...stack, tags: stack.tags ?? {} }, cert);
 }
 
 /**
@@ -93,15 +88,9 @@ export async function certRequest(ctx: CommandContext, options: CertRequestOptio
     const certs = selected(stack, options);
     const results = [];
     for (const cert of certs) {
-      const r = request(stack, cert);
       const result = await ensureCertificate(
         await regionClients(clients, stack, cert),
-        {
-          ...r,
-          subjectAlternativeNames: r.subjectAlternativeNames,
-          stack: stack.name,
-          tags: stack.tags ?? {},
-        },
+        certificateRequest({ ...stack, tags: stack.tags ?? {} }, cert),
         { dryRun: options.dryRun === true, signal: ctx.signal, onEvent: (e) => ctx.out.progress(e) },
       );
       results.push({

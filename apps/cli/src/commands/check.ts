@@ -3,7 +3,7 @@
  * `--checker`: findings about the deployed checks Lambda instead (last run, its role's reads).
  */
 import { EXIT_CODES, type Finding, InvalidInputError, summarizeFindings } from '@eks-kit/core';
-import { checkStack, describeAccount } from '@eks-kit/stack';
+import { checkStack, describeAccount, heartbeatHoursFor, verifyDeployedChecker } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
 import { withStack } from '../runtime/load.js';
 import type { FileOption } from '../runtime/options.js';
@@ -29,12 +29,10 @@ export async function checkCommand(ctx: CommandContext, options: CheckOptions): 
   if (schedule !== undefined && options.checker !== true)
     throw new InvalidInputError('--checker-schedule', schedule, 'to be given with --checker');
   if (options.checker === true) {
-    const { heartbeatHoursFor } = await import('@eks-kit/checks-lambda/verify');
     if (schedule !== undefined) heartbeatHoursFor(schedule); // refused before any AWS call
   }
   return withStack(ctx, options, async ({ stack, clients }) => {
     if (options.checker === true) {
-      const { verifyDeployedChecker } = await import('@eks-kit/checks-lambda/verify');
       const { accountId } = await describeAccount(clients, { signal: ctx.signal });
       const findings = await verifyDeployedChecker(clients, stack, {
         accountId,

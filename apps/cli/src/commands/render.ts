@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { describeClusterAddon, METRICS_SERVER_ADDON } from '@eks-kit/asg-discovery';
-import { EksKitError } from '@eks-kit/core';
+import { EksKitError, sortedJson } from '@eks-kit/core';
 import { autoModeRenderError, autoModeToRefuse, describeAccount, renderStack } from '@eks-kit/stack';
 import { writeFileAtomic } from '../runtime/atomic-write.js';
 import type { CommandContext } from '../runtime/context.js';
@@ -99,7 +99,7 @@ export async function renderCommand(ctx: CommandContext, options: RenderOptions)
     if (item.state !== 'same') await writeFileAtomic(join(outDir, item.path), item.content, item.mode);
   const next = { ...manifest };
   for (const item of plan) next[item.path] = sha256(item.content);
-  await writeFileAtomic(join(outDir, MANIFEST), `${JSON.stringify(sortKeys(next), null, 2)}\n`);
+  await writeFileAtomic(join(outDir, MANIFEST), `${sortedJson(next, 2)}\n`);
   if (ctx.out.json) {
     ctx.out.resultJson({ out: outDir, files: plan.map((p) => ({ path: p.path, state: p.state })) });
   } else {
@@ -113,10 +113,6 @@ export async function renderCommand(ctx: CommandContext, options: RenderOptions)
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-function sortKeys(record: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 async function readManifest(dir: string): Promise<Record<string, string>> {

@@ -1,20 +1,7 @@
 /** Read a file argument, `-` meaning standard input, as a stream. */
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { EksKitError, InvalidInputError } from '@eks-kit/core';
-
-/** Why a path cannot be read, for the errno codes a path can cause. */
-const PATH_PROBLEMS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file',
-  EISDIR: 'a folder, not a file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ELOOP: 'a loop of symbolic links',
-  ENAMETOOLONG: 'a path too long for the system',
-  ENOTDIR: 'a path through something that is not a folder',
-  ENXIO: 'a device or socket that cannot be read',
-  EINVAL: 'not a valid path',
-};
+import { EksKitError, InvalidInputError, pathProblem } from '@eks-kit/core';
 
 /**
  * A readable stream of a file, or of standard input for `-`. A path that cannot be read (missing, a
@@ -43,8 +30,7 @@ export async function openInput(path: string | undefined, field = 'file'): Promi
     }
     return handle.createReadStream();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    const problem = PATH_PROBLEMS[code];
+    const problem = pathProblem(error);
     if (problem)
       throw new InvalidInputError(
         field,

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import {
   InvalidInputError,
   ownEntries,
+  sortKeysDeep,
   validateDnsName,
   validateRegion,
   validateTags,
@@ -188,9 +189,9 @@ export function normaliseCertificateRequest(
     subjectAlternativeNames,
     names: [domainName, ...subjectAlternativeNames],
     keyAlgorithm,
-    tags: sortKeys(tags),
+    tags: sortKeysDeep(tags),
     transparencyLogging: input.transparencyLogging ?? true,
-    zones: sortKeys(zones),
+    zones: sortKeysDeep(zones),
     region,
     stack,
   };
@@ -228,10 +229,4 @@ export function idempotencyToken(request: NormalisedCertificateRequest): string 
     stack: request.stack ?? null,
   });
   return createHash('sha256').update(material).digest('hex').slice(0, 32);
-}
-
-function sortKeys(record: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(record).sort()) out[key] = record[key] as string;
-  return out;
 }

@@ -2,6 +2,7 @@
 import { DescribeAddonCommand } from '@aws-sdk/client-eks';
 import {
   type AwsClients,
+  clusterNotFoundError,
   EksKitError,
   isNotFoundError,
   validateClusterName,
@@ -54,10 +55,7 @@ export async function describeClusterAddon(
       // EKS answers ResourceNotFoundException for both; its message names which is missing.
       const message = (error as { message?: string }).message ?? '';
       if (/^No addon/i.test(message)) return undefined;
-      throw new EksKitError('ClusterNotFound', `EKS cluster ${name} does not exist in ${clients.region}`, {
-        hint: 'check the cluster name and --region',
-        cause: error,
-      });
+      throw clusterNotFoundError(name, clients.region, error);
     }
     throw wrapAwsError(error, 'eks:DescribeAddon', `${name}/${addonName}`);
   }

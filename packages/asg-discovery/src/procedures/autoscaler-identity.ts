@@ -3,6 +3,7 @@
 import { DescribeClusterCommand } from '@aws-sdk/client-eks';
 import {
   type AwsClients,
+  clusterNotFoundError,
   EksKitError,
   InvalidInputError,
   isNotFoundError,
@@ -138,11 +139,7 @@ export async function readClusterOidc(clients: AwsClients, cluster: string): Pro
     const out = await eks.send(new DescribeClusterCommand({ name: cluster }));
     issuer = out.cluster?.identity?.oidc?.issuer;
   } catch (error) {
-    if (isNotFoundError(error))
-      throw new EksKitError('ClusterNotFound', `EKS cluster ${cluster} does not exist in ${clients.region}`, {
-        hint: 'check the cluster name and --region',
-        cause: error,
-      });
+    if (isNotFoundError(error)) throw clusterNotFoundError(cluster, clients.region, error);
     throw wrapAwsError(error, 'eks:DescribeCluster', cluster);
   }
   if (!issuer)
@@ -173,14 +170,20 @@ export function oidcProviderHint(cluster: string, issuer?: string): string {
 }
 
 /**
- * The trust policy of the autoscaler role for an identity mode (IRSA needs the OIDC facts).
+ * The trust policy of the autoscaler role for an identity mode (IRSA needs the OIDC provider's
+ * ARN): the one choice of trust per mode, used by the role procedures, the setup check and
+ * `eks-kit autoscaler trust`.
  *
  * @example
  * ```ts
- * autoscalerTrustPolicy(resolved, oidc);
+ * autoscalerTrustPolicy(resolveAutoscalerRoleInput({ cluster: 'prod', identity: 'pod-identity' }));
+ * autoscalerTrustPolicy(resolved, await readClusterOidc(clients, 'prod')); // IRSA
  * ```
  */
-export function autoscalerTrustPolicy(role: ResolvedAutoscalerRole, oidc?: OidcFacts): PolicyDocument {
+export function autoscalerTrustPolicy(
+  role: ResolvedAutoscalerRole,
+  oidc?: Pick<OidcFacts, 'providerArn'>,
+): PolicyDocument {
   const { identity } = role;
   if (identity === 'irsa') {
     if (!oidc) throw new EksKitError('NoOidcIssuer', 'IRSA trust needs the cluster OIDC provider');

@@ -3,7 +3,13 @@
  * Scaling groups to tag, no Cluster Autoscaler), read from DescribeCluster's `computeConfig`.
  */
 import { DescribeClusterCommand } from '@aws-sdk/client-eks';
-import { type AwsClients, EksKitError, isNotFoundError, wrapAwsError } from '@eks-kit/core';
+import {
+  type AwsClients,
+  clusterNotFoundError,
+  EksKitError,
+  isNotFoundError,
+  wrapAwsError,
+} from '@eks-kit/core';
 
 /** How a cluster's nodes are managed. */
 export interface ClusterComputeMode {
@@ -37,11 +43,7 @@ export async function readComputeMode(
     const compute = out.cluster?.computeConfig;
     return { autoMode: compute?.enabled === true, nodePools: [...(compute?.nodePools ?? [])] };
   } catch (error) {
-    if (isNotFoundError(error))
-      throw new EksKitError('ClusterNotFound', `EKS cluster ${cluster} does not exist in ${clients.region}`, {
-        hint: 'check the cluster name and --region',
-        cause: error,
-      });
+    if (isNotFoundError(error)) throw clusterNotFoundError(cluster, clients.region, error);
     throw wrapAwsError(error, 'eks:DescribeCluster', cluster);
   }
 }

@@ -9,6 +9,7 @@ import {
 import {
   type AwsClients,
   type Change,
+  clusterNotFoundError,
   EksKitError,
   type EnsureOptions,
   isNotFoundError,
@@ -46,15 +47,7 @@ export async function findPodIdentityAssociation(
     );
     return out.association;
   } catch (error) {
-    if (isNotFoundError(error))
-      throw new EksKitError(
-        'ClusterNotFound',
-        `EKS cluster ${input.cluster} does not exist in ${clients.region}`,
-        {
-          hint: 'check the cluster name and --region',
-          cause: error,
-        },
-      );
+    if (isNotFoundError(error)) throw clusterNotFoundError(input.cluster, clients.region, error);
     throw wrapAwsError(error, 'eks:ListPodIdentityAssociations', where);
   }
 }

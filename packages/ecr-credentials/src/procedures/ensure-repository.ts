@@ -23,14 +23,16 @@ import {
   adoptChange,
   type Change,
   decideOwnership,
+  describeAccount,
   EksKitError,
   type EnsureOptions,
   type EnsureResult,
   isNotFoundError,
+  sortedJson,
   validateRegion,
   wrapAwsError,
 } from '@eks-kit/core';
-import { callerAccount, diffCurrentPolicy, policyJson, validatePolicy } from '@eks-kit/iam-policies';
+import { diffCurrentPolicy, policyJson, validatePolicy } from '@eks-kit/iam-policies';
 import type { LifecyclePolicy } from '../builders/lifecycle.js';
 import { registryHostFor } from '../builders/registry-host.js';
 import { type RegistryScanningRef, scanningDecision } from '../builders/registry-scanning.js';
@@ -63,24 +65,9 @@ export interface EnsureRepositoryResult extends EnsureResult {
   created: boolean;
 }
 
-/** JSON with object keys sorted: two lifecycle policies are equal when this is. */
-function canonicalJson(value: unknown): string {
-  const sort = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(sort)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.entries(v as Record<string, unknown>)
-              .sort(([a], [b]) => (a < b ? -1 : 1))
-              .map(([k, x]) => [k, sort(x)]),
-          )
-        : v;
-  return JSON.stringify(sort(value));
-}
-
 function lifecycleKey(policy: LifecyclePolicy | { rules?: Array<{ rulePriority?: number }> }): string {
   const rules = [...(policy.rules ?? [])].sort((a, b) => (a.rulePriority ?? 0) - (b.rulePriority ?? 0));
-  return canonicalJson({ rules });
+  return sortedJson({ rules });
 }
 
 function describeSettings(spec: NormalisedRepositorySpec): string {
@@ -274,7 +261,7 @@ async function converge(
     if (
       spec.tagMutability &&
       (current.imageTagMutability !== spec.tagMutability ||
-        canonicalJson(currentExclusions) !== canonicalJson(spec.tagMutabilityExclusions ?? []))
+        sortedJson(currentExclusions) !== sortedJson(spec.tagMutabilityExclusions ?? []))
     ) {
       steps.push({
         operation: 'ecr:PutImageTagMutability',
@@ -422,7 +409,7 @@ async function converge(
   }
   if (!repository && options.dryRun) {
     // Not created yet: compute where it will be (one STS read).
-    const { accountId } = await callerAccount(clients);
+    const { accountId } = await describeAccount(clients);
     return {
       changes,
       arn: repositoryArn({ accountId, region, name: spec.name }),

@@ -4,6 +4,7 @@
 import { DescribeClusterCommand } from '@aws-sdk/client-eks';
 import {
   type AwsClients,
+  clusterNotFoundError,
   EksKitError,
   type EnsureOptions,
   type Finding,
@@ -217,16 +218,8 @@ async function runnerIssuer(clients: AwsClients, input: RunnerRoleInput): Promis
       const out = await eks.send(new DescribeClusterCommand({ name: input.cluster }));
       issuer = out.cluster?.identity?.oidc?.issuer;
     } catch (error) {
-      // One wording for a missing cluster, as asg-discovery's readClusterOidc says it (issue 17).
-      if (isNotFoundError(error))
-        throw new EksKitError(
-          'ClusterNotFound',
-          `EKS cluster ${input.cluster} does not exist in ${clients.region}`,
-          {
-            hint: 'check the cluster name and --region',
-            cause: error,
-          },
-        );
+      // One wording for a missing cluster: core's clusterNotFoundError (issue 17).
+      if (isNotFoundError(error)) throw clusterNotFoundError(input.cluster, clients.region, error);
       throw wrapAwsError(error, 'eks:DescribeCluster', input.cluster);
     }
     if (!issuer)

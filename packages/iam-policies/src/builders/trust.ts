@@ -1,21 +1,17 @@
 /**
  * Trust policy builders for the ways a pod (or a service) gets an IAM role (docs/AWS-FACTS.md#iam-trust-for-pods).
  */
-import { InvalidInputError, ownEntries, type Partition, parseArn, validateAccountId } from '@eks-kit/core';
+import {
+  InvalidInputError,
+  isPartition,
+  ownEntries,
+  type Partition,
+  parseArn,
+  validateAccountId,
+} from '@eks-kit/core';
 import { policyDocument } from './document.js';
 import { statement } from './statement.js';
 import type { ConditionsInput, PolicyDocument } from './types.js';
-
-const PARTITIONS: ReadonlySet<string> = new Set([
-  'aws',
-  'aws-cn',
-  'aws-us-gov',
-  'aws-iso',
-  'aws-iso-b',
-  'aws-iso-e',
-  'aws-iso-f',
-  'aws-eusc',
-]);
 
 /** The issuer's host and path (no scheme, no trailing slash), as IAM names OIDC providers. */
 function issuerHostPath(issuerUrl: unknown, field: string): string {
@@ -48,7 +44,7 @@ export function oidcProviderArnFromIssuer(
 ): string {
   const hostPath = issuerHostPath(issuerUrl, 'issuerUrl');
   validateAccountId(accountId, 'accountId');
-  if (!PARTITIONS.has(partition))
+  if (!isPartition(partition))
     throw new InvalidInputError('partition', partition, 'an AWS partition such as aws');
   return `arn:${partition}:iam::${accountId}:oidc-provider/${hostPath}`;
 }

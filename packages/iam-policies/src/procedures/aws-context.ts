@@ -2,30 +2,19 @@
  * Facts about the caller that procedures need to compute ARNs (e.g. in dry run, before a resource exists).
  */
 import { GetAccountSummaryCommand } from '@aws-sdk/client-iam';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { type AwsClients, type Partition, partitionOfRegion, wrapAwsError } from '@eks-kit/core';
+import { type AwsClients, describeAccount, type Partition, wrapAwsError } from '@eks-kit/core';
 import { POLICY_SIZE_LIMITS } from '../builders/sizes.js';
 
 /**
  * The caller's account id and partition (one STS GetCallerIdentity call; a read).
  *
+ * @deprecated since 0.2: use core's `describeAccount` (the same lookup); kept for one minor.
  * @example
  * ```ts
  * const { accountId, partition } = await callerAccount(clients);
  * ```
  */
-export async function callerAccount(
-  clients: AwsClients,
-): Promise<{ accountId: string; partition: Partition }> {
-  const sts = await clients.sts();
-  try {
-    const out = await sts.send(new GetCallerIdentityCommand({}));
-    const partition = out.Arn?.split(':')[1] as Partition | undefined;
-    return { accountId: out.Account ?? '', partition: partition ?? partitionOfRegion(clients.region) };
-  } catch (error) {
-    throw wrapAwsError(error, 'sts:GetCallerIdentity');
-  }
-}
+export const callerAccount: typeof describeAccount = describeAccount;
 
 /**
  * The ARN of an IAM role or policy from its path and name.

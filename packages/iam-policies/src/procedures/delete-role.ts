@@ -24,6 +24,7 @@ import {
   type Change,
   type DeleteOptions,
   type DeleteResult,
+  describeAccount,
   isNotFoundError,
   keepUnlessOwned,
   refusedResult,
@@ -32,7 +33,7 @@ import {
   wrapAwsError,
 } from '@eks-kit/core';
 import { validateIamPath, validatePolicyName, validateRoleName } from '../builders/names.js';
-import { callerAccount, iamArn } from './aws-context.js';
+import { iamArn } from './aws-context.js';
 import { readRole } from './read-role.js';
 
 /** Which role {@link deleteRole} removes, and for which stack (only a role tagged for it is deleted). */
@@ -166,7 +167,7 @@ export async function deleteManagedPolicy(
   const path = spec.path === undefined ? '/' : validateIamPath(spec.path, 'path');
   validateTagValue(spec.stack, 'stack');
   const iam = await clients.iam();
-  const { accountId, partition } = await callerAccount(clients);
+  const { accountId, partition } = await describeAccount(clients);
   const arn = iamArn(partition, accountId, 'policy', path, spec.name);
   const resource = `iam policy ${spec.name}`;
   const policy = await getPolicy(iam, arn);

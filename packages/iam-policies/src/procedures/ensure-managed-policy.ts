@@ -22,6 +22,7 @@ import {
   awsErrorCode,
   type Change,
   decideOwnership,
+  describeAccount,
   type EnsureOptions,
   type EnsureResult,
   isNotFoundError,
@@ -34,7 +35,7 @@ import { policyJson } from '../builders/document.js';
 import { validateIamPath, validatePolicyName } from '../builders/names.js';
 import type { PolicyDocument } from '../builders/types.js';
 import { validatePolicy } from '../builders/validate-policy.js';
-import { callerAccount, iamArn } from './aws-context.js';
+import { iamArn } from './aws-context.js';
 import { STACK_TAG_KEY, validateDescription } from './role-input.js';
 
 /** Desired state of a customer managed policy. */
@@ -140,7 +141,7 @@ export async function ensureManagedPolicy(
   await validatePolicy(spec.document, { kind: 'identity', managed: true, field: 'document' });
 
   const iam = await clients.iam();
-  const { accountId, partition } = await callerAccount(clients);
+  const { accountId, partition } = await describeAccount(clients);
   const arn = iamArn(partition, accountId, 'policy', path, spec.name);
   const resource = `iam policy ${spec.name}`;
   const changes: Change[] = [];

@@ -9,6 +9,7 @@ import {
   awsErrorCode,
   type Change,
   decideOwnership,
+  describeAccount,
   EksKitError,
   type EnsureOptions,
   type EnsureResult,
@@ -17,7 +18,7 @@ import {
 import { asList } from '../builders/canonical-values.js';
 import { policyJson } from '../builders/document.js';
 import type { PolicyDocument } from '../builders/types.js';
-import { callerAccount, iamArn } from './aws-context.js';
+import { iamArn } from './aws-context.js';
 import { type PlannedStep, planRoleConvergence } from './plan-role.js';
 import { type PropagationRetry, retryWhilePrincipalPropagates } from './propagation.js';
 import { type RoleState, readRole } from './read-role.js';
@@ -134,7 +135,7 @@ export async function ensureRole(
       after: { path, trust: spec.trust, tags },
     };
     if (options.dryRun) {
-      const { accountId, partition } = await callerAccount(clients);
+      const { accountId, partition } = await describeAccount(clients);
       changes.push(createChange);
       created = true;
       state = stateOfNewRole(

@@ -6,6 +6,7 @@
 import { GetOpenIDConnectProviderCommand } from '@aws-sdk/client-iam';
 import {
   type AwsClients,
+  describeAccount,
   EksKitError,
   type Finding,
   finding,
@@ -14,7 +15,6 @@ import {
   wrapAwsError,
 } from '@eks-kit/core';
 import { oidcProviderArnFromIssuer } from '../builders/trust.js';
-import { callerAccount } from './aws-context.js';
 
 /** What {@link findOidcProvider} found. */
 export interface OidcProviderLookup {
@@ -39,7 +39,7 @@ export interface OidcProviderLookup {
  * ```
  */
 export async function findOidcProvider(clients: AwsClients, issuer: string): Promise<OidcProviderLookup> {
-  const { accountId, partition } = await callerAccount(clients);
+  const { accountId, partition } = await describeAccount(clients);
   const providerArn = oidcProviderArnFromIssuer(issuer, accountId, partition);
   const iam = await clients.iam();
   let exists = true;

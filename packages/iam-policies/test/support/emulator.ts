@@ -2,7 +2,8 @@
  * A small IAM world and client set for procedure tests against @eks-kit/aws-emulator.
  */
 
-import { type Emulator, startEmulator } from '@eks-kit/aws-emulator';
+import type { Emulator } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients } from '@eks-kit/core';
 
 export const ACCOUNT = '123456789012';
@@ -36,20 +37,12 @@ export function world(extraRoles: Record<string, unknown>[] = []): Record<string
 export async function startIamEmulator(
   options: { speed?: number; seed?: Record<string, unknown> } = {},
 ): Promise<{ emu: Emulator; clients: AwsClients }> {
-  const emu = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
+  const env = await startTestEmulator({
     speed: options.speed ?? 1000,
     seed: (options.seed ?? world()) as never,
     faults: [],
   });
-  const clients = await createClients({
-    region: 'ap-northeast-1',
-    endpoint: emu.url,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    maxAttempts: 3,
-  });
-  return { emu, clients };
+  return { emu: env.emulator, clients: await createClients(env.clientConfig()) };
 }
 
 /** Fast propagation retries for tests (real milliseconds). */

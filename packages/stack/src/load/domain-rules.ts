@@ -2,7 +2,6 @@
  * Rules that belong to one domain package, called through that package's own validator so that each
  * rule lives in one place. Each re-homes the package's field name under the stack's key path.
  */
-import { normaliseCertificateRequest } from '@eks-kit/acm-dns-validation';
 import { nodeTemplateTags } from '@eks-kit/asg-discovery';
 import { InvalidInputError } from '@eks-kit/core';
 import {
@@ -24,6 +23,7 @@ import {
   validateReleaseName,
 } from '@eks-kit/helm-values';
 import { validateRoleName as iamRoleName } from '@eks-kit/iam-policies';
+import { normalisedCertificateRequest } from '../orchestrate/certificate-request.js';
 import type { Stack, StackAutoscaler, StackCertificate, StackGitlab } from '../schema/stack-schema.js';
 
 /** Run a package validator and put its error's field under `parent` (or rename it with `rename`). */
@@ -88,16 +88,9 @@ export function validateCertificate(
   field: string,
   defaultRegion: string,
 ): { domainName: string; subjectAlternativeNames: string[] } {
+  // The zones are checked apart, each naming its key (semantic.ts), after the names.
   const request = under(field, () =>
-    normaliseCertificateRequest(
-      {
-        domainName: cert.domainName,
-        subjectAlternativeNames: cert.subjectAlternativeNames ?? [],
-        keyAlgorithm: cert.keyAlgorithm,
-        ...(cert.region !== undefined ? { region: cert.region } : {}),
-      },
-      defaultRegion,
-    ),
+    normalisedCertificateRequest({ cluster: { region: defaultRegion } }, { ...cert, zones: undefined }),
   );
   return { domainName: request.domainName, subjectAlternativeNames: request.subjectAlternativeNames };
 }

@@ -1,6 +1,6 @@
 /** Parse and validate `eks-kit.yaml` with errors that name the key path and its `file:line`. */
 import { type FileHandle, open } from 'node:fs/promises';
-import { EksKitError, InvalidInputError } from '@eks-kit/core';
+import { EksKitError, InvalidInputError, pathProblem } from '@eks-kit/core';
 import { type Stack, stackSchema } from '../schema/stack-schema.js';
 import { parseYamlBounded } from './bounded-yaml.js';
 import { type PathSegment, parsePath } from './field-path.js';
@@ -90,19 +90,6 @@ export async function loadStack(path: string, options: ParseStackOptions = {}): 
   return parseStack(bytes.toString('utf8'), fileName, options);
 }
 
-/** Why a path cannot be read, in the user's words, for the errno codes a path can cause. */
-const PATH_PROBLEMS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file',
-  EISDIR: 'a folder, not a file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ELOOP: 'a loop of symbolic links',
-  ENAMETOOLONG: 'a path too long for the system',
-  ENOTDIR: 'a path through something that is not a folder',
-  ENXIO: 'a device or socket that cannot be read',
-  EINVAL: 'not a valid path',
-};
-
 /** The stack file's bytes, at most MAX_STACK_BYTES + 1 of them (a device or FIFO never reads forever). */
 async function readFileBounded(path: string, field: string): Promise<Buffer> {
   if (path.includes('\0')) throw new InvalidInputError(field, path, 'a file path without NUL characters');
@@ -114,11 +101,12 @@ async function readFileBounded(path: string, field: string): Promise<Buffer> {
     return await readBounded(handle.createReadStream({ autoClose: false }));
   } catch (error) {
     if (error instanceof EksKitError) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    const problem = PATH_PROBLEMS[code];
+    const problem = pathProblem(error);
     if (problem)
       throw new InvalidInputError(field, path, `a readable stack file (this is ${problem})`, {
-        ...(code === 'ENOENT' ? { hint: 'create one with: eks-kit init' } : {}),
+        ...((error as NodeJS.ErrnoException).code === 'ENOENT'
+          ? { hint: 'create one with: eks-kit init' }
+          : {}),
       });
     throw new EksKitError('ReadFailed', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
   } finally {

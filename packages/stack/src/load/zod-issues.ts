@@ -1,9 +1,8 @@
 /** Turn a zod issue into eks-kit's one-line {@link InvalidInputError}. */
-import { InvalidInputError } from '@eks-kit/core';
+import { InvalidInputError, nearestName } from '@eks-kit/core';
 import type { z } from 'zod';
 import { formatPath, type PathSegment } from './field-path.js';
 import { locationOf, type SourceFile, valueAt } from './locate.js';
-import { nearestKey } from './suggest.js';
 
 type Issue = z.core.$ZodIssue;
 type AnySchema = z.core.$ZodType;
@@ -125,7 +124,7 @@ export function issueToError(
     const key = issue.keys[0] ?? '';
     const keyPath = [...path, key];
     const known = knownKeys(schemaAt(root, path));
-    const near = nearestKey(key, known);
+    const near = nearestName(key, known);
     const parent = formatPath(path) || 'the stack file';
     const expected = near
       ? `a known key of ${parent} (did you mean "${near}"?)`

@@ -1,8 +1,10 @@
 /** Run a stack's steps in order, sharing the run's reads (account, cluster, zones...) and the progress events. */
 import {
+  type AccountInfo,
   ADOPT_PREFIX,
   type AwsClients,
   type Change,
+  describeAccount,
   EksKitError,
   type Finding,
   finding,
@@ -14,7 +16,6 @@ import {
 import type { Stack } from '../schema/stack-schema.js';
 import { stackSteps } from '../steps/index.js';
 import type { CertificateOutcome, StepContext } from '../steps/step.js';
-import { type AccountInfo, describeAccount } from './account.js';
 import { shareReads } from './shared-reads.js';
 
 /** What running the steps produced. */

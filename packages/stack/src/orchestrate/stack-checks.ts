@@ -8,7 +8,6 @@ import {
   checkPublicResolution,
   describeCertificate,
   findCertificate,
-  normaliseCertificateRequest,
   toCertificateStatus,
 } from '@eks-kit/acm-dns-validation';
 import {
@@ -18,7 +17,15 @@ import {
   METRICS_SERVER_ADDON,
   POD_IDENTITY_AGENT_ADDON,
 } from '@eks-kit/asg-discovery';
-import { type AwsClients, type Finding, finding, type ProgressEvent, withRoute53From } from '@eks-kit/core';
+import {
+  type AccountInfo,
+  type AwsClients,
+  describeAccount,
+  type Finding,
+  finding,
+  type ProgressEvent,
+  withRoute53From,
+} from '@eks-kit/core';
 import { checkRepositoryGrants, RUNNER_POLICY_NAME } from '@eks-kit/ecr-credentials';
 import { checkRoleGrants } from '@eks-kit/iam-policies';
 import type { Stack, StackDns } from '../schema/stack-schema.js';
@@ -27,8 +34,8 @@ import { certificateDns, dnsRoleClients } from '../steps/certificates.js';
 import { stackSteps } from '../steps/index.js';
 import { desiredRepositories } from '../steps/repositories.js';
 import type { StepContext } from '../steps/step.js';
-import { type AccountInfo, describeAccount } from './account.js';
 import { autoModeFinding, autoModeToRefuse } from './auto-mode.js';
+import { normalisedCertificateRequest } from './certificate-request.js';
 import { autoscalerRoleName, runnerRoleName } from './names.js';
 import { findOrphans, orphanFinding } from './orphans.js';
 import { blockerFinding, isBlocker } from './run-steps.js';
@@ -280,18 +287,7 @@ export function stackChecks(stack: Stack): StackCheck[] {
         for (const cert of stack.checks.dnsServers ? certs : []) {
           const found = await findCertificate(
             through,
-            normaliseCertificateRequest(
-              {
-                domainName: cert.domainName,
-                subjectAlternativeNames: cert.subjectAlternativeNames ?? [],
-                keyAlgorithm: cert.keyAlgorithm,
-                region,
-                stack: stack.name,
-                tags: stack.tags ?? {},
-                ...(cert.zones ? { zones: cert.zones } : {}),
-              },
-              region,
-            ),
+            normalisedCertificateRequest({ ...stack, tags: stack.tags ?? {} }, cert),
             options.signal ? { signal: options.signal } : {},
           );
           if (found?.status !== 'PENDING_VALIDATION') continue;

@@ -42,3 +42,23 @@ export function inStackTerms(
     };
   });
 }
+
+/**
+ * The worker group selection as the stack file says it (`autoscaler.workerGroups`): the one wording
+ * of the "no group matched" error, `eks-kit autoscaler tags` and any other message naming it.
+ *
+ * @example
+ * ```ts
+ * workerGroupSelectionInStackTerms({ prefix: 'seed-workers-' }, 'seed'); // 'prefix seed-workers-'
+ * workerGroupSelectionInStackTerms({ clusterTags: true }, 'seed');
+ * // 'clusterTags: true (groups tagged eks:cluster-name=seed)'
+ * ```
+ */
+export function workerGroupSelectionInStackTerms(
+  groups: { names?: readonly string[] | undefined; prefix?: string | undefined },
+  cluster: string,
+): string {
+  if (groups.names) return `names ${groups.names.join(', ')}`;
+  if (groups.prefix !== undefined) return `prefix ${groups.prefix}`;
+  return `clusterTags: true (groups tagged eks:cluster-name=${cluster})`;
+}

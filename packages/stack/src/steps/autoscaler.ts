@@ -12,6 +12,7 @@ import {
 import { EksKitError, type EnsureOptions } from '@eks-kit/core';
 import { autoModeFinding, autoModeToRefuse } from '../orchestrate/auto-mode.js';
 import { autoscalerRoleName, autoscalerServiceAccount } from '../orchestrate/names.js';
+import { workerGroupSelectionInStackTerms } from '../orchestrate/stack-hints.js';
 import type { Stack } from '../schema/stack-schema.js';
 import { resolveStackNodeTemplates } from './node-templates.js';
 import type { Step, StepContext, StepOutcome } from './step.js';
@@ -159,12 +160,7 @@ function signalOf(ctx: StepContext): { signal?: AbortSignal } {
  */
 export function inStackTermsError(error: unknown, stack: Stack): unknown {
   if (!(error instanceof EksKitError) || error.code !== 'NoNodeGroups') return error;
-  const groups = stack.autoscaler!.workerGroups;
-  const selection = groups.names
-    ? `names ${groups.names.join(', ')}`
-    : groups.prefix !== undefined
-      ? `prefix ${groups.prefix}`
-      : `clusterTags: true (groups tagged eks:cluster-name=${stack.cluster.name})`;
+  const selection = workerGroupSelectionInStackTerms(stack.autoscaler!.workerGroups, stack.cluster.name);
   return new EksKitError(
     'NoNodeGroups',
     `autoscaler.workerGroups (${selection}) matched no Auto Scaling group of cluster ${stack.cluster.name}`,

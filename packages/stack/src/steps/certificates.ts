@@ -16,6 +16,7 @@ import {
   withRoute53From,
   wrapAwsError,
 } from '@eks-kit/core';
+import { certificateRequest } from '../orchestrate/certificate-request.js';
 import type { Stack, StackCertificate, StackDns } from '../schema/stack-schema.js';
 import type { CertificateOutcome, Step, StepContext, StepOutcome } from './step.js';
 
@@ -179,15 +180,7 @@ export const certificatesStep: Step = {
       const clients = role ? withRoute53From(regional, role.clients) : regional;
       const result = await ensureCertificate(
         clients,
-        {
-          domainName: cert.domainName,
-          subjectAlternativeNames: cert.subjectAlternativeNames ?? [],
-          keyAlgorithm: cert.keyAlgorithm,
-          ...(cert.zones ? { zones: cert.zones } : {}),
-          region,
-          stack: stack.name,
-          tags: stack.tags ?? {},
-        },
+        certificateRequest({ ...stack, tags: stack.tags ?? {} }, cert),
         {
           dryRun: ctx.dryRun,
           adopt: ctx.adopt === true || cert.adopt === true,

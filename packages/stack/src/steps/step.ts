@@ -1,6 +1,5 @@
 /** What one apply step is: a name and a run that converges (or, in dry run, only reports). */
-import type { AwsClients, Change, Finding, ProgressEvent } from '@eks-kit/core';
-import type { AccountInfo } from '../orchestrate/account.js';
+import type { AccountInfo, AwsClients, Change, Finding, ProgressEvent } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
 
 /** What a step gets. */

@@ -1,9 +1,29 @@
 /** The emulator and real SDK clients the stack's procedure tests run against (127.0.0.1 only). */
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { startTestEmulator, TEST_CREDENTIALS, TEST_REGION } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients } from '@eks-kit/core';
 
 /**
- * Start an emulator seeded with `world` (1000x emulated time) and clients for it in ap-northeast-1.
+ * Core's clients against a started emulator (ap-northeast-1, 3 attempts): fresh ones per test
+ * where a test must not share the clients' read cache.
+ *
+ * @example
+ * ```ts
+ * beforeEach(async () => (clients = await stackClients(emu)));
+ * ```
+ */
+export function stackClients(emu: Emulator): Promise<AwsClients> {
+  return createClients({
+    region: TEST_REGION,
+    endpoint: emu.url,
+    credentials: { ...TEST_CREDENTIALS },
+    maxAttempts: 3,
+  });
+}
+
+/**
+ * Start an emulator seeded with `world` (the emulator's test set-up, `@eks-kit/aws-emulator/testing`:
+ * 127.0.0.1, 1000x emulated time) and clients for it.
  *
  * @example
  * ```ts
@@ -11,15 +31,12 @@ import { type AwsClients, createClients } from '@eks-kit/core';
  * afterAll(() => stopStackEmulator(emu, clients));
  * ```
  */
-export async function startStackEmulator(world: World): Promise<{ emu: Emulator; clients: AwsClients }> {
-  const emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
-  const clients = await createClients({
-    region: 'ap-northeast-1',
-    endpoint: emu.url,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    maxAttempts: 3,
-  });
-  return { emu, clients };
+export async function startStackEmulator(
+  world: World,
+  options: { dns?: boolean } = {},
+): Promise<{ emu: Emulator; clients: AwsClients }> {
+  const emu = (await startTestEmulator({ seed: world, ...options })).emulator;
+  return { emu, clients: await stackClients(emu) };
 }
 
 /** Close the clients' sockets, then stop the emulator. */

@@ -1,6 +1,7 @@
 /** Starting the emulator and real SDK clients for the suite (127.0.0.1 only, high speed, small worlds). */
 
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { startTestEmulator as startEmulatorForTests } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients } from '@eks-kit/core';
 
 export const REGION = 'ap-northeast-1';
@@ -17,15 +18,8 @@ export async function startTestEmulator(
   behaviour: Record<string, unknown> = {},
   speed = 1000,
 ): Promise<Emulator> {
-  return startEmulator({
-    port: 0,
-    host: '127.0.0.1',
-    speed,
-    seed: world,
-    faults: [],
-    behaviour,
-    randomSeed: 7,
-  });
+  const env = await startEmulatorForTests({ speed, seed: world, faults: [], behaviour, randomSeed: 7 });
+  return env.emulator;
 }
 
 /** Real SDK clients against the emulator. `maxAttempts` 6 is core's default (the CLI's too). */

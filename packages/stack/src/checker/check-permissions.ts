@@ -7,7 +7,8 @@
  */
 import { CHECK_AUTOSCALER_SETUP_ACTIONS } from '@eks-kit/asg-discovery';
 import { InvalidInputError, partitionOfRegion } from '@eks-kit/core';
-import { autoscalerRoleName, runnerRoleName, type Stack, stackRepositoryNames } from '@eks-kit/stack';
+import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from '../orchestrate/names.js';
+import type { Stack } from '../schema/stack-schema.js';
 
 /** One group of read actions on the same resources. */
 export interface CheckPermission {

@@ -9,10 +9,10 @@
 import { type EvaluationResult, GetRoleCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { type AwsClients, type Finding, finding, isNotFoundError, wrapAwsError } from '@eks-kit/core';
-import type { Stack } from '@eks-kit/stack';
-import { checkPermissions } from '../policy/check-permissions.js';
-import { parseCheckState } from '../report/finding-state.js';
-import { checkerNames, DEFAULT_SCHEDULE, heartbeatHoursFor } from '../template/deploy-template.js';
+import type { Stack } from '../schema/stack-schema.js';
+import { checkPermissions } from './check-permissions.js';
+import { parseCheckState } from './check-state.js';
+import { checkerNames, DEFAULT_SCHEDULE, heartbeatHoursFor } from './checker-names.js';
 
 /** Options of {@link verifyDeployedChecker}. */
 export interface VerifyCheckerOptions {
