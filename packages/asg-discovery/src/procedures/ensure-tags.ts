@@ -1,20 +1,22 @@
 /** ensureAutoDiscoveryTags: tag the selected worker groups for auto-discovery (and scale from zero). */
-import { CreateOrUpdateTagsCommand, type Tag } from '@aws-sdk/client-auto-scaling';
+import { type AutoScalingClient, CreateOrUpdateTagsCommand, type Tag } from '@aws-sdk/client-auto-scaling';
 import {
   type AwsClients,
   adoptChange,
+  applyPlan,
   type Change,
+  deadlineOf,
   decideOwnership,
   EksKitError,
   type EnsureOptions,
   type EnsureResult,
   InvalidInputError,
   ownEntries,
+  type PlannedChange,
   STACK_TAG_KEY,
   setOwn,
   validateClusterName,
   validateTagValue,
-  wrapAwsError,
 } from '@eks-kit/core';
 import {
   type AsgTag,
@@ -118,6 +120,52 @@ export async function ensureAutoDiscoveryTags(
   input: EnsureAutoDiscoveryTagsInput,
   options: EnsureOptions = {},
 ): Promise<EnsureAutoDiscoveryTagsResult> {
+  const { cluster, select, templateTags } = validateTagsInput(input);
+  const deadline = deadlineOf(options);
+  options.signal?.throwIfAborted();
+  const groups = await findSelectedGroups(clients, cluster, select, templateTags);
+  const names = [...new Set(groups.map((g) => g.name))];
+  // Every refusal (ownership, the tag quota) is found for every group before the first write.
+  const steps: PlannedChange[] = [];
+  const batch: Tag[] = [];
+  for (const group of groups) {
+    const desired = templateTags.get(group.name) ?? desiredTags(cluster, undefined, '', input.stack);
+    const planned = planGroupChanges(group, desired, input.stack, options);
+    steps.push(...planned.changes.map((change) => ({ change })));
+    batch.push(...planned.tags);
+  }
+  if (options.dryRun || batch.length === 0) {
+    const { changes } = await applyPlan(steps, { ...options, deadline });
+    return { changes, groups: names };
+  }
+  const asg = await clients.autoScaling();
+  for (let i = 0; i < batch.length; i += TAG_BATCH_SIZE)
+    steps.push(batchStep(asg, batch.slice(i, i + TAG_BATCH_SIZE)));
+  const { changes } = await applyPlan(steps, { ...options, deadline });
+  return { changes, groups: names };
+}
+
+/** One CreateOrUpdateTags call (at most {@link TAG_BATCH_SIZE} tags), announced as `tags-applied`. */
+function batchStep(asg: AutoScalingClient, chunk: Tag[]): PlannedChange {
+  const resources = [...new Set(chunk.map((t) => t.ResourceId))];
+  return {
+    operation: 'autoscaling:CreateOrUpdateTags',
+    target: resources.join(','),
+    apply: () => asg.send(new CreateOrUpdateTagsCommand({ Tags: chunk })),
+    event: {
+      type: 'tags-applied',
+      message: `tagged ${resources.length} group(s): ${chunk.length} tag(s)`,
+      resource: resources.join(','),
+    },
+  };
+}
+
+/** The checked input (no AWS call): cluster, selector, and every node template's tags. */
+function validateTagsInput(input: EnsureAutoDiscoveryTagsInput): {
+  cluster: string;
+  select: NodeGroupSelector | undefined;
+  templateTags: Map<string, AsgTag[]>;
+} {
   if (!input || typeof input !== 'object') throw new InvalidInputError('input', input, 'an object');
   const cluster = validateClusterName(input.cluster, 'cluster');
   const select = validateSelector(input.select, 'select');
@@ -129,9 +177,17 @@ export async function ensureAutoDiscoveryTags(
   const templateTags = new Map<string, AsgTag[]>();
   for (const [name, template] of ownEntries(templates, 'nodeTemplates'))
     templateTags.set(name, desiredTags(cluster, template, `nodeTemplates.${name}`, input.stack));
-  options.signal?.throwIfAborted();
+  return { cluster, select, templateTags };
+}
 
-  const groups = await findNodeGroups(clients, { cluster, select });
+/** The selected groups; refuses an empty selection and node templates for groups it does not include. */
+async function findSelectedGroups(
+  clients: AwsClients,
+  cluster: string,
+  select: NodeGroupSelector | undefined,
+  templateTags: ReadonlyMap<string, AsgTag[]>,
+): Promise<NodeGroup[]> {
+  const groups = await findNodeGroups(clients, { cluster, ...(select !== undefined ? { select } : {}) });
   if (groups.length === 0)
     throw new EksKitError(
       'NoNodeGroups',
@@ -141,79 +197,63 @@ export async function ensureAutoDiscoveryTags(
       },
     );
   const names = new Set(groups.map((g) => g.name));
-  const unknown = Object.keys(templates).filter((n) => !names.has(n));
+  const unknown = [...templateTags.keys()].filter((n) => !names.has(n));
   if (unknown.length)
     throw new EksKitError(
       'NodeGroupNotSelected',
       `nodeTemplates names groups the selection does not include: ${unknown.join(', ')}`,
+      { hint: 'add them to select, or fix the names' },
+    );
+  return groups;
+}
+
+/**
+ * One group's changes (the adoption, then the tags) and the tags to write, after the ownership rule
+ * (core's decideOwnership) and Auto Scaling's quota of tags per group.
+ */
+function planGroupChanges(
+  group: NodeGroup,
+  desired: AsgTag[],
+  stack: string | undefined,
+  options: EnsureOptions,
+): { changes: Change[]; tags: Tag[] } {
+  const resource = `autoscaling group ${group.name}`;
+  const adopting =
+    stack !== undefined &&
+    decideOwnership({
+      resource,
+      tags: group.tags,
+      stack,
+      adopt: options.adopt,
+      dryRun: options.dryRun,
+      retag: `aws autoscaling create-or-update-tags --tags ResourceId=${group.name},ResourceType=auto-scaling-group,Key=${STACK_TAG_KEY},Value=${stack},PropagateAtLaunch=false`,
+    }).adopting;
+  const { tags, notes } = planGroup(group, desired);
+  const keys = new Set([...Object.keys(group.tags), ...tags.map((t) => t.Key ?? '')]);
+  if (keys.size > MAX_TAGS_PER_GROUP)
+    throw new EksKitError(
+      'TooManyTags',
+      `${resource} would carry ${keys.size} tags with the autoscaler's; Auto Scaling allows ${MAX_TAGS_PER_GROUP} per group`,
       {
-        hint: 'add them to select, or fix the names',
+        hint: `remove ${keys.size - MAX_TAGS_PER_GROUP} tag(s) nobody needs from the group (aws autoscaling delete-tags), or fewer node-template labels/taints`,
       },
     );
-
-  const changes: Change[] = [];
-  const batch: Tag[] = [];
-  // Every refusal (ownership, the tag quota) is found for every group before the first write.
-  for (const group of groups) {
-    const resource = `autoscaling group ${group.name}`;
-    const desired = templateTags.get(group.name) ?? desiredTags(cluster, undefined, '', input.stack);
-    let adopting = false;
-    if (input.stack !== undefined) {
-      adopting = decideOwnership({
-        resource,
-        tags: group.tags,
-        stack: input.stack,
-        adopt: options.adopt,
-        dryRun: options.dryRun,
-        retag: `aws autoscaling create-or-update-tags --tags ResourceId=${group.name},ResourceType=auto-scaling-group,Key=${STACK_TAG_KEY},Value=${input.stack},PropagateAtLaunch=false`,
-      }).adopting;
-    }
-    const { tags, notes } = planGroup(group, desired);
-    const keys = new Set([...Object.keys(group.tags), ...tags.map((t) => t.Key ?? '')]);
-    if (keys.size > MAX_TAGS_PER_GROUP)
-      throw new EksKitError(
-        'TooManyTags',
-        `${resource} would carry ${keys.size} tags with the autoscaler's; Auto Scaling allows ${MAX_TAGS_PER_GROUP} per group`,
-        {
-          hint: `remove ${keys.size - MAX_TAGS_PER_GROUP} tag(s) nobody needs from the group (aws autoscaling delete-tags), or fewer node-template labels/taints`,
-        },
-      );
-    if (adopting && input.stack !== undefined)
-      changes.push(adoptChange(resource, input.stack, options.adopt));
-    if (tags.length === 0) continue;
-    const before: Record<string, string> = {};
-    const after: Record<string, string> = {};
-    for (const t of tags) {
-      const have = Object.hasOwn(group.tags, t.Key!) ? group.tags[t.Key!] : undefined;
-      if (have !== undefined) setOwn(before, t.Key!, have);
-      setOwn(after, t.Key!, t.Value!);
-    }
-    changes.push({
-      action: 'tag',
-      resource,
-      summary: (adopting ? notes.filter((n) => !n.startsWith(`add ${STACK_TAG_KEY}=`)) : notes).join('; '),
-      before,
-      after,
-    });
-    batch.push(...tags);
+  const changes: Change[] =
+    adopting && stack !== undefined ? [adoptChange(resource, stack, options.adopt)] : [];
+  if (tags.length === 0) return { changes, tags };
+  const before: Record<string, string> = {};
+  const after: Record<string, string> = {};
+  for (const t of tags) {
+    const have = Object.hasOwn(group.tags, t.Key!) ? group.tags[t.Key!] : undefined;
+    if (have !== undefined) setOwn(before, t.Key!, have);
+    setOwn(after, t.Key!, t.Value!);
   }
-  if (options.dryRun || batch.length === 0) return { changes, groups: [...names] };
-
-  const asg = await clients.autoScaling();
-  for (let i = 0; i < batch.length; i += TAG_BATCH_SIZE) {
-    options.signal?.throwIfAborted();
-    const chunk = batch.slice(i, i + TAG_BATCH_SIZE);
-    const resources = [...new Set(chunk.map((t) => t.ResourceId))];
-    try {
-      await asg.send(new CreateOrUpdateTagsCommand({ Tags: chunk }));
-    } catch (error) {
-      throw wrapAwsError(error, 'autoscaling:CreateOrUpdateTags', resources.join(','));
-    }
-    options.onEvent?.({
-      type: 'tags-applied',
-      message: `tagged ${resources.length} group(s): ${chunk.length} tag(s)`,
-      resource: resources.join(','),
-    });
-  }
-  return { changes, groups: [...names] };
+  changes.push({
+    action: 'tag',
+    resource,
+    summary: (adopting ? notes.filter((n) => !n.startsWith(`add ${STACK_TAG_KEY}=`)) : notes).join('; '),
+    before,
+    after,
+  });
+  return { changes, tags };
 }
