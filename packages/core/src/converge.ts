@@ -27,15 +27,32 @@ export type ConvergeOptions = Pick<EnsureOptions, 'dryRun' | 'signal' | 'onEvent
 export interface PlannedChange {
   /** The change reported (in `changes` and in the step's event). */
   change?: Change;
-  /** The mutating call; never called in a dry run. */
+  /**
+   * The mutating call; never called in a dry run. Resolving to {@link UNCHANGED} says the write
+   * found nothing to do after all (e.g. a concurrent run made the resource): its change is then
+   * neither reported nor announced.
+   */
   apply?: () => Promise<unknown>;
   /** `service:Operation` of the write: an SDK error it throws is wrapped with it (core's `wrapAwsError`). */
   operation?: string;
   /** The resource named in a wrapped error (default: the change's resource). */
   target?: string;
-  /** The event emitted after the write (default: `applied` with the change's summary and resource). */
-  event?: ProgressEvent;
+  /**
+   * The event emitted after the write (default: `applied` with the change's summary and resource),
+   * or a function of what the write answered (e.g. an id AWS gave), undefined for no event.
+   */
+  event?: ProgressEvent | ((answer: unknown) => ProgressEvent | undefined);
 }
+
+/**
+ * What a step's `apply` answers when its write turned out to be unnecessary (see {@link PlannedChange}).
+ *
+ * @example
+ * ```ts
+ * apply: async () => (await createUnlessExists()) ? undefined : UNCHANGED,
+ * ```
+ */
+export const UNCHANGED: unique symbol = Symbol.for('eks-kit.unchanged');
 
 /** What {@link applyPlan} returns. */
 export interface ConvergeResult {
@@ -119,9 +136,15 @@ function withApplied(error: unknown, changes: readonly Change[]): unknown {
  */
 export async function applyPlan(
   steps: readonly PlannedChange[],
-  options: ConvergeOptions & { deadline?: Deadline } = {},
+  options: ConvergeOptions & {
+    /** The procedure's deadline when it started before this plan (default: from `timeoutMs`, now). */
+    deadline?: Deadline;
+    /** Changes an earlier plan of the same procedure made: part of {@link changesApplied}, not returned. */
+    earlier?: readonly Change[];
+  } = {},
 ): Promise<ConvergeResult> {
   const deadline = options.deadline ?? deadlineOf(options);
+  const earlier = options.earlier ?? [];
   const changes: Change[] = [];
   for (const step of steps) {
     const { change } = step;
@@ -132,19 +155,23 @@ export async function applyPlan(
         options.onEvent?.({ type: 'plan', resource: change.resource, message: change.summary });
       continue;
     }
+    let outcome: unknown;
     try {
       checkContinue(options.signal, deadline, change?.resource ?? step.target);
-      await step.apply();
+      outcome = await step.apply();
     } catch (error) {
       const wrapped = step.operation
         ? wrapAwsError(error, step.operation, step.target ?? change?.resource)
         : error;
-      throw withApplied(wrapped, changes);
+      throw withApplied(wrapped, [...earlier, ...changes]);
     }
+    if (outcome === UNCHANGED) continue;
     if (change) changes.push(change);
     const event =
-      step.event ??
-      (change ? { type: 'applied', resource: change.resource, message: change.summary } : undefined);
+      typeof step.event === 'function'
+        ? step.event(outcome)
+        : (step.event ??
+          (change ? { type: 'applied', resource: change.resource, message: change.summary } : undefined));
     if (event) options.onEvent?.(event);
   }
   return { changes };

@@ -11,6 +11,7 @@ import {
   InvalidInputError,
   type PlannedChange,
   type ProgressEvent,
+  UNCHANGED,
 } from '../src/index.js';
 
 const change = (summary: string, resource = 'iam role ca'): Change => ({
@@ -90,6 +91,26 @@ describe('applyPlan', () => {
     expect(events).toEqual([{ type: 'tags-applied', message: 'tagged 2 group(s)', resource: 'a,b' }]);
   });
 
+  it('builds a step event from what its write answered', async () => {
+    const events: ProgressEvent[] = [];
+    await applyPlan(
+      [
+        {
+          apply: async () => 'C123',
+          event: (id) => ({
+            type: 'route53.change',
+            message: `Route 53 change ${String(id)} submitted`,
+            resource: String(id),
+          }),
+        },
+      ],
+      { onEvent: (e) => events.push(e) },
+    );
+    expect(events).toEqual([
+      { type: 'route53.change', message: 'Route 53 change C123 submitted', resource: 'C123' },
+    ]);
+  });
+
   it('stops at a failing write: the error names the operation and carries the changes already made', async () => {
     const calls: string[] = [];
     const events: string[] = [];
@@ -102,6 +123,26 @@ describe('applyPlan', () => {
     expect(changesApplied(error)?.map((c) => c.summary)).toEqual(['trust policy']);
     expect(calls).toEqual(['a']);
     expect(events).toEqual(['trust policy']);
+  });
+
+  it('drops the change of a write that answers UNCHANGED; earlier changes count as applied on failure', async () => {
+    const events: string[] = [];
+    const { changes } = await applyPlan(
+      [
+        { change: change('create role ca'), apply: async () => UNCHANGED },
+        { change: change('tags: team=web'), apply: async () => undefined },
+      ],
+      { onEvent: (e) => events.push(e.message) },
+    );
+    expect(changes.map((c) => c.summary)).toEqual(['tags: team=web']);
+    expect(events).toEqual(['tags: team=web']);
+    const error = await applyPlan(
+      [{ change: change('attach X'), apply: () => Promise.reject(new Error('boom')) }],
+      {
+        earlier: changes,
+      },
+    ).catch((e: unknown) => e);
+    expect(changesApplied(error)?.map((c) => c.summary)).toEqual(['tags: team=web']);
   });
 
   it('passes an eks-kit error through unchanged', async () => {
