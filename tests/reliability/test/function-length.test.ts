@@ -41,10 +41,8 @@ const NOT_SPLIT_YET: Readonly<Record<string, number>> = {
   'packages/aws-emulator/src/framework/dispatch.ts serve': 110,
   'packages/aws-emulator/src/services/acm.ts handler': 106,
   'packages/asg-discovery/src/checks/check-setup.ts roleFindings': 102,
-  'packages/acm-dns-validation/src/checks/check-certificates.ts certificateFindings': 93,
   'packages/aws-emulator/src/services/route53.ts applyChangeBatch': 91,
   'packages/stack/src/load/bounded-yaml.ts parseYamlBounded': 87,
-  'packages/acm-dns-validation/src/checks/delegation.ts checkDelegation': 84,
   'packages/aws-emulator/src/emulator.ts startEmulator': 81,
 };
 
