@@ -36,7 +36,6 @@ const FOLDERS = [
 const NOT_SPLIT_YET: Readonly<Record<string, number>> = {
   'apps/cli/src/program.ts buildProgram': 245,
   'packages/stack/src/orchestrate/stack-checks.ts stackChecks': 220,
-  'packages/ecr-credentials/src/checks/push-access.ts checkPushAccess': 134,
   'packages/aws-emulator/src/framework/dispatch.ts serve': 110,
   'packages/aws-emulator/src/services/acm.ts handler': 106,
   'packages/aws-emulator/src/services/route53.ts applyChangeBatch': 91,
