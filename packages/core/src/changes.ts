@@ -28,6 +28,8 @@ export interface EnsureOptions extends OwnershipOptions {
   signal?: AbortSignal;
   /** Progress and notices, e.g. for the CLI's TTY progress or a log. */
   onEvent?: (event: ProgressEvent) => void;
+  /** No write starts after this many milliseconds from the call (the converge engine's deadline: `Timeout`). */
+  timeoutMs?: number;
 }
 
 /** A progress event or notice emitted by a procedure. */

@@ -40,6 +40,18 @@ export {
   withClientMiddleware,
 } from './clients.js';
 export {
+  applyPlan,
+  type ConvergeOptions,
+  type ConvergeResult,
+  changesApplied,
+  checkContinue,
+  converge,
+  type Deadline,
+  deadlineOf,
+  type PlannedChange,
+  UNCHANGED,
+} from './converge.js';
+export {
   absentResult,
   type DeleteOptions,
   type DeleteResult,

@@ -216,38 +216,7 @@ export function certificateFindings(
   const status = detail.Status ?? 'UNKNOWN';
   const names = detail.SubjectAlternativeNames ?? [detail.DomainName ?? ''];
   const data = { status, domainName: detail.DomainName, names };
-  if (status === 'ISSUED')
-    out.push(finding('certificate.status', arn, 'ok', `ISSUED for ${names.join(', ')}`, { data }));
-  else if (status === 'PENDING_VALIDATION')
-    out.push(
-      finding('certificate.status', arn, 'warn', `still PENDING_VALIDATION for ${names.join(', ')}`, {
-        hint: 'make sure the validation CNAMEs are in a public hosted zone; ACM gives up after 72 hours',
-        data,
-      }),
-    );
-  else if (status === 'INACTIVE')
-    out.push(
-      finding('certificate.status', arn, 'warn', 'INACTIVE', {
-        hint: 'request a new certificate if it is needed',
-        data,
-      }),
-    );
-  else
-    out.push(
-      finding(
-        'certificate.status',
-        arn,
-        'fail',
-        `${status}${detail.FailureReason ? ` (${detail.FailureReason})` : ''}`,
-        {
-          hint:
-            status === 'FAILED' && detail.FailureReason === 'CAA_ERROR'
-              ? 'allow amazon.com in the CAA records, then request a new certificate'
-              : 'request a new certificate and move its users to it',
-          data: { ...data, failureReason: detail.FailureReason },
-        },
-      ),
-    );
+  out.push(statusFinding(detail, arn, data));
   if (detail.NotAfter && status === 'ISSUED') {
     const days = Math.floor((detail.NotAfter.getTime() - options.now) / 86_400_000);
     const expiry = { daysToExpiry: days, notAfter: detail.NotAfter.toISOString() };
@@ -518,4 +487,38 @@ async function caaVerdict(
       };
   }
   return undefined;
+}
+
+/** The `certificate.status` finding of a DescribeCertificate result. */
+function statusFinding(
+  detail: CertificateDetail,
+  arn: string,
+  data: { status: string; domainName: string | undefined; names: string[] },
+): Finding {
+  const { status, names } = data;
+  if (status === 'ISSUED')
+    return finding('certificate.status', arn, 'ok', `ISSUED for ${names.join(', ')}`, { data });
+  if (status === 'PENDING_VALIDATION')
+    return finding('certificate.status', arn, 'warn', `still PENDING_VALIDATION for ${names.join(', ')}`, {
+      hint: 'make sure the validation CNAMEs are in a public hosted zone; ACM gives up after 72 hours',
+      data,
+    });
+  if (status === 'INACTIVE')
+    return finding('certificate.status', arn, 'warn', 'INACTIVE', {
+      hint: 'request a new certificate if it is needed',
+      data,
+    });
+  return finding(
+    'certificate.status',
+    arn,
+    'fail',
+    `${status}${detail.FailureReason ? ` (${detail.FailureReason})` : ''}`,
+    {
+      hint:
+        status === 'FAILED' && detail.FailureReason === 'CAA_ERROR'
+          ? 'allow amazon.com in the CAA records, then request a new certificate'
+          : 'request a new certificate and move its users to it',
+      data: { ...data, failureReason: detail.FailureReason },
+    },
+  );
 }

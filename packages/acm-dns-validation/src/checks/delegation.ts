@@ -83,18 +83,7 @@ export async function checkDelegation(input: CheckDelegationInput): Promise<Find
       nameServers,
       recordsToAdd: nameServers.map((n) => `${zone.name}. 172800 IN NS ${n}.`),
     };
-    let parent: { zone: HostedZoneRef; source: ZoneSource } | undefined;
-    const labels = zone.name.split('.');
-    search: for (let i = 1; i < labels.length; i++) {
-      const suffix = labels.slice(i).join('.');
-      for (const source of sources) {
-        const found = (await publicZones(source)).find((z) => z.name === suffix);
-        if (found) {
-          parent = { zone: found, source };
-          break search;
-        }
-      }
-    }
+    const parent = await findParentZone(zone.name, sources, publicZones);
     const resource = `route53 zone ${zone.name} (${zone.id})`;
     // A parent outside Route 53 of these accounts (a registrar, another DNS host) would need public
     // DNS to check (not done yet): no finding rather than a guess.
@@ -107,37 +96,55 @@ export async function checkDelegation(input: CheckDelegationInput): Promise<Find
       parentZoneId: parent.zone.id,
       parentIn: parent.source.label,
     };
-    if (!ns) {
-      findings.push(
-        finding(
-          'certificate.delegation',
-          resource,
-          'fail',
-          `${zone.name} is not delegated: ${at} has no NS records for it, so the internet (and ACM) never asks this zone`,
-          {
-            hint: `add at the ${at}: ${toAdd}`,
-            data: withParent,
-          },
-        ),
-      );
-    } else if (key(ns.values) !== key(nameServers)) {
-      findings.push(
-        finding(
-          'certificate.delegation',
-          resource,
-          'fail',
-          `${zone.name} is delegated to other name servers (${ns.values.join(', ')}) than the zone's own`,
-          {
-            hint: `replace the NS records at the ${at} with: ${toAdd}`,
-            data: { ...withParent, parentNameServers: ns.values },
-          },
-        ),
-      );
-    } else {
-      findings.push(
-        finding('certificate.delegation', resource, 'ok', `delegated from ${at}`, { data: withParent }),
-      );
-    }
+    findings.push(delegationFinding(resource, zone.name, at, toAdd, { ns, nameServers, data: withParent }));
   }
   return findings;
+}
+
+/** The closest parent zone of `zoneName` among the sources' public zones (the zone's own account first). */
+async function findParentZone(
+  zoneName: string,
+  sources: readonly ZoneSource[],
+  publicZones: (source: ZoneSource) => Promise<HostedZoneRef[]>,
+): Promise<{ zone: HostedZoneRef; source: ZoneSource } | undefined> {
+  const labels = zoneName.split('.');
+  for (let i = 1; i < labels.length; i++) {
+    const suffix = labels.slice(i).join('.');
+    for (const source of sources) {
+      const found = (await publicZones(source)).find((z) => z.name === suffix);
+      if (found) return { zone: found, source };
+    }
+  }
+  return undefined;
+}
+
+/** The finding for one zone: not delegated, delegated elsewhere (both `fail`, with the NS to add), or ok. */
+function delegationFinding(
+  resource: string,
+  zoneName: string,
+  at: string,
+  toAdd: string,
+  facts: { ns: { values: string[] } | undefined; nameServers: string[]; data: Record<string, unknown> },
+): Finding {
+  const { ns, nameServers, data } = facts;
+  if (!ns)
+    return finding(
+      'certificate.delegation',
+      resource,
+      'fail',
+      `${zoneName} is not delegated: ${at} has no NS records for it, so the internet (and ACM) never asks this zone`,
+      { hint: `add at the ${at}: ${toAdd}`, data },
+    );
+  if (key(ns.values) !== key(nameServers))
+    return finding(
+      'certificate.delegation',
+      resource,
+      'fail',
+      `${zoneName} is delegated to other name servers (${ns.values.join(', ')}) than the zone's own`,
+      {
+        hint: `replace the NS records at the ${at} with: ${toAdd}`,
+        data: { ...data, parentNameServers: ns.values },
+      },
+    );
+  return finding('certificate.delegation', resource, 'ok', `delegated from ${at}`, { data });
 }

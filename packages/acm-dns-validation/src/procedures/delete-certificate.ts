@@ -4,10 +4,11 @@
  * one, with the validation CNAMEs no other certificate still needs; idempotent, with dry run.
  */
 import { DeleteCertificateCommand } from '@aws-sdk/client-acm';
-import { ChangeResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
+import { ChangeResourceRecordSetsCommand, type Route53Client } from '@aws-sdk/client-route-53';
 import {
   type AwsClients,
   absentResult,
+  applyPlan,
   awsErrorCode,
   type Change,
   type DeleteOptions,
@@ -15,9 +16,10 @@ import {
   EksKitError,
   isNotFoundError,
   keepUnlessOwned,
+  type PlannedChange,
   refusedResult,
+  UNCHANGED,
   validateTagValue,
-  wrapAwsError,
 } from '@eks-kit/core';
 import { normaliseFqdn, type ValidationRecord, validationRecordsOf } from '../builders/validation-records.js';
 import { chooseZone, type HostedZoneRef } from '../builders/zones.js';
@@ -70,9 +72,8 @@ export async function removeValidationRecords(
   },
   options: DeleteOptions = {},
 ): Promise<RemoveValidationRecordsResult> {
-  const changes: Change[] = [];
   const kept: RemoveValidationRecordsResult['kept'] = [];
-  if (input.records.length === 0) return { changes, kept };
+  if (input.records.length === 0) return { changes: [], kept };
   const ourNames = new Set(input.records.flatMap((r) => r.domains.map(bare)));
   const neededBy = new Map<string, string>();
   const summaries = await listCertificates(clients, {
@@ -90,6 +91,7 @@ export async function removeValidationRecords(
   }
   const zones = input.zones ?? (await listHostedZones(clients, options.signal));
   const route53 = await clients.route53();
+  const steps: PlannedChange[] = [];
   for (const record of input.records) {
     const other = neededBy.get(record.name);
     if (other !== undefined) {
@@ -107,47 +109,18 @@ export async function removeValidationRecords(
       });
       continue;
     }
-    const change: Change = {
-      action: 'delete',
-      resource: `route53 record ${record.name} CNAME (zone ${zone.id} ${zone.name})`,
-      summary: `delete validation record ${record.name} CNAME ${record.value} (validated ${record.domains.join(', ')})`,
-    };
-    if (!options.dryRun) {
-      await route53
-        .send(
-          new ChangeResourceRecordSetsCommand({
-            HostedZoneId: zone.id,
-            ChangeBatch: {
-              Comment: 'eks-kit destroy: ACM validation record no certificate needs',
-              Changes: [
-                {
-                  Action: 'DELETE',
-                  ResourceRecordSet: {
-                    Name: `${record.name}.`,
-                    Type: 'CNAME',
-                    TTL: existing.ttl ?? 300,
-                    ResourceRecords: existing.values.map((Value) => ({ Value })),
-                  },
-                },
-              ],
-            },
-          }),
-          { abortSignal: options.signal },
-        )
-        .catch((e: unknown) => {
-          // Deleted meanwhile (a concurrent run): Route 53 answers InvalidChangeBatch "not found".
-          if (awsErrorCode(e) === 'InvalidChangeBatch' && /not found/i.test(String((e as Error).message)))
-            return;
-          throw wrapAwsError(e, 'route53:ChangeResourceRecordSets', zone.id);
-        });
-    }
-    changes.push(change);
-    options.onEvent?.({
-      type: options.dryRun ? 'plan' : 'applied',
-      resource: change.resource,
-      message: change.summary,
+    steps.push({
+      change: {
+        action: 'delete',
+        resource: `route53 record ${record.name} CNAME (zone ${zone.id} ${zone.name})`,
+        summary: `delete validation record ${record.name} CNAME ${record.value} (validated ${record.domains.join(', ')})`,
+      },
+      operation: 'route53:ChangeResourceRecordSets',
+      target: zone.id,
+      apply: () => deleteRecord(route53, zone.id, record.name, existing, options.signal),
     });
   }
+  const { changes } = await applyPlan(steps, options);
   return { changes, kept };
 }
 
@@ -205,18 +178,67 @@ export async function deleteCertificate(
     resource,
     summary: `delete certificate for ${detail.DomainName ?? ''}`,
   };
-  if (!options.dryRun) {
+  // ACM's answer decides: in use meanwhile is a refusal (nothing deleted); gone meanwhile is done.
+  let refused = false;
+  const remove = async (): Promise<unknown> => {
     const acm = await clients.acm(region);
     try {
-      await acm.send(new DeleteCertificateCommand({ CertificateArn: spec.arn }), {
+      return await acm.send(new DeleteCertificateCommand({ CertificateArn: spec.arn }), {
         abortSignal: options.signal,
       });
     } catch (error) {
-      if (awsErrorCode(error) === 'ResourceInUseException')
-        return { ...inUse([]), changes: removed.changes, keptRecords: removed.kept };
-      if (!isNotFoundError(error)) throw wrapAwsError(error, 'acm:DeleteCertificate', spec.arn);
+      if (awsErrorCode(error) === 'ResourceInUseException') {
+        refused = true;
+        return UNCHANGED;
+      }
+      if (!isNotFoundError(error)) throw error;
+      return undefined;
     }
-  }
-  options.onEvent?.({ type: options.dryRun ? 'plan' : 'applied', resource, message: change.summary });
-  return { changes: [...removed.changes, change], resource, outcome: 'deleted', keptRecords: removed.kept };
+  };
+  const { changes } = await applyPlan(
+    [{ change, operation: 'acm:DeleteCertificate', target: spec.arn, apply: remove }],
+    { ...options, earlier: removed.changes },
+  );
+  if (refused) return { ...inUse([]), changes: removed.changes, keptRecords: removed.kept };
+  return {
+    changes: [...removed.changes, ...changes],
+    resource,
+    outcome: 'deleted',
+    keptRecords: removed.kept,
+  };
+}
+
+/** DELETE one validation CNAME; one deleted meanwhile (Route 53: InvalidChangeBatch "not found") is done. */
+async function deleteRecord(
+  route53: Route53Client,
+  zoneId: string,
+  name: string,
+  existing: { ttl?: number | undefined; values: string[] },
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  return route53
+    .send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zoneId,
+        ChangeBatch: {
+          Comment: 'eks-kit destroy: ACM validation record no certificate needs',
+          Changes: [
+            {
+              Action: 'DELETE',
+              ResourceRecordSet: {
+                Name: `${name}.`,
+                Type: 'CNAME',
+                TTL: existing.ttl ?? 300,
+                ResourceRecords: existing.values.map((Value) => ({ Value })),
+              },
+            },
+          ],
+        },
+      }),
+      { abortSignal: signal },
+    )
+    .catch((e: unknown) => {
+      if (awsErrorCode(e) === 'InvalidChangeBatch' && /not found/i.test(String((e as Error).message))) return;
+      throw e;
+    });
 }

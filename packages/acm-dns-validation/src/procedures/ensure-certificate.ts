@@ -3,11 +3,13 @@ import { AddTagsToCertificateCommand, RequestCertificateCommand } from '@aws-sdk
 import {
   type AwsClients,
   adoptChange,
+  applyPlan,
   type Change,
+  deadlineOf,
   decideOwnership,
   type EnsureOptions,
   InvalidInputError,
-  type ProgressEvent,
+  type PlannedChange,
   STACK_TAG_KEY,
   wrapAwsError,
 } from '@eks-kit/core';
@@ -78,67 +80,32 @@ export async function ensureCertificate(
 ): Promise<EnsureCertificateResult> {
   const request = normaliseCertificateRequest(input, clients.region);
   validateWaitOptions(input); // before any AWS call, not after the certificate is requested
-  const emit = (event: ProgressEvent): void => options.onEvent?.(event);
+  const deadline = deadlineOf(options);
   const signal = options.signal;
-
   const zones = await listHostedZones(clients, signal);
   for (const name of request.names) chooseZone(name, zones, request.zones); // fail before requesting anything
-
-  const changes: Change[] = [];
   const found = await findCertificate(clients, request, signal ? { signal } : {});
-  let arn: string;
-  if (found) {
-    arn = found.arn;
-    emit({
+  if (found)
+    options.onEvent?.({
       type: 'certificate.found',
-      message: `reusing certificate ${arn} (${found.status})`,
-      resource: arn,
+      message: `reusing certificate ${found.arn} (${found.status})`,
+      resource: found.arn,
     });
-    // Reuse goes through the ownership rule (core): findCertificate never answers another stack's
-    // certificate; one without the stack tag (requested by hand) is reused only when adopted.
-    let adopting = false;
-    if (request.stack !== undefined) {
-      adopting = decideOwnership({
-        resource: `acm certificate ${arn}`,
-        tags: found.tags,
-        stack: request.stack,
-        adopt: options.adopt,
-        dryRun: options.dryRun,
-      }).adopting;
-      if (adopting) changes.push(adoptChange(`acm certificate ${arn}`, request.stack, options.adopt));
-    }
-    const missing = Object.entries(request.tags).filter(([k, v]) => found.tags[k] !== v);
-    const shown = missing.filter(([k]) => !(adopting && k === STACK_TAG_KEY));
-    if (shown.length > 0)
-      changes.push({
-        action: 'tag',
-        resource: `acm certificate ${arn}`,
-        summary: `tag ${shown.map(([k, v]) => `${k}=${v}`).join(', ')}`,
-        before: Object.fromEntries(shown.map(([k]) => [k, found.tags[k] ?? null])),
-        after: Object.fromEntries(shown),
-      });
-    if (missing.length > 0) {
-      if (!options.dryRun) await addTags(clients, request, arn, missing, signal);
-    }
-  } else {
+  const target: { arn?: string } = found ? { arn: found.arn } : {};
+  const steps = found
+    ? await planReuse(clients, request, found, options)
+    : planRequest(clients, request, target, options);
+  const { changes } = await applyPlan(steps, { ...options, deadline });
+  if (!target.arn) {
+    // A dry run that would request a new certificate: its records are known only after the request.
     changes.push({
       action: 'create',
-      resource: `acm certificate ${request.domainName}`,
-      summary: `request ${request.keyAlgorithm} certificate for ${request.names.join(', ')} in ${request.region}, DNS validation`,
-      after: { names: request.names, keyAlgorithm: request.keyAlgorithm, tags: request.tags },
+      resource: `route53 validation records for ${request.domainName}`,
+      summary: 'UPSERT the validation CNAMEs ACM gives after the request (names known then)',
     });
-    if (options.dryRun) {
-      changes.push({
-        action: 'create',
-        resource: `route53 validation records for ${request.domainName}`,
-        summary: 'UPSERT the validation CNAMEs ACM gives after the request (names known then)',
-      });
-      return { changes, arn: undefined, records: [], status: 'NEW', changeIds: [] };
-    }
-    arn = await requestCertificate(clients, request, signal);
-    emit({ type: 'certificate.requested', message: `requested certificate ${arn}`, resource: arn });
+    return { changes, arn: undefined, records: [], status: 'NEW', changeIds: [] };
   }
-
+  const arn = target.arn;
   const records = await waitUntilValidationRecords(clients, {
     arn,
     ...(input.recordsTimeout !== undefined ? { timeoutMs: input.recordsTimeout } : {}),
@@ -149,24 +116,122 @@ export async function ensureCertificate(
   const recordResult = await ensureValidationRecords(
     clients,
     { records, zones, explicitZones: request.zones },
-    { ...(options.dryRun ? { dryRun: true } : {}), ...(signal ? { signal } : {}), onEvent: emit },
-  );
-  changes.push(...recordResult.changes);
-
-  let status = found?.status ?? 'PENDING_VALIDATION';
-  if (input.wait && !options.dryRun) {
-    const waitOptions = typeof input.wait === 'object' ? input.wait : {};
-    const done = await waitUntilIssued(clients, {
-      arn,
-      changeIds: recordResult.changeIds,
-      ...(waitOptions.timeout !== undefined ? { timeout: waitOptions.timeout } : {}),
-      ...(waitOptions.schedule ? { schedule: waitOptions.schedule } : {}),
+    {
+      ...(options.dryRun ? { dryRun: true } : {}),
       ...(signal ? { signal } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-    });
-    status = done.status;
-  }
+      ...(deadline !== undefined ? { timeoutMs: Math.max(1, deadline - Date.now()) } : {}),
+    },
+  );
+  changes.push(...recordResult.changes);
+  const status = await finalStatus(clients, input, options, {
+    arn,
+    changeIds: recordResult.changeIds,
+    status: found?.status ?? 'PENDING_VALIDATION',
+  });
   return { changes, arn, records, status, changeIds: recordResult.changeIds };
+}
+
+/** The status after the run: waited for ISSUED when asked (never in a dry run), else as found. */
+async function finalStatus(
+  clients: AwsClients,
+  input: EnsureCertificateInput,
+  options: EnsureOptions,
+  at: { arn: string; changeIds: string[]; status: string },
+): Promise<string> {
+  if (!input.wait || options.dryRun) return at.status;
+  const waitOptions = typeof input.wait === 'object' ? input.wait : {};
+  const done = await waitUntilIssued(clients, {
+    arn: at.arn,
+    changeIds: at.changeIds,
+    ...(waitOptions.timeout !== undefined ? { timeout: waitOptions.timeout } : {}),
+    ...(waitOptions.schedule ? { schedule: waitOptions.schedule } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
+  return done.status;
+}
+
+/**
+ * Reusing a certificate goes through the ownership rule (core): findCertificate never answers
+ * another stack's certificate; one without the stack tag (requested by hand) is reused only when
+ * adopted. Missing tags (the stack tag of an adoption among them) go in one AddTagsToCertificate.
+ */
+async function planReuse(
+  clients: AwsClients,
+  request: NormalisedCertificateRequest,
+  found: { arn: string; tags: Record<string, string> },
+  options: EnsureOptions,
+): Promise<PlannedChange[]> {
+  const resource = `acm certificate ${found.arn}`;
+  const adopting =
+    request.stack !== undefined &&
+    decideOwnership({
+      resource,
+      tags: found.tags,
+      stack: request.stack,
+      adopt: options.adopt,
+      dryRun: options.dryRun,
+    }).adopting;
+  const adopt =
+    adopting && request.stack !== undefined ? adoptChange(resource, request.stack, options.adopt) : undefined;
+  const steps: PlannedChange[] = adopt ? [{ change: adopt }] : [];
+  const missing = Object.entries(request.tags).filter(([k, v]) => found.tags[k] !== v);
+  const shown = missing.filter(([k]) => !(adopting && k === STACK_TAG_KEY));
+  if (missing.length === 0) return steps;
+  const acm = await clients.acm(request.region);
+  steps.push({
+    ...(shown.length > 0
+      ? {
+          change: {
+            action: 'tag' as const,
+            resource,
+            summary: `tag ${shown.map(([k, v]) => `${k}=${v}`).join(', ')}`,
+            before: Object.fromEntries(shown.map(([k]) => [k, found.tags[k] ?? null])),
+            after: Object.fromEntries(shown),
+          },
+        }
+      : { event: { type: 'applied', resource, message: adopt?.summary ?? '' } }),
+    operation: 'acm:AddTagsToCertificate',
+    target: found.arn,
+    apply: () =>
+      acm.send(
+        new AddTagsToCertificateCommand({
+          CertificateArn: found.arn,
+          Tags: missing.map(([Key, Value]) => ({ Key, Value })),
+        }),
+        { abortSignal: options.signal },
+      ),
+  });
+  return steps;
+}
+
+/** A new certificate: one RequestCertificate; the ARN it answers goes into `target`. */
+function planRequest(
+  clients: AwsClients,
+  request: NormalisedCertificateRequest,
+  target: { arn?: string },
+  options: EnsureOptions,
+): PlannedChange[] {
+  return [
+    {
+      change: {
+        action: 'create',
+        resource: `acm certificate ${request.domainName}`,
+        summary: `request ${request.keyAlgorithm} certificate for ${request.names.join(', ')} in ${request.region}, DNS validation`,
+        after: { names: request.names, keyAlgorithm: request.keyAlgorithm, tags: request.tags },
+      },
+      apply: async () => {
+        target.arn = await requestCertificate(clients, request, options.signal);
+        return target.arn;
+      },
+      event: (arn) => ({
+        type: 'certificate.requested',
+        message: `requested certificate ${String(arn)}`,
+        resource: String(arn),
+      }),
+    },
+  ];
 }
 
 function validateWaitOptions(input: EnsureCertificateInput): void {
@@ -211,27 +276,4 @@ async function requestCertificate(
   if (!out.CertificateArn)
     throw wrapAwsError(new Error('no CertificateArn in the answer'), 'acm:RequestCertificate');
   return out.CertificateArn;
-}
-
-async function addTags(
-  clients: AwsClients,
-  request: NormalisedCertificateRequest,
-  arn: string,
-  tags: Array<[string, string]>,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  const acm = await clients.acm(request.region);
-  await acm
-    .send(
-      new AddTagsToCertificateCommand({
-        CertificateArn: arn,
-        Tags: tags.map(([Key, Value]) => ({ Key, Value })),
-      }),
-      {
-        abortSignal: signal,
-      },
-    )
-    .catch((e) => {
-      throw wrapAwsError(e, 'acm:AddTagsToCertificate', arn);
-    });
 }

@@ -245,68 +245,76 @@ async function roleFindings(
       exclusive: true,
     })),
   );
+  if (role.identity === 'irsa') out.push(...(await irsaSubjectFindings(clients, role)));
+  if (role.identity === 'pod-identity') out.push(...(await podIdentityFindings(clients, role)));
+  return out;
+}
+
+/** IRSA: the role's trust must name the chart's service account (`autoscaler.service-account`). */
+async function irsaSubjectFindings(clients: AwsClients, role: ResolvedAutoscalerRole): Promise<Finding[]> {
+  const out: Finding[] = [];
   const expectedSub = `system:serviceaccount:${role.namespace}:${role.serviceAccount}`;
-  if (role.identity === 'irsa') {
-    const actual = await findRole(await clients.iam(), role.roleName);
-    if (actual?.AssumeRolePolicyDocument) {
-      const subs = trustedSubjects(actual.AssumeRolePolicyDocument);
-      if (subs.length && !subs.some((s) => globMatch(s, expectedSub)))
-        out.push(
-          finding(
-            'autoscaler.service-account',
-            `iam role ${role.roleName}`,
-            'fail',
-            `the role trusts ${subs.join(', ')} but the chart's service account is ${expectedSub}: the pod gets AccessDenied on AssumeRoleWithWebIdentity`,
-            {
-              hint: `run ensureClusterAutoscalerRole with serviceAccount ${role.serviceAccount}, or set rbac.serviceAccount.name in the chart values`,
-              data: { trusted: subs, expected: expectedSub },
-            },
-          ),
-        );
-      else if (subs.length)
-        out.push(
-          finding(
-            'autoscaler.service-account',
-            `iam role ${role.roleName}`,
-            'ok',
-            `the role trusts ${expectedSub}`,
-          ),
-        );
-    }
-  }
-  if (role.identity === 'pod-identity') {
-    const resource = `eks pod identity association ${role.cluster}/${role.namespace}/${role.serviceAccount}`;
-    const association = await findPodIdentityAssociation(clients, role);
-    const actual = await findRole(await clients.iam(), role.roleName);
-    if (!association)
+  const actual = await findRole(await clients.iam(), role.roleName);
+  if (actual?.AssumeRolePolicyDocument) {
+    const subs = trustedSubjects(actual.AssumeRolePolicyDocument);
+    if (subs.length && !subs.some((s) => globMatch(s, expectedSub)))
       out.push(
         finding(
           'autoscaler.service-account',
-          resource,
+          `iam role ${role.roleName}`,
           'fail',
-          `no Pod Identity association for service account ${role.namespace}/${role.serviceAccount}`,
+          `the role trusts ${subs.join(', ')} but the chart's service account is ${expectedSub}: the pod gets AccessDenied on AssumeRoleWithWebIdentity`,
           {
-            hint: 'run ensureClusterAutoscalerRole with identity pod-identity',
+            hint: `run ensureClusterAutoscalerRole with serviceAccount ${role.serviceAccount}, or set rbac.serviceAccount.name in the chart values`,
+            data: { trusted: subs, expected: expectedSub },
           },
         ),
       );
-    else if (actual?.Arn && association.roleArn !== actual.Arn)
+    else if (subs.length)
       out.push(
         finding(
           'autoscaler.service-account',
-          resource,
-          'fail',
-          `the association gives role ${association.roleArn}, not ${actual.Arn}`,
-          {
-            hint: 'run ensureClusterAutoscalerRole to repoint it',
-          },
+          `iam role ${role.roleName}`,
+          'ok',
+          `the role trusts ${expectedSub}`,
         ),
       );
-    else
-      out.push(
-        finding('autoscaler.service-account', resource, 'ok', `associated with ${association.roleArn}`),
-      );
   }
+  return out;
+}
+
+/** EKS Pod Identity: the service account's association must give the role (`autoscaler.service-account`). */
+async function podIdentityFindings(clients: AwsClients, role: ResolvedAutoscalerRole): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const resource = `eks pod identity association ${role.cluster}/${role.namespace}/${role.serviceAccount}`;
+  const association = await findPodIdentityAssociation(clients, role);
+  const actual = await findRole(await clients.iam(), role.roleName);
+  if (!association)
+    out.push(
+      finding(
+        'autoscaler.service-account',
+        resource,
+        'fail',
+        `no Pod Identity association for service account ${role.namespace}/${role.serviceAccount}`,
+        {
+          hint: 'run ensureClusterAutoscalerRole with identity pod-identity',
+        },
+      ),
+    );
+  else if (actual?.Arn && association.roleArn !== actual.Arn)
+    out.push(
+      finding(
+        'autoscaler.service-account',
+        resource,
+        'fail',
+        `the association gives role ${association.roleArn}, not ${actual.Arn}`,
+        {
+          hint: 'run ensureClusterAutoscalerRole to repoint it',
+        },
+      ),
+    );
+  else
+    out.push(finding('autoscaler.service-account', resource, 'ok', `associated with ${association.roleArn}`));
   return out;
 }
 

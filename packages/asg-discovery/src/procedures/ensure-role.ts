@@ -114,19 +114,18 @@ export async function ensureClusterAutoscalerRole(
     blocked ? { ...c, summary: `${c.summary}${blocked}` } : c,
   );
   if (role.identity === 'pod-identity') {
-    changes.push(
-      ...(await ensurePodIdentityAssociation(
-        clients,
-        {
-          cluster: role.cluster,
-          namespace: role.namespace,
-          serviceAccount: role.serviceAccount,
-          roleArn: result.arn,
-          ...(input.stack !== undefined ? { tags: { [STACK_TAG_KEY]: input.stack } } : {}),
-        },
-        options,
-      )),
+    const association = await ensurePodIdentityAssociation(
+      clients,
+      {
+        cluster: role.cluster,
+        namespace: role.namespace,
+        serviceAccount: role.serviceAccount,
+        roleArn: result.arn,
+        ...(input.stack !== undefined ? { tags: { [STACK_TAG_KEY]: input.stack } } : {}),
+      },
+      options,
     );
+    changes.push(...association.changes);
   }
   const irsa = role.identity === 'irsa';
   const annotatesPod = typeof role.identity === 'object';

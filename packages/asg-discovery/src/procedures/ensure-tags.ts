@@ -1,20 +1,22 @@
 /** ensureAutoDiscoveryTags: tag the selected worker groups for auto-discovery (and scale from zero). */
-import { CreateOrUpdateTagsCommand, type Tag } from '@aws-sdk/client-auto-scaling';
+import { type AutoScalingClient, CreateOrUpdateTagsCommand, type Tag } from '@aws-sdk/client-auto-scaling';
 import {
   type AwsClients,
   adoptChange,
+  applyPlan,
   type Change,
+  deadlineOf,
   decideOwnership,
   EksKitError,
   type EnsureOptions,
   type EnsureResult,
   InvalidInputError,
   ownEntries,
+  type PlannedChange,
   STACK_TAG_KEY,
   setOwn,
   validateClusterName,
   validateTagValue,
-  wrapAwsError,
 } from '@eks-kit/core';
 import {
   type AsgTag,
@@ -29,7 +31,7 @@ import type { NodeGroup } from './node-group.js';
 /** Tags per CreateOrUpdateTags call (the per-group limit is 50 tags). */
 export const TAG_BATCH_SIZE = 50;
 
-/** Auto Scaling's quota of tags on one group (docs/AWS-FACTS.md#auto-scaling-tags-per-group): a plan that would pass it is refused. */
+/** Auto Scaling's quota of tags on one group (AWS-FACTS.md): a plan that would pass it is refused. */
 export const MAX_TAGS_PER_GROUP = 50;
 
 /** Input of {@link ensureAutoDiscoveryTags}. */
@@ -118,6 +120,61 @@ export async function ensureAutoDiscoveryTags(
   input: EnsureAutoDiscoveryTagsInput,
   options: EnsureOptions = {},
 ): Promise<EnsureAutoDiscoveryTagsResult> {
+  const { cluster, select, templateTags } = validateTagsInput(input);
+  const deadline = deadlineOf(options);
+  options.signal?.throwIfAborted();
+  // The pages are planned as they arrive and dropped: what is kept per group is its name, its changes
+  // and the tags still to write. Every refusal (ownership, the tag quota) is found for every group
+  // before the first write. Instances are not asked for: tags are all this reads.
+  const planned: Array<{ name: string; changes: Change[]; tags: Tag[] }> = [];
+  await forEachSelectedGroup(
+    clients,
+    { cluster, select },
+    (group) => {
+      const desired = templateTags.get(group.name) ?? desiredTags(cluster, undefined, '', input.stack);
+      planned.push({ name: group.name, ...planGroupChanges(group, desired, input.stack, options) });
+    },
+    { includeInstances: false },
+  );
+  planned.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const names = refuseUnselected(
+    cluster,
+    planned.map((p) => p.name),
+    templateTags,
+  );
+  const steps: PlannedChange[] = planned.flatMap((p) => p.changes.map((change) => ({ change })));
+  const batch = planned.flatMap((p) => p.tags);
+  planned.length = 0;
+  if (!options.dryRun && batch.length > 0) {
+    const asg = await clients.autoScaling();
+    for (let i = 0; i < batch.length; i += TAG_BATCH_SIZE)
+      steps.push(batchStep(asg, batch.slice(i, i + TAG_BATCH_SIZE)));
+  }
+  const { changes } = await applyPlan(steps, { ...options, deadline });
+  return { changes, groups: names };
+}
+
+/** One CreateOrUpdateTags call (at most {@link TAG_BATCH_SIZE} tags), announced as `tags-applied`. */
+function batchStep(asg: AutoScalingClient, chunk: Tag[]): PlannedChange {
+  const resources = [...new Set(chunk.map((t) => t.ResourceId))];
+  return {
+    operation: 'autoscaling:CreateOrUpdateTags',
+    target: resources.join(','),
+    apply: () => asg.send(new CreateOrUpdateTagsCommand({ Tags: chunk })),
+    event: {
+      type: 'tags-applied',
+      message: `tagged ${resources.length} group(s): ${chunk.length} tag(s)`,
+      resource: resources.join(','),
+    },
+  };
+}
+
+/** The checked input (no AWS call): cluster, selector, and every node template's tags. */
+function validateTagsInput(input: EnsureAutoDiscoveryTagsInput): {
+  cluster: string;
+  select: NodeGroupSelector | undefined;
+  templateTags: Map<string, AsgTag[]>;
+} {
   if (!input || typeof input !== 'object') throw new InvalidInputError('input', input, 'an object');
   const cluster = validateClusterName(input.cluster, 'cluster');
   const select = validateSelector(input.select, 'select');
@@ -129,67 +186,16 @@ export async function ensureAutoDiscoveryTags(
   const templateTags = new Map<string, AsgTag[]>();
   for (const [name, template] of ownEntries(templates, 'nodeTemplates'))
     templateTags.set(name, desiredTags(cluster, template, `nodeTemplates.${name}`, input.stack));
-  options.signal?.throwIfAborted();
+  return { cluster, select, templateTags };
+}
 
-  /** One group's changes and the tags to write; throws on a refusal (before any write). */
-  const planOne = (group: NodeGroup): { name: string; changes: Change[]; tags: Tag[] } => {
-    const changes: Change[] = [];
-    const resource = `autoscaling group ${group.name}`;
-    const desired = templateTags.get(group.name) ?? desiredTags(cluster, undefined, '', input.stack);
-    let adopting = false;
-    if (input.stack !== undefined) {
-      adopting = decideOwnership({
-        resource,
-        tags: group.tags,
-        stack: input.stack,
-        adopt: options.adopt,
-        dryRun: options.dryRun,
-        retag: `aws autoscaling create-or-update-tags --tags ResourceId=${group.name},ResourceType=auto-scaling-group,Key=${STACK_TAG_KEY},Value=${input.stack},PropagateAtLaunch=false`,
-      }).adopting;
-    }
-    const { tags, notes } = planGroup(group, desired);
-    const keys = new Set([...Object.keys(group.tags), ...tags.map((t) => t.Key ?? '')]);
-    if (keys.size > MAX_TAGS_PER_GROUP)
-      throw new EksKitError(
-        'TooManyTags',
-        `${resource} would carry ${keys.size} tags with the autoscaler's; Auto Scaling allows ${MAX_TAGS_PER_GROUP} per group`,
-        {
-          hint: `remove ${keys.size - MAX_TAGS_PER_GROUP} tag(s) nobody needs from the group (aws autoscaling delete-tags), or fewer node-template labels/taints`,
-        },
-      );
-    if (adopting && input.stack !== undefined)
-      changes.push(adoptChange(resource, input.stack, options.adopt));
-    if (tags.length === 0) return { name: group.name, changes, tags };
-    const before: Record<string, string> = {};
-    const after: Record<string, string> = {};
-    for (const t of tags) {
-      const have = Object.hasOwn(group.tags, t.Key!) ? group.tags[t.Key!] : undefined;
-      if (have !== undefined) setOwn(before, t.Key!, have);
-      setOwn(after, t.Key!, t.Value!);
-    }
-    changes.push({
-      action: 'tag',
-      resource,
-      summary: (adopting ? notes.filter((n) => !n.startsWith(`add ${STACK_TAG_KEY}=`)) : notes).join('; '),
-      before,
-      after,
-    });
-    return { name: group.name, changes, tags };
-  };
-
-  // The pages are planned as they arrive and dropped: what is kept per group is its name, its changes
-  // and the tags still to write. Every refusal (ownership, the tag quota) is found for every group
-  // before the first write. Instances are not asked for: tags are all this reads.
-  const planned: Array<{ name: string; changes: Change[]; tags: Tag[] }> = [];
-  await forEachSelectedGroup(
-    clients,
-    { cluster, select },
-    (group) => {
-      planned.push(planOne(group));
-    },
-    { includeInstances: false },
-  );
-  if (planned.length === 0)
+/** Refuses an empty selection and node templates for groups it does not include; answers the names. */
+function refuseUnselected(
+  cluster: string,
+  names: string[],
+  templateTags: ReadonlyMap<string, AsgTag[]>,
+): string[] {
+  if (names.length === 0)
     throw new EksKitError(
       'NoNodeGroups',
       `the selection matched no Auto Scaling group for cluster ${cluster}`,
@@ -197,47 +203,64 @@ export async function ensureAutoDiscoveryTags(
         hint: 'select groups by names or namePrefix; EKS managed node groups carry eks:cluster-name',
       },
     );
-  planned.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const names = planned.map((p) => p.name);
   const selected = new Set(names);
-  const unknown = Object.keys(templates).filter((n) => !selected.has(n));
+  const unknown = [...templateTags.keys()].filter((n) => !selected.has(n));
   if (unknown.length)
     throw new EksKitError(
       'NodeGroupNotSelected',
       `nodeTemplates names groups the selection does not include: ${unknown.join(', ')}`,
+      { hint: 'add them to select, or fix the names' },
+    );
+  return names;
+}
+
+/**
+ * One group's changes (the adoption, then the tags) and the tags to write, after the ownership rule
+ * (core's decideOwnership) and Auto Scaling's quota of tags per group.
+ */
+function planGroupChanges(
+  group: NodeGroup,
+  desired: AsgTag[],
+  stack: string | undefined,
+  options: EnsureOptions,
+): { changes: Change[]; tags: Tag[] } {
+  const resource = `autoscaling group ${group.name}`;
+  const adopting =
+    stack !== undefined &&
+    decideOwnership({
+      resource,
+      tags: group.tags,
+      stack,
+      adopt: options.adopt,
+      dryRun: options.dryRun,
+      retag: `aws autoscaling create-or-update-tags --tags ResourceId=${group.name},ResourceType=auto-scaling-group,Key=${STACK_TAG_KEY},Value=${stack},PropagateAtLaunch=false`,
+    }).adopting;
+  const { tags, notes } = planGroup(group, desired);
+  const keys = new Set([...Object.keys(group.tags), ...tags.map((t) => t.Key ?? '')]);
+  if (keys.size > MAX_TAGS_PER_GROUP)
+    throw new EksKitError(
+      'TooManyTags',
+      `${resource} would carry ${keys.size} tags with the autoscaler's; Auto Scaling allows ${MAX_TAGS_PER_GROUP} per group`,
       {
-        hint: 'add them to select, or fix the names',
+        hint: `remove ${keys.size - MAX_TAGS_PER_GROUP} tag(s) nobody needs from the group (aws autoscaling delete-tags), or fewer node-template labels/taints`,
       },
     );
-  const changes: Change[] = [];
-  for (const p of planned) changes.push(...p.changes);
-  if (options.dryRun || planned.every((p) => p.tags.length === 0)) return { changes, groups: names };
-
-  // Batches of TAG_BATCH_SIZE tags across groups, in name order; tags written are dropped.
-  const asg = await clients.autoScaling();
-  let chunk: Tag[] = [];
-  const write = async (): Promise<void> => {
-    options.signal?.throwIfAborted();
-    const resources = [...new Set(chunk.map((t) => t.ResourceId))];
-    try {
-      await asg.send(new CreateOrUpdateTagsCommand({ Tags: chunk }));
-    } catch (error) {
-      throw wrapAwsError(error, 'autoscaling:CreateOrUpdateTags', resources.join(','));
-    }
-    options.onEvent?.({
-      type: 'tags-applied',
-      message: `tagged ${resources.length} group(s): ${chunk.length} tag(s)`,
-      resource: resources.join(','),
-    });
-    chunk = [];
-  };
-  for (const p of planned) {
-    for (const tag of p.tags) {
-      chunk.push(tag);
-      if (chunk.length === TAG_BATCH_SIZE) await write();
-    }
-    p.tags = [];
+  const changes: Change[] =
+    adopting && stack !== undefined ? [adoptChange(resource, stack, options.adopt)] : [];
+  if (tags.length === 0) return { changes, tags };
+  const before: Record<string, string> = {};
+  const after: Record<string, string> = {};
+  for (const t of tags) {
+    const have = Object.hasOwn(group.tags, t.Key!) ? group.tags[t.Key!] : undefined;
+    if (have !== undefined) setOwn(before, t.Key!, have);
+    setOwn(after, t.Key!, t.Value!);
   }
-  if (chunk.length > 0) await write();
-  return { changes, groups: names };
+  changes.push({
+    action: 'tag',
+    resource,
+    summary: (adopting ? notes.filter((n) => !n.startsWith(`add ${STACK_TAG_KEY}=`)) : notes).join('; '),
+    before,
+    after,
+  });
+  return { changes, tags };
 }

@@ -4,6 +4,7 @@ import {
   type _InstanceType,
   DescribeInstanceTypesCommand,
   DescribeLaunchTemplateVersionsCommand,
+  type EC2Client,
   GetInstanceTypesFromInstanceRequirementsCommand,
   type InstanceRequirementsRequest,
   type LaunchTemplateVersion,
@@ -50,111 +51,12 @@ export async function resolveInstanceTypes(clients: AwsClients, groups: NodeGrou
   const needConfig = groups.filter(
     (g) => g.instanceTypes.length === 0 && !g.launchTemplate && g.launchConfigurationName,
   );
-  const typeOf = new Map<string, string>(); // `${templateKey}@${version}` -> instance type
-  const missing = new Map<string, string>(); // templateKey -> why it resolved to nothing
-  if (needTemplate.length) {
-    const ec2 = await clients.ec2();
-    const byTemplate = new Map<string, { ref: LaunchTemplateRef; versions: Set<string> }>();
-    for (const g of needTemplate) {
-      const ref = g.launchTemplate!;
-      const key = templateKey(ref);
-      const entry = byTemplate.get(key) ?? { ref, versions: new Set<string>() };
-      entry.versions.add(ref.version);
-      byTemplate.set(key, entry);
-    }
-    const record = (v: LaunchTemplateVersion, version: string): void => {
-      const type = v.LaunchTemplateData?.InstanceType;
-      if (!type) return;
-      typeOf.set(`id:${v.LaunchTemplateId}@${version}`, type);
-      typeOf.set(`name:${v.LaunchTemplateName}@${version}`, type);
-    };
-    const entries = [...byTemplate.values()];
-    const onlyAliases = entries.every((e) =>
-      [...e.versions].every((v) => v === '$Latest' || v === '$Default'),
-    );
-    if (entries.length > PER_TEMPLATE_CALL_LIMIT && onlyAliases) {
-      for (const alias of ['$Latest', '$Default']) {
-        if (!entries.some((e) => e.versions.has(alias))) continue;
-        let token: string | undefined;
-        do {
-          try {
-            const out = await ec2.send(
-              new DescribeLaunchTemplateVersionsCommand({
-                Versions: [alias],
-                MaxResults: 200,
-                NextToken: token,
-              }),
-            );
-            for (const v of out.LaunchTemplateVersions ?? []) record(v, alias);
-            token = out.NextToken;
-          } catch (error) {
-            throw wrapAwsError(error, 'ec2:DescribeLaunchTemplateVersions', alias);
-          }
-        } while (token);
-      }
-    } else {
-      const describe = async (ref: LaunchTemplateRef, versions: string[]): Promise<void> => {
-        const out = await ec2.send(
-          new DescribeLaunchTemplateVersionsCommand({
-            ...(ref.id ? { LaunchTemplateId: ref.id } : { LaunchTemplateName: ref.name }),
-            Versions: versions,
-          }),
-        );
-        // $Latest is among the answers when asked, and it is the highest version number.
-        const answers = out.LaunchTemplateVersions ?? [];
-        const latest = Math.max(...answers.map((x) => x.VersionNumber ?? 0));
-        for (const v of answers)
-          for (const want of versions)
-            if (
-              (want === '$Default' && v.DefaultVersion) ||
-              (want === '$Latest' && v.VersionNumber === latest) ||
-              want === String(v.VersionNumber)
-            )
-              record(v, want);
-      };
-      for (const { ref, versions } of entries) {
-        // One call per template; if EC2 refuses it for a missing version, one call per version, so
-        // one group's deleted version does not leave its siblings unresolved.
-        const batches = [[...versions]];
-        for (let b = 0; b < batches.length; b++) {
-          const batch = batches[b]!;
-          try {
-            await describe(ref, batch);
-          } catch (error) {
-            if (!isMissingTemplate(error))
-              throw wrapAwsError(error, 'ec2:DescribeLaunchTemplateVersions', ref.name ?? ref.id);
-            if (batch.length > 1) {
-              batches.push(...batch.map((v) => [v]));
-              continue;
-            }
-            // A deleted template or version leaves its groups unresolved, not the discovery failed.
-            missing.set(
-              `${templateKey(ref)}@${batch[0]}`,
-              `launch template ${ref.name ?? ref.id} version ${batch[0]}: ${(error as Error).name}`,
-            );
-          }
-        }
-      }
-    }
-  }
-  const configType = new Map<string, string>();
-  if (needConfig.length) {
-    const asg = await clients.autoScaling();
-    const names = [...new Set(needConfig.map((g) => g.launchConfigurationName!))];
-    for (let i = 0; i < names.length; i += 50) {
-      const chunk = names.slice(i, i + 50);
-      try {
-        const out = await asg.send(
-          new DescribeLaunchConfigurationsCommand({ LaunchConfigurationNames: chunk, MaxRecords: 50 }),
-        );
-        for (const lc of out.LaunchConfigurations ?? [])
-          if (lc.LaunchConfigurationName && lc.InstanceType)
-            configType.set(lc.LaunchConfigurationName, lc.InstanceType);
-      } catch (error) {
-        throw wrapAwsError(error, 'autoscaling:DescribeLaunchConfigurations', chunk.join(','));
-      }
-    }
-  }
+  const { typeOf, missing } = needTemplate.length
+    ? await readTemplateTypes(clients, needTemplate)
+    : { typeOf: new Map<string, string>(), missing: new Map<string, string>() };
+  const configType = needConfig.length
+    ? await readConfigTypes(clients, needConfig)
+    : new Map<string, string>();
   const resolved = groups.map((g) => {
     if (g.instanceTypes.length) return g;
     if (g.launchTemplate) {
@@ -177,6 +79,134 @@ export async function resolveInstanceTypes(clients: AwsClients, groups: NodeGrou
   });
   if (!resolved.some((g) => g.instanceRequirements?.length)) return resolved;
   return resolveRequirements(clients, resolved);
+}
+
+/** Instance types by `${templateKey}@${version}`, and why a template or version resolved to nothing. */
+interface TemplateTypes {
+  typeOf: Map<string, string>;
+  missing: Map<string, string>;
+}
+
+/** The instance type of each launch template version the groups name. */
+async function readTemplateTypes(clients: AwsClients, needTemplate: NodeGroup[]): Promise<TemplateTypes> {
+  const found: TemplateTypes = { typeOf: new Map(), missing: new Map() };
+  const ec2 = await clients.ec2();
+  const byTemplate = new Map<string, { ref: LaunchTemplateRef; versions: Set<string> }>();
+  for (const g of needTemplate) {
+    const ref = g.launchTemplate!;
+    const key = templateKey(ref);
+    const entry = byTemplate.get(key) ?? { ref, versions: new Set<string>() };
+    entry.versions.add(ref.version);
+    byTemplate.set(key, entry);
+  }
+  const entries = [...byTemplate.values()];
+  const onlyAliases = entries.every((e) => [...e.versions].every((v) => v === '$Latest' || v === '$Default'));
+  if (entries.length > PER_TEMPLATE_CALL_LIMIT && onlyAliases)
+    await readAliasesAccountWide(ec2, entries, found);
+  else await readPerTemplate(ec2, entries, found);
+  return found;
+}
+
+function recordVersion(found: TemplateTypes, v: LaunchTemplateVersion, version: string): void {
+  const type = v.LaunchTemplateData?.InstanceType;
+  if (!type) return;
+  found.typeOf.set(`id:${v.LaunchTemplateId}@${version}`, type);
+  found.typeOf.set(`name:${v.LaunchTemplateName}@${version}`, type);
+}
+
+/** Many templates, only `$Latest`/`$Default`: one account-wide paged call per alias. */
+async function readAliasesAccountWide(
+  ec2: EC2Client,
+  entries: Array<{ versions: Set<string> }>,
+  found: TemplateTypes,
+): Promise<void> {
+  for (const alias of ['$Latest', '$Default']) {
+    if (!entries.some((e) => e.versions.has(alias))) continue;
+    let token: string | undefined;
+    do {
+      try {
+        const out = await ec2.send(
+          new DescribeLaunchTemplateVersionsCommand({ Versions: [alias], MaxResults: 200, NextToken: token }),
+        );
+        for (const v of out.LaunchTemplateVersions ?? []) recordVersion(found, v, alias);
+        token = out.NextToken;
+      } catch (error) {
+        throw wrapAwsError(error, 'ec2:DescribeLaunchTemplateVersions', alias);
+      }
+    } while (token);
+  }
+}
+
+/**
+ * One call per template; if EC2 refuses it for a missing version, one call per version, so one
+ * group's deleted version does not leave its siblings unresolved.
+ */
+async function readPerTemplate(
+  ec2: EC2Client,
+  entries: Array<{ ref: LaunchTemplateRef; versions: Set<string> }>,
+  found: TemplateTypes,
+): Promise<void> {
+  const describe = async (ref: LaunchTemplateRef, versions: string[]): Promise<void> => {
+    const out = await ec2.send(
+      new DescribeLaunchTemplateVersionsCommand({
+        ...(ref.id ? { LaunchTemplateId: ref.id } : { LaunchTemplateName: ref.name }),
+        Versions: versions,
+      }),
+    );
+    // $Latest is among the answers when asked, and it is the highest version number.
+    const answers = out.LaunchTemplateVersions ?? [];
+    const latest = Math.max(...answers.map((x) => x.VersionNumber ?? 0));
+    for (const v of answers)
+      for (const want of versions)
+        if (
+          (want === '$Default' && v.DefaultVersion) ||
+          (want === '$Latest' && v.VersionNumber === latest) ||
+          want === String(v.VersionNumber)
+        )
+          recordVersion(found, v, want);
+  };
+  for (const { ref, versions } of entries) {
+    const batches = [[...versions]];
+    for (let b = 0; b < batches.length; b++) {
+      const batch = batches[b]!;
+      try {
+        await describe(ref, batch);
+      } catch (error) {
+        if (!isMissingTemplate(error))
+          throw wrapAwsError(error, 'ec2:DescribeLaunchTemplateVersions', ref.name ?? ref.id);
+        if (batch.length > 1) {
+          batches.push(...batch.map((v) => [v]));
+          continue;
+        }
+        // A deleted template or version leaves its groups unresolved, not the discovery failed.
+        found.missing.set(
+          `${templateKey(ref)}@${batch[0]}`,
+          `launch template ${ref.name ?? ref.id} version ${batch[0]}: ${(error as Error).name}`,
+        );
+      }
+    }
+  }
+}
+
+/** The instance type of each launch configuration the groups name (50 names per call). */
+async function readConfigTypes(clients: AwsClients, needConfig: NodeGroup[]): Promise<Map<string, string>> {
+  const configType = new Map<string, string>();
+  const asg = await clients.autoScaling();
+  const names = [...new Set(needConfig.map((g) => g.launchConfigurationName!))];
+  for (let i = 0; i < names.length; i += 50) {
+    const chunk = names.slice(i, i + 50);
+    try {
+      const out = await asg.send(
+        new DescribeLaunchConfigurationsCommand({ LaunchConfigurationNames: chunk, MaxRecords: 50 }),
+      );
+      for (const lc of out.LaunchConfigurations ?? [])
+        if (lc.LaunchConfigurationName && lc.InstanceType)
+          configType.set(lc.LaunchConfigurationName, lc.InstanceType);
+    } catch (error) {
+      throw wrapAwsError(error, 'autoscaling:DescribeLaunchConfigurations', chunk.join(','));
+    }
+  }
+  return configType;
 }
 
 /** Groups with InstanceRequirements: the template's type gives the architecture, EC2 the types. */

@@ -8,11 +8,13 @@ import {
 } from '@aws-sdk/client-eks';
 import {
   type AwsClients,
-  type Change,
+  applyPlan,
   clusterNotFoundError,
   EksKitError,
   type EnsureOptions,
+  type EnsureResult,
   isNotFoundError,
+  type PlannedChange,
   wrapAwsError,
 } from '@eks-kit/core';
 
@@ -54,11 +56,11 @@ export async function findPodIdentityAssociation(
 
 /**
  * Make the service account's Pod Identity association point at `roleArn`: create it, or update its
- * role. Idempotent; dry run calls only reads.
+ * role. Idempotent; dry run calls only reads; runs on core's converge engine (`applyPlan`).
  *
  * @example
  * ```ts
- * const changes = await ensurePodIdentityAssociation(clients, { cluster: 'prod', namespace: 'kube-system', serviceAccount: 'ca', roleArn });
+ * const { changes } = await ensurePodIdentityAssociation(clients, { cluster: 'prod', namespace: 'kube-system', serviceAccount: 'ca', roleArn });
  * ```
  */
 export async function ensurePodIdentityAssociation(
@@ -71,54 +73,48 @@ export async function ensurePodIdentityAssociation(
     tags?: Record<string, string>;
   },
   options: EnsureOptions = {},
-): Promise<Change[]> {
+): Promise<EnsureResult> {
   const resource = `eks pod identity association ${input.cluster}/${input.namespace}/${input.serviceAccount}`;
   const existing = await findPodIdentityAssociation(clients, input);
-  if (existing && existing.roleArn === input.roleArn) return [];
+  if (existing && existing.roleArn === input.roleArn) return { changes: [] };
   const eks = await clients.eks();
-  if (!existing) {
-    const change: Change = {
-      action: 'create',
-      resource,
-      summary: `associate service account ${input.namespace}/${input.serviceAccount} with ${input.roleArn}`,
-      after: { roleArn: input.roleArn },
-    };
-    if (!options.dryRun) {
-      try {
-        await eks.send(
-          new CreatePodIdentityAssociationCommand({
-            clusterName: input.cluster,
-            namespace: input.namespace,
-            serviceAccount: input.serviceAccount,
-            roleArn: input.roleArn,
-            ...(input.tags ? { tags: input.tags } : {}),
-          }),
-        );
-      } catch (error) {
-        throw wrapAwsError(error, 'eks:CreatePodIdentityAssociation', resource);
+  const step: PlannedChange = existing
+    ? {
+        change: {
+          action: 'update',
+          resource,
+          summary: `role ${existing.roleArn} -> ${input.roleArn}`,
+          before: { roleArn: existing.roleArn },
+          after: { roleArn: input.roleArn },
+        },
+        operation: 'eks:UpdatePodIdentityAssociation',
+        apply: () =>
+          eks.send(
+            new UpdatePodIdentityAssociationCommand({
+              clusterName: input.cluster,
+              associationId: existing.associationId,
+              roleArn: input.roleArn,
+            }),
+          ),
       }
-    }
-    return [change];
-  }
-  const change: Change = {
-    action: 'update',
-    resource,
-    summary: `role ${existing.roleArn} -> ${input.roleArn}`,
-    before: { roleArn: existing.roleArn },
-    after: { roleArn: input.roleArn },
-  };
-  if (!options.dryRun) {
-    try {
-      await eks.send(
-        new UpdatePodIdentityAssociationCommand({
-          clusterName: input.cluster,
-          associationId: existing.associationId,
-          roleArn: input.roleArn,
-        }),
-      );
-    } catch (error) {
-      throw wrapAwsError(error, 'eks:UpdatePodIdentityAssociation', resource);
-    }
-  }
-  return [change];
+    : {
+        change: {
+          action: 'create',
+          resource,
+          summary: `associate service account ${input.namespace}/${input.serviceAccount} with ${input.roleArn}`,
+          after: { roleArn: input.roleArn },
+        },
+        operation: 'eks:CreatePodIdentityAssociation',
+        apply: () =>
+          eks.send(
+            new CreatePodIdentityAssociationCommand({
+              clusterName: input.cluster,
+              namespace: input.namespace,
+              serviceAccount: input.serviceAccount,
+              roleArn: input.roleArn,
+              ...(input.tags ? { tags: input.tags } : {}),
+            }),
+          ),
+      };
+  return applyPlan([step], options);
 }

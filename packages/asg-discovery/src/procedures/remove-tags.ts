@@ -7,15 +7,16 @@ import { DeletePodIdentityAssociationCommand } from '@aws-sdk/client-eks';
 import {
   type AwsClients,
   absentResult,
+  applyPlan,
   type Change,
   type DeleteOptions,
   type DeleteResult,
   isNotFoundError,
   keepUnlessOwned,
+  type PlannedChange,
   STACK_TAG_KEY,
   validateClusterName,
   validateTagValue,
-  wrapAwsError,
 } from '@eks-kit/core';
 import { clusterOwnedTagKey, ENABLED_TAG_KEY, NODE_TEMPLATE_TAG_PREFIX } from '../builders/tags.js';
 import { TAG_BATCH_SIZE } from './ensure-tags.js';
@@ -70,41 +71,35 @@ export async function removeAutoDiscoveryTags(
   const cluster = validateClusterName(input?.cluster, 'cluster');
   const stack = validateTagValue(input.stack, 'stack');
   const groups = await describeGroupsByTags(clients, [{ Name: `tag:${STACK_TAG_KEY}`, Values: [stack] }]);
-  const changes: Change[] = [];
+  const steps: PlannedChange[] = [];
   const names: string[] = [];
   const asg = await clients.autoScaling();
   for (const group of groups.sort((a, b) => a.name.localeCompare(b.name))) {
     if (keepUnlessOwned(group.name, group.tags, stack)) continue;
     const keys = stackWrittenTagKeys(cluster, group.tags);
-    const resource = `autoscaling group ${group.name}`;
-    const change: Change = {
-      action: 'untag',
-      resource,
-      summary: `remove ${keys.join(', ')} (the group stays)`,
-      before: Object.fromEntries(keys.map((k) => [k, group.tags[k]])),
-    };
-    if (!options.dryRun) {
+    const deleteTags = async (): Promise<void> => {
       for (let i = 0; i < keys.length; i += TAG_BATCH_SIZE) {
         options.signal?.throwIfAborted();
-        try {
-          await asg.send(
-            new DeleteTagsCommand({
-              Tags: keys.slice(i, i + TAG_BATCH_SIZE).map((Key) => ({
-                ResourceId: group.name,
-                ResourceType: 'auto-scaling-group',
-                Key,
-              })),
-            }),
-          );
-        } catch (error) {
-          throw wrapAwsError(error, 'autoscaling:DeleteTags', group.name);
-        }
+        const Tags = keys
+          .slice(i, i + TAG_BATCH_SIZE)
+          .map((Key) => ({ ResourceId: group.name, ResourceType: 'auto-scaling-group', Key }));
+        await asg.send(new DeleteTagsCommand({ Tags }));
       }
-    }
-    changes.push(change);
+    };
+    steps.push({
+      change: {
+        action: 'untag',
+        resource: `autoscaling group ${group.name}`,
+        summary: `remove ${keys.join(', ')} (the group stays)`,
+        before: Object.fromEntries(keys.map((k) => [k, group.tags[k]])),
+      },
+      operation: 'autoscaling:DeleteTags',
+      target: group.name,
+      apply: deleteTags,
+    });
     names.push(group.name);
-    options.onEvent?.({ type: options.dryRun ? 'plan' : 'applied', resource, message: change.summary });
   }
+  const { changes } = await applyPlan(steps, options);
   return { changes, groups: names };
 }
 
@@ -130,21 +125,23 @@ export async function deletePodIdentityAssociation(
   if (!found?.associationId) return absentResult(resource);
   const kept = keepUnlessOwned(resource, found.tags, input.stack);
   if (kept) return kept;
+  const eks = options.dryRun ? undefined : await clients.eks();
   const change: Change = {
     action: 'delete',
     resource,
     summary: `delete association ${found.associationId} (role ${found.roleArn ?? ''})`,
   };
-  if (!options.dryRun) {
-    const eks = await clients.eks();
+  const associationId = found.associationId;
+  const remove = async (): Promise<void> => {
     try {
-      await eks.send(
-        new DeletePodIdentityAssociationCommand({ clusterName: cluster, associationId: found.associationId }),
-      );
+      await eks?.send(new DeletePodIdentityAssociationCommand({ clusterName: cluster, associationId }));
     } catch (error) {
-      if (!isNotFoundError(error)) throw wrapAwsError(error, 'eks:DeletePodIdentityAssociation', resource);
+      if (!isNotFoundError(error)) throw error;
     }
-  }
-  options.onEvent?.({ type: options.dryRun ? 'plan' : 'applied', resource, message: change.summary });
-  return { changes: [change], resource, outcome: 'deleted' };
+  };
+  const { changes } = await applyPlan(
+    [{ change, operation: 'eks:DeletePodIdentityAssociation', target: resource, apply: remove }],
+    options,
+  );
+  return { changes, resource, outcome: 'deleted' };
 }

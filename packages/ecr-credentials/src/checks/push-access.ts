@@ -121,6 +121,28 @@ function checkEndpoint(value: unknown): string {
   return value.replace(/\/+$/, '');
 }
 
+/** The checked input (no AWS call): a private registry host, the repository, the endpoint, the tags. */
+function validatePushInput(input: PushAccessInput): {
+  host: ReturnType<typeof parseRegistryHost>;
+  accountId: string;
+  name: string;
+  endpoint: string;
+  tags: string[];
+} {
+  const host = parseRegistryHost(input?.registry, 'registry');
+  if (host.kind !== 'private' || host.accountId === undefined)
+    throw new InvalidInputError('registry', input.registry, 'a private ECR registry host');
+  const name = validateRepositoryName(input.repository, 'repository');
+  const endpoint =
+    input.registryEndpoint === undefined ? `https://${host.host}` : checkEndpoint(input.registryEndpoint);
+  const tags = [...(input.tags ?? [])];
+  tags.forEach((t, i) => {
+    if (typeof t !== 'string' || !/^[\w][\w.-]{0,127}$/.test(t))
+      throw new InvalidInputError(`tags[${i}]`, t, 'an image tag');
+  });
+  return { host, accountId: host.accountId, name, endpoint, tags };
+}
+
 /**
  * Reproduce kaniko's push check against an ECR repository: get a token (GetAuthorizationToken),
  * `POST /v2/<repo>/blobs/uploads/` with it as Basic auth, then `DELETE` the returned Location; with
@@ -143,18 +165,8 @@ export async function checkPushAccess(
   input: PushAccessInput,
   options: { signal?: AbortSignal } = {},
 ): Promise<Finding[]> {
-  const host = parseRegistryHost(input?.registry, 'registry');
-  if (host.kind !== 'private' || host.accountId === undefined)
-    throw new InvalidInputError('registry', input.registry, 'a private ECR registry host');
-  const name = validateRepositoryName(input.repository, 'repository');
-  const endpoint =
-    input.registryEndpoint === undefined ? `https://${host.host}` : checkEndpoint(input.registryEndpoint);
-  const tags = [...(input.tags ?? [])];
-  tags.forEach((t, i) => {
-    if (typeof t !== 'string' || !/^[\w][\w.-]{0,127}$/.test(t))
-      throw new InvalidInputError(`tags[${i}]`, t, 'an image tag');
-  });
-  const arn = repositoryArn({ accountId: host.accountId, region: host.region, name });
+  const { host, accountId, name, endpoint, tags } = validatePushInput(input);
+  const arn = repositoryArn({ accountId, region: host.region, name });
   const resource = `${host.host}/${name}`;
   const fail = (
     outcome: PushAccessOutcome,
@@ -168,25 +180,7 @@ export async function checkPushAccess(
   try {
     auth = await getDockerAuth(clients, { registry: host.host });
   } catch (error) {
-    if (error instanceof AwsCallError && error.accessDenied) {
-      const who = deniedPrincipal(String((error.cause as Error | undefined)?.message ?? error.message));
-      return [
-        fail(
-          'no-credentials',
-          `no usable credentials: ${who ?? 'the caller'} may not call ecr:GetAuthorizationToken, so the credential helper gets no token; ${FALLBACK_NOTE}`,
-          'allow ecr:GetAuthorizationToken on "*" for the build role (ecrPushPolicy does), and check that the pod runs as that role (IRSA annotation eks.amazonaws.com/role-arn, runner service_account)',
-          { identity: who, deniedAction: 'ecr:GetAuthorizationToken' },
-        ),
-      ];
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    return [
-      fail(
-        'no-credentials',
-        `no usable credentials: the token request failed (${message}); ${FALLBACK_NOTE}`,
-        'check the AWS credentials the build sees (aws sts get-caller-identity in the job) and the registry region',
-      ),
-    ];
+    return tokenFailure(error, fail);
   }
 
   // 2. kaniko's check: POST an upload, then DELETE its Location.
@@ -247,23 +241,7 @@ export async function checkPushAccess(
       ),
     ];
   } else if (answer.status === 403) {
-    const message = answer.errorMessage ?? '';
-    const who = deniedPrincipal(message);
-    const action = deniedAction(message) ?? 'ecr:InitiateLayerUpload';
-    const expected = input.expectedRoleArn;
-    const nodeLike =
-      who !== undefined && (/node/i.test(who) || /:assumed-role\/[^/]+\/i-[0-9a-f]+$/.test(who));
-    const wrongIdentity = expected !== undefined && who !== undefined && !sameRole(who, expected);
-    return [
-      fail(
-        'denied',
-        `403 DENIED: ${who ?? 'the identity that got the token'} may not ${action} on ${arn}; a push needs ${ECR_PUSH_ACTIONS.join(', ')} on the repository`,
-        nodeLike || wrongIdentity
-          ? `the token came from ${who}${nodeLike ? ' (the node instance role)' : ''}, not the build role${expected ? ` ${expected}` : ''}: IRSA is not in effect. Set service_account in the runner's [runners.kubernetes], annotate that service account with eks.amazonaws.com/role-arn, and check the role's trust (ensureRunnerRole creates the role and returns the annotation and the runner config lines)`
-          : `attach ecrPushPolicy(['${arn}']) to ${who ?? 'the build role'} (or ensureRunnerRole), and check the repository policy does not deny it`,
-        { httpStatus: 403, identity: who, deniedAction: action, requiredActions: [...ECR_PUSH_ACTIONS] },
-      ),
-    ];
+    return [denied(answer, arn, input.expectedRoleArn, fail)];
   } else if (answer.status === 404) {
     return [
       fail(
@@ -287,59 +265,136 @@ export async function checkPushAccess(
   }
 
   // 3. Tags the repository would refuse to overwrite (kaniko fails at the end with TAG_INVALID).
-  if (tags.length > 0) {
-    const ecr = await clients.ecr(host.region);
-    let mutability: string | undefined;
-    let exclusions: string[] = [];
-    try {
-      const out = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }));
-      const repo = out.repositories?.[0];
-      mutability = repo?.imageTagMutability;
-      exclusions = (repo?.imageTagMutabilityExclusionFilters ?? []).flatMap((f) =>
-        f.filter ? [f.filter] : [],
-      );
-    } catch (error) {
-      if (isAccessDeniedError(error)) {
-        // A build role needs no ecr:DescribeRepositories to push: say the tags were not checked.
-        findings.push(
-          finding(
-            CHECK,
-            resource,
-            'warn',
-            `tags not checked against tag immutability: ecr:DescribeRepositories was denied on ${arn}`,
-            {
-              hint: 'run the check with credentials that may describe the repository, or use a unique tag per build',
-              data: { outcome: 'ok', deniedAction: 'ecr:DescribeRepositories' },
-            },
-          ),
-        );
-      } else if (!isNotFoundError(error)) {
-        throw wrapAwsError(error, 'ecr:DescribeRepositories', arn);
-      }
-    }
-    for (const tag of tags) {
-      if (!mutability || !isTagImmutable(mutability, exclusions, tag)) continue;
-      const head = await callRegistry(
-        `${endpoint}/v2/${name}/manifests/${tag}`,
-        { method: 'HEAD', headers: { authorization: auth.authorization, accept: MANIFEST_TYPES } },
-        options.signal,
-      );
-      if (head.status === 200) {
-        findings.push(
-          fail(
-            'immutable-tag',
-            `tag ${tag} already exists in ${name}, whose tags are ${mutability}${exclusions.length ? ` (except ${exclusions.join(', ')})` : ''}: the push will fail with TAG_INVALID ... immutable`,
-            "push a unique tag per build ($CI_COMMIT_SHORT_SHA or $CI_COMMIT_TAG), or add the tag to the repository's mutability exclusion filters",
-            { tag, tagMutability: mutability },
-          ),
-        );
-      }
-    }
-  }
+  if (tags.length > 0)
+    findings.push(
+      ...(await immutableTagFindings(
+        clients,
+        { host, name, endpoint, arn, resource, tags, fail },
+        auth,
+        options,
+      )),
+    );
   if (!findings.some((f) => f.status === 'fail'))
     findings.unshift(
       finding(CHECK, resource, 'ok', `push allowed to ${resource}`, { data: { outcome: 'ok' } }),
     );
+  return findings;
+}
+
+type Fail = (
+  outcome: PushAccessOutcome,
+  message: string,
+  hint: string,
+  data?: Record<string, unknown>,
+) => Finding;
+
+/** 403 on the upload: the push actions are missing, often because the token is the node role's, not IRSA's. */
+function denied(answer: RegistryAnswer, arn: string, expected: string | undefined, fail: Fail): Finding {
+  const message = answer.errorMessage ?? '';
+  const who = deniedPrincipal(message);
+  const action = deniedAction(message) ?? 'ecr:InitiateLayerUpload';
+  const nodeLike = who !== undefined && (/node/i.test(who) || /:assumed-role\/[^/]+\/i-[0-9a-f]+$/.test(who));
+  const wrongIdentity = expected !== undefined && who !== undefined && !sameRole(who, expected);
+  return fail(
+    'denied',
+    `403 DENIED: ${who ?? 'the identity that got the token'} may not ${action} on ${arn}; a push needs ${ECR_PUSH_ACTIONS.join(', ')} on the repository`,
+    nodeLike || wrongIdentity
+      ? `the token came from ${who}${nodeLike ? ' (the node instance role)' : ''}, not the build role${expected ? ` ${expected}` : ''}: IRSA is not in effect. Set service_account in the runner's [runners.kubernetes], annotate that service account with eks.amazonaws.com/role-arn, and check the role's trust (ensureRunnerRole creates the role and returns the annotation and the runner config lines)`
+      : `attach ecrPushPolicy(['${arn}']) to ${who ?? 'the build role'} (or ensureRunnerRole), and check the repository policy does not deny it`,
+    { httpStatus: 403, identity: who, deniedAction: action, requiredActions: [...ECR_PUSH_ACTIONS] },
+  );
+}
+
+/** No token: the caller may not call GetAuthorizationToken, or the request failed. */
+function tokenFailure(error: unknown, fail: Fail): Finding[] {
+  if (error instanceof AwsCallError && error.accessDenied) {
+    const who = deniedPrincipal(String((error.cause as Error | undefined)?.message ?? error.message));
+    return [
+      fail(
+        'no-credentials',
+        `no usable credentials: ${who ?? 'the caller'} may not call ecr:GetAuthorizationToken, so the credential helper gets no token; ${FALLBACK_NOTE}`,
+        'allow ecr:GetAuthorizationToken on "*" for the build role (ecrPushPolicy does), and check that the pod runs as that role (IRSA annotation eks.amazonaws.com/role-arn, runner service_account)',
+        { identity: who, deniedAction: 'ecr:GetAuthorizationToken' },
+      ),
+    ];
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return [
+    fail(
+      'no-credentials',
+      `no usable credentials: the token request failed (${message}); ${FALLBACK_NOTE}`,
+      'check the AWS credentials the build sees (aws sts get-caller-identity in the job) and the registry region',
+    ),
+  ];
+}
+
+/** What {@link immutableTagFindings} needs of the check. */
+interface TagCheckContext {
+  host: { host: string; region: string };
+  name: string;
+  endpoint: string;
+  arn: string;
+  resource: string;
+  tags: string[];
+  fail: Fail;
+}
+
+/** Tags that already exist in a repository whose tags are immutable (the push would fail at the end). */
+async function immutableTagFindings(
+  clients: AwsClients,
+  ctx: TagCheckContext,
+  auth: DockerAuth,
+  options: { signal?: AbortSignal },
+): Promise<Finding[]> {
+  const { host, name, endpoint, arn, resource, tags, fail } = ctx;
+  const findings: Finding[] = [];
+  const ecr = await clients.ecr(host.region);
+  let mutability: string | undefined;
+  let exclusions: string[] = [];
+  try {
+    const out = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }));
+    const repo = out.repositories?.[0];
+    mutability = repo?.imageTagMutability;
+    exclusions = (repo?.imageTagMutabilityExclusionFilters ?? []).flatMap((f) =>
+      f.filter ? [f.filter] : [],
+    );
+  } catch (error) {
+    if (isAccessDeniedError(error)) {
+      // A build role needs no ecr:DescribeRepositories to push: say the tags were not checked.
+      findings.push(
+        finding(
+          CHECK,
+          resource,
+          'warn',
+          `tags not checked against tag immutability: ecr:DescribeRepositories was denied on ${arn}`,
+          {
+            hint: 'run the check with credentials that may describe the repository, or use a unique tag per build',
+            data: { outcome: 'ok', deniedAction: 'ecr:DescribeRepositories' },
+          },
+        ),
+      );
+    } else if (!isNotFoundError(error)) {
+      throw wrapAwsError(error, 'ecr:DescribeRepositories', arn);
+    }
+  }
+  for (const tag of tags) {
+    if (!mutability || !isTagImmutable(mutability, exclusions, tag)) continue;
+    const head = await callRegistry(
+      `${endpoint}/v2/${name}/manifests/${tag}`,
+      { method: 'HEAD', headers: { authorization: auth.authorization, accept: MANIFEST_TYPES } },
+      options.signal,
+    );
+    if (head.status === 200) {
+      findings.push(
+        fail(
+          'immutable-tag',
+          `tag ${tag} already exists in ${name}, whose tags are ${mutability}${exclusions.length ? ` (except ${exclusions.join(', ')})` : ''}: the push will fail with TAG_INVALID ... immutable`,
+          "push a unique tag per build ($CI_COMMIT_SHORT_SHA or $CI_COMMIT_TAG), or add the tag to the repository's mutability exclusion filters",
+          { tag, tagMutability: mutability },
+        ),
+      );
+    }
+  }
   return findings;
 }
 

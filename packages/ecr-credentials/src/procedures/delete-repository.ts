@@ -14,6 +14,7 @@ import {
 import {
   type AwsClients,
   absentResult,
+  applyPlan,
   awsErrorCode,
   type DeleteOptions,
   type DeleteResult,
@@ -21,6 +22,7 @@ import {
   keepUnlessOwned,
   refusedResult,
   STACK_TAG_KEY,
+  UNCHANGED,
   validateTagValue,
   wrapAwsError,
 } from '@eks-kit/core';
@@ -100,19 +102,25 @@ export async function deleteRepository(
     resource,
     summary: `delete repository ${name}${force && images > 0 ? ` and its ${images}${images === 1000 ? '+' : ''} image(s)` : ''}`,
   };
-  if (!options.dryRun) {
+  // ECR's answer decides what was done: not empty (refused) or gone meanwhile (absent) change nothing.
+  let answered: DeleteResult | undefined;
+  const remove = async (): Promise<unknown> => {
     try {
-      await ecr.send(
+      return await ecr.send(
         new DeleteRepositoryCommand({ repositoryName: name, ...(force ? { force: true } : {}) }),
       );
     } catch (error) {
-      if (awsErrorCode(error) === 'RepositoryNotEmptyException') return refuse();
-      if (isNotFoundError(error)) return absentResult(resource);
-      throw wrapAwsError(error, 'ecr:DeleteRepository', name);
+      if (awsErrorCode(error) === 'RepositoryNotEmptyException') answered = refuse();
+      else if (isNotFoundError(error)) answered = absentResult(resource);
+      else throw error;
+      return UNCHANGED;
     }
-  }
-  options.onEvent?.({ type: options.dryRun ? 'plan' : 'applied', resource, message: change.summary });
-  return { changes: [change], resource, outcome: 'deleted' };
+  };
+  const { changes } = await applyPlan(
+    [{ change, operation: 'ecr:DeleteRepository', target: name, apply: remove }],
+    options,
+  );
+  return answered ?? { changes, resource, outcome: 'deleted' };
 }
 
 /**

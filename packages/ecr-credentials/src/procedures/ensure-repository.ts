@@ -21,13 +21,16 @@ import {
 import {
   type AwsClients,
   adoptChange,
-  type Change,
+  applyPlan,
+  type Deadline,
+  deadlineOf,
   decideOwnership,
   describeAccount,
   EksKitError,
   type EnsureOptions,
   type EnsureResult,
   isNotFoundError,
+  type PlannedChange,
   sortedJson,
   validateRegion,
   wrapAwsError,
@@ -102,12 +105,15 @@ async function readOptional<T>(
   }
 }
 
-/** A change together with the call that applies it. */
-interface Step {
-  change: Change;
-  apply: (ecr: ECRClient) => Promise<unknown>;
-  operation: string;
+/** Where a repository's steps write: its client, name and the change resource. */
+interface RepoTarget {
+  ecr: ECRClient;
+  spec: NormalisedRepositorySpec;
+  resource: string;
 }
+
+/** CreateRepository lost a race (another process created the repository): converge that one. */
+class CreatedMeanwhile extends EksKitError {}
 
 /**
  * Create the repository if missing, then converge it: tag mutability (and exclusion filters), scan
@@ -135,18 +141,25 @@ interface Step {
  * console.log(renderChanges(changes), uri);
  * ```
  */
-export function ensureRepository(
+export async function ensureRepository(
   clients: AwsClients,
   input: EnsureRepositoryInput,
   options: EnsureOptions = {},
 ): Promise<EnsureRepositoryResult> {
-  return converge(clients, input, options, false);
+  const deadline = deadlineOf(options);
+  try {
+    return await convergeRepository(clients, input, { ...options, deadline }, false);
+  } catch (error) {
+    if (!(error instanceof CreatedMeanwhile)) throw error;
+    // Created by someone else meanwhile: converge that repository instead (once).
+    return convergeRepository(clients, input, { ...options, deadline }, true);
+  }
 }
 
-async function converge(
+async function convergeRepository(
   clients: AwsClients,
   input: EnsureRepositoryInput,
-  options: EnsureOptions,
+  options: EnsureOptions & { deadline: Deadline },
   retried: boolean,
 ): Promise<EnsureRepositoryResult> {
   const spec = normaliseRepositorySpec(input);
@@ -156,16 +169,78 @@ async function converge(
   const region = input.region === undefined ? clients.region : validateRegion(input.region, 'region');
   if (spec.policy) await validatePolicy(spec.policy, { kind: 'resource', field: 'policy' });
   const ecr = await clients.ecr(region);
-  const resource = `ecr repository ${spec.name}`;
+  const target: RepoTarget = { ecr, spec, resource: `ecr repository ${spec.name}` };
   const current = await readRepository(ecr, spec.name);
-  const steps: Step[] = [];
-  const lifecycleText = spec.lifecyclePolicy ? JSON.stringify(spec.lifecyclePolicy) : undefined;
-  const policyText = spec.policy ? policyJson(spec.policy) : undefined;
+  const made: { repository?: Repository | undefined } = {};
+  const steps = current ? await planExisting(target, current, options) : planCreate(target, made, retried);
+  const { changes } = await applyPlan(steps, options);
+  const repository = current ?? made.repository;
+  if (!repository && options.dryRun) {
+    // Not created yet: compute where it will be (one STS read).
+    const { accountId } = await describeAccount(clients);
+    return {
+      changes,
+      arn: repositoryArn({ accountId, region, name: spec.name }),
+      uri: `${registryHostFor(accountId, region)}/${spec.name}`,
+      created: true,
+    };
+  }
+  return { changes, arn: repository?.repositoryArn, uri: repository?.repositoryUri, created: !current };
+}
 
-  if (!current) {
-    const tags = Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value }));
-    steps.push({
-      operation: 'ecr:CreateRepository',
+/** The mutability filters of a spec, as ECR takes them. */
+function exclusionFilters(spec: NormalisedRepositorySpec): {
+  imageTagMutabilityExclusionFilters?: Array<{ filterType: 'WILDCARD'; filter: string }>;
+} {
+  return spec.tagMutabilityExclusions
+    ? {
+        imageTagMutabilityExclusionFilters: spec.tagMutabilityExclusions.map((filter) => ({
+          filterType: 'WILDCARD' as const,
+          filter,
+        })),
+      }
+    : {};
+}
+
+/** A new repository: CreateRepository with its settings and tags, then its lifecycle and repository policies. */
+function planCreate(
+  target: RepoTarget,
+  made: { repository?: Repository | undefined },
+  retried: boolean,
+): PlannedChange[] {
+  const { ecr, spec, resource } = target;
+  const tags = Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value }));
+  const create = async (): Promise<unknown> => {
+    try {
+      const out = await ecr.send(
+        new CreateRepositoryCommand({
+          repositoryName: spec.name,
+          ...(spec.tagMutability ? { imageTagMutability: spec.tagMutability } : {}),
+          ...exclusionFilters(spec),
+          ...(spec.scanOnPush !== undefined
+            ? { imageScanningConfiguration: { scanOnPush: spec.scanOnPush } }
+            : {}),
+          ...(spec.encryption
+            ? {
+                encryptionConfiguration: {
+                  encryptionType: spec.encryption.type,
+                  ...(spec.encryption.kmsKey ? { kmsKey: spec.encryption.kmsKey } : {}),
+                },
+              }
+            : {}),
+          ...(tags.length ? { tags } : {}),
+        }),
+      );
+      made.repository = out.repository;
+      return out;
+    } catch (error) {
+      if (!retried && /RepositoryAlreadyExists/.test(String((error as Error)?.name)))
+        throw new CreatedMeanwhile('RepositoryAlreadyExists', `${resource} was created meanwhile`);
+      throw error;
+    }
+  };
+  const steps: PlannedChange[] = [
+    {
       change: {
         action: 'create',
         resource,
@@ -177,252 +252,222 @@ async function converge(
           tags: spec.tags,
         },
       },
-      apply: (c) =>
-        c.send(
-          new CreateRepositoryCommand({
+      operation: 'ecr:CreateRepository',
+      target: spec.name,
+      apply: create,
+    },
+  ];
+  if (spec.lifecyclePolicy) steps.push(putLifecycle(target, JSON.stringify(spec.lifecyclePolicy), 'set'));
+  if (spec.policy) steps.push(setPolicy(target, policyJson(spec.policy), 'set'));
+  return steps;
+}
+
+/**
+ * An existing repository: the ownership rule first (core: another stack's repository is never
+ * changed; one made by hand only when adopted, a dry run shows the adoption), encryption refused
+ * before any write, then each setting that differs.
+ */
+async function planExisting(
+  target: RepoTarget,
+  current: Repository,
+  options: EnsureOptions,
+): Promise<PlannedChange[]> {
+  const { ecr, spec, resource } = target;
+  const arn = current.repositoryArn ?? '';
+  let tagsRead: Map<string, string> | undefined;
+  const tagsOf = async (): Promise<Map<string, string>> => {
+    if (tagsRead) return tagsRead;
+    const listed = await ecr
+      .send(new ListTagsForResourceCommand({ resourceArn: arn }))
+      .catch((error: unknown) => {
+        throw wrapAwsError(error, 'ecr:ListTagsForResource', arn);
+      });
+    tagsRead = new Map((listed.tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+    return tagsRead;
+  };
+  const wanted = spec.tags[STACK_TAG];
+  const adopting =
+    wanted !== undefined &&
+    decideOwnership({
+      resource,
+      tags: Object.fromEntries(await tagsOf()),
+      stack: wanted,
+      adopt: options.adopt,
+      dryRun: options.dryRun,
+      retag: `aws ecr tag-resource --resource-arn ${arn} --tags Key=${STACK_TAG},Value=${wanted}`,
+    }).adopting;
+  const steps: PlannedChange[] = [];
+  if (adopting && wanted !== undefined)
+    steps.push({
+      change: adoptChange(resource, wanted, options.adopt),
+      operation: 'ecr:TagResource',
+      target: spec.name,
+      apply: () =>
+        ecr.send(new TagResourceCommand({ resourceArn: arn, tags: [{ Key: STACK_TAG, Value: wanted }] })),
+    });
+  refuseEncryptionChange(spec, current, resource);
+  steps.push(...planMutability(target, current), ...planScan(target, current));
+  steps.push(...(await planLifecycle(target)), ...(await planRepositoryPolicy(target)));
+  if (Object.keys(spec.tags).length > 0) steps.push(...planTags(target, arn, await tagsOf(), adopting));
+  return steps;
+}
+
+/** Encryption is fixed at creation: refuse before changing anything else. */
+function refuseEncryptionChange(spec: NormalisedRepositorySpec, current: Repository, resource: string): void {
+  const enc = current.encryptionConfiguration;
+  if (
+    !spec.encryption ||
+    (enc?.encryptionType === spec.encryption.type &&
+      (spec.encryption.kmsKey === undefined || enc?.kmsKey === spec.encryption.kmsKey))
+  )
+    return;
+  throw new EksKitError(
+    'ImmutableSetting',
+    `${resource}: encryption is ${enc?.encryptionType ?? 'unknown'}${enc?.kmsKey ? ` (${enc.kmsKey})` : ''}, the stack asks for ${spec.encryption.type}${spec.encryption.kmsKey ? ` (${spec.encryption.kmsKey})` : ''}; ECR cannot change a repository's encryption`,
+    { hint: 'drop the encryption setting, or create a new repository and move the images' },
+  );
+}
+
+function planMutability({ ecr, spec, resource }: RepoTarget, current: Repository): PlannedChange[] {
+  const currentExclusions = (current.imageTagMutabilityExclusionFilters ?? [])
+    .map((f) => f.filter ?? '')
+    .sort();
+  if (
+    !spec.tagMutability ||
+    (current.imageTagMutability === spec.tagMutability &&
+      sortedJson(currentExclusions) === sortedJson(spec.tagMutabilityExclusions ?? []))
+  )
+    return [];
+  return [
+    {
+      change: {
+        action: 'update',
+        resource,
+        summary: `tag mutability: ${current.imageTagMutability} -> ${spec.tagMutability}${spec.tagMutabilityExclusions ? ` (except ${spec.tagMutabilityExclusions.join(', ')})` : ''}`,
+        before: { tagMutability: current.imageTagMutability, exclusions: currentExclusions },
+        after: { tagMutability: spec.tagMutability, exclusions: spec.tagMutabilityExclusions ?? [] },
+      },
+      operation: 'ecr:PutImageTagMutability',
+      target: spec.name,
+      apply: () =>
+        ecr.send(
+          new PutImageTagMutabilityCommand({
             repositoryName: spec.name,
-            ...(spec.tagMutability ? { imageTagMutability: spec.tagMutability } : {}),
-            ...(spec.tagMutabilityExclusions
-              ? {
-                  imageTagMutabilityExclusionFilters: spec.tagMutabilityExclusions.map((filter) => ({
-                    filterType: 'WILDCARD' as const,
-                    filter,
-                  })),
-                }
-              : {}),
-            ...(spec.scanOnPush !== undefined
-              ? { imageScanningConfiguration: { scanOnPush: spec.scanOnPush } }
-              : {}),
-            ...(spec.encryption
-              ? {
-                  encryptionConfiguration: {
-                    encryptionType: spec.encryption.type,
-                    ...(spec.encryption.kmsKey ? { kmsKey: spec.encryption.kmsKey } : {}),
-                  },
-                }
-              : {}),
-            ...(tags.length ? { tags } : {}),
+            imageTagMutability: spec.tagMutability,
+            ...exclusionFilters(spec),
           }),
         ),
-    });
-    if (lifecycleText) steps.push(putLifecycle(spec, resource, lifecycleText, 'set'));
-    if (policyText) steps.push(setPolicy(spec, resource, policyText, 'set'));
-  } else {
-    const arn = current.repositoryArn ?? '';
-    let tagsRead: Map<string, string> | undefined;
-    const tagsOf = async (): Promise<Map<string, string>> => {
-      if (tagsRead) return tagsRead;
-      const listed = await ecr
-        .send(new ListTagsForResourceCommand({ resourceArn: arn }))
-        .catch((error: unknown) => {
-          throw wrapAwsError(error, 'ecr:ListTagsForResource', arn);
-        });
-      tagsRead = new Map((listed.tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-      return tagsRead;
-    };
-    // The ownership rule (core), first: another stack's repository is never changed; one made by
-    // hand only when adopted (a dry run shows the adoption).
-    const wanted = spec.tags[STACK_TAG];
-    let adopting = false;
-    if (wanted !== undefined) {
-      adopting = decideOwnership({
-        resource,
-        tags: Object.fromEntries(await tagsOf()),
-        stack: wanted,
-        adopt: options.adopt,
-        dryRun: options.dryRun,
-        retag: `aws ecr tag-resource --resource-arn ${arn} --tags Key=${STACK_TAG},Value=${wanted}`,
-      }).adopting;
-      if (adopting) {
-        steps.push({
-          operation: 'ecr:TagResource',
-          change: adoptChange(resource, wanted, options.adopt),
-          apply: (c) =>
-            c.send(new TagResourceCommand({ resourceArn: arn, tags: [{ Key: STACK_TAG, Value: wanted }] })),
-        });
-      }
-    }
-    // Encryption is fixed at creation: refuse before changing anything else.
-    const enc = current.encryptionConfiguration;
-    if (
-      spec.encryption &&
-      (enc?.encryptionType !== spec.encryption.type ||
-        (spec.encryption.kmsKey !== undefined && enc?.kmsKey !== spec.encryption.kmsKey))
-    ) {
-      throw new EksKitError(
-        'ImmutableSetting',
-        `${resource}: encryption is ${enc?.encryptionType ?? 'unknown'}${enc?.kmsKey ? ` (${enc.kmsKey})` : ''}, the stack asks for ${spec.encryption.type}${spec.encryption.kmsKey ? ` (${spec.encryption.kmsKey})` : ''}; ECR cannot change a repository's encryption`,
-        { hint: 'drop the encryption setting, or create a new repository and move the images' },
-      );
-    }
-    const currentExclusions = (current.imageTagMutabilityExclusionFilters ?? [])
-      .map((f) => f.filter ?? '')
-      .sort();
-    if (
-      spec.tagMutability &&
-      (current.imageTagMutability !== spec.tagMutability ||
-        sortedJson(currentExclusions) !== sortedJson(spec.tagMutabilityExclusions ?? []))
-    ) {
-      steps.push({
-        operation: 'ecr:PutImageTagMutability',
-        change: {
-          action: 'update',
-          resource,
-          summary: `tag mutability: ${current.imageTagMutability} -> ${spec.tagMutability}${spec.tagMutabilityExclusions ? ` (except ${spec.tagMutabilityExclusions.join(', ')})` : ''}`,
-          before: { tagMutability: current.imageTagMutability, exclusions: currentExclusions },
-          after: { tagMutability: spec.tagMutability, exclusions: spec.tagMutabilityExclusions ?? [] },
-        },
-        apply: (c) =>
-          c.send(
-            new PutImageTagMutabilityCommand({
-              repositoryName: spec.name,
-              imageTagMutability: spec.tagMutability,
-              ...(spec.tagMutabilityExclusions
-                ? {
-                    imageTagMutabilityExclusionFilters: spec.tagMutabilityExclusions.map((filter) => ({
-                      filterType: 'WILDCARD' as const,
-                      filter,
-                    })),
-                  }
-                : {}),
-            }),
-          ),
-      });
-    }
-    const scan = current.imageScanningConfiguration?.scanOnPush ?? false;
-    if (spec.scanOnPush !== undefined && scan !== spec.scanOnPush) {
-      steps.push({
-        operation: 'ecr:PutImageScanningConfiguration',
-        change: {
-          action: 'update',
-          resource,
-          summary: `scan on push: ${scan} -> ${spec.scanOnPush}`,
-          before: { scanOnPush: scan },
-          after: { scanOnPush: spec.scanOnPush },
-        },
-        apply: (c) =>
-          c.send(
-            new PutImageScanningConfigurationCommand({
-              repositoryName: spec.name,
-              imageScanningConfiguration: { scanOnPush: spec.scanOnPush },
-            }),
-          ),
-      });
-    }
-    if (spec.lifecyclePolicy !== undefined) {
-      const got = await readOptional(
-        () => ecr.send(new GetLifecyclePolicyCommand({ repositoryName: spec.name })),
-        'ecr:GetLifecyclePolicy',
-        spec.name,
-      );
-      const currentText = got?.lifecyclePolicyText;
-      if (spec.lifecyclePolicy === null) {
-        if (currentText !== undefined) {
-          steps.push({
-            operation: 'ecr:DeleteLifecyclePolicy',
-            change: { action: 'delete', resource, summary: 'lifecycle policy: remove' },
-            apply: (c) => c.send(new DeleteLifecyclePolicyCommand({ repositoryName: spec.name })),
-          });
-        }
-      } else if (currentText === undefined || !sameLifecycle(currentText, spec.lifecyclePolicy)) {
-        steps.push(
-          putLifecycle(
-            spec,
-            resource,
-            lifecycleText as string,
-            currentText === undefined ? 'set' : 'replace',
-          ),
-        );
-      }
-    }
-    if (spec.policy !== undefined) {
-      const got = await readOptional(
-        () => ecr.send(new GetRepositoryPolicyCommand({ repositoryName: spec.name })),
-        'ecr:GetRepositoryPolicy',
-        spec.name,
-      );
-      const currentPolicy = got?.policyText;
-      if (spec.policy === null) {
-        if (currentPolicy !== undefined) {
-          steps.push({
-            operation: 'ecr:DeleteRepositoryPolicy',
-            change: { action: 'delete', resource, summary: 'repository policy: remove' },
-            apply: (c) => c.send(new DeleteRepositoryPolicyCommand({ repositoryName: spec.name })),
-          });
-        }
-      } else if (currentPolicy === undefined) {
-        steps.push(setPolicy(spec, resource, policyText as string, 'set'));
-      } else {
-        const diff = diffCurrentPolicy(currentPolicy, spec.policy);
-        if (!diff.equal) steps.push(setPolicy(spec, resource, policyText as string, diff.summary));
-      }
-    }
-    if (Object.keys(spec.tags).length > 0) {
-      const have = await tagsOf();
-      const missing = Object.entries(spec.tags).filter(
-        ([k, v]) => have.get(k) !== v && !(adopting && k === STACK_TAG),
-      );
-      if (missing.length > 0) {
-        steps.push({
-          operation: 'ecr:TagResource',
-          change: {
-            action: 'tag',
-            resource,
-            summary: `tags: ${missing.map(([k, v]) => (have.has(k) ? `~${k}=${have.get(k)} -> ${v}` : `+${k}=${v}`)).join(', ')}`,
-            before: Object.fromEntries(missing.filter(([k]) => have.has(k)).map(([k]) => [k, have.get(k)])),
-            after: Object.fromEntries(missing),
-          },
-          apply: (c) =>
-            c.send(
-              new TagResourceCommand({
-                resourceArn: arn,
-                tags: missing.map(([Key, Value]) => ({ Key, Value })),
-              }),
-            ),
-        });
-      }
-    }
-  }
+    },
+  ];
+}
 
-  const changes = steps.map((s) => s.change);
-  const created = !current;
-  let repository = current;
-  if (!options.dryRun) {
-    for (const step of steps) {
-      options.signal?.throwIfAborted();
-      try {
-        const out = (await step.apply(ecr)) as { repository?: Repository } | undefined;
-        if (step.operation === 'ecr:CreateRepository') repository = out?.repository;
-      } catch (error) {
-        if (
-          !retried &&
-          step.operation === 'ecr:CreateRepository' &&
-          /RepositoryAlreadyExists/.test(String((error as Error)?.name))
-        ) {
-          // Created by someone else meanwhile: converge that repository instead (once).
-          return converge(clients, input, options, true);
-        }
-        throw wrapAwsError(error, step.operation, spec.name);
-      }
-      options.onEvent?.({ type: 'applied', message: step.change.summary, resource });
-    }
+function planScan({ ecr, spec, resource }: RepoTarget, current: Repository): PlannedChange[] {
+  const scan = current.imageScanningConfiguration?.scanOnPush ?? false;
+  if (spec.scanOnPush === undefined || scan === spec.scanOnPush) return [];
+  return [
+    {
+      change: {
+        action: 'update',
+        resource,
+        summary: `scan on push: ${scan} -> ${spec.scanOnPush}`,
+        before: { scanOnPush: scan },
+        after: { scanOnPush: spec.scanOnPush },
+      },
+      operation: 'ecr:PutImageScanningConfiguration',
+      target: spec.name,
+      apply: () =>
+        ecr.send(
+          new PutImageScanningConfigurationCommand({
+            repositoryName: spec.name,
+            imageScanningConfiguration: { scanOnPush: spec.scanOnPush },
+          }),
+        ),
+    },
+  ];
+}
+
+/** The lifecycle policy, compared rule by rule (null: remove it). */
+async function planLifecycle(target: RepoTarget): Promise<PlannedChange[]> {
+  const { ecr, spec, resource } = target;
+  if (spec.lifecyclePolicy === undefined) return [];
+  const got = await readOptional(
+    () => ecr.send(new GetLifecyclePolicyCommand({ repositoryName: spec.name })),
+    'ecr:GetLifecyclePolicy',
+    spec.name,
+  );
+  const currentText = got?.lifecyclePolicyText;
+  if (spec.lifecyclePolicy === null) {
+    if (currentText === undefined) return [];
+    return [
+      {
+        change: { action: 'delete', resource, summary: 'lifecycle policy: remove' },
+        operation: 'ecr:DeleteLifecyclePolicy',
+        target: spec.name,
+        apply: () => ecr.send(new DeleteLifecyclePolicyCommand({ repositoryName: spec.name })),
+      },
+    ];
   }
-  if (!repository && options.dryRun) {
-    // Not created yet: compute where it will be (one STS read).
-    const { accountId } = await describeAccount(clients);
-    return {
-      changes,
-      arn: repositoryArn({ accountId, region, name: spec.name }),
-      uri: `${registryHostFor(accountId, region)}/${spec.name}`,
-      created,
-    };
+  if (currentText !== undefined && sameLifecycle(currentText, spec.lifecyclePolicy)) return [];
+  return [
+    putLifecycle(target, JSON.stringify(spec.lifecyclePolicy), currentText === undefined ? 'set' : 'replace'),
+  ];
+}
+
+/** The repository policy, compared semantically (null: remove it). */
+async function planRepositoryPolicy(target: RepoTarget): Promise<PlannedChange[]> {
+  const { ecr, spec, resource } = target;
+  if (spec.policy === undefined) return [];
+  const got = await readOptional(
+    () => ecr.send(new GetRepositoryPolicyCommand({ repositoryName: spec.name })),
+    'ecr:GetRepositoryPolicy',
+    spec.name,
+  );
+  const currentPolicy = got?.policyText;
+  if (spec.policy === null) {
+    if (currentPolicy === undefined) return [];
+    return [
+      {
+        change: { action: 'delete', resource, summary: 'repository policy: remove' },
+        operation: 'ecr:DeleteRepositoryPolicy',
+        target: spec.name,
+        apply: () => ecr.send(new DeleteRepositoryPolicyCommand({ repositoryName: spec.name })),
+      },
+    ];
   }
-  return {
-    changes,
-    arn: repository?.repositoryArn,
-    uri: repository?.repositoryUri,
-    created,
-  };
+  const text = policyJson(spec.policy);
+  if (currentPolicy === undefined) return [setPolicy(target, text, 'set')];
+  const diff = diffCurrentPolicy(currentPolicy, spec.policy);
+  return diff.equal ? [] : [setPolicy(target, text, diff.summary)];
+}
+
+/** The tags the spec names that differ (others are left alone; an adopted stack tag is already planned). */
+function planTags(
+  { ecr, spec, resource }: RepoTarget,
+  arn: string,
+  have: Map<string, string>,
+  adopting: boolean,
+): PlannedChange[] {
+  const missing = Object.entries(spec.tags).filter(
+    ([k, v]) => have.get(k) !== v && !(adopting && k === STACK_TAG),
+  );
+  if (missing.length === 0) return [];
+  return [
+    {
+      change: {
+        action: 'tag',
+        resource,
+        summary: `tags: ${missing.map(([k, v]) => (have.has(k) ? `~${k}=${have.get(k)} -> ${v}` : `+${k}=${v}`)).join(', ')}`,
+        before: Object.fromEntries(missing.filter(([k]) => have.has(k)).map(([k]) => [k, have.get(k)])),
+        after: Object.fromEntries(missing),
+      },
+      operation: 'ecr:TagResource',
+      target: spec.name,
+      apply: () =>
+        ecr.send(
+          new TagResourceCommand({ resourceArn: arn, tags: missing.map(([Key, Value]) => ({ Key, Value })) }),
+        ),
+    },
+  ];
 }
 
 function sameLifecycle(currentText: string, desired: LifecyclePolicy): boolean {
@@ -434,29 +479,30 @@ function sameLifecycle(currentText: string, desired: LifecyclePolicy): boolean {
 }
 
 function putLifecycle(
-  spec: NormalisedRepositorySpec,
-  resource: string,
+  { ecr, spec, resource }: RepoTarget,
   text: string,
   how: 'set' | 'replace',
-): Step {
+): PlannedChange {
   const rules = spec.lifecyclePolicy?.rules ?? [];
   return {
-    operation: 'ecr:PutLifecyclePolicy',
     change: {
       action: 'update',
       resource,
       summary: `lifecycle policy: ${how} (${rules.map((r) => r.description ?? `rule ${r.rulePriority}`).join('; ')})`,
       after: spec.lifecyclePolicy,
     },
-    apply: (c) =>
-      c.send(new PutLifecyclePolicyCommand({ repositoryName: spec.name, lifecyclePolicyText: text })),
+    operation: 'ecr:PutLifecyclePolicy',
+    target: spec.name,
+    apply: () =>
+      ecr.send(new PutLifecyclePolicyCommand({ repositoryName: spec.name, lifecyclePolicyText: text })),
   };
 }
 
-function setPolicy(spec: NormalisedRepositorySpec, resource: string, text: string, how: string): Step {
+function setPolicy({ ecr, spec, resource }: RepoTarget, text: string, how: string): PlannedChange {
   return {
-    operation: 'ecr:SetRepositoryPolicy',
     change: { action: 'update', resource, summary: `repository policy: ${how}`, after: spec.policy },
-    apply: (c) => c.send(new SetRepositoryPolicyCommand({ repositoryName: spec.name, policyText: text })),
+    operation: 'ecr:SetRepositoryPolicy',
+    target: spec.name,
+    apply: () => ecr.send(new SetRepositoryPolicyCommand({ repositoryName: spec.name, policyText: text })),
   };
 }

@@ -21,12 +21,13 @@ import {
 import {
   type AwsClients,
   absentResult,
-  type Change,
+  applyPlan,
   type DeleteOptions,
   type DeleteResult,
   describeAccount,
   isNotFoundError,
   keepUnlessOwned,
+  type PlannedChange,
   refusedResult,
   STACK_TAG_KEY as STACK_TAG,
   validateTagValue,
@@ -48,20 +49,6 @@ export interface DeleteManagedPolicySpec {
   /** IAM path, default `/`. */
   path?: string;
   stack: string;
-}
-
-async function run(
-  steps: { change: Change; apply: () => Promise<unknown> }[],
-  resource: string,
-  options: DeleteOptions,
-): Promise<Change[]> {
-  const changes: Change[] = [];
-  for (const step of steps) {
-    if (!options.dryRun) await step.apply();
-    changes.push(step.change);
-    options.onEvent?.({ type: options.dryRun ? 'plan' : 'applied', resource, message: step.change.summary });
-  }
-  return changes;
 }
 
 /** A delete that treats NoSuchEntity as done (a concurrent or earlier run removed it). */
@@ -100,7 +87,7 @@ export async function deleteRole(
   if (!state) return absentResult(resource);
   const kept = keepUnlessOwned(resource, state.tags, spec.stack);
   if (kept) return kept;
-  const steps: { change: Change; apply: () => Promise<unknown> }[] = [];
+  const steps: PlannedChange[] = [];
   for (const policyName of state.inlinePolicyNames)
     steps.push({
       change: { action: 'delete', resource, summary: `delete inline policy ${policyName}` },
@@ -125,7 +112,7 @@ export async function deleteRole(
     change: { action: 'delete', resource, summary: `delete role ${state.role.Path ?? '/'}${name}` },
     apply: () => gone(iam.send(new DeleteRoleCommand({ RoleName: name })), 'iam:DeleteRole', name),
   });
-  return { changes: await run(steps, resource, options), resource, outcome: 'deleted' };
+  return { changes: (await applyPlan(steps, options)).changes, resource, outcome: 'deleted' };
 }
 
 async function getPolicy(iam: IAMClient, arn: string): Promise<Policy | undefined> {
@@ -188,7 +175,7 @@ export async function deleteManagedPolicy(
   } catch (error) {
     throw wrapAwsError(error, 'iam:ListPolicyVersions', arn);
   }
-  const steps: { change: Change; apply: () => Promise<unknown> }[] = [];
+  const steps: PlannedChange[] = [];
   for (const v of versions) {
     if (v.IsDefaultVersion || v.VersionId === undefined) continue;
     const versionId = v.VersionId;
@@ -206,7 +193,7 @@ export async function deleteManagedPolicy(
     change: { action: 'delete', resource, summary: `delete managed policy ${path}${spec.name}` },
     apply: () => gone(iam.send(new DeletePolicyCommand({ PolicyArn: arn })), 'iam:DeletePolicy', arn),
   });
-  return { changes: await run(steps, resource, options), resource, outcome: 'deleted' };
+  return { changes: (await applyPlan(steps, options)).changes, resource, outcome: 'deleted' };
 }
 
 /**

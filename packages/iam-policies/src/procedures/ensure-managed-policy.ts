@@ -19,13 +19,18 @@ import {
 import {
   type AwsClients,
   adoptChange,
+  applyPlan,
   awsErrorCode,
   type Change,
+  type Deadline,
+  deadlineOf,
   decideOwnership,
   describeAccount,
   type EnsureOptions,
   type EnsureResult,
   isNotFoundError,
+  type PlannedChange,
+  UNCHANGED,
   validateTags,
   validateTagValue,
   wrapAwsError,
@@ -133,29 +138,66 @@ export async function ensureManagedPolicy(
   spec: ManagedPolicySpec,
   options: EnsureOptions = {},
 ): Promise<EnsureManagedPolicyResult> {
+  const { path, tagsInput } = await validateManagedPolicySpec(spec);
+  const deadline = deadlineOf(options);
+  const iam = await clients.iam();
+  const { accountId, partition } = await describeAccount(clients);
+  const arn = iamArn(partition, accountId, 'policy', path, spec.name);
+  const policy = await getPolicy(iam, arn);
+  if (!policy) {
+    const created = await createPolicy(iam, spec, { arn, path, tagsInput }, { ...options, deadline });
+    if (created) return created;
+  }
+  const current = policy ?? (await getPolicy(iam, arn));
+  if (!current) throw wrapAwsError(new Error('policy vanished'), 'iam:GetPolicy', arn);
+  const target = { iam, arn, spec, tagsInput, current };
+  const version = { id: current.DefaultVersionId };
+  const steps = await planPolicyConvergence(target, version, options);
+  const { changes } = await applyPlan(steps, { ...options, deadline });
+  const resource = `iam policy ${spec.name}`;
+  if (spec.description !== undefined && (current.Description ?? '') !== spec.description) {
+    options.onEvent?.({
+      type: 'notice',
+      resource,
+      message: `${resource}: IAM cannot change a policy's description; keeping ${JSON.stringify(current.Description ?? '')}`,
+    });
+  }
+  return {
+    changes,
+    arn,
+    ...(version.id !== undefined ? { defaultVersionId: version.id } : {}),
+    created: false,
+  };
+}
+
+/** Names, path, description, tags, stack and the document, before any AWS call. */
+async function validateManagedPolicySpec(
+  spec: ManagedPolicySpec,
+): Promise<{ path: string; tagsInput: Record<string, string> }> {
   validatePolicyName(spec?.name, 'name');
   const path = spec.path === undefined ? '/' : validateIamPath(spec.path, 'path');
   if (spec.description !== undefined) validateDescription(spec.description, 'description');
   const tagsInput = validateTags(spec.tags, 'tags');
   if (spec.stack !== undefined) validateTagValue(spec.stack, 'stack');
   await validatePolicy(spec.document, { kind: 'identity', managed: true, field: 'document' });
+  return { path, tagsInput };
+}
 
-  const iam = await clients.iam();
-  const { accountId, partition } = await describeAccount(clients);
-  const arn = iamArn(partition, accountId, 'policy', path, spec.name);
+/**
+ * Create the policy (a dry run: report it). Answers the result, or undefined when another process
+ * created it meanwhile (`EntityAlreadyExists`): the caller converges that policy instead.
+ */
+async function createPolicy(
+  iam: IAMClient,
+  spec: ManagedPolicySpec,
+  at: { arn: string; path: string; tagsInput: Record<string, string> },
+  options: EnsureOptions & { deadline: Deadline },
+): Promise<EnsureManagedPolicyResult | undefined> {
+  const { arn, path } = at;
   const resource = `iam policy ${spec.name}`;
-  const changes: Change[] = [];
-  const policy = await getPolicy(iam, arn);
-
-  if (!policy) {
-    const tags = { ...tagsInput, ...(spec.stack !== undefined ? { [STACK_TAG_KEY]: spec.stack } : {}) };
-    const change: Change = {
-      action: 'create',
-      resource,
-      summary: `create managed policy ${path}${spec.name}`,
-      after: spec.document,
-    };
-    if (options.dryRun) return { changes: [change], arn, created: true };
+  const tags = { ...at.tagsInput, ...(spec.stack !== undefined ? { [STACK_TAG_KEY]: spec.stack } : {}) };
+  let created: Policy | undefined;
+  const create = async (): Promise<unknown> => {
     try {
       const out = await iam.send(
         new CreatePolicyCommand({
@@ -168,34 +210,63 @@ export async function ensureManagedPolicy(
             : {}),
         }),
       );
-      options.onEvent?.({ type: 'applied', resource, message: change.summary });
-      return {
-        changes: [change],
-        arn: out.Policy?.Arn ?? arn,
-        ...(out.Policy?.DefaultVersionId !== undefined
-          ? { defaultVersionId: out.Policy.DefaultVersionId }
-          : {}),
-        created: true,
-      };
+      created = out.Policy ?? {};
+      return undefined;
     } catch (error) {
-      if (!/EntityAlreadyExists/.test(awsErrorCode(error) ?? ''))
-        throw wrapAwsError(error, 'iam:CreatePolicy', arn);
+      if (!/EntityAlreadyExists/.test(awsErrorCode(error) ?? '')) throw error;
       options.onEvent?.({
         type: 'notice',
         resource,
         message: `${resource} was created meanwhile; converging it instead`,
       });
+      return UNCHANGED;
     }
-  }
+  };
+  const change: Change = {
+    action: 'create',
+    resource,
+    summary: `create managed policy ${path}${spec.name}`,
+    after: spec.document,
+  };
+  const { changes } = await applyPlan(
+    [{ change, operation: 'iam:CreatePolicy', target: arn, apply: create }],
+    options,
+  );
+  if (changes.length === 0) return undefined;
+  const made = created as Policy | undefined;
+  return {
+    changes,
+    arn: made?.Arn ?? arn,
+    ...(made?.DefaultVersionId !== undefined ? { defaultVersionId: made.DefaultVersionId } : {}),
+    created: true,
+  };
+}
 
-  const current = policy ?? (await getPolicy(iam, arn));
-  if (!current) throw wrapAwsError(new Error('policy vanished'), 'iam:GetPolicy', arn);
-  // The ownership rule (core), before the first write: another stack's policy is never changed; one
-  // without the stack tag only when adopted.
+interface PolicyTarget {
+  iam: IAMClient;
+  arn: string;
+  spec: ManagedPolicySpec;
+  tagsInput: Record<string, string>;
+  current: Policy;
+}
+
+/**
+ * The steps that converge an existing policy, in the order of the writes: the ownership rule first
+ * (core: another stack's policy is never changed, one without the stack tag only when adopted), a
+ * new default version when the document differs (the oldest non-default version deleted first when
+ * IAM holds five), then one TagPolicy with the missing tags and, when adopting, the stack tag.
+ */
+async function planPolicyConvergence(
+  target: PolicyTarget,
+  version: { id: string | undefined },
+  options: EnsureOptions,
+): Promise<PlannedChange[]> {
+  const { iam, arn, spec, tagsInput } = target;
+  const resource = `iam policy ${spec.name}`;
   const tags = Object.keys(tagsInput).length > 0 || spec.stack !== undefined ? await listTags(iam, arn) : {};
-  let adopting = false;
-  if (spec.stack !== undefined) {
-    adopting = decideOwnership({
+  const adopting =
+    spec.stack !== undefined &&
+    decideOwnership({
       resource,
       tags,
       stack: spec.stack,
@@ -203,91 +274,110 @@ export async function ensureManagedPolicy(
       dryRun: options.dryRun,
       retag: `aws iam tag-policy --policy-arn ${arn} --tags Key=${STACK_TAG_KEY},Value=${spec.stack}`,
     }).adopting;
-    if (adopting) changes.push(adoptChange(resource, spec.stack, options.adopt));
-  }
-  let defaultVersionId = current.DefaultVersionId;
+  const adopt =
+    adopting && spec.stack !== undefined ? adoptChange(resource, spec.stack, options.adopt) : undefined;
+  const steps: PlannedChange[] = adopt ? [{ change: adopt }] : [];
+  steps.push(...(await planNewVersion(target, version)));
+  const toTag = Object.entries(tagsInput).filter(([k, v]) => tags[k] !== v);
+  const written =
+    adopting && spec.stack !== undefined
+      ? [...toTag, [STACK_TAG_KEY, spec.stack] as [string, string]]
+      : toTag;
+  if (written.length === 0) return steps;
+  steps.push({
+    ...(toTag.length > 0
+      ? {
+          change: {
+            action: 'tag' as const,
+            resource,
+            summary: `tags: ${toTag.map(([k, v]) => `${k}=${v}`).join(', ')}`,
+            after: Object.fromEntries(toTag),
+          },
+        }
+      : { event: { type: 'applied', resource, message: adopt?.summary ?? '' } }),
+    operation: 'iam:TagPolicy',
+    target: arn,
+    apply: () =>
+      iam.send(
+        new TagPolicyCommand({ PolicyArn: arn, Tags: written.map(([Key, Value]) => ({ Key, Value })) }),
+      ),
+  });
+  return steps;
+}
+
+/** A new default version when the document differs semantically (making room first when IAM holds five). */
+async function planNewVersion(
+  target: PolicyTarget,
+  version: { id: string | undefined },
+): Promise<PlannedChange[]> {
+  const { iam, arn, spec } = target;
+  const resource = `iam policy ${spec.name}`;
   let currentDocument: string | undefined;
   try {
-    const out = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: defaultVersionId }));
+    const out = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: version.id }));
     currentDocument = out.PolicyVersion?.Document;
   } catch (error) {
-    throw wrapAwsError(error, 'iam:GetPolicyVersion', `${arn} ${defaultVersionId}`);
+    throw wrapAwsError(error, 'iam:GetPolicyVersion', `${arn} ${version.id}`);
   }
   const diff = diffCurrentPolicy(currentDocument ?? '{}', spec.document);
-  if (!diff.equal) {
-    const versions = await listVersions(iam, arn);
-    if (versions.length >= MAX_POLICY_VERSIONS) {
-      const oldest = oldestNonDefaultVersion(versions);
-      if (oldest?.VersionId) {
-        const versionId = oldest.VersionId;
-        changes.push({
-          action: 'delete',
-          resource,
-          summary: `delete version ${versionId} (IAM keeps ${MAX_POLICY_VERSIONS} versions)`,
-        });
-        if (!options.dryRun) await deleteVersionIfPresent(iam, arn, versionId);
-      }
-    }
-    changes.push({
+  if (diff.equal) return [];
+  const steps: PlannedChange[] = [];
+  const versions = await listVersions(iam, arn);
+  const oldest = versions.length >= MAX_POLICY_VERSIONS ? oldestNonDefaultVersion(versions) : undefined;
+  const versionId = oldest?.VersionId;
+  if (versionId) {
+    steps.push({
+      change: {
+        action: 'delete',
+        resource,
+        summary: `delete version ${versionId} (IAM keeps ${MAX_POLICY_VERSIONS} versions)`,
+      },
+      apply: () => deleteVersionIfPresent(iam, arn, versionId),
+    });
+  }
+  steps.push({
+    change: {
       action: 'update',
       resource,
       summary: `new default version: ${diff.summary}`,
       before: policyForDisplay(currentDocument ?? '{}'),
       after: spec.document,
-    });
-    if (!options.dryRun) {
-      // A concurrent run may have taken the free version slot between our read and this call:
-      // IAM answers LimitExceeded; free the oldest non-default version again and retry (bounded).
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const out = await iam.send(
-            new CreatePolicyVersionCommand({
-              PolicyArn: arn,
-              PolicyDocument: policyJson(spec.document),
-              SetAsDefault: true,
-            }),
-          );
-          defaultVersionId = out.PolicyVersion?.VersionId ?? defaultVersionId;
-          break;
-        } catch (error) {
-          if (awsErrorCode(error) !== 'LimitExceeded' || attempt >= 3) {
-            throw wrapAwsError(error, 'iam:CreatePolicyVersion', arn);
-          }
-          const oldest = oldestNonDefaultVersion(await listVersions(iam, arn));
-          if (oldest?.VersionId) await deleteVersionIfPresent(iam, arn, oldest.VersionId);
-        }
-      }
-    }
-  }
-  if (spec.description !== undefined && (current.Description ?? '') !== spec.description) {
-    options.onEvent?.({
-      type: 'notice',
-      resource,
-      message: `${resource}: IAM cannot change a policy's description; keeping ${JSON.stringify(current.Description ?? '')}`,
-    });
-  }
-  const toTag = Object.entries(tagsInput).filter(([k, v]) => tags[k] !== v);
-  if (toTag.length > 0) {
-    changes.push({
-      action: 'tag',
-      resource,
-      summary: `tags: ${toTag.map(([k, v]) => `${k}=${v}`).join(', ')}`,
-      after: Object.fromEntries(toTag),
-    });
-  }
-  if (adopting && spec.stack !== undefined) toTag.push([STACK_TAG_KEY, spec.stack]);
-  if (toTag.length > 0 && !options.dryRun) {
+    },
+    operation: 'iam:CreatePolicyVersion',
+    target: arn,
+    apply: async () => {
+      version.id = (await createDefaultVersion(iam, arn, spec.document)) ?? version.id;
+    },
+  });
+  return steps;
+}
+
+/**
+ * CreatePolicyVersion as default. A concurrent run may have taken the free version slot between our
+ * read and this call: IAM answers LimitExceeded; free the oldest non-default version again and retry
+ * (bounded).
+ */
+async function createDefaultVersion(
+  iam: IAMClient,
+  arn: string,
+  document: PolicyDocument,
+): Promise<string | undefined> {
+  for (let attempt = 1; ; attempt++) {
     try {
-      await iam.send(
-        new TagPolicyCommand({ PolicyArn: arn, Tags: toTag.map(([Key, Value]) => ({ Key, Value })) }),
+      const out = await iam.send(
+        new CreatePolicyVersionCommand({
+          PolicyArn: arn,
+          PolicyDocument: policyJson(document),
+          SetAsDefault: true,
+        }),
       );
+      return out.PolicyVersion?.VersionId;
     } catch (error) {
-      throw wrapAwsError(error, 'iam:TagPolicy', arn);
+      if (awsErrorCode(error) !== 'LimitExceeded' || attempt >= 3) throw error;
+      const oldest = oldestNonDefaultVersion(await listVersions(iam, arn));
+      if (oldest?.VersionId) await deleteVersionIfPresent(iam, arn, oldest.VersionId);
     }
   }
-  for (const change of changes)
-    options.onEvent?.({ type: options.dryRun ? 'plan' : 'applied', resource, message: change.summary });
-  return { changes, arn, ...(defaultVersionId !== undefined ? { defaultVersionId } : {}), created: false };
 }
 
 /** Delete a policy version; one already deleted (by a concurrent run) counts as done. */

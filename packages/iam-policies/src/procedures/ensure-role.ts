@@ -2,24 +2,34 @@
  * ensureRole: create or converge an IAM role (trust, description, session length, tags, inline
  * policies, attachments, boundary), idempotently, with dry run.
  */
-import { CreateRoleCommand, type Role, TagRoleCommand } from '@aws-sdk/client-iam';
+import {
+  CreateRoleCommand,
+  type CreateRoleCommandInput,
+  type IAMClient,
+  type Role,
+  TagRoleCommand,
+} from '@aws-sdk/client-iam';
 import {
   type AwsClients,
   adoptChange,
+  applyPlan,
   awsErrorCode,
   type Change,
+  type Deadline,
+  deadlineOf,
   decideOwnership,
   describeAccount,
   EksKitError,
   type EnsureOptions,
   type EnsureResult,
-  wrapAwsError,
+  type PlannedChange,
+  UNCHANGED,
 } from '@eks-kit/core';
 import { asList } from '../builders/canonical-values.js';
 import { policyJson } from '../builders/document.js';
 import type { PolicyDocument } from '../builders/types.js';
 import { iamArn } from './aws-context.js';
-import { type PlannedStep, planRoleConvergence } from './plan-role.js';
+import { planRoleConvergence } from './plan-role.js';
 import { type PropagationRetry, retryWhilePrincipalPropagates } from './propagation.js';
 import { type RoleState, readRole } from './read-role.js';
 import { type RoleSpec, STACK_TAG_KEY, validateRoleSpec } from './role-input.js';
@@ -115,116 +125,131 @@ export async function ensureRole(
   options: EnsureRoleOptions = {},
 ): Promise<EnsureRoleResult> {
   await validateRoleSpec(spec);
+  const deadline = deadlineOf(options);
   const iam = await clients.iam();
-  const name = spec.name;
-  const path = spec.path ?? '/';
-  const resource = `iam role ${name}`;
-  const changes: Change[] = [];
-  let created = false;
-  let state = await readRole(iam, name);
-
-  if (!state) {
-    const tags = {
-      ...(spec.tags ?? {}),
-      ...(spec.stack !== undefined ? { [STACK_TAG_KEY]: spec.stack } : {}),
-    };
-    const createChange: Change = {
-      action: 'create',
-      resource,
-      summary: `create role ${path}${name} trusted by ${trustedPrincipals(spec.trust)}`,
-      after: { path, trust: spec.trust, tags },
-    };
-    if (options.dryRun) {
-      const { accountId, partition } = await describeAccount(clients);
-      changes.push(createChange);
-      created = true;
-      state = stateOfNewRole(
-        spec,
-        { RoleName: name, Arn: iamArn(partition, accountId, 'role', path, name) } as Role,
-        tags,
-      );
-    } else {
-      try {
-        const out = await retryWhilePrincipalPropagates(
-          () =>
-            iam.send(
-              new CreateRoleCommand({
-                RoleName: name,
-                Path: path,
-                AssumeRolePolicyDocument: policyJson(spec.trust),
-                ...(spec.description !== undefined ? { Description: spec.description } : {}),
-                ...(spec.maxSessionDuration !== undefined
-                  ? { MaxSessionDuration: spec.maxSessionDuration }
-                  : {}),
-                ...(typeof spec.permissionsBoundary === 'string'
-                  ? { PermissionsBoundary: spec.permissionsBoundary }
-                  : {}),
-                ...(Object.keys(tags).length > 0
-                  ? { Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }
-                  : {}),
-              }),
-            ),
-          resource,
-          options,
-        );
-        if (!out.Role) throw new EksKitError('AwsError', `iam:CreateRole on ${name} returned no role`);
-        changes.push(createChange);
-        created = true;
-        state = stateOfNewRole(spec, out.Role, tags);
-      } catch (error) {
-        if (!isAlreadyExists(error)) throw wrapAwsError(error, 'iam:CreateRole', name);
-        options.onEvent?.({
-          type: 'notice',
-          resource,
-          message: `${resource} was created by someone else meanwhile; converging it instead`,
-        });
-        state = await readRole(iam, name);
-        if (!state) throw wrapAwsError(error, 'iam:CreateRole', name);
-      }
-    }
-  }
-
+  const read = await readRole(iam, spec.name);
+  const { state, changes: createChanges } = read
+    ? { state: read, changes: [] }
+    : await createRole(clients, iam, spec, { ...options, deadline });
+  const created = createChanges.length > 0;
   // The ownership rule (core): a role tagged for another stack is never changed; one without the
   // stack tag is changed only when adopted; what this stack owns, it manages exclusively.
-  const adoptSteps: PlannedStep[] = [];
-  let owned = false;
-  if (!created && spec.stack !== undefined) {
-    const stack = spec.stack;
-    const decision = decideOwnership({
-      resource,
-      tags: state.tags,
-      stack,
-      adopt: options.adopt,
-      dryRun: options.dryRun,
-      retag: `aws iam tag-role --role-name ${name} --tags Key=${STACK_TAG_KEY},Value=${stack}`,
-    });
-    owned = true;
-    if (decision.adopting) {
-      adoptSteps.push({
-        change: adoptChange(resource, stack, options.adopt),
-        apply: () =>
-          iam
-            .send(new TagRoleCommand({ RoleName: name, Tags: [{ Key: STACK_TAG_KEY, Value: stack }] }))
-            .catch((error: unknown) => {
-              throw wrapAwsError(error, 'iam:TagRole', name);
-            }),
-      });
-    }
-  }
-
+  const adoptSteps = created ? [] : planAdoption(iam, state, spec, options);
   const steps = [
     ...adoptSteps,
-    ...(await planRoleConvergence(iam, state, spec, { ...options, exclusivePolicies: owned })),
+    ...(await planRoleConvergence(iam, state, spec, {
+      ...options,
+      exclusivePolicies: !created && spec.stack !== undefined,
+    })),
   ];
-  for (const step of steps) {
-    if (!options.dryRun) await step.apply();
-    changes.push(step.change);
-    options.onEvent?.({ type: options.dryRun ? 'plan' : 'applied', resource, message: step.change.summary });
-  }
+  const { changes } = await applyPlan(steps, { ...options, deadline, earlier: createChanges });
   return {
-    changes,
+    changes: [...createChanges, ...changes],
     arn: state.role.Arn ?? '',
     ...(state.role.RoleId !== undefined ? { roleId: state.role.RoleId } : {}),
     created,
   };
+}
+
+/**
+ * Create the role (in a dry run: the state it would have). A role another process created
+ * meanwhile (`EntityAlreadyExists`) is read and converged instead: no create change then.
+ */
+async function createRole(
+  clients: AwsClients,
+  iam: IAMClient,
+  spec: RoleSpec,
+  options: EnsureRoleOptions & { deadline: Deadline },
+): Promise<{ state: RoleState; changes: Change[] }> {
+  const { name } = spec;
+  const path = spec.path ?? '/';
+  const resource = `iam role ${name}`;
+  const tags = { ...(spec.tags ?? {}), ...(spec.stack !== undefined ? { [STACK_TAG_KEY]: spec.stack } : {}) };
+  let state: RoleState | undefined;
+  if (options.dryRun) {
+    const { accountId, partition } = await describeAccount(clients);
+    const arn = iamArn(partition, accountId, 'role', path, name);
+    state = stateOfNewRole(spec, { RoleName: name, Arn: arn } as Role, tags);
+  }
+  const create = async (): Promise<unknown> => {
+    try {
+      const out = await retryWhilePrincipalPropagates(
+        () => iam.send(new CreateRoleCommand(createRoleInput(spec, tags))),
+        resource,
+        options,
+      );
+      if (!out.Role) throw new EksKitError('AwsError', `iam:CreateRole on ${name} returned no role`);
+      state = stateOfNewRole(spec, out.Role, tags);
+      return undefined;
+    } catch (error) {
+      if (!isAlreadyExists(error)) throw error;
+      options.onEvent?.({
+        type: 'notice',
+        resource,
+        message: `${resource} was created by someone else meanwhile; converging it instead`,
+      });
+      state = await readRole(iam, name);
+      if (!state) throw error;
+      return UNCHANGED;
+    }
+  };
+  const change: Change = {
+    action: 'create',
+    resource,
+    summary: `create role ${path}${name} trusted by ${trustedPrincipals(spec.trust)}`,
+    after: { path, trust: spec.trust, tags },
+  };
+  const { changes } = await applyPlan(
+    [{ change, operation: 'iam:CreateRole', target: name, apply: create }],
+    options,
+  );
+  if (!state) throw new EksKitError('AwsError', `iam:CreateRole on ${name}: no role after the create`);
+  return { state, changes };
+}
+
+function createRoleInput(spec: RoleSpec, tags: Record<string, string>): CreateRoleCommandInput {
+  return {
+    RoleName: spec.name,
+    Path: spec.path ?? '/',
+    AssumeRolePolicyDocument: policyJson(spec.trust),
+    ...(spec.description !== undefined ? { Description: spec.description } : {}),
+    ...(spec.maxSessionDuration !== undefined ? { MaxSessionDuration: spec.maxSessionDuration } : {}),
+    ...(typeof spec.permissionsBoundary === 'string'
+      ? { PermissionsBoundary: spec.permissionsBoundary }
+      : {}),
+    ...(Object.keys(tags).length > 0
+      ? { Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }
+      : {}),
+  };
+}
+
+/** With a stack: refuse another stack's role, and plan the stack tag on one adopted (core's decideOwnership). */
+function planAdoption(
+  iam: IAMClient,
+  state: RoleState,
+  spec: RoleSpec,
+  options: EnsureOptions,
+): PlannedChange[] {
+  const stack = spec.stack;
+  if (stack === undefined) return [];
+  const name = spec.name;
+  const resource = `iam role ${name}`;
+  const decision = decideOwnership({
+    resource,
+    tags: state.tags,
+    stack,
+    adopt: options.adopt,
+    dryRun: options.dryRun,
+    retag: `aws iam tag-role --role-name ${name} --tags Key=${STACK_TAG_KEY},Value=${stack}`,
+  });
+  if (!decision.adopting) return [];
+  return [
+    {
+      change: adoptChange(resource, stack, options.adopt),
+      operation: 'iam:TagRole',
+      target: name,
+      apply: () =>
+        iam.send(new TagRoleCommand({ RoleName: name, Tags: [{ Key: STACK_TAG_KEY, Value: stack }] })),
+    },
+  ];
 }

@@ -1,6 +1,7 @@
 /**
  * Planning the convergence of an existing role to its spec: one step (a Change and the call that
- * makes it) per difference, semantic for policies. Nothing here mutates; ensureRole runs the steps.
+ * makes it) per difference, semantic for policies. Nothing here mutates; ensureRole runs the steps on
+ * core's converge engine (`applyPlan`), which wraps a failing write with the step's operation.
  */
 import {
   AttachRolePolicyCommand,
@@ -15,26 +16,32 @@ import {
   UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
-import { type Change, EksKitError, type EnsureOptions, isNotFoundError, wrapAwsError } from '@eks-kit/core';
+import {
+  type Change,
+  EksKitError,
+  type EnsureOptions,
+  isNotFoundError,
+  type PlannedChange,
+} from '@eks-kit/core';
 import { diffCurrentPolicy, policyForDisplay } from '../builders/compare.js';
 import { policyJson } from '../builders/document.js';
 import { type PropagationRetry, retryWhilePrincipalPropagates } from './propagation.js';
 import { findInlinePolicy, type RoleState } from './read-role.js';
 import { type RoleSpec, STACK_TAG_KEY } from './role-input.js';
 
-/** One planned change and the call that makes it. */
-export interface PlannedStep {
-  change: Change;
-  apply: () => Promise<unknown>;
-}
+/**
+ * One planned change and the call that makes it.
+ *
+ * @deprecated core's `PlannedChange` (the converge engine's step); this alias goes in the next minor.
+ */
+export type PlannedStep = PlannedChange;
 
-async function send<T>(operation: string, resource: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw wrapAwsError(error, operation, resource);
-  }
-}
+/** Options of {@link planRoleConvergence}. */
+export type PlanRoleOptions = EnsureOptions & {
+  propagation?: PropagationRetry;
+  /** Delete inline policies and detach managed policies the spec does not name (a role the stack owns). */
+  exclusivePolicies?: boolean;
+};
 
 /** A removal whose target is already gone (NoSuchEntity) has nothing left to do. */
 async function goneIsDone(call: Promise<unknown>): Promise<unknown> {
@@ -52,64 +59,86 @@ async function goneIsDone(call: Promise<unknown>): Promise<unknown> {
  * @example
  * ```ts
  * const steps = await planRoleConvergence(iam, state, spec, options);
- * for (const step of steps) await step.apply();
+ * const { changes } = await applyPlan(steps, options);
  * ```
  */
 export async function planRoleConvergence(
   iam: IAMClient,
   state: RoleState,
   spec: RoleSpec,
-  options: EnsureOptions & {
-    propagation?: PropagationRetry;
-    /** Delete inline policies and detach managed policies the spec does not name (a role the stack owns). */
-    exclusivePolicies?: boolean;
-  } = {},
-): Promise<PlannedStep[]> {
-  const exclusivePolicies = spec.exclusive === true || options.exclusivePolicies === true;
-  const name = spec.name;
-  const resource = `iam role ${name}`;
-  const steps: PlannedStep[] = [];
+  options: PlanRoleOptions = {},
+): Promise<PlannedChange[]> {
   const role = state.role;
   if (spec.path !== undefined && role.Path !== undefined && role.Path !== spec.path) {
-    throw new EksKitError('RolePathMismatch', `${resource} exists with path ${role.Path}, not ${spec.path}`, {
-      hint: `IAM cannot move a role: set path to ${role.Path}, or delete the role so that it is recreated`,
-    });
+    throw new EksKitError(
+      'RolePathMismatch',
+      `iam role ${spec.name} exists with path ${role.Path}, not ${spec.path}`,
+      {
+        hint: `IAM cannot move a role: set path to ${role.Path}, or delete the role so that it is recreated`,
+      },
+    );
   }
+  const exclusivePolicies = spec.exclusive === true || options.exclusivePolicies === true;
+  return [
+    ...planTrust(iam, state, spec, options),
+    ...planSettings(iam, state, spec),
+    ...planBoundary(iam, state, spec),
+    ...planTags(iam, state, spec),
+    ...(await planInlinePolicies(iam, state, spec, exclusivePolicies)),
+    ...planAttachments(iam, state, spec, exclusivePolicies),
+  ];
+}
 
-  const trustDiff = diffCurrentPolicy(role.AssumeRolePolicyDocument ?? '{}', spec.trust);
-  if (!trustDiff.equal) {
-    steps.push({
+function planTrust(
+  iam: IAMClient,
+  state: RoleState,
+  spec: RoleSpec,
+  options: PlanRoleOptions,
+): PlannedChange[] {
+  const { name } = spec;
+  const resource = `iam role ${name}`;
+  const current = state.role.AssumeRolePolicyDocument ?? '{}';
+  const trustDiff = diffCurrentPolicy(current, spec.trust);
+  if (trustDiff.equal) return [];
+  return [
+    {
       change: {
         action: 'update',
         resource,
         summary: `trust policy: ${trustDiff.summary}`,
-        before: policyForDisplay(role.AssumeRolePolicyDocument ?? '{}'),
+        before: policyForDisplay(current),
         after: spec.trust,
       },
+      operation: 'iam:UpdateAssumeRolePolicy',
+      target: name,
       apply: () =>
-        send('iam:UpdateAssumeRolePolicy', name, () =>
-          retryWhilePrincipalPropagates(
-            () =>
-              iam.send(
-                new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: policyJson(spec.trust) }),
-              ),
-            resource,
-            options,
-          ),
+        retryWhilePrincipalPropagates(
+          () =>
+            iam.send(
+              new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: policyJson(spec.trust) }),
+            ),
+          resource,
+          options,
         ),
-    });
-  }
+    },
+  ];
+}
 
+/** Description and maximum session duration: one UpdateRole. */
+function planSettings(iam: IAMClient, state: RoleState, spec: RoleSpec): PlannedChange[] {
+  const { name } = spec;
+  const role = state.role;
   const update: { Description?: string; MaxSessionDuration?: number } = {};
   if (spec.description !== undefined && (role.Description ?? '') !== spec.description)
     update.Description = spec.description;
   if (spec.maxSessionDuration !== undefined && (role.MaxSessionDuration ?? 3600) !== spec.maxSessionDuration)
     update.MaxSessionDuration = spec.maxSessionDuration;
-  if (Object.keys(update).length > 0) {
-    steps.push({
+  if (Object.keys(update).length === 0) return [];
+  return [
+    {
       change: {
         action: 'update',
-        resource,
+        resource: `iam role ${name}`,
         summary: Object.keys(update)
           .map((k) =>
             k === 'Description'
@@ -120,53 +149,68 @@ export async function planRoleConvergence(
         before: { Description: role.Description, MaxSessionDuration: role.MaxSessionDuration },
         after: update,
       },
+      operation: 'iam:UpdateRole',
+      target: name,
       // UpdateRole without MaxSessionDuration resets it to one hour (IAM API reference, UpdateRole):
       // a description change always sends the duration the role keeps.
       apply: () =>
-        send('iam:UpdateRole', name, () =>
-          iam.send(
-            new UpdateRoleCommand({
-              RoleName: name,
-              ...update,
-              MaxSessionDuration: update.MaxSessionDuration ?? role.MaxSessionDuration ?? 3600,
-            }),
-          ),
+        iam.send(
+          new UpdateRoleCommand({
+            RoleName: name,
+            ...update,
+            MaxSessionDuration: update.MaxSessionDuration ?? role.MaxSessionDuration ?? 3600,
+          }),
         ),
-    });
-  }
+    },
+  ];
+}
 
-  const currentBoundary = role.PermissionsBoundary?.PermissionsBoundaryArn;
+function planBoundary(iam: IAMClient, state: RoleState, spec: RoleSpec): PlannedChange[] {
+  const { name } = spec;
+  const resource = `iam role ${name}`;
+  const currentBoundary = state.role.PermissionsBoundary?.PermissionsBoundaryArn;
   if (typeof spec.permissionsBoundary === 'string' && spec.permissionsBoundary !== currentBoundary) {
     const boundary = spec.permissionsBoundary;
-    steps.push({
-      change: {
-        action: 'update',
-        resource,
-        summary: `permissions boundary: ${currentBoundary ?? 'none'} -> ${boundary}`,
-        before: currentBoundary ?? null,
-        after: boundary,
-      },
-      apply: () =>
-        send('iam:PutRolePermissionsBoundary', name, () =>
+    return [
+      {
+        change: {
+          action: 'update',
+          resource,
+          summary: `permissions boundary: ${currentBoundary ?? 'none'} -> ${boundary}`,
+          before: currentBoundary ?? null,
+          after: boundary,
+        },
+        operation: 'iam:PutRolePermissionsBoundary',
+        target: name,
+        apply: () =>
           iam.send(new PutRolePermissionsBoundaryCommand({ RoleName: name, PermissionsBoundary: boundary })),
-        ),
-    });
-  } else if (spec.permissionsBoundary === null && currentBoundary !== undefined) {
-    steps.push({
-      change: {
-        action: 'update',
-        resource,
-        summary: `permissions boundary: ${currentBoundary} -> none`,
-        before: currentBoundary,
-        after: null,
       },
-      apply: () =>
-        send('iam:DeleteRolePermissionsBoundary', name, () =>
-          iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: name })),
-        ),
-    });
+    ];
   }
+  if (spec.permissionsBoundary === null && currentBoundary !== undefined) {
+    return [
+      {
+        change: {
+          action: 'update',
+          resource,
+          summary: `permissions boundary: ${currentBoundary} -> none`,
+          before: currentBoundary,
+          after: null,
+        },
+        operation: 'iam:DeleteRolePermissionsBoundary',
+        target: name,
+        apply: () => iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: name })),
+      },
+    ];
+  }
+  return [];
+}
 
+/** Tags the spec names that differ; with `exclusive`, tags it does not name (the stack tag stays). */
+function planTags(iam: IAMClient, state: RoleState, spec: RoleSpec): PlannedChange[] {
+  const { name } = spec;
+  const resource = `iam role ${name}`;
+  const steps: PlannedChange[] = [];
   const toTag = Object.entries(spec.tags ?? {}).filter(([k, v]) => state.tags[k] !== v);
   if (toTag.length > 0) {
     steps.push({
@@ -177,118 +221,126 @@ export async function planRoleConvergence(
         before: Object.fromEntries(toTag.map(([k]) => [k, state.tags[k] ?? null])),
         after: Object.fromEntries(toTag),
       },
+      operation: 'iam:TagRole',
+      target: name,
       apply: () =>
-        send('iam:TagRole', name, () =>
-          iam.send(
-            new TagRoleCommand({ RoleName: name, Tags: toTag.map(([Key, Value]) => ({ Key, Value })) }),
-          ),
-        ),
+        iam.send(new TagRoleCommand({ RoleName: name, Tags: toTag.map(([Key, Value]) => ({ Key, Value })) })),
     });
   }
-  if (spec.exclusive) {
-    const desired = spec.tags ?? {};
-    const toUntag = Object.keys(state.tags)
-      .filter((k) => !(k in desired) && k !== STACK_TAG_KEY)
-      .sort();
-    if (toUntag.length > 0) {
-      steps.push({
-        change: {
-          action: 'untag',
-          resource,
-          summary: `remove tags: ${toUntag.join(', ')}`,
-          before: toUntag,
-          after: null,
-        },
-        apply: () =>
-          send('iam:UntagRole', name, () =>
-            iam.send(new UntagRoleCommand({ RoleName: name, TagKeys: toUntag })),
-          ),
-      });
-    }
+  if (!spec.exclusive) return steps;
+  const desired = spec.tags ?? {};
+  const toUntag = Object.keys(state.tags)
+    .filter((k) => !(k in desired) && k !== STACK_TAG_KEY)
+    .sort();
+  if (toUntag.length > 0) {
+    steps.push({
+      change: {
+        action: 'untag',
+        resource,
+        summary: `remove tags: ${toUntag.join(', ')}`,
+        before: toUntag,
+        after: null,
+      },
+      operation: 'iam:UntagRole',
+      target: name,
+      apply: () => iam.send(new UntagRoleCommand({ RoleName: name, TagKeys: toUntag })),
+    });
   }
+  return steps;
+}
 
+/** Inline policies: put what differs semantically; when exclusive, delete those the spec does not name. */
+async function planInlinePolicies(
+  iam: IAMClient,
+  state: RoleState,
+  spec: RoleSpec,
+  exclusivePolicies: boolean,
+): Promise<PlannedChange[]> {
+  const { name } = spec;
+  const resource = `iam role ${name}`;
+  const steps: PlannedChange[] = [];
   const existingInline = new Set(state.inlinePolicyNames);
   for (const [policyName, doc] of Object.entries(spec.inlinePolicies ?? {}).sort(([a], [b]) =>
     a < b ? -1 : 1,
   )) {
     const raw = existingInline.has(policyName) ? await findInlinePolicy(iam, name, policyName) : undefined;
-    let summary: string;
-    let action: Change['action'];
-    if (raw === undefined) {
-      action = 'create';
-      summary = `inline policy ${policyName}: create`;
-    } else {
-      const diff = diffCurrentPolicy(raw, doc);
-      if (diff.equal) continue;
-      action = 'update';
-      summary = `inline policy ${policyName}: ${diff.summary}`;
-    }
+    const diff = raw === undefined ? undefined : diffCurrentPolicy(raw, doc);
+    if (diff?.equal) continue;
+    const change: Change = {
+      action: diff ? 'update' : 'create',
+      resource,
+      summary: `inline policy ${policyName}: ${diff ? diff.summary : 'create'}`,
+      ...(raw !== undefined ? { before: policyForDisplay(raw) } : {}),
+      after: doc,
+    };
     steps.push({
-      change: {
-        action,
-        resource,
-        summary,
-        ...(raw !== undefined ? { before: policyForDisplay(raw) } : {}),
-        after: doc,
-      },
+      change,
+      operation: 'iam:PutRolePolicy',
+      target: `${name}/${policyName}`,
       apply: () =>
-        send('iam:PutRolePolicy', `${name}/${policyName}`, () =>
-          iam.send(
-            new PutRolePolicyCommand({
-              RoleName: name,
-              PolicyName: policyName,
-              PolicyDocument: policyJson(doc),
-            }),
-          ),
+        iam.send(
+          new PutRolePolicyCommand({
+            RoleName: name,
+            PolicyName: policyName,
+            PolicyDocument: policyJson(doc),
+          }),
         ),
     });
   }
-  if (exclusivePolicies) {
-    const desired = new Set(Object.keys(spec.inlinePolicies ?? {}));
-    for (const policyName of [...existingInline].filter((n) => !desired.has(n)).sort()) {
-      steps.push({
-        change: {
-          action: 'delete',
-          resource,
-          summary: `delete inline policy ${policyName} (${spec.exclusive ? 'not in the spec, exclusive' : 'not described by the stack that owns the role: drift'})`,
-        },
-        // Already deleted by a concurrent run (NoSuchEntity): done.
-        apply: () =>
-          send('iam:DeleteRolePolicy', `${name}/${policyName}`, () =>
-            goneIsDone(iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName }))),
-          ),
-      });
-    }
+  if (!exclusivePolicies) return steps;
+  const desired = new Set(Object.keys(spec.inlinePolicies ?? {}));
+  for (const policyName of [...existingInline].filter((n) => !desired.has(n)).sort()) {
+    steps.push({
+      change: {
+        action: 'delete',
+        resource,
+        summary: `delete inline policy ${policyName} (${spec.exclusive ? 'not in the spec, exclusive' : 'not described by the stack that owns the role: drift'})`,
+      },
+      operation: 'iam:DeleteRolePolicy',
+      target: `${name}/${policyName}`,
+      // Already deleted by a concurrent run (NoSuchEntity): done.
+      apply: () =>
+        goneIsDone(iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName }))),
+    });
   }
+  return steps;
+}
 
+/** Managed policy attachments: attach the missing; when exclusive, detach those the spec does not name. */
+function planAttachments(
+  iam: IAMClient,
+  state: RoleState,
+  spec: RoleSpec,
+  exclusivePolicies: boolean,
+): PlannedChange[] {
+  const { name } = spec;
+  const resource = `iam role ${name}`;
+  const steps: PlannedChange[] = [];
   const attached = new Set(state.attachedPolicyArns);
   const desiredArns = [...new Set(spec.managedPolicyArns ?? [])].sort();
   for (const arn of desiredArns.filter((a) => !attached.has(a))) {
     steps.push({
       change: { action: 'create', resource, summary: `attach ${arn}`, after: arn },
-      apply: () =>
-        send('iam:AttachRolePolicy', `${name} ${arn}`, () =>
-          iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: arn })),
-        ),
+      operation: 'iam:AttachRolePolicy',
+      target: `${name} ${arn}`,
+      apply: () => iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: arn })),
     });
   }
-  if (exclusivePolicies) {
-    const desired = new Set(desiredArns);
-    for (const arn of [...attached].filter((a) => !desired.has(a)).sort()) {
-      steps.push({
-        change: {
-          action: 'delete',
-          resource,
-          summary: `detach ${arn} (${spec.exclusive ? 'not in the spec, exclusive' : 'attached outside the stack that owns the role: drift'})`,
-          before: arn,
-        },
-        // Already detached by a concurrent run (NoSuchEntity): done.
-        apply: () =>
-          send('iam:DetachRolePolicy', `${name} ${arn}`, () =>
-            goneIsDone(iam.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: arn }))),
-          ),
-      });
-    }
+  if (!exclusivePolicies) return steps;
+  const desired = new Set(desiredArns);
+  for (const arn of [...attached].filter((a) => !desired.has(a)).sort()) {
+    steps.push({
+      change: {
+        action: 'delete',
+        resource,
+        summary: `detach ${arn} (${spec.exclusive ? 'not in the spec, exclusive' : 'attached outside the stack that owns the role: drift'})`,
+        before: arn,
+      },
+      operation: 'iam:DetachRolePolicy',
+      target: `${name} ${arn}`,
+      // Already detached by a concurrent run (NoSuchEntity): done.
+      apply: () => goneIsDone(iam.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: arn }))),
+    });
   }
   return steps;
 }
