@@ -9,6 +9,7 @@ import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import { ListClustersCommand } from '@aws-sdk/client-eks';
 import { ListRolesCommand } from '@aws-sdk/client-iam';
+import { ListRootsCommand } from '@aws-sdk/client-organizations';
 import { ListHostedZonesCommand } from '@aws-sdk/client-route-53';
 import { ListTopicsCommand } from '@aws-sdk/client-sns';
 import { DescribeParametersCommand } from '@aws-sdk/client-ssm';
@@ -162,6 +163,7 @@ describe('createClients', () => {
     ec2: () => new DescribeRegionsCommand({}),
     ssm: () => new DescribeParametersCommand({}),
     sns: () => new ListTopicsCommand({}),
+    organizations: () => new ListRootsCommand({}),
   };
   it.each(SERVICE_KEYS)('the table names the SDK endpoint variable of %s', async (service) => {
     const variable = AWS_SERVICES[service].endpointEnv;
