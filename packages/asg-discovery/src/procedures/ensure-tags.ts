@@ -31,7 +31,7 @@ import type { NodeGroup } from './node-group.js';
 /** Tags per CreateOrUpdateTags call (the per-group limit is 50 tags). */
 export const TAG_BATCH_SIZE = 50;
 
-/** Auto Scaling's quota of tags on one group (AWS-FACTS.md): a plan that would pass it is refused. */
+/** Auto Scaling's quota of tags on one group (docs/AWS-FACTS.md#auto-scaling-tags-per-group): a plan that would pass it is refused. */
 export const MAX_TAGS_PER_GROUP = 50;
 
 /** Input of {@link ensureAutoDiscoveryTags}. */
