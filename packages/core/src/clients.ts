@@ -14,6 +14,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { InvalidInputError } from './errors.js';
+import { addQuotaMiddleware, processQuotas } from './quotas.js';
 import { validateRegion } from './validators.js';
 import { VERSION } from './version.js';
 
@@ -33,6 +34,12 @@ export interface ClientOptions {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Environment to read (default `process.env`); tests pass their own. */
   env?: Record<string, string | undefined>;
+  /**
+   * Client-side API quotas (issue 22, `quotas.ts`): on by default, shared by every client set of the
+   * process. `speed` makes quota time run N times faster (against an emulator started with
+   * `speed: N`; else EKS_KIT_QUOTA_SPEED); `false` turns them off.
+   */
+  quotas?: false | { speed?: number };
 }
 
 /** Service keys of {@link AwsClients}, also the `service` of counted calls. */
@@ -249,6 +256,8 @@ function buildClientSet(
 ): AwsClients {
   const made = new Map<string, Promise<ClientLike>>();
   const creds = sharedCredentials ?? {};
+  const envSpeed = Number((options.env ?? process.env).EKS_KIT_QUOTA_SPEED ?? 1);
+  const quotaSpeed = (options.quotas ? options.quotas.speed : undefined) ?? (envSpeed > 0 ? envSpeed : 1);
   const credentials = async (): Promise<AwsCredentialIdentity | AwsCredentialIdentityProvider> => {
     if (options.credentials) return options.credentials;
     if (!creds.value) {
@@ -279,6 +288,9 @@ function buildClientSet(
       client = (async () => {
         const c = (await load(await config(clientRegion))) as unknown as ClientLike;
         instrument(c, service, counter);
+        // Hook (issue 22): the process-wide quota buckets, until clients.ts has a middleware list.
+        if (options.quotas !== false)
+          addQuotaMiddleware(c, service, clientRegion, processQuotas({ speed: quotaSpeed }));
         return c;
       })();
       made.set(key, client);

@@ -12,6 +12,7 @@ export * from './findings.js';
 export * from './own-keys.js';
 export * from './ownership.js';
 export * from './poll.js';
+export * from './quotas.js';
 export * from './stack-tag.js';
 export * from './validators.js';
 export { VERSION } from './version.js';

@@ -56,12 +56,17 @@ export {
   changesBefore,
   isBlocker,
   type RunStepsOptions,
+  STEP_DEPENDENCIES,
+  type StepReport,
 } from './orchestrate/run-steps.js';
 export {
   READ_ONLY_RUN_READS,
   RUN_STABLE_READS,
+  outsideSharedReads,
   type SharedReadsMode,
+  sharedReadsRun,
   shareReads,
+  withSharedReads,
 } from './orchestrate/shared-reads.js';
 export { type StackCheck, type StackCheckRunOptions, stackChecks } from './orchestrate/stack-checks.js';
 export { inStackTerms } from './orchestrate/stack-hints.js';
