@@ -6,6 +6,7 @@
 export * from './assume-role.js';
 export * from './changes.js';
 export * from './clients.js';
+export * from './commands.js';
 export * from './deletion.js';
 export * from './errors.js';
 export * from './findings.js';

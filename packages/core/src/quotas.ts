@@ -38,6 +38,12 @@ const rate = (ratePerSecond: number, burst = Math.max(1, Math.floor(ratePerSecon
   burst,
 });
 
+/**
+ * Buckets refill at 90% of the documented rate: two calls the client spaced exactly one token apart
+ * can arrive closer together (network and event-loop jitter), and AWS counts arrivals.
+ */
+const SAFETY = 0.9;
+
 /** When no rate is published: conservative, well under what AWS serves in practice. */
 const UNPUBLISHED = rate(10, 10);
 
@@ -149,6 +155,8 @@ export interface Quotas {
   acquire(service: ServiceKey, region: string, operation: string, signal?: AbortSignal): Promise<() => void>;
   /** Calls that had to wait for a token, per `service:operation` (tests, `--verbose`). */
   waited(): Record<string, number>;
+  /** Milliseconds spent waiting for tokens, per `service:operation` (bench). */
+  waitedMs(): Record<string, number>;
 }
 
 interface Bucket {
@@ -177,6 +185,7 @@ export function createQuotas(options: QuotaOptions = {}): Quotas {
   const buckets = new Map<string, Bucket>();
   const slots = new Map<string, { used: number; waiting: Array<() => void> }>();
   const waited: Record<string, number> = {};
+  const waitedMs: Record<string, number> = {};
 
   const bucket = (key: string, r: BucketRate): Bucket => {
     let b = buckets.get(key);
@@ -186,22 +195,27 @@ export function createQuotas(options: QuotaOptions = {}): Quotas {
     }
     return b;
   };
-  const take = (b: Bucket, onWait: () => void, signal?: AbortSignal): Promise<void> => {
+  const take = (b: Bucket, onWait: (ms: number) => void, signal?: AbortSignal): Promise<void> => {
     const next = b.chain.then(async () => {
       let counted = false;
       for (;;) {
         const now = Date.now();
-        b.tokens = Math.min(b.rate.burst, b.tokens + ((now - b.last) / 1000) * b.rate.ratePerSecond * speed);
+        b.tokens = Math.min(
+          b.rate.burst,
+          b.tokens + ((now - b.last) / 1000) * b.rate.ratePerSecond * speed * SAFETY,
+        );
         b.last = now;
         if (b.tokens >= 1) {
           b.tokens -= 1;
           return;
         }
+        const ms = Math.max(1, Math.ceil(((1 - b.tokens) / (b.rate.ratePerSecond * speed * SAFETY)) * 1000));
         if (!counted) {
           counted = true;
-          onWait();
+          onWait(0);
         }
-        await sleep(Math.max(1, Math.ceil(((1 - b.tokens) / (b.rate.ratePerSecond * speed)) * 1000)), signal);
+        onWait(ms);
+        await sleep(ms, signal);
       }
     });
     b.chain = next.catch(() => undefined);
@@ -230,9 +244,10 @@ export function createQuotas(options: QuotaOptions = {}): Quotas {
     async acquire(service, region, operation, signal) {
       const quota = table[service];
       const where = quota.scope === 'account' ? 'global' : region;
-      const onWait = (): void => {
+      const onWait = (ms: number): void => {
         const k = `${service}:${operation}`;
-        waited[k] = (waited[k] ?? 0) + 1;
+        if (ms === 0) waited[k] = (waited[k] ?? 0) + 1;
+        else waitedMs[k] = (waitedMs[k] ?? 0) + ms;
       };
       const release = await slot(`${service}@${where}`);
       try {
@@ -249,6 +264,7 @@ export function createQuotas(options: QuotaOptions = {}): Quotas {
       return release;
     },
     waited: () => ({ ...waited }),
+    waitedMs: () => ({ ...waitedMs }),
   };
 }
 

@@ -2,6 +2,7 @@
 import type { AwsClients, Change, Finding, ProgressEvent } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
 import { findOrphans, orphanChange } from './orphans.js';
+import { prefetchReads } from './prefetch.js';
 import { runSteps } from './run-steps.js';
 import { shareReads, withSharedReads } from './shared-reads.js';
 
@@ -49,6 +50,7 @@ export async function planStack(
   // listing... are read once. The orphans' reads start at once, beside the steps'.
   return withSharedReads('read-only', async () => {
     const run = shareReads(clients);
+    prefetchReads(run, stack);
     const [{ changes, findings }, orphans] = await Promise.all([
       runSteps(run, stack, { dryRun: true, ...options }),
       // Orphans (issue 16): tagged for the stack, gone from the file; shown as `-`, deleted by apply --prune.

@@ -31,6 +31,7 @@ import { type AccountInfo, describeAccount } from './account.js';
 import { autoModeFinding, autoModeToRefuse } from './auto-mode.js';
 import { autoscalerRoleName, runnerRoleName } from './names.js';
 import { findOrphans, orphanFinding } from './orphans.js';
+import { prefetchReads } from './prefetch.js';
 import { blockerFinding, isBlocker } from './run-steps.js';
 import { sharedReadsRun, shareReads } from './shared-reads.js';
 import { inStackTerms } from './stack-hints.js';
@@ -78,6 +79,9 @@ export function stackChecks(stack: Stack): StackCheck[] {
     let run = runs.get(clients);
     if (!run) {
       run = { clients: shareReads(clients, 'read-only'), inRun: sharedReadsRun('read-only') };
+      // The reads the stack file gives the input of start now, inside the list's run (issue 22).
+      const started = run;
+      void started.inRun(async () => prefetchReads(started.clients, stack));
       runs.set(clients, run);
     }
     return run;
