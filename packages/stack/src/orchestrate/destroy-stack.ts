@@ -18,6 +18,7 @@ import { deleteRepository } from '@eks-kit/ecr-credentials';
 import { deleteRole } from '@eks-kit/iam-policies';
 import type { Stack } from '../schema/stack-schema.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
+import { shareReads, withSharedReads } from './shared-reads.js';
 
 /** Options of {@link planDestroy} and {@link destroyStack}. */
 export interface DestroyStackOptions {
@@ -52,7 +53,19 @@ function certificateRegions(stack: Stack): string[] {
   return [...new Set(stack.certificates.map((c) => c.region ?? stack.cluster.region))].sort();
 }
 
-async function runDestroy(
+/** One destroy (or its plan) in one run of shared reads (issue 22): a deletion drops what it may change. */
+function runDestroy(
+  clients: AwsClients,
+  stack: Stack,
+  dryRun: boolean,
+  options: DestroyStackOptions,
+): Promise<DestroyStackResult> {
+  return withSharedReads(dryRun ? 'read-only' : 'stable', () =>
+    destroyInRun(shareReads(clients), stack, dryRun, options),
+  );
+}
+
+async function destroyInRun(
   clients: AwsClients,
   stack: Stack,
   dryRun: boolean,
