@@ -39,10 +39,10 @@ const rate = (ratePerSecond: number, burst = Math.max(1, Math.floor(ratePerSecon
 });
 
 /**
- * Buckets refill at 90% of the documented rate: two calls the client spaced exactly one token apart
+ * Buckets refill at 80% of the documented rate: two calls the client spaced exactly one token apart
  * can arrive closer together (network and event-loop jitter), and AWS counts arrivals.
  */
-const SAFETY = 0.9;
+const SAFETY = 0.8;
 
 /** When no rate is published: conservative, well under what AWS serves in practice. */
 const UNPUBLISHED = rate(10, 10);

@@ -165,12 +165,42 @@ function isWrite(operation: string): boolean {
   return !/^(Describe|List|Get|BatchGet|BatchCheck|AssumeRole)/.test(operation);
 }
 
-/** Drop the run's answers a write to `scope` (credentials, service, region) may have changed; facts no step changes stay. */
-function invalidate(store: RunStore, scope: string, service: ServiceKey): void {
+/** Input fields that name one resource: a write naming one keeps the answers about other resources. */
+const ID_KEYS = ['RoleName', 'repositoryName', 'repositoryNames', 'resourceArn', 'CertificateArn'] as const;
+
+/** The resource names an input carries (empty: a listing, or a write that may change anything). */
+function idsOf(input: unknown): string[] {
+  if (!input || typeof input !== 'object') return [];
+  const ids: string[] = [];
+  for (const key of ID_KEYS) {
+    const value = (input as Record<string, unknown>)[key];
+    if (typeof value === 'string') ids.push(value);
+    else if (Array.isArray(value)) ids.push(...value.filter((v): v is string => typeof v === 'string'));
+  }
+  return ids;
+}
+
+/**
+ * Drop the run's answers a write to `scope` (credentials, service, region) may have changed: every
+ * answer of the scope except the run-stable facts and, when the write names its resource
+ * (RoleName, repositoryName...), the answers about clearly other resources (names that do not
+ * contain each other: a write to `seed/app` drops `seed/app/cache`'s answers too, to be safe).
+ */
+function invalidate(store: RunStore, scope: string, service: ServiceKey, writeInput: unknown): void {
+  const written = idsOf(writeInput);
   for (const key of [...store.root.memo.keys()]) {
     if (!key.startsWith(`${scope} `)) continue;
-    const operation = key.slice(scope.length + 1).split(' ', 1)[0] ?? '';
-    if (!RUN_STABLE_READS.has(`${service}:${operation}`)) store.root.memo.delete(key);
+    const rest = key.slice(scope.length + 1);
+    const space = rest.indexOf(' ');
+    const operation = rest.slice(0, space);
+    if (RUN_STABLE_READS.has(`${service}:${operation}`)) continue;
+    if (written.length > 0) {
+      const read = idsOf(JSON.parse(rest.slice(space + 1)) as unknown);
+      const unrelated =
+        read.length > 0 && read.every((r) => written.every((w) => !r.includes(w) && !w.includes(r)));
+      if (unrelated) continue;
+    }
+    store.root.memo.delete(key);
   }
 }
 
@@ -229,11 +259,11 @@ export function addSharedReadsMiddleware(client: object, service: ServiceKey, sc
       if (!run) {
         if (!store || !isWrite(operation)) return next(args);
         // A write: what it may change is read again, before and after it lands.
-        invalidate(store, scope, service);
+        invalidate(store, scope, service, args.input);
         try {
           return await next(args);
         } finally {
-          invalidate(store, scope, service);
+          invalidate(store, scope, service, args.input);
         }
       }
       const memo = run.memo;
