@@ -78,7 +78,8 @@ export async function run({ root, quick }) {
         'sequential ms': sequentialMs,
         'wall/floor': floorMs > 0 ? `${(wallMs / floorMs).toFixed(2)}x` : '-',
         'quota wait ms': Math.round(quotaWaitMs),
-        'wall/(floor+wait)': floorMs + quotaWaitMs > 0 ? `${(wallMs / (floorMs + quotaWaitMs)).toFixed(2)}x` : '-',
+        'wall/(floor+wait)':
+          floorMs + quotaWaitMs > 0 ? `${(wallMs / (floorMs + quotaWaitMs)).toFixed(2)}x` : '-',
         throttled,
       });
     };

@@ -60,9 +60,9 @@ export {
   type StepReport,
 } from './orchestrate/run-steps.js';
 export {
+  outsideSharedReads,
   READ_ONLY_RUN_READS,
   RUN_STABLE_READS,
-  outsideSharedReads,
   type SharedReadsMode,
   sharedReadsRun,
   shareReads,
