@@ -249,6 +249,24 @@ describe('shareReads keys', () => {
   });
 });
 
+describe('a write keeps the answers about other resources (issue 22)', () => {
+  it('creating one repository keeps the run`s answer about another; the written one is read again', async () => {
+    const run = shareReads(clients);
+    const ecr = (await run.ecr()) as unknown as Sender;
+    await withSharedReads('stable', async () => {
+      const ask = (name: string) =>
+        ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] })).catch(() => undefined);
+      await ask('other/one');
+      await ask('seed/new-two');
+      await ecr.send(new CreateRepositoryCommand({ repositoryName: 'seed/new-two' }));
+      await ask('other/one');
+      await ask('seed/new-two');
+    });
+    // other/one once; seed/new-two before and after its write (a write dropping every ECR answer: 4).
+    expect(count('ecr', 'DescribeRepositories')).toBe(3);
+  });
+});
+
 describe('one ListCertificates per run (issue 22)', () => {
   it('plan, check and apply each list the certificates once', async () => {
     await applyStack(clients, stack, { yes: true, wait: false });
