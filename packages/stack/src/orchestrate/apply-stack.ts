@@ -162,8 +162,8 @@ async function applyInRun(
         const regional = region(applied.clients, cert.region);
         // A zone in another account: the wait's record checks go through the DNS role too.
         const waitClients = cert.route53Clients ? withRoute53From(regional, cert.route53Clients) : regional;
-        // A poller must see each new answer: outside the run's shared reads.
-        const done = await outsideSharedReads(() =>
+        // A poller must see each new answer: only the run-stable facts (the zones) stay shared.
+        const done = await withSharedReads('poll', () =>
           waitForIssued(waitClients, {
             arn,
             region: cert.region,

@@ -58,7 +58,11 @@ export const READ_ONLY_RUN_READS: ReadonlySet<string> = new Set([
  * Describe/List/Get) drops the run's answers of the same service, region and credentials except the
  * run-stable facts, so a read after a write goes to AWS. A nested run shares its outermost run's memo.
  */
-export type SharedReadsMode = 'stable' | 'read-only';
+export type SharedReadsMode =
+  | 'stable'
+  | 'read-only'
+  /** A poller (apply's wait for ISSUED): only {@link RUN_STABLE_READS} are shared, every other read goes to AWS. */
+  | 'poll';
 
 /** One run's memo: per credentials, service, region, operation and input. */
 interface RunStore {
@@ -154,6 +158,7 @@ function stableJson(value: unknown): string {
 function memoFor(store: RunStore | undefined, service: ServiceKey, operation: string): RunStore | undefined {
   if (!store) return undefined;
   const key = `${service}:${operation}`;
+  if (store.mode === 'poll') return RUN_STABLE_READS.has(key) ? store.root : undefined;
   return RUN_STABLE_READS.has(key) || READ_ONLY_RUN_READS.has(key) ? store.root : undefined;
 }
 
