@@ -21,6 +21,7 @@ const CASES = [
   'lambda-init',
   'api-calls',
   'destroy-calls',
+  'latency',
   'asg-scale',
   'acm-checks',
   'wait-issued',

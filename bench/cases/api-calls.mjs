@@ -23,6 +23,14 @@ export const MINIMUM = {
     'acm:DescribeCertificate': 2,
     'route53:ListHostedZonesByName': 1,
     'route53:ChangeResourceRecordSets': 1,
+    // Added by later issues (docs/PERFORMANCE.md): the registry's scanning rules (17), the orphans'
+    // roles listing and the tags of a role named like the stack's (16), the delegation check before
+    // apply waits (18: the zone's name servers, the parent's NS records).
+    'ecr:GetRegistryScanningConfiguration': 1,
+    'iam:ListRoles': 1,
+    'iam:ListRoleTags': 1,
+    'route53:GetHostedZone': 1,
+    'route53:ListResourceRecordSets': 1,
   },
   plan: {
     'sts:GetCallerIdentity': 1,
@@ -40,11 +48,28 @@ export const MINIMUM = {
     'acm:DescribeCertificate': 1,
     'route53:ListHostedZonesByName': 1,
     'route53:ListResourceRecordSets': 1,
+    // Added by later issues: scanning rules (17), orphans (16: roles listing, a role's tags, the
+    // orphan certificate candidate's tags).
+    'ecr:GetRegistryScanningConfiguration': 1,
+    'iam:ListRoles': 1,
+    'iam:ListRoleTags': 1,
+    'acm:ListTagsForCertificate': 1,
   },
-  // A check reads what a plan reads (drift of every resource, repository settings included); the
-  // autoscaler and certificate health checks need nothing more when the reads are shared.
+  // A check reads what a plan reads (drift of every resource, repository settings included), and what
+  // its later checks need: the node-group shapes (19: the groups' instances, launch template version
+  // and instance type per group), each repository's policy (ownership.grants), the EKS add-ons, the
+  // zone's name servers and the parent's NS records (18).
   get check() {
-    return this.plan;
+    return {
+      ...this.plan,
+      'autoScaling:DescribeAutoScalingGroups': 2,
+      'ec2:DescribeLaunchTemplateVersions': 2,
+      'ec2:DescribeInstanceTypes': 2,
+      'ecr:GetRepositoryPolicy': 2,
+      'eks:DescribeAddon': 1,
+      'route53:GetHostedZone': 1,
+      'route53:ListResourceRecordSets': 2,
+    };
   },
 };
 

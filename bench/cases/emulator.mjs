@@ -12,6 +12,8 @@ export async function emulatorWithClients(seed, options = {}) {
     endpoint: emu.url,
     credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
     maxAttempts: options.maxAttempts ?? 6,
+    // Core's client-side quota buckets in the emulator's time (its own ACM quotas run in emulated time).
+    quotas: { speed: options.speed ?? 1000 },
   });
   return {
     emu,

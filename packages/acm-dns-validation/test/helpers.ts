@@ -24,6 +24,8 @@ export function clientsFor(emu: Emulator): Promise<AwsClients> {
     endpoint: emu.url,
     credentials: { ...TEST_CREDENTIALS },
     maxAttempts: 3,
+    // Core's client-side quota buckets (issue 22) in the emulator's time: 1 emulated second = 1 real ms.
+    quotas: { speed: 1000 },
   });
 }
 

@@ -15,6 +15,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { EksKitError, InvalidInputError } from './errors.js';
+import { addQuotaMiddleware, processQuotas } from './quotas.js';
 import { validateRegion } from './validators.js';
 import { VERSION } from './version.js';
 
@@ -39,6 +40,12 @@ export interface ClientOptions {
    * after the call counter. See {@link ClientMiddleware}.
    */
   middleware?: readonly ClientMiddleware[];
+  /**
+   * Client-side API quotas (issue 22, `quotas.ts`): on by default, shared by every client set of the
+   * process. `speed` makes quota time run N times faster (against an emulator started with
+   * `speed: N`; else EKS_KIT_QUOTA_SPEED); `false` turns them off.
+   */
+  quotas?: false | { speed?: number };
 }
 
 /** What {@link AWS_SERVICES} knows of one AWS service. */
@@ -454,6 +461,8 @@ function buildClientSet(
   const made = new Map<string, Promise<ClientLike>>();
   const creds = sharedCredentials ?? {};
   const middleware = [...counterMiddleware(counter), ...(options.middleware ?? [])];
+  const envSpeed = Number((options.env ?? process.env).EKS_KIT_QUOTA_SPEED ?? 1);
+  const quotaSpeed = (options.quotas ? options.quotas.speed : undefined) ?? (envSpeed > 0 ? envSpeed : 1);
   const credentials = async (): Promise<AwsCredentialIdentity | AwsCredentialIdentityProvider> => {
     if (options.credentials) return options.credentials;
     if (!creds.value) {
@@ -482,6 +491,9 @@ function buildClientSet(
         const c = new ClientClass(await config(clientRegion)) as ClientLike;
         const info = { service, signingName: AWS_SERVICES[service].signingName, region: clientRegion };
         for (const m of middleware) addMiddleware(c, m, info);
+        // The process-wide quota buckets (issue 22, quotas.ts): after the set's middleware.
+        if (options.quotas !== false)
+          addQuotaMiddleware(c, service, clientRegion, processQuotas({ speed: quotaSpeed }));
         return c;
       })();
       made.set(key, client);

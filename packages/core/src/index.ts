@@ -39,6 +39,7 @@ export {
   type ServiceSpec,
   withClientMiddleware,
 } from './clients.js';
+export { sendRead } from './commands.js';
 export {
   applyPlan,
   type ConvergeOptions,
@@ -105,6 +106,16 @@ export {
   type RateLimiterOptions,
   sleep,
 } from './poll.js';
+export {
+  API_QUOTAS,
+  addQuotaMiddleware,
+  type BucketRate,
+  createQuotas,
+  processQuotas,
+  type QuotaOptions,
+  type Quotas,
+  type ServiceQuota,
+} from './quotas.js';
 export { sortedJson, sortKeysDeep } from './sorted-json.js';
 export { STACK_TAG_KEY } from './stack-tag.js';
 export {

@@ -84,12 +84,17 @@ export {
   changesBefore,
   isBlocker,
   type RunStepsOptions,
+  STEP_DEPENDENCIES,
+  type StepReport,
 } from './orchestrate/run-steps.js';
 export {
+  outsideSharedReads,
   READ_ONLY_RUN_READS,
   RUN_STABLE_READS,
   type SharedReadsMode,
+  sharedReadsRun,
   shareReads,
+  withSharedReads,
 } from './orchestrate/shared-reads.js';
 export { type StackCheck, type StackCheckRunOptions, stackChecks } from './orchestrate/stack-checks.js';
 export { inStackTerms, workerGroupSelectionInStackTerms } from './orchestrate/stack-hints.js';

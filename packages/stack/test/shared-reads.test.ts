@@ -1,14 +1,33 @@
-/** Shared reads within one run: the account, cluster, zones and roles are read once per run, never kept between runs. */
+/** Shared reads within one run: one answer per identical read, dropped by a write that may change it. */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
 import { type AwsClients, createClients } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applyStack, checkStack, parseStack, planStack, shareReads } from '../src/index.js';
+import { applyStack, checkStack, parseStack, planStack, shareReads, withSharedReads } from '../src/index.js';
 
 const root = new URL('../../../examples/seed/', import.meta.url);
+// The SDK's command classes, from the package that builds the clients (stack has no SDK dependency).
+const sdk = createRequire(new URL('../../core/package.json', import.meta.url));
+type CommandClass = new (input: object) => object;
+const { DescribeRepositoriesCommand, CreateRepositoryCommand } = sdk('@aws-sdk/client-ecr') as Record<
+  'DescribeRepositoriesCommand' | 'CreateRepositoryCommand',
+  CommandClass
+>;
+const { ListCertificatesCommand } = sdk('@aws-sdk/client-acm') as Record<
+  'ListCertificatesCommand',
+  CommandClass
+>;
+interface Sender {
+  send(command: object): Promise<{
+    CertificateSummaryList?: Array<{ Status?: string }>;
+    repositories?: Array<{ repositoryName?: string }>;
+  }>;
+}
 const stackText = readFileSync(new URL('eks-kit.yaml', root), 'utf8');
 const stack = parseStack(stackText);
 const world = JSON.parse(readFileSync(new URL('world.json', root), 'utf8')) as World;
+const _withoutOidcProvider: World = { ...world, iam: { ...world.iam, oidcProviders: [] } };
 
 let emu: Emulator;
 let clients: AwsClients;
@@ -64,36 +83,91 @@ describe('shared reads within one run', () => {
   });
 
   it('shareReads hands each caller its own copy of a shared answer', async () => {
-    const run = shareReads(clients, 'read-only');
+    const run = shareReads(clients);
     const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
     const sts = await run.sts();
-    const first = await sts.send(new GetCallerIdentityCommand({}));
-    (first as { Account?: string }).Account = 'changed';
-    const second = await sts.send(new GetCallerIdentityCommand({}));
-    expect(second.Account).toBe('123456789012');
+    await withSharedReads('read-only', async () => {
+      const first = await sts.send(new GetCallerIdentityCommand({}));
+      (first as { Account?: string }).Account = 'changed';
+      const second = await sts.send(new GetCallerIdentityCommand({}));
+      expect(second.Account).toBe('123456789012');
+    });
     expect(count('sts', 'GetCallerIdentity')).toBe(1);
+    // Outside a run the middleware passes every call through.
+    await sts.send(new GetCallerIdentityCommand({}));
+    expect(count('sts', 'GetCallerIdentity')).toBe(2);
   });
 });
 
 describe('shareReads keys', () => {
   it('the same input built in another key order is one read; another input is another read', async () => {
-    const sent: unknown[] = [];
-    const fakeEcr = {
-      send: async (command: { input: unknown }) => {
-        sent.push(command.input);
-        return { repositories: [] };
-      },
-    };
-    const fake = { ...clients, region: 'ap-northeast-1', ecr: async () => fakeEcr } as unknown as AwsClients;
-    const run = shareReads(fake, 'read-only');
-    const ecr = (await run.ecr()) as unknown as { send(c: unknown): Promise<unknown> };
-    const describe = (input: unknown) => ({
-      schema: [9, 'com.amazonaws.ecr', 'DescribeRepositories'],
-      input,
+    const run = shareReads(clients);
+    const ecr = (await run.ecr()) as unknown as Sender;
+    await withSharedReads('read-only', async () => {
+      const ask = (input: object) => ecr.send(new DescribeRepositoriesCommand(input)).catch(() => undefined);
+      await ask({ repositoryNames: ['seed/app'], maxResults: undefined });
+      await ask({ maxResults: undefined, repositoryNames: ['seed/app'] });
+      await ask({ repositoryNames: ['seed/other'] });
     });
-    await ecr.send(describe({ repositoryNames: ['a'], maxResults: 10 }));
-    await ecr.send(describe({ maxResults: 10, repositoryNames: ['a'], nextToken: undefined }));
-    await ecr.send(describe({ repositoryNames: ['b'], maxResults: 10 }));
-    expect(sent).toHaveLength(2);
+    expect(count('ecr', 'DescribeRepositories')).toBe(2);
+  });
+
+  it('a ListCertificates filtered by status is answered from the run`s one listing', async () => {
+    await applyStack(clients, stack, { yes: true, wait: false });
+    emu.resetCalls();
+    const run = shareReads(clients);
+    const acm = (await run.acm()) as unknown as Sender;
+    const [all, revoked] = await withSharedReads('read-only', async () => [
+      await acm.send(new ListCertificatesCommand({ MaxItems: 1000 })),
+      await acm.send(new ListCertificatesCommand({ MaxItems: 1000, CertificateStatuses: ['REVOKED'] })),
+    ]);
+    expect(count('acm', 'ListCertificates')).toBe(1);
+    expect(all.CertificateSummaryList?.length).toBeGreaterThan(0);
+    expect(all.CertificateSummaryList?.some((c) => c.Status !== 'REVOKED')).toBe(true);
+    expect(revoked.CertificateSummaryList).toEqual([]);
+  });
+
+  it('a write drops the answers it may change: the next read goes to AWS', async () => {
+    const run = shareReads(clients);
+    const ecr = (await run.ecr()) as unknown as Sender;
+    await withSharedReads('stable', async () => {
+      await ecr.send(new DescribeRepositoriesCommand({}));
+      await ecr.send(new DescribeRepositoriesCommand({}));
+      await ecr.send(new CreateRepositoryCommand({ repositoryName: 'seed/new-one' }));
+      const after = await ecr.send(new DescribeRepositoriesCommand({}));
+      expect(after.repositories?.map((r) => r.repositoryName)).toContain('seed/new-one');
+    });
+    expect(count('ecr', 'DescribeRepositories')).toBe(2);
+  });
+});
+
+describe('a write keeps the answers about other resources', () => {
+  it('creating one repository keeps the run`s answer about another; the written one is read again', async () => {
+    const run = shareReads(clients);
+    const ecr = (await run.ecr()) as unknown as Sender;
+    await withSharedReads('stable', async () => {
+      const ask = (name: string) =>
+        ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] })).catch(() => undefined);
+      await ask('other/one');
+      await ask('seed/new-two');
+      await ecr.send(new CreateRepositoryCommand({ repositoryName: 'seed/new-two' }));
+      await ask('other/one');
+      await ask('seed/new-two');
+    });
+    // other/one once; seed/new-two before and after its write (a write dropping every ECR answer: 4).
+    expect(count('ecr', 'DescribeRepositories')).toBe(3);
+  });
+});
+
+describe('one ListCertificates per run', () => {
+  it('plan, check and apply each list the certificates once', async () => {
+    await applyStack(clients, stack, { yes: true, wait: false });
+    expect(count('acm', 'ListCertificates')).toBe(1);
+    emu.resetCalls();
+    await planStack(clients, stack);
+    expect(count('acm', 'ListCertificates')).toBe(1);
+    emu.resetCalls();
+    await checkStack(clients, stack);
+    expect(count('acm', 'ListCertificates')).toBe(1);
   });
 });

@@ -162,6 +162,16 @@ export function printChangedBefore(ctx: CommandContext, error: unknown): void {
     ...done.changes.map((c) => `  ${c.resource}: ${c.summary}`),
     ...done.applied.map((line) => `  ${line}`),
   ];
+  // Steps run concurrently (issue 22): say which step failed and which finished anyway.
+  const failed = (done.steps ?? []).filter((s) => s.outcome !== 'done');
+  if (failed.length > 0 && (done.steps ?? []).length > 1)
+    lines.push(
+      'Steps:',
+      ...(done.steps ?? []).map(
+        (s) =>
+          `  ${s.title}: ${s.outcome === 'done' ? 'finished' : s.outcome}${s.reason ? ` (${s.reason})` : ''}`,
+      ),
+    );
   ctx.out.error(lines.join('\n'));
 }
 

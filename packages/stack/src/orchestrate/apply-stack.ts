@@ -14,7 +14,7 @@ import type { CertificateOutcome } from '../steps/step.js';
 import { applyBlockedError, blockingFindings } from './blocked-apply.js';
 import { findOrphans, pruneOrphans } from './orphans.js';
 import { runSteps } from './run-steps.js';
-import { shareReads } from './shared-reads.js';
+import { outsideSharedReads, shareReads, withSharedReads } from './shared-reads.js';
 
 /** Options of {@link applyStack}. */
 export interface ApplyStackOptions {
@@ -70,10 +70,19 @@ export interface ApplyStackResult {
  * console.log(renderChanges(result.changes, { verb: 'Applied' }));
  * ```
  */
-export async function applyStack(
+export function applyStack(
   clients: AwsClients,
   stack: Stack,
   options: ApplyStackOptions = {},
+): Promise<ApplyStackResult> {
+  // One run of shared stable reads (account, cluster, OIDC provider, zones) for the plan and the apply.
+  return withSharedReads('stable', () => applyInRun(clients, stack, options));
+}
+
+async function applyInRun(
+  clients: AwsClients,
+  stack: Stack,
+  options: ApplyStackOptions,
 ): Promise<ApplyStackResult> {
   if (options.yes !== true && !options.confirm)
     throw new InvalidInputError(
@@ -86,9 +95,12 @@ export async function applyStack(
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   };
   const adopt = options.adopt === true;
-  // One set of shared stable reads (account, cluster, OIDC provider, zones) for the plan and the apply.
-  const stable = shareReads(clients, 'stable');
+  const stable = shareReads(clients);
   // Refuse before the first write: every read and refusal the plan can find runs first.
+  // Orphans (issue 16) are read beside the plan: nothing the apply writes can be one (the apply
+  // writes only what the file describes), so the listing taken now is the one prune acts on.
+  const orphansRead = findOrphans(stable, stack, options.signal ? { signal: options.signal } : {});
+  orphansRead.catch(() => undefined);
   const plan = await runSteps(stable, stack, { dryRun: true, adopt, ...base });
   const blocking = blockingFindings(plan.findings);
   if (blocking.length > 0) throw applyBlockedError(blocking);
@@ -96,7 +108,14 @@ export async function applyStack(
     if (plan.changes.length > 0 && !(await options.confirm(plan.changes, plan.findings)))
       throw new EksKitError('Cancelled', 'apply cancelled: nothing was changed');
   }
-  const applied = await runSteps(stable, stack, { dryRun: false, adopt, ...base });
+  // Reads of the plan serve the writes (a write drops what it may change), unless a person was asked
+  // first: then the apply reads AWS afresh in a new run.
+  const applied =
+    options.yes === true
+      ? await runSteps(stable, stack, { dryRun: false, adopt, ...base })
+      : await outsideSharedReads(() =>
+          withSharedReads('stable', () => runSteps(stable, stack, { dryRun: false, adopt, ...base })),
+        );
   const certificates = applied.certificates.map(publicOutcome);
   // Before waiting: a pending certificate whose zone is not delegated will never be issued; say so now.
   for (const cert of applied.certificates) {
@@ -127,7 +146,7 @@ export async function applyStack(
     }
   }
   // Orphans (issue 16): deleted only with prune, each through its owned-only delete procedure.
-  const orphans = await findOrphans(clients, stack, options.signal ? { signal: options.signal } : {});
+  const orphans = await orphansRead;
   const left: ApplyStackResult['orphans'] = [];
   if (options.prune === true) {
     const pruned = await pruneOrphans(orphans, base);
@@ -138,17 +157,21 @@ export async function applyStack(
   if (options.wait !== false) {
     await Promise.all(
       applied.certificates.map(async (cert, index) => {
-        if (!cert.arn || cert.status === 'ISSUED') return;
+        const arn = cert.arn;
+        if (!arn || cert.status === 'ISSUED') return;
         const regional = region(applied.clients, cert.region);
         // A zone in another account: the wait's record checks go through the DNS role too.
         const waitClients = cert.route53Clients ? withRoute53From(regional, cert.route53Clients) : regional;
-        const done = await waitUntilIssued(waitClients, {
-          arn: cert.arn,
-          region: cert.region,
-          timeout: options.timeoutMs ?? 30 * 60_000,
-          changeIds: cert.changeIds,
-          ...base,
-        });
+        // A poller must see each new answer: only the run-stable facts (the zones) stay shared.
+        const done = await withSharedReads('poll', () =>
+          waitUntilIssued(waitClients, {
+            arn,
+            region: cert.region,
+            timeout: options.timeoutMs ?? 30 * 60_000,
+            changeIds: cert.changeIds,
+            ...base,
+          }),
+        );
         certificates[index] = { ...publicOutcome(cert), status: done.status };
       }),
     );

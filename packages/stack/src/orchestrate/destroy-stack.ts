@@ -18,6 +18,7 @@ import { deleteRepository } from '@eks-kit/ecr-credentials';
 import { deleteRole } from '@eks-kit/iam-policies';
 import type { Stack } from '../schema/stack-schema.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
+import { shareReads, withSharedReads } from './shared-reads.js';
 
 /** Options of {@link planDestroy} and {@link destroyStack}. */
 export interface DestroyStackOptions {
@@ -52,86 +53,126 @@ function certificateRegions(stack: Stack): string[] {
   return [...new Set(stack.certificates.map((c) => c.region ?? stack.cluster.region))].sort();
 }
 
-async function runDestroy(
+/** One destroy (or its plan) in one run of shared reads (issue 22): a deletion drops what it may change. */
+function runDestroy(
   clients: AwsClients,
   stack: Stack,
   dryRun: boolean,
   options: DestroyStackOptions,
 ): Promise<DestroyStackResult> {
-  const result: DestroyStackResult = { changes: [], deleted: [], kept: [] };
+  return withSharedReads(dryRun ? 'read-only' : 'stable', () =>
+    destroyInRun(shareReads(clients), stack, dryRun, options),
+  );
+}
+
+async function destroyInRun(
+  clients: AwsClients,
+  stack: Stack,
+  dryRun: boolean,
+  options: DestroyStackOptions,
+): Promise<DestroyStackResult> {
   const base = {
     dryRun,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   };
-  const record = (r: DeleteResult): void => {
-    result.changes.push(...r.changes);
-    if (r.outcome === 'deleted') result.deleted.push(r.resource);
-    else if (r.outcome === 'kept')
-      result.kept.push({
-        resource: r.resource,
-        because: r.keptBecause ?? 'refused',
-        reason: r.reason ?? '',
-        ...(r.hint !== undefined ? { hint: r.hint } : {}),
-      });
-  };
+  // Issue 22: the four kinds (certificates, repositories, roles, group tags) do not depend on each
+  // other, so they are found and deleted at once; each keeps its own order and the result reads in
+  // the sequential order (certificates, repositories, roles, tags).
+  const parts = [0, 1, 2, 3].map((): DestroyStackResult => ({ changes: [], deleted: [], kept: [] }));
+  const recordInto =
+    (result: DestroyStackResult) =>
+    (r: DeleteResult): void => {
+      result.changes.push(...r.changes);
+      if (r.outcome === 'deleted') result.deleted.push(r.resource);
+      else if (r.outcome === 'kept')
+        result.kept.push({
+          resource: r.resource,
+          because: r.keptBecause ?? 'refused',
+          reason: r.reason ?? '',
+          ...(r.hint !== undefined ? { hint: r.hint } : {}),
+        });
+    };
   const name = stack.name;
   // 1. Certificates (and their validation records): the stack does not keep ARNs, AWS is the
   // state, so every certificate of the stack's regions tagged for it is found by its tag.
-  for (const region of certificateRegions(stack)) {
-    options.signal?.throwIfAborted();
-    const regional = region === clients.region ? clients : clients.withRegion(region);
-    const summaries = await listCertificates(regional, {
-      region,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    for (const s of summaries) {
-      if (!s.CertificateArn) continue;
-      const tags = await certificateTags(regional, s.CertificateArn, region, options.signal);
-      if (tags[STACK_TAG_KEY] !== name) continue;
-      const r = await deleteCertificate(
-        regional,
-        {
-          arn: s.CertificateArn,
-          stack: name,
-          ...(() => {
-            const zones = stack.certificates.find((c) => c.domainName === s.DomainName)?.zones;
-            return zones ? { zones } : {};
-          })(),
-        },
-        base,
-      );
-      record({ ...r, resource: `acm certificate ${s.DomainName ?? ''} (${s.CertificateArn})` });
-      for (const k of r.keptRecords)
-        result.kept.push({
-          resource: `route53 record ${k.record.name} CNAME`,
-          because: 'refused',
-          reason: k.reason,
-        });
+  const certificates = async (result: DestroyStackResult): Promise<void> => {
+    const record = recordInto(result);
+    for (const region of certificateRegions(stack)) {
+      options.signal?.throwIfAborted();
+      const regional = region === clients.region ? clients : clients.withRegion(region);
+      const summaries = await listCertificates(regional, {
+        region,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      for (const s of summaries) {
+        if (!s.CertificateArn) continue;
+        const tags = await certificateTags(regional, s.CertificateArn, region, options.signal);
+        if (tags[STACK_TAG_KEY] !== name) continue;
+        const r = await deleteCertificate(
+          regional,
+          {
+            arn: s.CertificateArn,
+            stack: name,
+            ...(() => {
+              const zones = stack.certificates.find((c) => c.domainName === s.DomainName)?.zones;
+              return zones ? { zones } : {};
+            })(),
+          },
+          base,
+        );
+        record({ ...r, resource: `acm certificate ${s.DomainName ?? ''} (${s.CertificateArn})` });
+        for (const k of r.keptRecords)
+          result.kept.push({
+            resource: `route53 record ${k.record.name} CNAME`,
+            because: 'refused',
+            reason: k.reason,
+          });
+      }
     }
-  }
+  };
   // 2. Repositories (a cache repository before its image repository).
-  for (const repository of [...stackRepositoryNames(stack)].reverse()) {
-    options.signal?.throwIfAborted();
-    record(
-      await deleteRepository(
-        clients,
-        { name: repository, stack: name, forceDeleteImages: options.forceDeleteImages === true },
-        base,
-      ),
-    );
-  }
+  const repositories = async (result: DestroyStackResult): Promise<void> => {
+    const record = recordInto(result);
+    for (const repository of [...stackRepositoryNames(stack)].reverse()) {
+      options.signal?.throwIfAborted();
+      record(
+        await deleteRepository(
+          clients,
+          { name: repository, stack: name, forceDeleteImages: options.forceDeleteImages === true },
+          base,
+        ),
+      );
+    }
+  };
   // 3. Roles: the GitLab build role, then the autoscaler's.
-  if (stack.gitlab) record(await deleteRole(clients, { name: runnerRoleName(stack), stack: name }, base));
-  if (stack.autoscaler)
-    record(await deleteRole(clients, { name: autoscalerRoleName(stack), stack: name }, base));
+  const roles = async (result: DestroyStackResult): Promise<void> => {
+    const record = recordInto(result);
+    if (stack.gitlab) record(await deleteRole(clients, { name: runnerRoleName(stack), stack: name }, base));
+    if (stack.autoscaler)
+      record(await deleteRole(clients, { name: autoscalerRoleName(stack), stack: name }, base));
+  };
   // 4. Worker groups: never deleted; only the tags this stack wrote go.
-  if (stack.autoscaler) {
-    const tags = await removeAutoDiscoveryTags(clients, { cluster: stack.cluster.name, stack: name }, base);
-    result.changes.push(...tags.changes);
-    result.deleted.push(
-      ...tags.groups.map((g) => `autoscaling group ${g} (its eks-kit tags; the group stays)`),
-    );
+  const groupTags = async (result: DestroyStackResult): Promise<void> => {
+    if (stack.autoscaler) {
+      const tags = await removeAutoDiscoveryTags(clients, { cluster: stack.cluster.name, stack: name }, base);
+      result.changes.push(...tags.changes);
+      result.deleted.push(
+        ...tags.groups.map((g) => `autoscaling group ${g} (its eks-kit tags; the group stays)`),
+      );
+    }
+  };
+  const runs = [certificates, repositories, roles, groupTags].map((kind, i) =>
+    kind(parts[i] as DestroyStackResult),
+  );
+  const settled = await Promise.allSettled(runs);
+  const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+  if (failed) throw failed.reason;
+  const result: DestroyStackResult = { changes: [], deleted: [], kept: [] };
+  for (const part of parts) {
+    result.changes.push(...part.changes);
+    result.deleted.push(...part.deleted);
+    result.kept.push(...part.kept);
   }
   return result;
 }

@@ -50,72 +50,83 @@ export async function findOrphans(
   options: { signal?: AbortSignal } = {},
 ): Promise<Orphan[]> {
   const name = stack.name;
-  const orphans: Orphan[] = [];
-  // IAM roles.
-  const described = new Set<string>();
-  if (stack.autoscaler) described.add(autoscalerRoleName(stack).toLowerCase());
-  if (stack.gitlab) described.add(runnerRoleName(stack).toLowerCase());
-  for (const roleName of await findRolesOfStack(clients, name, [...described]))
-    orphans.push({
-      resource: `iam role ${roleName}`,
-      reason: REASON,
-      remove: (o) => deleteRole(clients, { name: roleName, stack: name }, o),
-    });
-  // ECR repositories.
-  for (const repoName of await findRepositoriesOfStack(clients, name, stackRepositoryNames(stack)))
-    orphans.push({
-      resource: `ecr repository ${repoName}`,
-      reason: REASON,
-      remove: (o) => deleteRepository(clients, { name: repoName, stack: name }, o),
-    });
-  // ACM certificates (the file names certificates by their domain names; AWS keeps the ARN).
-  const regions = new Set([
-    stack.cluster.region,
-    ...stack.certificates.map((c) => c.region ?? stack.cluster.region),
-  ]);
-  for (const region of [...regions].sort()) {
-    const regional = region === clients.region ? clients : clients.withRegion(region);
-    const wanted = new Set(
-      stack.certificates
-        .filter((c) => (c.region ?? stack.cluster.region) === region)
-        .map((c) => c.domainName.toLowerCase()),
-    );
-    for (const s of await listCertificates(regional, {
-      region,
-      ...(options.signal ? { signal: options.signal } : {}),
-    })) {
-      const arn = s.CertificateArn;
-      if (!arn || wanted.has((s.DomainName ?? '').toLowerCase())) continue;
-      const tags = await certificateTags(regional, arn, region, options.signal);
-      if (tags[STACK_TAG_KEY] !== name) continue;
+  // Issue 22: the four kinds are read at once; the list keeps the order roles, repositories,
+  // certificates, groups.
+  const roles = async (orphans: Orphan[]): Promise<void> => {
+    const described = new Set<string>();
+    if (stack.autoscaler) described.add(autoscalerRoleName(stack).toLowerCase());
+    if (stack.gitlab) described.add(runnerRoleName(stack).toLowerCase());
+    for (const roleName of await findRolesOfStack(clients, name, [...described]))
       orphans.push({
-        resource: `acm certificate ${s.DomainName ?? ''} (${arn})`,
+        resource: `iam role ${roleName}`,
         reason: REASON,
-        remove: (o) => deleteCertificate(regional, { arn, stack: name }, o),
+        remove: (o) => deleteRole(clients, { name: roleName, stack: name }, o),
       });
-    }
-  }
-  // Worker groups: the stack's tags stay on groups only while the file has an autoscaler section.
-  if (!stack.autoscaler) {
-    const tagged = await removeAutoDiscoveryTags(
-      clients,
-      { cluster: stack.cluster.name, stack: name },
-      { dryRun: true },
-    );
-    if (tagged.groups.length > 0)
+  };
+  // ECR repositories.
+  const repositories = async (orphans: Orphan[]): Promise<void> => {
+    for (const repoName of await findRepositoriesOfStack(clients, name, stackRepositoryNames(stack)))
       orphans.push({
-        resource: `autoscaling groups ${tagged.groups.join(', ')} (their eks-kit tags; the groups stay)`,
-        reason: 'tagged for this stack but the stack file has no autoscaler section any more',
-        remove: async (o) => {
-          const r = await removeAutoDiscoveryTags(clients, { cluster: stack.cluster.name, stack: name }, o);
-          return {
-            changes: r.changes,
-            resource: 'autoscaling groups',
-            outcome: r.groups.length > 0 ? 'deleted' : 'absent',
-          };
-        },
+        resource: `ecr repository ${repoName}`,
+        reason: REASON,
+        remove: (o) => deleteRepository(clients, { name: repoName, stack: name }, o),
       });
-  }
+  };
+  // ACM certificates (the file names certificates by their domain names; AWS keeps the ARN).
+  const certificates = async (orphans: Orphan[]): Promise<void> => {
+    const regions = new Set([
+      stack.cluster.region,
+      ...stack.certificates.map((c) => c.region ?? stack.cluster.region),
+    ]);
+    for (const region of [...regions].sort()) {
+      const regional = region === clients.region ? clients : clients.withRegion(region);
+      const wanted = new Set(
+        stack.certificates
+          .filter((c) => (c.region ?? stack.cluster.region) === region)
+          .map((c) => c.domainName.toLowerCase()),
+      );
+      for (const s of await listCertificates(regional, {
+        region,
+        ...(options.signal ? { signal: options.signal } : {}),
+      })) {
+        const arn = s.CertificateArn;
+        if (!arn || wanted.has((s.DomainName ?? '').toLowerCase())) continue;
+        const tags = await certificateTags(regional, arn, region, options.signal);
+        if (tags[STACK_TAG_KEY] !== name) continue;
+        orphans.push({
+          resource: `acm certificate ${s.DomainName ?? ''} (${arn})`,
+          reason: REASON,
+          remove: (o) => deleteCertificate(regional, { arn, stack: name }, o),
+        });
+      }
+    }
+  };
+  // Worker groups: the stack's tags stay on groups only while the file has an autoscaler section.
+  const groups = async (orphans: Orphan[]): Promise<void> => {
+    if (!stack.autoscaler) {
+      const tagged = await removeAutoDiscoveryTags(
+        clients,
+        { cluster: stack.cluster.name, stack: name },
+        { dryRun: true },
+      );
+      if (tagged.groups.length > 0)
+        orphans.push({
+          resource: `autoscaling groups ${tagged.groups.join(', ')} (their eks-kit tags; the groups stay)`,
+          reason: 'tagged for this stack but the stack file has no autoscaler section any more',
+          remove: async (o) => {
+            const r = await removeAutoDiscoveryTags(clients, { cluster: stack.cluster.name, stack: name }, o);
+            return {
+              changes: r.changes,
+              resource: 'autoscaling groups',
+              outcome: r.groups.length > 0 ? 'deleted' : 'absent',
+            };
+          },
+        });
+    }
+  };
+  const parts: Orphan[][] = [[], [], [], []];
+  await Promise.all([roles, repositories, certificates, groups].map((kind, i) => kind(parts[i] as Orphan[])));
+  const orphans = parts.flat();
   return orphans;
 }
 

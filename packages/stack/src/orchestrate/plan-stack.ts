@@ -2,7 +2,9 @@
 import type { AwsClients, Change, Finding, ProgressEvent } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
 import { findOrphans, orphanChange } from './orphans.js';
+import { prefetchReads } from './prefetch.js';
 import { runSteps } from './run-steps.js';
+import { shareReads, withSharedReads } from './shared-reads.js';
 
 /** Options of {@link planStack}. */
 export interface PlanStackOptions {
@@ -44,8 +46,16 @@ export async function planStack(
   stack: Stack,
   options: PlanStackOptions = {},
 ): Promise<PlanStackResult> {
-  const { changes, findings } = await runSteps(clients, stack, { dryRun: true, ...options });
-  // Orphans (issue 16): tagged for the stack, gone from the file; shown as `-`, deleted by apply --prune.
-  const orphans = await findOrphans(clients, stack, options.signal ? { signal: options.signal } : {});
-  return { changes: [...changes, ...orphans.map(orphanChange)], findings };
+  // One run of shared reads for the steps and the orphans (issue 22): ListCertificates, the roles
+  // listing... are read once. The orphans' reads start at once, beside the steps'.
+  return withSharedReads('read-only', async () => {
+    const run = shareReads(clients);
+    prefetchReads(run, stack);
+    const [{ changes, findings }, orphans] = await Promise.all([
+      runSteps(run, stack, { dryRun: true, ...options }),
+      // Orphans (issue 16): tagged for the stack, gone from the file; shown as `-`, deleted by apply --prune.
+      findOrphans(run, stack, options.signal ? { signal: options.signal } : {}),
+    ]);
+    return { changes: [...changes, ...orphans.map(orphanChange)], findings };
+  });
 }

@@ -1,4 +1,4 @@
-/** Run a stack's steps in order, sharing the run's reads (account, cluster, zones...) and the progress events. */
+/** Run a stack's steps concurrently (issue 22), sharing the run's reads (account, cluster, zones...), with progress events in the plan's order. */
 import {
   type AccountInfo,
   ADOPT_PREFIX,
@@ -15,8 +15,8 @@ import {
 } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
 import { stackSteps } from '../steps/index.js';
-import type { CertificateOutcome, StepContext } from '../steps/step.js';
-import { shareReads } from './shared-reads.js';
+import type { CertificateOutcome, Step, StepContext } from '../steps/step.js';
+import { shareReads, withSharedReads } from './shared-reads.js';
 
 /** What running the steps produced. */
 export interface StepsResult {
@@ -47,81 +47,189 @@ const ADOPT_KEY: Record<string, string> = {
 };
 
 /**
- * Run every step of the stack in dependency order (dry run: report only). In a dry run, a step that
- * refuses (a resource another stack owns, a missing or private-only zone, a group past its tag
- * quota...) does not stop the run: its refusal becomes a `fail` finding (blocked, with the error's
- * hint) and the next step runs, so a plan shows every blocker at once; an adoption that was not
- * asked for is a `fail` finding too (`ownership.adopt`). An apply (`dryRun: false`) stops at the first
- * step that throws and attaches what it had already changed to the error ({@link changesBefore}):
- * `applyStack` runs the dry run first and refuses before any write when it finds a blocker. The
- * steps share one run's reads ({@link shareReads}): a dry run shares every repeated read, an apply
+ * The steps a step waits for before it starts. No step of a stack needs another step's writes: the
+ * worker-group tags, the roles, the repositories and the certificate (with its own records) depend
+ * only on reads (account, cluster, OIDC provider, zones), which the run shares. A step listed here
+ * would wait for the steps it names, and be skipped (reported as not run) when one of them fails.
+ */
+export const STEP_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
+  'autoscaler.tags': [],
+  'autoscaler.role': [],
+  'gitlab.role': [],
+  repositories: [],
+  certificates: [],
+};
+
+/** Which step starts first: the certificate request, because ACM's validation is the longest wait. */
+const START_FIRST = 'certificates';
+
+/** How each step of an apply that failed went, in the plan's order. */
+export interface StepReport {
+  id: string;
+  title: string;
+  /** `done`: finished; `failed`: threw; `skipped`: not run because a step it depends on failed. */
+  outcome: 'done' | 'failed' | 'skipped';
+  /** The error's message, for a failed step; the failed dependency, for a skipped one. */
+  reason?: string;
+}
+
+/**
+ * Run every step of the stack (dry run: report only). Steps run concurrently: each waits only for
+ * the steps it depends on ({@link STEP_DEPENDENCIES}; today none), and the certificate step starts
+ * first so the other steps run while ACM validates. Progress events are printed in the plan's order
+ * however the steps interleave: the first unfinished step streams its events, the others' are held
+ * until the steps before them finish, so the output reads as a sequential run's. Reads go through
+ * one run of shared reads ({@link withSharedReads}): a dry run shares every repeated read, an apply
  * only the facts no step changes.
+ *
+ * In a dry run, a step that refuses (a resource another stack owns, a missing or private-only zone,
+ * a group past its tag quota...) becomes a `fail` finding (blocked, with the error's hint), so a
+ * plan shows every blocker at once; an adoption that was not asked for is a `fail` finding too
+ * (`ownership.adopt`). In an apply, an error in one step stops the steps that depend on it and lets
+ * the independent ones finish; then the first error (in plan order) is thrown with what the run had
+ * changed and how each step went attached ({@link changesBefore}). `applyStack` runs the dry run
+ * first and refuses before any write when it finds a blocker.
  *
  * @example
  * ```ts
  * const { changes, findings } = await runSteps(clients, stack, { dryRun: true });
  * ```
  */
-export async function runSteps(
+export function runSteps(clients: AwsClients, stack: Stack, options: RunStepsOptions): Promise<StepsResult> {
+  return withSharedReads(options.dryRun ? 'read-only' : 'stable', () => runAllSteps(clients, stack, options));
+}
+
+type StepRun = Awaited<ReturnType<Step['run']>>;
+
+async function runAllSteps(
   clients: AwsClients,
   stack: Stack,
   options: RunStepsOptions,
 ): Promise<StepsResult> {
   let account: Promise<AccountInfo> | undefined;
-  const emit = (event: ProgressEvent): void => options.onEvent?.(event);
-  const run = shareReads(clients, options.dryRun ? 'read-only' : 'stable');
-  const ctx: StepContext = {
-    clients: run,
-    stack,
-    dryRun: options.dryRun,
-    adopt: options.adopt === true,
-    signal: options.signal,
-    emit,
-    account: () => {
-      account ??= describeAccount(run, options.signal ? { signal: options.signal } : {});
-      return account;
-    },
-  };
-  const result: StepsResult = { changes: [], certificates: [], findings: [], clients: run };
-  for (const step of stackSteps(stack)) {
-    options.signal?.throwIfAborted();
-    emit({
-      type: 'step.start',
-      message: `${options.dryRun ? 'reading' : 'applying'} ${step.title}...`,
-      step: step.id,
-    });
-    // What a failing apply step had already changed: its procedures' `applied` events.
-    const appliedInStep: string[] = [];
-    const stepCtx: StepContext = options.dryRun
-      ? ctx
-      : {
-          ...ctx,
-          emit: (event) => {
-            if (event.type === 'applied' || event.type === 'tags-applied')
-              appliedInStep.push(`${event.resource ?? step.title}: ${event.message}`);
-            emit(event);
-          },
-        };
-    let outcome: Awaited<ReturnType<typeof step.run>>;
-    try {
-      outcome = await step.run(stepCtx);
-    } catch (error) {
-      if (!options.dryRun) throw withChangesBefore(error, result.changes, appliedInStep);
-      if (!isBlocker(error)) throw error;
-      outcome = { changes: [], findings: [blockerFinding(error, step.id, step.title)] };
+  const run = shareReads(clients);
+  const steps = stackSteps(stack);
+  // Events in plan order: step i's events go out live once every step before it has finished.
+  const held: ProgressEvent[][] = steps.map(() => []);
+  const finished: boolean[] = steps.map(() => false);
+  let live = 0;
+  const emitFor =
+    (index: number) =>
+    (event: ProgressEvent): void => {
+      if (index === live) options.onEvent?.(event);
+      else held[index]?.push(event);
+    };
+  const finish = (index: number): void => {
+    finished[index] = true;
+    while (live < steps.length && finished[live]) {
+      live++;
+      for (const event of held[live] ?? []) options.onEvent?.(event);
+      if (live < steps.length) held[live] = [];
     }
+  };
+  const account$ = (): Promise<AccountInfo> => {
+    account ??= describeAccount(run, options.signal ? { signal: options.signal } : {});
+    return account;
+  };
+  const applied: string[][] = steps.map(() => []);
+  const outcomes = new Map<string, Promise<StepRun>>();
+  const runOne = async (step: Step, index: number): Promise<StepRun> => {
+    const emit = emitFor(index);
+    try {
+      for (const dependency of STEP_DEPENDENCIES[step.id] ?? []) {
+        const before = outcomes.get(dependency);
+        if (before)
+          await before.catch(() => {
+            throw new SkippedStep(dependency);
+          });
+      }
+      options.signal?.throwIfAborted();
+      emit({
+        type: 'step.start',
+        message: `${options.dryRun ? 'reading' : 'applying'} ${step.title}...`,
+        step: step.id,
+      });
+      const ctx: StepContext = {
+        clients: run,
+        stack,
+        dryRun: options.dryRun,
+        adopt: options.adopt === true,
+        signal: options.signal,
+        // What a failing apply step had already changed: its procedures' `applied` events.
+        emit: (event) => {
+          if (!options.dryRun && (event.type === 'applied' || event.type === 'tags-applied'))
+            applied[index]?.push(`${event.resource ?? step.title}: ${event.message}`);
+          emit(event);
+        },
+        account: account$,
+      };
+      let outcome: StepRun;
+      try {
+        outcome = await step.run(ctx);
+      } catch (error) {
+        if (options.dryRun && isBlocker(error))
+          outcome = { changes: [], findings: [blockerFinding(error, step.id, step.title)] };
+        else throw error;
+      }
+      emit({
+        type: 'step.done',
+        message: `${step.title}: ${outcome.changes.length} change(s)`,
+        step: step.id,
+        changes: outcome.changes.length,
+      });
+      return outcome;
+    } finally {
+      finish(index);
+    }
+  };
+  // Start the certificate step first, then the others in plan order; all run at once.
+  const order = steps.map((step, index) => ({ step, index }));
+  order.sort((a, b) => Number(b.step.id === START_FIRST) - Number(a.step.id === START_FIRST));
+  const promises: Array<Promise<StepRun>> = new Array(steps.length);
+  for (const { step, index } of order) {
+    const p = runOne(step, index);
+    promises[index] = p;
+    outcomes.set(step.id, p);
+  }
+  const settled = await Promise.allSettled(promises);
+
+  const result: StepsResult = { changes: [], certificates: [], findings: [], clients: run };
+  const reports: StepReport[] = [];
+  let firstError: unknown;
+  for (const [index, s] of settled.entries()) {
+    const step = steps[index] as Step;
+    if (s.status === 'rejected') {
+      firstError ??= s.reason;
+      reports.push(
+        s.reason instanceof SkippedStep
+          ? { id: step.id, title: step.title, outcome: 'skipped', reason: `${s.reason.dependency} failed` }
+          : { id: step.id, title: step.title, outcome: 'failed', reason: errorMessage(s.reason) },
+      );
+      continue;
+    }
+    reports.push({ id: step.id, title: step.title, outcome: 'done' });
+    const outcome = s.value;
     result.changes.push(...outcome.changes);
     result.certificates.push(...(outcome.certificates ?? []));
     result.findings.push(...(outcome.findings ?? []));
     if (options.dryRun) result.findings.push(...adoptionFindings(outcome.changes, step.id));
-    emit({
-      type: 'step.done',
-      message: `${step.title}: ${outcome.changes.length} change(s)`,
-      step: step.id,
-      changes: outcome.changes.length,
-    });
+  }
+  if (firstError !== undefined) {
+    if (options.dryRun) throw firstError;
+    throw withChangesBefore(firstError, result.changes, applied.flat(), reports);
   }
   return result;
+}
+
+/** A step not run because a step it depends on failed. */
+class SkippedStep extends Error {
+  constructor(readonly dependency: string) {
+    super(`not run: ${dependency} failed`);
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -185,14 +293,24 @@ export interface ChangesBefore {
   changes: Change[];
   /** One line per write the failing step had already made. */
   applied: string[];
+  /**
+   * How each step went, in the plan's order (steps run concurrently: a failed step does not stop
+   * the steps that do not depend on it). Absent for an error thrown before any step ran.
+   */
+  steps?: StepReport[];
 }
 
 const CHANGES_BEFORE = Symbol.for('eks-kit.changesBefore');
 
-function withChangesBefore(error: unknown, changes: readonly Change[], applied: readonly string[]): unknown {
+function withChangesBefore(
+  error: unknown,
+  changes: readonly Change[],
+  applied: readonly string[],
+  steps: readonly StepReport[],
+): unknown {
   if (error && typeof error === 'object')
     Object.defineProperty(error, CHANGES_BEFORE, {
-      value: { changes: [...changes], applied: [...applied] } satisfies ChangesBefore,
+      value: { changes: [...changes], applied: [...applied], steps: [...steps] } satisfies ChangesBefore,
       enumerable: false,
       configurable: true,
     });

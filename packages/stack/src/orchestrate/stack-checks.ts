@@ -38,8 +38,9 @@ import { autoModeFinding, autoModeToRefuse } from './auto-mode.js';
 import { normalisedCertificateRequest } from './certificate-request.js';
 import { autoscalerRoleName, runnerRoleName } from './names.js';
 import { findOrphans, orphanFinding } from './orphans.js';
+import { prefetchReads } from './prefetch.js';
 import { blockerFinding, isBlocker } from './run-steps.js';
-import { shareReads } from './shared-reads.js';
+import { sharedReadsRun, shareReads } from './shared-reads.js';
 import { inStackTerms } from './stack-hints.js';
 
 /** What a check is given when it runs. */
@@ -77,11 +78,17 @@ export interface StackCheck {
  * ```
  */
 export function stackChecks(stack: Stack): StackCheck[] {
-  const runs = new WeakMap<AwsClients, { clients: AwsClients; account?: Promise<AccountInfo> }>();
+  const runs = new WeakMap<
+    AwsClients,
+    { clients: AwsClients; inRun: ReturnType<typeof sharedReadsRun>; account?: Promise<AccountInfo> }
+  >();
   const shared = (clients: AwsClients) => {
     let run = runs.get(clients);
     if (!run) {
-      run = { clients: shareReads(clients, 'read-only') };
+      run = { clients: shareReads(clients, 'read-only'), inRun: sharedReadsRun('read-only') };
+      // The reads the stack file gives the input of start now, inside the list's run (issue 22).
+      const started = run;
+      void started.inRun(async () => prefetchReads(started.clients, stack));
       runs.set(clients, run);
     }
     return run;
@@ -328,7 +335,12 @@ export function stackChecks(stack: Stack): StackCheck[] {
           ];
     },
   });
-  return stack.autoscaler ? checks.map((check) => onAutoMode(stack, check, shared)) : checks;
+  const all = stack.autoscaler ? checks.map((check) => onAutoMode(stack, check, shared)) : checks;
+  // Every check of this list runs inside the list's one run of shared reads (per client set).
+  return all.map((check) => ({
+    ...check,
+    run: (clients, options) => shared(clients).inRun(() => check.run(clients, options)),
+  }));
 }
 
 /** The checks of the autoscaler (its steps' drift and its set-up). */

@@ -1,0 +1,335 @@
+/**
+ * Client-side API quotas (issue 22): one token bucket per AWS API operation (and per account-wide
+ * API where AWS has one), shared by every client a process builds, so eks-kit never throttles
+ * itself. A throttled answer caused by someone else's traffic still goes through the SDK's retries.
+ *
+ * Rates are AWS's documented defaults, each with its source and the date it was read. Where AWS
+ * publishes no number (IAM, STS, Auto Scaling, most ECR and EKS reads), a conservative rate is used
+ * and said so; it only bounds eks-kit's own bursts, which stay far below it for a stack.
+ */
+import type { ServiceKey } from './clients.js';
+import { EksKitError } from './errors.js';
+import { sleep } from './poll.js';
+
+/** One token bucket: a sustained rate and the burst a full bucket absorbs. */
+export interface BucketRate {
+  /** Requests per second, sustained. */
+  ratePerSecond: number;
+  /** Requests a full bucket absorbs at once. */
+  burst: number;
+}
+
+/** The quotas of one service: per operation, a default for the rest, and an optional API-wide bucket. */
+export interface ServiceQuota {
+  /** `region`: one bucket set per region; `account`: one per account (Route 53, IAM are global). */
+  scope: 'region' | 'account';
+  /** Rate of every operation not listed in `operations`. */
+  defaultRate: BucketRate;
+  /** Per operation (SDK operation name, e.g. `ListCertificates`). */
+  operations: Readonly<Record<string, BucketRate>>;
+  /** A bucket every operation of the service also takes from (Route 53's account-level bucket). */
+  api?: BucketRate;
+  /** Where the numbers come from. */
+  source: string;
+}
+
+const rate = (ratePerSecond: number, burst = Math.max(1, Math.floor(ratePerSecond))): BucketRate => ({
+  ratePerSecond,
+  burst,
+});
+
+/**
+ * Buckets refill a little slower than the documented rate: two calls the client spaced exactly one
+ * token apart can arrive closer together (network and event-loop jitter), and AWS counts arrivals.
+ * A bucket of one token (ListCertificates) has no burst to absorb that: 80%; the others 95%.
+ */
+const safety = (r: BucketRate): number => (r.burst <= 1 ? 0.8 : 0.95);
+
+/** When no rate is published: conservative, well under what AWS serves in practice. */
+const UNPUBLISHED = rate(10, 10);
+
+/**
+ * The documented request-rate quotas eks-kit stays under, per service. See
+ * docs/AWS-FACTS.md#request-rate-quotas-eks-kit-stays-under.
+ *
+ * @example
+ * ```ts
+ * API_QUOTAS.acm.operations.ListCertificates; // { ratePerSecond: 1, burst: 1 }
+ * ```
+ */
+export const API_QUOTAS: Readonly<Record<ServiceKey, ServiceQuota>> = {
+  // ACM User Guide, "Quotas" -> "API rate quotas" (per account and region; read December 2026):
+  // ListCertificates 1/s, DescribeCertificate 10/s, ListTagsForCertificate 10/s, RequestCertificate 5/s,
+  // AddTagsToCertificate 5/s, RemoveTagsFromCertificate 5/s, DeleteCertificate 10/s, GetCertificate 10/s.
+  // https://docs.aws.amazon.com/acm/latest/userguide/acm-limits.html
+  acm: {
+    scope: 'region',
+    defaultRate: rate(1),
+    operations: {
+      ListCertificates: rate(1),
+      DescribeCertificate: rate(10),
+      ListTagsForCertificate: rate(10),
+      RequestCertificate: rate(5),
+      AddTagsToCertificate: rate(5),
+      RemoveTagsFromCertificate: rate(5),
+      DeleteCertificate: rate(10),
+      GetCertificate: rate(10),
+    },
+    source: 'ACM User Guide, Quotas, API rate quotas (read 2026-12)',
+  },
+  // Route 53 Developer Guide, "Throttling for Amazon Route 53 API requests" (read December 2026):
+  // token buckets per account, all operations combined 10/s with a bucket of 50, and each operation
+  // 10/s with 50 unless listed (the older figure, 5/s per account, is what re:Post still quotes).
+  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/throttling-api-requests.html
+  route53: {
+    scope: 'account',
+    defaultRate: rate(10, 50),
+    operations: {},
+    api: rate(10, 50),
+    source: 'Route 53 Developer Guide, Throttling for Amazon Route 53 API requests (read 2026-12)',
+  },
+  // ECR User Guide, "Amazon ECR service quotas" (read December 2026) publishes rates only for the
+  // image push/pull APIs (GetAuthorizationToken 200/s per region); the repository APIs eks-kit calls
+  // have no published rate.
+  // https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html
+  ecr: {
+    scope: 'region',
+    defaultRate: UNPUBLISHED,
+    operations: { GetAuthorizationToken: rate(200, 200) },
+    source: 'ECR User Guide, Amazon ECR service quotas (read 2026-12); repository APIs unpublished',
+  },
+  // IAM and STS throttle with token buckets whose sizes AWS does not publish (AWS Security Blog,
+  // "How to monitor and query IAM resources at scale - Part 2", read December 2026).
+  iam: {
+    scope: 'account',
+    defaultRate: UNPUBLISHED,
+    operations: {},
+    source: 'unpublished (AWS Security Blog)',
+  },
+  sts: {
+    scope: 'region',
+    defaultRate: UNPUBLISHED,
+    operations: {},
+    source: 'unpublished (AWS Security Blog)',
+  },
+  // Amazon EC2 Auto Scaling: one shared bucket per account and region, size unpublished (AWS re:Post
+  // knowledge center, "autoscaling-api-calls-throttled", read December 2026).
+  autoScaling: {
+    scope: 'region',
+    defaultRate: UNPUBLISHED,
+    operations: {},
+    api: UNPUBLISHED,
+    source: 'unpublished (AWS knowledge center, one shared bucket per account and region)',
+  },
+  eks: { scope: 'region', defaultRate: UNPUBLISHED, operations: {}, source: 'unpublished' },
+  // EC2 API request throttling: describe calls have large per-API buckets (EC2 Developer Guide,
+  // "Request throttling for the Amazon EC2 API", read December 2026).
+  ec2: {
+    scope: 'region',
+    defaultRate: rate(20, 50),
+    operations: {},
+    source: 'EC2 Developer Guide (non-mutating >= 20/s)',
+  },
+  ssm: { scope: 'region', defaultRate: UNPUBLISHED, operations: {}, source: 'unpublished' },
+  sns: { scope: 'region', defaultRate: UNPUBLISHED, operations: {}, source: 'unpublished' },
+};
+
+/** Options of {@link createQuotas}. */
+export interface QuotaOptions {
+  /**
+   * Quota time runs this many times faster than real time (default 1): against an emulator started
+   * with `speed: N`, whose own quotas run in emulated time, pass the same N.
+   */
+  speed?: number;
+  /** At most this many calls of one service in flight at once, per region (default 8). */
+  concurrency?: number;
+  /** Rates to use instead of {@link API_QUOTAS} (tests). */
+  quotas?: Readonly<Partial<Record<ServiceKey, ServiceQuota>>>;
+}
+
+/** A set of buckets and in-flight limits; {@link processQuotas} is the one every client set shares. */
+export interface Quotas {
+  /**
+   * Wait until `service:operation` in `region` may be sent (a token of its buckets and an in-flight
+   * slot), then return the function that frees the slot.
+   */
+  acquire(service: ServiceKey, region: string, operation: string, signal?: AbortSignal): Promise<() => void>;
+  /** Calls that had to wait for a token, per `service:operation` (tests, `--verbose`). */
+  waited(): Record<string, number>;
+  /** Milliseconds spent waiting for tokens, per `service:operation` (bench). */
+  waitedMs(): Record<string, number>;
+}
+
+interface Bucket {
+  tokens: number;
+  last: number;
+  rate: BucketRate;
+  chain: Promise<void>;
+}
+
+/**
+ * A set of token buckets, one per operation (and per account-wide API), plus an in-flight limit per
+ * service. Waiting is first come, first served per bucket.
+ *
+ * @example
+ * ```ts
+ * const quotas = createQuotas({ speed: 1000 });
+ * const release = await quotas.acquire('acm', 'eu-west-1', 'ListCertificates');
+ * try { await send(); } finally { release(); }
+ * ```
+ */
+export function createQuotas(options: QuotaOptions = {}): Quotas {
+  const speed = options.speed ?? 1;
+  if (!(speed > 0)) throw new EksKitError('InvalidInput', 'quota speed must be positive');
+  const concurrency = options.concurrency ?? 8;
+  const table = { ...API_QUOTAS, ...options.quotas } as Record<ServiceKey, ServiceQuota>;
+  const buckets = new Map<string, Bucket>();
+  const slots = new Map<string, { used: number; waiting: Array<() => void> }>();
+  const waited: Record<string, number> = {};
+  const waitedMs: Record<string, number> = {};
+
+  const bucket = (key: string, r: BucketRate): Bucket => {
+    let b = buckets.get(key);
+    if (!b) {
+      b = { tokens: r.burst, last: Date.now(), rate: r, chain: Promise.resolve() };
+      buckets.set(key, b);
+    }
+    return b;
+  };
+  const take = (b: Bucket, onWait: (ms: number) => void, signal?: AbortSignal): Promise<void> => {
+    const next = b.chain.then(async () => {
+      let counted = false;
+      for (;;) {
+        const now = Date.now();
+        b.tokens = Math.min(
+          b.rate.burst,
+          b.tokens + ((now - b.last) / 1000) * b.rate.ratePerSecond * speed * safety(b.rate),
+        );
+        b.last = now;
+        if (b.tokens >= 1) {
+          b.tokens -= 1;
+          return;
+        }
+        const ms = Math.max(
+          1,
+          Math.ceil(((1 - b.tokens) / (b.rate.ratePerSecond * speed * safety(b.rate))) * 1000),
+        );
+        if (!counted) {
+          counted = true;
+          onWait(0);
+        }
+        onWait(ms);
+        await sleep(ms, signal);
+      }
+    });
+    b.chain = next.catch(() => undefined);
+    return next;
+  };
+  const slot = async (key: string): Promise<() => void> => {
+    let s = slots.get(key);
+    if (!s) {
+      s = { used: 0, waiting: [] };
+      slots.set(key, s);
+    }
+    const state = s;
+    if (state.used >= concurrency) await new Promise<void>((resolve) => state.waiting.push(resolve));
+    else state.used++;
+    let freed = false;
+    return () => {
+      if (freed) return;
+      freed = true;
+      const next = state.waiting.shift();
+      if (next) next();
+      else state.used--;
+    };
+  };
+
+  return {
+    async acquire(service, region, operation, signal) {
+      const quota = table[service];
+      const where = quota.scope === 'account' ? 'global' : region;
+      const onWait = (ms: number): void => {
+        const k = `${service}:${operation}`;
+        if (ms === 0) waited[k] = (waited[k] ?? 0) + 1;
+        else waitedMs[k] = (waitedMs[k] ?? 0) + ms;
+      };
+      const release = await slot(`${service}@${where}`);
+      try {
+        if (quota.api) await take(bucket(`${service}@${where}`, quota.api), onWait, signal);
+        await take(
+          bucket(`${service}@${where}:${operation}`, quota.operations[operation] ?? quota.defaultRate),
+          onWait,
+          signal,
+        );
+      } catch (error) {
+        release();
+        throw error;
+      }
+      return release;
+    },
+    waited: () => ({ ...waited }),
+    waitedMs: () => ({ ...waitedMs }),
+  };
+}
+
+const shared = new Map<string, Quotas>();
+
+/**
+ * The quotas every client set of this process shares (one set per `speed`), so two commands run back
+ * to back in one process, or two procedures run at once, take from the same buckets.
+ *
+ * @example
+ * ```ts
+ * processQuotas().waited(); // { 'acm:ListCertificates': 1 } after two quick ListCertificates
+ * ```
+ */
+export function processQuotas(options: Pick<QuotaOptions, 'speed'> = {}): Quotas {
+  const key = String(options.speed ?? 1);
+  let quotas = shared.get(key);
+  if (!quotas) {
+    quotas = createQuotas({ speed: options.speed ?? 1 });
+    shared.set(key, quotas);
+  }
+  return quotas;
+}
+
+interface MiddlewareClient {
+  middlewareStack: {
+    add(
+      middleware: (
+        next: (args: unknown) => Promise<unknown>,
+        context: { commandName?: string },
+      ) => (args: unknown) => Promise<unknown>,
+      options: { step: 'initialize' | 'deserialize'; name: string; priority?: 'high' | 'low' },
+    ): void;
+  };
+}
+
+/**
+ * Add the quota middleware to an SDK v3 client: every attempt (retries included, as AWS counts them)
+ * waits for its operation's token and an in-flight slot of its service.
+ *
+ * @example
+ * ```ts
+ * addQuotaMiddleware(new ACMClient({ region: 'eu-west-1' }), 'acm', 'eu-west-1', processQuotas());
+ * ```
+ */
+export function addQuotaMiddleware(
+  client: MiddlewareClient,
+  service: ServiceKey,
+  region: string,
+  quotas: Quotas,
+): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      const release = await quotas.acquire(service, region, operation);
+      try {
+        return await next(args);
+      } finally {
+        release();
+      }
+    },
+    { step: 'deserialize', name: 'eksKitQuotas', priority: 'low' },
+  );
+}

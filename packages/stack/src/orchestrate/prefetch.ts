@@ -1,0 +1,104 @@
+/**
+ * Read prefetch (issue 22): a plan or a check starts, at once, every read whose input the stack file
+ * already gives (the account, the cluster, each role with its policy listings and inline policy,
+ * each repository, the registry's scanning rules, the roles listing, the certificates listing), and
+ * the reads that follow from their answers (the OIDC provider from the cluster and the account; a
+ * repository's lifecycle policy and tags; a matching certificate's description and tags). Each
+ * answer lands in the run's shared reads, where the steps and checks find it: their own chains of
+ * calls (GetRole, then ListRolePolicies, then GetRolePolicy...) then wait for AWS once, not once per
+ * link. The inputs are exactly the procedures' (a different input would be a second call, which the
+ * api-calls bench would show).
+ */
+import { listCertificates } from '@eks-kit/acm-dns-validation';
+import { AUTOSCALER_POLICY_NAME } from '@eks-kit/asg-discovery';
+import { type AwsClients, sendRead } from '@eks-kit/core';
+import { RUNNER_POLICY_NAME } from '@eks-kit/ecr-credentials';
+import type { Stack } from '../schema/stack-schema.js';
+import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
+
+/**
+ * Start the reads of a read-only run that the stack file gives the input of; never throws (a read
+ * that fails is simply not shared, and the step that needs it asks again and reports the error).
+ * Call it inside the run ({@link withSharedReads}) with the run's clients ({@link shareReads}).
+ *
+ * @example
+ * ```ts
+ * await withSharedReads('read-only', async () => {
+ *   const run = shareReads(clients);
+ *   prefetchReads(run, stack);
+ *   return runSteps(run, stack, { dryRun: true });
+ * });
+ * ```
+ */
+export function prefetchReads(run: AwsClients, stack: Stack): void {
+  const read = (
+    service: Parameters<typeof sendRead>[1],
+    operation: string,
+    input: Record<string, unknown>,
+    region?: string,
+  ) => sendRead(run, service, operation, input, region).catch(() => undefined);
+  const identity = read('sts', 'GetCallerIdentity', {}) as Promise<
+    { Arn?: string; Account?: string } | undefined
+  >;
+  const cluster = read('eks', 'DescribeCluster', { name: stack.cluster.name }) as Promise<
+    { cluster?: { identity?: { oidc?: { issuer?: string } } } } | undefined
+  >;
+  // The cluster's IAM OIDC provider, from the cluster's issuer and the account.
+  void Promise.all([identity, cluster]).then(([who, c]) => {
+    const issuer = c?.cluster?.identity?.oidc?.issuer;
+    const partition = who?.Arn?.split(':')[1];
+    if (!issuer || !who?.Account || !partition) return;
+    return read('iam', 'GetOpenIDConnectProvider', {
+      OpenIDConnectProviderArn: `arn:${partition}:iam::${who.Account}:oidc-provider/${issuer.replace(/^https:\/\//, '')}`,
+    });
+  });
+  // Roles: the role, its policy listings and its one inline policy, all at once.
+  const roles: Array<[string, string]> = [];
+  if (stack.autoscaler) roles.push([autoscalerRoleName(stack), AUTOSCALER_POLICY_NAME]);
+  if (stack.gitlab) roles.push([runnerRoleName(stack), RUNNER_POLICY_NAME]);
+  for (const [RoleName, PolicyName] of roles) {
+    void read('iam', 'GetRole', { RoleName });
+    void read('iam', 'ListRolePolicies', { RoleName });
+    void read('iam', 'ListAttachedRolePolicies', { RoleName });
+    void read('iam', 'GetRolePolicy', { RoleName, PolicyName });
+  }
+  // The orphans' roles listing.
+  void read('iam', 'ListRoles', {});
+  // Repositories: each one, then its lifecycle policy and tags.
+  const repositories = stackRepositoryNames(stack);
+  if (repositories.length > 0) void read('ecr', 'GetRegistryScanningConfiguration', {});
+  // The orphans' repositories listing.
+  void read('ecr', 'DescribeRepositories', {});
+  for (const name of repositories) {
+    void (
+      read('ecr', 'DescribeRepositories', { repositoryNames: [name] }) as Promise<
+        { repositories?: Array<{ repositoryArn?: string }> } | undefined
+      >
+    ).then((out) => {
+      const arn = out?.repositories?.[0]?.repositoryArn;
+      if (!arn) return;
+      void read('ecr', 'GetLifecyclePolicy', { repositoryName: name });
+      void read('ecr', 'ListTagsForResource', { resourceArn: arn });
+    });
+  }
+  // Certificates: one listing per region, then each certificate of the stack's names.
+  const regions = new Map<string, Set<string>>();
+  for (const cert of stack.certificates) {
+    const region = cert.region ?? stack.cluster.region;
+    const names = regions.get(region) ?? new Set<string>();
+    names.add(cert.domainName);
+    regions.set(region, names);
+  }
+  for (const [region, names] of regions) {
+    const regional = region === run.region ? run : run.withRegion(region);
+    void listCertificates(regional, { region })
+      .then((summaries) => {
+        for (const s of summaries) {
+          if (!s.CertificateArn || !s.DomainName || !names.has(s.DomainName)) continue;
+          void read('acm', 'DescribeCertificate', { CertificateArn: s.CertificateArn }, region);
+          void read('acm', 'ListTagsForCertificate', { CertificateArn: s.CertificateArn }, region);
+        }
+      })
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Issue 22: concurrent steps, shared reads and client-side quotas, asserted as behaviour (order of
+ * dependent writes, events in plan order, one ListCertificates per run, no throttling between two
+ * commands run back to back), never as timings.
+ */
+import { readFileSync } from 'node:fs';
+import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import { type AwsClients, createClients, type ProgressEvent } from '@eks-kit/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyStack, changesBefore, checkStack, parseStack, planStack } from '../src/index.js';
+
+const root = new URL('../../../examples/seed/', import.meta.url);
+const stack = parseStack(readFileSync(new URL('eks-kit.yaml', root), 'utf8'));
+const world = JSON.parse(readFileSync(new URL('world.json', root), 'utf8')) as World;
+
+let emu: Emulator | undefined;
+let clients: AwsClients | undefined;
+afterEach(async () => {
+  clients?.destroy();
+  await emu?.stop();
+  emu = undefined;
+  clients = undefined;
+});
+
+/** An emulator at `speed` (its ACM quotas run in emulated time) and clients whose quota buckets run at the same speed. */
+async function start(speed: number, options: { maxAttempts?: number; quotas?: false } = {}) {
+  emu = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    speed,
+    seed: world,
+    ...(speed === 1 ? { behaviour: { acmRecordDelaySeconds: 0.2 } } : {}),
+  });
+  clients = await createClients({
+    region: 'ap-northeast-1',
+    endpoint: emu.url,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    maxAttempts: options.maxAttempts ?? 3,
+    quotas: options.quotas === false ? false : { speed },
+  });
+  return { emu, clients };
+}
+
+const writes = (e: Emulator) => e.calls({ mutating: true }).map((c) => `${c.service}:${c.operation}`);
+
+describe('apply runs independent steps at once, dependent writes in order', () => {
+  it('requests the certificate first; each role, repository and record follows what it depends on', async () => {
+    const { emu, clients } = await start(1000);
+    await applyStack(clients, stack, { yes: true, wait: false });
+    const order = writes(emu);
+    const at = (op: string) => order.indexOf(op);
+    expect(at('acm:RequestCertificate')).toBeLessThan(at('route53:ChangeResourceRecordSets'));
+    // The certificate does not wait for the other steps (run one after another, it came last).
+    const lastOther = Math.max(
+      ...order.map((op, i) => (op.startsWith('acm:') || op.startsWith('route53:') ? -1 : i)),
+    );
+    expect(at('acm:RequestCertificate')).toBeLessThan(lastOther);
+    // Two roles: each CreateRole comes before a PutRolePolicy of the same role.
+    const calls = emu.calls({ mutating: true });
+    for (const role of ['seed-cluster-autoscaler', 'seed-gitlab-runner-build']) {
+      const create = calls.findIndex((c) => c.operation === 'CreateRole' && c.input.RoleName === role);
+      const put = calls.findIndex((c) => c.operation === 'PutRolePolicy' && c.input.RoleName === role);
+      expect(create, role).toBeGreaterThanOrEqual(0);
+      expect(create, role).toBeLessThan(put);
+    }
+    for (const repo of ['seed/app', 'seed/app/cache']) {
+      const create = calls.findIndex(
+        (c) => c.operation === 'CreateRepository' && c.input.repositoryName === repo,
+      );
+      const policy = calls.findIndex(
+        (c) => c.operation === 'PutLifecyclePolicy' && c.input.repositoryName === repo,
+      );
+      expect(create, repo).toBeGreaterThanOrEqual(0);
+      if (policy >= 0) expect(create, repo).toBeLessThan(policy);
+    }
+  });
+
+  it('prints each step`s events together, in the plan`s order, however the steps interleave', async () => {
+    const { clients } = await start(1000);
+    const events: ProgressEvent[] = [];
+    await applyStack(clients, stack, { yes: true, wait: false, onEvent: (e) => events.push(e) });
+    // The apply phase: from the first `applying` step.start on.
+    const first = events.findIndex((e) => e.type === 'step.start' && e.message.startsWith('applying'));
+    const applying = events.slice(first).filter((e) => e.step !== undefined || e.type.startsWith('step.'));
+    const starts = applying.filter((e) => e.type === 'step.start').map((e) => e.step);
+    expect(starts).toEqual([
+      'autoscaler.tags',
+      'autoscaler.role',
+      'gitlab.role',
+      'repositories',
+      'certificates',
+    ]);
+    // Between a step's start and its done, no other step starts.
+    let open: string | undefined;
+    for (const e of applying) {
+      if (e.type === 'step.start') {
+        expect(open, `${e.step} started while ${open} was open`).toBeUndefined();
+        open = e.step as string;
+      } else if (e.type === 'step.done') {
+        expect(e.step).toBe(open);
+        open = undefined;
+      }
+    }
+  });
+
+  it('an error in one step lets the independent steps finish; the error says which step failed', async () => {
+    const { emu, clients } = await start(1000, { maxAttempts: 1 });
+    emu.setFaults([{ service: 'ecr', operation: 'CreateRepository', kind: 'error5xx' }]);
+    const error = await applyStack(clients, stack, { yes: true, wait: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeDefined();
+    const done = changesBefore(error);
+    const outcome = Object.fromEntries((done?.steps ?? []).map((s) => [s.id, s.outcome]));
+    expect(outcome).toEqual({
+      'autoscaler.tags': 'done',
+      'autoscaler.role': 'done',
+      'gitlab.role': 'done',
+      repositories: 'failed',
+      certificates: 'done',
+    });
+    // The independent steps' writes landed.
+    expect(writes(emu)).toEqual(expect.arrayContaining(['iam:CreateRole', 'acm:RequestCertificate']));
+    expect(done?.changes.some((c) => c.resource.includes('seed-cluster-autoscaler'))).toBe(true);
+  });
+});
+
+describe('quotas: two commands back to back do not throttle eks-kit', () => {
+  it('plan then check right away: no ThrottlingException, one ListCertificates each', async () => {
+    // Real time: ACM's ListCertificates quota (1/s) on the emulator and in the client's bucket.
+    const { emu, clients } = await start(1);
+    await applyStack(clients, stack, { yes: true, wait: false });
+    emu.resetCalls();
+    await planStack(clients, stack);
+    const planLists = emu.calls({ service: 'acm', operation: 'ListCertificates' }).length;
+    await checkStack(clients, stack);
+    const all = emu.calls();
+    expect(all.filter((c) => /Throttl/.test(c.error ?? ''))).toEqual([]);
+    expect(planLists).toBe(1);
+    expect(all.filter((c) => c.service === 'acm' && c.operation === 'ListCertificates')).toHaveLength(2);
+  });
+
+  it('without the client-side quotas the same runs are throttled by ACM (the test can fail)', async () => {
+    const { emu, clients } = await start(1, { quotas: false });
+    await applyStack(clients, stack, { yes: true, wait: false });
+    emu.resetCalls();
+    await planStack(clients, stack);
+    await checkStack(clients, stack);
+    expect(emu.calls().filter((c) => /Throttl/.test(c.error ?? '')).length).toBeGreaterThan(0);
+  });
+});
