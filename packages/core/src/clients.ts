@@ -493,7 +493,12 @@ function buildClientSet(
         for (const m of middleware) addMiddleware(c, m, info);
         // The process-wide quota buckets (issue 22, quotas.ts): after the set's middleware.
         if (options.quotas !== false)
-          addQuotaMiddleware(c, service, clientRegion, processQuotas({ speed: quotaSpeed }));
+          addQuotaMiddleware(
+            c as unknown as Parameters<typeof addQuotaMiddleware>[0],
+            service,
+            clientRegion,
+            processQuotas({ speed: quotaSpeed }),
+          );
         return c;
       })();
       made.set(key, client);

@@ -5,37 +5,37 @@
 import type { AwsClients, ServiceKey } from './clients.js';
 import { InvalidInputError } from './errors.js';
 
-type Module = Record<string, unknown>;
+type CommandClass = new (input: object) => object;
 
-/** The SDK package of each service (literal imports, so bundlers see them). */
-function load(service: ServiceKey): Promise<Module> {
-  switch (service) {
-    case 'iam':
-      return import('@aws-sdk/client-iam') as Promise<Module>;
-    case 'autoScaling':
-      return import('@aws-sdk/client-auto-scaling') as Promise<Module>;
-    case 'acm':
-      return import('@aws-sdk/client-acm') as Promise<Module>;
-    case 'route53':
-      return import('@aws-sdk/client-route-53') as Promise<Module>;
-    case 'ecr':
-      return import('@aws-sdk/client-ecr') as Promise<Module>;
-    case 'sts':
-      return import('@aws-sdk/client-sts') as Promise<Module>;
-    case 'eks':
-      return import('@aws-sdk/client-eks') as Promise<Module>;
-    case 'ec2':
-      return import('@aws-sdk/client-ec2') as Promise<Module>;
-    case 'ssm':
-      return import('@aws-sdk/client-ssm') as Promise<Module>;
-    case 'sns':
-      return import('@aws-sdk/client-sns') as Promise<Module>;
-  }
-}
+/**
+ * The reads {@link sendRead} may start, each loaded as `(await import("<package>")).<Command>`: that
+ * shape is what the bundles' esbuild plugins (tools/esbuild-plugins) narrow to the one command, so a
+ * bundle carries these commands and not every command of every client.
+ */
+const READ_COMMANDS: Readonly<Record<string, () => Promise<unknown>>> = {
+  'sts:GetCallerIdentity': async () => (await import('@aws-sdk/client-sts')).GetCallerIdentityCommand,
+  'eks:DescribeCluster': async () => (await import('@aws-sdk/client-eks')).DescribeClusterCommand,
+  'iam:GetOpenIDConnectProvider': async () =>
+    (await import('@aws-sdk/client-iam')).GetOpenIDConnectProviderCommand,
+  'iam:GetRole': async () => (await import('@aws-sdk/client-iam')).GetRoleCommand,
+  'iam:GetRolePolicy': async () => (await import('@aws-sdk/client-iam')).GetRolePolicyCommand,
+  'iam:ListRolePolicies': async () => (await import('@aws-sdk/client-iam')).ListRolePoliciesCommand,
+  'iam:ListAttachedRolePolicies': async () =>
+    (await import('@aws-sdk/client-iam')).ListAttachedRolePoliciesCommand,
+  'iam:ListRoles': async () => (await import('@aws-sdk/client-iam')).ListRolesCommand,
+  'ecr:GetRegistryScanningConfiguration': async () =>
+    (await import('@aws-sdk/client-ecr')).GetRegistryScanningConfigurationCommand,
+  'ecr:DescribeRepositories': async () => (await import('@aws-sdk/client-ecr')).DescribeRepositoriesCommand,
+  'ecr:GetLifecyclePolicy': async () => (await import('@aws-sdk/client-ecr')).GetLifecyclePolicyCommand,
+  'ecr:ListTagsForResource': async () => (await import('@aws-sdk/client-ecr')).ListTagsForResourceCommand,
+  'acm:DescribeCertificate': async () => (await import('@aws-sdk/client-acm')).DescribeCertificateCommand,
+  'acm:ListTagsForCertificate': async () =>
+    (await import('@aws-sdk/client-acm')).ListTagsForCertificateCommand,
+};
 
 /**
  * Send `service:operation` with `input` through the client set (in `region`, for ACM and ECR). Only
- * read operations (Describe, List, Get) are allowed: it exists to start reads early.
+ * the reads listed in READ_COMMANDS are allowed: it exists to start reads early.
  *
  * @example
  * ```ts
@@ -49,10 +49,14 @@ export async function sendRead(
   input: Record<string, unknown>,
   region?: string,
 ): Promise<unknown> {
-  if (!/^(Describe|List|Get)[A-Z]/.test(operation))
-    throw new InvalidInputError('operation', operation, 'a read operation (Describe*, List*, Get*)');
-  const Command = (await load(service))[`${operation}Command`] as (new (input: object) => object) | undefined;
-  if (!Command) throw new InvalidInputError('operation', operation, `an operation of ${service}`);
+  const loadCommand = READ_COMMANDS[`${service}:${operation}`];
+  if (!loadCommand)
+    throw new InvalidInputError(
+      'operation',
+      `${service}:${operation}`,
+      `one of the reads sendRead starts (${Object.keys(READ_COMMANDS).join(', ')})`,
+    );
+  const Command = (await loadCommand()) as CommandClass;
   const client =
     service === 'acm' || service === 'ecr'
       ? await clients[service](region)

@@ -132,6 +132,14 @@ export const API_QUOTAS: Readonly<Record<ServiceKey, ServiceQuota>> = {
   },
   ssm: { scope: 'region', defaultRate: UNPUBLISHED, operations: {}, source: 'unpublished' },
   sns: { scope: 'region', defaultRate: UNPUBLISHED, operations: {}, source: 'unpublished' },
+  // AWS Organizations publishes no request rate for its list operations (docs/AWS-FACTS.md,
+  // "Checks over an AWS organisation": throttling answers TooManyRequestsException, which the SDK retries).
+  organizations: {
+    scope: 'region',
+    defaultRate: UNPUBLISHED,
+    operations: {},
+    source: 'unpublished (Organizations endpoints and quotas)',
+  },
 };
 
 /** Options of {@link createQuotas}. */
