@@ -192,7 +192,6 @@ export function createQuotas(options: QuotaOptions = {}): Quotas {
   const concurrency = options.concurrency ?? 8;
   const table = { ...API_QUOTAS, ...options.quotas } as Record<ServiceKey, ServiceQuota>;
   const buckets = new Map<string, Bucket>();
-  const slots = new Map<string, { used: number; waiting: Array<() => void> }>();
   const waited: Record<string, number> = {};
   const waitedMs: Record<string, number> = {};
 
@@ -204,53 +203,9 @@ export function createQuotas(options: QuotaOptions = {}): Quotas {
     }
     return b;
   };
-  const take = (b: Bucket, onWait: (ms: number) => void, signal?: AbortSignal): Promise<void> => {
-    const next = b.chain.then(async () => {
-      let counted = false;
-      for (;;) {
-        const now = Date.now();
-        b.tokens = Math.min(
-          b.rate.burst,
-          b.tokens + ((now - b.last) / 1000) * b.rate.ratePerSecond * speed * safety(b.rate),
-        );
-        b.last = now;
-        if (b.tokens >= 1) {
-          b.tokens -= 1;
-          return;
-        }
-        const ms = Math.max(
-          1,
-          Math.ceil(((1 - b.tokens) / (b.rate.ratePerSecond * speed * safety(b.rate))) * 1000),
-        );
-        if (!counted) {
-          counted = true;
-          onWait(0);
-        }
-        onWait(ms);
-        await sleep(ms, signal);
-      }
-    });
-    b.chain = next.catch(() => undefined);
-    return next;
-  };
-  const slot = async (key: string): Promise<() => void> => {
-    let s = slots.get(key);
-    if (!s) {
-      s = { used: 0, waiting: [] };
-      slots.set(key, s);
-    }
-    const state = s;
-    if (state.used >= concurrency) await new Promise<void>((resolve) => state.waiting.push(resolve));
-    else state.used++;
-    let freed = false;
-    return () => {
-      if (freed) return;
-      freed = true;
-      const next = state.waiting.shift();
-      if (next) next();
-      else state.used--;
-    };
-  };
+  const take = (b: Bucket, onWait: (ms: number) => void, signal?: AbortSignal): Promise<void> =>
+    takeToken(b, speed, onWait, signal);
+  const slot = inFlightSlots(concurrency);
 
   return {
     async acquire(service, region, operation, signal) {
@@ -277,6 +232,65 @@ export function createQuotas(options: QuotaOptions = {}): Quotas {
     },
     waited: () => ({ ...waited }),
     waitedMs: () => ({ ...waitedMs }),
+  };
+}
+
+/** Takes one token from a bucket, waiting (in arrival order) until it has one. */
+function takeToken(
+  b: Bucket,
+  speed: number,
+  onWait: (ms: number) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const next = b.chain.then(async () => {
+    let counted = false;
+    for (;;) {
+      const now = Date.now();
+      b.tokens = Math.min(
+        b.rate.burst,
+        b.tokens + ((now - b.last) / 1000) * b.rate.ratePerSecond * speed * safety(b.rate),
+      );
+      b.last = now;
+      if (b.tokens >= 1) {
+        b.tokens -= 1;
+        return;
+      }
+      const ms = Math.max(
+        1,
+        Math.ceil(((1 - b.tokens) / (b.rate.ratePerSecond * speed * safety(b.rate))) * 1000),
+      );
+      if (!counted) {
+        counted = true;
+        onWait(0);
+      }
+      onWait(ms);
+      await sleep(ms, signal);
+    }
+  });
+  b.chain = next.catch(() => undefined);
+  return next;
+}
+
+/** At most `concurrency` calls in flight per key; a slot's release function frees it once. */
+function inFlightSlots(concurrency: number): (key: string) => Promise<() => void> {
+  const slots = new Map<string, { used: number; waiting: Array<() => void> }>();
+  return async (key) => {
+    let s = slots.get(key);
+    if (!s) {
+      s = { used: 0, waiting: [] };
+      slots.set(key, s);
+    }
+    const state = s;
+    if (state.used >= concurrency) await new Promise<void>((resolve) => state.waiting.push(resolve));
+    else state.used++;
+    let freed = false;
+    return () => {
+      if (freed) return;
+      freed = true;
+      const next = state.waiting.shift();
+      if (next) next();
+      else state.used--;
+    };
   };
 }
 

@@ -80,57 +80,10 @@ async function destroyInRun(
   // other, so they are found and deleted at once; each keeps its own order and the result reads in
   // the sequential order (certificates, repositories, roles, tags).
   const parts = [0, 1, 2, 3].map((): DestroyStackResult => ({ changes: [], deleted: [], kept: [] }));
-  const recordInto =
-    (result: DestroyStackResult) =>
-    (r: DeleteResult): void => {
-      result.changes.push(...r.changes);
-      if (r.outcome === 'deleted') result.deleted.push(r.resource);
-      else if (r.outcome === 'kept')
-        result.kept.push({
-          resource: r.resource,
-          because: r.keptBecause ?? 'refused',
-          reason: r.reason ?? '',
-          ...(r.hint !== undefined ? { hint: r.hint } : {}),
-        });
-    };
   const name = stack.name;
-  // 1. Certificates (and their validation records): the stack does not keep ARNs, AWS is the
-  // state, so every certificate of the stack's regions tagged for it is found by its tag.
-  const certificates = async (result: DestroyStackResult): Promise<void> => {
-    const record = recordInto(result);
-    for (const region of certificateRegions(stack)) {
-      options.signal?.throwIfAborted();
-      const regional = region === clients.region ? clients : clients.withRegion(region);
-      const summaries = await listCertificates(regional, {
-        region,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      for (const s of summaries) {
-        if (!s.CertificateArn) continue;
-        const tags = await certificateTags(regional, s.CertificateArn, region, options.signal);
-        if (tags[STACK_TAG_KEY] !== name) continue;
-        const r = await deleteCertificate(
-          regional,
-          {
-            arn: s.CertificateArn,
-            stack: name,
-            ...(() => {
-              const zones = stack.certificates.find((c) => c.domainName === s.DomainName)?.zones;
-              return zones ? { zones } : {};
-            })(),
-          },
-          base,
-        );
-        record({ ...r, resource: `acm certificate ${s.DomainName ?? ''} (${s.CertificateArn})` });
-        for (const k of r.keptRecords)
-          result.kept.push({
-            resource: `route53 record ${k.record.name} CNAME`,
-            because: 'refused',
-            reason: k.reason,
-          });
-      }
-    }
-  };
+  // 1. Certificates (and their validation records): found by their tag (destroyCertificates).
+  const certificates = (result: DestroyStackResult): Promise<void> =>
+    destroyCertificates(clients, stack, options, base, result);
   // 2. Repositories (a cache repository before its image repository).
   const repositories = async (result: DestroyStackResult): Promise<void> => {
     const record = recordInto(result);
@@ -230,4 +183,60 @@ export async function destroyStack(
       throw new EksKitError('Cancelled', 'destroy cancelled: nothing was deleted');
   }
   return runDestroy(clients, stack, false, options);
+}
+
+/** Records one delete's outcome into a destroy result. */
+const recordInto =
+  (result: DestroyStackResult) =>
+  (r: DeleteResult): void => {
+    result.changes.push(...r.changes);
+    if (r.outcome === 'deleted') result.deleted.push(r.resource);
+    else if (r.outcome === 'kept')
+      result.kept.push({
+        resource: r.resource,
+        because: r.keptBecause ?? 'refused',
+        reason: r.reason ?? '',
+        ...(r.hint !== undefined ? { hint: r.hint } : {}),
+      });
+  };
+
+/**
+ * The stack's certificates (and their validation records): the stack does not keep ARNs, AWS is the
+ * state, so every certificate of the stack's regions tagged for it is found by its tag.
+ */
+async function destroyCertificates(
+  clients: AwsClients,
+  stack: Stack,
+  options: DestroyStackOptions,
+  base: { dryRun: boolean; signal?: AbortSignal; onEvent?: (event: ProgressEvent) => void },
+  result: DestroyStackResult,
+): Promise<void> {
+  const record = recordInto(result);
+  const name = stack.name;
+  for (const region of certificateRegions(stack)) {
+    options.signal?.throwIfAborted();
+    const regional = region === clients.region ? clients : clients.withRegion(region);
+    const summaries = await listCertificates(regional, {
+      region,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    for (const s of summaries) {
+      if (!s.CertificateArn) continue;
+      const tags = await certificateTags(regional, s.CertificateArn, region, options.signal);
+      if (tags[STACK_TAG_KEY] !== name) continue;
+      const zones = stack.certificates.find((c) => c.domainName === s.DomainName)?.zones;
+      const r = await deleteCertificate(
+        regional,
+        { arn: s.CertificateArn, stack: name, ...(zones ? { zones } : {}) },
+        base,
+      );
+      record({ ...r, resource: `acm certificate ${s.DomainName ?? ''} (${s.CertificateArn})` });
+      for (const k of r.keptRecords)
+        result.kept.push({
+          resource: `route53 record ${k.record.name} CNAME`,
+          because: 'refused',
+          reason: k.reason,
+        });
+    }
+  }
 }

@@ -40,18 +40,22 @@ export function prefetchReads(run: AwsClients, stack: Stack): void {
   const identity = read('sts', 'GetCallerIdentity', {}) as Promise<
     { Arn?: string; Account?: string } | undefined
   >;
-  const cluster = read('eks', 'DescribeCluster', { name: stack.cluster.name }) as Promise<
-    { cluster?: { identity?: { oidc?: { issuer?: string } } } } | undefined
-  >;
-  // The cluster's IAM OIDC provider, from the cluster's issuer and the account.
-  void Promise.all([identity, cluster]).then(([who, c]) => {
-    const issuer = c?.cluster?.identity?.oidc?.issuer;
-    const partition = who?.Arn?.split(':')[1];
-    if (!issuer || !who?.Account || !partition) return;
-    return read('iam', 'GetOpenIDConnectProvider', {
-      OpenIDConnectProviderArn: `arn:${partition}:iam::${who.Account}:oidc-provider/${issuer.replace(/^https:\/\//, '')}`,
+  // The cluster and its IAM OIDC provider only when an IRSA role's trust needs them: a stack of
+  // certificates only never reads them (and the checks Lambda's role may not be allowed to).
+  const irsa = stack.gitlab !== undefined || stack.autoscaler?.identity.mode === 'irsa';
+  if (irsa) {
+    const cluster = read('eks', 'DescribeCluster', { name: stack.cluster.name }) as Promise<
+      { cluster?: { identity?: { oidc?: { issuer?: string } } } } | undefined
+    >;
+    void Promise.all([identity, cluster]).then(([who, c]) => {
+      const issuer = c?.cluster?.identity?.oidc?.issuer;
+      const partition = who?.Arn?.split(':')[1];
+      if (!issuer || !who?.Account || !partition) return;
+      return read('iam', 'GetOpenIDConnectProvider', {
+        OpenIDConnectProviderArn: `arn:${partition}:iam::${who.Account}:oidc-provider/${issuer.replace(/^https:\/\//, '')}`,
+      });
     });
-  });
+  }
   // Roles: the role, its policy listings and its one inline policy, all at once.
   const roles: Array<[string, string]> = [];
   if (stack.autoscaler) roles.push([autoscalerRoleName(stack), AUTOSCALER_POLICY_NAME]);

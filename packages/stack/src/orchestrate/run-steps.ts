@@ -109,24 +109,7 @@ async function runAllSteps(
   let account: Promise<AccountInfo> | undefined;
   const run = shareReads(clients);
   const steps = stackSteps(stack);
-  // Events in plan order: step i's events go out live once every step before it has finished.
-  const held: ProgressEvent[][] = steps.map(() => []);
-  const finished: boolean[] = steps.map(() => false);
-  let live = 0;
-  const emitFor =
-    (index: number) =>
-    (event: ProgressEvent): void => {
-      if (index === live) options.onEvent?.(event);
-      else held[index]?.push(event);
-    };
-  const finish = (index: number): void => {
-    finished[index] = true;
-    while (live < steps.length && finished[live]) {
-      live++;
-      for (const event of held[live] ?? []) options.onEvent?.(event);
-      if (live < steps.length) held[live] = [];
-    }
-  };
+  const events = eventsInPlanOrder(steps.length, options.onEvent);
   const account$ = (): Promise<AccountInfo> => {
     account ??= describeAccount(run, options.signal ? { signal: options.signal } : {});
     return account;
@@ -134,52 +117,20 @@ async function runAllSteps(
   const applied: string[][] = steps.map(() => []);
   const outcomes = new Map<string, Promise<StepRun>>();
   const runOne = async (step: Step, index: number): Promise<StepRun> => {
-    const emit = emitFor(index);
     try {
-      for (const dependency of STEP_DEPENDENCIES[step.id] ?? []) {
-        const before = outcomes.get(dependency);
-        if (before)
-          await before.catch(() => {
-            throw new SkippedStep(dependency);
-          });
-      }
+      await dependenciesDone(step, outcomes);
       options.signal?.throwIfAborted();
-      emit({
-        type: 'step.start',
-        message: `${options.dryRun ? 'reading' : 'applying'} ${step.title}...`,
-        step: step.id,
-      });
-      const ctx: StepContext = {
+      return await runStep(step, events.emitFor(index), {
         clients: run,
         stack,
         dryRun: options.dryRun,
         adopt: options.adopt === true,
         signal: options.signal,
-        // What a failing apply step had already changed: its procedures' `applied` events.
-        emit: (event) => {
-          if (!options.dryRun && (event.type === 'applied' || event.type === 'tags-applied'))
-            applied[index]?.push(`${event.resource ?? step.title}: ${event.message}`);
-          emit(event);
-        },
+        applied: applied[index] as string[],
         account: account$,
-      };
-      let outcome: StepRun;
-      try {
-        outcome = await step.run(ctx);
-      } catch (error) {
-        if (options.dryRun && isBlocker(error))
-          outcome = { changes: [], findings: [blockerFinding(error, step.id, step.title)] };
-        else throw error;
-      }
-      emit({
-        type: 'step.done',
-        message: `${step.title}: ${outcome.changes.length} change(s)`,
-        step: step.id,
-        changes: outcome.changes.length,
       });
-      return outcome;
     } finally {
-      finish(index);
+      events.finish(index);
     }
   };
   // Start the certificate step first, then the others in plan order; all run at once.
@@ -192,7 +143,93 @@ async function runAllSteps(
     outcomes.set(step.id, p);
   }
   const settled = await Promise.allSettled(promises);
+  return collectSteps(steps, settled, run, options, applied);
+}
 
+/**
+ * Progress events in plan order while steps run at once: step i's events go out live once every
+ * step before it has finished; until then they are held.
+ */
+function eventsInPlanOrder(
+  count: number,
+  onEvent: ((event: ProgressEvent) => void) | undefined,
+): { emitFor: (index: number) => (event: ProgressEvent) => void; finish: (index: number) => void } {
+  const held: ProgressEvent[][] = Array.from({ length: count }, () => []);
+  const finished: boolean[] = new Array(count).fill(false);
+  let live = 0;
+  return {
+    emitFor: (index) => (event) => {
+      if (index === live) onEvent?.(event);
+      else held[index]?.push(event);
+    },
+    finish: (index) => {
+      finished[index] = true;
+      while (live < count && finished[live]) {
+        live++;
+        for (const event of held[live] ?? []) onEvent?.(event);
+        if (live < count) held[live] = [];
+      }
+    },
+  };
+}
+
+/** Waits for the steps this one depends on; one that failed makes this one skipped. */
+async function dependenciesDone(step: Step, outcomes: ReadonlyMap<string, Promise<StepRun>>): Promise<void> {
+  for (const dependency of STEP_DEPENDENCIES[step.id] ?? []) {
+    const before = outcomes.get(dependency);
+    if (before)
+      await before.catch(() => {
+        throw new SkippedStep(dependency);
+      });
+  }
+}
+
+/** One step's run: start and done events, its procedures' `applied` events kept, a plan's blocker as a finding. */
+async function runStep(
+  step: Step,
+  emit: (event: ProgressEvent) => void,
+  run: Omit<StepContext, 'emit'> & { applied: string[] },
+): Promise<StepRun> {
+  const { applied, ...context } = run;
+  emit({
+    type: 'step.start',
+    message: `${context.dryRun ? 'reading' : 'applying'} ${step.title}...`,
+    step: step.id,
+  });
+  const ctx: StepContext = {
+    ...context,
+    // What a failing apply step had already changed: its procedures' `applied` events.
+    emit: (event) => {
+      if (!context.dryRun && (event.type === 'applied' || event.type === 'tags-applied'))
+        applied.push(`${event.resource ?? step.title}: ${event.message}`);
+      emit(event);
+    },
+  };
+  let outcome: StepRun;
+  try {
+    outcome = await step.run(ctx);
+  } catch (error) {
+    if (context.dryRun && isBlocker(error))
+      outcome = { changes: [], findings: [blockerFinding(error, step.id, step.title)] };
+    else throw error;
+  }
+  emit({
+    type: 'step.done',
+    message: `${step.title}: ${outcome.changes.length} change(s)`,
+    step: step.id,
+    changes: outcome.changes.length,
+  });
+  return outcome;
+}
+
+/** The steps' results in plan order; a failure is thrown with what every step did (done, failed, skipped). */
+function collectSteps(
+  steps: readonly Step[],
+  settled: ReadonlyArray<PromiseSettledResult<StepRun>>,
+  run: AwsClients,
+  options: RunStepsOptions,
+  applied: string[][],
+): StepsResult {
   const result: StepsResult = { changes: [], certificates: [], findings: [], clients: run };
   const reports: StepReport[] = [];
   let firstError: unknown;
