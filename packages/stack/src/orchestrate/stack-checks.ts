@@ -59,13 +59,11 @@ export interface StackCheck {
   run(clients: AwsClients, options?: StackCheckRunOptions): Promise<Finding[]>;
 }
 
-/** The reads the checks of one list share in one run: its client set, and the account once read. */
-interface SharedRun {
-  clients: AwsClients;
-  account?: Promise<AccountInfo>;
-}
-/** The {@link SharedRun} of a client set (made on first use). */
-type SharedRuns = (clients: AwsClients) => SharedRun;
+/**
+ * The reads the checks of one list share in one run, per client set (made on first use): the client
+ * set, and the account once read.
+ */
+type SharedRuns = (clients: AwsClients) => { clients: AwsClients; account?: Promise<AccountInfo> };
 
 /**
  * The checks of a stack, in a fixed order: `drift.<step>` for each apply step (what `plan` would
@@ -85,8 +83,8 @@ type SharedRuns = (clients: AwsClients) => SharedRun;
  * ```
  */
 export function stackChecks(stack: Stack): StackCheck[] {
-  const runs = new WeakMap<AwsClients, SharedRun>();
-  const shared: SharedRuns = (clients) => {
+  const runs = new WeakMap<AwsClients, { clients: AwsClients; account?: Promise<AccountInfo> }>();
+  const shared = (clients: AwsClients) => {
     let run = runs.get(clients);
     if (!run) {
       run = { clients: shareReads(clients, 'read-only') };
