@@ -96,31 +96,8 @@ export function stackChecks(stack: Stack): StackCheck[] {
   for (const step of stackSteps(stack)) {
     checks.push(driftCheck(stack, step, shared));
   }
-  const roles: Array<{ name: string; inline: string[] }> = [];
-  if (stack.autoscaler) roles.push({ name: autoscalerRoleName(stack), inline: [AUTOSCALER_POLICY_NAME] });
-  if (stack.gitlab) roles.push({ name: runnerRoleName(stack), inline: [RUNNER_POLICY_NAME] });
-  const repositories = desiredRepositories(stack).map((r) => r.name);
-  if (roles.length > 0 || repositories.length > 0) {
-    checks.push({
-      id: 'ownership.grants',
-      resource: 'policies on the roles and repositories the stack owns',
-      async run(clients) {
-        const run = shared(clients).clients;
-        const findings: Finding[] = [];
-        for (const role of roles)
-          findings.push(
-            ...(await checkRoleGrants(run, {
-              name: role.name,
-              stack: stack.name,
-              inlinePolicies: role.inline,
-            })),
-          );
-        for (const name of repositories)
-          findings.push(...(await checkRepositoryGrants(run, { name, stack: stack.name })));
-        return findings;
-      },
-    });
-  }
+  const grants = grantsCheck(stack, shared);
+  if (grants) checks.push(grants);
   if (stack.autoscaler) {
     checks.push({
       id: 'autoscaler.setup',
@@ -137,6 +114,46 @@ export function stackChecks(stack: Stack): StackCheck[] {
     checks.push(addonsCheck(stack, shared, metricsServer, podIdentity));
   }
   // One certificates check per region and DNS role (a zone in another account is read through its role).
+  for (const { region, dns, domainNames } of certificateGroups(stack)) {
+    checks.push(certificatesCheck(stack, shared, region, dns, domainNames));
+  }
+  // Orphans (issue 16): the stack's tag on something the file no longer describes; one warn each.
+  checks.push(orphansCheck(stack, shared));
+  return stack.autoscaler ? checks.map((check) => onAutoMode(stack, check, shared)) : checks;
+}
+
+/** `ownership.grants`: a policy added by hand to a role or repository the stack owns (none: no check). */
+function grantsCheck(stack: Stack, shared: SharedRuns): StackCheck | undefined {
+  const roles: Array<{ name: string; inline: string[] }> = [];
+  if (stack.autoscaler) roles.push({ name: autoscalerRoleName(stack), inline: [AUTOSCALER_POLICY_NAME] });
+  if (stack.gitlab) roles.push({ name: runnerRoleName(stack), inline: [RUNNER_POLICY_NAME] });
+  const repositories = desiredRepositories(stack).map((r) => r.name);
+  if (roles.length === 0 && repositories.length === 0) return undefined;
+  return {
+    id: 'ownership.grants',
+    resource: 'policies on the roles and repositories the stack owns',
+    async run(clients) {
+      const run = shared(clients).clients;
+      const findings: Finding[] = [];
+      for (const role of roles)
+        findings.push(
+          ...(await checkRoleGrants(run, {
+            name: role.name,
+            stack: stack.name,
+            inlinePolicies: role.inline,
+          })),
+        );
+      for (const name of repositories)
+        findings.push(...(await checkRepositoryGrants(run, { name, stack: stack.name })));
+      return findings;
+    },
+  };
+}
+
+/** The stack's certificates grouped by region and DNS role (the domain names of each group). */
+function certificateGroups(
+  stack: Stack,
+): Array<{ region: string; dns: StackDns | undefined; domainNames: string[] }> {
   const groups = new Map<string, { region: string; dns: StackDns | undefined; domainNames: string[] }>();
   for (const cert of stack.certificates) {
     const region = cert.region ?? stack.cluster.region;
@@ -146,11 +163,12 @@ export function stackChecks(stack: Stack): StackCheck[] {
     group.domainNames.push(cert.domainName);
     groups.set(key, group);
   }
-  for (const { region, dns, domainNames } of groups.values()) {
-    checks.push(certificatesCheck(stack, shared, region, dns, domainNames));
-  }
-  // Orphans (issue 16): the stack's tag on something the file no longer describes; one warn each.
-  checks.push({
+  return [...groups.values()];
+}
+
+/** `stack.orphans`: resources with the stack's tag that the stack file no longer describes. */
+function orphansCheck(stack: Stack, shared: SharedRuns): StackCheck {
+  return {
     id: 'stack.orphans',
     resource: `resources tagged eks-kit:stack=${stack.name}`,
     async run(clients, options = {}) {
@@ -170,8 +188,7 @@ export function stackChecks(stack: Stack): StackCheck[] {
             ),
           ];
     },
-  });
-  return stack.autoscaler ? checks.map((check) => onAutoMode(stack, check, shared)) : checks;
+  };
 }
 
 /** `drift.<step id>`: what `plan` would change for one apply step; a refusal is a finding naming it. */
