@@ -118,7 +118,27 @@ export function stackChecks(stack: Stack): StackCheck[] {
     checks.push(certificatesCheck(stack, shared, region, dns, domainNames));
   }
   // Orphans (issue 16): the stack's tag on something the file no longer describes; one warn each.
-  checks.push(orphansCheck(stack, shared));
+  checks.push({
+    id: 'stack.orphans',
+    resource: `resources tagged eks-kit:stack=${stack.name}`,
+    async run(clients, options = {}) {
+      const orphans = await findOrphans(
+        shared(clients).clients,
+        stack,
+        options.signal ? { signal: options.signal } : {},
+      );
+      return orphans.length > 0
+        ? orphans.map(orphanFinding)
+        : [
+            finding(
+              'stack.orphans',
+              stack.name,
+              'ok',
+              'no resource tagged for the stack is missing from the stack file',
+            ),
+          ];
+    },
+  });
   return stack.autoscaler ? checks.map((check) => onAutoMode(stack, check, shared)) : checks;
 }
 
@@ -164,31 +184,6 @@ function certificateGroups(
     groups.set(key, group);
   }
   return [...groups.values()];
-}
-
-/** `stack.orphans`: resources with the stack's tag that the stack file no longer describes. */
-function orphansCheck(stack: Stack, shared: SharedRuns): StackCheck {
-  return {
-    id: 'stack.orphans',
-    resource: `resources tagged eks-kit:stack=${stack.name}`,
-    async run(clients, options = {}) {
-      const orphans = await findOrphans(
-        shared(clients).clients,
-        stack,
-        options.signal ? { signal: options.signal } : {},
-      );
-      return orphans.length > 0
-        ? orphans.map(orphanFinding)
-        : [
-            finding(
-              'stack.orphans',
-              stack.name,
-              'ok',
-              'no resource tagged for the stack is missing from the stack file',
-            ),
-          ];
-    },
-  };
 }
 
 /** `drift.<step id>`: what `plan` would change for one apply step; a refusal is a finding naming it. */
