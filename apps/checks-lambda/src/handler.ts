@@ -8,7 +8,12 @@ import { type AwsClients, type ClientOptions, createClients, EksKitError, format
 import { withoutActionNameValidation } from '@eks-kit/iam-policies';
 import type { Stack } from '@eks-kit/stack';
 import { stackCheckTasks } from './checks/stack-check-tasks.js';
-import { readHandlerConfig } from './config/handler-config.js';
+import {
+  type AssumeRoleTarget,
+  type HandlerConfig,
+  type OrganizationSource,
+  readHandlerConfig,
+} from './config/handler-config.js';
 import { loadStackFromSource } from './config/load-stack.js';
 import { type ChangedFailure, type CheckState, compareWithPrevious } from './report/finding-state.js';
 import { logFindings, logSummary } from './report/log-findings.js';
@@ -29,6 +34,7 @@ import {
   compactResults,
   type PlanEvent,
   type ReportEvent,
+  type RunPhase,
   readPhase,
 } from './run/phases.js';
 
@@ -94,6 +100,200 @@ export interface ChecksHandlerDependencies {
 /** Time kept back from the Lambda's deadline to log and publish the summary. */
 const REPORT_RESERVE_MS = 10_000;
 
+/** One invocation's settings, clients and stack, shared by the steps of {@link createChecksHandler}. */
+interface Invocation {
+  config: HandlerConfig;
+  clients: AwsClients;
+  stack: Stack;
+  logger: Logger;
+  tasksOf: (stack: Stack) => CheckTask[];
+  /** Aborts the checks {@link REPORT_RESERVE_MS} before the Lambda's deadline. */
+  signal: AbortSignal | undefined;
+  /** The Lambda's remaining time when the stack was loaded, if the context tells. */
+  remaining: number | undefined;
+  now: () => Date;
+}
+
+/** One batch of a split run: check its targets, log their findings, answer their compact results. */
+async function runBatch(
+  inv: Invocation,
+  org: OrganizationSource,
+  targets: AssumeRoleTarget[],
+): Promise<BatchResult> {
+  const { clients, config, stack, logger, signal } = inv;
+  // The batches run side by side (the Distributed Map's MaxConcurrency): each takes its share
+  // of the caller account's AssumeRole rate.
+  const batchResults = await withoutActionNameValidation(() =>
+    checkTargets(clients, config, stack.cluster.region, inv.tasksOf(stack), {
+      ...(signal ? { signal } : {}),
+      targets,
+      assumeRolePerSecond: org.assumeRolePerSecond / org.batchConcurrency,
+    }),
+  );
+  const batchSummary = summarizeRuns(stack.name, batchResults);
+  logFindings(logger, batchSummary);
+  logger.info(`eks-kit checks: batch of ${targets.length} targets done`, {
+    counts: batchSummary.counts,
+    targetCounts: batchSummary.targetCounts,
+  });
+  return { phase: 'batch', results: compactResults(batchResults), counts: batchSummary.counts };
+}
+
+/**
+ * Targets from AWS Organizations: resolve and plan them; the plan step answers the plan, a whole run
+ * checks them if one invocation can finish.
+ */
+async function runOrganization(
+  inv: Invocation,
+  org: OrganizationSource,
+  planOnly: boolean,
+): Promise<PlanResult | TargetResult[]> {
+  const { clients, config, stack, logger, signal } = inv;
+  const region = stack.cluster.region;
+  // Say before the first check whether one invocation can finish the run.
+  const targets = await resolveOrganizationTargets(clients, org, region, signal);
+  const limitSeconds = Math.floor(((inv.remaining ?? 900_000) - REPORT_RESERVE_MS) / 1000);
+  const plan = planRun(
+    targets,
+    { targetConcurrency: config.targetConcurrency, organization: org },
+    limitSeconds,
+  );
+  if (planOnly) {
+    (plan.fits ? logger.info : logger.warn).call(logger, plan.message, {
+      plan: { ...plan, batches: plan.batches.map((b) => b.targets.length) },
+    });
+    return { phase: 'plan', ...plan };
+  }
+  if (!plan.fits) {
+    throw new EksKitError('RunTooLong', `the checks cannot finish in one invocation: ${plan.message}`, {
+      hint: 'deploy the template with organisation targets: its state machine splits the run (Step Functions Distributed Map), or check fewer OUs or regions',
+    });
+  }
+  logger.info(plan.message);
+  return withoutActionNameValidation(() =>
+    checkTargets(clients, config, region, inv.tasksOf(stack), {
+      ...(signal ? { signal } : {}),
+      targets,
+      assumeRolePerSecond: org.assumeRolePerSecond,
+    }),
+  );
+}
+
+/** The results to report for the phase, or the plan or batch answer that ends the invocation. */
+async function checkPhase(
+  inv: Invocation,
+  phase: RunPhase,
+): Promise<TargetResult[] | PlanResult | BatchResult> {
+  // The checks compare AWS with policies eks-kit's builders make, whose action names their tests
+  // check: no action catalog here (the bundle leaves it out, build/iam-data-left-out.ts).
+  const org = inv.config.organization;
+  if (phase.kind === 'report') return phase.results;
+  if (phase.kind === 'batch' && org) return runBatch(inv, org, phase.targets);
+  if (org) return runOrganization(inv, org, phase.kind === 'plan');
+  return withoutActionNameValidation(() =>
+    checkTargets(inv.clients, inv.config, inv.stack.cluster.region, inv.tasksOf(inv.stack), inv.signal),
+  );
+}
+
+/** The previous run's state, or why it could not be read (then this run is a first run). */
+async function readPreviousState(inv: Invocation): Promise<{ previous?: CheckState; stateError?: string }> {
+  if (!inv.config.stateParameter) return {};
+  try {
+    return { previous: await readCheckState(inv.clients, inv.config.stateParameter) };
+  } catch (error) {
+    const stateError = redactSecrets(formatError(error));
+    inv.logger.error('could not read the previous run', { error: stateError });
+    return { stateError };
+  }
+}
+
+/** The run's summary with how it compares with the previous run. */
+function summarizeWithChanges(
+  stackName: string,
+  results: TargetResult[],
+  compared: ReturnType<typeof compareWithPrevious>,
+): ChecksResult {
+  const strip = (list: ChangedFailure[]): ChangeEntry[] => list.map(({ finding: _f, ...rest }) => rest);
+  return {
+    ...summarizeRuns(stackName, results),
+    changes: {
+      notice: compared.changes.notice,
+      ...(compared.changes.previousRunAt ? { previousRunAt: compared.changes.previousRunAt } : {}),
+      newFailures: strip(compared.changes.newFailures),
+      resolved: strip(compared.changes.resolved),
+      stillFailing: strip(compared.changes.stillFailing),
+    },
+  };
+}
+
+/**
+ * Publish the notice of a change, noting the outcome in the summary; answers the state to keep (the
+ * previous failures when the notice could not be published).
+ */
+async function notifyChange(
+  inv: Invocation,
+  summary: ChecksResult,
+  compared: ReturnType<typeof compareWithPrevious>,
+  previous: CheckState | undefined,
+  now: Date,
+): Promise<CheckState | undefined> {
+  const notice = changeNotice(summary, compared.changes);
+  if (!inv.config.snsTopicArn || !notice) return compared.state;
+  try {
+    const messageId = await publishNotice(inv.clients, inv.config.snsTopicArn, notice);
+    if (messageId) summary.notification = { kind: compared.changes.notice, messageId };
+    return compared.state;
+  } catch (error) {
+    const message = redactSecrets(formatError(error));
+    summary.notification = { kind: compared.changes.notice, error: message };
+    inv.logger.error('could not publish the notice', { error: message });
+    // Not announced: keep the previous failures so that the next run announces the change.
+    return previous ? { ...previous, lastRunAt: now.toISOString() } : undefined;
+  }
+}
+
+/** Write the state for the next run, noting the outcome in the summary; answers the state error, if any. */
+async function keepState(
+  inv: Invocation,
+  summary: ChecksResult,
+  nextState: CheckState | undefined,
+  stateError: string | undefined,
+): Promise<string | undefined> {
+  if (!inv.config.stateParameter || !nextState || stateError !== undefined) return stateError;
+  try {
+    const { dropped } = await writeCheckState(inv.clients, inv.config.stateParameter, nextState);
+    summary.state = { written: true, dropped };
+    return undefined;
+  } catch (error) {
+    const message = redactSecrets(formatError(error));
+    inv.logger.error('could not keep this run for the next one', { error: message });
+    return message;
+  }
+}
+
+/** Compare with the previous run, log, publish the metrics, notify, keep the state: the run's summary. */
+async function reportRun(
+  inv: Invocation,
+  metrics: Metrics,
+  phase: RunPhase,
+  results: TargetResult[],
+): Promise<ChecksResult> {
+  // Alert on change: compare with the previous run's failures (a state that cannot be read is a
+  // first run: every failure is announced rather than none).
+  const { previous, stateError: readError } = await readPreviousState(inv);
+  const now = inv.now();
+  const compared = compareWithPrevious(previous, results, now, inv.config.reminderDays);
+  const summary = summarizeWithChanges(inv.stack.name, results, compared);
+  // A split run's batches logged their own findings.
+  if (phase.kind !== 'report') logFindings(inv.logger, summary);
+  publishSummaryMetrics(metrics, summary);
+  const nextState = await notifyChange(inv, summary, compared, previous, now);
+  const stateError = await keepState(inv, summary, nextState, readError);
+  if (stateError !== undefined) summary.state = { error: stateError };
+  logSummary(inv.logger, summary);
+  return summary;
+}
+
 /**
  * Make a handler. The exported {@link handler} is `createChecksHandler()`; tests inject their
  * environment, credentials and checks.
@@ -146,118 +346,11 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
         remaining !== undefined
           ? AbortSignal.timeout(Math.max(1_000, remaining - REPORT_RESERVE_MS))
           : undefined;
-      // The checks compare AWS with policies eks-kit's builders make, whose action names their tests
-      // check: no action catalog here (the bundle leaves it out, build/iam-data-left-out.ts).
-      const clients = base;
-      const region = stack.cluster.region;
-      const org = config.organization;
-      let results: TargetResult[];
-      if (phase.kind === 'report') results = phase.results;
-      else if (phase.kind === 'batch' && org) {
-        // The batches run side by side (the Distributed Map's MaxConcurrency): each takes its share
-        // of the caller account's AssumeRole rate.
-        const batchResults = await withoutActionNameValidation(() =>
-          checkTargets(clients, config, region, tasksOf(stack), {
-            ...(signal ? { signal } : {}),
-            targets: phase.targets,
-            assumeRolePerSecond: org.assumeRolePerSecond / org.batchConcurrency,
-          }),
-        );
-        const batchSummary = summarizeRuns(stack.name, batchResults);
-        logFindings(logger, batchSummary);
-        logger.info(`eks-kit checks: batch of ${phase.targets.length} targets done`, {
-          counts: batchSummary.counts,
-          targetCounts: batchSummary.targetCounts,
-        });
-        return { phase: 'batch', results: compactResults(batchResults), counts: batchSummary.counts };
-      } else if (org) {
-        // Say before the first check whether one invocation can finish the run.
-        const targets = await resolveOrganizationTargets(clients, org, region, signal);
-        const limitSeconds = Math.floor(((remaining ?? 900_000) - REPORT_RESERVE_MS) / 1000);
-        const plan = planRun(
-          targets,
-          { targetConcurrency: config.targetConcurrency, organization: org },
-          limitSeconds,
-        );
-        if (phase.kind === 'plan') {
-          (plan.fits ? logger.info : logger.warn).call(logger, plan.message, {
-            plan: { ...plan, batches: plan.batches.map((b) => b.targets.length) },
-          });
-          return { phase: 'plan', ...plan };
-        }
-        if (!plan.fits) {
-          throw new EksKitError('RunTooLong', `the checks cannot finish in one invocation: ${plan.message}`, {
-            hint: 'deploy the template with organisation targets: its state machine splits the run (Step Functions Distributed Map), or check fewer OUs or regions',
-          });
-        }
-        logger.info(plan.message);
-        results = await withoutActionNameValidation(() =>
-          checkTargets(clients, config, region, tasksOf(stack), {
-            ...(signal ? { signal } : {}),
-            targets,
-            assumeRolePerSecond: org.assumeRolePerSecond,
-          }),
-        );
-      } else {
-        results = await withoutActionNameValidation(() =>
-          checkTargets(clients, config, region, tasksOf(stack), signal),
-        );
-      }
-      const base0 = base;
-      // Alert on change: compare with the previous run's failures (a state that cannot be read is a
-      // first run: every failure is announced rather than none).
-      let previous: CheckState | undefined;
-      let stateError: string | undefined;
-      if (config.stateParameter) {
-        try {
-          previous = await readCheckState(base0, config.stateParameter);
-        } catch (error) {
-          stateError = redactSecrets(formatError(error));
-          logger.error('could not read the previous run', { error: stateError });
-        }
-      }
-      const now = (deps.now ?? (() => new Date()))();
-      const compared = compareWithPrevious(previous, results, now, config.reminderDays);
-      const strip = (list: ChangedFailure[]): ChangeEntry[] => list.map(({ finding: _f, ...rest }) => rest);
-      const summary: ChecksResult = {
-        ...summarizeRuns(stack.name, results),
-        changes: {
-          notice: compared.changes.notice,
-          ...(compared.changes.previousRunAt ? { previousRunAt: compared.changes.previousRunAt } : {}),
-          newFailures: strip(compared.changes.newFailures),
-          resolved: strip(compared.changes.resolved),
-          stillFailing: strip(compared.changes.stillFailing),
-        },
-      };
-      // A split run's batches logged their own findings.
-      if (phase.kind !== 'report') logFindings(logger, summary);
-      publishSummaryMetrics(metrics, summary);
-      let nextState: CheckState | undefined = compared.state;
-      const notice = changeNotice(summary, compared.changes);
-      if (config.snsTopicArn && notice) {
-        try {
-          const messageId = await publishNotice(base0, config.snsTopicArn, notice);
-          if (messageId) summary.notification = { kind: compared.changes.notice, messageId };
-        } catch (error) {
-          const message = redactSecrets(formatError(error));
-          summary.notification = { kind: compared.changes.notice, error: message };
-          logger.error('could not publish the notice', { error: message });
-          // Not announced: keep the previous failures so that the next run announces the change.
-          nextState = previous ? { ...previous, lastRunAt: now.toISOString() } : undefined;
-        }
-      }
-      if (config.stateParameter && nextState && stateError === undefined) {
-        try {
-          const { dropped } = await writeCheckState(base0, config.stateParameter, nextState);
-          summary.state = { written: true, dropped };
-        } catch (error) {
-          stateError = redactSecrets(formatError(error));
-          logger.error('could not keep this run for the next one', { error: stateError });
-        }
-      }
-      if (stateError !== undefined) summary.state = { error: stateError };
-      logSummary(logger, summary);
-      return summary;
+      const now = deps.now ?? (() => new Date());
+      const inv: Invocation = { config, clients: base, stack, logger, tasksOf, signal, remaining, now };
+      const outcome = await checkPhase(inv, phase);
+      if (!Array.isArray(outcome)) return outcome;
+      return await reportRun(inv, metrics, phase, outcome);
     } catch (error) {
       // Bad configuration or an unreadable stack: the invocation fails (Lambda's Errors metric).
       logger.error('eks-kit checks could not run', { error: redactSecrets(formatError(error)) });

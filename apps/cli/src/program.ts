@@ -221,11 +221,13 @@ function timeoutOption(description: string): Option {
   return new Option('--timeout <minutes>', description).argParser(parseMinutes).default(30, '"30"');
 }
 
-function buildProgram(
-  writeErr: (text: string) => void,
-  run: Runner,
-  writeOut?: (text: string) => void,
-): Command {
+/** Makes a command's action: it loads the command's module when run and hands it to the runner. */
+type LazyAction = <O extends object>(
+  load: () => Promise<Action<O>>,
+) => (...params: unknown[]) => Promise<void>;
+
+/** The root command with the global options, before any subcommand is added. */
+function rootCommand(writeErr: (text: string) => void, writeOut?: (text: string) => void): Command {
   // exitOverride and output are set before any subcommand is added: subcommands copy them.
   const program = new Command('eks-kit')
     .exitOverride()
@@ -244,9 +246,12 @@ function buildProgram(
     .showSuggestionAfterError(true)
     .allowExcessArguments(false);
   program.helpInformation = () => TOP_HELP;
+  return program;
+}
 
-  const lazy =
-    <O extends object>(load: () => Promise<Action<O>>) =>
+/** The {@link LazyAction} of a runner: commander's action arguments become options, arguments and command. */
+function lazyAction(run: Runner): LazyAction {
+  return <O extends object>(load: () => Promise<Action<O>>) =>
     async (...params: unknown[]): Promise<void> => {
       const command = params[params.length - 1] as Command;
       // commander's options object: its shape is O, the interface of the options declared below for
@@ -258,7 +263,10 @@ function buildProgram(
         .filter((a): a is string => typeof a === 'string');
       await run(await load(), options, args, command);
     };
+}
 
+/** The commands of a stack's life: init (the starter file), plan, apply, destroy. */
+function addStackCommands(program: Command, lazy: LazyAction): void {
   program
     .command('init')
     .description('write a commented starter eks-kit.yaml')
@@ -307,7 +315,10 @@ function buildProgram(
     .option('--force-delete-images', 'delete repositories that still hold images, with their images')
     .addHelpText('after', '\nExamples:\n  eks-kit destroy\n  eks-kit destroy --yes --json   # in CI')
     .action(lazy(async () => (await import('./commands/destroy.js')).destroyCommand));
+}
 
+/** The commands that report on the stack or write files from it: check, render. */
+function addReportCommands(program: Command, lazy: LazyAction): void {
   program
     .command('check')
     .description('report findings for everything in the stack (exit 2 when any fails)')
@@ -335,7 +346,10 @@ function buildProgram(
       '\nExample:\n  eks-kit render --out deploy && helmfile -f deploy/helmfile.yaml apply',
     )
     .action(lazy(async () => (await import('./commands/render.js')).renderCommand));
+}
 
+/** The `autoscaler` group and its subcommands; answers the group. */
+function addAutoscalerCommands(program: Command, lazy: LazyAction): Command {
   const autoscaler = program
     .command('autoscaler')
     .description('Cluster Autoscaler: IAM, tags, values, checks, logs');
@@ -390,7 +404,11 @@ function buildProgram(
       '\nExamples:\n  kubectl -n kube-system logs deploy/cluster-autoscaler | eks-kit autoscaler logs -\n  kubectl -n kube-system logs -f deploy/cluster-autoscaler | eks-kit autoscaler logs - --json   # one JSON object a line',
     )
     .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerLogs));
+  return autoscaler;
+}
 
+/** The `cert` group and its subcommands; answers the group. */
+function addCertCommands(program: Command, lazy: LazyAction): Command {
   const cert = program.command('cert').description('ACM certificates validated through Route 53');
   const certCmd = (name: string, description: string) =>
     cert
@@ -417,7 +435,11 @@ function buildProgram(
       parseAccountId,
     )
     .action(lazy(async () => (await import('./commands/cert.js')).certDnsPolicy));
+  return cert;
+}
 
+/** The `ecr` group and its subcommands; answers the group. */
+function addEcrCommands(program: Command, lazy: LazyAction): Command {
   const ecr = program
     .command('ecr')
     .description('ECR for kaniko/BuildKit: login, docker config, repositories, push check, CI job');
@@ -446,7 +468,11 @@ function buildProgram(
   ecrCmd('ci-job', 'print the .gitlab-ci.yml build job')
     .option('--account-id <id>', 'AWS account id (default: from STS)', parseAccountId)
     .action(lazy(async () => (await import('./commands/ecr.js')).ecrCiJob));
+  return ecr;
+}
 
+/** The `helm` group and its subcommands; answers the group. */
+function addHelmCommands(program: Command, lazy: LazyAction): Command {
   const helm = program
     .command('helm')
     .description('Helm values and helmfile for cluster-autoscaler and metrics-server');
@@ -464,25 +490,46 @@ function buildProgram(
     .description('print helmfile.yaml')
     .option(...FILE_OPTION)
     .action(lazy(async () => (await import('./commands/helm.js')).helmHelmfile));
+  return helm;
+}
 
-  for (const group of [autoscaler, cert, ecr, helm]) {
-    // Runs only when no subcommand matched: none given, or a misspelt one (`ecr logn`), also with
-    // options (`ecr logn --registry x`): the misspelt command is named, not the option (issue 17).
-    group
-      .allowExcessArguments(true)
-      .allowUnknownOption(true)
-      .action(async (_options: unknown, command: Command) => {
-        const names = group.commands.map((c) => c.name());
-        const typed = command.args.find((a) => !a.startsWith('-'));
-        const nearest = typed === undefined ? undefined : nearestName(typed, names);
-        throw new InvalidInputError(
-          typed === undefined ? group.name() : `${group.name()} subcommand`,
-          typed,
-          `a subcommand: ${names.join(' | ')}`,
-          nearest ? { hint: `did you mean eks-kit ${group.name()} ${nearest}?` } : {},
-        );
-      });
-  }
+/** A group's own action: refuse a missing or misspelt subcommand, naming the nearest one. */
+function refuseMissingSubcommand(group: Command): void {
+  // Runs only when no subcommand matched: none given, or a misspelt one (`ecr logn`), also with
+  // options (`ecr logn --registry x`): the misspelt command is named, not the option (issue 17).
+  group
+    .allowExcessArguments(true)
+    .allowUnknownOption(true)
+    .action(async (_options: unknown, command: Command) => {
+      const names = group.commands.map((c) => c.name());
+      const typed = command.args.find((a) => !a.startsWith('-'));
+      const nearest = typed === undefined ? undefined : nearestName(typed, names);
+      throw new InvalidInputError(
+        typed === undefined ? group.name() : `${group.name()} subcommand`,
+        typed,
+        `a subcommand: ${names.join(' | ')}`,
+        nearest ? { hint: `did you mean eks-kit ${group.name()} ${nearest}?` } : {},
+      );
+    });
+}
+
+/** The whole command tree: the root with its global options, the commands, the groups. */
+function buildProgram(
+  writeErr: (text: string) => void,
+  run: Runner,
+  writeOut?: (text: string) => void,
+): Command {
+  const program = rootCommand(writeErr, writeOut);
+  const lazy = lazyAction(run);
+  addStackCommands(program, lazy);
+  addReportCommands(program, lazy);
+  const groups = [
+    addAutoscalerCommands(program, lazy),
+    addCertCommands(program, lazy),
+    addEcrCommands(program, lazy),
+    addHelmCommands(program, lazy),
+  ];
+  for (const group of groups) refuseMissingSubcommand(group);
   return program;
 }
 

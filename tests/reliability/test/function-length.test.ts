@@ -34,8 +34,6 @@ const FOLDERS = [
 
 /** Long functions not split yet (path, name: counted lines today). Only ever remove entries. */
 const NOT_SPLIT_YET: Readonly<Record<string, number>> = {
-  'apps/cli/src/program.ts buildProgram': 245,
-  'packages/stack/src/orchestrate/stack-checks.ts stackChecks': 220,
   'packages/aws-emulator/src/framework/dispatch.ts serve': 110,
   'packages/aws-emulator/src/services/acm.ts handler': 106,
   'packages/aws-emulator/src/services/route53.ts applyChangeBatch': 91,

@@ -100,16 +100,25 @@ const noValue = { Ref: 'AWS::NoValue' };
 /** The alert topic: used only under the `HasTopic` condition (an existing topic, else the one created). */
 const topicArn = { 'Fn::If': ['HasExistingTopic', ref('AlertTopicArn'), ref('AlertTopic')] };
 
-/**
- * The SAM template as a plain object (deterministic key order).
- *
- * @example
- * ```ts
- * const template = checksDeployTemplate(stack, { accountId: '111111111111' });
- * template.Resources.ChecksFunction.Properties.Handler; // 'index.handler'
- * ```
- */
-export function checksDeployTemplate(stack: Stack, options: DeployTemplateOptions = {}): SamTemplate {
+/** The template's options, validated, and what follows from them. */
+interface TemplateSettings {
+  accountId: string | undefined;
+  names: CheckerNames;
+  functionName: string;
+  schedule: string;
+  heartbeatHours: number;
+  assumeRoleArns: string[];
+  organization: Required<OrganizationTemplateOptions> | undefined;
+  /** The stack as JSON: in the environment, or in the SSM parameter {@link parameterName}. */
+  stackJson: string;
+  parameterName: string | undefined;
+  /** {@link parameterName} without its leading slash, for the parameter's ARN. */
+  parameterPath: string | undefined;
+  tags: Record<string, string>;
+}
+
+/** Validate the options (the first invalid one throws `InvalidInputError`) and derive the names. */
+function templateSettings(stack: Stack, options: DeployTemplateOptions): TemplateSettings {
   const accountId =
     options.accountId === undefined ? undefined : validateAccountId(options.accountId, 'accountId');
   const names = checkerNames(stack.name, options.functionName);
@@ -155,7 +164,25 @@ export function checksDeployTemplate(stack: Stack, options: DeployTemplateOption
     );
   }
   const parameterPath = parameterName?.replace(/^\//, '');
+  const tags = { [STACK_TAG_KEY]: stack.name };
+  return {
+    accountId,
+    names,
+    functionName,
+    schedule,
+    heartbeatHours,
+    assumeRoleArns,
+    organization,
+    stackJson,
+    parameterName,
+    parameterPath,
+    tags,
+  };
+}
 
+/** The statements of the role's runtime policy ({@link RUNTIME_POLICY_NAME}). */
+function runtimeStatementsOf(settings: TemplateSettings): unknown[] {
+  const { names, assumeRoleArns, organization, parameterPath } = settings;
   const runtimeStatements: unknown[] = [
     {
       Sid: 'Logs',
@@ -199,8 +226,13 @@ export function checksDeployTemplate(stack: Stack, options: DeployTemplateOption
       },
     });
   }
+  return runtimeStatements;
+}
 
-  const environment: Record<string, unknown> = {
+/** The function's environment variables (read by the handler, `readHandlerConfig`). */
+function functionEnvironment(settings: TemplateSettings): Record<string, unknown> {
+  const { stackJson, parameterName, assumeRoleArns, organization } = settings;
+  return {
     ...(parameterName === undefined
       ? { [HANDLER_ENV.stack]: stackJson }
       : { [HANDLER_ENV.stackParameter]: parameterName }),
@@ -212,8 +244,18 @@ export function checksDeployTemplate(stack: Stack, options: DeployTemplateOption
     POWERTOOLS_SERVICE_NAME: DEFAULT_SERVICE_NAME,
     POWERTOOLS_METRICS_NAMESPACE: DEFAULT_METRICS_NAMESPACE,
   };
-  const tags = { [STACK_TAG_KEY]: stack.name };
+}
 
+/** The template's resources: log group, role, function, alarms, state parameter, topic, and the optional ones. */
+function templateResources(
+  stack: Stack,
+  options: DeployTemplateOptions,
+  settings: TemplateSettings,
+): Record<string, TemplateResource> {
+  const { accountId, names, functionName, heartbeatHours, organization, stackJson, parameterName, tags } =
+    settings;
+  const runtimeStatements = runtimeStatementsOf(settings);
+  const environment = functionEnvironment(settings);
   const resources: Record<string, TemplateResource> = {
     ChecksLogGroup: {
       Type: 'AWS::Logs::LogGroup',
@@ -385,6 +427,22 @@ export function checksDeployTemplate(stack: Stack, options: DeployTemplateOption
       },
     };
   }
+  return resources;
+}
+
+/**
+ * The SAM template as a plain object (deterministic key order).
+ *
+ * @example
+ * ```ts
+ * const template = checksDeployTemplate(stack, { accountId: '111111111111' });
+ * template.Resources.ChecksFunction.Properties.Handler; // 'index.handler'
+ * ```
+ */
+export function checksDeployTemplate(stack: Stack, options: DeployTemplateOptions = {}): SamTemplate {
+  const settings = templateSettings(stack, options);
+  const { functionName, schedule, heartbeatHours, organization } = settings;
+  const resources = templateResources(stack, options, settings);
 
   return {
     AWSTemplateFormatVersion: '2010-09-09',

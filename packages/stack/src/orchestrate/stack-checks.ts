@@ -33,7 +33,7 @@ import { autoscalerRoleInput } from '../steps/autoscaler.js';
 import { certificateDns, dnsRoleClients } from '../steps/certificates.js';
 import { stackSteps } from '../steps/index.js';
 import { desiredRepositories } from '../steps/repositories.js';
-import type { StepContext } from '../steps/step.js';
+import type { Step, StepContext } from '../steps/step.js';
 import { autoModeFinding, autoModeToRefuse } from './auto-mode.js';
 import { normalisedCertificateRequest } from './certificate-request.js';
 import { autoscalerRoleName, runnerRoleName } from './names.js';
@@ -59,6 +59,12 @@ export interface StackCheck {
   resource: string;
   run(clients: AwsClients, options?: StackCheckRunOptions): Promise<Finding[]>;
 }
+
+/**
+ * The reads the checks of one list share in one run, per client set (made on first use): the client
+ * set, and the account once read.
+ */
+type SharedRuns = (clients: AwsClients) => { clients: AwsClients; account?: Promise<AccountInfo> };
 
 /**
  * The checks of a stack, in a fixed order: `drift.<step>` for each apply step (what `plan` would
@@ -95,72 +101,10 @@ export function stackChecks(stack: Stack): StackCheck[] {
   };
   const checks: StackCheck[] = [];
   for (const step of stackSteps(stack)) {
-    const id = `drift.${step.id}`;
-    checks.push({
-      id,
-      resource: step.title,
-      async run(clients, options = {}) {
-        const run = shared(clients);
-        const ctx: StepContext = {
-          clients: run.clients,
-          stack,
-          dryRun: true,
-          signal: options.signal,
-          emit: (event) => options.onEvent?.(event),
-          account: () => {
-            run.account ??= describeAccount(run.clients, options.signal ? { signal: options.signal } : {});
-            return run.account;
-          },
-        };
-        let outcome: Awaited<ReturnType<typeof step.run>>;
-        try {
-          outcome = await step.run(ctx);
-        } catch (error) {
-          // A refusal (another stack's resource, a missing zone...) is a finding naming it, as in a plan.
-          if (!isBlocker(error)) throw error;
-          return [blockerFinding(error, step.id, step.title)];
-        }
-        const { changes, findings = [] } = outcome;
-        // What blocks the step (e.g. a role whose IRSA trust names a missing IAM OIDC provider) is
-        // a finding even when nothing drifted; the autoscaler's own are said by autoscaler.setup.
-        const blockers = findings.filter((f) => !(stack.autoscaler && f.check.startsWith('autoscaler.')));
-        if (changes.length === 0) return [finding(id, step.title, 'ok', 'matches the stack'), ...blockers];
-        return [
-          ...changes.map((c) =>
-            finding(id, c.resource, 'fail', `differs from the stack: ${c.summary}`, {
-              hint: 'run eks-kit plan to see the changes, then eks-kit apply',
-            }),
-          ),
-          ...blockers,
-        ];
-      },
-    });
+    checks.push(driftCheck(stack, step, shared));
   }
-  const roles: Array<{ name: string; inline: string[] }> = [];
-  if (stack.autoscaler) roles.push({ name: autoscalerRoleName(stack), inline: [AUTOSCALER_POLICY_NAME] });
-  if (stack.gitlab) roles.push({ name: runnerRoleName(stack), inline: [RUNNER_POLICY_NAME] });
-  const repositories = desiredRepositories(stack).map((r) => r.name);
-  if (roles.length > 0 || repositories.length > 0) {
-    checks.push({
-      id: 'ownership.grants',
-      resource: 'policies on the roles and repositories the stack owns',
-      async run(clients) {
-        const run = shared(clients).clients;
-        const findings: Finding[] = [];
-        for (const role of roles)
-          findings.push(
-            ...(await checkRoleGrants(run, {
-              name: role.name,
-              stack: stack.name,
-              inlinePolicies: role.inline,
-            })),
-          );
-        for (const name of repositories)
-          findings.push(...(await checkRepositoryGrants(run, { name, stack: stack.name })));
-        return findings;
-      },
-    });
-  }
+  const grants = grantsCheck(stack, shared);
+  if (grants) checks.push(grants);
   if (stack.autoscaler) {
     checks.push({
       id: 'autoscaler.setup',
@@ -174,144 +118,11 @@ export function stackChecks(stack: Stack): StackCheck[] {
   const metricsServer = stack.metricsServer !== undefined && stack.metricsServer.enabled !== false;
   const podIdentity = stack.autoscaler?.identity.mode === 'pod-identity';
   if (metricsServer || podIdentity) {
-    checks.push({
-      id: 'addons',
-      resource: `cluster ${stack.cluster.name}`,
-      async run(clients, options = {}) {
-        const run = shared(clients).clients;
-        const findings: Finding[] = [];
-        const resource = `eks cluster ${stack.cluster.name}`;
-        if (podIdentity) {
-          const agent = await describeClusterAddon(
-            run,
-            stack.cluster.name,
-            POD_IDENTITY_AGENT_ADDON,
-            options.signal,
-          );
-          if (!agent)
-            findings.push(
-              finding(
-                'addons.pod-identity-agent',
-                resource,
-                'fail',
-                `autoscaler.identity.mode is pod-identity but the cluster has no ${POD_IDENTITY_AGENT_ADDON} add-on: the autoscaler's pod gets no AWS credentials`,
-                {
-                  hint: `install it: aws eks create-addon --cluster-name ${stack.cluster.name} --addon-name ${POD_IDENTITY_AGENT_ADDON} (or use identity mode irsa)`,
-                },
-              ),
-            );
-          else
-            findings.push(
-              finding(
-                'addons.pod-identity-agent',
-                resource,
-                agent.status === 'ACTIVE' ? 'ok' : 'warn',
-                `${POD_IDENTITY_AGENT_ADDON} add-on ${agent.version ?? ''} is ${agent.status}`.replace(
-                  '  ',
-                  ' ',
-                ),
-                agent.status === 'ACTIVE'
-                  ? {}
-                  : {
-                      hint: `check it: aws eks describe-addon --cluster-name ${stack.cluster.name} --addon-name ${POD_IDENTITY_AGENT_ADDON}`,
-                    },
-              ),
-            );
-        }
-        if (metricsServer) {
-          const addon = await describeClusterAddon(
-            run,
-            stack.cluster.name,
-            METRICS_SERVER_ADDON,
-            options.signal,
-          );
-          findings.push(
-            addon
-              ? finding(
-                  'addons.metrics-server',
-                  resource,
-                  'warn',
-                  `metrics-server is installed as an EKS add-on (${addon.status}): eks-kit render leaves its own metrics-server release out, so there is no second copy`,
-                  {
-                    hint: 'set metricsServer.enabled: false in the stack file to say so, or remove the add-on to let eks-kit install it',
-                  },
-                )
-              : finding(
-                  'addons.metrics-server',
-                  resource,
-                  'ok',
-                  'metrics-server is not an EKS add-on on this cluster: eks-kit render installs it with its helmfile',
-                ),
-          );
-        }
-        return findings;
-      },
-    });
+    checks.push(addonsCheck(stack, shared, metricsServer, podIdentity));
   }
   // One certificates check per region and DNS role (a zone in another account is read through its role).
-  const groups = new Map<string, { region: string; dns: StackDns | undefined; domainNames: string[] }>();
-  for (const cert of stack.certificates) {
-    const region = cert.region ?? stack.cluster.region;
-    const dns = certificateDns(stack, cert);
-    const key = `${region}\u0000${dns?.roleArn ?? ''}`;
-    const group = groups.get(key) ?? { region, dns, domainNames: [] };
-    group.domainNames.push(cert.domainName);
-    groups.set(key, group);
-  }
-  for (const { region, dns, domainNames } of groups.values()) {
-    checks.push({
-      id: 'certificates',
-      resource: dns ? `certificates in ${region} (DNS through ${dns.roleArn})` : `certificates in ${region}`,
-      run: async (clients, options = {}) => {
-        const run = shared(clients).clients;
-        const regional = region === run.region ? run : run.withRegion(region);
-        const role = dns ? await dnsRoleClients(run, dns) : undefined;
-        const through = role ? withRoute53From(regional, role.clients) : regional;
-        const findings = await checkCertificates(through, {
-          select: { stack: stack.name, domainNames },
-          region,
-          warnDays: stack.checks.warnDays,
-          failDays: stack.checks.failDays,
-          ...(options.now ? { now: options.now } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
-        // Is each zone holding the validation records delegated from its parent (either account)?
-        const certs = stack.certificates.filter((c) => domainNames.includes(c.domainName));
-        const delegation = await checkDelegation({
-          names: certs.flatMap((c) => [c.domainName, ...(c.subjectAlternativeNames ?? [])]),
-          zones: {
-            clients: through,
-            label: role && dns ? `account ${role.accountId} via ${dns.roleArn}` : "the stack's account",
-          },
-          ...(role ? { parents: [{ clients: run, label: "the stack's account" }] } : {}),
-          explicitZones: Object.assign({}, ...certs.map((c) => c.zones ?? {})),
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
-        // A certificate PENDING_VALIDATION for more than 5 minutes: does its record resolve publicly?
-        const resolution = [];
-        const now = (options.now ?? new Date()).getTime();
-        // Opt-in (checks.dnsServers; [] = the system's servers): it asks DNS outside AWS's APIs.
-        for (const cert of stack.checks.dnsServers ? certs : []) {
-          const found = await findCertificate(
-            through,
-            normalisedCertificateRequest({ ...stack, tags: stack.tags ?? {} }, cert),
-            options.signal ? { signal: options.signal } : {},
-          );
-          if (found?.status !== 'PENDING_VALIDATION') continue;
-          const detail = await describeCertificate(through, found.arn, options.signal);
-          if (!detail.CreatedAt || now - detail.CreatedAt.getTime() < 5 * 60_000) continue;
-          resolution.push(
-            ...(await checkPublicResolution({
-              arn: found.arn,
-              records: toCertificateStatus(detail).records,
-              servers: stack.checks.dnsServers ?? [],
-              causes: delegation.filter((d) => d.status === 'fail').map((d) => d.message),
-            })),
-          );
-        }
-        return [...findings, ...delegation, ...resolution];
-      },
-    });
+  for (const { region, dns, domainNames } of certificateGroups(stack)) {
+    checks.push(certificatesCheck(stack, shared, region, dns, domainNames));
   }
   // Orphans (issue 16): the stack's tag on something the file no longer describes; one warn each.
   checks.push({
@@ -341,6 +152,238 @@ export function stackChecks(stack: Stack): StackCheck[] {
     ...check,
     run: (clients, options) => shared(clients).inRun(() => check.run(clients, options)),
   }));
+}
+
+/** `ownership.grants`: a policy added by hand to a role or repository the stack owns (none: no check). */
+function grantsCheck(stack: Stack, shared: SharedRuns): StackCheck | undefined {
+  const roles: Array<{ name: string; inline: string[] }> = [];
+  if (stack.autoscaler) roles.push({ name: autoscalerRoleName(stack), inline: [AUTOSCALER_POLICY_NAME] });
+  if (stack.gitlab) roles.push({ name: runnerRoleName(stack), inline: [RUNNER_POLICY_NAME] });
+  const repositories = desiredRepositories(stack).map((r) => r.name);
+  if (roles.length === 0 && repositories.length === 0) return undefined;
+  return {
+    id: 'ownership.grants',
+    resource: 'policies on the roles and repositories the stack owns',
+    async run(clients) {
+      const run = shared(clients).clients;
+      const findings: Finding[] = [];
+      for (const role of roles)
+        findings.push(
+          ...(await checkRoleGrants(run, {
+            name: role.name,
+            stack: stack.name,
+            inlinePolicies: role.inline,
+          })),
+        );
+      for (const name of repositories)
+        findings.push(...(await checkRepositoryGrants(run, { name, stack: stack.name })));
+      return findings;
+    },
+  };
+}
+
+/** The stack's certificates grouped by region and DNS role (the domain names of each group). */
+function certificateGroups(
+  stack: Stack,
+): Array<{ region: string; dns: StackDns | undefined; domainNames: string[] }> {
+  const groups = new Map<string, { region: string; dns: StackDns | undefined; domainNames: string[] }>();
+  for (const cert of stack.certificates) {
+    const region = cert.region ?? stack.cluster.region;
+    const dns = certificateDns(stack, cert);
+    const key = `${region}\u0000${dns?.roleArn ?? ''}`;
+    const group = groups.get(key) ?? { region, dns, domainNames: [] };
+    group.domainNames.push(cert.domainName);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** `drift.<step id>`: what `plan` would change for one apply step; a refusal is a finding naming it. */
+function driftCheck(stack: Stack, step: Step, shared: SharedRuns): StackCheck {
+  const id = `drift.${step.id}`;
+  return {
+    id,
+    resource: step.title,
+    async run(clients, options = {}) {
+      const run = shared(clients);
+      const ctx: StepContext = {
+        clients: run.clients,
+        stack,
+        dryRun: true,
+        signal: options.signal,
+        emit: (event) => options.onEvent?.(event),
+        account: () => {
+          run.account ??= describeAccount(run.clients, options.signal ? { signal: options.signal } : {});
+          return run.account;
+        },
+      };
+      let outcome: Awaited<ReturnType<typeof step.run>>;
+      try {
+        outcome = await step.run(ctx);
+      } catch (error) {
+        // A refusal (another stack's resource, a missing zone...) is a finding naming it, as in a plan.
+        if (!isBlocker(error)) throw error;
+        return [blockerFinding(error, step.id, step.title)];
+      }
+      const { changes, findings = [] } = outcome;
+      // What blocks the step (e.g. a role whose IRSA trust names a missing IAM OIDC provider) is
+      // a finding even when nothing drifted; the autoscaler's own are said by autoscaler.setup.
+      const blockers = findings.filter((f) => !(stack.autoscaler && f.check.startsWith('autoscaler.')));
+      if (changes.length === 0) return [finding(id, step.title, 'ok', 'matches the stack'), ...blockers];
+      return [
+        ...changes.map((c) =>
+          finding(id, c.resource, 'fail', `differs from the stack: ${c.summary}`, {
+            hint: 'run eks-kit plan to see the changes, then eks-kit apply',
+          }),
+        ),
+        ...blockers,
+      ];
+    },
+  };
+}
+
+/** `addons`: is the Pod Identity agent there (pod-identity mode); is metrics-server an EKS add-on. */
+function addonsCheck(
+  stack: Stack,
+  shared: SharedRuns,
+  metricsServer: boolean,
+  podIdentity: boolean,
+): StackCheck {
+  return {
+    id: 'addons',
+    resource: `cluster ${stack.cluster.name}`,
+    async run(clients, options = {}) {
+      const run = shared(clients).clients;
+      const findings: Finding[] = [];
+      const resource = `eks cluster ${stack.cluster.name}`;
+      if (podIdentity) findings.push(await podIdentityAgentFinding(stack, run, resource, options.signal));
+      if (metricsServer) findings.push(await metricsServerFinding(stack, run, resource, options.signal));
+      return findings;
+    },
+  };
+}
+
+/** `addons.pod-identity-agent`: is the agent the autoscaler's pod-identity mode needs installed and active? */
+async function podIdentityAgentFinding(
+  stack: Stack,
+  run: AwsClients,
+  resource: string,
+  signal: AbortSignal | undefined,
+): Promise<Finding> {
+  const agent = await describeClusterAddon(run, stack.cluster.name, POD_IDENTITY_AGENT_ADDON, signal);
+  if (!agent)
+    return finding(
+      'addons.pod-identity-agent',
+      resource,
+      'fail',
+      `autoscaler.identity.mode is pod-identity but the cluster has no ${POD_IDENTITY_AGENT_ADDON} add-on: the autoscaler's pod gets no AWS credentials`,
+      {
+        hint: `install it: aws eks create-addon --cluster-name ${stack.cluster.name} --addon-name ${POD_IDENTITY_AGENT_ADDON} (or use identity mode irsa)`,
+      },
+    );
+  return finding(
+    'addons.pod-identity-agent',
+    resource,
+    agent.status === 'ACTIVE' ? 'ok' : 'warn',
+    `${POD_IDENTITY_AGENT_ADDON} add-on ${agent.version ?? ''} is ${agent.status}`.replace('  ', ' '),
+    agent.status === 'ACTIVE'
+      ? {}
+      : {
+          hint: `check it: aws eks describe-addon --cluster-name ${stack.cluster.name} --addon-name ${POD_IDENTITY_AGENT_ADDON}`,
+        },
+  );
+}
+
+/** `addons.metrics-server`: is metrics-server an EKS add-on (then eks-kit render leaves its own out)? */
+async function metricsServerFinding(
+  stack: Stack,
+  run: AwsClients,
+  resource: string,
+  signal: AbortSignal | undefined,
+): Promise<Finding> {
+  const addon = await describeClusterAddon(run, stack.cluster.name, METRICS_SERVER_ADDON, signal);
+  return addon
+    ? finding(
+        'addons.metrics-server',
+        resource,
+        'warn',
+        `metrics-server is installed as an EKS add-on (${addon.status}): eks-kit render leaves its own metrics-server release out, so there is no second copy`,
+        {
+          hint: 'set metricsServer.enabled: false in the stack file to say so, or remove the add-on to let eks-kit install it',
+        },
+      )
+    : finding(
+        'addons.metrics-server',
+        resource,
+        'ok',
+        'metrics-server is not an EKS add-on on this cluster: eks-kit render installs it with its helmfile',
+      );
+}
+
+/**
+ * `certificates` of one region and DNS role: status, expiry, renewal, validation records, the
+ * delegation of their zones and, opt-in, the public resolution of a record pending too long.
+ */
+function certificatesCheck(
+  stack: Stack,
+  shared: SharedRuns,
+  region: string,
+  dns: StackDns | undefined,
+  domainNames: string[],
+): StackCheck {
+  return {
+    id: 'certificates',
+    resource: dns ? `certificates in ${region} (DNS through ${dns.roleArn})` : `certificates in ${region}`,
+    run: async (clients, options = {}) => {
+      const run = shared(clients).clients;
+      const regional = region === run.region ? run : run.withRegion(region);
+      const role = dns ? await dnsRoleClients(run, dns) : undefined;
+      const through = role ? withRoute53From(regional, role.clients) : regional;
+      const findings = await checkCertificates(through, {
+        select: { stack: stack.name, domainNames },
+        region,
+        warnDays: stack.checks.warnDays,
+        failDays: stack.checks.failDays,
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      // Is each zone holding the validation records delegated from its parent (either account)?
+      const certs = stack.certificates.filter((c) => domainNames.includes(c.domainName));
+      const delegation = await checkDelegation({
+        names: certs.flatMap((c) => [c.domainName, ...(c.subjectAlternativeNames ?? [])]),
+        zones: {
+          clients: through,
+          label: role && dns ? `account ${role.accountId} via ${dns.roleArn}` : "the stack's account",
+        },
+        ...(role ? { parents: [{ clients: run, label: "the stack's account" }] } : {}),
+        explicitZones: Object.assign({}, ...certs.map((c) => c.zones ?? {})),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      // A certificate PENDING_VALIDATION for more than 5 minutes: does its record resolve publicly?
+      const resolution = [];
+      const now = (options.now ?? new Date()).getTime();
+      // Opt-in (checks.dnsServers; [] = the system's servers): it asks DNS outside AWS's APIs.
+      for (const cert of stack.checks.dnsServers ? certs : []) {
+        const found = await findCertificate(
+          through,
+          normalisedCertificateRequest({ ...stack, tags: stack.tags ?? {} }, cert),
+          options.signal ? { signal: options.signal } : {},
+        );
+        if (found?.status !== 'PENDING_VALIDATION') continue;
+        const detail = await describeCertificate(through, found.arn, options.signal);
+        if (!detail.CreatedAt || now - detail.CreatedAt.getTime() < 5 * 60_000) continue;
+        resolution.push(
+          ...(await checkPublicResolution({
+            arn: found.arn,
+            records: toCertificateStatus(detail).records,
+            servers: stack.checks.dnsServers ?? [],
+            causes: delegation.filter((d) => d.status === 'fail').map((d) => d.message),
+          })),
+        );
+      }
+      return [...findings, ...delegation, ...resolution];
+    },
+  };
 }
 
 /** The checks of the autoscaler (its steps' drift and its set-up). */
