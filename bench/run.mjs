@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // pnpm bench: runs every case in bench/cases, prints a table and writes bench/results/latest.json.
 // Figures measured side by side in the same run (A/B interleaved) so ratios hold on a noisy machine.
-// Usage: node bench/run.mjs [--only name[,name]] [--quick]
+// Usage: node bench/run.mjs [--only name[,name] [--merge]] [--quick]
+// --merge: re-run only the named cases and put them into bench/results/latest.json and the doc's
+// figures block beside the other cases' figures of the last full run (each case says when it ran).
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,6 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : undefined;
 const quick = args.includes('--quick');
+const merge = only !== undefined && args.includes('--merge');
 
 const CASES = [
   'cold-start',
@@ -67,9 +70,16 @@ function printTable(rows) {
   console.log('');
 }
 
-if (!only) {
+if (!only || merge) {
   mkdirSync(join(here, 'results'), { recursive: true });
   const file = join(here, 'results', 'latest.json');
+  if (merge) {
+    const last = JSON.parse(readFileSync(file, 'utf8'));
+    for (const [name, out] of Object.entries(results.cases))
+      last.cases[name] = { ...out, rerunAt: results.date };
+    results.cases = last.cases;
+    results.date = last.date;
+  }
   writeFileSync(`${file}.tmp`, `${JSON.stringify(results, null, 2)}\n`);
   renameSync(`${file}.tmp`, file);
   console.log(`wrote ${file}`);
@@ -90,6 +100,8 @@ function writeFiguresIntoDoc(doc, res) {
   ];
   for (const [name, out] of Object.entries(res.cases)) {
     md.push(`### ${name}`, '');
+    if (out.rerunAt)
+      md.push(`Re-run ${out.rerunAt.slice(0, 16).replace('T', ' ')} UTC (\`--only ${name} --merge\`).`, '');
     if (out.error) {
       md.push('```', String(out.error).split('\n')[0], '```', '');
       continue;

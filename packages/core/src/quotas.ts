@@ -159,9 +159,17 @@ export interface QuotaOptions {
 export interface Quotas {
   /**
    * Wait until `service:operation` in `region` may be sent (a token of its buckets and an in-flight
-   * slot), then return the function that frees the slot.
+   * slot), then return the function that frees the slot. `principal` keys the buckets per caller:
+   * AWS counts its quotas per account, so calls made with another account's credentials (an assumed
+   * role) never wait for this account's tokens.
    */
-  acquire(service: ServiceKey, region: string, operation: string, signal?: AbortSignal): Promise<() => void>;
+  acquire(
+    service: ServiceKey,
+    region: string,
+    operation: string,
+    signal?: AbortSignal,
+    principal?: string,
+  ): Promise<() => void>;
   /** Calls that had to wait for a token, per `service:operation` (tests, `--verbose`). */
   waited(): Record<string, number>;
   /** Milliseconds spent waiting for tokens, per `service:operation` (bench). */
@@ -208,9 +216,9 @@ export function createQuotas(options: QuotaOptions = {}): Quotas {
   const slot = inFlightSlots(concurrency);
 
   return {
-    async acquire(service, region, operation, signal) {
+    async acquire(service, region, operation, signal, principal = '') {
       const quota = table[service];
-      const where = quota.scope === 'account' ? 'global' : region;
+      const where = `${principal}@${quota.scope === 'account' ? 'global' : region}`;
       const onWait = (ms: number): void => {
         const k = `${service}:${operation}`;
         if (ms === 0) waited[k] = (waited[k] ?? 0) + 1;
@@ -316,6 +324,7 @@ export function processQuotas(options: Pick<QuotaOptions, 'speed'> = {}): Quotas
 }
 
 interface MiddlewareClient {
+  config?: { credentials?: () => Promise<{ accessKeyId?: string }> };
   middlewareStack: {
     add(
       middleware: (
@@ -345,7 +354,10 @@ export function addQuotaMiddleware(
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-      const release = await quotas.acquire(service, region, operation);
+      // Quotas are per account: key the buckets by the caller's access key (an assumed role's
+      // temporary key is another principal). The provider answers its cached identity here.
+      const identity = await client.config?.credentials?.().catch(() => undefined);
+      const release = await quotas.acquire(service, region, operation, undefined, identity?.accessKeyId);
       try {
         return await next(args);
       } finally {

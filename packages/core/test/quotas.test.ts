@@ -21,6 +21,15 @@ describe('createQuotas', () => {
     expect(quotas.waited()).toEqual({ 'acm:ListCertificates': 1 });
   });
 
+  it('another principal (an assumed role in another account) has its own buckets', async () => {
+    const quotas = createQuotas({ speed: 1000 });
+    (await quotas.acquire('acm', 'eu-west-1', 'ListCertificates', undefined, 'AKIA-ONE'))();
+    (await quotas.acquire('acm', 'eu-west-1', 'ListCertificates', undefined, 'ASIA-OTHER'))();
+    expect(quotas.waited()).toEqual({});
+    (await quotas.acquire('acm', 'eu-west-1', 'ListCertificates', undefined, 'AKIA-ONE'))();
+    expect(quotas.waited()).toEqual({ 'acm:ListCertificates': 1 });
+  });
+
   it('regions have their own ACM buckets; Route 53 has one per account', async () => {
     const quotas = createQuotas({ speed: 1000 });
     (await quotas.acquire('acm', 'eu-west-1', 'ListCertificates'))();
