@@ -102,7 +102,9 @@ describe('SDK clients where they are used', () => {
       if (dir === 'packages/core') continue;
       const m = manifest(dir);
       for (const file of sources(join(ROOT, dir, 'src'))) {
-        for (const [, name] of readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^;]*?from '(@aws-sdk\/client-[a-z0-9-]+)'/gm)) {
+        for (const [, name] of readFileSync(file, 'utf8').matchAll(
+          /^(?:import|export)[^;]*?from '(@aws-sdk\/client-[a-z0-9-]+)'/gm,
+        )) {
           // Import statements only (a TSDoc example naming a client is not a dependency); apps/* are bundles: what they build from are devDependencies.
           const listed = dir.startsWith('apps/')
             ? (m.dependencies?.[name as string] ?? m.devDependencies?.[name as string])

@@ -3,7 +3,6 @@ import { DescribeAddonCommand } from '@aws-sdk/client-eks';
 import {
   type AwsClients,
   clusterNotFoundError,
-  EksKitError,
   isNotFoundError,
   validateClusterName,
   wrapAwsError,

@@ -3,13 +3,7 @@
  * Scaling groups to tag, no Cluster Autoscaler), read from DescribeCluster's `computeConfig`.
  */
 import { DescribeClusterCommand } from '@aws-sdk/client-eks';
-import {
-  type AwsClients,
-  clusterNotFoundError,
-  EksKitError,
-  isNotFoundError,
-  wrapAwsError,
-} from '@eks-kit/core';
+import { type AwsClients, clusterNotFoundError, isNotFoundError, wrapAwsError } from '@eks-kit/core';
 
 /** How a cluster's nodes are managed. */
 export interface ClusterComputeMode {

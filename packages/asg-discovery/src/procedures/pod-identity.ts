@@ -10,7 +10,6 @@ import {
   type AwsClients,
   applyPlan,
   clusterNotFoundError,
-  EksKitError,
   type EnsureOptions,
   type EnsureResult,
   isNotFoundError,
