@@ -5,7 +5,6 @@ import { DescribeClusterCommand } from '@aws-sdk/client-eks';
 import {
   type AwsClients,
   clusterNotFoundError,
-  EksKitError,
   type EnsureOptions,
   type Finding,
   InvalidInputError,
