@@ -1,9 +1,11 @@
 /** A plan whose IRSA role cannot work (no IAM OIDC provider): a fail finding, blocked changes, no mutation. */
 import { readFileSync } from 'node:fs';
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
-import { type AwsClients, createClients } from '@eks-kit/core';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
+import type { AwsClients } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseStack, planStack } from '../src/index.js';
+import { stackClients } from './support/emulator.js';
 
 const root = new URL('../../../examples/seed/', import.meta.url);
 const stackText = readFileSync(new URL('eks-kit.yaml', root), 'utf8');
@@ -14,7 +16,7 @@ const withoutOidcProvider: World = { ...world, iam: { ...world.iam, oidcProvider
 let emu: Emulator;
 let clients: AwsClients;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
+  emu = (await startTestEmulator({ seed: world })).emulator;
 });
 afterAll(async () => {
   clients?.destroy();
@@ -24,12 +26,7 @@ beforeEach(async () => {
   emu.seed(world);
   emu.resetCalls();
   clients?.destroy();
-  clients = await createClients({
-    region: 'ap-northeast-1',
-    endpoint: emu.url,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    maxAttempts: 3,
-  });
+  clients = await stackClients(emu);
 });
 
 describe('blocked changes in the plan (IRSA without the cluster`s IAM OIDC provider)', () => {

@@ -1,10 +1,12 @@
 /** Shared reads within one run: one answer per identical read, dropped by a write that may change it. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
-import { type AwsClients, createClients } from '@eks-kit/core';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
+import type { AwsClients } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyStack, checkStack, parseStack, planStack, shareReads, withSharedReads } from '../src/index.js';
+import { stackClients } from './support/emulator.js';
 
 const root = new URL('../../../examples/seed/', import.meta.url);
 // The SDK's command classes, from the package that builds the clients (stack has no SDK dependency).
@@ -32,7 +34,7 @@ const _withoutOidcProvider: World = { ...world, iam: { ...world.iam, oidcProvide
 let emu: Emulator;
 let clients: AwsClients;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
+  emu = (await startTestEmulator({ seed: world })).emulator;
 });
 afterAll(async () => {
   clients?.destroy();
@@ -42,12 +44,7 @@ beforeEach(async () => {
   emu.seed(world);
   emu.resetCalls();
   clients?.destroy();
-  clients = await createClients({
-    region: 'ap-northeast-1',
-    endpoint: emu.url,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    maxAttempts: 3,
-  });
+  clients = await stackClients(emu);
 });
 
 const count = (service: string, operation: string) => emu.calls({ service, operation }).length;

@@ -1,9 +1,11 @@
 /** stackChecks, the one list of checks that check and the Lambda run, and its hints in stack-file terms. */
 import { readFileSync } from 'node:fs';
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
-import { type AwsClients, createClients } from '@eks-kit/core';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
+import type { AwsClients } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyStack, checkStack, parseStack, runChecks, type StackCheck, stackChecks } from '../src/index.js';
+import { stackClients } from './support/emulator.js';
 
 const root = new URL('../../../examples/seed/', import.meta.url);
 const stackText = readFileSync(new URL('eks-kit.yaml', root), 'utf8');
@@ -13,7 +15,7 @@ const world = JSON.parse(readFileSync(new URL('world.json', root), 'utf8')) as W
 let emu: Emulator;
 let clients: AwsClients;
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 1000, seed: world });
+  emu = (await startTestEmulator({ seed: world })).emulator;
 });
 afterAll(async () => {
   clients?.destroy();
@@ -23,12 +25,7 @@ beforeEach(async () => {
   emu.seed(world);
   emu.resetCalls();
   clients?.destroy();
-  clients = await createClients({
-    region: 'ap-northeast-1',
-    endpoint: emu.url,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    maxAttempts: 3,
-  });
+  clients = await stackClients(emu);
 });
 
 describe('stackChecks: the one list of checks', () => {
