@@ -9,7 +9,7 @@
  */
 import type { ServiceKey } from './clients.js';
 import { EksKitError } from './errors.js';
-import { sleep } from './poll.js';
+import { type RateLimiterClock, sleep } from './poll.js';
 
 /** One token bucket: a sustained rate and the burst a full bucket absorbs. */
 export interface BucketRate {
@@ -151,6 +151,8 @@ export interface QuotaOptions {
   speed?: number;
   /** At most this many calls of one service in flight at once, per region (default 8). */
   concurrency?: number;
+  /** Time source (default real time): tests inject a fake clock so waits are decided by arithmetic, not by how busy the machine is. */
+  clock?: RateLimiterClock;
   /** Rates to use instead of {@link API_QUOTAS} (tests). */
   quotas?: Readonly<Partial<Record<ServiceKey, ServiceQuota>>>;
 }
@@ -202,17 +204,18 @@ export function createQuotas(options: QuotaOptions = {}): Quotas {
   const buckets = new Map<string, Bucket>();
   const waited: Record<string, number> = {};
   const waitedMs: Record<string, number> = {};
+  const clock = options.clock ?? { now: () => Date.now(), sleep };
 
   const bucket = (key: string, r: BucketRate): Bucket => {
     let b = buckets.get(key);
     if (!b) {
-      b = { tokens: r.burst, last: Date.now(), rate: r, chain: Promise.resolve() };
+      b = { tokens: r.burst, last: clock.now(), rate: r, chain: Promise.resolve() };
       buckets.set(key, b);
     }
     return b;
   };
   const take = (b: Bucket, onWait: (ms: number) => void, signal?: AbortSignal): Promise<void> =>
-    takeToken(b, speed, onWait, signal);
+    takeToken(b, speed, clock, onWait, signal);
   const slot = inFlightSlots(concurrency);
 
   return {
@@ -247,13 +250,14 @@ export function createQuotas(options: QuotaOptions = {}): Quotas {
 function takeToken(
   b: Bucket,
   speed: number,
+  clock: RateLimiterClock,
   onWait: (ms: number) => void,
   signal?: AbortSignal,
 ): Promise<void> {
   const next = b.chain.then(async () => {
     let counted = false;
     for (;;) {
-      const now = Date.now();
+      const now = clock.now();
       b.tokens = Math.min(
         b.rate.burst,
         b.tokens + ((now - b.last) / 1000) * b.rate.ratePerSecond * speed * safety(b.rate),
@@ -272,7 +276,7 @@ function takeToken(
         onWait(0);
       }
       onWait(ms);
-      await sleep(ms, signal);
+      await clock.sleep(ms, signal);
     }
   });
   b.chain = next.catch(() => undefined);

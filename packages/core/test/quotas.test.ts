@@ -1,6 +1,20 @@
 /** Issue 22: the process-wide quota buckets, asserted by behaviour (who waited, who is let through), never by timings. */
 import { describe, expect, it } from 'vitest';
-import { API_QUOTAS, createQuotas, processQuotas } from '../src/index.js';
+import { API_QUOTAS, createQuotas, processQuotas, type RateLimiterClock } from '../src/index.js';
+
+/** Time stands still unless a bucket sleeps: whether a call waits is arithmetic, not machine load. */
+function frozenClock(): RateLimiterClock & { slept: number[] } {
+  let t = 1_000_000;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => t,
+    sleep: async (ms) => {
+      slept.push(ms);
+      t += ms;
+    },
+  };
+}
 
 describe('API_QUOTAS', () => {
   it('carries ACM`s documented rates and Route 53`s account-wide bucket', () => {
@@ -13,16 +27,28 @@ describe('API_QUOTAS', () => {
 
 describe('createQuotas', () => {
   it('a second ListCertificates within its second waits for a token; DescribeCertificate bursts 10', async () => {
-    const quotas = createQuotas({ speed: 1000 });
+    const clock = frozenClock();
+    const quotas = createQuotas({ speed: 1000, clock });
     for (let i = 0; i < 10; i++) (await quotas.acquire('acm', 'eu-west-1', 'DescribeCertificate'))();
     (await quotas.acquire('acm', 'eu-west-1', 'ListCertificates'))();
     expect(quotas.waited()).toEqual({});
     (await quotas.acquire('acm', 'eu-west-1', 'ListCertificates'))();
     expect(quotas.waited()).toEqual({ 'acm:ListCertificates': 1 });
+    // 1/s at 80% of the documented rate for a bucket of one, 1000x faster: 1.25 ms, rounded up.
+    expect(clock.slept).toEqual([2]);
+  });
+
+  it('at real speed the second ListCertificates waits 1.25 s (80% of the documented 1/s)', async () => {
+    const clock = frozenClock();
+    const quotas = createQuotas({ clock });
+    (await quotas.acquire('acm', 'eu-west-1', 'ListCertificates'))();
+    (await quotas.acquire('acm', 'eu-west-1', 'ListCertificates'))();
+    expect(clock.slept).toEqual([1250]);
+    expect(quotas.waitedMs()).toEqual({ 'acm:ListCertificates': 1250 });
   });
 
   it('another principal (an assumed role in another account) has its own buckets', async () => {
-    const quotas = createQuotas({ speed: 1000 });
+    const quotas = createQuotas({ speed: 1000, clock: frozenClock() });
     (await quotas.acquire('acm', 'eu-west-1', 'ListCertificates', undefined, 'AKIA-ONE'))();
     (await quotas.acquire('acm', 'eu-west-1', 'ListCertificates', undefined, 'ASIA-OTHER'))();
     expect(quotas.waited()).toEqual({});
@@ -31,12 +57,13 @@ describe('createQuotas', () => {
   });
 
   it('regions have their own ACM buckets; Route 53 has one per account', async () => {
-    const quotas = createQuotas({ speed: 1000 });
+    const quotas = createQuotas({ speed: 1000, clock: frozenClock() });
     (await quotas.acquire('acm', 'eu-west-1', 'ListCertificates'))();
     (await quotas.acquire('acm', 'us-east-1', 'ListCertificates'))();
     expect(quotas.waited()).toEqual({});
     const small = createQuotas({
       speed: 1000,
+      clock: frozenClock(),
       quotas: {
         route53: {
           scope: 'account',
