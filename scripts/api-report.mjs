@@ -16,12 +16,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
 
-// `--root <dir>` runs on another tree with the same layout (the script's own test uses a temporary one).
-const rootArg = process.argv.indexOf('--root');
-const root = rootArg > 0 ? process.argv[rootArg + 1] : new URL('..', import.meta.url).pathname;
+const repoRoot = new URL('..', import.meta.url).pathname;
 
-/** Workspace folders that may publish an entry point. */
-function workspaces() {
+/** Workspace folders under `root` that may publish an entry point. */
+function workspaces(root) {
   return ['packages', 'apps', 'tools'].flatMap((dir) =>
     existsSync(join(root, dir))
       ? readdirSync(join(root, dir))
@@ -147,22 +145,27 @@ export function renderReport(name, dtsText) {
   return lines.join('\n');
 }
 
-function main(argv) {
+/**
+ * Runs the script in this process: `argv` as on the command line (`--root <dir>` runs on another tree
+ * with the same layout; the script's own test uses a temporary one), lines to `print` / `printError`.
+ * Returns the exit code. The test calls this directly so TypeScript loads once, not once per run.
+ */
+export function runApiReports(argv, print = console.log, printError = console.error) {
+  const rootArg = argv.indexOf('--root');
+  const root = rootArg >= 0 ? argv[rootArg + 1] : repoRoot;
   const renderArg = argv.indexOf('--render');
   if (renderArg >= 0) {
-    process.stdout.write(renderReport('(file)', readFileSync(argv[renderArg + 1], 'utf8')));
+    print(renderReport('(file)', readFileSync(argv[renderArg + 1], 'utf8')).replace(/\n$/, ''));
     return 0;
   }
   const mode = argv.includes('--update') ? 'update' : argv.includes('--check') ? 'check' : undefined;
   if (!mode) {
-    console.error(
-      'usage: node scripts/api-report.mjs --check | --update [--root <dir>] | --render <file.d.ts>',
-    );
+    printError('usage: node scripts/api-report.mjs --check | --update [--root <dir>] | --render <file.d.ts>');
     return 2;
   }
   const problems = [];
   const written = new Set();
-  for (const ws of workspaces()) {
+  for (const ws of workspaces(root)) {
     for (const entry of entryPoints(ws)) {
       const rel = relative(root, entry.report);
       if (!existsSync(entry.dts)) {
@@ -176,7 +179,7 @@ function main(argv) {
       if (mode === 'update') {
         mkdirSync(dirname(entry.report), { recursive: true });
         writeFileSync(entry.report, text);
-        console.log(`api report written: ${rel}`);
+        print(`api report written: ${rel}`);
       } else {
         problems.push(
           committed === undefined
@@ -187,7 +190,7 @@ function main(argv) {
     }
   }
   // A report whose entry point is gone (package or export removed) is stale.
-  for (const ws of workspaces()) {
+  for (const ws of workspaces(root)) {
     const dir = join(ws, 'api');
     if (!existsSync(dir)) continue;
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.api.md'))) {
@@ -195,20 +198,20 @@ function main(argv) {
       if (written.has(path)) continue;
       if (mode === 'update') {
         rmSync(path);
-        console.log(`api report removed (no such entry point): ${relative(root, path)}`);
+        print(`api report removed (no such entry point): ${relative(root, path)}`);
       } else if (!problems.some((p) => p.startsWith(relative(root, path)))) {
         problems.push(`${relative(root, path)}: no entry point writes this report any more`);
       }
     }
   }
   if (problems.length) {
-    for (const p of problems) console.error(p);
-    console.error(
+    for (const p of problems) printError(p);
+    printError(
       `\n${problems.length} API report(s) out of date. If the change is intended, run \`pnpm api:update\` and commit the reports.`,
     );
     return 1;
   }
-  if (mode === 'check') console.log(`API reports: ${written.size} up to date`);
+  if (mode === 'check') print(`API reports: ${written.size} up to date`);
   return 0;
 }
 
@@ -223,4 +226,4 @@ export function firstDifference(before, after) {
   return '';
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = main(process.argv.slice(2));
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = runApiReports(process.argv.slice(2));
