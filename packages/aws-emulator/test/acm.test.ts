@@ -47,8 +47,10 @@ describe('ACM emulator (awsJson1_1 CertificateManager)', () => {
   let acm: ACMClient;
   let r53: Route53Client;
   beforeAll(async () => {
+    // Emulated time stands (nearly) still and moves only with advanceClock: "not yet" (no record, still
+    // pending) is decided by the test, not by how fast the machine answered the previous call.
     emu = await startTestEmulator({
-      speed: 1,
+      speed: 0.001,
       seed: world,
       behaviour: { acmRecordDelaySeconds: 5, acmValidationSeconds: 20 },
     });
