@@ -59,6 +59,21 @@ export function useSeedEmulator(use: (emu: Emulator) => void, options: { resetEa
 /** The seed stack file's text (examples/seed/eks-kit.yaml). */
 export const SEED_TEXT = readFileSync(SEED_STACK, 'utf8');
 
+/**
+ * The seed stack file with one text replaced; throws when the replacement does not apply (a case that
+ * would silently test the unchanged seed).
+ *
+ * @example
+ * ```ts
+ * const text = seedWith('context: .', "context: '$(id)'");
+ * ```
+ */
+export function seedWith(from: string | RegExp, to: string): string {
+  const out = SEED_TEXT.replace(from, to);
+  if (out === SEED_TEXT) throw new Error(`replacement of ${String(from)} did not apply`);
+  return out;
+}
+
 /** Asserts that `text` is one line (an error of the CLI is one line). */
 export const oneLine = (text: string): void => expect(text.trim().split('\n')).toHaveLength(1);
 

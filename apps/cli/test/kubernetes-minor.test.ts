@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { EXIT_CODES } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
-import { oneLine, runCli, SEED_STACK, SEED_TEXT, tempDir, useSeedEmulator, writeIn } from './helpers.js';
+import { oneLine, runCli, SEED_TEXT, tempDir, useSeedEmulator, writeIn } from './helpers.js';
 
 let emu: Emulator;
 useSeedEmulator((e) => {

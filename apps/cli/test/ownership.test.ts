@@ -4,7 +4,7 @@
  * fix), `--adopt` takes over what was made by hand, and a write that fails half-way prints what
  * was already changed.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Emulator, World } from '@eks-kit/aws-emulator';
 import { beforeEach, describe, expect, it } from 'vitest';
