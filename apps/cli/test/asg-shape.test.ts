@@ -174,14 +174,25 @@ describe('eks-kit autoscaler logs - reads a live stream', () => {
       stdout: () => stdout,
       stderr: () => stderr,
       closed,
-      /** Resolves when stdout contains `text` (stdin still open), rejects after 10 s. */
-      async waitFor(text: string): Promise<void> {
-        const start = Date.now();
-        while (!stdout.includes(text)) {
-          if (Date.now() - start > 10_000)
-            throw new Error(`no "${text}" in time; stdout: ${stdout}; stderr: ${stderr}`);
-          await new Promise((r) => setTimeout(r, 20));
-        }
+      /**
+       * Resolves when stdout contains `text` (stdin still open); rejects if the CLI ends without it.
+       * Driven by the output itself, not by a clock: a slow machine only makes it later (the test's
+       * own timeout guards against a hang).
+       */
+      waitFor(text: string): Promise<void> {
+        return new Promise((resolve, reject) => {
+          const look = (): void => {
+            if (!stdout.includes(text)) return;
+            child.stdout.off('data', look);
+            resolve();
+          };
+          child.stdout.on('data', look);
+          look();
+          void closed.then(() => {
+            if (!stdout.includes(text))
+              reject(new Error(`no "${text}"; stdout: ${stdout}; stderr: ${stderr}`));
+          });
+        });
       },
     };
   }

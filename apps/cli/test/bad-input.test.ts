@@ -1,29 +1,28 @@
-import { readFileSync, symlinkSync } from 'node:fs';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { EXIT_CODES } from '@eks-kit/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, runCli, SEED_STACK, startSeedEmulator, tempDir, writeIn } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import {
+  cliEnv,
+  runCli,
+  SEED_STACK,
+  SEED_TEXT,
+  seedWith,
+  tempDir,
+  useSeedEmulator,
+  writeIn,
+} from './helpers.js';
 
 // Every case: exit 64 (EXIT_CODES.invalidInput), one line on stderr naming the field, and not a single AWS call in the
 // emulator's call log (input is checked before the first call).
 
 let emu: Emulator;
 const dir = tempDir('eks-kit-bad-input-');
-const seed = readFileSync(SEED_STACK, 'utf8');
-beforeAll(async () => {
-  emu = await startSeedEmulator();
+const seed = SEED_TEXT;
+useSeedEmulator((e) => {
+  emu = e;
 });
-afterAll(async () => {
-  await emu.stop();
-});
-
-/** The seed stack with one text replaced (the replacement must apply). */
-function seedWith(from: string | RegExp, to: string): string {
-  const out = seed.replace(from, to);
-  if (out === seed) throw new Error(`replacement of ${String(from)} did not apply`);
-  return out;
-}
 
 const base = `name: demo
 cluster:

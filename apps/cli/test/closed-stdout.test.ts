@@ -3,15 +3,12 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Emulator } from '@eks-kit/aws-emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, cliEnv, ROOT, SEED_LOG, SEED_STACK, startSeedEmulator, tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { CLI, cliEnv, ROOT, SEED_LOG, SEED_STACK, tempDir, useSeedEmulator } from './helpers.js';
 
 let emu: Emulator;
-beforeAll(async () => {
-  emu = await startSeedEmulator();
-});
-afterAll(async () => {
-  await emu.stop();
+useSeedEmulator((e) => {
+  emu = e;
 });
 
 /** Run `sh -c script` (a CLI run piped into `true`, which closes the pipe at once) and return its stderr. */

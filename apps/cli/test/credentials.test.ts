@@ -1,17 +1,12 @@
 /** Credentials: with none, or a profile that does not exist, one line naming what was tried (exit 1). */
 import type { Emulator } from '@eks-kit/aws-emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, runCli, SEED_STACK, startSeedEmulator } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cliEnv, oneLine, runCli, SEED_STACK, useSeedEmulator } from './helpers.js';
 
 let emu: Emulator;
-beforeAll(async () => {
-  emu = await startSeedEmulator();
+useSeedEmulator((e) => {
+  emu = e;
 });
-afterAll(async () => {
-  await emu.stop();
-});
-
-const oneLine = (text: string) => expect(text.trim().split('\n')).toHaveLength(1);
 
 describe('credentials', () => {
   it('none anywhere: exit 1, one line naming what was tried and how to fix it', async () => {

@@ -1,18 +1,13 @@
 /** `eks-kit ecr login` against the emulator: refused flag combinations, and when the token expires. */
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { EXIT_CODES } from '@eks-kit/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, SEED_STACK, startSeedEmulator } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { oneLine, runCli, SEED_STACK, useSeedEmulator } from './helpers.js';
 
 let emu: Emulator;
-beforeAll(async () => {
-  emu = await startSeedEmulator();
+useSeedEmulator((e) => {
+  emu = e;
 });
-afterAll(async () => {
-  await emu.stop();
-});
-
-const oneLine = (text: string) => expect(text.trim().split('\n')).toHaveLength(1);
 
 describe('ecr login', () => {
   it('--password-stdout with --json is refused: exit 64, one line, no AWS call', async () => {

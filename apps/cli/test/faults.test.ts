@@ -1,17 +1,14 @@
 import type { Emulator } from '@eks-kit/aws-emulator';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { certificatesFor, runCli, SEED_STACK, startSeedEmulator } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { certificatesFor, runCli, SEED_STACK, useSeedEmulator } from './helpers.js';
 
 let emu: Emulator;
-beforeAll(async () => {
-  emu = await startSeedEmulator();
-});
-afterAll(async () => {
-  await emu.stop();
-});
-beforeEach(() => {
-  emu.reset();
-});
+useSeedEmulator(
+  (e) => {
+    emu = e;
+  },
+  { resetEach: true },
+);
 
 const withEndpoint = (...args: string[]) => [...args, '--endpoint-url', emu.url];
 

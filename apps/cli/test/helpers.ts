@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Emulator, World } from '@eks-kit/aws-emulator';
 import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(here, '../../..');
@@ -30,6 +31,51 @@ export async function startWorldEmulator(world: World, speed = 1000): Promise<Em
 export function startSeedEmulator(speed = 1000): Promise<Emulator> {
   return startWorldEmulator(seedWorld(), speed);
 }
+
+/**
+ * The seed world's emulator for the calling test file: started before its tests, stopped after them,
+ * and reset to the seed world before each one with `resetEach`. `use` receives it once started.
+ *
+ * @example
+ * ```ts
+ * let emu: Emulator;
+ * useSeedEmulator((e) => {
+ *   emu = e;
+ * });
+ * ```
+ */
+export function useSeedEmulator(use: (emu: Emulator) => void, options: { resetEach?: boolean } = {}): void {
+  let emu: Emulator | undefined;
+  beforeAll(async () => {
+    emu = await startSeedEmulator();
+    use(emu);
+  });
+  afterAll(async () => {
+    await emu?.stop();
+  });
+  if (options.resetEach) beforeEach(() => emu?.reset());
+}
+
+/** The seed stack file's text (examples/seed/eks-kit.yaml). */
+export const SEED_TEXT = readFileSync(SEED_STACK, 'utf8');
+
+/**
+ * The seed stack file with one text replaced; throws when the replacement does not apply (a case that
+ * would silently test the unchanged seed).
+ *
+ * @example
+ * ```ts
+ * const text = seedWith('context: .', "context: '$(id)'");
+ * ```
+ */
+export function seedWith(from: string | RegExp, to: string): string {
+  const out = SEED_TEXT.replace(from, to);
+  if (out === SEED_TEXT) throw new Error(`replacement of ${String(from)} did not apply`);
+  return out;
+}
+
+/** Asserts that `text` is one line (an error of the CLI is one line). */
+export const oneLine = (text: string): void => expect(text.trim().split('\n')).toHaveLength(1);
 
 /** What a CLI run gave. */
 export interface CliRun {

@@ -3,23 +3,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { EXIT_CODES } from '@eks-kit/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, SEED_STACK, startSeedEmulator, tempDir, writeIn } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { oneLine, runCli, SEED_TEXT, tempDir, useSeedEmulator, writeIn } from './helpers.js';
 
 let emu: Emulator;
-beforeAll(async () => {
-  emu = await startSeedEmulator();
+useSeedEmulator((e) => {
+  emu = e;
 });
-afterAll(async () => {
-  await emu.stop();
-});
-
-const seedText = readFileSync(SEED_STACK, 'utf8');
-const oneLine = (text: string) => expect(text.trim().split('\n')).toHaveLength(1);
 
 describe('Kubernetes minors outside the version map', () => {
   const dir = tempDir();
-  const future = seedText.replace(/kubernetesVersion: .*/, 'kubernetesVersion: "1.99"');
+  const future = SEED_TEXT.replace(/kubernetesVersion: .*/, 'kubernetesVersion: "1.99"');
 
   it('unpinned: exit 64, one line, file:line, the hint names autoscaler.chartVersion and autoscaler.imageTag', async () => {
     const file = writeIn(dir, 'future.yaml', future);

@@ -5,26 +5,15 @@
  * without a path, flags the chart's manifest or helmfile would misread) are refused by plan, check,
  * render and apply alike: exit 64 (EXIT_CODES.invalidInput), one line with file:line and the field, not one AWS call.
  */
-import { readFileSync } from 'node:fs';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { EXIT_CODES } from '@eks-kit/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, runCli, SEED_STACK, startSeedEmulator, tempDir, writeIn } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cliEnv, runCli, seedWith, tempDir, useSeedEmulator, writeIn } from './helpers.js';
 
 let emu: Emulator;
-const seed = readFileSync(SEED_STACK, 'utf8');
-beforeAll(async () => {
-  emu = await startSeedEmulator();
+useSeedEmulator((e) => {
+  emu = e;
 });
-afterAll(async () => {
-  await emu.stop();
-});
-
-function seedWith(from: string | RegExp, to: string): string {
-  const out = seed.replace(from, to);
-  if (out === seed) throw new Error(`replacement of ${String(from)} did not apply`);
-  return out;
-}
 
 /** [what, stack text, field the one-line error must name]. */
 const CASES: [string, string, string][] = [

@@ -1,20 +1,23 @@
 /** Messages in CLI terms: suggestions, parser errors, log reader output, the worker-group selection by stack keys. */
-import { readFileSync } from 'node:fs';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { EXIT_CODES } from '@eks-kit/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, runCli, SEED_LOG, SEED_STACK, startSeedEmulator, tempDir, writeIn } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import {
+  cliEnv,
+  oneLine,
+  runCli,
+  SEED_LOG,
+  SEED_STACK,
+  SEED_TEXT,
+  tempDir,
+  useSeedEmulator,
+  writeIn,
+} from './helpers.js';
 
 let emu: Emulator;
-beforeAll(async () => {
-  emu = await startSeedEmulator();
+useSeedEmulator((e) => {
+  emu = e;
 });
-afterAll(async () => {
-  await emu.stop();
-});
-
-const seedText = readFileSync(SEED_STACK, 'utf8');
-const oneLine = (text: string) => expect(text.trim().split('\n')).toHaveLength(1);
 
 describe('messages in CLI terms', () => {
   it('check-push on a missing repository names the stack key and eks-kit ecr repo', async () => {
@@ -93,7 +96,7 @@ describe('minor and the tags selection', () => {
     const file = writeIn(
       dir,
       'prefix.yaml',
-      seedText.replace(/names: \[seed-workers-a, seed-workers-b\]/, 'prefix: seed-workers-'),
+      SEED_TEXT.replace(/names: \[seed-workers-a, seed-workers-b\]/, 'prefix: seed-workers-'),
     );
     const text = await runCli(['autoscaler', 'tags', '-f', file, '--endpoint-url', emu.url]);
     expect(text.code).toBe(0);

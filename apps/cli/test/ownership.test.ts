@@ -4,32 +4,28 @@
  * fix), `--adopt` takes over what was made by hand, and a write that fails half-way prints what
  * was already changed.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Emulator, World } from '@eks-kit/aws-emulator';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cliEnv, runCli, SEED_STACK, seedWorld, startSeedEmulator, tempDir } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cliEnv, runCli, SEED_STACK, SEED_TEXT, seedWorld, tempDir, useSeedEmulator } from './helpers.js';
 
 let emu: Emulator;
-beforeAll(async () => {
-  emu = await startSeedEmulator();
-});
-afterAll(async () => {
-  await emu.stop();
+useSeedEmulator((e) => {
+  emu = e;
 });
 beforeEach(() => {
   emu.seed(seedWorld());
   emu.resetCalls();
 });
 
-const seedText = readFileSync(SEED_STACK, 'utf8');
 const withEndpoint = (...args: string[]) => [...args, '--endpoint-url', emu.url];
 function stackFile(text: string): string {
   const file = join(tempDir(), 'eks-kit.yaml');
   writeFileSync(file, text);
   return file;
 }
-const noAdopt = () => stackFile(seedText.replace(/\n\s+adopt: true\n/, '\n'));
+const noAdopt = () => stackFile(SEED_TEXT.replace(/\n\s+adopt: true\n/, '\n'));
 
 describe('eks-kit plan / apply and ownership', () => {
   it('the seed plan says in words that it adopts the hand-made worker groups', async () => {
@@ -76,7 +72,7 @@ describe('eks-kit plan / apply and ownership', () => {
   it('a second stack naming the first one`s resources is refused, naming both stacks, even with --adopt', async () => {
     expect((await runCli(withEndpoint('apply', '-f', SEED_STACK, '--yes', '--no-wait'))).code).toBe(0);
     emu.resetCalls();
-    const other = stackFile(seedText.replace(/^name: seed$/m, 'name: other'));
+    const other = stackFile(SEED_TEXT.replace(/^name: seed$/m, 'name: other'));
     const apply = await runCli(withEndpoint('apply', '-f', other, '--yes', '--no-wait', '--adopt'));
     expect(apply.code).toBe(1);
     expect(apply.stderr).toContain(

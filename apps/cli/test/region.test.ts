@@ -3,23 +3,26 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { EXIT_CODES } from '@eks-kit/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, runCli, SEED_STACK, startSeedEmulator, tempDir, writeIn } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import {
+  cliEnv,
+  oneLine,
+  runCli,
+  SEED_STACK,
+  SEED_TEXT,
+  tempDir,
+  useSeedEmulator,
+  writeIn,
+} from './helpers.js';
 
 let emu: Emulator;
-beforeAll(async () => {
-  emu = await startSeedEmulator();
+useSeedEmulator((e) => {
+  emu = e;
 });
-afterAll(async () => {
-  await emu.stop();
-});
-
-const seedText = readFileSync(SEED_STACK, 'utf8');
-const oneLine = (text: string) => expect(text.trim().split('\n')).toHaveLength(1);
 
 describe('region: the stack, then --region, then AWS_REGION (as the global help says)', () => {
   const dir = tempDir();
-  const noRegion = writeIn(dir, 'no-region.yaml', seedText.replace(/^ {2}region: .*\n/m, ''));
+  const noRegion = writeIn(dir, 'no-region.yaml', SEED_TEXT.replace(/^ {2}region: .*\n/m, ''));
 
   it('a stack without cluster.region takes AWS_REGION', async () => {
     const run = await runCli(['ecr', 'login', '-f', noRegion, '--endpoint-url', emu.url], {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Emulator } from '@eks-kit/aws-emulator';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   certificatesFor,
   cliEnv,
@@ -9,20 +9,17 @@ import {
   SEED_LOG,
   SEED_STACK,
   seedWorld,
-  startSeedEmulator,
   tempDir,
+  useSeedEmulator,
 } from './helpers.js';
 
 let emu: Emulator;
-beforeAll(async () => {
-  emu = await startSeedEmulator();
-});
-afterAll(async () => {
-  await emu.stop();
-});
-beforeEach(() => {
-  emu.reset();
-});
+useSeedEmulator(
+  (e) => {
+    emu = e;
+  },
+  { resetEach: true },
+);
 
 const withEndpoint = (...args: string[]) => [...args, '--endpoint-url', emu.url];
 

@@ -54,8 +54,10 @@ describe('signals stop a command cleanly', () => {
 
   for (const [signal, code] of expected) {
     it(`${signal} during apply's certificate wait: exit ${code}, one line, a rerun converges`, async () => {
-      // Real-time emulator: certificates take 20 s to validate, so apply is waiting when the signal comes.
+      // Real-time emulator whose certificates take an hour to validate: apply is still waiting when the
+      // signal comes, however slow the machine (with ACM's 20 s, a loaded machine could finish first).
       emu = await startSeedEmulator(1);
+      emu.behaviour.acmValidationSeconds = 3600;
       const url = emu.url;
       const stopped = await runAndSignal(
         ['apply', '-f', SEED_STACK, '--yes', '--verbose', '--endpoint-url', url],
@@ -89,8 +91,12 @@ describe('signals stop a command cleanly', () => {
       child.stderr.on('data', (d: Buffer) => {
         stderr += d.toString();
       });
-      child.stdin.write('name: demo\n'); // then nothing, and standard input stays open
-      setTimeout(() => child.kill('SIGTERM'), 1000);
+      // The signal goes once the CLI is reading standard input (its handlers are installed before):
+      // 58,000 comment lines (about 520 KB) fill the pipe (64 KiB): the write completes only after the CLI has
+      // read most of them. A fixed delay raced the start of the CLI on a loaded machine.
+      child.stdin.write('name: demo\n');
+      child.stdin.write('# filler\n'.repeat(58_000), () => child.kill('SIGTERM'));
+      // ...then nothing, and standard input stays open
       child.on('error', reject);
       child.on('close', (code) => resolve({ code, stderr }));
     });

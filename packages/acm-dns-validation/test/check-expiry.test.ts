@@ -1,37 +1,23 @@
-import type { Emulator } from '@eks-kit/aws-emulator';
 import type { AwsClients } from '@eks-kit/core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ACM_PUBLIC_LIFETIME_DAYS,
   ACM_RENEWAL_WINDOW_DAYS,
   checkCertificates,
-  DEFAULT_ACM_RATE_LIMITS,
   DEFAULT_CERT_FAIL_DAYS,
   DEFAULT_CERT_WARN_DAYS,
 } from '../src/index.js';
-import { clientsFor, startFastEmulator } from './helpers.js';
+import { CHECK_ZONES, FAST_ACM_RATES as fastRates, LB, useFastEmulator } from './helpers.js';
 
 // Issue 17: since 2026-02-18 ACM issues for 198 days and renews from 45 days before expiry; the
 // expiry findings and their defaults are derived from that (docs/AWS-FACTS.md#acm-198-day-certificates-and-the-renewal-window).
-const fastRates = Object.fromEntries(Object.entries(DEFAULT_ACM_RATE_LIMITS).map(([k, v]) => [k, v * 1000]));
-const LB = 'arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:loadbalancer/app/web/1';
 const arn = (id: string) => `arn:aws:acm:ap-northeast-1:123456789012:certificate/${id}`;
 
 describe('certificate expiry findings from the 198-day lifetime and the renewal window', () => {
-  let emu: Emulator;
   let clients: AwsClients;
-  beforeAll(async () => {
-    emu = await startFastEmulator({
-      route53: {
-        hostedZones: [
-          { name: 'example.com', id: 'ZPUB' },
-          {
-            name: 'strict.example.com',
-            id: 'ZSTRICT',
-            records: [{ name: 'strict.example.com', type: 'CAA', values: ['0 issue "letsencrypt.org"'] }],
-          },
-        ],
-      },
+  useFastEmulator(
+    {
+      route53: { hostedZones: CHECK_ZONES },
       acm: {
         certificates: [
           // In the window, ACM still on it (seeded: the emulator does not move it on).
@@ -63,14 +49,11 @@ describe('certificate expiry findings from the 198-day lifetime and the renewal 
           { arn: arn('fresh'), domainName: 'fresh.example.com', expiresInDays: 100, inUseBy: [LB] },
         ],
       },
-    });
-    clients = await clientsFor(emu);
-  });
-  afterEach(() => emu.reset());
-  afterAll(async () => {
-    clients.destroy();
-    await emu.stop();
-  });
+    },
+    (_emu, c) => {
+      clients = c;
+    },
+  );
 
   const expiryOf = async (id: string, route53 = true) => {
     const findings = await checkCertificates(clients, {

@@ -1,8 +1,8 @@
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { type AwsClients, InvalidInputError } from '@eks-kit/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deleteCertificate, ensureCertificate, listRecordSets } from '../src/index.js';
-import { clientsFor, fastSchedule, rejection, startFastEmulator } from './helpers.js';
+import { fastSchedule, rejection, useFastEmulator } from './helpers.js';
 
 const ARN = (id: string): string => `arn:aws:acm:ap-northeast-1:123456789012:certificate/${id}`;
 const world = {
@@ -29,14 +29,9 @@ const request = (stack: string) => ({
 describe('deleteCertificate against the emulator', () => {
   let emu: Emulator;
   let clients: AwsClients;
-  beforeAll(async () => {
-    emu = await startFastEmulator(world);
-    clients = await clientsFor(emu);
-  });
-  beforeEach(() => emu.reset());
-  afterAll(async () => {
-    clients.destroy();
-    await emu.stop();
+  useFastEmulator(world, (e, c) => {
+    emu = e;
+    clients = c;
   });
   const mutating = (): string[] => emu.calls({ mutating: true }).map((c) => `${c.service}:${c.operation}`);
   const cnames = async (): Promise<string[]> =>

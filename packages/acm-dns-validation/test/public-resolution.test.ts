@@ -55,6 +55,9 @@ const check = (records = [record], causes?: string[]) =>
     arn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc',
     records,
     servers,
+    // The emulator's DNS server answers in this process: the timeout only guards against a hang (the
+    // default 3 s, twice, could turn a loaded machine into "did not answer" instead of NXDOMAIN).
+    timeoutMs: 60_000,
     ...(causes ? { causes } : {}),
   });
 

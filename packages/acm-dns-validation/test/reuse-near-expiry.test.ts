@@ -1,20 +1,19 @@
 import type { Emulator } from '@eks-kit/aws-emulator';
 import type { AwsClients } from '@eks-kit/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ensureCertificate, findCertificate, normaliseCertificateRequest } from '../src/index.js';
-import { clientsFor, fastSchedule, startFastEmulator } from './helpers.js';
+import { fastSchedule, LB, useFastEmulator } from './helpers.js';
 
 // Issue 17: ACM renews an in-use certificate in place (same ARN); a second certificate for the same
 // names, requested because the first is close to expiry, breaks the AWS Load Balancer Controller's
 // certificate discovery. Reuse never skips a certificate for being close to expiry.
-const LB = 'arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:loadbalancer/app/web/1';
 const NEAR = 'arn:aws:acm:ap-northeast-1:123456789012:certificate/near-expiry';
 
 describe('certificate reuse near expiry', () => {
   let emu: Emulator;
   let clients: AwsClients;
-  beforeAll(async () => {
-    emu = await startFastEmulator({
+  useFastEmulator(
+    {
       route53: { hostedZones: [{ name: 'example.com', id: 'ZEXAMPLE' }] },
       acm: {
         certificates: [
@@ -29,14 +28,12 @@ describe('certificate reuse near expiry', () => {
           },
         ],
       },
-    });
-    clients = await clientsFor(emu);
-  });
-  beforeEach(() => emu.reset());
-  afterAll(async () => {
-    clients.destroy();
-    await emu.stop();
-  });
+    },
+    (e, c) => {
+      emu = e;
+      clients = c;
+    },
+  );
 
   const input = {
     domainName: '*.foo.example.com',

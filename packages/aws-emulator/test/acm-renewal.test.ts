@@ -1,8 +1,8 @@
-import { ACMClient, DescribeCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
-import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type ACMClient, DescribeCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
+import { ChangeResourceRecordSetsCommand, type Route53Client } from '@aws-sdk/client-route-53';
+import { describe, expect, it } from 'vitest';
 import type { Emulator, World } from '../src/index.js';
-import { clientConfig, startTestEmulator } from './helpers.js';
+import { useFrozenAcmEmulator } from './helpers.js';
 
 // Issue 17: ACM since 2026-02-18 issues public certificates for 198 days and renews them in place from
 // 45 days before expiry (docs/AWS-FACTS.md#acm-198-day-certificates-and-the-renewal-window).
@@ -36,17 +36,9 @@ describe('ACM emulator: 198-day lifetime and managed renewal', () => {
   let emu: Emulator;
   let acm: ACMClient;
   let r53: Route53Client;
-  beforeAll(async () => {
-    emu = await startTestEmulator({
-      speed: 1,
-      seed: world,
-      behaviour: { acmRecordDelaySeconds: 5, acmValidationSeconds: 20 },
-    });
-    acm = new ACMClient(clientConfig(emu));
-    r53 = new Route53Client(clientConfig(emu, { region: 'us-east-1' }));
+  useFrozenAcmEmulator(world, (env) => {
+    ({ emu, acm, r53 } = env);
   });
-  beforeEach(() => emu.reset());
-  afterAll(() => emu.stop());
 
   const describeCert = async (id: string) =>
     (await acm.send(new DescribeCertificateCommand({ CertificateArn: id }))).Certificate!;

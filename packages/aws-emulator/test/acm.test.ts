@@ -8,10 +8,10 @@ import {
   RemoveTagsFromCertificateCommand,
   RequestCertificateCommand,
 } from '@aws-sdk/client-acm';
-import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ChangeResourceRecordSetsCommand, type Route53Client } from '@aws-sdk/client-route-53';
+import { describe, expect, it } from 'vitest';
 import type { Emulator, World } from '../src/index.js';
-import { clientConfig, failure, startTestEmulator } from './helpers.js';
+import { clientConfig, failure, startTestEmulator, useFrozenAcmEmulator } from './helpers.js';
 
 const world: World = {
   route53: {
@@ -46,17 +46,9 @@ describe('ACM emulator (awsJson1_1 CertificateManager)', () => {
   let emu: Emulator;
   let acm: ACMClient;
   let r53: Route53Client;
-  beforeAll(async () => {
-    emu = await startTestEmulator({
-      speed: 1,
-      seed: world,
-      behaviour: { acmRecordDelaySeconds: 5, acmValidationSeconds: 20 },
-    });
-    acm = new ACMClient(clientConfig(emu));
-    r53 = new Route53Client(clientConfig(emu, { region: 'us-east-1' }));
+  useFrozenAcmEmulator(world, (env) => {
+    ({ emu, acm, r53 } = env);
   });
-  beforeEach(() => emu.reset());
-  afterAll(() => emu.stop());
 
   const request = (domain: string, extra: Record<string, unknown> = {}) =>
     acm.send(new RequestCertificateCommand({ DomainName: domain, ValidationMethod: 'DNS', ...extra }));

@@ -1,5 +1,8 @@
+import { ACMClient } from '@aws-sdk/client-acm';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { Emulator, EmulatorOptions } from '../src/index.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { Emulator, EmulatorOptions, World } from '../src/index.js';
 import { startTestEmulator as startForTests, TEST_CREDENTIALS, TEST_REGION } from '../src/testing.js';
 
 export const credentials = { ...TEST_CREDENTIALS };
@@ -66,4 +69,39 @@ export function fastRetries(maxAttempts: number, log: RetryLog) {
     },
     recordSuccess: () => undefined,
   };
+}
+
+/**
+ * For the tests of the calling describe block: an emulator of `world` whose time stands (nearly) still
+ * and moves only with advanceClock (speed 0.001: "not yet" is decided by the test, not by how fast the
+ * machine answered the previous call), ACM adding its records 5 emulated seconds after a request and
+ * validating 20 s after the record; ACM and Route 53 clients. Started before the tests, reset before
+ * each, stopped after them; `use` receives them once started.
+ *
+ * @example
+ * ```ts
+ * let emu: Emulator;
+ * let acm: ACMClient;
+ * useFrozenAcmEmulator(world, (env) => ({ emu, acm } = env));
+ * ```
+ */
+export function useFrozenAcmEmulator(
+  world: World,
+  use: (env: { emu: Emulator; acm: ACMClient; r53: Route53Client }) => void,
+): void {
+  let emu: Emulator | undefined;
+  beforeAll(async () => {
+    emu = await startTestEmulator({
+      speed: 0.001,
+      seed: world,
+      behaviour: { acmRecordDelaySeconds: 5, acmValidationSeconds: 20 },
+    });
+    use({
+      emu,
+      acm: new ACMClient(clientConfig(emu)),
+      r53: new Route53Client(clientConfig(emu, { region: 'us-east-1' })),
+    });
+  });
+  beforeEach(() => emu?.reset());
+  afterAll(() => emu?.stop());
 }

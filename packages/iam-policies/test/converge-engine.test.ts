@@ -11,9 +11,9 @@ import {
   EksKitError,
   type ProgressEvent,
 } from '@eks-kit/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ensureRole, irsaTrustPolicy, policyDocument, type RoleSpec, statement } from '../src/index.js';
-import { FAST_RETRY, PROVIDER_ARN, startIamEmulator } from './support/emulator.js';
+import { FAST_RETRY, PROVIDER_ARN, useIamEmulator } from './support/emulator.js';
 
 const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
 const policy = policyDocument(
@@ -32,15 +32,9 @@ const spec: RoleSpec = {
 
 let emu: Emulator;
 let clients: AwsClients;
-beforeAll(async () => {
-  ({ emu, clients } = await startIamEmulator());
-});
-afterAll(async () => {
-  clients.destroy();
-  await emu.stop();
-});
-beforeEach(() => {
-  emu.reset();
+useIamEmulator((e, c) => {
+  emu = e;
+  clients = c;
 });
 
 const mutating = (): string[] => emu.calls({ service: 'iam', mutating: true }).map((c) => c.operation);

@@ -1,7 +1,7 @@
 import { DeleteRoleCommand, GetRoleCommand } from '@aws-sdk/client-iam';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { type AwsClients, InvalidInputError } from '@eks-kit/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   deleteManagedPolicy,
   deleteRole,
@@ -13,7 +13,7 @@ import {
   type RoleSpec,
   statement,
 } from '../src/index.js';
-import { ACCOUNT, FAST_RETRY, PROVIDER_ARN, startIamEmulator } from './support/emulator.js';
+import { ACCOUNT, FAST_RETRY, PROVIDER_ARN, useIamEmulator } from './support/emulator.js';
 
 const read = (action: string): PolicyDocument =>
   policyDocument([statement({ actions: [action], resources: '*' })], { kind: 'identity' });
@@ -29,15 +29,9 @@ const spec = (name: string, stack?: string): RoleSpec => ({
 
 let emu: Emulator;
 let clients: AwsClients;
-beforeAll(async () => {
-  ({ emu, clients } = await startIamEmulator());
-});
-afterAll(async () => {
-  clients.destroy();
-  await emu.stop();
-});
-beforeEach(() => {
-  emu.reset();
+useIamEmulator((e, c) => {
+  emu = e;
+  clients = c;
 });
 const mutating = (): string[] => emu.calls({ service: 'iam', mutating: true }).map((c) => c.operation);
 

@@ -1,7 +1,7 @@
 import { ListPolicyVersionsCommand } from '@aws-sdk/client-iam';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import type { AwsClients, EksKitError, InvalidInputError } from '@eks-kit/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ensureManagedPolicy,
   ensureRole,
@@ -10,7 +10,7 @@ import {
   servicePrincipalTrustPolicy,
   statement,
 } from '../src/index.js';
-import { ACCOUNT, FAST_RETRY, startIamEmulator } from './support/emulator.js';
+import { ACCOUNT, FAST_RETRY, useIamEmulator } from './support/emulator.js';
 
 const repo = (name: string): string => `arn:aws:ecr:ap-northeast-1:${ACCOUNT}:repository/${name}`;
 const pushTo = (...repos: string[]): PolicyDocument =>
@@ -21,15 +21,9 @@ const pushTo = (...repos: string[]): PolicyDocument =>
 
 let emu: Emulator;
 let clients: AwsClients;
-beforeAll(async () => {
-  ({ emu, clients } = await startIamEmulator());
-});
-afterAll(async () => {
-  clients.destroy();
-  await emu.stop();
-});
-beforeEach(() => {
-  emu.reset();
+useIamEmulator((e, c) => {
+  emu = e;
+  clients = c;
 });
 const mutating = (): string[] => emu.calls({ service: 'iam', mutating: true }).map((c) => c.operation);
 

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-iam';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { type AwsClients, EksKitError, InvalidInputError, type ProgressEvent } from '@eks-kit/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   checkRole,
   ensureRole,
@@ -21,7 +21,7 @@ import {
   servicePrincipalTrustPolicy,
   statement,
 } from '../src/index.js';
-import { ACCOUNT, FAST_RETRY, NODE_ROLE_ARN, PROVIDER_ARN, startIamEmulator } from './support/emulator.js';
+import { ACCOUNT, FAST_RETRY, NODE_ROLE_ARN, PROVIDER_ARN, useIamEmulator } from './support/emulator.js';
 
 const trust = irsaTrustPolicy({ oidcProviderArn: PROVIDER_ARN }, 'kube-system', 'cluster-autoscaler');
 const readPolicy = policyDocument(
@@ -53,16 +53,9 @@ const spec: RoleSpec = {
 
 let emu: Emulator;
 let clients: AwsClients;
-
-beforeAll(async () => {
-  ({ emu, clients } = await startIamEmulator());
-});
-afterAll(async () => {
-  clients.destroy();
-  await emu.stop();
-});
-beforeEach(() => {
-  emu.reset();
+useIamEmulator((e, c) => {
+  emu = e;
+  clients = c;
 });
 
 const mutating = (): { operation: string; error?: string }[] =>

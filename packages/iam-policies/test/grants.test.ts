@@ -1,7 +1,7 @@
 import { AttachRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import type { AwsClients } from '@eks-kit/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   checkRoleGrants,
   ensureRole,
@@ -11,7 +11,7 @@ import {
   policyJson,
   statement,
 } from '../src/index.js';
-import { FAST_RETRY, PROVIDER_ARN, startIamEmulator } from './support/emulator.js';
+import { FAST_RETRY, PROVIDER_ARN, useIamEmulator } from './support/emulator.js';
 
 const doc = (...Statement: object[]) => ({ Version: '2012-10-17', Statement });
 
@@ -75,14 +75,10 @@ describe('overBroadGrants', () => {
 describe('checkRoleGrants against the emulator', () => {
   let emu: Emulator;
   let clients: AwsClients;
-  beforeAll(async () => {
-    ({ emu, clients } = await startIamEmulator());
+  useIamEmulator((e, c) => {
+    emu = e;
+    clients = c;
   });
-  afterAll(async () => {
-    clients.destroy();
-    await emu.stop();
-  });
-  beforeEach(() => emu.reset());
 
   const own = policyDocument([statement({ actions: 'ec2:DescribeImages', resources: '*' })], {
     kind: 'identity',

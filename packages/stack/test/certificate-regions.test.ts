@@ -1,24 +1,7 @@
 /** The same certificate names in two regions (CloudFront in us-east-1, a load balancer in the cluster region). */
-import { InvalidInputError } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import { parseStack } from '../src/index.js';
-
-const base = `name: demo
-cluster:
-  name: demo
-  region: eu-west-1
-  kubernetesVersion: "1.35"
-`;
-
-const refusal = (text: string): InvalidInputError => {
-  try {
-    parseStack(text, 'eks-kit.yaml');
-  } catch (error) {
-    if (error instanceof InvalidInputError) return error;
-    throw error;
-  }
-  throw new Error('expected the stack to be refused');
-};
+import { BASE_STACK as base, refusal } from './support/stack-text.js';
 
 describe('certificates: the same names in two regions', () => {
   it('accepts the same names in us-east-1 (CloudFront) and in the cluster region (load balancer)', () => {

@@ -1,27 +1,7 @@
 /** cluster.region from a default (the CLI passes --region or AWS_REGION): the file wins, bad values refused. */
-import { InvalidInputError } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import { parseStack } from '../src/index.js';
-
-const withVersion = (version: string, pins = ''): string => `name: demo
-cluster:
-  name: demo
-  region: eu-west-1
-  kubernetesVersion: "${version}"
-autoscaler:
-  workerGroups:
-    prefix: demo-workers-
-${pins}`;
-
-function errorOf(run: () => unknown): InvalidInputError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidInputError);
-    return error as InvalidInputError;
-  }
-  throw new Error('expected an InvalidInputError');
-}
+import { errorOf, withVersion } from './support/stack-text.js';
 
 describe('cluster.region from a default', () => {
   const noRegion = withVersion('1.35').replace('  region: eu-west-1\n', '');

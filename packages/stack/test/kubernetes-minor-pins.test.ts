@@ -1,27 +1,7 @@
 /** Kubernetes minors outside the version map: refused at file:line unless chartVersion and imageTag pin them. */
-import { InvalidInputError } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import { parseStack, renderStack } from '../src/index.js';
-
-const withVersion = (version: string, pins = ''): string => `name: demo
-cluster:
-  name: demo
-  region: eu-west-1
-  kubernetesVersion: "${version}"
-autoscaler:
-  workerGroups:
-    prefix: demo-workers-
-${pins}`;
-
-function errorOf(run: () => unknown): InvalidInputError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidInputError);
-    return error as InvalidInputError;
-  }
-  throw new Error('expected an InvalidInputError');
-}
+import { errorOf, withVersion } from './support/stack-text.js';
 
 describe('a Kubernetes minor outside the version map', () => {
   it('without pins: names cluster.kubernetesVersion at file:line, and the hint names the stack keys to set', () => {

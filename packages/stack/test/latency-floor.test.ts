@@ -1,7 +1,7 @@
 /**
  * Issue 22: concurrent steps, shared reads and client-side quotas, asserted as behaviour (order of
- * dependent writes, events in plan order, one ListCertificates per run, no throttling between two
- * commands run back to back), never as timings.
+ * dependent writes, events in plan order, ACM throttling two commands back to back without the
+ * client-side quotas), never as timings; that the quotas prevent it in real time is a bench figure.
  */
 import { readFileSync } from 'node:fs';
 import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
@@ -22,14 +22,18 @@ afterEach(async () => {
   clients = undefined;
 });
 
-/** An emulator at `speed` (its ACM quotas run in emulated time) and clients whose quota buckets run at the same speed. */
+/**
+ * An emulator at `speed` (its ACM quotas run in emulated time) and clients whose quota buckets run at
+ * the same speed. At a speed below 1 emulated time stands (nearly) still and moves with advanceClock:
+ * ACM adds its records at once then.
+ */
 async function start(speed: number, options: { maxAttempts?: number; quotas?: false } = {}) {
   emu = await startEmulator({
     port: 0,
     host: '127.0.0.1',
     speed,
     seed: world,
-    ...(speed === 1 ? { behaviour: { acmRecordDelaySeconds: 0.2 } } : {}),
+    ...(speed < 1 ? { behaviour: { acmRecordDelaySeconds: 0 } } : {}),
   });
   clients = await createClients({
     region: 'ap-northeast-1',
@@ -126,24 +130,19 @@ describe('apply runs independent steps at once, dependent writes in order', () =
   });
 });
 
-describe('quotas: two commands back to back do not throttle eks-kit', () => {
-  it('plan then check right away: no ThrottlingException, one ListCertificates each', async () => {
-    // Real time: ACM's ListCertificates quota (1/s) on the emulator and in the client's bucket.
-    const { emu, clients } = await start(1);
-    await applyStack(clients, stack, { yes: true, wait: false });
-    emu.resetCalls();
-    await planStack(clients, stack);
-    const planLists = emu.calls({ service: 'acm', operation: 'ListCertificates' }).length;
-    await checkStack(clients, stack);
-    const all = emu.calls();
-    expect(all.filter((c) => /Throttl/.test(c.error ?? ''))).toEqual([]);
-    expect(planLists).toBe(1);
-    expect(all.filter((c) => c.service === 'acm' && c.operation === 'ListCertificates')).toHaveLength(2);
-  });
-
+describe('quotas: two commands back to back', () => {
+  // That the client-side quotas keep plan then check from being throttled is a real-time property (the
+  // client's 1.25 s spacing of ListCertificates against ACM's 1 s, arrival jitter included): bench's
+  // latency case shows it (its `throttled` column, commands back to back; docs/PERFORMANCE.md), and
+  // shared-reads.test.ts counts one ListCertificates per command. What stays here: without them, ACM
+  // throttles two commands that fall in one emulated second.
   it('without the client-side quotas the same runs are throttled by ACM (the test can fail)', async () => {
-    const { emu, clients } = await start(1, { quotas: false });
+    // Emulated time stands still (speed 0.001) but for the minute moved on after apply: plan and
+    // check are back to back in ACM's time however slow the machine is (at speed 1, a plan that took
+    // over a second on a loaded machine let ACM's bucket refill, and nothing was throttled).
+    const { emu, clients } = await start(0.001, { quotas: false });
     await applyStack(clients, stack, { yes: true, wait: false });
+    emu.advanceClock(60);
     emu.resetCalls();
     await planStack(clients, stack);
     await checkStack(clients, stack);

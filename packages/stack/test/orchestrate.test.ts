@@ -1,28 +1,17 @@
-import { readFileSync } from 'node:fs';
 import type { Emulator, World } from '@eks-kit/aws-emulator';
-import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import type { AwsClients } from '@eks-kit/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyStack, checkStack, parseStack, planStack, renderStack, stackSteps } from '../src/index.js';
-import { stackClients } from './support/emulator.js';
+import { seedExample, useStackEmulator } from './support/emulator.js';
 
-const root = new URL('../../../examples/seed/', import.meta.url);
-const stack = parseStack(readFileSync(new URL('eks-kit.yaml', root), 'utf8'));
-const world = JSON.parse(readFileSync(new URL('world.json', root), 'utf8')) as World;
+const { stackText, world } = seedExample();
+const stack = parseStack(stackText);
 
 let emu: Emulator;
 let clients: AwsClients;
-beforeAll(async () => {
-  emu = (await startTestEmulator({ seed: world })).emulator;
-});
-afterAll(async () => {
-  clients?.destroy();
-  await emu.stop();
-});
-beforeEach(async () => {
-  emu.reset();
-  clients?.destroy();
-  clients = await stackClients(emu);
+useStackEmulator(world, 'reset', (e, c) => {
+  emu = e;
+  clients = c;
 });
 
 describe('stackSteps', () => {
@@ -84,7 +73,7 @@ describe('planStack / applyStack', () => {
 });
 
 describe('identity modes', () => {
-  const seedText = readFileSync(new URL('eks-kit.yaml', root), 'utf8');
+  const seedText = stackText;
   const modes: Array<[string, string]> = [
     ['pod-identity', 'mode: pod-identity'],
     ['kube2iam', 'mode: kube2iam\n    workerRoleArns: ["arn:aws:iam::123456789012:role/seed-node"]'],
@@ -180,7 +169,7 @@ describe('renderStack', () => {
   });
 
   it('renders metrics-server alone when the stack has no autoscaler', () => {
-    const seedText = readFileSync(new URL('eks-kit.yaml', root), 'utf8');
+    const seedText = stackText;
     const noAutoscaler = parseStack(
       seedText.slice(0, seedText.indexOf('autoscaler:')) + seedText.slice(seedText.indexOf('metricsServer:')),
     );

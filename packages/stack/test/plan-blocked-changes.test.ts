@@ -1,32 +1,19 @@
 /** A plan whose IRSA role cannot work (no IAM OIDC provider): a fail finding, blocked changes, no mutation. */
-import { readFileSync } from 'node:fs';
 import type { Emulator, World } from '@eks-kit/aws-emulator';
-import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import type { AwsClients } from '@eks-kit/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseStack, planStack } from '../src/index.js';
-import { stackClients } from './support/emulator.js';
+import { seedExample, useStackEmulator } from './support/emulator.js';
 
-const root = new URL('../../../examples/seed/', import.meta.url);
-const stackText = readFileSync(new URL('eks-kit.yaml', root), 'utf8');
+const { stackText, world } = seedExample();
 const stack = parseStack(stackText);
-const world = JSON.parse(readFileSync(new URL('world.json', root), 'utf8')) as World;
 const withoutOidcProvider: World = { ...world, iam: { ...world.iam, oidcProviders: [] } };
 
 let emu: Emulator;
 let clients: AwsClients;
-beforeAll(async () => {
-  emu = (await startTestEmulator({ seed: world })).emulator;
-});
-afterAll(async () => {
-  clients?.destroy();
-  await emu.stop();
-});
-beforeEach(async () => {
-  emu.seed(world);
-  emu.resetCalls();
-  clients?.destroy();
-  clients = await stackClients(emu);
+useStackEmulator(world, 'seed', (e, c) => {
+  emu = e;
+  clients = c;
 });
 
 describe('blocked changes in the plan (IRSA without the cluster`s IAM OIDC provider)', () => {

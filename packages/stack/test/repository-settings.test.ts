@@ -1,27 +1,11 @@
 /** Repository settings from the stack file: tag mutability exclusions, and the registry scanning configuration deciding. */
 import { readFileSync } from 'node:fs';
 import type { Emulator, World } from '@eks-kit/aws-emulator';
-import { type AwsClients, InvalidInputError } from '@eks-kit/core';
+import type { AwsClients } from '@eks-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyStack, checkStack, desiredRepositories, parseStack, planStack } from '../src/index.js';
 import { startStackEmulator, stopStackEmulator } from './support/emulator.js';
-
-const base = `name: demo
-cluster:
-  name: demo
-  region: eu-west-1
-  kubernetesVersion: "1.35"
-`;
-
-const refusal = (text: string): InvalidInputError => {
-  try {
-    parseStack(text, 'eks-kit.yaml');
-  } catch (error) {
-    if (error instanceof InvalidInputError) return error;
-    throw error;
-  }
-  throw new Error('expected the stack to be refused');
-};
+import { BASE_STACK as base, refusal } from './support/stack-text.js';
 
 describe('repositories: tagMutabilityExclusions', () => {
   const repo = (extra: string) => `${base}repositories:\n  - name: app\n${extra}`;

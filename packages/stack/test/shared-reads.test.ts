@@ -1,14 +1,11 @@
 /** Shared reads within one run: one answer per identical read, dropped by a write that may change it. */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Emulator, World } from '@eks-kit/aws-emulator';
-import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import type { AwsClients } from '@eks-kit/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyStack, checkStack, parseStack, planStack, shareReads, withSharedReads } from '../src/index.js';
-import { stackClients } from './support/emulator.js';
+import { seedExample, useStackEmulator } from './support/emulator.js';
 
-const root = new URL('../../../examples/seed/', import.meta.url);
 // The SDK's command classes, from the package that builds the clients (stack has no SDK dependency).
 const sdk = createRequire(new URL('../../core/package.json', import.meta.url));
 type CommandClass = new (input: object) => object;
@@ -26,25 +23,15 @@ interface Sender {
     repositories?: Array<{ repositoryName?: string }>;
   }>;
 }
-const stackText = readFileSync(new URL('eks-kit.yaml', root), 'utf8');
+const { stackText, world } = seedExample();
 const stack = parseStack(stackText);
-const world = JSON.parse(readFileSync(new URL('world.json', root), 'utf8')) as World;
 const _withoutOidcProvider: World = { ...world, iam: { ...world.iam, oidcProviders: [] } };
 
 let emu: Emulator;
 let clients: AwsClients;
-beforeAll(async () => {
-  emu = (await startTestEmulator({ seed: world })).emulator;
-});
-afterAll(async () => {
-  clients?.destroy();
-  await emu.stop();
-});
-beforeEach(async () => {
-  emu.seed(world);
-  emu.resetCalls();
-  clients?.destroy();
-  clients = await stackClients(emu);
+useStackEmulator(world, 'seed', (e, c) => {
+  emu = e;
+  clients = c;
 });
 
 const count = (service: string, operation: string) => emu.calls({ service, operation }).length;

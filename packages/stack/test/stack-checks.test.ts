@@ -1,31 +1,15 @@
 /** stackChecks, the one list of checks that check and the Lambda run, and its hints in stack-file terms. */
-import { readFileSync } from 'node:fs';
-import type { Emulator, World } from '@eks-kit/aws-emulator';
-import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import type { AwsClients } from '@eks-kit/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyStack, checkStack, parseStack, runChecks, type StackCheck, stackChecks } from '../src/index.js';
-import { stackClients } from './support/emulator.js';
+import { seedExample, useStackEmulator } from './support/emulator.js';
 
-const root = new URL('../../../examples/seed/', import.meta.url);
-const stackText = readFileSync(new URL('eks-kit.yaml', root), 'utf8');
+const { stackText, world } = seedExample();
 const stack = parseStack(stackText);
-const world = JSON.parse(readFileSync(new URL('world.json', root), 'utf8')) as World;
 
-let emu: Emulator;
 let clients: AwsClients;
-beforeAll(async () => {
-  emu = (await startTestEmulator({ seed: world })).emulator;
-});
-afterAll(async () => {
-  clients?.destroy();
-  await emu.stop();
-});
-beforeEach(async () => {
-  emu.seed(world);
-  emu.resetCalls();
-  clients?.destroy();
-  clients = await stackClients(emu);
+useStackEmulator(world, 'seed', (_emu, c) => {
+  clients = c;
 });
 
 describe('stackChecks: the one list of checks', () => {

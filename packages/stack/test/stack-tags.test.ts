@@ -1,30 +1,17 @@
 /** The stack's tags on the IAM roles it creates. */
-import { readFileSync } from 'node:fs';
-import type { Emulator, World } from '@eks-kit/aws-emulator';
-import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
+import type { Emulator } from '@eks-kit/aws-emulator';
 import type { AwsClients } from '@eks-kit/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyStack, parseStack, planStack } from '../src/index.js';
-import { stackClients } from './support/emulator.js';
+import { seedExample, useStackEmulator } from './support/emulator.js';
 
-const root = new URL('../../../examples/seed/', import.meta.url);
-const stackText = readFileSync(new URL('eks-kit.yaml', root), 'utf8');
-const world = JSON.parse(readFileSync(new URL('world.json', root), 'utf8')) as World;
+const { stackText, world } = seedExample();
 
 let emu: Emulator;
 let clients: AwsClients;
-beforeAll(async () => {
-  emu = (await startTestEmulator({ seed: world })).emulator;
-});
-afterAll(async () => {
-  clients?.destroy();
-  await emu.stop();
-});
-beforeEach(async () => {
-  emu.seed(world);
-  emu.resetCalls();
-  clients?.destroy();
-  clients = await stackClients(emu);
+useStackEmulator(world, 'seed', (e, c) => {
+  emu = e;
+  clients = c;
 });
 
 describe('stack tags on the IAM roles', () => {

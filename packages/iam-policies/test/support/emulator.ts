@@ -5,6 +5,7 @@
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients } from '@eks-kit/core';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export const ACCOUNT = '123456789012';
 export const ISSUER = 'https://oidc.eks.ap-northeast-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
@@ -43,6 +44,34 @@ export async function startIamEmulator(
     faults: [],
   });
   return { emu: env.emulator, clients: await createClients(env.clientConfig()) };
+}
+
+/**
+ * The emulator of {@link world} and a client set for the tests of the calling file (or describe
+ * block): started before them, reset to the world before each one, stopped after them. `use`
+ * receives both once started.
+ *
+ * @example
+ * ```ts
+ * let emu: Emulator;
+ * let clients: AwsClients;
+ * useIamEmulator((e, c) => {
+ *   emu = e;
+ *   clients = c;
+ * });
+ * ```
+ */
+export function useIamEmulator(use: (emu: Emulator, clients: AwsClients) => void): void {
+  let started: { emu: Emulator; clients: AwsClients } | undefined;
+  beforeAll(async () => {
+    started = await startIamEmulator();
+    use(started.emu, started.clients);
+  });
+  afterAll(async () => {
+    started?.clients.destroy();
+    await started?.emu.stop();
+  });
+  beforeEach(() => started?.emu.reset());
 }
 
 /** Fast propagation retries for tests (real milliseconds). */

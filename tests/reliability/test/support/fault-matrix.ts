@@ -33,7 +33,10 @@ async function runOnce(
   options: EnsureOptions = {},
 ): Promise<{ result?: unknown; error?: unknown; clients: AwsClients }> {
   const clients = await emulatorClients(emu);
-  const onEvent = (event: ProgressEvent): void => scanner.record(`${label} event`, event);
+  const onEvent = (event: ProgressEvent): void => {
+    scanner.record(`${label} event`, event);
+    options.onEvent?.(event);
+  };
   try {
     const result = await target.run(wrapClients(clients), { ...options, onEvent });
     scanner.record(`${label} result`, result);
@@ -199,14 +202,21 @@ export async function defineFaultMatrix(target: EnsureTarget): Promise<void> {
       await expectConverged('latency');
     });
 
-    it(`IAM propagation (a just-created principal is refused for 1,500 emulated s; docs/AWS-FACTS.md#iam-propagation-delay, terraform-provider-aws#1388)${target.usesRolePrincipal ? '' : ' (no role principal here: must be unaffected)'}`, async () => {
+    it(`IAM propagation (a just-created principal is refused until eks-kit's third retry; docs/AWS-FACTS.md#iam-propagation-delay, terraform-provider-aws#1388)${target.usesRolePrincipal ? '' : ' (no role principal here: must be unaffected)'}`, async () => {
       const world = target.usesRolePrincipal ? freshPrincipalWorld(target) : target.world;
       emu.seed(world);
-      emu.behaviour.iamPropagationSeconds = 1500;
+      // A window no run outlives (10^7 emulated s, hours of real time at speed 1000), closed by the test
+      // at the third retry event: the refusals do not depend on how fast the machine reaches CreateRole
+      // (a window of 1,500 emulated s was 1.5 real s, which a loaded machine could spend before it).
+      emu.behaviour.iamPropagationSeconds = 10_000_000;
+      let retries = 0;
+      const closeWindow = (event: ProgressEvent): void => {
+        if (event.type === 'retry' && ++retries === 3) emu.behaviour.iamPropagationSeconds = 0;
+      };
       try {
         await fresh(emu, { ...target, world });
         // fresh() reset to the last seeded world: the principal was made at the reset, so it is fresh now.
-        const run = await runOnce(emu, target, scanner, 'propagation');
+        const run = await runOnce(emu, target, scanner, 'propagation', undefined, { onEvent: closeWindow });
         figures.propagationRefusals = emu
           .calls()
           .filter((c) => /MalformedPolicyDocument/.test(c.error ?? '')).length;
