@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 import { iamDataLeftOut } from './build/iam-data-left-out.js';
 import {
@@ -18,6 +19,22 @@ const stackLoaderBeside: NonNullable<Options['esbuildPlugins']>[number] = {
       path: './stack-loader.mjs',
       external: true,
     }));
+  },
+};
+
+/**
+ * yaml's ES modules (yamlEsmBuild) are side-effect free to esbuild: `yaml` declares no `sideEffects`, so its
+ * node classes and tag tables (static fields, objects built at load) were kept whole in `index.mjs`
+ * although the function calls no YAML code (33 KiB); its code is kept where a function of it is used.
+ */
+const yamlWithoutSideEffects: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'yaml-without-side-effects',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) =>
+      /[\\/]yaml[\\/]browser[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), args.path), sideEffects: false }
+        : undefined,
+    );
   },
 };
 
@@ -52,6 +69,7 @@ export default defineConfig([
       iamDataLeftOut,
       browserOnlyStubs,
       yamlEsmBuild,
+      yamlWithoutSideEffects,
     ],
     // EKS_KIT_METAFILE=1 pnpm build writes dist/metafile-esm.json (what each input adds: scripts/bundle-contents.mjs).
     metafile: process.env.EKS_KIT_METAFILE === '1',
