@@ -1,4 +1,5 @@
-import { defineConfig } from 'tsup';
+import { dirname, join } from 'node:path';
+import { defineConfig, type Options } from 'tsup';
 import { iamDataLeftOut } from './build/iam-data-left-out.js';
 import {
   browserOnlyStubs,
@@ -7,34 +8,79 @@ import {
   yamlEsmBuild,
 } from './build/shared-plugins.js';
 
+/**
+ * The stack validator is a file of its own: `import('./stack-loader.js')` in load-stack.ts stays a dynamic
+ * import of `./stack-loader.mjs` beside `index.mjs` (loaded only for a stack to validate: edited, or YAML).
+ */
+const stackLoaderBeside: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'stack-loader-beside',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/stack-loader\.js$/ }, () => ({
+      path: './stack-loader.mjs',
+      external: true,
+    }));
+  },
+};
+
+/**
+ * yaml's ES modules (yamlEsmBuild) are side-effect free to esbuild: `yaml` declares no `sideEffects`, so its
+ * node classes and tag tables (static fields, objects built at load) were kept whole in `index.mjs`
+ * although the function calls no YAML code (33 KiB); its code is kept where a function of it is used.
+ */
+const yamlWithoutSideEffects: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'yaml-without-side-effects',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) =>
+      /[\\/]yaml[\\/]browser[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), args.path), sideEffects: false }
+        : undefined,
+    );
+  },
+};
+
+/** The function's files, built alike (each file holds every dependency it uses). */
+const functionBuild = {
+  format: ['esm'],
+  outExtension: () => ({ js: '.mjs' }),
+  platform: 'node',
+  target: 'node22',
+  minify: true,
+  splitting: false,
+  sourcemap: false,
+  dts: false,
+  noExternal: [/.*/],
+  // CommonJS parts of the SDK call require(): give the ESM bundle one.
+  banner: {
+    js: "import{createRequire as __eksKitCreateRequire}from'node:module';const require=__eksKitCreateRequire(import.meta.url);",
+  },
+} satisfies Options;
+
 export default defineConfig([
   {
     // The Lambda bundle: ONE minified ESM file with every dependency (SDK clients included), no code
     // splitting. What each plugin leaves out, and why that is safe: tools/esbuild-plugins/src/*.ts (shared with
     // the CLI), build/iam-data-left-out.ts (this bundle only) and the README.
+    ...functionBuild,
     entry: { index: 'src/lambda.ts' },
-    format: ['esm'],
-    outExtension: () => ({ js: '.mjs' }),
-    platform: 'node',
-    target: 'node22',
-    minify: true,
-    splitting: false,
-    sourcemap: false,
-    dts: false,
-    noExternal: [/.*/],
     esbuildPlugins: [
+      stackLoaderBeside,
       staticCoreImports,
       sdkSchemaConstantKeys,
       iamDataLeftOut,
       browserOnlyStubs,
       yamlEsmBuild,
+      yamlWithoutSideEffects,
     ],
     // EKS_KIT_METAFILE=1 pnpm build writes dist/metafile-esm.json (what each input adds: scripts/bundle-contents.mjs).
     metafile: process.env.EKS_KIT_METAFILE === '1',
-    // CommonJS parts of the SDK call require(): give the ESM bundle one.
-    banner: {
-      js: "import{createRequire as __eksKitCreateRequire}from'node:module';const require=__eksKitCreateRequire(import.meta.url);",
-    },
+  },
+  {
+    // The stack validator and YAML reader (load-stack.ts), a file of its own in the function's code, loaded
+    // only for a stack the deploy step did not validate as it is. It holds its own copy of what it uses
+    // (zod, yaml, the stack rules, core's errors).
+    ...functionBuild,
+    entry: { 'stack-loader': 'src/config/stack-loader.ts' },
+    esbuildPlugins: [staticCoreImports, sdkSchemaConstantKeys, browserOnlyStubs, yamlEsmBuild],
   },
   {
     // Tools run from the repository (template rendering); not part of the function.

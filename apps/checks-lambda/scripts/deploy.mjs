@@ -45,17 +45,20 @@ if (!values.stack) {
   process.exit(2);
 }
 const bundle = resolve(packageDir, 'dist/index.mjs');
+// Loaded by index.mjs only for a stack to validate again (edited by hand, or YAML): src/config/load-stack.ts.
+const loader = resolve(packageDir, 'dist/stack-loader.mjs');
 const renderer = resolve(packageDir, 'dist/tools/render-template.js');
-if (!existsSync(bundle) || !existsSync(renderer)) {
+if (!existsSync(bundle) || !existsSync(loader) || !existsSync(renderer)) {
   console.error('build first: pnpm --filter @eks-kit/checks-lambda... build');
   process.exit(1);
 }
 const template = values.out ? resolve(userDir, values.out) : resolve(packageDir, 'template.yaml');
-// The function's code is the bundle alone: stage it in its own folder beside the template, so that SAM
-// zips index.mjs and not the rest of dist/ (the template renderer).
+// The function's code is the bundle's two files: stage them in their own folder beside the template, so
+// that SAM zips index.mjs and stack-loader.mjs and not the rest of dist/ (the template renderer).
 const codeDir = resolve(dirname(template), '.lambda-code');
 mkdirSync(codeDir, { recursive: true });
 copyFileSync(bundle, resolve(codeDir, 'index.mjs'));
+copyFileSync(loader, resolve(codeDir, 'stack-loader.mjs'));
 const render = spawnSync(
   process.execPath,
   [

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Invoke the built Lambda bundle (dist/index.mjs) locally against the eks-kit AWS emulator, as
-// EventBridge Scheduler would: the stack inline in the environment, AWS_ENDPOINT_URL at the emulator.
+// EventBridge Scheduler would: the stack inline in the environment as the deploy template stores it (the
+// validated stack as JSON and its digest, so the function loads no validator), AWS_ENDPOINT_URL at the emulator.
 // Usage (from the repository root, after `pnpm --filter @eks-kit/checks-lambda... build`):
 //   node apps/checks-lambda/scripts/invoke-local.mjs [--stack examples/seed/eks-kit.yaml] [--world examples/seed/world.json]
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulator } from '@eks-kit/aws-emulator';
+import { loadStack, stackDigest } from '@eks-kit/stack';
 
 const root = new URL('../../../', import.meta.url);
 const { values } = parseArgs({
@@ -17,10 +19,12 @@ const { values } = parseArgs({
 });
 
 const world = JSON.parse(readFileSync(resolve(values.world), 'utf8'));
+const stackJson = JSON.stringify(await loadStack(resolve(values.stack)));
 const emu = await startEmulator({ port: 0, host: '127.0.0.1', speed: 100, seed: world });
 try {
   Object.assign(process.env, {
-    EKS_KIT_STACK: readFileSync(resolve(values.stack), 'utf8'),
+    EKS_KIT_STACK: stackJson,
+    EKS_KIT_STACK_SHA256: stackDigest(stackJson),
     AWS_ENDPOINT_URL: emu.url,
     AWS_REGION: world.region ?? 'us-east-1',
     // The emulator accepts any credentials; never real ones here.

@@ -339,7 +339,9 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
         ...(config.endpoint ? { endpoint: config.endpoint } : {}),
         ...deps.clientOptions,
       });
-      const stack = await loadStackFromSource(base, config.stackSource);
+      const stack = await loadStackFromSource(base, config.stackSource, {
+        warn: (message) => logger.warn(message),
+      });
       logger.appendKeys({ stack: stack.name });
       const remaining = context?.getRemainingTimeInMillis?.();
       const signal =

@@ -31,8 +31,18 @@ export {
 } from './checker/verify-checker.js';
 export { MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_NODES } from './load/bounded-yaml.js';
 export { formatPath, parsePath } from './load/field-path.js';
-export { loadStack, MAX_STACK_BYTES, type ParseStackOptions, parseStack } from './load/parse-stack.js';
+export {
+  loadStack,
+  MAX_STACK_BYTES,
+  type ParseStackOptions,
+  parseStack,
+  readStackYaml,
+  type StackYaml,
+} from './load/parse-stack.js';
+export { parseStackJson } from './load/parse-stack-json.js';
 export { STACK_TAG_KEY, validateStack } from './load/semantic.js';
+export { stackDigest } from './load/stack-digest.js';
+export { type DataLocator, type Locate, validateStackData } from './load/validate-data.js';
 export { type ApplyStackOptions, type ApplyStackResult, applyStack } from './orchestrate/apply-stack.js';
 export {
   AUTO_MODE_CHECK,

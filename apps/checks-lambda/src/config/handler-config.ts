@@ -3,8 +3,13 @@
  */
 import { type Arn, InvalidInputError, parseArn, validateRegion } from '@eks-kit/core';
 
-/** Where the stack comes from. */
-export type StackSource = { kind: 'inline'; text: string } | { kind: 'parameter'; name: string };
+/**
+ * Where the stack comes from; `digest` (`EKS_KIT_STACK_SHA256`, written by the deploy template) is
+ * `stackDigest` of the JSON the deploy step validated.
+ */
+export type StackSource = ({ kind: 'inline'; text: string } | { kind: 'parameter'; name: string }) & {
+  digest?: string;
+};
 
 /** One account (and optionally region) to check through an assumed role. */
 export interface AssumeRoleTarget {
@@ -67,6 +72,7 @@ export interface HandlerConfig {
 export const HANDLER_ENV = {
   stack: 'EKS_KIT_STACK',
   stackParameter: 'EKS_KIT_STACK_PARAMETER',
+  stackDigest: 'EKS_KIT_STACK_SHA256',
   snsTopicArn: 'EKS_KIT_SNS_TOPIC_ARN',
   stateParameter: 'EKS_KIT_STATE_PARAMETER',
   reminderDays: 'EKS_KIT_REMINDER_DAYS',
@@ -106,9 +112,18 @@ export function readHandlerConfig(env: Record<string, string | undefined>): Hand
       },
     );
   }
+  const digestRaw = nonEmpty(env[HANDLER_ENV.stackDigest]);
+  if (digestRaw !== undefined && !/^[0-9a-f]{64}$/.test(digestRaw)) {
+    throw new InvalidInputError(
+      HANDLER_ENV.stackDigest,
+      digestRaw,
+      'the 64 hex digits the deploy template writes (or nothing)',
+    );
+  }
+  const digest = digestRaw === undefined ? {} : { digest: digestRaw };
   let stackSource: StackSource;
-  if (inline) stackSource = { kind: 'inline', text: inline };
-  else if (parameter) stackSource = { kind: 'parameter', name: validateParameterName(parameter) };
+  if (inline) stackSource = { kind: 'inline', text: inline, ...digest };
+  else if (parameter) stackSource = { kind: 'parameter', name: validateParameterName(parameter), ...digest };
   else {
     throw new InvalidInputError(
       HANDLER_ENV.stack,

@@ -15,6 +15,7 @@ import {
   HEARTBEAT_MARGIN_HOURS,
   HEARTBEAT_MAX_HOURS,
   heartbeatHoursFor,
+  stackDigest,
 } from '@eks-kit/stack';
 import { stringify } from 'yaml';
 import { HANDLER_ENV } from '../config/handler-config.js';
@@ -236,6 +237,8 @@ function functionEnvironment(settings: TemplateSettings): Record<string, unknown
     ...(parameterName === undefined
       ? { [HANDLER_ENV.stack]: stackJson }
       : { [HANDLER_ENV.stackParameter]: parameterName }),
+    // The JSON validated here: the function reads it without loading its validator (load-stack.ts).
+    [HANDLER_ENV.stackDigest]: stackDigest(stackJson),
     [HANDLER_ENV.snsTopicArn]: { 'Fn::If': ['HasTopic', topicArn, noValue] },
     [HANDLER_ENV.stateParameter]: ref('CheckStateParameter'),
     [HANDLER_ENV.reminderDays]: ref('ReminderDays'),

@@ -2,6 +2,8 @@
 import { type Document, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
 import type { PathSegment } from './field-path.js';
 
+export { valueAt } from './locate-value.js';
+
 /** A parsed stack file: the YAML document, its line counter and the file name for messages. */
 export interface SourceFile {
   fileName: string;
@@ -57,21 +59,4 @@ export function lineOfPath(source: SourceFile, path: readonly PathSegment[]): nu
  */
 export function locationOf(source: SourceFile, path: readonly PathSegment[]): string {
   return `${source.fileName}:${lineOfPath(source, path)}`;
-}
-
-/**
- * The plain value at a path of a JS object (undefined when absent).
- *
- * @example
- * ```ts
- * valueAt({ a: [{ b: 1 }] }, ['a', 0, 'b']); // 1
- * ```
- */
-export function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
-  let value = root;
-  for (const segment of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string | number, unknown>)[segment];
-  }
-  return value;
 }

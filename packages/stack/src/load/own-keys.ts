@@ -5,7 +5,7 @@
  */
 import { InvalidInputError, PROTO_KEY } from '@eks-kit/core';
 import { formatPath, type PathSegment } from './field-path.js';
-import { locationOf, type SourceFile } from './locate.js';
+import type { Locate } from './validate-data.js';
 
 /**
  * Throw {@link InvalidInputError} (field and `file:line`) for the first `__proto__` key in the data
@@ -13,10 +13,10 @@ import { locationOf, type SourceFile } from './locate.js';
  *
  * @example
  * ```ts
- * refuseProtoKeys(doc.toJS(), source); // "eks-kit.yaml:7: tags.__proto__: expected a key other than __proto__ ..."
+ * refuseProtoKeys(doc.toJS(), (path) => locationOf(source, path)); // "eks-kit.yaml:7: tags.__proto__: expected a key other than __proto__ ..."
  * ```
  */
-export function refuseProtoKeys(data: unknown, source: SourceFile): void {
+export function refuseProtoKeys(data: unknown, locate: Locate): void {
   const seen = new Set<object>();
   const stack: [unknown, PathSegment[]][] = [[data, []]];
   while (stack.length > 0) {
@@ -34,7 +34,7 @@ export function refuseProtoKeys(data: unknown, source: SourceFile): void {
         formatPath(keyPath),
         PROTO_KEY,
         'a key other than __proto__ (it would replace the object prototype)',
-        { location: locationOf(source, keyPath) },
+        { location: locate(keyPath) },
       );
     }
     for (let i = keys.length - 1; i >= 0; i--) {

@@ -1,13 +1,18 @@
 /** Parse and validate `eks-kit.yaml` with errors that name the key path and its `file:line`. */
 import { type FileHandle, open } from 'node:fs/promises';
 import { EksKitError, InvalidInputError, pathProblem } from '@eks-kit/core';
-import { type Stack, stackSchema } from '../schema/stack-schema.js';
+import type { Stack } from '../schema/stack-schema.js';
 import { parseYamlBounded } from './bounded-yaml.js';
-import { type PathSegment, parsePath } from './field-path.js';
-import { lineOfPath, locationOf, type SourceFile, valueAt } from './locate.js';
-import { refuseProtoKeys } from './own-keys.js';
-import { validateStack } from './semantic.js';
-import { issueToError } from './zod-issues.js';
+import { lineOfPath, locationOf, type SourceFile } from './locate.js';
+import {
+  type DataLocator,
+  isTooLarge,
+  MAX_STACK_BYTES,
+  stackTooLarge,
+  validateStackData,
+} from './validate-data.js';
+
+export { MAX_STACK_BYTES };
 
 /** Options of {@link parseStack} and {@link loadStack}. */
 export interface ParseStackOptions {
@@ -19,12 +24,6 @@ export interface ParseStackOptions {
   /** How {@link loadStack}'s errors name the path (the CLI passes `-f`); default `file`. */
   fileField?: string;
 }
-
-/**
- * Largest stack file accepted, in bytes (a stack file is a few kilobytes; this stops accidents such
- * as `-f /dev/zero` or `yes | eks-kit plan -f -` early: reading stops here).
- */
-export const MAX_STACK_BYTES = 1_000_000;
 
 /**
  * Parse the text of a stack file. Every schema or semantic error is an {@link InvalidInputError}
@@ -41,34 +40,32 @@ export const MAX_STACK_BYTES = 1_000_000;
  * ```
  */
 export function parseStack(text: string, fileName = 'eks-kit.yaml', options: ParseStackOptions = {}): Stack {
-  if (text.length > MAX_STACK_BYTES || Buffer.byteLength(text, 'utf8') > MAX_STACK_BYTES)
-    throw tooLarge(fileName, text.slice(0, MAX_STACK_BYTES));
+  const { data, ...where } = readStackYaml(text, fileName);
+  return validateStackData(data, where, options.defaultRegion);
+}
+
+/** The data of a YAML stack file and how to find its fields' lines: {@link parseStack} before the schema. */
+export interface StackYaml extends DataLocator {
+  data: unknown;
+}
+
+/**
+ * Read a YAML stack file's data without validating it: the bounded YAML parse (size, syntax, aliases,
+ * depth and tag errors thrown as {@link InvalidInputError} with `file:line`) and the line of every
+ * field. `validateStackData(data, where)` is the rest of {@link parseStack}; the checks Lambda loads
+ * this part only when its stack is YAML (its JSON path carries no YAML library).
+ *
+ * @example
+ * ```ts
+ * const { data, ...where } = readStackYaml(text, 'eks-kit.yaml');
+ * const stack = validateStackData(data, where); // errors name eks-kit.yaml:<line>
+ * ```
+ */
+export function readStackYaml(text: string, fileName = 'eks-kit.yaml'): StackYaml {
+  if (isTooLarge(text)) throw stackTooLarge(fileName, text.slice(0, MAX_STACK_BYTES));
   const { doc, lineCounter, data } = parseYamlBounded(text, fileName);
   const source: SourceFile = { fileName, doc, lineCounter };
-  refuseProtoKeys(data, source); // issue 15: own keys only, before the schema drops __proto__
-  fillDefaultRegion(data, options.defaultRegion);
-  const result = stackSchema().safeParse(data);
-  if (!result.success) {
-    const issues = result.error.issues;
-    // Report the first error in the file; a missing key last, since it is often the twin of a
-    // misspelt one (`domain:` for `domainName:`), whose error names the fix.
-    const first = issues
-      .map((issue, order) => {
-        const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-        const keyPath = issue.code === 'unrecognized_keys' ? [...path, issue.keys[0] ?? ''] : path;
-        const missing = issue.code !== 'unrecognized_keys' && valueAt(data, path) === undefined;
-        return { issue, order, missing: missing ? 1 : 0, line: lineOfPath(source, keyPath) };
-      })
-      .sort((a, b) => a.missing - b.missing || a.line - b.line || a.order - b.order)[0]!;
-    throw issueToError(first.issue, source, data, stackSchema());
-  }
-  try {
-    return validateStack(result.data);
-  } catch (error) {
-    if (error instanceof InvalidInputError)
-      throw error.under('', locationOf(source, fieldPathIn(data, error.field)));
-    throw error;
-  }
+  return { data, locate: (path) => locationOf(source, path), lineOf: (path) => lineOfPath(source, path) };
 }
 
 /**
@@ -86,7 +83,7 @@ export async function loadStack(path: string, options: ParseStackOptions = {}): 
   const fileName = path === '-' ? '<stdin>' : path;
   const bytes = path === '-' ? await readBounded(process.stdin) : await readFileBounded(path, field);
   if (bytes.length > MAX_STACK_BYTES)
-    throw tooLarge(fileName, bytes.subarray(0, MAX_STACK_BYTES).toString('utf8'));
+    throw stackTooLarge(fileName, bytes.subarray(0, MAX_STACK_BYTES).toString('utf8'));
   return parseStack(bytes.toString('utf8'), fileName, options);
 }
 
@@ -126,42 +123,4 @@ async function readBounded(stream: AsyncIterable<unknown>): Promise<Buffer> {
     if (total > MAX_STACK_BYTES) break;
   }
   return Buffer.concat(chunks);
-}
-
-/** The error for a stack file over the limit, naming the line where the limit is passed. */
-function tooLarge(fileName: string, head: string): InvalidInputError {
-  let line = 1;
-  for (let i = head.indexOf('\n'); i !== -1; i = head.indexOf('\n', i + 1)) line++;
-  return new InvalidInputError(
-    'stack',
-    `more than ${MAX_STACK_BYTES} bytes`,
-    `a stack file of at most ${MAX_STACK_BYTES} bytes`,
-    {
-      location: `${fileName}:${line}`,
-    },
-  );
-}
-
-/**
- * The path of a field named in an error, as found in the data: validators name map entries as
- * `tags.<key>` without quoting, so a key such as `x["\q"]` or `a.b` is found by trying the text after
- * each dot as one raw key when the plain parse names nothing in the data.
- */
-function fieldPathIn(data: unknown, field: string): PathSegment[] {
-  const path = parsePath(field);
-  if (valueAt(data, path) !== undefined || field.length > 1000) return path;
-  for (let dot = field.indexOf('.'); dot !== -1; dot = field.indexOf('.', dot + 1)) {
-    const candidate = [...parsePath(field.slice(0, dot)), field.slice(dot + 1)];
-    if (valueAt(data, candidate) !== undefined) return candidate;
-  }
-  return path;
-}
-
-/** `cluster.region` from the default when the file leaves it out (the file's own always wins). */
-function fillDefaultRegion(data: unknown, defaultRegion: string | undefined): void {
-  if (defaultRegion === undefined || typeof data !== 'object' || data === null) return;
-  const cluster = (data as Record<string, unknown>).cluster;
-  if (typeof cluster !== 'object' || cluster === null || Array.isArray(cluster)) return;
-  const fields = cluster as Record<string, unknown>;
-  if (fields.region === undefined || fields.region === null) fields.region = defaultRegion;
 }

@@ -2,7 +2,8 @@
 import { InvalidInputError, nearestName } from '@eks-kit/core';
 import type { z } from 'zod';
 import { formatPath, type PathSegment } from './field-path.js';
-import { locationOf, type SourceFile, valueAt } from './locate.js';
+import { valueAt } from './locate-value.js';
+import type { Locate } from './validate-data.js';
 
 type Issue = z.core.$ZodIssue;
 type AnySchema = z.core.$ZodType;
@@ -104,18 +105,18 @@ function expectedOf(issue: Issue): string {
 }
 
 /**
- * The {@link InvalidInputError} for one zod issue, naming the field and its `file:line`; an unknown
+ * The {@link InvalidInputError} for one zod issue, naming the field and where it is (`file:line` for YAML); an unknown
  * key names the nearest known key.
  *
  * @example
  * ```ts
- * throw issueToError(result.error.issues[0], source, data, stackSchema());
+ * throw issueToError(result.error.issues[0], (path) => locationOf(source, path), data, stackSchema());
  * // eks-kit.yaml:12: certificates[0].domain: expected a known key of certificates[0] (did you mean "domainName"?), ...
  * ```
  */
 export function issueToError(
   issue: Issue,
-  source: SourceFile,
+  locate: Locate,
   data: unknown,
   root: AnySchema,
 ): InvalidInputError {
@@ -130,11 +131,11 @@ export function issueToError(
       ? `a known key of ${parent} (did you mean "${near}"?)`
       : `a known key of ${parent} (${known.join(', ')})`;
     return new InvalidInputError(formatPath(keyPath), key, expected, {
-      location: locationOf(source, keyPath),
+      location: locate(keyPath),
       hint: near ? `rename "${key}" to "${near}"` : `remove "${key}"`,
     });
   }
   return new InvalidInputError(formatPath(path) || 'stack', valueAt(data, path), expectedOf(issue), {
-    location: locationOf(source, path),
+    location: locate(path),
   });
 }
