@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Options } from 'tsup';
 import { iamDataLeftOut } from './build/iam-data-left-out.js';
 import {
@@ -35,6 +36,20 @@ const yamlWithoutSideEffects: NonNullable<Options['esbuildPlugins']>[number] = {
         ? { path: join(dirname(args.importer), args.path), sideEffects: false }
         : undefined,
     );
+  },
+};
+
+/**
+ * In `stack-loader.mjs`, every `@aws-sdk/*` and `@smithy/*` module is `build/no-aws-sdk.cjs`: the validator
+ * calls no AWS API, but core, the stack package and the packages under it import SDK clients and commands
+ * at their top, which kept a second copy of the SDK runtime (and every client) in that file (828 KiB).
+ */
+const noAwsSdk: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'no-aws-sdk',
+  setup(build) {
+    build.onResolve({ filter: /^@(aws-sdk|smithy)\// }, () => ({
+      path: fileURLToPath(new URL('./build/no-aws-sdk.cjs', import.meta.url)),
+    }));
   },
 };
 
@@ -80,7 +95,7 @@ export default defineConfig([
     // (zod, yaml, the stack rules, core's errors).
     ...functionBuild,
     entry: { 'stack-loader': 'src/config/stack-loader.ts' },
-    esbuildPlugins: [staticCoreImports, sdkSchemaConstantKeys, browserOnlyStubs, yamlEsmBuild],
+    esbuildPlugins: [noAwsSdk, staticCoreImports, browserOnlyStubs, yamlEsmBuild],
   },
   {
     // Tools run from the repository (template rendering); not part of the function.

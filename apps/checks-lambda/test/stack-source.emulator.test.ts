@@ -4,14 +4,21 @@
  * a bad one is refused naming the field, before any check), and the YAML of older deploys (still read,
  * with a warning). The last tests run the built files as Lambda does.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients, InvalidInputError } from '@eks-kit/core';
-import { type Stack, stackDigest } from '@eks-kit/stack';
+import {
+  parseStack,
+  type parseStackJson,
+  type readStackYaml,
+  type Stack,
+  stackDigest,
+  type validateStackData,
+} from '@eks-kit/stack';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checksDeployTemplate, createChecksHandler, stackCheckTasks } from '../src/index.js';
 import { captureOutput } from './fixtures/capture-output.js';
@@ -189,6 +196,34 @@ describe('the built files', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('stack-loader.mjs (built without the AWS SDK) validates the examples as the source does', async () => {
+    const loader = (await import(new URL('../dist/stack-loader.mjs', import.meta.url).href)) as {
+      readStackYaml: typeof readStackYaml;
+      validateStackData: typeof validateStackData;
+      parseStackJson: typeof parseStackJson;
+    };
+    for (const file of ['seed', 'cross-account']) {
+      const text = readFileSync(new URL(`../../../examples/${file}/eks-kit.yaml`, import.meta.url), 'utf8');
+      const { data, ...where } = loader.readStackYaml(text, 'eks-kit.yaml');
+      const built = loader.validateStackData(data, where);
+      expect(built).toEqual(parseStack(text, 'eks-kit.yaml'));
+      expect(loader.parseStackJson(JSON.stringify(built), 'EKS_KIT_STACK')).toEqual(built);
+    }
+    const bad = fixtureText().replace(/^( {2}region: ).*$/m, '$1nowhere-1');
+    expect(bad).not.toBe(fixtureText());
+    const parts = loader.readStackYaml(bad, 'EKS_KIT_STACK');
+    expect(() => loader.validateStackData(parts.data, parts)).toThrow(
+      (() => {
+        try {
+          parseStack(bad, 'EKS_KIT_STACK');
+        } catch (error) {
+          return (error as Error).message;
+        }
+        return 'no error';
+      })(),
+    );
   });
 
   it('index.mjs with stack-loader.mjs beside it reads YAML and refuses a bad edit naming the field', async () => {

@@ -88,9 +88,9 @@ export const RUNTIME_POLICY_NAME = 'eks-kit-checks-runtime';
 
 /**
  * Lambda allows 4 KB for all environment variables together (Lambda quotas); above this the stack
- * goes into an SSM parameter.
+ * goes into an SSM parameter. 3,584 before issue 21, less the 84 bytes of `EKS_KIT_STACK_SHA256`.
  */
-const INLINE_STACK_MAX_BYTES = 3_584;
+const INLINE_STACK_MAX_BYTES = 3_500;
 /** CloudWatch Logs retention values (PutRetentionPolicy). */
 const RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
