@@ -20,6 +20,7 @@ import {
   shareReads,
   withSharedReads,
 } from '../src/index.js';
+import { startRepositoryListing } from '../src/orchestrate/shared-reads.js';
 import { stackClients } from './support/emulator.js';
 
 const root = new URL('../../../examples/seed/', import.meta.url);
@@ -179,6 +180,30 @@ describe('shared reads: a name answered from the run`s listing', () => {
     expect((missing as Error).message).toMatch(
       /^The repository with name 'team\/gone' does not exist in the registry/,
     );
+  });
+
+  it('a name asked while the run`s listing is still on its way waits for it and is answered by it', async () => {
+    const ecr = (await clients.ecr()) as unknown as Ecr;
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'team/early' }));
+    const run = shareReads(clients);
+    const runEcr = (await run.ecr()) as unknown as Ecr;
+    emu.resetCalls();
+    const [early, gone] = await withSharedReads('read-only', async () => {
+      // The listing is started first, but sendRead loads its command and client before it sends:
+      // the name reads, sent right after, reach the shared reads before it does.
+      const listed = startRepositoryListing(run);
+      const asked = await Promise.all([
+        runEcr.send(new DescribeRepositoriesCommand({ repositoryNames: ['team/early'] })),
+        runEcr.send(new DescribeRepositoriesCommand({ repositoryNames: ['team/late'] })).catch((e) => e),
+      ]);
+      await listed;
+      return asked;
+    });
+    expect(described()).toEqual([{ maxResults: 1000 }]);
+    expect(
+      (early as { repositories?: Array<{ repositoryName?: string }> }).repositories?.[0]?.repositoryName,
+    ).toBe('team/early');
+    expect(isNotFoundError(gone)).toBe(true);
   });
 
   it('a listing with more pages answers no name: each is asked of AWS, and AWS answers', async () => {

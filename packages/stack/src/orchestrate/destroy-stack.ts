@@ -19,7 +19,7 @@ import { deleteRepository } from '@eks-kit/ecr-credentials';
 import { deleteRole } from '@eks-kit/iam-policies';
 import type { Stack } from '../schema/stack-schema.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
-import { REPOSITORY_LISTING_PAGE_SIZE, shareReads, withSharedReads } from './shared-reads.js';
+import { shareReads, startRepositoryListing, withSharedReads } from './shared-reads.js';
 
 /** Options of {@link planDestroy} and {@link destroyStack}. */
 export interface DestroyStackOptions {
@@ -95,7 +95,7 @@ async function destroyInRun(
     if (names.length > 1) {
       const read = (input: Record<string, unknown>) =>
         sendRead(clients, 'ecr', 'DescribeRepositories', input).catch(() => undefined);
-      await read({ maxResults: REPOSITORY_LISTING_PAGE_SIZE });
+      await startRepositoryListing(clients).catch(() => undefined);
       await Promise.all(names.map((n) => read({ repositoryNames: [n] })));
     }
     for (const repository of [...names].reverse()) {

@@ -8,7 +8,7 @@
  * run: nothing is ever served from a previous run and no clock decides freshness.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type AwsClients, isNotFoundError, type ServiceKey } from '@eks-kit/core';
+import { type AwsClients, isNotFoundError, type ServiceKey, sendRead } from '@eks-kit/core';
 
 /**
  * Reads no step of a stack ever changes (eks-kit creates no account, cluster, OIDC provider or hosted
@@ -70,6 +70,11 @@ interface RunStore {
   memo: Map<string, Promise<MiddlewareOutput>>;
   /** The outermost run: stable reads are shared with it (apply's plan and apply phases share them). */
   root: RunStore;
+  /**
+   * Repository listings the run has started ({@link startRepositoryListing}), by scope: settled once
+   * the listing is in the memo (or could not be sent), so a name read that arrives first waits for it.
+   */
+  listings?: Map<string, { started: Promise<void>; settle: () => void }>;
 }
 
 interface MiddlewareOutput {
@@ -263,6 +268,51 @@ function statusFilter(operation: string, input: unknown): string[] | undefined {
  */
 export const REPOSITORY_LISTING_PAGE_SIZE = 1000;
 
+/** The memo key of the run's repository listing in `scope`. */
+function listingKey(scope: string): string {
+  return `${scope} DescribeRepositories {"maxResults":${REPOSITORY_LISTING_PAGE_SIZE}}`;
+}
+
+/**
+ * Start the run's listing of the registry (DescribeRepositories, {@link REPOSITORY_LISTING_PAGE_SIZE}
+ * per page) through `run` (a set from {@link shareReads}), and say so to the run at once: a
+ * repository's DescribeRepositories sent through the run before the listing reaches the shared
+ * reads waits for it and is answered from it, whatever order the calls start in. Call it inside
+ * {@link withSharedReads}; outside a run it only sends the listing.
+ *
+ * @example
+ * ```ts
+ * await withSharedReads('read-only', async () => {
+ *   const run = shareReads(clients);
+ *   void startRepositoryListing(run).catch(() => undefined);
+ *   await planStack(run, stack); // each repository's DescribeRepositories is answered by the listing
+ * });
+ * ```
+ */
+export function startRepositoryListing(run: AwsClients): Promise<unknown> {
+  const store = storage.getStore()?.root;
+  const id = scopes.get(run);
+  let settle = (): void => undefined;
+  if (store && id !== undefined) {
+    const scope = `${id} ecr@${run.region}`;
+    store.listings ??= new Map();
+    const known = store.listings.get(scope);
+    if (known) settle = known.settle;
+    else {
+      let resolve = (): void => undefined;
+      const started = new Promise<void>((r) => {
+        resolve = r;
+      });
+      store.listings.set(scope, { started, settle: resolve });
+      settle = resolve;
+    }
+  }
+  const sent = sendRead(run, 'ecr', 'DescribeRepositories', { maxResults: REPOSITORY_LISTING_PAGE_SIZE });
+  // Settled when the listing reaches the memo; this covers a listing that never got there.
+  sent.then(settle, settle);
+  return sent;
+}
+
 /** The one repository name a DescribeRepositories input asks about (nothing else set), if so. */
 function oneRepositoryName(input: unknown): string | undefined {
   if (!input || typeof input !== 'object') return undefined;
@@ -293,10 +343,9 @@ function answerFromListing(
   name: string,
   send: () => Promise<MiddlewareOutput>,
 ): Promise<MiddlewareOutput> | undefined {
-  const listing = [
-    memo.get(`${scope} DescribeRepositories {"maxResults":${REPOSITORY_LISTING_PAGE_SIZE}}`),
-    memo.get(`${scope} DescribeRepositories {}`),
-  ].find((p) => p !== undefined);
+  const listing = [memo.get(listingKey(scope)), memo.get(`${scope} DescribeRepositories {}`)].find(
+    (p) => p !== undefined,
+  );
   if (!listing) return undefined;
   return listing.then(
     (out) => {
@@ -350,14 +399,18 @@ export function addSharedReadsMiddleware(client: object, service: ServiceKey, sc
       const statuses = statusFilter(operation, args.input);
       const input = statuses ? { ...(args.input as object), CertificateStatuses: undefined } : args.input;
       const key = `${scope} ${operation} ${stableJson(input ?? {})}`;
+      const named = operation === 'DescribeRepositories' ? oneRepositoryName(input) : undefined;
+      const listing = operation === 'DescribeRepositories' ? run.listings?.get(scope) : undefined;
+      // A name read waits until the run's listing, once started, has reached the memo.
+      if (named !== undefined && listing) await listing.started;
       let answer = memo.get(key);
       if (!answer) {
         const send = () => next({ ...args, input });
         // One listing of the registry answers every repository name of the run (issue 21).
-        const named = operation === 'DescribeRepositories' ? oneRepositoryName(input) : undefined;
         const sent = (named !== undefined && answerFromListing(memo, scope, named, send)) || send();
         answer = sent;
         memo.set(key, sent);
+        if (listing && key === listingKey(scope)) listing.settle();
         const table = memo;
         sent.then(
           (out) => {
