@@ -49,26 +49,34 @@ if (mode === 'floor' || mode === 'floor-pages') {
 const { discoverNodeGroups, ensureAutoDiscoveryTags } = await import('@eks-kit/asg-discovery');
 const { createClients } = await import('@eks-kit/core');
 const clients = await createClients(endpoint);
-const timed = async (fn) => {
+// Each phase keeps what it reports (counts) and lets its result go, as a command that prints a
+// result and moves on does; the peak RSS after each phase shows which phase sets the peak.
+const peakMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
+const timed = async (fn, keep) => {
   clients.counter.reset();
   const start = performance.now();
-  const value = await fn();
-  return { value, ms: performance.now() - start, calls: clients.counter.snapshot() };
+  const kept = keep(await fn());
+  return { ...kept, ms: performance.now() - start, calls: clients.counter.snapshot(), peakMiB: peakMiB() };
 };
-const tag = await timed(() =>
-  ensureAutoDiscoveryTags(clients, { cluster: 'bench', select: { namePrefix: prefix } }),
+const tag = await timed(
+  () => ensureAutoDiscoveryTags(clients, { cluster: 'bench', select: { namePrefix: prefix } }),
+  (r) => ({ groups: r.groups?.length ?? r.changes.length }),
 );
-const retag = await timed(() =>
-  ensureAutoDiscoveryTags(clients, { cluster: 'bench', select: { namePrefix: prefix } }),
+const retag = await timed(
+  () => ensureAutoDiscoveryTags(clients, { cluster: 'bench', select: { namePrefix: prefix } }),
+  (r) => ({ changes: r.changes.length }),
 );
-const discover = await timed(() => discoverNodeGroups(clients, { cluster: 'bench' }));
+const discover = await timed(
+  () => discoverNodeGroups(clients, { cluster: 'bench' }),
+  (groups) => ({ groups: groups.length }),
+);
 clients.destroy();
 console.log(
   JSON.stringify({
     mode,
-    tag: { ms: tag.ms, calls: tag.calls, groups: tag.value.groups?.length ?? tag.value.changes.length },
-    retag: { ms: retag.ms, calls: retag.calls, changes: retag.value.changes.length },
-    discover: { ms: discover.ms, calls: discover.calls, groups: discover.value.length },
+    tag,
+    retag,
+    discover,
     maxRssKiB: process.resourceUsage().maxRSS,
   }),
 );

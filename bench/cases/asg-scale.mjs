@@ -108,6 +108,12 @@ export async function run({ quick, root }) {
         },
         { step: 'peak RSS of the eks-kit process', calls: '', wall: mib(out.maxRssKiB), groups: '' },
         {
+          step: 'peak RSS so far after tag / second run / discover',
+          calls: '',
+          wall: `${out.tag.peakMiB} / ${out.retag.peakMiB} / ${out.discover.peakMiB} MiB`,
+          groups: '',
+        },
+        {
           step: 'floor: Node + SDK Auto Scaling and EC2 clients, one call each',
           calls: 'DescribeAutoScalingGroups 1, DescribeLaunchTemplateVersions 1',
           wall: mib(floor.maxRssKiB),
@@ -130,6 +136,12 @@ export async function run({ quick, root }) {
           calls: calls(bOut.tag.calls),
           wall: mib(bOut.maxRssKiB),
           groups: bOut.discover.groups,
+        },
+        {
+          step: 'bundled: peak RSS so far after tag / second run / discover',
+          calls: '',
+          wall: `${bOut.tag.peakMiB} / ${bOut.retag.peakMiB} / ${bOut.discover.peakMiB} MiB`,
+          groups: '',
         },
         {
           step: 'bundled floor: SDK clients, one call each',

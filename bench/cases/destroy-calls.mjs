@@ -25,7 +25,7 @@ export const MINIMUM = {
     'autoScaling:DescribeAutoScalingGroups': 1,
     'autoScaling:DeleteTags': 1,
   },
-  // Nothing left: one listing per kind shows it (certificates, repositories by name, roles, groups).
+  // Nothing left: one listing per kind shows it (certificates, the registry's repositories, roles by name, groups).
   again: {
     'acm:ListCertificates': 1,
     'ecr:DescribeRepositories': 1,

@@ -94,6 +94,7 @@ export {
 } from './procedures/route53.js';
 export {
   DEFAULT_ISSUED_POLL_SCHEDULE,
+  INSYNC_REPORT_AFTER_MS,
   issuedPollDelayMs,
   type WaitForIssuedInput,
   type WaitUntilIssuedInput,

@@ -62,22 +62,54 @@ describe('waitUntilIssued against the emulator', () => {
 
   it('ends at ISSUED polling on its own schedule, reporting INSYNC as an event', async () => {
     emu.behaviour.route53SyncSeconds = 5;
+    // ACM takes 300 emulated s (0.3 s here), Route 53 5: the change is INSYNC long before ISSUED.
+    emu.behaviour.acmValidationSeconds = 300;
     try {
       const arn = await request('ok.example.com');
       const [record] = await waitUntilValidationRecords(clients, { arn, schedule: fastSchedule });
       const changeId = await putRecord('ZPUB', record!.name, record!.value);
       const events: ProgressEvent[] = [];
+      emu.resetCalls();
       const status = await waitUntilIssued(clients, {
         arn,
         changeIds: [changeId],
+        // Ask Route 53 from the first look (the default waits 60 s of real time first).
+        insyncAfterMs: 0,
         schedule: fastSchedule,
         timeout: 20_000,
         onEvent: (e) => events.push(e),
       });
       expect(status.status).toBe('ISSUED');
       expect(events.some((e) => e.type === 'certificate.status' && e.status === 'ISSUED')).toBe(true);
+      expect(events.filter((e) => e.type === 'route53.insync').map((e) => e.resource)).toEqual([changeId]);
+      expect(emu.calls({ operation: 'GetChange' }).length).toBeGreaterThan(0);
     } finally {
       emu.behaviour.route53SyncSeconds = 60;
+      emu.behaviour.acmValidationSeconds = 20;
+    }
+  });
+
+  it('asks Route 53 nothing when the certificate is issued before insyncAfterMs (issue 21: ACM does not need INSYNC)', async () => {
+    emu.behaviour.acmValidationSeconds = 300;
+    try {
+      const arn = await request('quick.example.com');
+      const [record] = await waitUntilValidationRecords(clients, { arn, schedule: fastSchedule });
+      const changeId = await putRecord('ZPUB', record!.name, record!.value);
+      emu.resetCalls();
+      const status = await waitUntilIssued(clients, {
+        arn,
+        changeIds: [changeId],
+        // An hour: far more than this wait can take on any machine (the default is 60 s).
+        insyncAfterMs: 3_600_000,
+        schedule: fastSchedule,
+        timeout: 20_000,
+      });
+      expect(status.status).toBe('ISSUED');
+      // Several looks at PENDING_VALIDATION, none of them followed by a GetChange.
+      expect(emu.calls({ operation: 'DescribeCertificate' }).length).toBeGreaterThan(1);
+      expect(emu.calls({ operation: 'GetChange' })).toEqual([]);
+    } finally {
+      emu.behaviour.acmValidationSeconds = 20;
     }
   });
 

@@ -167,6 +167,24 @@ describe('ECR CreateRepository / DescribeRepositories / DeleteRepository', () =>
     );
   });
 
+  it('fails a read of several names as a whole when one is missing, naming it (docs/AWS-FACTS.md#ecr-describing-repositories)', async () => {
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'several/one' }));
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'several/two' }));
+    const both = await ecr.send(
+      new DescribeRepositoriesCommand({ repositoryNames: ['several/one', 'several/two'] }),
+    );
+    expect(both.repositories?.map((r) => r.repositoryName)).toEqual(['several/one', 'several/two']);
+    const err = await failure(
+      ecr.send(
+        new DescribeRepositoriesCommand({ repositoryNames: ['several/one', 'several/gone', 'several/two'] }),
+      ),
+    );
+    expect(err.name).toBe('RepositoryNotFoundException');
+    expect(err.message).toBe(
+      `The repository with name 'several/gone' does not exist in the registry with id '${ACCOUNT}'`,
+    );
+  });
+
   it('pages DescribeRepositories with nextToken (the SDK paginator walks every page)', async () => {
     for (let i = 0; i < 5; i++) await ecr.send(new CreateRepositoryCommand({ repositoryName: `page/r${i}` }));
     const names: string[] = [];

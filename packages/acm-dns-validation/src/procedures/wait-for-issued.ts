@@ -27,9 +27,28 @@ export interface WaitUntilIssuedInput {
   schedule?: PollSchedule;
   /** Route 53 change ids of the validation records: their INSYNC is reported as an event, never waited for. */
   changeIds?: readonly string[];
+  /**
+   * Ask Route 53 about `changeIds` (GetChange) only once the wait has lasted this long (default
+   * {@link INSYNC_REPORT_AFTER_MS}, the time a change usually takes to be INSYNC,
+   * docs/AWS-FACTS.md#route-53-change-batches). ACM does not wait for INSYNC, so the answer only
+   * explains a slow validation: a certificate issued sooner costs no GetChange (issue 21).
+   */
+  insyncAfterMs?: number;
   /** Look the validation records up in Route 53 once, to fail fast when one is only in a private zone (default true). */
   checkRecords?: boolean;
 }
+
+/**
+ * How long {@link waitUntilIssued} waits before it asks Route 53 whether the validation records'
+ * changes are INSYNC: 60 s, within which Route 53 usually propagates a change
+ * (docs/AWS-FACTS.md#route-53-change-batches).
+ *
+ * @example
+ * ```ts
+ * await waitUntilIssued(clients, { arn, changeIds, insyncAfterMs: INSYNC_REPORT_AFTER_MS / 2 });
+ * ```
+ */
+export const INSYNC_REPORT_AFTER_MS = 60_000;
 
 /**
  * The schedule of {@link waitUntilIssued}: the next look after 10% of the time waited so far, at least
@@ -97,7 +116,7 @@ const FAILURE_HINTS: Record<string, string> = {
  * of the time waited so far, up to 30 s apart ({@link DEFAULT_ISSUED_POLL_SCHEDULE}): it returns at
  * most max(1 s, 10% of the time ACM took) after ISSUED (the SDK's CertificateValidated waiter polls 60-120 s apart and never looks at
  * VALIDATION_TIMED_OUT, docs/AWS-FACTS.md#acm-sdk-waiter). Route 53's INSYNC is reported as an event, not waited for
- * (ACM does not need it). Fails fast with the reason and the fix on FAILED (e.g. CAA_ERROR),
+ * (ACM does not need it), and asked about only once the wait has lasted `insyncAfterMs` (60 s). Fails fast with the reason and the fix on FAILED (e.g. CAA_ERROR),
  * VALIDATION_TIMED_OUT, REVOKED/EXPIRED/INACTIVE, or a validation record that only exists in a
  * private hosted zone (ACM only sees public DNS).
  *
@@ -126,6 +145,10 @@ export async function waitUntilIssued(
   }
   const emit = (event: ProgressEvent): void => input.onEvent?.(event);
   const pendingChanges = new Set(input.changeIds ?? []);
+  const insyncAfterMs = input.insyncAfterMs ?? INSYNC_REPORT_AFTER_MS;
+  if (!(typeof insyncAfterMs === 'number' && insyncAfterMs >= 0))
+    throw new InvalidInputError('insyncAfterMs', insyncAfterMs, 'a number of milliseconds >= 0');
+  const started = Date.now();
   let recordsChecked = input.checkRecords === false;
   let lastStatus: string | undefined;
   return poll(
@@ -142,7 +165,8 @@ export async function waitUntilIssued(
       }
       failOnTerminal(status);
       if (status.status === 'ISSUED') return { done: true, value: status };
-      for (const id of [...pendingChanges]) {
+      const askRoute53 = Date.now() - started >= insyncAfterMs;
+      for (const id of askRoute53 ? [...pendingChanges] : []) {
         if ((await getChangeStatus(clients, id, input.signal)) === 'INSYNC') {
           pendingChanges.delete(id);
           emit({ type: 'route53.insync', message: `Route 53 change ${id} is INSYNC`, resource: id });

@@ -127,12 +127,21 @@ export async function ensureAutoDiscoveryTags(
   // and the tags still to write. Every refusal (ownership, the tag quota) is found for every group
   // before the first write. Instances are not asked for: tags are all this reads.
   const planned: Array<{ name: string; changes: Change[]; tags: Tag[] }> = [];
+  // Groups tagged alike get the same summary text: one copy of it, not one per group (issue 21).
+  const summaries = new Map<string, string>();
+  const defaults = desiredTags(cluster, undefined, '', input.stack);
   await forEachSelectedGroup(
     clients,
     { cluster, select },
     (group) => {
-      const desired = templateTags.get(group.name) ?? desiredTags(cluster, undefined, '', input.stack);
-      planned.push({ name: group.name, ...planGroupChanges(group, desired, input.stack, options) });
+      const desired = templateTags.get(group.name) ?? defaults;
+      const plan = planGroupChanges(group, desired, input.stack, options);
+      for (const change of plan.changes) {
+        const known = summaries.get(change.summary);
+        if (known !== undefined) change.summary = known;
+        else if (summaries.size < 1024) summaries.set(change.summary, change.summary);
+      }
+      planned.push({ name: group.name, ...plan });
     },
     { includeInstances: false },
   );

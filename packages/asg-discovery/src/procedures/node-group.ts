@@ -48,6 +48,25 @@ export interface NodeGroup {
   instanceRequirements?: Array<Record<string, unknown>>;
 }
 
+/** Strings kept once ({@link share}): at most this many, the table starts again when full. */
+const SHARED_STRINGS_LIMIT = 4096;
+const sharedStrings = new Map<string, string>();
+
+/**
+ * One copy of a short string the groups of a listing repeat (tag keys and values, zones, launch
+ * template ids, names and versions, instance types): the SDK parses a fresh copy per group, so
+ * 10,000 groups would hold 10,000 copies of `ap-northeast-1a` or `owned` (issue 21, asg-scale).
+ * Names and ARNs, one per group, are not shared. Bounded, so it never grows with the groups.
+ */
+function share(value: string): string {
+  if (value.length > 256) return value;
+  const known = sharedStrings.get(value);
+  if (known !== undefined) return known;
+  if (sharedStrings.size >= SHARED_STRINGS_LIMIT) sharedStrings.clear();
+  sharedStrings.set(value, value);
+  return value;
+}
+
 /**
  * A {@link NodeGroup} from DescribeAutoScalingGroups output (instance types from overrides only;
  * templates and configurations are resolved by `resolveInstanceTypes`).
@@ -62,11 +81,11 @@ export function nodeGroupFromApi(g: AutoScalingGroup): NodeGroup {
   const propagated: string[] = [];
   for (const t of g.Tags ?? []) {
     if (t.Key === undefined) continue;
-    setOwn(tags, t.Key, t.Value ?? ''); // a tag key from AWS may be __proto__: own key only
-    if (t.PropagateAtLaunch) propagated.push(t.Key);
+    setOwn(tags, t.Key, share(t.Value ?? '')); // a tag key from AWS may be __proto__: own key only
+    if (t.PropagateAtLaunch) propagated.push(share(t.Key));
   }
   const mip = g.MixedInstancesPolicy?.LaunchTemplate;
-  const overrides = (mip?.Overrides ?? []).map((o) => o.InstanceType).filter((t): t is string => !!t);
+  const overrides = (mip?.Overrides ?? []).flatMap((o) => (o.InstanceType ? [share(o.InstanceType)] : []));
   const requirements = (mip?.Overrides ?? [])
     .map((o) => o.InstanceRequirements)
     .filter((r): r is NonNullable<typeof r> => !!r)
@@ -74,9 +93,9 @@ export function nodeGroupFromApi(g: AutoScalingGroup): NodeGroup {
   const spec = mip?.LaunchTemplateSpecification ?? g.LaunchTemplate;
   const launchTemplate: LaunchTemplateRef | undefined = spec
     ? {
-        ...(spec.LaunchTemplateId ? { id: spec.LaunchTemplateId } : {}),
-        ...(spec.LaunchTemplateName ? { name: spec.LaunchTemplateName } : {}),
-        version: spec.Version ?? '$Default',
+        ...(spec.LaunchTemplateId ? { id: share(spec.LaunchTemplateId) } : {}),
+        ...(spec.LaunchTemplateName ? { name: share(spec.LaunchTemplateName) } : {}),
+        version: share(spec.Version ?? '$Default'),
       }
     : undefined;
   const source: NodeGroup['instanceTypeSource'] = overrides.length
@@ -98,8 +117,8 @@ export function nodeGroupFromApi(g: AutoScalingGroup): NodeGroup {
     instanceTypes: [...new Set(overrides)],
     instanceTypeSource: source,
     ...(launchTemplate ? { launchTemplate } : {}),
-    ...(g.LaunchConfigurationName ? { launchConfigurationName: g.LaunchConfigurationName } : {}),
-    availabilityZones: [...(g.AvailabilityZones ?? [])].sort(),
+    ...(g.LaunchConfigurationName ? { launchConfigurationName: share(g.LaunchConfigurationName) } : {}),
+    availabilityZones: (g.AvailabilityZones ?? []).map(share).sort(),
     tags,
     propagatedTagKeys: propagated.sort(),
     ...(requirements.length && !overrides.length ? { instanceRequirements: requirements } : {}),

@@ -559,7 +559,7 @@ export const ecr = defineService<EcrState>({
       },
     },
     DescribeRepositories: {
-      logInput: ['maxResults'],
+      logInput: ['repositoryNames', 'maxResults'],
       handler(r) {
         const names = r.input.repositoryNames as unknown[] | undefined;
         const maxResults = r.input.maxResults as number | undefined;

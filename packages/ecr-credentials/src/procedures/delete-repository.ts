@@ -142,7 +142,9 @@ export async function findRepositoriesOfStack(
   const ecr = await clients.ecr();
   const out: string[] = [];
   try {
-    for await (const page of paginateDescribeRepositories({ client: ecr }, {}))
+    // ECR's largest page (1,000): one call for most registries, and the same input as a stack run's
+    // listing, so the run shares it (docs/AWS-FACTS.md#ecr-describing-repositories).
+    for await (const page of paginateDescribeRepositories({ client: ecr, pageSize: 1000 }, {}))
       for (const repo of page.repositories ?? []) {
         const name = repo.repositoryName ?? '';
         if (!name || skipped.has(name)) continue;

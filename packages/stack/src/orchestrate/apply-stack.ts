@@ -14,7 +14,7 @@ import type { CertificateOutcome } from '../steps/step.js';
 import { applyBlockedError, blockingFindings } from './blocked-apply.js';
 import { findOrphans, pruneOrphans } from './orphans.js';
 import { runSteps } from './run-steps.js';
-import { outsideSharedReads, shareReads, withSharedReads } from './shared-reads.js';
+import { outsideSharedReads, shareReads, startRepositoryListing, withSharedReads } from './shared-reads.js';
 
 /** Options of {@link applyStack}. */
 export interface ApplyStackOptions {
@@ -99,6 +99,9 @@ async function applyInRun(
   // Refuse before the first write: every read and refusal the plan can find runs first.
   // Orphans (issue 16) are read beside the plan: nothing the apply writes can be one (the apply
   // writes only what the file describes), so the listing taken now is the one prune acts on.
+  // The registry's listing first: it answers the orphans' listing and every repository name the
+  // plan and the writes ask about (issue 21).
+  void startRepositoryListing(stable).catch(() => undefined);
   const orphansRead = findOrphans(stable, stack, options.signal ? { signal: options.signal } : {});
   orphansRead.catch(() => undefined);
   const plan = await runSteps(stable, stack, { dryRun: true, adopt, ...base });
@@ -169,6 +172,10 @@ async function applyInRun(
             region: cert.region,
             timeout: options.timeoutMs ?? 30 * 60_000,
             changeIds: cert.changeIds,
+            // This apply has just read or written every validation record in the public zone
+            // chooseZone picked (it refuses private ones): the wait's own look-up of the records
+            // would read the same record sets again (issue 21).
+            checkRecords: false,
             ...base,
           }),
         );

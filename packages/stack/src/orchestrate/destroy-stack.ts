@@ -13,12 +13,13 @@ import {
   InvalidInputError,
   type ProgressEvent,
   STACK_TAG_KEY,
+  sendRead,
 } from '@eks-kit/core';
 import { deleteRepository } from '@eks-kit/ecr-credentials';
 import { deleteRole } from '@eks-kit/iam-policies';
 import type { Stack } from '../schema/stack-schema.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
-import { shareReads, withSharedReads } from './shared-reads.js';
+import { shareReads, startRepositoryListing, withSharedReads } from './shared-reads.js';
 
 /** Options of {@link planDestroy} and {@link destroyStack}. */
 export interface DestroyStackOptions {
@@ -87,7 +88,17 @@ async function destroyInRun(
   // 2. Repositories (a cache repository before its image repository).
   const repositories = async (result: DestroyStackResult): Promise<void> => {
     const record = recordInto(result);
-    for (const repository of [...stackRepositoryNames(stack)].reverse()) {
+    const names = stackRepositoryNames(stack);
+    // Several repositories: one listing of the registry says which exist (issue 21). Each name's
+    // answer is taken from it now, before the first delete drops the listing from the run's reads;
+    // a delete's own DescribeRepositories then finds it (a failed listing only costs the call).
+    if (names.length > 1) {
+      const read = (input: Record<string, unknown>) =>
+        sendRead(clients, 'ecr', 'DescribeRepositories', input).catch(() => undefined);
+      await startRepositoryListing(clients).catch(() => undefined);
+      await Promise.all(names.map((n) => read({ repositoryNames: [n] })));
+    }
+    for (const repository of [...names].reverse()) {
       options.signal?.throwIfAborted();
       record(
         await deleteRepository(

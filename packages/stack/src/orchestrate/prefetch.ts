@@ -15,6 +15,7 @@ import { type AwsClients, sendRead } from '@eks-kit/core';
 import { RUNNER_POLICY_NAME } from '@eks-kit/ecr-credentials';
 import type { Stack } from '../schema/stack-schema.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
+import { startRepositoryListing } from './shared-reads.js';
 
 /**
  * Start the reads of a read-only run that the stack file gives the input of; never throws (a read
@@ -71,8 +72,9 @@ export function prefetchReads(run: AwsClients, stack: Stack): void {
   // Repositories: each one, then its lifecycle policy and tags.
   const repositories = stackRepositoryNames(stack);
   if (repositories.length > 0) void read('ecr', 'GetRegistryScanningConfiguration', {});
-  // The orphans' repositories listing.
-  void read('ecr', 'DescribeRepositories', {});
+  // The registry's listing (the orphans' too): one call answers whether each stack repository
+  // exists (shared-reads serves a name's DescribeRepositories from it, issue 21), started first.
+  void startRepositoryListing(run).catch(() => undefined);
   for (const name of repositories) {
     void (
       read('ecr', 'DescribeRepositories', { repositoryNames: [name] }) as Promise<

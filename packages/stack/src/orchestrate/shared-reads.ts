@@ -8,7 +8,7 @@
  * run: nothing is ever served from a previous run and no clock decides freshness.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type AwsClients, isNotFoundError, type ServiceKey } from '@eks-kit/core';
+import { type AwsClients, isNotFoundError, type ServiceKey, sendRead } from '@eks-kit/core';
 
 /**
  * Reads no step of a stack ever changes (eks-kit creates no account, cluster, OIDC provider or hosted
@@ -70,6 +70,11 @@ interface RunStore {
   memo: Map<string, Promise<MiddlewareOutput>>;
   /** The outermost run: stable reads are shared with it (apply's plan and apply phases share them). */
   root: RunStore;
+  /**
+   * Repository listings the run has started ({@link startRepositoryListing}), by scope: settled once
+   * the listing is in the memo (or could not be sent), so a name read that arrives first waits for it.
+   */
+  listings?: Map<string, { started: Promise<void>; settle: () => void }>;
 }
 
 interface MiddlewareOutput {
@@ -173,14 +178,29 @@ function isWrite(operation: string): boolean {
 /** Input fields that name one resource: a write naming one keeps the answers about other resources. */
 const ID_KEYS = ['RoleName', 'repositoryName', 'repositoryNames', 'resourceArn', 'CertificateArn'] as const;
 
+/**
+ * One resource id in the form a name has: an ECR repository ARN becomes its repository name and an
+ * IAM role ARN its role name, so a write naming the resource one way and a read naming it the other
+ * way meet (`PutLifecyclePolicy repositoryName=seed/app` and `ListTagsForResource
+ * resourceArn=arn:...:repository/seed/app`); certificate ARNs stay ARNs (that is their name).
+ */
+function idOf(value: string): string {
+  const repository = /^arn:[^:]+:ecr:[^:]*:[^:]*:repository\/(.+)$/.exec(value);
+  if (repository) return repository[1] as string;
+  const role = /^arn:[^:]+:iam::[^:]*:role\/(?:.*\/)?([^/]+)$/.exec(value);
+  if (role) return role[1] as string;
+  return value;
+}
+
 /** The resource names an input carries (empty: a listing, or a write that may change anything). */
 function idsOf(input: unknown): string[] {
   if (!input || typeof input !== 'object') return [];
   const ids: string[] = [];
   for (const key of ID_KEYS) {
     const value = (input as Record<string, unknown>)[key];
-    if (typeof value === 'string') ids.push(value);
-    else if (Array.isArray(value)) ids.push(...value.filter((v): v is string => typeof v === 'string'));
+    if (typeof value === 'string') ids.push(idOf(value));
+    else if (Array.isArray(value))
+      ids.push(...value.filter((v): v is string => typeof v === 'string').map(idOf));
   }
   return ids;
 }
@@ -188,8 +208,9 @@ function idsOf(input: unknown): string[] {
 /**
  * Drop the run's answers a write to `scope` (credentials, service, region) may have changed: every
  * answer of the scope except the run-stable facts and, when the write names its resource
- * (RoleName, repositoryName...), the answers about clearly other resources (names that do not
- * contain each other: a write to `seed/app` drops `seed/app/cache`'s answers too, to be safe).
+ * (RoleName, repositoryName...), the answers about other resources (ids compared by name, an ARN
+ * reduced to the name it carries: a write to `seed/app` keeps what was read about `seed/app/cache`,
+ * a different repository: ECR names are flat, the `/` is only a character of the name).
  */
 function invalidate(store: RunStore, scope: string, service: ServiceKey, writeInput: unknown): void {
   const written = idsOf(writeInput);
@@ -201,8 +222,7 @@ function invalidate(store: RunStore, scope: string, service: ServiceKey, writeIn
     if (RUN_STABLE_READS.has(`${service}:${operation}`)) continue;
     if (written.length > 0) {
       const read = idsOf(JSON.parse(rest.slice(space + 1)) as unknown);
-      const unrelated =
-        read.length > 0 && read.every((r) => written.every((w) => !r.includes(w) && !w.includes(r)));
+      const unrelated = read.length > 0 && read.every((r) => !written.includes(r));
       if (unrelated) continue;
     }
     store.root.memo.delete(key);
@@ -241,6 +261,108 @@ function statusFilter(operation: string, input: unknown): string[] | undefined {
   return statuses && statuses.length > 0 ? statuses : undefined;
 }
 
+/**
+ * Page size of the run's repository listing (the orphans' listing, the prefetch, destroy): ECR's
+ * largest (docs/AWS-FACTS.md#ecr-describing-repositories), so one call lists a registry of up to
+ * 1,000 repositories and that one answer serves every "does repository X exist" of the run.
+ */
+export const REPOSITORY_LISTING_PAGE_SIZE = 1000;
+
+/** The memo key of the run's repository listing in `scope`. */
+function listingKey(scope: string): string {
+  return `${scope} DescribeRepositories {"maxResults":${REPOSITORY_LISTING_PAGE_SIZE}}`;
+}
+
+/**
+ * Start the run's listing of the registry (DescribeRepositories, {@link REPOSITORY_LISTING_PAGE_SIZE}
+ * per page) through `run` (a set from {@link shareReads}), and say so to the run at once: a
+ * repository's DescribeRepositories sent through the run before the listing reaches the shared
+ * reads waits for it and is answered from it, whatever order the calls start in. Call it inside
+ * {@link withSharedReads}; outside a run it only sends the listing.
+ *
+ * @example
+ * ```ts
+ * await withSharedReads('read-only', async () => {
+ *   const run = shareReads(clients);
+ *   void startRepositoryListing(run).catch(() => undefined);
+ *   await planStack(run, stack); // each repository's DescribeRepositories is answered by the listing
+ * });
+ * ```
+ */
+export function startRepositoryListing(run: AwsClients): Promise<unknown> {
+  const store = storage.getStore()?.root;
+  const id = scopes.get(run);
+  let settle = (): void => undefined;
+  if (store && id !== undefined) {
+    const scope = `${id} ecr@${run.region}`;
+    store.listings ??= new Map();
+    const known = store.listings.get(scope);
+    if (known) settle = known.settle;
+    else {
+      let resolve = (): void => undefined;
+      const started = new Promise<void>((r) => {
+        resolve = r;
+      });
+      store.listings.set(scope, { started, settle: resolve });
+      settle = resolve;
+    }
+  }
+  const sent = sendRead(run, 'ecr', 'DescribeRepositories', { maxResults: REPOSITORY_LISTING_PAGE_SIZE });
+  // Settled when the listing reaches the memo; this covers a listing that never got there.
+  sent.then(settle, settle);
+  return sent;
+}
+
+/** The one repository name a DescribeRepositories input asks about (nothing else set), if so. */
+function oneRepositoryName(input: unknown): string | undefined {
+  if (!input || typeof input !== 'object') return undefined;
+  const fields = Object.entries(input as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  if (fields.length !== 1 || fields[0]?.[0] !== 'repositoryNames') return undefined;
+  const names = fields[0][1];
+  return Array.isArray(names) && names.length === 1 && typeof names[0] === 'string' ? names[0] : undefined;
+}
+
+/** ECR's answer for a name that does not exist (docs/AWS-FACTS.md#ecr-describing-repositories), with its message. */
+function repositoryNotFound(name: string, registryId: string | undefined): Error {
+  const error = new Error(
+    `The repository with name '${name}' does not exist in the registry${registryId ? ` with id '${registryId}'` : ''}`,
+  );
+  error.name = 'RepositoryNotFoundException';
+  return Object.assign(error, { $fault: 'client', $metadata: {} });
+}
+
+/**
+ * "Does repository `name` exist", answered from the run's listing of the registry (first page, no
+ * names) when the run has one: a complete listing (no nextToken) holds every repository of the
+ * region, so a name it lacks does not exist and gets ECR's own RepositoryNotFoundException. An
+ * incomplete or failed listing answers nothing: `send` asks AWS about the name.
+ */
+function answerFromListing(
+  memo: Map<string, Promise<MiddlewareOutput>>,
+  scope: string,
+  name: string,
+  send: () => Promise<MiddlewareOutput>,
+): Promise<MiddlewareOutput> | undefined {
+  const listing = [memo.get(listingKey(scope)), memo.get(`${scope} DescribeRepositories {}`)].find(
+    (p) => p !== undefined,
+  );
+  if (!listing) return undefined;
+  return listing.then(
+    (out) => {
+      const page = out.output as {
+        repositories?: Array<{ repositoryName?: string; registryId?: string }>;
+        nextToken?: string;
+        $metadata?: unknown;
+      };
+      if (page.nextToken) return send();
+      const repository = page.repositories?.find((r) => r.repositoryName === name);
+      if (!repository) throw repositoryNotFound(name, page.repositories?.[0]?.registryId);
+      return { ...out, output: { $metadata: page.$metadata, repositories: [repository] } };
+    },
+    () => send(),
+  );
+}
+
 const equipped = new WeakSet<object>();
 
 /**
@@ -277,11 +399,18 @@ export function addSharedReadsMiddleware(client: object, service: ServiceKey, sc
       const statuses = statusFilter(operation, args.input);
       const input = statuses ? { ...(args.input as object), CertificateStatuses: undefined } : args.input;
       const key = `${scope} ${operation} ${stableJson(input ?? {})}`;
+      const named = operation === 'DescribeRepositories' ? oneRepositoryName(input) : undefined;
+      const listing = operation === 'DescribeRepositories' ? run.listings?.get(scope) : undefined;
+      // A name read waits until the run's listing, once started, has reached the memo.
+      if (named !== undefined && listing) await listing.started;
       let answer = memo.get(key);
       if (!answer) {
-        const sent = next({ ...args, input });
+        const send = () => next({ ...args, input });
+        // One listing of the registry answers every repository name of the run (issue 21).
+        const sent = (named !== undefined && answerFromListing(memo, scope, named, send)) || send();
         answer = sent;
         memo.set(key, sent);
+        if (listing && key === listingKey(scope)) listing.settle();
         const table = memo;
         sent.then(
           (out) => {
