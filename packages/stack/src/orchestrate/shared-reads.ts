@@ -41,6 +41,8 @@ export const READ_ONLY_RUN_READS: ReadonlySet<string> = new Set([
   'ecr:DescribeRepositories',
   'ecr:GetLifecyclePolicy',
   'ecr:ListTagsForResource',
+  // The grants check's repository policies (issue 22: read beside the other repository reads).
+  'ecr:GetRepositoryPolicy',
   'acm:ListCertificates',
   'acm:ListTagsForCertificate',
   'acm:DescribeCertificate',
@@ -186,10 +188,20 @@ function idsOf(input: unknown): string[] {
 }
 
 /**
+ * Whether two resource ids name the same resource: equal, or one is the other's ARN (an ARN ends in
+ * `/<name>`: `arn:aws:ecr:...:repository/seed/app` is `seed/app`). `seed/app` and `seed/app/cache`
+ * are two repositories (a name may hold `/`, docs/AWS-FACTS.md#ecr-repositories; nothing is inside
+ * another): a write to one keeps the other's answers, so destroy's cache deletion does not send its
+ * repository's reads again (issue 22).
+ */
+function sameResource(a: string, b: string): boolean {
+  return a === b || a.endsWith(`/${b}`) || b.endsWith(`/${a}`);
+}
+
+/**
  * Drop the run's answers a write to `scope` (credentials, service, region) may have changed: every
  * answer of the scope except the run-stable facts and, when the write names its resource
- * (RoleName, repositoryName...), the answers about clearly other resources (names that do not
- * contain each other: a write to `seed/app` drops `seed/app/cache`'s answers too, to be safe).
+ * (RoleName, repositoryName...), the answers about other resources ({@link sameResource}).
  */
 function invalidate(store: RunStore, scope: string, service: ServiceKey, writeInput: unknown): void {
   const written = idsOf(writeInput);
@@ -201,8 +213,7 @@ function invalidate(store: RunStore, scope: string, service: ServiceKey, writeIn
     if (RUN_STABLE_READS.has(`${service}:${operation}`)) continue;
     if (written.length > 0) {
       const read = idsOf(JSON.parse(rest.slice(space + 1)) as unknown);
-      const unrelated =
-        read.length > 0 && read.every((r) => written.every((w) => !r.includes(w) && !w.includes(r)));
+      const unrelated = read.length > 0 && read.every((r) => written.every((w) => !sameResource(r, w)));
       if (unrelated) continue;
     }
     store.root.memo.delete(key);
