@@ -21,7 +21,8 @@ export const DEPTH = {
   apply: { calls: 5, extraMs: RECORD_DELAY_S * 1000 },
   // GetRole -> ListRolePolicies -> GetRolePolicy; ListCertificates -> DescribeCertificate -> ListResourceRecordSets.
   plan: { calls: 3, extraMs: 0 },
-  // as plan; the node-group shapes: DescribeAutoScalingGroups -> DescribeLaunchTemplateVersions -> DescribeInstanceTypes.
+  // as plan; the node-group shapes: DescribeAutoScalingGroups -> DescribeLaunchTemplateVersions -> DescribeInstanceTypes
+  // (4 with the DescribeCluster that must say "not Auto Mode" before any Auto Scaling call; kept at 3 here).
   check: { calls: 3, extraMs: 0 },
   // ListCertificates -> ListTagsForCertificate -> DescribeCertificate -> ListResourceRecordSets (is the
   // record shared?) -> ChangeResourceRecordSets and DeleteCertificate.

@@ -64,6 +64,7 @@ export {
   describeCertificate,
   describeCertificateStatus,
   type PollSchedule,
+  RECORDS_SCHEDULE,
   regionOfCertificateArn,
   toCertificateStatus,
   waitForValidationRecords,

@@ -15,7 +15,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { EksKitError, InvalidInputError } from './errors.js';
-import { addQuotaMiddleware, processQuotas } from './quotas.js';
+import { processQuotas, type Quotas, quotaMiddleware } from './quotas.js';
 import { validateRegion } from './validators.js';
 import { VERSION } from './version.js';
 
@@ -43,9 +43,11 @@ export interface ClientOptions {
   /**
    * Client-side API quotas (issue 22, `quotas.ts`): on by default, shared by every client set of the
    * process. `speed` makes quota time run N times faster (against an emulator started with
-   * `speed: N`; else EKS_KIT_QUOTA_SPEED); `false` turns them off.
+   * `speed: N`; else EKS_KIT_QUOTA_SPEED); `use` takes from another bucket set instead of the
+   * process's (tests with an injected clock); `false` turns them off. They are added through the
+   * same hook as {@link ClientOptions.middleware} ({@link quotaMiddleware}), after it.
    */
-  quotas?: false | { speed?: number };
+  quotas?: false | { speed?: number; use?: Quotas };
 }
 
 /** What {@link AWS_SERVICES} knows of one AWS service. */
@@ -185,6 +187,11 @@ export interface ClientServiceInfo {
   signingName: string;
   /** The client's region. */
   region: string;
+  /**
+   * The access key id of the client's credentials, resolved on each call (the provider answers its
+   * cached identity): who AWS counts a call against (the quota middleware keys its buckets by it).
+   */
+  principal?: () => Promise<string | undefined>;
 }
 
 /** The handler a {@link ClientMiddleware} wraps around the next step of an SDK client's middleware stack. */
@@ -344,6 +351,7 @@ export async function resolveRegion(
 }
 
 interface ClientLike {
+  config?: { credentials?: () => Promise<{ accessKeyId?: string }> };
   middlewareStack: {
     add(
       middleware: ClientMiddlewareHandler,
@@ -394,6 +402,19 @@ function counterMiddleware(counter: ReturnType<typeof createCallCounter>): Clien
         },
     },
   ];
+}
+
+/** What a middleware is told of one client: its service, region and whose credentials it signs with. */
+function serviceInfo(client: ClientLike, service: ServiceKey, region: string): ClientServiceInfo {
+  const credentials = client.config?.credentials;
+  return {
+    service,
+    signingName: AWS_SERVICES[service].signingName,
+    region,
+    ...(typeof credentials === 'function'
+      ? { principal: async () => (await credentials()).accessKeyId }
+      : {}),
+  };
 }
 
 function addMiddleware(client: ClientLike, middleware: ClientMiddleware, info: ClientServiceInfo): void {
@@ -460,9 +481,14 @@ function buildClientSet(
 ): AwsClients {
   const made = new Map<string, Promise<ClientLike>>();
   const creds = sharedCredentials ?? {};
-  const middleware = [...counterMiddleware(counter), ...(options.middleware ?? [])];
   const envSpeed = Number((options.env ?? process.env).EKS_KIT_QUOTA_SPEED ?? 1);
   const quotaSpeed = (options.quotas ? options.quotas.speed : undefined) ?? (envSpeed > 0 ? envSpeed : 1);
+  // The process-wide quota buckets (issue 22, quotas.ts) go through the same hook, after the set's middleware.
+  const quotas =
+    options.quotas === false
+      ? []
+      : [quotaMiddleware(options.quotas?.use ?? processQuotas({ speed: quotaSpeed }))];
+  const middleware = [...counterMiddleware(counter), ...(options.middleware ?? []), ...quotas];
   const credentials = async (): Promise<AwsCredentialIdentity | AwsCredentialIdentityProvider> => {
     if (options.credentials) return options.credentials;
     if (!creds.value) {
@@ -489,16 +515,8 @@ function buildClientSet(
       client = (async () => {
         const ClientClass = await loadClientClass(service);
         const c = new ClientClass(await config(clientRegion)) as ClientLike;
-        const info = { service, signingName: AWS_SERVICES[service].signingName, region: clientRegion };
+        const info = serviceInfo(c, service, clientRegion);
         for (const m of middleware) addMiddleware(c, m, info);
-        // The process-wide quota buckets (issue 22, quotas.ts): after the set's middleware.
-        if (options.quotas !== false)
-          addQuotaMiddleware(
-            c as unknown as Parameters<typeof addQuotaMiddleware>[0],
-            service,
-            clientRegion,
-            processQuotas({ speed: quotaSpeed }),
-          );
         return c;
       })();
       made.set(key, client);
@@ -560,7 +578,7 @@ function wrapGetters(clients: AwsClients, middleware: ClientMiddleware[], seen: 
       const client = (await original(r)) as ClientLike;
       if (!seen.has(client)) {
         seen.add(client);
-        const info = { service, signingName: AWS_SERVICES[service].signingName, region: r ?? clients.region };
+        const info = serviceInfo(client, service, r ?? clients.region);
         for (const m of middleware) addMiddleware(client, m, info);
       }
       return client;

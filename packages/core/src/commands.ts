@@ -28,9 +28,12 @@ const READ_COMMANDS: Readonly<Record<string, () => Promise<unknown>>> = {
   'ecr:DescribeRepositories': async () => (await import('@aws-sdk/client-ecr')).DescribeRepositoriesCommand,
   'ecr:GetLifecyclePolicy': async () => (await import('@aws-sdk/client-ecr')).GetLifecyclePolicyCommand,
   'ecr:ListTagsForResource': async () => (await import('@aws-sdk/client-ecr')).ListTagsForResourceCommand,
+  'ecr:GetRepositoryPolicy': async () => (await import('@aws-sdk/client-ecr')).GetRepositoryPolicyCommand,
   'acm:DescribeCertificate': async () => (await import('@aws-sdk/client-acm')).DescribeCertificateCommand,
   'acm:ListTagsForCertificate': async () =>
     (await import('@aws-sdk/client-acm')).ListTagsForCertificateCommand,
+  'autoScaling:DescribeAutoScalingGroups': async () =>
+    (await import('@aws-sdk/client-auto-scaling')).DescribeAutoScalingGroupsCommand,
 };
 
 /**

@@ -114,6 +114,7 @@ export {
   processQuotas,
   type QuotaOptions,
   type Quotas,
+  quotaMiddleware,
   type ServiceQuota,
 } from './quotas.js';
 export { sortedJson, sortKeysDeep } from './sorted-json.js';

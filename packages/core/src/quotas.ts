@@ -7,7 +7,7 @@
  * publishes no number (IAM, STS, Auto Scaling, most ECR and EKS reads), a conservative rate is used
  * and said so; it only bounds eks-kit's own bursts, which stay far below it for a stack.
  */
-import type { ServiceKey } from './clients.js';
+import type { ClientMiddleware, ServiceKey } from './clients.js';
 import { EksKitError } from './errors.js';
 import { type RateLimiterClock, sleep } from './poll.js';
 
@@ -327,6 +327,41 @@ export function processQuotas(options: Pick<QuotaOptions, 'speed'> = {}): Quotas
   return quotas;
 }
 
+/**
+ * The quota buckets as a {@link ClientMiddleware}: every attempt (retries included, as AWS counts
+ * them) waits for its operation's token and an in-flight slot of its service, keyed by the caller's
+ * principal (AWS counts quotas per account: an assumed role's temporary key is another principal).
+ * `createClients` adds it to every client through the same hook as a caller's middleware
+ * ({@link ClientOptions.middleware}); add it to another set with `withClientMiddleware`.
+ *
+ * @example
+ * ```ts
+ * const limited = withClientMiddleware(clients, quotaMiddleware(createQuotas({ speed: 1000 })));
+ * await (await limited.acm()).send(new ListCertificatesCommand({})); // waits for its token first
+ * ```
+ */
+export function quotaMiddleware(quotas: Quotas): ClientMiddleware {
+  return {
+    name: 'eksKitQuotas',
+    step: 'deserialize',
+    priority: 'low',
+    handler:
+      ({ service, region, principal }) =>
+      (next, context) =>
+      async (args) => {
+        const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+        // The credentials provider answers its cached identity here.
+        const who = await principal?.().catch(() => undefined);
+        const release = await quotas.acquire(service, region, operation, undefined, who);
+        try {
+          return await next(args);
+        } finally {
+          release();
+        }
+      },
+  };
+}
+
 interface MiddlewareClient {
   config?: { credentials?: () => Promise<{ accessKeyId?: string }> };
   middlewareStack: {
@@ -341,9 +376,10 @@ interface MiddlewareClient {
 }
 
 /**
- * Add the quota middleware to an SDK v3 client: every attempt (retries included, as AWS counts them)
- * waits for its operation's token and an in-flight slot of its service.
+ * Add the quota middleware ({@link quotaMiddleware}) to one SDK v3 client made outside a client set.
  *
+ * @deprecated Client sets add it themselves; for another set use
+ * `withClientMiddleware(clients, quotaMiddleware(quotas))`, the one hook for client behaviour.
  * @example
  * ```ts
  * addQuotaMiddleware(new ACMClient({ region: 'eu-west-1' }), 'acm', 'eu-west-1', processQuotas());
@@ -355,19 +391,15 @@ export function addQuotaMiddleware(
   region: string,
   quotas: Quotas,
 ): void {
+  const m = quotaMiddleware(quotas);
+  const credentials = client.config?.credentials;
   client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-      // Quotas are per account: key the buckets by the caller's access key (an assumed role's
-      // temporary key is another principal). The provider answers its cached identity here.
-      const identity = await client.config?.credentials?.().catch(() => undefined);
-      const release = await quotas.acquire(service, region, operation, undefined, identity?.accessKeyId);
-      try {
-        return await next(args);
-      } finally {
-        release();
-      }
-    },
-    { step: 'deserialize', name: 'eksKitQuotas', priority: 'low' },
+    m.handler({
+      service,
+      signingName: service,
+      region,
+      ...(credentials ? { principal: async () => (await credentials()).accessKeyId } : {}),
+    }) as unknown as Parameters<MiddlewareClient['middlewareStack']['add']>[0],
+    { step: 'deserialize', name: m.name, priority: 'low' },
   );
 }

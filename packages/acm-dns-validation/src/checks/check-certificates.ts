@@ -179,14 +179,26 @@ export async function checkCertificates(
   // The calls are the same as reading everything first; only their order interleaves.
   const dns = input.route53 === false ? undefined : createDnsView(clients, signal);
   const now = (input.now ?? new Date()).getTime();
+  // The hosted zones do not depend on any certificate: read them beside the first describes (issue 22),
+  // when every target is described at once (no stack selection, or a stack's few names).
+  if (dns && targets.length > 0 && (stack === undefined || domainNames))
+    void dns.zones().catch(() => undefined);
+  const describe = async (arn: string): Promise<CertificateDetail> => {
+    await describeLimiter.acquire(signal);
+    return describeCertificate(clients, arn, signal);
+  };
   const perCertificate = await mapConcurrent(targets, concurrency, async (arn): Promise<Finding[]> => {
+    // Selected by names too (a stack's certificates: a few), the tags and the description are read
+    // at once (issue 22: neither needs the other's answer); by tag alone (every certificate of a
+    // region), the tags first, so a certificate of another stack costs no DescribeCertificate.
+    const early = stack !== undefined && domainNames ? describe(arn) : undefined;
+    early?.catch(() => undefined);
     if (stack !== undefined) {
       await tagsLimiter.acquire(signal);
       const tags = await certificateTags(clients, arn, regionOfCertificateArn(arn), signal);
       if (tags[STACK_TAG_KEY] !== stack) return [];
     }
-    await describeLimiter.acquire(signal);
-    const detail = await describeCertificate(clients, arn, signal);
+    const detail = await (early ?? describe(arn));
     const own = certificateFindings(detail, { now, warnDays, failDays });
     const fromDns =
       dns && detail.Type !== 'IMPORTED' && detail.Type !== 'PRIVATE' ? await dnsFindings(detail, dns) : [];

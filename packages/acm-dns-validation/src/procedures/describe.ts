@@ -7,6 +7,7 @@ import {
   type ProgressEvent,
   parseArn,
   poll,
+  sleep,
   wrapAwsError,
 } from '@eks-kit/core';
 import { keyAlgorithmOf } from '../builders/request.js';
@@ -36,6 +37,28 @@ export const DEFAULT_POLL_SCHEDULE: Required<Omit<PollSchedule, 'fractionOfElaps
   factor: 1.5,
   jitter: 0.2,
 };
+
+/**
+ * When to look for a new certificate's validation records (issue 22). ACM's API reference says
+ * DescribeCertificate has nothing for "several seconds" after RequestCertificate; users measured the
+ * records 1-3 s after the request (docs/AWS-FACTS.md#acm-validation-records). So: no look at once
+ * (it never finds them), the first at 1 s, then every 0.75 s while they are expected (until 4 s), then
+ * half the time since the request, capped at 15 s. A record that appears at 1-4 s is seen at most
+ * 0.75 s later, with no more DescribeCertificate calls than the old schedule (at once, 1 s, 2.5 s,
+ * 4.75 s...) made before seeing it, and at most 1.33 calls a second per certificate, far below
+ * ACM's 10 per second (docs/AWS-FACTS.md#acm-request-rate-quotas).
+ *
+ * @example
+ * ```ts
+ * RECORDS_SCHEDULE.firstLookMs; // 1000
+ * ```
+ */
+export const RECORDS_SCHEDULE = {
+  firstLookMs: 1_000,
+  everyMs: 750,
+  steadyUntilMs: 4_000,
+  maxDelayMs: 15_000,
+} as const;
 
 /** A certificate's status in a few fields. */
 export interface CertificateStatus {
@@ -145,6 +168,9 @@ export async function describeCertificateStatus(
 /**
  * The certificate's validation records, polling until every DNS validation option has its
  * ResourceRecord (ACM adds them seconds after the request, docs/AWS-FACTS.md#acm-validation-records), deduplicated by name.
+ * Given `requestedAt` (the certificate was just requested) and no `schedule`, it follows
+ * {@link RECORDS_SCHEDULE}: the first look 1 s after the request, then every 0.75 s until 4 s after
+ * it, then half the time since the request (at most 15 s); else the first look is at once.
  *
  * @example
  * ```ts
@@ -158,12 +184,20 @@ export async function waitUntilValidationRecords(
     arn: string;
     timeoutMs?: number;
     schedule?: PollSchedule;
+    /** When RequestCertificate returned (epoch ms): the records are not there before (see above). */
+    requestedAt?: number;
     signal?: AbortSignal;
     onEvent?: (event: ProgressEvent) => void;
   },
 ): Promise<ValidationRecord[]> {
   regionOfCertificateArn(input.arn);
   const schedule = { ...DEFAULT_POLL_SCHEDULE, initialDelayMs: 1_000, ...input.schedule };
+  const fresh = input.requestedAt !== undefined && input.schedule === undefined;
+  if (fresh) {
+    const wait = (input.requestedAt as number) + RECORDS_SCHEDULE.firstLookMs - Date.now();
+    if (wait > 0) await sleep(wait, input.signal);
+  }
+  const sinceRequest = (elapsedMs: number): number => RECORDS_SCHEDULE.firstLookMs + elapsedMs;
   return poll(
     async () => {
       const detail = await describeCertificate(clients, input.arn, input.signal);
@@ -173,6 +207,14 @@ export async function waitUntilValidationRecords(
     },
     {
       ...schedule,
+      ...(fresh
+        ? {
+            nextDelayMs: ({ elapsedMs }: { elapsedMs: number }) =>
+              sinceRequest(elapsedMs) < RECORDS_SCHEDULE.steadyUntilMs
+                ? RECORDS_SCHEDULE.everyMs
+                : Math.min(RECORDS_SCHEDULE.maxDelayMs, Math.max(1_000, sinceRequest(elapsedMs) / 2)),
+          }
+        : {}),
       timeoutMs: input.timeoutMs ?? 300_000,
       ...(input.signal ? { signal: input.signal } : {}),
       description: `the validation records of ${input.arn}`,

@@ -96,6 +96,8 @@ export async function ensureCertificate(
     ? await planReuse(clients, request, found, options)
     : planRequest(clients, request, target, options);
   const { changes } = await applyPlan(steps, { ...options, deadline });
+  // Requested just now: its records come seconds later (waitUntilValidationRecords' first look waits).
+  const requestedAt = !found && target.arn ? Date.now() : undefined;
   if (!target.arn) {
     // A dry run that would request a new certificate: its records are known only after the request.
     changes.push({
@@ -110,6 +112,7 @@ export async function ensureCertificate(
     arn,
     ...(input.recordsTimeout !== undefined ? { timeoutMs: input.recordsTimeout } : {}),
     ...(input.recordsSchedule ? { schedule: input.recordsSchedule } : {}),
+    ...(requestedAt !== undefined ? { requestedAt } : {}),
     ...(signal ? { signal } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });

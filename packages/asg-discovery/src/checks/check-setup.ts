@@ -21,7 +21,7 @@ import {
 import { AUTOSCALER_POLICY_NAME } from '../procedures/ensure-role.js';
 import {
   describeGroupsByTags,
-  findNodeGroups,
+  forEachSelectedGroup,
   type NodeGroupSelector,
   validateSelector,
 } from '../procedures/find-groups.js';
@@ -109,9 +109,20 @@ export async function checkAutoscalerSetup(
 
   const findings: Finding[] = [];
   const groups = new Map<string, NodeGroup>();
-  try {
-    for (const g of await findNodeGroups(clients, { cluster, select })) groups.set(g.name, g);
-  } catch (error) {
+  // The selected groups and the groups tagged for the cluster are read at once (issue 22), without
+  // their instances (no finding reads them): the selection's read is then the very one the tags'
+  // drift check sends, so a run of shared reads asks for it once.
+  const selected: NodeGroup[] = [];
+  const [found, tagged] = await Promise.allSettled([
+    forEachSelectedGroup(clients, { cluster, select }, (g) => void selected.push(g), {
+      includeInstances: false,
+    }),
+    describeGroupsByTags(clients, [{ Name: 'tag-key', Values: [clusterOwnedTagKey(cluster)] }], {
+      includeInstances: false,
+    }),
+  ]);
+  if (found.status === 'rejected') {
+    const error = found.reason as unknown;
     if (!(error instanceof EksKitError && error.code === 'NodeGroupNotFound')) throw error;
     findings.push(
       finding(
@@ -122,11 +133,9 @@ export async function checkAutoscalerSetup(
         error.hint ? { hint: error.hint } : {},
       ),
     );
-  }
-  for (const g of await describeGroupsByTags(clients, [
-    { Name: 'tag-key', Values: [clusterOwnedTagKey(cluster)] },
-  ]))
-    groups.set(g.name, g);
+  } else for (const g of selected.sort((a, b) => (a.name < b.name ? -1 : 1))) groups.set(g.name, g);
+  if (tagged.status === 'rejected') throw tagged.reason;
+  for (const g of tagged.value) groups.set(g.name, g);
   if (groups.size === 0)
     findings.push(
       finding(
@@ -141,10 +150,14 @@ export async function checkAutoscalerSetup(
     );
   const sorted = [...groups.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const g of sorted) findings.push(...groupFindings(g, cluster, tagCondition));
-  findings.push(...(await nodeTemplateFindings(clients, cluster, sorted)));
-  findings.push(...(await groupShapeFindings(clients, cluster, sorted, input.shape)));
-
-  if (role) findings.push(...(await roleFindings(clients, role, policy)));
+  // Node templates, group shapes and the role do not depend on each other: read at once (issue 22),
+  // reported in this order.
+  const [templates, shapes, roleChecks] = await Promise.all([
+    nodeTemplateFindings(clients, cluster, sorted),
+    groupShapeFindings(clients, cluster, sorted, input.shape),
+    role ? roleFindings(clients, role, policy) : [],
+  ]);
+  findings.push(...templates, ...shapes, ...roleChecks);
   return findings;
 }
 

@@ -122,18 +122,28 @@ export async function forEachGroupPage(
 }
 
 /**
- * Every group matching the tag filters (values OR, filters AND), 100 per call.
+ * Every group matching the tag filters (values OR, filters AND), 100 per call; with
+ * `includeInstances: false` the pages carry no instance details.
  *
  * @example
  * ```ts
  * await describeGroupsByTags(clients, [{ Name: 'tag-key', Values: ['k8s.io/cluster-autoscaler/enabled'] }]);
  * ```
  */
-export async function describeGroupsByTags(clients: AwsClients, filters: Filter[]): Promise<NodeGroup[]> {
+export async function describeGroupsByTags(
+  clients: AwsClients,
+  filters: Filter[],
+  options: GroupPageOptions = {},
+): Promise<NodeGroup[]> {
   const out: NodeGroup[] = [];
-  await forEachGroupPage(clients, filters, (page) => {
-    for (const g of page) out.push(g);
-  });
+  await forEachGroupPage(
+    clients,
+    filters,
+    (page) => {
+      for (const g of page) out.push(g);
+    },
+    options,
+  );
   return out;
 }
 

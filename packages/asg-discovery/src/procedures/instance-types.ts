@@ -9,7 +9,7 @@ import {
   type InstanceRequirementsRequest,
   type LaunchTemplateVersion,
 } from '@aws-sdk/client-ec2';
-import { type AwsClients, InvalidInputError, wrapAwsError } from '@eks-kit/core';
+import { type AwsClients, InvalidInputError, mapConcurrent, wrapAwsError } from '@eks-kit/core';
 import type { InstanceTypeInfo } from '../builders/pod-fit.js';
 import type { LaunchTemplateRef, NodeGroup } from './node-group.js';
 
@@ -51,12 +51,13 @@ export async function resolveInstanceTypes(clients: AwsClients, groups: NodeGrou
   const needConfig = groups.filter(
     (g) => g.instanceTypes.length === 0 && !g.launchTemplate && g.launchConfigurationName,
   );
-  const { typeOf, missing } = needTemplate.length
-    ? await readTemplateTypes(clients, needTemplate)
-    : { typeOf: new Map<string, string>(), missing: new Map<string, string>() };
-  const configType = needConfig.length
-    ? await readConfigTypes(clients, needConfig)
-    : new Map<string, string>();
+  // Launch templates and launch configurations are read at once (neither needs the other).
+  const [{ typeOf, missing }, configType] = await Promise.all([
+    needTemplate.length
+      ? readTemplateTypes(clients, needTemplate)
+      : { typeOf: new Map<string, string>(), missing: new Map<string, string>() },
+    needConfig.length ? readConfigTypes(clients, needConfig) : new Map<string, string>(),
+  ]);
   const resolved = groups.map((g) => {
     if (g.instanceTypes.length) return g;
     if (g.launchTemplate) {
@@ -165,7 +166,9 @@ async function readPerTemplate(
         )
           recordVersion(found, v, want);
   };
-  for (const { ref, versions } of entries) {
+  // The templates at once (issue 22: one call deep, not one per template); a template's fallback
+  // to one call per version stays in order.
+  await mapConcurrent(entries, 8, async ({ ref, versions }) => {
     const batches = [[...versions]];
     for (let b = 0; b < batches.length; b++) {
       const batch = batches[b]!;
@@ -185,7 +188,7 @@ async function readPerTemplate(
         );
       }
     }
-  }
+  });
 }
 
 /** The instance type of each launch configuration the groups name (50 names per call). */

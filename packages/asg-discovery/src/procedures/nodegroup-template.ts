@@ -6,7 +6,7 @@
  */
 import { DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import { DescribeNodegroupCommand, type Nodegroup } from '@aws-sdk/client-eks';
-import { type AwsClients, EksKitError, wrapAwsError } from '@eks-kit/core';
+import { type AwsClients, EksKitError, mapConcurrent, wrapAwsError } from '@eks-kit/core';
 import { EKS_NODEGROUP_NAME_TAG_KEY, type NodeTemplate } from '../builders/tags.js';
 import { describeInstanceTypes, resolveInstanceTypes } from './instance-types.js';
 import type { NodeGroup } from './node-group.js';
@@ -107,22 +107,53 @@ async function userDataOf(clients: AwsClients, group: NodeGroup): Promise<string
   }
 }
 
-/** `{ 'nvidia.com/gpu': 'n' }` when every type has n NVIDIA GPUs (the device plugin's resource), else undefined. */
-async function gpuResources(
+/** The instance types' sizes, one DescribeInstanceTypes for every group's types (undefined: EC2 does not know one). */
+async function instanceTypeInfo(
   clients: AwsClients,
   types: readonly string[],
-): Promise<Record<string, string> | undefined> {
-  if (types.length === 0) return undefined;
-  let info: Awaited<ReturnType<typeof describeInstanceTypes>>;
+): Promise<Map<string, Awaited<ReturnType<typeof describeInstanceTypes>>[number]> | undefined> {
+  if (types.length === 0) return new Map();
   try {
-    info = await describeInstanceTypes(clients, [...types]);
+    return new Map((await describeInstanceTypes(clients, [...types])).map((t) => [t.instanceType, t]));
   } catch {
     return undefined; // a type EC2 does not know here: no resources rather than no template
   }
-  if (info.length !== new Set(types).size) return undefined;
-  const counts = new Set(info.map((t) => (t.gpus?.manufacturer === 'NVIDIA' ? t.gpus.count : 0)));
+}
+
+/** `{ 'nvidia.com/gpu': 'n' }` when every type has n NVIDIA GPUs (the device plugin's resource), else undefined. */
+function gpuResources(
+  info: Awaited<ReturnType<typeof instanceTypeInfo>>,
+  types: readonly string[],
+): Record<string, string> | undefined {
+  if (types.length === 0 || !info) return undefined;
+  const known = [...new Set(types)].map((t) => info.get(t));
+  if (known.some((t) => t === undefined)) return undefined;
+  const counts = new Set(known.map((t) => (t?.gpus?.manufacturer === 'NVIDIA' ? t.gpus.count : 0)));
   const [count] = [...counts];
   return counts.size === 1 && count ? { 'nvidia.com/gpu': String(count) } : undefined;
+}
+
+/** One group's EKS node group and user data, read at once (neither needs the other). */
+async function readGroupSources(
+  clients: AwsClients,
+  cluster: string,
+  group: NodeGroup,
+): Promise<{ nodegroup: Nodegroup | undefined; userData: string | undefined }> {
+  const ngName = group.tags[EKS_NODEGROUP_NAME_TAG_KEY];
+  const nodegroup = async (): Promise<Nodegroup | undefined> => {
+    if (!ngName) return undefined;
+    const eks = await clients.eks();
+    try {
+      return (await eks.send(new DescribeNodegroupCommand({ clusterName: cluster, nodegroupName: ngName })))
+        .nodegroup;
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'ResourceNotFoundException')
+        throw wrapAwsError(error, 'eks:DescribeNodegroup', `${cluster}/${ngName}`);
+      return undefined;
+    }
+  };
+  const [ng, userData] = await Promise.all([nodegroup(), userDataOf(clients, group)]);
+  return { nodegroup: ng, userData };
 }
 
 /**
@@ -130,7 +161,9 @@ async function gpuResources(
  * and the launch template's user data (kubelet flags; they win over the node group's labels, as the
  * kubelet applies them last), plus `nvidia.com/gpu` from the instance types when each has the same
  * number of NVIDIA GPUs. Groups with none of these are left out. Read calls only
- * (eks:DescribeNodegroup, ec2:DescribeLaunchTemplateVersions, ec2:DescribeInstanceTypes).
+ * (eks:DescribeNodegroup, ec2:DescribeLaunchTemplateVersions, ec2:DescribeInstanceTypes). The groups
+ * are read at once, and the instance types of all of them in one DescribeInstanceTypes (issue 22: two
+ * calls deep, however many groups).
  *
  * @example
  * ```ts
@@ -144,48 +177,52 @@ export async function readNodeTemplates(
   input: { cluster: string; groups: readonly NodeGroup[] },
 ): Promise<Map<string, ReadNodeTemplate>> {
   const out = new Map<string, ReadNodeTemplate>();
-  const resolved = new Map(
-    (await resolveInstanceTypes(clients, [...input.groups])).map((g) => [g.name, g.instanceTypes]),
-  );
-  for (const group of input.groups) {
+  const [resolvedGroups, sources] = await Promise.all([
+    resolveInstanceTypes(clients, [...input.groups]),
+    mapConcurrent(input.groups, 8, (group) => readGroupSources(clients, input.cluster, group)),
+  ]);
+  const resolved = new Map(resolvedGroups.map((g) => [g.name, g.instanceTypes]));
+  const typesOf = input.groups.map((group, i) => {
+    const types = resolved.get(group.name) ?? group.instanceTypes;
+    const ng = sources[i]?.nodegroup;
+    return types.length === 0 && ng?.instanceTypes?.length ? ng.instanceTypes : types;
+  });
+  const all = [...new Set(typesOf.flat())];
+  const batch = await instanceTypeInfo(clients, all);
+  // A type EC2 refuses fails the whole call: then each group is asked alone, so one group's unknown
+  // type leaves only that group without resources (as before the batch).
+  const perGroup = batch
+    ? undefined
+    : await mapConcurrent(typesOf, 8, (types) => instanceTypeInfo(clients, [...new Set(types)]));
+  input.groups.forEach((group, i) => {
     const labels: Record<string, string> = {};
     const taints: Record<string, string> = {};
-    const sources: string[] = [];
-    let types = resolved.get(group.name) ?? group.instanceTypes;
-    const ngName = group.tags[EKS_NODEGROUP_NAME_TAG_KEY];
-    if (ngName) {
-      const eks = await clients.eks();
-      try {
-        const { nodegroup } = await eks.send(
-          new DescribeNodegroupCommand({ clusterName: input.cluster, nodegroupName: ngName }),
-        );
-        if (nodegroup) {
-          if (nodegroup.instanceTypes?.length && types.length === 0) types = nodegroup.instanceTypes;
-          const t = nodeTemplateFromNodegroup(nodegroup);
-          Object.assign(labels, t.labels);
-          Object.assign(taints, t.taints);
-          sources.push(`eks nodegroup ${ngName}`);
-        }
-      } catch (error) {
-        if ((error as { name?: string }).name !== 'ResourceNotFoundException')
-          throw wrapAwsError(error, 'eks:DescribeNodegroup', `${input.cluster}/${ngName}`);
-      }
+    const from: string[] = [];
+    const { nodegroup, userData } = sources[i] ?? {};
+    const types = typesOf[i] ?? [];
+    if (nodegroup) {
+      const t = nodeTemplateFromNodegroup(nodegroup);
+      Object.assign(labels, t.labels);
+      Object.assign(taints, t.taints);
+      from.push(`eks nodegroup ${group.tags[EKS_NODEGROUP_NAME_TAG_KEY]}`);
     }
-    const userData = await userDataOf(clients, group);
     if (userData) {
       const flags = kubeletFlagsFromUserData(userData);
       if (Object.keys(flags.labels).length + Object.keys(flags.taints).length > 0) {
         Object.assign(labels, flags.labels);
         Object.assign(taints, flags.taints);
         const lt = group.launchTemplate;
-        sources.push(`launch template ${lt?.name ?? lt?.id} version ${lt?.version} user data`);
+        from.push(`launch template ${lt?.name ?? lt?.id} version ${lt?.version} user data`);
       }
     }
-    const resources = await gpuResources(clients, types);
-    if (resources) sources.push(`instance types ${types.join(', ')}`);
-    if (sources.length)
-      out.set(group.name, { template: { labels, taints, ...(resources ? { resources } : {}) }, sources });
-  }
+    const resources = gpuResources(batch ?? perGroup?.[i], types);
+    if (resources) from.push(`instance types ${types.join(', ')}`);
+    if (from.length)
+      out.set(group.name, {
+        template: { labels, taints, ...(resources ? { resources } : {}) },
+        sources: from,
+      });
+  });
   return out;
 }
 

@@ -55,8 +55,9 @@ export function stackWrittenTagKeys(cluster: string, tags: Readonly<Record<strin
  * tags and, last in the same batch, `eks-kit:stack` itself. Groups are never deleted; other tags
  * are left alone; groups without the stack tag or tagged for another stack are not touched (one
  * DescribeAutoScalingGroups filtered on the stack tag finds them). A second run finds no group and
- * makes no mutating call. Within a group the stack tag goes last, so a run killed half-way still
- * finds the group next time. With `dryRun`, only the read is made.
+ * makes no mutating call. The groups' tags share DeleteTags calls (50 tags a call: one call for a
+ * few groups); within a group the stack tag goes last, so a run killed half-way still finds the
+ * group next time. With `dryRun`, only the read is made.
  *
  * @example
  * ```ts
@@ -74,17 +75,35 @@ export async function removeAutoDiscoveryTags(
   const steps: PlannedChange[] = [];
   const names: string[] = [];
   const asg = await clients.autoScaling();
+  // Every group's tags go in as few DeleteTags calls as fit (issue 22: one call for a stack's few
+  // groups), TAG_BATCH_SIZE tags per call, the same batch CreateOrUpdateTags uses (a group holds at
+  // most 50 tags, docs/AWS-FACTS.md#auto-scaling-tags-per-group; the API reference, read 2026-12-06,
+  // gives DeleteTags no other per-call maximum). The groups' keys are laid out one group after the
+  // other, each group's stack tag last, and the calls go in order: a group's stack tag never goes
+  // before its other tags, so a run killed half-way still finds the group next time.
+  const tags: Array<{ ResourceId: string; ResourceType: string; Key: string }> = [];
+  const sent = new Map<number, Promise<unknown>>();
+  const sendBatch = (b: number): Promise<unknown> => {
+    let call = sent.get(b);
+    if (!call) {
+      options.signal?.throwIfAborted();
+      call = asg.send(
+        new DeleteTagsCommand({ Tags: tags.slice(b * TAG_BATCH_SIZE, (b + 1) * TAG_BATCH_SIZE) }),
+      );
+      sent.set(b, call);
+    }
+    return call;
+  };
   for (const group of groups.sort((a, b) => a.name.localeCompare(b.name))) {
     if (keepUnlessOwned(group.name, group.tags, stack)) continue;
     const keys = stackWrittenTagKeys(cluster, group.tags);
+    if (keys.length === 0) continue;
+    const first = Math.floor(tags.length / TAG_BATCH_SIZE);
+    for (const Key of keys) tags.push({ ResourceId: group.name, ResourceType: 'auto-scaling-group', Key });
+    const last = Math.floor((tags.length - 1) / TAG_BATCH_SIZE);
+    // The group's step sends the batches holding its tags (a batch another group's step sent is not sent again).
     const deleteTags = async (): Promise<void> => {
-      for (let i = 0; i < keys.length; i += TAG_BATCH_SIZE) {
-        options.signal?.throwIfAborted();
-        const Tags = keys
-          .slice(i, i + TAG_BATCH_SIZE)
-          .map((Key) => ({ ResourceId: group.name, ResourceType: 'auto-scaling-group', Key }));
-        await asg.send(new DeleteTagsCommand({ Tags }));
-      }
+      for (let b = first; b <= last; b++) await sendBatch(b);
     };
     steps.push({
       change: {

@@ -62,21 +62,30 @@ export const getRole: typeof findRole = findRole;
 export async function readRole(iam: IAMClient, name: string): Promise<RoleState | undefined> {
   const role = await findRole(iam, name);
   if (!role) return undefined;
-  const inlinePolicyNames: string[] = [];
-  const attachedPolicyArns: string[] = [];
-  try {
-    for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: name }))
-      inlinePolicyNames.push(...(page.PolicyNames ?? []));
-  } catch (error) {
-    throw wrapAwsError(error, 'iam:ListRolePolicies', name);
-  }
-  try {
-    for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: name })) {
-      for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) attachedPolicyArns.push(p.PolicyArn);
+  // The two listings need only the role's name: read at once (issue 22), after GetRole so that a
+  // missing role costs one call.
+  const inline = async (): Promise<string[]> => {
+    const names: string[] = [];
+    try {
+      for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: name }))
+        names.push(...(page.PolicyNames ?? []));
+    } catch (error) {
+      throw wrapAwsError(error, 'iam:ListRolePolicies', name);
     }
-  } catch (error) {
-    throw wrapAwsError(error, 'iam:ListAttachedRolePolicies', name);
-  }
+    return names;
+  };
+  const attached = async (): Promise<string[]> => {
+    const arns: string[] = [];
+    try {
+      for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: name })) {
+        for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
+      }
+    } catch (error) {
+      throw wrapAwsError(error, 'iam:ListAttachedRolePolicies', name);
+    }
+    return arns;
+  };
+  const [inlinePolicyNames, attachedPolicyArns] = await Promise.all([inline(), attached()]);
   const tags: Record<string, string> = {};
   for (const t of role.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
   return { role, tags, inlinePolicyNames, attachedPolicyArns };

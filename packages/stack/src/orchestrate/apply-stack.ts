@@ -13,8 +13,9 @@ import type { Stack } from '../schema/stack-schema.js';
 import type { CertificateOutcome } from '../steps/step.js';
 import { applyBlockedError, blockingFindings } from './blocked-apply.js';
 import { findOrphans, pruneOrphans } from './orphans.js';
+import { prefetchReads } from './prefetch.js';
 import { runSteps } from './run-steps.js';
-import { outsideSharedReads, shareReads, startRepositoryListing, withSharedReads } from './shared-reads.js';
+import { outsideSharedReads, shareReads, withSharedReads } from './shared-reads.js';
 
 /** Options of {@link applyStack}. */
 export interface ApplyStackOptions {
@@ -99,9 +100,11 @@ async function applyInRun(
   // Refuse before the first write: every read and refusal the plan can find runs first.
   // Orphans (issue 16) are read beside the plan: nothing the apply writes can be one (the apply
   // writes only what the file describes), so the listing taken now is the one prune acts on.
-  // The registry's listing first: it answers the orphans' listing and every repository name the
-  // plan and the writes ask about (issue 21).
-  void startRepositoryListing(stable).catch(() => undefined);
+  // The reads the stack file gives the input of start now (issue 22): the plan's chains (cluster ->
+  // OIDC provider -> role trust, each role, each repository) then wait for AWS once, not per link.
+  // Among them the registry's listing, first: it answers the orphans' listing and every repository
+  // name the plan and the writes ask about (issue 21).
+  prefetchReads(stable, stack, { forWrites: true });
   const orphansRead = findOrphans(stable, stack, options.signal ? { signal: options.signal } : {});
   orphansRead.catch(() => undefined);
   const plan = await runSteps(stable, stack, { dryRun: true, adopt, ...base });
@@ -111,6 +114,14 @@ async function applyInRun(
     if (plan.changes.length > 0 && !(await options.confirm(plan.changes, plan.findings)))
       throw new EksKitError('Cancelled', 'apply cancelled: nothing was changed');
   }
+  // The delegation of each zone a certificate still to be validated needs is read while the steps
+  // write (issue 22: it depends on no write), for certificates whose zone is in this account.
+  const early = new Map<string, Promise<Finding[]>>();
+  if (options.yes === true)
+    for (const cert of plan.certificates) {
+      if (cert.status === 'ISSUED' || cert.dns) continue;
+      early.set(`${cert.region} ${cert.domainName}`, delegationFindings(stable, stack, cert, options.signal));
+    }
   // Reads of the plan serve the writes (a write drops what it may change), unless a person was asked
   // first: then the apply reads AWS afresh in a new run.
   const applied =
@@ -123,22 +134,8 @@ async function applyInRun(
   // Before waiting: a pending certificate whose zone is not delegated will never be issued; say so now.
   for (const cert of applied.certificates) {
     if (!cert.arn || cert.status === 'ISSUED') continue;
-    const spec = stack.certificates.find(
-      (c) => c.domainName === cert.domainName && (c.region ?? stack.cluster.region) === cert.region,
-    );
-    const regional = region(applied.clients, cert.region);
-    const delegation = await checkDelegation({
-      names: [cert.domainName, ...(spec?.subjectAlternativeNames ?? [])],
-      zones: {
-        clients: cert.route53Clients ? withRoute53From(regional, cert.route53Clients) : regional,
-        label: cert.dns ? `account ${cert.dns.accountId} via ${cert.dns.roleArn}` : "the stack's account",
-      },
-      ...(cert.route53Clients
-        ? { parents: [{ clients: applied.clients, label: "the stack's account" }] }
-        : {}),
-      ...(spec?.zones ? { explicitZones: spec.zones } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    }).catch(() => []);
+    const delegation = await (early.get(`${cert.region} ${cert.domainName}`) ??
+      delegationFindings(applied.clients, stack, cert, options.signal));
     for (const f of delegation.filter((d) => d.status !== 'ok')) {
       applied.findings.push(f);
       options.onEvent?.({
@@ -184,6 +181,29 @@ async function applyInRun(
     );
   }
   return { changes: applied.changes, findings: applied.findings, certificates, orphans: left };
+}
+
+/** Is each zone a certificate's validation records go to delegated from its parent? Never throws. */
+function delegationFindings(
+  clients: AwsClients,
+  stack: Stack,
+  cert: CertificateOutcome,
+  signal: AbortSignal | undefined,
+): Promise<Finding[]> {
+  const spec = stack.certificates.find(
+    (c) => c.domainName === cert.domainName && (c.region ?? stack.cluster.region) === cert.region,
+  );
+  const regional = region(clients, cert.region);
+  return checkDelegation({
+    names: [cert.domainName, ...(spec?.subjectAlternativeNames ?? [])],
+    zones: {
+      clients: cert.route53Clients ? withRoute53From(regional, cert.route53Clients) : regional,
+      label: cert.dns ? `account ${cert.dns.accountId} via ${cert.dns.roleArn}` : "the stack's account",
+    },
+    ...(cert.route53Clients ? { parents: [{ clients, label: "the stack's account" }] } : {}),
+    ...(spec?.zones ? { explicitZones: spec.zones } : {}),
+    ...(signal ? { signal } : {}),
+  }).catch(() => []);
 }
 
 function region(clients: AwsClients, name: string): AwsClients {

@@ -3,7 +3,13 @@
  * reverse of apply's dependency order. Every deletion goes through its package's owned-only
  * `delete*` / `remove*` procedure, so an untagged or foreign resource is never touched.
  */
-import { certificateTags, deleteCertificate, listCertificates } from '@eks-kit/acm-dns-validation';
+import {
+  certificateTags,
+  deleteCertificate,
+  describeCertificate,
+  listCertificates,
+  listHostedZones,
+} from '@eks-kit/acm-dns-validation';
 import { removeAutoDiscoveryTags } from '@eks-kit/asg-discovery';
 import {
   type AwsClients,
@@ -85,36 +91,52 @@ async function destroyInRun(
   // 1. Certificates (and their validation records): found by their tag (destroyCertificates).
   const certificates = (result: DestroyStackResult): Promise<void> =>
     destroyCertificates(clients, stack, options, base, result);
-  // 2. Repositories (a cache repository before its image repository).
+  // 2. Repositories: a cache repository before its image repository (the order a rerun after a crash
+  // relies on); the repositories of different stack entries do not wait for each other, and every
+  // repository's reads (DescribeRepositories, then its tags) start at once, so the image
+  // repository's deletion waits only for the cache's (issue 22).
   const repositories = async (result: DestroyStackResult): Promise<void> => {
     const record = recordInto(result);
     const names = stackRepositoryNames(stack);
     // Several repositories: one listing of the registry says which exist (issue 21). Each name's
-    // answer is taken from it now, before the first delete drops the listing from the run's reads;
-    // a delete's own DescribeRepositories then finds it (a failed listing only costs the call).
-    if (names.length > 1) {
-      const read = (input: Record<string, unknown>) =>
-        sendRead(clients, 'ecr', 'DescribeRepositories', input).catch(() => undefined);
-      await startRepositoryListing(clients).catch(() => undefined);
-      await Promise.all(names.map((n) => read({ repositoryNames: [n] })));
-    }
+    // answer (and its tags) is taken now, before the first delete drops the listing from the run's
+    // reads; a failed listing only costs the call.
+    if (names.length > 1) await startRepositoryListing(clients).catch(() => undefined);
+    await Promise.all(names.map((repositoryName) => prefetchRepository(clients, repositoryName)));
+    const spec = (repository: string) => ({
+      name: repository,
+      stack: name,
+      forceDeleteImages: options.forceDeleteImages === true,
+    });
+    const outcomes = new Map<string, DeleteResult>();
+    // Entries do not depend on each other (issue 22): deleted at once; a cache before its repository.
+    await Promise.all(
+      stack.repositories.map(async (r) => {
+        for (const repository of r.cache ? [`${r.name}/cache`, r.name] : [r.name]) {
+          options.signal?.throwIfAborted();
+          outcomes.set(repository, await deleteRepository(clients, spec(repository), base));
+        }
+      }),
+    );
+    // Reported in the sequential order (the names reversed: a cache before its repository).
     for (const repository of [...names].reverse()) {
-      options.signal?.throwIfAborted();
-      record(
-        await deleteRepository(
-          clients,
-          { name: repository, stack: name, forceDeleteImages: options.forceDeleteImages === true },
-          base,
-        ),
-      );
+      const outcome = outcomes.get(repository);
+      if (outcome) record(outcome);
     }
   };
-  // 3. Roles: the GitLab build role, then the autoscaler's.
+  // 3. Roles: the GitLab build role and the autoscaler's do not depend on each other: deleted at
+  // once (issue 22), reported in that order.
   const roles = async (result: DestroyStackResult): Promise<void> => {
     const record = recordInto(result);
-    if (stack.gitlab) record(await deleteRole(clients, { name: runnerRoleName(stack), stack: name }, base));
-    if (stack.autoscaler)
-      record(await deleteRole(clients, { name: autoscalerRoleName(stack), stack: name }, base));
+    const names: string[] = [];
+    if (stack.gitlab) names.push(runnerRoleName(stack));
+    if (stack.autoscaler) names.push(autoscalerRoleName(stack));
+    const settled = await Promise.allSettled(
+      names.map((role) => deleteRole(clients, { name: role, stack: name }, base)),
+    );
+    for (const outcome of settled) if (outcome.status === 'fulfilled') record(outcome.value);
+    const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+    if (failed) throw failed.reason;
   };
   // 4. Worker groups: never deleted; only the tags this stack wrote go.
   const groupTags = async (result: DestroyStackResult): Promise<void> => {
@@ -231,6 +253,15 @@ async function destroyCertificates(
       region,
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    // A certificate of one of the stack's names is most likely the stack's: its description and the
+    // hosted zones (what deleting it reads next) are read beside its tags (issue 22). Another
+    // certificate is described only once its tags say it is the stack's.
+    const names = new Set(stack.certificates.map((c) => c.domainName));
+    for (const s of summaries) {
+      if (!s.CertificateArn || !s.DomainName || !names.has(s.DomainName)) continue;
+      void describeCertificate(regional, s.CertificateArn, options.signal).catch(() => undefined);
+      void listHostedZones(regional, options.signal).catch(() => undefined);
+    }
     for (const s of summaries) {
       if (!s.CertificateArn) continue;
       const tags = await certificateTags(regional, s.CertificateArn, region, options.signal);
@@ -250,4 +281,17 @@ async function destroyCertificates(
         });
     }
   }
+}
+
+/**
+ * Start a repository's reads (DescribeRepositories, then its tags) in the run's shared reads, with
+ * deleteRepository's very inputs, so its deletion finds them answered. Never throws.
+ */
+async function prefetchRepository(clients: AwsClients, repositoryName: string): Promise<void> {
+  const out = (await sendRead(clients, 'ecr', 'DescribeRepositories', {
+    repositoryNames: [repositoryName],
+  }).catch(() => undefined)) as { repositories?: Array<{ repositoryArn?: string }> } | undefined;
+  const resourceArn = out?.repositories?.[0]?.repositoryArn;
+  if (resourceArn)
+    await sendRead(clients, 'ecr', 'ListTagsForResource', { resourceArn }).catch(() => undefined);
 }

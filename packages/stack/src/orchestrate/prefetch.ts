@@ -1,7 +1,8 @@
 /**
  * Read prefetch (issue 22): a plan or a check starts, at once, every read whose input the stack file
  * already gives (the account, the cluster, each role with its policy listings and inline policy,
- * each repository, the registry's scanning rules, the roles listing, the certificates listing), and
+ * each repository, the registry's scanning rules, the worker groups it names, the roles listing, the
+ * certificates listing), and
  * the reads that follow from their answers (the OIDC provider from the cluster and the account; a
  * repository's lifecycle policy and tags; a matching certificate's description and tags). Each
  * answer lands in the run's shared reads, where the steps and checks find it: their own chains of
@@ -10,15 +11,16 @@
  * api-calls bench would show).
  */
 import { listCertificates } from '@eks-kit/acm-dns-validation';
-import { AUTOSCALER_POLICY_NAME } from '@eks-kit/asg-discovery';
+import { AUTOSCALER_POLICY_NAME, clusterOwnedTagKey } from '@eks-kit/asg-discovery';
 import { type AwsClients, sendRead } from '@eks-kit/core';
 import { RUNNER_POLICY_NAME } from '@eks-kit/ecr-credentials';
 import type { Stack } from '../schema/stack-schema.js';
+import { autoModeToRefuse } from './auto-mode.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
 import { startRepositoryListing } from './shared-reads.js';
 
 /**
- * Start the reads of a read-only run that the stack file gives the input of; never throws (a read
+ * Start the reads of a run that the stack file gives the input of; never throws (a read
  * that fails is simply not shared, and the step that needs it asks again and reports the error).
  * Call it inside the run ({@link withSharedReads}) with the run's clients ({@link shareReads}).
  *
@@ -31,13 +33,19 @@ import { startRepositoryListing } from './shared-reads.js';
  * });
  * ```
  */
-export function prefetchReads(run: AwsClients, stack: Stack): void {
-  const read = (
-    service: Parameters<typeof sendRead>[1],
-    operation: string,
-    input: Record<string, unknown>,
-    region?: string,
-  ) => sendRead(run, service, operation, input, region).catch(() => undefined);
+export function prefetchReads(
+  run: AwsClients,
+  stack: Stack,
+  options: {
+    /**
+     * Before an apply's writes: a role's policy listings are read only once GetRole says the role
+     * exists (an apply often creates it: listing a missing role is three failing calls).
+     */
+    forWrites?: boolean;
+  } = {},
+): void {
+  const read: Read = (service, operation, input, region) =>
+    sendRead(run, service, operation, input, region).catch(() => undefined);
   const identity = read('sts', 'GetCallerIdentity', {}) as Promise<
     { Arn?: string; Account?: string } | undefined
   >;
@@ -57,16 +65,19 @@ export function prefetchReads(run: AwsClients, stack: Stack): void {
       });
     });
   }
-  // Roles: the role, its policy listings and its one inline policy, all at once.
-  const roles: Array<[string, string]> = [];
-  if (stack.autoscaler) roles.push([autoscalerRoleName(stack), AUTOSCALER_POLICY_NAME]);
-  if (stack.gitlab) roles.push([runnerRoleName(stack), RUNNER_POLICY_NAME]);
-  for (const [RoleName, PolicyName] of roles) {
-    void read('iam', 'GetRole', { RoleName });
-    void read('iam', 'ListRolePolicies', { RoleName });
-    void read('iam', 'ListAttachedRolePolicies', { RoleName });
-    void read('iam', 'GetRolePolicy', { RoleName, PolicyName });
-  }
+  prefetchRoles(read, stack, options.forWrites === true);
+  // The worker groups the stack names: the very read the tags' drift and the autoscaler's set-up
+  // send (names, no instances), as soon as the cluster is known not to be in Auto Mode (there eks-kit
+  // makes no Auto Scaling call), before the steps and checks that need it get there (issue 22).
+  const groupNames = stack.autoscaler?.workerGroups.names;
+  if (groupNames && groupNames.length > 0 && groupNames.length <= 100)
+    void whenNotAutoMode(run, stack, () =>
+      read('autoScaling', 'DescribeAutoScalingGroups', {
+        AutoScalingGroupNames: [...new Set(groupNames)],
+        MaxRecords: 100,
+        IncludeInstances: false,
+      }),
+    );
   // The orphans' roles listing.
   void read('iam', 'ListRoles', {});
   // Repositories: each one, then its lifecycle policy and tags.
@@ -106,5 +117,67 @@ export function prefetchReads(run: AwsClients, stack: Stack): void {
         }
       })
       .catch(() => undefined);
+  }
+}
+
+/**
+ * The reads only `check` makes whose input the stack file gives, started beside {@link prefetchReads}
+ * (a plan never sends them, so they are not in it): the groups tagged for the cluster (the
+ * autoscaler's set-up; once the cluster is known not to be in Auto Mode) and each repository's
+ * policy (the grants check). Never throws. Call it inside the check list's run.
+ *
+ * @example
+ * ```ts
+ * const run = shareReads(clients);
+ * prefetchReads(run, stack);
+ * prefetchCheckReads(run, stack);
+ * ```
+ */
+export function prefetchCheckReads(run: AwsClients, stack: Stack): void {
+  const read = (service: Parameters<typeof sendRead>[1], operation: string, input: Record<string, unknown>) =>
+    sendRead(run, service, operation, input).catch(() => undefined);
+  if (stack.autoscaler)
+    void whenNotAutoMode(run, stack, () =>
+      read('autoScaling', 'DescribeAutoScalingGroups', {
+        Filters: [{ Name: 'tag-key', Values: [clusterOwnedTagKey(stack.cluster.name)] }],
+        MaxRecords: 100,
+        IncludeInstances: false,
+      }),
+    );
+  for (const repositoryName of stackRepositoryNames(stack))
+    void read('ecr', 'GetRepositoryPolicy', { repositoryName });
+}
+
+/** Run `fn` once the cluster is known not to be in EKS Auto Mode (the autoscaler's reads wait for that). */
+async function whenNotAutoMode(run: AwsClients, stack: Stack, fn: () => unknown): Promise<void> {
+  const mode = await autoModeToRefuse(run, stack).catch(() => 'unknown' as const);
+  if (mode === undefined) fn();
+}
+
+/** A prefetch read: never throws (a failed read is simply not shared). */
+type Read = (
+  service: Parameters<typeof sendRead>[1],
+  operation: string,
+  input: Record<string, unknown>,
+  region?: string,
+) => Promise<unknown>;
+
+/**
+ * Roles: the role, its policy listings and its one inline policy, all at once; before writes
+ * (`afterGetRole`), the listings once GetRole says the role exists.
+ */
+function prefetchRoles(read: Read, stack: Stack, afterGetRole: boolean): void {
+  const roles: Array<[string, string]> = [];
+  if (stack.autoscaler) roles.push([autoscalerRoleName(stack), AUTOSCALER_POLICY_NAME]);
+  if (stack.gitlab) roles.push([runnerRoleName(stack), RUNNER_POLICY_NAME]);
+  for (const [RoleName, PolicyName] of roles) {
+    const role = read('iam', 'GetRole', { RoleName });
+    const rest = (): void => {
+      void read('iam', 'ListRolePolicies', { RoleName });
+      void read('iam', 'ListAttachedRolePolicies', { RoleName });
+      void read('iam', 'GetRolePolicy', { RoleName, PolicyName });
+    };
+    if (afterGetRole) void role.then((out) => (out ? rest() : undefined));
+    else rest();
   }
 }

@@ -41,6 +41,8 @@ export const READ_ONLY_RUN_READS: ReadonlySet<string> = new Set([
   'ecr:DescribeRepositories',
   'ecr:GetLifecyclePolicy',
   'ecr:ListTagsForResource',
+  // The grants check's repository policies (issue 22: read beside the other repository reads).
+  'ecr:GetRepositoryPolicy',
   'acm:ListCertificates',
   'acm:ListTagsForCertificate',
   'acm:DescribeCertificate',

@@ -38,7 +38,7 @@ import { autoModeFinding, autoModeToRefuse } from './auto-mode.js';
 import { normalisedCertificateRequest } from './certificate-request.js';
 import { autoscalerRoleName, runnerRoleName } from './names.js';
 import { findOrphans, orphanFinding } from './orphans.js';
-import { prefetchReads } from './prefetch.js';
+import { prefetchCheckReads, prefetchReads } from './prefetch.js';
 import { blockerFinding, isBlocker } from './run-steps.js';
 import { sharedReadsRun, shareReads } from './shared-reads.js';
 import { inStackTerms } from './stack-hints.js';
@@ -94,7 +94,10 @@ export function stackChecks(stack: Stack): StackCheck[] {
       run = { clients: shareReads(clients, 'read-only'), inRun: sharedReadsRun('read-only') };
       // The reads the stack file gives the input of start now, inside the list's run (issue 22).
       const started = run;
-      void started.inRun(async () => prefetchReads(started.clients, stack));
+      void started.inRun(async () => {
+        prefetchReads(started.clients, stack);
+        prefetchCheckReads(started.clients, stack);
+      });
       runs.set(clients, run);
     }
     return run;
@@ -166,18 +169,14 @@ function grantsCheck(stack: Stack, shared: SharedRuns): StackCheck | undefined {
     resource: 'policies on the roles and repositories the stack owns',
     async run(clients) {
       const run = shared(clients).clients;
-      const findings: Finding[] = [];
-      for (const role of roles)
-        findings.push(
-          ...(await checkRoleGrants(run, {
-            name: role.name,
-            stack: stack.name,
-            inlinePolicies: role.inline,
-          })),
-        );
-      for (const name of repositories)
-        findings.push(...(await checkRepositoryGrants(run, { name, stack: stack.name })));
-      return findings;
+      // Every role and repository at once (issue 22: none depends on another), reported in order.
+      const lists = await Promise.all([
+        ...roles.map((role) =>
+          checkRoleGrants(run, { name: role.name, stack: stack.name, inlinePolicies: role.inline }),
+        ),
+        ...repositories.map((name) => checkRepositoryGrants(run, { name, stack: stack.name })),
+      ]);
+      return lists.flat();
     },
   };
 }
@@ -339,7 +338,9 @@ function certificatesCheck(
       const regional = region === run.region ? run : run.withRegion(region);
       const role = dns ? await dnsRoleClients(run, dns) : undefined;
       const through = role ? withRoute53From(regional, role.clients) : regional;
-      const findings = await checkCertificates(through, {
+      // The certificates' health and their zones' delegation do not depend on each other: read at
+      // once (issue 22), reported in this order.
+      const health = checkCertificates(through, {
         select: { stack: stack.name, domainNames },
         region,
         warnDays: stack.checks.warnDays,
@@ -347,6 +348,7 @@ function certificatesCheck(
         ...(options.now ? { now: options.now } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
+      health.catch(() => undefined);
       // Is each zone holding the validation records delegated from its parent (either account)?
       const certs = stack.certificates.filter((c) => domainNames.includes(c.domainName));
       const delegation = await checkDelegation({
@@ -359,6 +361,7 @@ function certificatesCheck(
         explicitZones: Object.assign({}, ...certs.map((c) => c.zones ?? {})),
         ...(options.signal ? { signal: options.signal } : {}),
       });
+      const findings = await health;
       // A certificate PENDING_VALIDATION for more than 5 minutes: does its record resolve publicly?
       const resolution = [];
       const now = (options.now ?? new Date()).getTime();

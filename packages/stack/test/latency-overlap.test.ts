@@ -1,0 +1,116 @@
+/**
+ * Issue 22, the remaining gaps to the latency floor: independent reads and deletions are in flight
+ * at once, dependent writes stay in order, shared reads are sent once. Overlap is shown with a gate
+ * (a middleware that holds the first call until the second has arrived: calls made one after the
+ * other never open it), order with the emulator's call log; never with timings.
+ */
+import { readFileSync } from 'node:fs';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { startTestEmulator, TEST_CREDENTIALS, TEST_REGION } from '@eks-kit/aws-emulator/testing';
+import { type AwsClients, type ClientMiddleware, createClients } from '@eks-kit/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyStack, checkStack, destroyStack, parseStack } from '../src/index.js';
+
+const root = new URL('../../../examples/seed/', import.meta.url);
+const stack = parseStack(readFileSync(new URL('eks-kit.yaml', root), 'utf8'));
+const world = JSON.parse(readFileSync(new URL('world.json', root), 'utf8')) as World;
+
+let emu: Emulator | undefined;
+let clients: AwsClients | undefined;
+afterEach(async () => {
+  clients?.destroy();
+  await emu?.stop();
+  emu = undefined;
+  clients = undefined;
+});
+
+/**
+ * Holds every call of `operation` until `count` of them have arrived, then lets them all go. Calls
+ * sent one after another would wait for each other forever (the test then fails by its timeout).
+ */
+function gate(operation: string, count: number): ClientMiddleware & { arrived: () => number } {
+  let arrived = 0;
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return {
+    name: `testGate${operation}`,
+    arrived: () => arrived,
+    handler: () => (next, context) => async (args) => {
+      if (context.commandName === `${operation}Command` && arrived < count) {
+        arrived++;
+        if (arrived === count) open();
+        await opened;
+      }
+      return next(args);
+    },
+  };
+}
+
+async function start(middleware: ClientMiddleware[] = []) {
+  emu = (await startTestEmulator({ seed: world })).emulator;
+  clients = await createClients({
+    region: TEST_REGION,
+    endpoint: emu.url,
+    credentials: { ...TEST_CREDENTIALS },
+    maxAttempts: 3,
+    middleware,
+    quotas: { speed: 1000 },
+  });
+  return { emu, clients };
+}
+
+const ops = (e: Emulator, operation: string) => e.calls({ operation });
+
+describe('check: the node-group shapes two calls deep, one read per distinct question', () => {
+  it('reads both groups` launch templates at once and sends each DescribeAutoScalingGroups once', async () => {
+    const templates = gate('DescribeLaunchTemplateVersions', 2);
+    const { emu, clients } = await start([templates]);
+    await applyStack(clients, stack, { yes: true, wait: false });
+    emu.resetCalls();
+    await checkStack(clients, stack);
+    expect(templates.arrived()).toBe(2);
+    // The selected groups (the tags' drift and the set-up ask the same) and the cluster-tagged ones.
+    const groups = ops(emu, 'DescribeAutoScalingGroups');
+    expect(groups).toHaveLength(2);
+    expect(ops(emu, 'DescribeLaunchTemplateVersions')).toHaveLength(2);
+    expect(ops(emu, 'ListCertificates')).toHaveLength(1);
+  });
+});
+
+describe('destroy: independent deletions at once, dependent ones in order', () => {
+  it('deletes the two roles at once; a cache repository before its repository; the record before the certificate', async () => {
+    const roles = gate('DeleteRole', 2);
+    const { emu, clients } = await start([roles]);
+    await applyStack(clients, stack, { yes: true, wait: false });
+    emu.resetCalls();
+    const result = await destroyStack(clients, stack, { yes: true });
+    expect(roles.arrived()).toBe(2);
+    const writes = emu.calls({ mutating: true });
+    const repositories = writes
+      .filter((c) => c.operation === 'DeleteRepository')
+      .map((c) => c.input.repositoryName);
+    expect(repositories).toEqual(['seed/app/cache', 'seed/app']);
+    const at = (op: string) => writes.findIndex((c) => c.operation === op);
+    expect(at('ChangeResourceRecordSets')).toBeGreaterThanOrEqual(0);
+    expect(at('ChangeResourceRecordSets')).toBeLessThan(at('DeleteCertificate'));
+    // Both worker groups' tags go in one DeleteTags call.
+    expect(ops(emu, 'DeleteTags')).toHaveLength(1);
+    // The result still reads in the sequential order.
+    expect(result.deleted.filter((d) => d.startsWith('ecr repository'))).toEqual([
+      'ecr repository seed/app/cache',
+      'ecr repository seed/app',
+    ]);
+    expect(result.deleted.filter((d) => d.startsWith('iam role'))).toEqual([
+      'iam role seed-gitlab-runner-build',
+      'iam role seed-cluster-autoscaler',
+    ]);
+    // One listing of the registry answers both names (issue 21), and the cache's deletion does not
+    // make the repository's reads go to AWS again.
+    expect(ops(emu, 'DescribeRepositories')).toHaveLength(1);
+    emu.resetCalls();
+    expect((await destroyStack(clients, stack, { yes: true })).changes).toEqual([]);
+    expect(emu.calls({ mutating: true })).toEqual([]);
+  });
+});
