@@ -1,33 +1,29 @@
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { type AwsClients, InvalidInputError } from '@eks-kit/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deleteRepository } from '../src/index.js';
-import { clientsFor, startTestEmulator, world } from './helpers.js';
+import { useEcrEmulator, world } from './helpers.js';
 
 const STACK = { 'eks-kit:stack': 'prod' };
 let emu: Emulator;
 let clients: AwsClients;
-beforeAll(async () => {
-  emu = await startTestEmulator(
-    world({
-      ecr: {
-        repositories: [
-          { name: 'team/empty', tags: STACK },
-          { name: 'team/full', tags: STACK, imageTags: ['v1', 'v2'] },
-          { name: 'team/theirs', tags: { 'eks-kit:stack': 'other' } },
-          { name: 'team/byhand' },
-        ],
-      },
-    }),
-  );
-  clients = await clientsFor(emu);
-});
-afterAll(async () => {
-  clients.destroy();
-  await emu.stop();
-});
-beforeEach(() => emu.reset());
+useEcrEmulator(
+  world({
+    ecr: {
+      repositories: [
+        { name: 'team/empty', tags: STACK },
+        { name: 'team/full', tags: STACK, imageTags: ['v1', 'v2'] },
+        { name: 'team/theirs', tags: { 'eks-kit:stack': 'other' } },
+        { name: 'team/byhand' },
+      ],
+    },
+  }),
+  (e, c) => {
+    emu = e;
+    clients = c;
+  },
+);
 const mutating = (): string[] => emu.calls({ service: 'ecr', mutating: true }).map((c) => c.operation);
 const exists = async (name: string): Promise<boolean> =>
   (await clients.ecr())

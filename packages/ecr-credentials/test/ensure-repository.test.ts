@@ -6,7 +6,7 @@ import {
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { type AwsClients, type EksKitError, InvalidInputError, renderChanges } from '@eks-kit/core';
 import { policyDocument, statement } from '@eks-kit/iam-policies';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type EnsureRepositoryInput,
   ensureRepository,
@@ -14,19 +14,14 @@ import {
   kanikoCacheRepository,
   keepLastTaggedImages,
 } from '../src/index.js';
-import { ACCOUNT, clientsFor, REGION, startTestEmulator } from './helpers.js';
+import { ACCOUNT, REGION, useEcrEmulator, world } from './helpers.js';
 
 let emu: Emulator;
 let clients: AwsClients;
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  clients = await clientsFor(emu);
+useEcrEmulator(world(), (e, c) => {
+  emu = e;
+  clients = c;
 });
-afterAll(async () => {
-  clients.destroy();
-  await emu.stop();
-});
-beforeEach(() => emu.reset());
 
 const pullPolicy = policyDocument(
   [

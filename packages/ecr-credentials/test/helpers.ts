@@ -1,6 +1,7 @@
 import type { Emulator, World } from '@eks-kit/aws-emulator';
 import { startTestEmulator as startEmulatorForTests, TEST_CREDENTIALS } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients } from '@eks-kit/core';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'ap-northeast-1';
@@ -40,4 +41,44 @@ export function clientsFor(emu: Emulator, accessKeyId = TEST_CREDENTIALS.accessK
     credentials: { ...TEST_CREDENTIALS, accessKeyId },
     maxAttempts: 3,
   });
+}
+
+/** The issuer of the `prod` cluster's IAM OIDC provider in {@link runnerWorld}. */
+export const ISSUER = `https://oidc.eks.${REGION}.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE`;
+
+/** {@link world} with an EKS cluster `prod` and its IAM OIDC provider (the runner role's trust). */
+export function runnerWorld(): World {
+  return world({
+    eks: { clusters: [{ name: 'prod', version: '1.35', oidcIssuer: ISSUER }] },
+    iam: { oidcProviders: [ISSUER] },
+  });
+}
+
+/**
+ * The emulator seeded with `seed` and the default caller's clients, for the tests of the calling file:
+ * started before them, reset before each, stopped after them. `use` receives both once started.
+ *
+ * @example
+ * ```ts
+ * let emu: Emulator;
+ * let clients: AwsClients;
+ * useEcrEmulator(runnerWorld(), (e, c) => {
+ *   emu = e;
+ *   clients = c;
+ * });
+ * ```
+ */
+export function useEcrEmulator(seed: World, use: (emu: Emulator, clients: AwsClients) => void): void {
+  let emu: Emulator | undefined;
+  let clients: AwsClients | undefined;
+  beforeAll(async () => {
+    emu = await startTestEmulator(seed);
+    clients = await clientsFor(emu);
+    use(emu, clients);
+  });
+  afterAll(async () => {
+    clients?.destroy();
+    await emu?.stop();
+  });
+  beforeEach(() => emu?.reset());
 }

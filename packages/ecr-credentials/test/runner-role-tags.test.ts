@@ -1,27 +1,16 @@
 import { ListRoleTagsCommand } from '@aws-sdk/client-iam';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { type AwsClients, InvalidInputError } from '@eks-kit/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ensureRunnerRole, type RunnerRoleInput } from '../src/index.js';
-import { clientsFor, REGION, startTestEmulator, world } from './helpers.js';
+import { ISSUER, runnerWorld, useEcrEmulator } from './helpers.js';
 
-const ISSUER = `https://oidc.eks.${REGION}.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE`;
 let emu: Emulator;
 let clients: AwsClients;
-beforeAll(async () => {
-  emu = await startTestEmulator(
-    world({
-      eks: { clusters: [{ name: 'prod', version: '1.35', oidcIssuer: ISSUER }] },
-      iam: { oidcProviders: [ISSUER] },
-    }),
-  );
-  clients = await clientsFor(emu);
+useEcrEmulator(runnerWorld(), (e, c) => {
+  emu = e;
+  clients = c;
 });
-afterAll(async () => {
-  clients.destroy();
-  await emu.stop();
-});
-beforeEach(() => emu.reset());
 
 const input: RunnerRoleInput = {
   issuer: ISSUER,
