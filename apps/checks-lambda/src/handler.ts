@@ -4,7 +4,14 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { type AwsClients, type ClientOptions, createClients, EksKitError, formatError } from '@eks-kit/core';
+import {
+  type AwsClients,
+  type ClientOptions,
+  createClients,
+  createSharedConnections,
+  EksKitError,
+  formatError,
+} from '@eks-kit/core';
 import { withoutActionNameValidation } from '@eks-kit/iam-policies';
 import type { Stack } from '@eks-kit/stack';
 import { stackCheckTasks } from './checks/stack-check-tasks.js';
@@ -325,6 +332,9 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
     const metrics = sandboxMetrics;
     const env = deps.env ?? process.env;
     let base: AwsClients | undefined;
+    // One keep-alive socket pool for the invocation: every target's clients (and their AssumeRole)
+    // reuse the same connections instead of opening their own (issue 21).
+    const connections = createSharedConnections();
     try {
       const config = readHandlerConfig(env);
       const phase = readPhase(event);
@@ -337,6 +347,7 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
       base = await createClients({
         env,
         ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+        connections,
         ...deps.clientOptions,
       });
       const stack = await loadStackFromSource(base, config.stackSource);
@@ -357,6 +368,7 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
       throw error;
     } finally {
       base?.destroy();
+      connections.close();
     }
   };
   return run as ChecksHandler;

@@ -157,6 +157,8 @@ describe('targets from AWS Organizations', () => {
         .sort(),
     );
     expect(emu.calls({ account: SUSPENDED })).toHaveLength(0);
+    // Who each target runs as comes from its AssumeRole answer: no GetCallerIdentity per target.
+    expect(emu.calls({ service: 'sts', operation: 'GetCallerIdentity' })).toHaveLength(0);
   });
 
   it('takes only the accounts under the given OU, nested OUs included', async () => {
