@@ -13,6 +13,8 @@ import type { EKSClient } from '@aws-sdk/client-eks';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { Route53Client } from '@aws-sdk/client-route-53';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
@@ -227,6 +229,22 @@ export const AWS_SERVICES = {
     takesRegion: false,
     load: async () => (await import('@aws-sdk/client-organizations')).OrganizationsClient,
   },
+  s3: {
+    packageName: '@aws-sdk/client-s3',
+    clientClass: 'S3Client',
+    signingName: 's3',
+    endpointEnv: 'AWS_ENDPOINT_URL_S3',
+    takesRegion: false,
+    load: async () => (await import('@aws-sdk/client-s3')).S3Client,
+  },
+  sfn: {
+    packageName: '@aws-sdk/client-sfn',
+    clientClass: 'SFNClient',
+    signingName: 'states',
+    endpointEnv: 'AWS_ENDPOINT_URL_SFN',
+    takesRegion: false,
+    load: async () => (await import('@aws-sdk/client-sfn')).SFNClient,
+  },
 } as const satisfies Record<string, ServiceSpec>;
 
 /** Service keys of {@link AwsClients} (the keys of {@link AWS_SERVICES}), also the `service` of counted calls. */
@@ -310,6 +328,13 @@ export interface AwsClients {
    * from {@link createClients} always have it. The checks Lambda lists its targets with it.
    */
   organizations?(): Promise<OrganizationsClient>;
+  /**
+   * Amazon S3 (optional, as `organizations`): the checks Lambda's run bucket (a split run's batches
+   * and results, its state between runs).
+   */
+  s3?(): Promise<S3Client>;
+  /** AWS Step Functions (optional, as `organizations`): `eks-kit check --checker` reads the last run of the checks' state machine. */
+  sfn?(): Promise<SFNClient>;
   /** The same settings in another region, sharing credentials and the counter. */
   withRegion(region: string): AwsClients;
   /**
