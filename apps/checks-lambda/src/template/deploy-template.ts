@@ -24,7 +24,11 @@ import {
   type OrganizationTemplateOptions,
   organizationEnvironment,
   organizationStatements,
+  runBucket,
+  runBucketPolicy,
+  runBucketStatements,
   stateMachine,
+  stateMachineAlarms,
   stateMachineName,
   stateMachineRole,
   validateOrganizationOptions,
@@ -58,6 +62,8 @@ export interface DeployTemplateOptions {
 export interface TemplateResource {
   Type: string;
   Condition?: string;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
   Properties: Record<string, unknown>;
 }
 
@@ -215,7 +221,7 @@ function runtimeStatementsOf(settings: TemplateSettings): unknown[] {
       Resource: [...assumeRoleArns].sort(),
     });
   }
-  if (organization) runtimeStatements.push(...organizationStatements(organization));
+  if (organization) runtimeStatements.push(...organizationStatements(organization), ...runBucketStatements());
   if (parameterPath !== undefined) {
     runtimeStatements.push({
       Sid: 'StackParameter',
@@ -412,6 +418,13 @@ function templateResources(
       organization.batchConcurrency,
       tags,
     );
+    // The run's batches, results and state (Step Functions payloads stay small: S3 ItemReader/ResultWriter).
+    resources.RunBucket = runBucket(tags);
+    resources.RunBucketPolicy = runBucketPolicy();
+    Object.assign(
+      resources,
+      stateMachineAlarms(functionName, stack.name, { 'Fn::If': ['HasTopic', [topicArn], noValue] }),
+    );
   }
   if (parameterName !== undefined) {
     resources.StackParameter = {
@@ -501,7 +514,12 @@ export function checksDeployTemplate(stack: Stack, options: DeployTemplateOption
       FailuresAlarmName: { Value: ref('FailuresAlarm') },
       HeartbeatAlarmName: { Value: ref('HeartbeatAlarm') },
       CheckStateParameterName: { Value: ref('CheckStateParameter') },
-      ...(organization ? { StateMachineName: { Value: stateMachineName(functionName) } } : {}),
+      ...(organization
+        ? {
+            StateMachineName: { Value: stateMachineName(functionName) },
+            RunBucketName: { Value: ref('RunBucket') },
+          }
+        : {}),
     },
   };
 }
