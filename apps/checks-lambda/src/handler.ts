@@ -14,6 +14,7 @@ import {
   EksKitError,
   finding,
   formatError,
+  type RateLimiterClock,
 } from '@eks-kit/core';
 import { withoutActionNameValidation } from '@eks-kit/iam-policies';
 import type { Stack } from '@eks-kit/stack';
@@ -130,6 +131,8 @@ export interface ChecksHandlerDependencies {
   now?: () => Date;
   /** Extra client options (tests pass credentials and `maxAttempts`). */
   clientOptions?: Partial<ClientOptions>;
+  /** Clock of the AssumeRole token bucket (default real time); tests pass a virtual one. */
+  rateClock?: RateLimiterClock;
 }
 
 /** Time kept back from the Lambda's deadline to log and publish the summary. */
@@ -147,6 +150,7 @@ interface Invocation {
   /** The Lambda's remaining time when the stack was loaded, if the context tells. */
   remaining: number | undefined;
   now: () => Date;
+  rateClock: RateLimiterClock | undefined;
 }
 
 /** One batch of a split run: check its targets, log their findings, answer their compact results. */
@@ -164,6 +168,7 @@ async function runBatch(
       ...(signal ? { signal } : {}),
       targets,
       assumeRolePerSecond: org.assumeRolePerSecond / org.batchConcurrency,
+      ...(inv.rateClock ? { clock: inv.rateClock } : {}),
     }),
   );
   const batchSummary = summarizeRuns(stack.name, batchResults);
@@ -261,6 +266,7 @@ async function runOrganization(
       ...(signal ? { signal } : {}),
       targets,
       assumeRolePerSecond: org.assumeRolePerSecond,
+      ...(inv.rateClock ? { clock: inv.rateClock } : {}),
     }),
   );
 }
@@ -444,7 +450,17 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
           ? AbortSignal.timeout(Math.max(1_000, remaining - REPORT_RESERVE_MS))
           : undefined;
       const now = deps.now ?? (() => new Date());
-      const inv: Invocation = { config, clients: base, stack, logger, tasksOf, signal, remaining, now };
+      const inv: Invocation = {
+        config,
+        clients: base,
+        stack,
+        logger,
+        tasksOf,
+        signal,
+        remaining,
+        now,
+        rateClock: deps.rateClock,
+      };
       const outcome = await checkPhase(inv, phase);
       if (!Array.isArray(outcome)) return outcome;
       return await reportRun(inv, metrics, phase, outcome);

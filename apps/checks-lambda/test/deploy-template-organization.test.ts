@@ -154,7 +154,7 @@ describe('the deploy template with organisation targets', () => {
 
   it("scopes the function's S3 access to the run's objects and the state object", () => {
     const fn = statements().filter((s) => [s.Action].flat().some((a: string) => a.startsWith('s3:')));
-    const objects = fn.find((s) => s.Sid === 'RunObjects');
+    const objects = fn.find((s) => s.Sid === 'RunObjects') as Any;
     expect(objects.Action).toEqual(['s3:GetObject', 's3:PutObject']);
     expect(objects.Resource.map((r: Any) => r['Fn::Sub'][0])).toEqual([
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation substitution
@@ -220,11 +220,11 @@ describe('the deploy template with organisation targets', () => {
       'states:StopExecution',
     ]);
     // ItemReader reads the batches objects only; ResultWriter writes under its prefix only.
-    expect(all.find((s) => s.Sid === 'ReadBatches').Resource['Fn::Sub'][0]).toBe(
+    expect((all.find((s) => s.Sid === 'ReadBatches') as Any).Resource['Fn::Sub'][0]).toBe(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation substitution
       '${Arn}/runs/*/batches.json',
     );
-    expect(all.find((s) => s.Sid === 'WriteMapResults').Resource['Fn::Sub'][0]).toBe(
+    expect((all.find((s) => s.Sid === 'WriteMapResults') as Any).Resource['Fn::Sub'][0]).toBe(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation substitution
       '${Arn}/runs/sfn-results/*',
     );

@@ -226,7 +226,9 @@ describe('targets from AWS Organizations', () => {
       expect(result.phase).toBe('batch');
       // ok findings are counted, not carried (Step Functions payloads are small).
       expect(
-        (result.results ?? []).flatMap((r) => r.runs.flatMap((run) => run.findings)).every((f) => f.status !== 'ok'),
+        (result.results ?? [])
+          .flatMap((r) => r.runs.flatMap((run) => run.findings))
+          .every((f) => f.status !== 'ok'),
       ).toBe(true);
       batches.push({ results: result.results ?? [] });
     }
