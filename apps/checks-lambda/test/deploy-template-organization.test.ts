@@ -6,7 +6,7 @@
 import { InvalidInputError } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { readHandlerConfig, renderDeployTemplate, type SamTemplate } from '../src/index.js';
+import { checkerNames, readHandlerConfig, renderDeployTemplate, type SamTemplate } from '../src/index.js';
 import { fixtureStack } from './fixtures/stack-files.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: reading nested template data in assertions
@@ -71,6 +71,8 @@ describe('the deploy template with organisation targets', () => {
     expect(props('ChecksFunction').Events).toEqual({});
     const machine = props('ChecksStateMachine');
     expect(template.Resources.ChecksStateMachine?.Type).toBe('AWS::Serverless::StateMachine');
+    // The name eks-kit check --checker looks for (@eks-kit/stack's checkerNames).
+    expect(machine.Name).toBe(checkerNames(stack.name).stateMachineName);
     expect(machine.Events.Schedule).toMatchObject({
       Type: 'ScheduleV2',
       Properties: { Name: 'eks-kit-checks-lambda-test' },
