@@ -1,4 +1,7 @@
-import type { EsbuildPlugin } from '../../../tools/esbuild-plugins/src/index.js';
+import type { Options } from 'tsup';
+
+/** An esbuild plugin, as tsup takes it. */
+type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 
 /**
  * SDK clients of core's service table (`AWS_SERVICES`) that no CLI command calls, each with the caller
