@@ -1,5 +1,6 @@
 import { defineConfig } from 'tsup';
 import { iamDataLeftOut } from './build/iam-data-left-out.js';
+import { sfnLeftOut } from './build/sfn-left-out.js';
 import {
   browserOnlyStubs,
   sdkSchemaConstantKeys,
@@ -23,6 +24,8 @@ export default defineConfig([
     dts: false,
     noExternal: [/.*/],
     esbuildPlugins: [
+      // Before staticCoreImports: the Step Functions client of core's table is never called here.
+      sfnLeftOut,
       staticCoreImports,
       sdkSchemaConstantKeys,
       iamDataLeftOut,
