@@ -69,8 +69,8 @@ export interface SharedConnections {
 }
 
 /**
- * A keep-alive socket pool to share between client sets (`maxSockets` per host, default 50 as the
- * SDK's own). The agents ignore `destroy()` (each SDK client destroys its handler's agents when the
+ * A keep-alive socket pool to share between client sets (`maxSockets` per host, default 256: the SDK's own
+ * is 50 per client, and one pool serves many clients at once). The agents ignore `destroy()` (each SDK client destroys its handler's agents when the
  * client set is destroyed, which would cut the requests other sets have in flight); `close()` does.
  *
  * @example
