@@ -9,7 +9,7 @@
  */
 import type { ServiceKey } from './clients.js';
 import { EksKitError } from './errors.js';
-import { type RateLimiterClock, sleep } from './poll.js';
+import { type RateLimiterClock, settleChain, sleep } from './poll.js';
 
 /** One token bucket: a sustained rate and the burst a full bucket absorbs. */
 export interface BucketRate {
@@ -297,7 +297,7 @@ function takeToken(
       await clock.sleep(ms, signal);
     }
   });
-  b.chain = next.catch(() => undefined);
+  settleChain(b, next);
   return next;
 }
 
