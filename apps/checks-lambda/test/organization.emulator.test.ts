@@ -249,6 +249,7 @@ describe('targets from AWS Organizations', () => {
       [{ EKS_KIT_TARGET_REGIONS: 'eu-west-1,mars-1' }, /^EKS_KIT_TARGET_REGIONS\[1\]/],
       [{ EKS_KIT_ASSUME_ROLE_RATE: '0' }, /^EKS_KIT_ASSUME_ROLE_RATE/],
       [{ EKS_KIT_ASSUME_ROLE_ARNS: `arn:aws:iam::${MANAGEMENT}:role/x` }, /^EKS_KIT_ASSUME_ROLE_ARNS/],
+      [{ EKS_KIT_RUN_BUCKET: 'Not_A_Bucket' }, /^EKS_KIT_RUN_BUCKET/],
     ];
     for (const [extra, message] of bad) {
       const error = (() => {
@@ -267,6 +268,21 @@ describe('targets from AWS Organizations', () => {
     expect(() => readHandlerConfig({ EKS_KIT_STACK: STACK, EKS_KIT_TARGET_REGIONS: 'eu-west-1' })).toThrow(
       /^EKS_KIT_TARGET_REGIONS/,
     );
+    expect(() => readHandlerConfig({ EKS_KIT_STACK: STACK, EKS_KIT_RUN_BUCKET: 'runs' })).toThrow(
+      /^EKS_KIT_RUN_BUCKET/,
+    );
+    // A split run's event names its run: a bad id or batch index is refused naming the field.
+    for (const [event, field] of [
+      [{ phase: 'plan', runId: 'has space' }, /^event\.runId/],
+      [{ phase: 'batch', targets: [], runId: 'r1', index: -1 }, /^event\.index/],
+      [{ phase: 'report', runId: 'r1', batchCount: 'x' }, /^event\.batchCount/],
+    ] as const) {
+      const { result: refused } = await captureOutput(() =>
+        handlerFor({ EKS_KIT_RUN_BUCKET: 'runs-bucket' })(event, context()).catch((e: unknown) => e),
+      );
+      expect(refused, JSON.stringify(event)).toBeInstanceOf(InvalidInputError);
+      expect((refused as Error).message).toMatch(field);
+    }
     emu.resetCalls();
     const { result } = await captureOutput(() =>
       handlerFor({ EKS_KIT_ORGANIZATION_UNITS: 'nope' })({}, context()).catch((e: unknown) => e),
