@@ -32,4 +32,6 @@ await Promise.all(
 );
 const wallMs = performance.now() - started;
 sts.destroy();
-process.stdout.write(`FLOOR ${JSON.stringify({ wallMs, calls: roleArns.length, maxRssKiB: process.resourceUsage().maxRSS })}\n`);
+process.stdout.write(
+  `FLOOR ${JSON.stringify({ wallMs, calls: roleArns.length, maxRssKiB: process.resourceUsage().maxRSS })}\n`,
+);

@@ -100,7 +100,10 @@ process.stdout.write('\\nRESULT ' + JSON.stringify({ wallMs, cpuMs: (cpu.user + 
 function runFloor(env) {
   return new Promise((resolve, reject) => {
     const file = fileURLToPath(new URL('./org-checks-floor.mjs', import.meta.url));
-    const child = spawn(process.execPath, [file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [file], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => {
@@ -111,7 +114,8 @@ function runFloor(env) {
     });
     child.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('FLOOR '));
-      if (code !== 0 || !line) reject(new Error(`floor child exited ${code}: ${err.split('\n').slice(-5).join(' ')}`));
+      if (code !== 0 || !line)
+        reject(new Error(`floor child exited ${code}: ${err.split('\n').slice(-5).join(' ')}`));
       else resolve(JSON.parse(line.slice(6)));
     });
   });
