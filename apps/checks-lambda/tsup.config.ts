@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Options } from 'tsup';
 import { iamDataLeftOut } from './build/iam-data-left-out.js';
+import { sfnLeftOut } from './build/sfn-left-out.js';
 import {
   browserOnlyStubs,
   sdkSchemaConstantKeys,
@@ -79,6 +80,8 @@ export default defineConfig([
     entry: { index: 'src/lambda.ts' },
     esbuildPlugins: [
       stackLoaderBeside,
+      // Before staticCoreImports: the Step Functions client of core's table is never called here.
+      sfnLeftOut,
       staticCoreImports,
       sdkSchemaConstantKeys,
       iamDataLeftOut,

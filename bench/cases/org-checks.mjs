@@ -1,12 +1,16 @@
 // The checks Lambda over an organisation of 1,000 member accounts (issue 21): the built bundle
 // (apps/checks-lambda/dist/index.mjs, as Lambda runs it) in a child process, against the emulator's
-// Organizations and STS in this one. Figures: wall time, calls per account, the child's peak RSS, the
-// floor the AssumeRole rate sets at the chosen rate, and what the plan decides with the production defaults.
+// Organizations, STS and S3 in this one. Figures: wall time, calls per account, the child's RSS after
+// the import, in the plan step and over the whole run, the floor the AssumeRole rate sets at the chosen
+// concurrency (computed, and measured in the same run by org-checks-floor.mjs: the same AssumeRole
+// calls at the same rate and concurrency, nothing else), what the plan decides with the production
+// defaults, and the Step Functions payloads of the split path (batches and results through S3).
 // The emulator runs `speed` times faster than real time and enforces the AssumeRole rate in emulated
 // time; the function's own limiter (EKS_KIT_ASSUME_ROLE_RATE, real time) is scaled by the same factor.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startEmulator } from '@eks-kit/aws-emulator';
 import { kib } from './util.mjs';
 
@@ -16,6 +20,7 @@ const ROLE = 'eks-kit-checks';
 // function's default budget for the whole run, all invocations together.
 const ASSUME_ROLE_PER_SECOND = 10;
 const TARGET_CONCURRENCY = 16;
+const BUCKET = 'eks-kit-checks-org-runs';
 const STACK = 'name: org\ncluster:\n  name: org\n  region: eu-west-1\n  kubernetesVersion: "1.35"\n';
 
 function world(count) {
@@ -35,6 +40,7 @@ function world(count) {
     accountId: MANAGEMENT,
     region: 'eu-west-1',
     iam: { roles: [{ name: ROLE, assumeRolePolicyDocument: trust }] },
+    s3: { buckets: [BUCKET] },
     organizations: {
       accounts: ids.map((id, i) => ({
         id,
@@ -46,36 +52,74 @@ function world(count) {
   };
 }
 
-// The child: import the bundle, run one whole invocation, print the summary's figures and its peak RSS.
+// The child: import the bundle, run one whole invocation (or the split path), print the summary's
+// figures and its memory: RSS after the import, and the peak RSS (sampled every 20 ms and maxRSS).
 const CHILD = `
+let peakRss = 0;
+const sample = () => { peakRss = Math.max(peakRss, process.memoryUsage().rss); };
+setInterval(sample, 20).unref();
 const started = performance.now();
 const { handler } = await import(process.env.BUNDLE);
+sample();
+const importRssKiB = Math.round(process.memoryUsage().rss / 1024);
 const context = { getRemainingTimeInMillis: () => 900_000 };
 let out;
 if (process.env.PHASE === 'split') {
-  // The state machine's path, batches one after another: plan, each batch, report. Payload sizes are
-  // what Step Functions would carry (its limit: 256 KiB a state input or output).
-  const plan = await handler({ phase: 'plan' }, context);
-  const batches = [];
+  // The state machine's path, batches one after another: plan (writes the batches to S3), each batch
+  // (the item the Distributed Map's ItemReader reads; writes its results to S3), report (reads them).
+  // Sizes are what Step Functions would carry (its limit: 256 KiB a state input or output).
+  const plan = await handler({ phase: 'plan', runId: 'bench' }, context);
+  const auth = 'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20261206/' + process.env.AWS_REGION + '/s3/aws4_request, SignedHeaders=host, Signature=0';
+  const items = await (await fetch(process.env.AWS_ENDPOINT_URL + '/' + plan.bucket + '/' + plan.batchesKey, { headers: { authorization: auth } })).json();
+  let largestItem = 0;
   let largestBatchOutput = 0;
-  for (const b of plan.batches) {
-    const r = await handler({ phase: 'batch', targets: b.targets }, context);
-    largestBatchOutput = Math.max(largestBatchOutput, JSON.stringify({ results: r.results }).length);
-    batches.push({ results: r.results });
+  for (const [index, item] of items.entries()) {
+    const input = { targets: item.targets, index, runId: plan.runId };
+    largestItem = Math.max(largestItem, JSON.stringify(input).length);
+    const r = await handler({ phase: 'batch', ...input }, context);
+    largestBatchOutput = Math.max(largestBatchOutput, JSON.stringify({ resultsKey: r.resultsKey, counts: r.counts }).length);
   }
-  const reportInput = JSON.stringify({ phase: 'report', batches }).length;
-  const report = await handler({ phase: 'report', batches }, context);
-  out = { phase: 'split', batches: plan.batches.length, planOutput: JSON.stringify(plan).length, largestBatchOutput,
-    reportInput, targetCounts: report.targetCounts, counts: report.counts, targets: report.targets.length };
+  const reportEvent = { phase: 'report', runId: plan.runId, batchCount: plan.batchCount };
+  const report = await handler(reportEvent, context);
+  out = { phase: 'split', batches: plan.batchCount, planOutput: JSON.stringify(plan).length, largestItem,
+    largestBatchOutput, reportInput: JSON.stringify(reportEvent).length, targetCounts: report.targetCounts,
+    counts: report.counts, targets: report.targets.length };
 } else out = await handler(process.env.PHASE ? { phase: process.env.PHASE } : {}, context);
 const wallMs = performance.now() - started;
 const figures = out.phase === 'split' ? out : out.phase === 'plan'
-  ? { fits: out.fits, estimateSeconds: out.estimateSeconds, limitSeconds: out.limitSeconds, batches: out.batches.length,
+  ? { fits: out.fits, estimateSeconds: out.estimateSeconds, limitSeconds: out.limitSeconds, batches: out.batchCount,
       largest: Math.max(...out.batches.map((b) => b.targets.length)), assumeRoleFloorSeconds: out.assumeRoleFloorSeconds }
   : { counts: out.counts, targetCounts: out.targetCounts, targets: out.targets.length };
 const cpu = process.cpuUsage();
-process.stdout.write('\\nRESULT ' + JSON.stringify({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, ...figures, maxRssKiB: process.resourceUsage().maxRSS }) + '\\n');
+sample();
+process.stdout.write('\\nRESULT ' + JSON.stringify({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, ...figures, importRssKiB,
+  peakRssKiB: Math.max(Math.round(peakRss / 1024), process.resourceUsage().maxRSS) }) + '\\n');
 `;
+
+/** The measured floor: org-checks-floor.mjs in its own process. */
+function runFloor(env) {
+  return new Promise((resolve, reject) => {
+    const file = fileURLToPath(new URL('./org-checks-floor.mjs', import.meta.url));
+    const child = spawn(process.execPath, [file], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d) => {
+      err = (err + d.toString()).slice(-4_000);
+    });
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('FLOOR '));
+      if (code !== 0 || !line)
+        reject(new Error(`floor child exited ${code}: ${err.split('\n').slice(-5).join(' ')}`));
+      else resolve(JSON.parse(line.slice(6)));
+    });
+  });
+}
 
 function runChild(env) {
   return new Promise((resolve, reject) => {
@@ -127,14 +171,30 @@ export async function run({ quick, root }) {
       EKS_KIT_TARGETS_FROM: 'organization',
       EKS_KIT_ORGANIZATION_ROLE_NAME: ROLE,
       EKS_KIT_TARGET_CONCURRENCY: String(TARGET_CONCURRENCY),
+      // As the deploy template sets it for organisation targets: batches, results and state in S3.
+      EKS_KIT_RUN_BUCKET: BUCKET,
     };
     // What the defaults decide for this organisation in AWS (30 s a target, 10 AssumeRole/s, a 900 s function).
-    const plan = await runChild({ ...env, PHASE: 'plan' });
+    // (Without the bucket: the plan answers its batches inline, so their sizes can be read here.)
+    const plan = await runChild({ ...env, PHASE: 'plan', EKS_KIT_RUN_BUCKET: '' });
     // The split path (what the state machine runs), batches one after another: payload sizes.
     const split = await runChild({
       ...env,
       EKS_KIT_ASSUME_ROLE_RATE: String(ASSUME_ROLE_PER_SECOND * speed),
       PHASE: 'split',
+    });
+    // The floor, measured just before the run it bounds: the same AssumeRole calls (every account not
+    // suspended, the management account included) at the same rate and concurrency, nothing else.
+    const roles = [MANAGEMENT, ...Array.from({ length: count }, (_, i) => String(300000000000 + i))]
+      .filter((_, i) => i === 0 || (i - 1) % 100 !== 0)
+      .map((id) => `arn:aws:iam::${id}:role/${ROLE}`);
+    emu.resetCalls();
+    const floor = await runFloor({
+      AWS_REGION: 'eu-west-1',
+      AWS_ENDPOINT_URL: emu.url,
+      FLOOR_ROLES: JSON.stringify(roles),
+      FLOOR_RATE: String(ASSUME_ROLE_PER_SECOND * speed),
+      FLOOR_CONCURRENCY: String(TARGET_CONCURRENCY),
     });
     emu.resetCalls();
     const result = await runChild({
@@ -181,6 +241,11 @@ export async function run({ quick, root }) {
         value: `${(floorMs / 1000).toFixed(2)} s`,
       },
       { what: 'wall / floor', value: `${(result.wallMs / floorMs).toFixed(2)}x` },
+      {
+        what: `AssumeRole floor measured in the same run (${floor.calls} AssumeRole, same rate, ${TARGET_CONCURRENCY} at a time, nothing else)`,
+        value: `${(floor.wallMs / 1000).toFixed(2)} s`,
+      },
+      { what: 'wall / measured floor', value: `${(result.wallMs / floor.wallMs).toFixed(2)}x` },
       { what: 'same run in AWS time (emulated)', value: `${((result.wallMs / 1000) * speed).toFixed(0)} s` },
       { what: 'AssumeRole calls / throttling errors', value: `${assumeRole} / ${throttled}` },
       {
@@ -188,7 +253,11 @@ export async function run({ quick, root }) {
         value: (inChecked / Math.max(1, checked)).toFixed(2),
       },
       { what: 'calls by operation', value: fmt(byOp) },
-      { what: 'peak RSS of the handler process', value: `${(result.maxRssKiB / 1024).toFixed(0)} MiB` },
+      {
+        what: 'RSS of the handler process: after the import / peak in the plan step / peak over the whole run',
+        value: `${(result.importRssKiB / 1024).toFixed(0)} / ${(plan.peakRssKiB / 1024).toFixed(0)} / ${(result.peakRssKiB / 1024).toFixed(0)} MiB`,
+      },
+      { what: 'peak RSS of the floor process', value: `${(floor.maxRssKiB / 1024).toFixed(0)} MiB` },
       {
         what: 'CPU time of the handler process (user + system)',
         value: `${(result.cpuMs / 1000).toFixed(1)} s`,
@@ -198,8 +267,8 @@ export async function run({ quick, root }) {
         value: `${split.targets} (${split.targetCounts.checked} / ${split.targetCounts.skipped} / ${split.targetCounts.unreachable}) / ${(split.wallMs / 1000).toFixed(2)} s`,
       },
       {
-        what: 'Step Functions payloads: plan output / largest batch output / report input (limit 256 KiB)',
-        value: `${kib(split.planOutput)} / ${kib(split.largestBatchOutput)} / ${kib(split.reportInput)}`,
+        what: 'Step Functions payloads through S3: plan output / largest map item / largest batch output / report input (limit 256 KiB)',
+        value: `${kib(split.planOutput)} / ${kib(split.largestItem)} / ${kib(split.largestBatchOutput)} / ${kib(split.reportInput)}`,
       },
       {
         what: `plan with the defaults in AWS (30 s a target, ${TARGET_CONCURRENCY} at a time, 900 s function)`,
@@ -213,8 +282,11 @@ export async function run({ quick, root }) {
       wallMs: result.wallMs,
       cpuMs: result.cpuMs,
       floorMs,
+      measuredFloorMs: floor.wallMs,
       calls: byOp,
-      maxRssKiB: result.maxRssKiB,
+      maxRssKiB: result.peakRssKiB,
+      importRssKiB: result.importRssKiB,
+      planRssKiB: plan.peakRssKiB,
       plan,
     };
   } finally {

@@ -2,14 +2,25 @@
  * The Lambda handler: load the stack, run its checks on every target, log the findings as JSON,
  * publish EMF metrics, notify SNS of failures, and return the summary.
  */
+
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { type AwsClients, type ClientOptions, createClients, EksKitError, formatError } from '@eks-kit/core';
+import {
+  type AwsClients,
+  type ClientOptions,
+  createClients,
+  createSharedConnections,
+  EksKitError,
+  finding,
+  formatError,
+  type RateLimiterClock,
+} from '@eks-kit/core';
 import { withoutActionNameValidation } from '@eks-kit/iam-policies';
 import type { Stack } from '@eks-kit/stack';
 import { stackCheckTasks } from './checks/stack-check-tasks.js';
 import {
-  type AssumeRoleTarget,
+  HANDLER_ENV,
   type HandlerConfig,
   type OrganizationSource,
   readHandlerConfig,
@@ -24,7 +35,12 @@ import {
   publishSummaryMetrics,
 } from './report/publish-metrics.js';
 import { redactSecrets } from './report/redact.js';
-import { readCheckState, writeCheckState } from './report/state-store.js';
+import {
+  readCheckState,
+  readCheckStateObject,
+  writeCheckState,
+  writeCheckStateObject,
+} from './report/state-store.js';
 import { type ChecksSummary, summarizeRuns, type TargetResult } from './report/summary.js';
 import { checkTargets } from './run/check-targets.js';
 import type { CheckTask } from './run/check-task.js';
@@ -37,6 +53,7 @@ import {
   type RunPhase,
   readPhase,
 } from './run/phases.js';
+import { readRunResults, resultsPrefix, writeBatches, writeBatchResults } from './run/run-store.js';
 
 /** The part of the Lambda context the handler uses. */
 export interface LambdaContextLike {
@@ -63,17 +80,36 @@ export interface ChecksResult extends ChecksSummary {
   state?: { written: true; dropped: number } | { error: string };
 }
 
-/** What the plan step answers (`{ "phase": "plan" }`): the estimate and the batches for the Distributed Map. */
-export interface PlanResult extends RunPlan {
+/**
+ * What the plan step answers (`{ "phase": "plan" }`): the estimate and the batches for the Distributed
+ * Map: inline, or, with a run bucket, where they were written (`bucket`, `batchesKey`): then the answer
+ * stays the same size whatever the number of targets.
+ */
+export interface PlanResult extends Omit<RunPlan, 'batches'> {
   phase: 'plan';
+  /** The batches, inline (no run bucket). */
+  batches?: RunPlan['batches'];
+  batchCount: number;
+  /** With a run bucket: the run's id (its objects' prefix), the bucket and the batches' key. */
+  runId?: string;
+  bucket?: string;
+  batchesKey?: string;
 }
 
-/** What one batch answers (`{ "phase": "batch", ... }`): its targets' results, `ok` findings counted only. */
+/**
+ * What one batch answers (`{ "phase": "batch", ... }`): its targets' results (`ok` findings counted
+ * only), inline or, with a run bucket, the key of the object that holds them.
+ */
 export interface BatchResult {
   phase: 'batch';
-  results: TargetResult[];
+  results?: TargetResult[];
+  resultsKey?: string;
+  targets: number;
   counts: ChecksSummary['counts'];
 }
+
+/** Check id of the finding made when a split run's report finds fewer batch results than the plan made. */
+export const MISSING_BATCHES_CHECK = 'checks.batches';
 
 /** The handler: a whole run for the schedule's event, or one step of a split run. */
 export interface ChecksHandler {
@@ -95,6 +131,8 @@ export interface ChecksHandlerDependencies {
   now?: () => Date;
   /** Extra client options (tests pass credentials and `maxAttempts`). */
   clientOptions?: Partial<ClientOptions>;
+  /** Clock of the AssumeRole token bucket (default real time); tests pass a virtual one. */
+  rateClock?: RateLimiterClock;
 }
 
 /** Time kept back from the Lambda's deadline to log and publish the summary. */
@@ -112,14 +150,16 @@ interface Invocation {
   /** The Lambda's remaining time when the stack was loaded, if the context tells. */
   remaining: number | undefined;
   now: () => Date;
+  rateClock: RateLimiterClock | undefined;
 }
 
 /** One batch of a split run: check its targets, log their findings, answer their compact results. */
 async function runBatch(
   inv: Invocation,
   org: OrganizationSource,
-  targets: AssumeRoleTarget[],
+  phase: Extract<RunPhase, { kind: 'batch' }>,
 ): Promise<BatchResult> {
+  const targets = phase.targets;
   const { clients, config, stack, logger, signal } = inv;
   // The batches run side by side (the Distributed Map's MaxConcurrency): each takes its share
   // of the caller account's AssumeRole rate.
@@ -128,6 +168,7 @@ async function runBatch(
       ...(signal ? { signal } : {}),
       targets,
       assumeRolePerSecond: org.assumeRolePerSecond / org.batchConcurrency,
+      ...(inv.rateClock ? { clock: inv.rateClock } : {}),
     }),
   );
   const batchSummary = summarizeRuns(stack.name, batchResults);
@@ -136,7 +177,49 @@ async function runBatch(
     counts: batchSummary.counts,
     targetCounts: batchSummary.targetCounts,
   });
-  return { phase: 'batch', results: compactResults(batchResults), counts: batchSummary.counts };
+  const compact = compactResults(batchResults);
+  const bucket = inv.config.runBucket;
+  if (bucket && phase.runId !== undefined && phase.index !== undefined) {
+    // The results go to S3: the answer (the Distributed Map child's output) stays small.
+    const resultsKey = await writeBatchResults(inv.clients, bucket, phase.runId, phase.index, compact);
+    return { phase: 'batch', resultsKey, targets: targets.length, counts: batchSummary.counts };
+  }
+  return { phase: 'batch', results: compact, targets: targets.length, counts: batchSummary.counts };
+}
+
+/** A split run's report: the batches' results from the run bucket; missing batches are one failure. */
+async function readBatches(
+  inv: Invocation,
+  phase: { runId: string; batchCount: number },
+): Promise<TargetResult[]> {
+  const bucket = inv.config.runBucket;
+  if (!bucket) {
+    throw new EksKitError('InvalidInput', `a report of run ${phase.runId} needs ${HANDLER_ENV.runBucket}`);
+  }
+  const { results, batches } = await readRunResults(inv.clients, bucket, phase.runId);
+  if (batches >= phase.batchCount) return results;
+  // Never silence: a batch that wrote nothing is a failure of the run (its targets are not reported).
+  const message = `${phase.batchCount - batches} of ${phase.batchCount} batches of run ${phase.runId} wrote no results (s3://${bucket}/${resultsPrefix(phase.runId)})`;
+  return [
+    ...results,
+    {
+      target: 'run',
+      region: inv.stack.cluster.region,
+      runs: [
+        {
+          name: MISSING_BATCHES_CHECK,
+          outcome: 'threw',
+          durationMs: 0,
+          findings: [
+            finding(MISSING_BATCHES_CHECK, `run ${phase.runId}`, 'fail', message, {
+              hint: "read the state machine's execution history and the function's log group",
+              data: { checkError: true },
+            }),
+          ],
+        },
+      ],
+    },
+  ];
 }
 
 /**
@@ -147,6 +230,7 @@ async function runOrganization(
   inv: Invocation,
   org: OrganizationSource,
   planOnly: boolean,
+  planRunId?: string,
 ): Promise<PlanResult | TargetResult[]> {
   const { clients, config, stack, logger, signal } = inv;
   const region = stack.cluster.region;
@@ -162,7 +246,14 @@ async function runOrganization(
     (plan.fits ? logger.info : logger.warn).call(logger, plan.message, {
       plan: { ...plan, batches: plan.batches.map((b) => b.targets.length) },
     });
-    return { phase: 'plan', ...plan };
+    const bucket = inv.config.runBucket;
+    if (!bucket) return { phase: 'plan', ...plan, batchCount: plan.batches.length };
+    // The batches go to S3, where the Distributed Map's ItemReader reads them: the plan's answer
+    // stays the same size for 10 or 10,000 targets.
+    const runId = planRunId ?? `run-${randomUUID()}`;
+    const { batches, ...rest } = plan;
+    const { key } = await writeBatches(inv.clients, bucket, runId, batches);
+    return { phase: 'plan', ...rest, batchCount: batches.length, runId, bucket, batchesKey: key };
   }
   if (!plan.fits) {
     throw new EksKitError('RunTooLong', `the checks cannot finish in one invocation: ${plan.message}`, {
@@ -175,6 +266,7 @@ async function runOrganization(
       ...(signal ? { signal } : {}),
       targets,
       assumeRolePerSecond: org.assumeRolePerSecond,
+      ...(inv.rateClock ? { clock: inv.rateClock } : {}),
     }),
   );
 }
@@ -187,9 +279,10 @@ async function checkPhase(
   // The checks compare AWS with policies eks-kit's builders make, whose action names their tests
   // check: no action catalog here (the bundle leaves it out, build/iam-data-left-out.ts).
   const org = inv.config.organization;
-  if (phase.kind === 'report') return phase.results;
-  if (phase.kind === 'batch' && org) return runBatch(inv, org, phase.targets);
-  if (org) return runOrganization(inv, org, phase.kind === 'plan');
+  if (phase.kind === 'report') return 'results' in phase ? phase.results : readBatches(inv, phase);
+  if (phase.kind === 'batch' && org) return runBatch(inv, org, phase);
+  if (org)
+    return runOrganization(inv, org, phase.kind === 'plan', phase.kind === 'plan' ? phase.runId : undefined);
   return withoutActionNameValidation(() =>
     checkTargets(inv.clients, inv.config, inv.stack.cluster.region, inv.tasksOf(inv.stack), inv.signal),
   );
@@ -197,9 +290,12 @@ async function checkPhase(
 
 /** The previous run's state, or why it could not be read (then this run is a first run). */
 async function readPreviousState(inv: Invocation): Promise<{ previous?: CheckState; stateError?: string }> {
-  if (!inv.config.stateParameter) return {};
+  const { runBucket, stateParameter } = inv.config;
+  if (!stateParameter && !runBucket) return {};
   try {
-    return { previous: await readCheckState(inv.clients, inv.config.stateParameter) };
+    // With a run bucket (organisation targets) the state is its object; else the SSM parameter.
+    if (runBucket) return { previous: await readCheckStateObject(inv.clients, runBucket) };
+    return { previous: await readCheckState(inv.clients, stateParameter as string) };
   } catch (error) {
     const stateError = redactSecrets(formatError(error));
     inv.logger.error('could not read the previous run', { error: stateError });
@@ -259,9 +355,12 @@ async function keepState(
   nextState: CheckState | undefined,
   stateError: string | undefined,
 ): Promise<string | undefined> {
-  if (!inv.config.stateParameter || !nextState || stateError !== undefined) return stateError;
+  const { runBucket, stateParameter } = inv.config;
+  if ((!stateParameter && !runBucket) || !nextState || stateError !== undefined) return stateError;
   try {
-    const { dropped } = await writeCheckState(inv.clients, inv.config.stateParameter, nextState);
+    const { dropped } = runBucket
+      ? await writeCheckStateObject(inv.clients, runBucket, nextState, stateParameter)
+      : await writeCheckState(inv.clients, stateParameter as string, nextState);
     summary.state = { written: true, dropped };
     return undefined;
   } catch (error) {
@@ -325,6 +424,9 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
     const metrics = sandboxMetrics;
     const env = deps.env ?? process.env;
     let base: AwsClients | undefined;
+    // One keep-alive socket pool for the invocation: every target's clients (and their AssumeRole)
+    // reuse the same connections instead of opening their own (issue 21).
+    const connections = createSharedConnections();
     try {
       const config = readHandlerConfig(env);
       const phase = readPhase(event);
@@ -337,6 +439,7 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
       base = await createClients({
         env,
         ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+        connections,
         ...deps.clientOptions,
       });
       const stack = await loadStackFromSource(base, config.stackSource, {
@@ -349,7 +452,17 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
           ? AbortSignal.timeout(Math.max(1_000, remaining - REPORT_RESERVE_MS))
           : undefined;
       const now = deps.now ?? (() => new Date());
-      const inv: Invocation = { config, clients: base, stack, logger, tasksOf, signal, remaining, now };
+      const inv: Invocation = {
+        config,
+        clients: base,
+        stack,
+        logger,
+        tasksOf,
+        signal,
+        remaining,
+        now,
+        rateClock: deps.rateClock,
+      };
       const outcome = await checkPhase(inv, phase);
       if (!Array.isArray(outcome)) return outcome;
       return await reportRun(inv, metrics, phase, outcome);
@@ -359,6 +472,7 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
       throw error;
     } finally {
       base?.destroy();
+      connections.close();
     }
   };
   return run as ChecksHandler;

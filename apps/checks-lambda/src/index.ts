@@ -25,6 +25,7 @@ export {
   createChecksHandler,
   handler,
   type LambdaContextLike,
+  MISSING_BATCHES_CHECK,
   type PlanResult,
 } from './handler.js';
 export { checksExecutionPolicy } from './policy/checks-execution-policy.js';
@@ -49,9 +50,12 @@ export {
 export { redactSecrets } from './report/redact.js';
 export {
   readCheckState,
+  readCheckStateObject,
   STATE_MAX_CHARS,
+  STATE_OBJECT_KEY,
   serializeCheckState,
   writeCheckState,
+  writeCheckStateObject,
 } from './report/state-store.js';
 export { type ChecksSummary, nearestExpiryDays, summarizeRuns, type TargetResult } from './report/summary.js';
 export {
@@ -76,7 +80,24 @@ export {
   readPhase,
 } from './run/phases.js';
 export { type RunCheckTasksOptions, runCheckTasks } from './run/run-check-tasks.js';
-export { ASSUME_ROLE_SESSION_NAME, assumeRoleTarget, type CheckTarget } from './run/target-clients.js';
+export {
+  batchesKey,
+  getJson,
+  MAP_RESULTS_PREFIX,
+  putJson,
+  RUNS_PREFIX,
+  readRunResults,
+  resultsKey,
+  resultsPrefix,
+  writeBatches,
+  writeBatchResults,
+} from './run/run-store.js';
+export {
+  ASSUME_ROLE_SESSION_NAME,
+  assumeRoleTarget,
+  type CheckTarget,
+  knownCallerIdentity,
+} from './run/target-clients.js';
 export {
   type CheckerNames,
   checkerNames,

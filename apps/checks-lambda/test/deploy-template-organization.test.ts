@@ -6,7 +6,7 @@
 import { InvalidInputError } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { readHandlerConfig, renderDeployTemplate, type SamTemplate } from '../src/index.js';
+import { checkerNames, readHandlerConfig, renderDeployTemplate, type SamTemplate } from '../src/index.js';
 import { fixtureStack } from './fixtures/stack-files.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: reading nested template data in assertions
@@ -71,41 +71,169 @@ describe('the deploy template with organisation targets', () => {
     expect(props('ChecksFunction').Events).toEqual({});
     const machine = props('ChecksStateMachine');
     expect(template.Resources.ChecksStateMachine?.Type).toBe('AWS::Serverless::StateMachine');
+    // The name eks-kit check --checker looks for (@eks-kit/stack's checkerNames).
+    expect(machine.Name).toBe(checkerNames(stack.name).stateMachineName);
     expect(machine.Events.Schedule).toMatchObject({
       Type: 'ScheduleV2',
       Properties: { Name: 'eks-kit-checks-lambda-test' },
     });
     const states = machine.Definition.States as Any;
     expect(machine.Definition.StartAt).toBe('Plan');
-    expect(states.Plan.Parameters.Payload).toEqual({ phase: 'plan' });
+    expect(machine.Definition.TimeoutSeconds).toBe(12 * 3600);
+    expect(states.Plan.Parameters.Payload).toEqual({ phase: 'plan', 'runId.$': '$$.Execution.Name' });
+    // The batches come from S3 (ItemReader) and the children's answers go to S3 (ResultWriter): no
+    // state's input or output carries the targets' list or their results.
     expect(states.CheckBatches).toMatchObject({
       Type: 'Map',
-      ItemsPath: '$.plan.batches',
+      ItemReader: {
+        Resource: 'arn:aws:states:::s3:getObject',
+        ReaderConfig: { InputType: 'JSON' },
+        Parameters: { 'Bucket.$': '$.plan.bucket', 'Key.$': '$.plan.batchesKey' },
+      },
+      ResultWriter: {
+        Resource: 'arn:aws:states:::s3:putObject',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a DefinitionSubstitutions key
+        Parameters: { Bucket: '${RunBucket}', Prefix: 'runs/sfn-results' },
+      },
       MaxConcurrency: 8,
+      ToleratedFailurePercentage: 0,
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
     });
+    expect(states.CheckBatches.ItemsPath).toBeUndefined();
     expect(states.CheckBatches.ItemProcessor.States.CheckBatch.Parameters.Payload).toEqual({
       phase: 'batch',
       'targets.$': '$.targets',
+      'index.$': '$.index',
+      'runId.$': '$.runId',
     });
-    expect(states.Report.Parameters.Payload).toEqual({ phase: 'report', 'batches.$': '$.batches' });
-    expect(machine.DefinitionSubstitutions.FunctionArn).toEqual({ 'Fn::GetAtt': ['ChecksFunction', 'Arn'] });
+    expect(states.Report.Parameters.Payload).toEqual({
+      phase: 'report',
+      'runId.$': '$.plan.runId',
+      'batchCount.$': '$.plan.batchCount',
+    });
+    expect(machine.DefinitionSubstitutions).toEqual({
+      FunctionArn: { 'Fn::GetAtt': ['ChecksFunction', 'Arn'] },
+      RunBucket: { Ref: 'RunBucket' },
+    });
+    expect(props('ChecksFunction').Environment.Variables.EKS_KIT_RUN_BUCKET).toEqual({ Ref: 'RunBucket' });
+  });
+
+  it('keeps the run in a private, encrypted bucket that expires runs and refuses plain HTTP', () => {
+    const bucket = template.Resources.RunBucket as Any;
+    expect(bucket.Type).toBe('AWS::S3::Bucket');
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+      { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+    ]);
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties.OwnershipControls.Rules).toEqual([{ ObjectOwnership: 'BucketOwnerEnforced' }]);
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual([
+      {
+        Id: 'expire-runs',
+        Status: 'Enabled',
+        Prefix: 'runs/',
+        ExpirationInDays: 14,
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      },
+    ]);
+    const policy = props('RunBucketPolicy');
+    expect(policy.Bucket).toEqual({ Ref: 'RunBucket' });
+    expect(policy.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    ]);
+    expect(template.Outputs.RunBucketName).toEqual({ Value: { Ref: 'RunBucket' } });
+  });
+
+  it("scopes the function's S3 access to the run's objects and the state object", () => {
+    const fn = statements().filter((s) => [s.Action].flat().some((a: string) => a.startsWith('s3:')));
+    const objects = fn.find((s) => s.Sid === 'RunObjects') as Any;
+    expect(objects.Action).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(objects.Resource.map((r: Any) => r['Fn::Sub'][0])).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation substitution
+      '${Arn}/runs/*',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation substitution
+      '${Arn}/state/checks-state.json',
+    ]);
+    const list = fn.find((s) => s.Sid === 'ListRunResults');
+    expect(list).toMatchObject({
+      Action: 's3:ListBucket',
+      Resource: { 'Fn::GetAtt': ['RunBucket', 'Arn'] },
+      Condition: { StringLike: { 's3:prefix': ['runs/*'] } },
+    });
+    // Nothing else of S3 for the function (the state machine role's statements are checked below).
+    const fnRole = props('ChecksRole').Policies.flatMap((p: Any) => p.PolicyDocument.Statement as Any[]);
+    const s3Actions = fnRole
+      .filter((s: Any) => s && !('Fn::If' in s))
+      .flatMap((s: Any) => [s.Action].flat())
+      .filter((a: string) => a.startsWith('s3:'));
+    expect(s3Actions.sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+  });
+
+  it('alarms when a run over the organisation fails, times out or is aborted, routed like the other alarms', () => {
+    const errors = props('ErrorsAlarm');
+    for (const [id, metric] of [
+      ['RunFailedAlarm', 'ExecutionsFailed'],
+      ['RunTimedOutAlarm', 'ExecutionsTimedOut'],
+      ['RunAbortedAlarm', 'ExecutionsAborted'],
+    ] as const) {
+      const alarm = props(id);
+      expect(template.Resources[id]?.Type).toBe('AWS::CloudWatch::Alarm');
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/States',
+        MetricName: metric,
+        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: 'ChecksStateMachine' } }],
+        Statistic: 'Sum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      expect(alarm.AlarmActions).toEqual(errors.AlarmActions);
+      expect(alarm.AlarmDescription).toContain('eks-kit check --checker');
+    }
+    const plain = parse(renderDeployTemplate(stack, { accountId: '111111111111' })) as SamTemplate;
+    expect(plain.Resources.RunFailedAlarm).toBeUndefined();
+    expect(plain.Resources.RunBucket).toBeUndefined();
   });
 
   it('gives the state machine only what a Distributed Map over this function needs', () => {
     const role = props('ChecksStateMachineRole');
     expect(role.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'states.amazonaws.com' });
-    const actions = (role.Policies[0].PolicyDocument.Statement as Any[]).flatMap((s) => [s.Action].flat());
+    const all = role.Policies[0].PolicyDocument.Statement as Any[];
+    const actions = all.flatMap((s) => [s.Action].flat());
     expect(actions.sort()).toEqual([
       'lambda:InvokeFunction',
+      's3:AbortMultipartUpload',
+      's3:GetObject',
+      's3:GetObject',
+      's3:ListMultipartUploadParts',
+      's3:PutObject',
       'states:DescribeExecution',
       'states:StartExecution',
       'states:StopExecution',
     ]);
+    // ItemReader reads the batches objects only; ResultWriter writes under its prefix only.
+    expect((all.find((s) => s.Sid === 'ReadBatches') as Any).Resource['Fn::Sub'][0]).toBe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation substitution
+      '${Arn}/runs/*/batches.json',
+    );
+    expect((all.find((s) => s.Sid === 'WriteMapResults') as Any).Resource['Fn::Sub'][0]).toBe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation substitution
+      '${Arn}/runs/sfn-results/*',
+    );
   });
 
-  it('grants no write on * without a condition and no Principal "*" anywhere', () => {
-    const text = JSON.stringify(template);
+  it('grants no write on * without a condition and no Principal "*" but in the TLS-only Deny', () => {
+    const text = JSON.stringify({ ...template, Resources: { ...template.Resources, RunBucketPolicy: {} } });
     expect(text).not.toMatch(/"Principal":"\*"/);
     expect(text).not.toMatch(/"AWS":"\*"/);
     for (const s of statements()) {

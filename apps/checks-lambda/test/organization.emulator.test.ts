@@ -157,6 +157,8 @@ describe('targets from AWS Organizations', () => {
         .sort(),
     );
     expect(emu.calls({ account: SUSPENDED })).toHaveLength(0);
+    // Who each target runs as comes from its AssumeRole answer: no GetCallerIdentity per target.
+    expect(emu.calls({ service: 'sts', operation: 'GetCallerIdentity' })).toHaveLength(0);
   });
 
   it('takes only the accounts under the given OU, nested OUs included', async () => {
@@ -203,28 +205,32 @@ describe('targets from AWS Organizations', () => {
     expect(plan.fits).toBe(false);
     expect(plan.estimateSeconds).toBeGreaterThan(plan.limitSeconds);
     expect(plan.limitSeconds).toBe(90);
-    expect(plan.batches.length).toBeGreaterThan(1);
-    const labels = plan.batches.flatMap((b) => b.targets.map((t: AssumeRoleTarget) => t.label));
+    const planned = plan.batches ?? [];
+    expect(plan.batchCount).toBe(planned.length);
+    expect(planned.length).toBeGreaterThan(1);
+    const labels = planned.flatMap((b) => b.targets.map((t: AssumeRoleTarget) => t.label));
     expect(labels).toHaveLength(52);
     expect(new Set(labels).size).toBe(52);
     // An account's regions stay in one batch (one AssumeRole per account).
-    for (const b of plan.batches) {
+    for (const b of planned) {
       const accounts = new Set(b.targets.map((t) => t.accountId));
       for (const a of accounts)
         expect(b.targets.filter((t) => t.accountId === a && !t.skip)).toHaveLength(a === SUSPENDED ? 0 : 2);
     }
     // The Distributed Map runs each batch; the report step joins them.
     const batches: Array<{ results: TargetResult[] }> = [];
-    for (const b of plan.batches) {
+    for (const b of planned) {
       const { result } = await captureOutput(() =>
         handlerFor(env)({ phase: 'batch', targets: b.targets }, context(100)),
       );
       expect(result.phase).toBe('batch');
       // ok findings are counted, not carried (Step Functions payloads are small).
       expect(
-        result.results.flatMap((r) => r.runs.flatMap((run) => run.findings)).every((f) => f.status !== 'ok'),
+        (result.results ?? [])
+          .flatMap((r) => r.runs.flatMap((run) => run.findings))
+          .every((f) => f.status !== 'ok'),
       ).toBe(true);
-      batches.push({ results: result.results });
+      batches.push({ results: result.results ?? [] });
     }
     const { result: report } = await captureOutput(() =>
       handlerFor(env)({ phase: 'report', batches }, context(100)),
@@ -243,6 +249,7 @@ describe('targets from AWS Organizations', () => {
       [{ EKS_KIT_TARGET_REGIONS: 'eu-west-1,mars-1' }, /^EKS_KIT_TARGET_REGIONS\[1\]/],
       [{ EKS_KIT_ASSUME_ROLE_RATE: '0' }, /^EKS_KIT_ASSUME_ROLE_RATE/],
       [{ EKS_KIT_ASSUME_ROLE_ARNS: `arn:aws:iam::${MANAGEMENT}:role/x` }, /^EKS_KIT_ASSUME_ROLE_ARNS/],
+      [{ EKS_KIT_RUN_BUCKET: 'Not_A_Bucket' }, /^EKS_KIT_RUN_BUCKET/],
     ];
     for (const [extra, message] of bad) {
       const error = (() => {
@@ -261,6 +268,21 @@ describe('targets from AWS Organizations', () => {
     expect(() => readHandlerConfig({ EKS_KIT_STACK: STACK, EKS_KIT_TARGET_REGIONS: 'eu-west-1' })).toThrow(
       /^EKS_KIT_TARGET_REGIONS/,
     );
+    expect(() => readHandlerConfig({ EKS_KIT_STACK: STACK, EKS_KIT_RUN_BUCKET: 'runs' })).toThrow(
+      /^EKS_KIT_RUN_BUCKET/,
+    );
+    // A split run's event names its run: a bad id or batch index is refused naming the field.
+    for (const [event, field] of [
+      [{ phase: 'plan', runId: 'has space' }, /^event\.runId/],
+      [{ phase: 'batch', targets: [], runId: 'r1', index: -1 }, /^event\.index/],
+      [{ phase: 'report', runId: 'r1', batchCount: 'x' }, /^event\.batchCount/],
+    ] as const) {
+      const { result: refused } = await captureOutput(() =>
+        handlerFor({ EKS_KIT_RUN_BUCKET: 'runs-bucket' })(event, context()).catch((e: unknown) => e),
+      );
+      expect(refused, JSON.stringify(event)).toBeInstanceOf(InvalidInputError);
+      expect((refused as Error).message).toMatch(field);
+    }
     emu.resetCalls();
     const { result } = await captureOutput(() =>
       handlerFor({ EKS_KIT_ORGANIZATION_UNITS: 'nope' })({}, context()).catch((e: unknown) => e),

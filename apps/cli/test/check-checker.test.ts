@@ -67,6 +67,51 @@ describe('eks-kit check --checker', () => {
     expect(emu.calls({ mutating: true })).toEqual([]);
   });
 
+  it('over an organisation (a state machine <function>-run): its last execution failed: exit 2, named with how to read it', async () => {
+    const world = deployed(2);
+    const machine = (status: string) => ({
+      ...world,
+      stepfunctions: {
+        stateMachines: [
+          {
+            name: 'eks-kit-checks-seed-run',
+            executions: [
+              { name: 'older', status: 'SUCCEEDED', startedSecondsAgo: 90_000, stoppedSecondsAgo: 89_000 },
+              { name: 'daily-1206', status, startedSecondsAgo: 7_200, stoppedSecondsAgo: 3_600 },
+            ],
+          },
+        ],
+      },
+    });
+    emu.seed(machine('FAILED'));
+    emu.resetCalls();
+    const failed = await cli('check', '--checker', '--json');
+    expect(failed.code).toBe(EXIT_CODES.failingFindings);
+    const doc = JSON.parse(failed.stdout) as {
+      findings: Array<{ check: string; status: string; message: string; hint?: string }>;
+    };
+    expect(doc.findings.map((f) => [f.check, f.status])).toEqual([
+      ['checker.last-run', 'ok'],
+      ['checker.last-execution', 'fail'],
+      ['checker.permissions', 'ok'],
+    ]);
+    const execution = doc.findings[1];
+    expect(execution?.message).toMatch(/last run over the organisation \(daily-1206\) ended FAILED/);
+    expect(execution?.hint).toMatch(
+      /aws stepfunctions get-execution-history --execution-arn arn:aws:states:ap-northeast-1:\d{12}:execution:eks-kit-checks-seed-run:daily-1206/,
+    );
+    expect(emu.calls({ service: 'states', operation: 'ListExecutions' })).toHaveLength(1);
+
+    emu.seed(machine('SUCCEEDED'));
+    const ok = await cli('check', '--checker', '--json');
+    expect(ok.code).toBe(0);
+    expect((JSON.parse(ok.stdout) as typeof doc).findings[1]).toMatchObject({
+      check: 'checker.last-execution',
+      status: 'ok',
+    });
+    expect(emu.calls({ mutating: true })).toEqual([]);
+  });
+
   it('a stale run and a role denied a read: exit 2, both named', async () => {
     emu.seed(deployed(40, ['acm:DescribeCertificate']));
     const run = await cli('check', '--checker');

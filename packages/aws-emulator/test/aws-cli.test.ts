@@ -11,7 +11,7 @@
  *   - ecr (json): get-authorization-token / create-repository                      (ecr owner)
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -92,6 +92,8 @@ describe.skipIf(!available)(`aws CLI v2 against the emulator (${available ? vers
             },
           ],
         },
+        // Issue 21: the checks' run bucket (S3 restXml, path-style).
+        s3: { buckets: ['cli-runs'] },
         eks: {
           clusters: [
             {
@@ -268,5 +270,43 @@ describe.skipIf(!available)(`aws CLI v2 against the emulator (${available ? vers
       InstanceType: 'm5.large',
       VCpuInfo: expect.objectContaining({ DefaultVCpus: 2 }),
     });
+  });
+
+  it('s3api put-object / get-object / list-objects-v2 (restXml, path-style; the CLI asks for url-encoded keys)', async () => {
+    const file = join(home, 'batch 1.json');
+    writeFileSync(file, '[{"targets":[]}]');
+    const put = await aws(
+      's3api',
+      'put-object',
+      '--bucket',
+      'cli-runs',
+      '--key',
+      'runs/r 1/batches.json',
+      '--body',
+      file,
+    );
+    expect(put.ETag).toMatch(/^"[0-9a-f]{32}"$/);
+    const out = join(home, 'got.json');
+    const got = await aws(
+      's3api',
+      'get-object',
+      '--bucket',
+      'cli-runs',
+      '--key',
+      'runs/r 1/batches.json',
+      out,
+    );
+    expect(got).toMatchObject({ ContentLength: 16, ETag: put.ETag });
+    expect(readFileSync(out, 'utf8')).toBe('[{"targets":[]}]');
+    const listed = await aws('s3api', 'list-objects-v2', '--bucket', 'cli-runs', '--prefix', 'runs/');
+    expect((listed.Contents as Array<{ Key: string; Size: number }>).map((c) => [c.Key, c.Size])).toEqual([
+      ['runs/r 1/batches.json', 16],
+    ]);
+    const missing = String(
+      await aws('s3api', 'get-object', '--bucket', 'cli-runs', '--key', 'nope', out).catch(
+        (e: { stderr?: string }) => e.stderr,
+      ),
+    );
+    expect(missing).toContain('NoSuchKey');
   });
 });

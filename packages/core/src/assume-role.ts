@@ -2,8 +2,14 @@
  * Assumed-role credentials: the SDK's temporary-credentials provider (STS AssumeRole), refreshed
  * before expiry, and client sets that call another account through such a role.
  */
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { type AwsClients, createClients, SERVICE_KEYS, type ServiceKey } from './clients.js';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Pluggable } from '@smithy/types';
+import {
+  type AwsClients,
+  createClients,
+  SERVICE_KEYS,
+  type ServiceKey,
+  type SharedConnections,
+} from './clients.js';
 import { InvalidInputError, wrapAwsError } from './errors.js';
 import { parseArn } from './validators.js';
 
@@ -33,6 +39,23 @@ export interface AssumeRoleCredentialOptions extends AssumeRoleSpec {
   now?: () => number;
   /** Attempts of the AssumeRole call (default 3). */
   maxAttempts?: number;
+  /** Sockets shared with other clients (the STS client of the provider uses them too). */
+  connections?: SharedConnections;
+  /**
+   * Told the session each AssumeRole answered (`AssumedRoleUser`): its ARN names the account, as
+   * `sts:GetCallerIdentity` would for these credentials (STS API Reference, AssumeRole response).
+   */
+  onAssumed?: (user: AssumedRoleUser) => void;
+}
+
+/** The session an AssumeRole answered: what `sts:GetCallerIdentity` answers for its credentials. */
+export interface AssumedRoleUser {
+  /** `arn:<partition>:sts::<account>:assumed-role/<role>/<session>`. */
+  arn: string;
+  /** `<role id>:<session>` (GetCallerIdentity's `UserId`). */
+  assumedRoleId: string;
+  /** The account of the ARN. */
+  accountId: string;
 }
 
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
@@ -122,7 +145,9 @@ export function assumeRoleCredentials(options: AssumeRoleCredentialOptions): Aws
           region: options.region,
           maxAttempts: options.maxAttempts ?? 3,
           ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+          ...(options.connections ? { requestHandler: { ...options.connections.agents } } : {}),
         },
+        ...(options.onAssumed ? { clientPlugins: [assumedUserPlugin(options.onAssumed)] } : {}),
       });
     }
     try {
@@ -139,6 +164,26 @@ export function assumeRoleCredentials(options: AssumeRoleCredentialOptions): Aws
     });
     cached = await pending;
     return cached;
+  };
+}
+
+/** An STS client plugin that reports the `AssumedRoleUser` of each AssumeRole answer. */
+function assumedUserPlugin(onAssumed: (user: AssumedRoleUser) => void): Pluggable<object, object> {
+  return {
+    applyToStack(stack) {
+      stack.add(
+        (next) => async (args) => {
+          const result = await next(args);
+          const user = (result.output as { AssumedRoleUser?: { Arn?: string; AssumedRoleId?: string } })
+            .AssumedRoleUser;
+          const accountId = user?.Arn?.split(':')[4];
+          if (user?.Arn && user.AssumedRoleId && accountId)
+            onAssumed({ arn: user.Arn, assumedRoleId: user.AssumedRoleId, accountId });
+          return result;
+        },
+        { step: 'initialize', name: 'eksKitAssumedRoleUser' },
+      );
+    },
   };
 }
 
@@ -159,15 +204,26 @@ export async function assumeRoleClients(
   base: AwsClients,
   spec: AssumeRoleSpec,
   region = base.region,
-): Promise<{ clients: AwsClients; accountId: string; assumeNow(): Promise<void> }> {
+): Promise<{
+  clients: AwsClients;
+  accountId: string;
+  assumeNow(): Promise<void>;
+  /** The session of the last AssumeRole (after {@link assumeNow} or a first call), else undefined. */
+  assumedUser(): AssumedRoleUser | undefined;
+}> {
   const sts = await base.sts();
+  let user: AssumedRoleUser | undefined;
   const credentials = assumeRoleCredentials({
     ...spec,
     region: base.region,
     ...(base.options.endpoint ? { endpoint: base.options.endpoint } : {}),
+    ...(base.options.connections ? { connections: base.options.connections } : {}),
     // The base client set's resolved credential provider (explicit, profile or default chain).
     baseCredentials: sts.config.credentials,
     maxAttempts: base.options.maxAttempts ?? 6,
+    onAssumed: (u) => {
+      user = u;
+    },
   });
   const regional = region === base.region ? base : base.withRegion(region);
   // Through the base set when it can (its counter and any wrapper's instrumentation see the calls).
@@ -178,6 +234,7 @@ export async function assumeRoleClients(
         ...(base.options.endpoint ? { endpoint: base.options.endpoint } : {}),
         ...(base.options.maxAttempts ? { maxAttempts: base.options.maxAttempts } : {}),
         ...(base.options.retryMode ? { retryMode: base.options.retryMode } : {}),
+        ...(base.options.connections ? { connections: base.options.connections } : {}),
         credentials,
       });
   return {
@@ -186,6 +243,7 @@ export async function assumeRoleClients(
     assumeNow: async () => {
       await credentials();
     },
+    assumedUser: () => user,
   };
 }
 

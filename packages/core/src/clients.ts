@@ -2,6 +2,9 @@
  * AWS SDK v3 clients made lazily, sharing one credential chain, region, endpoint, retry policy,
  * user agent and a call counter.
  */
+
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type { ACMClient } from '@aws-sdk/client-acm';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
@@ -10,6 +13,8 @@ import type { EKSClient } from '@aws-sdk/client-eks';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { Route53Client } from '@aws-sdk/client-route-53';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
@@ -48,6 +53,60 @@ export interface ClientOptions {
    * same hook as {@link ClientOptions.middleware} ({@link quotaMiddleware}), after it.
    */
   quotas?: false | { speed?: number; use?: Quotas };
+  /**
+   * One pool of keep-alive sockets for every client of this set and of the sets made from it
+   * (`withRegion`, `withCredentials`, assumed roles): see {@link createSharedConnections}. Without it
+   * each SDK client opens its own sockets, so a run over 1,000 accounts opened (and closed) about
+   * 6,000 connections. `destroy()` of a client set leaves the pool open: its owner closes it.
+   */
+  connections?: SharedConnections;
+}
+
+/** A socket pool shared by many client sets ({@link ClientOptions.connections}). */
+export interface SharedConnections {
+  /** The SDK's `requestHandler` options: the two agents. */
+  readonly agents: { httpAgent: HttpAgent; httpsAgent: HttpsAgent };
+  /** Close every socket (the pool's owner, once the client sets are done). */
+  close(): void;
+}
+
+/**
+ * A keep-alive socket pool to share between client sets (`maxSockets` per host, default 256: the SDK's own
+ * is 50 per client, and one pool serves many clients at once). The agents ignore `destroy()` (each SDK client destroys its handler's agents when the
+ * client set is destroyed, which would cut the requests other sets have in flight); `close()` does.
+ *
+ * @example
+ * ```ts
+ * const connections = createSharedConnections();
+ * const base = await createClients({ region: 'eu-west-1', connections });
+ * // ... many assumed-role sets made from base reuse the same sockets ...
+ * base.destroy();
+ * connections.close();
+ * ```
+ */
+export function createSharedConnections(options: { maxSockets?: number } = {}): SharedConnections {
+  const settings = { keepAlive: true, maxSockets: options.maxSockets ?? 256 };
+  class KeptHttpAgent extends HttpAgent {
+    override destroy(): void {}
+    close(): void {
+      super.destroy();
+    }
+  }
+  class KeptHttpsAgent extends HttpsAgent {
+    override destroy(): void {}
+    close(): void {
+      super.destroy();
+    }
+  }
+  const httpAgent = new KeptHttpAgent(settings);
+  const httpsAgent = new KeptHttpsAgent(settings);
+  return {
+    agents: { httpAgent, httpsAgent },
+    close() {
+      httpAgent.close();
+      httpsAgent.close();
+    },
+  };
 }
 
 /** What {@link AWS_SERVICES} knows of one AWS service. */
@@ -172,6 +231,22 @@ export const AWS_SERVICES = {
     takesRegion: false,
     load: async () => (await import('@aws-sdk/client-organizations')).OrganizationsClient,
   },
+  s3: {
+    packageName: '@aws-sdk/client-s3',
+    clientClass: 'S3Client',
+    signingName: 's3',
+    endpointEnv: 'AWS_ENDPOINT_URL_S3',
+    takesRegion: false,
+    load: async () => (await import('@aws-sdk/client-s3')).S3Client,
+  },
+  sfn: {
+    packageName: '@aws-sdk/client-sfn',
+    clientClass: 'SFNClient',
+    signingName: 'states',
+    endpointEnv: 'AWS_ENDPOINT_URL_SFN',
+    takesRegion: false,
+    load: async () => (await import('@aws-sdk/client-sfn')).SFNClient,
+  },
 } as const satisfies Record<string, ServiceSpec>;
 
 /** Service keys of {@link AwsClients} (the keys of {@link AWS_SERVICES}), also the `service` of counted calls. */
@@ -260,6 +335,13 @@ export interface AwsClients {
    * from {@link createClients} always have it. The checks Lambda lists its targets with it.
    */
   organizations?(): Promise<OrganizationsClient>;
+  /**
+   * Amazon S3 (optional, as `organizations`): the checks Lambda's run bucket (a split run's batches
+   * and results, its state between runs).
+   */
+  s3?(): Promise<S3Client>;
+  /** AWS Step Functions (optional, as `organizations`): `eks-kit check --checker` reads the last run of the checks' state machine. */
+  sfn?(): Promise<SFNClient>;
   /** The same settings in another region, sharing credentials and the counter. */
   withRegion(region: string): AwsClients;
   /**
@@ -507,6 +589,7 @@ function buildClientSet(
     customUserAgent: `eks-kit/${VERSION}`,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.connections ? { requestHandler: { ...options.connections.agents } } : {}),
   });
   const lazy = (service: ServiceKey, clientRegion: string): Promise<ClientLike> => {
     const key = `${service}@${clientRegion}`;

@@ -5,6 +5,7 @@
  */
 export { type AccountInfo, describeAccount } from './account.js';
 export {
+  type AssumedRoleUser,
   type AssumeRoleCredentialOptions,
   type AssumeRoleSpec,
   assumeRoleClients,
@@ -33,10 +34,12 @@ export {
   type ClientServiceInfo,
   createCallCounter,
   createClients,
+  createSharedConnections,
   resolveRegion,
   SERVICE_KEYS,
   type ServiceKey,
   type ServiceSpec,
+  type SharedConnections,
   withClientMiddleware,
 } from './clients.js';
 export { sendRead } from './commands.js';

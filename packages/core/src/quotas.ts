@@ -9,7 +9,7 @@
  */
 import type { ClientMiddleware, ServiceKey } from './clients.js';
 import { EksKitError } from './errors.js';
-import { type RateLimiterClock, sleep } from './poll.js';
+import { type RateLimiterClock, settleChain, sleep } from './poll.js';
 
 /** One token bucket: a sustained rate and the burst a full bucket absorbs. */
 export interface BucketRate {
@@ -139,6 +139,24 @@ export const API_QUOTAS: Readonly<Record<ServiceKey, ServiceQuota>> = {
     defaultRate: UNPUBLISHED,
     operations: {},
     source: 'unpublished (Organizations endpoints and quotas)',
+  },
+  // Amazon S3 User Guide, "Best practices design patterns: optimizing Amazon S3 performance" (read
+  // December 2026): at least 3,500 PUT/COPY/POST/DELETE and 5,500 GET/HEAD requests a second per
+  // partitioned prefix. The checks Lambda's run bucket sees a handful of calls per invocation.
+  s3: {
+    scope: 'region',
+    defaultRate: UNPUBLISHED,
+    operations: { GetObject: rate(5500, 5500), PutObject: rate(3500, 3500), ListObjectsV2: rate(5500, 5500) },
+    source: 'S3 User Guide, optimizing Amazon S3 performance (read 2026-12)',
+  },
+  // Step Functions throttles its API per account and region with token buckets (Step Functions
+  // Developer Guide, "Step Functions service quotas", API action throttling); eks-kit reads one
+  // ListExecutions page per `check --checker`.
+  sfn: {
+    scope: 'region',
+    defaultRate: UNPUBLISHED,
+    operations: {},
+    source: 'Step Functions service quotas (token buckets per account and region; read 2026-12)',
   },
 };
 
@@ -279,7 +297,7 @@ function takeToken(
       await clock.sleep(ms, signal);
     }
   });
-  b.chain = next.catch(() => undefined);
+  settleChain(b, next);
   return next;
 }
 

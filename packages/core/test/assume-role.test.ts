@@ -8,6 +8,7 @@ import {
   assumeRoleClients,
   assumeRoleCredentials,
   createClients,
+  createSharedConnections,
   InvalidInputError,
   validateAssumeRoleSpec,
 } from '../src/index.js';
@@ -135,5 +136,56 @@ describe('assumeRoleClients', () => {
     expect(zones.HostedZones?.map((z) => z.Name)).toEqual(['apps.example.com.']);
     expect(emu.calls({ service: 'sts', operation: 'AssumeRole' })[0]?.accessKeyId).toBe('AKIDWORKLOAD');
     expect(emu.calls({ service: 'route53' })[0]).toMatchObject({ account: DNS });
+  });
+
+  it('reports the session AssumeRole answered: the ARN GetCallerIdentity gives for those credentials', async () => {
+    const base = await createClients({
+      region: 'us-east-1',
+      endpoint: emu.url,
+      credentials: BASE,
+      maxAttempts: 1,
+    });
+    const dns = await assumeRoleClients(base, {
+      roleArn: ROLE,
+      externalId: 'ext-id-42',
+      sessionName: 'check',
+    });
+    expect(dns.assumedUser()).toBeUndefined();
+    await dns.assumeNow();
+    const user = dns.assumedUser();
+    const who = await (await dns.clients.sts()).send(new GetCallerIdentityCommand({}));
+    expect(user).toEqual({ arn: who.Arn, assumedRoleId: who.UserId, accountId: DNS });
+    expect(user?.arn).toBe(`arn:aws:sts::${DNS}:assumed-role/eks-kit-dns/check`);
+  });
+});
+
+describe('createSharedConnections', () => {
+  it('serves many client sets over one socket pool that destroy() of a set leaves open', async () => {
+    const connections = createSharedConnections({ maxSockets: 4 });
+    const opened = new Set<unknown>();
+    connections.agents.httpAgent.on('free', (socket) => opened.add(socket));
+    try {
+      const base = await createClients({
+        region: 'us-east-1',
+        endpoint: emu.url,
+        credentials: BASE,
+        maxAttempts: 1,
+        connections,
+      });
+      for (let i = 0; i < 6; i++) {
+        const dns = await assumeRoleClients(base, { roleArn: ROLE, externalId: 'ext-id-42' });
+        await (await dns.clients.route53()).send(new ListHostedZonesByNameCommand({}));
+        dns.clients.destroy();
+      }
+      // One base STS, six AssumeRole and six Route 53 calls: all on the pool, whose sockets outlived
+      // every destroyed set and are at most maxSockets.
+      expect(emu.calls({ service: 'route53' })).toHaveLength(6);
+      expect(opened.size).toBeGreaterThan(0);
+      expect(opened.size).toBeLessThanOrEqual(4);
+      base.destroy();
+      await (await base.sts()).send(new GetCallerIdentityCommand({}));
+    } finally {
+      connections.close();
+    }
   });
 });

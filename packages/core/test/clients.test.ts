@@ -11,6 +11,8 @@ import { ListClustersCommand } from '@aws-sdk/client-eks';
 import { ListRolesCommand } from '@aws-sdk/client-iam';
 import { ListRootsCommand } from '@aws-sdk/client-organizations';
 import { ListHostedZonesCommand } from '@aws-sdk/client-route-53';
+import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { ListTopicsCommand } from '@aws-sdk/client-sns';
 import { DescribeParametersCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -164,6 +166,8 @@ describe('createClients', () => {
     ssm: () => new DescribeParametersCommand({}),
     sns: () => new ListTopicsCommand({}),
     organizations: () => new ListRootsCommand({}),
+    s3: () => new ListBucketsCommand({}),
+    sfn: () => new ListStateMachinesCommand({}),
   };
   it.each(SERVICE_KEYS)('the table names the SDK endpoint variable of %s', async (service) => {
     const variable = AWS_SERVICES[service].endpointEnv;

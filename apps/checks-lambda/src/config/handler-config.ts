@@ -66,6 +66,12 @@ export interface HandlerConfig {
   checkTimeoutMs: number;
   /** One endpoint for every service (`AWS_ENDPOINT_URL`), e.g. a local emulator. */
   endpoint?: string;
+  /**
+   * S3 bucket of a split run (`EKS_KIT_RUN_BUCKET`, the deploy template's `RunBucket`): the plan's
+   * batches, each batch's results, and the state between runs (instead of the SSM parameter, which
+   * then only keeps the last run's time).
+   */
+  runBucket?: string;
 }
 
 /** Environment variables the handler reads, for docs and tests. */
@@ -87,6 +93,7 @@ export const HANDLER_ENV = {
   assumeRoleRate: 'EKS_KIT_ASSUME_ROLE_RATE',
   secondsPerTarget: 'EKS_KIT_SECONDS_PER_TARGET',
   batchConcurrency: 'EKS_KIT_BATCH_CONCURRENCY',
+  runBucket: 'EKS_KIT_RUN_BUCKET',
   endpoint: 'AWS_ENDPOINT_URL',
 } as const;
 
@@ -149,8 +156,21 @@ export function readHandlerConfig(env: Record<string, string | undefined>): Hand
       `nothing when ${HANDLER_ENV.targetsFrom}=organization (the accounts come from AWS Organizations)`,
     );
   }
+  const runBucket = nonEmpty(env[HANDLER_ENV.runBucket]);
+  // S3 bucket names: 3-63 lower-case letters, digits, dots and hyphens (S3 User Guide, bucket naming rules).
+  if (runBucket !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(runBucket)) {
+    throw new InvalidInputError(HANDLER_ENV.runBucket, runBucket, 'an S3 bucket name');
+  }
+  if (runBucket !== undefined && !organization) {
+    throw new InvalidInputError(
+      HANDLER_ENV.runBucket,
+      runBucket,
+      `nothing unless ${HANDLER_ENV.targetsFrom}=organization`,
+    );
+  }
   return {
     stackSource,
+    ...(runBucket ? { runBucket } : {}),
     ...(snsTopicArn ? { snsTopicArn } : {}),
     ...(stateParameter ? { stateParameter } : {}),
     reminderDays: wholeNumber(env, HANDLER_ENV.reminderDays, 7, 1, 365),

@@ -2,10 +2,13 @@
  * The store of the previous run's failures: one SSM Parameter Store parameter per stack
  * (`/eks-kit/<stack>/checks-state`, created by the deploy template), read with GetParameter and
  * written with PutParameter (`Intelligent-Tiering`: a Standard parameter, free, while the state
- * fits in 4 KB; Advanced, $0.05 a month, up to 8 KB).
+ * fits in 4 KB; Advanced, $0.05 a month, up to 8 KB: SSM quotas, "Parameter value size"). With
+ * organisation targets (thousands of accounts) the state is an object in the run bucket instead
+ * (`state/checks-state.json`, no practical size limit), and the parameter keeps the last run's time.
  */
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
-import { type AwsClients, wrapAwsError } from '@eks-kit/core';
+import { type AwsClients, EksKitError, wrapAwsError } from '@eks-kit/core';
+import { getJson, putJson } from '../run/run-store.js';
 import { type CheckState, type KeptFailure, parseCheckState } from './finding-state.js';
 
 /** Advanced parameters hold 8,192 characters (SSM quotas). */
@@ -89,4 +92,72 @@ export async function writeCheckState(
     throw wrapAwsError(error, 'ssm:PutParameter', name);
   }
   return { dropped };
+}
+
+/** Key of the state in the run bucket (a split run over an organisation). */
+export const STATE_OBJECT_KEY = 'state/checks-state.json';
+
+/**
+ * Read the previous state from the run bucket (`state/checks-state.json`); a missing or unreadable
+ * object is `undefined` (a first run). An S3 object has no size limit that matters here (5 GB in one
+ * PUT), so an organisation's thousands of targets keep all their failures, where the SSM parameter
+ * holds 8 KB (about 40 to 60 failures).
+ *
+ * @example
+ * ```ts
+ * const previous = await readCheckStateObject(clients, 'eks-kit-checks-prod-runs');
+ * ```
+ */
+export async function readCheckStateObject(
+  clients: AwsClients,
+  bucket: string,
+): Promise<CheckState | undefined> {
+  const value = await getJson(clients, bucket, STATE_OBJECT_KEY).catch((error: unknown) => {
+    if (error instanceof EksKitError && error.code === 'InvalidInput') return undefined;
+    throw error;
+  });
+  return value === undefined ? undefined : parseCheckState(JSON.stringify(value));
+}
+
+/**
+ * Write the state to the run bucket, whole (nothing dropped), and, when `parameter` is given, the
+ * last run's time to the SSM parameter, where `eks-kit check --checker` reads it (the parameter's
+ * `targets` are then empty and `stateObject` says where the failures are).
+ *
+ * @example
+ * ```ts
+ * await writeCheckStateObject(clients, 'eks-kit-checks-prod-runs', state, '/eks-kit/prod/checks-state');
+ * ```
+ */
+export async function writeCheckStateObject(
+  clients: AwsClients,
+  bucket: string,
+  state: CheckState,
+  parameter?: string,
+): Promise<{ dropped: number; bytes: number }> {
+  const bytes = await putJson(clients, bucket, STATE_OBJECT_KEY, state);
+  if (parameter !== undefined) {
+    const heartbeat = {
+      v: 1,
+      lastRunAt: state.lastRunAt,
+      ...(state.remindedAt ? { remindedAt: state.remindedAt } : {}),
+      targets: {},
+      stateObject: `s3://${bucket}/${STATE_OBJECT_KEY}`,
+    };
+    const ssm = await clients.ssm();
+    try {
+      await ssm.send(
+        new PutParameterCommand({
+          Name: parameter,
+          Value: JSON.stringify(heartbeat),
+          Type: 'String',
+          Overwrite: true,
+          Tier: 'Intelligent-Tiering',
+        }),
+      );
+    } catch (error) {
+      throw wrapAwsError(error, 'ssm:PutParameter', parameter);
+    }
+  }
+  return { dropped: 0, bytes };
 }

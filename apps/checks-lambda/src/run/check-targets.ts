@@ -4,7 +4,14 @@
  * Targets of one role (one account in several regions) share one AssumeRole; a target marked `skip`
  * (a suspended account) is reported as skipped without any call.
  */
-import { type AwsClients, createRateLimiter, finding, formatError, mapConcurrent } from '@eks-kit/core';
+import {
+  type AwsClients,
+  createRateLimiter,
+  finding,
+  formatError,
+  mapConcurrent,
+  type RateLimiterClock,
+} from '@eks-kit/core';
 import type { AssumeRoleTarget, HandlerConfig } from '../config/handler-config.js';
 import { redactSecrets } from '../report/redact.js';
 import type { TargetResult } from '../report/summary.js';
@@ -22,6 +29,8 @@ export interface CheckTargetsOptions {
   targets?: readonly AssumeRoleTarget[];
   /** AssumeRole calls a second this invocation may make (a token bucket in front of STS); absent: no limit. */
   assumeRolePerSecond?: number;
+  /** The token bucket's clock (default real time); tests pass a virtual one so pacing is arithmetic, not waiting. */
+  clock?: RateLimiterClock;
 }
 
 /** The label a target's findings are reported under. */
@@ -60,7 +69,11 @@ export async function checkTargets(
   }
   const limiter =
     options.assumeRolePerSecond !== undefined && options.assumeRolePerSecond > 0
-      ? createRateLimiter({ ratePerSecond: options.assumeRolePerSecond, burst: 1 })
+      ? createRateLimiter({
+          ratePerSecond: options.assumeRolePerSecond,
+          burst: 1,
+          ...(options.clock ? { clock: options.clock } : {}),
+        })
       : undefined;
   // One group per role (an account in several regions): one AssumeRole, regions checked in turn.
   const groups = new Map<string, Array<{ target: AssumeRoleTarget; index: number }>>();

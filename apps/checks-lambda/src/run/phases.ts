@@ -13,24 +13,37 @@ import type { TargetResult } from '../report/summary.js';
 /** What an invocation is asked to do. */
 export type RunPhase =
   | { kind: 'whole' }
-  | { kind: 'plan' }
-  | { kind: 'batch'; targets: AssumeRoleTarget[] }
-  | { kind: 'report'; results: TargetResult[] };
+  | { kind: 'plan'; runId?: string }
+  | { kind: 'batch'; targets: AssumeRoleTarget[]; runId?: string; index?: number }
+  | { kind: 'report'; results: TargetResult[] }
+  /** With a run bucket: the results are read from S3 (`runs/<runId>/results/`). */
+  | { kind: 'report'; runId: string; batchCount: number };
 
-/** Event of the plan step. */
+/**
+ * Event of the plan step. `runId` (the execution's name, `$$.Execution.Name`) names the run's objects
+ * in the run bucket.
+ */
 export interface PlanEvent {
   phase: 'plan';
+  runId?: string;
 }
-/** Event of one batch (one item of the Distributed Map). */
+/**
+ * Event of one batch (one item of the Distributed Map). With a run bucket, `runId` and `index`
+ * (`$$.Map.Item.Index`) name the object its results go to.
+ */
 export interface BatchEvent {
   phase: 'batch';
   targets: AssumeRoleTarget[];
+  runId?: string;
+  index?: number;
 }
-/** Event of the report step: the batches' answers, in order. */
-export interface ReportEvent {
-  phase: 'report';
-  batches: Array<{ results: TargetResult[] }>;
-}
+/**
+ * Event of the report step: the batches' answers, in order; or, with a run bucket, the run id and how
+ * many batches the plan made (their results are read from S3).
+ */
+export type ReportEvent =
+  | { phase: 'report'; batches: Array<{ results: TargetResult[] }> }
+  | { phase: 'report'; runId: string; batchCount: number };
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -48,13 +61,35 @@ export function readPhase(event: unknown): RunPhase {
   if (!isObject(event) || event.phase === undefined) return { kind: 'whole' };
   switch (event.phase) {
     case 'plan':
-      return { kind: 'plan' };
+      return { kind: 'plan', ...readRunId(event) };
     case 'batch': {
       if (!Array.isArray(event.targets))
         throw new InvalidInputError('event.targets', undefined, 'a list of targets');
-      return { kind: 'batch', targets: event.targets.map((t, i) => readTarget(t, `event.targets[${i}]`)) };
+      const index = event.index;
+      if (
+        index !== undefined &&
+        (!Number.isInteger(index) || (index as number) < 0 || (index as number) > 1_000_000)
+      )
+        throw new InvalidInputError('event.index', String(index), 'the batch index, a whole number');
+      return {
+        kind: 'batch',
+        targets: event.targets.map((t, i) => readTarget(t, `event.targets[${i}]`)),
+        ...readRunId(event),
+        ...(index !== undefined ? { index: index as number } : {}),
+      };
     }
     case 'report': {
+      if (event.batches === undefined && event.runId !== undefined) {
+        const { runId } = readRunId(event) as { runId: string };
+        const count = event.batchCount;
+        if (!Number.isInteger(count) || (count as number) < 0)
+          throw new InvalidInputError(
+            'event.batchCount',
+            String(count),
+            'the number of batches the plan made',
+          );
+        return { kind: 'report', runId, batchCount: count as number };
+      }
       if (!Array.isArray(event.batches))
         throw new InvalidInputError('event.batches', undefined, 'a list of batch answers');
       const results = event.batches.flatMap((b, i) => {
@@ -72,6 +107,15 @@ export function readPhase(event: unknown): RunPhase {
         'plan, batch or report (or no phase: a whole run)',
       );
   }
+}
+
+/** The run id of a split run's event (an execution name: 1-80 letters, digits, `-`, `_`, `.`). */
+function readRunId(event: Record<string, unknown>): { runId?: string } {
+  const runId = event.runId;
+  if (runId === undefined) return {};
+  if (typeof runId !== 'string' || !/^[\w.-]{1,80}$/.test(runId))
+    throw new InvalidInputError('event.runId', String(runId), 'the execution name (1-80 of [A-Za-z0-9_.-])');
+  return { runId };
 }
 
 function readTarget(value: unknown, field: string): AssumeRoleTarget {

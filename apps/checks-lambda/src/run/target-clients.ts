@@ -1,7 +1,13 @@
 /**
  * Client sets for each account/region to check: the function's own role, or roles assumed with STS.
  */
-import { type AwsClients, assumeRoleClients } from '@eks-kit/core';
+import {
+  type AssumedRoleUser,
+  type AwsClients,
+  assumeRoleClients,
+  type ClientMiddleware,
+  withClientMiddleware,
+} from '@eks-kit/core';
 import type { AssumeRoleTarget } from '../config/handler-config.js';
 
 /** A client set and the label its findings are reported under. */
@@ -43,9 +49,48 @@ export async function assumeRoleTarget(
   );
   // Assume now, so a role that cannot be assumed is one failure before any check runs.
   await assumed.assumeNow();
+  const user = assumed.assumedUser();
   return {
     label: target.region ? `${target.roleArn}@${target.region}` : target.roleArn,
-    accountId: assumed.accountId,
-    clients: assumed.clients,
+    accountId: user?.accountId ?? assumed.accountId,
+    // The checks ask who they run as (the account of ARNs, the OIDC provider): the AssumeRole answer
+    // already said it, so no sts:GetCallerIdentity goes to the account (issue 21: 1,125 of them for
+    // 981 accounts).
+    clients: user ? withClientMiddleware(assumed.clients, knownCallerIdentity(user)) : assumed.clients,
+  };
+}
+
+/**
+ * Middleware that answers `sts:GetCallerIdentity` from the session an AssumeRole answered: for
+ * assumed-role credentials GetCallerIdentity returns that session's ARN (`assumed-role/<role>/<session>`)
+ * and, as `UserId`, its `AssumedRoleId` (STS API Reference, AssumeRole and GetCallerIdentity responses).
+ * Every other call goes to AWS.
+ *
+ * @example
+ * ```ts
+ * const clients = withClientMiddleware(assumed.clients, knownCallerIdentity(assumed.assumedUser()!));
+ * await describeAccount(clients); // no call: { accountId: '111111111111', ... }
+ * ```
+ */
+export function knownCallerIdentity(user: AssumedRoleUser): ClientMiddleware {
+  return {
+    name: 'eksKitKnownCallerIdentity',
+    step: 'initialize',
+    handler:
+      ({ service }) =>
+      (next, context) =>
+        service === 'sts'
+          ? async (args) =>
+              context.commandName === 'GetCallerIdentityCommand'
+                ? {
+                    output: {
+                      $metadata: {},
+                      Account: user.accountId,
+                      Arn: user.arn,
+                      UserId: user.assumedRoleId,
+                    },
+                  }
+                : next(args)
+          : next,
   };
 }

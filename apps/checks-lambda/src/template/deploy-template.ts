@@ -25,7 +25,11 @@ import {
   type OrganizationTemplateOptions,
   organizationEnvironment,
   organizationStatements,
+  runBucket,
+  runBucketPolicy,
+  runBucketStatements,
   stateMachine,
+  stateMachineAlarms,
   stateMachineName,
   stateMachineRole,
   validateOrganizationOptions,
@@ -59,6 +63,8 @@ export interface DeployTemplateOptions {
 export interface TemplateResource {
   Type: string;
   Condition?: string;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
   Properties: Record<string, unknown>;
 }
 
@@ -216,7 +222,7 @@ function runtimeStatementsOf(settings: TemplateSettings): unknown[] {
       Resource: [...assumeRoleArns].sort(),
     });
   }
-  if (organization) runtimeStatements.push(...organizationStatements(organization));
+  if (organization) runtimeStatements.push(...organizationStatements(organization), ...runBucketStatements());
   if (parameterPath !== undefined) {
     runtimeStatements.push({
       Sid: 'StackParameter',
@@ -415,6 +421,13 @@ function templateResources(
       organization.batchConcurrency,
       tags,
     );
+    // The run's batches, results and state (Step Functions payloads stay small: S3 ItemReader/ResultWriter).
+    resources.RunBucket = runBucket(tags);
+    resources.RunBucketPolicy = runBucketPolicy();
+    Object.assign(
+      resources,
+      stateMachineAlarms(functionName, stack.name, { 'Fn::If': ['HasTopic', [topicArn], noValue] }),
+    );
   }
   if (parameterName !== undefined) {
     resources.StackParameter = {
@@ -504,7 +517,12 @@ export function checksDeployTemplate(stack: Stack, options: DeployTemplateOption
       FailuresAlarmName: { Value: ref('FailuresAlarm') },
       HeartbeatAlarmName: { Value: ref('HeartbeatAlarm') },
       CheckStateParameterName: { Value: ref('CheckStateParameter') },
-      ...(organization ? { StateMachineName: { Value: stateMachineName(functionName) } } : {}),
+      ...(organization
+        ? {
+            StateMachineName: { Value: stateMachineName(functionName) },
+            RunBucketName: { Value: ref('RunBucket') },
+          }
+        : {}),
     },
   };
 }

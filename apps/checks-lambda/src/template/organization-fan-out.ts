@@ -7,6 +7,8 @@
 import { InvalidInputError, validateRegion } from '@eks-kit/core';
 import { validateRoleName } from '@eks-kit/iam-policies';
 import { HANDLER_ENV } from '../config/handler-config.js';
+import { STATE_OBJECT_KEY } from '../report/state-store.js';
+import { MAP_RESULTS_PREFIX, RUNS_PREFIX } from '../run/run-store.js';
 
 /** Organisation targets of {@link DeployTemplateOptions}. */
 export interface OrganizationTemplateOptions {
@@ -45,6 +47,11 @@ const LAMBDA_RETRY = [
     BackoffRate: 2,
   },
 ];
+
+/** `arn:<partition>:s3:::<run bucket>/<pattern>`, the bucket named by the template. */
+function bucketObjects(pattern: string) {
+  return { 'Fn::Sub': [`\${Arn}/${pattern}`, { Arn: { 'Fn::GetAtt': ['RunBucket', 'Arn'] } }] };
+}
 
 const invoke = (payload: Record<string, unknown>) => ({
   Type: 'Task',
@@ -103,9 +110,10 @@ export function validateOrganizationOptions(
  * organizationEnvironment(validateOrganizationOptions({ roleName: 'eks-kit-checks' })).EKS_KIT_TARGETS_FROM; // 'organization'
  * ```
  */
-export function organizationEnvironment(o: Required<OrganizationTemplateOptions>): Record<string, string> {
+export function organizationEnvironment(o: Required<OrganizationTemplateOptions>): Record<string, unknown> {
   return {
     [HANDLER_ENV.targetsFrom]: 'organization',
+    [HANDLER_ENV.runBucket]: { Ref: 'RunBucket' },
     [HANDLER_ENV.organizationRoleName]: o.roleName,
     ...(o.organizationalUnits.length > 0
       ? { [HANDLER_ENV.organizationUnits]: o.organizationalUnits.join(',') }
@@ -156,11 +164,20 @@ export function organizationStatements(o: Required<OrganizationTemplateOptions>)
  */
 export const stateMachineName = (functionName: string): string => `${functionName}-run`;
 
+/** Longest a run may take before its execution times out (and `ExecutionsTimedOut` alarms). */
+export const RUN_TIMEOUT_SECONDS = 12 * 3600;
+
 /**
- * The Amazon States Language definition: `Plan` (the function with `{ "phase": "plan" }`), `CheckBatches`
- * (a Distributed Map over the plan's batches, each child invoking the function with
- * `{ "phase": "batch", "targets": [...] }`, at most `batchConcurrency` at once), `Report`
- * (`{ "phase": "report", "batches": [...] }`). `${FunctionArn}` is a DefinitionSubstitutions key.
+ * The Amazon States Language definition. `Plan` invokes the function with `{ "phase": "plan", "runId" }`
+ * (the execution's name): it writes the batches to the run bucket and answers where. `CheckBatches` is
+ * a Distributed Map whose S3 `ItemReader` reads that JSON array (one child execution per batch, at most
+ * `batchConcurrency` at once), each child invoking the function with `{ "phase": "batch", "targets",
+ * "runId", "index" }`; each batch writes its results to the bucket and answers its key and counts; the
+ * map's `ResultWriter` writes those answers to `runs/sfn-results/` so that the map's own output is one
+ * pointer whatever the number of batches. `Report` invokes `{ "phase": "report", "runId", "batchCount" }`:
+ * it lists and reads the results from the bucket. No state's input or output grows with the number of
+ * targets (Step Functions: 256 KiB at most). `${FunctionArn}` and `${RunBucket}` are
+ * DefinitionSubstitutions keys.
  *
  * @example
  * ```ts
@@ -171,35 +188,63 @@ export function fanOutDefinition(batchConcurrency: number) {
   return {
     Comment: 'eks-kit checks over an organisation: plan, check the batches side by side, report',
     StartAt: 'Plan',
+    TimeoutSeconds: RUN_TIMEOUT_SECONDS,
     States: {
       Plan: {
-        ...invoke({ phase: 'plan' }),
-        ResultSelector: { 'batches.$': '$.Payload.batches', 'message.$': '$.Payload.message' },
+        ...invoke({ phase: 'plan', 'runId.$': '$$.Execution.Name' }),
+        ResultSelector: {
+          'runId.$': '$.Payload.runId',
+          'bucket.$': '$.Payload.bucket',
+          'batchesKey.$': '$.Payload.batchesKey',
+          'batchCount.$': '$.Payload.batchCount',
+          'message.$': '$.Payload.message',
+        },
         ResultPath: '$.plan',
         Next: 'CheckBatches',
       },
       CheckBatches: {
         Type: 'Map',
-        ItemsPath: '$.plan.batches',
+        // The plan's batches, read from S3 (a JSON array: one item per child execution).
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: { InputType: 'JSON' },
+          Parameters: { 'Bucket.$': '$.plan.bucket', 'Key.$': '$.plan.batchesKey' },
+        },
+        ItemSelector: {
+          'targets.$': '$$.Map.Item.Value.targets',
+          'index.$': '$$.Map.Item.Index',
+          'runId.$': '$.plan.runId',
+        },
         MaxConcurrency: batchConcurrency,
-        // Any batch that fails fails the run (the Errors alarm and the execution's failure say so).
+        // Any batch that fails fails the run (the ExecutionsFailed alarm and the execution say so).
         ToleratedFailurePercentage: 0,
         ItemProcessor: {
           ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
           StartAt: 'CheckBatch',
           States: {
             CheckBatch: {
-              ...invoke({ phase: 'batch', 'targets.$': '$.targets' }),
-              ResultSelector: { 'results.$': '$.Payload.results' },
+              ...invoke({
+                phase: 'batch',
+                'targets.$': '$.targets',
+                'index.$': '$.index',
+                'runId.$': '$.runId',
+              }),
+              ResultSelector: { 'resultsKey.$': '$.Payload.resultsKey', 'counts.$': '$.Payload.counts' },
               End: true,
             },
           },
+        },
+        // The children's answers go to S3 too: the map's output is a pointer (ResultWriterDetails).
+        ResultWriter: {
+          Resource: 'arn:aws:states:::s3:putObject',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a DefinitionSubstitutions key, not JavaScript
+          Parameters: { Bucket: '${RunBucket}', Prefix: MAP_RESULTS_PREFIX },
         },
         ResultPath: '$.batches',
         Next: 'Report',
       },
       Report: {
-        ...invoke({ phase: 'report', 'batches.$': '$.batches' }),
+        ...invoke({ phase: 'report', 'runId.$': '$.plan.runId', 'batchCount.$': '$.plan.batchCount' }),
         ResultSelector: { 'status.$': '$.Payload.status', 'counts.$': '$.Payload.counts' },
         End: true,
       },
@@ -262,6 +307,26 @@ export function stateMachineRole(functionName: string, tags: Array<{ Key: string
                   'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${name}/*`,
                 },
               },
+              {
+                // ItemReader: the plan's batches (s3:GetObject on the object, Step Functions guide).
+                Sid: 'ReadBatches',
+                Effect: 'Allow',
+                Action: 's3:GetObject',
+                Resource: bucketObjects(`${RUNS_PREFIX}*/batches.json`),
+              },
+              {
+                // ResultWriter: the children's answers, possibly as a multipart upload (Step Functions
+                // guide, "IAM policies for ResultWriter").
+                Sid: 'WriteMapResults',
+                Effect: 'Allow',
+                Action: [
+                  's3:PutObject',
+                  's3:GetObject',
+                  's3:ListMultipartUploadParts',
+                  's3:AbortMultipartUpload',
+                ],
+                Resource: bucketObjects(`${MAP_RESULTS_PREFIX}/*`),
+              },
             ],
           },
         },
@@ -269,6 +334,161 @@ export function stateMachineRole(functionName: string, tags: Array<{ Key: string
       Tags: tags,
     },
   };
+}
+
+/**
+ * The function's run-bucket statements: the plan's batches and the batch results (read and write under
+ * `runs/`), the state object (read and write), and listing `runs/` only (the report lists a run's results).
+ *
+ * @example
+ * ```ts
+ * runBucketStatements().map((s) => s.Sid); // ['RunObjects', 'ListRunResults']
+ * ```
+ */
+export function runBucketStatements() {
+  return [
+    {
+      Sid: 'RunObjects',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject'],
+      Resource: [bucketObjects(`${RUNS_PREFIX}*`), bucketObjects(STATE_OBJECT_KEY)],
+    },
+    {
+      Sid: 'ListRunResults',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: { 'Fn::GetAtt': ['RunBucket', 'Arn'] },
+      Condition: { StringLike: { 's3:prefix': [`${RUNS_PREFIX}*`] } },
+    },
+  ];
+}
+
+/** Days a run's objects (batches, results, the map's result files) are kept. */
+export const RUN_OBJECTS_EXPIRE_DAYS = 14;
+
+/**
+ * The run bucket: encrypted at rest (SSE-S3), every public access blocked, objects owned by the
+ * bucket owner (ACLs off), a lifecycle rule that expires `runs/` after {@link RUN_OBJECTS_EXPIRE_DAYS}
+ * days and aborts multipart uploads left after a day; kept when the stack is deleted (it holds the state).
+ *
+ * @example
+ * ```ts
+ * runBucket({}).Properties.PublicAccessBlockConfiguration.BlockPublicPolicy; // true
+ * ```
+ */
+export function runBucket(tags: Record<string, string>) {
+  return {
+    Type: 'AWS::S3::Bucket',
+    DeletionPolicy: 'Retain',
+    UpdateReplacePolicy: 'Retain',
+    Properties: {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Id: 'expire-runs',
+            Status: 'Enabled',
+            Prefix: RUNS_PREFIX,
+            ExpirationInDays: RUN_OBJECTS_EXPIRE_DAYS,
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          },
+        ],
+      },
+      Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+    },
+  };
+}
+
+/**
+ * The run bucket's policy: refuse any request not sent over TLS (`aws:SecureTransport` false), to the
+ * bucket and its objects.
+ *
+ * @example
+ * ```ts
+ * runBucketPolicy().Properties.PolicyDocument.Statement[0].Effect; // 'Deny'
+ * ```
+ */
+export function runBucketPolicy() {
+  const arn = { 'Fn::GetAtt': ['RunBucket', 'Arn'] };
+  return {
+    Type: 'AWS::S3::BucketPolicy',
+    Properties: {
+      Bucket: { Ref: 'RunBucket' },
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'DenyInsecureTransport',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [arn, bucketObjects('*')],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      },
+    },
+  };
+}
+
+/** The Step Functions metrics of a run that did not complete, each with its own alarm. */
+export const STATE_MACHINE_ALARM_METRICS = [
+  'ExecutionsFailed',
+  'ExecutionsTimedOut',
+  'ExecutionsAborted',
+] as const;
+
+/**
+ * The alarms on the state machine's runs that did not complete (`AWS/States` ExecutionsFailed,
+ * ExecutionsTimedOut, ExecutionsAborted, dimension `StateMachineArn`), routed like the function's
+ * alarms (`alarmActions`).
+ *
+ * @example
+ * ```ts
+ * Object.keys(stateMachineAlarms('eks-kit-checks-prod', 'prod', [])); // ['RunFailedAlarm', 'RunTimedOutAlarm', 'RunAbortedAlarm']
+ * ```
+ */
+export function stateMachineAlarms(functionName: string, stackName: string, alarmActions: unknown) {
+  const what: Record<(typeof STATE_MACHINE_ALARM_METRICS)[number], [string, string, string]> = {
+    ExecutionsFailed: ['RunFailedAlarm', 'failed', 'a batch or the report failed'],
+    ExecutionsTimedOut: [
+      'RunTimedOutAlarm',
+      'timed-out',
+      `it ran longer than ${RUN_TIMEOUT_SECONDS / 3600} h`,
+    ],
+    ExecutionsAborted: ['RunAbortedAlarm', 'aborted', 'someone stopped it'],
+  };
+  const out: Record<string, { Type: string; Properties: Record<string, unknown> }> = {};
+  for (const metric of STATE_MACHINE_ALARM_METRICS) {
+    const [id, suffix, why] = what[metric];
+    out[id] = {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmName: `${functionName}-run-${suffix}`,
+        AlarmDescription: `eks-kit checks of stack ${stackName}: a run over the organisation ${suffix === 'timed-out' ? 'timed out' : suffix} (${why}): read the execution of state machine ${stateMachineName(functionName)} and run eks-kit check --checker`,
+        Namespace: 'AWS/States',
+        MetricName: metric,
+        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: 'ChecksStateMachine' } }],
+        Statistic: 'Sum',
+        Period: 3600,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: alarmActions,
+      },
+    };
+  }
+  return out;
 }
 
 /**
@@ -292,7 +512,10 @@ export function stateMachine(
       Name: stateMachineName(functionName),
       Type: 'STANDARD',
       Definition: fanOutDefinition(batchConcurrency),
-      DefinitionSubstitutions: { FunctionArn: { 'Fn::GetAtt': ['ChecksFunction', 'Arn'] } },
+      DefinitionSubstitutions: {
+        FunctionArn: { 'Fn::GetAtt': ['ChecksFunction', 'Arn'] },
+        RunBucket: { Ref: 'RunBucket' },
+      },
       Role: { 'Fn::GetAtt': ['ChecksStateMachineRole', 'Arn'] },
       Events: {
         Schedule: {

@@ -56,6 +56,8 @@ export interface RestRoute {
   operation: string;
   /** Query parameters that must be present for this route to match (e.g. `['tagging']`). */
   query?: string[];
+  /** restXml: the body is data, not XML (S3 PutObject): handlers get the bytes as `input.body`. */
+  rawBody?: boolean;
 }
 
 /** The wire protocol of a service. */
@@ -66,8 +68,12 @@ export type ProtocolSpec =
   | { kind: 'ec2'; version: string; xmlns: string }
   /** awsJson1_0 / 1_1: `X-Amz-Target: <targetPrefix>.<Op>`. ACM, ECR. */
   | { kind: 'json'; targetPrefix: string; jsonVersion?: '1.0' | '1.1' }
-  /** restXml: routes by method + path, XML bodies. Route 53. */
-  | { kind: 'restXml'; xmlns: string; routes: RestRoute[] }
+  /**
+   * restXml: routes by method + path, XML bodies. Route 53, S3. A handler's `withHttp(buffer)` is
+   * sent as is (S3 GetObject). Errors are `<ErrorResponse><Error>...` (Route 53) or, with
+   * `errorEnvelope: 'Error'`, S3's bare `<Error><Code/><Message/><RequestId/></Error>`.
+   */
+  | { kind: 'restXml'; xmlns: string; routes: RestRoute[]; errorEnvelope?: 'ErrorResponse' | 'Error' }
   /** restJson1: routes by method + path, JSON bodies, `x-amzn-errortype`. EKS. */
   | { kind: 'restJson'; routes: RestRoute[] }
   /**

@@ -11,8 +11,10 @@ import { iam } from './iam.js';
 import { organizations } from './organizations.js';
 import { registry } from './registry.js';
 import { route53 } from './route53.js';
+import { s3 } from './s3.js';
 import { sns } from './sns.js';
 import { ssm } from './ssm.js';
+import { stepfunctions } from './stepfunctions.js';
 import { sts } from './sts.js';
 
 /** Every service the emulator serves. */
@@ -29,4 +31,7 @@ export const services: AnyServiceModule[] = [
   ssm,
   sns,
   organizations,
+  stepfunctions,
+  // Last: its path-style routes (`/{Bucket}/{Key+}`) would match any other restXml path.
+  s3,
 ];

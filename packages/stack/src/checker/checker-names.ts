@@ -17,6 +17,8 @@ export interface CheckerNames {
   functionName: string;
   roleName: string;
   scheduleName: string;
+  /** The state machine that splits a run over an organisation (`<function>-run`; deployed only then). */
+  stateMachineName: string;
   stateParameter: string;
 }
 
@@ -33,6 +35,7 @@ export function checkerNames(stackName: string, functionName = `eks-kit-checks-$
     functionName,
     roleName: functionName,
     scheduleName: functionName,
+    stateMachineName: `${functionName}-run`,
     stateParameter: `/eks-kit/${stackName}/checks-state`,
   };
 }

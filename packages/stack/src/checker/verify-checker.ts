@@ -1,14 +1,23 @@
 /**
  * Verify the deployed checker itself (`eks-kit check --checker`): that it completed a run recently
- * (the time its handler keeps in the state parameter) and that its role still has every read action
+ * (the time its handler keeps in the state parameter), that the last execution of its state machine
+ * (a run split over an organisation, issue 21) did not fail, and that its role still has every read action
  * the checks need (IAM SimulatePrincipalPolicy on the role, per group of actions and resources).
  * Whether the EventBridge schedule is enabled is seen through the last run: a disabled or deleted
  * schedule leaves it stale (eks-kit carries no Scheduler client; the heartbeat alarm says the same).
  */
 
 import { type EvaluationResult, GetRoleCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import { type ExecutionListItem, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { type AwsClients, type Finding, finding, isNotFoundError, wrapAwsError } from '@eks-kit/core';
+import {
+  type AwsClients,
+  type Finding,
+  finding,
+  isNotFoundError,
+  partitionOfRegion,
+  wrapAwsError,
+} from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
 import { checkPermissions } from './check-permissions.js';
 import { parseCheckState } from './check-state.js';
@@ -30,7 +39,11 @@ export interface VerifyCheckerOptions {
 }
 
 /** Check ids of the findings about the checker. */
-export const CHECKER_CHECKS = { lastRun: 'checker.last-run', permissions: 'checker.permissions' } as const;
+export const CHECKER_CHECKS = {
+  lastRun: 'checker.last-run',
+  permissions: 'checker.permissions',
+  lastExecution: 'checker.last-execution',
+} as const;
 
 /**
  * Findings about the deployed checker: `checker.last-run` (a completed run within the schedule's
@@ -49,10 +62,76 @@ export async function verifyDeployedChecker(
 ): Promise<Finding[]> {
   const names = checkerNames(stack.name, options.functionName);
   const send = options.signal ? { abortSignal: options.signal } : {};
+  const execution = await lastExecutionFinding(clients, stack, names, options, send);
   return [
     await lastRunFinding(clients, stack, names, options, send),
+    ...(execution ? [execution] : []),
     await permissionsFinding(clients, stack, names, options, send),
   ];
+}
+
+/** Statuses of an execution that did not complete its run (Step Functions API Reference, ExecutionStatus). */
+const NOT_COMPLETED = new Set(['FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
+
+/**
+ * `checker.last-execution`: when the checker splits its runs over an organisation (a state machine
+ * `<function>-run` is deployed), the status of its last execution; none when there is no such state
+ * machine (the schedule invokes the function itself, whose runs `checker.last-run` covers).
+ */
+async function lastExecutionFinding(
+  clients: AwsClients,
+  stack: Stack,
+  names: ReturnType<typeof checkerNames>,
+  options: VerifyCheckerOptions,
+  send: { abortSignal?: AbortSignal },
+): Promise<Finding | undefined> {
+  if (!clients.sfn || !options.accountId) return undefined;
+  const arn = `arn:${partitionOfRegion(clients.region)}:states:${clients.region}:${options.accountId}:stateMachine:${names.stateMachineName}`;
+  const sfn = await clients.sfn();
+  let executions: ExecutionListItem[];
+  try {
+    executions =
+      (await sfn.send(new ListExecutionsCommand({ stateMachineArn: arn, maxResults: 1 }), send)).executions ??
+      [];
+  } catch (error) {
+    if ((error as { name?: string }).name === 'StateMachineDoesNotExist') return undefined;
+    throw wrapAwsError(error, 'states:ListExecutions', arn);
+  }
+  const last = executions[0];
+  if (!last) {
+    return finding(
+      CHECKER_CHECKS.lastExecution,
+      arn,
+      'fail',
+      `the state machine ${names.stateMachineName} of stack ${stack.name} never ran`,
+      {
+        hint: `check that its schedule ${names.scheduleName} is enabled (aws scheduler get-schedule --name ${names.scheduleName})`,
+      },
+    );
+  }
+  const when = (last.stopDate ?? last.startDate)?.toISOString();
+  const data = { executionArn: last.executionArn, status: last.status, ...(when ? { at: when } : {}) };
+  if (last.status && NOT_COMPLETED.has(last.status)) {
+    return finding(
+      CHECKER_CHECKS.lastExecution,
+      arn,
+      'fail',
+      `the last run over the organisation (${last.name}) ended ${last.status}${when ? ` at ${when}` : ''}: its targets were not all checked`,
+      {
+        hint: `read its history: aws stepfunctions get-execution-history --execution-arn ${last.executionArn} (and the log group /aws/lambda/${names.functionName})`,
+        data,
+      },
+    );
+  }
+  return finding(
+    CHECKER_CHECKS.lastExecution,
+    arn,
+    'ok',
+    last.status === 'RUNNING'
+      ? `a run over the organisation is in progress (${last.name})`
+      : `the last run over the organisation (${last.name}) ${String(last.status).toLowerCase()}${when ? ` at ${when}` : ''}`,
+    { data },
+  );
 }
 
 async function lastRunFinding(
