@@ -62,8 +62,9 @@ describe('waitUntilIssued against the emulator', () => {
 
   it('ends at ISSUED polling on its own schedule, reporting INSYNC as an event', async () => {
     emu.behaviour.route53SyncSeconds = 5;
-    // ACM takes 300 emulated s (0.3 s here), Route 53 5: the change is INSYNC long before ISSUED.
-    emu.behaviour.acmValidationSeconds = 300;
+    // ACM validates only once Route 53 has said INSYNC (the test lowers the delay on that event), so
+    // the order does not depend on how fast this machine runs the steps before the wait.
+    emu.behaviour.acmValidationSeconds = 10_000_000;
     try {
       const arn = await request('ok.example.com');
       const [record] = await waitUntilValidationRecords(clients, { arn, schedule: fastSchedule });
@@ -77,7 +78,10 @@ describe('waitUntilIssued against the emulator', () => {
         insyncAfterMs: 0,
         schedule: fastSchedule,
         timeout: 20_000,
-        onEvent: (e) => events.push(e),
+        onEvent: (e) => {
+          events.push(e);
+          if (e.type === 'route53.insync') emu.behaviour.acmValidationSeconds = 0;
+        },
       });
       expect(status.status).toBe('ISSUED');
       expect(events.some((e) => e.type === 'certificate.status' && e.status === 'ISSUED')).toBe(true);
@@ -90,7 +94,8 @@ describe('waitUntilIssued against the emulator', () => {
   });
 
   it('asks Route 53 nothing when the certificate is issued before insyncAfterMs (issue 21: ACM does not need INSYNC)', async () => {
-    emu.behaviour.acmValidationSeconds = 300;
+    // PENDING_VALIDATION until the wait's first look has seen it (lowered on that event), then ISSUED.
+    emu.behaviour.acmValidationSeconds = 10_000_000;
     try {
       const arn = await request('quick.example.com');
       const [record] = await waitUntilValidationRecords(clients, { arn, schedule: fastSchedule });
@@ -103,20 +108,26 @@ describe('waitUntilIssued against the emulator', () => {
         insyncAfterMs: 3_600_000,
         schedule: fastSchedule,
         timeout: 20_000,
+        onEvent: (e) => {
+          if (e.type === 'certificate.status' && e.status === 'PENDING_VALIDATION')
+            emu.behaviour.acmValidationSeconds = 0;
+        },
       });
       expect(status.status).toBe('ISSUED');
-      // Several looks at PENDING_VALIDATION, none of them followed by a GetChange.
-      expect(emu.calls({ operation: 'DescribeCertificate' }).length).toBeGreaterThan(1);
+      // A look at PENDING_VALIDATION, then the one at ISSUED, and no GetChange after either.
+      expect(emu.calls({ operation: 'DescribeCertificate' })).toHaveLength(2);
       expect(emu.calls({ operation: 'GetChange' })).toEqual([]);
     } finally {
       emu.behaviour.acmValidationSeconds = 20;
     }
   });
 
-  it('looks no more often than its schedule allows while ACM takes 10 emulated minutes', async () => {
+  it('looks no more often than its schedule allows while ACM takes half an emulated hour', async () => {
     // Speed 1000: 1 real ms is 1 emulated s, so the default schedule scaled down is 1 ms to 30 ms.
     const schedule = { initialDelayMs: 1, maxDelayMs: 30, jitter: 0 };
-    emu.behaviour.acmValidationSeconds = 600;
+    // 2,000 emulated s (2 real s): a loaded machine may spend a second before the wait starts and
+    // the wait still spans many looks.
+    emu.behaviour.acmValidationSeconds = 2000;
     try {
       const arn = await request('ten.example.com');
       const [record] = await waitUntilValidationRecords(clients, { arn, schedule: fastSchedule });
@@ -137,7 +148,7 @@ describe('waitUntilIssued against the emulator', () => {
         t += issuedPollDelayMs(t, schedule);
         allowed++;
       }
-      expect(waitedRealMs).toBeGreaterThan(500);
+      expect(waitedRealMs).toBeGreaterThan(1000);
       expect(looks.length).toBeLessThanOrEqual(allowed);
       expect(looks.length).toBeGreaterThan(3);
       expect(looks.at(-1)?.error).toBeUndefined();
