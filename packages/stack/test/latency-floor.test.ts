@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
-import { type AwsClients, createClients, type ProgressEvent } from '@eks-kit/core';
+import { type AwsClients, createClients, createQuotas, type ProgressEvent } from '@eks-kit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyStack, changesBefore, checkStack, parseStack, planStack } from '../src/index.js';
 
@@ -27,7 +27,10 @@ afterEach(async () => {
  * the same speed. At a speed below 1 emulated time stands (nearly) still and moves with advanceClock:
  * ACM adds its records at once then.
  */
-async function start(speed: number, options: { maxAttempts?: number; quotas?: false } = {}) {
+async function start(
+  speed: number,
+  options: { maxAttempts?: number; quotas?: false | 'emulated-clock' } = {},
+) {
   emu = await startEmulator({
     port: 0,
     host: '127.0.0.1',
@@ -40,9 +43,27 @@ async function start(speed: number, options: { maxAttempts?: number; quotas?: fa
     endpoint: emu.url,
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
     maxAttempts: options.maxAttempts ?? 3,
-    quotas: options.quotas === false ? false : { speed },
+    quotas:
+      options.quotas === false
+        ? false
+        : options.quotas === 'emulated-clock'
+          ? { use: createQuotas({ clock: emulatedClock(emu) }) }
+          : { speed },
   });
   return { emu, clients };
+}
+
+/**
+ * The emulator's own time as the quota buckets' clock: a bucket that waits moves emulated time on by
+ * what it waited, so whether ACM throttles is decided in ACM's time alone, whatever the machine's speed.
+ */
+function emulatedClock(e: Emulator) {
+  return {
+    now: () => e.now(),
+    sleep: async (ms: number) => {
+      e.advanceClock(ms / 1000);
+    },
+  };
 }
 
 const writes = (e: Emulator) => e.calls({ mutating: true }).map((c) => `${c.service}:${c.operation}`);
@@ -131,11 +152,26 @@ describe('apply runs independent steps at once, dependent writes in order', () =
 });
 
 describe('quotas: two commands back to back', () => {
-  // That the client-side quotas keep plan then check from being throttled is a real-time property (the
-  // client's 1.25 s spacing of ListCertificates against ACM's 1 s, arrival jitter included): bench's
-  // latency case shows it (its `throttled` column, commands back to back; docs/PERFORMANCE.md), and
-  // shared-reads.test.ts counts one ListCertificates per command. What stays here: without them, ACM
-  // throttles two commands that fall in one emulated second.
+  // In real time, that the client-side quotas keep plan then check from being throttled depends on
+  // arrival jitter (the client's 1.25 s spacing of ListCertificates against ACM's 1 s): bench's latency
+  // case shows it (its `throttled` column). Here both run in ACM's emulated time, which stands still
+  // but for what the tests move: the quota buckets' waits (the first test) or nothing (the second).
+  it('plan then check back to back: the client-side quotas wait for ACM`s token, and nothing is throttled', async () => {
+    const { emu, clients } = await start(0.001, { quotas: 'emulated-clock', maxAttempts: 1 });
+    await applyStack(clients, stack, { yes: true, wait: false });
+    emu.advanceClock(60);
+    emu.resetCalls();
+    const before = emu.now();
+    await planStack(clients, stack);
+    await checkStack(clients, stack);
+    const throttled = emu.calls().filter((c) => /Throttl|TooManyRequests|RequestLimit/.test(c.error ?? ''));
+    expect(throttled.map((c) => `${c.operation}: ${c.error}`)).toEqual([]);
+    // One ListCertificates per command, and the second waited for its token (80% of ACM's 1/s).
+    const lists = emu.calls({ operation: 'ListCertificates' });
+    expect(lists).toHaveLength(2);
+    expect(emu.now() - before).toBeGreaterThanOrEqual(1250);
+  });
+
   it('without the client-side quotas the same runs are throttled by ACM (the test can fail)', async () => {
     // Emulated time stands still (speed 0.001) but for the minute moved on after apply: plan and
     // check are back to back in ACM's time however slow the machine is (at speed 1, a plan that took
