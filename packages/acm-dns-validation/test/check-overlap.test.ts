@@ -5,35 +5,13 @@
  * shown with a gate (the first call is held until the other has arrived), never with timings.
  */
 import type { Emulator } from '@eks-kit/aws-emulator';
-import { TEST_CREDENTIALS, TEST_REGION } from '@eks-kit/aws-emulator/testing';
+import { callGate, TEST_CREDENTIALS, TEST_REGION } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, type ClientMiddleware, createClients } from '@eks-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCertificates, DEFAULT_ACM_RATE_LIMITS, ensureCertificate } from '../src/index.js';
 import { clientsFor, fastSchedule, startFastEmulator } from './helpers.js';
 
 const fastRates = Object.fromEntries(Object.entries(DEFAULT_ACM_RATE_LIMITS).map(([k, v]) => [k, v * 1000]));
-
-/** Holds each call of the operations until `count` of them have arrived. */
-function gate(operations: string[], count: number): ClientMiddleware & { arrived: () => string[] } {
-  const arrived: string[] = [];
-  let open: () => void = () => undefined;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return {
-    name: 'testGate',
-    arrived: () => [...arrived],
-    handler: () => (next, context) => async (args) => {
-      const operation = (context.commandName ?? '').replace(/Command$/, '');
-      if (operations.includes(operation) && arrived.length < count) {
-        arrived.push(operation);
-        if (arrived.length === count) open();
-        await opened;
-      }
-      return next(args);
-    },
-  };
-}
 
 describe('checkCertificates: tags and description at once for a stack`s named certificates', () => {
   let emu: Emulator;
@@ -61,7 +39,7 @@ describe('checkCertificates: tags and description at once for a stack`s named ce
   });
 
   it('by stack and names: ListTagsForCertificate and DescribeCertificate are in flight together', async () => {
-    const both = gate(['ListTagsForCertificate', 'DescribeCertificate'], 2);
+    const both = callGate(['ListTagsForCertificate', 'DescribeCertificate'], 2);
     const gated = await createClients({
       region: TEST_REGION,
       endpoint: emu.url,

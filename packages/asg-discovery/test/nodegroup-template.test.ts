@@ -1,5 +1,5 @@
 import type { World } from '@eks-kit/aws-emulator';
-import { TEST_CREDENTIALS } from '@eks-kit/aws-emulator/testing';
+import { callGate, TEST_CREDENTIALS } from '@eks-kit/aws-emulator/testing';
 import { type ClientMiddleware, createClients } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -253,29 +253,8 @@ describe('from-nodegroup against the emulator (DescribeNodegroup, launch templat
 describe('readNodeTemplates reads every group at once (issue 22)', () => {
   const env = useWorld(world);
 
-  /** Holds each call of `operation` until `count` have arrived: calls sent one after another never meet. */
-  function gate(operation: string, count: number): ClientMiddleware & { arrived: () => number } {
-    let arrived = 0;
-    let open: () => void = () => undefined;
-    const opened = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    return {
-      name: `testGate${operation}`,
-      arrived: () => arrived,
-      handler: () => (next, context) => async (args) => {
-        if (context.commandName === `${operation}Command` && arrived < count) {
-          arrived++;
-          if (arrived === count) open();
-          await opened;
-        }
-        return next(args);
-      },
-    };
-  }
-
   it('two launch templates in flight at once, every group`s instance types in one DescribeInstanceTypes', async () => {
-    const templates = gate('DescribeLaunchTemplateVersions', 2);
+    const templates = callGate(['DescribeLaunchTemplateVersions'], 2);
     const clients = await createClients({
       region: REGION,
       endpoint: env.emu.url,
@@ -285,7 +264,7 @@ describe('readNodeTemplates reads every group at once (issue 22)', () => {
     try {
       const groups = await findNodeGroups(clients, { cluster: 'prod' });
       const read = await readNodeTemplates(clients, { cluster: 'prod', groups });
-      expect(templates.arrived()).toBe(2);
+      expect(templates.arrived()).toHaveLength(2);
       expect(read.get('eks-gpu-4ec6a1b2')?.template.resources).toEqual({ 'nvidia.com/gpu': '1' });
       expect(read.get('self-batch')?.template.labels).toEqual({ team: 'batch', tier: 'spot' });
       // g4dn.xlarge (the node group's) and m5.large (the templates'): one call for both.

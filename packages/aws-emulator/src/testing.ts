@@ -102,3 +102,50 @@ export async function startTestEmulator(options: TestEmulatorOptions = {}): Prom
     stop: () => emulator.stop(),
   };
 }
+
+/** A middleware that shows calls are in flight at once ({@link callGate}); SDK-shaped, so core's `createClients({ middleware })` takes it. */
+export interface CallGate {
+  /** Name on each client's middleware stack. */
+  readonly name: string;
+  /** The SDK middleware: holds a gated command until the gate opens. */
+  handler(): <Args, Result>(
+    next: (args: Args) => Promise<Result>,
+    context: { commandName?: string },
+  ) => (args: Args) => Promise<Result>;
+  /** The gated operations that have arrived, in arrival order. */
+  arrived(): string[];
+}
+
+/**
+ * Holds each call of `operations` until `count` of them have arrived, then lets them all go: calls
+ * sent one after another wait for each other forever (the test then fails by its timeout), so a test
+ * shows concurrency by arrival, never by timings.
+ *
+ * @example
+ * ```ts
+ * const gate = callGate(['DescribeLaunchTemplateVersions'], 2);
+ * const clients = await createClients({ ...test.clientConfig, middleware: [gate] });
+ * await readNodeTemplates(clients, groups); // both reads in flight at once, or it never returns
+ * expect(gate.arrived()).toHaveLength(2);
+ * ```
+ */
+export function callGate(operations: readonly string[], count: number): CallGate {
+  const arrived: string[] = [];
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return {
+    name: `testGate${operations.join('')}`,
+    arrived: () => [...arrived],
+    handler: () => (next, context) => async (args) => {
+      const operation = (context.commandName ?? '').replace(/Command$/, '');
+      if (operations.includes(operation) && arrived.length < count) {
+        arrived.push(operation);
+        if (arrived.length === count) open();
+        await opened;
+      }
+      return next(args);
+    },
+  };
+}
