@@ -19,12 +19,12 @@ import {
   InvalidInputError,
   type ProgressEvent,
   STACK_TAG_KEY,
-  sendRead,
 } from '@eks-kit/core';
 import { deleteRepository } from '@eks-kit/ecr-credentials';
 import { deleteRole } from '@eks-kit/iam-policies';
 import type { Stack } from '../schema/stack-schema.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
+import { prefetchRepository } from './prefetch.js';
 import { shareReads, startRepositoryListing, withSharedReads } from './shared-reads.js';
 
 /** Options of {@link planDestroy} and {@link destroyStack}. */
@@ -102,7 +102,9 @@ async function destroyInRun(
     // answer (and its tags) is taken now, before the first delete drops the listing from the run's
     // reads; a failed listing only costs the call.
     if (names.length > 1) await startRepositoryListing(clients).catch(() => undefined);
-    await Promise.all(names.map((repositoryName) => prefetchRepository(clients, repositoryName)));
+    await Promise.all(
+      names.map((repositoryName) => prefetchRepository(clients, repositoryName, { lifecycle: false })),
+    );
     const spec = (repository: string) => ({
       name: repository,
       stack: name,
@@ -281,17 +283,4 @@ async function destroyCertificates(
         });
     }
   }
-}
-
-/**
- * Start a repository's reads (DescribeRepositories, then its tags) in the run's shared reads, with
- * deleteRepository's very inputs, so its deletion finds them answered. Never throws.
- */
-async function prefetchRepository(clients: AwsClients, repositoryName: string): Promise<void> {
-  const out = (await sendRead(clients, 'ecr', 'DescribeRepositories', {
-    repositoryNames: [repositoryName],
-  }).catch(() => undefined)) as { repositories?: Array<{ repositoryArn?: string }> } | undefined;
-  const resourceArn = out?.repositories?.[0]?.repositoryArn;
-  if (resourceArn)
-    await sendRead(clients, 'ecr', 'ListTagsForResource', { resourceArn }).catch(() => undefined);
 }

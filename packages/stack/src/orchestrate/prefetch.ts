@@ -86,18 +86,7 @@ export function prefetchReads(
   // The registry's listing (the orphans' too): one call answers whether each stack repository
   // exists (shared-reads serves a name's DescribeRepositories from it, issue 21), started first.
   void startRepositoryListing(run).catch(() => undefined);
-  for (const name of repositories) {
-    void (
-      read('ecr', 'DescribeRepositories', { repositoryNames: [name] }) as Promise<
-        { repositories?: Array<{ repositoryArn?: string }> } | undefined
-      >
-    ).then((out) => {
-      const arn = out?.repositories?.[0]?.repositoryArn;
-      if (!arn) return;
-      void read('ecr', 'GetLifecyclePolicy', { repositoryName: name });
-      void read('ecr', 'ListTagsForResource', { resourceArn: arn });
-    });
-  }
+  for (const name of repositories) void prefetchRepository(run, name, { lifecycle: true });
   // Certificates: one listing per region, then each certificate of the stack's names.
   const regions = new Map<string, Set<string>>();
   for (const cert of stack.certificates) {
@@ -180,4 +169,32 @@ function prefetchRoles(read: Read, stack: Stack, afterGetRole: boolean): void {
     if (afterGetRole) void role.then((out) => (out ? rest() : undefined));
     else rest();
   }
+}
+
+/**
+ * One stack repository's reads into the run's shared reads: DescribeRepositories (answered by the
+ * run's registry listing when there is one), then its tags (ownership) and, with `lifecycle`, its
+ * lifecycle policy. Errors are left to the step that needs the answer. Resolves once they are in.
+ *
+ * @example
+ * ```ts
+ * await prefetchRepository(run, 'seed/app', { lifecycle: false }); // destroy: existence and owner
+ * ```
+ */
+export async function prefetchRepository(
+  run: AwsClients,
+  repositoryName: string,
+  options: { lifecycle: boolean },
+): Promise<void> {
+  const read: Read = (service, operation, input, region) =>
+    sendRead(run, service, operation, input, region).catch(() => undefined);
+  const out = (await read('ecr', 'DescribeRepositories', { repositoryNames: [repositoryName] })) as
+    | { repositories?: Array<{ repositoryArn?: string }> }
+    | undefined;
+  const resourceArn = out?.repositories?.[0]?.repositoryArn;
+  if (!resourceArn) return;
+  await Promise.all([
+    options.lifecycle ? read('ecr', 'GetLifecyclePolicy', { repositoryName }) : undefined,
+    read('ecr', 'ListTagsForResource', { resourceArn }),
+  ]);
 }
