@@ -158,7 +158,8 @@ export interface RateLimiterOptions {
   clock?: RateLimiterClock;
 }
 
-const realClock: RateLimiterClock = { now: () => Date.now(), sleep };
+/** Real time: `Date.now` and {@link sleep} (the default clock of the rate limiter and the quota buckets). */
+export const realClock: RateLimiterClock = { now: () => Date.now(), sleep };
 
 /** A promise made when the module loads: it carries no caller's async context. */
 const SETTLED: Promise<void> = Promise.resolve();

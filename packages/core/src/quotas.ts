@@ -9,7 +9,7 @@
  */
 import type { ClientMiddleware, ServiceKey } from './clients.js';
 import { EksKitError } from './errors.js';
-import { type RateLimiterClock, settleChain, sleep } from './poll.js';
+import { type RateLimiterClock, realClock, settleChain } from './poll.js';
 
 /** One token bucket: a sustained rate and the burst a full bucket absorbs. */
 export interface BucketRate {
@@ -222,7 +222,7 @@ export function createQuotas(options: QuotaOptions = {}): Quotas {
   const buckets = new Map<string, Bucket>();
   const waited: Record<string, number> = {};
   const waitedMs: Record<string, number> = {};
-  const clock = options.clock ?? { now: () => Date.now(), sleep };
+  const clock = options.clock ?? realClock;
 
   const bucket = (key: string, r: BucketRate): Bucket => {
     let b = buckets.get(key);
