@@ -4,7 +4,8 @@
  * client-side quotas), never as timings; that the quotas prevent it in real time is a bench figure.
  */
 import { readFileSync } from 'node:fs';
-import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { mutatingCalls, startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients, createQuotas, type ProgressEvent } from '@eks-kit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyStack, changesBefore, checkStack, parseStack, planStack } from '../src/index.js';
@@ -31,18 +32,14 @@ async function start(
   speed: number,
   options: { maxAttempts?: number; quotas?: false | 'emulated-clock' } = {},
 ) {
-  emu = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
+  const test = await startTestEmulator({
     speed,
     seed: world,
     ...(speed < 1 ? { behaviour: { acmRecordDelaySeconds: 0 } } : {}),
   });
+  emu = test.emulator;
   clients = await createClients({
-    region: 'ap-northeast-1',
-    endpoint: emu.url,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    maxAttempts: options.maxAttempts ?? 3,
+    ...test.clientConfig({ maxAttempts: options.maxAttempts ?? 3 }),
     quotas:
       options.quotas === false
         ? false
@@ -66,7 +63,7 @@ function emulatedClock(e: Emulator) {
   };
 }
 
-const writes = (e: Emulator) => e.calls({ mutating: true }).map((c) => `${c.service}:${c.operation}`);
+const writes = mutatingCalls;
 
 describe('apply runs independent steps at once, dependent writes in order', () => {
   it('requests the certificate first; each role, repository and record follows what it depends on', async () => {

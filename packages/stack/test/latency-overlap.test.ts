@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Emulator, World } from '@eks-kit/aws-emulator';
-import { callGate, startTestEmulator, TEST_CREDENTIALS, TEST_REGION } from '@eks-kit/aws-emulator/testing';
+import { callGate, startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, type ClientMiddleware, createClients } from '@eks-kit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyStack, checkStack, destroyStack, parseStack } from '../src/index.js';
@@ -25,12 +25,10 @@ afterEach(async () => {
 });
 
 async function start(middleware: ClientMiddleware[] = []) {
-  emu = (await startTestEmulator({ seed: world })).emulator;
+  const test = await startTestEmulator({ seed: world });
+  emu = test.emulator;
   clients = await createClients({
-    region: TEST_REGION,
-    endpoint: emu.url,
-    credentials: { ...TEST_CREDENTIALS },
-    maxAttempts: 3,
+    ...test.clientConfig(),
     middleware,
     quotas: { speed: 1000 },
   });
