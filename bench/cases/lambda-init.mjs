@@ -40,20 +40,7 @@ export async function run({ quick, root }) {
   // Build the floor the way the Lambda is built (ESM builds of the SDK, the same SDK schema and
   // browser-stub plugins), so it holds the clients and nothing else, not the clients whole.
   const plugins = await lambdaBuildPlugins(root, dir);
-  await build({
-    mainFields: ['module', 'main'],
-    plugins,
-    entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    outfile: floor,
-    nodePaths: [join(root, 'packages/core/node_modules'), join(root, 'apps/checks-lambda/node_modules')],
-    logLevel: 'silent',
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-  });
+  await buildLikeTheLambda({ root, plugins, entry, outfile: floor });
   const importOf = (file) => ({
     cmd: process.execPath,
     args: ['--input-type=module', '-e', timedScript(`await import(${JSON.stringify(file)});`)],
@@ -326,6 +313,13 @@ async function buildFloorWithCalls({ root, dir, used, plugins, calls }) {
   );
   writeFileSync(entry, `${lines.join('\n')}\n`);
   const out = join(dir, 'floor-calls.bundle.mjs');
+  await buildLikeTheLambda({ root, plugins, entry, outfile: out });
+  return out;
+}
+
+/** The Lambda's SDK-related esbuild plugins (TypeScript in tools/esbuild-plugins), compiled for this run. */
+/** A floor bundle built as the Lambda is (ESM builds of the SDK, its plugins, one minified file). */
+async function buildLikeTheLambda({ root, plugins, entry, outfile }) {
   await build({
     mainFields: ['module', 'main'],
     plugins,
@@ -335,15 +329,13 @@ async function buildFloorWithCalls({ root, dir, used, plugins, calls }) {
     platform: 'node',
     format: 'esm',
     target: 'node22',
-    outfile: out,
+    outfile,
     nodePaths: [join(root, 'packages/core/node_modules'), join(root, 'apps/checks-lambda/node_modules')],
     logLevel: 'silent',
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
   });
-  return out;
 }
 
-/** The Lambda's SDK-related esbuild plugins (TypeScript in tools/esbuild-plugins), compiled for this run. */
 async function lambdaBuildPlugins(root, dir) {
   const out = join(dir, 'plugins.mjs');
   writeFileSync(
