@@ -86,27 +86,22 @@ export interface SharedConnections {
  */
 export function createSharedConnections(options: { maxSockets?: number } = {}): SharedConnections {
   const settings = { keepAlive: true, maxSockets: options.maxSockets ?? 256 };
-  class KeptHttpAgent extends HttpAgent {
-    override destroy(): void {}
-    close(): void {
-      super.destroy();
-    }
-  }
-  class KeptHttpsAgent extends HttpsAgent {
-    override destroy(): void {}
-    close(): void {
-      super.destroy();
-    }
-  }
-  const httpAgent = new KeptHttpAgent(settings);
-  const httpsAgent = new KeptHttpsAgent(settings);
+  const httpAgent = keptOpen(new HttpAgent(settings));
+  const httpsAgent = keptOpen(new HttpsAgent(settings));
   return {
-    agents: { httpAgent, httpsAgent },
+    agents: { httpAgent: httpAgent.agent, httpsAgent: httpsAgent.agent },
     close() {
       httpAgent.close();
       httpsAgent.close();
     },
   };
+}
+
+/** An agent whose `destroy()` (called by each SDK client it serves) does nothing; `close` destroys it. */
+function keptOpen<A extends HttpAgent>(agent: A): { agent: A; close: () => void } {
+  const destroy = agent.destroy.bind(agent);
+  agent.destroy = () => undefined;
+  return { agent, close: () => void destroy() };
 }
 
 /** What {@link AWS_SERVICES} knows of one AWS service. */
