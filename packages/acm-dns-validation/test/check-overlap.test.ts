@@ -6,7 +6,7 @@
  */
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { callGate, TEST_CREDENTIALS, TEST_REGION } from '@eks-kit/aws-emulator/testing';
-import { type AwsClients, type ClientMiddleware, createClients } from '@eks-kit/core';
+import { type AwsClients, createClients } from '@eks-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCertificates, DEFAULT_ACM_RATE_LIMITS, ensureCertificate } from '../src/index.js';
 import { clientsFor, fastSchedule, startFastEmulator } from './helpers.js';

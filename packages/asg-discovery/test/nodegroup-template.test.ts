@@ -1,6 +1,6 @@
 import type { World } from '@eks-kit/aws-emulator';
 import { callGate, TEST_CREDENTIALS } from '@eks-kit/aws-emulator/testing';
-import { type ClientMiddleware, createClients } from '@eks-kit/core';
+import { createClients } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import {
   CHECK_AUTOSCALER_SETUP_ACTIONS,
