@@ -73,11 +73,18 @@ const functionBuild = {
 
 export default defineConfig([
   {
-    // The Lambda bundle: ONE minified ESM file with every dependency (SDK clients included), no code
-    // splitting. What each plugin leaves out, and why that is safe: tools/esbuild-plugins/src/*.ts (shared with
-    // the CLI), build/iam-data-left-out.ts (this bundle only) and the README.
+    // The Lambda's code: minified ESM with every dependency (SDK clients included), split (issue 21):
+    // `index.mjs` and the chunks it imports are what a cold start compiles (the SDK clients, the handler,
+    // Powertools); `run-checks-*.mjs` (src/run/run-checks.ts: the checks, every @eks-kit procedure they
+    // run and their SDK commands) is imported at the first invocation, while its first reads are in
+    // flight; the SDK's own lazy imports (the SSO, INI, process and web-identity credential providers, which a
+    // Lambda never uses: its credentials are in its environment) stay files of their own, never loaded.
+    // The deploy step zips every .mjs of dist/ (scripts/function-files.mjs). What each plugin leaves
+    // out, and why that is safe: tools/esbuild-plugins/src/*.ts (shared with the CLI),
+    // build/iam-data-left-out.ts (this bundle only) and the README.
     ...functionBuild,
     entry: { index: 'src/lambda.ts' },
+    splitting: true,
     esbuildPlugins: [
       stackLoaderBeside,
       // Before staticCoreImports: the Step Functions client of core's table is never called here.

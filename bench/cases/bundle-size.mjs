@@ -2,6 +2,7 @@
 // stack-loader.mjs it loads only for a stack to validate again).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { kib } from './util.mjs';
 
@@ -30,36 +31,35 @@ export async function run({ root }) {
     });
     rows.push({ bundle: 'CLI total (entry + chunks)', size: kib(total), gzip: kib(gz), files: files.length });
   }
-  const lambda = join(root, 'apps/checks-lambda/dist/index.mjs');
-  if (existsSync(lambda)) {
-    const size = statSync(lambda).size;
-    const gz = gzipSync(readFileSync(lambda)).length;
-    figures.lambda = { bytes: size, gzipBytes: gz, goalBytes: 1024 * 1024 };
-    rows.push({
-      bundle: 'Lambda (index.mjs, loaded at every cold start)',
-      size: kib(size),
-      gzip: kib(gz),
-      files: 1,
-    });
-    // Issue 21: the stack validator and YAML reader, a second file of the function's code that index.mjs
-    // imports only for a stack the deploy step did not validate as it is (edited by hand, or YAML).
-    const loader = join(root, 'apps/checks-lambda/dist/stack-loader.mjs');
-    if (existsSync(loader)) {
-      const lSize = statSync(loader).size;
-      const lGz = gzipSync(readFileSync(loader)).length;
-      figures.lambdaLoader = { bytes: lSize, gzipBytes: lGz };
-      rows.push({
-        bundle: 'Lambda stack-loader.mjs (only for an edited or YAML stack)',
-        size: kib(lSize),
-        gzip: kib(lGz),
-        files: 1,
-      });
-      rows.push({
-        bundle: 'Lambda code (both files)',
-        size: kib(size + lSize),
-        gzip: kib(gz + lGz),
-        files: 2,
-      });
+  const lambdaDir = join(root, 'apps/checks-lambda/dist');
+  if (existsSync(join(lambdaDir, 'index.mjs'))) {
+    // The function's code (issue 21): what a cold start imports (index.mjs and the chunks it imports:
+    // the SDK clients, the handler, Powertools), the checks' code imported at the first invocation
+    // (run-checks-*.mjs and the chunks only it imports), and stack-loader.mjs (only for a stack to
+    // validate again: edited by hand, or YAML). apps/checks-lambda/scripts/function-files.mjs.
+    const { functionFiles, importClosure } = await import(
+      pathToFileURL(join(root, 'apps/checks-lambda/scripts/function-files.mjs')).href
+    );
+    const measure = (files) => {
+      const text = Buffer.concat(files.map((f) => readFileSync(join(lambdaDir, f))));
+      return { bytes: text.length, gzipBytes: gzipSync(text).length, files: files.length };
+    };
+    const all = functionFiles(lambdaDir);
+    const atImport = importClosure(lambdaDir);
+    const checks = importClosure(
+      lambdaDir,
+      all.find((f) => /^run-checks-.*\.mjs$/.test(f)),
+    ).filter((f) => !atImport.includes(f));
+    const parts = [
+      ['lambda', 'Lambda at import (index.mjs + its chunks, every cold start)', atImport],
+      ['lambdaChecks', "Lambda checks' code (at the first invocation)", checks],
+      ['lambdaLoader', 'Lambda stack-loader.mjs (only for an edited or YAML stack)', ['stack-loader.mjs']],
+      ['lambdaAll', 'Lambda code (every file)', all],
+    ];
+    for (const [key, label, files] of parts) {
+      const m = measure(files);
+      figures[key] = key === 'lambda' ? { ...m, goalBytes: 1024 * 1024 } : m;
+      rows.push({ bundle: label, size: kib(m.bytes), gzip: kib(m.gzipBytes), files: m.files });
     }
   }
   if (rows.length === 0) throw new Error('nothing built: run pnpm build');

@@ -2,14 +2,14 @@
 // and (issue 21) its import + first invocation on the seed stack beside the floor making the same calls: work
 // moved from import to the first invocation shows in the second figure.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseStack, stackDigest } from '@eks-kit/stack';
 import { build } from 'esbuild';
 import { median, ms, ratio } from './util.mjs';
 
-// The SDK clients the checks Lambda uses (its checks plus SSM for the stack parameter, SNS for alerts, STS to assume roles, Organizations to list an organisation's accounts).
+// The SDK clients the checks Lambda uses (its checks plus SSM for the stack parameter, SNS for alerts, STS to assume roles, Organizations to list an organisation's accounts, S3 for a split run's batches and state).
 const CLIENTS = {
   '@aws-sdk/client-acm': 'ACMClient',
   '@aws-sdk/client-auto-scaling': 'AutoScalingClient',
@@ -19,6 +19,7 @@ const CLIENTS = {
   '@aws-sdk/client-iam': 'IAMClient',
   '@aws-sdk/client-organizations': 'OrganizationsClient',
   '@aws-sdk/client-route-53': 'Route53Client',
+  '@aws-sdk/client-s3': 'S3Client',
   '@aws-sdk/client-sns': 'SNSClient',
   '@aws-sdk/client-ssm': 'SSMClient',
   '@aws-sdk/client-sts': 'STSClient',
@@ -27,7 +28,13 @@ const CLIENTS = {
 export async function run({ quick, root }) {
   const lambda = join(root, 'apps/checks-lambda/dist/index.mjs');
   if (!existsSync(lambda)) throw new Error(`build the Lambda first: ${lambda} is missing`);
-  const text = readFileSync(lambda, 'utf8');
+  // The function's code: index.mjs and the chunks it loads (not stack-loader.mjs, a validator
+  // without the SDK, loaded only for an edited stack).
+  const codeDir = dirname(lambda);
+  const text = readdirSync(codeDir)
+    .filter((f) => f.endsWith('.mjs') && f !== 'stack-loader.mjs')
+    .map((f) => readFileSync(join(codeDir, f), 'utf8'))
+    .join('\n');
   // Only clients the bundle really contains count towards the floor.
   const used = Object.entries(CLIENTS).filter(([, cls]) => text.includes(cls));
   const dir = mkdtempSync(join(tmpdir(), 'eks-kit-floor-'));
@@ -36,42 +43,84 @@ export async function run({ quick, root }) {
     entry,
     `${used.map(([pkg, cls], i) => `import { ${cls} as C${i} } from '${pkg}';`).join('\n')}\nexport const clients = [${used.map((_, i) => `C${i}`).join(', ')}];\n`,
   );
-  const floor = join(dir, 'floor.bundle.mjs');
+  const floorOut = join(dir, 'floor.bundle.mjs');
   // Build the floor the way the Lambda is built (ESM builds of the SDK, the same SDK schema and
   // browser-stub plugins), so it holds the clients and nothing else, not the clients whole.
   const plugins = await lambdaBuildPlugins(root, dir);
-  await buildLikeTheLambda({ root, plugins, entry, outfile: floor });
+  const floor = await buildLikeTheLambda({ root, plugins, entry, outfile: floorOut });
+  // The same clients with the commands the function's code sends: a client without its commands
+  // checks nothing, and a command's schemas live in the service's one schema file (issue 21).
+  const commands = commandsOfFunction(root, text, used);
+  const commandsEntry = join(dir, 'floor-commands.mjs');
+  writeFileSync(
+    commandsEntry,
+    `${used.map(([pkg, cls], i) => `import { ${cls} as C${i} } from '${pkg}';`).join('\n')}\n${commands
+      .map(([pkg, cmd], i) => `import { ${cmd} as K${i} } from '${pkg}';`)
+      .join(
+        '\n',
+      )}\nexport const clients = [${used.map((_, i) => `C${i}`).join(', ')}];\nexport const commands = [${commands
+      .map((_, i) => `K${i}`)
+      .join(', ')}];\n`,
+  );
+  const floorCommands = await buildLikeTheLambda({
+    root,
+    plugins,
+    entry: commandsEntry,
+    outfile: join(dir, 'floor-commands.bundle.mjs'),
+  });
   const importOf = (file) => ({
     cmd: process.execPath,
     args: ['--input-type=module', '-e', timedScript(`await import(${JSON.stringify(file)});`)],
   });
   const rounds = quick ? 5 : 21;
-  const [node, floorRun, lambdaRun] = interleavedInside(
-    [{ cmd: process.execPath, args: ['-e', '0'] }, importOf(floor), importOf(lambda)],
+  const [node, floorRun, commandsRun, lambdaRun] = interleavedInside(
+    [
+      { cmd: process.execPath, args: ['-e', '0'] },
+      importOf(floor),
+      importOf(floorCommands),
+      importOf(lambda),
+    ],
     rounds,
   );
   const [nodeMs, floorMs, lambdaMs] = [node.wall, floorRun.wall, lambdaRun.wall];
   const first = await firstInvocation({ root, dir, used, plugins, lambda, rounds: quick ? 3 : 9 });
   return {
     rows: [
-      { what: 'node -e 0', median: ms(nodeMs), 'above node -e 0': '-', 'in process': '-' },
+      { what: 'node -e 0', median: ms(nodeMs), 'above node -e 0': '-', 'in process': '-', cpu: '-' },
       {
         what: `floor: ${used.length} SDK clients only`,
         median: ms(floorMs),
         'above node -e 0': ms(floorMs - nodeMs),
         'in process': ms(floorRun.inside),
+        cpu: ms(floorRun.cpu),
       },
       {
-        what: 'checks Lambda bundle (index.mjs)',
+        what: `floor: the same clients + the ${commands.length} commands the function's code sends`,
+        median: ms(commandsRun.wall),
+        'above node -e 0': ms(commandsRun.wall - nodeMs),
+        'in process': ms(commandsRun.inside),
+        cpu: ms(commandsRun.cpu),
+      },
+      {
+        what: 'checks Lambda (index.mjs and the chunks it imports)',
         median: ms(lambdaMs),
         'above node -e 0': ms(lambdaMs - nodeMs),
         'in process': ms(lambdaRun.inside),
+        cpu: ms(lambdaRun.cpu),
       },
       {
         what: 'Lambda / floor (import only; goal <= 1.10x)',
         median: '-',
         'above node -e 0': ratio(lambdaMs - nodeMs, floorMs - nodeMs),
         'in process': ratio(lambdaRun.inside, floorRun.inside),
+        cpu: ratio(lambdaRun.cpu, floorRun.cpu),
+      },
+      {
+        what: 'Lambda / floor with the commands (import only)',
+        median: '-',
+        'above node -e 0': ratio(lambdaMs - nodeMs, commandsRun.wall - nodeMs),
+        'in process': ratio(lambdaRun.inside, commandsRun.inside),
+        cpu: ratio(lambdaRun.cpu, commandsRun.cpu),
       },
       ...first.rows,
     ],
@@ -81,20 +130,66 @@ export async function run({ quick, root }) {
       floor: floorMs,
       lambda: lambdaMs,
       floorInside: floorRun.inside,
+      floorCommands: commandsRun.wall,
+      floorCommandsInside: commandsRun.inside,
+      floorCpu: floorRun.cpu,
+      floorCommandsCpu: commandsRun.cpu,
+      lambdaCpu: lambdaRun.cpu,
       lambdaInside: lambdaRun.inside,
       ...first.mediansMs,
     },
     ratio: (lambdaMs - nodeMs) / (floorMs - nodeMs),
     ratioInside: lambdaRun.inside / floorRun.inside,
+    commands: commands.length,
+    ratioCommands: (lambdaMs - nodeMs) / (commandsRun.wall - nodeMs),
+    ratioCommandsInside: lambdaRun.inside / commandsRun.inside,
+    ratioCpu: lambdaRun.cpu / floorRun.cpu,
+    ratioCommandsCpu: lambdaRun.cpu / commandsRun.cpu,
     firstInvocationRatio: first.ratio,
     firstInvocationRatioInside: first.ratioInside,
     firstInvocationCalls: first.calls,
   };
 }
 
+/**
+ * The SDK commands the function's code sends: every `XCommand` that eks-kit's sources import from a
+ * client package the floor holds, kept when the function's text names its operation (tree shaking
+ * dropped the others). Answers [package, command] pairs.
+ */
+function commandsOfFunction(root, text, used) {
+  const packages = new Set(used.map(([pkg]) => pkg));
+  const found = new Map();
+  const sources = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else if (e.name.endsWith('.ts')) sources.push(join(d, e.name));
+    }
+  };
+  for (const d of readdirSync(join(root, 'packages'))) {
+    if (d !== 'aws-emulator' && existsSync(join(root, 'packages', d, 'src')))
+      walk(join(root, 'packages', d, 'src'));
+  }
+  walk(join(root, 'apps/checks-lambda/src'));
+  for (const file of sources) {
+    for (const m of readFileSync(file, 'utf8').matchAll(
+      /import\s*\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g,
+    )) {
+      if (!packages.has(m[2])) continue;
+      for (const raw of m[1].split(',')) {
+        const name = raw.trim();
+        if (!/^[A-Z]\w*Command$/.test(name)) continue;
+        if (text.includes(`"${name.slice(0, -'Command'.length)}"`))
+          found.set(`${m[2]} ${name}`, [m[2], name]);
+      }
+    }
+  }
+  return [...found.values()].sort((a, b) => a.join().localeCompare(b.join()));
+}
+
 /** A child script that runs `body` and prints how long it took, measured inside the process. */
 function timedScript(body) {
-  return `const t0 = performance.now();\n${body}\nprocess.stdout.write('\\nELAPSED ' + (performance.now() - t0) + '\\n');`;
+  return `const t0 = performance.now();\nconst c0 = process.cpuUsage();\n${body}\nconst c1 = process.cpuUsage(c0);\nprocess.stdout.write('\\nELAPSED ' + (performance.now() - t0) + ' CPU ' + (c1.user + c1.system) / 1000 + '\\n');`;
 }
 
 /**
@@ -105,6 +200,7 @@ function timedScript(body) {
 function interleavedInside(commands, rounds) {
   const wall = commands.map(() => []);
   const inside = commands.map(() => []);
+  const cpu = commands.map(() => []);
   for (let i = 0; i < rounds; i++) {
     for (const [j, c] of commands.entries()) {
       const start = process.hrtime.bigint();
@@ -116,13 +212,17 @@ function interleavedInside(commands, rounds) {
       });
       wall[j].push(Number(process.hrtime.bigint() - start) / 1e6);
       if (r.status !== 0) throw new Error(`${c.cmd} ${c.args.join(' ')} exited ${r.status}: ${r.stderr}`);
-      const elapsed = /\nELAPSED ([\d.]+)\n/.exec(r.stdout);
-      if (elapsed) inside[j].push(Number(elapsed[1]));
+      const elapsed = /\nELAPSED ([\d.]+) CPU ([\d.]+)\n/.exec(r.stdout);
+      if (elapsed) {
+        inside[j].push(Number(elapsed[1]));
+        cpu[j].push(Number(elapsed[2]));
+      }
     }
   }
   return commands.map((_, j) => ({
     wall: median(wall[j]),
     inside: inside[j].length > 0 ? median(inside[j]) : Number.NaN,
+    cpu: cpu[j].length > 0 ? median(cpu[j]) : Number.NaN,
   }));
 }
 
@@ -136,6 +236,7 @@ const SERVICE_PACKAGES = {
   iam: '@aws-sdk/client-iam',
   organizations: '@aws-sdk/client-organizations',
   route53: '@aws-sdk/client-route-53',
+  s3: '@aws-sdk/client-s3',
   sns: '@aws-sdk/client-sns',
   ssm: '@aws-sdk/client-ssm',
   sts: '@aws-sdk/client-sts',
@@ -228,30 +329,35 @@ if (s.checkErrors !== 0) throw new Error('check errors: ' + s.checkErrors);`),
           median: ms(floorMs),
           'above node -e 0': ms(floorMs - nodeMs),
           'in process': ms(floorRun.inside),
+        cpu: ms(floorRun.cpu),
         },
         {
           what: `floor, the same ${count(calls)} calls 4 at a time (the handler's check concurrency)`,
           median: ms(floor4Run.wall),
           'above node -e 0': ms(floor4Run.wall - nodeMs),
           'in process': ms(floor4Run.inside),
+        cpu: ms(floor4Run.cpu),
         },
         {
           what: 'checks Lambda: import + first invocation (seed stack, deployed JSON)',
           median: ms(lambdaMs),
           'above node -e 0': ms(lambdaMs - nodeMs),
           'in process': ms(lambdaRun.inside),
+        cpu: ms(lambdaRun.cpu),
         },
         {
           what: 'Lambda / floor (import + first invocation, calls all at once)',
           median: '-',
           'above node -e 0': ratio(lambdaMs - nodeMs, floorMs - nodeMs),
           'in process': ratio(lambdaRun.inside, floorRun.inside),
+        cpu: ratio(lambdaRun.cpu, floorRun.cpu),
         },
         {
           what: 'Lambda / floor (import + first invocation, calls 4 at a time)',
           median: '-',
           'above node -e 0': ratio(lambdaMs - nodeMs, floor4Run.wall - nodeMs),
           'in process': ratio(lambdaRun.inside, floor4Run.inside),
+        cpu: ratio(lambdaRun.cpu, floor4Run.cpu),
         },
       ],
       mediansMs: {
@@ -265,6 +371,8 @@ if (s.checkErrors !== 0) throw new Error('check errors: ' + s.checkErrors);`),
       },
       ratio: (lambdaMs - nodeMs) / (floorMs - nodeMs),
       ratioInside: lambdaRun.inside / floorRun.inside,
+      ratioCpu: lambdaRun.cpu / floorRun.cpu,
+      ratio4Cpu: lambdaRun.cpu / floor4Run.cpu,
       calls: count(calls),
     };
   } finally {
@@ -312,13 +420,15 @@ async function buildFloorWithCalls({ root, dir, used, plugins, calls }) {
     'for (const c of Object.values(clients)) c.destroy();',
   );
   writeFileSync(entry, `${lines.join('\n')}\n`);
-  const out = join(dir, 'floor-calls.bundle.mjs');
-  await buildLikeTheLambda({ root, plugins, entry, outfile: out });
-  return out;
+  return buildLikeTheLambda({ root, plugins, entry, outfile: join(dir, 'floor-calls.bundle.mjs') });
 }
 
 /** The Lambda's SDK-related esbuild plugins (TypeScript in tools/esbuild-plugins), compiled for this run. */
-/** A floor bundle built as the Lambda is (ESM builds of the SDK, its plugins, one minified file). */
+/**
+ * A floor bundle built as the Lambda is (ESM builds of the SDK, its plugins, minified, split as
+ * apps/checks-lambda/tsup.config.ts splits: the SDK's own lazy imports, such as the SSO credential
+ * providers, stay files loaded only when used). Answers the entry's file.
+ */
 async function buildLikeTheLambda({ root, plugins, entry, outfile }) {
   await build({
     mainFields: ['module', 'main'],
@@ -329,11 +439,15 @@ async function buildLikeTheLambda({ root, plugins, entry, outfile }) {
     platform: 'node',
     format: 'esm',
     target: 'node22',
-    outfile,
+    splitting: true,
+    outdir: outfile.replace(/\.mjs$/, ''),
+    entryNames: 'index',
+    outExtension: { '.js': '.mjs' },
     nodePaths: [join(root, 'packages/core/node_modules'), join(root, 'apps/checks-lambda/node_modules')],
     logLevel: 'silent',
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
   });
+  return join(outfile.replace(/\.mjs$/, ''), 'index.mjs');
 }
 
 async function lambdaBuildPlugins(root, dir) {

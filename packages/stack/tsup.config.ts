@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // stored.ts: the checks Lambda's load-time entry (package.json exports ./stored).
+  entry: ['src/index.ts', 'src/stored.ts'],
   format: ['esm'],
   dts: true,
   sourcemap: true,

@@ -7,10 +7,11 @@
 //   [--region eu-west-1] [--profile prod] [--out template.yaml] [--dry-run]
 // The bundle must be built first: pnpm --filter @eks-kit/checks-lambda... build
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { functionFiles } from './function-files.mjs';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 // pnpm runs scripts in the package directory; paths given by the user are relative to where they typed.
@@ -44,21 +45,25 @@ if (!values.stack) {
   );
   process.exit(2);
 }
-const bundle = resolve(packageDir, 'dist/index.mjs');
-// Loaded by index.mjs only for a stack to validate again (edited by hand, or YAML): src/config/load-stack.ts.
-const loader = resolve(packageDir, 'dist/stack-loader.mjs');
+const dist = resolve(packageDir, 'dist');
 const renderer = resolve(packageDir, 'dist/tools/render-template.js');
-if (!existsSync(bundle) || !existsSync(loader) || !existsSync(renderer)) {
+if (
+  !existsSync(resolve(dist, 'index.mjs')) ||
+  !existsSync(resolve(dist, 'stack-loader.mjs')) ||
+  !existsSync(renderer)
+) {
   console.error('build first: pnpm --filter @eks-kit/checks-lambda... build');
   process.exit(1);
 }
 const template = values.out ? resolve(userDir, values.out) : resolve(packageDir, 'template.yaml');
-// The function's code is the bundle's two files: stage them in their own folder beside the template, so
-// that SAM zips index.mjs and stack-loader.mjs and not the rest of dist/ (the template renderer).
+// The function's code is every .mjs file of dist/ (scripts/function-files.mjs): index.mjs, the chunks it
+// imports, the checks' code it imports at the first invocation, stack-loader.mjs. Staged in a folder of
+// their own beside the template (emptied first: no chunk of an older build is zipped), so that SAM zips
+// them and not the rest of dist/ (the template renderer).
 const codeDir = resolve(dirname(template), '.lambda-code');
+rmSync(codeDir, { recursive: true, force: true });
 mkdirSync(codeDir, { recursive: true });
-copyFileSync(bundle, resolve(codeDir, 'index.mjs'));
-copyFileSync(loader, resolve(codeDir, 'stack-loader.mjs'));
+for (const name of functionFiles(dist)) copyFileSync(resolve(dist, name), resolve(codeDir, name));
 const render = spawnSync(
   process.execPath,
   [

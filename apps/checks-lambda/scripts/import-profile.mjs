@@ -2,12 +2,13 @@
 // Where the Lambda bundle's import time goes, beside the floor bundle of bench/cases/lambda-init.mjs
 // (the same SDK clients and nothing else): `node --cpu-prof` of `await import(file)`, interleaved
 // rounds, median per bucket. A bench/ figure for docs/PERFORMANCE.md, never a test assertion.
-// Usage: node scripts/import-profile.mjs <floor.bundle.mjs> [lambda=dist/index.mjs] [rounds=11]
-//   (bench/run.mjs --only lambda-init leaves the floor in $TMPDIR/eks-kit-floor-*/floor.bundle.mjs)
+// Usage: node scripts/import-profile.mjs <floor index.mjs> [lambda=dist/index.mjs] [rounds=11]
+//   (bench/run.mjs --only lambda-init leaves the floors in $TMPDIR/eks-kit-floor-*/floor.bundle/index.mjs
+//   and floor-commands.bundle/index.mjs: the clients, and the clients with the commands the function sends)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const [floorArg, lambdaArg = new URL('../dist/index.mjs', import.meta.url).pathname, roundsArg = '11'] =
   process.argv.slice(2);
@@ -41,7 +42,8 @@ function profile(file) {
     const { functionName, url } = node.callFrame;
     out.total += ms;
     if (functionName === 'compileSourceTextModule') out.compile += ms;
-    else if (url.endsWith(file.split('/').pop())) out.evaluate += ms;
+    // Code of the bundle's own files (its entry and the chunks it imports), run at import.
+    else if (url.startsWith(`file://${dirname(file)}/`)) out.evaluate += ms;
     else if (functionName === '(garbage collector)') out.gc += ms;
     else out.other += ms;
   }

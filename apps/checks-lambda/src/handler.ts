@@ -3,7 +3,6 @@
  * publish EMF metrics, notify SNS of failures, and return the summary.
  */
 
-import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import {
@@ -12,19 +11,11 @@ import {
   createClients,
   createSharedConnections,
   EksKitError,
-  finding,
   formatError,
   type RateLimiterClock,
 } from '@eks-kit/core';
-import { withoutActionNameValidation } from '@eks-kit/iam-policies';
 import type { Stack } from '@eks-kit/stack';
-import { stackCheckTasks } from './checks/stack-check-tasks.js';
-import {
-  HANDLER_ENV,
-  type HandlerConfig,
-  type OrganizationSource,
-  readHandlerConfig,
-} from './config/handler-config.js';
+import { readHandlerConfig } from './config/handler-config.js';
 import { loadStackFromSource } from './config/load-stack.js';
 import { type ChangedFailure, type CheckState, compareWithPrevious } from './report/finding-state.js';
 import { logFindings, logSummary } from './report/log-findings.js';
@@ -42,18 +33,11 @@ import {
   writeCheckStateObject,
 } from './report/state-store.js';
 import { type ChecksSummary, summarizeRuns, type TargetResult } from './report/summary.js';
-import { checkTargets } from './run/check-targets.js';
 import type { CheckTask } from './run/check-task.js';
-import { planRun, type RunPlan, resolveOrganizationTargets } from './run/organization-targets.js';
-import {
-  type BatchEvent,
-  compactResults,
-  type PlanEvent,
-  type ReportEvent,
-  type RunPhase,
-  readPhase,
-} from './run/phases.js';
-import { readRunResults, resultsPrefix, writeBatches, writeBatchResults } from './run/run-store.js';
+import { type BatchResult, type Invocation, type PlanResult, REPORT_RESERVE_MS } from './run/invocation.js';
+import { type BatchEvent, type PlanEvent, type ReportEvent, type RunPhase, readPhase } from './run/phases.js';
+
+export { type BatchResult, MISSING_BATCHES_CHECK, type PlanResult } from './run/invocation.js';
 
 /** The part of the Lambda context the handler uses. */
 export interface LambdaContextLike {
@@ -80,37 +64,6 @@ export interface ChecksResult extends ChecksSummary {
   state?: { written: true; dropped: number } | { error: string };
 }
 
-/**
- * What the plan step answers (`{ "phase": "plan" }`): the estimate and the batches for the Distributed
- * Map: inline, or, with a run bucket, where they were written (`bucket`, `batchesKey`): then the answer
- * stays the same size whatever the number of targets.
- */
-export interface PlanResult extends Omit<RunPlan, 'batches'> {
-  phase: 'plan';
-  /** The batches, inline (no run bucket). */
-  batches?: RunPlan['batches'];
-  batchCount: number;
-  /** With a run bucket: the run's id (its objects' prefix), the bucket and the batches' key. */
-  runId?: string;
-  bucket?: string;
-  batchesKey?: string;
-}
-
-/**
- * What one batch answers (`{ "phase": "batch", ... }`): its targets' results (`ok` findings counted
- * only), inline or, with a run bucket, the key of the object that holds them.
- */
-export interface BatchResult {
-  phase: 'batch';
-  results?: TargetResult[];
-  resultsKey?: string;
-  targets: number;
-  counts: ChecksSummary['counts'];
-}
-
-/** Check id of the finding made when a split run's report finds fewer batch results than the plan made. */
-export const MISSING_BATCHES_CHECK = 'checks.batches';
-
 /** The handler: a whole run for the schedule's event, or one step of a split run. */
 export interface ChecksHandler {
   (event: PlanEvent, context?: LambdaContextLike): Promise<PlanResult>;
@@ -125,7 +78,7 @@ export interface ChecksHandlerDependencies {
   env?: Record<string, string | undefined>;
   logger?: Logger;
   metrics?: Metrics;
-  /** The checks of a stack (default {@link stackCheckTasks}); tests add a throwing one. */
+  /** The checks of a stack (default `stackCheckTasks`, loaded with the checks' code); tests add a throwing one. */
   checkTasks?: (stack: Stack) => CheckTask[];
   /** The clock (default the system's); tests move it to reach the weekly reminder. */
   now?: () => Date;
@@ -135,161 +88,13 @@ export interface ChecksHandlerDependencies {
   rateClock?: RateLimiterClock;
 }
 
-/** Time kept back from the Lambda's deadline to log and publish the summary. */
-const REPORT_RESERVE_MS = 10_000;
-
-/** One invocation's settings, clients and stack, shared by the steps of {@link createChecksHandler}. */
-interface Invocation {
-  config: HandlerConfig;
-  clients: AwsClients;
-  stack: Stack;
-  logger: Logger;
-  tasksOf: (stack: Stack) => CheckTask[];
-  /** Aborts the checks {@link REPORT_RESERVE_MS} before the Lambda's deadline. */
-  signal: AbortSignal | undefined;
-  /** The Lambda's remaining time when the stack was loaded, if the context tells. */
-  remaining: number | undefined;
-  now: () => Date;
-  rateClock: RateLimiterClock | undefined;
-}
-
-/** One batch of a split run: check its targets, log their findings, answer their compact results. */
-async function runBatch(
-  inv: Invocation,
-  org: OrganizationSource,
-  phase: Extract<RunPhase, { kind: 'batch' }>,
-): Promise<BatchResult> {
-  const targets = phase.targets;
-  const { clients, config, stack, logger, signal } = inv;
-  // The batches run side by side (the Distributed Map's MaxConcurrency): each takes its share
-  // of the caller account's AssumeRole rate.
-  const batchResults = await withoutActionNameValidation(() =>
-    checkTargets(clients, config, stack.cluster.region, inv.tasksOf(stack), {
-      ...(signal ? { signal } : {}),
-      targets,
-      assumeRolePerSecond: org.assumeRolePerSecond / org.batchConcurrency,
-      ...(inv.rateClock ? { clock: inv.rateClock } : {}),
-    }),
-  );
-  const batchSummary = summarizeRuns(stack.name, batchResults);
-  logFindings(logger, batchSummary);
-  logger.info(`eks-kit checks: batch of ${targets.length} targets done`, {
-    counts: batchSummary.counts,
-    targetCounts: batchSummary.targetCounts,
-  });
-  const compact = compactResults(batchResults);
-  const bucket = inv.config.runBucket;
-  if (bucket && phase.runId !== undefined && phase.index !== undefined) {
-    // The results go to S3: the answer (the Distributed Map child's output) stays small.
-    const resultsKey = await writeBatchResults(inv.clients, bucket, phase.runId, phase.index, compact);
-    return { phase: 'batch', resultsKey, targets: targets.length, counts: batchSummary.counts };
-  }
-  return { phase: 'batch', results: compact, targets: targets.length, counts: batchSummary.counts };
-}
-
-/** A split run's report: the batches' results from the run bucket; missing batches are one failure. */
-async function readBatches(
-  inv: Invocation,
-  phase: { runId: string; batchCount: number },
-): Promise<TargetResult[]> {
-  const bucket = inv.config.runBucket;
-  if (!bucket) {
-    throw new EksKitError('InvalidInput', `a report of run ${phase.runId} needs ${HANDLER_ENV.runBucket}`);
-  }
-  const { results, batches } = await readRunResults(inv.clients, bucket, phase.runId);
-  if (batches >= phase.batchCount) return results;
-  // Never silence: a batch that wrote nothing is a failure of the run (its targets are not reported).
-  const message = `${phase.batchCount - batches} of ${phase.batchCount} batches of run ${phase.runId} wrote no results (s3://${bucket}/${resultsPrefix(phase.runId)})`;
-  return [
-    ...results,
-    {
-      target: 'run',
-      region: inv.stack.cluster.region,
-      runs: [
-        {
-          name: MISSING_BATCHES_CHECK,
-          outcome: 'threw',
-          durationMs: 0,
-          findings: [
-            finding(MISSING_BATCHES_CHECK, `run ${phase.runId}`, 'fail', message, {
-              hint: "read the state machine's execution history and the function's log group",
-              data: { checkError: true },
-            }),
-          ],
-        },
-      ],
-    },
-  ];
-}
-
-/**
- * Targets from AWS Organizations: resolve and plan them; the plan step answers the plan, a whole run
- * checks them if one invocation can finish.
- */
-async function runOrganization(
-  inv: Invocation,
-  org: OrganizationSource,
-  planOnly: boolean,
-  planRunId?: string,
-): Promise<PlanResult | TargetResult[]> {
-  const { clients, config, stack, logger, signal } = inv;
-  const region = stack.cluster.region;
-  // Say before the first check whether one invocation can finish the run.
-  const targets = await resolveOrganizationTargets(clients, org, region, signal);
-  const limitSeconds = Math.floor(((inv.remaining ?? 900_000) - REPORT_RESERVE_MS) / 1000);
-  const plan = planRun(
-    targets,
-    { targetConcurrency: config.targetConcurrency, organization: org },
-    limitSeconds,
-  );
-  if (planOnly) {
-    (plan.fits ? logger.info : logger.warn).call(logger, plan.message, {
-      plan: { ...plan, batches: plan.batches.map((b) => b.targets.length) },
-    });
-    const bucket = inv.config.runBucket;
-    if (!bucket) return { phase: 'plan', ...plan, batchCount: plan.batches.length };
-    // The batches go to S3, where the Distributed Map's ItemReader reads them: the plan's answer
-    // stays the same size for 10 or 10,000 targets.
-    const runId = planRunId ?? `run-${randomUUID()}`;
-    const { batches, ...rest } = plan;
-    const { key } = await writeBatches(inv.clients, bucket, runId, batches);
-    return { phase: 'plan', ...rest, batchCount: batches.length, runId, bucket, batchesKey: key };
-  }
-  if (!plan.fits) {
-    throw new EksKitError('RunTooLong', `the checks cannot finish in one invocation: ${plan.message}`, {
-      hint: 'deploy the template with organisation targets: its state machine splits the run (Step Functions Distributed Map), or check fewer OUs or regions',
-    });
-  }
-  logger.info(plan.message);
-  return withoutActionNameValidation(() =>
-    checkTargets(clients, config, region, inv.tasksOf(stack), {
-      ...(signal ? { signal } : {}),
-      targets,
-      assumeRolePerSecond: org.assumeRolePerSecond,
-      ...(inv.rateClock ? { clock: inv.rateClock } : {}),
-    }),
-  );
-}
-
-/** The results to report for the phase, or the plan or batch answer that ends the invocation. */
-async function checkPhase(
-  inv: Invocation,
-  phase: RunPhase,
-): Promise<TargetResult[] | PlanResult | BatchResult> {
-  // The checks compare AWS with policies eks-kit's builders make, whose action names their tests
-  // check: no action catalog here (the bundle leaves it out, build/iam-data-left-out.ts).
-  const org = inv.config.organization;
-  if (phase.kind === 'report') return 'results' in phase ? phase.results : readBatches(inv, phase);
-  if (phase.kind === 'batch' && org) return runBatch(inv, org, phase);
-  if (org)
-    return runOrganization(inv, org, phase.kind === 'plan', phase.kind === 'plan' ? phase.runId : undefined);
-  return withoutActionNameValidation(() =>
-    checkTargets(inv.clients, inv.config, inv.stack.cluster.region, inv.tasksOf(inv.stack), inv.signal),
-  );
-}
+/** The previous run's state, or why it could not be read (then this run is a first run). */
+type PreviousState = { previous?: CheckState; stateError?: string };
 
 /** The previous run's state, or why it could not be read (then this run is a first run). */
-async function readPreviousState(inv: Invocation): Promise<{ previous?: CheckState; stateError?: string }> {
+async function readPreviousState(
+  inv: Pick<Invocation, 'config' | 'clients' | 'logger'>,
+): Promise<PreviousState> {
   const { runBucket, stateParameter } = inv.config;
   if (!stateParameter && !runBucket) return {};
   try {
@@ -376,10 +181,11 @@ async function reportRun(
   metrics: Metrics,
   phase: RunPhase,
   results: TargetResult[],
+  previousState: Promise<PreviousState>,
 ): Promise<ChecksResult> {
   // Alert on change: compare with the previous run's failures (a state that cannot be read is a
   // first run: every failure is announced rather than none).
-  const { previous, stateError: readError } = await readPreviousState(inv);
+  const { previous, stateError: readError } = await previousState;
   const now = inv.now();
   const compared = compareWithPrevious(previous, results, now, inv.config.reminderDays);
   const summary = summarizeWithChanges(inv.stack.name, results, compared);
@@ -391,6 +197,16 @@ async function reportRun(
   if (stateError !== undefined) summary.state = { error: stateError };
   logSummary(inv.logger, summary);
   return summary;
+}
+
+/**
+ * The checks' code (`run/run-checks.ts`: a file of its own in the bundle), imported after a turn of the
+ * event loop, so that the reads started before it are on the wire while V8 compiles it. Importing it at
+ * the top of this file made the function's import 1.46x the import of the SDK clients it uses (issue 21).
+ */
+async function loadChecksCode(): Promise<typeof import('./run/run-checks.js')> {
+  await new Promise((resolve) => setImmediate(resolve));
+  return import('./run/run-checks.js');
 }
 
 /**
@@ -410,7 +226,6 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
   // Safe for EMF: publishSummaryMetrics flushes explicitly (publishStoredMetrics) in the invocation.
   let sandboxLogger = deps.logger;
   let sandboxMetrics = deps.metrics;
-  const tasksOf = deps.checkTasks ?? stackCheckTasks;
   const run = async (
     event: unknown,
     context: LambdaContextLike | undefined,
@@ -442,9 +257,20 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
         connections,
         ...deps.clientOptions,
       });
-      const stack = await loadStackFromSource(base, config.stackSource, {
+      const clients = base;
+      // The reads that need no checks' code start first (the previous run's state, the stack
+      // parameter); the checks' code is loaded and compiled while they are in flight.
+      const previousState =
+        phase.kind === 'whole' || phase.kind === 'report'
+          ? readPreviousState({ config, clients, logger })
+          : undefined;
+      const stackRead = loadStackFromSource(clients, config.stackSource, {
         warn: (message) => logger.warn(message),
       });
+      const checksCode = loadChecksCode();
+      // Awaited below; a stack that cannot be read ends the invocation before then.
+      checksCode.catch(() => undefined);
+      const stack = await stackRead;
       logger.appendKeys({ stack: stack.name });
       const remaining = context?.getRemainingTimeInMillis?.();
       const signal =
@@ -457,15 +283,15 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
         clients: base,
         stack,
         logger,
-        tasksOf,
+        tasksOf: deps.checkTasks ?? (await checksCode).stackCheckTasks,
         signal,
         remaining,
         now,
         rateClock: deps.rateClock,
       };
-      const outcome = await checkPhase(inv, phase);
+      const outcome = await (await checksCode).checkPhase(inv, phase);
       if (!Array.isArray(outcome)) return outcome;
-      return await reportRun(inv, metrics, phase, outcome);
+      return await reportRun(inv, metrics, phase, outcome, previousState ?? readPreviousState(inv));
     } catch (error) {
       // Bad configuration or an unreadable stack: the invocation fails (Lambda's Errors metric).
       logger.error('eks-kit checks could not run', { error: redactSecrets(formatError(error)) });

@@ -6,15 +6,17 @@
  * catalog throws).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients, type Finding } from '@eks-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionFiles } from '../scripts/function-files.mjs';
 import { checkTargets, stackCheckTasks, summarizeRuns } from '../src/index.js';
 import { convergeStack } from './fixtures/converge.js';
 import { deleteValidationRecords, untagGroup, widenInlinePolicy } from './fixtures/drift.js';
 import { AUTOSCALER_ROLE, expectDriftFound } from './fixtures/expect-drift.js';
-import { BUNDLE, type BundleRun, invokeBundle } from './fixtures/run-bundle.js';
+import { type BundleRun, FUNCTION_DIR, invokeBundle } from './fixtures/run-bundle.js';
 import { fixtureStack, fixtureText } from './fixtures/stack-files.js';
 import { fixtureWorld, REGION } from './fixtures/world.js';
 
@@ -76,7 +78,10 @@ describe('the bundle on a drifted account', () => {
   });
 
   it('carries the throwing stand-in of the action catalog, and no EC2 schema no command uses', () => {
-    const text = readFileSync(BUNDLE, 'utf8');
+    // Every file of the function's code (index.mjs, its chunks, the checks' code loaded at the first invocation).
+    const text = functionFiles(FUNCTION_DIR)
+      .map((name) => readFileSync(join(FUNCTION_DIR, name), 'utf8'))
+      .join('\n');
     expect(text).toContain('is not in the eks-kit checks Lambda bundle');
     // An EC2 operation eks-kit never calls: its request schema was kept whole before (~540 KB of them).
     expect(text).not.toContain('AcceptVpcPeeringConnectionRequest');

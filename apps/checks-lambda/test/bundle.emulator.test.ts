@@ -2,11 +2,18 @@
  * The built bundle `dist/index.mjs`, run by plain node as Lambda runs it, against the emulator: proves
  * the one file carries everything its checks need (no file read from a package directory at run time).
  */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamicImportsOf, functionFiles, importClosure } from '../scripts/function-files.mjs';
 import { emfLines } from './fixtures/capture-output.js';
-import { invokeBundle } from './fixtures/run-bundle.js';
+import { copyFunction, FUNCTION_DIR, invokeBundle } from './fixtures/run-bundle.js';
 import { fixtureText } from './fixtures/stack-files.js';
 import { fixtureWorld, REGION } from './fixtures/world.js';
 
@@ -39,5 +46,48 @@ describe('the bundle dist/index.mjs', () => {
     );
     expect(emfLines(lines).some((l) => 'Failures' in l)).toBe(true);
     expect(lines.some((l) => typeof l.finding === 'object')).toBe(true);
+  });
+});
+
+describe("the checks' code, a file of its own (issue 21)", () => {
+  const env = () => ({
+    EKS_KIT_STACK: fixtureText(),
+    AWS_REGION: REGION,
+    AWS_ENDPOINT_URL: emu.url,
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'secret',
+  });
+  const isChecksCode = (name: string) => /^run-checks-.*\.mjs$/.test(name);
+
+  it('is imported by index.mjs on demand, not by the files a cold start imports', () => {
+    const checksCode = functionFiles(FUNCTION_DIR).filter(isChecksCode);
+    expect(checksCode).toHaveLength(1);
+    expect(dynamicImportsOf(readFileSync(join(FUNCTION_DIR, 'index.mjs'), 'utf8'))).toContain(checksCode[0]);
+    const atImport = importClosure(FUNCTION_DIR);
+    expect(atImport).toContain('index.mjs');
+    expect(atImport.filter(isChecksCode)).toEqual([]);
+    // Every file a cold start imports is one of the function's files (what the deploy step zips).
+    expect(functionFiles(FUNCTION_DIR)).toEqual(expect.arrayContaining(atImport));
+  });
+
+  it('loads without it, and the first invocation then fails naming it (so the test can fail)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eks-kit-lambda-no-checks-'));
+    try {
+      const index = copyFunction(dir, isChecksCode);
+      // The import (Lambda's init) needs none of the checks' code.
+      const imported = await promisify(execFile)(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(pathToFileURL(index).href)}); process.stdout.write(typeof m.handler);`,
+        ],
+        { env: { PATH: process.env.PATH, ...env() } },
+      );
+      expect(imported.stdout).toBe('function');
+      await expect(invokeBundle(env(), index)).rejects.toThrow(/run-checks-.*\.mjs/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

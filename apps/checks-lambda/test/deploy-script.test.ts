@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { functionFiles, importClosure } from '../scripts/function-files.mjs';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 
@@ -36,6 +37,10 @@ describe('scripts/deploy.mjs (the documented deploy command)', () => {
     const fn = template.Resources.ChecksFunction.Properties;
     // CodeUri is relative to the template and reaches the bundle.
     expect(readFileSync(join(out, '..', fn.CodeUri, 'index.mjs')).length).toBeGreaterThan(0);
+    // Every file of the function is staged: the chunks index.mjs imports, the checks' code, stack-loader.mjs.
+    const staged = join(out, '..', fn.CodeUri);
+    expect(functionFiles(staged)).toEqual(functionFiles(join(PACKAGE_DIR, 'dist')));
+    expect(functionFiles(staged)).toEqual(expect.arrayContaining(importClosure(staged)));
     expect(fn.Handler).toBe('index.handler');
   });
 

@@ -4,7 +4,7 @@
  * a bad one is refused naming the field, before any check), and the YAML of older deploys (still read,
  * with a warning). The last tests run the built files as Lambda does.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
@@ -22,7 +22,7 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checksDeployTemplate, createChecksHandler, stackCheckTasks } from '../src/index.js';
 import { captureOutput } from './fixtures/capture-output.js';
-import { BUNDLE, invokeBundle } from './fixtures/run-bundle.js';
+import { copyFunction, invokeBundle } from './fixtures/run-bundle.js';
 import { fixtureStack, fixtureText } from './fixtures/stack-files.js';
 import { fixtureWorld, REGION } from './fixtures/world.js';
 
@@ -179,11 +179,10 @@ describe('the built files', () => {
   });
 
   it('index.mjs alone runs the deployed JSON stack: the validator file is not loaded', async () => {
-    // index.mjs copied without stack-loader.mjs: a run that needed the validator would fail to import it.
+    // The function copied without stack-loader.mjs: a run that needed the validator would fail to import it.
     const dir = mkdtempSync(join(tmpdir(), 'eks-kit-lambda-alone-'));
     try {
-      const alone = join(dir, 'index.mjs');
-      copyFileSync(BUNDLE, alone);
+      const alone = copyFunction(dir, (name) => name === 'stack-loader.mjs');
       const ok = await invokeBundle(
         { ...env(), EKS_KIT_STACK: deployed.json, EKS_KIT_STACK_SHA256: deployed.digest },
         alone,

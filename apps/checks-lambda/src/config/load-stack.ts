@@ -12,7 +12,8 @@
  */
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { type AwsClients, InvalidInputError, wrapAwsError } from '@eks-kit/core';
-import { type Stack, stackDigest } from '@eks-kit/stack';
+import type { Stack } from '@eks-kit/stack';
+import { stackDigest } from '@eks-kit/stack/stored';
 import type { StackSource } from './handler-config.js';
 
 /** What {@link loadStackFromSource} tells its caller besides the stack. */

@@ -4,7 +4,7 @@
  * once and then reminded at most every `reminderDays`, never every day.
  */
 import type { Finding } from '@eks-kit/core';
-import { type CheckState, type KeptFailure, parseCheckState } from '@eks-kit/stack';
+import { type CheckState, type KeptFailure, parseCheckState } from '@eks-kit/stack/stored';
 import type { TargetResult } from './summary.js';
 
 // The stored state's shape and reader live in @eks-kit/stack (the CLI reads the last run too).

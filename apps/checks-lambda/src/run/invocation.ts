@@ -1,0 +1,60 @@
+/**
+ * What the handler (`index.mjs`) and the checks' code (`run-checks.ts`, loaded at the first invocation)
+ * share: one invocation's settings, clients and stack, and the answers of a split run's steps.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { AwsClients, RateLimiterClock } from '@eks-kit/core';
+import type { Stack } from '@eks-kit/stack';
+import type { HandlerConfig } from '../config/handler-config.js';
+import type { ChecksSummary, TargetResult } from '../report/summary.js';
+import type { CheckTask } from './check-task.js';
+import type { RunPlan } from './organization-targets.js';
+
+/** Time kept back from the Lambda's deadline to log and publish the summary. */
+export const REPORT_RESERVE_MS = 10_000;
+
+/**
+ * What the plan step answers (`{ "phase": "plan" }`): the estimate and the batches for the Distributed
+ * Map: inline, or, with a run bucket, where they were written (`bucket`, `batchesKey`): then the answer
+ * stays the same size whatever the number of targets.
+ */
+export interface PlanResult extends Omit<RunPlan, 'batches'> {
+  phase: 'plan';
+  /** The batches, inline (no run bucket). */
+  batches?: RunPlan['batches'];
+  batchCount: number;
+  /** With a run bucket: the run's id (its objects' prefix), the bucket and the batches' key. */
+  runId?: string;
+  bucket?: string;
+  batchesKey?: string;
+}
+
+/**
+ * What one batch answers (`{ "phase": "batch", ... }`): its targets' results (`ok` findings counted
+ * only), inline or, with a run bucket, the key of the object that holds them.
+ */
+export interface BatchResult {
+  phase: 'batch';
+  results?: TargetResult[];
+  resultsKey?: string;
+  targets: number;
+  counts: ChecksSummary['counts'];
+}
+
+/** Check id of the finding made when a split run's report finds fewer batch results than the plan made. */
+export const MISSING_BATCHES_CHECK = 'checks.batches';
+
+/** One invocation's settings, clients and stack, shared by the steps of {@link createChecksHandler}. */
+export interface Invocation {
+  config: HandlerConfig;
+  clients: AwsClients;
+  stack: Stack;
+  logger: Logger;
+  tasksOf: (stack: Stack) => CheckTask[];
+  /** Aborts the checks {@link REPORT_RESERVE_MS} before the Lambda's deadline. */
+  signal: AbortSignal | undefined;
+  /** The Lambda's remaining time when the stack was loaded, if the context tells. */
+  remaining: number | undefined;
+  now: () => Date;
+  rateClock: RateLimiterClock | undefined;
+}
