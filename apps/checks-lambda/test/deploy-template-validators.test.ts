@@ -10,10 +10,11 @@
  * Each validator also gets a broken input and must report it.
  */
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import {
-  checksDeployTemplate,
   type DeployTemplateOptions,
   fanOutDefinition,
+  renderDeployTemplate,
   type SamTemplate,
   validateOrganizationOptions,
 } from '../src/index.js';
@@ -82,17 +83,18 @@ const VARIANTS: Array<[string, DeployTemplateOptions, ReturnType<typeof fixtureS
     },
   ],
 ];
-const templates = VARIANTS.map(
-  ([name, options, s]) => [name, checksDeployTemplate(s ?? stack, options)] as const,
-);
-const orgTemplates = templates.filter(([, t]) => t.Resources.ChecksStateMachine);
-const orgTemplate = checksDeployTemplate(stack, {
+/** The template as `sam deploy` reads it: the rendered YAML, parsed back. */
+const rendered = (s: ReturnType<typeof fixtureStack>, options: DeployTemplateOptions): SamTemplate =>
+  parse(renderDeployTemplate(s, options)) as SamTemplate;
+const templates = VARIANTS.map(([name, options, s]) => [name, rendered(s ?? stack, options)] as const);
+const orgTemplate = rendered(stack, {
   accountId: '111111111111',
   organization: { ...org, batchConcurrency: 8 },
 });
 const definitionOf = (t: SamTemplate): Any => t.Resources.ChecksStateMachine?.Properties.Definition;
 const substitutionsOf = (t: SamTemplate) =>
   evaluate(t, t.Resources.ChecksStateMachine?.Properties.DefinitionSubstitutions) as Record<string, string>;
+const orgTemplates = templates.filter(([, t]) => t.Resources.ChecksStateMachine);
 /** A copy of the organisation template to break. */
 const copy = (): Any => structuredClone(orgTemplate);
 
@@ -241,6 +243,13 @@ describe('1. the state machine definition (asl-validator 4.0.0 and the Distribut
       },
       /Retry\[0\]\.MaxAttempt: not a field/,
     ],
+    [
+      'JSONata Arguments on a JSONPath state',
+      (d) => {
+        d.States.Plan.Arguments = { FunctionName: 'x' };
+      },
+      /States\/Plan is invalid/,
+    ],
   ];
   it.each(broken)('rejects %s', (_, breakIt, message) => {
     const d = structuredClone(fanOutDefinition(4)) as Any;
@@ -309,6 +318,16 @@ describe('2. the IAM the definition needs at run time', () => {
         };
       },
       /ChecksStateMachineRole lacks s3:GetObject on arn:aws:s3:::eks-kit-checks-runbucket-1a2b3c4d5e6f\/elsewhere\/batches.json/,
+    ],
+    [
+      'a reader that lists a prefix (s3:ListBucket) instead of reading one object',
+      (t) => {
+        const reader = t.Resources.ChecksStateMachine.Properties.Definition.States.CheckBatches.ItemReader;
+        reader.Resource = 'arn:aws:states:::s3:listObjectsV2';
+        reader.Parameters = { 'Bucket.$': '$.plan.bucket', Prefix: 'runs/' };
+        delete reader.ReaderConfig;
+      },
+      /ChecksStateMachineRole lacks s3:ListBucket on arn:aws:s3:::eks-kit-checks-runbucket-1a2b3c4d5e6f \({"s3:prefix":"runs\/"}\)/,
     ],
     [
       'a run bucket encrypted with a KMS key',
