@@ -300,12 +300,19 @@ export function stateMachineRole(functionName: string, tags: Array<{ Key: string
                 },
               },
               {
+                // The guide's resource is this machine's executions (`execution:<name>:*`); the map's
+                // child executions are named `execution:<name>/<map run>:<id>` (docs/AWS-FACTS.md#validating-the-state-machine-without-aws).
                 Sid: 'WatchDistributedMap',
                 Effect: 'Allow',
                 Action: ['states:DescribeExecution', 'states:StopExecution'],
-                Resource: {
-                  'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${name}/*`,
-                },
+                Resource: [
+                  {
+                    'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${name}:*`,
+                  },
+                  {
+                    'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${name}/*`,
+                  },
+                ],
               },
               {
                 // ItemReader: the plan's batches (s3:GetObject on the object, Step Functions guide).
