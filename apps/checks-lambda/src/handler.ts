@@ -4,7 +4,7 @@
  */
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import {
   type AwsClients,
   type ClientOptions,
@@ -17,51 +17,32 @@ import {
 import type { Stack } from '@eks-kit/stack';
 import { readHandlerConfig } from './config/handler-config.js';
 import { loadStackFromSource } from './config/load-stack.js';
-import { type ChangedFailure, type CheckState, compareWithPrevious } from './report/finding-state.js';
-import { logFindings, logSummary } from './report/log-findings.js';
-import { changeNotice, publishNotice } from './report/notify-failures.js';
-import {
-  DEFAULT_METRICS_NAMESPACE,
-  DEFAULT_SERVICE_NAME,
-  publishSummaryMetrics,
-} from './report/publish-metrics.js';
+import { DEFAULT_SERVICE_NAME } from './report/publish-metrics.js';
 import { redactSecrets } from './report/redact.js';
-import {
-  readCheckState,
-  readCheckStateObject,
-  writeCheckState,
-  writeCheckStateObject,
-} from './report/state-store.js';
-import { type ChecksSummary, summarizeRuns, type TargetResult } from './report/summary.js';
+import { readCheckState, readCheckStateObject } from './report/state-store.js';
 import type { CheckTask } from './run/check-task.js';
-import { type BatchResult, type Invocation, type PlanResult, REPORT_RESERVE_MS } from './run/invocation.js';
-import { type BatchEvent, type PlanEvent, type ReportEvent, type RunPhase, readPhase } from './run/phases.js';
+import {
+  type BatchResult,
+  type ChecksResult,
+  type Invocation,
+  type PlanResult,
+  type PreviousState,
+  REPORT_RESERVE_MS,
+} from './run/invocation.js';
+import { type BatchEvent, type PlanEvent, type ReportEvent, readPhase } from './run/phases.js';
 
-export { type BatchResult, MISSING_BATCHES_CHECK, type PlanResult } from './run/invocation.js';
+export {
+  type BatchResult,
+  type ChangeEntry,
+  type ChecksResult,
+  MISSING_BATCHES_CHECK,
+  type PlanResult,
+} from './run/invocation.js';
 
 /** The part of the Lambda context the handler uses. */
 export interface LambdaContextLike {
   getRemainingTimeInMillis?: () => number;
   awsRequestId?: string;
-}
-
-/** A failure named in {@link ChecksResult.changes}. */
-export type ChangeEntry = Omit<ChangedFailure, 'finding'>;
-
-/** What the handler returns: the summary, how it compares with the last run, what happened to the notice. */
-export interface ChecksResult extends ChecksSummary {
-  /** The notice sent: its SNS message id, or why it could not be published. */
-  notification?: { kind: string; messageId: string } | { kind: string; error: string };
-  /** How this run compares with the previous one (alert on change). */
-  changes: {
-    notice: 'first-run' | 'change' | 'reminder' | 'none';
-    previousRunAt?: string;
-    newFailures: ChangeEntry[];
-    resolved: ChangeEntry[];
-    stillFailing: ChangeEntry[];
-  };
-  /** The state store: written, or why it could not be read or written. */
-  state?: { written: true; dropped: number } | { error: string };
 }
 
 /** The handler: a whole run for the schedule's event, or one step of a split run. */
@@ -89,9 +70,6 @@ export interface ChecksHandlerDependencies {
 }
 
 /** The previous run's state, or why it could not be read (then this run is a first run). */
-type PreviousState = { previous?: CheckState; stateError?: string };
-
-/** The previous run's state, or why it could not be read (then this run is a first run). */
 async function readPreviousState(
   inv: Pick<Invocation, 'config' | 'clients' | 'logger'>,
 ): Promise<PreviousState> {
@@ -106,97 +84,6 @@ async function readPreviousState(
     inv.logger.error('could not read the previous run', { error: stateError });
     return { stateError };
   }
-}
-
-/** The run's summary with how it compares with the previous run. */
-function summarizeWithChanges(
-  stackName: string,
-  results: TargetResult[],
-  compared: ReturnType<typeof compareWithPrevious>,
-): ChecksResult {
-  const strip = (list: ChangedFailure[]): ChangeEntry[] => list.map(({ finding: _f, ...rest }) => rest);
-  return {
-    ...summarizeRuns(stackName, results),
-    changes: {
-      notice: compared.changes.notice,
-      ...(compared.changes.previousRunAt ? { previousRunAt: compared.changes.previousRunAt } : {}),
-      newFailures: strip(compared.changes.newFailures),
-      resolved: strip(compared.changes.resolved),
-      stillFailing: strip(compared.changes.stillFailing),
-    },
-  };
-}
-
-/**
- * Publish the notice of a change, noting the outcome in the summary; answers the state to keep (the
- * previous failures when the notice could not be published).
- */
-async function notifyChange(
-  inv: Invocation,
-  summary: ChecksResult,
-  compared: ReturnType<typeof compareWithPrevious>,
-  previous: CheckState | undefined,
-  now: Date,
-): Promise<CheckState | undefined> {
-  const notice = changeNotice(summary, compared.changes);
-  if (!inv.config.snsTopicArn || !notice) return compared.state;
-  try {
-    const messageId = await publishNotice(inv.clients, inv.config.snsTopicArn, notice);
-    if (messageId) summary.notification = { kind: compared.changes.notice, messageId };
-    return compared.state;
-  } catch (error) {
-    const message = redactSecrets(formatError(error));
-    summary.notification = { kind: compared.changes.notice, error: message };
-    inv.logger.error('could not publish the notice', { error: message });
-    // Not announced: keep the previous failures so that the next run announces the change.
-    return previous ? { ...previous, lastRunAt: now.toISOString() } : undefined;
-  }
-}
-
-/** Write the state for the next run, noting the outcome in the summary; answers the state error, if any. */
-async function keepState(
-  inv: Invocation,
-  summary: ChecksResult,
-  nextState: CheckState | undefined,
-  stateError: string | undefined,
-): Promise<string | undefined> {
-  const { runBucket, stateParameter } = inv.config;
-  if ((!stateParameter && !runBucket) || !nextState || stateError !== undefined) return stateError;
-  try {
-    const { dropped } = runBucket
-      ? await writeCheckStateObject(inv.clients, runBucket, nextState, stateParameter)
-      : await writeCheckState(inv.clients, stateParameter as string, nextState);
-    summary.state = { written: true, dropped };
-    return undefined;
-  } catch (error) {
-    const message = redactSecrets(formatError(error));
-    inv.logger.error('could not keep this run for the next one', { error: message });
-    return message;
-  }
-}
-
-/** Compare with the previous run, log, publish the metrics, notify, keep the state: the run's summary. */
-async function reportRun(
-  inv: Invocation,
-  metrics: Metrics,
-  phase: RunPhase,
-  results: TargetResult[],
-  previousState: Promise<PreviousState>,
-): Promise<ChecksResult> {
-  // Alert on change: compare with the previous run's failures (a state that cannot be read is a
-  // first run: every failure is announced rather than none).
-  const { previous, stateError: readError } = await previousState;
-  const now = inv.now();
-  const compared = compareWithPrevious(previous, results, now, inv.config.reminderDays);
-  const summary = summarizeWithChanges(inv.stack.name, results, compared);
-  // A split run's batches logged their own findings.
-  if (phase.kind !== 'report') logFindings(inv.logger, summary);
-  publishSummaryMetrics(metrics, summary);
-  const nextState = await notifyChange(inv, summary, compared, previous, now);
-  const stateError = await keepState(inv, summary, nextState, readError);
-  if (stateError !== undefined) summary.state = { error: stateError };
-  logSummary(inv.logger, summary);
-  return summary;
 }
 
 /**
@@ -222,8 +109,9 @@ async function loadChecksCode(): Promise<typeof import('./run/run-checks.js')> {
  */
 export function createChecksHandler(deps: ChecksHandlerDependencies = {}): ChecksHandler {
   // Logger and Metrics are made on the first invocation, not at import (the exported handler is made
-  // when the bundle loads: Lambda's init time), and then kept for every invocation of the sandbox.
-  // Safe for EMF: publishSummaryMetrics flushes explicitly (publishStoredMetrics) in the invocation.
+  // when the bundle loads: Lambda's init time), and then kept for every invocation of the sandbox:
+  // the Logger at its start, Metrics at its first report. Safe for EMF: publishSummaryMetrics flushes
+  // explicitly (publishStoredMetrics) in the invocation.
   let sandboxLogger = deps.logger;
   let sandboxMetrics = deps.metrics;
   const run = async (
@@ -231,12 +119,7 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
     context: LambdaContextLike | undefined,
   ): Promise<ChecksResult | PlanResult | BatchResult> => {
     sandboxLogger ??= new Logger({ serviceName: DEFAULT_SERVICE_NAME });
-    sandboxMetrics ??= new Metrics({
-      namespace: DEFAULT_METRICS_NAMESPACE,
-      serviceName: DEFAULT_SERVICE_NAME,
-    });
     const logger = sandboxLogger;
-    const metrics = sandboxMetrics;
     const env = deps.env ?? process.env;
     let base: AwsClients | undefined;
     // One keep-alive socket pool for the invocation: every target's clients (and their AssumeRole)
@@ -291,7 +174,16 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
       };
       const outcome = await (await checksCode).checkPhase(inv, phase);
       if (!Array.isArray(outcome)) return outcome;
-      return await reportRun(inv, metrics, phase, outcome, previousState ?? readPreviousState(inv));
+      const code = await checksCode;
+      // Metrics are made at the first report (Powertools Metrics comes with the checks' code).
+      sandboxMetrics ??= code.newMetrics();
+      return await code.reportRun(
+        inv,
+        sandboxMetrics,
+        phase,
+        outcome,
+        previousState ?? readPreviousState(inv),
+      );
     } catch (error) {
       // Bad configuration or an unreadable stack: the invocation fails (Lambda's Errors metric).
       logger.error('eks-kit checks could not run', { error: redactSecrets(formatError(error)) });

@@ -23,7 +23,9 @@ function closureOf(file: string): { files: string[]; packages: string[] } {
     if (files.has(next)) continue;
     files.add(next);
     const text = readFileSync(next, 'utf8');
-    for (const m of text.matchAll(/(?:^|[;\s}])(?:import|export)\s*(?:[\w$*{},\s]*?from\s*)?["']([^"']+)["']/g)) {
+    for (const m of text.matchAll(
+      /(?:^|[;\s}])(?:import|export)\s*(?:[\w$*{},\s]*?from\s*)?["']([^"']+)["']/g,
+    )) {
       const spec = m[1] as string;
       if (spec.startsWith('.')) queue.push(join(dirname(next), spec));
       else packages.add(spec.replace(/^node:/, ''));

@@ -8,8 +8,8 @@
  */
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { type AwsClients, EksKitError, wrapAwsError } from '@eks-kit/core';
+import { type CheckState, type KeptFailure, parseCheckState } from '@eks-kit/stack/stored';
 import { getJson, putJson } from '../run/run-store.js';
-import { type CheckState, type KeptFailure, parseCheckState } from './finding-state.js';
 
 /** Advanced parameters hold 8,192 characters (SSM quotas). */
 export const STATE_MAX_CHARS = 8_192;

@@ -6,6 +6,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AwsClients, RateLimiterClock } from '@eks-kit/core';
 import type { Stack } from '@eks-kit/stack';
 import type { HandlerConfig } from '../config/handler-config.js';
+import type { ChangedFailure, CheckState } from '../report/finding-state.js';
 import type { ChecksSummary, TargetResult } from '../report/summary.js';
 import type { CheckTask } from './check-task.js';
 import type { RunPlan } from './organization-targets.js';
@@ -58,3 +59,25 @@ export interface Invocation {
   now: () => Date;
   rateClock: RateLimiterClock | undefined;
 }
+
+/** A failure named in {@link ChecksResult.changes}. */
+export type ChangeEntry = Omit<ChangedFailure, 'finding'>;
+
+/** What the handler returns: the summary, how it compares with the last run, what happened to the notice. */
+export interface ChecksResult extends ChecksSummary {
+  /** The notice sent: its SNS message id, or why it could not be published. */
+  notification?: { kind: string; messageId: string } | { kind: string; error: string };
+  /** How this run compares with the previous one (alert on change). */
+  changes: {
+    notice: 'first-run' | 'change' | 'reminder' | 'none';
+    previousRunAt?: string;
+    newFailures: ChangeEntry[];
+    resolved: ChangeEntry[];
+    stillFailing: ChangeEntry[];
+  };
+  /** The state store: written, or why it could not be read or written. */
+  state?: { written: true; dropped: number } | { error: string };
+}
+
+/** The previous run's state, or why it could not be read (then this run is a first run). */
+export type PreviousState = { previous?: CheckState; stateError?: string };

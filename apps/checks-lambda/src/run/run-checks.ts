@@ -23,6 +23,7 @@ import { compactResults, type RunPhase } from './phases.js';
 import { readRunResults, resultsPrefix, writeBatches, writeBatchResults } from './run-store.js';
 
 export { stackCheckTasks } from '../checks/stack-check-tasks.js';
+export { newMetrics, reportRun } from '../report/report-run.js';
 
 /** One batch of a split run: check its targets, log their findings, answer their compact results. */
 async function runBatch(
