@@ -5,6 +5,7 @@
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { RateLimiterClock } from '@eks-kit/core';
 import {
   type AwsClients,
   type ClientOptions,
@@ -12,8 +13,7 @@ import {
   createSharedConnections,
   EksKitError,
   formatError,
-  type RateLimiterClock,
-} from '@eks-kit/core';
+} from '@eks-kit/core/clients';
 import type { Stack } from '@eks-kit/stack';
 import { readHandlerConfig } from './config/handler-config.js';
 import { loadStackFromSource } from './config/load-stack.js';

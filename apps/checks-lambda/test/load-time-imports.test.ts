@@ -1,7 +1,7 @@
 /**
  * What the function's cold start imports, read from the sources (issue 21): from src/lambda.ts, every
  * module reached by a value import (not `import type`, not `import()`). Of eks-kit's packages only
- * @eks-kit/core and @eks-kit/stack/stored may be among them: esbuild puts a whole input file in one
+ * @eks-kit/core/clients and @eks-kit/stack/stored may be among them: esbuild puts a whole input file in one
  * chunk, and any other package's one dist/index.js would bring its checks into the files a cold start
  * compiles. The bundle's side of this is in bundle.emulator.test.ts.
  */
@@ -48,9 +48,9 @@ function loadTimeGraph(entry: string): { files: string[]; packages: string[] } {
 describe('the files a cold start imports (sources)', () => {
   const graph = loadTimeGraph(join(SRC, 'lambda.ts'));
 
-  it('use no eks-kit package but @eks-kit/core and @eks-kit/stack/stored', () => {
+  it('use no eks-kit package but @eks-kit/core/clients and @eks-kit/stack/stored', () => {
     expect(graph.packages.filter((p) => p.startsWith('@eks-kit/'))).toEqual([
-      '@eks-kit/core',
+      '@eks-kit/core/clients',
       '@eks-kit/stack/stored',
     ]);
   });

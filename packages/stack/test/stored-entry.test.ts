@@ -49,9 +49,9 @@ describe('@eks-kit/stack/stored', () => {
     expect(stored.parseCheckState(state)).toEqual(everything.parseCheckState(state));
   });
 
-  it('loads neither the main entry nor any package but core: no check, no schema, no SDK client', () => {
+  it('loads neither the main entry nor any package but @eks-kit/core/clients: no check, no schema, no SDK client', () => {
     const { files, packages } = closureOf(join(PACKAGE_DIR, 'dist/stored.js'));
     expect(files).not.toContain('dist/index.js');
-    expect(packages).toEqual(['@eks-kit/core', 'crypto']);
+    expect(packages).toEqual(['@eks-kit/core/clients', 'crypto']);
   });
 });

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { EsbuildPlugin } from './esbuild-plugin.js';
 
-/** core's built entry, where `createClients` loads the SDK with `await import(...)`. */
-const CORE_ENTRY = /[\\/]core[\\/]dist[\\/]index\.js$/;
+/** core's built files (its entries and their chunks), where `createClients` and the STS helpers load the SDK with `await import(...)`. */
+const CORE_ENTRY = /[\\/]core[\\/]dist[\\/][^\\/]+\.js$/;
 /** Prefix of the specifiers {@link narrowDynamicImports} writes: `eks-kit-narrow:<module>#<name>,<name>`. */
 const PREFIX = 'eks-kit-narrow:';
 

@@ -1,7 +1,7 @@
 /**
  * The handler's settings, read from its environment and validated before any AWS call.
  */
-import { type Arn, InvalidInputError, parseArn, validateRegion } from '@eks-kit/core';
+import { type Arn, InvalidInputError, parseArn, validateRegion } from '@eks-kit/core/clients';
 
 /**
  * Where the stack comes from; `digest` (`EKS_KIT_STACK_SHA256`, written by the deploy template) is

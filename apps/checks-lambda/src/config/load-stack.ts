@@ -11,7 +11,7 @@
  * a warning asking to redeploy.
  */
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { type AwsClients, InvalidInputError, wrapAwsError } from '@eks-kit/core';
+import { type AwsClients, InvalidInputError, wrapAwsError } from '@eks-kit/core/clients';
 import type { Stack } from '@eks-kit/stack';
 import { stackDigest } from '@eks-kit/stack/stored';
 import type { StackSource } from './handler-config.js';

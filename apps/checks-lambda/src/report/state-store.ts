@@ -7,7 +7,7 @@
  * (`state/checks-state.json`, no practical size limit), and the parameter keeps the last run's time.
  */
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
-import { type AwsClients, EksKitError, wrapAwsError } from '@eks-kit/core';
+import { type AwsClients, EksKitError, wrapAwsError } from '@eks-kit/core/clients';
 import { type CheckState, type KeptFailure, parseCheckState } from '@eks-kit/stack/stored';
 import { getJson, putJson } from '../run/run-store.js';
 

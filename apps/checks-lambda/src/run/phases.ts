@@ -6,7 +6,7 @@
  * then `{ "phase": "report", "batches": [...] }` (compare with the last run, notify, metrics).
  * Any other event (the schedule's `{}`) is one whole run.
  */
-import { InvalidInputError, validateRegion } from '@eks-kit/core';
+import { InvalidInputError, validateRegion } from '@eks-kit/core/clients';
 import type { AssumeRoleTarget } from '../config/handler-config.js';
 import type { TargetResult } from '../report/summary.js';
 

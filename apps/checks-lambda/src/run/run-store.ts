@@ -12,7 +12,7 @@
  * The bucket's lifecycle rule expires `runs/` (deploy template).
  */
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type AwsClients, EksKitError, wrapAwsError } from '@eks-kit/core';
+import { type AwsClients, EksKitError, wrapAwsError } from '@eks-kit/core/clients';
 import type { AssumeRoleTarget } from '../config/handler-config.js';
 import type { TargetResult } from '../report/summary.js';
 

@@ -6,7 +6,7 @@
  * edit both.
  */
 import { createHash } from 'node:crypto';
-import { VERSION } from '@eks-kit/core';
+import { VERSION } from '@eks-kit/core/clients';
 
 /**
  * SHA-256 (hex) of a stack's JSON text as the deploy step stores it, salted with the eks-kit version
