@@ -20,8 +20,8 @@ function valueSpecifiers(text: string): string[] {
     const names = m[3] ?? '';
     // `import { type A, type B } from` brings no value either.
     const list = /^\{([^}]*)\}$/.exec(names.trim())?.[1];
-    if (list !== undefined && list.split(',').every((n) => n.trim() === '' || n.trim().startsWith('type ')))
-      continue;
+    const typesOnly = list?.split(',').every((n) => n.trim() === '' || n.trim().startsWith('type '));
+    if (typesOnly === true) continue;
     found.push(m[4] as string);
   }
   for (const m of text.matchAll(/^import\s+'([^']+)';/gm)) found.push(m[1] as string);
