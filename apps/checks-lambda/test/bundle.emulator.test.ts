@@ -12,9 +12,10 @@ import type { Emulator } from '@eks-kit/aws-emulator';
 import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamicImportsOf, functionFiles, importClosure } from '../scripts/function-files.mjs';
+import { stackCheckTasks } from '../src/index.js';
 import { emfLines } from './fixtures/capture-output.js';
 import { copyFunction, FUNCTION_DIR, invokeBundle } from './fixtures/run-bundle.js';
-import { fixtureText } from './fixtures/stack-files.js';
+import { fixtureStack, fixtureText } from './fixtures/stack-files.js';
 import { fixtureWorld, REGION } from './fixtures/world.js';
 
 let emu: Emulator;
@@ -68,6 +69,25 @@ describe("the checks' code, a file of its own (issue 21)", () => {
     expect(atImport.filter(isChecksCode)).toEqual([]);
     // Every file a cold start imports is one of the function's files (what the deploy step zips).
     expect(functionFiles(FUNCTION_DIR)).toEqual(expect.arrayContaining(atImport));
+  });
+
+  it("holds the checks' code: none of it is in the files a cold start imports, whatever their names", () => {
+    // The names above prove nothing alone: a static import of the checks (or of a module only they
+    // use) in handler.ts puts their code in a chunk index.mjs imports, and run-checks-*.mjs stays a
+    // small file of the same name. The check ids are string literals of the checks' code.
+    const ids = stackCheckTasks(fixtureStack()).map((t) => t.name);
+    const textOf = (files: string[]) =>
+      files.map((f) => readFileSync(join(FUNCTION_DIR, f), 'utf8')).join('\n');
+    const everything = textOf(functionFiles(FUNCTION_DIR));
+    const inFunction = ids.filter((id) => everything.includes(`"${id}"`));
+    // The markers are in the function's code (else this test could not fail).
+    expect(inFunction).toContain('autoscaler.setup');
+    const atColdStart = textOf(importClosure(FUNCTION_DIR));
+    expect(inFunction.filter((id) => atColdStart.includes(`"${id}"`))).toEqual([]);
+    // ... and every one is in the files the checks' code imports.
+    const [checksFile] = functionFiles(FUNCTION_DIR).filter(isChecksCode);
+    const checksText = textOf(importClosure(FUNCTION_DIR, checksFile as string));
+    expect(inFunction.filter((id) => !checksText.includes(`"${id}"`))).toEqual([]);
   });
 
   it('loads without it, and the first invocation then fails naming it (so the test can fail)', async () => {
