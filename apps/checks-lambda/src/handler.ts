@@ -91,10 +91,12 @@ export interface ChecksHandlerDependencies {
 /** The previous run's state, or why it could not be read (then this run is a first run). */
 type PreviousState = { previous?: CheckState; stateError?: string };
 
-/** The previous run's state, or why it could not be read (then this run is a first run). */
-async function readPreviousState(
-  inv: Pick<Invocation, 'config' | 'clients' | 'logger'>,
-): Promise<PreviousState> {
+/**
+ * The previous run's state, or why it could not be read (then this run is a first run). Never rejects
+ * and logs nothing: it starts before the stack is read (issue 21), so an invocation that fails first
+ * leaves it in flight, cut by the clients' `destroy()`; {@link reportRun} logs its error, if it gets it.
+ */
+async function readPreviousState(inv: Pick<Invocation, 'config' | 'clients'>): Promise<PreviousState> {
   const { runBucket, stateParameter } = inv.config;
   if (!stateParameter && !runBucket) return {};
   try {
@@ -102,9 +104,7 @@ async function readPreviousState(
     if (runBucket) return { previous: await readCheckStateObject(inv.clients, runBucket) };
     return { previous: await readCheckState(inv.clients, stateParameter as string) };
   } catch (error) {
-    const stateError = redactSecrets(formatError(error));
-    inv.logger.error('could not read the previous run', { error: stateError });
-    return { stateError };
+    return { stateError: redactSecrets(formatError(error)) };
   }
 }
 
@@ -186,6 +186,7 @@ async function reportRun(
   // Alert on change: compare with the previous run's failures (a state that cannot be read is a
   // first run: every failure is announced rather than none).
   const { previous, stateError: readError } = await previousState;
+  if (readError !== undefined) inv.logger.error('could not read the previous run', { error: readError });
   const now = inv.now();
   const compared = compareWithPrevious(previous, results, now, inv.config.reminderDays);
   const summary = summarizeWithChanges(inv.stack.name, results, compared);
@@ -262,7 +263,7 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
       // parameter); the checks' code is loaded and compiled while they are in flight.
       const previousState =
         phase.kind === 'whole' || phase.kind === 'report'
-          ? readPreviousState({ config, clients, logger })
+          ? readPreviousState({ config, clients })
           : undefined;
       const stackRead = loadStackFromSource(clients, config.stackSource, {
         warn: (message) => logger.warn(message),
