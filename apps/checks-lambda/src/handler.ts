@@ -207,7 +207,21 @@ async function reportRun(
  */
 async function loadChecksCode(): Promise<typeof import('./run/run-checks.js')> {
   await new Promise((resolve) => setImmediate(resolve));
-  return import('./run/run-checks.js');
+  try {
+    return await import('./run/run-checks.js');
+  } catch (error) {
+    // A file the deploy left out (looked for again at the next invocation), or code that throws when
+    // it loads (Node keeps that module: every later invocation of this sandbox fails alike). Said as
+    // such: with the one-file build the same failure was the function's init error.
+    throw new EksKitError(
+      'ChecksCodeNotLoaded',
+      `the checks' code could not be loaded: ${formatError(error)}`,
+      {
+        hint: "deploy every .mjs file of the build's dist/ together (the deploy:sam script stages them all)",
+        cause: error,
+      },
+    );
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
  * the one file carries everything its checks need (no file read from a package directory at run time).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,9 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamicImportsOf, functionFiles, importClosure } from '../scripts/function-files.mjs';
 import { stackCheckTasks } from '../src/index.js';
 import { emfLines } from './fixtures/capture-output.js';
-import { copyFunction, FUNCTION_DIR, invokeBundle } from './fixtures/run-bundle.js';
+import { type BundleRun, copyFunction, FUNCTION_DIR, invokeBundle } from './fixtures/run-bundle.js';
 import { fixtureStack, fixtureText } from './fixtures/stack-files.js';
-import { fixtureWorld, REGION } from './fixtures/world.js';
+import { CHECKS_ROLE, fixtureWorld, REGION } from './fixtures/world.js';
 
 let emu: Emulator;
 
@@ -109,5 +109,134 @@ describe("the checks' code, a file of its own (issue 21)", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("a sandbox whose checks' code cannot be imported (issue 21)", () => {
+  /** Two invocations in one process (one Lambda sandbox): each one's error and what it logged. */
+  async function twoInvocations(index: string): Promise<Array<{ error: string; logged: string[] }>> {
+    const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(index).href)});
+for (let i = 0; i < 2; i++) {
+  try { await handler({}, { getRemainingTimeInMillis: () => 60000 }); console.log('RESULT ok'); }
+  catch (e) { console.log('RESULT ' + JSON.stringify(String(e && e.message))); }
+  console.error('INVOCATION-END');
+}`;
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      {
+        env: {
+          PATH: process.env.PATH,
+          EKS_KIT_STACK: fixtureText(),
+          AWS_REGION: REGION,
+          AWS_ENDPOINT_URL: emu.url,
+          AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+          AWS_SECRET_ACCESS_KEY: 'secret',
+        },
+      },
+    );
+    // Powertools writes errors to stderr; each invocation's part of it ends with a marker line.
+    const parts = stderr.split('INVOCATION-END\n').slice(0, 2);
+    const results = stdout.split('\n').filter((l) => l.startsWith('RESULT '));
+    expect(results).toHaveLength(2);
+    return results.map((r, i) => ({
+      error: r.slice('RESULT '.length),
+      logged: (parts[i] ?? '')
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { level: string; message: string; error?: string })
+        .filter((l) => l.level === 'ERROR')
+        .map((l) => `${l.message}: ${l.error}`),
+    }));
+  }
+
+  it('a missing file: every invocation fails naming it (Node retries a file it could not find)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eks-kit-lambda-no-checks-'));
+    try {
+      const runs = await twoInvocations(copyFunction(dir, (name) => /^run-checks-/.test(name)));
+      for (const run of runs) {
+        expect(run.error).toMatch(/^"the checks' code could not be loaded: .*run-checks-.*\.mjs/);
+        expect(run.logged).toEqual([
+          expect.stringMatching(
+            /^eks-kit checks could not run: the checks' code .*run-checks-.*\.mjs.*\(hint: deploy every \.mjs file/,
+          ),
+        ]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a file that throws when evaluated: every later invocation of the sandbox fails with the same error', async () => {
+    // Node's ES module loader keeps a module that threw: the sandbox answers that error until Lambda
+    // replaces it (with the one-file build the same error failed the init instead).
+    const dir = mkdtempSync(join(tmpdir(), 'eks-kit-lambda-bad-checks-'));
+    try {
+      const index = copyFunction(dir);
+      const [checksFile] = functionFiles(dir).filter((name) => /^run-checks-/.test(name));
+      writeFileSync(join(dir, checksFile as string), 'throw new Error("checks code broken at load");\n');
+      const runs = await twoInvocations(index);
+      for (const run of runs) {
+        expect(run.error).toMatch(/^"the checks' code could not be loaded: checks code broken at load/);
+        expect(run.logged).toEqual([
+          expect.stringMatching(
+            /^eks-kit checks could not run: the checks' code .*\(hint: deploy every \.mjs file/,
+          ),
+        ]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the SDK's lazily imported files (issue 21)", () => {
+  const env = (extra: Record<string, string> = {}) => ({
+    EKS_KIT_STACK: fixtureText(),
+    AWS_REGION: REGION,
+    AWS_ENDPOINT_URL: emu.url,
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'secret',
+    ...extra,
+  });
+  /** The files no entry imports statically: loaded only by an `import()` the SDK runs when it needs them. */
+  const lazyFiles = () => {
+    const entries = functionFiles(FUNCTION_DIR).filter(
+      (f) => f === 'index.mjs' || f === 'stack-loader.mjs' || /^run-checks-/.test(f),
+    );
+    const loaded = new Set(entries.flatMap((entry) => importClosure(FUNCTION_DIR, entry)));
+    return functionFiles(FUNCTION_DIR).filter((f) => !loaded.has(f));
+  };
+  /** Code of the credential providers a Lambda never needs (its credentials are in its environment). */
+  const UNUSED_PROVIDERS = /fromSSO|fromIni|fromProcess|fromTokenFile|fromContainerMetadata|CognitoIdentity/;
+  const lazyLoaded = (run: BundleRun) => {
+    const lazy = new Set(lazyFiles());
+    return run.loaded.filter((f) => lazy.has(f));
+  };
+
+  it("a run in its own account loads the default credential chain's entry only, no provider it never uses", async () => {
+    const lazy = lazyFiles();
+    // The markers are in lazy files (else the last assertion could not fail).
+    expect(
+      lazy.filter((f) => UNUSED_PROVIDERS.test(readFileSync(join(FUNCTION_DIR, f), 'utf8'))).length,
+    ).toBeGreaterThan(3);
+    const run = await invokeBundle(env());
+    expect(run.summary.checkErrors).toBe(0);
+    const loaded = lazyLoaded(run);
+    // The SDK imports its default credential chain (a re-export of code index.mjs holds) at the first call.
+    expect(loaded).toHaveLength(1);
+    expect(loaded.filter((f) => UNUSED_PROVIDERS.test(readFileSync(join(FUNCTION_DIR, f), 'utf8')))).toEqual(
+      [],
+    );
+  });
+
+  it('a run through assumed roles also loads the STS client of fromTemporaryCredentials (loadSts-*.mjs)', async () => {
+    const run = await invokeBundle(env({ EKS_KIT_ASSUME_ROLE_ARNS: CHECKS_ROLE }));
+    expect(run.summary.findings.filter((f) => f.check === 'checks.assume-role')).toEqual([]);
+    const loaded = lazyLoaded(run);
+    expect(loaded).toEqual(expect.arrayContaining([expect.stringMatching(/^loadSts-/)]));
+    expect(loaded.filter((f) => UNUSED_PROVIDERS.test(readFileSync(join(FUNCTION_DIR, f), 'utf8')))).toEqual(
+      [],
+    );
   });
 });
