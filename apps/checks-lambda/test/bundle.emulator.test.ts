@@ -114,7 +114,10 @@ describe("the checks' code, a file of its own (issue 21)", () => {
 
 describe("a sandbox whose checks' code cannot be imported (issue 21)", () => {
   /** Two invocations in one process (one Lambda sandbox): each one's error and what it logged. */
-  async function twoInvocations(index: string): Promise<Array<{ error: string; logged: string[] }>> {
+  async function twoInvocations(
+    index: string,
+    extraEnv: Record<string, string> = {},
+  ): Promise<Array<{ error: string; logged: string[] }>> {
     const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(index).href)});
 for (let i = 0; i < 2; i++) {
   try { await handler({}, { getRemainingTimeInMillis: () => 60000 }); console.log('RESULT ok'); }
@@ -132,6 +135,7 @@ for (let i = 0; i < 2; i++) {
           AWS_ENDPOINT_URL: emu.url,
           AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
           AWS_SECRET_ACCESS_KEY: 'secret',
+          ...extraEnv,
         },
       },
     );
@@ -161,6 +165,25 @@ for (let i = 0; i < 2; i++) {
             /^eks-kit checks could not run: the checks' code .*run-checks-.*\.mjs.*\(hint: deploy every \.mjs file/,
           ),
         ]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a stack that cannot be read while the checks' import fails: the stack's error, no unhandled rejection", async () => {
+    // The import starts beside the stack read and fails after the invocation answered; an unhandled
+    // rejection would end the process (Node's default) with exit code 1, and execFile would throw.
+    const dir = mkdtempSync(join(tmpdir(), 'eks-kit-lambda-no-checks-'));
+    try {
+      const index = copyFunction(dir, (name) => /^run-checks-/.test(name));
+      const runs = await twoInvocations(index, {
+        EKS_KIT_STACK: '',
+        EKS_KIT_STACK_PARAMETER: '/eks-kit/not-there/stack',
+      });
+      for (const run of runs) {
+        expect(run.error).toContain('/eks-kit/not-there/stack');
+        expect(run.logged).toEqual([expect.stringMatching(/^eks-kit checks could not run: .*not-there/)]);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
