@@ -91,12 +91,10 @@ export interface ChecksHandlerDependencies {
 /** The previous run's state, or why it could not be read (then this run is a first run). */
 type PreviousState = { previous?: CheckState; stateError?: string };
 
-/**
- * The previous run's state, or why it could not be read (then this run is a first run). Never rejects
- * and logs nothing: it starts before the stack is read (issue 21), so an invocation that fails first
- * leaves it in flight, cut by the clients' `destroy()`; {@link reportRun} logs its error, if it gets it.
- */
-async function readPreviousState(inv: Pick<Invocation, 'config' | 'clients'>): Promise<PreviousState> {
+/** The previous run's state, or why it could not be read (then this run is a first run). */
+async function readPreviousState(
+  inv: Pick<Invocation, 'config' | 'clients' | 'logger'>,
+): Promise<PreviousState> {
   const { runBucket, stateParameter } = inv.config;
   if (!stateParameter && !runBucket) return {};
   try {
@@ -104,6 +102,10 @@ async function readPreviousState(inv: Pick<Invocation, 'config' | 'clients'>): P
     if (runBucket) return { previous: await readCheckStateObject(inv.clients, runBucket) };
     return { previous: await readCheckState(inv.clients, stateParameter as string) };
   } catch (error) {
+    // Never rejects, and logs nothing here: the read starts before the stack's (issue 21), so an
+    // invocation that fails first leaves it in flight, cut by the clients' destroy(), and a log line
+    // from here would land after the invocation answered (in Lambda: in the next one's log). The run
+    // logs this error when it compares with the state (reportRun), with the stack key.
     return { stateError: redactSecrets(formatError(error)) };
   }
 }
@@ -277,7 +279,7 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
       // parameter); the checks' code is loaded and compiled while they are in flight.
       const previousState =
         phase.kind === 'whole' || phase.kind === 'report'
-          ? readPreviousState({ config, clients })
+          ? readPreviousState({ config, clients, logger })
           : undefined;
       const stackRead = loadStackFromSource(clients, config.stackSource, {
         warn: (message) => logger.warn(message),
