@@ -77,8 +77,9 @@ export default defineConfig([
     // `index.mjs` and the chunks it imports are what a cold start compiles (the SDK clients, the handler,
     // Powertools); `run-checks-*.mjs` (src/run/run-checks.ts: the checks, every @eks-kit procedure they
     // run and their SDK commands) is imported at the first invocation, while its first reads are in
-    // flight; the SDK's own lazy imports (the SSO, INI, process and web-identity credential providers, which a
-    // Lambda never uses: its credentials are in its environment) stay files of their own, never loaded.
+    // flight; the SDK's own lazy imports stay files of their own: the SSO, INI, process, web-identity,
+    // container and Cognito credential providers are never loaded (a Lambda's credentials are in its
+    // environment); the STS client of fromTemporaryCredentials is, at a run's first AssumeRole (README).
     // The deploy step zips every .mjs of dist/ (scripts/function-files.mjs). What each plugin leaves
     // out, and why that is safe: tools/esbuild-plugins/src/*.ts (shared with the CLI),
     // build/iam-data-left-out.ts (this bundle only) and the README.

@@ -80,9 +80,11 @@ async function readPreviousState(
     if (runBucket) return { previous: await readCheckStateObject(inv.clients, runBucket) };
     return { previous: await readCheckState(inv.clients, stateParameter as string) };
   } catch (error) {
-    const stateError = redactSecrets(formatError(error));
-    inv.logger.error('could not read the previous run', { error: stateError });
-    return { stateError };
+    // Never rejects, and logs nothing here: the read starts before the stack's (issue 21), so an
+    // invocation that fails first leaves it in flight, cut by the clients' destroy(), and a log line
+    // from here would land after the invocation answered (in Lambda: in the next one's log). The run
+    // logs this error when it compares with the state (reportRun), with the stack key.
+    return { stateError: redactSecrets(formatError(error)) };
   }
 }
 
@@ -93,7 +95,21 @@ async function readPreviousState(
  */
 async function loadChecksCode(): Promise<typeof import('./run/run-checks.js')> {
   await new Promise((resolve) => setImmediate(resolve));
-  return import('./run/run-checks.js');
+  try {
+    return await import('./run/run-checks.js');
+  } catch (error) {
+    // A file the deploy left out (looked for again at the next invocation), or code that throws when
+    // it loads (Node keeps that module: every later invocation of this sandbox fails alike). Said as
+    // such: with the one-file build the same failure was the function's init error.
+    throw new EksKitError(
+      'ChecksCodeNotLoaded',
+      `the checks' code could not be loaded: ${formatError(error)}`,
+      {
+        hint: "deploy every .mjs file of the build's dist/ together (the deploy:sam script stages them all)",
+        cause: error,
+      },
+    );
+  }
 }
 
 /**

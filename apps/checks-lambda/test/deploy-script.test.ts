@@ -1,13 +1,53 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { functionFiles, importClosure } from '../scripts/function-files.mjs';
+import {
+  dynamicImportsOf,
+  functionFiles,
+  importClosure,
+  staticImportsOf,
+} from '../scripts/function-files.mjs';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Every file of `dir` the function can load, from `index.mjs` (its handler): what it imports, statically
+ * or with `import()`, transitively, read from the files themselves (not from the list deploy.mjs copies).
+ */
+function loadableFiles(dir: string): string[] {
+  const seen = new Set<string>();
+  const queue = ['index.mjs'];
+  while (queue.length > 0) {
+    const name = queue.pop() as string;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const text = readFileSync(join(dir, name), 'utf8');
+    queue.push(...staticImportsOf(text), ...dynamicImportsOf(text));
+  }
+  return [...seen].sort();
+}
+
+/** Run scripts/deploy.mjs --dry-run with the fixture stack, the template written to `out`. */
+function deployDryRun(out: string): string {
+  return execFileSync(
+    process.execPath,
+    [
+      'scripts/deploy.mjs',
+      '--stack',
+      'test/fixtures/stack.yaml',
+      '--out',
+      out,
+      '--schedule',
+      'rate(1 day)',
+      '--dry-run',
+    ],
+    { cwd: PACKAGE_DIR, encoding: 'utf8', env: { ...process.env, INIT_CWD: PACKAGE_DIR } },
+  );
+}
 
 describe('scripts/deploy.mjs (the documented deploy command)', () => {
   it('renders the template beside the bundle and prints the sam deploy command with --dry-run', () => {
@@ -42,6 +82,31 @@ describe('scripts/deploy.mjs (the documented deploy command)', () => {
     expect(functionFiles(staged)).toEqual(functionFiles(join(PACKAGE_DIR, 'dist')));
     expect(functionFiles(staged)).toEqual(expect.arrayContaining(importClosure(staged)));
     expect(fn.Handler).toBe('index.handler');
+  });
+
+  it('stages every file the function can load, even on demand, and no file of an older build (issue 21)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'eks-kit-deploy-')), 'template.yaml');
+    // What an older build left in the folder SAM zips: a chunk this build no longer has.
+    const codeDir = join(out, '..', '.lambda-code');
+    mkdirSync(codeDir);
+    writeFileSync(join(codeDir, 'chunk-OLDBUILD.mjs'), 'export const old = 1;\n');
+    deployDryRun(out);
+    const fn = (
+      parse(readFileSync(out, 'utf8')) as {
+        Resources: { ChecksFunction: { Properties: { CodeUri: string } } };
+      }
+    ).Resources.ChecksFunction.Properties;
+    const staged = join(out, '..', fn.CodeUri);
+    expect(staged).toBe(codeDir);
+    expect(existsSync(join(codeDir, 'chunk-OLDBUILD.mjs'))).toBe(false);
+    // The checks' code, the validator and the SDK's lazy credential providers are imported on demand.
+    const needed = loadableFiles(join(PACKAGE_DIR, 'dist'));
+    expect(needed).toEqual(
+      expect.arrayContaining(['stack-loader.mjs', expect.stringMatching(/^run-checks-/)]),
+    );
+    expect(functionFiles(staged)).toEqual(expect.arrayContaining(needed));
+    // ... and those files' own imports resolve in the staged copy.
+    expect(loadableFiles(staged)).toEqual(needed);
   });
 
   it('passes organisation targets to the renderer: the template gets the state machine (issue 21)', () => {

@@ -114,6 +114,7 @@ export async function reportRun(
   // Alert on change: compare with the previous run's failures (a state that cannot be read is a
   // first run: every failure is announced rather than none).
   const { previous, stateError: readError } = await previousState;
+  if (readError !== undefined) inv.logger.error('could not read the previous run', { error: readError });
   const now = inv.now();
   const compared = compareWithPrevious(previous, results, now, inv.config.reminderDays);
   const summary = summarizeWithChanges(inv.stack.name, results, compared);
