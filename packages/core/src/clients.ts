@@ -21,6 +21,7 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { EksKitError, InvalidInputError } from './errors.js';
 import { processQuotas, type Quotas, quotaMiddleware } from './quotas.js';
+import { compareCodeUnits } from './sorted-json.js';
 import { validateRegion } from './validators.js';
 import { VERSION } from './version.js';
 
@@ -372,7 +373,7 @@ export function createCallCounter(): CallCounter & {
     snapshot() {
       return [...counts.values()]
         .map((c) => ({ ...c }))
-        .sort((a, b) => a.service.localeCompare(b.service) || a.operation.localeCompare(b.operation));
+        .sort((a, b) => compareCodeUnits(a.service, b.service) || compareCodeUnits(a.operation, b.operation));
     },
     total() {
       let calls = 0;

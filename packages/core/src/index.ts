@@ -120,7 +120,7 @@ export {
   quotaMiddleware,
   type ServiceQuota,
 } from './quotas.js';
-export { sortedJson, sortKeysDeep } from './sorted-json.js';
+export { compareCodeUnits, sortedJson, sortKeysDeep } from './sorted-json.js';
 export { STACK_TAG_KEY } from './stack-tag.js';
 export {
   type Arn,

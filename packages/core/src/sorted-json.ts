@@ -18,7 +18,7 @@ export function sortKeysDeep<T>(value: T): T {
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => compareCodeUnits(a, b));
     return Object.fromEntries(entries.map(([k, v]) => [k, sortKeysDeep(v)])) as T;
   }
   return value;
@@ -35,4 +35,19 @@ export function sortKeysDeep<T>(value: T): T {
  */
 export function sortedJson(value: unknown, indent?: number): string {
   return JSON.stringify(sortKeysDeep(value), null, indent);
+}
+
+/**
+ * Order two strings by UTF-16 code unit, as `Array.prototype.sort` does without a comparator: the
+ * same order on every machine (`localeCompare` follows the process's locale, and its first call builds
+ * an ICU collator: 6-10 ms of a cold start, measured on Node 20 at issue 21).
+ *
+ * @example
+ * ```ts
+ * ['b', 'B', 'a'].sort(compareCodeUnits); // ['B', 'a', 'b']
+ * names.sort((x, y) => compareCodeUnits(x.id, y.id));
+ * ```
+ */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -3,7 +3,7 @@
  * (new failures, failures resolved, failures still there), so that a failure that stays is announced
  * once and then reminded at most every `reminderDays`, never every day.
  */
-import type { Finding } from '@eks-kit/core';
+import { compareCodeUnits, type Finding } from '@eks-kit/core';
 import { type CheckState, type KeptFailure, parseCheckState } from '@eks-kit/stack/stored';
 import type { TargetResult } from './summary.js';
 
@@ -140,6 +140,8 @@ export function compareWithPrevious(
 function sortTargets(targets: Record<string, KeptFailure[]>): Record<string, KeptFailure[]> {
   const out: Record<string, KeptFailure[]> = {};
   for (const label of Object.keys(targets).sort())
-    out[label] = (targets[label] ?? []).sort((a, b) => `${a[0]} ${a[1]}`.localeCompare(`${b[0]} ${b[1]}`));
+    out[label] = (targets[label] ?? []).sort((a, b) =>
+      compareCodeUnits(`${a[0]} ${a[1]}`, `${b[0]} ${b[1]}`),
+    );
   return out;
 }

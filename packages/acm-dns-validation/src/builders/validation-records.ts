@@ -1,4 +1,5 @@
 /** Validation CNAMEs from ACM's DomainValidationOptions, deduplicated. */
+import { compareCodeUnits } from '@eks-kit/core';
 
 /** One DNS validation record ACM asks for. */
 export interface ValidationRecord {
@@ -63,5 +64,5 @@ export function validationRecordsOf(
       byName.set(name, { name, type: 'CNAME', value, domains: [domain] });
     }
   }
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...byName.values()].sort((a, b) => compareCodeUnits(a.name, b.name));
 }

@@ -1,5 +1,5 @@
 /** Choosing the hosted zone for a name: explicit map first, else the longest public zone that is a suffix. */
-import { EksKitError } from '@eks-kit/core';
+import { compareCodeUnits, EksKitError } from '@eks-kit/core';
 import { normaliseFqdn } from './validation-records.js';
 
 /** A hosted zone as eks-kit needs it. */
@@ -69,7 +69,9 @@ export function chooseZone(
     });
   }
   const longest = Math.max(...publicZones.map((z) => z.name.length));
-  const best = publicZones.filter((z) => z.name.length === longest).sort((a, b) => a.id.localeCompare(b.id));
+  const best = publicZones
+    .filter((z) => z.name.length === longest)
+    .sort((a, b) => compareCodeUnits(a.id, b.id));
   if (best.length > 1) {
     throw new EksKitError(
       'AmbiguousZone',

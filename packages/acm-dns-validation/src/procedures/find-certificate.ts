@@ -5,7 +5,7 @@ import {
   ListCertificatesCommand,
   ListTagsForCertificateCommand,
 } from '@aws-sdk/client-acm';
-import { type AwsClients, wrapAwsError } from '@eks-kit/core';
+import { type AwsClients, compareCodeUnits, wrapAwsError } from '@eks-kit/core';
 import {
   ALL_KEY_TYPES,
   keyAlgorithmOf,
@@ -140,7 +140,7 @@ export async function findCertificate(
       Number(b.own) - Number(a.own) ||
       Number(b.status === 'ISSUED') - Number(a.status === 'ISSUED') ||
       b.notAfter - a.notAfter ||
-      a.arn.localeCompare(b.arn),
+      compareCodeUnits(a.arn, b.arn),
   );
   const best = matches[0];
   return best ? { arn: best.arn, status: best.status, tags: best.tags } : undefined;

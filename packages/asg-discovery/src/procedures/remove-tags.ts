@@ -9,6 +9,7 @@ import {
   absentResult,
   applyPlan,
   type Change,
+  compareCodeUnits,
   type DeleteOptions,
   type DeleteResult,
   isNotFoundError,
@@ -46,7 +47,7 @@ export function stackWrittenTagKeys(cluster: string, tags: Readonly<Record<strin
       (k) =>
         k === ENABLED_TAG_KEY || k === owned || k.startsWith(NODE_TEMPLATE_TAG_PREFIX) || k === STACK_TAG_KEY,
     )
-    .sort((a, b) => Number(a === STACK_TAG_KEY) - Number(b === STACK_TAG_KEY) || a.localeCompare(b));
+    .sort((a, b) => Number(a === STACK_TAG_KEY) - Number(b === STACK_TAG_KEY) || compareCodeUnits(a, b));
 }
 
 /**
@@ -94,7 +95,7 @@ export async function removeAutoDiscoveryTags(
     }
     return call;
   };
-  for (const group of groups.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const group of groups.sort((a, b) => compareCodeUnits(a.name, b.name))) {
     if (keepUnlessOwned(group.name, group.tags, stack)) continue;
     const keys = stackWrittenTagKeys(cluster, group.tags);
     if (keys.length === 0) continue;

@@ -2,20 +2,11 @@
  * Small pure helpers that put policy values in canonical form: lists de-duplicated and sorted,
  * one-element lists as scalars, condition values as strings.
  */
-import { InvalidInputError } from '@eks-kit/core';
+import { compareCodeUnits, InvalidInputError } from '@eks-kit/core';
 import type { StringOrList } from './types.js';
 
-/**
- * Compare two strings by code point: the same order on every machine and locale.
- *
- * @example
- * ```ts
- * ['b', 'B', 'a'].sort(compareStrings); // ['B', 'a', 'b']
- * ```
- */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+/** Code-unit order, the same on every machine and locale: core's `compareCodeUnits` (one copy). */
+export const compareStrings = compareCodeUnits;
 
 /**
  * A list of strings from a string or a list, each checked non-empty.

@@ -4,7 +4,7 @@
  * docker config.json for the build pod.
  */
 import { dnsRolePolicy, dnsRoleTrustPolicy } from '@eks-kit/acm-dns-validation';
-import { formatArn, partitionOfRegion, validateAccountId } from '@eks-kit/core';
+import { compareCodeUnits, formatArn, partitionOfRegion, validateAccountId } from '@eks-kit/core';
 import { dockerConfig, gitlabBuildkitJob, gitlabKanikoJob, registryHostFor } from '@eks-kit/ecr-credentials';
 import {
   clusterAutoscalerRelease,
@@ -126,7 +126,7 @@ export function renderStack(
     const dns = certificateDns(stack, cert);
     if (dns) roles.set(dns.roleArn, (roles.get(dns.roleArn) ?? false) || dns.externalId !== undefined);
   }
-  for (const [roleArn, externalId] of [...roles].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [roleArn, externalId] of [...roles].sort(([a], [b]) => compareCodeUnits(a, b))) {
     const base = `dns-account/${roleArn.split(':')[4]}-${roleArn.slice(roleArn.lastIndexOf('/') + 1)}`;
     files.push(
       { path: `${base}.policy.json`, content: `${JSON.stringify(dnsRolePolicy(), null, 2)}\n`, mode: 0o644 },
