@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { EsbuildPlugin } from './esbuild-plugin.js';
 
-/** core's built entry, where `createClients` loads the SDK with `await import(...)`. */
-const CORE_ENTRY = /[\\/]core[\\/]dist[\\/]index\.js$/;
+/**
+ * The built entries that load the SDK with `await import(...)`: core (`createClients`), and
+ * asg-discovery, which loads the EC2 and EKS packages only where a call needs them (issue 21).
+ */
+const CORE_ENTRY = /[\\/](core|asg-discovery)[\\/]dist[\\/]index\.js$/;
 /** Prefix of the specifiers {@link narrowDynamicImports} writes: `eks-kit-narrow:<module>#<name>,<name>`. */
 const PREFIX = 'eks-kit-narrow:';
 
