@@ -1,6 +1,6 @@
 // Worker of asg-scale.mjs against the emulator at argv[2]. Mode (argv[4]):
 // - `work` (default): tags then discovers every group, as eks-kit does;
-// - `floor`: Node + the SDK clients that work uses (Auto Scaling, EC2) loaded and one call each;
+// - `floor`: Node + the SDK clients that work uses (Auto Scaling, then EC2) loaded and one call each;
 // - `floor-pages`: the floor plus every DescribeAutoScalingGroups page the work reads (100 groups each,
 //   three passes, run after the work so the groups carry its tags), keeping nothing: what the SDK alone
 //   costs to read them.
@@ -16,17 +16,16 @@ const endpoint = {
 };
 
 if (mode === 'floor' || mode === 'floor-pages') {
-  // The same SDK packages asg-discovery resolves, loaded as Node loads them for it.
+  // The same SDK packages asg-discovery resolves, loaded as Node loads them for it, in the order the
+  // work loads them: Auto Scaling first, EC2 for the last call (asg-discovery loads it there).
   const { createRequire } = await import('node:module');
   const { pathToFileURL } = await import('node:url');
   const from = createRequire(new URL('../../packages/asg-discovery/package.json', import.meta.url));
   const esm = (name) => import(pathToFileURL(from.resolve(name)).href);
   const { AutoScalingClient, DescribeAutoScalingGroupsCommand, paginateDescribeAutoScalingGroups } =
     await esm('@aws-sdk/client-auto-scaling');
-  const { EC2Client, DescribeLaunchTemplateVersionsCommand } = await esm('@aws-sdk/client-ec2');
   const importedRssKiB = Math.round(process.memoryUsage().rss / 1024);
   const asg = new AutoScalingClient(endpoint);
-  const ec2 = new EC2Client(endpoint);
   let groups = 0;
   if (mode === 'floor') {
     await asg.send(new DescribeAutoScalingGroupsCommand({ MaxRecords: 1 }));
@@ -40,12 +39,25 @@ if (mode === 'floor' || mode === 'floor-pages') {
       ))
         groups += page.AutoScalingGroups?.length ?? 0;
   }
+  const beforeEc2RssKiB = Math.round(process.memoryUsage().rss / 1024);
+  const { EC2Client, DescribeLaunchTemplateVersionsCommand } = await esm('@aws-sdk/client-ec2');
+  const ec2LoadedRssKiB = Math.round(process.memoryUsage().rss / 1024);
+  const ec2 = new EC2Client(endpoint);
   await ec2.send(
     new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateName: 'workers', Versions: ['$Default'] }),
   );
   asg.destroy();
   ec2.destroy();
-  console.log(JSON.stringify({ mode, groups, importedRssKiB, maxRssKiB: process.resourceUsage().maxRSS }));
+  console.log(
+    JSON.stringify({
+      mode,
+      groups,
+      importedRssKiB,
+      beforeEc2RssKiB,
+      ec2LoadedRssKiB,
+      maxRssKiB: process.resourceUsage().maxRSS,
+    }),
+  );
   process.exit(0);
 }
 

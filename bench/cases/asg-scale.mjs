@@ -158,9 +158,15 @@ export async function run({ quick, root }) {
           groups: floorPages.groups,
         },
         {
-          step: 'RSS once the modules are loaded, before any call: eks-kit / floor (SDK clients only)',
+          step: 'RSS once the modules are loaded, before any call: eks-kit / the SDK Auto Scaling client alone',
           calls: '',
           wall: `${mib(out.importedRssKiB)} / ${mib(floor.importedRssKiB)}`,
+          groups: '',
+        },
+        {
+          step: 'RSS loading @aws-sdk/client-ec2 adds (floor: before / after its import)',
+          calls: '',
+          wall: `${mib(floor.ec2LoadedRssKiB - floor.beforeEc2RssKiB)} (${mib(floor.beforeEc2RssKiB)} / ${mib(floor.ec2LoadedRssKiB)})`,
           groups: '',
         },
         {
