@@ -2,7 +2,7 @@
  * Issue 21 (peak RSS of discover + tag 10,000 groups, asg-scale in docs/PERFORMANCE.md): what the
  * package loads and what it keeps, checked in a child process on the built package (the way a user's
  * program imports it), against the emulator of this process.
- * - Importing the package loads no EC2, EKS or STS SDK code: unbundled, `@aws-sdk/client-ec2` is one file
+ * - Importing the package loads no EC2, EKS, IAM or STS SDK code: unbundled, `@aws-sdk/client-ec2` is one file
  *   with every command and schema of EC2 (about 64 MiB of RSS once loaded); it is loaded by the call
  *   that needs it, and the test shows that call does load it (so the check can see it).
  * - Nothing keeps a page once it is processed: with --expose-gc, every DescribeAutoScalingGroups answer,
@@ -85,6 +85,7 @@ console.log(JSON.stringify({ afterImport, afterTag, afterDiscover, groups: group
     expect(out.afterImport).not.toContain('client-ec2');
     expect(out.afterImport).not.toContain('client-eks');
     expect(out.afterImport).not.toContain('client-sts');
+    expect(out.afterImport).not.toContain('client-iam');
     expect(out.afterTag).toEqual(
       [
         'client-auto-scaling',

@@ -3,9 +3,9 @@ import type { EsbuildPlugin } from './esbuild-plugin.js';
 
 /**
  * The built entries that load the SDK with `await import(...)`: core (`createClients`), and
- * asg-discovery, which loads the EC2 and EKS packages only where a call needs them (issue 21).
+ * asg-discovery and iam-policies, which load their SDK commands only where a call sends them (issue 21).
  */
-const CORE_ENTRY = /[\\/](core|asg-discovery)[\\/]dist[\\/]index\.js$/;
+const CORE_ENTRY = /[\\/](core|asg-discovery|iam-policies)[\\/]dist[\\/]index\.js$/;
 
 /**
  * Turn `await import("m")` into a static namespace import of `m`, and
