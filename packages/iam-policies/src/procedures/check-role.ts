@@ -4,7 +4,7 @@
  */
 // IAM's commands are imported where they are sent (`(await import('@aws-sdk/client-iam')).X`), not at
 // the top: importing @eks-kit/iam-policies loads no IAM SDK code until a call (issue 21). The bundles'
-// esbuild plugins (tools/esbuild-plugins) narrow that shape to the one command.
+// esbuild plugins (tools/esbuild-plugins) make it a static, tree-shaken import again.
 import type { IAMClient } from '@aws-sdk/client-iam';
 import {
   type AwsClients,
