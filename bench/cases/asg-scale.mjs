@@ -11,6 +11,13 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/**
+ * V8 options that keep the heap near what is live (packages/asg-discovery/README.md, "Memory"): new
+ * space of 1 MiB semi-spaces instead of growing to 16, and an old generation collected before it
+ * reaches 96 MiB (the live heap of this work is about 30 MiB).
+ */
+const SMALL_HEAP_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=96'];
+
 export async function run({ quick, root }) {
   const count = quick ? 2000 : 10_000;
   const dir = mkdtempSync(join(tmpdir(), 'eks-kit-asg-'));
@@ -55,24 +62,49 @@ export async function run({ quick, root }) {
         match ? resolve(match[1]) : reject(new Error(`unexpected emulator output: ${chunk}`));
       });
     });
-    const runWorker = (mode) => {
-      const worker = spawnSync(process.execPath, [join(here, 'asg-scale-worker.mjs'), url, 'ng', mode], {
-        encoding: 'utf8',
-        maxBuffer: 1 << 24,
-      });
+    // `flags`: Node options of the worker; `fast`: client quotas run 1000x faster (as the emulator
+    // does), for the runs whose figure is memory, not wall time.
+    const runWorker = (mode, { flags = [], fast = false } = {}) => {
+      const worker = spawnSync(
+        process.execPath,
+        [...flags, join(here, 'asg-scale-worker.mjs'), url, 'ng', mode],
+        {
+          encoding: 'utf8',
+          maxBuffer: 1 << 24,
+          env: { ...process.env, ...(fast ? { EKS_KIT_QUOTA_SPEED: '1000' } : {}) },
+        },
+      );
       if (worker.status !== 0) throw new Error(`worker (${mode}) failed: ${worker.stderr}`);
       return JSON.parse(worker.stdout.trim().split('\n').pop());
     };
+    const reset = () =>
+      fetch(`${url}/_emulator/reset`, { method: 'POST' }).then((r) => {
+        if (!r.ok) throw new Error(`emulator reset failed: ${r.status}`);
+      });
     // Floor first (the world as seeded), then the work, then the SDK reading the same pages.
     const floor = runWorker('floor');
     const out = runWorker('work');
     const floorPages = runWorker('floor-pages');
+    // The peak RSS of one process moves by tens of MiB from run to run (when V8 collects): the same
+    // work 5 more times, each on a fresh world, quotas not pacing the calls (the worst case for the
+    // RSS: no idle time), for a median.
+    const repeats = [];
+    for (let i = 0; i < 5; i++) {
+      await reset();
+      repeats.push(runWorker('work', { fast: true }).maxRssKiB);
+    }
+    repeats.sort((a, b) => a - b);
+    // What is live: a full GC at every page (--expose-gc), the heap left after it.
+    await reset();
+    const live = runWorker('work', { flags: ['--expose-gc'], fast: true });
+    // The Node options a user can set (packages/asg-discovery/README.md): the same work and floor.
+    await reset();
+    const small = runWorker('work', { flags: SMALL_HEAP_FLAGS, fast: true });
+    const smallFloorPages = runWorker('floor-pages', { flags: SMALL_HEAP_FLAGS });
     // The same, bundled the way the CLI is (esbuild, the CLI's plugins: SDK tree-shaken, lazy clients),
     // on a freshly seeded world: eks-kit as it ships.
     const bundled = await bundleWorkers(root);
-    await fetch(`${url}/_emulator/reset`, { method: 'POST' }).then((r) => {
-      if (!r.ok) throw new Error(`emulator reset failed: ${r.status}`);
-    });
+    await reset();
     const runBundled = (file, mode) => {
       const r = spawnSync(process.execPath, [file, url, 'ng', mode], {
         encoding: 'utf8',
@@ -126,6 +158,36 @@ export async function run({ quick, root }) {
           groups: floorPages.groups,
         },
         {
+          step: 'RSS once the modules are loaded, before any call: eks-kit / the SDK Auto Scaling client alone',
+          calls: '',
+          wall: `${mib(out.importedRssKiB)} / ${mib(floor.importedRssKiB)}`,
+          groups: '',
+        },
+        {
+          step: 'RSS loading @aws-sdk/client-ec2 adds (floor: before / after its import)',
+          calls: '',
+          wall: `${mib(floor.ec2LoadedRssKiB - floor.beforeEc2RssKiB)} (${mib(floor.beforeEc2RssKiB)} / ${mib(floor.ec2LoadedRssKiB)})`,
+          groups: '',
+        },
+        {
+          step: 'peak RSS of 5 more runs, quotas not pacing: median (min-max)',
+          calls: '',
+          wall: `${mib(repeats[2])} (${mib(repeats[0])}-${mib(repeats[4])})`,
+          groups: '',
+        },
+        {
+          step: 'live heap after a full GC at each page: largest / after page 1 and the last page of tag, second run, discover',
+          calls: '',
+          wall: `${mib(live.pages.maxLiveKiB)} / ${[0, 1, 2, 3].map((k) => (live.live[Math.max(0, (k * live.live.length) / 3 - 1)] / 1024).toFixed(0)).join(', ')} MiB`,
+          groups: '',
+        },
+        {
+          step: `with ${SMALL_HEAP_FLAGS.join(' ')}: peak RSS of eks-kit / floor + pages`,
+          calls: '',
+          wall: `${mib(small.maxRssKiB)} / ${mib(smallFloorPages.maxRssKiB)}`,
+          groups: '',
+        },
+        {
           step: 'eks-kit above the floor + pages',
           calls: '',
           wall: mib(out.maxRssKiB - floorPages.maxRssKiB),
@@ -158,6 +220,14 @@ export async function run({ quick, root }) {
       ],
       bundled: { work: bOut, floorMaxRssKiB: bFloor.maxRssKiB, floorPagesMaxRssKiB: bFloorPages.maxRssKiB },
       count,
+      repeatsMaxRssKiB: repeats,
+      liveMaxKiB: live.pages.maxLiveKiB,
+      livePerPageKiB: live.live,
+      smallHeap: {
+        flags: SMALL_HEAP_FLAGS,
+        maxRssKiB: small.maxRssKiB,
+        floorPagesMaxRssKiB: smallFloorPages.maxRssKiB,
+      },
       floorMaxRssKiB: floor.maxRssKiB,
       floorPagesMaxRssKiB: floorPages.maxRssKiB,
       ...out,

@@ -1,5 +1,4 @@
 /** The account the clients act in: one STS GetCallerIdentity (a read that needs no permission). */
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClients } from './clients.js';
 import { wrapAwsError } from './errors.js';
 import { isPartition, type Partition, partitionOfRegion } from './validators.js';
@@ -27,6 +26,8 @@ export async function describeAccount(
   options: { signal?: AbortSignal } = {},
 ): Promise<AccountInfo> {
   const sts = await clients.sts();
+  // Loaded here, not at the top: importing core loads no STS code (issue 21).
+  const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   try {
     const out = await sts.send(
       new GetCallerIdentityCommand({}),

@@ -1,8 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import type { EsbuildPlugin } from './esbuild-plugin.js';
+import { staticImports } from './static-core-imports.js';
 
 /** core's built files (its entries and their chunks), where `createClients` and the STS helpers load the SDK with `await import(...)`. */
 const CORE_ENTRY = /[\\/]core[\\/]dist[\\/][^\\/]+\.js$/;
+/**
+ * The built entries that import each SDK command where a call sends it (issue 21: unbundled, importing
+ * them loads no SDK client). In a split bundle those imports are made static again: narrowed, each
+ * would be a chunk of its own (36 more files for the CLI, 26 KB), and the commands' code is small once
+ * tree-shaken; the clients themselves stay lazy, loaded by core.
+ */
+const COMMAND_ENTRIES = /[\\/](asg-discovery|iam-policies)[\\/]dist[\\/]index\.js$/;
 /** Prefix of the specifiers {@link narrowDynamicImports} writes: `eks-kit-narrow:<module>#<name>,<name>`. */
 const PREFIX = 'eks-kit-narrow:';
 
@@ -52,6 +60,10 @@ export const lazyCoreImports: EsbuildPlugin = {
   setup(build) {
     build.onLoad({ filter: CORE_ENTRY }, async (args) => ({
       contents: narrowDynamicImports(await readFile(args.path, 'utf8')),
+      loader: 'js',
+    }));
+    build.onLoad({ filter: COMMAND_ENTRIES }, async (args) => ({
+      contents: staticImports(await readFile(args.path, 'utf8')),
       loader: 'js',
     }));
     // The path names the chunk: `<module>/narrow/<names>`, no `#` (a URL fragment in an ESM import).

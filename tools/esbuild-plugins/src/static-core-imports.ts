@@ -1,8 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { EsbuildPlugin } from './esbuild-plugin.js';
 
-/** core's built files (its entries and their chunks), where `createClients` and the STS helpers load the SDK with `await import(...)`. */
-const CORE_ENTRY = /[\\/]core[\\/]dist[\\/][^\\/]+\.js$/;
+/**
+ * The built files that load the SDK with `await import(...)`: core's (its entries and the chunk they
+ * share, where `createClients` is), and asg-discovery's and iam-policies', which load their SDK commands
+ * only where a call sends them (issue 21).
+ */
+const CORE_ENTRY = /[\\/](core|asg-discovery|iam-policies)[\\/]dist[\\/][^\\/]+\.js$/;
 
 /**
  * Turn `await import("m")` into a static namespace import of `m`, and

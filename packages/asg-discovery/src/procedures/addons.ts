@@ -1,5 +1,4 @@
 /** EKS add-ons a cluster has installed (DescribeAddon). */
-import { DescribeAddonCommand } from '@aws-sdk/client-eks';
 import {
   type AwsClients,
   clusterNotFoundError,
@@ -39,6 +38,8 @@ export async function describeClusterAddon(
 ): Promise<ClusterAddon | undefined> {
   const name = validateClusterName(cluster, 'cluster');
   const eks = await clients.eks();
+  // Loaded here, not at the top: a program that never calls EKS does not load its package (issue 21).
+  const { DescribeAddonCommand } = await import('@aws-sdk/client-eks');
   try {
     const out = await eks.send(
       new DescribeAddonCommand({ clusterName: name, addonName }),

@@ -1,6 +1,5 @@
 /** How the autoscaler's pod gets its role, and the trust policy each way needs. */
 
-import { DescribeClusterCommand } from '@aws-sdk/client-eks';
 import {
   type AwsClients,
   clusterNotFoundError,
@@ -134,6 +133,8 @@ export interface OidcFacts {
  */
 export async function readClusterOidc(clients: AwsClients, cluster: string): Promise<OidcFacts> {
   const eks = await clients.eks();
+  // Loaded here, not at the top: a program that never calls EKS does not load its package (issue 21).
+  const { DescribeClusterCommand } = await import('@aws-sdk/client-eks');
   let issuer: string | undefined;
   try {
     const out = await eks.send(new DescribeClusterCommand({ name: cluster }));

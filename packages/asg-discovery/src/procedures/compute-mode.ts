@@ -2,7 +2,6 @@
  * Whether a cluster runs in EKS Auto Mode (EKS launches and scales the nodes itself: no Auto
  * Scaling groups to tag, no Cluster Autoscaler), read from DescribeCluster's `computeConfig`.
  */
-import { DescribeClusterCommand } from '@aws-sdk/client-eks';
 import { type AwsClients, clusterNotFoundError, isNotFoundError, wrapAwsError } from '@eks-kit/core';
 
 /** How a cluster's nodes are managed. */
@@ -29,6 +28,8 @@ export async function readComputeMode(
   options: { signal?: AbortSignal } = {},
 ): Promise<ClusterComputeMode> {
   const eks = await clients.eks();
+  // Loaded here, not at the top: a program that never calls EKS does not load its package (issue 21).
+  const { DescribeClusterCommand } = await import('@aws-sdk/client-eks');
   try {
     const out = await eks.send(
       new DescribeClusterCommand({ name: cluster }),

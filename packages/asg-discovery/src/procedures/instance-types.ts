@@ -1,13 +1,11 @@
 /** Instance types: of a group (launch template, overrides, launch configuration) and their sizes. */
 import { DescribeLaunchConfigurationsCommand } from '@aws-sdk/client-auto-scaling';
-import {
-  type _InstanceType,
-  DescribeInstanceTypesCommand,
-  DescribeLaunchTemplateVersionsCommand,
-  type EC2Client,
-  GetInstanceTypesFromInstanceRequirementsCommand,
-  type InstanceRequirementsRequest,
-  type LaunchTemplateVersion,
+// Types only: the EC2 package (several MiB of code unbundled) is loaded where a call needs it (issue 21).
+import type {
+  _InstanceType,
+  EC2Client,
+  InstanceRequirementsRequest,
+  LaunchTemplateVersion,
 } from '@aws-sdk/client-ec2';
 import { type AwsClients, InvalidInputError, mapConcurrent, wrapAwsError } from '@eks-kit/core';
 import type { InstanceTypeInfo } from '../builders/pod-fit.js';
@@ -121,6 +119,7 @@ async function readAliasesAccountWide(
   entries: Array<{ versions: Set<string> }>,
   found: TemplateTypes,
 ): Promise<void> {
+  const { DescribeLaunchTemplateVersionsCommand } = await import('@aws-sdk/client-ec2');
   for (const alias of ['$Latest', '$Default']) {
     if (!entries.some((e) => e.versions.has(alias))) continue;
     let token: string | undefined;
@@ -147,6 +146,7 @@ async function readPerTemplate(
   entries: Array<{ ref: LaunchTemplateRef; versions: Set<string> }>,
   found: TemplateTypes,
 ): Promise<void> {
+  const { DescribeLaunchTemplateVersionsCommand } = await import('@aws-sdk/client-ec2');
   const describe = async (ref: LaunchTemplateRef, versions: string[]): Promise<void> => {
     const out = await ec2.send(
       new DescribeLaunchTemplateVersionsCommand({
@@ -215,6 +215,9 @@ async function readConfigTypes(clients: AwsClients, needConfig: NodeGroup[]): Pr
 /** Groups with InstanceRequirements: the template's type gives the architecture, EC2 the types. */
 async function resolveRequirements(clients: AwsClients, groups: NodeGroup[]): Promise<NodeGroup[]> {
   const ec2 = await clients.ec2();
+  const { DescribeInstanceTypesCommand, GetInstanceTypesFromInstanceRequirementsCommand } = await import(
+    '@aws-sdk/client-ec2'
+  );
   const templateTypes = [
     ...new Set(groups.filter((g) => g.instanceRequirements?.length).flatMap((g) => g.instanceTypes)),
   ];
@@ -306,6 +309,7 @@ export async function describeInstanceTypes(
   });
   const unique = [...new Set(names)];
   const ec2 = await clients.ec2();
+  const { DescribeInstanceTypesCommand } = await import('@aws-sdk/client-ec2');
   const byName = new Map<string, InstanceTypeInfo>();
   for (let i = 0; i < unique.length; i += 100) {
     const chunk = unique.slice(i, i + 100);

@@ -4,8 +4,8 @@
  * the kubelet flags `--node-labels` / `--register-with-taints` in the launch template's user data
  * (AL2 bootstrap.sh `--kubelet-extra-args`, AL2023 nodeadm `kubelet.flags`, or any script that passes them).
  */
-import { DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
-import { DescribeNodegroupCommand, type Nodegroup } from '@aws-sdk/client-eks';
+// Types only: the EC2 and EKS packages are loaded where a call needs them (issue 21).
+import type { Nodegroup } from '@aws-sdk/client-eks';
 import { type AwsClients, EksKitError, mapConcurrent, wrapAwsError } from '@eks-kit/core';
 import { EKS_NODEGROUP_NAME_TAG_KEY, type NodeTemplate } from '../builders/tags.js';
 import { describeInstanceTypes, resolveInstanceTypes } from './instance-types.js';
@@ -91,6 +91,7 @@ async function userDataOf(clients: AwsClients, group: NodeGroup): Promise<string
   const lt = group.launchTemplate;
   if (!lt) return undefined;
   const ec2 = await clients.ec2();
+  const { DescribeLaunchTemplateVersionsCommand } = await import('@aws-sdk/client-ec2');
   try {
     const out = await ec2.send(
       new DescribeLaunchTemplateVersionsCommand({
@@ -143,6 +144,7 @@ async function readGroupSources(
   const nodegroup = async (): Promise<Nodegroup | undefined> => {
     if (!ngName) return undefined;
     const eks = await clients.eks();
+    const { DescribeNodegroupCommand } = await import('@aws-sdk/client-eks');
     try {
       return (await eks.send(new DescribeNodegroupCommand({ clusterName: cluster, nodegroupName: ngName })))
         .nodegroup;

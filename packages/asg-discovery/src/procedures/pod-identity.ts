@@ -1,11 +1,6 @@
 /** The EKS Pod Identity association of a service account: find it, converge it to a role. */
-import {
-  CreatePodIdentityAssociationCommand,
-  DescribePodIdentityAssociationCommand,
-  ListPodIdentityAssociationsCommand,
-  type PodIdentityAssociation,
-  UpdatePodIdentityAssociationCommand,
-} from '@aws-sdk/client-eks';
+// Types only: the EKS package is loaded where a call needs it (issue 21).
+import type { PodIdentityAssociation } from '@aws-sdk/client-eks';
 import {
   type AwsClients,
   applyPlan,
@@ -32,6 +27,9 @@ export async function findPodIdentityAssociation(
   input: { cluster: string; namespace: string; serviceAccount: string },
 ): Promise<PodIdentityAssociation | undefined> {
   const eks = await clients.eks();
+  const { DescribePodIdentityAssociationCommand, ListPodIdentityAssociationsCommand } = await import(
+    '@aws-sdk/client-eks'
+  );
   const where = `${input.cluster}/${input.namespace}/${input.serviceAccount}`;
   try {
     const list = await eks.send(
@@ -77,6 +75,9 @@ export async function ensurePodIdentityAssociation(
   const existing = await findPodIdentityAssociation(clients, input);
   if (existing && existing.roleArn === input.roleArn) return { changes: [] };
   const eks = await clients.eks();
+  const { CreatePodIdentityAssociationCommand, UpdatePodIdentityAssociationCommand } = await import(
+    '@aws-sdk/client-eks'
+  );
   const step: PlannedChange = existing
     ? {
         change: {

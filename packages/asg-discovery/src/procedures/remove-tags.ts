@@ -3,7 +3,6 @@
  * the cluster side. Worker groups are never deleted: only the tags the stack writes on them go.
  */
 import { DeleteTagsCommand } from '@aws-sdk/client-auto-scaling';
-import { DeletePodIdentityAssociationCommand } from '@aws-sdk/client-eks';
 import {
   type AwsClients,
   absentResult,
@@ -153,6 +152,8 @@ export async function deletePodIdentityAssociation(
   };
   const associationId = found.associationId;
   const remove = async (): Promise<void> => {
+    // Loaded here, not at the top: a program that never calls EKS does not load its package (issue 21).
+    const { DeletePodIdentityAssociationCommand } = await import('@aws-sdk/client-eks');
     try {
       await eks?.send(new DeletePodIdentityAssociationCommand({ clusterName: cluster, associationId }));
     } catch (error) {

@@ -1,7 +1,9 @@
 /**
  * Facts about the caller that procedures need to compute ARNs (e.g. in dry run, before a resource exists).
  */
-import { GetAccountSummaryCommand } from '@aws-sdk/client-iam';
+// IAM's commands are imported where they are sent (`(await import('@aws-sdk/client-iam')).X`), not at
+// the top: importing @eks-kit/iam-policies loads no IAM SDK code until a call (issue 21). The bundles'
+// esbuild plugins (tools/esbuild-plugins) make it a static, tree-shaken import again.
 import { type AwsClients, describeAccount, type Partition, wrapAwsError } from '@eks-kit/core';
 import { POLICY_SIZE_LIMITS } from '../builders/sizes.js';
 
@@ -49,7 +51,7 @@ export function iamArn(
 export async function describeTrustPolicySizeQuota(clients: AwsClients): Promise<number> {
   const iam = await clients.iam();
   try {
-    const out = await iam.send(new GetAccountSummaryCommand({}));
+    const out = await iam.send(new (await import('@aws-sdk/client-iam')).GetAccountSummaryCommand({}));
     return out.SummaryMap?.AssumeRolePolicySizeQuota ?? POLICY_SIZE_LIMITS.trustDefault;
   } catch (error) {
     throw wrapAwsError(error, 'iam:GetAccountSummary');

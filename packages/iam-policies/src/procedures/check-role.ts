@@ -2,7 +2,10 @@
  * checkRole: findings about a role compared with what it should be (used by `eks-kit check` and the
  * scheduled checks Lambda).
  */
-import { GetPolicyCommand, GetPolicyVersionCommand, type IAMClient } from '@aws-sdk/client-iam';
+// IAM's commands are imported where they are sent (`(await import('@aws-sdk/client-iam')).X`), not at
+// the top: importing @eks-kit/iam-policies loads no IAM SDK code until a call (issue 21). The bundles'
+// esbuild plugins (tools/esbuild-plugins) make it a static, tree-shaken import again.
+import type { IAMClient } from '@aws-sdk/client-iam';
 import {
   type AwsClients,
   classifyOwnership,
@@ -224,9 +227,14 @@ export async function checkRoleGrants(clients: AwsClients, input: CheckRoleGrant
 /** The default version's document of a managed policy (reads only). */
 async function managedPolicyDocument(iam: IAMClient, arn: string): Promise<string> {
   try {
-    const policy = await iam.send(new GetPolicyCommand({ PolicyArn: arn }));
+    const policy = await iam.send(
+      new (await import('@aws-sdk/client-iam')).GetPolicyCommand({ PolicyArn: arn }),
+    );
     const version = await iam.send(
-      new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy.Policy?.DefaultVersionId }),
+      new (await import('@aws-sdk/client-iam')).GetPolicyVersionCommand({
+        PolicyArn: arn,
+        VersionId: policy.Policy?.DefaultVersionId,
+      }),
     );
     return version.PolicyVersion?.Document ?? '{}';
   } catch (error) {

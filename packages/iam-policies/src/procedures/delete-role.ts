@@ -3,21 +3,10 @@
  * order IAM demands (inline policies and attachments before the role, non-default versions before
  * the policy), idempotently and with dry run.
  */
-import {
-  DeletePolicyCommand,
-  DeletePolicyVersionCommand,
-  DeleteRoleCommand,
-  DeleteRolePolicyCommand,
-  DetachRolePolicyCommand,
-  GetPolicyCommand,
-  type IAMClient,
-  ListPolicyTagsCommand,
-  ListRoleTagsCommand,
-  type Policy,
-  type PolicyVersion,
-  paginateListPolicyVersions,
-  paginateListRoles,
-} from '@aws-sdk/client-iam';
+// IAM's commands are imported where they are sent (`(await import('@aws-sdk/client-iam')).X`), not at
+// the top: importing @eks-kit/iam-policies loads no IAM SDK code until a call (issue 21). The bundles'
+// esbuild plugins (tools/esbuild-plugins) make it a static, tree-shaken import again.
+import type { IAMClient, Policy, PolicyVersion } from '@aws-sdk/client-iam';
 import {
   type AwsClients,
   absentResult,
@@ -91,9 +80,14 @@ export async function deleteRole(
   for (const policyName of state.inlinePolicyNames)
     steps.push({
       change: { action: 'delete', resource, summary: `delete inline policy ${policyName}` },
-      apply: () =>
+      apply: async () =>
         gone(
-          iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName })),
+          iam.send(
+            new (await import('@aws-sdk/client-iam')).DeleteRolePolicyCommand({
+              RoleName: name,
+              PolicyName: policyName,
+            }),
+          ),
           'iam:DeleteRolePolicy',
           `${name}/${policyName}`,
         ),
@@ -101,23 +95,34 @@ export async function deleteRole(
   for (const arn of state.attachedPolicyArns)
     steps.push({
       change: { action: 'delete', resource, summary: `detach ${arn}` },
-      apply: () =>
+      apply: async () =>
         gone(
-          iam.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: arn })),
+          iam.send(
+            new (await import('@aws-sdk/client-iam')).DetachRolePolicyCommand({
+              RoleName: name,
+              PolicyArn: arn,
+            }),
+          ),
           'iam:DetachRolePolicy',
           `${name} ${arn}`,
         ),
     });
   steps.push({
     change: { action: 'delete', resource, summary: `delete role ${state.role.Path ?? '/'}${name}` },
-    apply: () => gone(iam.send(new DeleteRoleCommand({ RoleName: name })), 'iam:DeleteRole', name),
+    apply: async () =>
+      gone(
+        iam.send(new (await import('@aws-sdk/client-iam')).DeleteRoleCommand({ RoleName: name })),
+        'iam:DeleteRole',
+        name,
+      ),
   });
   return { changes: (await applyPlan(steps, options)).changes, resource, outcome: 'deleted' };
 }
 
 async function getPolicy(iam: IAMClient, arn: string): Promise<Policy | undefined> {
   try {
-    return (await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy;
+    return (await iam.send(new (await import('@aws-sdk/client-iam')).GetPolicyCommand({ PolicyArn: arn })))
+      .Policy;
   } catch (error) {
     if (isNotFoundError(error)) return undefined;
     throw wrapAwsError(error, 'iam:GetPolicy', arn);
@@ -127,7 +132,9 @@ async function getPolicy(iam: IAMClient, arn: string): Promise<Policy | undefine
 async function policyTags(iam: IAMClient, policy: Policy, arn: string): Promise<Policy['Tags']> {
   if (policy.Tags !== undefined) return policy.Tags;
   try {
-    return (await iam.send(new ListPolicyTagsCommand({ PolicyArn: arn }))).Tags;
+    return (
+      await iam.send(new (await import('@aws-sdk/client-iam')).ListPolicyTagsCommand({ PolicyArn: arn }))
+    ).Tags;
   } catch (error) {
     throw wrapAwsError(error, 'iam:ListPolicyTags', arn);
   }
@@ -170,7 +177,10 @@ export async function deleteManagedPolicy(
     );
   const versions: PolicyVersion[] = [];
   try {
-    for await (const page of paginateListPolicyVersions({ client: iam }, { PolicyArn: arn }))
+    for await (const page of (await import('@aws-sdk/client-iam')).paginateListPolicyVersions(
+      { client: iam },
+      { PolicyArn: arn },
+    ))
       versions.push(...(page.Versions ?? []));
   } catch (error) {
     throw wrapAwsError(error, 'iam:ListPolicyVersions', arn);
@@ -181,9 +191,14 @@ export async function deleteManagedPolicy(
     const versionId = v.VersionId;
     steps.push({
       change: { action: 'delete', resource, summary: `delete policy version ${versionId}` },
-      apply: () =>
+      apply: async () =>
         gone(
-          iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: versionId })),
+          iam.send(
+            new (await import('@aws-sdk/client-iam')).DeletePolicyVersionCommand({
+              PolicyArn: arn,
+              VersionId: versionId,
+            }),
+          ),
           'iam:DeletePolicyVersion',
           `${arn} ${versionId}`,
         ),
@@ -191,7 +206,12 @@ export async function deleteManagedPolicy(
   }
   steps.push({
     change: { action: 'delete', resource, summary: `delete managed policy ${path}${spec.name}` },
-    apply: () => gone(iam.send(new DeletePolicyCommand({ PolicyArn: arn })), 'iam:DeletePolicy', arn),
+    apply: async () =>
+      gone(
+        iam.send(new (await import('@aws-sdk/client-iam')).DeletePolicyCommand({ PolicyArn: arn })),
+        'iam:DeletePolicy',
+        arn,
+      ),
   });
   return { changes: (await applyPlan(steps, options)).changes, resource, outcome: 'deleted' };
 }
@@ -216,11 +236,13 @@ export async function findRolesOfStack(
   const iam = await clients.iam();
   const out: string[] = [];
   try {
-    for await (const page of paginateListRoles({ client: iam }, {}))
+    for await (const page of (await import('@aws-sdk/client-iam')).paginateListRoles({ client: iam }, {}))
       for (const role of page.Roles ?? []) {
         const name = role.RoleName ?? '';
         if (!name || skipped.has(name.toLowerCase()) || role.Path?.startsWith('/aws-service-role/')) continue;
-        const tags = (await iam.send(new ListRoleTagsCommand({ RoleName: name }))).Tags ?? [];
+        const tags =
+          (await iam.send(new (await import('@aws-sdk/client-iam')).ListRoleTagsCommand({ RoleName: name })))
+            .Tags ?? [];
         if (tags.some((t) => t.Key === STACK_TAG && t.Value === stack)) out.push(name);
       }
   } catch (error) {

@@ -3,19 +3,10 @@
  * only when) its document differs semantically; IAM keeps at most 5 versions (docs/AWS-FACTS.md#iam-names-and-size-limits), so the
  * oldest non-default version is deleted first when five exist.
  */
-import {
-  CreatePolicyCommand,
-  CreatePolicyVersionCommand,
-  DeletePolicyVersionCommand,
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
-  type IAMClient,
-  type Policy,
-  type PolicyVersion,
-  paginateListPolicyTags,
-  paginateListPolicyVersions,
-  TagPolicyCommand,
-} from '@aws-sdk/client-iam';
+// IAM's commands are imported where they are sent (`(await import('@aws-sdk/client-iam')).X`), not at
+// the top: importing @eks-kit/iam-policies loads no IAM SDK code until a call (issue 21). The bundles'
+// esbuild plugins (tools/esbuild-plugins) make it a static, tree-shaken import again.
+import type { IAMClient, Policy, PolicyVersion } from '@aws-sdk/client-iam';
 import {
   type AwsClients,
   adoptChange,
@@ -69,7 +60,8 @@ export const MAX_POLICY_VERSIONS = 5;
 
 async function getPolicy(iam: IAMClient, arn: string): Promise<Policy | undefined> {
   try {
-    return (await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy;
+    return (await iam.send(new (await import('@aws-sdk/client-iam')).GetPolicyCommand({ PolicyArn: arn })))
+      .Policy;
   } catch (error) {
     if (isNotFoundError(error)) return undefined;
     throw wrapAwsError(error, 'iam:GetPolicy', arn);
@@ -79,7 +71,10 @@ async function getPolicy(iam: IAMClient, arn: string): Promise<Policy | undefine
 async function listVersions(iam: IAMClient, arn: string): Promise<PolicyVersion[]> {
   const versions: PolicyVersion[] = [];
   try {
-    for await (const page of paginateListPolicyVersions({ client: iam }, { PolicyArn: arn }))
+    for await (const page of (await import('@aws-sdk/client-iam')).paginateListPolicyVersions(
+      { client: iam },
+      { PolicyArn: arn },
+    ))
       versions.push(...(page.Versions ?? []));
   } catch (error) {
     throw wrapAwsError(error, 'iam:ListPolicyVersions', arn);
@@ -90,7 +85,10 @@ async function listVersions(iam: IAMClient, arn: string): Promise<PolicyVersion[
 async function listTags(iam: IAMClient, arn: string): Promise<Record<string, string>> {
   const tags: Record<string, string> = {};
   try {
-    for await (const page of paginateListPolicyTags({ client: iam }, { PolicyArn: arn }))
+    for await (const page of (await import('@aws-sdk/client-iam')).paginateListPolicyTags(
+      { client: iam },
+      { PolicyArn: arn },
+    ))
       for (const t of page.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
   } catch (error) {
     throw wrapAwsError(error, 'iam:ListPolicyTags', arn);
@@ -200,7 +198,7 @@ async function createPolicy(
   const create = async (): Promise<unknown> => {
     try {
       const out = await iam.send(
-        new CreatePolicyCommand({
+        new (await import('@aws-sdk/client-iam')).CreatePolicyCommand({
           PolicyName: spec.name,
           Path: path,
           PolicyDocument: policyJson(spec.document),
@@ -297,9 +295,12 @@ async function planPolicyConvergence(
       : { event: { type: 'applied', resource, message: adopt?.summary ?? '' } }),
     operation: 'iam:TagPolicy',
     target: arn,
-    apply: () =>
+    apply: async () =>
       iam.send(
-        new TagPolicyCommand({ PolicyArn: arn, Tags: written.map(([Key, Value]) => ({ Key, Value })) }),
+        new (await import('@aws-sdk/client-iam')).TagPolicyCommand({
+          PolicyArn: arn,
+          Tags: written.map(([Key, Value]) => ({ Key, Value })),
+        }),
       ),
   });
   return steps;
@@ -314,7 +315,12 @@ async function planNewVersion(
   const resource = `iam policy ${spec.name}`;
   let currentDocument: string | undefined;
   try {
-    const out = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: version.id }));
+    const out = await iam.send(
+      new (await import('@aws-sdk/client-iam')).GetPolicyVersionCommand({
+        PolicyArn: arn,
+        VersionId: version.id,
+      }),
+    );
     currentDocument = out.PolicyVersion?.Document;
   } catch (error) {
     throw wrapAwsError(error, 'iam:GetPolicyVersion', `${arn} ${version.id}`);
@@ -365,7 +371,7 @@ async function createDefaultVersion(
   for (let attempt = 1; ; attempt++) {
     try {
       const out = await iam.send(
-        new CreatePolicyVersionCommand({
+        new (await import('@aws-sdk/client-iam')).CreatePolicyVersionCommand({
           PolicyArn: arn,
           PolicyDocument: policyJson(document),
           SetAsDefault: true,
@@ -383,7 +389,12 @@ async function createDefaultVersion(
 /** Delete a policy version; one already deleted (by a concurrent run) counts as done. */
 async function deleteVersionIfPresent(iam: IAMClient, arn: string, versionId: string): Promise<void> {
   try {
-    await iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: versionId }));
+    await iam.send(
+      new (await import('@aws-sdk/client-iam')).DeletePolicyVersionCommand({
+        PolicyArn: arn,
+        VersionId: versionId,
+      }),
+    );
   } catch (error) {
     if (isNotFoundError(error)) return;
     throw wrapAwsError(error, 'iam:DeletePolicyVersion', `${arn} ${versionId}`);

@@ -2,13 +2,10 @@
  * ensureRole: create or converge an IAM role (trust, description, session length, tags, inline
  * policies, attachments, boundary), idempotently, with dry run.
  */
-import {
-  CreateRoleCommand,
-  type CreateRoleCommandInput,
-  type IAMClient,
-  type Role,
-  TagRoleCommand,
-} from '@aws-sdk/client-iam';
+// IAM's commands are imported where they are sent (`(await import('@aws-sdk/client-iam')).X`), not at
+// the top: importing @eks-kit/iam-policies loads no IAM SDK code until a call (issue 21). The bundles'
+// esbuild plugins (tools/esbuild-plugins) make it a static, tree-shaken import again.
+import type { CreateRoleCommandInput, IAMClient, Role } from '@aws-sdk/client-iam';
 import {
   type AwsClients,
   adoptChange,
@@ -174,7 +171,8 @@ async function createRole(
   const create = async (): Promise<unknown> => {
     try {
       const out = await retryWhilePrincipalPropagates(
-        () => iam.send(new CreateRoleCommand(createRoleInput(spec, tags))),
+        async () =>
+          iam.send(new (await import('@aws-sdk/client-iam')).CreateRoleCommand(createRoleInput(spec, tags))),
         resource,
         options,
       );
@@ -248,8 +246,13 @@ function planAdoption(
       change: adoptChange(resource, stack, options.adopt),
       operation: 'iam:TagRole',
       target: name,
-      apply: () =>
-        iam.send(new TagRoleCommand({ RoleName: name, Tags: [{ Key: STACK_TAG_KEY, Value: stack }] })),
+      apply: async () =>
+        iam.send(
+          new (await import('@aws-sdk/client-iam')).TagRoleCommand({
+            RoleName: name,
+            Tags: [{ Key: STACK_TAG_KEY, Value: stack }],
+          }),
+        ),
     },
   ];
 }

@@ -3,7 +3,9 @@
  * `arn:<partition>:iam::<account>:oidc-provider/<issuer host/path>` (docs/AWS-FACTS.md#iam-trust-for-pods); without that
  * provider no pod can assume the role, so a role that trusts it is blocked until it exists.
  */
-import { GetOpenIDConnectProviderCommand } from '@aws-sdk/client-iam';
+// IAM's commands are imported where they are sent (`(await import('@aws-sdk/client-iam')).X`), not at
+// the top: importing @eks-kit/iam-policies loads no IAM SDK code until a call (issue 21). The bundles'
+// esbuild plugins (tools/esbuild-plugins) make it a static, tree-shaken import again.
 import {
   type AwsClients,
   describeAccount,
@@ -44,7 +46,11 @@ export async function findOidcProvider(clients: AwsClients, issuer: string): Pro
   const iam = await clients.iam();
   let exists = true;
   try {
-    await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: providerArn }));
+    await iam.send(
+      new (await import('@aws-sdk/client-iam')).GetOpenIDConnectProviderCommand({
+        OpenIDConnectProviderArn: providerArn,
+      }),
+    );
   } catch (error) {
     if (!isNotFoundError(error)) throw wrapAwsError(error, 'iam:GetOpenIDConnectProvider', providerArn);
     exists = false;

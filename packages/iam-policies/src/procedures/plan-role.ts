@@ -3,19 +3,10 @@
  * makes it) per difference, semantic for policies. Nothing here mutates; ensureRole runs the steps on
  * core's converge engine (`applyPlan`), which wraps a failing write with the step's operation.
  */
-import {
-  AttachRolePolicyCommand,
-  DeleteRolePermissionsBoundaryCommand,
-  DeleteRolePolicyCommand,
-  DetachRolePolicyCommand,
-  type IAMClient,
-  PutRolePermissionsBoundaryCommand,
-  PutRolePolicyCommand,
-  TagRoleCommand,
-  UntagRoleCommand,
-  UpdateAssumeRolePolicyCommand,
-  UpdateRoleCommand,
-} from '@aws-sdk/client-iam';
+// IAM's commands are imported where they are sent (`(await import('@aws-sdk/client-iam')).X`), not at
+// the top: importing @eks-kit/iam-policies loads no IAM SDK code until a call (issue 21). The bundles'
+// esbuild plugins (tools/esbuild-plugins) make it a static, tree-shaken import again.
+import type { IAMClient } from '@aws-sdk/client-iam';
 import {
   type Change,
   EksKitError,
@@ -113,9 +104,12 @@ function planTrust(
       target: name,
       apply: () =>
         retryWhilePrincipalPropagates(
-          () =>
+          async () =>
             iam.send(
-              new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: policyJson(spec.trust) }),
+              new (await import('@aws-sdk/client-iam')).UpdateAssumeRolePolicyCommand({
+                RoleName: name,
+                PolicyDocument: policyJson(spec.trust),
+              }),
             ),
           resource,
           options,
@@ -153,9 +147,9 @@ function planSettings(iam: IAMClient, state: RoleState, spec: RoleSpec): Planned
       target: name,
       // UpdateRole without MaxSessionDuration resets it to one hour (IAM API reference, UpdateRole):
       // a description change always sends the duration the role keeps.
-      apply: () =>
+      apply: async () =>
         iam.send(
-          new UpdateRoleCommand({
+          new (await import('@aws-sdk/client-iam')).UpdateRoleCommand({
             RoleName: name,
             ...update,
             MaxSessionDuration: update.MaxSessionDuration ?? role.MaxSessionDuration ?? 3600,
@@ -182,8 +176,13 @@ function planBoundary(iam: IAMClient, state: RoleState, spec: RoleSpec): Planned
         },
         operation: 'iam:PutRolePermissionsBoundary',
         target: name,
-        apply: () =>
-          iam.send(new PutRolePermissionsBoundaryCommand({ RoleName: name, PermissionsBoundary: boundary })),
+        apply: async () =>
+          iam.send(
+            new (await import('@aws-sdk/client-iam')).PutRolePermissionsBoundaryCommand({
+              RoleName: name,
+              PermissionsBoundary: boundary,
+            }),
+          ),
       },
     ];
   }
@@ -199,7 +198,12 @@ function planBoundary(iam: IAMClient, state: RoleState, spec: RoleSpec): Planned
         },
         operation: 'iam:DeleteRolePermissionsBoundary',
         target: name,
-        apply: () => iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: name })),
+        apply: async () =>
+          iam.send(
+            new (await import('@aws-sdk/client-iam')).DeleteRolePermissionsBoundaryCommand({
+              RoleName: name,
+            }),
+          ),
       },
     ];
   }
@@ -223,8 +227,13 @@ function planTags(iam: IAMClient, state: RoleState, spec: RoleSpec): PlannedChan
       },
       operation: 'iam:TagRole',
       target: name,
-      apply: () =>
-        iam.send(new TagRoleCommand({ RoleName: name, Tags: toTag.map(([Key, Value]) => ({ Key, Value })) })),
+      apply: async () =>
+        iam.send(
+          new (await import('@aws-sdk/client-iam')).TagRoleCommand({
+            RoleName: name,
+            Tags: toTag.map(([Key, Value]) => ({ Key, Value })),
+          }),
+        ),
     });
   }
   if (!spec.exclusive) return steps;
@@ -243,7 +252,10 @@ function planTags(iam: IAMClient, state: RoleState, spec: RoleSpec): PlannedChan
       },
       operation: 'iam:UntagRole',
       target: name,
-      apply: () => iam.send(new UntagRoleCommand({ RoleName: name, TagKeys: toUntag })),
+      apply: async () =>
+        iam.send(
+          new (await import('@aws-sdk/client-iam')).UntagRoleCommand({ RoleName: name, TagKeys: toUntag }),
+        ),
     });
   }
   return steps;
@@ -277,9 +289,9 @@ async function planInlinePolicies(
       change,
       operation: 'iam:PutRolePolicy',
       target: `${name}/${policyName}`,
-      apply: () =>
+      apply: async () =>
         iam.send(
-          new PutRolePolicyCommand({
+          new (await import('@aws-sdk/client-iam')).PutRolePolicyCommand({
             RoleName: name,
             PolicyName: policyName,
             PolicyDocument: policyJson(doc),
@@ -299,8 +311,15 @@ async function planInlinePolicies(
       operation: 'iam:DeleteRolePolicy',
       target: `${name}/${policyName}`,
       // Already deleted by a concurrent run (NoSuchEntity): done.
-      apply: () =>
-        goneIsDone(iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName }))),
+      apply: async () =>
+        goneIsDone(
+          iam.send(
+            new (await import('@aws-sdk/client-iam')).DeleteRolePolicyCommand({
+              RoleName: name,
+              PolicyName: policyName,
+            }),
+          ),
+        ),
     });
   }
   return steps;
@@ -323,7 +342,13 @@ function planAttachments(
       change: { action: 'create', resource, summary: `attach ${arn}`, after: arn },
       operation: 'iam:AttachRolePolicy',
       target: `${name} ${arn}`,
-      apply: () => iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: arn })),
+      apply: async () =>
+        iam.send(
+          new (await import('@aws-sdk/client-iam')).AttachRolePolicyCommand({
+            RoleName: name,
+            PolicyArn: arn,
+          }),
+        ),
     });
   }
   if (!exclusivePolicies) return steps;
@@ -339,7 +364,15 @@ function planAttachments(
       operation: 'iam:DetachRolePolicy',
       target: `${name} ${arn}`,
       // Already detached by a concurrent run (NoSuchEntity): done.
-      apply: () => goneIsDone(iam.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: arn }))),
+      apply: async () =>
+        goneIsDone(
+          iam.send(
+            new (await import('@aws-sdk/client-iam')).DetachRolePolicyCommand({
+              RoleName: name,
+              PolicyArn: arn,
+            }),
+          ),
+        ),
     });
   }
   return steps;

@@ -2,14 +2,10 @@
  * Reading the current state of a role: the role itself (trust, description, tags, boundary), its
  * inline policies (decoded from IAM's URL-encoded JSON) and its attached managed policies.
  */
-import {
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  type IAMClient,
-  paginateListAttachedRolePolicies,
-  paginateListRolePolicies,
-  type Role,
-} from '@aws-sdk/client-iam';
+// IAM's commands are imported where they are sent (`(await import('@aws-sdk/client-iam')).X`), not at
+// the top: importing @eks-kit/iam-policies loads no IAM SDK code until a call (issue 21). The bundles'
+// esbuild plugins (tools/esbuild-plugins) make it a static, tree-shaken import again.
+import type { IAMClient, Role } from '@aws-sdk/client-iam';
 import { isNotFoundError, wrapAwsError } from '@eks-kit/core';
 
 /** What IAM holds for a role. Policy documents are still IAM's raw (URL-encoded) strings. */
@@ -32,7 +28,7 @@ export interface RoleState {
  */
 export async function findRole(iam: IAMClient, name: string): Promise<Role | undefined> {
   try {
-    const out = await iam.send(new GetRoleCommand({ RoleName: name }));
+    const out = await iam.send(new (await import('@aws-sdk/client-iam')).GetRoleCommand({ RoleName: name }));
     return out.Role;
   } catch (error) {
     if (isNotFoundError(error)) return undefined;
@@ -67,7 +63,10 @@ export async function readRole(iam: IAMClient, name: string): Promise<RoleState 
   const inline = async (): Promise<string[]> => {
     const names: string[] = [];
     try {
-      for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: name }))
+      for await (const page of (await import('@aws-sdk/client-iam')).paginateListRolePolicies(
+        { client: iam },
+        { RoleName: name },
+      ))
         names.push(...(page.PolicyNames ?? []));
     } catch (error) {
       throw wrapAwsError(error, 'iam:ListRolePolicies', name);
@@ -77,7 +76,10 @@ export async function readRole(iam: IAMClient, name: string): Promise<RoleState 
   const attached = async (): Promise<string[]> => {
     const arns: string[] = [];
     try {
-      for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: name })) {
+      for await (const page of (await import('@aws-sdk/client-iam')).paginateListAttachedRolePolicies(
+        { client: iam },
+        { RoleName: name },
+      )) {
         for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
       }
     } catch (error) {
@@ -106,7 +108,12 @@ export async function findInlinePolicy(
   policyName: string,
 ): Promise<string | undefined> {
   try {
-    const out = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }));
+    const out = await iam.send(
+      new (await import('@aws-sdk/client-iam')).GetRolePolicyCommand({
+        RoleName: roleName,
+        PolicyName: policyName,
+      }),
+    );
     return out.PolicyDocument;
   } catch (error) {
     if (isNotFoundError(error)) return undefined;
