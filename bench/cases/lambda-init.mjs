@@ -171,7 +171,27 @@ function commandsOfFunction(root, text, used) {
       walk(join(root, 'packages', d, 'src'));
   }
   walk(join(root, 'apps/checks-lambda/src'));
+  // Static imports, and the `await import()` of a command where a call sends it (asg-discovery,
+  // iam-policies, core: issue 21), which the function's build makes static again.
+  const dynamic = (text) => [
+    ...[...text.matchAll(/const \{([^}]*)\} = await import\('(@aws-sdk\/client-[a-z0-9-]+)'\)/g)].map((m) => [
+      m[1],
+      m[2],
+    ]),
+    ...[...text.matchAll(/\(await import\('(@aws-sdk\/client-[a-z0-9-]+)'\)\)\.(\w+)/g)].map((m) => [
+      m[2],
+      m[1],
+    ]),
+  ];
   for (const file of sources) {
+    for (const [names, pkg] of dynamic(readFileSync(file, 'utf8'))) {
+      if (!packages.has(pkg)) continue;
+      for (const raw of names.split(',')) {
+        const name = raw.trim();
+        if (/^[A-Z]\w*Command$/.test(name) && text.includes(`"${name.slice(0, -'Command'.length)}"`))
+          found.set(`${pkg} ${name}`, [pkg, name]);
+      }
+    }
     for (const m of readFileSync(file, 'utf8').matchAll(
       /import\s*\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g,
     )) {
