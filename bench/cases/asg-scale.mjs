@@ -3,11 +3,12 @@
 // SDK clients the work uses loaded (one call each), and that plus the SDK reading the same pages while
 // keeping nothing. The emulator runs as its own process so the RSS is eks-kit's alone, and the work
 // runs in a fresh worker process so earlier cases do not inflate it.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnEmulator } from './emulator.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -39,29 +40,9 @@ export async function run({ quick, root }) {
       },
     }),
   );
-  const emulator = spawn(
-    process.execPath,
-    [
-      join(root, 'packages/aws-emulator/bin/eks-kit-emulator.js'),
-      '--port',
-      '0',
-      '--speed',
-      '1000',
-      '--seed',
-      world,
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const emulator = await spawnEmulator(root, world);
   try {
-    const url = await new Promise((resolve, reject) => {
-      emulator.once('error', reject);
-      emulator.stdout.once('data', (chunk) => {
-        const match = /listening on (http:\/\/\S+)/.exec(String(chunk));
-        match ? resolve(match[1]) : reject(new Error(`unexpected emulator output: ${chunk}`));
-      });
-    });
+    const url = emulator.url;
     // `flags`: Node options of the worker; `fast`: client quotas run 1000x faster (as the emulator
     // does), for the runs whose figure is memory, not wall time.
     const runWorker = (mode, { flags = [], fast = false } = {}) => {
@@ -233,7 +214,7 @@ export async function run({ quick, root }) {
       ...out,
     };
   } finally {
-    emulator.kill('SIGTERM');
+    emulator.stop();
   }
 }
 

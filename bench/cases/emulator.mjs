@@ -1,4 +1,5 @@
 // Emulator + real SDK clients for bench cases.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '@eks-kit/aws-emulator';
@@ -63,4 +64,38 @@ export async function seedCallPhases(root, names, minimum, steps) {
     names.map((p) => [p, { calls: sum(phases[p]), minimum: sum(minimum[p]) }]),
   );
   return { rows, phases, totals };
+}
+
+/**
+ * The emulator's CLI in a process of its own (its CPU and memory are not the measured process's), on a
+ * free port, seeded from `seedFile`: answers its URL and `stop()`.
+ */
+export async function spawnEmulator(root, seedFile, { speed = 1000 } = {}) {
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'packages/aws-emulator/bin/eks-kit-emulator.js'),
+      '--port',
+      '0',
+      '--speed',
+      String(speed),
+      '--seed',
+      seedFile,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const stop = () => child.kill('SIGTERM');
+  try {
+    const url = await new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.stdout.once('data', (chunk) => {
+        const match = /listening on (http:\/\/\S+)/.exec(String(chunk));
+        match ? resolve(match[1]) : reject(new Error(`unexpected emulator output: ${chunk}`));
+      });
+    });
+    return { url, stop };
+  } catch (error) {
+    stop();
+    throw error;
+  }
 }

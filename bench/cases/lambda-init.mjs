@@ -1,12 +1,13 @@
 // The Lambda bundle's import time beside a "floor" bundle holding only the SDK clients it uses (goal <= 1.1x),
 // and (issue 21) its import + first invocation on the seed stack beside the floor making the same calls: work
 // moved from import to the first invocation shows in the second figure.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseStack, stackDigest } from '@eks-kit/stack';
 import { build } from 'esbuild';
+import { spawnEmulator } from './emulator.mjs';
 import { median, ms, ratio } from './util.mjs';
 
 // The SDK clients the checks Lambda uses (its checks plus SSM for the stack parameter, SNS for alerts, STS to assume roles, Organizations to list an organisation's accounts, S3 for a split run's batches and state).
@@ -87,41 +88,15 @@ export async function run({ quick, root }) {
   return {
     rows: [
       { what: 'node -e 0', median: ms(nodeMs), 'above node -e 0': '-', 'in process': '-', cpu: '-' },
-      {
-        what: `floor: ${used.length} SDK clients only`,
-        median: ms(floorMs),
-        'above node -e 0': ms(floorMs - nodeMs),
-        'in process': ms(floorRun.inside),
-        cpu: ms(floorRun.cpu),
-      },
-      {
-        what: `floor: the same clients + the ${commands.length} commands the function's code sends`,
-        median: ms(commandsRun.wall),
-        'above node -e 0': ms(commandsRun.wall - nodeMs),
-        'in process': ms(commandsRun.inside),
-        cpu: ms(commandsRun.cpu),
-      },
-      {
-        what: 'checks Lambda (index.mjs and the chunks it imports)',
-        median: ms(lambdaMs),
-        'above node -e 0': ms(lambdaMs - nodeMs),
-        'in process': ms(lambdaRun.inside),
-        cpu: ms(lambdaRun.cpu),
-      },
-      {
-        what: 'Lambda / floor (import only; goal <= 1.10x)',
-        median: '-',
-        'above node -e 0': ratio(lambdaMs - nodeMs, floorMs - nodeMs),
-        'in process': ratio(lambdaRun.inside, floorRun.inside),
-        cpu: ratio(lambdaRun.cpu, floorRun.cpu),
-      },
-      {
-        what: 'Lambda / floor with the commands (import only)',
-        median: '-',
-        'above node -e 0': ratio(lambdaMs - nodeMs, commandsRun.wall - nodeMs),
-        'in process': ratio(lambdaRun.inside, commandsRun.inside),
-        cpu: ratio(lambdaRun.cpu, commandsRun.cpu),
-      },
+      timeRow(`floor: ${used.length} SDK clients only`, floorRun, nodeMs),
+      timeRow(
+        `floor: the same clients + the ${commands.length} commands the function's code sends`,
+        commandsRun,
+        nodeMs,
+      ),
+      timeRow('checks Lambda (index.mjs and the chunks it imports)', lambdaRun, nodeMs),
+      ratioRow('Lambda / floor (import only; goal <= 1.10x)', lambdaRun, floorRun, nodeMs),
+      ratioRow('Lambda / floor with the commands (import only)', lambdaRun, commandsRun, nodeMs),
       ...first.rows,
     ],
     clients: used.map(([pkg]) => pkg),
@@ -207,6 +182,28 @@ function commandsOfFunction(root, text, used) {
   return [...found.values()].sort((a, b) => a.join().localeCompare(b.join()));
 }
 
+/** A row of one command's medians: wall, wall above `node -e 0`, inside the process, CPU. */
+function timeRow(what, run, nodeMs) {
+  return {
+    what,
+    median: ms(run.wall),
+    'above node -e 0': ms(run.wall - nodeMs),
+    'in process': ms(run.inside),
+    cpu: ms(run.cpu),
+  };
+}
+
+/** A row of the ratios of two commands' medians (`run` over `floor`), in the columns of {@link timeRow}. */
+function ratioRow(what, run, floor, nodeMs) {
+  return {
+    what,
+    median: '-',
+    'above node -e 0': ratio(run.wall - nodeMs, floor.wall - nodeMs),
+    'in process': ratio(run.inside, floor.inside),
+    cpu: ratio(run.cpu, floor.cpu),
+  };
+}
+
 /** A child script that runs `body` and prints how long it took, measured inside the process. */
 function timedScript(body) {
   return `const t0 = performance.now();\nconst c0 = process.cpuUsage();\n${body}\nconst c1 = process.cpuUsage(c0);\nprocess.stdout.write('\\nELAPSED ' + (performance.now() - t0) + ' CPU ' + (c1.user + c1.system) / 1000 + '\\n');`;
@@ -282,29 +279,11 @@ async function firstInvocation({ root, dir, used, plugins, lambda, rounds }) {
     worldFile,
     JSON.stringify({ ...world, ssm: { parameters: [{ name: STATE_PARAMETER, value: '{}' }] } }),
   );
-  const emulator = spawn(
-    process.execPath,
-    [
-      join(root, 'packages/aws-emulator/bin/eks-kit-emulator.js'),
-      '--port',
-      '0',
-      // Its rate quotas run in emulated time: 1000x faster, ACM's ListCertificates 1/s does not make one
-      // run wait for (or throttle) the run before it, which would time the quota, not the code.
-      '--speed',
-      '1000',
-      '--seed',
-      worldFile,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  // Speed 1000: its rate quotas run in emulated time, so ACM's ListCertificates 1/s does not make one
+  // run wait for (or throttle) the run before it, which would time the quota, not the code.
+  const emulator = await spawnEmulator(root, worldFile);
   try {
-    const url = await new Promise((resolve, reject) => {
-      emulator.once('error', reject);
-      emulator.stdout.once('data', (chunk) => {
-        const match = /listening on (http:\/\/\S+)/.exec(String(chunk));
-        match ? resolve(match[1]) : reject(new Error(`unexpected emulator output: ${chunk}`));
-      });
-    });
+    const url = emulator.url;
     const region = world.region ?? 'ap-northeast-1';
     const json = JSON.stringify(parseStack(readFileSync(join(root, 'examples/seed/eks-kit.yaml'), 'utf8')));
     const env = {
@@ -355,41 +334,29 @@ if (s.checkErrors !== 0) throw new Error('check errors: ' + s.checkErrors);`),
     const count = (list) => list.length;
     return {
       rows: [
-        {
-          what: `floor: the same clients + the same ${count(calls)} calls (all at once), import + calls`,
-          median: ms(floorMs),
-          'above node -e 0': ms(floorMs - nodeMs),
-          'in process': ms(floorRun.inside),
-          cpu: ms(floorRun.cpu),
-        },
-        {
-          what: `floor, the same ${count(calls)} calls 4 at a time (the handler's check concurrency)`,
-          median: ms(floor4Run.wall),
-          'above node -e 0': ms(floor4Run.wall - nodeMs),
-          'in process': ms(floor4Run.inside),
-          cpu: ms(floor4Run.cpu),
-        },
-        {
-          what: 'checks Lambda: import + first invocation (seed stack, deployed JSON)',
-          median: ms(lambdaMs),
-          'above node -e 0': ms(lambdaMs - nodeMs),
-          'in process': ms(lambdaRun.inside),
-          cpu: ms(lambdaRun.cpu),
-        },
-        {
-          what: 'Lambda / floor (import + first invocation, calls all at once)',
-          median: '-',
-          'above node -e 0': ratio(lambdaMs - nodeMs, floorMs - nodeMs),
-          'in process': ratio(lambdaRun.inside, floorRun.inside),
-          cpu: ratio(lambdaRun.cpu, floorRun.cpu),
-        },
-        {
-          what: 'Lambda / floor (import + first invocation, calls 4 at a time)',
-          median: '-',
-          'above node -e 0': ratio(lambdaMs - nodeMs, floor4Run.wall - nodeMs),
-          'in process': ratio(lambdaRun.inside, floor4Run.inside),
-          cpu: ratio(lambdaRun.cpu, floor4Run.cpu),
-        },
+        timeRow(
+          `floor: the same clients + the same ${count(calls)} calls (all at once), import + calls`,
+          floorRun,
+          nodeMs,
+        ),
+        timeRow(
+          `floor, the same ${count(calls)} calls 4 at a time (the handler's check concurrency)`,
+          floor4Run,
+          nodeMs,
+        ),
+        timeRow('checks Lambda: import + first invocation (seed stack, deployed JSON)', lambdaRun, nodeMs),
+        ratioRow(
+          'Lambda / floor (import + first invocation, calls all at once)',
+          lambdaRun,
+          floorRun,
+          nodeMs,
+        ),
+        ratioRow(
+          'Lambda / floor (import + first invocation, calls 4 at a time)',
+          lambdaRun,
+          floor4Run,
+          nodeMs,
+        ),
       ],
       mediansMs: {
         nodeFirst: nodeMs,
@@ -407,7 +374,7 @@ if (s.checkErrors !== 0) throw new Error('check errors: ' + s.checkErrors);`),
       calls: count(calls),
     };
   } finally {
-    emulator.kill('SIGTERM');
+    emulator.stop();
   }
 }
 

@@ -177,20 +177,20 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
           ? AbortSignal.timeout(Math.max(1_000, remaining - REPORT_RESERVE_MS))
           : undefined;
       const now = deps.now ?? (() => new Date());
+      const code = await checksCode;
       const inv: Invocation = {
         config,
-        clients: base,
+        clients,
         stack,
         logger,
-        tasksOf: deps.checkTasks ?? (await checksCode).stackCheckTasks,
+        tasksOf: deps.checkTasks ?? code.stackCheckTasks,
         signal,
         remaining,
         now,
         rateClock: deps.rateClock,
       };
-      const outcome = await (await checksCode).checkPhase(inv, phase);
+      const outcome = await code.checkPhase(inv, phase);
       if (!Array.isArray(outcome)) return outcome;
-      const code = await checksCode;
       // Metrics are made at the first report (Powertools Metrics comes with the checks' code).
       sandboxMetrics ??= code.newMetrics();
       return await code.reportRun(

@@ -7,6 +7,27 @@ export { mutatingCalls as mutations } from '@eks-kit/aws-emulator/testing';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'ap-northeast-1';
+/**
+ * A world of `count` generated worker groups (`ng-...`, launch template `workers`, m5.large): the paging
+ * and memory tests' scale worlds.
+ */
+export function generatedGroupsWorld(count: number): World {
+  return {
+    region: REGION,
+    ec2: { launchTemplates: [{ name: 'workers', instanceType: 'm5.large' }] },
+    autoscaling: {
+      generate: {
+        count,
+        prefix: 'ng',
+        launchTemplate: { name: 'workers' },
+        minSize: 1,
+        maxSize: 4,
+        desiredCapacity: 1,
+      },
+    },
+  };
+}
+
 export const ISSUER = 'https://oidc.eks.ap-northeast-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF';
 
 /** The emulator's test set-up (`@eks-kit/aws-emulator/testing`) and core's clients pointing at it. */

@@ -14,28 +14,14 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { World } from '@eks-kit/aws-emulator';
 import { describe, expect, it } from 'vitest';
-import { REGION, useWorld } from './helpers.js';
+import { generatedGroupsWorld, REGION, useWorld } from './helpers.js';
 
 const run = promisify(execFile);
 const dist = new URL('../dist/index.js', import.meta.url).href;
 
 // 450 groups: five DescribeAutoScalingGroups pages per read (100 x 4, 50), 900 tags to write (18 calls).
-const world: World = {
-  region: REGION,
-  ec2: { launchTemplates: [{ name: 'workers', instanceType: 'm5.large' }] },
-  autoscaling: {
-    generate: {
-      count: 450,
-      prefix: 'ng',
-      launchTemplate: { name: 'workers' },
-      minSize: 1,
-      maxSize: 4,
-      desiredCapacity: 1,
-    },
-  },
-};
+const world = generatedGroupsWorld(450);
 const env = useWorld(world);
 
 /** Runs `body` as an ES module in a child Node with `flags`; answers the JSON it prints last. */

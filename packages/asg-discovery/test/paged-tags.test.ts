@@ -1,24 +1,10 @@
-import type { World } from '@eks-kit/aws-emulator';
 import type { EksKitError } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import { ensureAutoDiscoveryTags, forEachGroupPage, forEachSelectedGroup } from '../src/index.js';
-import { mutations, REGION, useWorld } from './helpers.js';
+import { generatedGroupsWorld, mutations, REGION, useWorld } from './helpers.js';
 
 // 250 groups: three DescribeAutoScalingGroups pages (100, 100, 50).
-const world: World = {
-  region: REGION,
-  ec2: { launchTemplates: [{ name: 'workers', instanceType: 'm5.large' }] },
-  autoscaling: {
-    generate: {
-      count: 250,
-      prefix: 'ng',
-      launchTemplate: { name: 'workers' },
-      minSize: 1,
-      maxSize: 4,
-      desiredCapacity: 1,
-    },
-  },
-};
+const world = generatedGroupsWorld(250);
 
 const env = useWorld(world);
 const reads = () => env.emu.calls({ operation: 'DescribeAutoScalingGroups' });
