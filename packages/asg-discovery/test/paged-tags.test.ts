@@ -1,7 +1,7 @@
 import type { EksKitError } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import { ensureAutoDiscoveryTags, forEachGroupPage, forEachSelectedGroup } from '../src/index.js';
-import { generatedGroupsWorld, mutations, REGION, useWorld } from './helpers.js';
+import { generatedGroupsWorld, mutations, useWorld } from './helpers.js';
 
 // 250 groups: three DescribeAutoScalingGroups pages (100, 100, 50).
 const world = generatedGroupsWorld(250);
