@@ -5,6 +5,7 @@ import { iamDataLeftOut } from './build/iam-data-left-out.js';
 import { sfnLeftOut } from './build/sfn-left-out.js';
 import {
   browserOnlyStubs,
+  lazyCoreImports,
   sdkSchemaConstantKeys,
   staticCoreImports,
   yamlEsmBuild,
@@ -56,11 +57,15 @@ const noAwsSdk: NonNullable<Options['esbuildPlugins']>[number] = {
 
 /** The function's files, built alike (each file holds every dependency it uses). */
 const functionBuild = {
+  // dist/, or another folder for a variant the bench builds (EKS_KIT_LAMBDA_OUT_DIR).
+  outDir: process.env.EKS_KIT_LAMBDA_OUT_DIR ?? 'dist',
   format: ['esm'],
   outExtension: () => ({ js: '.mjs' }),
   platform: 'node',
   target: 'node22',
-  minify: true,
+  // EKS_KIT_LAMBDA_MINIFY=0 (with EKS_KIT_LAMBDA_OUT_DIR): a readable copy for a CPU profile, with each
+  // input's path above its code.
+  minify: process.env.EKS_KIT_LAMBDA_MINIFY !== '0',
   splitting: false,
   sourcemap: false,
   dts: false,
@@ -90,7 +95,10 @@ export default defineConfig([
       stackLoaderBeside,
       // Before staticCoreImports: the Step Functions client of core's table is never called here.
       sfnLeftOut,
-      staticCoreImports,
+      // The SDK clients in the files a cold start imports (static), or each loaded by core at its first
+      // use (EKS_KIT_LAMBDA_CLIENTS=lazy: a variant the lambda-init bench builds and measures, never deployed:
+      // docs/PERFORMANCE.md, "The Lambda under its CPU share").
+      process.env.EKS_KIT_LAMBDA_CLIENTS === 'lazy' ? lazyCoreImports : staticCoreImports,
       sdkSchemaConstantKeys,
       iamDataLeftOut,
       browserOnlyStubs,
@@ -111,6 +119,7 @@ export default defineConfig([
   {
     // Tools run from the repository (template rendering); not part of the function.
     entry: { 'tools/render-template': 'src/bin/render-template.ts' },
+    outDir: functionBuild.outDir,
     format: ['esm'],
     platform: 'node',
     target: 'node20',

@@ -2,11 +2,20 @@
 // and (issue 21) its import + first invocation on the seed stack beside the floor making the same calls: work
 // moved from import to the first invocation shows in the second figure.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseStack, stackDigest } from '@eks-kit/stack';
 import { build } from 'esbuild';
+import { coldStarts, cpuCgroups, MB_PER_VCPU, PERIOD_US } from './cpu-share.mjs';
 import { spawnEmulator } from './emulator.mjs';
 import { median, ms, ratio } from './util.mjs';
 
@@ -323,7 +332,11 @@ if (s.checkErrors !== 0) throw new Error('check errors: ' + s.checkErrors);`),
     const floorCalls = await buildFloorWithCalls({ root, dir, used, plugins, calls });
     const replay = (lanes) => ({
       cmd: process.execPath,
-      args: ['--input-type=module', '-e', timedScript(`await import(${JSON.stringify(floorCalls)});`)],
+      args: [
+        '--input-type=module',
+        '-e',
+        timedScript(`await (await import(${JSON.stringify(floorCalls)})).run();`),
+      ],
       options: { env: { ...env, EKS_KIT_BENCH_CALLS: callsFile, EKS_KIT_BENCH_LANES: String(lanes) } },
     });
     const [node, floorRun, floor4Run, lambdaRun] = interleavedInside(
@@ -332,6 +345,15 @@ if (s.checkErrors !== 0) throw new Error('check errors: ' + s.checkErrors);`),
     );
     const [nodeMs, floorMs, lambdaMs] = [node.wall, floorRun.wall, lambdaRun.wall];
     const count = (list) => list.length;
+    const share = await underCpuShare({
+      root,
+      dir,
+      lambda,
+      url,
+      lambdaEnv: invoke.options.env,
+      floor: { file: floorCalls, env: replay(4).options.env },
+      rounds: Math.max(3, rounds - 2),
+    });
     return {
       rows: [
         timeRow(
@@ -357,7 +379,9 @@ if (s.checkErrors !== 0) throw new Error('check errors: ' + s.checkErrors);`),
           floor4Run,
           nodeMs,
         ),
+        ...share.rows,
       ],
+      cpuShare: share.figures,
       mediansMs: {
         nodeFirst: nodeMs,
         floorFirst: floorMs,
@@ -375,6 +399,100 @@ if (s.checkErrors !== 0) throw new Error('check errors: ' + s.checkErrors);`),
     };
   } finally {
     emulator.stop();
+  }
+}
+
+/**
+ * Import + first invocation under Lambda's CPU share for the function's memory (the deploy template's
+ * MemorySize; bench/cases/cpu-share.mjs), in a Linux CPU cgroup: the function as built, beside the floor
+ * (the same clients and calls, 4 at a time) and two builds that place the same code otherwise: every
+ * file imported at INIT (`index.mjs`, then the checks' code awaited at the top of a wrapper), and the
+ * SDK clients each loaded at its first use (EKS_KIT_LAMBDA_CLIENTS=lazy: the smallest import). Three
+ * settings: the import unthrottled (as measured on Lambda in 2023) and the invocation at the share; both at
+ * the share (AWS documents no exception for INIT); the first with 30 ms added to every AWS call.
+ */
+async function underCpuShare({ root, dir, lambda, url, lambdaEnv, floor, rounds }) {
+  const template = readFileSync(join(root, 'apps/checks-lambda/src/template/deploy-template.ts'), 'utf8');
+  const memoryMb = Number(/MemorySize: (\d+)/.exec(template)?.[1]);
+  const groups = cpuCgroups(memoryMb);
+  const label = `${memoryMb} MB = ${((memoryMb / MB_PER_VCPU) * 100).toFixed(0)}% of a CPU`;
+  if (!groups.available) {
+    return {
+      rows: [
+        {
+          what: `under Lambda's CPU share (${label}): not measured (${groups.why}; needs root and a cpu cgroup)`,
+          median: '-',
+          'above node -e 0': '-',
+          'in process': '-',
+          cpu: '-',
+        },
+      ],
+      figures: { memoryMb, skipped: groups.why },
+    };
+  }
+  try {
+    // The same function placed otherwise: all at INIT (a wrapper awaiting the checks' code), clients lazy.
+    const eagerDir = join(dir, 'eager');
+    mkdirSync(eagerDir, { recursive: true });
+    const built = dirname(lambda);
+    for (const f of readdirSync(built).filter((n) => n.endsWith('.mjs')))
+      copyFileSync(join(built, f), join(eagerDir, f));
+    const checksFile = readdirSync(built).find((n) => /^run-checks-[\w-]+\.mjs$/.test(n));
+    if (!checksFile) throw new Error(`no run-checks-*.mjs beside ${lambda}`);
+    writeFileSync(
+      join(eagerDir, 'eager.mjs'),
+      `export { handler } from './index.mjs';\nawait import('./${checksFile}');\n`,
+    );
+    const lazyDir = join(dir, 'lazy');
+    const tsup = spawnSync(join(root, 'node_modules/.bin/tsup'), [], {
+      cwd: join(root, 'apps/checks-lambda'),
+      env: { ...process.env, EKS_KIT_LAMBDA_CLIENTS: 'lazy', EKS_KIT_LAMBDA_OUT_DIR: lazyDir },
+      encoding: 'utf8',
+    });
+    if (tsup.status !== 0)
+      throw new Error(`the lazy-clients build failed: ${tsup.error?.message ?? tsup.stderr.slice(-400)}`);
+    const variants = [
+      { name: 'floor', file: floor.file, kind: 'run', env: floor.env },
+      { name: 'as built', file: lambda, kind: 'handler', env: lambdaEnv },
+      { name: 'all at INIT', file: join(eagerDir, 'eager.mjs'), kind: 'handler', env: lambdaEnv },
+      { name: 'clients lazy', file: join(lazyDir, 'index.mjs'), kind: 'handler', env: lambdaEnv },
+    ];
+    // speed 1000 (spawnEmulator): 30 ms of real time are 30,000 emulated ms.
+    const faults = (latencyMs) => () =>
+      fetch(`${url}/_emulator/faults`, {
+        method: 'POST',
+        body: JSON.stringify(latencyMs > 0 ? [{ kind: 'latency', latencyMs: latencyMs * 1000 }] : []),
+      });
+    const settings = [
+      { name: 'INIT unthrottled', initGroup: groups.free, invokeGroup: groups.share, before: faults(0) },
+      { name: 'INIT at the share', initGroup: groups.share, invokeGroup: groups.share, before: faults(0) },
+      {
+        name: 'INIT unthrottled, 30 ms/call',
+        initGroup: groups.free,
+        invokeGroup: groups.share,
+        before: faults(30),
+      },
+    ];
+    const results = await coldStarts({ variants, settings, rounds });
+    await faults(0)();
+    const rows = [];
+    for (const setting of settings) {
+      const of = (v) => results.find((r) => r.setting === setting.name && r.variant === v);
+      const base = of('floor');
+      for (const v of variants) {
+        const r = of(v.name);
+        rows.push({
+          what: `${label}, ${setting.name}: ${v.name} (INIT ${ms(r.init)} + invocation ${ms(r.invoke)})`,
+          median: ms(r.total),
+          'above node -e 0': v.name === 'floor' ? '-' : `${ratio(r.total, base.total)} of the floor`,
+          'in process': '-',
+          cpu: ms(r.cpu),
+        });
+      }
+    }
+    return { rows, figures: { memoryMb, quotaUs: groups.quotaUs, periodUs: PERIOD_US, rounds, results } };
+  } finally {
+    groups.remove();
   }
 }
 
@@ -402,20 +520,23 @@ async function buildFloorWithCalls({ root, dir, used, plugins, calls }) {
     `const commands = { ${Object.entries(commandOf)
       .map(([k, c]) => `${JSON.stringify(k)}: ${c}`)
       .join(', ')} };`,
-    'const calls = JSON.parse(readFileSync(process.env.EKS_KIT_BENCH_CALLS, "utf8"));',
-    'const clients = {};',
-    'const clientFor = (s) => (clients[s] ??= new clientClasses[s]({ maxAttempts: 1 }));',
-    'const lanes = Number(process.env.EKS_KIT_BENCH_LANES) || calls.length;',
-    'let next = 0;',
-    'async function lane() {',
-    '  while (next < calls.length) {',
-    '    const c = calls[next++];',
-    '    const Command = commands[c.service + " " + c.operation];',
-    '    await clientFor(c.service).send(new Command(c.input)).catch(() => undefined);',
+    // run(): the calls (the invocation); importing the file is the import (the Lambda's init).
+    'export async function run() {',
+    '  const calls = JSON.parse(readFileSync(process.env.EKS_KIT_BENCH_CALLS, "utf8"));',
+    '  const clients = {};',
+    '  const clientFor = (s) => (clients[s] ??= new clientClasses[s]({ maxAttempts: 1 }));',
+    '  const lanes = Number(process.env.EKS_KIT_BENCH_LANES) || calls.length;',
+    '  let next = 0;',
+    '  async function lane() {',
+    '    while (next < calls.length) {',
+    '      const c = calls[next++];',
+    '      const Command = commands[c.service + " " + c.operation];',
+    '      await clientFor(c.service).send(new Command(c.input)).catch(() => undefined);',
+    '    }',
     '  }',
+    '  await Promise.all(Array.from({ length: lanes }, lane));',
+    '  for (const c of Object.values(clients)) c.destroy();',
     '}',
-    'await Promise.all(Array.from({ length: lanes }, lane));',
-    'for (const c of Object.values(clients)) c.destroy();',
   );
   writeFileSync(entry, `${lines.join('\n')}\n`);
   return buildLikeTheLambda({ root, plugins, entry, outfile: join(dir, 'floor-calls.bundle.mjs') });

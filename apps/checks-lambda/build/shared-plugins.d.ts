@@ -20,3 +20,5 @@ export declare const sdkSchemaConstantKeys: EsbuildPlugin;
 export declare const staticCoreImports: EsbuildPlugin;
 /** Resolves `yaml` to its ES module build, which esbuild tree-shakes. */
 export declare const yamlEsmBuild: EsbuildPlugin;
+/** Narrows core's dynamic SDK imports to the names read, keeping them dynamic (split bundles). */
+export declare const lazyCoreImports: EsbuildPlugin;

@@ -56,6 +56,7 @@ export {
   servicePrincipalTrustPolicy,
   statement,
   TRUST_POLICY_ACTIONS,
+  turnOffActionNameValidationInProcess,
   type ValidatePolicyOptions,
   validateIamPath,
   validateInlinePolicies,

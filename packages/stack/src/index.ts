@@ -98,6 +98,7 @@ export {
   type StepReport,
 } from './orchestrate/run-steps.js';
 export {
+  bindSharedReads,
   outsideSharedReads,
   READ_ONLY_RUN_READS,
   RUN_STABLE_READS,

@@ -1,9 +1,18 @@
 /** Shared reads within one run: one answer per identical read, dropped by a write that may change it. */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import type { Emulator, World } from '@eks-kit/aws-emulator';
 import type { AwsClients } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
-import { applyStack, checkStack, parseStack, planStack, shareReads, withSharedReads } from '../src/index.js';
+import {
+  applyStack,
+  bindSharedReads,
+  checkStack,
+  parseStack,
+  planStack,
+  shareReads,
+  withSharedReads,
+} from '../src/index.js';
 import { seedExample, useStackEmulator } from './support/emulator.js';
 
 // The SDK's command classes, from the package that builds the clients (stack has no SDK dependency).
@@ -155,3 +164,95 @@ describe('one ListCertificates per run', () => {
     expect(count('acm', 'ListCertificates')).toBe(1);
   });
 });
+
+describe('a run bound to a client set (bindSharedReads: no async context, issue 21)', () => {
+  /** Counts the AsyncLocalStorage contexts opened while `fn` runs (each makes Node track every promise). */
+  async function asyncContextsOpenedBy(fn: () => Promise<unknown>): Promise<number> {
+    const proto = AsyncLocalStorage.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const originals = { run: proto.run, enterWith: proto.enterWith };
+    let opened = 0;
+    for (const name of ['run', 'enterWith'] as const) {
+      const original = originals[name] as (...a: unknown[]) => unknown;
+      proto[name] = function (this: unknown, ...args: unknown[]) {
+        opened++;
+        return original.apply(this, args);
+      };
+    }
+    try {
+      await fn();
+    } finally {
+      proto.run = originals.run as (...a: unknown[]) => unknown;
+      proto.enterWith = originals.enterWith as (...a: unknown[]) => unknown;
+    }
+    return opened;
+  }
+
+  it('shares reads through the set, its other regions and its assumed roles, outside any async context', async () => {
+    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    const run = bindSharedReads(clients, 'read-only');
+    const opened = await asyncContextsOpenedBy(async () => {
+      // Started from unrelated async paths (no common caller): the bound set, not the caller, decides.
+      const [a, b] = await Promise.all([
+        (async () => (await run.sts()).send(new GetCallerIdentityCommand({})))(),
+        setTimeoutPromise(1).then(async () => (await run.sts()).send(new GetCallerIdentityCommand({}))),
+      ]);
+      expect(a.Account).toBe('123456789012');
+      expect(b.Account).toBe('123456789012');
+      // Another region of the same set is the same run (and the same credentials).
+      await (await run.withRegion('us-east-1').sts()).send(new GetCallerIdentityCommand({}));
+    });
+    expect(opened).toBe(0);
+    // The first two are one read; the other region is a read of its own (another endpoint).
+    expect(count('sts', 'GetCallerIdentity')).toBe(2);
+    // The bound client is the SDK client (its class, config and destroy), only its send marks the run.
+    const bound = await run.sts();
+    const plain = await clients.sts();
+    expect(bound).not.toBe(plain);
+    expect(bound.constructor).toBe(plain.constructor);
+    expect(bound.config).toBe(plain.config);
+  });
+
+  it('two bound runs over the same clients are two runs; the plain set is in none', async () => {
+    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    const first = bindSharedReads(clients, 'read-only');
+    const second = bindSharedReads(clients, 'read-only');
+    for (const run of [first, first, second, second])
+      await (await run.sts()).send(new GetCallerIdentityCommand({}));
+    expect(count('sts', 'GetCallerIdentity')).toBe(2);
+    // The underlying clients carry the middleware now; a call through the plain set is not shared.
+    await (await clients.sts()).send(new GetCallerIdentityCommand({}));
+    await (await clients.sts()).send(new GetCallerIdentityCommand({}));
+    expect(count('sts', 'GetCallerIdentity')).toBe(4);
+  });
+
+  it('a write through the bound set drops what it may change', async () => {
+    const run = bindSharedReads(clients, 'read-only');
+    const ecr = (await run.ecr()) as unknown as Sender;
+    await ecr.send(new DescribeRepositoriesCommand({}));
+    await ecr.send(new DescribeRepositoriesCommand({}));
+    expect(count('ecr', 'DescribeRepositories')).toBe(1);
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'bound/new' }));
+    const after = await ecr.send(new DescribeRepositoriesCommand({}));
+    expect(count('ecr', 'DescribeRepositories')).toBe(2);
+    expect(after.repositories?.map((r) => r.repositoryName)).toContain('bound/new');
+  });
+
+  it("a stack's checks open no async context and still read each role once", async () => {
+    await applyStack(clients, stack, { yes: true });
+    emu.resetCalls();
+    const opened = await asyncContextsOpenedBy(() => checkStack(clients, stack));
+    expect(opened).toBe(0);
+    const getRole = emu.calls({ service: 'iam', operation: 'GetRole' }).map((c) => c.input.RoleName);
+    expect(getRole.sort()).toEqual(['seed-cluster-autoscaler', 'seed-gitlab-runner-build']);
+    expect(count('sts', 'GetCallerIdentity')).toBe(1);
+    expect(count('eks', 'DescribeCluster')).toBe(1);
+  });
+
+  it('the spy sees an async context: a plan still opens one (it would fail if it could not)', async () => {
+    expect(await asyncContextsOpenedBy(() => planStack(clients, stack))).toBeGreaterThan(0);
+  });
+});
+
+function setTimeoutPromise(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

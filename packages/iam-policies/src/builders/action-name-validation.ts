@@ -27,7 +27,31 @@ const skipped = new AsyncLocalStorage<true>();
  * ```
  */
 export function withoutActionNameValidation<T>(fn: () => T): T {
+  if (!processValidates) return fn();
   return skipped.run(true, fn);
+}
+
+/** False once {@link turnOffActionNameValidationInProcess} was called. */
+let processValidates = true;
+
+/**
+ * Turn action-name validation off for the whole process, for good: what
+ * {@link withoutActionNameValidation} does for the calls inside it, without an async context. For a
+ * process that can never validate names: the checks Lambda, whose bundle leaves the action catalog out.
+ *
+ * Why not `withoutActionNameValidation` there (issue 21): its `AsyncLocalStorage` context makes Node 20
+ * and 22 track every promise the process makes from then on, through async hooks; with the stack
+ * checks' own context, that was 22-33% of the checks Lambda invocation's CPU
+ * (`node bench/run.mjs --only lambda-init`; docs/PERFORMANCE.md, "The Lambda under its CPU share").
+ *
+ * @example
+ * ```ts
+ * turnOffActionNameValidationInProcess();
+ * actionNameValidationEnabled(); // false, everywhere in this process
+ * ```
+ */
+export function turnOffActionNameValidationInProcess(): void {
+  processValidates = false;
 }
 
 /**
@@ -40,5 +64,5 @@ export function withoutActionNameValidation<T>(fn: () => T): T {
  * ```
  */
 export function actionNameValidationEnabled(): boolean {
-  return skipped.getStore() !== true;
+  return processValidates && skipped.getStore() !== true;
 }

@@ -1,5 +1,9 @@
 export { type ActionLookup, loadActionCatalog, lookupAction, lookupActionSync } from './action-catalog.js';
-export { actionNameValidationEnabled, withoutActionNameValidation } from './action-name-validation.js';
+export {
+  actionNameValidationEnabled,
+  turnOffActionNameValidationInProcess,
+  withoutActionNameValidation,
+} from './action-name-validation.js';
 export { canonicalCondition, canonicalPrincipal, canonicalStatement } from './canonical-statement.js';
 export { asList, scalarIfSingle } from './canonical-values.js';
 export {

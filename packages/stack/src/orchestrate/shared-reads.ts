@@ -139,6 +139,72 @@ export function sharedReadsRun(mode: SharedReadsMode): <T>(fn: () => Promise<T>)
   return (fn) => storage.run(store, fn);
 }
 
+/**
+ * One run of shared reads (made now, nested in the current one if any) bound to a client set instead
+ * of an async context: every call sent through the set it answers (its other regions and assumed
+ * roles included) belongs to the run, wherever the caller is. The set's clients mark each command
+ * they send with the run; the middleware reads the mark from the command.
+ *
+ * Why (issue 21): an `AsyncLocalStorage` context ({@link withSharedReads}, {@link sharedReadsRun}) makes
+ * Node 20 and 22 track every promise the process makes from then on, through async hooks: a
+ * checks Lambda invocation spent 22-33% more CPU with it (`node bench/run.mjs --only lambda-init`;
+ * docs/PERFORMANCE.md, "The Lambda under its CPU share"). `stackChecks` uses this; plan, apply and
+ * destroy keep the async context, which reaches clients made anywhere inside the run.
+ *
+ * @example
+ * ```ts
+ * const run = bindSharedReads(clients, 'read-only');
+ * await describeAccount(run);
+ * await describeAccount(run); // answered from the first call: one sts:GetCallerIdentity
+ * ```
+ */
+export function bindSharedReads(clients: AwsClients, mode: SharedReadsMode): AwsClients {
+  return equipSet(clients, scopeOf(clients), newStore(mode));
+}
+
+/** The run a client set from {@link bindSharedReads} belongs to. */
+const boundStores = new WeakMap<AwsClients, RunStore>();
+/** The run each command sent through a bound client belongs to (read by the middleware). */
+const commandStores = new WeakMap<object, RunStore>();
+/** The bound stand-in of each SDK client, per run. */
+const boundClients = new WeakMap<object, WeakMap<RunStore, object>>();
+
+/**
+ * `client` as seen by one bound run: an object whose prototype is the client (its config, middleware
+ * stack, `destroy` and class are the client's) with a `send` that marks the command with the run.
+ */
+function boundClient<C extends object>(client: C, store: RunStore): C {
+  let byStore = boundClients.get(client);
+  if (!byStore) {
+    byStore = new WeakMap();
+    boundClients.set(client, byStore);
+  }
+  let bound = byStore.get(store);
+  if (!bound) {
+    const send = (client as unknown as { send: (command: object, ...rest: unknown[]) => unknown }).send;
+    bound = Object.create(client, {
+      send: {
+        value: (command: object, ...rest: unknown[]) => {
+          commandStores.set(command, store);
+          return send.call(client, command, ...rest);
+        },
+      },
+    }) as object;
+    byStore.set(store, bound);
+  }
+  return bound as C;
+}
+
+/** The SDK's handler context key holding the command being sent (`SMITHY_CONTEXT_KEY` of @smithy/types). */
+const SMITHY_CONTEXT_KEY = '__smithy_context';
+
+/** The run of a call: the one its command was marked with by a bound client, else the async context's. */
+function runOfCall(context: object): RunStore | undefined {
+  const command = (context as Record<string, { commandInstance?: object } | undefined>)[SMITHY_CONTEXT_KEY]
+    ?.commandInstance;
+  return (command && commandStores.get(command)) ?? storage.getStore();
+}
+
 /** The operation name of a command, from the middleware context. */
 function operationOf(commandName: string | undefined): string {
   return (commandName ?? '').replace(/Command$/, '');
@@ -292,7 +358,7 @@ function listingKey(scope: string): string {
  * ```
  */
 export function startRepositoryListing(run: AwsClients): Promise<unknown> {
-  const store = storage.getStore()?.root;
+  const store = (boundStores.get(run) ?? storage.getStore())?.root;
   const id = scopes.get(run);
   let settle = (): void => undefined;
   if (store && id !== undefined) {
@@ -383,7 +449,7 @@ export function addSharedReadsMiddleware(client: object, service: ServiceKey, sc
   (client as MiddlewareClient).middlewareStack.addRelativeTo(
     (next, context) => async (args) => {
       const operation = operationOf(context.commandName);
-      const store = storage.getStore();
+      const store = runOfCall(context);
       const run = memoFor(store, service, operation);
       if (!run) {
         if (!store || !isWrite(operation)) return next(args);
@@ -463,13 +529,13 @@ function scopeOf(clients: AwsClients, inherit?: number): number {
   return id;
 }
 
-function equipSet(clients: AwsClients, scope: number): AwsClients {
+function equipSet(clients: AwsClients, scope: number, bound?: RunStore): AwsClients {
   const equip =
     <C>(service: ServiceKey, get: (region?: string) => Promise<C>) =>
     async (region?: string): Promise<C> => {
       const client = await get(region);
       addSharedReadsMiddleware(client as object, service, `${scope} ${service}@${region ?? clients.region}`);
-      return client;
+      return bound ? boundClient(client as C & object, bound) : client;
     };
   const set: AwsClients = {
     get region() {
@@ -493,17 +559,22 @@ function equipSet(clients: AwsClients, scope: number): AwsClients {
     sns: equip('sns', () => clients.sns()),
     withRegion: (region: string) => {
       const regional = clients.withRegion(region);
-      return equipSet(regional, scopeOf(regional, scope));
+      return equipSet(regional, scopeOf(regional, scope), bound);
     },
     // Another account: other credentials, so another scope (the same read answers differently there).
     ...(clients.withCredentials
       ? {
-          withCredentials: (credentials: Parameters<NonNullable<AwsClients['withCredentials']>>[0]) =>
-            shareReads((clients.withCredentials as NonNullable<AwsClients['withCredentials']>)(credentials)),
+          withCredentials: (credentials: Parameters<NonNullable<AwsClients['withCredentials']>>[0]) => {
+            const other = (clients.withCredentials as NonNullable<AwsClients['withCredentials']>)(
+              credentials,
+            );
+            return equipSet(other, scopeOf(other), bound);
+          },
         }
       : {}),
     destroy: () => clients.destroy(),
   };
   scopes.set(set, scope);
+  if (bound) boundStores.set(set, bound);
   return set;
 }

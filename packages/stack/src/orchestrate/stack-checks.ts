@@ -40,7 +40,7 @@ import { autoscalerRoleName, runnerRoleName } from './names.js';
 import { findOrphans, orphanFinding } from './orphans.js';
 import { prefetchCheckReads, prefetchReads } from './prefetch.js';
 import { blockerFinding, isBlocker } from './run-steps.js';
-import { sharedReadsRun, shareReads } from './shared-reads.js';
+import { bindSharedReads } from './shared-reads.js';
 import { inStackTerms } from './stack-hints.js';
 
 /** What a check is given when it runs. */
@@ -84,20 +84,16 @@ type SharedRuns = (clients: AwsClients) => { clients: AwsClients; account?: Prom
  * ```
  */
 export function stackChecks(stack: Stack): StackCheck[] {
-  const runs = new WeakMap<
-    AwsClients,
-    { clients: AwsClients; inRun: ReturnType<typeof sharedReadsRun>; account?: Promise<AccountInfo> }
-  >();
+  const runs = new WeakMap<AwsClients, { clients: AwsClients; account?: Promise<AccountInfo> }>();
   const shared = (clients: AwsClients) => {
     let run = runs.get(clients);
     if (!run) {
-      run = { clients: shareReads(clients, 'read-only'), inRun: sharedReadsRun('read-only') };
+      // One run of shared reads per client set, bound to the set, not to an async context: an
+      // AsyncLocalStorage context would make Node track every promise of the checks (issue 21).
+      run = { clients: bindSharedReads(clients, 'read-only') };
       // The reads the stack file gives the input of start now, inside the list's run (issue 22).
-      const started = run;
-      void started.inRun(async () => {
-        prefetchReads(started.clients, stack);
-        prefetchCheckReads(started.clients, stack);
-      });
+      prefetchReads(run.clients, stack);
+      prefetchCheckReads(run.clients, stack);
       runs.set(clients, run);
     }
     return run;
@@ -150,11 +146,9 @@ export function stackChecks(stack: Stack): StackCheck[] {
     },
   });
   const all = stack.autoscaler ? checks.map((check) => onAutoMode(stack, check, shared)) : checks;
-  // Every check of this list runs inside the list's one run of shared reads (per client set).
-  return all.map((check) => ({
-    ...check,
-    run: (clients, options) => shared(clients).inRun(() => check.run(clients, options)),
-  }));
+  // Every check of this list sends its calls through the list's one run of shared reads (per client
+  // set): `shared(clients).clients`.
+  return all;
 }
 
 /** `ownership.grants`: a policy added by hand to a role or repository the stack owns (none: no check). */
