@@ -2,7 +2,12 @@
 // print INIT, wait for a line on stdin (the parent moves this process into the invocation's CPU cgroup
 // meanwhile), then run the invocation and print INVOKE. Times and CPU in ms, measured in this process.
 // Usage: node cold-start-child.mjs <module file> handler|run
+// EKS_KIT_BENCH_ASYNC_CONTEXT=1: one AsyncLocalStorage context entered first, so Node tracks every promise
+// of the run through async hooks (as the checks did until they stopped using one: issue 21).
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 const [file, kind] = process.argv.slice(2);
+if (process.env.EKS_KIT_BENCH_ASYNC_CONTEXT === '1') new AsyncLocalStorage().enterWith(true);
 const t0 = performance.now();
 const c0 = process.cpuUsage();
 const mod = await import(file);

@@ -6,8 +6,8 @@
 // import) was measured running unthrottled at every memory size (bitesizedserverless.com, "Lambda Cold
 // Starts and Bootstrap Code", 2023; undocumented by AWS), and is billed since 2025-08-01 (AWS Compute
 // Blog, "AWS Lambda standardizes billing for INIT Phase", 2025-04-29). Both cases are run: the import
-// unthrottled then the invocation at the share, and both at the share. docs/AWS-FACTS.md,
-// "#the-cpu-a-lambda-function-gets".
+// unthrottled then the invocation at the share, and both at the share
+// (docs/AWS-FACTS.md#lambda-the-cpu-a-function-gets).
 //
 // Each run is a process that imports its module (the INIT phase), tells this process, which moves it into
 // the throttled cgroup, then runs the invocation: the handler on the seed stack, or the floor's calls.

@@ -456,6 +456,13 @@ async function underCpuShare({ root, dir, lambda, url, lambdaEnv, floor, rounds 
       { name: 'as built', file: lambda, kind: 'handler', env: lambdaEnv },
       { name: 'all at INIT', file: join(eagerDir, 'eager.mjs'), kind: 'handler', env: lambdaEnv },
       { name: 'clients lazy', file: join(lazyDir, 'index.mjs'), kind: 'handler', env: lambdaEnv },
+      // The async hooks that one AsyncLocalStorage context turns on (the checks had two until c12c3c5).
+      {
+        name: 'as built, async hooks on',
+        file: lambda,
+        kind: 'handler',
+        env: { ...lambdaEnv, EKS_KIT_BENCH_ASYNC_CONTEXT: '1' },
+      },
     ];
     // speed 1000 (spawnEmulator): 30 ms of real time are 30,000 emulated ms.
     const faults = (latencyMs) => () =>
