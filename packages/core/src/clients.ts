@@ -564,6 +564,13 @@ export async function createClients(options: ClientOptions = {}): Promise<AwsCli
 interface SettingsFamily {
   /** The shared loaders for clients of `profile` (undefined: AWS_PROFILE, else `default`, as the SDK). */
   settingsFor(profile: string | undefined, region: string): Promise<Record<string, unknown>>;
+  /**
+   * Without an explicit endpoint, each client also looks up its configured endpoint at its first call
+   * (`AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, then the
+   * profile's `services` section and `endpoint_url`): looked up once per service, the answer is given
+   * to each client (`endpoint`, or `ignoreConfiguredEndpointUrls` when there is none to find).
+   */
+  configuredEndpoint(service: ServiceKey): Promise<Record<string, unknown>>;
 }
 
 /** The SDK's loaders of those settings for one profile (dynamic imports the Lambda's build makes static). */
@@ -583,10 +590,64 @@ async function settingLoaders(profile: string | undefined): Promise<Record<strin
   };
 }
 
+/**
+ * The configured endpoint of a service as the SDK finds it: the selectors of @smithy/core 3.41.1
+ * (`getEndpointFromConfig.js`, `getEndpointUrlConfig.js`, `getIgnoreConfiguredEndpointUrls.js`, not
+ * exported), read without a profile option as the SDK reads them (AWS_PROFILE, else `default`). The
+ * SDK's service id is the endpoint variable's suffix ("Route 53": `AWS_ENDPOINT_URL_ROUTE_53`, `route_53`).
+ * Source: "Service-specific endpoints", AWS SDKs and Tools Reference Guide (docs/AWS-FACTS.md, checked
+ * 2026-12-06).
+ */
+async function loadConfiguredEndpoint(service: ServiceKey): Promise<string | undefined> {
+  const { booleanSelector, CONFIG_PREFIX_SEPARATOR, loadConfig, SelectorType } = await import(
+    '@smithy/core/config'
+  );
+  const ignore = await loadConfig({
+    environmentVariableSelector: (env) =>
+      booleanSelector(env, 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', SelectorType.ENV),
+    configFileSelector: (profile) =>
+      booleanSelector(profile, 'ignore_configured_endpoint_urls', SelectorType.CONFIG),
+    default: false,
+  })();
+  if (ignore) return undefined;
+  const variable = AWS_SERVICES[service].endpointEnv;
+  const servicePrefix = variable.slice('AWS_ENDPOINT_URL_'.length).toLowerCase();
+  return loadConfig<string | undefined>({
+    environmentVariableSelector: (env) => env[variable] || env.AWS_ENDPOINT_URL || undefined,
+    configFileSelector: (profile, config) => {
+      if (profile.services) {
+        const section = config?.[['services', profile.services].join(CONFIG_PREFIX_SEPARATOR)];
+        if (!section) {
+          throw new Error(
+            `The services section "${profile.services}" specified in the profile is not present in the shared configuration file.`,
+          );
+        }
+        const url = section[[servicePrefix, 'endpoint_url'].join(CONFIG_PREFIX_SEPARATOR)];
+        if (url) return url;
+      }
+      return profile.endpoint_url || undefined;
+    },
+    default: undefined,
+  })();
+}
+
 function createSettingsFamily(): SettingsFamily {
   const loaders = new Map<string, Promise<Record<string, unknown>>>();
   const defaultsModes = new Map<string, Promise<unknown>>();
+  const endpoints = new Map<ServiceKey, Promise<Record<string, unknown>>>();
   return {
+    configuredEndpoint(service) {
+      let found = endpoints.get(service);
+      if (!found) {
+        found = loadConfiguredEndpoint(service).then(
+          (url): Record<string, unknown> => (url ? { endpoint: url } : { ignoreConfiguredEndpointUrls: true }),
+          // A lookup that fails is left to each client, which fails the same way at its first call.
+          () => ({}),
+        );
+        endpoints.set(service, found);
+      }
+      return found;
+    },
     async settingsFor(profile, region) {
       const key = profile ?? '';
       let shared = loaders.get(key);
@@ -643,9 +704,10 @@ function buildClientSet(
     }
     return creds.value;
   };
-  const config = async (clientRegion: string): Promise<Record<string, unknown>> => ({
+  const config = async (service: ServiceKey, clientRegion: string): Promise<Record<string, unknown>> => ({
     // First: the shared loaders of the settings each client would otherwise look up itself.
     ...(await family.settingsFor(options.profile, clientRegion)),
+    ...(options.endpoint ? {} : await family.configuredEndpoint(service)),
     region: clientRegion,
     credentials: await credentials(),
     maxAttempts: options.maxAttempts ?? 6,
@@ -661,7 +723,7 @@ function buildClientSet(
     if (!client) {
       client = (async () => {
         const ClientClass = await loadClientClass(service);
-        const c = new ClientClass(await config(clientRegion)) as ClientLike;
+        const c = new ClientClass(await config(service, clientRegion)) as ClientLike;
         const info = serviceInfo(c, service, clientRegion);
         for (const m of middleware) addMiddleware(c, m, info);
         return c;
@@ -696,7 +758,7 @@ function buildClientSet(
       if (!client) {
         client = (async () => {
           const ClientClass = await loadClientClass('sts');
-          const { retryMode: _retryMode, ...rest } = await config(region);
+          const { retryMode: _retryMode, ...rest } = await config('sts', region);
           return new ClientClass(rest) as ClientLike;
         })();
         made.set(key, client);

@@ -8,11 +8,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ACMClient } from '@aws-sdk/client-acm';
+import { ACMClient, ListCertificatesCommand } from '@aws-sdk/client-acm';
+import { ListRolesCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AwsClients, createClients } from '../src/index.js';
 
 const REGION = 'eu-west-1';
@@ -28,6 +29,11 @@ const SETTINGS_ENV = [
   'AWS_CONFIG_FILE',
   'AWS_SHARED_CREDENTIALS_FILE',
   'AWS_PROFILE',
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_ACM',
+  'AWS_ENDPOINT_URL_IAM',
+  'AWS_ENDPOINT_URL_STS',
+  'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
 ];
 
 let emu: Emulator;
@@ -205,6 +211,98 @@ describe('SDK settings shared by a client-set family', () => {
         await (await (target as AwsClients).iam()).config.useFipsEndpoint();
       }
       expect(lookups.count).toBe(1);
+      base.destroy();
+    } finally {
+      process.env = real;
+    }
+  });
+});
+
+describe('configured endpoints shared by a client-set family (no endpoint option)', () => {
+  /** Where a client would send ListCertificates: the request is stopped before it leaves. */
+  async function hostOf(client: ACMClient): Promise<string> {
+    client.middlewareStack.add(
+      () => async (args) => {
+        throw Object.assign(new Error('stopped'), {
+          host: `${(args.request as { hostname: string }).hostname}:${(args.request as { port?: number }).port ?? ''}`,
+        });
+      },
+      { step: 'finalizeRequest', name: 'testStopBeforeSending', priority: 'low' },
+    );
+    const error = (await client.send(new ListCertificatesCommand({})).catch((e: unknown) => e)) as {
+      host?: string;
+    };
+    return String(error.host);
+  }
+
+  beforeEach(() => emu.reset());
+  const clientsWithoutEndpoint = (profile?: string) =>
+    createClients({
+      region: REGION,
+      credentials: CREDENTIALS,
+      maxAttempts: 4,
+      quotas: false,
+      ...(profile ? { profile } : {}),
+    });
+
+  it('sends where AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL or the profile say, in every set', async () => {
+    configFile(`[default]\nservices = local\n[services local]\nsts =\n  endpoint_url = ${emu.url}\n`);
+    process.env.AWS_ENDPOINT_URL_ACM = emu.url;
+    process.env.AWS_ENDPOINT_URL_IAM = emu.url;
+    const base = await clientsWithoutEndpoint();
+    for (const set of [base, base.withCredentials?.(OTHER) as AwsClients]) {
+      await (await set.acm()).send(new ListCertificatesCommand({}));
+      await (await set.sts()).send(new GetCallerIdentityCommand({}));
+      await (await set.iam()).send(new ListRolesCommand({}));
+    }
+    // (The emulator may throttle a ListCertificates: the retry reaches it too.)
+    expect(
+      emu
+        .calls()
+        .filter((c) => c.status === 200)
+        .map((c) => c.service),
+    ).toEqual(['acm', 'sts', 'iam', 'acm', 'sts', 'iam']);
+    base.destroy();
+  });
+
+  it('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS still sends to AWS, as a plain SDK client would', async () => {
+    configFile('');
+    process.env.AWS_ENDPOINT_URL = emu.url;
+    const base = await clientsWithoutEndpoint();
+    const configured = await hostOf(await base.acm());
+    expect(configured).toBe(`${new URL(emu.url).hostname}:${new URL(emu.url).port}`);
+    base.destroy();
+    process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS = 'true';
+    const ignoring = await clientsWithoutEndpoint();
+    const plain = new ACMClient({ region: REGION, credentials: CREDENTIALS, maxAttempts: 1 });
+    const expected = await hostOf(plain);
+    expect(expected).toMatch(/^acm\.eu-west-1\.amazonaws\.com:/);
+    expect(await hostOf(await ignoring.acm())).toBe(expected);
+    expect(await hostOf(await (ignoring.withCredentials?.(OTHER) as AwsClients).acm())).toBe(expected);
+    plain.destroy();
+    ignoring.destroy();
+  });
+
+  it("looks a service's configured endpoint up once for the whole family", async () => {
+    configFile('');
+    const real = process.env;
+    let lookups = 0;
+    process.env = new Proxy(real, {
+      has: (target, key) => key in target,
+      get(target, key) {
+        if (key === 'AWS_ENDPOINT_URL_STS') lookups++;
+        return target[key as string];
+      },
+    });
+    try {
+      real.AWS_ENDPOINT_URL_STS = emu.url;
+      const base = await clientsWithoutEndpoint();
+      for (let i = 0; i < 5; i++) {
+        const target = base.withCredentials?.({ ...CREDENTIALS }) as AwsClients;
+        await (await target.sts()).send(new GetCallerIdentityCommand({}));
+      }
+      expect(emu.calls({ service: 'sts' })).toHaveLength(5);
+      expect(lookups).toBe(1);
       base.destroy();
     } finally {
       process.env = real;
