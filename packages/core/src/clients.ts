@@ -640,7 +640,8 @@ function createSettingsFamily(): SettingsFamily {
       let found = endpoints.get(service);
       if (!found) {
         found = loadConfiguredEndpoint(service).then(
-          (url): Record<string, unknown> => (url ? { endpoint: url } : { ignoreConfiguredEndpointUrls: true }),
+          (url): Record<string, unknown> =>
+            url ? { endpoint: url } : { ignoreConfiguredEndpointUrls: true },
           // A lookup that fails is left to each client, which fails the same way at its first call.
           () => ({}),
         );

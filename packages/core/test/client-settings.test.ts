@@ -278,7 +278,8 @@ describe('configured endpoints shared by a client-set family (no endpoint option
     const expected = await hostOf(plain);
     expect(expected).toMatch(/^acm\.eu-west-1\.amazonaws\.com:/);
     expect(await hostOf(await ignoring.acm())).toBe(expected);
-    expect(await hostOf(await (ignoring.withCredentials?.(OTHER) as AwsClients).acm())).toBe(expected);
+    const assumed = ignoring.withCredentials?.(OTHER) as AwsClients;
+    expect(await hostOf(await assumed.acm())).toBe(expected);
     plain.destroy();
     ignoring.destroy();
   });
