@@ -573,23 +573,6 @@ interface SettingsFamily {
   configuredEndpoint(service: ServiceKey): Promise<Record<string, unknown>>;
 }
 
-/** The SDK's loaders of those settings for one profile (dynamic imports the Lambda's build makes static). */
-async function settingLoaders(profile: string | undefined): Promise<Record<string, unknown>> {
-  const { loadConfig, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS } =
-    await import('@smithy/core/config');
-  const { NODE_APP_ID_CONFIG_OPTIONS } = await import('@aws-sdk/core/client');
-  const { NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = await import('@aws-sdk/core/httpAuthSchemes');
-  // As each client's runtime config calls them (e.g. @aws-sdk/client-acm 3.1169, runtimeConfig.js):
-  // loadNodeConfig(<options>, { profile: config.profile }).
-  const at = profile !== undefined ? { profile } : {};
-  return {
-    useFipsEndpoint: loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, at),
-    useDualstackEndpoint: loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, at),
-    userAgentAppId: loadConfig(NODE_APP_ID_CONFIG_OPTIONS, at),
-    authSchemePreference: loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, at),
-  };
-}
-
 /**
  * The configured endpoint of a service as the SDK finds it: the selectors of @smithy/core 3.41.1
  * (`getEndpointFromConfig.js`, `getEndpointUrlConfig.js`, `getIgnoreConfiguredEndpointUrls.js`, not
@@ -599,9 +582,9 @@ async function settingLoaders(profile: string | undefined): Promise<Record<strin
  * 2026-12-06).
  */
 async function loadConfiguredEndpoint(service: ServiceKey): Promise<string | undefined> {
-  const { booleanSelector, CONFIG_PREFIX_SEPARATOR, loadConfig, SelectorType } = await import(
-    '@smithy/core/config'
-  );
+  const { booleanSelector, loadConfig, SelectorType } = await import('@smithy/core/config');
+  // The SDK's CONFIG_PREFIX_SEPARATOR: a sub-section key of the shared config file is `<section>.<key>`.
+  const dot = '.';
   const ignore = await loadConfig({
     environmentVariableSelector: (env) =>
       booleanSelector(env, 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', SelectorType.ENV),
@@ -616,19 +599,69 @@ async function loadConfiguredEndpoint(service: ServiceKey): Promise<string | und
     environmentVariableSelector: (env) => env[variable] || env.AWS_ENDPOINT_URL || undefined,
     configFileSelector: (profile, config) => {
       if (profile.services) {
-        const section = config?.[['services', profile.services].join(CONFIG_PREFIX_SEPARATOR)];
+        const section = config?.[['services', profile.services].join(dot)];
         if (!section) {
           throw new Error(
             `The services section "${profile.services}" specified in the profile is not present in the shared configuration file.`,
           );
         }
-        const url = section[[servicePrefix, 'endpoint_url'].join(CONFIG_PREFIX_SEPARATOR)];
+        const url = section[[servicePrefix, 'endpoint_url'].join(dot)];
         if (url) return url;
       }
       return profile.endpoint_url || undefined;
     },
     default: undefined,
   })();
+}
+
+/** Comma-separated list as the SDK splits it (@aws-sdk/core 3.981, `getArrayForCommaSeparatedString`). */
+const commaList = (value: unknown): string[] =>
+  typeof value === 'string' && value.length > 0 ? value.split(',').map((item) => item.trim()) : [];
+
+/**
+ * The SDK's loaders of those settings for one profile: `loadConfig` with the selectors each client's
+ * runtime config passes it (`loadNodeConfig(<options>, { profile })`; @smithy/core 3.41.1
+ * `NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS`, `NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS`; @aws-sdk/core 3.981
+ * `NODE_APP_ID_CONFIG_OPTIONS`, `NODE_AUTH_SCHEME_PREFERENCE_OPTIONS`). The selectors are written out, with
+ * the SDK's own `booleanSelector`, because the bundles' build plugins narrow `await import(...)` by names
+ * without `_` (tools/esbuild-plugins); `test/client-settings.test.ts` holds them equal to a plain client's.
+ */
+async function settingLoaders(profile: string | undefined): Promise<Record<string, unknown>> {
+  const { booleanSelector, loadConfig, SelectorType } = await import('@smithy/core/config');
+  const at = profile !== undefined ? { profile } : {};
+  const flag = (variable: string, key: string) =>
+    loadConfig(
+      {
+        environmentVariableSelector: (env) => booleanSelector(env, variable, SelectorType.ENV),
+        configFileSelector: (config) => booleanSelector(config, key, SelectorType.CONFIG),
+        default: false,
+      },
+      at,
+    );
+  return {
+    useFipsEndpoint: flag('AWS_USE_FIPS_ENDPOINT', 'use_fips_endpoint'),
+    useDualstackEndpoint: flag('AWS_USE_DUALSTACK_ENDPOINT', 'use_dualstack_endpoint'),
+    userAgentAppId: loadConfig<string | undefined>(
+      {
+        environmentVariableSelector: (env) => env.AWS_SDK_UA_APP_ID,
+        configFileSelector: (config) => config.sdk_ua_app_id ?? config['sdk-ua-app-id'],
+        default: undefined,
+      },
+      at,
+    ),
+    // (The SDK's selector also answers a bearer token variable of the service's signing name; the
+    // clients' runtime config calls it without one, as here.)
+    authSchemePreference: loadConfig<string[] | undefined>(
+      {
+        environmentVariableSelector: (env) =>
+          'AWS_AUTH_SCHEME_PREFERENCE' in env ? commaList(env.AWS_AUTH_SCHEME_PREFERENCE) : undefined,
+        configFileSelector: (config) =>
+          'auth_scheme_preference' in config ? commaList(config.auth_scheme_preference) : undefined,
+        default: [],
+      },
+      at,
+    ),
+  };
 }
 
 function createSettingsFamily(): SettingsFamily {
