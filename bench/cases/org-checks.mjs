@@ -23,7 +23,7 @@ const TARGET_CONCURRENCY = 16;
 const BUCKET = 'eks-kit-checks-org-runs';
 const STACK = 'name: org\ncluster:\n  name: org\n  region: eu-west-1\n  kubernetesVersion: "1.35"\n';
 
-function world(count) {
+export function world(count) {
   const trust = {
     Version: '2012-10-17',
     Statement: [
@@ -121,9 +121,9 @@ function runFloor(env) {
   });
 }
 
-function runChild(env) {
+export function runChild(env, nodeArgs = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD], {
+    const child = spawn(process.execPath, [...nodeArgs, '--input-type=module', '-e', CHILD], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -197,12 +197,17 @@ export async function run({ quick, root }) {
       FLOOR_CONCURRENCY: String(TARGET_CONCURRENCY),
     });
     emu.resetCalls();
-    const result = await runChild({
-      ...env,
-      EKS_KIT_ASSUME_ROLE_RATE: String(ASSUME_ROLE_PER_SECOND * speed),
-      // Planning figure for this emulated run: the whole run fits one invocation.
-      EKS_KIT_SECONDS_PER_TARGET: '1',
-    });
+    // ORG_CHECKS_CPU_PROF=<dir>: a V8 CPU profile of this invocation's process (node --cpu-prof) in <dir>.
+    const profileDir = process.env.ORG_CHECKS_CPU_PROF;
+    const result = await runChild(
+      {
+        ...env,
+        EKS_KIT_ASSUME_ROLE_RATE: String(ASSUME_ROLE_PER_SECOND * speed),
+        // Planning figure for this emulated run: the whole run fits one invocation.
+        EKS_KIT_SECONDS_PER_TARGET: '1',
+      },
+      profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+    );
     const calls = emu.calls();
     const byOp = {};
     for (const c of calls)

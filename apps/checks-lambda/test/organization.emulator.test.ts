@@ -4,6 +4,7 @@
  * AssumeRole retried, pagination past 20 accounts, an OU filter (nested OUs included), and the decision
  * to split a run that one invocation cannot finish, carried through plan, batch and report events.
  */
+import { ListRolesCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
 import { EksKitError, finding, InvalidInputError } from '@eks-kit/core';
@@ -159,6 +160,39 @@ describe('targets from AWS Organizations', () => {
     expect(emu.calls({ account: SUSPENDED })).toHaveLength(0);
     // Who each target runs as comes from its AssumeRole answer: no GetCallerIdentity per target.
     expect(emu.calls({ service: 'sts', operation: 'GetCallerIdentity' })).toHaveLength(0);
+  });
+
+  it("signs each target's calls with that target's own assumed-role credentials, 4 targets at a time", async () => {
+    // A check that reaches each target's account (IAM ListRoles, signed with the target's credentials).
+    const listRoles: CheckTask = {
+      name: 'list-roles',
+      resource: 'org',
+      async run(clients) {
+        await (await clients.iam()).send(new ListRolesCommand({}));
+        return [finding('list-roles', clients.region, 'ok', 'listed')];
+      },
+    };
+    const handler = createChecksHandler({
+      env: orgEnv({ EKS_KIT_TARGET_REGIONS: 'eu-west-1' }),
+      clientOptions: { credentials, maxAttempts: 4 },
+      checkTasks: () => [listRoles],
+    });
+    const { result } = await captureOutput(() => handler({}, context()));
+    const checked = [MANAGEMENT, ...MEMBERS].filter((id) => id !== SUSPENDED && id !== NO_ROLE);
+    expect(result.targetCounts.checked).toBe(checked.length);
+    // Every AssumeRole is signed by the function's own key; every IAM call by a key only its account uses.
+    for (const call of emu.calls({ service: 'sts', operation: 'AssumeRole' }))
+      expect(call.accessKeyId).toBe(credentials.accessKeyId);
+    const listed = emu.calls({ service: 'iam', operation: 'ListRoles' }).filter((c) => c.status === 200);
+    const accountOfKey = new Map<string, string>();
+    for (const call of listed) {
+      expect(call.accessKeyId).toMatch(/^ASIA/);
+      const key = call.accessKeyId as string;
+      expect(accountOfKey.get(key) ?? call.account, `${key} used in two accounts`).toBe(call.account);
+      accountOfKey.set(key, call.account as string);
+    }
+    expect([...new Set(accountOfKey.values())].sort()).toEqual([...checked].sort());
+    expect(accountOfKey.size).toBe(checked.length);
   });
 
   it('takes only the accounts under the given OU, nested OUs included', async () => {

@@ -1,16 +1,18 @@
 /**
- * Assumed-role credentials: the SDK's temporary-credentials provider (STS AssumeRole), refreshed
+ * Assumed-role credentials (STS AssumeRole, one STS client per caller set), refreshed
  * before expiry, and client sets that call another account through such a role.
  */
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Pluggable } from '@smithy/types';
+import type { AssumeRoleCommand, AssumeRoleCommandOutput } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import {
+  ASSUME_ROLE_STS,
   type AwsClients,
   createClients,
   SERVICE_KEYS,
   type ServiceKey,
   type SharedConnections,
 } from './clients.js';
-import { InvalidInputError, wrapAwsError } from './errors.js';
+import { EksKitError, InvalidInputError, wrapAwsError } from './errors.js';
 import { parseArn } from './validators.js';
 
 /** Which role to assume, and how. */
@@ -46,6 +48,12 @@ export interface AssumeRoleCredentialOptions extends AssumeRoleSpec {
    * `sts:GetCallerIdentity` would for these credentials (STS API Reference, AssumeRole response).
    */
   onAssumed?: (user: AssumedRoleUser) => void;
+  /**
+   * The STS client that calls AssumeRole, shared by every role assumed with the same credentials (its
+   * own credentials are the caller's; `baseCredentials`, `endpoint`, `connections` and `maxAttempts`
+   * are then its business). Else the provider makes one of its own at its first call.
+   */
+  sts?: () => Promise<AssumeRoleStsClient>;
 }
 
 /** The session an AssumeRole answered: what `sts:GetCallerIdentity` answers for its credentials. */
@@ -109,11 +117,19 @@ export function validateAssumeRoleSpec(spec: AssumeRoleSpec, field = ''): void {
   }
 }
 
+/** What {@link assumeRoleCredentials} needs of an STS client: `send` (an SDK v3 `STSClient`). */
+export interface AssumeRoleStsClient {
+  send(command: AssumeRoleCommand): Promise<AssumeRoleCommandOutput>;
+}
+
 /**
- * A credential provider for an assumed role, built on the SDK's `fromTemporaryCredentials`: the
- * first call assumes the role, later calls return the same credentials until `refreshBeforeSeconds`
- * before they expire, then assume again. Concurrent callers share one AssumeRole. A refused
- * AssumeRole throws an eks-kit error naming `sts:AssumeRole` and the role.
+ * A credential provider for an assumed role (STS AssumeRole): the first call assumes the role, later
+ * calls return the same credentials until `refreshBeforeSeconds` before they expire, then assume
+ * again. Concurrent callers share one AssumeRole. A refused AssumeRole throws an eks-kit error naming
+ * `sts:AssumeRole` and the role. The call goes through `options.sts` when given (one STS client for
+ * every role assumed with the same credentials: {@link assumeRoleClients} passes its base set's),
+ * else through an STS client of its own (region, endpoint, `baseCredentials`, sockets), made at the
+ * first call, as the SDK's `fromTemporaryCredentials` does.
  *
  * @example
  * ```ts
@@ -125,34 +141,40 @@ export function assumeRoleCredentials(options: AssumeRoleCredentialOptions): Aws
   validateAssumeRoleSpec(options);
   const refreshBeforeMs = (options.refreshBeforeSeconds ?? 300) * 1000;
   const now = options.now ?? Date.now;
-  let inner: AwsCredentialIdentityProvider | undefined;
+  let client: Promise<AssumeRoleStsClient> | undefined;
   let cached: AwsCredentialIdentity | undefined;
   let pending: Promise<AwsCredentialIdentity> | undefined;
   const fresh = (c: AwsCredentialIdentity | undefined): c is AwsCredentialIdentity =>
     c !== undefined && (c.expiration === undefined || c.expiration.getTime() - refreshBeforeMs > now());
   const assume = async (): Promise<AwsCredentialIdentity> => {
-    if (!inner) {
-      const { fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
-      inner = fromTemporaryCredentials({
-        params: {
+    const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+    client ??= options.sts ? options.sts() : ownStsClient(options);
+    try {
+      const out = await (await client).send(
+        new AssumeRoleCommand({
           RoleArn: options.roleArn,
           RoleSessionName: options.sessionName ?? 'eks-kit',
           DurationSeconds: options.durationSeconds ?? 900,
           ...(options.externalId !== undefined ? { ExternalId: options.externalId } : {}),
-        },
-        ...(options.baseCredentials ? { masterCredentials: options.baseCredentials } : {}),
-        clientConfig: {
-          region: options.region,
-          maxAttempts: options.maxAttempts ?? 3,
-          ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-          ...(options.connections ? { requestHandler: { ...options.connections.agents } } : {}),
-        },
-        ...(options.onAssumed ? { clientPlugins: [assumedUserPlugin(options.onAssumed)] } : {}),
-      });
-    }
-    try {
-      // fromTemporaryCredentials assumes on every call: the caching is ours.
-      return await inner();
+        }),
+      );
+      const c = out.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey) {
+        throw new EksKitError(
+          'InvalidResponse',
+          `STS answered AssumeRole of ${options.roleArn} without credentials`,
+        );
+      }
+      const user = out.AssumedRoleUser;
+      const accountId = user?.Arn?.split(':')[4];
+      if (options.onAssumed && user?.Arn && user.AssumedRoleId && accountId)
+        options.onAssumed({ arn: user.Arn, assumedRoleId: user.AssumedRoleId, accountId });
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+        ...(c.Expiration ? { expiration: c.Expiration } : {}),
+      };
     } catch (error) {
       throw wrapAwsError(error, 'sts:AssumeRole', options.roleArn);
     }
@@ -167,24 +189,16 @@ export function assumeRoleCredentials(options: AssumeRoleCredentialOptions): Aws
   };
 }
 
-/** An STS client plugin that reports the `AssumedRoleUser` of each AssumeRole answer. */
-function assumedUserPlugin(onAssumed: (user: AssumedRoleUser) => void): Pluggable<object, object> {
-  return {
-    applyToStack(stack) {
-      stack.add(
-        (next) => async (args) => {
-          const result = await next(args);
-          const user = (result.output as { AssumedRoleUser?: { Arn?: string; AssumedRoleId?: string } })
-            .AssumedRoleUser;
-          const accountId = user?.Arn?.split(':')[4];
-          if (user?.Arn && user.AssumedRoleId && accountId)
-            onAssumed({ arn: user.Arn, assumedRoleId: user.AssumedRoleId, accountId });
-          return result;
-        },
-        { step: 'initialize', name: 'eksKitAssumedRoleUser' },
-      );
-    },
-  };
+/** The STS client of a provider given no shared one (as `fromTemporaryCredentials` made it). */
+async function ownStsClient(options: AssumeRoleCredentialOptions): Promise<AssumeRoleStsClient> {
+  const { STSClient } = await import('@aws-sdk/client-sts');
+  return new STSClient({
+    region: options.region,
+    maxAttempts: options.maxAttempts ?? 3,
+    ...(options.baseCredentials ? { credentials: options.baseCredentials } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.connections ? { requestHandler: { ...options.connections.agents } } : {}),
+  });
 }
 
 /**
@@ -211,15 +225,19 @@ export async function assumeRoleClients(
   /** The session of the last AssumeRole (after {@link assumeNow} or a first call), else undefined. */
   assumedUser(): AssumedRoleUser | undefined;
 }> {
-  const sts = await base.sts();
   let user: AssumedRoleUser | undefined;
+  // One STS client for every role assumed from `base` (issue 21: a client per role was made and
+  // configured for each of 1,000 accounts); a set made elsewhere lends its own STS client's credentials.
+  const shared = (base as { [ASSUME_ROLE_STS]?: () => Promise<unknown> })[ASSUME_ROLE_STS];
   const credentials = assumeRoleCredentials({
     ...spec,
     region: base.region,
     ...(base.options.endpoint ? { endpoint: base.options.endpoint } : {}),
     ...(base.options.connections ? { connections: base.options.connections } : {}),
-    // The base client set's resolved credential provider (explicit, profile or default chain).
-    baseCredentials: sts.config.credentials,
+    ...(shared
+      ? { sts: shared as () => Promise<AssumeRoleStsClient> }
+      : // The base client set's resolved credential provider (explicit, profile or default chain).
+        { baseCredentials: (await base.sts()).config.credentials }),
     maxAttempts: base.options.maxAttempts ?? 6,
     onAssumed: (u) => {
       user = u;

@@ -548,14 +548,175 @@ export async function createClients(options: ClientOptions = {}): Promise<AwsCli
   if (options.endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(options.endpoint)) {
     throw new InvalidInputError('endpoint', options.endpoint, 'a URL such as http://127.0.0.1:4566');
   }
-  return buildClientSet(region, options, createCallCounter(), undefined);
+  return buildClientSet(region, options, createCallCounter(), undefined, createSettingsFamily());
 }
+
+/**
+ * The settings an SDK v3 client looks up on its own when it is made, each through the SDK's config
+ * chain (the environment, then the shared config files, then a default; every step that finds nothing
+ * throws and catches a `ProviderError`): FIPS and dual-stack endpoints, the user agent's app id, the
+ * auth scheme preference and the defaults mode. A set and every set made from it (`withRegion`,
+ * `withCredentials`, assumed roles) share one family: each setting is the SDK's own memoized loader,
+ * made once per profile, and given to every client, so a run over 1,000 accounts runs each chain once
+ * instead of once per client (issue 21). Same loaders, same options, same profile as each client would
+ * use: what the environment or a profile says still decides, as before.
+ */
+interface SettingsFamily {
+  /** The shared loaders for clients of `profile` (undefined: AWS_PROFILE, else `default`, as the SDK). */
+  settingsFor(profile: string | undefined, region: string): Promise<Record<string, unknown>>;
+  /**
+   * Without an explicit endpoint, each client also looks up its configured endpoint at its first call
+   * (`AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, then the
+   * profile's `services` section and `endpoint_url`): looked up once per service, the answer is given
+   * to each client (`endpoint`, or `ignoreConfiguredEndpointUrls` when there is none to find).
+   */
+  configuredEndpoint(service: ServiceKey): Promise<Record<string, unknown>>;
+}
+
+/**
+ * The configured endpoint of a service as the SDK finds it: the selectors of @smithy/core 3.41.1
+ * (`getEndpointFromConfig.js`, `getEndpointUrlConfig.js`, `getIgnoreConfiguredEndpointUrls.js`, not
+ * exported), read without a profile option as the SDK reads them (AWS_PROFILE, else `default`). The
+ * SDK's service id is the endpoint variable's suffix ("Route 53": `AWS_ENDPOINT_URL_ROUTE_53`, `route_53`).
+ * Source: "Service-specific endpoints", AWS SDKs and Tools Reference Guide (docs/AWS-FACTS.md, checked
+ * 2026-12-06).
+ */
+async function loadConfiguredEndpoint(service: ServiceKey): Promise<string | undefined> {
+  const { booleanSelector, loadConfig, SelectorType } = await import('@smithy/core/config');
+  // The SDK's CONFIG_PREFIX_SEPARATOR: a sub-section key of the shared config file is `<section>.<key>`.
+  const dot = '.';
+  const ignore = await loadConfig({
+    environmentVariableSelector: (env) =>
+      booleanSelector(env, 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', SelectorType.ENV),
+    configFileSelector: (profile) =>
+      booleanSelector(profile, 'ignore_configured_endpoint_urls', SelectorType.CONFIG),
+    default: false,
+  })();
+  if (ignore) return undefined;
+  const variable = AWS_SERVICES[service].endpointEnv;
+  const servicePrefix = variable.slice('AWS_ENDPOINT_URL_'.length).toLowerCase();
+  return loadConfig<string | undefined>({
+    environmentVariableSelector: (env) => env[variable] || env.AWS_ENDPOINT_URL || undefined,
+    configFileSelector: (profile, config) => {
+      if (profile.services) {
+        const section = config?.[['services', profile.services].join(dot)];
+        if (!section) {
+          throw new Error(
+            `The services section "${profile.services}" specified in the profile is not present in the shared configuration file.`,
+          );
+        }
+        const url = section[[servicePrefix, 'endpoint_url'].join(dot)];
+        if (url) return url;
+      }
+      return profile.endpoint_url || undefined;
+    },
+    default: undefined,
+  })();
+}
+
+/** Comma-separated list as the SDK splits it (@aws-sdk/core 3.981, `getArrayForCommaSeparatedString`). */
+const commaList = (value: unknown): string[] =>
+  typeof value === 'string' && value.length > 0 ? value.split(',').map((item) => item.trim()) : [];
+
+/**
+ * The SDK's loaders of those settings for one profile: `loadConfig` with the selectors each client's
+ * runtime config passes it (`loadNodeConfig(<options>, { profile })`; @smithy/core 3.41.1
+ * `NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS`, `NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS`; @aws-sdk/core 3.981
+ * `NODE_APP_ID_CONFIG_OPTIONS`, `NODE_AUTH_SCHEME_PREFERENCE_OPTIONS`). The selectors are written out, with
+ * the SDK's own `booleanSelector`, because the bundles' build plugins narrow `await import(...)` by names
+ * without `_` (tools/esbuild-plugins); `test/client-settings.test.ts` holds them equal to a plain client's.
+ */
+async function settingLoaders(profile: string | undefined): Promise<Record<string, unknown>> {
+  const { booleanSelector, loadConfig, SelectorType } = await import('@smithy/core/config');
+  const at = profile !== undefined ? { profile } : {};
+  const flag = (variable: string, key: string) =>
+    loadConfig(
+      {
+        environmentVariableSelector: (env) => booleanSelector(env, variable, SelectorType.ENV),
+        configFileSelector: (config) => booleanSelector(config, key, SelectorType.CONFIG),
+        default: false,
+      },
+      at,
+    );
+  return {
+    useFipsEndpoint: flag('AWS_USE_FIPS_ENDPOINT', 'use_fips_endpoint'),
+    useDualstackEndpoint: flag('AWS_USE_DUALSTACK_ENDPOINT', 'use_dualstack_endpoint'),
+    userAgentAppId: loadConfig<string | undefined>(
+      {
+        environmentVariableSelector: (env) => env.AWS_SDK_UA_APP_ID,
+        configFileSelector: (config) => config.sdk_ua_app_id ?? config['sdk-ua-app-id'],
+        default: undefined,
+      },
+      at,
+    ),
+    // (The SDK's selector also answers a bearer token variable of the service's signing name; the
+    // clients' runtime config calls it without one, as here.)
+    authSchemePreference: loadConfig<string[] | undefined>(
+      {
+        environmentVariableSelector: (env) =>
+          'AWS_AUTH_SCHEME_PREFERENCE' in env ? commaList(env.AWS_AUTH_SCHEME_PREFERENCE) : undefined,
+        configFileSelector: (config) =>
+          'auth_scheme_preference' in config ? commaList(config.auth_scheme_preference) : undefined,
+        default: [],
+      },
+      at,
+    ),
+  };
+}
+
+function createSettingsFamily(): SettingsFamily {
+  const loaders = new Map<string, Promise<Record<string, unknown>>>();
+  const defaultsModes = new Map<string, Promise<unknown>>();
+  const endpoints = new Map<ServiceKey, Promise<Record<string, unknown>>>();
+  return {
+    configuredEndpoint(service) {
+      let found = endpoints.get(service);
+      if (!found) {
+        found = loadConfiguredEndpoint(service).then(
+          (url): Record<string, unknown> =>
+            url ? { endpoint: url } : { ignoreConfiguredEndpointUrls: true },
+          // A lookup that fails is left to each client, which fails the same way at its first call.
+          () => ({}),
+        );
+        endpoints.set(service, found);
+      }
+      return found;
+    },
+    async settingsFor(profile, region) {
+      const key = profile ?? '';
+      let shared = loaders.get(key);
+      if (!shared) {
+        shared = settingLoaders(profile);
+        loaders.set(key, shared);
+      }
+      // The defaults mode does not depend on the profile (the SDK reads it without one); `auto`
+      // depends on the client's region: one memoized resolver per region.
+      let defaultsMode = defaultsModes.get(region);
+      if (!defaultsMode) {
+        defaultsMode = (async () => {
+          const { resolveDefaultsModeConfig } = await import('@smithy/core/config');
+          return resolveDefaultsModeConfig({ region });
+        })();
+        defaultsModes.set(region, defaultsMode);
+      }
+      return { ...(await shared), defaultsMode: await defaultsMode };
+    },
+  };
+}
+
+/**
+ * The key of a client set's internal STS client for AssumeRole (`assume-role.ts`): not part of
+ * {@link AwsClients}; a set made elsewhere (a wrapper without it) makes its own per role, as before.
+ * @internal
+ */
+export const ASSUME_ROLE_STS: unique symbol = Symbol('eks-kit.assumeRoleSts');
 
 function buildClientSet(
   region: string,
   options: ClientOptions,
   counter: ReturnType<typeof createCallCounter>,
   sharedCredentials: { value?: AwsCredentialIdentity | AwsCredentialIdentityProvider } | undefined,
+  family: SettingsFamily,
 ): AwsClients {
   const made = new Map<string, Promise<ClientLike>>();
   const creds = sharedCredentials ?? {};
@@ -577,7 +738,10 @@ function buildClientSet(
     }
     return creds.value;
   };
-  const config = async (clientRegion: string): Promise<Record<string, unknown>> => ({
+  const config = async (service: ServiceKey, clientRegion: string): Promise<Record<string, unknown>> => ({
+    // First: the shared loaders of the settings each client would otherwise look up itself.
+    ...(await family.settingsFor(options.profile, clientRegion)),
+    ...(options.endpoint ? {} : await family.configuredEndpoint(service)),
     region: clientRegion,
     credentials: await credentials(),
     maxAttempts: options.maxAttempts ?? 6,
@@ -593,7 +757,7 @@ function buildClientSet(
     if (!client) {
       client = (async () => {
         const ClientClass = await loadClientClass(service);
-        const c = new ClientClass(await config(clientRegion)) as ClientLike;
+        const c = new ClientClass(await config(service, clientRegion)) as ClientLike;
         const info = serviceInfo(c, service, clientRegion);
         for (const m of middleware) addMiddleware(c, m, info);
         return c;
@@ -615,16 +779,32 @@ function buildClientSet(
     counter,
     options,
     ...(getters as unknown as Pick<AwsClients, ServiceKey>),
-    withRegion: (r: string) => buildClientSet(validateRegion(r, 'region'), options, counter, creds),
+    withRegion: (r: string) => buildClientSet(validateRegion(r, 'region'), options, counter, creds, family),
     withCredentials: (credentials) => {
       const { profile: _profile, ...rest } = options;
-      return buildClientSet(region, { ...rest, credentials }, counter, undefined);
+      return buildClientSet(region, { ...rest, credentials }, counter, undefined, family);
+    },
+    [ASSUME_ROLE_STS]: () => {
+      // One per set: every role assumed with this set's credentials shares it (not counted, no quota
+      // middleware, as the SDK's own temporary-credentials client was). Retries as the SDK's default.
+      const key = `assume-role:sts@${region}`;
+      let client = made.get(key);
+      if (!client) {
+        client = (async () => {
+          const ClientClass = await loadClientClass('sts');
+          const { retryMode: _retryMode, ...rest } = await config('sts', region);
+          return new ClientClass(rest) as ClientLike;
+        })();
+        made.set(key, client);
+        client.catch(() => made.delete(key));
+      }
+      return client;
     },
     destroy: () => {
       for (const client of made.values()) client.then((c) => c.destroy()).catch(() => undefined);
       made.clear();
     },
-  };
+  } as AwsClients;
 }
 
 /**

@@ -8,6 +8,7 @@ export {
   type AssumedRoleUser,
   type AssumeRoleCredentialOptions,
   type AssumeRoleSpec,
+  type AssumeRoleStsClient,
   assumeRoleClients,
   assumeRoleCredentials,
   validateAssumeRoleSpec,

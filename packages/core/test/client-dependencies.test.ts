@@ -81,8 +81,10 @@ describe('SDK clients where they are used', () => {
     const core = manifest('packages/core');
     const clientPackages = Object.values(AWS_SERVICES).map((s) => s.packageName);
     expect(Object.keys(core.dependencies ?? {}).filter((n) => n.startsWith('@aws-sdk/'))).toEqual([]);
+    // Also an optional peer: the SDK's config loader (@smithy/core) with which createClients looks up the
+    // settings its clients share (issue 21); every client installs it.
     expect(Object.keys(core.peerDependencies ?? {}).sort()).toEqual(
-      [...clientPackages, '@aws-sdk/credential-providers'].sort(),
+      [...clientPackages, '@aws-sdk/credential-providers', '@smithy/core'].sort(),
     );
     for (const name of Object.keys(core.peerDependencies ?? {}))
       expect(core.peerDependenciesMeta?.[name]?.optional, name).toBe(true);

@@ -41,7 +41,8 @@ export async function assumeRoleTarget(
 ): Promise<CheckTarget> {
   signal?.throwIfAborted();
   const region = target.region ?? defaultRegion;
-  // @eks-kit/core's assumed-role provider (the SDK's fromTemporaryCredentials, refreshed before expiry).
+  // @eks-kit/core's assumed-role provider (refreshed before expiry), through the one STS client every
+  // target assumed from `base` shares; the target's clients share base's SDK settings (issue 21).
   const assumed = await assumeRoleClients(
     base,
     { roleArn: target.roleArn, sessionName: ASSUME_ROLE_SESSION_NAME, durationSeconds: 900 },
