@@ -54,6 +54,9 @@ export function cpuCgroups(memoryMb) {
     } else if (existsSync(join(v2, 'cgroup.controllers'))) {
       if (!readFileSync(join(v2, 'cgroup.controllers'), 'utf8').split(/\s+/).includes('cpu'))
         throw new Error('cgroup v2 without the cpu controller');
+      // A child group has cpu.max only when its parent hands the controller down (subtree_control).
+      const subtree = join(v2, 'cgroup.subtree_control');
+      if (!readFileSync(subtree, 'utf8').split(/\s+/).includes('cpu')) writeFileSync(subtree, '+cpu');
       base = v2;
       limit = (dir, quota) => writeFileSync(join(dir, 'cpu.max'), `${quota ?? 'max'} ${PERIOD_US}`);
     } else {
@@ -98,12 +101,17 @@ export function cpuCgroups(memoryMb) {
   }
 }
 
+/** How long one cold start may take before its process is killed (a hung child fails the case). */
+const COLD_START_TIMEOUT_MS = 180_000;
+
 /**
  * One cold start: a process started in cgroup `initGroup` imports `file` (the INIT phase), then is moved
  * into `invokeGroup` and runs the invocation (`kind` "handler": the Lambda's handler on `env`'s stack;
- * "run": the module's `run()`). Answers { init, initCpu, invoke, invokeCpu } in ms.
+ * "run": the module's `run()`). Answers { init, initCpu, invoke, invokeCpu } in ms. Settles only once the
+ * process has ended and its output is read (`close`), whatever failed (a failing or hung child, a move
+ * into the cgroup refused): its cgroups can then be removed.
  */
-export function coldStart({ file, kind, env, initGroup, invokeGroup }) {
+export function coldStart({ file, kind, env, initGroup, invokeGroup, timeoutMs = COLD_START_TIMEOUT_MS }) {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'sh',
@@ -121,6 +129,16 @@ export function coldStart({ file, kind, env, initGroup, invokeGroup }) {
     );
     let out = '';
     let err = '';
+    /** Why the run failed before the process ended (it is killed; the promise rejects once it ended). */
+    let failure;
+    const fail = (error) => {
+      failure ??= error;
+      child.kill('SIGKILL');
+    };
+    const timer = setTimeout(
+      () => fail(new Error(`cold start of ${file} took more than ${timeoutMs} ms: killed`)),
+      timeoutMs,
+    );
     const result = {};
     child.stdout.on('data', (chunk) => {
       out += chunk;
@@ -132,19 +150,28 @@ export function coldStart({ file, kind, env, initGroup, invokeGroup }) {
           if (invokeGroup !== initGroup) writeFileSync(join(invokeGroup, 'cgroup.procs'), String(child.pid));
           child.stdin.end('go\n');
         } catch (error) {
-          child.kill();
-          reject(error);
+          fail(error);
         }
       }
     });
     child.stderr.on('data', (chunk) => {
       err += chunk;
     });
-    child.on('error', reject);
-    child.on('exit', (code) => {
+    // A child that ends before reading stdin: its EPIPE is not the failure to report.
+    child.stdin.on('error', () => undefined);
+    child.on('error', (error) => {
+      failure ??= error;
+    });
+    // `close`, not `exit`: at `exit` the child's stdout may still hold its last line (Node's docs).
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (failure) {
+        reject(failure);
+        return;
+      }
       const invoke = /^INVOKE ([\d.]+) ([\d.]+)$/m.exec(out);
       if (code !== 0 || !invoke) {
-        reject(new Error(`cold start of ${file} exited ${code}: ${err.slice(-400)}`));
+        reject(new Error(`cold start of ${file} exited ${code ?? signal}: ${err.slice(-400)}`));
         return;
       }
       result.invoke = Number(invoke[1]);
