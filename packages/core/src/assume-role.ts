@@ -148,9 +148,17 @@ export function assumeRoleCredentials(options: AssumeRoleCredentialOptions): Aws
     c !== undefined && (c.expiration === undefined || c.expiration.getTime() - refreshBeforeMs > now());
   const assume = async (): Promise<AwsCredentialIdentity> => {
     const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
-    client ??= options.sts ? options.sts() : ownStsClient(options);
+    if (!client) {
+      const made = options.sts ? options.sts() : ownStsClient(options);
+      client = made;
+      // A client that could not be had is asked for again at the next call (as the SDK's provider did).
+      made.catch(() => {
+        if (client === made) client = undefined;
+      });
+    }
+    const sts = client;
     try {
-      const out = await (await client).send(
+      const out = await (await sts).send(
         new AssumeRoleCommand({
           RoleArn: options.roleArn,
           RoleSessionName: options.sessionName ?? 'eks-kit',

@@ -91,6 +91,25 @@ describe('assumeRoleCredentials', () => {
     });
   });
 
+  it('an STS client that could not be had is asked for again at the next call (as the SDK provider did)', async () => {
+    let asked = 0;
+    const provider = assumeRoleCredentials({
+      roleArn: ROLE,
+      externalId: 'ext-id-42',
+      region: 'us-east-1',
+      sts: async () => {
+        asked++;
+        if (asked === 1) throw new Error('the STS client could not be made');
+        return new STSClient({ region: 'us-east-1', endpoint: emu.url, credentials: BASE, maxAttempts: 1 });
+      },
+    });
+    await expect(provider()).rejects.toThrow(/sts:AssumeRole/);
+    const credentials = await provider();
+    expect(credentials.accessKeyId).toMatch(/^ASIA/);
+    expect(asked).toBe(2);
+    expect(emu.calls({ service: 'sts', operation: 'AssumeRole' })).toHaveLength(1);
+  });
+
   it('a refused AssumeRole is an eks-kit error naming sts:AssumeRole and the role, without the external id', async () => {
     const provider = assumeRoleCredentials({
       roleArn: ROLE,
