@@ -225,6 +225,37 @@ describe('a run bound to a client set (bindSharedReads: no async context, issue 
     expect(count('sts', 'GetCallerIdentity')).toBe(4);
   });
 
+  it('a command sent through a bound set is in the run for that send only (issue 21 review)', async () => {
+    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    const run = bindSharedReads(clients, 'read-only');
+    const command = new GetCallerIdentityCommand({});
+    await (await run.sts()).send(command);
+    await (await run.sts()).send(new GetCallerIdentityCommand({}));
+    expect(count('sts', 'GetCallerIdentity')).toBe(1);
+    // The same command object sent again through the plain set: not shared (no run), so AWS answers.
+    await (await clients.sts()).send(command);
+    expect(count('sts', 'GetCallerIdentity')).toBe(2);
+    // ...and inside another run: that run's read, never the bound run's answer.
+    await withSharedReads('read-only', async () => {
+      const other = shareReads(clients);
+      await (await other.sts()).send(command);
+      await (await other.sts()).send(command);
+    });
+    expect(count('sts', 'GetCallerIdentity')).toBe(3);
+    // Through the bound set again: still its run's answer.
+    await (await run.sts()).send(command);
+    expect(count('sts', 'GetCallerIdentity')).toBe(3);
+  });
+
+  it('the same command sent twice at once through a bound set is one read', async () => {
+    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    const run = bindSharedReads(clients, 'read-only');
+    const command = new GetCallerIdentityCommand({});
+    const sts = await run.sts();
+    await Promise.all([sts.send(command), sts.send(command)]);
+    expect(count('sts', 'GetCallerIdentity')).toBe(1);
+  });
+
   it('a write through the bound set drops what it may change', async () => {
     const run = bindSharedReads(clients, 'read-only');
     const ecr = (await run.ecr()) as unknown as Sender;

@@ -146,10 +146,12 @@ export function sharedReadsRun(mode: SharedReadsMode): <T>(fn: () => Promise<T>)
  * they send with the run; the middleware reads the mark from the command.
  *
  * Why (issue 21): an `AsyncLocalStorage` context ({@link withSharedReads}, {@link sharedReadsRun}) makes
- * Node 20 and 22 track every promise the process makes from then on, through async hooks: a
- * checks Lambda invocation spent 22-33% more CPU with it (`node bench/run.mjs --only lambda-init`;
- * docs/PERFORMANCE.md, "The Lambda under its CPU share"). `stackChecks` uses this; plan, apply and
- * destroy keep the async context, which reaches clients made anywhere inside the run.
+ * Node 20 and 22 track every promise the process makes from then on, through async hooks: the checks
+ * Lambda's import + first invocation under its CPU share took 11-35% longer with one context entered
+ * (`node bench/run.mjs --only lambda-init`; docs/PERFORMANCE.md, "The Lambda under its CPU share").
+ * `stackChecks` uses this; plan, apply and destroy keep the async context, which reaches clients made
+ * anywhere inside the run. Only calls sent through the bound set (and the sets made from it) join the
+ * run: a set made apart from it (e.g. from the raw `clients`) is in no run.
  *
  * @example
  * ```ts
@@ -164,8 +166,31 @@ export function bindSharedReads(clients: AwsClients, mode: SharedReadsMode): Aws
 
 /** The run a client set from {@link bindSharedReads} belongs to. */
 const boundStores = new WeakMap<AwsClients, RunStore>();
-/** The run each command sent through a bound client belongs to (read by the middleware). */
-const commandStores = new WeakMap<object, RunStore>();
+/**
+ * The run each command being sent through a bound client belongs to (read by the middleware), with
+ * how many of its sends through that run are under way: the mark is removed when the last one
+ * settles, so the same command object sent later through another set, or inside another run, is not
+ * answered by this one (no answer of a run outside its own calls).
+ */
+const commandStores = new WeakMap<object, { store: RunStore; sends: number }>();
+
+/** Mark `command` as sent through `store`'s run until `sent` settles. */
+function markWhileSent(command: object, store: RunStore): () => void {
+  let mark = commandStores.get(command);
+  if (mark?.store === store) mark.sends++;
+  else {
+    mark = { store, sends: 1 };
+    commandStores.set(command, mark);
+  }
+  const marked = mark;
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    marked.sends--;
+    if (marked.sends === 0 && commandStores.get(command) === marked) commandStores.delete(command);
+  };
+}
 /** The bound stand-in of each SDK client, per run. */
 const boundClients = new WeakMap<object, WeakMap<RunStore, object>>();
 
@@ -185,8 +210,26 @@ function boundClient<C extends object>(client: C, store: RunStore): C {
     bound = Object.create(client, {
       send: {
         value: (command: object, ...rest: unknown[]) => {
-          commandStores.set(command, store);
-          return send.call(client, command, ...rest);
+          const unmark = markWhileSent(command, store);
+          // The SDK's callback form (`send(command, [options,] callback)`): unmarked when it is called.
+          const last = rest.length - 1;
+          const callback = rest[last];
+          if (typeof callback === 'function') {
+            rest[last] = (...results: unknown[]) => {
+              unmark();
+              return (callback as (...r: unknown[]) => unknown)(...results);
+            };
+          }
+          let sent: unknown;
+          try {
+            sent = send.call(client, command, ...rest);
+          } catch (error) {
+            unmark();
+            throw error;
+          }
+          if (sent && typeof (sent as Promise<unknown>).then === 'function')
+            (sent as Promise<unknown>).then(unmark, unmark);
+          return sent;
         },
       },
     }) as object;
@@ -202,7 +245,7 @@ const SMITHY_CONTEXT_KEY = '__smithy_context';
 function runOfCall(context: object): RunStore | undefined {
   const command = (context as Record<string, { commandInstance?: object } | undefined>)[SMITHY_CONTEXT_KEY]
     ?.commandInstance;
-  return (command && commandStores.get(command)) ?? storage.getStore();
+  return (command && commandStores.get(command)?.store) ?? storage.getStore();
 }
 
 /** The operation name of a command, from the middleware context. */
