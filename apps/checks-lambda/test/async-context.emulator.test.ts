@@ -1,8 +1,9 @@
 /**
  * An invocation opens no AsyncLocalStorage context (issue 21). In Node 20 and 22 one context makes Node
  * track every promise the process makes from then on (async hooks): with the stack checks' shared-reads
- * context and withoutActionNameValidation's, that was 22-33% of an invocation's CPU, measured in
- * `node bench/run.mjs --only lambda-init` (docs/PERFORMANCE.md, "The Lambda under its CPU share").
+ * context and withoutActionNameValidation's, import + first invocation under the CPU share took 11-35%
+ * longer with one context entered, measured in `node bench/run.mjs --only lambda-init`
+ * (docs/PERFORMANCE.md, "The Lambda under its CPU share").
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Emulator } from '@eks-kit/aws-emulator';

@@ -147,7 +147,7 @@ export async function checkPhase(
   // The checks compare AWS with policies eks-kit's builders make, whose action names their tests
   // check: no action catalog here (the bundle leaves it out, build/iam-data-left-out.ts). Off for the
   // whole process, not in an async context (withoutActionNameValidation), which would make Node
-  // track every promise of the run (22-33% of an invocation's CPU, issue 21).
+  // track every promise of the run (a cold start 11-35% longer in the lambda-init bench, issue 21).
   turnOffActionNameValidationInProcess();
   const org = inv.config.organization;
   if (phase.kind === 'report') return 'results' in phase ? phase.results : readBatches(inv, phase);

@@ -40,8 +40,8 @@ let processValidates = true;
  * process that can never validate names: the checks Lambda, whose bundle leaves the action catalog out.
  *
  * Why not `withoutActionNameValidation` there (issue 21): its `AsyncLocalStorage` context makes Node 20
- * and 22 track every promise the process makes from then on, through async hooks; with the stack
- * checks' own context, that was 22-33% of the checks Lambda invocation's CPU
+ * and 22 track every promise the process makes from then on, through async hooks: the checks Lambda's
+ * import + first invocation under its CPU share took 11-35% longer with one context entered
  * (`node bench/run.mjs --only lambda-init`; docs/PERFORMANCE.md, "The Lambda under its CPU share").
  *
  * @example
