@@ -55,8 +55,11 @@ export function cpuCgroups(memoryMb) {
       if (!readFileSync(join(v2, 'cgroup.controllers'), 'utf8').split(/\s+/).includes('cpu'))
         throw new Error('cgroup v2 without the cpu controller');
       // A child group has cpu.max only when its parent hands the controller down (subtree_control).
-      const subtree = join(v2, 'cgroup.subtree_control');
-      if (!readFileSync(subtree, 'utf8').split(/\s+/).includes('cpu')) writeFileSync(subtree, '+cpu');
+      // Not turned on here (a setting of the whole machine): the row says how.
+      if (!readFileSync(join(v2, 'cgroup.subtree_control'), 'utf8').split(/\s+/).includes('cpu'))
+        throw new Error(
+          'cgroup v2 does not hand the cpu controller down: echo +cpu > /sys/fs/cgroup/cgroup.subtree_control',
+        );
       base = v2;
       limit = (dir, quota) => writeFileSync(join(dir, 'cpu.max'), `${quota ?? 'max'} ${PERIOD_US}`);
     } else {
