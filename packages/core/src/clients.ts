@@ -686,7 +686,9 @@ function createSettingsFamily(): SettingsFamily {
       const key = profile ?? '';
       let shared = loaders.get(key);
       if (!shared) {
-        shared = settingLoaders(profile);
+        // Without the SDK's config loader (an optional peer: absent from a strict layout, or an older
+        // @smithy/core without `/config`), each client looks its settings up itself, as before.
+        shared = settingLoaders(profile).catch(() => ({}));
         loaders.set(key, shared);
       }
       // The defaults mode does not depend on the profile (the SDK reads it without one); `auto`
@@ -696,10 +698,11 @@ function createSettingsFamily(): SettingsFamily {
         defaultsMode = (async () => {
           const { resolveDefaultsModeConfig } = await import('@smithy/core/config');
           return resolveDefaultsModeConfig({ region });
-        })();
+        })().catch(() => undefined);
         defaultsModes.set(region, defaultsMode);
       }
-      return { ...(await shared), defaultsMode: await defaultsMode };
+      const mode = await defaultsMode;
+      return { ...(await shared), ...(mode !== undefined ? { defaultsMode: mode } : {}) };
     },
   };
 }
