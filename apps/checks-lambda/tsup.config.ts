@@ -89,7 +89,20 @@ export default defineConfig([
     // out, and why that is safe: tools/esbuild-plugins/src/*.ts (shared with the CLI),
     // build/iam-data-left-out.ts (this bundle only) and the README.
     ...functionBuild,
-    entry: { index: 'src/lambda.ts' },
+    // EKS_KIT_LAMBDA_ENTRY: another entry for a variant the lambda-init bench builds and measures, never
+    // deployed (one that imports the SDK and Powertools at INIT and the handler at the first invocation:
+    // docs/PERFORMANCE.md, "The floor with the Logger"); its bare imports resolve from this package and core.
+    entry: { index: process.env.EKS_KIT_LAMBDA_ENTRY ?? 'src/lambda.ts' },
+    ...(process.env.EKS_KIT_LAMBDA_ENTRY
+      ? {
+          esbuildOptions(options: { nodePaths?: string[] }) {
+            options.nodePaths = [
+              fileURLToPath(new URL('./node_modules', import.meta.url)),
+              fileURLToPath(new URL('../../packages/core/node_modules', import.meta.url)),
+            ];
+          },
+        }
+      : {}),
     splitting: true,
     esbuildPlugins: [
       stackLoaderBeside,

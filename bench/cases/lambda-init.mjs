@@ -108,7 +108,15 @@ export async function run({ quick, root }) {
     rounds,
   );
   const [nodeMs, floorMs, lambdaMs] = [node.wall, floorRun.wall, lambdaRun.wall];
-  const first = await firstInvocation({ root, dir, used, plugins, lambda, rounds: quick ? 3 : 9 });
+  const first = await firstInvocation({
+    root,
+    dir,
+    used,
+    plugins,
+    lambda,
+    rounds: quick ? 3 : 9,
+    initImports: readFileSync(loggerEntry, 'utf8'),
+  });
   return {
     rows: [
       { what: 'node -e 0', median: ms(nodeMs), 'above node -e 0': '-', 'in process': '-', cpu: '-' },
@@ -306,7 +314,7 @@ const SERVICE_PACKAGES = {
  * at once (no call waits for another, which the handler's cannot all do: the strict floor), and 4 at a time
  * (the handler's default check concurrency).
  */
-async function firstInvocation({ root, dir, used, plugins, lambda, rounds }) {
+async function firstInvocation({ root, dir, used, plugins, lambda, rounds, initImports }) {
   // The seed world with the state parameter the deploy template always gives the function (its
   // CheckStateParameter, '{}' until the first run): every run reads the previous state and writes its own.
   const world = JSON.parse(readFileSync(join(root, 'examples/seed/world.json'), 'utf8'));
@@ -379,6 +387,7 @@ if (s.checkErrors !== 0) throw new Error('check errors: ' + s.checkErrors);`),
       url,
       lambdaEnv: invoke.options.env,
       floor: { file: floorCalls, env: replay(4).options.env },
+      initImports,
       rounds: Math.max(3, rounds - 2),
     });
     return {
@@ -438,7 +447,7 @@ if (s.checkErrors !== 0) throw new Error('check errors: ' + s.checkErrors);`),
  * settings: the import unthrottled (as measured on Lambda in 2023) and the invocation at the share; both at
  * the share (AWS documents no exception for INIT); the first with 30 ms added to every AWS call.
  */
-async function underCpuShare({ root, dir, lambda, url, lambdaEnv, floor, rounds }) {
+async function underCpuShare({ root, dir, lambda, url, lambdaEnv, floor, initImports, rounds }) {
   const template = readFileSync(join(root, 'apps/checks-lambda/src/template/deploy-template.ts'), 'utf8');
   const memoryMb = Number(/MemorySize: (\d+)/.exec(template)?.[1]);
   const groups = cpuCgroups(memoryMb);
@@ -478,11 +487,38 @@ async function underCpuShare({ root, dir, lambda, url, lambdaEnv, floor, rounds 
     });
     if (tsup.status !== 0)
       throw new Error(`the lazy-clients build failed: ${tsup.error?.message ?? tsup.stderr.slice(-400)}`);
+    // eks-kit's own code at the first invocation: INIT imports what the floor with the Logger imports (the
+    // clients, the commands the code sends, Powertools Logger) and nothing of eks-kit; the handler module
+    // is imported by the first invocation (EKS_KIT_LAMBDA_ENTRY). It imports more commands at INIT than
+    // the function as built (whose checks' commands come with the checks' code).
+    const deferredDir = join(dir, 'deferred');
+    const deferredEntry = join(dir, 'deferred-entry.mjs');
+    writeFileSync(
+      deferredEntry,
+      `${initImports}let loaded;\nexport const handler = async (event, context) => (await (loaded ??= import(${JSON.stringify(
+        join(root, 'apps/checks-lambda/src/handler.ts'),
+      )}))).handler(event, context);\n`,
+    );
+    const deferred = spawnSync(join(root, 'node_modules/.bin/tsup'), [], {
+      cwd: join(root, 'apps/checks-lambda'),
+      env: { ...process.env, EKS_KIT_LAMBDA_ENTRY: deferredEntry, EKS_KIT_LAMBDA_OUT_DIR: deferredDir },
+      encoding: 'utf8',
+    });
+    if (deferred.status !== 0)
+      throw new Error(
+        `the deferred-handler build failed: ${deferred.error?.message ?? deferred.stderr.slice(-400)}`,
+      );
     const variants = [
       { name: 'floor', file: floor.file, kind: 'run', env: floor.env },
       { name: 'as built', file: lambda, kind: 'handler', env: lambdaEnv },
       { name: 'all at INIT', file: join(eagerDir, 'eager.mjs'), kind: 'handler', env: lambdaEnv },
       { name: 'clients lazy', file: join(lazyDir, 'index.mjs'), kind: 'handler', env: lambdaEnv },
+      {
+        name: "eks-kit's code at the first invocation",
+        file: join(deferredDir, 'index.mjs'),
+        kind: 'handler',
+        env: lambdaEnv,
+      },
       // The async hooks that one AsyncLocalStorage context turns on (the checks had two until c12c3c5).
       {
         name: 'as built, async hooks on',
