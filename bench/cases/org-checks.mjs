@@ -7,8 +7,9 @@
 // defaults, and the Step Functions payloads of the split path (batches and results through S3).
 // The emulator runs `speed` times faster than real time and enforces the AssumeRole rate in emulated
 // time; the function's own limiter (EKS_KIT_ASSUME_ROLE_RATE, real time) is scaled by the same factor.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '@eks-kit/aws-emulator';
@@ -16,12 +17,43 @@ import { kib } from './util.mjs';
 
 const MANAGEMENT = '200000000000';
 const ROLE = 'eks-kit-checks';
-// AWS publishes no fixed AssumeRole rate (docs/AWS-FACTS.md, issue 21 section): 10 a second is the
-// function's default budget for the whole run, all invocations together.
-const ASSUME_ROLE_PER_SECOND = 10;
-const TARGET_CONCURRENCY = 16;
 const BUCKET = 'eks-kit-checks-org-runs';
 const STACK = 'name: org\ncluster:\n  name: org\n  region: eu-west-1\n  kubernetesVersion: "1.35"\n';
+/** The organisation settings the deploy template writes into the function's environment. */
+const DEPLOYED_KEYS = [
+  'EKS_KIT_TARGET_CONCURRENCY',
+  'EKS_KIT_ASSUME_ROLE_RATE',
+  'EKS_KIT_SECONDS_PER_TARGET',
+  'EKS_KIT_BATCH_CONCURRENCY',
+];
+
+/**
+ * The settings a deployed organisation run has: the built `render-template` with its defaults
+ * (`--organization-role` only), read from the function's environment in the template, so that the bench
+ * runs what deploys (AWS publishes no fixed AssumeRole rate, docs/AWS-FACTS.md#checks-over-an-aws-organisation:
+ * the rate is the function's budget for the whole run, all invocations together).
+ */
+export function deployedSettings(root) {
+  const dir = mkdtempSync(join(tmpdir(), 'eks-kit-org-bench-'));
+  try {
+    const file = join(dir, 'eks-kit.yaml');
+    writeFileSync(file, STACK);
+    const tool = join(root, 'apps/checks-lambda/dist/tools/render-template.js');
+    const r = spawnSync(process.execPath, [tool, '--stack', file, '--organization-role', ROLE], {
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`render-template exited ${r.status}: ${r.stderr}`);
+    const settings = {};
+    for (const key of DEPLOYED_KEYS) {
+      const m = new RegExp(`^\\s+${key}: "?(\\d+)"?$`, 'm').exec(r.stdout);
+      if (!m) throw new Error(`the rendered template sets no ${key}`);
+      settings[key] = Number(m[1]);
+    }
+    return settings;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 export function world(count) {
   const trust = {
@@ -151,6 +183,9 @@ export async function run({ quick, root }) {
   const bundle = join(root, 'apps/checks-lambda/dist/index.mjs');
   if (!existsSync(bundle))
     throw new Error('build the checks Lambda first: pnpm --filter @eks-kit/checks-lambda... build');
+  const deployed = deployedSettings(root);
+  const ASSUME_ROLE_PER_SECOND = deployed.EKS_KIT_ASSUME_ROLE_RATE;
+  const TARGET_CONCURRENCY = deployed.EKS_KIT_TARGET_CONCURRENCY;
   const emu = await startEmulator({
     port: 0,
     host: '127.0.0.1',
@@ -170,11 +205,12 @@ export async function run({ quick, root }) {
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       EKS_KIT_TARGETS_FROM: 'organization',
       EKS_KIT_ORGANIZATION_ROLE_NAME: ROLE,
-      EKS_KIT_TARGET_CONCURRENCY: String(TARGET_CONCURRENCY),
+      // The deployed settings (the template's defaults), as the function reads them.
+      ...Object.fromEntries(Object.entries(deployed).map(([k, v]) => [k, String(v)])),
       // As the deploy template sets it for organisation targets: batches, results and state in S3.
       EKS_KIT_RUN_BUCKET: BUCKET,
     };
-    // What the defaults decide for this organisation in AWS (30 s a target, 10 AssumeRole/s, a 900 s function).
+    // What the deployed defaults decide for this organisation in AWS (a 900 s function).
     // (Without the bucket: the plan answers its batches inline, so their sizes can be read here.)
     const plan = await runChild({ ...env, PHASE: 'plan', EKS_KIT_RUN_BUCKET: '' });
     // The split path (what the state machine runs), batches one after another: payload sizes.
@@ -276,7 +312,7 @@ export async function run({ quick, root }) {
         value: `${kib(split.planOutput)} / ${kib(split.largestItem)} / ${kib(split.largestBatchOutput)} / ${kib(split.reportInput)}`,
       },
       {
-        what: `plan with the defaults in AWS (30 s a target, ${TARGET_CONCURRENCY} at a time, 900 s function)`,
+        what: `plan with the deploy template's defaults in AWS (${deployed.EKS_KIT_SECONDS_PER_TARGET} s a target, ${TARGET_CONCURRENCY} at a time, ${ASSUME_ROLE_PER_SECOND} AssumeRole/s, 900 s function)`,
         value: `${plan.fits ? 'one invocation' : `split: ${plan.batches} batches of at most ${plan.largest} targets`}; estimate ${plan.estimateSeconds} s, limit ${plan.limitSeconds} s, AssumeRole floor ${plan.assumeRoleFloorSeconds} s`,
       },
     ];

@@ -20,11 +20,26 @@ export interface OrganizationTemplateOptions {
   regions?: string[];
   /** Batches (invocations) in flight at once: the Distributed Map's MaxConcurrency (default 4). */
   batchConcurrency?: number;
+  /**
+   * Accounts checked at once inside one invocation (`EKS_KIT_TARGET_CONCURRENCY`, 1 to 16, default
+   * {@link ORGANIZATION_TARGET_CONCURRENCY}): each account's reads count against that account's own
+   * quotas, so this bounds the function's work, not a shared quota.
+   */
+  targetConcurrency?: number;
   /** AssumeRole calls a second for the whole run (default 10). */
   assumeRolePerSecond?: number;
   /** Planning figure: seconds one target takes (default 30). */
   secondsPerTarget?: number;
 }
+
+/**
+ * Accounts an organisation run checks at once in one invocation, as the template deploys it: 16 (the
+ * handler's maximum). The services' read quotas are each target account's own and the one shared quota,
+ * STS AssumeRole in the function's account, has its own token bucket (`assumeRolePerSecond`)
+ * (docs/AWS-FACTS.md#checks-over-an-aws-organisation, "Whose quota"). The handler's default without the
+ * template stays 2 (a list of role ARNs may name one account several times).
+ */
+export const ORGANIZATION_TARGET_CONCURRENCY = 16;
 
 /** Organizations list actions the function needs: none supports a narrower resource than `*` for ListAccounts. */
 export const ORGANIZATIONS_READ_ACTIONS = [
@@ -67,6 +82,7 @@ const invoke = (payload: Record<string, unknown>) => ({
  * @example
  * ```ts
  * validateOrganizationOptions({ roleName: 'eks-kit-checks' }).batchConcurrency; // 4
+ * validateOrganizationOptions({ roleName: 'eks-kit-checks' }).targetConcurrency; // 16
  * ```
  */
 export function validateOrganizationOptions(
@@ -97,6 +113,13 @@ export function validateOrganizationOptions(
     regions,
     // Distributed Map runs at most 10,000 child executions at once (Step Functions quotas).
     batchConcurrency: whole('batchConcurrency', options.batchConcurrency, 4, 1000),
+    // The handler accepts 1 to 16 (EKS_KIT_TARGET_CONCURRENCY).
+    targetConcurrency: whole(
+      'targetConcurrency',
+      options.targetConcurrency,
+      ORGANIZATION_TARGET_CONCURRENCY,
+      16,
+    ),
     assumeRolePerSecond: whole('assumeRolePerSecond', options.assumeRolePerSecond, 10, 100),
     secondsPerTarget: whole('secondsPerTarget', options.secondsPerTarget, 30, 900),
   };
@@ -120,6 +143,7 @@ export function organizationEnvironment(o: Required<OrganizationTemplateOptions>
       : {}),
     ...(o.regions.length > 0 ? { [HANDLER_ENV.targetRegions]: o.regions.join(',') } : {}),
     [HANDLER_ENV.batchConcurrency]: String(o.batchConcurrency),
+    [HANDLER_ENV.targetConcurrency]: String(o.targetConcurrency),
     [HANDLER_ENV.assumeRoleRate]: String(o.assumeRolePerSecond),
     [HANDLER_ENV.secondsPerTarget]: String(o.secondsPerTarget),
   };
