@@ -154,7 +154,11 @@ describe('the deploy template with organisation targets', () => {
         Parameters: { Bucket: '${RunBucket}', Prefix: 'runs/sfn-results' },
       },
       MaxConcurrency: 8,
-      ToleratedFailurePercentage: 0,
+      // A failed batch does not fail the map (at 100 the Map Run never fails), and a failure of the map
+      // itself goes on to Report too: the report always runs and names the batches without results.
+      ToleratedFailurePercentage: 100,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.batchesError', Next: 'Report' }],
+      Next: 'Report',
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
     });
     expect(states.CheckBatches.ItemsPath).toBeUndefined();
@@ -169,6 +173,19 @@ describe('the deploy template with organisation targets', () => {
       'runId.$': '$.plan.runId',
       'batchCount.$': '$.plan.batchCount',
     });
+    // After the report (notice, metrics, state), missing batches fail the execution: ExecutionsFailed alarms.
+    expect(states.Report).toMatchObject({
+      ResultSelector: { 'missingBatches.$': '$.Payload.missingBatches' },
+      ResultPath: '$.report',
+      Next: 'CheckReport',
+    });
+    expect(states.CheckReport).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.report.missingBatches', NumericGreaterThan: 0, Next: 'BatchesMissing' }],
+      Default: 'Done',
+    });
+    expect(states.BatchesMissing).toMatchObject({ Type: 'Fail', Error: 'BatchesMissing' });
+    expect(states.Done).toEqual({ Type: 'Succeed' });
     expect(machine.DefinitionSubstitutions).toEqual({
       FunctionArn: { 'Fn::GetAtt': ['ChecksFunction', 'Arn'] },
       RunBucket: { Ref: 'RunBucket' },

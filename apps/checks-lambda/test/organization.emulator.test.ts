@@ -5,23 +5,28 @@
  * to split a run that one invocation cannot finish, carried through plan, batch and report events.
  */
 import { ListRolesCommand } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
 import { EksKitError, finding, InvalidInputError } from '@eks-kit/core';
+import { parseStack } from '@eks-kit/stack';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AssumeRoleTarget,
   type ChecksResult,
   type CheckTask,
+  checksDeployTemplate,
   createChecksHandler,
   readHandlerConfig,
   type TargetResult,
 } from '../src/index.js';
 import { captureOutput } from './fixtures/capture-output.js';
+import { runFanOut } from './fixtures/run-state-machine.js';
 
 const MANAGEMENT = '100000000000';
 const REGIONS = ['eu-west-1', 'us-east-1'];
 const ROLE = 'eks-kit-checks';
+const BUCKET = 'eks-kit-checks-org-runs';
 const OU_PROD = 'ou-ex12-prod0001';
 const OU_PROD_EU = 'ou-ex12-prodeu01';
 const credentials = {
@@ -53,6 +58,8 @@ function world(): World {
     region: 'eu-west-1',
     // The management account holds the role too (it is one of the organisation's accounts).
     iam: { roles: [{ name: ROLE, assumeRolePolicyDocument: trust }] },
+    // The run bucket of a split run (the template's RunBucket).
+    s3: { buckets: [BUCKET] },
     organizations: {
       organizationalUnits: [
         { id: OU_PROD, name: 'prod' },
@@ -273,6 +280,64 @@ describe('targets from AWS Organizations', () => {
     expect(report.targetCounts).toEqual({ checked: 48, skipped: 2, unreachable: 2 });
     expect(report.counts.ok).toBe(48);
     expect(report.counts.fail).toBe(2);
+  });
+
+  it('reports a run whose batch failed: the map goes on, Report names the missing batch, then the execution fails', async () => {
+    // The template's state machine played against the handler: batch 1's invocation fails (as a Lambda
+    // timeout would), the others write their results.
+    const env = {
+      EKS_KIT_SECONDS_PER_TARGET: '60',
+      EKS_KIT_BATCH_CONCURRENCY: '2',
+      EKS_KIT_RUN_BUCKET: BUCKET,
+    };
+    const definition = checksDeployTemplate(parseStack(STACK, 'eks-kit.yaml'), {
+      organization: { roleName: ROLE, batchConcurrency: 2 },
+    }).Resources.ChecksStateMachine?.Properties.Definition;
+    const s3 = new S3Client({ region: 'eu-west-1', endpoint: emu.url, credentials });
+    const handler = handlerFor(env);
+    let failedTargets = 0;
+    let summary: ChecksResult | undefined;
+    const { result: run, lines } = await captureOutput(() =>
+      runFanOut({
+        definition,
+        substitutions: { RunBucket: BUCKET, FunctionArn: 'arn:aws:lambda:eu-west-1:100000000000:function:x' },
+        executionName: 'run-failed-batch',
+        s3,
+        handler: async (event) => {
+          if (event.phase === 'batch' && event.index === 1) {
+            failedTargets = event.targets.length;
+            throw new Error('Task timed out after 900.00 seconds');
+          }
+          const out = await handler(event, context(100));
+          if (event.phase === 'report') summary = out as ChecksResult;
+          return out;
+        },
+      }),
+    ).finally(() => s3.destroy());
+    expect(run.children).toBeGreaterThan(2);
+    expect(run.failedChildren).toBe(1);
+    expect(failedTargets).toBeGreaterThan(0);
+    // The report ran: every target of the other batches once, and the missing batch as one failure.
+    expect(summary).toBeDefined();
+    const missing = summary?.targets.find((t) => t.target === 'run');
+    expect(missing?.checks.map((c) => c.name)).toEqual(['checks.batches']);
+    const batchFinding = summary?.findings.find((f) => f.check === 'checks.batches');
+    expect(batchFinding?.status).toBe('fail');
+    expect(batchFinding?.target).toBe('run');
+    expect(batchFinding?.message).toMatch(
+      new RegExp(`^1 of ${run.children} batches of run run-failed-batch wrote no results`),
+    );
+    expect(summary?.targets).toHaveLength(52 - failedTargets + 1);
+    expect(summary?.missingBatches).toBe(1);
+    // A new failure: what the notice announces and the metrics count.
+    expect(summary?.changes.newFailures).toContainEqual(
+      expect.objectContaining({ target: 'run', check: 'checks.batches' }),
+    );
+    expect(lines.some((l) => JSON.stringify(l).includes('checks.batches'))).toBe(true);
+    // Then the execution fails after the report (the ExecutionsFailed alarm), with the report's counts.
+    expect(run.report).toMatchObject({ missingBatches: 1 });
+    expect(run.status).toBe('FAILED');
+    expect(run.error?.Error).toBe('BatchesMissing');
   });
 
   it('refuses bad settings with one line naming the variable, before any AWS call', async () => {

@@ -198,8 +198,11 @@ export const RUN_TIMEOUT_SECONDS = 12 * 3600;
  * `batchConcurrency` at once), each child invoking the function with `{ "phase": "batch", "targets",
  * "runId", "index" }`; each batch writes its results to the bucket and answers its key and counts; the
  * map's `ResultWriter` writes those answers to `runs/sfn-results/` so that the map's own output is one
- * pointer whatever the number of batches. `Report` invokes `{ "phase": "report", "runId", "batchCount" }`:
- * it lists and reads the results from the bucket. No state's input or output grows with the number of
+ * pointer whatever the number of batches. The map tolerates failed batches (and a failure of the map
+ * itself goes on to `Report` too), so the report always runs. `Report` invokes `{ "phase": "report",
+ * "runId", "batchCount" }`: it lists and reads the results from the bucket, and a batch without results
+ * is a `checks.batches` failure; then `CheckReport` fails the execution (`BatchesMissing`) when
+ * `missingBatches` is above 0, after the notice and the metrics. No state's input or output grows with the number of
  * targets (Step Functions: 256 KiB at most). `${FunctionArn}` and `${RunBucket}` are
  * DefinitionSubstitutions keys.
  *
@@ -240,8 +243,15 @@ export function fanOutDefinition(batchConcurrency: number) {
           'runId.$': '$.plan.runId',
         },
         MaxConcurrency: batchConcurrency,
-        // Any batch that fails fails the run (the ExecutionsFailed alarm and the execution say so).
-        ToleratedFailurePercentage: 0,
+        // A failed batch (an invocation that threw or timed out) must not stop the run: at 100 the Map Run
+        // does not fail even when every child fails, so Report always runs and names the batches that
+        // wrote no results (`checks.batches`); at 0 one failed child failed the Map and Report never ran
+        // (Step Functions Developer Guide, "Tolerated failure threshold for Distributed Map state", read
+        // 2026-12-07; docs/AWS-FACTS.md#checks-over-an-aws-organisation, "A failed batch").
+        ToleratedFailurePercentage: 100,
+        // The map itself failing (its ItemReader or ResultWriter) goes on to Report too: no batch result
+        // is then a `checks.batches` failure for every batch.
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.batchesError', Next: 'Report' }],
         ItemProcessor: {
           ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
           StartAt: 'CheckBatch',
@@ -269,9 +279,28 @@ export function fanOutDefinition(batchConcurrency: number) {
       },
       Report: {
         ...invoke({ phase: 'report', 'runId.$': '$.plan.runId', 'batchCount.$': '$.plan.batchCount' }),
-        ResultSelector: { 'status.$': '$.Payload.status', 'counts.$': '$.Payload.counts' },
-        End: true,
+        ResultSelector: {
+          'status.$': '$.Payload.status',
+          'counts.$': '$.Payload.counts',
+          'missingBatches.$': '$.Payload.missingBatches',
+        },
+        ResultPath: '$.report',
+        Next: 'CheckReport',
       },
+      // The report has run (findings logged, notice sent, metrics, state kept); a run with batches
+      // missing still fails its execution, so the ExecutionsFailed alarm fires as before.
+      CheckReport: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.report.missingBatches', NumericGreaterThan: 0, Next: 'BatchesMissing' }],
+        Default: 'Done',
+      },
+      BatchesMissing: {
+        Type: 'Fail',
+        Error: 'BatchesMissing',
+        Cause:
+          "Batches of this run wrote no results (the report's checks.batches finding names how many): read the failed child executions of CheckBatches and the function's log group",
+      },
+      Done: { Type: 'Succeed' },
     },
   };
 }
@@ -490,7 +519,11 @@ export const STATE_MACHINE_ALARM_METRICS = [
  */
 export function stateMachineAlarms(functionName: string, stackName: string, alarmActions: unknown) {
   const what: Record<(typeof STATE_MACHINE_ALARM_METRICS)[number], [string, string, string]> = {
-    ExecutionsFailed: ['RunFailedAlarm', 'failed', 'a batch or the report failed'],
+    ExecutionsFailed: [
+      'RunFailedAlarm',
+      'failed',
+      'the plan or the report failed, or batches wrote no results: BatchesMissing, after the report',
+    ],
     ExecutionsTimedOut: [
       'RunTimedOutAlarm',
       'timed-out',
