@@ -128,6 +128,23 @@ process.stdout.write('\\nRESULT ' + JSON.stringify({ wallMs, cpuMs: (cpu.user + 
   peakRssKiB: Math.max(Math.round(peakRss / 1024), process.resourceUsage().maxRSS) }) + '\\n');
 `;
 
+/** Calls a run makes for itself, not for one target's checks: the organisation, the roles, the run bucket. */
+const runOwnCall = (c) =>
+  c.service === 'organizations' ||
+  c.service === 's3' ||
+  (c.service === 'sts' && c.operation === 'AssumeRole');
+
+/**
+ * Calls per checked account, numerator and denominator over the same accounts: `checks` counts the calls
+ * the checks made (in every checked account, the management account included, which is one of the
+ * checked targets), `all` every call of the run (its Organizations listing, AssumeRole and S3 too), both
+ * divided by the checked accounts.
+ */
+export function checkCallsPerAccount(calls, checked) {
+  const checks = calls.filter((c) => !runOwnCall(c)).length;
+  return { checks: checks / Math.max(1, checked), all: calls.length / Math.max(1, checked) };
+}
+
 /** The measured floor: org-checks-floor.mjs in its own process. */
 function runFloor(env) {
   return new Promise((resolve, reject) => {
@@ -249,7 +266,7 @@ export async function run({ quick, root }) {
     for (const c of calls)
       byOp[`${c.service}:${c.operation}`] = (byOp[`${c.service}:${c.operation}`] ?? 0) + 1;
     const checked = result.targetCounts.checked;
-    const inChecked = calls.filter((c) => c.account && c.account !== MANAGEMENT).length;
+    const perAccount = checkCallsPerAccount(calls, checked);
     const assumeRole = byOp['sts:AssumeRole'] ?? 0;
     const throttled = calls.filter((c) => c.error === 'Throttling').length;
     // The floor: every AssumeRole at the rate (emulated seconds), in real time at this speed.
@@ -290,8 +307,12 @@ export async function run({ quick, root }) {
       { what: 'same run in AWS time (emulated)', value: `${((result.wallMs / 1000) * speed).toFixed(0)} s` },
       { what: 'AssumeRole calls / throttling errors', value: `${assumeRole} / ${throttled}` },
       {
-        what: 'calls per checked account (in the account)',
-        value: (inChecked / Math.max(1, checked)).toFixed(2),
+        what: "calls per checked account: the checks' calls of every checked account, the management account's included / checked accounts",
+        value: perAccount.checks.toFixed(2),
+      },
+      {
+        what: "all calls per checked account (the run's own Organizations, AssumeRole and S3 calls included) / checked accounts",
+        value: perAccount.all.toFixed(2),
       },
       { what: 'calls by operation', value: fmt(byOp) },
       {
