@@ -40,14 +40,18 @@ const member = (i: number) => String(100000000001 + i);
 const MEMBERS = Array.from({ length: 25 }, (_, i) => member(i));
 const SUSPENDED = member(3);
 const NO_ROLE = member(4);
-const trust = {
+/** A member account registered as a delegated administrator in one test's world: the function runs there. */
+const DELEGATED = member(9);
+const trustOf = (account: string) => ({
   Version: '2012-10-17',
   Statement: [
-    { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` }, Action: 'sts:AssumeRole' },
+    { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' },
   ],
-};
+});
 
-function world(): World {
+/** The organisation; `trusted` is the account whose function the roles trust (default the management's). */
+function world(trusted = MANAGEMENT): World {
+  const trust = trustOf(trusted);
   const accounts: NonNullable<World['accounts']> = {};
   for (const id of MEMBERS) {
     accounts[id] =
@@ -338,6 +342,66 @@ describe('targets from AWS Organizations', () => {
     expect(run.report).toMatchObject({ missingBatches: 1 });
     expect(run.status).toBe('FAILED');
     expect(run.error?.Error).toBe('BatchesMissing');
+  });
+
+  it('reads every account through short and empty pages with a NextToken, as AWS may answer them', async () => {
+    // AWS may answer fewer results than MaxResults, even none, with a NextToken (docs/AWS-FACTS.md,
+    // Organizations API): pages of 2, none, 1 and 20 accounts, repeated, for every list call.
+    const w = world();
+    emu.seed({ ...w, organizations: { ...(w.organizations as object), pageSizes: [2, 0, 1, 20] } });
+    try {
+      const { result } = await captureOutput(() => handlerFor()({}, context()));
+      const seen = outcomes(result);
+      expect(seen.size).toBe(52);
+      expect([...seen.values()].filter((v) => v === 'skipped')).toHaveLength(2);
+      expect([...seen.values()].filter((v) => v === 'role')).toHaveLength(2);
+      // 26 accounts in pages of 2, 0, 1, 20, 2, 0 and 1: seven calls, where full pages take two.
+      expect(emu.calls({ service: 'organizations', operation: 'ListAccounts' })).toHaveLength(7);
+      emu.resetCalls();
+      // An OU's subtree through the same pages: prod's 5 accounts (2, 0, 1, 20) and prod/eu's 3 (2, 0, 1).
+      const { result: prod } = await captureOutput(() =>
+        handlerFor({ EKS_KIT_ORGANIZATION_UNITS: OU_PROD })({}, context()),
+      );
+      expect(new Set(outcomes(prod).keys())).toEqual(
+        new Set(MEMBERS.slice(0, 8).flatMap((id) => REGIONS.map((r) => `${id}@${r}`))),
+      );
+      expect(emu.calls({ service: 'organizations', operation: 'ListAccountsForParent' })).toHaveLength(7);
+    } finally {
+      emu.seed(world());
+    }
+  });
+
+  it('runs from a delegated administrator account: it lists the organisation and checks every account', async () => {
+    const w = world(DELEGATED);
+    const identities = { AKIDDELEGATED: { arn: `arn:aws:iam::${DELEGATED}:role/eks-kit-checks-function` } };
+    const delegatedHandler = () =>
+      createChecksHandler({
+        env: orgEnv(),
+        clientOptions: { credentials: { ...credentials, accessKeyId: 'AKIDDELEGATED' }, maxAttempts: 4 },
+        checkTasks: () => [whoAmI],
+      });
+    try {
+      // Not registered: a member account may not list the organisation.
+      emu.seed({ ...w, identities });
+      const { result: refused } = await captureOutput(() =>
+        delegatedHandler()({}, context()).catch((e: unknown) => e),
+      );
+      expect(String((refused as Error).message)).toContain('AccessDeniedException');
+      // Registered as a delegated administrator: every account, listed from its own account.
+      emu.seed({
+        ...w,
+        identities,
+        organizations: { ...(w.organizations as object), delegatedAdministrators: [DELEGATED] },
+      });
+      const { result } = await captureOutput(() => delegatedHandler()({}, context()));
+      expect(outcomes(result).size).toBe(52);
+      expect(result.targetCounts).toEqual({ checked: 48, skipped: 2, unreachable: 2 });
+      const listed = emu.calls({ service: 'organizations' });
+      expect(listed.length).toBeGreaterThan(0);
+      expect(listed.every((c) => c.account === DELEGATED)).toBe(true);
+    } finally {
+      emu.seed(world());
+    }
   });
 
   it('refuses bad settings with one line naming the variable, before any AWS call', async () => {
