@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '@eks-kit/aws-emulator';
+import { seedRows } from './org-checks-seed.mjs';
 import { kib } from './util.mjs';
 
 const MANAGEMENT = '200000000000';
@@ -210,6 +211,7 @@ export async function run({ quick, root }) {
     seed: world(count),
     behaviour: { stsAssumeRoleRatePerSecond: ASSUME_ROLE_PER_SECOND },
   });
+  let stopped = false;
   try {
     const env = {
       BUNDLE: new URL(`file://${bundle}`).href,
@@ -337,8 +339,21 @@ export async function run({ quick, root }) {
         value: `${plan.fits ? 'one invocation' : `split: ${plan.batches} batches of at most ${plan.largest} targets`}; estimate ${plan.estimateSeconds} s, limit ${plan.limitSeconds} s, AssumeRole floor ${plan.assumeRoleFloorSeconds} s`,
       },
     ];
+    await emu.stop();
+    stopped = true;
+    // The second row set: fewer accounts, each holding the seed's set-up, checked with the seed stack.
+    const seed = await seedRows({
+      root,
+      count: quick ? 20 : 100,
+      speed,
+      deployed,
+      bundle,
+      helpers: { runChild, runFloor, checkCallsPerAccount },
+    });
+    rows.push(...seed.rows);
     return {
       rows,
+      seed: seed.figures,
       count,
       speed,
       wallMs: result.wallMs,
@@ -352,6 +367,6 @@ export async function run({ quick, root }) {
       plan,
     };
   } finally {
-    await emu.stop();
+    if (!stopped) await emu.stop();
   }
 }
