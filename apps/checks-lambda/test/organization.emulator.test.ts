@@ -8,15 +8,17 @@ import { ListRolesCommand } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
-import { EksKitError, finding, InvalidInputError } from '@eks-kit/core';
+import { createClients, EksKitError, finding, InvalidInputError } from '@eks-kit/core';
 import { parseStack } from '@eks-kit/stack';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AssumeRoleTarget,
+  type CheckState,
   type ChecksResult,
   type CheckTask,
   checksDeployTemplate,
   createChecksHandler,
+  readCheckStateObject,
   readHandlerConfig,
   type TargetResult,
 } from '../src/index.js';
@@ -287,8 +289,9 @@ describe('targets from AWS Organizations', () => {
   });
 
   it('reports a run whose batch failed: the map goes on, Report names the missing batch, then the execution fails', async () => {
-    // The template's state machine played against the handler: batch 1's invocation fails (as a Lambda
-    // timeout would), the others write their results.
+    // The template's state machine played against the handler, twice: a clean run (its failures, the
+    // account without the role, are kept in the run bucket), then a run where the batch holding that
+    // account fails (as a Lambda timeout would) and the others write their results.
     const env = {
       EKS_KIT_SECONDS_PER_TARGET: '60',
       EKS_KIT_BATCH_CONCURRENCY: '2',
@@ -298,50 +301,74 @@ describe('targets from AWS Organizations', () => {
       organization: { roleName: ROLE, batchConcurrency: 2 },
     }).Resources.ChecksStateMachine?.Properties.Definition;
     const s3 = new S3Client({ region: 'eu-west-1', endpoint: emu.url, credentials });
+    const base = await createClients({ region: 'eu-west-1', endpoint: emu.url, credentials });
     const handler = handlerFor(env);
     let failedTargets = 0;
-    let summary: ChecksResult | undefined;
-    const { result: run, lines } = await captureOutput(() =>
-      runFanOut({
-        definition,
-        substitutions: { RunBucket: BUCKET, FunctionArn: 'arn:aws:lambda:eu-west-1:100000000000:function:x' },
-        executionName: 'run-failed-batch',
-        s3,
-        handler: async (event) => {
-          if (event.phase === 'batch' && event.index === 1) {
-            failedTargets = event.targets.length;
-            throw new Error('Task timed out after 900.00 seconds');
-          }
-          const out = await handler(event, context(100));
-          if (event.phase === 'report') summary = out as ChecksResult;
-          return out;
-        },
-      }),
-    ).finally(() => s3.destroy());
-    expect(run.children).toBeGreaterThan(2);
-    expect(run.failedChildren).toBe(1);
-    expect(failedTargets).toBeGreaterThan(0);
-    // The report ran: every target of the other batches once, and the missing batch as one failure.
-    expect(summary).toBeDefined();
-    const missing = summary?.targets.find((t) => t.target === 'run');
-    expect(missing?.checks.map((c) => c.name)).toEqual(['checks.batches']);
-    const batchFinding = summary?.findings.find((f) => f.check === 'checks.batches');
-    expect(batchFinding?.status).toBe('fail');
-    expect(batchFinding?.target).toBe('run');
-    expect(batchFinding?.message).toMatch(
-      new RegExp(`^1 of ${run.children} batches of run run-failed-batch wrote no results`),
-    );
-    expect(summary?.targets).toHaveLength(52 - failedTargets + 1);
-    expect(summary?.missingBatches).toBe(1);
-    // A new failure: what the notice announces and the metrics count.
-    expect(summary?.changes.newFailures).toContainEqual(
-      expect.objectContaining({ target: 'run', check: 'checks.batches' }),
-    );
-    expect(lines.some((l) => JSON.stringify(l).includes('checks.batches'))).toBe(true);
-    // Then the execution fails after the report (the ExecutionsFailed alarm), with the report's counts.
-    expect(run.report).toMatchObject({ missingBatches: 1 });
-    expect(run.status).toBe('FAILED');
-    expect(run.error?.Error).toBe('BatchesMissing');
+    const play = (executionName: string, fails: (targets: AssumeRoleTarget[]) => boolean) => {
+      let summary: ChecksResult | undefined;
+      return captureOutput(() =>
+        runFanOut({
+          definition,
+          substitutions: {
+            RunBucket: BUCKET,
+            FunctionArn: 'arn:aws:lambda:eu-west-1:100000000000:function:x',
+          },
+          executionName,
+          s3,
+          handler: async (event) => {
+            if (event.phase === 'batch' && fails(event.targets)) {
+              failedTargets = event.targets.length;
+              throw new Error('Task timed out after 900.00 seconds');
+            }
+            const out = await handler(event, context(100));
+            if (event.phase === 'report') summary = out as ChecksResult;
+            return out;
+          },
+        }),
+      ).then(({ result, lines }) => ({ run: result, lines, summary }));
+    };
+    const noRole = (state: CheckState | undefined) =>
+      Object.entries(state?.targets ?? {}).filter(([target]) => target.startsWith(NO_ROLE));
+    try {
+      const clean = await play('run-clean', () => false);
+      expect(clean.run.status).toBe('SUCCEEDED');
+      const kept = noRole(await readCheckStateObject(base, BUCKET));
+      expect(kept).toHaveLength(2);
+
+      const { run, lines, summary } = await play('run-failed-batch', (targets) =>
+        targets.some((t) => t.accountId === NO_ROLE),
+      );
+      expect(run.children).toBeGreaterThan(2);
+      expect(run.failedChildren).toBe(1);
+      expect(failedTargets).toBeGreaterThan(0);
+      // The report ran: every target of the other batches once, and the missing batch as one failure.
+      expect(summary).toBeDefined();
+      const missing = summary?.targets.find((t) => t.target === 'run');
+      expect(missing?.checks.map((c) => c.name)).toEqual(['checks.batches']);
+      const batchFinding = summary?.findings.find((f) => f.check === 'checks.batches');
+      expect(batchFinding?.status).toBe('fail');
+      expect(batchFinding?.target).toBe('run');
+      expect(batchFinding?.message).toMatch(
+        new RegExp(`^1 of ${run.children} batches of run run-failed-batch wrote no results`),
+      );
+      expect(summary?.targets).toHaveLength(52 - failedTargets + 1);
+      expect(summary?.missingBatches).toBe(1);
+      // A new failure: what the notice announces and the metrics count; nothing of the unheard batch
+      // is announced as resolved, and its targets' failures are kept for the next run, since-dates and all.
+      expect(summary?.changes.newFailures).toContainEqual(
+        expect.objectContaining({ target: 'run', check: 'checks.batches' }),
+      );
+      expect(summary?.changes.resolved).toEqual([]);
+      expect(noRole(await readCheckStateObject(base, BUCKET))).toEqual(kept);
+      expect(lines.some((l) => JSON.stringify(l).includes('checks.batches'))).toBe(true);
+      // Then the execution fails after the report (the ExecutionsFailed alarm), with the report's counts.
+      expect(run.report).toMatchObject({ missingBatches: 1 });
+      expect(run.status).toBe('FAILED');
+      expect(run.error?.Error).toBe('BatchesMissing');
+    } finally {
+      s3.destroy();
+      base.destroy();
+    }
   });
 
   it('reads every account through short and empty pages with a NextToken, as AWS may answer them', async () => {

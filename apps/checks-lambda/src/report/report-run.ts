@@ -122,7 +122,11 @@ export async function reportRun(
   const { previous, stateError: readError } = await previousState;
   if (readError !== undefined) inv.logger.error('could not read the previous run', { error: readError });
   const now = inv.now();
-  const compared = compareWithPrevious(previous, results, now, inv.config.reminderDays);
+  // A split run whose batches wrote no results did not hear from their targets: keep their failures.
+  const missingBatches = phase.kind === 'report' ? missingBatchesOf(results) : 0;
+  const compared = compareWithPrevious(previous, results, now, inv.config.reminderDays, {
+    keepUnreported: missingBatches > 0,
+  });
   const summary = summarizeWithChanges(inv.stack.name, results, compared);
   // A split run's batches logged their own findings.
   if (phase.kind !== 'report') logFindings(inv.logger, summary);
@@ -130,7 +134,7 @@ export async function reportRun(
   const nextState = await notifyChange(inv, summary, compared, previous, now);
   const stateError = await keepState(inv, summary, nextState, readError);
   if (stateError !== undefined) summary.state = { error: stateError };
-  if (phase.kind === 'report') summary.missingBatches = missingBatchesOf(results);
+  if (phase.kind === 'report') summary.missingBatches = missingBatches;
   logSummary(inv.logger, summary);
   return summary;
 }
