@@ -371,6 +371,40 @@ describe('targets from AWS Organizations', () => {
     }
   });
 
+  it('goes on to Report when the map itself fails (its ItemReader): every batch is reported missing', async () => {
+    const definition = checksDeployTemplate(parseStack(STACK, 'eks-kit.yaml'), {
+      organization: { roleName: ROLE },
+    }).Resources.ChecksStateMachine?.Properties.Definition;
+    const s3 = new S3Client({ region: 'eu-west-1', endpoint: emu.url, credentials });
+    const handler = handlerFor({ EKS_KIT_SECONDS_PER_TARGET: '60', EKS_KIT_RUN_BUCKET: BUCKET });
+    let summary: ChecksResult | undefined;
+    let planned = 0;
+    const { result: run } = await captureOutput(() =>
+      runFanOut({
+        definition,
+        substitutions: { RunBucket: BUCKET, FunctionArn: 'arn:aws:lambda:eu-west-1:100000000000:function:x' },
+        executionName: 'run-unreadable',
+        s3,
+        handler: async (event) => {
+          const out = (await handler(event, context(100))) as unknown as Record<string, unknown>;
+          if (event.phase === 'report') summary = out as unknown as ChecksResult;
+          if (event.phase !== 'plan') return out;
+          planned = out.batchCount as number;
+          // The batches object cannot be read (as if it were deleted before the map started).
+          return { ...out, batchesKey: 'runs/run-unreadable/gone.json' };
+        },
+      }),
+    ).finally(() => s3.destroy());
+    expect(run.children).toBe(0);
+    expect(planned).toBeGreaterThan(1);
+    expect(summary?.missingBatches).toBe(planned);
+    expect(summary?.findings.find((f) => f.check === 'checks.batches')?.message).toMatch(
+      new RegExp(`^${planned} of ${planned} batches of run run-unreadable wrote no results`),
+    );
+    expect(run.status).toBe('FAILED');
+    expect(run.error?.Error).toBe('BatchesMissing');
+  });
+
   it('reads every account through short and empty pages with a NextToken, as AWS may answer them', async () => {
     // AWS may answer fewer results than MaxResults, even none, with a NextToken (docs/AWS-FACTS.md,
     // Organizations API): pages of 2, none, 1 and 20 accounts, repeated, for every list call.
