@@ -7,21 +7,54 @@
 // defaults, and the Step Functions payloads of the split path (batches and results through S3).
 // The emulator runs `speed` times faster than real time and enforces the AssumeRole rate in emulated
 // time; the function's own limiter (EKS_KIT_ASSUME_ROLE_RATE, real time) is scaled by the same factor.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '@eks-kit/aws-emulator';
+import { seedRows } from './org-checks-seed.mjs';
 import { kib } from './util.mjs';
 
 const MANAGEMENT = '200000000000';
 const ROLE = 'eks-kit-checks';
-// AWS publishes no fixed AssumeRole rate (docs/AWS-FACTS.md, issue 21 section): 10 a second is the
-// function's default budget for the whole run, all invocations together.
-const ASSUME_ROLE_PER_SECOND = 10;
-const TARGET_CONCURRENCY = 16;
 const BUCKET = 'eks-kit-checks-org-runs';
 const STACK = 'name: org\ncluster:\n  name: org\n  region: eu-west-1\n  kubernetesVersion: "1.35"\n';
+/** The organisation settings the deploy template writes into the function's environment. */
+const DEPLOYED_KEYS = [
+  'EKS_KIT_TARGET_CONCURRENCY',
+  'EKS_KIT_ASSUME_ROLE_RATE',
+  'EKS_KIT_SECONDS_PER_TARGET',
+  'EKS_KIT_BATCH_CONCURRENCY',
+];
+
+/**
+ * The settings a deployed organisation run has: the built `render-template` with its defaults
+ * (`--organization-role` only), read from the function's environment in the template, so that the bench
+ * runs what deploys (AWS publishes no fixed AssumeRole rate, docs/AWS-FACTS.md#checks-over-an-aws-organisation:
+ * the rate is the function's budget for the whole run, all invocations together).
+ */
+export function deployedSettings(root) {
+  const dir = mkdtempSync(join(tmpdir(), 'eks-kit-org-bench-'));
+  try {
+    const file = join(dir, 'eks-kit.yaml');
+    writeFileSync(file, STACK);
+    const tool = join(root, 'apps/checks-lambda/dist/tools/render-template.js');
+    const r = spawnSync(process.execPath, [tool, '--stack', file, '--organization-role', ROLE], {
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`render-template exited ${r.status}: ${r.stderr}`);
+    const settings = {};
+    for (const key of DEPLOYED_KEYS) {
+      const m = new RegExp(`^\\s+${key}: "?(\\d+)"?$`, 'm').exec(r.stdout);
+      if (!m) throw new Error(`the rendered template sets no ${key}`);
+      settings[key] = Number(m[1]);
+    }
+    return settings;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 export function world(count) {
   const trust = {
@@ -96,6 +129,23 @@ process.stdout.write('\\nRESULT ' + JSON.stringify({ wallMs, cpuMs: (cpu.user + 
   peakRssKiB: Math.max(Math.round(peakRss / 1024), process.resourceUsage().maxRSS) }) + '\\n');
 `;
 
+/** Calls a run makes for itself, not for one target's checks: the organisation, the roles, the run bucket. */
+const runOwnCall = (c) =>
+  c.service === 'organizations' ||
+  c.service === 's3' ||
+  (c.service === 'sts' && c.operation === 'AssumeRole');
+
+/**
+ * Calls per checked account, numerator and denominator over the same accounts: `checks` counts the calls
+ * the checks made (in every checked account, the management account included, which is one of the
+ * checked targets), `all` every call of the run (its Organizations listing, AssumeRole and S3 too), both
+ * divided by the checked accounts.
+ */
+export function checkCallsPerAccount(calls, checked) {
+  const checks = calls.filter((c) => !runOwnCall(c)).length;
+  return { checks: checks / Math.max(1, checked), all: calls.length / Math.max(1, checked) };
+}
+
 /** The measured floor: org-checks-floor.mjs in its own process. */
 function runFloor(env) {
   return new Promise((resolve, reject) => {
@@ -151,6 +201,9 @@ export async function run({ quick, root }) {
   const bundle = join(root, 'apps/checks-lambda/dist/index.mjs');
   if (!existsSync(bundle))
     throw new Error('build the checks Lambda first: pnpm --filter @eks-kit/checks-lambda... build');
+  const deployed = deployedSettings(root);
+  const ASSUME_ROLE_PER_SECOND = deployed.EKS_KIT_ASSUME_ROLE_RATE;
+  const TARGET_CONCURRENCY = deployed.EKS_KIT_TARGET_CONCURRENCY;
   const emu = await startEmulator({
     port: 0,
     host: '127.0.0.1',
@@ -158,6 +211,7 @@ export async function run({ quick, root }) {
     seed: world(count),
     behaviour: { stsAssumeRoleRatePerSecond: ASSUME_ROLE_PER_SECOND },
   });
+  let stopped = false;
   try {
     const env = {
       BUNDLE: new URL(`file://${bundle}`).href,
@@ -170,11 +224,12 @@ export async function run({ quick, root }) {
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       EKS_KIT_TARGETS_FROM: 'organization',
       EKS_KIT_ORGANIZATION_ROLE_NAME: ROLE,
-      EKS_KIT_TARGET_CONCURRENCY: String(TARGET_CONCURRENCY),
+      // The deployed settings (the template's defaults), as the function reads them.
+      ...Object.fromEntries(Object.entries(deployed).map(([k, v]) => [k, String(v)])),
       // As the deploy template sets it for organisation targets: batches, results and state in S3.
       EKS_KIT_RUN_BUCKET: BUCKET,
     };
-    // What the defaults decide for this organisation in AWS (30 s a target, 10 AssumeRole/s, a 900 s function).
+    // What the deployed defaults decide for this organisation in AWS (a 900 s function).
     // (Without the bucket: the plan answers its batches inline, so their sizes can be read here.)
     const plan = await runChild({ ...env, PHASE: 'plan', EKS_KIT_RUN_BUCKET: '' });
     // The split path (what the state machine runs), batches one after another: payload sizes.
@@ -213,7 +268,7 @@ export async function run({ quick, root }) {
     for (const c of calls)
       byOp[`${c.service}:${c.operation}`] = (byOp[`${c.service}:${c.operation}`] ?? 0) + 1;
     const checked = result.targetCounts.checked;
-    const inChecked = calls.filter((c) => c.account && c.account !== MANAGEMENT).length;
+    const perAccount = checkCallsPerAccount(calls, checked);
     const assumeRole = byOp['sts:AssumeRole'] ?? 0;
     const throttled = calls.filter((c) => c.error === 'Throttling').length;
     // The floor: every AssumeRole at the rate (emulated seconds), in real time at this speed.
@@ -254,8 +309,12 @@ export async function run({ quick, root }) {
       { what: 'same run in AWS time (emulated)', value: `${((result.wallMs / 1000) * speed).toFixed(0)} s` },
       { what: 'AssumeRole calls / throttling errors', value: `${assumeRole} / ${throttled}` },
       {
-        what: 'calls per checked account (in the account)',
-        value: (inChecked / Math.max(1, checked)).toFixed(2),
+        what: "calls per checked account: the checks' calls of every checked account, the management account's included / checked accounts",
+        value: perAccount.checks.toFixed(2),
+      },
+      {
+        what: "all calls per checked account (the run's own Organizations, AssumeRole and S3 calls included) / checked accounts",
+        value: perAccount.all.toFixed(2),
       },
       { what: 'calls by operation', value: fmt(byOp) },
       {
@@ -276,12 +335,25 @@ export async function run({ quick, root }) {
         value: `${kib(split.planOutput)} / ${kib(split.largestItem)} / ${kib(split.largestBatchOutput)} / ${kib(split.reportInput)}`,
       },
       {
-        what: `plan with the defaults in AWS (30 s a target, ${TARGET_CONCURRENCY} at a time, 900 s function)`,
+        what: `plan with the deploy template's defaults in AWS (${deployed.EKS_KIT_SECONDS_PER_TARGET} s a target, ${TARGET_CONCURRENCY} at a time, ${ASSUME_ROLE_PER_SECOND} AssumeRole/s, 900 s function)`,
         value: `${plan.fits ? 'one invocation' : `split: ${plan.batches} batches of at most ${plan.largest} targets`}; estimate ${plan.estimateSeconds} s, limit ${plan.limitSeconds} s, AssumeRole floor ${plan.assumeRoleFloorSeconds} s`,
       },
     ];
+    await emu.stop();
+    stopped = true;
+    // The second row set: fewer accounts, each holding the seed's set-up, checked with the seed stack.
+    const seed = await seedRows({
+      root,
+      count: quick ? 20 : 100,
+      speed,
+      deployed,
+      bundle,
+      helpers: { runChild, runFloor, checkCallsPerAccount },
+    });
+    rows.push(...seed.rows);
     return {
       rows,
+      seed: seed.figures,
       count,
       speed,
       wallMs: result.wallMs,
@@ -295,6 +367,6 @@ export async function run({ quick, root }) {
       plan,
     };
   } finally {
-    await emu.stop();
+    if (!stopped) await emu.stop();
   }
 }

@@ -3,7 +3,7 @@
 // Usage: pnpm --filter @eks-kit/checks-lambda deploy:sam --stack eks-kit.yaml [--alert-email ops@example.com]
 //   [--alert-topic-arn ARN] [--schedule "rate(1 day)"] [--log-retention-days 30] [--account-id 111111111111]
 //   [--heartbeat-hours 26] [--reminder-days 7] [--stack-parameter /eks-kit/prod/stack] [--assume-role-arns ARN,ARN] [--stack-name NAME]
-//   [--organization-role eks-kit-checks [--organization-units ou-ab12-prod0001,...] [--regions eu-west-1,...] [--batch-concurrency 4]]
+//   [--organization-role eks-kit-checks [--organization-units ou-ab12-prod0001,...] [--regions eu-west-1,...] [--batch-concurrency 4] [--target-concurrency 16]]
 //   [--region eu-west-1] [--profile prod] [--out template.yaml] [--dry-run]
 // The bundle must be built first: pnpm --filter @eks-kit/checks-lambda... build
 import { spawnSync } from 'node:child_process';
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     'organization-units': { type: 'string' },
     regions: { type: 'string' },
     'batch-concurrency': { type: 'string' },
+    'target-concurrency': { type: 'string' },
     region: { type: 'string' },
     profile: { type: 'string' },
     out: { type: 'string' },
@@ -83,9 +84,13 @@ const render = spawnSync(
     ...(values['stack-parameter'] ? ['--stack-parameter', values['stack-parameter']] : []),
     ...(values['assume-role-arns'] ? ['--assume-role-arns', values['assume-role-arns']] : []),
     // Targets from AWS Organizations (issue 21): the renderer adds the state machine.
-    ...['organization-role', 'organization-units', 'regions', 'batch-concurrency'].flatMap((k) =>
-      values[k] ? [`--${k}`, values[k]] : [],
-    ),
+    ...[
+      'organization-role',
+      'organization-units',
+      'regions',
+      'batch-concurrency',
+      'target-concurrency',
+    ].flatMap((k) => (values[k] ? [`--${k}`, values[k]] : [])),
   ],
   { stdio: 'inherit' },
 );

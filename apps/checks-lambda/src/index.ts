@@ -117,6 +117,7 @@ export {
 } from './template/deploy-template.js';
 export {
   fanOutDefinition,
+  ORGANIZATION_TARGET_CONCURRENCY,
   ORGANIZATIONS_READ_ACTIONS,
   type OrganizationTemplateOptions,
   organizationEnvironment,

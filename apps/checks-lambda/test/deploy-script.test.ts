@@ -101,6 +101,8 @@ describe('scripts/deploy.mjs (the documented deploy command)', () => {
       'eu-west-1,us-east-1',
       '--batch-concurrency',
       '6',
+      '--target-concurrency',
+      '8',
     ]);
     const template = parse(readFileSync(out, 'utf8')) as {
       Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -115,6 +117,7 @@ describe('scripts/deploy.mjs (the documented deploy command)', () => {
       EKS_KIT_ORGANIZATION_UNITS: 'ou-ab12-prod0001',
       EKS_KIT_TARGET_REGIONS: 'eu-west-1,us-east-1',
       EKS_KIT_BATCH_CONCURRENCY: '6',
+      EKS_KIT_TARGET_CONCURRENCY: '8',
     });
   });
 });

@@ -6,7 +6,15 @@
 import { InvalidInputError } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { checkerNames, readHandlerConfig, renderDeployTemplate, type SamTemplate } from '../src/index.js';
+import {
+  type AssumeRoleTarget,
+  checkerNames,
+  planRun,
+  readHandlerConfig,
+  renderDeployTemplate,
+  type SamTemplate,
+} from '../src/index.js';
+import { REPORT_RESERVE_MS } from '../src/run/invocation.js';
 import { fixtureStack } from './fixtures/stack-files.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: reading nested template data in assertions
@@ -41,6 +49,8 @@ describe('the deploy template with organisation targets', () => {
       EKS_KIT_ORGANIZATION_UNITS: 'ou-ab12-prod0001',
       EKS_KIT_TARGET_REGIONS: 'eu-west-1,us-east-1',
       EKS_KIT_BATCH_CONCURRENCY: '8',
+      // Not set by the options: the template's default, written explicitly (the handler's own is 2).
+      EKS_KIT_TARGET_CONCURRENCY: '16',
     });
     const plain = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string')) as Record<
       string,
@@ -50,7 +60,55 @@ describe('the deploy template with organisation targets', () => {
       roleName: 'eks-kit-checks',
       batchConcurrency: 8,
     });
+    expect(readHandlerConfig(plain).targetConcurrency).toBe(16);
     expect(props('ChecksFunction').Timeout).toBe(900);
+    const lower = parse(
+      renderDeployTemplate(stack, { organization: { roleName: 'eks-kit-checks', targetConcurrency: 4 } }),
+    ) as SamTemplate;
+    const lowerFn = lower.Resources.ChecksFunction as { Properties: Any };
+    expect(lowerFn.Properties.Environment.Variables.EKS_KIT_TARGET_CONCURRENCY).toBe('4');
+  });
+
+  it("plans 1,000 accounts in the 3 invocations the README states, from the deployed function's environment", () => {
+    // The template with every organisation default, its environment as the function reads it (the
+    // run bucket's Ref resolved to a name), and the time the deployed function has (its Timeout).
+    const deployed = parse(
+      renderDeployTemplate(stack, {
+        accountId: '111111111111',
+        organization: { roleName: 'eks-kit-checks' },
+      }),
+    ) as SamTemplate;
+    const fn = (deployed.Resources.ChecksFunction as { Properties: Any }).Properties;
+    const env = Object.fromEntries(
+      Object.entries(fn.Environment.Variables as Record<string, unknown>)
+        .map(([k, v]) => [k, k === 'EKS_KIT_RUN_BUCKET' ? 'eks-kit-checks-runs' : v])
+        .filter(([, v]) => typeof v === 'string'),
+    ) as Record<string, string>;
+    const config = readHandlerConfig(env);
+    const organization = config.organization;
+    if (!organization) throw new Error('the template set no organisation source');
+    // The bench's organisation: 1,000 member accounts and the management account, every 100th suspended.
+    const targets: AssumeRoleTarget[] = Array.from({ length: 1001 }, (_, i) => {
+      const id = String(300000000000 + i);
+      return {
+        label: `${id}@eu-west-1`,
+        roleArn: `arn:aws:iam::${id}:role/eks-kit-checks`,
+        region: 'eu-west-1',
+        accountId: id,
+        ...(i % 100 === 1 ? { skip: 'account is SUSPENDED' } : {}),
+      };
+    });
+    const limitSeconds = Math.floor((fn.Timeout * 1000 - REPORT_RESERVE_MS) / 1000);
+    const plan = planRun(
+      targets,
+      { targetConcurrency: config.targetConcurrency, organization },
+      limitSeconds,
+    );
+    // apps/checks-lambda/README.md, "Too long for one invocation": "need about 1860 s, more than the
+    // 890 s one invocation has: split into 3 invocations" (991 live targets, 16 at a time, 30 s each).
+    expect(plan.message).toContain('need about 1860 s, more than the 890 s one invocation has');
+    expect(plan.batches).toHaveLength(3);
+    expect(plan.batches.flatMap((b) => b.targets)).toHaveLength(1001);
   });
 
   it('lets the function list the organisation and assume only the one role, inside the organisation', () => {
@@ -96,7 +154,11 @@ describe('the deploy template with organisation targets', () => {
         Parameters: { Bucket: '${RunBucket}', Prefix: 'runs/sfn-results' },
       },
       MaxConcurrency: 8,
-      ToleratedFailurePercentage: 0,
+      // A failed batch does not fail the map (at 100 the Map Run never fails), and a failure of the map
+      // itself goes on to Report too: the report always runs and names the batches without results.
+      ToleratedFailurePercentage: 100,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.batchesError', Next: 'Report' }],
+      Next: 'Report',
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
     });
     expect(states.CheckBatches.ItemsPath).toBeUndefined();
@@ -111,6 +173,19 @@ describe('the deploy template with organisation targets', () => {
       'runId.$': '$.plan.runId',
       'batchCount.$': '$.plan.batchCount',
     });
+    // After the report (notice, metrics, state), missing batches fail the execution: ExecutionsFailed alarms.
+    expect(states.Report).toMatchObject({
+      ResultSelector: { 'missingBatches.$': '$.Payload.missingBatches' },
+      ResultPath: '$.report',
+      Next: 'CheckReport',
+    });
+    expect(states.CheckReport).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.report.missingBatches', NumericGreaterThan: 0, Next: 'BatchesMissing' }],
+      Default: 'Done',
+    });
+    expect(states.BatchesMissing).toMatchObject({ Type: 'Fail', Error: 'BatchesMissing' });
+    expect(states.Done).toEqual({ Type: 'Succeed' });
     expect(machine.DefinitionSubstitutions).toEqual({
       FunctionArn: { 'Fn::GetAtt': ['ChecksFunction', 'Arn'] },
       RunBucket: { Ref: 'RunBucket' },
@@ -250,6 +325,9 @@ describe('the deploy template with organisation targets', () => {
       [{ roleName: 'x', organizationalUnits: ['prod'] }, /^organization\.organizationalUnits\[0\]/],
       [{ roleName: 'x', regions: ['mars-1'] }, /^organization\.regions\[0\]/],
       [{ roleName: 'x', batchConcurrency: 0 }, /^organization\.batchConcurrency/],
+      // The handler reads EKS_KIT_TARGET_CONCURRENCY from 1 to 16.
+      [{ roleName: 'x', targetConcurrency: 17 }, /^organization\.targetConcurrency/],
+      [{ roleName: 'x', targetConcurrency: 1.5 }, /^organization\.targetConcurrency/],
     ];
     for (const [o, message] of bad) {
       expect(() => renderDeployTemplate(stack, { organization: o as never })).toThrow(InvalidInputError);

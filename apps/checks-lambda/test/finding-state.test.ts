@@ -76,6 +76,15 @@ describe('compareWithPrevious (alert on change)', () => {
     expect(state.targets).toEqual({});
   });
 
+  it('keeps, unannounced, the failures of a target a failed batch did not report', () => {
+    const first = compareWithPrevious(undefined, results([a]), T0).state;
+    const other = results([]).map((r) => ({ ...r, target: 'arn:aws:iam::222222222222:role/eks-kit-checks' }));
+    const { changes, state } = compareWithPrevious(first, other, day(1), 7, { keepUnreported: true });
+    expect([changes.resolved, changes.stillFailing, changes.newFailures]).toEqual([[], [], []]);
+    expect(changes.notice).toBe('none');
+    expect(state.targets.self).toEqual(first.targets.self);
+  });
+
   it('reminds unchanged failures once the interval has passed, not before', () => {
     const first = compareWithPrevious(undefined, results([a]), T0).state;
     expect(compareWithPrevious(first, results([a]), day(6)).changes.notice).toBe('none');

@@ -155,6 +155,9 @@ describe('an organisation of 5,000 accounts, split by the state machine through 
       ),
     );
     expect(summary?.targetCounts).toEqual({ checked: COUNT + 1 - 10, skipped: 5, unreachable: 5 });
+    // Every batch wrote its results: the execution ends in its Succeed state.
+    expect(summary?.missingBatches).toBe(0);
+    expect(run.status).toBe('SUCCEEDED');
     for (const t of targets) {
       const id = t.target.split('@')[0] as string;
       if (SUSPENDED.has(id)) expect(t.skipped).toBe('account is SUSPENDED');

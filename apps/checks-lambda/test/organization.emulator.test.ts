@@ -5,23 +5,30 @@
  * to split a run that one invocation cannot finish, carried through plan, batch and report events.
  */
 import { ListRolesCommand } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { type Emulator, startEmulator, type World } from '@eks-kit/aws-emulator';
-import { EksKitError, finding, InvalidInputError } from '@eks-kit/core';
+import { createClients, EksKitError, finding, InvalidInputError } from '@eks-kit/core';
+import { parseStack } from '@eks-kit/stack';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AssumeRoleTarget,
+  type CheckState,
   type ChecksResult,
   type CheckTask,
+  checksDeployTemplate,
   createChecksHandler,
+  readCheckStateObject,
   readHandlerConfig,
   type TargetResult,
 } from '../src/index.js';
 import { captureOutput } from './fixtures/capture-output.js';
+import { runFanOut } from './fixtures/run-state-machine.js';
 
 const MANAGEMENT = '100000000000';
 const REGIONS = ['eu-west-1', 'us-east-1'];
 const ROLE = 'eks-kit-checks';
+const BUCKET = 'eks-kit-checks-org-runs';
 const OU_PROD = 'ou-ex12-prod0001';
 const OU_PROD_EU = 'ou-ex12-prodeu01';
 const credentials = {
@@ -35,14 +42,18 @@ const member = (i: number) => String(100000000001 + i);
 const MEMBERS = Array.from({ length: 25 }, (_, i) => member(i));
 const SUSPENDED = member(3);
 const NO_ROLE = member(4);
-const trust = {
+/** A member account registered as a delegated administrator in one test's world: the function runs there. */
+const DELEGATED = member(9);
+const trustOf = (account: string) => ({
   Version: '2012-10-17',
   Statement: [
-    { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` }, Action: 'sts:AssumeRole' },
+    { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' },
   ],
-};
+});
 
-function world(): World {
+/** The organisation; `trusted` is the account whose function the roles trust (default the management's). */
+function world(trusted = MANAGEMENT): World {
+  const trust = trustOf(trusted);
   const accounts: NonNullable<World['accounts']> = {};
   for (const id of MEMBERS) {
     accounts[id] =
@@ -53,6 +64,8 @@ function world(): World {
     region: 'eu-west-1',
     // The management account holds the role too (it is one of the organisation's accounts).
     iam: { roles: [{ name: ROLE, assumeRolePolicyDocument: trust }] },
+    // The run bucket of a split run (the template's RunBucket).
+    s3: { buckets: [BUCKET] },
     organizations: {
       organizationalUnits: [
         { id: OU_PROD, name: 'prod' },
@@ -273,6 +286,183 @@ describe('targets from AWS Organizations', () => {
     expect(report.targetCounts).toEqual({ checked: 48, skipped: 2, unreachable: 2 });
     expect(report.counts.ok).toBe(48);
     expect(report.counts.fail).toBe(2);
+  });
+
+  it('reports a run whose batch failed: the map goes on, Report names the missing batch, then the execution fails', async () => {
+    // The template's state machine played against the handler, twice: a clean run (its failures, the
+    // account without the role, are kept in the run bucket), then a run where the batch holding that
+    // account fails (as a Lambda timeout would) and the others write their results.
+    const env = {
+      EKS_KIT_SECONDS_PER_TARGET: '60',
+      EKS_KIT_BATCH_CONCURRENCY: '2',
+      EKS_KIT_RUN_BUCKET: BUCKET,
+    };
+    const definition = checksDeployTemplate(parseStack(STACK, 'eks-kit.yaml'), {
+      organization: { roleName: ROLE, batchConcurrency: 2 },
+    }).Resources.ChecksStateMachine?.Properties.Definition;
+    const s3 = new S3Client({ region: 'eu-west-1', endpoint: emu.url, credentials });
+    const base = await createClients({ region: 'eu-west-1', endpoint: emu.url, credentials });
+    const handler = handlerFor(env);
+    let failedTargets = 0;
+    const play = (executionName: string, fails: (targets: AssumeRoleTarget[]) => boolean) => {
+      let summary: ChecksResult | undefined;
+      return captureOutput(() =>
+        runFanOut({
+          definition,
+          substitutions: {
+            RunBucket: BUCKET,
+            FunctionArn: 'arn:aws:lambda:eu-west-1:100000000000:function:x',
+          },
+          executionName,
+          s3,
+          handler: async (event) => {
+            if (event.phase === 'batch' && fails(event.targets)) {
+              failedTargets = event.targets.length;
+              throw new Error('Task timed out after 900.00 seconds');
+            }
+            const out = await handler(event, context(100));
+            if (event.phase === 'report') summary = out as ChecksResult;
+            return out;
+          },
+        }),
+      ).then(({ result, lines }) => ({ run: result, lines, summary }));
+    };
+    const noRole = (state: CheckState | undefined) =>
+      Object.entries(state?.targets ?? {}).filter(([target]) => target.startsWith(NO_ROLE));
+    try {
+      const clean = await play('run-clean', () => false);
+      expect(clean.run.status).toBe('SUCCEEDED');
+      const kept = noRole(await readCheckStateObject(base, BUCKET));
+      expect(kept).toHaveLength(2);
+
+      const { run, lines, summary } = await play('run-failed-batch', (targets) =>
+        targets.some((t) => t.accountId === NO_ROLE),
+      );
+      expect(run.children).toBeGreaterThan(2);
+      expect(run.failedChildren).toBe(1);
+      expect(failedTargets).toBeGreaterThan(0);
+      // The report ran: every target of the other batches once, and the missing batch as one failure.
+      expect(summary).toBeDefined();
+      const missing = summary?.targets.find((t) => t.target === 'run');
+      expect(missing?.checks.map((c) => c.name)).toEqual(['checks.batches']);
+      const batchFinding = summary?.findings.find((f) => f.check === 'checks.batches');
+      expect(batchFinding?.status).toBe('fail');
+      expect(batchFinding?.target).toBe('run');
+      expect(batchFinding?.message).toMatch(
+        new RegExp(`^1 of ${run.children} batches of run run-failed-batch wrote no results`),
+      );
+      expect(summary?.targets).toHaveLength(52 - failedTargets + 1);
+      expect(summary?.missingBatches).toBe(1);
+      // A new failure: what the notice announces and the metrics count; nothing of the unheard batch
+      // is announced as resolved, and its targets' failures are kept for the next run, since-dates and all.
+      expect(summary?.changes.newFailures).toContainEqual(
+        expect.objectContaining({ target: 'run', check: 'checks.batches' }),
+      );
+      expect(summary?.changes.resolved).toEqual([]);
+      expect(noRole(await readCheckStateObject(base, BUCKET))).toEqual(kept);
+      expect(lines.some((l) => JSON.stringify(l).includes('checks.batches'))).toBe(true);
+      // Then the execution fails after the report (the ExecutionsFailed alarm), with the report's counts.
+      expect(run.report).toMatchObject({ missingBatches: 1 });
+      expect(run.status).toBe('FAILED');
+      expect(run.error?.Error).toBe('BatchesMissing');
+    } finally {
+      s3.destroy();
+      base.destroy();
+    }
+  });
+
+  it('goes on to Report when the map itself fails (its ItemReader): every batch is reported missing', async () => {
+    const definition = checksDeployTemplate(parseStack(STACK, 'eks-kit.yaml'), {
+      organization: { roleName: ROLE },
+    }).Resources.ChecksStateMachine?.Properties.Definition;
+    const s3 = new S3Client({ region: 'eu-west-1', endpoint: emu.url, credentials });
+    const handler = handlerFor({ EKS_KIT_SECONDS_PER_TARGET: '60', EKS_KIT_RUN_BUCKET: BUCKET });
+    let summary: ChecksResult | undefined;
+    let planned = 0;
+    const { result: run } = await captureOutput(() =>
+      runFanOut({
+        definition,
+        substitutions: { RunBucket: BUCKET, FunctionArn: 'arn:aws:lambda:eu-west-1:100000000000:function:x' },
+        executionName: 'run-unreadable',
+        s3,
+        handler: async (event) => {
+          const out = (await handler(event, context(100))) as unknown as Record<string, unknown>;
+          if (event.phase === 'report') summary = out as unknown as ChecksResult;
+          if (event.phase !== 'plan') return out;
+          planned = out.batchCount as number;
+          // The batches object cannot be read (as if it were deleted before the map started).
+          return { ...out, batchesKey: 'runs/run-unreadable/gone.json' };
+        },
+      }),
+    ).finally(() => s3.destroy());
+    expect(run.children).toBe(0);
+    expect(planned).toBeGreaterThan(1);
+    expect(summary?.missingBatches).toBe(planned);
+    expect(summary?.findings.find((f) => f.check === 'checks.batches')?.message).toMatch(
+      new RegExp(`^${planned} of ${planned} batches of run run-unreadable wrote no results`),
+    );
+    expect(run.status).toBe('FAILED');
+    expect(run.error?.Error).toBe('BatchesMissing');
+  });
+
+  it('reads every account through short and empty pages with a NextToken, as AWS may answer them', async () => {
+    // AWS may answer fewer results than MaxResults, even none, with a NextToken (docs/AWS-FACTS.md,
+    // Organizations API): pages of 2, none, 1 and 20 accounts, repeated, for every list call.
+    const w = world();
+    emu.seed({ ...w, organizations: { ...(w.organizations as object), pageSizes: [2, 0, 1, 20] } });
+    try {
+      const { result } = await captureOutput(() => handlerFor()({}, context()));
+      const seen = outcomes(result);
+      expect(seen.size).toBe(52);
+      expect([...seen.values()].filter((v) => v === 'skipped')).toHaveLength(2);
+      expect([...seen.values()].filter((v) => v === 'role')).toHaveLength(2);
+      // 26 accounts in pages of 2, 0, 1, 20, 2, 0 and 1: seven calls, where full pages take two.
+      expect(emu.calls({ service: 'organizations', operation: 'ListAccounts' })).toHaveLength(7);
+      emu.resetCalls();
+      // An OU's subtree through the same pages: prod's 5 accounts (2, 0, 1, 20) and prod/eu's 3 (2, 0, 1).
+      const { result: prod } = await captureOutput(() =>
+        handlerFor({ EKS_KIT_ORGANIZATION_UNITS: OU_PROD })({}, context()),
+      );
+      expect(new Set(outcomes(prod).keys())).toEqual(
+        new Set(MEMBERS.slice(0, 8).flatMap((id) => REGIONS.map((r) => `${id}@${r}`))),
+      );
+      expect(emu.calls({ service: 'organizations', operation: 'ListAccountsForParent' })).toHaveLength(7);
+    } finally {
+      emu.seed(world());
+    }
+  });
+
+  it('runs from a delegated administrator account: it lists the organisation and checks every account', async () => {
+    const w = world(DELEGATED);
+    const identities = { AKIDDELEGATED: { arn: `arn:aws:iam::${DELEGATED}:role/eks-kit-checks-function` } };
+    const delegatedHandler = () =>
+      createChecksHandler({
+        env: orgEnv(),
+        clientOptions: { credentials: { ...credentials, accessKeyId: 'AKIDDELEGATED' }, maxAttempts: 4 },
+        checkTasks: () => [whoAmI],
+      });
+    try {
+      // Not registered: a member account may not list the organisation.
+      emu.seed({ ...w, identities });
+      const { result: refused } = await captureOutput(() =>
+        delegatedHandler()({}, context()).catch((e: unknown) => e),
+      );
+      expect(String((refused as Error).message)).toContain('AccessDeniedException');
+      // Registered as a delegated administrator: every account, listed from its own account.
+      emu.seed({
+        ...w,
+        identities,
+        organizations: { ...(w.organizations as object), delegatedAdministrators: [DELEGATED] },
+      });
+      const { result } = await captureOutput(() => delegatedHandler()({}, context()));
+      expect(outcomes(result).size).toBe(52);
+      expect(result.targetCounts).toEqual({ checked: 48, skipped: 2, unreachable: 2 });
+      const listed = emu.calls({ service: 'organizations' });
+      expect(listed.length).toBeGreaterThan(0);
+      expect(listed.every((c) => c.account === DELEGATED)).toBe(true);
+    } finally {
+      emu.seed(world());
+    }
   });
 
   it('refuses bad settings with one line naming the variable, before any AWS call', async () => {

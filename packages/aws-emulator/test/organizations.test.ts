@@ -15,6 +15,8 @@ import { clientConfig, failure, startTestEmulator, stsClient } from './helpers.j
 
 const MANAGEMENT = '100000000000';
 const MEMBER = '100000000001';
+/** A member account registered as a delegated administrator in some tests' worlds. */
+const DELEGATED = '100000000011';
 const OU_PROD = 'ou-ex12-prod0001';
 const OU_PROD_EU = 'ou-ex12-prodeu01';
 
@@ -25,6 +27,7 @@ const world = (): World => ({
   identities: {
     AKIDMANAGEMENT: { arn: `arn:aws:iam::${MANAGEMENT}:role/checks` },
     AKIDMEMBER: { arn: `arn:aws:iam::${MEMBER}:user/someone` },
+    AKIDDELEGATED: { arn: `arn:aws:iam::${DELEGATED}:role/checks` },
   },
   organizations: {
     organizationalUnits: [
@@ -122,6 +125,75 @@ describe('Organizations', () => {
     emu.seed({ accountId: MANAGEMENT });
     const notInUse = await failure(orgs().send(new ListAccountsCommand({})));
     expect(notInUse.name).toBe('AWSOrganizationsNotInUseException');
+    emu.seed(world());
+  });
+
+  it('answers short and empty pages with a NextToken when the world asks, every account once', async () => {
+    emu.seed({ ...world(), organizations: { ...(world().organizations as object), pageSizes: [3, 0, 20] } });
+    const sizes: number[] = [];
+    const ids: string[] = [];
+    for await (const page of paginateListAccounts({ client: orgs() }, {})) {
+      sizes.push(page.Accounts?.length ?? 0);
+      ids.push(...(page.Accounts ?? []).map((a) => a.Id as string));
+    }
+    // 46 accounts: 3, none (with a token), 20, 3, none, 20 (the last 20 of them), then the end.
+    expect(sizes).toEqual([3, 0, 20, 3, 0, 20]);
+    expect(ids).toHaveLength(46);
+    expect(new Set(ids).size).toBe(46);
+    const empty = await orgs().send(
+      new ListAccountsCommand({
+        NextToken: (await orgs().send(new ListAccountsCommand({}))).NextToken,
+      }),
+    );
+    expect(empty.Accounts).toEqual([]);
+    expect(empty.NextToken).toBeDefined();
+    // MaxResults still caps a page; OUs and a parent's accounts page the same way.
+    expect((await orgs().send(new ListAccountsCommand({ MaxResults: 2 }))).Accounts).toHaveLength(2);
+    const ous = await orgs().send(new ListOrganizationalUnitsForParentCommand({ ParentId: 'r-ex12' }));
+    expect(ous.OrganizationalUnits).toHaveLength(1);
+    const inProd = await orgs().send(new ListAccountsForParentCommand({ ParentId: OU_PROD }));
+    expect(inProd.Accounts).toHaveLength(3);
+    expect(inProd.NextToken).toBeDefined();
+    // A token of the full-page form is not one of these pages': refused as AWS refuses a foreign token.
+    const foreign = Buffer.from('p20', 'utf8').toString('base64url');
+    const refused = await failure(orgs().send(new ListAccountsCommand({ NextToken: foreign })));
+    expect(refused.name).toBe('InvalidInputException');
+    expect(() =>
+      emu.seed({ ...world(), organizations: { ...(world().organizations as object), pageSizes: [0] } }),
+    ).toThrow(/organizations\.pageSizes/);
+    emu.seed(world());
+  });
+
+  it('lets a delegated administrator account read the organisation; other members stay refused', async () => {
+    emu.seed({
+      ...world(),
+      organizations: { ...(world().organizations as object), delegatedAdministrators: [DELEGATED] },
+    });
+    const ids: string[] = [];
+    for await (const page of paginateListAccounts({ client: orgs('AKIDDELEGATED') }, {}))
+      ids.push(...(page.Accounts ?? []).map((a) => a.Id as string));
+    expect(ids).toHaveLength(46);
+    expect(ids).toContain(MANAGEMENT);
+    const inProd = await orgs('AKIDDELEGATED').send(new ListAccountsForParentCommand({ ParentId: OU_PROD }));
+    expect(inProd.Accounts).toHaveLength(5);
+    expect(
+      (await orgs('AKIDDELEGATED').send(new DescribeOrganizationCommand({}))).Organization?.MasterAccountId,
+    ).toBe(MANAGEMENT);
+    const member = await failure(orgs('AKIDMEMBER').send(new ListAccountsCommand({})));
+    expect(member.name).toBe('AccessDeniedException');
+    // Only a member account can be one.
+    expect(() =>
+      emu.seed({
+        ...world(),
+        organizations: { ...(world().organizations as object), delegatedAdministrators: [MANAGEMENT] },
+      }),
+    ).toThrow(/organizations\.delegatedAdministrators\[0\]/);
+    expect(() =>
+      emu.seed({
+        ...world(),
+        organizations: { ...(world().organizations as object), delegatedAdministrators: ['999999999999'] },
+      }),
+    ).toThrow(/organizations\.delegatedAdministrators\[0\]/);
     emu.seed(world());
   });
 

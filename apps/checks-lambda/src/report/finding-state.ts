@@ -45,7 +45,9 @@ const keyOf = (target: string, check: string, resource: string): string =>
 /**
  * Compare this run's results with the previous state: the changes, and the state to store.
  * A check task that did not complete (threw, timed out, role not assumed) keeps its previous
- * failures as still failing: a check that could not look is not a fix.
+ * failures as still failing: a check that could not look is not a fix. A target absent from the
+ * results is forgotten (no longer configured), unless `keepUnreported` says the run did not hear from
+ * every target (a split run's batch wrote no results): then its failures are kept, unannounced.
  *
  * @example
  * ```ts
@@ -58,6 +60,7 @@ export function compareWithPrevious(
   results: readonly TargetResult[],
   now: Date,
   reminderDays: number = DEFAULT_REMINDER_DAYS,
+  options: { keepUnreported?: boolean } = {},
 ): { changes: CheckChanges; state: CheckState } {
   const nowIso = now.toISOString();
   const before = new Map<string, { target: string; row: KeptFailure }>();
@@ -103,8 +106,12 @@ export function compareWithPrevious(
   const checkedTargets = new Set(results.map((r) => r.target));
   for (const [key, { target, row }] of before) {
     if (current.has(key)) continue;
-    // A target no longer configured is forgotten (neither resolved nor reminded).
-    if (!checkedTargets.has(target)) continue;
+    // A target no longer configured is forgotten (neither resolved nor reminded); one a failed batch
+    // did not report is kept as it was (nobody looked).
+    if (!checkedTargets.has(target)) {
+      if (options.keepUnreported) keep(target, row);
+      continue;
+    }
     const [check, resource, task, since] = row;
     if (looked.has(JSON.stringify([target, task]))) resolved.push({ target, check, resource, since });
     else {

@@ -5,7 +5,13 @@
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { formatError } from '@eks-kit/core';
-import type { ChangeEntry, ChecksResult, Invocation, PreviousState } from '../run/invocation.js';
+import {
+  type ChangeEntry,
+  type ChecksResult,
+  type Invocation,
+  MISSING_BATCHES_CHECK,
+  type PreviousState,
+} from '../run/invocation.js';
 import type { RunPhase } from '../run/phases.js';
 import { type ChangedFailure, type CheckState, compareWithPrevious } from './finding-state.js';
 import { logFindings, logSummary } from './log-findings.js';
@@ -116,7 +122,11 @@ export async function reportRun(
   const { previous, stateError: readError } = await previousState;
   if (readError !== undefined) inv.logger.error('could not read the previous run', { error: readError });
   const now = inv.now();
-  const compared = compareWithPrevious(previous, results, now, inv.config.reminderDays);
+  // A split run whose batches wrote no results did not hear from their targets: keep their failures.
+  const missingBatches = phase.kind === 'report' ? missingBatchesOf(results) : 0;
+  const compared = compareWithPrevious(previous, results, now, inv.config.reminderDays, {
+    keepUnreported: missingBatches > 0,
+  });
   const summary = summarizeWithChanges(inv.stack.name, results, compared);
   // A split run's batches logged their own findings.
   if (phase.kind !== 'report') logFindings(inv.logger, summary);
@@ -124,6 +134,19 @@ export async function reportRun(
   const nextState = await notifyChange(inv, summary, compared, previous, now);
   const stateError = await keepState(inv, summary, nextState, readError);
   if (stateError !== undefined) summary.state = { error: stateError };
+  if (phase.kind === 'report') summary.missingBatches = missingBatches;
   logSummary(inv.logger, summary);
   return summary;
+}
+
+/** Batches a split run's report found without results (the `checks.batches` finding's count). */
+function missingBatchesOf(results: readonly TargetResult[]): number {
+  let missing = 0;
+  for (const r of results)
+    for (const run of r.runs)
+      for (const f of run.findings) {
+        const n = (f.data as { missingBatches?: unknown } | undefined)?.missingBatches;
+        if (f.check === MISSING_BATCHES_CHECK && typeof n === 'number') missing += n;
+      }
+  return missing;
 }

@@ -77,6 +77,12 @@ export interface ChecksResult extends ChecksSummary {
   };
   /** The state store: written, or why it could not be read or written. */
   state?: { written: true; dropped: number } | { error: string };
+  /**
+   * A split run's report (`{ "phase": "report" }`): how many of the plan's batches wrote no results (0 when
+   * every one did). Each is a `checks.batches` failure in the summary; the state machine then fails the
+   * execution after the report (its `BatchesMissing` state), so the `ExecutionsFailed` alarm fires.
+   */
+  missingBatches?: number;
 }
 
 /** The previous run's state, or why it could not be read (then this run is a first run). */

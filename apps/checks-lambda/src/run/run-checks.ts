@@ -68,7 +68,8 @@ async function readBatches(
   }
   const { results, batches } = await readRunResults(inv.clients, bucket, phase.runId);
   if (batches >= phase.batchCount) return results;
-  // Never silence: a batch that wrote nothing is a failure of the run (its targets are not reported).
+  // Never silence: a batch that wrote nothing (its invocation failed or timed out: the Distributed Map
+  // tolerates it and goes on to this report) is a failure of the run (its targets are not reported).
   const message = `${phase.batchCount - batches} of ${phase.batchCount} batches of run ${phase.runId} wrote no results (s3://${bucket}/${resultsPrefix(phase.runId)})`;
   return [
     ...results,
@@ -82,8 +83,8 @@ async function readBatches(
           durationMs: 0,
           findings: [
             finding(MISSING_BATCHES_CHECK, `run ${phase.runId}`, 'fail', message, {
-              hint: "read the state machine's execution history and the function's log group",
-              data: { checkError: true },
+              hint: "read the state machine's execution history (the failed batches' child executions) and the function's log group",
+              data: { checkError: true, missingBatches: phase.batchCount - batches },
             }),
           ],
         },

@@ -20,11 +20,26 @@ export interface OrganizationTemplateOptions {
   regions?: string[];
   /** Batches (invocations) in flight at once: the Distributed Map's MaxConcurrency (default 4). */
   batchConcurrency?: number;
+  /**
+   * Accounts checked at once inside one invocation (`EKS_KIT_TARGET_CONCURRENCY`, 1 to 16, default
+   * {@link ORGANIZATION_TARGET_CONCURRENCY}): each account's reads count against that account's own
+   * quotas, so this bounds the function's work, not a shared quota.
+   */
+  targetConcurrency?: number;
   /** AssumeRole calls a second for the whole run (default 10). */
   assumeRolePerSecond?: number;
   /** Planning figure: seconds one target takes (default 30). */
   secondsPerTarget?: number;
 }
+
+/**
+ * Accounts an organisation run checks at once in one invocation, as the template deploys it: 16 (the
+ * handler's maximum). The services' read quotas are each target account's own and the one shared quota,
+ * STS AssumeRole in the function's account, has its own token bucket (`assumeRolePerSecond`)
+ * (docs/AWS-FACTS.md#checks-over-an-aws-organisation, "Whose quota"). The handler's default without the
+ * template stays 2 (a list of role ARNs may name one account several times).
+ */
+export const ORGANIZATION_TARGET_CONCURRENCY = 16;
 
 /** Organizations list actions the function needs: none supports a narrower resource than `*` for ListAccounts. */
 export const ORGANIZATIONS_READ_ACTIONS = [
@@ -67,6 +82,7 @@ const invoke = (payload: Record<string, unknown>) => ({
  * @example
  * ```ts
  * validateOrganizationOptions({ roleName: 'eks-kit-checks' }).batchConcurrency; // 4
+ * validateOrganizationOptions({ roleName: 'eks-kit-checks' }).targetConcurrency; // 16
  * ```
  */
 export function validateOrganizationOptions(
@@ -97,6 +113,13 @@ export function validateOrganizationOptions(
     regions,
     // Distributed Map runs at most 10,000 child executions at once (Step Functions quotas).
     batchConcurrency: whole('batchConcurrency', options.batchConcurrency, 4, 1000),
+    // The handler accepts 1 to 16 (EKS_KIT_TARGET_CONCURRENCY).
+    targetConcurrency: whole(
+      'targetConcurrency',
+      options.targetConcurrency,
+      ORGANIZATION_TARGET_CONCURRENCY,
+      16,
+    ),
     assumeRolePerSecond: whole('assumeRolePerSecond', options.assumeRolePerSecond, 10, 100),
     secondsPerTarget: whole('secondsPerTarget', options.secondsPerTarget, 30, 900),
   };
@@ -120,6 +143,7 @@ export function organizationEnvironment(o: Required<OrganizationTemplateOptions>
       : {}),
     ...(o.regions.length > 0 ? { [HANDLER_ENV.targetRegions]: o.regions.join(',') } : {}),
     [HANDLER_ENV.batchConcurrency]: String(o.batchConcurrency),
+    [HANDLER_ENV.targetConcurrency]: String(o.targetConcurrency),
     [HANDLER_ENV.assumeRoleRate]: String(o.assumeRolePerSecond),
     [HANDLER_ENV.secondsPerTarget]: String(o.secondsPerTarget),
   };
@@ -174,8 +198,11 @@ export const RUN_TIMEOUT_SECONDS = 12 * 3600;
  * `batchConcurrency` at once), each child invoking the function with `{ "phase": "batch", "targets",
  * "runId", "index" }`; each batch writes its results to the bucket and answers its key and counts; the
  * map's `ResultWriter` writes those answers to `runs/sfn-results/` so that the map's own output is one
- * pointer whatever the number of batches. `Report` invokes `{ "phase": "report", "runId", "batchCount" }`:
- * it lists and reads the results from the bucket. No state's input or output grows with the number of
+ * pointer whatever the number of batches. The map tolerates failed batches (and a failure of the map
+ * itself goes on to `Report` too), so the report always runs. `Report` invokes `{ "phase": "report",
+ * "runId", "batchCount" }`: it lists and reads the results from the bucket, and a batch without results
+ * is a `checks.batches` failure; then `CheckReport` fails the execution (`BatchesMissing`) when
+ * `missingBatches` is above 0, after the notice and the metrics. No state's input or output grows with the number of
  * targets (Step Functions: 256 KiB at most). `${FunctionArn}` and `${RunBucket}` are
  * DefinitionSubstitutions keys.
  *
@@ -216,8 +243,15 @@ export function fanOutDefinition(batchConcurrency: number) {
           'runId.$': '$.plan.runId',
         },
         MaxConcurrency: batchConcurrency,
-        // Any batch that fails fails the run (the ExecutionsFailed alarm and the execution say so).
-        ToleratedFailurePercentage: 0,
+        // A failed batch (an invocation that threw or timed out) must not stop the run: at 100 the Map Run
+        // does not fail even when every child fails, so Report always runs and names the batches that
+        // wrote no results (`checks.batches`); at 0 one failed child failed the Map and Report never ran
+        // (Step Functions Developer Guide, "Tolerated failure threshold for Distributed Map state", read
+        // 2026-12-07; docs/AWS-FACTS.md#checks-over-an-aws-organisation, "A failed batch").
+        ToleratedFailurePercentage: 100,
+        // The map itself failing (its ItemReader or ResultWriter) goes on to Report too: no batch result
+        // is then a `checks.batches` failure for every batch.
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.batchesError', Next: 'Report' }],
         ItemProcessor: {
           ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
           StartAt: 'CheckBatch',
@@ -245,9 +279,28 @@ export function fanOutDefinition(batchConcurrency: number) {
       },
       Report: {
         ...invoke({ phase: 'report', 'runId.$': '$.plan.runId', 'batchCount.$': '$.plan.batchCount' }),
-        ResultSelector: { 'status.$': '$.Payload.status', 'counts.$': '$.Payload.counts' },
-        End: true,
+        ResultSelector: {
+          'status.$': '$.Payload.status',
+          'counts.$': '$.Payload.counts',
+          'missingBatches.$': '$.Payload.missingBatches',
+        },
+        ResultPath: '$.report',
+        Next: 'CheckReport',
       },
+      // The report has run (findings logged, notice sent, metrics, state kept); a run with batches
+      // missing still fails its execution, so the ExecutionsFailed alarm fires as before.
+      CheckReport: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.report.missingBatches', NumericGreaterThan: 0, Next: 'BatchesMissing' }],
+        Default: 'Done',
+      },
+      BatchesMissing: {
+        Type: 'Fail',
+        Error: 'BatchesMissing',
+        Cause:
+          "Batches of this run wrote no results (the report's checks.batches finding names how many): read the failed child executions of CheckBatches and the function's log group",
+      },
+      Done: { Type: 'Succeed' },
     },
   };
 }
@@ -466,7 +519,11 @@ export const STATE_MACHINE_ALARM_METRICS = [
  */
 export function stateMachineAlarms(functionName: string, stackName: string, alarmActions: unknown) {
   const what: Record<(typeof STATE_MACHINE_ALARM_METRICS)[number], [string, string, string]> = {
-    ExecutionsFailed: ['RunFailedAlarm', 'failed', 'a batch or the report failed'],
+    ExecutionsFailed: [
+      'RunFailedAlarm',
+      'failed',
+      'the plan or the report failed, or batches wrote no results: BatchesMissing, after the report',
+    ],
     ExecutionsTimedOut: [
       'RunTimedOutAlarm',
       'timed-out',

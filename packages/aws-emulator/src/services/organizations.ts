@@ -10,13 +10,23 @@
  *   older `Status` field on 2026-09-09 (the SDK's Account model, 3.1169.0); a world with
  *   `organizations.legacyStatus: true` also answers `Status` as before (SUSPENDED for a CLOSED account,
  *   ACTIVE for PENDING_ACTIVATION, which `Status` never had).
+ * - Short pages: AWS may answer a list call with fewer results than `MaxResults`, even none, and a
+ *   `NextToken` all the same (Organizations API Reference, `MaxResults` of the list operations). A world
+ *   asks for that with `organizations.pageSizes`: page n of every listing holds at most
+ *   `pageSizes[n % length]` items (and never more than `MaxResults`), 0 being an empty page with a
+ *   `NextToken`; without it, pages are full as before.
  * - The organisation lives in the world's default account (the management account). A caller in another
- *   account of the world gets `AccessDeniedException` (member accounts may not list the organisation);
- *   in a world without `organizations`, `AWSOrganizationsNotInUseException`.
+ *   account of the world gets `AccessDeniedException` (member accounts may not list the organisation),
+ *   unless the world lists that account in `organizations.delegatedAdministrators`: a delegated
+ *   administrator gets read-only access to the organisation's data, so its calls are answered as the
+ *   management account's (Organizations API Reference, "Reference: API operations by account", and
+ *   RegisterDelegatedAdministrator; read 2026-12-07). In a world without `organizations`,
+ *   `AWSOrganizationsNotInUseException`.
  * - An unknown parent is `ParentNotFoundException`. Throttling answers `TooManyRequestsException`.
  *
- * World: `organizations: { id?, rootId?, legacyStatus?, organizationalUnits?: [{ id, name, parentId? }],
- * accounts?: [{ id, name?, email?, state?, parentId? }] }`. Parents default to the root; the management
+ * World: `organizations: { id?, rootId?, legacyStatus?, pageSizes?: number[], delegatedAdministrators?:
+ * string[], organizationalUnits?: [{ id, name, parentId? }], accounts?: [{ id, name?, email?, state?,
+ * parentId? }] }`. Parents default to the root; the management
  * account is a member (in the root) unless it is listed.
  */
 import { AwsError } from '../framework/errors.js';
@@ -59,6 +69,13 @@ export interface OrganizationsSeed {
   rootId?: string;
   /** Also answer the retired `Status` field. */
   legacyStatus?: boolean;
+  /**
+   * Sizes of successive pages of every list call (0 to 20 each, at least one above 0), repeated: AWS may
+   * answer fewer results than `MaxResults`, even none, with a `NextToken`. Default: full pages.
+   */
+  pageSizes?: number[];
+  /** Member accounts registered as delegated administrators: they may read the organisation. */
+  delegatedAdministrators?: string[];
   organizationalUnits?: OrganizationalUnitSeed[];
   accounts?: OrganizationsAccountSeed[];
 }
@@ -77,6 +94,8 @@ interface Organization {
   rootId: string;
   managementAccountId: string;
   legacyStatus: boolean;
+  pageSizes: number[] | undefined;
+  delegatedAdministrators: ReadonlySet<string>;
   ous: Array<{ id: string; name: string; parentId: string }>;
   accounts: OrgAccount[];
 }
@@ -142,7 +161,33 @@ function seedOrganization(seed: OrganizationsSeed, managementAccountId: string, 
       joined: now,
     });
   }
-  return { id, rootId, managementAccountId, legacyStatus: seed.legacyStatus === true, ous, accounts };
+  const pageSizes = seed.pageSizes;
+  if (
+    pageSizes !== undefined &&
+    (!Array.isArray(pageSizes) ||
+      pageSizes.length === 0 ||
+      pageSizes.some((n) => !Number.isInteger(n) || n < 0 || n > 20) ||
+      !pageSizes.some((n) => n > 0))
+  ) {
+    throw new TypeError('organizations.pageSizes must be whole numbers from 0 to 20, at least one above 0');
+  }
+  const delegated = seed.delegatedAdministrators ?? [];
+  delegated.forEach((a, i) => {
+    if (a === managementAccountId || !accounts.some((m) => m.id === a))
+      throw new TypeError(
+        `organizations.delegatedAdministrators[${i}] ${a} is not a member account of the organisation`,
+      );
+  });
+  return {
+    id,
+    rootId,
+    managementAccountId,
+    legacyStatus: seed.legacyStatus === true,
+    pageSizes: pageSizes ? [...pageSizes] : undefined,
+    delegatedAdministrators: new Set(delegated),
+    ous,
+    accounts,
+  };
 }
 
 /** The organisation the caller may read, or the error AWS answers. */
@@ -150,6 +195,8 @@ function organizationOf(request: ServiceRequest<OrganizationsState>): Organizati
   if (request.state.org) return request.state.org;
   const management = request.accounts()[0] as string;
   const org = request.stateOfAccount<OrganizationsState>('organizations', management)?.org;
+  // A delegated administrator reads the organisation as its management account does.
+  if (org?.delegatedAdministrators.has(request.accountId)) return org;
   if (org?.accounts.some((a) => a.id === request.accountId)) {
     throw new AwsError('AccessDeniedException', "You don't have permissions to access this resource.", 400);
   }
@@ -176,16 +223,44 @@ function pageSize(input: Record<string, unknown>): number {
   return raw;
 }
 
-function page<T>(items: readonly T[], input: Record<string, unknown>): { items: T[]; NextToken?: string } {
+const invalidToken = () =>
+  new AwsError('InvalidInputException', 'The provided pagination token is not valid.', 400, {
+    fields: { Reason: 'INVALID_NEXT_TOKEN' },
+  });
+
+/** A page of a world with `pageSizes`: the token holds the next item and the next page's number. */
+function shortPage<T>(
+  items: readonly T[],
+  input: Record<string, unknown>,
+  sizes: readonly number[],
+): { items: T[]; NextToken?: string } {
+  const max = pageSize(input);
+  let start = 0;
+  let n = 0;
+  if (typeof input.NextToken === 'string') {
+    const decoded = /^s(\d+)\.(\d+)$/.exec(Buffer.from(input.NextToken, 'base64url').toString('utf8'));
+    if (!decoded) throw invalidToken();
+    start = Number(decoded[1]);
+    n = Number(decoded[2]);
+  }
+  const end = Math.min(items.length, start + Math.min(max, sizes[n % sizes.length] as number));
+  const next = Buffer.from(`s${end}.${n + 1}`, 'utf8').toString('base64url');
+  return { items: items.slice(start, end), ...(end < items.length ? { NextToken: next } : {}) };
+}
+
+function page<T>(
+  items: readonly T[],
+  input: Record<string, unknown>,
+  sizes?: readonly number[],
+): { items: T[]; NextToken?: string } {
+  if (sizes) return shortPage(items, input, sizes);
   const token = typeof input.NextToken === 'string' ? input.NextToken : undefined;
   let cut: { items: T[]; nextToken: string | undefined };
   try {
     cut = paginate(items, token, pageSize(input), 'InvalidInputException');
   } catch (error) {
     if (error instanceof AwsError && error.code === 'InvalidInputException' && !error.options.fields) {
-      throw new AwsError('InvalidInputException', 'The provided pagination token is not valid.', 400, {
-        fields: { Reason: 'INVALID_NEXT_TOKEN' },
-      });
+      throw invalidToken();
     }
     throw error;
   }
@@ -263,6 +338,7 @@ export const organizations = defineService<OrganizationsState>({
             },
           ],
           request.input,
+          org.pageSizes,
         );
         return { Roots: items, ...rest };
       },
@@ -270,7 +346,7 @@ export const organizations = defineService<OrganizationsState>({
     ListAccounts: {
       handler: (request) => {
         const org = organizationOf(request);
-        const { items, ...rest } = page(org.accounts, request.input);
+        const { items, ...rest } = page(org.accounts, request.input, org.pageSizes);
         return { Accounts: items.map((a) => accountOut(org, a)), ...rest };
       },
     },
@@ -281,6 +357,7 @@ export const organizations = defineService<OrganizationsState>({
         const { items, ...rest } = page(
           org.accounts.filter((a) => a.parentId === parentId),
           request.input,
+          org.pageSizes,
         );
         return { Accounts: items.map((a) => accountOut(org, a)), ...rest };
       },
@@ -292,6 +369,7 @@ export const organizations = defineService<OrganizationsState>({
         const { items, ...rest } = page(
           org.ous.filter((o) => o.parentId === parentId),
           request.input,
+          org.pageSizes,
         );
         return {
           OrganizationalUnits: items.map((o) => ({
