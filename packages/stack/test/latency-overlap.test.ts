@@ -49,6 +49,9 @@ describe('check: the node-group shapes two calls deep, one read per distinct que
     const groups = ops(emu, 'DescribeAutoScalingGroups');
     expect(groups).toHaveLength(2);
     expect(ops(emu, 'DescribeLaunchTemplateVersions')).toHaveLength(2);
+    // Issue 21 review: the two groups' types (t3.large, m5.large) in one call, shared by the
+    // node-template and the balancing findings (each asked for itself before: 2 calls).
+    expect(ops(emu, 'DescribeInstanceTypes')).toHaveLength(1);
     expect(ops(emu, 'ListCertificates')).toHaveLength(1);
   });
 });
