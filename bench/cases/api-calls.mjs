@@ -56,15 +56,16 @@ export const MINIMUM = {
     'acm:ListTagsForCertificate': 1,
   },
   // A check reads what a plan reads (drift of every resource, repository settings included), and what
-  // its later checks need: the node-group shapes (19: the groups' instances, launch template version
-  // and instance type per group), each repository's policy (ownership.grants), the EKS add-ons, the
-  // zone's name servers and the parent's NS records (18).
+  // its later checks need: the node-group shapes (19: the groups tagged for the cluster, which also
+  // answer the selected ones once apply has tagged them, the launch template version per group, and
+  // every group's instance type in one DescribeInstanceTypes: it takes a list), each repository's
+  // policy (ownership.grants), the EKS add-ons, the zone's name servers and the parent's NS records (18).
   get check() {
     return {
       ...this.plan,
-      'autoScaling:DescribeAutoScalingGroups': 2,
+      'autoScaling:DescribeAutoScalingGroups': 1,
       'ec2:DescribeLaunchTemplateVersions': 2,
-      'ec2:DescribeInstanceTypes': 2,
+      'ec2:DescribeInstanceTypes': 1,
       'ecr:GetRepositoryPolicy': 2,
       'eks:DescribeAddon': 1,
       'route53:GetHostedZone': 1,

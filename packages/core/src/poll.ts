@@ -37,6 +37,8 @@ export interface PollOptions {
    * the exponential backoff (`initialDelayMs`, `factor`, ...) when given. Still cut at the deadline.
    */
   nextDelayMs?: (info: { attempt: number; elapsedMs: number }) => number;
+  /** Time source of the deadline and the delays (default real time, {@link realClock}): tests pass a fake one. */
+  clock?: RateLimiterClock;
 }
 
 /**
@@ -113,7 +115,8 @@ export async function poll<T>(
   options: PollOptions = {},
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 600_000;
-  const started = Date.now();
+  const clock = options.clock ?? realClock;
+  const started = clock.now();
   const deadline = started + timeoutMs;
   let attempt = 0;
   let status: string | undefined;
@@ -123,14 +126,14 @@ export async function poll<T>(
     const outcome = await check(attempt);
     if (outcome.done) return outcome.value;
     status = outcome.status;
-    const now = Date.now();
+    const now = clock.now();
     if (now >= deadline) break;
     const wanted = options.nextDelayMs
       ? options.nextDelayMs({ attempt, elapsedMs: now - started })
       : backoffDelay(attempt, options);
     const delayMs = Math.min(wanted, Math.max(0, deadline - now));
     options.onAttempt?.({ attempt, status, delayMs, elapsedMs: now - started });
-    await sleep(delayMs, options.signal);
+    await clock.sleep(delayMs, options.signal);
   }
   const what = options.description ?? 'the condition';
   throw new EksKitError(

@@ -1,5 +1,13 @@
 /** Waiting for a certificate to be ISSUED, on our own schedule, failing fast on terminal states. */
-import { type AwsClients, EksKitError, InvalidInputError, type ProgressEvent, poll } from '@eks-kit/core';
+import {
+  type AwsClients,
+  EksKitError,
+  InvalidInputError,
+  type ProgressEvent,
+  poll,
+  type RateLimiterClock,
+  sleep,
+} from '@eks-kit/core';
 import { normaliseFqdn, type ValidationRecord } from '../builders/validation-records.js';
 import { chooseZone, type HostedZoneRef } from '../builders/zones.js';
 import {
@@ -36,6 +44,17 @@ export interface WaitUntilIssuedInput {
   insyncAfterMs?: number;
   /** Look the validation records up in Route 53 once, to fail fast when one is only in a private zone (default true). */
   checkRecords?: boolean;
+  /**
+   * The caller has just written the certificate's validation records (eks-kit apply passes it when its
+   * run wrote them). ACM validates a record minutes after it is in DNS, never in the instant after the
+   * write (docs/AWS-FACTS.md#acm-time-to-validate), so the first look waits the schedule's first
+   * interval (`initialDelayMs`, 1 s by default) instead of being made at once: the look that could
+   * only answer PENDING_VALIDATION is not sent (issue 21). The bound after ISSUED holds: a look within
+   * max(1 s, 10% of the time waited) of it. Default false: the first look is at once.
+   */
+  recordsJustWritten?: boolean;
+  /** Time source of the wait's delays and deadline (default real time): tests pass a fake one. */
+  clock?: RateLimiterClock;
 }
 
 /**
@@ -148,7 +167,12 @@ export async function waitUntilIssued(
   const insyncAfterMs = input.insyncAfterMs ?? INSYNC_REPORT_AFTER_MS;
   if (!(typeof insyncAfterMs === 'number' && insyncAfterMs >= 0))
     throw new InvalidInputError('insyncAfterMs', insyncAfterMs, 'a number of milliseconds >= 0');
-  const started = Date.now();
+  const clock: RateLimiterClock = input.clock ?? { now: () => Date.now(), sleep };
+  const started = clock.now();
+  // Records written an instant ago: ACM has not validated them, the first look waits one interval.
+  const firstDelayMs =
+    input.recordsJustWritten === true ? Math.min(timeoutMs, issuedPollDelayMs(0, schedule)) : 0;
+  if (firstDelayMs > 0) await clock.sleep(firstDelayMs, input.signal);
   let recordsChecked = input.checkRecords === false;
   let lastStatus: string | undefined;
   return poll(
@@ -165,7 +189,7 @@ export async function waitUntilIssued(
       }
       failOnTerminal(status);
       if (status.status === 'ISSUED') return { done: true, value: status };
-      const askRoute53 = Date.now() - started >= insyncAfterMs;
+      const askRoute53 = clock.now() - started >= insyncAfterMs;
       for (const id of askRoute53 ? [...pendingChanges] : []) {
         if ((await getChangeStatus(clients, id, input.signal)) === 'INSYNC') {
           pendingChanges.delete(id);
@@ -179,8 +203,10 @@ export async function waitUntilIssued(
       return { done: false, status: status.status };
     },
     {
-      nextDelayMs: ({ elapsedMs }) => issuedPollDelayMs(elapsedMs, schedule),
-      timeoutMs,
+      // The schedule counts from the start of the wait, the first interval included.
+      nextDelayMs: ({ elapsedMs }) => issuedPollDelayMs(elapsedMs + firstDelayMs, schedule),
+      timeoutMs: timeoutMs - firstDelayMs,
+      clock,
       ...(input.signal ? { signal: input.signal } : {}),
       description: `certificate ${input.arn} to be ISSUED`,
       onAttempt: ({ attempt, status, delayMs }) =>

@@ -26,10 +26,16 @@ import {
   validateSelector,
 } from '../procedures/find-groups.js';
 import type { NodeGroup } from '../procedures/node-group.js';
+import { readGroupDetails } from '../procedures/nodegroup-template.js';
 import { findPodIdentityAssociation } from '../procedures/pod-identity.js';
 import { groupFindings } from './group-findings.js';
-import { type GroupShapeOptions, groupShapeFindings } from './group-shape-findings.js';
-import { nodeTemplateFindings } from './node-template-findings.js';
+import {
+  type GroupShapeOptions,
+  groupShapeFindingsFrom,
+  mixedInstanceTypes,
+  needsGroupDetails,
+} from './group-shape-findings.js';
+import { hasNodeTemplateTags, nodeTemplateFindingsFrom } from './node-template-findings.js';
 
 /**
  * IAM actions {@link checkAutoscalerSetup} may call (all reads), for the least-privilege policy of
@@ -152,13 +158,35 @@ export async function checkAutoscalerSetup(
   for (const g of sorted) findings.push(...groupFindings(g, cluster, tagCondition));
   // Node templates, group shapes and the role do not depend on each other: read at once (issue 22),
   // reported in this order.
-  const [templates, shapes, roleChecks] = await Promise.all([
-    nodeTemplateFindings(clients, cluster, sorted),
-    groupShapeFindings(clients, cluster, sorted, input.shape),
+  const [shapeFindings, roleChecks] = await Promise.all([
+    templateAndShapeFindings(clients, cluster, sorted, input.shape),
     role ? roleFindings(clients, role, policy) : [],
   ]);
-  findings.push(...templates, ...shapes, ...roleChecks);
+  findings.push(...shapeFindings, ...roleChecks);
   return findings;
+}
+
+/**
+ * The node-template and group-shape findings from one read of the groups (issue 21): the templates
+ * of the groups either needs (the tagged ones; every group when balancing compares labels), and one
+ * DescribeInstanceTypes for all their types and the mixed groups' types, where each finding used to
+ * read for itself (the seed: [m5.large] for the node template, [t3.large, m5.large] for balancing).
+ */
+async function templateAndShapeFindings(
+  clients: AwsClients,
+  cluster: string,
+  groups: readonly NodeGroup[],
+  shape: GroupShapeOptions = {},
+): Promise<Finding[]> {
+  const tagged = groups.filter(hasNodeTemplateTags);
+  const toRead = needsGroupDetails(groups, shape) ? groups : tagged;
+  const details = toRead.length
+    ? await readGroupDetails(clients, { cluster, groups: toRead, alsoDescribe: mixedInstanceTypes(groups) })
+    : undefined;
+  return [
+    ...(details ? nodeTemplateFindingsFrom(tagged, details.templates) : []),
+    ...(await groupShapeFindingsFrom(clients, groups, shape, details)),
+  ];
 }
 
 /** `shape` is checked before any AWS call, like the rest of the input. */

@@ -7,10 +7,11 @@
  */
 import { type AwsClients, type Finding, finding } from '@eks-kit/core';
 import { differingLabels, EKS_BALANCING_IGNORE_LABELS } from '../builders/balancing.js';
+import type { InstanceTypeInfo } from '../builders/pod-fit.js';
 import { NODE_TEMPLATE_TAG_PREFIX } from '../builders/tags.js';
-import { describeInstanceTypes, resolveInstanceTypes } from '../procedures/instance-types.js';
+import { describeInstanceTypes } from '../procedures/instance-types.js';
 import type { NodeGroup } from '../procedures/node-group.js';
-import { readNodeTemplates } from '../procedures/nodegroup-template.js';
+import { type GroupDetails, readGroupDetails } from '../procedures/nodegroup-template.js';
 
 /** What the autoscaler runs with, for the shape checks. */
 export interface GroupShapeOptions {
@@ -24,17 +25,40 @@ export interface GroupShapeOptions {
 
 const groupResource = (name: string): string => `autoscaling group ${name}`;
 
-async function mixedInstancesFindings(clients: AwsClients, groups: readonly NodeGroup[]): Promise<Finding[]> {
-  const mixed = groups.filter(
+/** Mixed-instances groups with more than one type: the ones whose sizes are compared. */
+function mixedGroups(groups: readonly NodeGroup[]): NodeGroup[] {
+  return groups.filter(
     (g) => g.instanceTypeSource === 'mixed-instances-policy' && g.instanceTypes.length > 1,
   );
+}
+
+/**
+ * The instance types the mixed-instances finding compares, so that the read of the groups' templates
+ * can ask for them in its one DescribeInstanceTypes (issue 21). Internal to the package's checks.
+ *
+ * @example
+ * ```ts
+ * mixedInstanceTypes(groups); // ['m5.large', 'm5.xlarge'] for one group mixing them
+ * ```
+ */
+export function mixedInstanceTypes(groups: readonly NodeGroup[]): string[] {
+  return [...new Set(mixedGroups(groups).flatMap((g) => g.instanceTypes))];
+}
+
+async function mixedInstancesFindings(
+  clients: AwsClients,
+  groups: readonly NodeGroup[],
+  known: ReadonlyMap<string, InstanceTypeInfo> | undefined,
+): Promise<Finding[]> {
+  const mixed = mixedGroups(groups);
   if (mixed.length === 0) return [];
-  const info = new Map(
-    (await describeInstanceTypes(clients, [...new Set(mixed.flatMap((g) => g.instanceTypes))])).map((t) => [
-      t.instanceType,
-      t,
-    ]),
-  );
+  const types = mixedInstanceTypes(groups);
+  // Sizes already read with the templates answer it; else (no such read, or EC2 refused it for a
+  // type it does not know) one call for the mixed groups' types, as before.
+  const info =
+    known && types.every((t) => known.has(t))
+      ? known
+      : new Map((await describeInstanceTypes(clients, types)).map((t) => [t.instanceType, t]));
   const out: Finding[] = [];
   for (const g of mixed) {
     const sizes = g.instanceTypes.map((t) => ({ t, i: info.get(t) })).filter((x) => x.i !== undefined);
@@ -73,15 +97,9 @@ async function mixedInstancesFindings(clients: AwsClients, groups: readonly Node
   return out;
 }
 
-async function balancingFindings(
-  clients: AwsClients,
-  cluster: string,
-  groups: readonly NodeGroup[],
-  ignore: readonly string[],
-): Promise<Finding[]> {
-  if (groups.length < 2) return [];
-  const resolved = await resolveInstanceTypes(clients, [...groups]);
-  const read = await readNodeTemplates(clients, { cluster, groups: resolved });
+function balancingFindings(details: GroupDetails, ignore: readonly string[]): Finding[] {
+  const { resolved, templates: read } = details;
+  if (resolved.length < 2) return [];
   const labelsOf = (g: NodeGroup): Record<string, string> => {
     const labels: Record<string, string> = { ...(read.get(g.name)?.template.labels ?? {}) };
     for (const [k, v] of Object.entries(g.tags))
@@ -195,9 +213,45 @@ export async function groupShapeFindings(
   groups: readonly NodeGroup[],
   options: GroupShapeOptions = {},
 ): Promise<Finding[]> {
-  const out = await mixedInstancesFindings(clients, groups);
-  if (options.balanceSimilarNodeGroups)
-    out.push(...(await balancingFindings(clients, cluster, groups, options.balancingIgnoreLabels ?? [])));
+  const details = needsGroupDetails(groups, options)
+    ? await readGroupDetails(clients, { cluster, groups, alsoDescribe: mixedInstanceTypes(groups) })
+    : undefined;
+  return groupShapeFindingsFrom(clients, groups, options, details);
+}
+
+/**
+ * Does {@link groupShapeFindings} read the groups' templates (balancing compares their labels)?
+ * Internal to the package's checks.
+ *
+ * @example
+ * ```ts
+ * needsGroupDetails(groups, { balanceSimilarNodeGroups: true }); // true with two groups or more
+ * ```
+ */
+export function needsGroupDetails(groups: readonly NodeGroup[], options: GroupShapeOptions = {}): boolean {
+  return options.balanceSimilarNodeGroups === true && groups.length >= 2;
+}
+
+/**
+ * {@link groupShapeFindings} on groups already read (`details` of every group when
+ * {@link needsGroupDetails}, with the mixed groups' types among its sizes): checkAutoscalerSetup reads
+ * once for this and the node-template findings. Internal to the package's checks.
+ *
+ * @example
+ * ```ts
+ * const details = await readGroupDetails(clients, { cluster, groups, alsoDescribe: mixedInstanceTypes(groups) });
+ * const findings = await groupShapeFindingsFrom(clients, groups, { balanceSimilarNodeGroups: true }, details);
+ * ```
+ */
+export async function groupShapeFindingsFrom(
+  clients: AwsClients,
+  groups: readonly NodeGroup[],
+  options: GroupShapeOptions,
+  details: GroupDetails | undefined,
+): Promise<Finding[]> {
+  const out = await mixedInstancesFindings(clients, groups, details?.instanceTypes);
+  if (details && needsGroupDetails(groups, options))
+    out.push(...balancingFindings(details, options.balancingIgnoreLabels ?? []));
   if (options.expanderPriorities) out.push(...priorityFindings(groups, options.expanderPriorities));
   return out;
 }

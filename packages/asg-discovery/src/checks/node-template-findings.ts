@@ -2,7 +2,23 @@
 import { type AwsClients, type Finding, finding } from '@eks-kit/core';
 import { NODE_TEMPLATE_TAG_PREFIX } from '../builders/tags.js';
 import type { NodeGroup } from '../procedures/node-group.js';
-import { readNodeTemplates } from '../procedures/nodegroup-template.js';
+import { type ReadNodeTemplate, readNodeTemplates } from '../procedures/nodegroup-template.js';
+
+/**
+ * Does the group carry a node-template label or taint tag (the groups {@link nodeTemplateFindings}
+ * compares)? Internal to the package's checks.
+ *
+ * @example
+ * ```ts
+ * hasNodeTemplateTags({ ...group, tags: { 'k8s.io/cluster-autoscaler/node-template/label/role': 'gpu' } }); // true
+ * ```
+ */
+export function hasNodeTemplateTags(group: NodeGroup): boolean {
+  return Object.keys(group.tags).some(
+    (k) =>
+      k.startsWith(`${NODE_TEMPLATE_TAG_PREFIX}label/`) || k.startsWith(`${NODE_TEMPLATE_TAG_PREFIX}taint/`),
+  );
+}
 
 /**
  * `autoscaler.node-template` findings: a node-template label or taint tag whose value differs from
@@ -22,15 +38,26 @@ export async function nodeTemplateFindings(
   cluster: string,
   groups: readonly NodeGroup[],
 ): Promise<Finding[]> {
-  const tagged = groups.filter((g) =>
-    Object.keys(g.tags).some(
-      (k) =>
-        k.startsWith(`${NODE_TEMPLATE_TAG_PREFIX}label/`) ||
-        k.startsWith(`${NODE_TEMPLATE_TAG_PREFIX}taint/`),
-    ),
-  );
+  const tagged = groups.filter(hasNodeTemplateTags);
   if (tagged.length === 0) return [];
-  const read = await readNodeTemplates(clients, { cluster, groups: tagged });
+  return nodeTemplateFindingsFrom(tagged, await readNodeTemplates(clients, { cluster, groups: tagged }));
+}
+
+/**
+ * {@link nodeTemplateFindings} with the templates already read (`read` holds at least the tagged
+ * groups'). Internal to the package's checks.
+ *
+ * @example
+ * ```ts
+ * const read = await readNodeTemplates(clients, { cluster: 'prod', groups });
+ * nodeTemplateFindingsFrom(groups.filter(hasNodeTemplateTags), read);
+ * ```
+ */
+export function nodeTemplateFindingsFrom(
+  groups: readonly NodeGroup[],
+  read: ReadonlyMap<string, ReadNodeTemplate>,
+): Finding[] {
+  const tagged = groups.filter(hasNodeTemplateTags);
   const out: Finding[] = [];
   for (const group of tagged) {
     const real = read.get(group.name);

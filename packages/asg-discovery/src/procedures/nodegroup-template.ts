@@ -7,6 +7,7 @@
 // Types only: the EC2 and EKS packages are loaded where a call needs them (issue 21).
 import type { Nodegroup } from '@aws-sdk/client-eks';
 import { type AwsClients, EksKitError, mapConcurrent, wrapAwsError } from '@eks-kit/core';
+import type { InstanceTypeInfo } from '../builders/pod-fit.js';
 import { EKS_NODEGROUP_NAME_TAG_KEY, type NodeTemplate } from '../builders/tags.js';
 import { describeInstanceTypes, resolveInstanceTypes } from './instance-types.js';
 import type { NodeGroup } from './node-group.js';
@@ -112,7 +113,7 @@ async function userDataOf(clients: AwsClients, group: NodeGroup): Promise<string
 async function instanceTypeInfo(
   clients: AwsClients,
   types: readonly string[],
-): Promise<Map<string, Awaited<ReturnType<typeof describeInstanceTypes>>[number]> | undefined> {
+): Promise<Map<string, InstanceTypeInfo> | undefined> {
   if (types.length === 0) return new Map();
   try {
     return new Map((await describeInstanceTypes(clients, [...types])).map((t) => [t.instanceType, t]));
@@ -158,27 +159,29 @@ async function readGroupSources(
   return { nodegroup: ng, userData };
 }
 
+/** What one read of some groups found: what the checks share (issue 21: one DescribeInstanceTypes a check). */
+export interface GroupDetails {
+  /** The groups as given, their instance types resolved (launch template, launch configuration, requirements). */
+  resolved: NodeGroup[];
+  /** The node template of each group that defines one (see {@link readNodeTemplates}). */
+  templates: Map<string, ReadNodeTemplate>;
+  /**
+   * Sizes of the groups' instance types and of `alsoDescribe`, from one DescribeInstanceTypes; undefined
+   * when EC2 refused that call (a type it does not know here).
+   */
+  instanceTypes: Map<string, InstanceTypeInfo> | undefined;
+}
+
 /**
- * Read each group's node template where it is defined: the EKS managed node group (labels, taints)
- * and the launch template's user data (kubelet flags; they win over the node group's labels, as the
- * kubelet applies them last), plus `nvidia.com/gpu` from the instance types when each has the same
- * number of NVIDIA GPUs. Groups with none of these are left out. Read calls only
- * (eks:DescribeNodegroup, ec2:DescribeLaunchTemplateVersions, ec2:DescribeInstanceTypes). The groups
- * are read at once, and the instance types of all of them in one DescribeInstanceTypes (issue 22: two
- * calls deep, however many groups).
- *
- * @example
- * ```ts
- * const groups = await findNodeGroups(clients, { cluster: 'prod', select: { namePrefix: 'eks-' } });
- * const read = await readNodeTemplates(clients, { cluster: 'prod', groups });
- * read.get('eks-gpu-4ec6a1b2')?.template; // { labels: { role: 'gpu', ... }, taints: { 'nvidia.com/gpu': 'true:NoSchedule' } }
- * ```
+ * {@link readNodeTemplates}, keeping what it read on the way: the resolved groups and the sizes of every
+ * instance type, asked in one DescribeInstanceTypes with `alsoDescribe` (the types another check needs,
+ * e.g. a mixed-instances group's), so one check run asks EC2 once. Internal to the package's checks.
  */
-export async function readNodeTemplates(
+export async function readGroupDetails(
   clients: AwsClients,
-  input: { cluster: string; groups: readonly NodeGroup[] },
-): Promise<Map<string, ReadNodeTemplate>> {
-  const out = new Map<string, ReadNodeTemplate>();
+  input: { cluster: string; groups: readonly NodeGroup[]; alsoDescribe?: readonly string[] },
+): Promise<GroupDetails> {
+  const templates = new Map<string, ReadNodeTemplate>();
   const [resolvedGroups, sources] = await Promise.all([
     resolveInstanceTypes(clients, [...input.groups]),
     mapConcurrent(input.groups, 8, (group) => readGroupSources(clients, input.cluster, group)),
@@ -189,7 +192,7 @@ export async function readNodeTemplates(
     const ng = sources[i]?.nodegroup;
     return types.length === 0 && ng?.instanceTypes?.length ? ng.instanceTypes : types;
   });
-  const all = [...new Set(typesOf.flat())];
+  const all = [...new Set([...typesOf.flat(), ...(input.alsoDescribe ?? [])])];
   const batch = await instanceTypeInfo(clients, all);
   // A type EC2 refuses fails the whole call: then each group is asked alone, so one group's unknown
   // type leaves only that group without resources (as before the batch).
@@ -220,12 +223,35 @@ export async function readNodeTemplates(
     const resources = gpuResources(batch ?? perGroup?.[i], types);
     if (resources) from.push(`instance types ${types.join(', ')}`);
     if (from.length)
-      out.set(group.name, {
+      templates.set(group.name, {
         template: { labels, taints, ...(resources ? { resources } : {}) },
         sources: from,
       });
   });
-  return out;
+  return { resolved: resolvedGroups, templates, instanceTypes: batch };
+}
+
+/**
+ * Read each group's node template where it is defined: the EKS managed node group (labels, taints)
+ * and the launch template's user data (kubelet flags; they win over the node group's labels, as the
+ * kubelet applies them last), plus `nvidia.com/gpu` from the instance types when each has the same
+ * number of NVIDIA GPUs. Groups with none of these are left out. Read calls only
+ * (eks:DescribeNodegroup, ec2:DescribeLaunchTemplateVersions, ec2:DescribeInstanceTypes). The groups
+ * are read at once, and the instance types of all of them in one DescribeInstanceTypes (issue 22: two
+ * calls deep, however many groups).
+ *
+ * @example
+ * ```ts
+ * const groups = await findNodeGroups(clients, { cluster: 'prod', select: { namePrefix: 'eks-' } });
+ * const read = await readNodeTemplates(clients, { cluster: 'prod', groups });
+ * read.get('eks-gpu-4ec6a1b2')?.template; // { labels: { role: 'gpu', ... }, taints: { 'nvidia.com/gpu': 'true:NoSchedule' } }
+ * ```
+ */
+export async function readNodeTemplates(
+  clients: AwsClients,
+  input: { cluster: string; groups: readonly NodeGroup[] },
+): Promise<Map<string, ReadNodeTemplate>> {
+  return (await readGroupDetails(clients, input)).templates;
 }
 
 /**

@@ -173,6 +173,9 @@ async function applyInRun(
             // chooseZone picked (it refuses private ones): the wait's own look-up of the records
             // would read the same record sets again (issue 21).
             checkRecords: false,
+            // Records this run wrote an instant ago cannot be validated yet (ACM takes minutes,
+            // docs/AWS-FACTS.md#acm-time-to-validate): the first look waits one interval (issue 21).
+            recordsJustWritten: cert.changeIds.length > 0,
             ...base,
           }),
         );

@@ -17,7 +17,7 @@ import { RUNNER_POLICY_NAME } from '@eks-kit/ecr-credentials';
 import type { Stack } from '../schema/stack-schema.js';
 import { autoModeToRefuse } from './auto-mode.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
-import { startRepositoryListing } from './shared-reads.js';
+import { startGroupTagListing, startRepositoryListing } from './shared-reads.js';
 
 /**
  * Start the reads of a run that the stack file gives the input of; never throws (a read
@@ -125,14 +125,18 @@ export function prefetchReads(
 export function prefetchCheckReads(run: AwsClients, stack: Stack): void {
   const read = (service: Parameters<typeof sendRead>[1], operation: string, input: Record<string, unknown>) =>
     sendRead(run, service, operation, input).catch(() => undefined);
+  // The groups tagged for the cluster; once in the run, they answer the read of the selected groups
+  // by name when they hold all of them (shared-reads: a name read waits for this one), so call this
+  // before prefetchReads.
   if (stack.autoscaler)
-    void whenNotAutoMode(run, stack, () =>
-      read('autoScaling', 'DescribeAutoScalingGroups', {
-        Filters: [{ Name: 'tag-key', Values: [clusterOwnedTagKey(stack.cluster.name)] }],
-        MaxRecords: 100,
-        IncludeInstances: false,
-      }),
-    );
+    void startGroupTagListing(
+      run,
+      clusterOwnedTagKey(stack.cluster.name),
+      autoModeToRefuse(run, stack).then(
+        (mode) => mode === undefined,
+        () => false,
+      ),
+    ).catch(() => undefined);
   for (const repositoryName of stackRepositoryNames(stack))
     void read('ecr', 'GetRepositoryPolicy', { repositoryName });
 }

@@ -77,6 +77,12 @@ interface RunStore {
    * the listing is in the memo (or could not be sent), so a name read that arrives first waits for it.
    */
   listings?: Map<string, { started: Promise<void>; settle: () => void }>;
+  /**
+   * The check run's read of the Auto Scaling groups tagged for the cluster
+   * ({@link startGroupTagListing}), by scope: its memo key, and settled once it is in the memo (or
+   * will not be sent), so a read of groups by name waits for it and may be answered from it.
+   */
+  groupListings?: Map<string, { key: string; started: Promise<void>; settle: () => void }>;
 }
 
 interface MiddlewareOutput {
@@ -474,6 +480,97 @@ function answerFromListing(
   );
 }
 
+/**
+ * Start the check run's read of the Auto Scaling groups tagged `tagKey` (the cluster's tag, no
+ * instances) through `run` once `when` says to (false: it is not sent, e.g. on an Auto Mode cluster),
+ * and tell the run at once: a read of groups by name (AutoScalingGroupNames, MaxRecords 100, no
+ * instances: the stack's selection) that arrives first waits for it, and is answered from it when it
+ * is complete (no NextToken) and holds every name asked; otherwise it goes to AWS (issue 21 review:
+ * check's two DescribeAutoScalingGroups are one once the selected groups carry the cluster's tag).
+ * Outside a run it only sends the read.
+ *
+ * @example
+ * ```ts
+ * const run = bindSharedReads(clients, 'read-only');
+ * void startGroupTagListing(run, 'k8s.io/cluster-autoscaler/prod', Promise.resolve(true));
+ * ```
+ */
+export function startGroupTagListing(
+  run: AwsClients,
+  tagKey: string,
+  when: Promise<boolean>,
+): Promise<unknown> {
+  const input = {
+    Filters: [{ Name: 'tag-key', Values: [tagKey] }],
+    MaxRecords: 100,
+    IncludeInstances: false,
+  };
+  const store = (boundStores.get(run) ?? storage.getStore())?.root;
+  const id = scopes.get(run);
+  let settle = (): void => undefined;
+  if (store && id !== undefined) {
+    const scope = `${id} autoScaling@${run.region}`;
+    store.groupListings ??= new Map();
+    if (!store.groupListings.has(scope)) {
+      let resolve = (): void => undefined;
+      const started = new Promise<void>((r) => {
+        resolve = r;
+      });
+      const key = `${scope} DescribeAutoScalingGroups ${stableJson(input)}`;
+      store.groupListings.set(scope, { key, started, settle: resolve });
+      settle = resolve;
+    }
+  }
+  const sent = when.then(
+    (send) => (send ? sendRead(run, 'autoScaling', 'DescribeAutoScalingGroups', input) : undefined),
+    () => undefined,
+  );
+  // Settled when the read reaches the memo; this covers a read that is never sent or never gets there.
+  sent.then(settle, settle);
+  return sent;
+}
+
+/** The names of a read of groups by name the tag listing may answer (names only, no instances), if so. */
+function groupNamesAsked(input: unknown): string[] | undefined {
+  if (!input || typeof input !== 'object') return undefined;
+  const { AutoScalingGroupNames, IncludeInstances, MaxRecords, ...rest } = input as Record<string, unknown>;
+  if (Object.values(rest).some((v) => v !== undefined) || IncludeInstances !== false) return undefined;
+  if (MaxRecords !== undefined && MaxRecords !== 100) return undefined;
+  if (!Array.isArray(AutoScalingGroupNames) || AutoScalingGroupNames.length === 0) return undefined;
+  return AutoScalingGroupNames.every((n) => typeof n === 'string') ? AutoScalingGroupNames : undefined;
+}
+
+/**
+ * Groups by name, answered from the run's read of the cluster-tagged groups when it is complete and
+ * holds every name (the groups in its order, as a read by name answers them); else `send` asks AWS.
+ */
+function answerFromGroupListing(
+  memo: Map<string, Promise<MiddlewareOutput>>,
+  key: string,
+  names: readonly string[],
+  send: () => Promise<MiddlewareOutput>,
+): Promise<MiddlewareOutput> | undefined {
+  const listing = memo.get(key);
+  if (!listing) return undefined;
+  return listing.then(
+    (out) => {
+      const page = out.output as {
+        AutoScalingGroups?: Array<{ AutoScalingGroupName?: string }>;
+        NextToken?: string;
+        $metadata?: unknown;
+      };
+      if (page.NextToken) return send();
+      const wanted = new Set(names);
+      const groups = (page.AutoScalingGroups ?? []).filter(
+        (g) => g.AutoScalingGroupName !== undefined && wanted.has(g.AutoScalingGroupName),
+      );
+      if (new Set(groups.map((g) => g.AutoScalingGroupName)).size !== wanted.size) return send();
+      return { ...out, output: { $metadata: page.$metadata, AutoScalingGroups: groups } };
+    },
+    () => send(),
+  );
+}
+
 const equipped = new WeakSet<object>();
 
 /**
@@ -514,14 +611,23 @@ export function addSharedReadsMiddleware(client: object, service: ServiceKey, sc
       const listing = operation === 'DescribeRepositories' ? run.listings?.get(scope) : undefined;
       // A name read waits until the run's listing, once started, has reached the memo.
       if (named !== undefined && listing) await listing.started;
+      const groupNames = operation === 'DescribeAutoScalingGroups' ? groupNamesAsked(input) : undefined;
+      const groupListing =
+        operation === 'DescribeAutoScalingGroups' ? run.groupListings?.get(scope) : undefined;
+      if (groupNames && groupListing) await groupListing.started;
       let answer = memo.get(key);
       if (!answer) {
         const send = () => next({ ...args, input });
-        // One listing of the registry answers every repository name of the run (issue 21).
-        const sent = (named !== undefined && answerFromListing(memo, scope, named, send)) || send();
+        // One listing of the registry answers every repository name of the run (issue 21); the
+        // cluster-tagged groups answer the selected groups' names when they hold them all.
+        const sent =
+          (named !== undefined && answerFromListing(memo, scope, named, send)) ||
+          (groupNames && groupListing && answerFromGroupListing(memo, groupListing.key, groupNames, send)) ||
+          send();
         answer = sent;
         memo.set(key, sent);
         if (listing && key === listingKey(scope)) listing.settle();
+        if (groupListing && key === groupListing.key) groupListing.settle();
         const table = memo;
         sent.then(
           (out) => {

@@ -92,8 +92,10 @@ export function stackChecks(stack: Stack): StackCheck[] {
       // AsyncLocalStorage context would make Node track every promise of the checks (issue 21).
       run = { clients: bindSharedReads(clients, 'read-only') };
       // The reads the stack file gives the input of start now, inside the list's run (issue 22).
-      prefetchReads(run.clients, stack);
+      // The check reads first: the cluster-tagged groups' read must be known to the run before the
+      // selected groups' read by name is sent (it may answer it).
       prefetchCheckReads(run.clients, stack);
+      prefetchReads(run.clients, stack);
       runs.set(clients, run);
     }
     return run;
