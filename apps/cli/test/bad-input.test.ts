@@ -408,7 +408,7 @@ const stackCases: Case[] = [
     name: 'duplicate key',
     stack: `${base}name: again\n`,
     args: ['plan'],
-    message: /eks-kit\.yaml:\d+: yaml: .*Map keys must be unique/,
+    message: /eks-kit\.yaml:\d+: name: expected a key given once in its map/,
   },
 ];
 

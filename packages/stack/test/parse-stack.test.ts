@@ -104,7 +104,20 @@ describe('parseStack: errors name the key path and file:line', () => {
   });
 
   it('duplicate keys are refused', () => {
-    expect(errorOf(`${base}name: other\n`).message).toContain('Map keys must be unique');
+    expect(errorOf(`${base}name: other\n`).message).toMatch(
+      /^eks-kit\.yaml:6: name: expected a key given once/,
+    );
+  });
+
+  it('a duplicate key names its field path and line, not "yaml" (found trying eks-kit as a new user)', () => {
+    const nested = `${base}autoscaler:\n  namespace: kube-system\n  namespace: other\n`;
+    const e = errorOf(nested);
+    expect(e.field).toBe('autoscaler.namespace');
+    expect(e.message).toMatch(
+      /^eks-kit\.yaml:8: autoscaler\.namespace: expected a key given once in its map/,
+    );
+    const inList = `${base}certificates:\n  - domainName: a.example.com\n    domainName: b.example.com\n`;
+    expect(errorOf(inList).field).toBe('certificates[0].domainName');
   });
 
   it('the first error in the file is reported', () => {

@@ -17,6 +17,7 @@ import {
   type Node,
   parseDocument,
 } from 'yaml';
+import { formatPath, type PathSegment } from './field-path.js';
 
 /** Deepest nesting of maps and lists accepted (the stack schema itself needs fewer than 8). */
 export const MAX_YAML_DEPTH = 64;
@@ -76,6 +77,21 @@ export function parseYamlBounded(text: string, fileName: string): BoundedYaml {
   if (exhausted)
     throw refuse(exhausted.pos[0], 'hundreds of levels', `YAML nested at most ${MAX_YAML_DEPTH} levels deep`);
   const yamlError = doc.errors[0];
+  if (yamlError?.code === 'DUPLICATE_KEY') {
+    // Name the key (`autoscaler.namespace`), not `yaml`: the error is about a field of the stack.
+    const path = keyPathAt(doc, yamlError.pos[0]);
+    if (path) {
+      throw new InvalidInputError(
+        formatPath(path),
+        `a second ${String(path.at(-1))}`,
+        'a key given once in its map',
+        {
+          location: `${fileName}:${lineAt(yamlError.pos[0])}`,
+          hint: 'keep one of the two',
+        },
+      );
+    }
+  }
   if (yamlError) {
     const reason =
       yamlError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?.*$/, '') ?? 'syntax error';
@@ -155,4 +171,34 @@ export function parseYamlBounded(text: string, fileName: string): BoundedYaml {
     throw refuse(undefined, message, 'valid YAML');
   }
   return { doc, lineCounter, data };
+}
+
+/**
+ * The path of the map key that starts at `offset` (where yaml reports a duplicate key), found with one
+ * iterative walk of at most {@link MAX_YAML_NODES} nodes; undefined when no plain key starts there.
+ *
+ * @example
+ * ```ts
+ * const doc = parseDocument('a:\n  b: 1\n  b: 2\n', { uniqueKeys: true });
+ * keyPathAt(doc, doc.errors[0]!.pos[0]); // ['a', 'b']
+ * ```
+ */
+function keyPathAt(doc: Document.Parsed, offset: number): PathSegment[] | undefined {
+  const stack: Array<{ node: unknown; path: PathSegment[] }> = [{ node: doc.contents, path: [] }];
+  for (let visited = 0; stack.length > 0 && visited < MAX_YAML_NODES; visited++) {
+    const { node, path } = stack.pop()!;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair) || !isScalar(pair.key)) continue;
+        const keyPath = [...path, String(pair.key.value)];
+        if (pair.key.range?.[0] === offset) return keyPath;
+        stack.push({ node: pair.value, path: keyPath });
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => {
+        stack.push({ node: item, path: [...path, index] });
+      });
+    }
+  }
+  return undefined;
 }
