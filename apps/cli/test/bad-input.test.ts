@@ -539,6 +539,12 @@ const flagCases: Case[] = [
     args: ['init', '-f', '-', '--cluster', '_bad'],
     message: /--cluster: expected an EKS cluster name/,
   },
+  {
+    // Found trying eks-kit as a new user: it said "-:6: name: ...", a line of a file the user never wrote.
+    name: 'init --name',
+    args: ['init', '-f', '-', '--name', 'Bad Name'],
+    message: /^Error: --name: expected a stack name: 1-63 letters/,
+  },
 ];
 
 // Cases run concurrently; each has its own access key, so its calls are told apart in the log.
