@@ -120,6 +120,17 @@ describe('parseStack: errors name the key path and file:line', () => {
     expect(errorOf(inList).field).toBe('certificates[0].domainName');
   });
 
+  it('two ways of naming the worker groups are named, not reported as "got nothing" (found trying eks-kit as a new user)', () => {
+    const both = `${base}autoscaler:\n  identity:\n    mode: irsa\n  workerGroups:\n    names: [a]\n    prefix: b-\n`;
+    expect(errorOf(both).message).toMatch(
+      /autoscaler\.workerGroups: expected exactly one of names, prefix or clusterTags: true, got "names and prefix"$/,
+    );
+    const none = `${base}autoscaler:\n  identity:\n    mode: irsa\n  workerGroups: {}\n`;
+    expect(errorOf(none).message).toMatch(
+      /autoscaler\.workerGroups: expected exactly one of .*, got nothing$/,
+    );
+  });
+
   it('the first error in the file is reported', () => {
     const e = errorOf(`name: demo\ncluster:\n  name: -bad\n  region: nowhere\n  kubernetesVersion: "1.35"\n`);
     expect(e.field).toBe('cluster.name');
