@@ -29,7 +29,17 @@ export async function checkCommand(ctx: CommandContext, options: CheckOptions): 
   if (schedule !== undefined && options.checker !== true)
     throw new InvalidInputError('--checker-schedule', schedule, 'to be given with --checker');
   if (options.checker === true) {
-    if (schedule !== undefined) heartbeatHoursFor(schedule); // refused before any AWS call
+    if (schedule !== undefined) {
+      try {
+        heartbeatHoursFor(schedule); // refused before any AWS call
+      } catch (error) {
+        // Name the flag the user typed; check has no heartbeat option, so do not offer the deploy
+        // script's --heartbeat-hours.
+        if (!(error instanceof InvalidInputError)) throw error;
+        const expected = error.expected.replace(/, or give heartbeatHours .*$/, '');
+        throw new InvalidInputError('--checker-schedule', schedule, expected);
+      }
+    }
   }
   return withStack(ctx, options, async ({ stack, clients }) => {
     if (options.checker === true) {
