@@ -16,6 +16,7 @@ import {
   LineCounter,
   type Node,
   parseDocument,
+  type YAMLError,
 } from 'yaml';
 import { formatPath, type PathSegment } from './field-path.js';
 
@@ -77,25 +78,10 @@ export function parseYamlBounded(text: string, fileName: string): BoundedYaml {
   if (exhausted)
     throw refuse(exhausted.pos[0], 'hundreds of levels', `YAML nested at most ${MAX_YAML_DEPTH} levels deep`);
   const yamlError = doc.errors[0];
-  if (yamlError?.code === 'DUPLICATE_KEY') {
-    // Name the key (`autoscaler.namespace`), not `yaml`: the error is about a field of the stack.
-    const path = keyPathAt(doc, yamlError.pos[0]);
-    if (path) {
-      throw new InvalidInputError(
-        formatPath(path),
-        `a second ${String(path.at(-1))}`,
-        'a key given once in its map',
-        {
-          location: `${fileName}:${lineAt(yamlError.pos[0])}`,
-          hint: 'keep one of the two',
-        },
-      );
-    }
-  }
   if (yamlError) {
     const reason =
       yamlError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?.*$/, '') ?? 'syntax error';
-    throw refuse(yamlError.pos[0], reason, 'valid YAML');
+    throw duplicateKey(doc, yamlError, refuse(yamlError.pos[0], reason, 'valid YAML'));
   }
   const warning = doc.warnings[0];
   if (warning) {
@@ -171,6 +157,30 @@ export function parseYamlBounded(text: string, fileName: string): BoundedYaml {
     throw refuse(undefined, message, 'valid YAML');
   }
   return { doc, lineCounter, data };
+}
+
+/**
+ * `refused` (the YAML error as read), or for a duplicate key (yaml's DUPLICATE_KEY) the same error
+ * named by the key's path (`autoscaler.namespace`), not `yaml`: it is about a field of the stack.
+ *
+ * @example
+ * ```ts
+ * duplicateKey(doc, doc.errors[0], refused).message;
+ * // 'eks-kit.yaml:25: autoscaler.namespace: expected a key given once in its map, got "a second namespace"'
+ * ```
+ */
+function duplicateKey(doc: Document.Parsed, error: YAMLError, refused: InvalidInputError): InvalidInputError {
+  const path = error.code === 'DUPLICATE_KEY' ? keyPathAt(doc, error.pos[0]) : undefined;
+  if (!path) return refused;
+  return new InvalidInputError(
+    formatPath(path),
+    `a second ${String(path.at(-1))}`,
+    'a key given once in its map',
+    {
+      ...(refused.location ? { location: refused.location } : {}),
+      hint: 'keep one of the two',
+    },
+  );
 }
 
 /**
