@@ -4,6 +4,7 @@
  */
 import { EXIT_CODES, type Finding, InvalidInputError, summarizeFindings } from '@eks-kit/core';
 import { checkStack, describeAccount, heartbeatHoursFor, verifyDeployedChecker } from '@eks-kit/stack';
+import { resolveCredentials } from '../runtime/clients.js';
 import type { CommandContext } from '../runtime/context.js';
 import { withStack } from '../runtime/load.js';
 import type { FileOption } from '../runtime/options.js';
@@ -52,6 +53,7 @@ export async function checkCommand(ctx: CommandContext, options: CheckOptions): 
       printFindings(ctx, findings, stack.name);
       return findings.some((f) => f.status === 'fail') ? EXIT_CODES.failingFindings : EXIT_CODES.ok;
     }
+    await resolveCredentials(clients); // none: one line and exit 1, not a failed finding per check
     const findings = await checkStack(clients, stack, {
       signal: ctx.signal,
       onEvent: (event) => ctx.out.progress(event),
