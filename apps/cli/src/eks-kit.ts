@@ -8,6 +8,8 @@ import { discardOutputWhenStdoutCloses } from './runtime/closed-stdout.js';
 import { CLI_VERSION } from './version.js';
 
 discardOutputWhenStdoutCloses(process.stdout);
+// Also stderr: `eks-kit ... 2>&1 | head -1` closes both; the error line must not turn exit 64 (or 2) into 1.
+discardOutputWhenStdoutCloses(process.stderr);
 // An error is one line: no runtime warning (a dependency's deprecation, an experimental feature) is
 // printed beside it. Node's default printer is a 'warning' listener; this removes it.
 process.removeAllListeners('warning');

@@ -408,7 +408,7 @@ const stackCases: Case[] = [
     name: 'duplicate key',
     stack: `${base}name: again\n`,
     args: ['plan'],
-    message: /eks-kit\.yaml:\d+: yaml: .*Map keys must be unique/,
+    message: /eks-kit\.yaml:\d+: name: expected a key given once in its map/,
   },
 ];
 
@@ -538,6 +538,12 @@ const flagCases: Case[] = [
     name: 'init --cluster',
     args: ['init', '-f', '-', '--cluster', '_bad'],
     message: /--cluster: expected an EKS cluster name/,
+  },
+  {
+    // Found trying eks-kit as a new user: it said "-:6: name: ...", a line of a file the user never wrote.
+    name: 'init --name',
+    args: ['init', '-f', '-', '--name', 'Bad Name'],
+    message: /^Error: --name: expected a stack name: 1-63 letters/,
   },
 ];
 

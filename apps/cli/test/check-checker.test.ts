@@ -127,7 +127,12 @@ describe('eks-kit check --checker', () => {
     emu.resetCalls();
     const bad = await cli('check', '--checker', '--checker-schedule', 'sometimes');
     expect(bad.code).toBe(EXIT_CODES.invalidInput);
-    expect(bad.stderr).toMatch(/^Error: schedule: expected/);
+    // Found trying eks-kit as a new user: it said "schedule: ..." and offered --heartbeat-hours, a flag
+    // of the deploy script that eks-kit check does not have.
+    expect(bad.stderr).toMatch(
+      /^Error: --checker-schedule: expected rate\(N minutes\|hours\|days\) or a daily cron\(\.\.\.\), got "sometimes"$/m,
+    );
+    expect(bad.stderr).not.toContain('heartbeat');
     expect(emu.calls()).toEqual([]);
   });
 });

@@ -4,7 +4,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { describe, expect, it } from 'vitest';
-import { CLI, cliEnv, ROOT, SEED_LOG, SEED_STACK, tempDir, useSeedEmulator } from './helpers.js';
+import {
+  CLI,
+  cliEnv,
+  ROOT,
+  SEED_LOG,
+  SEED_STACK,
+  seedWith,
+  tempDir,
+  useSeedEmulator,
+  writeIn,
+} from './helpers.js';
 
 let emu: Emulator;
 useSeedEmulator((e) => {
@@ -52,5 +62,17 @@ describe('a closed stdout', () => {
     ]) {
       expect(readFileSync(join(out, file), 'utf8').length).toBeGreaterThan(0);
     }
+  });
+
+  it('invalid input with stderr piped too (`2>&1 | head -1`) keeps exit 64 (found trying eks-kit as a new user)', async () => {
+    // Before: stderr had no EPIPE guard, so writing the one-line error into the closed pipe threw
+    // and the command exited 1, which a script reads as "an AWS call failed", not "fix your input".
+    emu.resetCalls();
+    const bad = writeIn(tempDir(), 'eks-kit.yaml', seedWith('  kubernetesVersion:', '  kubernetesVerison:'));
+    const script = `("${process.execPath}" "${CLI}" plan -f "${bad}" --endpoint-url "${emu.url}" 2>&1; echo "rc=$?" >&3) 3>&2 | true`;
+    const stderr = await stderrOfPipedIntoTrue(script);
+    expect(stderr).toContain('rc=64');
+    expect(stderr).not.toContain('EPIPE');
+    expect(emu.calls()).toEqual([]);
   });
 });

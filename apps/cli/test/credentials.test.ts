@@ -22,6 +22,19 @@ describe('credentials', () => {
     expect(run.stderr).not.toContain('CredentialsProviderError');
   });
 
+  it('check with none: exit 1 and the one line, not a table of "check could not run" failures with exit 2 (found trying eks-kit as a new user)', async () => {
+    const env = cliEnv();
+    delete env.AWS_ACCESS_KEY_ID;
+    delete env.AWS_SECRET_ACCESS_KEY;
+    for (const args of [['check'], ['check', '--checker']]) {
+      const run = await runCli([...args, '-f', SEED_STACK, '--endpoint-url', emu.url], { env });
+      expect(run.code, args.join(' ')).toBe(1);
+      expect(run.stdout).toBe('');
+      oneLine(run.stderr);
+      expect(run.stderr).toMatch(/^Error: no AWS credentials: tried /);
+    }
+  });
+
   it('--profile nosuch: exit 1, one line naming the profile, no SDK "Multiple credential sources" warning', async () => {
     const run = await runCli([
       'ecr',

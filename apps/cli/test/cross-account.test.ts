@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Emulator, World } from '@eks-kit/aws-emulator';
@@ -66,5 +67,40 @@ describe('eks-kit with the zone in another account (examples/cross-account)', ()
       "add at the parent zone example.com (Z0EXAMPLECOMPARENT01, the stack's account): apps.example.com. NS ns-385.awsdns-01.org.",
     );
     expect(status.stdout).toMatch(/\*\.apps\.example\.com: PENDING_VALIDATION/);
+  });
+
+  it('the command of examples/README.md runs as written, in a shell with no other AWS variable (found trying eks-kit as a new user)', async () => {
+    emu.seed(world);
+    const readme = readFileSync(join(ROOT, 'examples/README.md'), 'utf8');
+    const line = readme
+      .split('\n')
+      .find((l) => l.includes('examples/cross-account/eks-kit.yaml') && l.includes('apply'));
+    if (!line) throw new Error('examples/README.md has no apply command for examples/cross-account');
+    const command = line.replace('http://127.0.0.1:<port>', emu.url);
+    // Nothing from this machine: only the variables the line itself sets (and no profile or metadata).
+    const shellEnv: Record<string, string> = {};
+    for (const [k, v] of Object.entries(cliEnv()))
+      if (k !== 'AWS_ACCESS_KEY_ID' && k !== 'AWS_SECRET_ACCESS_KEY') shellEnv[k] = v;
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+      (resolve, reject) => {
+        const child = spawn('sh', ['-c', command], {
+          cwd: ROOT,
+          env: shellEnv,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+        });
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+        });
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/certificate \*\.apps\.example\.com: ISSUED/);
   });
 });

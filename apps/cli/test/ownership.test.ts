@@ -81,6 +81,25 @@ describe('eks-kit plan / apply and ownership', () => {
     expect(emu.calls({ mutating: true })).toEqual([]);
   });
 
+  it('a plan blocked with nothing to change does not say "AWS matches the stack" (found trying eks-kit as a new user)', async () => {
+    expect((await runCli(withEndpoint('apply', '-f', SEED_STACK, '--yes', '--no-wait'))).code).toBe(0);
+    // Someone hands the build role to another stack behind eks-kit's back.
+    const iam = emu.state.iam as { roles: Map<string, { tags: Array<{ Key: string; Value: string }> }> };
+    const role = iam.roles.get('seed-gitlab-runner-build');
+    if (!role) throw new Error('the seed apply made no seed-gitlab-runner-build role');
+    role.tags = [
+      ...role.tags.filter((tag) => tag.Key !== 'eks-kit:stack'),
+      { Key: 'eks-kit:stack', Value: 'other' },
+    ];
+    emu.resetCalls();
+    const plan = await runCli(withEndpoint('plan', '-f', SEED_STACK, '--detailed-exitcode'));
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).not.toContain('AWS matches the stack');
+    expect(plan.stdout).toContain('No changes to make, but apply is blocked');
+    expect(plan.stderr).toContain('belongs to stack other (tag eks-kit:stack=other), not seed');
+    expect(emu.calls({ mutating: true })).toEqual([]);
+  });
+
   it('a write AWS refuses half-way: apply prints what it had already changed, always; the next run converges', async () => {
     const world = seedWorld() as World & Record<string, unknown>;
     world.identities = {

@@ -34,6 +34,13 @@ describe('option parsers', () => {
     expect((parsed as InvalidInputError).field).toBe(field);
   });
 
+  it('a refused --timeout states the range it accepts: 0 is refused, so the range does not start "from 0" (found trying eks-kit as a new user)', () => {
+    const zero = parseMinutes('0') as InvalidInputError;
+    expect(zero.message).toBe(
+      '--timeout: expected minutes, more than 0 and at most 4320 (72 hours), got "0"',
+    );
+  });
+
   it('optionValue returns a good value unchanged', () => {
     expect(optionValue(parseMinutes('15'))).toBe(15);
   });

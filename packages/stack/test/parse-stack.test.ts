@@ -104,7 +104,31 @@ describe('parseStack: errors name the key path and file:line', () => {
   });
 
   it('duplicate keys are refused', () => {
-    expect(errorOf(`${base}name: other\n`).message).toContain('Map keys must be unique');
+    expect(errorOf(`${base}name: other\n`).message).toMatch(
+      /^eks-kit\.yaml:6: name: expected a key given once/,
+    );
+  });
+
+  it('a duplicate key names its field path and line, not "yaml" (found trying eks-kit as a new user)', () => {
+    const nested = `${base}autoscaler:\n  namespace: kube-system\n  namespace: other\n`;
+    const e = errorOf(nested);
+    expect(e.field).toBe('autoscaler.namespace');
+    expect(e.message).toMatch(
+      /^eks-kit\.yaml:8: autoscaler\.namespace: expected a key given once in its map/,
+    );
+    const inList = `${base}certificates:\n  - domainName: a.example.com\n    domainName: b.example.com\n`;
+    expect(errorOf(inList).field).toBe('certificates[0].domainName');
+  });
+
+  it('two ways of naming the worker groups are named, not reported as "got nothing" (found trying eks-kit as a new user)', () => {
+    const both = `${base}autoscaler:\n  identity:\n    mode: irsa\n  workerGroups:\n    names: [a]\n    prefix: b-\n`;
+    expect(errorOf(both).message).toMatch(
+      /autoscaler\.workerGroups: expected exactly one of names, prefix or clusterTags: true, got "names and prefix"$/,
+    );
+    const none = `${base}autoscaler:\n  identity:\n    mode: irsa\n  workerGroups: {}\n`;
+    expect(errorOf(none).message).toMatch(
+      /autoscaler\.workerGroups: expected exactly one of .*, got nothing$/,
+    );
   });
 
   it('the first error in the file is reported', () => {

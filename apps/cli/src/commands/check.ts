@@ -4,6 +4,7 @@
  */
 import { EXIT_CODES, type Finding, InvalidInputError, summarizeFindings } from '@eks-kit/core';
 import { checkStack, describeAccount, heartbeatHoursFor, verifyDeployedChecker } from '@eks-kit/stack';
+import { resolveCredentials } from '../runtime/clients.js';
 import type { CommandContext } from '../runtime/context.js';
 import { withStack } from '../runtime/load.js';
 import type { FileOption } from '../runtime/options.js';
@@ -29,7 +30,17 @@ export async function checkCommand(ctx: CommandContext, options: CheckOptions): 
   if (schedule !== undefined && options.checker !== true)
     throw new InvalidInputError('--checker-schedule', schedule, 'to be given with --checker');
   if (options.checker === true) {
-    if (schedule !== undefined) heartbeatHoursFor(schedule); // refused before any AWS call
+    if (schedule !== undefined) {
+      try {
+        heartbeatHoursFor(schedule); // refused before any AWS call
+      } catch (error) {
+        // Name the flag the user typed; check has no heartbeat option, so do not offer the deploy
+        // script's --heartbeat-hours.
+        if (!(error instanceof InvalidInputError)) throw error;
+        const expected = error.expected.replace(/, or give heartbeatHours .*$/, '');
+        throw new InvalidInputError('--checker-schedule', schedule, expected);
+      }
+    }
   }
   return withStack(ctx, options, async ({ stack, clients }) => {
     if (options.checker === true) {
@@ -42,6 +53,7 @@ export async function checkCommand(ctx: CommandContext, options: CheckOptions): 
       printFindings(ctx, findings, stack.name);
       return findings.some((f) => f.status === 'fail') ? EXIT_CODES.failingFindings : EXIT_CODES.ok;
     }
+    await resolveCredentials(clients); // none: one line and exit 1, not a failed finding per check
     const findings = await checkStack(clients, stack, {
       signal: ctx.signal,
       onEvent: (event) => ctx.out.progress(event),

@@ -1,6 +1,6 @@
 /** `eks-kit init`: write the commented starter stack file. */
 import { access } from 'node:fs/promises';
-import { EksKitError, resolveRegion, validateClusterName } from '@eks-kit/core';
+import { EksKitError, InvalidInputError, resolveRegion, validateClusterName } from '@eks-kit/core';
 import { parseStack, starterStack } from '@eks-kit/stack';
 import { writeFileAtomic } from '../runtime/atomic-write.js';
 import type { CommandContext } from '../runtime/context.js';
@@ -39,7 +39,14 @@ export async function initCommand(ctx: CommandContext, options: InitOptions): Pr
     ...(cluster ? { cluster } : {}),
     ...(region ? { region } : {}),
   });
-  parseStack(text, file); // the starter must be valid with the names given (e.g. --name)
+  try {
+    parseStack(text, file); // the starter must be valid with the names given (e.g. --name)
+  } catch (error) {
+    // The user typed --name, not the starter's line 6: name the flag (as --cluster is).
+    if (error instanceof InvalidInputError && error.field === 'name' && typeof options.name === 'string')
+      throw new InvalidInputError('--name', options.name, error.expected);
+    throw error;
+  }
   if (file === '-') {
     ctx.out.result(text);
     return 0;

@@ -38,7 +38,13 @@ export async function planCommand(ctx: CommandContext, options: PlanOptions): Pr
         blocked: blocking.length > 0,
       });
     else {
-      ctx.out.result(renderChanges(changes, { color: ctx.out.color }));
+      // "No changes. AWS matches the stack." would be false beside a blocker (e.g. a resource another
+      // stack owns, or one made by hand that is not adopted): say what holds instead.
+      ctx.out.result(
+        changes.length === 0 && blocking.length > 0
+          ? 'No changes to make, but apply is blocked: AWS does not match the stack until the findings below are fixed.'
+          : renderChanges(changes, { color: ctx.out.color }),
+      );
       if (findings.length > 0) ctx.out.result(`\n${findingsTable(findings, ctx.out.paint)}`);
     }
     if (blocking.length > 0) {

@@ -17,14 +17,34 @@ export async function clientsFor(
   env: Record<string, string | undefined> = process.env,
 ): Promise<AwsClients> {
   const region = globals.region ?? fallbackRegion;
-  return createClients({
+  const credentials = cliCredentials(globals.profile, env);
+  const clients = await createClients({
     ...(region ? { region } : {}),
     ...(globals.profile ? { profile: globals.profile } : {}),
-    credentials: cliCredentials(globals.profile, env),
+    credentials,
     ...(globals.endpointUrl ? { endpoint: globals.endpointUrl } : {}),
     ...(globals.maxAttempts ? { maxAttempts: globals.maxAttempts } : {}),
     ...(globals.retryMode ? { retryMode: globals.retryMode } : {}),
   });
+  providers.set(clients, credentials);
+  return clients;
+}
+
+/** The credentials provider each set of {@link clientsFor} signs with. */
+const providers = new WeakMap<AwsClients, () => Promise<unknown>>();
+
+/**
+ * Resolve the credentials of clients made by {@link clientsFor} (no AWS call): a command that turns
+ * each failed check into a finding (`check`) calls it first, so "no AWS credentials" is its one line
+ * and exit 1, not a finding per check. Clients made elsewhere resolve nothing here.
+ *
+ * @example
+ * ```ts
+ * await resolveCredentials(clients); // throws EksKitError NoCredentials with its hint
+ * ```
+ */
+export async function resolveCredentials(clients: AwsClients): Promise<void> {
+  await providers.get(clients)?.();
 }
 
 /**

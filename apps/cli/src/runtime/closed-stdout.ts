@@ -6,7 +6,7 @@
 /**
  * Once standard output is closed by its reader (EPIPE, then writes to the destroyed stream), discard
  * further output and let the command run to its end; its exit code is the command's own. Any other
- * stdout error is rethrown as before.
+ * stdout error is rethrown as before. The entry guards stderr with it too (`2>&1 | head -1`).
  *
  * @example
  * ```ts

@@ -44,14 +44,14 @@ export const MAX_TIMEOUT_MINUTES = 4320;
  * @example
  * ```ts
  * parseMinutes('1.5'); // 1.5
- * parseMinutes('0');   // InvalidInputError: --timeout: expected minutes, from 0 to 4320 (72 hours), got "0"
+ * parseMinutes('0');   // InvalidInputError: --timeout: expected minutes, more than 0 and at most 4320 (72 hours), got "0"
  * ```
  */
 export function parseMinutes(text: string): Parsed<number> {
   return deferred(() => {
     const minutes = Number(text);
     if (!/^\d+(?:\.\d+)?$/.test(text) || minutes <= 0 || minutes > MAX_TIMEOUT_MINUTES)
-      throw new InvalidInputError('--timeout', text, 'minutes, from 0 to 4320 (72 hours)');
+      throw new InvalidInputError('--timeout', text, 'minutes, more than 0 and at most 4320 (72 hours)');
     return minutes;
   });
 }

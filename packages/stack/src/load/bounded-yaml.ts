@@ -16,7 +16,9 @@ import {
   LineCounter,
   type Node,
   parseDocument,
+  type YAMLError,
 } from 'yaml';
+import { formatPath, type PathSegment } from './field-path.js';
 
 /** Deepest nesting of maps and lists accepted (the stack schema itself needs fewer than 8). */
 export const MAX_YAML_DEPTH = 64;
@@ -79,7 +81,7 @@ export function parseYamlBounded(text: string, fileName: string): BoundedYaml {
   if (yamlError) {
     const reason =
       yamlError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?.*$/, '') ?? 'syntax error';
-    throw refuse(yamlError.pos[0], reason, 'valid YAML');
+    throw duplicateKey(doc, yamlError, refuse(yamlError.pos[0], reason, 'valid YAML'));
   }
   const warning = doc.warnings[0];
   if (warning) {
@@ -155,4 +157,58 @@ export function parseYamlBounded(text: string, fileName: string): BoundedYaml {
     throw refuse(undefined, message, 'valid YAML');
   }
   return { doc, lineCounter, data };
+}
+
+/**
+ * `refused` (the YAML error as read), or for a duplicate key (yaml's DUPLICATE_KEY) the same error
+ * named by the key's path (`autoscaler.namespace`), not `yaml`: it is about a field of the stack.
+ *
+ * @example
+ * ```ts
+ * duplicateKey(doc, doc.errors[0], refused).message;
+ * // 'eks-kit.yaml:25: autoscaler.namespace: expected a key given once in its map, got "a second namespace"'
+ * ```
+ */
+function duplicateKey(doc: Document.Parsed, error: YAMLError, refused: InvalidInputError): InvalidInputError {
+  const path = error.code === 'DUPLICATE_KEY' ? keyPathAt(doc, error.pos[0]) : undefined;
+  if (!path) return refused;
+  return new InvalidInputError(
+    formatPath(path),
+    `a second ${String(path.at(-1))}`,
+    'a key given once in its map',
+    {
+      ...(refused.location ? { location: refused.location } : {}),
+      hint: 'keep one of the two',
+    },
+  );
+}
+
+/**
+ * The path of the map key that starts at `offset` (where yaml reports a duplicate key), found with one
+ * iterative walk of at most {@link MAX_YAML_NODES} nodes; undefined when no plain key starts there.
+ *
+ * @example
+ * ```ts
+ * const doc = parseDocument('a:\n  b: 1\n  b: 2\n', { uniqueKeys: true });
+ * keyPathAt(doc, doc.errors[0]!.pos[0]); // ['a', 'b']
+ * ```
+ */
+function keyPathAt(doc: Document.Parsed, offset: number): PathSegment[] | undefined {
+  const stack: Array<{ node: unknown; path: PathSegment[] }> = [{ node: doc.contents, path: [] }];
+  for (let visited = 0; stack.length > 0 && visited < MAX_YAML_NODES; visited++) {
+    const { node, path } = stack.pop()!;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair) || !isScalar(pair.key)) continue;
+        const keyPath = [...path, String(pair.key.value)];
+        if (pair.key.range?.[0] === offset) return keyPath;
+        stack.push({ node: pair.value, path: keyPath });
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => {
+        stack.push({ node: item, path: [...path, index] });
+      });
+    }
+  }
+  return undefined;
 }

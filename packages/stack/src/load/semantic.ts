@@ -145,12 +145,15 @@ function validateAutoscaler(stack: Stack): void {
     workerGroups.prefix !== undefined,
     workerGroups.clusterTags === true,
   ];
-  if (ways.filter(Boolean).length !== 1)
+  if (ways.filter(Boolean).length !== 1) {
+    // Name what was given ("names and prefix"), so two ways are not reported as "got nothing".
+    const given = ['names', 'prefix', 'clusterTags: true'].filter((_, i) => ways[i]);
     throw new InvalidInputError(
       'autoscaler.workerGroups',
-      undefined,
+      given.length === 0 ? undefined : given.join(' and '),
       'exactly one of names, prefix or clusterTags: true',
     );
+  }
   if (workerGroups.names) {
     if (workerGroups.names.length === 0)
       throw new InvalidInputError(
