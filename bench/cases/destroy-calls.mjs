@@ -24,6 +24,12 @@ export const MINIMUM = {
     'iam:DeleteRole': 2,
     'autoScaling:DescribeAutoScalingGroups': 1,
     'autoScaling:DeleteTags': 1,
+    // The stack's orphans (roles tagged for it that the file no longer names: destroy removes what the
+    // stack made): one listing of the account's roles, then the tags of each role the file does not name
+    // (IAM's ListRoles returns no tags; service-linked roles are skipped): the seed world has one.
+    // Repositories come from the registry's listing.
+    'iam:ListRoles': 1,
+    'iam:ListRoleTags': 1,
   },
   // Nothing left: one listing per kind shows it (certificates, the registry's repositories, roles by name, groups).
   again: {
@@ -31,6 +37,8 @@ export const MINIMUM = {
     'ecr:DescribeRepositories': 1,
     'iam:GetRole': 2,
     'autoScaling:DescribeAutoScalingGroups': 1,
+    'iam:ListRoles': 1,
+    'iam:ListRoleTags': 1,
   },
 };
 

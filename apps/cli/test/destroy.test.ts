@@ -31,28 +31,33 @@ describe('eks-kit destroy (built CLI against the emulator)', () => {
     expect(emu.calls({ mutating: true })).toEqual([]);
   });
 
-  it('a repository tagged for the stack but gone from the file: destroy names it as left, never "AWS holds nothing" (found trying eks-kit as a new user)', async () => {
-    // The stack once had seed/extra; the file no longer has it (and apply ran without --prune).
+  it('a role and a repository tagged for the stack but gone from the file (applied without --prune): destroy deletes them, a second destroy finds nothing', async () => {
+    // The stack once had seed/extra and the GitLab build role; the file no longer has them.
     const before = writeIn(
       tempDir(),
       'eks-kit.yaml',
       seedWith('repositories:\n', 'repositories:\n  - name: seed/extra\n'),
     );
     expect((await runCli(withEndpoint('apply', '-f', before, '--yes', '--no-wait'))).code).toBe(0);
-    const first = await runCli(withEndpoint('destroy', '-f', SEED_STACK, '--yes'));
-    expect(first.code).toBe(1);
-    expect(first.stderr).toContain(
-      'left ecr repository seed/extra: tagged for this stack but no longer in the stack file',
+    const withoutGitlab = writeIn(
+      tempDir(),
+      'eks-kit.yaml',
+      seedWith(/\ngitlab:\n[\s\S]*?\n\nchecks:/, '\nchecks:'),
     );
+    const first = await runCli(withEndpoint('destroy', '-f', withoutGitlab, '--yes', '--json'));
+    expect(first.code).toBe(0);
+    const out = JSON.parse(first.stdout) as { deleted: string[]; kept: unknown[] };
+    expect(out.deleted).toEqual(
+      expect.arrayContaining([
+        'ecr repository seed/extra',
+        expect.stringMatching(/^iam role seed-gitlab-runner-build/),
+      ]),
+    );
+    expect(out.kept).toEqual([]);
     emu.resetCalls();
-    const second = await runCli(withEndpoint('destroy', '-f', SEED_STACK, '--yes', '--json'));
-    expect(second.code).toBe(1);
-    expect(second.stdout).not.toContain('AWS holds nothing');
-    const out = JSON.parse(second.stdout) as { deleted: string[]; left: Array<{ resource: string }> };
-    expect(out.deleted).toEqual([]);
-    expect(out.left.map((l) => l.resource)).toEqual(['ecr repository seed/extra']);
-    const text = await runCli(withEndpoint('destroy', '-f', SEED_STACK, '--yes'));
-    expect(text.stdout).not.toContain('AWS holds nothing');
+    const second = await runCli(withEndpoint('destroy', '-f', withoutGitlab, '--yes'));
+    expect(second.code).toBe(0);
+    expect(second.stdout.trim()).toBe('Nothing to destroy: AWS holds nothing of stack seed.');
     expect(emu.calls({ mutating: true })).toEqual([]);
   });
 

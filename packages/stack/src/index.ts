@@ -80,6 +80,7 @@ export {
   stackTags,
 } from './orchestrate/names.js';
 export {
+  type FindOrphansOptions,
   findOrphans,
   type Orphan,
   orphanChange,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { CreateRoleCommand } from '@aws-sdk/client-iam';
 import type { Emulator, World } from '@eks-kit/aws-emulator';
 import type { AwsClients } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -78,6 +79,63 @@ describe('planDestroy / destroyStack on the seed stack', () => {
     const forced = await destroyStack(clients, stack, { yes: true, forceDeleteImages: true });
     expect(forced.deleted).toEqual(['ecr repository seed/app']);
     expect(forced.kept).toEqual([]);
+  });
+
+  it("removes the stack's orphans (roles and repositories tagged for it that the file no longer names): planned with reads only, a repository with images kept unless forceDeleteImages, another stack's role untouched, a second destroy makes no mutating call", async () => {
+    const text = readFileSync(new URL('eks-kit.yaml', root), 'utf8');
+    // The stack once had seed/extra, seed/old and the GitLab build role; the file no longer has them
+    // (applied since without --prune).
+    const wider = parseStack(
+      text.replace('repositories:\n', 'repositories:\n  - name: seed/extra\n  - name: seed/old\n'),
+    );
+    await applyStack(clients, wider, { yes: true, wait: false });
+    const narrower = parseStack(text.replace(/\ngitlab:\n[\s\S]*?\n\nchecks:/, '\nchecks:'));
+    expect(narrower.gitlab).toBeUndefined();
+    // Beside it: a role of another stack named like this one's (its own eks-kit:stack tag), and one
+    // made by hand without any tag.
+    const iam = await clients.iam();
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'seed-gitlab-runner-build-2',
+        AssumeRolePolicyDocument: trust,
+        Tags: [{ Key: 'eks-kit:stack', Value: 'seedling' }],
+      }),
+    );
+    await iam.send(new CreateRoleCommand({ RoleName: 'seed-by-hand', AssumeRolePolicyDocument: trust }));
+    const old = [...(emu.state.ecr as Ecr).repositories.values()].find((r) => r.name === 'seed/old');
+    old?.images.set('sha256:1', { digest: 'sha256:1', tags: new Set(['v1']), pushedAt: 0, manifest: '{}' });
+
+    emu.resetCalls();
+    const plan = await planDestroy(clients, narrower);
+    expect(mutating()).toEqual([]);
+    expect(plan.deleted).toEqual(
+      expect.arrayContaining(['ecr repository seed/extra', 'iam role seed-gitlab-runner-build']),
+    );
+    expect(plan.kept).toEqual([
+      expect.objectContaining({ resource: 'ecr repository seed/old', because: 'refused' }),
+    ]);
+
+    const done = await destroyStack(clients, narrower, { yes: true });
+    expect(done.deleted).toEqual(plan.deleted);
+    const roles = (emu.state.iam as Iam).roles;
+    expect(roles.has('seed-gitlab-runner-build')).toBe(false);
+    expect(roles.has('seed-gitlab-runner-build-2')).toBe(true);
+    expect(roles.has('seed-by-hand')).toBe(true);
+    const names = () => [...(emu.state.ecr as Ecr).repositories.values()].map((r) => r.name);
+    expect(names()).not.toContain('seed/extra');
+    expect(names()).toContain('seed/old');
+
+    const forced = await destroyStack(clients, narrower, { yes: true, forceDeleteImages: true });
+    expect(forced.deleted).toEqual(['ecr repository seed/old']);
+    expect(names()).not.toContain('seed/old');
+    emu.resetCalls();
+    const again = await destroyStack(clients, narrower, { yes: true });
+    expect(again).toEqual({ changes: [], deleted: [], kept: [] });
+    expect(mutating()).toEqual([]);
   });
 
   it('refuses without yes or confirm, and deletes nothing when confirm says no', async () => {

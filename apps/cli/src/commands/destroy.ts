@@ -8,7 +8,7 @@ import {
   type ProgressEvent,
   renderChanges,
 } from '@eks-kit/core';
-import { type DestroyStackResult, destroyStack, findOrphans, planDestroy } from '@eks-kit/stack';
+import { type DestroyStackResult, destroyStack, planDestroy } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
 import { withStack } from '../runtime/load.js';
 import type { FileOption } from '../runtime/options.js';
@@ -31,9 +31,9 @@ function keptLines(result: DestroyStackResult): string[] {
  * standard input is not a terminal), then deletes certificates (with the validation records no other
  * certificate needs), repositories, roles and the tags on worker groups (the groups stay). Never
  * touches a resource without the stack's tag. What must not be lost is kept with a line saying why
- * and which flag allows it (`--force-delete-images`); exit 1 while anything is kept that way, or while
- * a resource tagged for the stack that the file no longer describes is left (`left`, named on stderr).
- * `--json` prints `{ stack, deleted, kept, left, changes, counts }`.
+ * and which flag allows it (`--force-delete-images`); exit 1 while anything is kept that way. Roles and
+ * repositories tagged for the stack that the file no longer names (applied without `--prune`) are the
+ * stack's too: destroy deletes them. `--json` prints `{ stack, deleted, kept, changes, counts }`.
  *
  * @example
  * ```sh
@@ -63,37 +63,24 @@ export async function destroyCommand(ctx: CommandContext, options: DestroyOption
         throw new EksKitError('Cancelled', 'destroy cancelled: nothing was deleted');
     }
     const result = await destroyStack(clients, stack, { ...base, yes: true });
-    // destroy deletes the roles and repositories the file describes (certificates by their tag): one
-    // tagged for the stack but gone from the file (apply without --prune) is left, so say so (reads only).
-    const kept = new Set(result.kept.map((k) => k.resource));
-    const left = (await findOrphans(clients, stack, { signal: ctx.signal }))
-      .filter((o) => !kept.has(o.resource))
-      .map((o) => ({ resource: o.resource, reason: o.reason }));
     if (ctx.out.json) {
       ctx.out.resultJson({
         stack: stack.name,
         deleted: result.deleted,
         kept: result.kept,
-        left,
         ...changesToJson(result.changes),
       });
     } else {
       ctx.out.result(
         result.changes.length > 0
           ? renderChanges(result.changes, { color: ctx.out.color, verb: 'Destroyed' })
-          : left.length > 0
-            ? `Nothing to destroy that the stack file describes; ${left.length} resource(s) tagged for stack ${stack.name} are left (below).`
+          : result.kept.length > 0
+            ? `Nothing destroyed: what AWS holds of stack ${stack.name} is kept (below).`
             : `Nothing to destroy: AWS holds nothing of stack ${stack.name}.`,
       );
       for (const line of keptLines(result)) ctx.out.error(line);
-      for (const l of left)
-        ctx.out.error(
-          `left ${l.resource}: ${l.reason} (destroy deletes what the file describes: add it back to the file and run eks-kit destroy again, or delete it by hand)`,
-        );
     }
-    return result.kept.some((k) => k.because === 'refused') || left.length > 0
-      ? EXIT_CODES.failure
-      : EXIT_CODES.ok;
+    return result.kept.some((k) => k.because === 'refused') ? EXIT_CODES.failure : EXIT_CODES.ok;
   });
 }
 

@@ -24,6 +24,7 @@ import { deleteRepository } from '@eks-kit/ecr-credentials';
 import { deleteRole } from '@eks-kit/iam-policies';
 import type { Stack } from '../schema/stack-schema.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
+import { findOrphans } from './orphans.js';
 import { prefetchRepository } from './prefetch.js';
 import { shareReads, startRepositoryListing, withSharedReads } from './shared-reads.js';
 
@@ -55,9 +56,14 @@ export interface DestroyStackResult {
   kept: KeptResource[];
 }
 
-/** Regions the stack's certificates live in (the cluster's region and each certificate's own). */
+/**
+ * Regions where destroy looks for the stack's certificates by their tag: each certificate's own and
+ * the cluster's (where an orphan certificate of the stack may be left, as `findOrphans` looks).
+ */
 function certificateRegions(stack: Stack): string[] {
-  return [...new Set(stack.certificates.map((c) => c.region ?? stack.cluster.region))].sort();
+  return [
+    ...new Set([stack.cluster.region, ...stack.certificates.map((c) => c.region ?? stack.cluster.region)]),
+  ].sort();
 }
 
 /** One destroy (or its plan) in one run of shared reads (issue 22): a deletion drops what it may change. */
@@ -83,10 +89,10 @@ async function destroyInRun(
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   };
-  // Issue 22: the four kinds (certificates, repositories, roles, group tags) do not depend on each
+  // Issue 22: the kinds (certificates, repositories, roles, group tags, orphans) do not depend on each
   // other, so they are found and deleted at once; each keeps its own order and the result reads in
   // the sequential order (certificates, repositories, roles, tags).
-  const parts = [0, 1, 2, 3].map((): DestroyStackResult => ({ changes: [], deleted: [], kept: [] }));
+  const parts = [0, 1, 2, 3, 4].map((): DestroyStackResult => ({ changes: [], deleted: [], kept: [] }));
   const name = stack.name;
   // 1. Certificates (and their validation records): found by their tag (destroyCertificates).
   const certificates = (result: DestroyStackResult): Promise<void> =>
@@ -150,7 +156,26 @@ async function destroyInRun(
       );
     }
   };
-  const runs = [certificates, repositories, roles, groupTags].map((kind, i) =>
+  // 5. Orphans: roles and repositories tagged for the stack that the file no longer names (applied
+  // without --prune), and group tags left by a removed autoscaler section. The stack made them, so
+  // destroy removes them too, each through its owned-only procedure; certificates are part 1's (it
+  // finds every certificate tagged for the stack). A repository holding images is kept unless
+  // forceDeleteImages, as the file's own; a cache repository goes before its image repository.
+  const orphans = async (result: DestroyStackResult): Promise<void> => {
+    const record = recordInto(result);
+    const found = await findOrphans(clients, stack, {
+      certificates: false,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const ordered = [...found].sort((a, b) =>
+      b.resource > a.resource ? 1 : b.resource < a.resource ? -1 : 0,
+    );
+    for (const orphan of ordered) {
+      options.signal?.throwIfAborted();
+      record(await orphan.remove({ ...base, forceDeleteImages: options.forceDeleteImages === true }));
+    }
+  };
+  const runs = [certificates, repositories, roles, groupTags, orphans].map((kind, i) =>
     kind(parts[i] as DestroyStackResult),
   );
   const settled = await Promise.allSettled(runs);
@@ -168,7 +193,8 @@ async function destroyInRun(
 /**
  * What `destroy` would delete and keep, with reads only: certificates of the stack (found by
  * their `eks-kit:stack` tag) with the validation records no other certificate needs,
- * repositories, roles, then the tags on worker groups, in that order (the reverse of apply).
+ * repositories, roles, then the tags on worker groups, in that order (the reverse of apply), and
+ * the stack's orphans (roles and repositories tagged for it that the file no longer names).
  *
  * @example
  * ```ts

@@ -25,8 +25,22 @@ export interface Orphan {
   resource: string;
   /** Why it is an orphan. */
   reason: string;
-  /** Delete it (owned-only, idempotent, dry run), with the package's delete procedure. */
-  remove: (options: DeleteOptions) => Promise<DeleteResult>;
+  /**
+   * Delete it (owned-only, idempotent, dry run), with the package's delete procedure. For a repository,
+   * `forceDeleteImages` deletes it with its images (destroy's `--force-delete-images`); without it a
+   * repository holding images is kept.
+   */
+  remove: (options: DeleteOptions & { forceDeleteImages?: boolean }) => Promise<DeleteResult>;
+}
+
+/** Options of {@link findOrphans}. */
+export interface FindOrphansOptions {
+  signal?: AbortSignal;
+  /**
+   * Look for orphan certificates (default true). `destroy` passes false: it finds every certificate
+   * tagged for the stack by its tag already, orphans included.
+   */
+  certificates?: boolean;
 }
 
 const REASON = 'tagged for this stack but no longer in the stack file';
@@ -47,7 +61,7 @@ const REASON = 'tagged for this stack but no longer in the stack file';
 export async function findOrphans(
   clients: AwsClients,
   stack: Stack,
-  options: { signal?: AbortSignal } = {},
+  options: FindOrphansOptions = {},
 ): Promise<Orphan[]> {
   const name = stack.name;
   // Issue 22: the four kinds are read at once; the list keeps the order roles, repositories,
@@ -69,11 +83,17 @@ export async function findOrphans(
       orphans.push({
         resource: `ecr repository ${repoName}`,
         reason: REASON,
-        remove: (o) => deleteRepository(clients, { name: repoName, stack: name }, o),
+        remove: ({ forceDeleteImages, ...o }) =>
+          deleteRepository(
+            clients,
+            { name: repoName, stack: name, forceDeleteImages: forceDeleteImages === true },
+            o,
+          ),
       });
   };
   // ACM certificates (the file names certificates by their domain names; AWS keeps the ARN).
   const certificates = async (orphans: Orphan[]): Promise<void> => {
+    if (options.certificates === false) return;
     const regions = new Set([
       stack.cluster.region,
       ...stack.certificates.map((c) => c.region ?? stack.cluster.region),
