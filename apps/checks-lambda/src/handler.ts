@@ -67,6 +67,11 @@ export interface ChecksHandlerDependencies {
   clientOptions?: Partial<ClientOptions>;
   /** Clock of the AssumeRole token bucket (default real time); tests pass a virtual one. */
   rateClock?: RateLimiterClock;
+  /**
+   * Milliseconds from a fixed point for each target's wall time, which the report keeps for the next
+   * plan (default `performance.now`); tests pass a virtual one that their checks move.
+   */
+  targetClock?: () => number;
 }
 
 /** The previous run's state, or why it could not be read (then this run is a first run). */
@@ -158,9 +163,10 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
       });
       const clients = base;
       // The reads that need no checks' code start first (the previous run's state, the stack
-      // parameter); the checks' code is loaded and compiled while they are in flight.
+      // parameter); the checks' code is loaded and compiled while they are in flight. An organisation
+      // run's plan step reads the state too (one more GetObject): its last run's per-target time.
       const previousState =
-        phase.kind === 'whole' || phase.kind === 'report'
+        phase.kind === 'whole' || phase.kind === 'report' || phase.kind === 'plan'
           ? readPreviousState({ config, clients, logger })
           : undefined;
       const stackRead = loadStackFromSource(clients, config.stackSource, {
@@ -188,6 +194,8 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
         remaining,
         now,
         rateClock: deps.rateClock,
+        ...(previousState ? { previousState } : {}),
+        ...(deps.targetClock ? { targetClock: deps.targetClock } : {}),
       };
       const outcome = await code.checkPhase(inv, phase);
       if (!Array.isArray(outcome)) return outcome;
