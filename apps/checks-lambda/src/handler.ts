@@ -164,11 +164,13 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
       const clients = base;
       // The reads that need no checks' code start first (the previous run's state, the stack
       // parameter); the checks' code is loaded and compiled while they are in flight. An organisation
-      // run's plan step reads the state too (one more GetObject): its last run's per-target time.
-      const previousState =
-        phase.kind === 'whole' || phase.kind === 'report' || phase.kind === 'plan'
-          ? readPreviousState({ config, clients, logger })
-          : undefined;
+      // run's plan step reads the state too (one more GetObject), for the last run's time a target,
+      // unless EKS_KIT_SECONDS_PER_TARGET is set (then the setting is the plan's figure).
+      const wantsState =
+        phase.kind === 'whole' ||
+        phase.kind === 'report' ||
+        (phase.kind === 'plan' && config.organization?.secondsPerTargetSet !== true);
+      const previousState = wantsState ? readPreviousState({ config, clients, logger }) : undefined;
       const stackRead = loadStackFromSource(clients, config.stackSource, {
         warn: (message) => logger.warn(message),
       });
