@@ -232,6 +232,34 @@ describe('an organisation run sized from the last run', () => {
     }
   });
 
+  it('does not carry a malformed timing on when a run times no target', async () => {
+    await writeState({ v: 1, lastRunAt: RAN_AT.toISOString(), targets: {}, timing: { p90Ms: 'fast' } });
+    const { result } = await captureOutput(() =>
+      handlerFor()(
+        {
+          phase: 'report',
+          batches: [
+            {
+              results: [
+                {
+                  target: `${SLOW}@eu-west-1`,
+                  region: 'eu-west-1',
+                  skipped: 'account is SUSPENDED',
+                  runs: [],
+                },
+              ],
+            },
+          ],
+        },
+        context(),
+      ),
+    );
+    expect(result.state).toEqual({ written: true, dropped: 0 });
+    const state = await storedState();
+    expect(state?.lastRunAt).toBe(RAN_AT.toISOString());
+    expect(state).not.toHaveProperty('timing');
+  });
+
   it('keeps the last measure when a run times no target, and a whole run records its own', async () => {
     const measured = { p90Ms: 2000, targets: 13, measuredAt: '2026-12-06T06:00:00.000Z' };
     await writeState({ v: 1, lastRunAt: measured.measuredAt, targets: {}, timing: measured });

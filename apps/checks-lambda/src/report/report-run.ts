@@ -18,7 +18,7 @@ import { logFindings, logSummary } from './log-findings.js';
 import { changeNotice, publishNotice } from './notify-failures.js';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, publishSummaryMetrics } from './publish-metrics.js';
 import { redactSecrets } from './redact.js';
-import { measureRunTiming } from './run-timing.js';
+import { measureRunTiming, readRunTiming } from './run-timing.js';
 import { type StoredCheckState, writeCheckState, writeCheckStateObject } from './state-store.js';
 import { summarizeRuns, type TargetResult } from './summary.js';
 
@@ -160,7 +160,8 @@ function withTiming(
 ): StoredCheckState | undefined {
   if (!state || !inv.config.organization) return state;
   const { timing: _old, ...rest } = state as StoredCheckState;
-  const timing = measureRunTiming(results, now) ?? previous?.timing;
+  // The previous entry only if it is one (a malformed one is not carried on).
+  const timing = measureRunTiming(results, now) ?? readRunTiming(previous?.timing).timing;
   return timing === undefined ? rest : { ...rest, timing };
 }
 
