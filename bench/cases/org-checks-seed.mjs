@@ -154,6 +154,12 @@ export async function seedRows({ root, count, speed, deployed, bundle, helpers }
       },
       { what: `${label}: throttling errors`, value: String(throttled) },
       {
+        what: `${label}: time a target the run kept for the next plan (p90 of the checked targets' wall times; the plan uses it x2)`,
+        value: result.timing
+          ? `${(result.timing.p90Ms / 1000).toFixed(2)} s of ${result.timing.targets} targets -> ${Math.max(1, Math.ceil((result.timing.p90Ms / 1000) * 2))} s a target`
+          : 'none kept',
+      },
+      {
         what: `${label}: RSS of the handler process, after the import / peak over the run; CPU time`,
         value: `${(result.importRssKiB / 1024).toFixed(0)} / ${(result.peakRssKiB / 1024).toFixed(0)} MiB; ${(result.cpuMs / 1000).toFixed(1)} s`,
       },
@@ -173,6 +179,7 @@ export async function seedRows({ root, count, speed, deployed, bundle, helpers }
         allCallsPerAccount: perAccount.all,
         peakRssKiB: result.peakRssKiB,
         setupMs,
+        timing: result.timing,
       },
     };
   } finally {

@@ -47,6 +47,9 @@ export function deployedSettings(root) {
     const settings = {};
     for (const key of DEPLOYED_KEYS) {
       const m = new RegExp(`^\\s+${key}: "?(\\d+)"?$`, 'm').exec(r.stdout);
+      // Unless given, the template writes no seconds a target: the function plans from the last run's
+      // measure, or the handler's default 30 s before any run.
+      if (!m && key === 'EKS_KIT_SECONDS_PER_TARGET') continue;
       if (!m) throw new Error(`the rendered template sets no ${key}`);
       settings[key] = Number(m[1]);
     }
@@ -119,10 +122,17 @@ if (process.env.PHASE === 'split') {
     counts: report.counts, targets: report.targets.length };
 } else out = await handler(process.env.PHASE ? { phase: process.env.PHASE } : {}, context);
 const wallMs = performance.now() - started;
+// A whole run with a run bucket keeps its targets' p90 time in the state for the next plan: read it back.
+let timing;
+if (!process.env.PHASE && process.env.EKS_KIT_RUN_BUCKET) {
+  const auth = 'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20261206/' + process.env.AWS_REGION + '/s3/aws4_request, SignedHeaders=host, Signature=0';
+  const state = await (await fetch(process.env.AWS_ENDPOINT_URL + '/' + process.env.EKS_KIT_RUN_BUCKET + '/state/checks-state.json', { headers: { authorization: auth } })).json();
+  timing = state.timing;
+}
 const figures = out.phase === 'split' ? out : out.phase === 'plan'
   ? { fits: out.fits, estimateSeconds: out.estimateSeconds, limitSeconds: out.limitSeconds, batches: out.batchCount,
       largest: Math.max(...out.batches.map((b) => b.targets.length)), assumeRoleFloorSeconds: out.assumeRoleFloorSeconds }
-  : { counts: out.counts, targetCounts: out.targetCounts, targets: out.targets.length };
+  : { counts: out.counts, targetCounts: out.targetCounts, targets: out.targets.length, timing };
 const cpu = process.cpuUsage();
 sample();
 process.stdout.write('\\nRESULT ' + JSON.stringify({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, ...figures, importRssKiB,
@@ -327,6 +337,12 @@ export async function run({ quick, root }) {
         value: `${(result.cpuMs / 1000).toFixed(1)} s`,
       },
       {
+        what: "time a target the run kept for the next plan (p90 of the checked targets' wall times, emulator at 10x; the plan uses it x2)",
+        value: result.timing
+          ? `${(result.timing.p90Ms / 1000).toFixed(2)} s of ${result.timing.targets} targets -> ${Math.max(1, Math.ceil((result.timing.p90Ms / 1000) * 2))} s a target`
+          : 'none kept',
+      },
+      {
         what: `split path (defaults: ${split.batches} batches, run one after another): targets / wall`,
         value: `${split.targets} (${split.targetCounts.checked} / ${split.targetCounts.skipped} / ${split.targetCounts.unreachable}) / ${(split.wallMs / 1000).toFixed(2)} s`,
       },
@@ -335,7 +351,7 @@ export async function run({ quick, root }) {
         value: `${kib(split.planOutput)} / ${kib(split.largestItem)} / ${kib(split.largestBatchOutput)} / ${kib(split.reportInput)}`,
       },
       {
-        what: `plan with the deploy template's defaults in AWS (${deployed.EKS_KIT_SECONDS_PER_TARGET} s a target, ${TARGET_CONCURRENCY} at a time, ${ASSUME_ROLE_PER_SECOND} AssumeRole/s, 900 s function)`,
+        what: `plan with the deploy template's defaults in AWS (${deployed.EKS_KIT_SECONDS_PER_TARGET ?? 'no measure yet: the default 30'} s a target, ${TARGET_CONCURRENCY} at a time, ${ASSUME_ROLE_PER_SECOND} AssumeRole/s, 900 s function)`,
         value: `${plan.fits ? 'one invocation' : `split: ${plan.batches} batches of at most ${plan.largest} targets`}; estimate ${plan.estimateSeconds} s, limit ${plan.limitSeconds} s, AssumeRole floor ${plan.assumeRoleFloorSeconds} s`,
       },
     ];

@@ -67,6 +67,11 @@ export interface ChecksHandlerDependencies {
   clientOptions?: Partial<ClientOptions>;
   /** Clock of the AssumeRole token bucket (default real time); tests pass a virtual one. */
   rateClock?: RateLimiterClock;
+  /**
+   * Milliseconds from a fixed point for each target's wall time, which the report keeps for the next
+   * plan (default `performance.now`); tests pass a virtual one that their checks move.
+   */
+  targetClock?: () => number;
 }
 
 /** The previous run's state, or why it could not be read (then this run is a first run). */
@@ -158,11 +163,14 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
       });
       const clients = base;
       // The reads that need no checks' code start first (the previous run's state, the stack
-      // parameter); the checks' code is loaded and compiled while they are in flight.
-      const previousState =
-        phase.kind === 'whole' || phase.kind === 'report'
-          ? readPreviousState({ config, clients, logger })
-          : undefined;
+      // parameter); the checks' code is loaded and compiled while they are in flight. An organisation
+      // run's plan step reads the state too (one more GetObject), for the last run's time a target,
+      // unless EKS_KIT_SECONDS_PER_TARGET is set (then the setting is the plan's figure).
+      const wantsState =
+        phase.kind === 'whole' ||
+        phase.kind === 'report' ||
+        (phase.kind === 'plan' && config.organization?.secondsPerTargetSet !== true);
+      const previousState = wantsState ? readPreviousState({ config, clients, logger }) : undefined;
       const stackRead = loadStackFromSource(clients, config.stackSource, {
         warn: (message) => logger.warn(message),
       });
@@ -188,6 +196,8 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
         remaining,
         now,
         rateClock: deps.rateClock,
+        ...(previousState ? { previousState } : {}),
+        ...(deps.targetClock ? { targetClock: deps.targetClock } : {}),
       };
       const outcome = await code.checkPhase(inv, phase);
       if (!Array.isArray(outcome)) return outcome;

@@ -49,10 +49,20 @@ export {
 } from './report/publish-metrics.js';
 export { redactSecrets } from './report/redact.js';
 export {
+  DEFAULT_SECONDS_PER_TARGET,
+  measureRunTiming,
+  type RunTiming,
+  readRunTiming,
+  secondsPerTargetOf,
+  TIMING_PERCENTILE,
+  TIMING_SAFETY_FACTOR,
+} from './report/run-timing.js';
+export {
   readCheckState,
   readCheckStateObject,
   STATE_MAX_CHARS,
   STATE_OBJECT_KEY,
+  type StoredCheckState,
   serializeCheckState,
   writeCheckState,
   writeCheckStateObject,
@@ -125,5 +135,6 @@ export {
   stateMachine,
   stateMachineName,
   stateMachineRole,
+  type ValidatedOrganizationOptions,
   validateOrganizationOptions,
 } from './template/organization-fan-out.js';

@@ -69,6 +69,25 @@ describe('the deploy template with organisation targets', () => {
     expect(lowerFn.Properties.Environment.Variables.EKS_KIT_TARGET_CONCURRENCY).toBe('4');
   });
 
+  it('writes EKS_KIT_SECONDS_PER_TARGET only when the option is given (else the function plans from its last run)', () => {
+    const env = props('ChecksFunction').Environment.Variables as Record<string, unknown>;
+    expect(env).not.toHaveProperty('EKS_KIT_SECONDS_PER_TARGET');
+    const plain = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string')) as Record<
+      string,
+      string
+    >;
+    expect(readHandlerConfig(plain).organization?.secondsPerTargetSet).toBeUndefined();
+    const set = parse(
+      renderDeployTemplate(stack, { organization: { roleName: 'eks-kit-checks', secondsPerTarget: 45 } }),
+    ) as SamTemplate;
+    const setEnv = (set.Resources.ChecksFunction as { Properties: Any }).Properties.Environment.Variables;
+    expect(setEnv.EKS_KIT_SECONDS_PER_TARGET).toBe('45');
+    expect(
+      readHandlerConfig({ ...plain, EKS_KIT_SECONDS_PER_TARGET: setEnv.EKS_KIT_SECONDS_PER_TARGET })
+        .organization,
+    ).toMatchObject({ secondsPerTarget: 45, secondsPerTargetSet: true });
+  });
+
   it("plans 1,000 accounts in the 3 invocations the README states, from the deployed function's environment", () => {
     // The template with every organisation default, its environment as the function reads it (the
     // run bucket's Ref resolved to a name), and the time the deployed function has (its Timeout).

@@ -9,7 +9,7 @@ import { loadStack } from '@eks-kit/stack';
 import { renderDeployTemplate } from '../template/deploy-template.js';
 
 const USAGE =
-  'usage: render-template --stack eks-kit.yaml [--account-id 111111111111] [--stack-parameter /eks-kit/prod/stack] [--assume-role-arns arn1,arn2] [--code-uri dist] [--schedule "rate(1 day)"] [--heartbeat-hours 26] [--organization-role eks-kit-checks [--organization-units ou-ab12-prod0001,...] [--regions eu-west-1,...] [--batch-concurrency 4] [--target-concurrency 16]] [--out template.yaml]';
+  'usage: render-template --stack eks-kit.yaml [--account-id 111111111111] [--stack-parameter /eks-kit/prod/stack] [--assume-role-arns arn1,arn2] [--code-uri dist] [--schedule "rate(1 day)"] [--heartbeat-hours 26] [--organization-role eks-kit-checks [--organization-units ou-ab12-prod0001,...] [--regions eu-west-1,...] [--batch-concurrency 4] [--target-concurrency 16] [--seconds-per-target 30]] [--out template.yaml]';
 
 const list = (text: string): string[] =>
   text
@@ -32,6 +32,7 @@ async function main(): Promise<number> {
       regions: { type: 'string' },
       'batch-concurrency': { type: 'string' },
       'target-concurrency': { type: 'string' },
+      'seconds-per-target': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -61,6 +62,10 @@ async function main(): Promise<number> {
             ...(values['batch-concurrency'] ? { batchConcurrency: Number(values['batch-concurrency']) } : {}),
             ...(values['target-concurrency']
               ? { targetConcurrency: Number(values['target-concurrency']) }
+              : {}),
+            // Unset: the function plans from the time the last run measured (a set value always wins).
+            ...(values['seconds-per-target']
+              ? { secondsPerTarget: Number(values['seconds-per-target']) }
               : {}),
           },
         }

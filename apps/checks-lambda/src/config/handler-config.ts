@@ -39,8 +39,14 @@ export interface OrganizationSource {
   regions: string[];
   /** AssumeRole calls a second for the whole run, all invocations together (`EKS_KIT_ASSUME_ROLE_RATE`, default 10). */
   assumeRolePerSecond: number;
-  /** Planning figure: seconds one target takes (`EKS_KIT_SECONDS_PER_TARGET`, default 30). */
+  /**
+   * Planning figure: seconds one target takes (`EKS_KIT_SECONDS_PER_TARGET`, default 30). Used as is
+   * only when set ({@link secondsPerTargetSet}); otherwise the plan takes the last run's measured figure
+   * when the state has one (report/run-timing.ts), and this default when it has none.
+   */
   secondsPerTarget: number;
+  /** `EKS_KIT_SECONDS_PER_TARGET` was set: the plan uses it rather than the last run's measure. */
+  secondsPerTargetSet?: boolean;
   /** Invocations in flight when the run is split (`EKS_KIT_BATCH_CONCURRENCY`, default 4): the Distributed Map's MaxConcurrency. */
   batchConcurrency: number;
 }
@@ -288,6 +294,7 @@ export function readOrganizationSource(
     regions: [...new Set(regions)],
     assumeRolePerSecond: wholeNumber(env, HANDLER_ENV.assumeRoleRate, 10, 1, 100),
     secondsPerTarget: wholeNumber(env, HANDLER_ENV.secondsPerTarget, 30, 1, 900),
+    ...(nonEmpty(env[HANDLER_ENV.secondsPerTarget]) !== undefined ? { secondsPerTargetSet: true } : {}),
     batchConcurrency: wholeNumber(env, HANDLER_ENV.batchConcurrency, 4, 1, 1000),
   };
 }

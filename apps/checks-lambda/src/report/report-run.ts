@@ -18,7 +18,8 @@ import { logFindings, logSummary } from './log-findings.js';
 import { changeNotice, publishNotice } from './notify-failures.js';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, publishSummaryMetrics } from './publish-metrics.js';
 import { redactSecrets } from './redact.js';
-import { writeCheckState, writeCheckStateObject } from './state-store.js';
+import { measureRunTiming, readRunTiming } from './run-timing.js';
+import { type StoredCheckState, writeCheckState, writeCheckStateObject } from './state-store.js';
 import { summarizeRuns, type TargetResult } from './summary.js';
 
 /**
@@ -131,12 +132,37 @@ export async function reportRun(
   // A split run's batches logged their own findings.
   if (phase.kind !== 'report') logFindings(inv.logger, summary);
   publishSummaryMetrics(metrics, summary);
-  const nextState = await notifyChange(inv, summary, compared, previous, now);
+  const nextState = withTiming(
+    inv,
+    await notifyChange(inv, summary, compared, previous, now),
+    results,
+    previous,
+    now,
+  );
   const stateError = await keepState(inv, summary, nextState, readError);
   if (stateError !== undefined) summary.state = { error: stateError };
   if (phase.kind === 'report') summary.missingBatches = missingBatches;
   logSummary(inv.logger, summary);
   return summary;
+}
+
+/**
+ * The state to keep with the run's `timing` (organisation targets only: the plan is theirs): this run's
+ * p90 when it timed a target, else the previous run's entry as it was (a run that checked nothing, all
+ * accounts suspended or unreachable, measured nothing and does not erase the last measure).
+ */
+function withTiming(
+  inv: Invocation,
+  state: CheckState | undefined,
+  results: readonly TargetResult[],
+  previous: StoredCheckState | undefined,
+  now: Date,
+): StoredCheckState | undefined {
+  if (!state || !inv.config.organization) return state;
+  const { timing: _old, ...rest } = state as StoredCheckState;
+  // The previous entry only if it is one (a malformed one is not carried on).
+  const timing = measureRunTiming(results, now) ?? readRunTiming(previous?.timing).timing;
+  return timing === undefined ? rest : { ...rest, timing };
 }
 
 /** Batches a split run's report found without results (the `checks.batches` finding's count). */

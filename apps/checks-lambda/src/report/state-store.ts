@@ -11,6 +11,28 @@ import { type AwsClients, EksKitError, wrapAwsError } from '@eks-kit/core/client
 import { type CheckState, type KeptFailure, parseCheckState } from '@eks-kit/stack/stored';
 import { getJson, putJson } from '../run/run-store.js';
 
+/**
+ * The state as this function keeps it: the shared {@link CheckState} (which `eks-kit check --checker`
+ * reads too) and, for organisation runs, the `timing` of the last run that checked a target
+ * (report/run-timing.ts; other readers ignore it). Read back as stored, unchecked: the plan validates it
+ * (`readRunTiming`) and warns when it is malformed.
+ */
+export type StoredCheckState = CheckState & { timing?: unknown };
+
+/** The parsed state with the stored `timing` entry, when the JSON has one. */
+function withStoredTiming(state: CheckState | undefined, raw: unknown): StoredCheckState | undefined {
+  if (!state || typeof raw !== 'object' || raw === null || !('timing' in raw)) return state;
+  return { ...state, timing: (raw as { timing: unknown }).timing };
+}
+
+function parseJson(text: string | undefined): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Advanced parameters hold 8,192 characters (SSM quotas). */
 export const STATE_MAX_CHARS = 8_192;
 
@@ -23,11 +45,15 @@ export const STATE_MAX_CHARS = 8_192;
  * const previous = await readCheckState(clients, '/eks-kit/prod/checks-state');
  * ```
  */
-export async function readCheckState(clients: AwsClients, name: string): Promise<CheckState | undefined> {
+export async function readCheckState(
+  clients: AwsClients,
+  name: string,
+): Promise<StoredCheckState | undefined> {
   const ssm = await clients.ssm();
   try {
     const out = await ssm.send(new GetParameterCommand({ Name: name }));
-    return parseCheckState(out.Parameter?.Value);
+    const text = out.Parameter?.Value;
+    return withStoredTiming(parseCheckState(text), parseJson(text));
   } catch (error) {
     if ((error as { name?: string }).name === 'ParameterNotFound') return undefined;
     throw wrapAwsError(error, 'ssm:GetParameter', name);
@@ -43,8 +69,8 @@ export async function readCheckState(clients: AwsClients, name: string): Promise
  * serializeCheckState(state).text.length <= 8192; // true
  * ```
  */
-export function serializeCheckState(state: CheckState): { text: string; dropped: number } {
-  const copy: CheckState = {
+export function serializeCheckState(state: StoredCheckState): { text: string; dropped: number } {
+  const copy: StoredCheckState = {
     ...state,
     targets: Object.fromEntries(Object.entries(state.targets).map(([k, v]) => [k, [...v]])),
   };
@@ -74,7 +100,7 @@ export function serializeCheckState(state: CheckState): { text: string; dropped:
 export async function writeCheckState(
   clients: AwsClients,
   name: string,
-  state: CheckState,
+  state: StoredCheckState,
 ): Promise<{ dropped: number }> {
   const ssm = await clients.ssm();
   const { text, dropped } = serializeCheckState(state);
@@ -111,12 +137,12 @@ export const STATE_OBJECT_KEY = 'state/checks-state.json';
 export async function readCheckStateObject(
   clients: AwsClients,
   bucket: string,
-): Promise<CheckState | undefined> {
+): Promise<StoredCheckState | undefined> {
   const value = await getJson(clients, bucket, STATE_OBJECT_KEY).catch((error: unknown) => {
     if (error instanceof EksKitError && error.code === 'InvalidInput') return undefined;
     throw error;
   });
-  return value === undefined ? undefined : parseCheckState(JSON.stringify(value));
+  return value === undefined ? undefined : withStoredTiming(parseCheckState(JSON.stringify(value)), value);
 }
 
 /**
@@ -132,7 +158,7 @@ export async function readCheckStateObject(
 export async function writeCheckStateObject(
   clients: AwsClients,
   bucket: string,
-  state: CheckState,
+  state: StoredCheckState,
   parameter?: string,
 ): Promise<{ dropped: number; bytes: number }> {
   const bytes = await putJson(clients, bucket, STATE_OBJECT_KEY, state);

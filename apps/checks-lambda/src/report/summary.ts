@@ -14,6 +14,12 @@ export interface TargetResult {
   accountName?: string;
   /** Why the target was not checked (e.g. `account is SUSPENDED`); its `runs` are empty. */
   skipped?: string;
+  /**
+   * Wall time of a checked target, in milliseconds: its AssumeRole (the first region of an account)
+   * through its last check. Absent for a skipped target, one whose role could not be assumed, and the
+   * function's own account. The report keeps its p90 for the next run's plan (report/run-timing.ts).
+   */
+  durationMs?: number;
   runs: CheckRun[];
 }
 

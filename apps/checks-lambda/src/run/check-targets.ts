@@ -31,6 +31,11 @@ export interface CheckTargetsOptions {
   assumeRolePerSecond?: number;
   /** The token bucket's clock (default real time); tests pass a virtual one so pacing is arithmetic, not waiting. */
   clock?: RateLimiterClock;
+  /**
+   * Milliseconds from a fixed point, for each target's `durationMs` (default `performance.now`); tests
+   * pass a virtual one so that the recorded times are the ones they set, not the machine's speed.
+   */
+  now?: () => number;
 }
 
 /** The label a target's findings are reported under. */
@@ -101,10 +106,15 @@ export async function checkTargets(
       return;
     }
     const started = performance.now();
+    const clock = options.now ?? (() => performance.now());
     let assumed: AwsClients | undefined;
     let failure: CheckRun | undefined;
+    // A target's time runs from its AssumeRole (the first region's) to its last check, without the
+    // wait for the AssumeRole token bucket: the plan counts that rate on its own (planRun).
+    let lap = 0;
     try {
       await limiter?.acquire(signal);
+      lap = clock();
       assumed = (await assumeRoleTarget(base, { roleArn: first.roleArn }, region, signal)).clients;
     } catch (error) {
       failure = assumeFailure(first.roleArn, error, Math.round(performance.now() - started));
@@ -124,12 +134,16 @@ export async function checkTargets(
         }
         const clients = targetRegion === assumed.region ? assumed : assumed.withRegion(targetRegion);
         try {
+          const runs = await runCheckTasks(clients, tasks, runOptions);
+          const end = clock();
           out[index] = {
             target: label,
             region: targetRegion,
             ...identity(target),
-            runs: await runCheckTasks(clients, tasks, runOptions),
+            durationMs: Math.max(0, Math.round(end - lap)),
+            runs,
           };
+          lap = end;
         } finally {
           if (clients !== assumed) clients.destroy();
         }

@@ -6,7 +6,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AwsClients, RateLimiterClock } from '@eks-kit/core';
 import type { Stack } from '@eks-kit/stack';
 import type { HandlerConfig } from '../config/handler-config.js';
-import type { ChangedFailure, CheckState } from '../report/finding-state.js';
+import type { ChangedFailure } from '../report/finding-state.js';
+import type { StoredCheckState } from '../report/state-store.js';
 import type { ChecksSummary, TargetResult } from '../report/summary.js';
 import type { CheckTask } from './check-task.js';
 import type { RunPlan } from './organization-targets.js';
@@ -58,6 +59,13 @@ export interface Invocation {
   remaining: number | undefined;
   now: () => Date;
   rateClock: RateLimiterClock | undefined;
+  /**
+   * The previous run's state, read at the invocation's start by the phases that use it: a whole run and
+   * a report (to compare failures), and a plan (organisation targets: the last run's `timing`).
+   */
+  previousState?: Promise<PreviousState>;
+  /** Milliseconds from a fixed point for the targets' `durationMs` (default `performance.now`). */
+  targetClock?: () => number;
 }
 
 /** A failure named in {@link ChecksResult.changes}. */
@@ -86,4 +94,4 @@ export interface ChecksResult extends ChecksSummary {
 }
 
 /** The previous run's state, or why it could not be read (then this run is a first run). */
-export type PreviousState = { previous?: CheckState; stateError?: string };
+export type PreviousState = { previous?: StoredCheckState; stateError?: string };

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { type AwsClients, EksKitError, wrapAwsError } from '@eks-kit/core';
 import type { AssumeRoleTarget, OrganizationSource } from '../config/handler-config.js';
+import { type RunTiming, secondsPerTargetOf } from '../report/run-timing.js';
 
 /** Organizations pages hold at most 20 accounts (ListAccounts `MaxResults`, Organizations API Reference). */
 export const ORGANIZATIONS_PAGE_SIZE = 20;
@@ -160,6 +161,13 @@ export interface RunPlan {
   limitSeconds: number;
   /** The AssumeRole quota's share of the estimate: accounts / rate. */
   assumeRoleFloorSeconds: number;
+  /** Seconds a target is planned at. */
+  secondsPerTarget: number;
+  /**
+   * Where {@link secondsPerTarget} comes from: `EKS_KIT_SECONDS_PER_TARGET`, `measured by the run of
+   * <time>: p90 <s> s x 2 (<n> targets)`, or `default`.
+   */
+  secondsPerTargetSource: string;
   fits: boolean;
   /** Targets per batch when split, each batch sized to finish inside `limitSeconds`. */
   batches: Array<{ targets: AssumeRoleTarget[] }>;
@@ -172,26 +180,29 @@ export interface RunPlan {
  * `targetConcurrency` takes `ceil(n / targetConcurrency) * secondsPerTarget`, and its accounts' AssumeRole
  * calls at `assumeRolePerSecond / batchConcurrency` (the batches share the caller account's STS rate).
  * Targets of one account stay in one batch (one AssumeRole per account). Skipped targets ride along in
- * the first batches (they cost nothing).
+ * the first batches (they cost nothing). `secondsPerTarget` is `EKS_KIT_SECONDS_PER_TARGET` when set,
+ * else the last run's measured `timing` (its p90 x 2, report/run-timing.ts), else 30.
  *
  * @example
  * ```ts
  * const plan = planRun(targets, { targetConcurrency: 8, organization }, 290);
  * plan.fits; // false for 1,000 accounts at 30 s each
  * plan.batches.length; // 13
+ * planRun(targets, { targetConcurrency: 8, organization, timing: previousTiming }, 290).secondsPerTarget; // 5 after a p90 of 2.4 s
  * ```
  */
 export function planRun(
   targets: readonly AssumeRoleTarget[],
-  config: { targetConcurrency: number; organization: OrganizationSource },
+  config: { targetConcurrency: number; organization: OrganizationSource; timing?: RunTiming },
   limitSeconds: number,
 ): RunPlan {
   const org = config.organization;
+  const perTarget = secondsPerTargetOf(org, config.timing);
   const live = targets.filter((t) => !t.skip);
   const accountsOf = (list: readonly AssumeRoleTarget[]) => new Set(list.map((t) => t.roleArn)).size;
   const estimate = (list: readonly AssumeRoleTarget[], rate: number) =>
     Math.max(
-      Math.ceil(list.length / config.targetConcurrency) * org.secondsPerTarget,
+      Math.ceil(list.length / config.targetConcurrency) * perTarget.seconds,
       Math.ceil(accountsOf(list) / rate),
     );
   const accounts = accountsOf(live);
@@ -219,15 +230,18 @@ export function planRun(
     if (batches.length === 0) batches.push({ targets: [] });
     (batches[0] as { targets: AssumeRoleTarget[] }).targets.push(...skipped);
   }
+  const figure = `; planned at ${perTarget.seconds} s a target (${perTarget.source})`;
   const message = fits
-    ? `${live.length} targets (${accounts} accounts) need about ${estimateSeconds} s, inside the ${limitSeconds} s this invocation has: one invocation`
-    : `${live.length} targets (${accounts} accounts) need about ${estimateSeconds} s, more than the ${limitSeconds} s one invocation has: split into ${batches.length} invocations of at most ${limitSeconds} s each (Step Functions Distributed Map, ${org.batchConcurrency} at a time)`;
+    ? `${live.length} targets (${accounts} accounts) need about ${estimateSeconds} s, inside the ${limitSeconds} s this invocation has: one invocation${figure}`
+    : `${live.length} targets (${accounts} accounts) need about ${estimateSeconds} s, more than the ${limitSeconds} s one invocation has: split into ${batches.length} invocations of at most ${limitSeconds} s each (Step Functions Distributed Map, ${org.batchConcurrency} at a time)${figure}`;
   return {
     targets: live.length,
     accounts,
     estimateSeconds,
     limitSeconds,
     assumeRoleFloorSeconds,
+    secondsPerTarget: perTarget.seconds,
+    secondsPerTargetSource: perTarget.source,
     fits,
     batches,
     message,

@@ -9,6 +9,7 @@ import { EksKitError, finding } from '@eks-kit/core';
 import { turnOffActionNameValidationInProcess } from '@eks-kit/iam-policies';
 import { HANDLER_ENV, type OrganizationSource } from '../config/handler-config.js';
 import { logFindings } from '../report/log-findings.js';
+import { type RunTiming, readRunTiming } from '../report/run-timing.js';
 import { summarizeRuns, type TargetResult } from '../report/summary.js';
 import { checkTargets } from './check-targets.js';
 import {
@@ -40,6 +41,7 @@ async function runBatch(
     targets,
     assumeRolePerSecond: org.assumeRolePerSecond / org.batchConcurrency,
     ...(inv.rateClock ? { clock: inv.rateClock } : {}),
+    ...(inv.targetClock ? { now: inv.targetClock } : {}),
   });
   const batchSummary = summarizeRuns(stack.name, batchResults);
   logFindings(logger, batchSummary);
@@ -94,6 +96,26 @@ async function readBatches(
 }
 
 /**
+ * The per-target time the previous run recorded, for the plan; a state that cannot be read or a
+ * malformed `timing` is a warning and no timing (the plan then uses the default). Not read when
+ * `EKS_KIT_SECONDS_PER_TARGET` is set (the setting wins).
+ */
+async function lastRunTiming(inv: Invocation, org: OrganizationSource): Promise<RunTiming | undefined> {
+  if (org.secondsPerTargetSet || !inv.previousState) return undefined;
+  const { previous, stateError } = await inv.previousState;
+  if (stateError !== undefined) {
+    // The whole run's report logs this error as an error; the plan says what it means for the plan.
+    inv.logger.warn('could not read the previous run: planning with the default time a target', {
+      error: stateError,
+    });
+    return undefined;
+  }
+  const { timing, warning } = readRunTiming(previous?.timing);
+  if (warning) inv.logger.warn(`${warning}: planning with the default time a target`);
+  return timing;
+}
+
+/**
  * Targets from AWS Organizations: resolve and plan them; the plan step answers the plan, a whole run
  * checks them if one invocation can finish.
  */
@@ -108,9 +130,10 @@ async function runOrganization(
   // Say before the first check whether one invocation can finish the run.
   const targets = await resolveOrganizationTargets(clients, org, region, signal);
   const limitSeconds = Math.floor(((inv.remaining ?? 900_000) - REPORT_RESERVE_MS) / 1000);
+  const timing = await lastRunTiming(inv, org);
   const plan = planRun(
     targets,
-    { targetConcurrency: config.targetConcurrency, organization: org },
+    { targetConcurrency: config.targetConcurrency, organization: org, ...(timing ? { timing } : {}) },
     limitSeconds,
   );
   if (planOnly) {
@@ -137,6 +160,7 @@ async function runOrganization(
     targets,
     assumeRolePerSecond: org.assumeRolePerSecond,
     ...(inv.rateClock ? { clock: inv.rateClock } : {}),
+    ...(inv.targetClock ? { now: inv.targetClock } : {}),
   });
 }
 

@@ -32,6 +32,7 @@ import {
   stateMachineAlarms,
   stateMachineName,
   stateMachineRole,
+  type ValidatedOrganizationOptions,
   validateOrganizationOptions,
 } from './organization-fan-out.js';
 
@@ -115,7 +116,7 @@ interface TemplateSettings {
   schedule: string;
   heartbeatHours: number;
   assumeRoleArns: string[];
-  organization: Required<OrganizationTemplateOptions> | undefined;
+  organization: ValidatedOrganizationOptions | undefined;
   /** The stack as JSON: in the environment, or in the SSM parameter {@link parameterName}. */
   stackJson: string;
   parameterName: string | undefined;

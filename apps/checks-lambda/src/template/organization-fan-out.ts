@@ -28,9 +28,17 @@ export interface OrganizationTemplateOptions {
   targetConcurrency?: number;
   /** AssumeRole calls a second for the whole run (default 10). */
   assumeRolePerSecond?: number;
-  /** Planning figure: seconds one target takes (default 30). */
+  /**
+   * Planning figure: seconds one target takes, 1-900. Unset (the default), the template writes no
+   * `EKS_KIT_SECONDS_PER_TARGET` and the function plans each run from the time the previous run
+   * measured (its p90 x 2), or 30 s before any run; set, it is written and always used.
+   */
   secondsPerTarget?: number;
 }
+
+/** The organisation options with their defaults filled (`secondsPerTarget` stays unset unless given). */
+export type ValidatedOrganizationOptions = Required<Omit<OrganizationTemplateOptions, 'secondsPerTarget'>> &
+  Pick<OrganizationTemplateOptions, 'secondsPerTarget'>;
 
 /**
  * Accounts an organisation run checks at once in one invocation, as the template deploys it: 16 (the
@@ -87,7 +95,7 @@ const invoke = (payload: Record<string, unknown>) => ({
  */
 export function validateOrganizationOptions(
   options: OrganizationTemplateOptions,
-): Required<OrganizationTemplateOptions> {
+): ValidatedOrganizationOptions {
   validateRoleName(options.roleName, 'organization.roleName');
   const ous = options.organizationalUnits ?? [];
   ous.forEach((id, i) => {
@@ -121,7 +129,9 @@ export function validateOrganizationOptions(
       16,
     ),
     assumeRolePerSecond: whole('assumeRolePerSecond', options.assumeRolePerSecond, 10, 100),
-    secondsPerTarget: whole('secondsPerTarget', options.secondsPerTarget, 30, 900),
+    ...(options.secondsPerTarget !== undefined
+      ? { secondsPerTarget: whole('secondsPerTarget', options.secondsPerTarget, 30, 900) }
+      : {}),
   };
 }
 
@@ -133,7 +143,7 @@ export function validateOrganizationOptions(
  * organizationEnvironment(validateOrganizationOptions({ roleName: 'eks-kit-checks' })).EKS_KIT_TARGETS_FROM; // 'organization'
  * ```
  */
-export function organizationEnvironment(o: Required<OrganizationTemplateOptions>): Record<string, unknown> {
+export function organizationEnvironment(o: ValidatedOrganizationOptions): Record<string, unknown> {
   return {
     [HANDLER_ENV.targetsFrom]: 'organization',
     [HANDLER_ENV.runBucket]: { Ref: 'RunBucket' },
@@ -145,7 +155,10 @@ export function organizationEnvironment(o: Required<OrganizationTemplateOptions>
     [HANDLER_ENV.batchConcurrency]: String(o.batchConcurrency),
     [HANDLER_ENV.targetConcurrency]: String(o.targetConcurrency),
     [HANDLER_ENV.assumeRoleRate]: String(o.assumeRolePerSecond),
-    [HANDLER_ENV.secondsPerTarget]: String(o.secondsPerTarget),
+    // Only when given: otherwise the function plans from the last run's measured time a target.
+    ...(o.secondsPerTarget !== undefined
+      ? { [HANDLER_ENV.secondsPerTarget]: String(o.secondsPerTarget) }
+      : {}),
   };
 }
 
@@ -159,7 +172,7 @@ export function organizationEnvironment(o: Required<OrganizationTemplateOptions>
  * organizationStatements(validateOrganizationOptions({ roleName: 'eks-kit-checks' })).length; // 2
  * ```
  */
-export function organizationStatements(o: Required<OrganizationTemplateOptions>): unknown[] {
+export function organizationStatements(o: ValidatedOrganizationOptions): unknown[] {
   return [
     {
       Sid: 'ListOrganizationAccounts',
