@@ -27,7 +27,9 @@ describe('eks-kit destroy (built CLI against the emulator)', () => {
     emu.resetCalls();
     const second = await runCli(withEndpoint('destroy', '-f', SEED_STACK, '--yes'));
     expect(second.code).toBe(0);
-    expect(second.stdout.trim()).toBe('Nothing to destroy: AWS holds nothing of stack seed.');
+    expect(second.stdout.trim()).toBe(
+      'Nothing to destroy: no resource of stack seed found (certificates looked for in ap-northeast-1).',
+    );
     expect(emu.calls({ mutating: true })).toEqual([]);
   });
 
@@ -57,7 +59,9 @@ describe('eks-kit destroy (built CLI against the emulator)', () => {
     emu.resetCalls();
     const second = await runCli(withEndpoint('destroy', '-f', withoutGitlab, '--yes'));
     expect(second.code).toBe(0);
-    expect(second.stdout.trim()).toBe('Nothing to destroy: AWS holds nothing of stack seed.');
+    expect(second.stdout.trim()).toBe(
+      'Nothing to destroy: no resource of stack seed found (certificates looked for in ap-northeast-1).',
+    );
     expect(emu.calls({ mutating: true })).toEqual([]);
   });
 

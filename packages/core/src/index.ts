@@ -122,7 +122,7 @@ export {
   type ServiceQuota,
 } from './quotas.js';
 export { compareCodeUnits, sortedJson, sortKeysDeep } from './sorted-json.js';
-export { STACK_TAG_KEY } from './stack-tag.js';
+export { MANAGED_BY_TAG_KEY, STACK_TAG_KEY } from './stack-tag.js';
 export {
   type Arn,
   dnsSuffixOfPartition,

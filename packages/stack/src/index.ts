@@ -68,6 +68,7 @@ export {
 export {
   type DestroyStackOptions,
   type DestroyStackResult,
+  destroyCertificateRegions,
   destroyStack,
   type KeptResource,
   planDestroy,

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { CreateRoleCommand } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, TagRoleCommand } from '@aws-sdk/client-iam';
 import type { Emulator, World } from '@eks-kit/aws-emulator';
 import type { AwsClients } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applyStack, destroyStack, parseStack, planDestroy } from '../src/index.js';
+import { applyStack, destroyStack, findOrphans, type Orphan, parseStack, planDestroy } from '../src/index.js';
 import { startStackEmulator, stopStackEmulator } from './support/emulator.js';
 
 const root = new URL('../../../examples/seed/', import.meta.url);
@@ -106,6 +106,26 @@ describe('planDestroy / destroyStack on the seed stack', () => {
       }),
     );
     await iam.send(new CreateRoleCommand({ RoleName: 'seed-by-hand', AssumeRolePolicyDocument: trust }));
+    // The checks Lambda's roles, tagged for the stack but CloudFormation's to delete: one deployed
+    // before the template tagged eks-kit:managed-by (found by its default name), one with a custom
+    // function name and the tag.
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'eks-kit-checks-seed',
+        AssumeRolePolicyDocument: trust,
+        Tags: [{ Key: 'eks-kit:stack', Value: 'seed' }],
+      }),
+    );
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'seed-checker-run',
+        AssumeRolePolicyDocument: trust,
+        Tags: [
+          { Key: 'eks-kit:stack', Value: 'seed' },
+          { Key: 'eks-kit:managed-by', Value: 'cloudformation' },
+        ],
+      }),
+    );
     const old = [...(emu.state.ecr as Ecr).repositories.values()].find((r) => r.name === 'seed/old');
     old?.images.set('sha256:1', { digest: 'sha256:1', tags: new Set(['v1']), pushedAt: 0, manifest: '{}' });
 
@@ -125,6 +145,8 @@ describe('planDestroy / destroyStack on the seed stack', () => {
     expect(roles.has('seed-gitlab-runner-build')).toBe(false);
     expect(roles.has('seed-gitlab-runner-build-2')).toBe(true);
     expect(roles.has('seed-by-hand')).toBe(true);
+    expect(roles.has('eks-kit-checks-seed')).toBe(true);
+    expect(roles.has('seed-checker-run')).toBe(true);
     const names = () => [...(emu.state.ecr as Ecr).repositories.values()].map((r) => r.name);
     expect(names()).not.toContain('seed/extra');
     expect(names()).toContain('seed/old');
@@ -136,6 +158,26 @@ describe('planDestroy / destroyStack on the seed stack', () => {
     const again = await destroyStack(clients, narrower, { yes: true });
     expect(again).toEqual({ changes: [], deleted: [], kept: [] });
     expect(mutating()).toEqual([]);
+  });
+
+  it('an orphan re-tagged for another stack between the scan and the deletion is kept, not deleted (ownership is read again at the delete)', async () => {
+    const text = readFileSync(new URL('eks-kit.yaml', root), 'utf8');
+    await applyStack(clients, stack, { yes: true, wait: false });
+    const narrower = parseStack(text.replace(/\ngitlab:\n[\s\S]*?\n\nchecks:/, '\nchecks:'));
+    const [orphan] = (await findOrphans(clients, narrower)).filter((o) => o.resource.startsWith('iam role'));
+    expect(orphan?.resource).toBe('iam role seed-gitlab-runner-build');
+    const iam = await clients.iam();
+    await iam.send(
+      new TagRoleCommand({
+        RoleName: 'seed-gitlab-runner-build',
+        Tags: [{ Key: 'eks-kit:stack', Value: 'someone-else' }],
+      }),
+    );
+    emu.resetCalls();
+    const outcome = await (orphan as Orphan).remove({});
+    expect(outcome).toMatchObject({ outcome: 'kept', keptBecause: 'not-owned' });
+    expect(mutating()).toEqual([]);
+    expect((emu.state.iam as Iam).roles.has('seed-gitlab-runner-build')).toBe(true);
   });
 
   it('refuses without yes or confirm, and deletes nothing when confirm says no', async () => {

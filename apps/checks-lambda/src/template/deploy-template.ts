@@ -5,7 +5,7 @@
  * their JSON form (`Fn::If`, `Ref`, `Fn::GetAtt`, `Fn::Sub`) so any YAML parser reads the template
  * back without custom `!Ref` tags.
  */
-import { InvalidInputError, STACK_TAG_KEY, validateAccountId } from '@eks-kit/core';
+import { InvalidInputError, MANAGED_BY_TAG_KEY, STACK_TAG_KEY, validateAccountId } from '@eks-kit/core';
 import { servicePrincipalTrustPolicy, validateRoleName } from '@eks-kit/iam-policies';
 import type { Stack } from '@eks-kit/stack';
 import {
@@ -172,7 +172,8 @@ function templateSettings(stack: Stack, options: DeployTemplateOptions): Templat
     );
   }
   const parameterPath = parameterName?.replace(/^\//, '');
-  const tags = { [STACK_TAG_KEY]: stack.name };
+  // eks-kit:managed-by: CloudFormation deletes these, not the stack's destroy or apply --prune (core).
+  const tags = { [STACK_TAG_KEY]: stack.name, [MANAGED_BY_TAG_KEY]: 'cloudformation' };
   return {
     accountId,
     names,

@@ -8,7 +8,12 @@ import {
   type ProgressEvent,
   renderChanges,
 } from '@eks-kit/core';
-import { type DestroyStackResult, destroyStack, planDestroy } from '@eks-kit/stack';
+import {
+  type DestroyStackResult,
+  destroyCertificateRegions,
+  destroyStack,
+  planDestroy,
+} from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
 import { withStack } from '../runtime/load.js';
 import type { FileOption } from '../runtime/options.js';
@@ -76,7 +81,9 @@ export async function destroyCommand(ctx: CommandContext, options: DestroyOption
           ? renderChanges(result.changes, { color: ctx.out.color, verb: 'Destroyed' })
           : result.kept.length > 0
             ? `Nothing destroyed: what AWS holds of stack ${stack.name} is kept (below).`
-            : `Nothing to destroy: AWS holds nothing of stack ${stack.name}.`,
+            : // Where destroy looked (certificates: the cluster's region and the file's; a certificate of
+              // the stack left in another region by an apply without --prune is not seen, review of issue 21).
+              `Nothing to destroy: no resource of stack ${stack.name} found (certificates looked for in ${destroyCertificateRegions(stack).join(', ')}).`,
       );
       for (const line of keptLines(result)) ctx.out.error(line);
     }

@@ -34,7 +34,23 @@ export function cliCredentials(
       : fromEnvKeys
         ? 'AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY'
         : `${env.AWS_PROFILE ? `profile ${env.AWS_PROFILE} (AWS_PROFILE)` : 'environment variables, the default profile'}, SSO, web identity, container and instance metadata`;
+  // One answer shared by every client of the run and by resolveCredentials (a role_arn profile
+  // otherwise assumes its role, and a credential_process runs, once more for the early check): kept
+  // until 5 minutes before it expires, or until the SDK asks for a refresh.
+  let cached: Promise<Awaited<ReturnType<CredentialsProvider>>> | undefined;
+  const fresh = (c: { expiration?: Date }) =>
+    c.expiration === undefined || c.expiration.getTime() - Date.now() > 5 * 60_000;
   return async (options) => {
+    const forceRefresh = (options as { forceRefresh?: boolean } | undefined)?.forceRefresh === true;
+    if (cached && !forceRefresh) {
+      const held = await cached.catch(() => undefined);
+      if (held && fresh(held)) return held;
+    }
+    cached = load(options);
+    cached.catch(() => undefined);
+    return cached;
+  };
+  async function load(options: Parameters<CredentialsProvider>[0]) {
     try {
       if (!provider) {
         const sdk = await import('@aws-sdk/credential-providers');
@@ -50,7 +66,7 @@ export function cliCredentials(
     } catch (error) {
       throw credentialsError(source, error);
     }
-  };
+  }
 }
 
 /** One line: what was tried, the SDK's reason when it says more than "could not load". */

@@ -176,6 +176,12 @@ export interface GroupDetails {
  * {@link readNodeTemplates}, keeping what it read on the way: the resolved groups and the sizes of every
  * instance type, asked in one DescribeInstanceTypes with `alsoDescribe` (the types another check needs,
  * e.g. a mixed-instances group's), so one check run asks EC2 once. Internal to the package's checks.
+ *
+ * @example
+ * ```ts
+ * const details = await readGroupDetails(clients, { cluster: 'prod', groups, alsoDescribe: ['m6i.large'] });
+ * details.instanceTypes?.get('m6i.large')?.vCpus; // 2 (undefined when EC2 refused the call)
+ * ```
  */
 export async function readGroupDetails(
   clients: AwsClients,

@@ -58,9 +58,16 @@ export interface DestroyStackResult {
 
 /**
  * Regions where destroy looks for the stack's certificates by their tag: each certificate's own and
- * the cluster's (where an orphan certificate of the stack may be left, as `findOrphans` looks).
+ * the cluster's (where an orphan certificate of the stack may be left, as `findOrphans` looks). A
+ * certificate of the stack left in another region (removed from the file, applied without `--prune`)
+ * is not found there.
+ *
+ * @example
+ * ```ts
+ * destroyCertificateRegions(stack); // ['ap-northeast-1', 'us-east-1']
+ * ```
  */
-function certificateRegions(stack: Stack): string[] {
+export function destroyCertificateRegions(stack: Stack): string[] {
   return [
     ...new Set([stack.cluster.region, ...stack.certificates.map((c) => c.region ?? stack.cluster.region)]),
   ].sort();
@@ -274,7 +281,7 @@ async function destroyCertificates(
 ): Promise<void> {
   const record = recordInto(result);
   const name = stack.name;
-  for (const region of certificateRegions(stack)) {
+  for (const region of destroyCertificateRegions(stack)) {
     options.signal?.throwIfAborted();
     const regional = region === clients.region ? clients : clients.withRegion(region);
     const summaries = await listCertificates(regional, {

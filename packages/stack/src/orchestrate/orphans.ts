@@ -16,6 +16,7 @@ import {
 } from '@eks-kit/core';
 import { deleteRepository, findRepositoriesOfStack } from '@eks-kit/ecr-credentials';
 import { deleteRole, findRolesOfStack } from '@eks-kit/iam-policies';
+import { checkerNames } from '../checker/checker-names.js';
 import type { Stack } from '../schema/stack-schema.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
 
@@ -70,6 +71,11 @@ export async function findOrphans(
     const described = new Set<string>();
     if (stack.autoscaler) described.add(autoscalerRoleName(stack).toLowerCase());
     if (stack.gitlab) described.add(runnerRoleName(stack).toLowerCase());
+    // The checks Lambda's roles (default names) are CloudFormation's to delete; the template now also
+    // tags them eks-kit:managed-by, which findRolesOfStack skips: the names cover checkers deployed
+    // before that tag.
+    const checker = checkerNames(name).roleName.toLowerCase();
+    described.add(checker).add(`${checker}-run`);
     for (const roleName of await findRolesOfStack(clients, name, [...described]))
       orphans.push({
         resource: `iam role ${roleName}`,
