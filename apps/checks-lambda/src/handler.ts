@@ -215,7 +215,8 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
       // The state machine's Report task gets counts only: its raw result must stay under Step Functions'
       // 256 KiB whatever the number of targets (docs/AWS-FACTS.md#checks-over-an-aws-organisation, "A
       // task's raw result"). A whole run (the schedule's event) answers the whole summary.
-      return phase.kind === 'report' ? code.reportAnswer(summary) : summary;
+      // With a run bucket the whole summary is written there (runs/<runId>/report.json).
+      return phase.kind === 'report' ? await code.reportPhaseAnswer(inv, phase, summary) : summary;
     } catch (error) {
       // Bad configuration or an unreadable stack: the invocation fails (Lambda's Errors metric).
       logger.error('eks-kit checks could not run', { error: redactSecrets(formatError(error)) });

@@ -104,6 +104,7 @@ export {
   putJson,
   RUNS_PREFIX,
   readRunResults,
+  reportKey,
   resultsKey,
   resultsPrefix,
   writeBatches,

@@ -17,12 +17,13 @@ import {
   type CheckTask,
   checksDeployTemplate,
   createChecksHandler,
+  getJson,
   readCheckStateObject,
   STATE_MAX_CHARS,
   serializeCheckState,
   writeCheckStateObject,
 } from '../src/index.js';
-import { captureOutput, loggedSummary } from './fixtures/capture-output.js';
+import { captureOutput, type LoggedSummary, loggedSummary } from './fixtures/capture-output.js';
 import { PAYLOAD_LIMIT_BYTES, runFanOut } from './fixtures/run-state-machine.js';
 
 const MANAGEMENT = '100000000000';
@@ -147,10 +148,14 @@ describe('an organisation of 5,000 accounts, split by the state machine through 
     // results), the Report task's raw result was over 1 MiB and this run failed.
     expect(run.error).toBeUndefined();
     expect(run.status).toBe('SUCCEEDED');
-    // The report's answer is counts only; the per-target results are in its summary log line.
+    // The report's answer is counts only; the whole summary is an object of the run bucket (and the log).
     expect(answer).not.toHaveProperty('targets');
     expect(answer).not.toHaveProperty('findings');
-    const summary = loggedSummary(lines);
+    expect(answer?.reportKey).toBe('runs/run-5000/report.json');
+    const reader = await createClients({ region: 'eu-west-1', endpoint: emu.url, credentials });
+    const summary = (await getJson(reader, BUCKET, answer?.reportKey as string)) as LoggedSummary;
+    reader.destroy();
+    expect(loggedSummary(lines)?.targetCounts).toEqual(summary.targetCounts);
     // Every account once (the management account is one of them), in its one region.
     const targets = summary?.targets ?? [];
     const labels = targets.map((t) => t.target);
@@ -161,8 +166,8 @@ describe('an organisation of 5,000 accounts, split by the state machine through 
         [MANAGEMENT, ...Array.from({ length: COUNT }, (_, i) => member(i))].map((id) => `${id}@eu-west-1`),
       ),
     );
-    expect(summary?.targetCounts).toEqual({ checked: COUNT + 1 - 10, skipped: 5, unreachable: 5 });
-    expect(answer?.targetCounts).toEqual(summary?.targetCounts);
+    expect(summary.targetCounts).toEqual({ checked: COUNT + 1 - 10, skipped: 5, unreachable: 5 });
+    expect(answer?.targetCounts).toEqual(summary.targetCounts);
     // Every batch wrote its results: the execution ends in its Succeed state.
     expect(answer?.missingBatches).toBe(0);
     for (const t of targets) {

@@ -18,6 +18,7 @@ import {
   type CheckTask,
   checksDeployTemplate,
   createChecksHandler,
+  getJson,
   type ReportResult,
   readCheckStateObject,
   readHandlerConfig,
@@ -360,9 +361,16 @@ describe('targets from AWS Organizations', () => {
       );
       expect(summary?.targets).toHaveLength(52 - failedTargets + 1);
       expect(summary?.missingBatches).toBe(1);
-      // What the state machine gets: counts, the missing batch, and the change as a count.
+      // What the state machine gets: counts, the missing batch, the change as a count, and where the
+      // whole summary is (the missing batch's finding in it).
       expect(answer).toMatchObject({ missingBatches: 1, status: 'fail', changes: { resolved: 0 } });
       expect(answer?.changes.newFailures).toBeGreaterThanOrEqual(1);
+      expect(answer?.reportKey).toBe('runs/run-failed-batch/report.json');
+      const whole = (await getJson(base, BUCKET, answer?.reportKey as string)) as ChecksResult;
+      expect(whole.findings.filter((f) => f.check === 'checks.batches')).toEqual([
+        expect.objectContaining({ target: 'run', message: batchFinding?.message }),
+      ]);
+      expect(whole.targets).toHaveLength(52 - failedTargets + 1);
       // A new failure: what the notice announces and the metrics count; nothing of the unheard batch
       // is announced as resolved, and its targets' failures are kept for the next run, since-dates and all.
       expect(summary?.changes.newFailures).toContainEqual(

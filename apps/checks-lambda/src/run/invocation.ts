@@ -121,6 +121,8 @@ export interface ReportResult {
   notification?: ChecksResult['notification'];
   state?: ChecksResult['state'];
   missingBatches: number;
+  /** With a run bucket: the object holding the whole summary (every target, every finding kept). */
+  reportKey?: string;
 }
 
 /** The previous run's state, or why it could not be read (then this run is a first run). */

@@ -5,23 +5,34 @@
  * runs (the @eks-kit packages' procedures, their SDK commands) is reached from here.
  */
 import { randomUUID } from 'node:crypto';
-import { EksKitError, finding } from '@eks-kit/core';
+import { EksKitError, finding, formatError } from '@eks-kit/core';
 import { turnOffActionNameValidationInProcess } from '@eks-kit/iam-policies';
 import { HANDLER_ENV, type OrganizationSource } from '../config/handler-config.js';
 import { logFindings } from '../report/log-findings.js';
+import { redactSecrets } from '../report/redact.js';
+import { reportAnswer } from '../report/report-run.js';
 import { type RunTiming, readRunTiming, usableRunTiming } from '../report/run-timing.js';
 import { summarizeRuns, type TargetResult } from '../report/summary.js';
 import { checkTargets } from './check-targets.js';
 import {
   type BatchResult,
+  type ChecksResult,
   type Invocation,
   MISSING_BATCHES_CHECK,
   type PlanResult,
   REPORT_RESERVE_MS,
+  type ReportResult,
 } from './invocation.js';
 import { planRun, resolveOrganizationTargets } from './organization-targets.js';
 import { compactResults, type RunPhase } from './phases.js';
-import { readRunResults, resultsPrefix, writeBatches, writeBatchResults } from './run-store.js';
+import {
+  putJson,
+  readRunResults,
+  reportKey,
+  resultsPrefix,
+  writeBatches,
+  writeBatchResults,
+} from './run-store.js';
 
 export { stackCheckTasks } from '../checks/stack-check-tasks.js';
 export { newMetrics, reportAnswer, reportRun } from '../report/report-run.js';
@@ -189,4 +200,36 @@ export async function checkPhase(
   if (org)
     return runOrganization(inv, org, phase.kind === 'plan', phase.kind === 'plan' ? phase.runId : undefined);
   return checkTargets(inv.clients, inv.config, inv.stack.cluster.region, inv.tasksOf(inv.stack), inv.signal);
+}
+
+/**
+ * A split run's report answer (`{ "phase": "report" }`): counts only ({@link reportAnswer}), and, with a run
+ * bucket, the whole summary written to `runs/<runId>/report.json` (`reportKey`), where every target's
+ * results and every kept finding stay readable whatever their number. A write that fails is logged and
+ * leaves the key out: the run has reported (notice, metrics, state) by then.
+ *
+ * @example
+ * ```ts
+ * const answer = await reportPhaseAnswer(inv, { kind: 'report', runId: 'run-1', batchCount: 3 }, summary);
+ * answer.reportKey; // 'runs/run-1/report.json'
+ * ```
+ */
+export async function reportPhaseAnswer(
+  inv: Invocation,
+  phase: RunPhase,
+  summary: ChecksResult,
+): Promise<ReportResult> {
+  const answer = reportAnswer(summary);
+  const bucket = inv.config.runBucket;
+  if (phase.kind !== 'report' || !('runId' in phase) || !bucket) return answer;
+  const key = reportKey(phase.runId);
+  try {
+    await putJson(inv.clients, bucket, key, summary);
+    return { ...answer, reportKey: key };
+  } catch (error) {
+    inv.logger.error("could not write the run's summary to the run bucket", {
+      error: redactSecrets(formatError(error)),
+    });
+    return answer;
+  }
 }
