@@ -3,7 +3,7 @@
 // Usage: pnpm --filter @eks-kit/checks-lambda deploy:sam --stack eks-kit.yaml [--alert-email ops@example.com]
 //   [--alert-topic-arn ARN] [--schedule "rate(1 day)"] [--log-retention-days 30] [--account-id 111111111111]
 //   [--heartbeat-hours 26] [--reminder-days 7] [--stack-parameter /eks-kit/prod/stack] [--assume-role-arns ARN,ARN] [--stack-name NAME]
-//   [--organization-role eks-kit-checks [--organization-units ou-ab12-prod0001,...] [--regions eu-west-1,...] [--batch-concurrency 4] [--target-concurrency 16]]
+//   [--organization-role eks-kit-checks [--organization-units ou-ab12-prod0001,...] [--regions eu-west-1,...] [--batch-concurrency 4] [--target-concurrency 16] [--seconds-per-target 30]]
 //   [--region eu-west-1] [--profile prod] [--out template.yaml] [--dry-run]
 // The bundle must be built first: pnpm --filter @eks-kit/checks-lambda... build
 import { spawnSync } from 'node:child_process';
@@ -34,6 +34,8 @@ const { values } = parseArgs({
     regions: { type: 'string' },
     'batch-concurrency': { type: 'string' },
     'target-concurrency': { type: 'string' },
+    // Pins EKS_KIT_SECONDS_PER_TARGET; without it the plan sizes batches from the last run's measure.
+    'seconds-per-target': { type: 'string' },
     region: { type: 'string' },
     profile: { type: 'string' },
     out: { type: 'string' },
@@ -90,6 +92,7 @@ const render = spawnSync(
       'regions',
       'batch-concurrency',
       'target-concurrency',
+      'seconds-per-target',
     ].flatMap((k) => (values[k] ? [`--${k}`, values[k]] : [])),
   ],
   { stdio: 'inherit' },

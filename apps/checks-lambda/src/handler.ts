@@ -28,6 +28,7 @@ import {
   type PlanResult,
   type PreviousState,
   REPORT_RESERVE_MS,
+  type ReportResult,
 } from './run/invocation.js';
 import { type BatchEvent, type PlanEvent, type ReportEvent, readPhase } from './run/phases.js';
 
@@ -37,6 +38,7 @@ export {
   type ChecksResult,
   MISSING_BATCHES_CHECK,
   type PlanResult,
+  type ReportResult,
 } from './run/invocation.js';
 
 /** The part of the Lambda context the handler uses. */
@@ -49,7 +51,7 @@ export interface LambdaContextLike {
 export interface ChecksHandler {
   (event: PlanEvent, context?: LambdaContextLike): Promise<PlanResult>;
   (event: BatchEvent, context?: LambdaContextLike): Promise<BatchResult>;
-  (event: ReportEvent, context?: LambdaContextLike): Promise<ChecksResult>;
+  (event: ReportEvent, context?: LambdaContextLike): Promise<ReportResult>;
   (event?: unknown, context?: LambdaContextLike): Promise<ChecksResult>;
 }
 
@@ -138,7 +140,7 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
   const run = async (
     event: unknown,
     context: LambdaContextLike | undefined,
-  ): Promise<ChecksResult | PlanResult | BatchResult> => {
+  ): Promise<ChecksResult | PlanResult | BatchResult | ReportResult> => {
     sandboxLogger ??= new Logger({ serviceName: DEFAULT_SERVICE_NAME });
     const logger = sandboxLogger;
     const env = deps.env ?? process.env;
@@ -203,13 +205,18 @@ export function createChecksHandler(deps: ChecksHandlerDependencies = {}): Check
       if (!Array.isArray(outcome)) return outcome;
       // Metrics are made at the first report (Powertools Metrics comes with the checks' code).
       sandboxMetrics ??= code.newMetrics();
-      return await code.reportRun(
+      const summary = await code.reportRun(
         inv,
         sandboxMetrics,
         phase,
         outcome,
         previousState ?? readPreviousState(inv),
       );
+      // The state machine's Report task gets counts only: its raw result must stay under Step Functions'
+      // 256 KiB whatever the number of targets (docs/AWS-FACTS.md#checks-over-an-aws-organisation, "A
+      // task's raw result"). A whole run (the schedule's event) answers the whole summary.
+      // With a run bucket the whole summary is written there (runs/<runId>/report.json).
+      return phase.kind === 'report' ? await code.reportPhaseAnswer(inv, phase, summary) : summary;
     } catch (error) {
       // Bad configuration or an unreadable stack: the invocation fails (Lambda's Errors metric).
       logger.error('eks-kit checks could not run', { error: redactSecrets(formatError(error)) });

@@ -27,6 +27,7 @@ export {
   type LambdaContextLike,
   MISSING_BATCHES_CHECK,
   type PlanResult,
+  type ReportResult,
 } from './handler.js';
 export { checksExecutionPolicy } from './policy/checks-execution-policy.js';
 export {
@@ -48,14 +49,20 @@ export {
   publishSummaryMetrics,
 } from './report/publish-metrics.js';
 export { redactSecrets } from './report/redact.js';
+export { reportAnswer } from './report/report-run.js';
 export {
   DEFAULT_SECONDS_PER_TARGET,
+  MIN_TIMED_TARGETS,
   measureRunTiming,
+  nextRunTiming,
+  type RunSettings,
   type RunTiming,
   readRunTiming,
   secondsPerTargetOf,
+  TIMING_MAX_AGE_DAYS,
   TIMING_PERCENTILE,
   TIMING_SAFETY_FACTOR,
+  usableRunTiming,
 } from './report/run-timing.js';
 export {
   readCheckState,
@@ -97,6 +104,7 @@ export {
   putJson,
   RUNS_PREFIX,
   readRunResults,
+  reportKey,
   resultsKey,
   resultsPrefix,
   writeBatches,

@@ -119,5 +119,32 @@ describe('scripts/deploy.mjs (the documented deploy command)', () => {
       EKS_KIT_BATCH_CONCURRENCY: '6',
       EKS_KIT_TARGET_CONCURRENCY: '8',
     });
+    // Not pinned: the plan sizes its batches from the last run's measure.
+    expect(env).not.toHaveProperty('EKS_KIT_SECONDS_PER_TARGET');
+  });
+
+  it('pins the planning figure with --seconds-per-target (EKS_KIT_SECONDS_PER_TARGET)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'eks-kit-deploy-')), 'template.yaml');
+    deployDryRun(out, ['--organization-role', 'eks-kit-checks', '--seconds-per-target', '45']);
+    const template = parse(readFileSync(out, 'utf8')) as {
+      Resources: { ChecksFunction: { Properties: { Environment: { Variables: Record<string, string> } } } };
+    };
+    expect(template.Resources.ChecksFunction.Properties.Environment.Variables).toMatchObject({
+      EKS_KIT_TARGETS_FROM: 'organization',
+      EKS_KIT_SECONDS_PER_TARGET: '45',
+    });
+  });
+
+  it('refuses a --seconds-per-target the renderer does not accept, naming the option, before sam runs', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'eks-kit-deploy-')), 'template.yaml');
+    let failure: { status?: number; stderr?: string } | undefined;
+    try {
+      deployDryRun(out, ['--organization-role', 'eks-kit-checks', '--seconds-per-target', '0']);
+    } catch (error) {
+      failure = error as { status?: number; stderr?: string };
+    }
+    expect(failure?.status).toBe(64);
+    expect(String(failure?.stderr)).toMatch(/secondsPerTarget|seconds-per-target/);
+    expect(existsSync(out)).toBe(false);
   });
 });

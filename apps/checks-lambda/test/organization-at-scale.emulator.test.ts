@@ -1,8 +1,9 @@
 /**
  * An organisation of 5,000 member accounts (issue 21): the deploy template's state machine played
  * against the handler and the emulator's S3 (test/fixtures/run-state-machine.ts): every target reported
- * exactly once, no state's input or output near Step Functions' 256 KiB (the batches and results go
- * through S3: ItemReader, the batches' own objects, ResultWriter), and the failures of thousands of
+ * exactly once, no state's input or output near Step Functions' 256 KiB, a task's raw result included (the
+ * batches and results go through S3: ItemReader, the batches' own objects, ResultWriter; the report answers
+ * counts only), and the failures of thousands of
  * targets kept whole between runs in the run bucket, where the SSM parameter would drop them.
  */
 import { S3Client } from '@aws-sdk/client-s3';
@@ -16,12 +17,13 @@ import {
   type CheckTask,
   checksDeployTemplate,
   createChecksHandler,
+  getJson,
   readCheckStateObject,
   STATE_MAX_CHARS,
   serializeCheckState,
   writeCheckStateObject,
 } from '../src/index.js';
-import { captureOutput } from './fixtures/capture-output.js';
+import { captureOutput, type LoggedSummary, loggedSummary } from './fixtures/capture-output.js';
 import { PAYLOAD_LIMIT_BYTES, runFanOut } from './fixtures/run-state-machine.js';
 
 const MANAGEMENT = '100000000000';
@@ -124,8 +126,8 @@ describe('an organisation of 5,000 accounts, split by the state machine through 
       organization: { roleName: ROLE, batchConcurrency: 4 },
     }).Resources.ChecksStateMachine?.Properties.Definition;
     const context = { getRemainingTimeInMillis: () => 900_000 };
-    let summary: Record<string, unknown> | undefined;
-    const { result: run } = await captureOutput(() =>
+    let answer: Record<string, unknown> | undefined;
+    const { result: run, lines } = await captureOutput(() =>
       runFanOut({
         definition,
         substitutions: { RunBucket: BUCKET, FunctionArn: 'arn:aws:lambda:eu-west-1:100000000000:function:x' },
@@ -134,18 +136,28 @@ describe('an organisation of 5,000 accounts, split by the state machine through 
         handler: async (event) => {
           const out = await handler(event, context);
           if ((event as { phase?: string }).phase === 'report')
-            summary = out as unknown as Record<string, unknown>;
+            answer = out as unknown as Record<string, unknown>;
           return out;
         },
       }),
     );
 
+    // The execution succeeded: no payload, the Report task's raw result included (before its
+    // ResultSelector), went over Step Functions' 256 KiB (States.DataLimitExceeded, which no Catch on
+    // States.ALL catches, would have failed it). With the whole summary as its answer (5,001 targets'
+    // results), the Report task's raw result was over 1 MiB and this run failed.
+    expect(run.error).toBeUndefined();
+    expect(run.status).toBe('SUCCEEDED');
+    // The report's answer is counts only; the whole summary is an object of the run bucket (and the log).
+    expect(answer).not.toHaveProperty('targets');
+    expect(answer).not.toHaveProperty('findings');
+    expect(answer?.reportKey).toBe('runs/run-5000/report.json');
+    const reader = await createClients({ region: 'eu-west-1', endpoint: emu.url, credentials });
+    const summary = (await getJson(reader, BUCKET, answer?.reportKey as string)) as LoggedSummary;
+    reader.destroy();
+    expect(loggedSummary(lines)?.targetCounts).toEqual(summary.targetCounts);
     // Every account once (the management account is one of them), in its one region.
-    const targets = (summary?.targets ?? []) as Array<{
-      target: string;
-      skipped?: string;
-      checks: Array<{ name: string }>;
-    }>;
+    const targets = summary?.targets ?? [];
     const labels = targets.map((t) => t.target);
     expect(labels).toHaveLength(COUNT + 1);
     expect(new Set(labels).size).toBe(COUNT + 1);
@@ -154,10 +166,10 @@ describe('an organisation of 5,000 accounts, split by the state machine through 
         [MANAGEMENT, ...Array.from({ length: COUNT }, (_, i) => member(i))].map((id) => `${id}@eu-west-1`),
       ),
     );
-    expect(summary?.targetCounts).toEqual({ checked: COUNT + 1 - 10, skipped: 5, unreachable: 5 });
+    expect(summary.targetCounts).toEqual({ checked: COUNT + 1 - 10, skipped: 5, unreachable: 5 });
+    expect(answer?.targetCounts).toEqual(summary.targetCounts);
     // Every batch wrote its results: the execution ends in its Succeed state.
-    expect(summary?.missingBatches).toBe(0);
-    expect(run.status).toBe('SUCCEEDED');
+    expect(answer?.missingBatches).toBe(0);
     for (const t of targets) {
       const id = t.target.split('@')[0] as string;
       if (SUSPENDED.has(id)) expect(t.skipped).toBe('account is SUSPENDED');
@@ -169,7 +181,7 @@ describe('an organisation of 5,000 accounts, split by the state machine through 
     const largest = Math.max(...run.payloads.map((p) => p.bytes));
     expect(largest).toBeLessThan(PAYLOAD_LIMIT_BYTES / 2);
     // What grew with the targets before (the plan's answer, the report's input) is now a few hundred bytes.
-    for (const where of ['Plan result', 'Report payload', 'CheckBatches output']) {
+    for (const where of ['Plan raw result', 'Report payload', 'Report raw result', 'CheckBatches output']) {
       const p = run.payloads.find((x) => x.where === where);
       expect(p?.bytes, where).toBeLessThan(2_000);
     }

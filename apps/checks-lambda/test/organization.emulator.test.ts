@@ -18,11 +18,13 @@ import {
   type CheckTask,
   checksDeployTemplate,
   createChecksHandler,
+  getJson,
+  type ReportResult,
   readCheckStateObject,
   readHandlerConfig,
   type TargetResult,
 } from '../src/index.js';
-import { captureOutput } from './fixtures/capture-output.js';
+import { captureOutput, loggedFindings, loggedSummary } from './fixtures/capture-output.js';
 import { runFanOut } from './fixtures/run-state-machine.js';
 
 const MANAGEMENT = '100000000000';
@@ -279,13 +281,18 @@ describe('targets from AWS Organizations', () => {
       ).toBe(true);
       batches.push({ results: result.results ?? [] });
     }
-    const { result: report } = await captureOutput(() =>
+    const { result: report, lines } = await captureOutput(() =>
       handlerFor(env)({ phase: 'report', batches }, context(100)),
     );
-    expect(outcomes(report).size).toBe(52);
+    // The report's answer is counts only (bounded for Step Functions); its log line has every target.
+    expect(report).not.toHaveProperty('targets');
+    expect(report).not.toHaveProperty('findings');
+    expect(report.phase).toBe('report');
+    expect(outcomes(loggedSummary(lines) as unknown as ChecksResult).size).toBe(52);
     expect(report.targetCounts).toEqual({ checked: 48, skipped: 2, unreachable: 2 });
     expect(report.counts.ok).toBe(48);
     expect(report.counts.fail).toBe(2);
+    expect(report.missingBatches).toBe(0);
   });
 
   it('reports a run whose batch failed: the map goes on, Report names the missing batch, then the execution fails', async () => {
@@ -305,7 +312,7 @@ describe('targets from AWS Organizations', () => {
     const handler = handlerFor(env);
     let failedTargets = 0;
     const play = (executionName: string, fails: (targets: AssumeRoleTarget[]) => boolean) => {
-      let summary: ChecksResult | undefined;
+      let answer: ReportResult | undefined;
       return captureOutput(() =>
         runFanOut({
           definition,
@@ -321,11 +328,11 @@ describe('targets from AWS Organizations', () => {
               throw new Error('Task timed out after 900.00 seconds');
             }
             const out = await handler(event, context(100));
-            if (event.phase === 'report') summary = out as ChecksResult;
+            if (event.phase === 'report') answer = out as unknown as ReportResult;
             return out;
           },
         }),
-      ).then(({ result, lines }) => ({ run: result, lines, summary }));
+      ).then(({ result, lines }) => ({ run: result, lines, answer, summary: loggedSummary(lines) }));
     };
     const noRole = (state: CheckState | undefined) =>
       Object.entries(state?.targets ?? {}).filter(([target]) => target.startsWith(NO_ROLE));
@@ -335,7 +342,7 @@ describe('targets from AWS Organizations', () => {
       const kept = noRole(await readCheckStateObject(base, BUCKET));
       expect(kept).toHaveLength(2);
 
-      const { run, lines, summary } = await play('run-failed-batch', (targets) =>
+      const { run, lines, summary, answer } = await play('run-failed-batch', (targets) =>
         targets.some((t) => t.accountId === NO_ROLE),
       );
       expect(run.children).toBeGreaterThan(2);
@@ -345,7 +352,8 @@ describe('targets from AWS Organizations', () => {
       expect(summary).toBeDefined();
       const missing = summary?.targets.find((t) => t.target === 'run');
       expect(missing?.checks.map((c) => c.name)).toEqual(['checks.batches']);
-      const batchFinding = summary?.findings.find((f) => f.check === 'checks.batches');
+      // The report logs the one finding it makes itself (the batches logged theirs).
+      const batchFinding = loggedFindings(lines).find((f) => f.check === 'checks.batches');
       expect(batchFinding?.status).toBe('fail');
       expect(batchFinding?.target).toBe('run');
       expect(batchFinding?.message).toMatch(
@@ -353,6 +361,16 @@ describe('targets from AWS Organizations', () => {
       );
       expect(summary?.targets).toHaveLength(52 - failedTargets + 1);
       expect(summary?.missingBatches).toBe(1);
+      // What the state machine gets: counts, the missing batch, the change as a count, and where the
+      // whole summary is (the missing batch's finding in it).
+      expect(answer).toMatchObject({ missingBatches: 1, status: 'fail', changes: { resolved: 0 } });
+      expect(answer?.changes.newFailures).toBeGreaterThanOrEqual(1);
+      expect(answer?.reportKey).toBe('runs/run-failed-batch/report.json');
+      const whole = (await getJson(base, BUCKET, answer?.reportKey as string)) as ChecksResult;
+      expect(whole.findings.filter((f) => f.check === 'checks.batches')).toEqual([
+        expect.objectContaining({ target: 'run', message: batchFinding?.message }),
+      ]);
+      expect(whole.targets).toHaveLength(52 - failedTargets + 1);
       // A new failure: what the notice announces and the metrics count; nothing of the unheard batch
       // is announced as resolved, and its targets' failures are kept for the next run, since-dates and all.
       expect(summary?.changes.newFailures).toContainEqual(
@@ -377,9 +395,9 @@ describe('targets from AWS Organizations', () => {
     }).Resources.ChecksStateMachine?.Properties.Definition;
     const s3 = new S3Client({ region: 'eu-west-1', endpoint: emu.url, credentials });
     const handler = handlerFor({ EKS_KIT_SECONDS_PER_TARGET: '60', EKS_KIT_RUN_BUCKET: BUCKET });
-    let summary: ChecksResult | undefined;
+    let answer: ReportResult | undefined;
     let planned = 0;
-    const { result: run } = await captureOutput(() =>
+    const { result: run, lines } = await captureOutput(() =>
       runFanOut({
         definition,
         substitutions: { RunBucket: BUCKET, FunctionArn: 'arn:aws:lambda:eu-west-1:100000000000:function:x' },
@@ -387,7 +405,7 @@ describe('targets from AWS Organizations', () => {
         s3,
         handler: async (event) => {
           const out = (await handler(event, context(100))) as unknown as Record<string, unknown>;
-          if (event.phase === 'report') summary = out as unknown as ChecksResult;
+          if (event.phase === 'report') answer = out as unknown as ReportResult;
           if (event.phase !== 'plan') return out;
           planned = out.batchCount as number;
           // The batches object cannot be read (as if it were deleted before the map started).
@@ -397,8 +415,8 @@ describe('targets from AWS Organizations', () => {
     ).finally(() => s3.destroy());
     expect(run.children).toBe(0);
     expect(planned).toBeGreaterThan(1);
-    expect(summary?.missingBatches).toBe(planned);
-    expect(summary?.findings.find((f) => f.check === 'checks.batches')?.message).toMatch(
+    expect(answer?.missingBatches).toBe(planned);
+    expect(loggedFindings(lines).find((f) => f.check === 'checks.batches')?.message).toMatch(
       new RegExp(`^${planned} of ${planned} batches of run run-unreadable wrote no results`),
     );
     expect(run.status).toBe('FAILED');

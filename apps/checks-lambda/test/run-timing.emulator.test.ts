@@ -16,11 +16,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type CheckTask,
   checksDeployTemplate,
+  checkTargets,
   createChecksHandler,
+  measureRunTiming,
   type PlanResult,
   putJson,
   readCheckStateObject,
   STATE_OBJECT_KEY,
+  type TargetResult,
+  writeBatchResults,
 } from '../src/index.js';
 import { captureOutput } from './fixtures/capture-output.js';
 import { runFanOut } from './fixtures/run-state-machine.js';
@@ -172,7 +176,14 @@ describe('an organisation run sized from the last run', () => {
     expect(run.children).toBe(13);
     const state = await storedState();
     // 12 targets of 2 s and one of 20 s: the 90th percentile (nearest rank, 12th of 13) is 2 s.
-    expect(state?.timing).toEqual({ p90Ms: 2000, targets: 13, measuredAt: RAN_AT.toISOString() });
+    // Measured at this run's settings (one target at a time, the default 4 checks at once).
+    expect(state?.timing).toEqual({
+      p90Ms: 2000,
+      targets: 13,
+      measuredAt: RAN_AT.toISOString(),
+      targetConcurrency: 1,
+      checkConcurrency: 4,
+    });
 
     // The next plan: 2 s x 2 = 4 s a target, 7 targets in 30 s: 2 batches instead of 13.
     const next = await plan();
@@ -301,6 +312,226 @@ describe('an organisation run sized from the last run', () => {
       p90Ms: 2000,
       targets: 13,
       measuredAt: RAN_AT.toISOString(),
+      targetConcurrency: 1,
+      checkConcurrency: 4,
     });
+  });
+});
+
+/** A checked target's result as a batch writes it: one completed check, its time. */
+const timedResult = (id: string, ms: number): TargetResult => ({
+  target: `${id}@eu-west-1`,
+  region: 'eu-west-1',
+  accountId: id,
+  durationMs: ms,
+  runs: [{ name: 'timed', outcome: 'completed', durationMs: ms, findings: [] }],
+});
+/** 25 accounts (more than MIN_TIMED_TARGETS) at `ms` each. */
+const timedResults = (ms: number) =>
+  Array.from({ length: 25 }, (_, i) => timedResult(String(300000000000 + i), ms));
+/** The stored timing of an earlier run at this suite's settings: 9 s. */
+const NINE_SECONDS = {
+  p90Ms: 9_000,
+  targets: 25,
+  measuredAt: '2026-12-06T06:00:00.000Z',
+  targetConcurrency: 1,
+  checkConcurrency: 4,
+};
+
+describe('a per-target timing that cannot make plans too tight (issue 21 review, item 1)', () => {
+  it('times no target the deadline stopped, nor an account region checked after it (1a)', async () => {
+    virtualMs = 0;
+    // Three accounts in two regions, one at a time; the deadline (the invocation's signal) fires during the
+    // first region of the second account.
+    const deadline = new AbortController();
+    const ids = [MEMBERS[0], SLOW, MEMBERS[6]] as string[];
+    const targets = ids.flatMap((id) =>
+      ['eu-west-1', 'us-east-1'].map((region) => ({
+        label: `${id}@${region}`,
+        roleArn: `arn:aws:iam::${id}:role/${ROLE}`,
+        region,
+        accountId: id,
+      })),
+    );
+    const stopsTheRun: CheckTask = {
+      name: 'timed',
+      resource: 'org',
+      async run(clients, signal) {
+        const me = await (await clients.sts()).send(new GetCallerIdentityCommand({}));
+        virtualMs += 2_000;
+        if (me.Account === SLOW) {
+          deadline.abort(new Error('the function is out of time'));
+          // Cut by the deadline (its own signal is aborted with it): it never answers, and is left behind.
+          expect(signal.aborted).toBe(true);
+          await new Promise(() => undefined);
+        }
+        return [finding('timed', `${me.Account}`, 'ok', 'looked')];
+      },
+    };
+    const base = await createClients({ region: 'eu-west-1', endpoint: emu.url, credentials, maxAttempts: 4 });
+    let results: TargetResult[];
+    try {
+      results = await checkTargets(
+        base,
+        { targets: [], targetConcurrency: 1, checkConcurrency: 4, checkTimeoutMs: 60_000 },
+        'eu-west-1',
+        [stopsTheRun],
+        { signal: deadline.signal, targets, now: () => virtualMs },
+      );
+    } finally {
+      base.destroy();
+    }
+    const byLabel = new Map(results.map((r) => [r.target, r]));
+    // The first account's two regions completed: 2 s each.
+    expect(byLabel.get(`${MEMBERS[0]}@eu-west-1`)?.durationMs).toBe(2_000);
+    expect(byLabel.get(`${MEMBERS[0]}@us-east-1`)?.durationMs).toBe(2_000);
+    // The stopped target and every one after it carry no time, and say the deadline stopped them.
+    for (const label of [
+      `${SLOW}@eu-west-1`,
+      `${SLOW}@us-east-1`,
+      `${MEMBERS[6]}@eu-west-1`,
+      `${MEMBERS[6]}@us-east-1`,
+    ]) {
+      const r = byLabel.get(label);
+      expect(r, label).toBeDefined();
+      expect(r, label).not.toHaveProperty('durationMs');
+      expect(
+        r?.runs.some((run) => run.stopped === true),
+        label,
+      ).toBe(true);
+    }
+    // SLOW's second region was answered at once (about 0 ms): it would have pulled the p90 down.
+    expect(measureRunTiming(results, RAN_AT, { targetConcurrency: 1, checkConcurrency: 4 })).toMatchObject({
+      p90Ms: 2_000,
+      targets: 2,
+    });
+  });
+
+  it('never lowers the stored timing from a run whose targets the deadline stopped (1b)', async () => {
+    await writeState({ v: 1, lastRunAt: NINE_SECONDS.measuredAt, targets: {}, timing: NINE_SECONDS });
+    const stopped: TargetResult = {
+      target: `${SLOW}@eu-west-1`,
+      region: 'eu-west-1',
+      runs: [{ name: 'timed', outcome: 'timed-out', durationMs: 3, findings: [], stopped: true }],
+    };
+    const { result } = await captureOutput(() =>
+      handlerFor()({ phase: 'report', batches: [{ results: [...timedResults(1_000), stopped] }] }, context()),
+    );
+    expect(result.state).toEqual({ written: true, dropped: 0 });
+    // 25 of 26 targets timed at 1 s: enough for a measure, but the run was cut short: 9 s stays.
+    expect((await storedState())?.timing).toEqual(NINE_SECONDS);
+  });
+
+  it('never lowers the stored timing from a split run with batches missing (1b)', async () => {
+    await writeState({ v: 1, lastRunAt: NINE_SECONDS.measuredAt, targets: {}, timing: NINE_SECONDS });
+    const base = await createClients({ region: 'eu-west-1', endpoint: emu.url, credentials });
+    try {
+      // Batch 0 wrote 25 targets of 1 s; batch 1 wrote nothing (its invocation failed).
+      await writeBatchResults(base, BUCKET, 'run-missing', 0, timedResults(1_000));
+    } finally {
+      base.destroy();
+    }
+    const { result } = await captureOutput(() =>
+      handlerFor()({ phase: 'report', runId: 'run-missing', batchCount: 2 }, context()),
+    );
+    expect(result.missingBatches).toBe(1);
+    expect((await storedState())?.timing).toEqual(NINE_SECONDS);
+    // The same results with every batch there replace it.
+    const { result: whole } = await captureOutput(() =>
+      handlerFor()({ phase: 'report', batches: [{ results: timedResults(1_000) }] }, context()),
+    );
+    expect(whole.missingBatches).toBe(0);
+    expect((await storedState())?.timing).toEqual({
+      p90Ms: 1_000,
+      targets: 25,
+      measuredAt: RAN_AT.toISOString(),
+      targetConcurrency: 1,
+      checkConcurrency: 4,
+    });
+  });
+
+  it('keeps the stored timing when a run timed fewer targets than it needs (1c)', async () => {
+    await writeState({ v: 1, lastRunAt: NINE_SECONDS.measuredAt, targets: {}, timing: NINE_SECONDS });
+    virtualMs = 0;
+    // A whole run of the 13 targets where the check throws in three accounts (fast, 100 ms): 10 timed
+    // of 13 live, and an organisation under 20 live targets needs all of them.
+    const throwing = new Set([MEMBERS[1], MEMBERS[2], MEMBERS[3]]);
+    const handler = createChecksHandler({
+      env: {
+        EKS_KIT_STACK: STACK,
+        AWS_REGION: 'eu-west-1',
+        AWS_ENDPOINT_URL: emu.url,
+        EKS_KIT_TARGETS_FROM: 'organization',
+        EKS_KIT_ORGANIZATION_ROLE_NAME: ROLE,
+        EKS_KIT_TARGET_CONCURRENCY: '1',
+        EKS_KIT_ASSUME_ROLE_RATE: '100',
+        EKS_KIT_RUN_BUCKET: BUCKET,
+      },
+      clientOptions: { credentials, maxAttempts: 4 },
+      checkTasks: () => [
+        {
+          name: 'timed',
+          resource: 'org',
+          async run(clients) {
+            const me = await (await clients.sts()).send(new GetCallerIdentityCommand({}));
+            if (throwing.has(me.Account as string)) {
+              virtualMs += 100;
+              throw new Error('AccessDenied');
+            }
+            virtualMs += 1_000;
+            return [finding('timed', `${me.Account}`, 'ok', 'looked')];
+          },
+        },
+      ],
+      now: () => RAN_AT,
+      targetClock: () => virtualMs,
+    });
+    const { result } = await captureOutput(() => handler({}, context(900)));
+    expect(result.targetCounts.checked).toBe(13);
+    expect(result.checkErrors).toBe(3);
+    expect((await storedState())?.timing).toEqual(NINE_SECONDS);
+  });
+
+  it('plans with the default from a timing measured at other settings or more than 30 days ago, and says so (1d)', async () => {
+    const cases = [
+      {
+        timing: { ...NINE_SECONDS, measuredAt: RAN_AT.toISOString(), targetConcurrency: 16 },
+        why: 'measured at 16 targets and 4 checks at once, this run has 1 and 4',
+      },
+      {
+        timing: { ...NINE_SECONDS, measuredAt: RAN_AT.toISOString(), checkConcurrency: 8 },
+        why: 'measured at 1 targets and 8 checks at once, this run has 1 and 4',
+      },
+      {
+        timing: { ...NINE_SECONDS, p90Ms: 2_000, measuredAt: '2026-11-06T05:59:59.000Z' },
+        why: 'measured on 2026-11-06T05:59:59.000Z, more than 30 days ago',
+      },
+      {
+        timing: { p90Ms: 2_000, targets: 13, measuredAt: RAN_AT.toISOString() },
+        why: `measured on ${RAN_AT.toISOString()} without its run settings (stored by an older version)`,
+      },
+    ];
+    for (const { timing, why } of cases) {
+      await writeState({ v: 1, lastRunAt: RAN_AT.toISOString(), targets: {}, timing });
+      const { plan: planned, lines } = await plan();
+      expect(planned.secondsPerTarget, why).toBe(30);
+      expect(planned.batchCount, why).toBe(13);
+      expect(planned.secondsPerTargetSource).toBe(`default (the last run's timing is not used: ${why})`);
+      expect(planned.message).toContain(
+        `planned at 30 s a target (default (the last run's timing is not used: ${why}))`,
+      );
+      // Not malformed: no warning of it (the plan that does not fit is itself a WARN line).
+      expect(warnings(lines).filter((w) => w.includes('malformed'))).toEqual([]);
+    }
+    // Measured at this run's settings exactly 30 days ago: still used (2 s x 2 = 4 s a target).
+    await writeState({
+      v: 1,
+      lastRunAt: RAN_AT.toISOString(),
+      targets: {},
+      timing: { ...NINE_SECONDS, p90Ms: 2_000, measuredAt: '2026-11-07T06:00:00.000Z' },
+    });
+    const { plan: used } = await plan();
+    expect(used.secondsPerTarget).toBe(4);
+    expect(used.batchCount).toBe(2);
   });
 });

@@ -11,6 +11,7 @@ import {
   type Invocation,
   MISSING_BATCHES_CHECK,
   type PreviousState,
+  type ReportResult,
 } from '../run/invocation.js';
 import type { RunPhase } from '../run/phases.js';
 import { type ChangedFailure, type CheckState, compareWithPrevious } from './finding-state.js';
@@ -18,7 +19,7 @@ import { logFindings, logSummary } from './log-findings.js';
 import { changeNotice, publishNotice } from './notify-failures.js';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, publishSummaryMetrics } from './publish-metrics.js';
 import { redactSecrets } from './redact.js';
-import { measureRunTiming, readRunTiming } from './run-timing.js';
+import { nextRunTiming } from './run-timing.js';
 import { type StoredCheckState, writeCheckState, writeCheckStateObject } from './state-store.js';
 import { summarizeRuns, type TargetResult } from './summary.js';
 
@@ -129,8 +130,13 @@ export async function reportRun(
     keepUnreported: missingBatches > 0,
   });
   const summary = summarizeWithChanges(inv.stack.name, results, compared);
-  // A split run's batches logged their own findings.
+  // A split run's batches logged their own findings; the report logs the one it makes (checks.batches).
   if (phase.kind !== 'report') logFindings(inv.logger, summary);
+  else
+    logFindings(inv.logger, {
+      ...summary,
+      findings: summary.findings.filter((f) => f.check === MISSING_BATCHES_CHECK),
+    });
   publishSummaryMetrics(metrics, summary);
   const nextState = withTiming(
     inv,
@@ -138,6 +144,7 @@ export async function reportRun(
     results,
     previous,
     now,
+    missingBatches,
   );
   const stateError = await keepState(inv, summary, nextState, readError);
   if (stateError !== undefined) summary.state = { error: stateError };
@@ -147,9 +154,11 @@ export async function reportRun(
 }
 
 /**
- * The state to keep with the run's `timing` (organisation targets only: the plan is theirs): this run's
- * p90 when it timed a target, else the previous run's entry as it was (a run that checked nothing, all
- * accounts suspended or unreachable, measured nothing and does not erase the last measure).
+ * The state to keep with the run's `timing` (organisation targets only: the plan is theirs), as
+ * {@link nextRunTiming} decides: this run's p90 when enough targets were timed (every check completed),
+ * else the previous run's entry as it was; never lowered by a run cut short (batches missing, targets
+ * stopped by the invocation's deadline). A run that checked nothing measured nothing and does not erase
+ * the last measure.
  */
 function withTiming(
   inv: Invocation,
@@ -157,12 +166,70 @@ function withTiming(
   results: readonly TargetResult[],
   previous: StoredCheckState | undefined,
   now: Date,
+  missingBatches: number,
 ): StoredCheckState | undefined {
   if (!state || !inv.config.organization) return state;
   const { timing: _old, ...rest } = state as StoredCheckState;
-  // The previous entry only if it is one (a malformed one is not carried on).
-  const timing = measureRunTiming(results, now) ?? readRunTiming(previous?.timing).timing;
+  const cutShort = missingBatches > 0 || results.some((r) => r.runs.some((run) => run.stopped));
+  const { timing, why } = nextRunTiming(results, previous?.timing, {
+    now,
+    settings: {
+      targetConcurrency: inv.config.targetConcurrency,
+      checkConcurrency: inv.config.checkConcurrency,
+    },
+    cutShort,
+  });
+  inv.logger.info(`per-target timing for the next plan: ${why}`, { timing: timing ?? null });
   return timing === undefined ? rest : { ...rest, timing };
+}
+
+/** Longest error text a report's answer carries (a notice or state error): the answer stays bounded. */
+const ANSWER_TEXT_MAX = 1_000;
+
+/**
+ * The report step's answer to the state machine: the run's counts and outcome, never a per-target list,
+ * so that its size does not depend on the number of targets (Step Functions: a task's raw result is at
+ * most 256 KiB, else `States.DataLimitExceeded`, which `Catch` on `States.ALL` does not catch;
+ * docs/AWS-FACTS.md#checks-over-an-aws-organisation, "A task's raw result"). The whole summary is logged.
+ *
+ * @example
+ * ```ts
+ * const answer = reportAnswer(await reportRun(inv, metrics, phase, results, previousState));
+ * answer.targetCounts; // { checked: 4990, skipped: 5, unreachable: 5 }
+ * ```
+ */
+export function reportAnswer(summary: ChecksResult): ReportResult {
+  const clip = (text: string) =>
+    text.length > ANSWER_TEXT_MAX ? `${text.slice(0, ANSWER_TEXT_MAX - 3)}...` : text;
+  const { notification, state } = summary;
+  return {
+    phase: 'report',
+    stack: summary.stack,
+    status: summary.status,
+    counts: summary.counts,
+    checkErrors: summary.checkErrors,
+    ...(summary.nearestCertificateExpiryDays !== undefined
+      ? { nearestCertificateExpiryDays: summary.nearestCertificateExpiryDays }
+      : {}),
+    targetCounts: summary.targetCounts,
+    changes: {
+      notice: summary.changes.notice,
+      ...(summary.changes.previousRunAt ? { previousRunAt: summary.changes.previousRunAt } : {}),
+      newFailures: summary.changes.newFailures.length,
+      resolved: summary.changes.resolved.length,
+      stillFailing: summary.changes.stillFailing.length,
+    },
+    ...(notification
+      ? {
+          notification:
+            'error' in notification
+              ? { kind: notification.kind, error: clip(notification.error) }
+              : { kind: notification.kind, messageId: notification.messageId },
+        }
+      : {}),
+    ...(state ? { state: 'error' in state ? { error: clip(state.error) } : state } : {}),
+    missingBatches: summary.missingBatches ?? 0,
+  };
 }
 
 /** Batches a split run's report found without results (the `checks.batches` finding's count). */

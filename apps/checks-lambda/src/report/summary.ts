@@ -16,8 +16,9 @@ export interface TargetResult {
   skipped?: string;
   /**
    * Wall time of a checked target, in milliseconds: its AssumeRole (the first region of an account)
-   * through its last check. Absent for a skipped target, one whose role could not be assumed, and the
-   * function's own account. The report keeps its p90 for the next run's plan (report/run-timing.ts).
+   * through its last check. Absent for a skipped target, one whose role could not be assumed, one whose
+   * checks did not all complete (a time cut short), and the function's own account. The report keeps
+   * their p90 for the next run's plan (report/run-timing.ts).
    */
   durationMs?: number;
   runs: CheckRun[];

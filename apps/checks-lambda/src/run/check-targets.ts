@@ -118,6 +118,9 @@ export async function checkTargets(
       assumed = (await assumeRoleTarget(base, { roleArn: first.roleArn }, region, signal)).clients;
     } catch (error) {
       failure = assumeFailure(first.roleArn, error, Math.round(performance.now() - started));
+      // Not reached before the invocation's deadline (the token bucket's wait or AssumeRole cut): said so,
+      // so that the report does not take this run's timing as complete.
+      if (signal?.aborted) failure.stopped = true;
     }
     try {
       for (const { target, index } of group) {
@@ -136,11 +139,15 @@ export async function checkTargets(
         try {
           const runs = await runCheckTasks(clients, tasks, runOptions);
           const end = clock();
+          // Timed only when every check completed: a check that timed out or threw (or that the
+          // invocation's deadline stopped, `runOneTask` answering at once) cuts the target's time short,
+          // and an account's later regions would record about 0 ms (issue 21 review, item 1a).
+          const complete = runs.every((run) => run.outcome === 'completed');
           out[index] = {
             target: label,
             region: targetRegion,
             ...identity(target),
-            durationMs: Math.max(0, Math.round(end - lap)),
+            ...(complete ? { durationMs: Math.max(0, Math.round(end - lap)) } : {}),
             runs,
           };
           lap = end;

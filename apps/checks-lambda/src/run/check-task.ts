@@ -26,4 +26,10 @@ export interface CheckRun {
   durationMs: number;
   /** `ok` findings left out of `findings` to keep a batch's answer small (counted in the summary). */
   omittedOk?: number;
+  /**
+   * The invocation's deadline stopped it (its `timed-out` outcome is the function's time running out, not
+   * its own `EKS_KIT_CHECK_TIMEOUT_SECONDS`): its `durationMs` is cut short, so its target is not timed and
+   * the run's report never lowers the stored per-target time (report/run-timing.ts).
+   */
+  stopped?: true;
 }

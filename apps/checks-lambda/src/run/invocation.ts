@@ -93,5 +93,37 @@ export interface ChecksResult extends ChecksSummary {
   missingBatches?: number;
 }
 
+/**
+ * What a split run's report step answers (`{ "phase": "report", ... }`): a summary whose size does not grow
+ * with the targets, since Step Functions fails the execution with `States.DataLimitExceeded` when a task's
+ * raw result (the Lambda's whole `Payload`, before `ResultSelector`) is over 256 KiB, an error a `Catch` on
+ * `States.ALL` does not catch (docs/AWS-FACTS.md#checks-over-an-aws-organisation, "A task's raw result").
+ * Counts only: the per-target results and every finding are in the function's log (the summary line) and
+ * the failures kept in the run bucket's state. `missingBatches` is what the state machine's `CheckReport`
+ * Choice reads.
+ */
+export interface ReportResult {
+  phase: 'report';
+  stack: string;
+  status: ChecksSummary['status'];
+  counts: ChecksSummary['counts'];
+  checkErrors: number;
+  nearestCertificateExpiryDays?: number;
+  targetCounts: ChecksSummary['targetCounts'];
+  /** How this run compares with the previous one, as counts (the lists are in the log and the notice). */
+  changes: {
+    notice: ChecksResult['changes']['notice'];
+    previousRunAt?: string;
+    newFailures: number;
+    resolved: number;
+    stillFailing: number;
+  };
+  notification?: ChecksResult['notification'];
+  state?: ChecksResult['state'];
+  missingBatches: number;
+  /** With a run bucket: the object holding the whole summary (every target, every finding kept). */
+  reportKey?: string;
+}
+
 /** The previous run's state, or why it could not be read (then this run is a first run). */
 export type PreviousState = { previous?: StoredCheckState; stateError?: string };

@@ -165,7 +165,7 @@ export interface RunPlan {
   secondsPerTarget: number;
   /**
    * Where {@link secondsPerTarget} comes from: `EKS_KIT_SECONDS_PER_TARGET`, `measured by the run of
-   * <time>: p90 <s> s x 2 (<n> targets)`, or `default`.
+   * <time>: p90 <s> s x 2 (<n> targets)`, or `default` (with why a stored timing was not used, if any).
    */
   secondsPerTargetSource: string;
   fits: boolean;
@@ -193,11 +193,17 @@ export interface RunPlan {
  */
 export function planRun(
   targets: readonly AssumeRoleTarget[],
-  config: { targetConcurrency: number; organization: OrganizationSource; timing?: RunTiming },
+  config: {
+    targetConcurrency: number;
+    organization: OrganizationSource;
+    timing?: RunTiming;
+    /** Why the stored timing is not used (other run settings, too old): said in the plan's message. */
+    timingIgnored?: string;
+  },
   limitSeconds: number,
 ): RunPlan {
   const org = config.organization;
-  const perTarget = secondsPerTargetOf(org, config.timing);
+  const perTarget = secondsPerTargetOf(org, config.timing, config.timingIgnored);
   const live = targets.filter((t) => !t.skip);
   const accountsOf = (list: readonly AssumeRoleTarget[]) => new Set(list.map((t) => t.roleArn)).size;
   const estimate = (list: readonly AssumeRoleTarget[], rate: number) =>

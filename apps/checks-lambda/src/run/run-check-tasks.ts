@@ -82,6 +82,7 @@ async function runOneTask(
           ),
         ],
         durationMs: elapsed(),
+        ...(outer?.aborted ? { stopped: true as const } : {}),
       };
     }
     return { name: task.name, outcome: 'completed', findings: result, durationMs: elapsed() };

@@ -5,26 +5,37 @@
  * runs (the @eks-kit packages' procedures, their SDK commands) is reached from here.
  */
 import { randomUUID } from 'node:crypto';
-import { EksKitError, finding } from '@eks-kit/core';
+import { EksKitError, finding, formatError } from '@eks-kit/core';
 import { turnOffActionNameValidationInProcess } from '@eks-kit/iam-policies';
 import { HANDLER_ENV, type OrganizationSource } from '../config/handler-config.js';
 import { logFindings } from '../report/log-findings.js';
-import { type RunTiming, readRunTiming } from '../report/run-timing.js';
+import { redactSecrets } from '../report/redact.js';
+import { reportAnswer } from '../report/report-run.js';
+import { type RunTiming, readRunTiming, usableRunTiming } from '../report/run-timing.js';
 import { summarizeRuns, type TargetResult } from '../report/summary.js';
 import { checkTargets } from './check-targets.js';
 import {
   type BatchResult,
+  type ChecksResult,
   type Invocation,
   MISSING_BATCHES_CHECK,
   type PlanResult,
   REPORT_RESERVE_MS,
+  type ReportResult,
 } from './invocation.js';
 import { planRun, resolveOrganizationTargets } from './organization-targets.js';
 import { compactResults, type RunPhase } from './phases.js';
-import { readRunResults, resultsPrefix, writeBatches, writeBatchResults } from './run-store.js';
+import {
+  putJson,
+  readRunResults,
+  reportKey,
+  resultsPrefix,
+  writeBatches,
+  writeBatchResults,
+} from './run-store.js';
 
 export { stackCheckTasks } from '../checks/stack-check-tasks.js';
-export { newMetrics, reportRun } from '../report/report-run.js';
+export { newMetrics, reportAnswer, reportRun } from '../report/report-run.js';
 
 /** One batch of a split run: check its targets, log their findings, answer their compact results. */
 async function runBatch(
@@ -97,22 +108,32 @@ async function readBatches(
 
 /**
  * The per-target time the previous run recorded, for the plan; a state that cannot be read or a
- * malformed `timing` is a warning and no timing (the plan then uses the default). Not read when
- * `EKS_KIT_SECONDS_PER_TARGET` is set (the setting wins).
+ * malformed `timing` is a warning and no timing (the plan then uses the default). A well-formed one
+ * measured at other run settings or more than 30 days ago is not used either, and the plan's message
+ * says why (`timingIgnored`). Not read when `EKS_KIT_SECONDS_PER_TARGET` is set (the setting wins).
  */
-async function lastRunTiming(inv: Invocation, org: OrganizationSource): Promise<RunTiming | undefined> {
-  if (org.secondsPerTargetSet || !inv.previousState) return undefined;
+async function lastRunTiming(
+  inv: Invocation,
+  org: OrganizationSource,
+): Promise<{ timing?: RunTiming; timingIgnored?: string }> {
+  if (org.secondsPerTargetSet || !inv.previousState) return {};
   const { previous, stateError } = await inv.previousState;
   if (stateError !== undefined) {
     // The whole run's report logs this error as an error; the plan says what it means for the plan.
     inv.logger.warn('could not read the previous run: planning with the default time a target', {
       error: stateError,
     });
-    return undefined;
+    return {};
   }
   const { timing, warning } = readRunTiming(previous?.timing);
   if (warning) inv.logger.warn(`${warning}: planning with the default time a target`);
-  return timing;
+  if (!timing) return {};
+  const usable = usableRunTiming(
+    timing,
+    { targetConcurrency: inv.config.targetConcurrency, checkConcurrency: inv.config.checkConcurrency },
+    inv.now(),
+  );
+  return usable.timing ? { timing: usable.timing } : { timingIgnored: usable.ignored };
 }
 
 /**
@@ -130,10 +151,9 @@ async function runOrganization(
   // Say before the first check whether one invocation can finish the run.
   const targets = await resolveOrganizationTargets(clients, org, region, signal);
   const limitSeconds = Math.floor(((inv.remaining ?? 900_000) - REPORT_RESERVE_MS) / 1000);
-  const timing = await lastRunTiming(inv, org);
   const plan = planRun(
     targets,
-    { targetConcurrency: config.targetConcurrency, organization: org, ...(timing ? { timing } : {}) },
+    { targetConcurrency: config.targetConcurrency, organization: org, ...(await lastRunTiming(inv, org)) },
     limitSeconds,
   );
   if (planOnly) {
@@ -180,4 +200,36 @@ export async function checkPhase(
   if (org)
     return runOrganization(inv, org, phase.kind === 'plan', phase.kind === 'plan' ? phase.runId : undefined);
   return checkTargets(inv.clients, inv.config, inv.stack.cluster.region, inv.tasksOf(inv.stack), inv.signal);
+}
+
+/**
+ * A split run's report answer (`{ "phase": "report" }`): counts only ({@link reportAnswer}), and, with a run
+ * bucket, the whole summary written to `runs/<runId>/report.json` (`reportKey`), where every target's
+ * results and every kept finding stay readable whatever their number. A write that fails is logged and
+ * leaves the key out: the run has reported (notice, metrics, state) by then.
+ *
+ * @example
+ * ```ts
+ * const answer = await reportPhaseAnswer(inv, { kind: 'report', runId: 'run-1', batchCount: 3 }, summary);
+ * answer.reportKey; // 'runs/run-1/report.json'
+ * ```
+ */
+export async function reportPhaseAnswer(
+  inv: Invocation,
+  phase: RunPhase,
+  summary: ChecksResult,
+): Promise<ReportResult> {
+  const answer = reportAnswer(summary);
+  const bucket = inv.config.runBucket;
+  if (phase.kind !== 'report' || !('runId' in phase) || !bucket) return answer;
+  const key = reportKey(phase.runId);
+  try {
+    await putJson(inv.clients, bucket, key, summary);
+    return { ...answer, reportKey: key };
+  } catch (error) {
+    inv.logger.error("could not write the run's summary to the run bucket", {
+      error: redactSecrets(formatError(error)),
+    });
+    return answer;
+  }
 }

@@ -25,6 +25,8 @@ export const MAP_RESULTS_PREFIX = 'runs/sfn-results';
 export const batchesKey = (runId: string): string => `${RUNS_PREFIX}${runId}/batches.json`;
 /** Prefix of a run's batch results. */
 export const resultsPrefix = (runId: string): string => `${RUNS_PREFIX}${runId}/results/`;
+/** Key of a split run's whole summary, which its report writes (its answer to the state machine is counts only). */
+export const reportKey = (runId: string): string => `${RUNS_PREFIX}${runId}/report.json`;
 /** Key of one batch's results (index zero-padded so that keys list in batch order). */
 export const resultsKey = (runId: string, index: number): string =>
   `${resultsPrefix(runId)}${String(index).padStart(6, '0')}.json`;

@@ -216,7 +216,7 @@ export const RUN_TIMEOUT_SECONDS = 12 * 3600;
  * "runId", "batchCount" }`: it lists and reads the results from the bucket, and a batch without results
  * is a `checks.batches` failure; then `CheckReport` fails the execution (`BatchesMissing`) when
  * `missingBatches` is above 0, after the notice and the metrics. No state's input or output grows with the number of
- * targets (Step Functions: 256 KiB at most). `${FunctionArn}` and `${RunBucket}` are
+ * targets (Step Functions: 256 KiB at most), nor a task's raw result: the report answers counts only. `${FunctionArn}` and `${RunBucket}` are
  * DefinitionSubstitutions keys.
  *
  * @example
@@ -291,6 +291,11 @@ export function fanOutDefinition(batchConcurrency: number) {
         Next: 'Report',
       },
       Report: {
+        // The function answers counts only (reportAnswer): Step Functions holds the task's raw result, the
+        // whole Payload before this ResultSelector, to 256 KiB, and fails the execution over it with
+        // States.DataLimitExceeded, which no Catch on States.ALL catches (Step Functions Developer Guide,
+        // "Step Functions service quotas" and "Handling errors", read 2026-12-07;
+        // docs/AWS-FACTS.md#checks-over-an-aws-organisation, "A task's raw result").
         ...invoke({ phase: 'report', 'runId.$': '$.plan.runId', 'batchCount.$': '$.plan.batchCount' }),
         ResultSelector: {
           'status.$': '$.Payload.status',
