@@ -40,7 +40,7 @@ export {
   type NoticeKind,
   parseCheckState,
 } from './report/finding-state.js';
-export { logFindings, logSummary } from './report/log-findings.js';
+export { logFindings, logSummary, SUMMARY_TARGETS_LOGGED } from './report/log-findings.js';
 export { changeNotice, type Notice, publishNotice } from './report/notify-failures.js';
 export {
   DEFAULT_METRICS_NAMESPACE,

@@ -20,6 +20,7 @@ import {
   getJson,
   readCheckStateObject,
   STATE_MAX_CHARS,
+  SUMMARY_TARGETS_LOGGED,
   serializeCheckState,
   writeCheckStateObject,
 } from '../src/index.js';
@@ -155,7 +156,16 @@ describe('an organisation of 5,000 accounts, split by the state machine through 
     const reader = await createClients({ region: 'eu-west-1', endpoint: emu.url, credentials });
     const summary = (await getJson(reader, BUCKET, answer?.reportKey as string)) as LoggedSummary;
     reader.destroy();
-    expect(loggedSummary(lines)?.targetCounts).toEqual(summary.targetCounts);
+    const logged = loggedSummary(lines);
+    expect(logged?.targetCounts).toEqual(summary.targetCounts);
+    // The summary log line stays one CloudWatch Logs event (at most 1 MB): the worst targets first,
+    // and how many it left out (a 1.2 MB line at 5,001 targets before).
+    expect(logged?.targets).toHaveLength(SUMMARY_TARGETS_LOGGED);
+    expect((logged?.targets?.[0] as { status?: string } | undefined)?.status).toBe('fail');
+    expect((logged as { targetsNotLogged?: number }).targetsNotLogged).toBe(
+      COUNT + 1 - SUMMARY_TARGETS_LOGGED,
+    );
+    expect(Buffer.byteLength(JSON.stringify(logged))).toBeLessThan(1024 * 1024);
     // Every account once (the management account is one of them), in its one region.
     const targets = summary?.targets ?? [];
     const labels = targets.map((t) => t.target);

@@ -23,7 +23,19 @@ export function logFindings(logger: Logger, summary: ChecksSummary): void {
 }
 
 /**
- * Log the summary (counts, per-target and per-check results, without the findings repeated).
+ * Targets the summary line lists at most. A log event is at most 1 MB in CloudWatch Logs (256 KB
+ * before April 2025: AWS What's New, "Amazon CloudWatch Logs increases log event size to 1 MB",
+ * 2025-04; read 2026-12-07), and one target's entry is some 250 bytes with its checks: 5,001 targets
+ * made a 1.2 MB line. Past this many, the line keeps the worst targets first and says how many it
+ * left out; every finding is still its own line, and a split run's whole summary is in its S3 report.
+ */
+export const SUMMARY_TARGETS_LOGGED = 500;
+
+const WORST_FIRST: Record<string, number> = { fail: 0, warn: 1, ok: 2 };
+
+/**
+ * Log the summary (counts, per-target and per-check results, without the findings repeated). Past
+ * {@link SUMMARY_TARGETS_LOGGED} targets, the worst ones only, with `targetsNotLogged`.
  *
  * @example
  * ```ts
@@ -31,7 +43,17 @@ export function logFindings(logger: Logger, summary: ChecksSummary): void {
  * ```
  */
 export function logSummary(logger: Logger, summary: ChecksSummary & { notification?: unknown }): void {
-  const { findings: _findings, ...rest } = summary;
+  const { findings: _findings, ...all } = summary;
+  const rest =
+    all.targets.length > SUMMARY_TARGETS_LOGGED
+      ? {
+          ...all,
+          targets: [...all.targets]
+            .sort((a, b) => (WORST_FIRST[a.status] ?? 3) - (WORST_FIRST[b.status] ?? 3))
+            .slice(0, SUMMARY_TARGETS_LOGGED),
+          targetsNotLogged: all.targets.length - SUMMARY_TARGETS_LOGGED,
+        }
+      : all;
   const { fail, warn, ok } = summary.counts;
   const message = `eks-kit checks: ${summary.status} (${fail} fail, ${warn} warn, ${ok} ok)`;
   if (summary.status === 'fail') logger.error(message, { summary: rest });

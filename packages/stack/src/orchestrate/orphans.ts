@@ -47,6 +47,20 @@ export interface FindOrphansOptions {
 const REASON = 'tagged for this stack but no longer in the stack file';
 
 /**
+ * Role names the orphan scan never reads (lower case): the stack's own roles, and the checks Lambda's
+ * default role names, which CloudFormation deletes (the template now also tags them eks-kit:managed-by,
+ * which findRolesOfStack skips; the names cover checkers deployed before that tag).
+ */
+function rolesNotOrphans(stack: Stack): string[] {
+  const names: string[] = [];
+  if (stack.autoscaler) names.push(autoscalerRoleName(stack));
+  if (stack.gitlab) names.push(runnerRoleName(stack));
+  const checker = checkerNames(stack.name).roleName;
+  names.push(checker, `${checker}-run`);
+  return names.map((n) => n.toLowerCase());
+}
+
+/**
  * Every resource tagged `eks-kit:stack=<stack.name>` that the stack does not describe: IAM roles
  * (ListRoles, then ListRoleTags per role: IAM lists no tags and the Tagging API does not cover
  * roles), ECR repositories (DescribeRepositories, ListTagsForResource per repository not in the
@@ -68,15 +82,7 @@ export async function findOrphans(
   // Issue 22: the four kinds are read at once; the list keeps the order roles, repositories,
   // certificates, groups.
   const roles = async (orphans: Orphan[]): Promise<void> => {
-    const described = new Set<string>();
-    if (stack.autoscaler) described.add(autoscalerRoleName(stack).toLowerCase());
-    if (stack.gitlab) described.add(runnerRoleName(stack).toLowerCase());
-    // The checks Lambda's roles (default names) are CloudFormation's to delete; the template now also
-    // tags them eks-kit:managed-by, which findRolesOfStack skips: the names cover checkers deployed
-    // before that tag.
-    const checker = checkerNames(name).roleName.toLowerCase();
-    described.add(checker).add(`${checker}-run`);
-    for (const roleName of await findRolesOfStack(clients, name, [...described]))
+    for (const roleName of await findRolesOfStack(clients, name, rolesNotOrphans(stack)))
       orphans.push({
         resource: `iam role ${roleName}`,
         reason: REASON,
