@@ -110,18 +110,14 @@ export async function seedRows({ root, count, speed, deployed, bundle, helpers }
     });
     emu.resetCalls();
     const result = await helpers.runChild({
-      BUNDLE: new URL(`file://${bundle}`).href,
-      EKS_KIT_STACK: readFileSync(stackFile, 'utf8'),
-      AWS_REGION: region,
-      AWS_ENDPOINT_URL: emu.url,
-      AWS_ACCESS_KEY_ID: 'AKIDBENCH',
-      AWS_SECRET_ACCESS_KEY: 'bench',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-      EKS_KIT_TARGETS_FROM: 'organization',
-      EKS_KIT_ORGANIZATION_ROLE_NAME: ROLE,
-      ...Object.fromEntries(Object.entries(deployed).map(([k, v]) => [k, String(v)])),
-      EKS_KIT_RUN_BUCKET: BUCKET,
+      ...helpers.handlerEnv({
+        bundle,
+        stack: readFileSync(stackFile, 'utf8'),
+        region,
+        url: emu.url,
+        deployed,
+        bucket: BUCKET,
+      }),
       EKS_KIT_ASSUME_ROLE_RATE: String(rate * speed),
       // Planning figure for this emulated run: the whole run fits one invocation.
       EKS_KIT_SECONDS_PER_TARGET: '1',

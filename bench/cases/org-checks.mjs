@@ -183,6 +183,28 @@ function runFloor(env) {
   });
 }
 
+/**
+ * The handler child's environment: the bundle, the stack, the emulator, organisation targets with the
+ * deployed settings (`deployed`: the template's environment, as the function reads it) and the run
+ * bucket, as the deploy template sets it for organisation targets (batches, results and state in S3).
+ */
+export function handlerEnv({ bundle, stack, region, url, deployed, bucket = BUCKET }) {
+  return {
+    BUNDLE: new URL(`file://${bundle}`).href,
+    EKS_KIT_STACK: stack,
+    AWS_REGION: region,
+    AWS_ENDPOINT_URL: url,
+    AWS_ACCESS_KEY_ID: 'AKIDBENCH',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    EKS_KIT_TARGETS_FROM: 'organization',
+    EKS_KIT_ORGANIZATION_ROLE_NAME: ROLE,
+    ...Object.fromEntries(Object.entries(deployed).map(([k, v]) => [k, String(v)])),
+    EKS_KIT_RUN_BUCKET: bucket,
+  };
+}
+
 export function runChild(env, nodeArgs = []) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, '--input-type=module', '-e', CHILD], {
@@ -225,22 +247,7 @@ export async function run({ quick, root }) {
   });
   let stopped = false;
   try {
-    const env = {
-      BUNDLE: new URL(`file://${bundle}`).href,
-      EKS_KIT_STACK: STACK,
-      AWS_REGION: 'eu-west-1',
-      AWS_ENDPOINT_URL: emu.url,
-      AWS_ACCESS_KEY_ID: 'AKIDBENCH',
-      AWS_SECRET_ACCESS_KEY: 'bench',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-      EKS_KIT_TARGETS_FROM: 'organization',
-      EKS_KIT_ORGANIZATION_ROLE_NAME: ROLE,
-      // The deployed settings (the template's defaults), as the function reads them.
-      ...Object.fromEntries(Object.entries(deployed).map(([k, v]) => [k, String(v)])),
-      // As the deploy template sets it for organisation targets: batches, results and state in S3.
-      EKS_KIT_RUN_BUCKET: BUCKET,
-    };
+    const env = handlerEnv({ bundle, stack: STACK, region: 'eu-west-1', url: emu.url, deployed });
     // What the deployed defaults decide for this organisation in AWS (a 900 s function).
     // (Without the bucket: the plan answers its batches inline, so their sizes can be read here.)
     const plan = await runChild({ ...env, PHASE: 'plan', EKS_KIT_RUN_BUCKET: '' });
@@ -366,7 +373,7 @@ export async function run({ quick, root }) {
       speed,
       deployed,
       bundle,
-      helpers: { runChild, runFloor, checkCallsPerAccount },
+      helpers: { runChild, runFloor, checkCallsPerAccount, handlerEnv },
     });
     rows.push(...seed.rows);
     return {

@@ -245,26 +245,7 @@ describe('an organisation run sized from the last run', () => {
 
   it('does not carry a malformed timing on when a run times no target', async () => {
     await writeState({ v: 1, lastRunAt: RAN_AT.toISOString(), targets: {}, timing: { p90Ms: 'fast' } });
-    const { result } = await captureOutput(() =>
-      handlerFor()(
-        {
-          phase: 'report',
-          batches: [
-            {
-              results: [
-                {
-                  target: `${SLOW}@eu-west-1`,
-                  region: 'eu-west-1',
-                  skipped: 'account is SUSPENDED',
-                  runs: [],
-                },
-              ],
-            },
-          ],
-        },
-        context(),
-      ),
-    );
+    const { result } = await captureOutput(() => reportOf([suspendedSlow()]));
     expect(result.state).toEqual({ written: true, dropped: 0 });
     const state = await storedState();
     expect(state?.lastRunAt).toBe(RAN_AT.toISOString());
@@ -277,29 +258,14 @@ describe('an organisation run sized from the last run', () => {
     // A report whose batches checked nothing (a suspended account, a role that could not be assumed):
     // nothing measured, the last figure stays.
     const { result: report } = await captureOutput(() =>
-      handlerFor()(
+      reportOf([
+        suspendedSlow(),
         {
-          phase: 'report',
-          batches: [
-            {
-              results: [
-                {
-                  target: `${SLOW}@eu-west-1`,
-                  region: 'eu-west-1',
-                  skipped: 'account is SUSPENDED',
-                  runs: [],
-                },
-                {
-                  target: `${MEMBERS[0]}@eu-west-1`,
-                  region: 'eu-west-1',
-                  runs: [{ name: 'checks.assume-role', outcome: 'threw', durationMs: 3, findings: [] }],
-                },
-              ],
-            },
-          ],
+          target: `${MEMBERS[0]}@eu-west-1`,
+          region: 'eu-west-1',
+          runs: [{ name: 'checks.assume-role', outcome: 'threw', durationMs: 3, findings: [] }],
         },
-        context(),
-      ),
+      ]),
     );
     expect(report.targetCounts).toEqual({ checked: 0, skipped: 1, unreachable: 1 });
     expect(report.state).toEqual({ written: true, dropped: 0 });
@@ -316,6 +282,17 @@ describe('an organisation run sized from the last run', () => {
       checkConcurrency: 4,
     });
   });
+});
+
+/** The report phase of a split run whose one batch wrote `results`. */
+const reportOf = (results: TargetResult[]) =>
+  handlerFor()({ phase: 'report', batches: [{ results }] }, context());
+/** The slow account, suspended: reported as skipped, nothing timed. */
+const suspendedSlow = (): TargetResult => ({
+  target: `${SLOW}@eu-west-1`,
+  region: 'eu-west-1',
+  skipped: 'account is SUSPENDED',
+  runs: [],
 });
 
 /** A checked target's result as a batch writes it: one completed check, its time. */

@@ -50,6 +50,19 @@ const org = (over: Partial<OrganizationSource> = {}): OrganizationSource => ({
   ...over,
 });
 
+/** A suspended account (skipped) and one whose role could not be assumed: neither has a time. */
+const skipped: TargetResult = {
+  target: 's',
+  region: 'eu-west-1',
+  skipped: 'account is SUSPENDED',
+  runs: [],
+};
+const unreachable: TargetResult = {
+  target: 'u',
+  region: 'eu-west-1',
+  runs: [{ name: 'checks.assume-role', outcome: 'threw', durationMs: 5, findings: [] }],
+};
+
 describe('measureRunTiming', () => {
   it('keeps the 90th percentile (nearest rank) of the timed targets, how many, and when', () => {
     // 1 s .. 20 s: the 18th of 20 is 18 s.
@@ -66,17 +79,6 @@ describe('measureRunTiming', () => {
   });
 
   it('leaves out targets without a time (skipped, role not assumed) and measures nothing from none', () => {
-    const skipped: TargetResult = {
-      target: 's',
-      region: 'eu-west-1',
-      skipped: 'account is SUSPENDED',
-      runs: [],
-    };
-    const unreachable: TargetResult = {
-      target: 'u',
-      region: 'eu-west-1',
-      runs: [{ name: 'checks.assume-role', outcome: 'threw', durationMs: 5, findings: [] }],
-    };
     expect(measureRunTiming([skipped, unreachable, checked(3_000)], AT, S)).toMatchObject({
       p90Ms: 3_000,
       targets: 1,
@@ -200,17 +202,6 @@ describe('nextRunTiming (what the report keeps for the next plan)', () => {
   });
 
   it('takes every live target of an organisation smaller than the minimum, not counting skipped or unreachable ones', () => {
-    const skipped: TargetResult = {
-      target: 's',
-      region: 'eu-west-1',
-      skipped: 'account is SUSPENDED',
-      runs: [],
-    };
-    const unreachable: TargetResult = {
-      target: 'u',
-      region: 'eu-west-1',
-      runs: [{ name: 'checks.assume-role', outcome: 'threw', durationMs: 5, findings: [] }],
-    };
     expect(next([...timed(13, 2_000), skipped, unreachable]).timing).toMatchObject({
       p90Ms: 2_000,
       targets: 13,

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Emulator, World } from '@eks-kit/aws-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, ROOT, runCli, startWorldEmulator } from './helpers.js';
+import { cliEnv, ROOT, runCli, runProgram, startWorldEmulator } from './helpers.js';
 
 const STACK = join(ROOT, 'examples/cross-account/eks-kit.yaml');
 const world = JSON.parse(readFileSync(join(ROOT, 'examples/cross-account/world.json'), 'utf8')) as World;
@@ -81,25 +80,7 @@ describe('eks-kit with the zone in another account (examples/cross-account)', ()
     const shellEnv: Record<string, string> = {};
     for (const [k, v] of Object.entries(cliEnv()))
       if (k !== 'AWS_ACCESS_KEY_ID' && k !== 'AWS_SECRET_ACCESS_KEY') shellEnv[k] = v;
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-      (resolve, reject) => {
-        const child = spawn('sh', ['-c', command], {
-          cwd: ROOT,
-          env: shellEnv,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => {
-          stdout += d.toString();
-        });
-        child.stderr.on('data', (d: Buffer) => {
-          stderr += d.toString();
-        });
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      },
-    );
+    const run = await runProgram('sh', ['-c', command], { env: shellEnv });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/certificate \*\.apps\.example\.com: ISSUED/);
   });

@@ -104,23 +104,28 @@ export function cliEnv(extra: Record<string, string> = {}): Record<string, strin
   };
 }
 
+/** Options of {@link runCli} and {@link runProgram}. */
+export interface RunOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  input?: string;
+  onStderr?: (text: string, kill: () => void) => void;
+  /** Polled every few milliseconds while the child runs; SIGKILL when it returns true. */
+  killWhen?: () => boolean;
+}
+
 /**
  * Run the built CLI (asynchronously: the emulator answers from this process). `onStderr` sees
  * stderr as it arrives and may kill the child.
  */
-export function runCli(
-  args: string[],
-  options: {
-    env?: Record<string, string>;
-    cwd?: string;
-    input?: string;
-    onStderr?: (text: string, kill: () => void) => void;
-    /** Polled every few milliseconds while the child runs; SIGKILL when it returns true. */
-    killWhen?: () => boolean;
-  } = {},
-): Promise<CliRun> {
+export function runCli(args: string[], options: RunOptions = {}): Promise<CliRun> {
+  return runProgram(process.execPath, [CLI, ...args], options);
+}
+
+/** Run any program as {@link runCli} runs the CLI (e.g. `sh -c` for a README line as written). */
+export function runProgram(command: string, args: string[], options: RunOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(command, args, {
       env: options.env ?? cliEnv(),
       cwd: options.cwd ?? ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
