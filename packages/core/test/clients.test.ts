@@ -1,3 +1,4 @@
+import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -168,6 +169,7 @@ describe('createClients', () => {
     organizations: () => new ListRootsCommand({}),
     s3: () => new ListBucketsCommand({}),
     sfn: () => new ListStateMachinesCommand({}),
+    tagging: () => new GetResourcesCommand({}),
   };
   it.each(SERVICE_KEYS)('the table names the SDK endpoint variable of %s', async (service) => {
     const variable = AWS_SERVICES[service].endpointEnv;
