@@ -250,7 +250,8 @@ export const AWS_SERVICES = {
     signingName: 'tagging',
     endpointEnv: 'AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API',
     takesRegion: true,
-    load: async () => (await import('@aws-sdk/client-resource-groups-tagging-api')).ResourceGroupsTaggingAPIClient,
+    load: async () =>
+      (await import('@aws-sdk/client-resource-groups-tagging-api')).ResourceGroupsTaggingAPIClient,
   },
 } as const satisfies Record<string, ServiceSpec>;
 

@@ -5,7 +5,7 @@
  * does not name. docs/AWS-FACTS.md#finding-tagged-resources-with-the-tagging-api.
  */
 import type { AwsClients } from './clients.js';
-import { isAccessDeniedError, wrapAwsError } from './errors.js';
+import { EksKitError, isAccessDeniedError, wrapAwsError } from './errors.js';
 
 /**
  * More candidates than this, and a scan asks the Tagging API instead of reading each one's tags: at
@@ -29,11 +29,12 @@ export interface TaggedResourceQuery {
 /**
  * The ARNs (sorted) of the resources of `resourceType` in the region tagged `key=value`, from the Resource
  * Groups Tagging API's GetResources (pages of 100, AWS's largest; read December 2026). `undefined` when the
- * client set has no Tagging API client or the caller may not call it (AccessDenied, e.g. a role made before
- * eks-kit asked for `tag:GetResources`): the caller then reads each resource's tags as before.
+ * client set has no Tagging API client (a wrapper without the getter, or the package not installed) or the
+ * caller may not call it (AccessDenied, e.g. a role made before eks-kit asked for `tag:GetResources`): the
+ * caller then reads each resource's tags as before.
  *
- * The Tagging API answers from an index of the tags, so a tag written a moment ago may not be in it yet:
- * use it to find candidates, and let the deletion re-read ownership (every delete procedure does).
+ * It can list a resource that was deleted (aws/aws-sdk#302, 2022-08-02): intersect its answer with the
+ * service's own listing, and let the deletion re-read ownership (every delete procedure does).
  *
  * @example
  * ```ts
@@ -46,8 +47,16 @@ export async function findTaggedResources(
   query: TaggedResourceQuery,
 ): Promise<string[] | undefined> {
   if (!clients.tagging) return undefined;
-  const client = await clients.tagging(query.region);
-  const { paginateGetResources } = await import('@aws-sdk/client-resource-groups-tagging-api');
+  let client: Awaited<ReturnType<NonNullable<AwsClients['tagging']>>>;
+  let paginateGetResources: typeof import('@aws-sdk/client-resource-groups-tagging-api').paginateGetResources;
+  try {
+    client = await clients.tagging(query.region);
+    ({ paginateGetResources } = await import('@aws-sdk/client-resource-groups-tagging-api'));
+  } catch (error) {
+    // A library user without the Tagging API's client installed: the per-resource reads still work.
+    if (error instanceof EksKitError && error.code === 'MissingDependency') return undefined;
+    throw error;
+  }
   const arns: string[] = [];
   try {
     for await (const page of paginateGetResources(

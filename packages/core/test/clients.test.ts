@@ -1,4 +1,3 @@
-import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +10,7 @@ import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import { ListClustersCommand } from '@aws-sdk/client-eks';
 import { ListRolesCommand } from '@aws-sdk/client-iam';
 import { ListRootsCommand } from '@aws-sdk/client-organizations';
+import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { ListHostedZonesCommand } from '@aws-sdk/client-route-53';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { ListStateMachinesCommand } from '@aws-sdk/client-sfn';

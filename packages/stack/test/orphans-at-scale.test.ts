@@ -45,7 +45,8 @@ let clients: AwsClients;
 
 const counts = (): Record<string, number> => {
   const out: Record<string, number> = {};
-  for (const c of emu.calls()) out[`${c.service}:${c.operation}`] = (out[`${c.service}:${c.operation}`] ?? 0) + 1;
+  for (const c of emu.calls())
+    out[`${c.service}:${c.operation}`] = (out[`${c.service}:${c.operation}`] ?? 0) + 1;
   return out;
 };
 

@@ -160,7 +160,8 @@ export async function findRepositoriesOfStack(
     for await (const page of paginateDescribeRepositories({ client: ecr, pageSize: 1000 }, {}))
       for (const repo of page.repositories ?? []) {
         const name = repo.repositoryName ?? '';
-        if (name && repo.repositoryArn && !skipped.has(name)) candidates.push({ name, arn: repo.repositoryArn });
+        if (name && repo.repositoryArn && !skipped.has(name))
+          candidates.push({ name, arn: repo.repositoryArn });
       }
   } catch (error) {
     throw wrapAwsError(error, 'ecr:DescribeRepositories', stack);

@@ -92,7 +92,8 @@ async function certificatesOfStack(
   return mapConcurrent(
     candidates,
     TAG_READS_IN_FLIGHT,
-    async (c) => (await certificateTags(regional, c.CertificateArn as string, region, signal))[STACK_TAG_KEY] === stack,
+    async (c) =>
+      (await certificateTags(regional, c.CertificateArn as string, region, signal))[STACK_TAG_KEY] === stack,
   );
 }
 
