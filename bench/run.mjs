@@ -24,6 +24,7 @@ const CASES = [
   'lambda-init',
   'api-calls',
   'destroy-calls',
+  'crowded-account',
   'latency',
   'asg-scale',
   'acm-checks',

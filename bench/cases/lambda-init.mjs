@@ -28,6 +28,7 @@ const CLIENTS = {
   '@aws-sdk/client-eks': 'EKSClient',
   '@aws-sdk/client-iam': 'IAMClient',
   '@aws-sdk/client-organizations': 'OrganizationsClient',
+  '@aws-sdk/client-resource-groups-tagging-api': 'ResourceGroupsTaggingAPIClient',
   '@aws-sdk/client-route-53': 'Route53Client',
   '@aws-sdk/client-s3': 'S3Client',
   '@aws-sdk/client-sns': 'SNSClient',

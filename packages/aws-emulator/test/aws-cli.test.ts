@@ -224,6 +224,35 @@ describe.skipIf(!available)(`aws CLI v2 against the emulator (${available ? vers
     expect((err as { stderr: string }).stderr).toContain('RepositoryNotFoundException');
   });
 
+  it('resourcegroupstaggingapi get-resources (awsJson1_1): a tagged repository, the empty last token', async () => {
+    await aws(
+      'ecr',
+      'create-repository',
+      '--repository-name',
+      'tagged/app',
+      '--tags',
+      'Key=eks-kit:stack,Value=cli',
+    );
+    const out = await aws(
+      'resourcegroupstaggingapi',
+      'get-resources',
+      '--tag-filters',
+      'Key=eks-kit:stack,Values=cli',
+      '--resource-type-filters',
+      'ecr:repository',
+      // The raw page: without it the CLI follows the token itself and drops it from its output.
+      '--no-paginate',
+    );
+    expect(out.ResourceTagMappingList).toEqual([
+      {
+        ResourceARN: expect.stringMatching(/^arn:aws:ecr:[a-z0-9-]+:\d{12}:repository\/tagged\/app$/),
+        Tags: [{ Key: 'eks-kit:stack', Value: 'cli' }],
+      },
+    ]);
+    expect(out.PaginationToken).toBe('');
+    await aws('ecr', 'delete-repository', '--repository-name', 'tagged/app');
+  });
+
   it('deletion refusals as AWS answers them: DeleteConflict, RepositoryNotEmptyException, ResourceInUseException', async () => {
     const stderr = (e: unknown): string => (e as { stderr: string }).stderr;
     await aws(

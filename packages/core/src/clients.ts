@@ -12,6 +12,7 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { EKSClient } from '@aws-sdk/client-eks';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
@@ -243,6 +244,15 @@ export const AWS_SERVICES = {
     takesRegion: false,
     load: async () => (await import('@aws-sdk/client-sfn')).SFNClient,
   },
+  tagging: {
+    packageName: '@aws-sdk/client-resource-groups-tagging-api',
+    clientClass: 'ResourceGroupsTaggingAPIClient',
+    signingName: 'tagging',
+    endpointEnv: 'AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API',
+    takesRegion: true,
+    load: async () =>
+      (await import('@aws-sdk/client-resource-groups-tagging-api')).ResourceGroupsTaggingAPIClient,
+  },
 } as const satisfies Record<string, ServiceSpec>;
 
 /** Service keys of {@link AwsClients} (the keys of {@link AWS_SERVICES}), also the `service` of counted calls. */
@@ -338,6 +348,12 @@ export interface AwsClients {
   s3?(): Promise<S3Client>;
   /** AWS Step Functions (optional, as `organizations`): `eks-kit check --checker` reads the last run of the checks' state machine. */
   sfn?(): Promise<SFNClient>;
+  /**
+   * The Resource Groups Tagging API (optional, as `organizations`): one `GetResources` finds the
+   * resources of a region that carry a tag, for the kinds it covers (ACM certificates, ECR
+   * repositories), instead of one tag read per resource (`findTaggedResources`).
+   */
+  tagging?(region?: string): Promise<ResourceGroupsTaggingAPIClient>;
   /** The same settings in another region, sharing credentials and the counter. */
   withRegion(region: string): AwsClients;
   /**

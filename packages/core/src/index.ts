@@ -124,6 +124,11 @@ export {
 export { compareCodeUnits, sortedJson, sortKeysDeep } from './sorted-json.js';
 export { MANAGED_BY_TAG_KEY, STACK_TAG_KEY } from './stack-tag.js';
 export {
+  findTaggedResources,
+  PER_RESOURCE_TAG_READS_AT_MOST,
+  type TaggedResourceQuery,
+} from './tagged-resources.js';
+export {
   type Arn,
   dnsSuffixOfPartition,
   formatArn,

@@ -158,6 +158,14 @@ export const API_QUOTAS: Readonly<Record<ServiceKey, ServiceQuota>> = {
     operations: {},
     source: 'Step Functions service quotas (token buckets per account and region; read 2026-12)',
   },
+  // The Resource Groups Tagging API publishes no request rate for GetResources (its API reference
+  // names ThrottledException only; read December 2026): the conservative default.
+  tagging: {
+    scope: 'region',
+    defaultRate: UNPUBLISHED,
+    operations: {},
+    source: 'unpublished (Resource Groups Tagging API reference, ThrottledException)',
+  },
 };
 
 /** Options of {@link createQuotas}. */

@@ -10,6 +10,7 @@ import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import { ListClustersCommand } from '@aws-sdk/client-eks';
 import { ListRolesCommand } from '@aws-sdk/client-iam';
 import { ListRootsCommand } from '@aws-sdk/client-organizations';
+import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { ListHostedZonesCommand } from '@aws-sdk/client-route-53';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { ListStateMachinesCommand } from '@aws-sdk/client-sfn';
@@ -168,6 +169,7 @@ describe('createClients', () => {
     organizations: () => new ListRootsCommand({}),
     s3: () => new ListBucketsCommand({}),
     sfn: () => new ListStateMachinesCommand({}),
+    tagging: () => new GetResourcesCommand({}),
   };
   it.each(SERVICE_KEYS)('the table names the SDK endpoint variable of %s', async (service) => {
     const variable = AWS_SERVICES[service].endpointEnv;

@@ -16,6 +16,7 @@ import { sns } from './sns.js';
 import { ssm } from './ssm.js';
 import { stepfunctions } from './stepfunctions.js';
 import { sts } from './sts.js';
+import { tagging } from './tagging.js';
 
 /** Every service the emulator serves. */
 export const services: AnyServiceModule[] = [
@@ -32,6 +33,7 @@ export const services: AnyServiceModule[] = [
   sns,
   organizations,
   stepfunctions,
+  tagging,
   // Last: its path-style routes (`/{Bucket}/{Key+}`) would match any other restXml path.
   s3,
 ];

@@ -18,8 +18,11 @@ import {
   awsErrorCode,
   type DeleteOptions,
   type DeleteResult,
+  findTaggedResources,
   isNotFoundError,
   keepUnlessOwned,
+  mapConcurrent,
+  PER_RESOURCE_TAG_READS_AT_MOST,
   refusedResult,
   STACK_TAG_KEY,
   UNCHANGED,
@@ -124,8 +127,18 @@ export async function deleteRepository(
 }
 
 /**
- * The names of the ECR repositories tagged `eks-kit:stack=<stack>` (DescribeRepositories, then
- * ListTagsForResource per repository not named in `skip`).
+ * At most this many repositories' tags are read at once when each is read on its own (the client
+ * set's quotas pace them further: ECR publishes no rate for ListTagsForResource, core's default applies).
+ */
+const TAG_READS_IN_FLIGHT = 8;
+
+/**
+ * The names of the ECR repositories tagged `eks-kit:stack=<stack>` among those not named in `skip`.
+ * The registry's listing (DescribeRepositories, pages of 1,000) gives the candidates; their tags come
+ * from one Resource Groups Tagging API GetResources per 100 tagged repositories when there are more
+ * than a few candidates (core's `findTaggedResources`), else, or when the caller may not use that API,
+ * from ListTagsForResource per candidate, a few at a time. In a registry of 500 repositories the stack
+ * file does not name, that is 1 listing and 1 GetResources instead of 500 tag reads (issue 21).
  *
  * @example
  * ```ts
@@ -140,20 +153,45 @@ export async function findRepositoriesOfStack(
   validateTagValue(stack, 'stack');
   const skipped = new Set(skip);
   const ecr = await clients.ecr();
-  const out: string[] = [];
+  const candidates: Array<{ name: string; arn: string }> = [];
   try {
     // ECR's largest page (1,000): one call for most registries, and the same input as a stack run's
     // listing, so the run shares it (docs/AWS-FACTS.md#ecr-describing-repositories).
     for await (const page of paginateDescribeRepositories({ client: ecr, pageSize: 1000 }, {}))
       for (const repo of page.repositories ?? []) {
         const name = repo.repositoryName ?? '';
-        if (!name || skipped.has(name)) continue;
-        const tags =
-          (await ecr.send(new ListTagsForResourceCommand({ resourceArn: repo.repositoryArn }))).tags ?? [];
-        if (tags.some((t) => t.Key === STACK_TAG_KEY && t.Value === stack)) out.push(name);
+        if (name && repo.repositoryArn && !skipped.has(name))
+          candidates.push({ name, arn: repo.repositoryArn });
       }
   } catch (error) {
     throw wrapAwsError(error, 'ecr:DescribeRepositories', stack);
   }
-  return out.sort();
+  if (candidates.length > PER_RESOURCE_TAG_READS_AT_MOST) {
+    const tagged = await findTaggedResources(clients, {
+      resourceType: 'ecr:repository',
+      key: STACK_TAG_KEY,
+      value: stack,
+    });
+    if (tagged) {
+      const arns = new Set(tagged);
+      return candidates
+        .filter((c) => arns.has(c.arn))
+        .map((c) => c.name)
+        .sort();
+    }
+  }
+  const owned = await mapConcurrent(candidates, TAG_READS_IN_FLIGHT, async ({ arn }) => {
+    try {
+      const tags = (await ecr.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags ?? [];
+      return tags.some((t) => t.Key === STACK_TAG_KEY && t.Value === stack);
+    } catch (error) {
+      // Deleted between the listing and the read: not the stack's any more.
+      if (isNotFoundError(error)) return false;
+      throw wrapAwsError(error, 'ecr:ListTagsForResource', arn);
+    }
+  });
+  return candidates
+    .filter((_, i) => owned[i])
+    .map((c) => c.name)
+    .sort();
 }

@@ -88,6 +88,9 @@ const ORPHAN_READS = [
   'acm:ListCertificates',
   'acm:ListTagsForCertificate',
   'autoscaling:DescribeAutoScalingGroups',
+  // More than a few repositories or certificates to look at: one Tagging API call finds the stack's
+  // (issue 21; docs/AWS-FACTS.md#finding-tagged-resources-with-the-tagging-api).
+  'tag:GetResources',
 ];
 /** Actions that need no permission: never granted (STS API reference, GetCallerIdentity). */
 const NEEDS_NO_PERMISSION: ReadonlySet<string> = new Set(['sts:GetCallerIdentity']);
@@ -168,6 +171,9 @@ const ACTION_RESOURCES: Record<string, ResourceKind> = {
   'route53:ListResourceRecordSets': 'HostedZones',
   'route53:GetHostedZone': 'HostedZones',
   'sts:AssumeRole': 'DnsRoles',
+  // The Tagging API's reads have no resource type (Service Authorization Reference, Resource Groups
+  // Tagging API): `*`, a read.
+  'tag:GetResources': 'Any',
 };
 
 /**

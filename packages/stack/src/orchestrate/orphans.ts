@@ -12,6 +12,9 @@ import {
   type DeleteOptions,
   type DeleteResult,
   type Finding,
+  findTaggedResources,
+  mapConcurrent,
+  PER_RESOURCE_TAG_READS_AT_MOST,
   STACK_TAG_KEY,
 } from '@eks-kit/core';
 import { deleteRepository, findRepositoriesOfStack } from '@eks-kit/ecr-credentials';
@@ -59,6 +62,43 @@ function rolesNotOrphans(stack: Stack): string[] {
   names.push(checker, `${checker}-run`);
   return names.map((n) => n.toLowerCase());
 }
+
+/**
+ * Which of `candidates` (certificates of one region) are tagged for `stack`: one Resource Groups
+ * Tagging API GetResources when there are more than a few (issue 21: an account with 200 certificates
+ * the file does not name paid 200 ListTagsForCertificate at ACM's 10 a second), else, or without
+ * `tag:GetResources`, ListTagsForCertificate per candidate, a few at a time.
+ */
+async function certificatesOfStack(
+  regional: AwsClients,
+  region: string,
+  stack: string,
+  candidates: ReadonlyArray<{ CertificateArn?: string | undefined }>,
+  signal: AbortSignal | undefined,
+): Promise<boolean[]> {
+  if (candidates.length > PER_RESOURCE_TAG_READS_AT_MOST) {
+    const tagged = await findTaggedResources(regional, {
+      resourceType: 'acm:certificate',
+      key: STACK_TAG_KEY,
+      value: stack,
+      region,
+      ...(signal ? { signal } : {}),
+    });
+    if (tagged) {
+      const arns = new Set(tagged);
+      return candidates.map((c) => arns.has(c.CertificateArn as string));
+    }
+  }
+  return mapConcurrent(
+    candidates,
+    TAG_READS_IN_FLIGHT,
+    async (c) =>
+      (await certificateTags(regional, c.CertificateArn as string, region, signal))[STACK_TAG_KEY] === stack,
+  );
+}
+
+/** Tag reads in flight at once when each certificate's tags are read on its own (ACM's quota paces them). */
+const TAG_READS_IN_FLIGHT = 8;
 
 /**
  * Every resource tagged `eks-kit:stack=<stack.name>` that the stack does not describe: IAM roles
@@ -117,16 +157,15 @@ export async function findOrphans(
           .filter((c) => (c.region ?? stack.cluster.region) === region)
           .map((c) => c.domainName.toLowerCase()),
       );
-      for (const s of await listCertificates(regional, {
-        region,
-        ...(options.signal ? { signal: options.signal } : {}),
-      })) {
-        const arn = s.CertificateArn;
-        if (!arn || wanted.has((s.DomainName ?? '').toLowerCase())) continue;
-        const tags = await certificateTags(regional, arn, region, options.signal);
-        if (tags[STACK_TAG_KEY] !== name) continue;
+      const candidates = (
+        await listCertificates(regional, { region, ...(options.signal ? { signal: options.signal } : {}) })
+      ).filter((c) => c.CertificateArn && !wanted.has((c.DomainName ?? '').toLowerCase()));
+      const owned = await certificatesOfStack(regional, region, name, candidates, options.signal);
+      for (const [i, c] of candidates.entries()) {
+        const arn = c.CertificateArn as string;
+        if (!owned[i]) continue;
         orphans.push({
-          resource: `acm certificate ${s.DomainName ?? ''} (${arn})`,
+          resource: `acm certificate ${c.DomainName ?? ''} (${arn})`,
           reason: REASON,
           remove: (o) => deleteCertificate(regional, { arn, stack: name }, o),
         });

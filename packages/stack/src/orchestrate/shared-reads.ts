@@ -706,6 +706,10 @@ function equipSet(clients: AwsClients, scope: number, bound?: RunStore): AwsClie
     ec2: equip('ec2', () => clients.ec2()),
     ssm: equip('ssm', () => clients.ssm()),
     sns: equip('sns', () => clients.sns()),
+    // The Tagging API finds the orphan scan's tagged repositories and certificates (issue 21).
+    ...(clients.tagging
+      ? { tagging: equip('tagging', (r) => (clients.tagging as NonNullable<AwsClients['tagging']>)(r)) }
+      : {}),
     withRegion: (region: string) => {
       const regional = clients.withRegion(region);
       return equipSet(regional, scopeOf(regional, scope), bound);
