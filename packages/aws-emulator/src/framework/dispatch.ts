@@ -7,6 +7,7 @@ import type { CallRecord } from '../types.js';
 import { pickLogInput } from './call-log.js';
 import { AwsError } from './errors.js';
 import { accessDeniedMessage, isActionDenied } from './identities.js';
+import { regionRefusal } from './regions.js';
 import type { Runtime } from './runtime.js';
 import type {
   AnyServiceModule,
@@ -85,6 +86,42 @@ export async function dispatch(runtime: Runtime, request: HttpRequest): Promise<
   return serve(runtime, m, request, scope);
 }
 
+/** The protocol's answer to credentials a Region does not accept (a disabled opt-in Region). */
+const INVALID_TOKEN: Record<string, { code: string; status: number }> = {
+  json: { code: 'UnrecognizedClientException', status: 400 },
+  query: { code: 'InvalidClientTokenId', status: 403 },
+  ec2: { code: 'AuthFailure', status: 401 },
+  restJson: { code: 'UnrecognizedClientException', status: 403 },
+  restXml: { code: 'InvalidClientTokenId', status: 403 },
+};
+
+/**
+ * Refuses a request signed for a Region the account cannot use (framework/regions.ts): a disabled
+ * opt-in Region (invalid token, as AWS answers there) or one an SCP denies (AccessDenied).
+ */
+function refuseRegion(
+  runtime: Runtime,
+  module: AnyServiceModule,
+  operation: string,
+  region: string,
+  caller: CallerIdentity,
+): void {
+  const refusal = regionRefusal(runtime.world, region);
+  if (refusal === 'not-enabled') {
+    const shape = INVALID_TOKEN[module.protocol.kind] ?? { code: 'UnrecognizedClientException', status: 403 };
+    throw new AwsError(shape.code, 'The security token included in the request is invalid.', shape.status);
+  }
+  if (refusal === 'scp') {
+    const shape = module.errors?.accessDenied ?? codecs[module.protocol.kind].defaults.accessDenied;
+    const action = `${module.signingName}:${operation}`;
+    throw new AwsError(
+      shape.code,
+      `User: ${caller.arn} is not authorized to perform: ${action} on resource: * with an explicit deny in a service control policy`,
+      shape.status,
+    );
+  }
+}
+
 const fallbackModule: AnyServiceModule = {
   signingName: 'unknown',
   protocol: { kind: 'query', version: '', xmlns: '' },
@@ -148,6 +185,7 @@ async function serve(
       const shape = module.errors?.accessDenied ?? codec.defaults.accessDenied;
       return new AwsError(shape.code, accessDeniedMessage(who.arn, action, resource), shape.status);
     };
+    if (scope) refuseRegion(runtime, module, operation, scope.region, caller);
     const throttlingError = (message = 'Rate exceeded'): AwsError => {
       const shape = spec.throttling ?? module.errors?.throttling ?? codec.defaults.throttling;
       return new AwsError(shape.code, message, shape.status);
