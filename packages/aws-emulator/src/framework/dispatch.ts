@@ -96,17 +96,18 @@ const INVALID_TOKEN: Record<string, { code: string; status: number }> = {
 };
 
 /**
- * Refuses a request signed for a Region the account cannot use (framework/regions.ts): a disabled
- * opt-in Region (invalid token, as AWS answers there) or one an SCP denies (AccessDenied).
+ * Who signed the request; refuses it when it is signed for a Region the account cannot use
+ * (framework/regions.ts): a disabled opt-in Region (invalid token, as AWS answers there) or one an SCP
+ * denies (AccessDenied).
  */
-function refuseRegion(
+function callerIn(
   runtime: Runtime,
   module: AnyServiceModule,
   operation: string,
-  region: string,
-  caller: CallerIdentity,
-): void {
-  const refusal = regionRefusal(runtime.world, region);
+  scope: SigningScope | undefined,
+): CallerIdentity {
+  const caller = runtime.identities.resolve(scope?.accessKeyId ?? 'anonymous');
+  const refusal = scope ? regionRefusal(runtime.world, scope.region) : undefined;
   if (refusal === 'not-enabled') {
     const shape = INVALID_TOKEN[module.protocol.kind] ?? { code: 'UnrecognizedClientException', status: 403 };
     throw new AwsError(shape.code, 'The security token included in the request is invalid.', shape.status);
@@ -120,6 +121,7 @@ function refuseRegion(
       shape.status,
     );
   }
+  return caller;
 }
 
 const fallbackModule: AnyServiceModule = {
@@ -175,8 +177,7 @@ async function serve(
         status,
       );
     }
-
-    const caller = runtime.identities.resolve(scope?.accessKeyId ?? 'anonymous');
+    const caller = callerIn(runtime, module, operation, scope);
     // The caller's account serves the call (extra accounts of world.accounts); else the default one.
     const account = runtime.servingAccount(caller.accountId);
     const states = runtime.statesFor(account);
@@ -185,7 +186,6 @@ async function serve(
       const shape = module.errors?.accessDenied ?? codec.defaults.accessDenied;
       return new AwsError(shape.code, accessDeniedMessage(who.arn, action, resource), shape.status);
     };
-    if (scope) refuseRegion(runtime, module, operation, scope.region, caller);
     const throttlingError = (message = 'Rate exceeded'): AwsError => {
       const shape = spec.throttling ?? module.errors?.throttling ?? codec.defaults.throttling;
       return new AwsError(shape.code, message, shape.status);

@@ -202,13 +202,7 @@ async function destroyInRun(
   const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
   if (failed) throw failed.reason;
   const result = emptyResult();
-  for (const part of parts) {
-    result.changes.push(...part.changes);
-    result.deleted.push(...part.deleted);
-    result.kept.push(...part.kept);
-    result.certificateRegions.push(...part.certificateRegions);
-    result.failedRegions.push(...part.failedRegions);
-  }
+  for (const part of parts) mergeInto(result, part);
   return result;
 }
 
@@ -315,13 +309,16 @@ async function destroyCertificates(
   const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
   if (failed) throw failed.reason;
   result.certificateRegions.push(...regions);
-  for (const region of regions) {
-    const part = parts.get(region) as DestroyStackResult;
-    result.changes.push(...part.changes);
-    result.deleted.push(...part.deleted);
-    result.kept.push(...part.kept);
-    result.failedRegions.push(...part.failedRegions);
-  }
+  for (const region of regions) mergeInto(result, parts.get(region) as DestroyStackResult);
+}
+
+/** Appends a part of a destroy's result (a kind, a region) to the whole, in order. */
+function mergeInto(result: DestroyStackResult, part: DestroyStackResult): void {
+  result.changes.push(...part.changes);
+  result.deleted.push(...part.deleted);
+  result.kept.push(...part.kept);
+  result.certificateRegions.push(...part.certificateRegions);
+  result.failedRegions.push(...part.failedRegions);
 }
 
 type DestroyBase = { dryRun: boolean; signal?: AbortSignal; onEvent?: (event: ProgressEvent) => void };
