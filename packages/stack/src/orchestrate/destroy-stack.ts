@@ -238,6 +238,8 @@ export function planDestroy(
  * ```ts
  * const result = await destroyStack(clients, stack, { yes: true });
  * console.log(result.deleted, result.kept);
+ * // also the stack's certificates left in regions the file no longer names:
+ * await destroyStack(clients, stack, { yes: true, allRegions: true });
  * ```
  */
 export async function destroyStack(
@@ -334,13 +336,18 @@ class RegionSearchError extends Error {
 }
 
 /** Reads of one extra region: a failure becomes a {@link RegionSearchError} (the region is reported). */
-async function searchRead<T>(extra: boolean, read: () => Promise<T>): Promise<T> {
+async function searchRead<T>(
+  extra: boolean,
+  signal: AbortSignal | undefined,
+  read: () => Promise<T>,
+): Promise<T> {
   if (!extra) return read();
   try {
     return await read();
   } catch (err) {
-    // Only an AWS answer (disabled region, AccessDenied, ...) is the region's; anything else stops destroy.
-    if (!(err instanceof AwsCallError)) throw err;
+    // Only an AWS answer (disabled region, AccessDenied, ...) is the region's; anything else (a bug, a
+    // stop signal) stops destroy.
+    if (!(err instanceof AwsCallError) || signal?.aborted === true) throw err;
     throw new RegionSearchError(err.awsCode ?? err.code, err.message);
   }
 }
@@ -359,7 +366,7 @@ async function destroyCertificatesIn(
   const name = stack.name;
   options.signal?.throwIfAborted();
   const regional = region === clients.region ? clients : clients.withRegion(region);
-  const summaries = await searchRead(extra, () =>
+  const summaries = await searchRead(extra, options.signal, () =>
     listCertificates(regional, { region, ...(options.signal ? { signal: options.signal } : {}) }),
   );
   // A certificate of one of the stack's names is most likely the stack's: its description and the
@@ -374,7 +381,9 @@ async function destroyCertificatesIn(
   for (const s of summaries) {
     if (!s.CertificateArn) continue;
     const arn = s.CertificateArn;
-    const tags = await searchRead(extra, () => certificateTags(regional, arn, region, options.signal));
+    const tags = await searchRead(extra, options.signal, () =>
+      certificateTags(regional, arn, region, options.signal),
+    );
     if (tags[STACK_TAG_KEY] !== name) continue;
     const zones = stack.certificates.find((c) => c.domainName === s.DomainName)?.zones;
     const r = await deleteCertificate(regional, { arn, stack: name, ...(zones ? { zones } : {}) }, base);
