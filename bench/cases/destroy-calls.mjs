@@ -1,6 +1,8 @@
 // API calls of `destroyStack` on the applied seed stack (examples/seed), per operation, beside the
 // minimum a correct owned-only destroy needs (argued in docs/PERFORMANCE.md, "destroy"), and the
-// calls of a second destroy (reads only: nothing is left).
+// calls of a second destroy (reads only: nothing is left). Then the same with `allRegions`
+// (`eks-kit destroy --all-regions`, issue 21) on the applied stack again, and its second run: the cost
+// of looking in every region enabled for the account (17 in the seed world: no opt-in region enabled).
 import { applyStack, destroyStack } from '@eks-kit/stack';
 import { seedCallPhases } from './emulator.mjs';
 
@@ -42,15 +44,29 @@ export const MINIMUM = {
   },
 };
 
+/** Regions enabled for the seed world's account: the 17 that need no opt-in. */
+const ENABLED_REGIONS = 17;
+/** `--all-regions` adds one DescribeRegions and one certificate listing per region the file does not use. */
+const withAllRegions = (phase) => ({
+  ...phase,
+  'ec2:DescribeRegions': 1,
+  'acm:ListCertificates': phase['acm:ListCertificates'] + ENABLED_REGIONS - 1,
+});
+MINIMUM['all-regions'] = withAllRegions(MINIMUM.destroy);
+MINIMUM['all-regions-again'] = withAllRegions(MINIMUM.again);
+
 export async function run({ root }) {
   const { rows, phases, totals } = await seedCallPhases(
     root,
-    ['destroy', 'again'],
+    ['destroy', 'again', 'all-regions', 'all-regions-again'],
     MINIMUM,
     async (stack, clients, measure) => {
       await applyStack(clients, stack, { yes: true });
       await measure('destroy', () => destroyStack(clients, stack, { yes: true }));
       await measure('again', () => destroyStack(clients, stack, { yes: true }));
+      await applyStack(clients, stack, { yes: true });
+      await measure('all-regions', () => destroyStack(clients, stack, { yes: true, allRegions: true }));
+      await measure('all-regions-again', () => destroyStack(clients, stack, { yes: true, allRegions: true }));
     },
   );
   // Seed resources: 1 certificate + 1 record, 2 repositories, 2 roles, 2 groups' tags = 8.

@@ -12,7 +12,8 @@ Stack commands (over eks-kit.yaml; -f FILE to name another):
   plan                 show what apply would change (+ create, ~ update, - delete)
   apply                make AWS match the stack (asks first on a terminal; --yes in scripts)
   check                report the health of everything in the stack (exit 2 on failures)
-  destroy              delete what the stack owns, nothing else (worker groups stay; --yes, --force-delete-images)
+  destroy              delete what the stack owns, nothing else (worker groups stay; --yes, --force-delete-images,
+                       --all-regions or --regions a,b for certificates in regions the file no longer names)
   render --out DIR     write helmfile.yaml, values/*.yaml, .gitlab-ci.yml, docker/config.json
 
 Domain commands (for scripts):

@@ -8,7 +8,13 @@ import { TOP_HELP } from './help-text.js';
 import type { CommandContext } from './runtime/context.js';
 import { CREDENTIALS_HINT } from './runtime/credentials.js';
 import { checkGlobals, type GlobalOptions } from './runtime/global-options.js';
-import { HELM_CHARTS, parseAccountId, parseMinutes, parseOverheadFraction } from './runtime/options.js';
+import {
+  HELM_CHARTS,
+  parseAccountId,
+  parseMinutes,
+  parseOverheadFraction,
+  parseRegionList,
+} from './runtime/options.js';
 import { createOutput } from './runtime/output.js';
 import { CLI_VERSION } from './version.js';
 
@@ -313,7 +319,15 @@ function addStackCommands(program: Command, lazy: LazyAction): void {
     .option(...FILE_OPTION)
     .option('-y, --yes', 'destroy without asking (required when standard input is not a terminal)')
     .option('--force-delete-images', 'delete repositories that still hold images, with their images')
-    .addHelpText('after', '\nExamples:\n  eks-kit destroy\n  eks-kit destroy --yes --json   # in CI')
+    .option(
+      '--all-regions',
+      "also look for the stack's certificates in every region enabled for the account (ec2:DescribeRegions)",
+    )
+    .option('--regions <a,b>', "also look for the stack's certificates in these regions", parseRegionList)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  eks-kit destroy\n  eks-kit destroy --yes --json   # in CI\n  eks-kit destroy --all-regions   # certificates left in regions the file no longer names',
+    )
     .action(lazy(async () => (await import('./commands/destroy.js')).destroyCommand));
 }
 

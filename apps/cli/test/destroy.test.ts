@@ -28,7 +28,7 @@ describe('eks-kit destroy (built CLI against the emulator)', () => {
     const second = await runCli(withEndpoint('destroy', '-f', SEED_STACK, '--yes'));
     expect(second.code).toBe(0);
     expect(second.stdout.trim()).toBe(
-      'Nothing to destroy: no resource of stack seed found (certificates looked for in ap-northeast-1).',
+      'Nothing to destroy: no resource of stack seed found (certificates looked for in ap-northeast-1; a certificate the stack made in another region is not seen: eks-kit destroy --all-regions looks in every region enabled for the account).',
     );
     expect(emu.calls({ mutating: true })).toEqual([]);
   });
@@ -60,7 +60,7 @@ describe('eks-kit destroy (built CLI against the emulator)', () => {
     const second = await runCli(withEndpoint('destroy', '-f', withoutGitlab, '--yes'));
     expect(second.code).toBe(0);
     expect(second.stdout.trim()).toBe(
-      'Nothing to destroy: no resource of stack seed found (certificates looked for in ap-northeast-1).',
+      'Nothing to destroy: no resource of stack seed found (certificates looked for in ap-northeast-1; a certificate the stack made in another region is not seen: eks-kit destroy --all-regions looks in every region enabled for the account).',
     );
     expect(emu.calls({ mutating: true })).toEqual([]);
   });

@@ -70,11 +70,18 @@ export interface World {
    * public DNS (ACM validation) follows delegations between public zones.
    */
   accounts?: Record<string, AccountWorld>;
+  /**
+   * Regions of every account of the world: `optedIn` lists the opt-in Regions (launched after
+   * 2019-03-20) that are enabled (the others refuse every request with the protocol's invalid-token
+   * error, as AWS does); `deniedByScp` lists Regions a service control policy denies (AccessDenied).
+   * EC2 DescribeRegions answers from the same table.
+   */
+  regions?: { optedIn?: string[]; deniedByScp?: string[] };
   [service: string]: unknown;
 }
 
 /** One extra account of {@link World.accounts}: the world's service keys, without accounts or identities. */
-export type AccountWorld = Omit<World, 'accountId' | 'region' | 'accounts' | 'identities'>;
+export type AccountWorld = Omit<World, 'accountId' | 'region' | 'accounts' | 'identities' | 'regions'>;
 
 /** One fault rule; the first matching live rule applies to a request. */
 export interface FaultRule {

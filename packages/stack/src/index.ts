@@ -66,9 +66,14 @@ export {
   validateDerivedNames,
 } from './orchestrate/derived-names.js';
 export {
+  destroyCertificateRegions,
+  enabledRegions,
+  type RegionFailure,
+  validateDestroyRegions,
+} from './orchestrate/destroy-regions.js';
+export {
   type DestroyStackOptions,
   type DestroyStackResult,
-  destroyCertificateRegions,
   destroyStack,
   type KeptResource,
   planDestroy,

@@ -60,7 +60,13 @@ describe('planDestroy / destroyStack on the seed stack', () => {
 
     emu.resetCalls();
     const again = await destroyStack(clients, stack, { yes: true });
-    expect(again).toEqual({ changes: [], deleted: [], kept: [] });
+    expect(again).toEqual({
+      changes: [],
+      deleted: [],
+      kept: [],
+      certificateRegions: ['ap-northeast-1'],
+      failedRegions: [],
+    });
     expect(mutating()).toEqual([]);
   });
 
@@ -156,7 +162,13 @@ describe('planDestroy / destroyStack on the seed stack', () => {
     expect(names()).not.toContain('seed/old');
     emu.resetCalls();
     const again = await destroyStack(clients, narrower, { yes: true });
-    expect(again).toEqual({ changes: [], deleted: [], kept: [] });
+    expect(again).toEqual({
+      changes: [],
+      deleted: [],
+      kept: [],
+      certificateRegions: ['ap-northeast-1'],
+      failedRegions: [],
+    });
     expect(mutating()).toEqual([]);
   });
 

@@ -131,6 +131,11 @@ const CLI_CASES: CliBadInputCase[] = [
     field: '--account-id',
     args: ['ecr', 'docker-config', '--account-id', '12345678901'],
   },
+  {
+    name: 'destroy --regions with a mistyped region',
+    field: '--regions',
+    args: ['destroy', '--yes', '--regions', 'eu-west-1,eu-wst-1'],
+  },
 ];
 
 describe('bad-input corpus: CLI (exit 64, field named on stderr, no AWS call)', () => {

@@ -8,20 +8,30 @@ import {
   type ProgressEvent,
   renderChanges,
 } from '@eks-kit/core';
-import {
-  type DestroyStackResult,
-  destroyCertificateRegions,
-  destroyStack,
-  planDestroy,
-} from '@eks-kit/stack';
+import { type DestroyStackResult, destroyStack, planDestroy } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
 import { withStack } from '../runtime/load.js';
-import type { FileOption } from '../runtime/options.js';
+import { type FileOption, optionValue, type Parsed } from '../runtime/options.js';
 
 /** Options of `eks-kit destroy`. */
 export interface DestroyOptions extends FileOption {
   yes?: boolean;
   forceDeleteImages?: boolean;
+  /** `--all-regions`: look for the stack's certificates in every region enabled for the account. */
+  allRegions?: boolean;
+  /** `--regions a,b`: look for the stack's certificates in these regions too. */
+  regions?: Parsed<string[]>;
+}
+
+/** How to look further, for the lines that say where destroy looked (issue 21). */
+const LOOK_EVERYWHERE =
+  'a certificate the stack made in another region is not seen: eks-kit destroy --all-regions looks in every region enabled for the account';
+
+/** The lines naming the regions that could not be searched (nothing there was found or deleted). */
+function failedRegionLines(result: DestroyStackResult): string[] {
+  return result.failedRegions.map(
+    (f) => `could not look for certificates in ${f.region}: ${f.message} (nothing there was deleted)`,
+  );
 }
 
 /** The lines saying what was kept and why (one per resource, the flag that allows it when there is one). */
@@ -38,11 +48,15 @@ function keptLines(result: DestroyStackResult): string[] {
  * touches a resource without the stack's tag. What must not be lost is kept with a line saying why
  * and which flag allows it (`--force-delete-images`); exit 1 while anything is kept that way. Roles and
  * repositories tagged for the stack that the file no longer names (applied without `--prune`) are the
- * stack's too: destroy deletes them. `--json` prints `{ stack, deleted, kept, changes, counts }`.
+ * stack's too: destroy deletes them. Certificates are looked for in the cluster's region and the file's;
+ * `--all-regions` adds every region enabled for the account, `--regions a,b` the regions named (a
+ * region that cannot be searched is named on standard error, and the exit code is 1). `--json` prints
+ * `{ stack, deleted, kept, certificateRegions, failedRegions, changes, counts }`.
  *
  * @example
  * ```sh
  * eks-kit destroy -f eks-kit.yaml --yes --json
+ * eks-kit destroy -f eks-kit.yaml --yes --all-regions
  * ```
  */
 export async function destroyCommand(ctx: CommandContext, options: DestroyOptions): Promise<number> {
@@ -56,9 +70,13 @@ export async function destroyCommand(ctx: CommandContext, options: DestroyOption
         hint: 'review with eks-kit destroy on a terminal, then run eks-kit destroy --yes',
       },
     );
+  const regions = options.regions === undefined ? undefined : optionValue(options.regions);
+  const allRegions = options.allRegions === true;
   return withStack(ctx, options, async ({ stack, clients }) => {
     const base = {
       forceDeleteImages: options.forceDeleteImages === true,
+      allRegions,
+      ...(regions ? { regions } : {}),
       signal: ctx.signal,
       onEvent: (event: ProgressEvent) => ctx.out.progress(event),
     };
@@ -73,27 +91,33 @@ export async function destroyCommand(ctx: CommandContext, options: DestroyOption
         stack: stack.name,
         deleted: result.deleted,
         kept: result.kept,
+        certificateRegions: result.certificateRegions,
+        failedRegions: result.failedRegions,
         ...changesToJson(result.changes),
       });
     } else {
+      // Where destroy looked for certificates, and how to look everywhere (issue 21).
+      const looked = `certificates looked for in ${result.certificateRegions.join(', ')}`;
       ctx.out.result(
         result.changes.length > 0
           ? renderChanges(result.changes, { color: ctx.out.color, verb: 'Destroyed' })
           : result.kept.length > 0
             ? `Nothing destroyed: what AWS holds of stack ${stack.name} is kept (below).`
-            : // Where destroy looked (certificates: the cluster's region and the file's; a certificate of
-              // the stack left in another region by an apply without --prune is not seen, review of issue 21).
-              `Nothing to destroy: no resource of stack ${stack.name} found (certificates looked for in ${destroyCertificateRegions(stack).join(', ')}).`,
+            : `Nothing to destroy: no resource of stack ${stack.name} found (${looked}${allRegions ? '' : `; ${LOOK_EVERYWHERE}`}).`,
       );
       for (const line of keptLines(result)) ctx.out.error(line);
+      for (const line of failedRegionLines(result)) ctx.out.error(line);
+      if ((result.changes.length > 0 || result.kept.length > 0) && !allRegions)
+        ctx.out.notice(`${looked[0]?.toUpperCase()}${looked.slice(1)}; ${LOOK_EVERYWHERE}.`);
     }
-    return result.kept.some((k) => k.because === 'refused') ? EXIT_CODES.failure : EXIT_CODES.ok;
+    const failed = result.failedRegions.length > 0 || result.kept.some((k) => k.because === 'refused');
+    return failed ? EXIT_CODES.failure : EXIT_CODES.ok;
   });
 }
-
 async function confirm(ctx: CommandContext, plan: DestroyStackResult): Promise<boolean> {
   ctx.out.error(renderChanges(plan.changes, { color: ctx.out.color }));
   for (const line of keptLines(plan)) ctx.out.error(line);
+  for (const line of failedRegionLines(plan)) ctx.out.error(line);
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question('\nDelete these resources? Only "yes" is accepted: ', {

@@ -1,13 +1,14 @@
 /**
  * The options of the commands, typed, and commander's parsers for the flags that are not plain
- * strings: `--timeout` (minutes), `--account-id`, `--vm-memory-overhead-percent` (a fraction).
+ * strings: `--timeout` (minutes), `--account-id`, `--vm-memory-overhead-percent` (a fraction),
+ * `--regions` (a comma-separated list of regions).
  *
  * A parser never throws: a value it refuses becomes the {@link InvalidInputError} the command throws
  * where it checks its input ({@link optionValue}). The order of the checks, the one-line message and the
  * exit code 64 stay those of the command (e.g. `apply --json` still reports a bad `--timeout` as its
  * JSON outcome, and `--yes` is still checked before it).
  */
-import { InvalidInputError, validateAccountId } from '@eks-kit/core';
+import { InvalidInputError, validateAccountId, validateRegion } from '@eks-kit/core';
 
 /** A flag's parsed value, or the refusal its command throws when it checks its input. */
 export type Parsed<T> = T | InvalidInputError;
@@ -86,6 +87,30 @@ export function parseOverheadFraction(text: string): Parsed<number> {
         "a fraction from 0 to below 1, such as 0.075 (7.5% of EC2's memory figure)",
       );
     return n;
+  });
+}
+
+/**
+ * commander parser of `--regions <a,b>`: a comma-separated list of known AWS region names (core's
+ * `validateRegion`, nearest name suggested); given twice, the lists add up.
+ *
+ * @example
+ * ```ts
+ * parseRegionList('eu-west-1,us-east-1'); // ['eu-west-1', 'us-east-1']
+ * parseRegionList('eu-wst-1');            // InvalidInputError: --regions: expected a known AWS region (did you mean eu-west-1?), ...
+ * ```
+ */
+export function parseRegionList(text: string, previous?: Parsed<string[]>): Parsed<string[]> {
+  if (previous instanceof InvalidInputError) return previous;
+  return deferred(() => {
+    const names = text.split(',').map((r) => r.trim());
+    if (names.some((r) => r === ''))
+      throw new InvalidInputError(
+        '--regions',
+        text,
+        'a comma-separated list of AWS regions such as eu-west-1,us-east-1',
+      );
+    return [...(previous ?? []), ...names.map((r) => validateRegion(r, '--regions'))];
   });
 }
 

@@ -7,6 +7,7 @@ import type { CallRecord } from '../types.js';
 import { pickLogInput } from './call-log.js';
 import { AwsError } from './errors.js';
 import { accessDeniedMessage, isActionDenied } from './identities.js';
+import { regionRefusal } from './regions.js';
 import type { Runtime } from './runtime.js';
 import type {
   AnyServiceModule,
@@ -85,6 +86,44 @@ export async function dispatch(runtime: Runtime, request: HttpRequest): Promise<
   return serve(runtime, m, request, scope);
 }
 
+/** The protocol's answer to credentials a Region does not accept (a disabled opt-in Region). */
+const INVALID_TOKEN: Record<string, { code: string; status: number }> = {
+  json: { code: 'UnrecognizedClientException', status: 400 },
+  query: { code: 'InvalidClientTokenId', status: 403 },
+  ec2: { code: 'AuthFailure', status: 401 },
+  restJson: { code: 'UnrecognizedClientException', status: 403 },
+  restXml: { code: 'InvalidClientTokenId', status: 403 },
+};
+
+/**
+ * Who signed the request; refuses it when it is signed for a Region the account cannot use
+ * (framework/regions.ts): a disabled opt-in Region (invalid token, as AWS answers there) or one an SCP
+ * denies (AccessDenied).
+ */
+function callerIn(
+  runtime: Runtime,
+  module: AnyServiceModule,
+  operation: string,
+  scope: SigningScope | undefined,
+): CallerIdentity {
+  const caller = runtime.identities.resolve(scope?.accessKeyId ?? 'anonymous');
+  const refusal = scope ? regionRefusal(runtime.world, scope.region) : undefined;
+  if (refusal === 'not-enabled') {
+    const shape = INVALID_TOKEN[module.protocol.kind] ?? { code: 'UnrecognizedClientException', status: 403 };
+    throw new AwsError(shape.code, 'The security token included in the request is invalid.', shape.status);
+  }
+  if (refusal === 'scp') {
+    const shape = module.errors?.accessDenied ?? codecs[module.protocol.kind].defaults.accessDenied;
+    const action = `${module.signingName}:${operation}`;
+    throw new AwsError(
+      shape.code,
+      `User: ${caller.arn} is not authorized to perform: ${action} on resource: * with an explicit deny in a service control policy`,
+      shape.status,
+    );
+  }
+  return caller;
+}
+
 const fallbackModule: AnyServiceModule = {
   signingName: 'unknown',
   protocol: { kind: 'query', version: '', xmlns: '' },
@@ -138,8 +177,7 @@ async function serve(
         status,
       );
     }
-
-    const caller = runtime.identities.resolve(scope?.accessKeyId ?? 'anonymous');
+    const caller = callerIn(runtime, module, operation, scope);
     // The caller's account serves the call (extra accounts of world.accounts); else the default one.
     const account = runtime.servingAccount(caller.accountId);
     const states = runtime.statesFor(account);

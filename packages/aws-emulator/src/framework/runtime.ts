@@ -105,7 +105,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         if (id === accountId) throw new TypeError(`world.accounts must not repeat the default account ${id}`);
         // Each account draws its seeded ids from its own stream, so zone and role ids never collide.
         const accountRandom = createRandom((options.randomSeed ^ Number(id.slice(-9))) >>> 0);
-        const accountWorld: World = { ...account, accountId: id, region: runtime.region };
+        const accountWorld: World = {
+          ...account,
+          accountId: id,
+          region: runtime.region,
+          ...(runtime.world.regions ? { regions: runtime.world.regions } : {}),
+        };
         const map = new Map<string, unknown>();
         const accountContext = { ...context, accountId: id, random: accountRandom };
         for (const m of options.modules) map.set(m.signingName, m.createState(accountWorld, accountContext));

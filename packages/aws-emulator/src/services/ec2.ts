@@ -8,6 +8,8 @@
  * MemoryMiB ranges, BurstablePerformance (default excluded), AllowedInstanceTypes and
  * ExcludedInstanceTypes with `*`; other requirement fields are accepted and not applied).
  *
+ * DescribeRegions answers from framework/regions.ts (the world's `regions` key).
+ *
  * World keys (`ec2`): `launchTemplates: [{ name, instanceType, id?, userData?, versions?: [{ instanceType,
  * userData? }], defaultVersion? }]` (version 1 has `instanceType`, further versions follow `versions`;
  * `userData` is plain text, served base64-encoded in `LaunchTemplateData.UserData` as EC2 does), and
@@ -21,7 +23,9 @@
 import { AwsError } from '../framework/errors.js';
 import { paginate } from '../framework/pagination.js';
 import type { RandomSource } from '../framework/random.js';
+import { partitionRegions } from '../framework/regions.js';
 import { defineService } from '../framework/service.js';
+import type { World } from '../types.js';
 
 const VERSION = '2016-11-15';
 const XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
@@ -60,6 +64,8 @@ export interface Ec2State {
   instanceTypes: Map<string, InstanceType>;
   /** By id. */
   templates: Map<string, LaunchTemplate>;
+  /** The world, for DescribeRegions (its `regions` key: opted-in Regions). */
+  world: World;
 }
 
 type Input = Record<string, unknown>;
@@ -295,6 +301,7 @@ export const ec2 = defineService<Ec2State>({
       random: context.random,
       instanceTypes: catalog(),
       templates: new Map(),
+      world,
     };
     for (const raw of list(section.instanceTypes) as Array<Record<string, unknown>>) {
       const name = String(raw.instanceType);
@@ -346,6 +353,43 @@ export const ec2 = defineService<Ec2State>({
     return state;
   },
   operations: {
+    // DescribeRegions (EC2 API reference, read 2026-12-07): the Regions enabled for the account
+    // (opt-in-not-required and opted-in) unless AllRegions; RegionName.N may name any Region, enabled
+    // or not; filters region-name, opt-in-status, endpoint. One answer, no pagination.
+    DescribeRegions: {
+      logInput: ['AllRegions'],
+      handler({ state, input, region }) {
+        const known = partitionRegions(state.world, region);
+        const names = strings(input.RegionName);
+        const unknown = names.filter((n) => !known.some((k) => k.regionName === n));
+        if (unknown.length)
+          throw new AwsError('InvalidParameterValue', `Invalid region: ${unknown.join(', ')}`, 400);
+        const all = String(input.AllRegions ?? '') === 'true';
+        let regions = names.length
+          ? known.filter((k) => names.includes(k.regionName))
+          : known.filter((k) => all || k.optInStatus !== 'not-opted-in');
+        const endpoint = (name: string) => `ec2.${name}.amazonaws.com${name.startsWith('cn-') ? '.cn' : ''}`;
+        for (const raw of list(input.Filter) as Array<Record<string, unknown>>) {
+          const values = strings(raw.Value);
+          const field = String(raw.Name ?? '');
+          const pick: Record<string, (k: (typeof known)[number]) => string> = {
+            'region-name': (k) => k.regionName,
+            'opt-in-status': (k) => k.optInStatus,
+            endpoint: (k) => endpoint(k.regionName),
+          };
+          const get = pick[field];
+          if (!get) throw new AwsError('InvalidParameterValue', `The filter '${field}' is invalid`, 400);
+          regions = regions.filter((k) => values.includes(get(k)));
+        }
+        return {
+          regionInfo: regions.map((k) => ({
+            regionName: k.regionName,
+            regionEndpoint: endpoint(k.regionName),
+            optInStatus: k.optInStatus,
+          })),
+        };
+      },
+    },
     DescribeInstanceTypes: {
       logInput: ['MaxResults', 'NextToken'],
       handler({ state, input }) {

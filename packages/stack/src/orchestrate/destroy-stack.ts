@@ -12,6 +12,7 @@ import {
 } from '@eks-kit/acm-dns-validation';
 import { removeAutoDiscoveryTags } from '@eks-kit/asg-discovery';
 import {
+  AwsCallError,
   type AwsClients,
   type Change,
   type DeleteResult,
@@ -23,6 +24,7 @@ import {
 import { deleteRepository } from '@eks-kit/ecr-credentials';
 import { deleteRole } from '@eks-kit/iam-policies';
 import type { Stack } from '../schema/stack-schema.js';
+import { certificateSearchRegions, type RegionFailure, validateDestroyRegions } from './destroy-regions.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
 import { findOrphans } from './orphans.js';
 import { prefetchRepository } from './prefetch.js';
@@ -32,6 +34,15 @@ import { shareReads, startRepositoryListing, withSharedReads } from './shared-re
 export interface DestroyStackOptions {
   /** Delete repositories with the images they hold (`--force-delete-images`). Default: such a repository is kept. */
   forceDeleteImages?: boolean;
+  /**
+   * Also look for the stack's certificates in every region enabled for the account (one
+   * ec2:DescribeRegions, then each region's certificate listing): finds a certificate the stack made
+   * in a region the file no longer names (`--all-regions`). Default: the cluster's region and the
+   * file's certificates' regions only.
+   */
+  allRegions?: boolean;
+  /** Also look for the stack's certificates in these regions (`--regions`); checked before any call. */
+  regions?: readonly string[];
   signal?: AbortSignal;
   onEvent?: (event: ProgressEvent) => void;
 }
@@ -54,36 +65,38 @@ export interface DestroyStackResult {
   deleted: string[];
   /** The resources kept, each with why. */
   kept: KeptResource[];
+  /** The regions where the stack's certificates were looked for (by their tag), sorted. */
+  certificateRegions: string[];
+  /**
+   * Extra regions (`allRegions`, `regions`) that could not be searched, each with the error (a
+   * disabled opt-in region, a region an SCP denies): nothing there was found or deleted.
+   */
+  failedRegions: RegionFailure[];
 }
 
 /**
- * Regions where destroy looks for the stack's certificates by their tag: each certificate's own and
- * the cluster's (where an orphan certificate of the stack may be left, as `findOrphans` looks). A
- * certificate of the stack left in another region (removed from the file, applied without `--prune`)
- * is not found there.
- *
- * @example
- * ```ts
- * destroyCertificateRegions(stack); // ['ap-northeast-1', 'us-east-1']
- * ```
+ * One destroy (or its plan) in one run of shared reads (issue 22): a deletion drops what it may change.
+ * Bad options are a rejection before any call.
  */
-export function destroyCertificateRegions(stack: Stack): string[] {
-  return [
-    ...new Set([stack.cluster.region, ...stack.certificates.map((c) => c.region ?? stack.cluster.region)]),
-  ].sort();
-}
-
-/** One destroy (or its plan) in one run of shared reads (issue 22): a deletion drops what it may change. */
-function runDestroy(
+async function runDestroy(
   clients: AwsClients,
   stack: Stack,
   dryRun: boolean,
   options: DestroyStackOptions,
 ): Promise<DestroyStackResult> {
+  if (options.regions !== undefined) validateDestroyRegions(options.regions);
   return withSharedReads(dryRun ? 'read-only' : 'stable', () =>
     destroyInRun(shareReads(clients), stack, dryRun, options),
   );
 }
+
+const emptyResult = (): DestroyStackResult => ({
+  changes: [],
+  deleted: [],
+  kept: [],
+  certificateRegions: [],
+  failedRegions: [],
+});
 
 async function destroyInRun(
   clients: AwsClients,
@@ -91,7 +104,7 @@ async function destroyInRun(
   dryRun: boolean,
   options: DestroyStackOptions,
 ): Promise<DestroyStackResult> {
-  const base = {
+  const base: DestroyBase = {
     dryRun,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
@@ -99,7 +112,7 @@ async function destroyInRun(
   // Issue 22: the kinds (certificates, repositories, roles, group tags, orphans) do not depend on each
   // other, so they are found and deleted at once; each keeps its own order and the result reads in
   // the sequential order (certificates, repositories, roles, tags).
-  const parts = [0, 1, 2, 3, 4].map((): DestroyStackResult => ({ changes: [], deleted: [], kept: [] }));
+  const parts = [0, 1, 2, 3, 4].map(emptyResult);
   const name = stack.name;
   // 1. Certificates (and their validation records): found by their tag (destroyCertificates).
   const certificates = (result: DestroyStackResult): Promise<void> =>
@@ -188,12 +201,8 @@ async function destroyInRun(
   const settled = await Promise.allSettled(runs);
   const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
   if (failed) throw failed.reason;
-  const result: DestroyStackResult = { changes: [], deleted: [], kept: [] };
-  for (const part of parts) {
-    result.changes.push(...part.changes);
-    result.deleted.push(...part.deleted);
-    result.kept.push(...part.kept);
-  }
+  const result = emptyResult();
+  for (const part of parts) mergeInto(result, part);
   return result;
 }
 
@@ -229,6 +238,8 @@ export function planDestroy(
  * ```ts
  * const result = await destroyStack(clients, stack, { yes: true });
  * console.log(result.deleted, result.kept);
+ * // also the stack's certificates left in regions the file no longer names:
+ * await destroyStack(clients, stack, { yes: true, allRegions: true });
  * ```
  */
 export async function destroyStack(
@@ -270,50 +281,118 @@ const recordInto =
 
 /**
  * The stack's certificates (and their validation records): the stack does not keep ARNs, AWS is the
- * state, so every certificate of the stack's regions tagged for it is found by its tag.
+ * state, so every certificate tagged for the stack is found by its tag in each region searched (the
+ * stack's own, and with `allRegions`/`regions` the others). Regions are searched at once (ACM's quotas
+ * are per region); the result reads in region order. A failure in one of the stack's own regions stops
+ * destroy as before; an extra region that fails is reported in `failedRegions`.
  */
 async function destroyCertificates(
   clients: AwsClients,
   stack: Stack,
   options: DestroyStackOptions,
-  base: { dryRun: boolean; signal?: AbortSignal; onEvent?: (event: ProgressEvent) => void },
+  base: DestroyBase,
   result: DestroyStackResult,
+): Promise<void> {
+  const { own, extra } = await certificateSearchRegions(clients, stack, options);
+  const regions = [...own, ...extra].sort();
+  const parts = new Map(regions.map((region) => [region, emptyResult()]));
+  const extraSet = new Set(extra);
+  const settled = await Promise.allSettled(
+    regions.map(async (region) => {
+      const part = parts.get(region) as DestroyStackResult;
+      try {
+        await destroyCertificatesIn(clients, stack, region, options, base, part, extraSet.has(region));
+      } catch (err) {
+        if (!extraSet.has(region) || !(err instanceof RegionSearchError)) throw err;
+        part.failedRegions.push({ region, code: err.code, message: err.message });
+      }
+    }),
+  );
+  const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+  if (failed) throw failed.reason;
+  result.certificateRegions.push(...regions);
+  for (const region of regions) mergeInto(result, parts.get(region) as DestroyStackResult);
+}
+
+/** Appends a part of a destroy's result (a kind, a region) to the whole, in order. */
+function mergeInto(result: DestroyStackResult, part: DestroyStackResult): void {
+  result.changes.push(...part.changes);
+  result.deleted.push(...part.deleted);
+  result.kept.push(...part.kept);
+  result.certificateRegions.push(...part.certificateRegions);
+  result.failedRegions.push(...part.failedRegions);
+}
+
+type DestroyBase = { dryRun: boolean; signal?: AbortSignal; onEvent?: (event: ProgressEvent) => void };
+
+/** The search of an extra region failed (its listing or a certificate's tags): reported, not thrown. */
+class RegionSearchError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Reads of one extra region: a failure becomes a {@link RegionSearchError} (the region is reported). */
+async function searchRead<T>(
+  extra: boolean,
+  signal: AbortSignal | undefined,
+  read: () => Promise<T>,
+): Promise<T> {
+  if (!extra) return read();
+  try {
+    return await read();
+  } catch (err) {
+    // Only an AWS answer (disabled region, AccessDenied, ...) is the region's; anything else (a bug, a
+    // stop signal) stops destroy.
+    if (!(err instanceof AwsCallError) || signal?.aborted === true) throw err;
+    throw new RegionSearchError(err.awsCode ?? err.code, err.message);
+  }
+}
+
+/** The stack's certificates of one region, deleted (or planned) with their validation records. */
+async function destroyCertificatesIn(
+  clients: AwsClients,
+  stack: Stack,
+  region: string,
+  options: DestroyStackOptions,
+  base: DestroyBase,
+  result: DestroyStackResult,
+  extra: boolean,
 ): Promise<void> {
   const record = recordInto(result);
   const name = stack.name;
-  for (const region of destroyCertificateRegions(stack)) {
-    options.signal?.throwIfAborted();
-    const regional = region === clients.region ? clients : clients.withRegion(region);
-    const summaries = await listCertificates(regional, {
-      region,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    // A certificate of one of the stack's names is most likely the stack's: its description and the
-    // hosted zones (what deleting it reads next) are read beside its tags (issue 22). Another
-    // certificate is described only once its tags say it is the stack's.
-    const names = new Set(stack.certificates.map((c) => c.domainName));
-    for (const s of summaries) {
-      if (!s.CertificateArn || !s.DomainName || !names.has(s.DomainName)) continue;
-      void describeCertificate(regional, s.CertificateArn, options.signal).catch(() => undefined);
-      void listHostedZones(regional, options.signal).catch(() => undefined);
-    }
-    for (const s of summaries) {
-      if (!s.CertificateArn) continue;
-      const tags = await certificateTags(regional, s.CertificateArn, region, options.signal);
-      if (tags[STACK_TAG_KEY] !== name) continue;
-      const zones = stack.certificates.find((c) => c.domainName === s.DomainName)?.zones;
-      const r = await deleteCertificate(
-        regional,
-        { arn: s.CertificateArn, stack: name, ...(zones ? { zones } : {}) },
-        base,
-      );
-      record({ ...r, resource: `acm certificate ${s.DomainName ?? ''} (${s.CertificateArn})` });
-      for (const k of r.keptRecords)
-        result.kept.push({
-          resource: `route53 record ${k.record.name} CNAME`,
-          because: 'refused',
-          reason: k.reason,
-        });
-    }
+  options.signal?.throwIfAborted();
+  const regional = region === clients.region ? clients : clients.withRegion(region);
+  const summaries = await searchRead(extra, options.signal, () =>
+    listCertificates(regional, { region, ...(options.signal ? { signal: options.signal } : {}) }),
+  );
+  // A certificate of one of the stack's names is most likely the stack's: its description and the
+  // hosted zones (what deleting it reads next) are read beside its tags (issue 22). Another
+  // certificate is described only once its tags say it is the stack's.
+  const names = new Set(stack.certificates.map((c) => c.domainName));
+  for (const s of summaries) {
+    if (!s.CertificateArn || !s.DomainName || !names.has(s.DomainName)) continue;
+    void describeCertificate(regional, s.CertificateArn, options.signal).catch(() => undefined);
+    void listHostedZones(regional, options.signal).catch(() => undefined);
+  }
+  for (const s of summaries) {
+    if (!s.CertificateArn) continue;
+    const arn = s.CertificateArn;
+    const tags = await searchRead(extra, options.signal, () =>
+      certificateTags(regional, arn, region, options.signal),
+    );
+    if (tags[STACK_TAG_KEY] !== name) continue;
+    const zones = stack.certificates.find((c) => c.domainName === s.DomainName)?.zones;
+    const r = await deleteCertificate(regional, { arn, stack: name, ...(zones ? { zones } : {}) }, base);
+    record({ ...r, resource: `acm certificate ${s.DomainName ?? ''} (${arn})` });
+    for (const k of r.keptRecords)
+      result.kept.push({
+        resource: `route53 record ${k.record.name} CNAME`,
+        because: 'refused',
+        reason: k.reason,
+      });
   }
 }
