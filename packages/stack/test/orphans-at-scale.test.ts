@@ -9,7 +9,7 @@ import type { Emulator, World } from '@eks-kit/aws-emulator';
 import { TEST_CREDENTIALS, TEST_REGION } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients } from '@eks-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyStack, findOrphans, parseStack, planStack } from '../src/index.js';
+import { applyStack, destroyStack, findOrphans, parseStack, planStack } from '../src/index.js';
 import { startStackEmulator, stopStackEmulator } from './support/emulator.js';
 
 const root = new URL('../../../examples/seed/', import.meta.url);
@@ -26,7 +26,7 @@ const repositories = Array.from({ length: 40 }, (_, i) => {
 });
 const certificates = Array.from({ length: 12 }, (_, i) => {
   const owner = ownerOf(i, 2, 4);
-  return { domainName: `host-${i}.example.org`, ...(owner ? { tags: { 'eks-kit:stack': owner } } : {}) };
+  return { domainName: `host-${i}.foo.example.com`, ...(owner ? { tags: { 'eks-kit:stack': owner } } : {}) };
 });
 const world = {
   ...seedWorld,
@@ -63,8 +63,8 @@ describe('orphans in a crowded account', () => {
     // The stack's own repositories and runner role (gone from the smaller file), the 2 hand-tagged
     // repositories and the 2 certificates of this stack; nothing of `other` or made by hand.
     expect(orphans.map((o) => o.resource.replace(/ \(arn:aws:acm:[^)]+\)$/, ' (arn)')).sort()).toEqual([
-      'acm certificate host-0.example.org (arn)',
-      'acm certificate host-1.example.org (arn)',
+      'acm certificate host-0.foo.example.com (arn)',
+      'acm certificate host-1.foo.example.com (arn)',
       'ecr repository seed/app',
       'ecr repository seed/app/cache',
       'ecr repository seed/svc-0',
@@ -107,5 +107,30 @@ describe('orphans in a crowded account', () => {
     const orphanChanges = plan.changes.filter((c) => c.summary.startsWith('orphan:')).map((c) => c.resource);
     expect(orphanChanges.sort()).toEqual((await findOrphans(clients, smaller)).map((o) => o.resource).sort());
     expect(emu.calls({ mutating: true })).toEqual([]);
+  });
+
+  // Last: it deletes the stack's resources from the shared emulator.
+  it('destroy finds the stack certificates among the others with one GetResources, and deletes only those', async () => {
+    emu.resetCalls();
+    const result = await destroyStack(clients, stack, { yes: true });
+    const certificates = result.deleted.filter((r) => r.startsWith('acm certificate'));
+    // The stack's own certificate and its 2 hand-tagged ones; none of the other stack's or hand-made.
+    expect(certificates.map((r) => r.replace(/ \(arn:aws:acm:[^)]+\)$/, '')).sort()).toEqual(
+      [
+        `acm certificate ${stack.certificates[0]?.domainName}`,
+        'acm certificate host-0.foo.example.com',
+        'acm certificate host-1.foo.example.com',
+      ].sort(),
+    );
+    const calls = counts();
+    // No tag read to find them (GetResources, once for the region); each deletion re-reads its own
+    // certificate's tags (the owned-only rule), so 3 in all, not 15.
+    expect(calls['acm:ListTagsForCertificate']).toBe(3);
+    // One for the region's certificates, one for the registry's repositories (the orphan scan).
+    expect(calls['tagging:GetResources']).toBe(2);
+    const left = emu.state.acm as { certificates: Map<string, { domainName: string }> };
+    expect([...left.certificates.values()].map((c) => c.domainName).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `host-${i + 2}.foo.example.com`).sort(),
+    );
   });
 });

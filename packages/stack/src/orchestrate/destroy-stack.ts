@@ -4,7 +4,6 @@
  * `delete*` / `remove*` procedure, so an untagged or foreign resource is never touched.
  */
 import {
-  certificateTags,
   deleteCertificate,
   describeCertificate,
   listCertificates,
@@ -19,14 +18,13 @@ import {
   EksKitError,
   InvalidInputError,
   type ProgressEvent,
-  STACK_TAG_KEY,
 } from '@eks-kit/core';
 import { deleteRepository } from '@eks-kit/ecr-credentials';
 import { deleteRole } from '@eks-kit/iam-policies';
 import type { Stack } from '../schema/stack-schema.js';
 import { certificateSearchRegions, type RegionFailure, validateDestroyRegions } from './destroy-regions.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
-import { findOrphans } from './orphans.js';
+import { certificatesOfStack, findOrphans } from './orphans.js';
 import { prefetchRepository } from './prefetch.js';
 import { shareReads, startRepositoryListing, withSharedReads } from './shared-reads.js';
 
@@ -378,13 +376,15 @@ async function destroyCertificatesIn(
     void describeCertificate(regional, s.CertificateArn, options.signal).catch(() => undefined);
     void listHostedZones(regional, options.signal).catch(() => undefined);
   }
-  for (const s of summaries) {
-    if (!s.CertificateArn) continue;
-    const arn = s.CertificateArn;
-    const tags = await searchRead(extra, options.signal, () =>
-      certificateTags(regional, arn, region, options.signal),
-    );
-    if (tags[STACK_TAG_KEY] !== name) continue;
+  // Which are the stack's: one Tagging API call when more than a few certificates are listed, else
+  // each one's tags (certificatesOfStack, shared with the orphan scan; issue 21).
+  const listed = summaries.filter((s) => s.CertificateArn);
+  const owned = await searchRead(extra, options.signal, () =>
+    certificatesOfStack(regional, region, name, listed, options.signal),
+  );
+  for (const [i, s] of listed.entries()) {
+    if (!owned[i]) continue;
+    const arn = s.CertificateArn as string;
     const zones = stack.certificates.find((c) => c.domainName === s.DomainName)?.zones;
     const r = await deleteCertificate(regional, { arn, stack: name, ...(zones ? { zones } : {}) }, base);
     record({ ...r, resource: `acm certificate ${s.DomainName ?? ''} (${arn})` });
