@@ -145,4 +145,38 @@ describe('Resource Groups Tagging API (awsJson1_1)', () => {
     expect(throttled.name).toBe('ThrottledException');
     emu.setFaults([]);
   });
+
+  it('rejects ARN lists with pages and out-of-range TagsPerPage, as the model does', async () => {
+    const arn = `arn:aws:ecr:${region}:${ACCOUNT}:repository/prod/app-0`;
+    const paged = await failure(
+      tagging.send(new GetResourcesCommand({ ResourceARNList: [arn], ResourcesPerPage: 10 })),
+    );
+    expect(paged.name).toBe('InvalidParameterException');
+    const tags = await failure(tagging.send(new GetResourcesCommand({ TagsPerPage: 50 })));
+    expect(tags.name).toBe('InvalidParameterException');
+    const byArn = await tagging.send(new GetResourcesCommand({ ResourceARNList: [arn] }));
+    expect(byArn.ResourceTagMappingList?.map((r) => r.ResourceARN)).toEqual([arn]);
+  });
+
+  it('can answer stale entries and an empty first page with a token, which the paginator follows', async () => {
+    const gone = `arn:aws:ecr:${region}:${ACCOUNT}:repository/prod/deleted`;
+    emu.behaviour.taggingStale = [{ ResourceARN: gone, Tags: [{ Key: 'eks-kit:stack', Value: 'prod' }] }];
+    emu.behaviour.taggingEmptyFirstPage = true;
+    try {
+      const first = await tagging.send(new GetResourcesCommand({ TagFilters: prod }));
+      expect(first.ResourceTagMappingList).toEqual([]);
+      expect(first.PaginationToken).not.toBe('');
+      const seen: string[] = [];
+      for await (const page of paginateGetResources(
+        { client: tagging },
+        { TagFilters: prod, ResourceTypeFilters: ['ecr:repository'] },
+      ))
+        for (const r of page.ResourceTagMappingList ?? []) seen.push(r.ResourceARN ?? '');
+      expect(seen).toContain(gone);
+      expect(seen).toHaveLength(6);
+    } finally {
+      delete emu.behaviour.taggingStale;
+      delete emu.behaviour.taggingEmptyFirstPage;
+    }
+  });
 });

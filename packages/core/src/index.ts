@@ -127,6 +127,7 @@ export {
   findTaggedResources,
   PER_RESOURCE_TAG_READS_AT_MOST,
   type TaggedResourceQuery,
+  type TaggedResourcesAnswer,
 } from './tagged-resources.js';
 export {
   type Arn,

@@ -103,6 +103,8 @@ export {
   deleteRepository,
   FORCE_DELETE_IMAGES_HINT,
   findRepositoriesOfStack,
+  type RepositoryScan,
+  scanRepositoriesOfStack,
 } from './procedures/delete-repository.js';
 export { DockerAuth, getDockerAuth } from './procedures/docker-auth.js';
 export {

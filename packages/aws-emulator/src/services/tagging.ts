@@ -16,6 +16,10 @@
  * - Without filters, every resource that carries a tag is listed (AWS also lists resources that once
  *   had one, with `Tags: []`; the emulator keeps no such history).
  * - Throttling is `ThrottledException` (400); denied callers get AccessDeniedException.
+ * - `ResourceARNList` (at most 100) takes no pagination parameters; `TagsPerPage` is 100-500.
+ * - Behaviour `taggingStale: [{ ResourceARN, Tags }]` adds entries of resources that no longer exist, as
+ *   AWS can answer them (aws/aws-sdk#302, 2022-08-02); `taggingEmptyFirstPage: true` answers a first page
+ *   with no resource and a token.
  */
 import { AwsError } from '../framework/errors.js';
 import { asList } from '../framework/params.js';
@@ -91,13 +95,31 @@ function getResources(request: ServiceRequest<TaggingState>): Record<string, unk
     throw invalidParameter(
       'You can specify either ResourceARNList or TagFilters/ResourceTypeFilters, but not both.',
     );
+  if (arns.length > 100) throw invalidParameter('ResourceARNList: at most 100 ARNs');
+  if (
+    arns.length > 0 &&
+    (input.ResourcesPerPage !== undefined || input.TagsPerPage !== undefined || input.PaginationToken)
+  )
+    throw invalidParameter('ResourceARNList cannot be combined with pagination parameters.');
+  if (input.TagsPerPage !== undefined) {
+    const tagsPerPage = Number(input.TagsPerPage);
+    if (!Number.isInteger(tagsPerPage) || tagsPerPage < 100 || tagsPerPage > 500)
+      throw invalidParameter('TagsPerPage must be between 100 and 500');
+  }
   const perPage = input.ResourcesPerPage === undefined ? 100 : Number(input.ResourcesPerPage);
   if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100)
     throw invalidParameter('ResourcesPerPage must be between 1 and 100');
   const cap = Number(request.behaviour.taggingPageSize);
   const pageSize = Number.isInteger(cap) && cap >= 1 ? Math.min(cap, perPage) : perPage;
   const wantedArns = new Set(arns);
-  const matching = taggedResources(request).filter(
+  // Entries of resources already deleted, as AWS can still answer them (behaviour `taggingStale`).
+  const stale = asList(request.behaviour.taggingStale) as TaggedResource[];
+  const everything = [
+    ...taggedResources(request),
+    ...stale.filter((r) => r.ResourceARN.split(':')[3] === request.region),
+  ];
+  everything.sort((a, b) => (a.ResourceARN < b.ResourceARN ? -1 : a.ResourceARN > b.ResourceARN ? 1 : 0));
+  const matching = everything.filter(
     (r) =>
       (wantedArns.size === 0 || wantedArns.has(r.ResourceARN)) &&
       (types.length === 0 ||
@@ -110,6 +132,10 @@ function getResources(request: ServiceRequest<TaggingState>): Record<string, unk
   );
   // The token is the last ARN of the page (base64): stable while resources come and go between pages.
   const token = typeof input.PaginationToken === 'string' ? input.PaginationToken : '';
+  // A first page with nothing on it but a token (behaviour `taggingEmptyFirstPage`): the model allows
+  // fewer results than asked, none included, while more remain.
+  if (!token && request.behaviour.taggingEmptyFirstPage === true && matching.length > 0)
+    return { ResourceTagMappingList: [], PaginationToken: Buffer.from('arn:', 'utf8').toString('base64') };
   let start = 0;
   if (token) {
     const after = Buffer.from(token, 'base64').toString('utf8');

@@ -132,13 +132,98 @@ export async function deleteRepository(
  */
 const TAG_READS_IN_FLIGHT = 8;
 
+/** What {@link scanRepositoriesOfStack} answers. */
+export interface RepositoryScan {
+  /** The names of the stack's repositories (sorted). */
+  repositories: string[];
+  /**
+   * Set when the Tagging API could not be used and every candidate's tags were read on their own
+   * (`tag:GetResources` refused, or no Tagging API client): the reason. The repositories are the same.
+   */
+  notice?: string;
+}
+
 /**
- * The names of the ECR repositories tagged `eks-kit:stack=<stack>` among those not named in `skip`.
- * The registry's listing (DescribeRepositories, pages of 1,000) gives the candidates; their tags come
- * from one Resource Groups Tagging API GetResources per 100 tagged repositories when there are more
- * than a few candidates (core's `findTaggedResources`), else, or when the caller may not use that API,
- * from ListTagsForResource per candidate, a few at a time. In a registry of 500 repositories the stack
- * file does not name, that is 1 listing and 1 GetResources instead of 500 tag reads (issue 21).
+ * The ECR repositories tagged `eks-kit:stack=<stack>` among those not named in `skip`. The registry's
+ * listing (DescribeRepositories, pages of 1,000) gives the candidates; with more than one, their tags
+ * come from one Resource Groups Tagging API GetResources per 100 of the stack's repositories (core's
+ * `findTaggedResources`; its answer is intersected with the listing, since it can name a deleted
+ * repository), else from ListTagsForResource per candidate, 8 at a time (also when the caller may not
+ * call `tag:GetResources`, which `notice` then says). In a registry of 500 repositories the stack file
+ * does not name, that is 1 listing and 1 GetResources instead of 500 tag reads (issue 21).
+ *
+ * @example
+ * ```ts
+ * const { repositories, notice } = await scanRepositoriesOfStack(clients, 'prod', ['prod/app']);
+ * // repositories: ['prod/old']; notice: undefined, or why each repository's tags were read
+ * ```
+ */
+export async function scanRepositoriesOfStack(
+  clients: AwsClients,
+  stack: string,
+  skip: readonly string[] = [],
+  options: { signal?: AbortSignal } = {},
+): Promise<RepositoryScan> {
+  validateTagValue(stack, 'stack');
+  const { signal } = options;
+  const skipped = new Set(skip);
+  const ecr = await clients.ecr();
+  const candidates: Array<{ name: string; arn: string }> = [];
+  try {
+    // ECR's largest page (1,000): one call for most registries, and the same input as a stack run's
+    // listing, so the run shares it (docs/AWS-FACTS.md#ecr-describing-repositories).
+    for await (const page of paginateDescribeRepositories(
+      { client: ecr, pageSize: 1000 },
+      {},
+      ...(signal ? [{ abortSignal: signal }] : []),
+    ))
+      for (const repo of page.repositories ?? []) {
+        const name = repo.repositoryName ?? '';
+        if (name && repo.repositoryArn && !skipped.has(name))
+          candidates.push({ name, arn: repo.repositoryArn });
+      }
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw wrapAwsError(error, 'ecr:DescribeRepositories', stack);
+  }
+  const names = (owned: readonly boolean[]): string[] =>
+    candidates
+      .filter((_, i) => owned[i])
+      .map((c) => c.name)
+      .sort();
+  let notice: string | undefined;
+  if (candidates.length > PER_RESOURCE_TAG_READS_AT_MOST) {
+    const answer = await findTaggedResources(clients, {
+      resourceType: 'ecr:repository',
+      key: STACK_TAG_KEY,
+      value: stack,
+      ...(signal ? { signal } : {}),
+    });
+    if (answer.arns) {
+      const arns = new Set(answer.arns);
+      return { repositories: names(candidates.map((c) => arns.has(c.arn))) };
+    }
+    notice = `read the tags of ${candidates.length} repositories one by one: ${answer.message}`;
+  }
+  const owned = await mapConcurrent(candidates, TAG_READS_IN_FLIGHT, async ({ arn }) => {
+    try {
+      const out = await ecr.send(new ListTagsForResourceCommand({ resourceArn: arn }), {
+        abortSignal: signal,
+      });
+      return (out.tags ?? []).some((t) => t.Key === STACK_TAG_KEY && t.Value === stack);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      // Deleted between the listing and the read: not the stack's any more.
+      if (isNotFoundError(error)) return false;
+      throw wrapAwsError(error, 'ecr:ListTagsForResource', arn);
+    }
+  });
+  return { repositories: names(owned), ...(notice ? { notice } : {}) };
+}
+
+/**
+ * The names of the ECR repositories tagged `eks-kit:stack=<stack>` among those not named in `skip`:
+ * {@link scanRepositoriesOfStack}'s repositories.
  *
  * @example
  * ```ts
@@ -149,49 +234,7 @@ export async function findRepositoriesOfStack(
   clients: AwsClients,
   stack: string,
   skip: readonly string[] = [],
+  options: { signal?: AbortSignal } = {},
 ): Promise<string[]> {
-  validateTagValue(stack, 'stack');
-  const skipped = new Set(skip);
-  const ecr = await clients.ecr();
-  const candidates: Array<{ name: string; arn: string }> = [];
-  try {
-    // ECR's largest page (1,000): one call for most registries, and the same input as a stack run's
-    // listing, so the run shares it (docs/AWS-FACTS.md#ecr-describing-repositories).
-    for await (const page of paginateDescribeRepositories({ client: ecr, pageSize: 1000 }, {}))
-      for (const repo of page.repositories ?? []) {
-        const name = repo.repositoryName ?? '';
-        if (name && repo.repositoryArn && !skipped.has(name))
-          candidates.push({ name, arn: repo.repositoryArn });
-      }
-  } catch (error) {
-    throw wrapAwsError(error, 'ecr:DescribeRepositories', stack);
-  }
-  if (candidates.length > PER_RESOURCE_TAG_READS_AT_MOST) {
-    const tagged = await findTaggedResources(clients, {
-      resourceType: 'ecr:repository',
-      key: STACK_TAG_KEY,
-      value: stack,
-    });
-    if (tagged) {
-      const arns = new Set(tagged);
-      return candidates
-        .filter((c) => arns.has(c.arn))
-        .map((c) => c.name)
-        .sort();
-    }
-  }
-  const owned = await mapConcurrent(candidates, TAG_READS_IN_FLIGHT, async ({ arn }) => {
-    try {
-      const tags = (await ecr.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags ?? [];
-      return tags.some((t) => t.Key === STACK_TAG_KEY && t.Value === stack);
-    } catch (error) {
-      // Deleted between the listing and the read: not the stack's any more.
-      if (isNotFoundError(error)) return false;
-      throw wrapAwsError(error, 'ecr:ListTagsForResource', arn);
-    }
-  });
-  return candidates
-    .filter((_, i) => owned[i])
-    .map((c) => c.name)
-    .sort();
+  return (await scanRepositoriesOfStack(clients, stack, skip, options)).repositories;
 }
