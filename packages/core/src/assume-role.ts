@@ -290,6 +290,8 @@ export function withRoute53From(base: AwsClients, route53From: AwsClients): AwsC
   const getters: Record<string, (region?: string) => Promise<unknown>> = {};
   for (const service of SERVICE_KEYS) {
     const from = service === 'route53' ? route53From : base;
+    // Only the getters `from` has: an optional one it lacks stays absent (callers test for it).
+    if (typeof from[service] !== 'function') continue;
     getters[service] = (region?: string) => (from[service] as (r?: string) => Promise<unknown>)(region);
   }
   return {

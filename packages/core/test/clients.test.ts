@@ -20,6 +20,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   AWS_SERVICES,
+  type AwsClients,
   type ClientMiddleware,
   type ClientServiceInfo,
   createClients,
@@ -260,6 +261,15 @@ describe('createClients', () => {
     expect(await split.acm('us-east-1')).not.toBe(await base.acm());
     base.destroy();
     dns.destroy();
+  });
+
+  it('withRoute53From leaves out an optional getter its base set lacks (a caller tests for it)', async () => {
+    const full = await createClients({ region: 'eu-west-1', endpoint: url, credentials });
+    const { tagging: _tagging, ...base } = full;
+    const split = withRoute53From(base as AwsClients, full);
+    expect(split.tagging).toBeUndefined();
+    expect(typeof split.iam).toBe('function');
+    full.destroy();
   });
 
   it('refuses bad options before any call', async () => {
