@@ -1,7 +1,13 @@
 import type { Emulator } from '@eks-kit/aws-emulator';
 import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AwsClients, createClients, EksKitError, findTaggedResources, STACK_TAG_KEY } from '../src/index.js';
+import {
+  type AwsClients,
+  createClients,
+  EksKitError,
+  findTaggedResources,
+  STACK_TAG_KEY,
+} from '../src/index.js';
 
 const ACCOUNT = '111111111111';
 let emu: Emulator;
