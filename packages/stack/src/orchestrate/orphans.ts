@@ -12,10 +12,11 @@ import {
   type DeleteOptions,
   type DeleteResult,
   type Finding,
+  finding,
   STACK_TAG_KEY,
 } from '@eks-kit/core';
 import { deleteRepository, findRepositoriesOfStack } from '@eks-kit/ecr-credentials';
-import { deleteRole, findRolesOfStack } from '@eks-kit/iam-policies';
+import { deleteRole, scanRolesOfStack } from '@eks-kit/iam-policies';
 import { checkerNames } from '../checker/checker-names.js';
 import type { Stack } from '../schema/stack-schema.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
@@ -42,6 +43,12 @@ export interface FindOrphansOptions {
    * tagged for the stack by its tag already, orphans included.
    */
   certificates?: boolean;
+  /**
+   * Told once when the role scan could not use iam:GetAccountAuthorizationDetails (AccessDenied) and read
+   * each role's tags on its own instead: a `warn` finding `stack.orphans.tags` (issue 21). The orphans
+   * found are the same; plan and check show it.
+   */
+  onNotice?: (notice: Finding) => void;
 }
 
 const REASON = 'tagged for this stack but no longer in the stack file';
@@ -60,10 +67,18 @@ function rolesNotOrphans(stack: Stack): string[] {
   return names.map((n) => n.toLowerCase());
 }
 
+/** The `warn` a role scan that fell back to per-role tag reads gives (issue 21). */
+function roleScanNotice(stack: string, notice: string): Finding {
+  return finding('stack.orphans.tags', `iam roles tagged eks-kit:stack=${stack}`, 'warn', notice, {
+    hint: 'grant iam:GetAccountAuthorizationDetails (Resource "*") to the identity eks-kit runs as; a checks Lambda: deploy it again (eks-kit check --checker shows its role\'s reads)',
+  });
+}
+
 /**
  * Every resource tagged `eks-kit:stack=<stack.name>` that the stack does not describe: IAM roles
- * (ListRoles, then ListRoleTags per role: IAM lists no tags and the Tagging API does not cover
- * roles), ECR repositories (DescribeRepositories, ListTagsForResource per repository not in the
+ * (iam-policies' `scanRolesOfStack`: ListRoles pages of 1,000, then the tags of the roles the file does
+ * not name, one ListRoleTags each for a few, else GetAccountAuthorizationDetails pages of 1,000 roles;
+ * IAM lists no tags and the Tagging API does not cover roles), ECR repositories (DescribeRepositories, ListTagsForResource per repository not in the
  * file), ACM certificates of the regions the stack uses (ListCertificates, ListTagsForCertificate
  * per certificate whose names the file does not request), and worker groups still tagged when the
  * file has no autoscaler (one DescribeAutoScalingGroups filtered on the tag). Reads only.
@@ -82,7 +97,14 @@ export async function findOrphans(
   // Issue 22: the four kinds are read at once; the list keeps the order roles, repositories,
   // certificates, groups.
   const roles = async (orphans: Orphan[]): Promise<void> => {
-    for (const roleName of await findRolesOfStack(clients, name, rolesNotOrphans(stack)))
+    const scan = await scanRolesOfStack(
+      clients,
+      name,
+      rolesNotOrphans(stack),
+      options.signal ? { signal: options.signal } : {},
+    );
+    if (scan.notice) options.onNotice?.(roleScanNotice(name, scan.notice));
+    for (const roleName of scan.roles)
       orphans.push({
         resource: `iam role ${roleName}`,
         reason: REASON,
