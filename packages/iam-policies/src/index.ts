@@ -105,6 +105,7 @@ export {
   PER_ROLE_TAG_READS_MAX,
   type PlannedStep,
   type PropagationRetry,
+  ROLE_LISTING_PAGE_SIZE,
   type RoleScan,
   type RoleSpec,
   type RoleState,

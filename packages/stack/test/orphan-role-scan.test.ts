@@ -76,6 +76,10 @@ describe(`plan and check in an account of ${CANDIDATES} roles`, () => {
     expect(plan.findings.filter((f) => f.check === 'stack.orphans.tags')).toEqual([]);
     expect(count('GetAccountAuthorizationDetails')).toBe(1);
     expect(count('ListRoleTags')).toBe(0);
+    // The prefetched listing and the scan's first page are one call (same input: MaxItems 1000).
+    expect(emu.calls({ service: 'iam', operation: 'ListRoles' }).map((c) => c.input)).toEqual([
+      { MaxItems: '1000' },
+    ]);
     expect(emu.calls({ mutating: true })).toEqual([]);
   });
 

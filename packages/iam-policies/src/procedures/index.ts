@@ -49,6 +49,7 @@ export {
   type FindRolesOfStackOptions,
   findRolesOfStack,
   PER_ROLE_TAG_READS_MAX,
+  ROLE_LISTING_PAGE_SIZE,
   type RoleScan,
   type RoleTagSource,
   scanRolesOfStack,

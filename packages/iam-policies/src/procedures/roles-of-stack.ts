@@ -27,8 +27,18 @@ import {
   wrapAwsError,
 } from '@eks-kit/core';
 
-/** IAM's largest page for ListRoles and GetAccountAuthorizationDetails (MaxItems 1-1000). */
-const MAX_ITEMS = 1000;
+/**
+ * IAM's largest page for ListRoles and GetAccountAuthorizationDetails (MaxItems 1-1000): the scan's
+ * ListRoles input is `{ MaxItems: ROLE_LISTING_PAGE_SIZE }` (and `Marker` after the first page), so a
+ * caller that starts the same listing early (stack's prefetch) shares its answer.
+ *
+ * @example
+ * ```ts
+ * await iam.send(new ListRolesCommand({ MaxItems: ROLE_LISTING_PAGE_SIZE }));
+ * ```
+ */
+export const ROLE_LISTING_PAGE_SIZE = 1000;
+const MAX_ITEMS = ROLE_LISTING_PAGE_SIZE;
 
 /**
  * At most this many roles have their tags read one ListRoleTags each; more are read from
@@ -38,6 +48,11 @@ const MAX_ITEMS = 1000;
  * roles cost a second of waiting, while one authorization-details page answers 1,000 roles (but carries
  * every role's policies: a larger answer, worth it only past a handful of roles). The seed world's one
  * role stays one ListRoleTags.
+ *
+ * @example
+ * ```ts
+ * const perRole = candidates.length <= PER_ROLE_TAG_READS_MAX;
+ * ```
  */
 export const PER_ROLE_TAG_READS_MAX = 10;
 
