@@ -74,6 +74,27 @@ function roleScanNotice(stack: string, notice: string): Finding {
   });
 }
 
+/** The stack's orphan roles (issue 16), read in few calls (issue 21); a fallback is told to `onNotice`. */
+async function roleOrphans(
+  clients: AwsClients,
+  stack: Stack,
+  options: FindOrphansOptions,
+): Promise<Orphan[]> {
+  const name = stack.name;
+  const scan = await scanRolesOfStack(
+    clients,
+    name,
+    rolesNotOrphans(stack),
+    options.signal ? { signal: options.signal } : {},
+  );
+  if (scan.notice) options.onNotice?.(roleScanNotice(name, scan.notice));
+  return scan.roles.map((roleName) => ({
+    resource: `iam role ${roleName}`,
+    reason: REASON,
+    remove: (o) => deleteRole(clients, { name: roleName, stack: name }, o),
+  }));
+}
+
 /**
  * Every resource tagged `eks-kit:stack=<stack.name>` that the stack does not describe: IAM roles
  * (iam-policies' `scanRolesOfStack`: ListRoles pages of 1,000, then the tags of the roles the file does
@@ -97,19 +118,7 @@ export async function findOrphans(
   // Issue 22: the four kinds are read at once; the list keeps the order roles, repositories,
   // certificates, groups.
   const roles = async (orphans: Orphan[]): Promise<void> => {
-    const scan = await scanRolesOfStack(
-      clients,
-      name,
-      rolesNotOrphans(stack),
-      options.signal ? { signal: options.signal } : {},
-    );
-    if (scan.notice) options.onNotice?.(roleScanNotice(name, scan.notice));
-    for (const roleName of scan.roles)
-      orphans.push({
-        resource: `iam role ${roleName}`,
-        reason: REASON,
-        remove: (o) => deleteRole(clients, { name: roleName, stack: name }, o),
-      });
+    orphans.push(...(await roleOrphans(clients, stack, options)));
   };
   // ECR repositories.
   const repositories = async (orphans: Orphan[]): Promise<void> => {
