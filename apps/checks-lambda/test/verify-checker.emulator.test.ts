@@ -99,7 +99,9 @@ describe('verifyDeployedChecker', () => {
       ...policy,
       Statement: policy.Statement.map((s) => ({
         ...s,
-        Action: (Array.isArray(s.Action) ? s.Action : [s.Action]).filter((a) => !lost.includes(a)),
+        Action: (Array.isArray(s.Action) ? s.Action : [s.Action]).filter(
+          (a) => a !== undefined && !lost.includes(a),
+        ),
       })).filter((s) => s.Action.length > 0),
     };
     const iam = await clients.iam();
