@@ -8,7 +8,7 @@ import type { Emulator, World } from '@eks-kit/aws-emulator';
 import { TEST_CREDENTIALS, TEST_REGION } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients } from '@eks-kit/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { checkStack, parseStack, planStack } from '../src/index.js';
+import { applyStack, checkStack, parseStack, planStack } from '../src/index.js';
 import { startStackEmulator, stopStackEmulator } from './support/emulator.js';
 
 const root = new URL('../../../examples/seed/', import.meta.url);
@@ -101,6 +101,19 @@ describe(`plan and check in an account of ${CANDIDATES} roles`, () => {
       }),
     ]);
     expect(count('ListRoleTags')).toBe(CANDIDATES);
+    expect(emu.calls({ mutating: true })).toEqual([]);
+
+    // apply (not asked to prune) leaves them, and carries the same one warning.
+    const applied = await applyStack(clients, stack, { yes: true, wait: false });
+    expect(
+      applied.orphans
+        .map((o) => o.resource)
+        .filter((r) => r.startsWith('iam role'))
+        .sort(),
+    ).toEqual(ORPHAN_ROLES);
+    expect(applied.findings.filter((f) => f.check === 'stack.orphans.tags').map((f) => f.status)).toEqual([
+      'warn',
+    ]);
 
     const findings = await checkStack(clients, stack);
     expect(findings.filter((f) => f.check === 'stack.orphans.tags').map((f) => f.status)).toEqual(['warn']);
@@ -111,6 +124,5 @@ describe(`plan and check in an account of ${CANDIDATES} roles`, () => {
         .filter((r) => r.startsWith('iam role'))
         .sort(),
     ).toEqual(ORPHAN_ROLES);
-    expect(emu.calls({ mutating: true })).toEqual([]);
   });
 });

@@ -46,7 +46,7 @@ export interface FindOrphansOptions {
   /**
    * Told once when the role scan could not use iam:GetAccountAuthorizationDetails (AccessDenied) and read
    * each role's tags on its own instead: a `warn` finding `stack.orphans.tags` (issue 21). The orphans
-   * found are the same; plan and check show it.
+   * found are the same; plan, apply and check show it.
    */
   onNotice?: (notice: Finding) => void;
 }
