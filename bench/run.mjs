@@ -23,6 +23,7 @@ const CASES = [
   'bundle-size',
   'lambda-init',
   'api-calls',
+  'role-scan',
   'destroy-calls',
   'crowded-account',
   'latency',

@@ -50,6 +50,8 @@ function resourceOf(call: CallRecord, account: string, region: string): string |
       const arn = str(input.PolicyArn) ?? str(input.OpenIDConnectProviderArn);
       if (arn) return arn;
       if (/^iam:List(Roles|Policies|OpenIDConnectProviders)$/.test(action)) return '*';
+      // No resource type: the whole account's authorization details (issue 21's role scan).
+      if (action === 'iam:GetAccountAuthorizationDetails') return '*';
       return undefined;
     }
     case 'eks': {
@@ -179,9 +181,17 @@ async function startWorld(world: World, accessKeyId: string): Promise<{ e: Emula
 }
 
 describe('the checks Lambda permission list covers every call of its checks (emulator call log + IAM simulation)', () => {
-  it('on the seed account, converged by apply', async () => {
+  // Issue 21: past 10 roles to read, the orphan scan reads their tags with GetAccountAuthorizationDetails.
+  it.each([
+    ['few roles: one ListRoleTags per role', 0, 'iam:ListRoleTags'],
+    ['40 hand-made roles: GetAccountAuthorizationDetails', 40, 'iam:GetAccountAuthorizationDetails'],
+  ] as const)('on the seed account, converged by apply (%s)', async (_name, extraRoles, scanAction) => {
     const stack: Stack = fixtureStack();
-    const { e, admin } = await startWorld(fixtureWorld(), 'AKIDEXAMPLE');
+    const world = fixtureWorld();
+    world.iam?.roles?.push(
+      ...Array.from({ length: extraRoles }, (_, i) => ({ name: `hand-made-${i}`, tags: { team: 'a' } })),
+    );
+    const { e, admin } = await startWorld(world, 'AKIDEXAMPLE');
     await convergeStack(admin, stack);
     e.resetCalls();
     const handler = createChecksHandler({
@@ -202,6 +212,7 @@ describe('the checks Lambda permission list covers every call of its checks (emu
     expect(new Set(pairs.map((p) => p.action.split(':')[0]))).toEqual(
       new Set(['acm', 'autoscaling', 'ecr', 'eks', 'iam', 'route53']),
     );
+    expect(pairs.map((p) => p.action)).toContain(scanAction);
     const iam = await admin.iam();
     const role = await probeRole(
       iam,

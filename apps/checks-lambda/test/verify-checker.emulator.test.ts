@@ -92,14 +92,15 @@ describe('verifyDeployedChecker', () => {
     expect(findings[0]?.message).toMatch(/is not deployed here/);
   });
 
-  it('a role whose read policy was narrowed fails, naming each action it lost', async () => {
+  /** The deployed read policy without `lost` actions. */
+  async function narrowPolicy(lost: readonly string[]): Promise<void> {
     const policy = checksExecutionPolicy(stack, { accountId: ACCOUNT });
     const narrowed = {
       ...policy,
       Statement: policy.Statement.map((s) => ({
         ...s,
         Action: (Array.isArray(s.Action) ? s.Action : [s.Action]).filter(
-          (a) => a !== 'acm:DescribeCertificate',
+          (a) => a !== undefined && !lost.includes(a),
         ),
       })).filter((s) => s.Action.length > 0),
     };
@@ -111,6 +112,23 @@ describe('verifyDeployedChecker', () => {
         PolicyDocument: JSON.stringify(narrowed),
       }),
     );
+  }
+
+  it('a checker deployed before issue 21 (no iam:GetAccountAuthorizationDetails) is a warning: its orphan scan falls back', async () => {
+    await narrowPolicy(['iam:GetAccountAuthorizationDetails']);
+    const [, permissions] = await verify();
+    expect(permissions).toMatchObject({ check: 'checker.permissions', status: 'warn' });
+    expect(permissions?.message).toContain('iam:GetAccountAuthorizationDetails (implicitDeny)');
+    expect(permissions?.hint).toContain('deploy the checker again');
+    // Missing it and a read without fallback: a failure naming both.
+    await narrowPolicy(['iam:GetAccountAuthorizationDetails', 'acm:DescribeCertificate']);
+    const [, both] = await verify();
+    expect(both).toMatchObject({ check: 'checker.permissions', status: 'fail' });
+    expect(both?.message).toMatch(/cannot make 2 read\(s\)/);
+  });
+
+  it('a role whose read policy was narrowed fails, naming each action it lost', async () => {
+    await narrowPolicy(['acm:DescribeCertificate']);
     const [, permissions] = await verify();
     expect(permissions).toMatchObject({ check: 'checker.permissions', status: 'fail' });
     expect(permissions?.message).toMatch(

@@ -54,6 +54,11 @@ const TRUST = {
   ],
 };
 
+const READ_ACM = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 'acm:DescribeCertificate', Resource: '*' }],
+};
+
 const DNS_ACCOUNT = '444455556666';
 const trustOf = (principal: string) => ({
   Version: '2012-10-17',
@@ -68,7 +73,12 @@ describe.skipIf(!available)(`aws CLI v2 against the emulator (${available ? vers
     emu = await startTestEmulator({
       seed: {
         accountId: ACCOUNT,
-        iam: { roles: [{ name: 'seed-a' }, { name: 'seed-b' }] },
+        iam: {
+          roles: [
+            { name: 'seed-a', tags: { 'eks-kit:stack': 'cli' }, inlinePolicies: { read: READ_ACM } },
+            { name: 'seed-b' },
+          ],
+        },
         route53: { hostedZones: [{ name: 'example.com' }] },
         // A second account: its role trusts this one (cross-account AssumeRole, issue 18).
         accounts: {
@@ -201,6 +211,21 @@ describe.skipIf(!available)(`aws CLI v2 against the emulator (${available ? vers
       'seed-b',
     ]);
     const calls = emu.calls({ service: 'iam', operation: 'ListRoles' });
+    expect(calls).toHaveLength(3);
+    expect(calls[1]?.input.Marker).toBeTypeOf('string');
+  });
+
+  it('iam get-account-authorization-details --filter Role pages by Marker; tags, and documents the CLI decodes (issue 21)', async () => {
+    emu.resetCalls();
+    const out = await aws('iam', 'get-account-authorization-details', '--filter', 'Role', '--page-size', '1');
+    const roles = out.RoleDetailList as Array<Record<string, unknown>>;
+    expect(roles.map((r) => r.RoleName)).toEqual(['cli-role', 'seed-a', 'seed-b']);
+    const seedA = roles[1] as { Tags: unknown; RolePolicyList: unknown; AssumeRolePolicyDocument: unknown };
+    expect(seedA.Tags).toEqual([{ Key: 'eks-kit:stack', Value: 'cli' }]);
+    // botocore decodes the URL-encoded documents of this operation back into JSON.
+    expect(seedA.RolePolicyList).toEqual([{ PolicyName: 'read', PolicyDocument: READ_ACM }]);
+    expect((roles[0] as { AssumeRolePolicyDocument: unknown }).AssumeRolePolicyDocument).toEqual(TRUST);
+    const calls = emu.calls({ service: 'iam', operation: 'GetAccountAuthorizationDetails' });
     expect(calls).toHaveLength(3);
     expect(calls[1]?.input.Marker).toBeTypeOf('string');
   });

@@ -1,12 +1,13 @@
 /**
  * IAM (awsQuery 2010-05-08, signed for us-east-1): roles, inline and managed policies with
  * versions, attachments, permissions boundaries, tags, OIDC providers, account summary, and
- * SimulatePrincipalPolicy for roles (iam/simulate.ts).
+ * SimulatePrincipalPolicy for roles (iam/simulate.ts), GetAccountAuthorizationDetails (iam/authorization-details.ts).
  * Behaviour: `iamPropagationSeconds` (default 8) during which a new role is an invalid principal;
  * quotas `iamAssumeRolePolicySizeQuota` (2048), `iamRolePolicySizeQuota` (10240),
  * `iamPolicySizeQuota` (6144), `iamAttachedPoliciesPerRoleQuota` (10).
  */
 import { defineService } from '../framework/service.js';
+import { authorizationDetailsOperations } from './iam/authorization-details.js';
 import { oidcOperations } from './iam/oidc.js';
 import { policyOperations } from './iam/policies.js';
 import { roleOperations } from './iam/roles.js';
@@ -25,5 +26,11 @@ export const iam = defineService<IamState>({
     iamPolicySizeQuota: 6144,
     iamAttachedPoliciesPerRoleQuota: 10,
   },
-  operations: { ...roleOperations, ...policyOperations, ...oidcOperations, ...simulateOperations },
+  operations: {
+    ...roleOperations,
+    ...policyOperations,
+    ...oidcOperations,
+    ...simulateOperations,
+    ...authorizationDetailsOperations,
+  },
 });

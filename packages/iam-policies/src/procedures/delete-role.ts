@@ -16,10 +16,8 @@ import {
   describeAccount,
   isNotFoundError,
   keepUnlessOwned,
-  MANAGED_BY_TAG_KEY,
   type PlannedChange,
   refusedResult,
-  STACK_TAG_KEY as STACK_TAG,
   validateTagValue,
   wrapAwsError,
 } from '@eks-kit/core';
@@ -215,48 +213,4 @@ export async function deleteManagedPolicy(
       ),
   });
   return { changes: (await applyPlan(steps, options)).changes, resource, outcome: 'deleted' };
-}
-
-/**
- * The names of the IAM roles tagged `eks-kit:stack=<stack>` (ListRoles, then ListRoleTags per role:
- * ListRoles returns no tags, and the Resource Groups Tagging API's GetResources does not cover IAM
- * roles). Roles named in `skip` (case-insensitive) and service-linked roles are not read; a role that
- * another tool deploys and deletes (tagged `eks-kit:managed-by`, as the checks Lambda's template tags
- * its roles, or carrying CloudFormation's `aws:cloudformation:stack-name`) is not listed.
- *
- * @example
- * ```ts
- * await findRolesOfStack(clients, 'prod', ['prod-cluster-autoscaler']); // ['prod-old-role']
- * ```
- */
-export async function findRolesOfStack(
-  clients: AwsClients,
-  stack: string,
-  skip: readonly string[] = [],
-): Promise<string[]> {
-  validateTagValue(stack, 'stack');
-  const skipped = new Set(skip.map((s) => s.toLowerCase()));
-  const iam = await clients.iam();
-  const out: string[] = [];
-  try {
-    for await (const page of (await import('@aws-sdk/client-iam')).paginateListRoles({ client: iam }, {}))
-      for (const role of page.Roles ?? []) {
-        const name = role.RoleName ?? '';
-        if (!name || skipped.has(name.toLowerCase()) || role.Path?.startsWith('/aws-service-role/')) continue;
-        const tags =
-          (await iam.send(new (await import('@aws-sdk/client-iam')).ListRoleTagsCommand({ RoleName: name })))
-            .Tags ?? [];
-        // A role another tool deploys and deletes (the checks Lambda's template: eks-kit:managed-by, or
-        // CloudFormation's own aws:cloudformation:stack-name, whose propagation to a resource varies by
-        // type: docs/AWS-FACTS.md#roles-the-deploy-template-makes-and-destroy) is the stack's, but not
-        // eks-kit's to delete.
-        const managedElsewhere = tags.some(
-          (t) => t.Key === MANAGED_BY_TAG_KEY || t.Key === 'aws:cloudformation:stack-name',
-        );
-        if (!managedElsewhere && tags.some((t) => t.Key === STACK_TAG && t.Value === stack)) out.push(name);
-      }
-  } catch (error) {
-    throw wrapAwsError(error, 'iam:ListRoles', stack);
-  }
-  return out.sort();
 }

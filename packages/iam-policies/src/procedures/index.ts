@@ -5,7 +5,6 @@ export {
   type DeleteRoleSpec,
   deleteManagedPolicy,
   deleteRole,
-  findRolesOfStack,
 } from './delete-role.js';
 export {
   type EnsureManagedPolicyResult,
@@ -46,3 +45,12 @@ export {
   validatePolicyArn,
   validateRoleSpec,
 } from './role-input.js';
+export {
+  type FindRolesOfStackOptions,
+  findRolesOfStack,
+  PER_ROLE_TAG_READS_MAX,
+  ROLE_LISTING_PAGE_SIZE,
+  type RoleScan,
+  type RoleTagSource,
+  scanRolesOfStack,
+} from './roles-of-stack.js';

@@ -79,10 +79,15 @@ const DNS_ROLE_ASSUME = ['sts:AssumeRole'];
 /**
  * Reads of the `stack.orphans` check (issue 16): every role, repository and certificate tagged for
  * the stack, wherever the file no longer names it, so tags are read on any role or repository.
+ * Past 10 roles to read, the roles' tags come from iam:GetAccountAuthorizationDetails, one call per
+ * 1,000 roles (issue 21). That read also answers every role's trust and inline policy documents and
+ * attachments (eks-kit keeps only names and tags), and can only be granted on `*`
+ * (docs/AWS-FACTS.md#iam-reading-every-roles-tags); without it the scan reads ListRoleTags per role.
  */
 const ORPHAN_READS = [
   'iam:ListRoles',
   'iam:ListRoleTags',
+  'iam:GetAccountAuthorizationDetails',
   'ecr:DescribeRepositories',
   'ecr:ListTagsForResource',
   'acm:ListCertificates',
@@ -154,6 +159,8 @@ const ACTION_RESOURCES: Record<string, ResourceKind> = {
   // The orphan check reads the tags of every role and repository (issue 16).
   'iam:ListRoleTags': 'AnyRole',
   'iam:ListRoles': 'Any',
+  // No resource type (Service Authorization Reference): `*` only. A Read of every role's policies.
+  'iam:GetAccountAuthorizationDetails': 'Any',
   'iam:GetPolicy': 'ManagedPolicies',
   'iam:GetPolicyVersion': 'ManagedPolicies',
   'iam:GetOpenIDConnectProvider': 'OidcProvider',

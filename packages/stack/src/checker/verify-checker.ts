@@ -23,6 +23,12 @@ import { checkPermissions } from './check-permissions.js';
 import { parseCheckState } from './check-state.js';
 import { checkerNames, DEFAULT_SCHEDULE, heartbeatHoursFor } from './checker-names.js';
 
+/**
+ * Reads the checks can do without, more slowly (issue 21): without iam:GetAccountAuthorizationDetails the
+ * orphan role scan reads each role's tags with ListRoleTags. A role missing only these is a `warn`.
+ */
+const WITH_FALLBACK = ['iam:GetAccountAuthorizationDetails'];
+
 /** Options of {@link verifyDeployedChecker}. */
 export interface VerifyCheckerOptions {
   /** Account of the checked resources (scopes the simulated ARNs; default any). */
@@ -248,6 +254,20 @@ async function permissionsFinding(
         denied.push(`${r.EvalActionName}${on} (${r.EvalDecision})`);
       }
     }
+  }
+  const required = denied.filter((d) => !WITH_FALLBACK.some((a) => d.startsWith(`${a} `)));
+  if (denied.length > 0 && required.length === 0) {
+    // Issue 21: a checker deployed before the role scan read GetAccountAuthorizationDetails.
+    return finding(
+      CHECKER_CHECKS.permissions,
+      roleArn,
+      'warn',
+      `the checker's role cannot make ${denied.join(', ')}: its checks still run, the orphan role scan reading each role's tags on its own (one call per role)`,
+      {
+        hint: 'deploy the checker again: its policy now grants it (docs/AWS-FACTS.md#iam-reading-every-roles-tags)',
+        data: { denied },
+      },
+    );
   }
   if (denied.length > 0) {
     return finding(

@@ -105,7 +105,12 @@ async function applyInRun(
   // Among them the registry's listing, first: it answers the orphans' listing and every repository
   // name the plan and the writes ask about (issue 21).
   prefetchReads(stable, stack, { forWrites: true });
-  const orphansRead = findOrphans(stable, stack, options.signal ? { signal: options.signal } : {});
+  // A role scan that had to read tags role by role says so once, among the findings (issue 21).
+  const notices: Finding[] = [];
+  const orphansRead = findOrphans(stable, stack, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    onNotice: (n) => notices.push(n),
+  });
   orphansRead.catch(() => undefined);
   const plan = await runSteps(stable, stack, { dryRun: true, adopt, ...base });
   const blocking = blockingFindings(plan.findings);
@@ -183,7 +188,12 @@ async function applyInRun(
       }),
     );
   }
-  return { changes: applied.changes, findings: applied.findings, certificates, orphans: left };
+  return {
+    changes: applied.changes,
+    findings: [...applied.findings, ...notices],
+    certificates,
+    orphans: left,
+  };
 }
 
 /** Is each zone a certificate's validation records go to delegated from its parent? Never throws. */

@@ -379,7 +379,7 @@ async function destroyCertificatesIn(
   // Which are the stack's: one Tagging API call when more than a few certificates are listed, else
   // each one's tags (certificatesOfStack, shared with the orphan scan; issue 21).
   const listed = summaries.filter((s) => s.CertificateArn);
-  const owned = await searchRead(extra, options.signal, () =>
+  const { owned } = await searchRead(extra, options.signal, () =>
     certificatesOfStack(regional, region, name, listed, options.signal),
   );
   for (const [i, s] of listed.entries()) {

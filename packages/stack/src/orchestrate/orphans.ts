@@ -1,8 +1,10 @@
 /**
  * Orphans (issue 16): resources tagged `eks-kit:stack=<name>` that the stack file no longer
  * describes. plan and apply show each as a `-` change with the reason; apply deletes them only with
- * `prune`; check warns on each. Found with the services' own listings (see the package README for
- * why not the Resource Groups Tagging API everywhere).
+ * `prune`; check warns on each. Found with the services' own listings, and the tags of those the file
+ * does not name read in few calls: the Resource Groups Tagging API for repositories and certificates,
+ * IAM's GetAccountAuthorizationDetails for roles (issue 21; the package README says which services the
+ * Tagging API covers).
  */
 import { certificateTags, deleteCertificate, listCertificates } from '@eks-kit/acm-dns-validation';
 import { removeAutoDiscoveryTags } from '@eks-kit/asg-discovery';
@@ -12,13 +14,15 @@ import {
   type DeleteOptions,
   type DeleteResult,
   type Finding,
+  finding,
   findTaggedResources,
+  isNotFoundError,
   mapConcurrent,
   PER_RESOURCE_TAG_READS_AT_MOST,
   STACK_TAG_KEY,
 } from '@eks-kit/core';
-import { deleteRepository, findRepositoriesOfStack } from '@eks-kit/ecr-credentials';
-import { deleteRole, findRolesOfStack } from '@eks-kit/iam-policies';
+import { deleteRepository, scanRepositoriesOfStack } from '@eks-kit/ecr-credentials';
+import { deleteRole, scanRolesOfStack } from '@eks-kit/iam-policies';
 import { checkerNames } from '../checker/checker-names.js';
 import type { Stack } from '../schema/stack-schema.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
@@ -45,6 +49,12 @@ export interface FindOrphansOptions {
    * tagged for the stack by its tag already, orphans included.
    */
   certificates?: boolean;
+  /**
+   * Told once when the role scan could not use iam:GetAccountAuthorizationDetails (AccessDenied) and read
+   * each role's tags on its own instead: a `warn` finding `stack.orphans.tags` (issue 21). The orphans
+   * found are the same; plan, apply and check show it.
+   */
+  onNotice?: (notice: Finding) => void;
 }
 
 const REASON = 'tagged for this stack but no longer in the stack file';
@@ -61,6 +71,34 @@ function rolesNotOrphans(stack: Stack): string[] {
   const checker = checkerNames(stack.name).roleName;
   names.push(checker, `${checker}-run`);
   return names.map((n) => n.toLowerCase());
+}
+
+/** The `warn` a role scan that fell back to per-role tag reads gives (issue 21). */
+function roleScanNotice(stack: string, notice: string): Finding {
+  return finding('stack.orphans.tags', `iam roles tagged eks-kit:stack=${stack}`, 'warn', notice, {
+    hint: 'grant iam:GetAccountAuthorizationDetails (Resource "*") to the identity eks-kit runs as; a checks Lambda: deploy it again (eks-kit check --checker shows its role\'s reads)',
+  });
+}
+
+/** The stack's orphan roles (issue 16), read in few calls (issue 21); a fallback is told to `onNotice`. */
+async function roleOrphans(
+  clients: AwsClients,
+  stack: Stack,
+  options: FindOrphansOptions,
+): Promise<Orphan[]> {
+  const name = stack.name;
+  const scan = await scanRolesOfStack(
+    clients,
+    name,
+    rolesNotOrphans(stack),
+    options.signal ? { signal: options.signal } : {},
+  );
+  if (scan.notice) options.onNotice?.(roleScanNotice(name, scan.notice));
+  return scan.roles.map((roleName) => ({
+    resource: `iam role ${roleName}`,
+    reason: REASON,
+    remove: (o) => deleteRole(clients, { name: roleName, stack: name }, o),
+  }));
 }
 
 /**
@@ -81,26 +119,39 @@ export async function certificatesOfStack(
   stack: string,
   candidates: ReadonlyArray<{ CertificateArn?: string | undefined }>,
   signal: AbortSignal | undefined,
-): Promise<boolean[]> {
+): Promise<{ owned: boolean[]; notice?: string }> {
+  let notice: string | undefined;
   if (candidates.length > PER_RESOURCE_TAG_READS_AT_MOST) {
-    const tagged = await findTaggedResources(regional, {
+    const answer = await findTaggedResources(regional, {
       resourceType: 'acm:certificate',
       key: STACK_TAG_KEY,
       value: stack,
       region,
       ...(signal ? { signal } : {}),
     });
-    if (tagged) {
-      const arns = new Set(tagged);
-      return candidates.map((c) => arns.has(c.CertificateArn as string));
+    if (answer.arns) {
+      const arns = new Set(answer.arns);
+      return { owned: candidates.map((c) => arns.has(c.CertificateArn as string)) };
     }
+    notice = `read the tags of ${candidates.length} certificates of ${region} one by one: ${answer.message}`;
   }
-  return mapConcurrent(
-    candidates,
-    TAG_READS_IN_FLIGHT,
-    async (c) =>
-      (await certificateTags(regional, c.CertificateArn as string, region, signal))[STACK_TAG_KEY] === stack,
-  );
+  const owned = await mapConcurrent(candidates, TAG_READS_IN_FLIGHT, async (c) => {
+    try {
+      return (await certificateTags(regional, c.CertificateArn as string, region, signal))[STACK_TAG_KEY] === stack;
+    } catch (error) {
+      // Deleted between the listing and the read: not the stack's any more.
+      if (signal?.aborted !== true && isNotFoundError(error)) return false;
+      throw error;
+    }
+  });
+  return { owned, ...(notice ? { notice } : {}) };
+}
+
+/** The `warn` a repository or certificate scan that could not use the Tagging API gives (issue 21). */
+function taggingNotice(stack: string, what: string, notice: string): Finding {
+  return finding('stack.orphans.tags', `${what} tagged eks-kit:stack=${stack}`, 'warn', notice, {
+    hint: 'grant tag:GetResources (Resource "*") to the identity eks-kit runs as; a checks Lambda: deploy it again (eks-kit check --checker shows its role\'s reads)',
+  });
 }
 
 /** Tag reads in flight at once when each certificate's tags are read on its own (ACM's quota paces them). */
@@ -108,11 +159,15 @@ const TAG_READS_IN_FLIGHT = 8;
 
 /**
  * Every resource tagged `eks-kit:stack=<stack.name>` that the stack does not describe: IAM roles
- * (ListRoles, then ListRoleTags per role: IAM lists no tags and the Tagging API does not cover
- * roles), ECR repositories (DescribeRepositories, ListTagsForResource per repository not in the
- * file), ACM certificates of the regions the stack uses (ListCertificates, ListTagsForCertificate
- * per certificate whose names the file does not request), and worker groups still tagged when the
- * file has no autoscaler (one DescribeAutoScalingGroups filtered on the tag). Reads only.
+ * (iam-policies' `scanRolesOfStack`: ListRoles pages of 1,000, then the tags of the roles the file does
+ * not name, one ListRoleTags each for a few, else GetAccountAuthorizationDetails pages of 1,000 roles;
+ * IAM lists no tags and the Tagging API does not cover roles), ECR repositories (DescribeRepositories,
+ * then for the repositories not in the file one Resource Groups Tagging API GetResources, or with one
+ * candidate its ListTagsForResource), ACM certificates of the regions the stack uses (ListCertificates,
+ * then the same rule for the certificates whose names the file does not request), and worker groups
+ * still tagged when the file has no autoscaler (one DescribeAutoScalingGroups filtered on the tag).
+ * Reads only. A scan that fell back to per-resource tag reads (the Tagging API or
+ * GetAccountAuthorizationDetails refused) tells `onNotice` once; its orphans are the same.
  *
  * @example
  * ```ts
@@ -128,16 +183,18 @@ export async function findOrphans(
   // Issue 22: the four kinds are read at once; the list keeps the order roles, repositories,
   // certificates, groups.
   const roles = async (orphans: Orphan[]): Promise<void> => {
-    for (const roleName of await findRolesOfStack(clients, name, rolesNotOrphans(stack)))
-      orphans.push({
-        resource: `iam role ${roleName}`,
-        reason: REASON,
-        remove: (o) => deleteRole(clients, { name: roleName, stack: name }, o),
-      });
+    orphans.push(...(await roleOrphans(clients, stack, options)));
   };
   // ECR repositories.
   const repositories = async (orphans: Orphan[]): Promise<void> => {
-    for (const repoName of await findRepositoriesOfStack(clients, name, stackRepositoryNames(stack)))
+    const scan = await scanRepositoriesOfStack(
+      clients,
+      name,
+      stackRepositoryNames(stack),
+      options.signal ? { signal: options.signal } : {},
+    );
+    if (scan.notice) options.onNotice?.(taggingNotice(name, 'ecr repositories', scan.notice));
+    for (const repoName of scan.repositories)
       orphans.push({
         resource: `ecr repository ${repoName}`,
         reason: REASON,
@@ -166,7 +223,8 @@ export async function findOrphans(
       const candidates = (
         await listCertificates(regional, { region, ...(options.signal ? { signal: options.signal } : {}) })
       ).filter((c) => c.CertificateArn && !wanted.has((c.DomainName ?? '').toLowerCase()));
-      const owned = await certificatesOfStack(regional, region, name, candidates, options.signal);
+      const { owned, notice } = await certificatesOfStack(regional, region, name, candidates, options.signal);
+      if (notice) options.onNotice?.(taggingNotice(name, `acm certificates of ${region}`, notice));
       for (const [i, c] of candidates.entries()) {
         const arn = c.CertificateArn as string;
         if (!owned[i]) continue;

@@ -51,11 +51,16 @@ export async function planStack(
   return withSharedReads('read-only', async () => {
     const run = shareReads(clients);
     prefetchReads(run, stack);
+    const notices: Finding[] = [];
     const [{ changes, findings }, orphans] = await Promise.all([
       runSteps(run, stack, { dryRun: true, ...options }),
       // Orphans (issue 16): tagged for the stack, gone from the file; shown as `-`, deleted by apply --prune.
-      findOrphans(run, stack, options.signal ? { signal: options.signal } : {}),
+      // A role scan that had to read tags role by role says so (issue 21).
+      findOrphans(run, stack, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        onNotice: (n) => notices.push(n),
+      }),
     ]);
-    return { changes: [...changes, ...orphans.map(orphanChange)], findings };
+    return { changes: [...changes, ...orphans.map(orphanChange)], findings: [...findings, ...notices] };
   });
 }

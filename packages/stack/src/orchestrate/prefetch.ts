@@ -14,6 +14,7 @@ import { listCertificates } from '@eks-kit/acm-dns-validation';
 import { AUTOSCALER_POLICY_NAME, clusterOwnedTagKey } from '@eks-kit/asg-discovery';
 import { type AwsClients, sendRead } from '@eks-kit/core';
 import { RUNNER_POLICY_NAME } from '@eks-kit/ecr-credentials';
+import { ROLE_LISTING_PAGE_SIZE } from '@eks-kit/iam-policies';
 import type { Stack } from '../schema/stack-schema.js';
 import { autoModeToRefuse } from './auto-mode.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
@@ -78,8 +79,8 @@ export function prefetchReads(
         IncludeInstances: false,
       }),
     );
-  // The orphans' roles listing.
-  void read('iam', 'ListRoles', {});
+  // The orphans' roles listing: its first page, with the input the role scan sends (issue 21: pages of 1,000).
+  void read('iam', 'ListRoles', { MaxItems: ROLE_LISTING_PAGE_SIZE });
   // Repositories: each one, then its lifecycle policy and tags.
   const repositories = stackRepositoryNames(stack);
   if (repositories.length > 0) void read('ecr', 'GetRegistryScanningConfiguration', {});

@@ -130,14 +130,15 @@ export function stackChecks(stack: Stack): StackCheck[] {
     id: 'stack.orphans',
     resource: `resources tagged eks-kit:stack=${stack.name}`,
     async run(clients, options = {}) {
-      const orphans = await findOrphans(
-        shared(clients).clients,
-        stack,
-        options.signal ? { signal: options.signal } : {},
-      );
+      const notices: Finding[] = [];
+      const orphans = await findOrphans(shared(clients).clients, stack, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        onNotice: (n) => notices.push(n),
+      });
       return orphans.length > 0
-        ? orphans.map(orphanFinding)
+        ? [...orphans.map(orphanFinding), ...notices]
         : [
+            ...notices,
             finding(
               'stack.orphans',
               stack.name,
