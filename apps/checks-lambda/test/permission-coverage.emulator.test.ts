@@ -42,8 +42,12 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
  */
 function resourceOf(call: CallRecord, account: string, region: string): string | undefined {
   const input = call.input;
-  const action = `${call.service}:${call.operation}`;
+  const action = actionOf(call);
   switch (call.service) {
+    // The Resource Groups Tagging API's reads have no resource type (issue 21's repository and
+    // certificate scans).
+    case 'tagging':
+      return '*';
     case 'iam': {
       const role = str(input.RoleName);
       if (role) return `arn:aws:iam::${account}:role/${role}`;
@@ -120,12 +124,17 @@ async function probeRole(iam: IAMClient, name: string, policy: object): Promise<
   return created.Role?.Arn as string;
 }
 
+/** The IAM action of a logged call: the service's signing name, except the Tagging API's (`tag`). */
+function actionOf(call: CallRecord): string {
+  return `${call.service === 'tagging' ? 'tag' : call.service}:${call.operation}`;
+}
+
 /** Each distinct (action, resource) the calls need, or the calls that could not be mapped. */
 function needs(calls: readonly CallRecord[], account: string, region: string) {
   const pairs = new Map<string, { action: string; resource: string }>();
   const unmapped: string[] = [];
   for (const call of calls) {
-    const action = `${call.service}:${call.operation}`;
+    const action = actionOf(call);
     if (RUNTIME_ACTIONS.has(action) || NO_PERMISSION.has(action)) continue;
     const resource = resourceOf(call, account, region);
     if (resource === undefined) unmapped.push(`${action} ${JSON.stringify(call.input)}`);
@@ -181,16 +190,37 @@ async function startWorld(world: World, accessKeyId: string): Promise<{ e: Emula
 }
 
 describe('the checks Lambda permission list covers every call of its checks (emulator call log + IAM simulation)', () => {
-  // Issue 21: past 10 roles to read, the orphan scan reads their tags with GetAccountAuthorizationDetails.
+  // Issue 21: past 10 roles to read, the orphan scan reads their tags with GetAccountAuthorizationDetails;
+  // past one repository or certificate the file does not name, with the Tagging API's GetResources.
   it.each([
-    ['few roles: one ListRoleTags per role', 0, 'iam:ListRoleTags'],
-    ['40 hand-made roles: GetAccountAuthorizationDetails', 40, 'iam:GetAccountAuthorizationDetails'],
-  ] as const)('on the seed account, converged by apply (%s)', async (_name, extraRoles, scanAction) => {
+    ['few roles: one ListRoleTags per role', 0, ['iam:ListRoleTags']],
+    [
+      '40 hand-made roles, 5 repositories, 5 certificates: GetAccountAuthorizationDetails, GetResources',
+      40,
+      ['iam:GetAccountAuthorizationDetails', 'tag:GetResources'],
+    ],
+  ] as const)('on the seed account, converged by apply (%s)', async (_name, extra, scanActions) => {
     const stack: Stack = fixtureStack();
     const world = fixtureWorld();
     world.iam?.roles?.push(
-      ...Array.from({ length: extraRoles }, (_, i) => ({ name: `hand-made-${i}`, tags: { team: 'a' } })),
+      ...Array.from({ length: extra }, (_, i) => ({ name: `hand-made-${i}`, tags: { team: 'a' } })),
     );
+    if (extra > 0) {
+      world.ecr = {
+        ...(world.ecr ?? {}),
+        repositories: [
+          ...(world.ecr?.repositories ?? []),
+          ...Array.from({ length: 5 }, (_, i) => ({ name: `team/hand-made-${i}` })),
+        ],
+      };
+      world.acm = {
+        ...(world.acm ?? {}),
+        certificates: [
+          ...(world.acm?.certificates ?? []),
+          ...Array.from({ length: 5 }, (_, i) => ({ domainName: `hand-made-${i}.example.org` })),
+        ],
+      };
+    }
     const { e, admin } = await startWorld(world, 'AKIDEXAMPLE');
     await convergeStack(admin, stack);
     e.resetCalls();
@@ -210,9 +240,9 @@ describe('the checks Lambda permission list covers every call of its checks (emu
     expect(unmapped).toEqual([]);
     // Every service the checks read is in the log: the comparison below is not vacuous.
     expect(new Set(pairs.map((p) => p.action.split(':')[0]))).toEqual(
-      new Set(['acm', 'autoscaling', 'ecr', 'eks', 'iam', 'route53']),
+      new Set(['acm', 'autoscaling', 'ecr', 'eks', 'iam', 'route53', ...(extra > 0 ? ['tag'] : [])]),
     );
-    expect(pairs.map((p) => p.action)).toContain(scanAction);
+    for (const scanAction of scanActions) expect(pairs.map((p) => p.action)).toContain(scanAction);
     const iam = await admin.iam();
     const role = await probeRole(
       iam,

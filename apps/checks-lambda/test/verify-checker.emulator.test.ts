@@ -120,6 +120,11 @@ describe('verifyDeployedChecker', () => {
     expect(permissions).toMatchObject({ check: 'checker.permissions', status: 'warn' });
     expect(permissions?.message).toContain('iam:GetAccountAuthorizationDetails (implicitDeny)');
     expect(permissions?.hint).toContain('deploy the checker again');
+    // Neither fallback read (a checker deployed before both): still a warning naming both.
+    await narrowPolicy(['iam:GetAccountAuthorizationDetails', 'tag:GetResources']);
+    const [, older] = await verify();
+    expect(older).toMatchObject({ check: 'checker.permissions', status: 'warn' });
+    expect(older?.message).toContain('tag:GetResources (implicitDeny)');
     // Missing it and a read without fallback: a failure naming both.
     await narrowPolicy(['iam:GetAccountAuthorizationDetails', 'acm:DescribeCertificate']);
     const [, both] = await verify();

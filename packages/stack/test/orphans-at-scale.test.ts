@@ -75,7 +75,7 @@ describe('orphans in a crowded account', () => {
     expect(calls['ecr:ListTagsForResource'] ?? 0).toBe(0);
     expect(calls['acm:ListTagsForCertificate'] ?? 0).toBe(0);
     // One for the repositories, one for the certificates of the cluster's region (the only region
-    // with more than a few candidates).
+    // with more than one candidate).
     expect(calls['tagging:GetResources']).toBe(2);
   });
 

@@ -25,9 +25,11 @@ import { checkerNames, DEFAULT_SCHEDULE, heartbeatHoursFor } from './checker-nam
 
 /**
  * Reads the checks can do without, more slowly (issue 21): without iam:GetAccountAuthorizationDetails the
- * orphan role scan reads each role's tags with ListRoleTags. A role missing only these is a `warn`.
+ * orphan role scan reads each role's tags with ListRoleTags; without tag:GetResources the repository and
+ * certificate scans read each one's tags (ListTagsForResource, ListTagsForCertificate). A role missing
+ * only these is a `warn`.
  */
-const WITH_FALLBACK = ['iam:GetAccountAuthorizationDetails'];
+const WITH_FALLBACK = ['iam:GetAccountAuthorizationDetails', 'tag:GetResources'];
 
 /** Options of {@link verifyDeployedChecker}. */
 export interface VerifyCheckerOptions {
@@ -257,14 +259,15 @@ async function permissionsFinding(
   }
   const required = denied.filter((d) => !WITH_FALLBACK.some((a) => d.startsWith(`${a} `)));
   if (denied.length > 0 && required.length === 0) {
-    // Issue 21: a checker deployed before the role scan read GetAccountAuthorizationDetails.
+    // Issue 21: a checker deployed before the orphan scans read GetAccountAuthorizationDetails and
+    // tag:GetResources.
     return finding(
       CHECKER_CHECKS.permissions,
       roleArn,
       'warn',
-      `the checker's role cannot make ${denied.join(', ')}: its checks still run, the orphan role scan reading each role's tags on its own (one call per role)`,
+      `the checker's role cannot make ${denied.join(', ')}: its checks still run, the orphan scans reading each resource's tags on their own (one call per role, repository or certificate)`,
       {
-        hint: 'deploy the checker again: its policy now grants it (docs/AWS-FACTS.md#iam-reading-every-roles-tags)',
+        hint: 'deploy the checker again: its policy now grants them (docs/AWS-FACTS.md#iam-reading-every-roles-tags, docs/AWS-FACTS.md#finding-tagged-resources-with-the-tagging-api)',
         data: { denied },
       },
     );

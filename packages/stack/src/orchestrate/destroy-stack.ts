@@ -376,7 +376,7 @@ async function destroyCertificatesIn(
     void describeCertificate(regional, s.CertificateArn, options.signal).catch(() => undefined);
     void listHostedZones(regional, options.signal).catch(() => undefined);
   }
-  // Which are the stack's: one Tagging API call when more than a few certificates are listed, else
+  // Which are the stack's: one Tagging API call when more than one certificate is listed, else
   // each one's tags (certificatesOfStack, shared with the orphan scan; issue 21).
   const listed = summaries.filter((s) => s.CertificateArn);
   const { owned } = await searchRead(extra, options.signal, () =>

@@ -103,7 +103,7 @@ async function roleOrphans(
 
 /**
  * Which of `candidates` (certificates of one region) are tagged for `stack`: one Resource Groups
- * Tagging API GetResources when there are more than a few (issue 21: an account with 200 certificates
+ * Tagging API GetResources when there is more than one (issue 21: an account with 200 certificates
  * the file does not name paid 200 ListTagsForCertificate at ACM's 10 a second), else, or without
  * `tag:GetResources`, ListTagsForCertificate per candidate, a few at a time. destroy finds the stack's
  * certificates of a region with it too.
