@@ -107,6 +107,14 @@ describe('orphans in a crowded account', () => {
     const orphanChanges = plan.changes.filter((c) => c.summary.startsWith('orphan:')).map((c) => c.resource);
     expect(orphanChanges.sort()).toEqual((await findOrphans(clients, smaller)).map((o) => o.resource).sort());
     expect(emu.calls({ mutating: true })).toEqual([]);
+    // The plan's run (shared reads) sends the Tagging API calls too: none of the 42 repositories or 12
+    // certificates is read on its own (the one certificate tag read is the file's own certificate).
+    emu.resetCalls();
+    await planStack(clients, smaller);
+    const calls = counts();
+    expect(calls['tagging:GetResources']).toBe(2);
+    expect(calls['ecr:ListTagsForResource'] ?? 0).toBe(0);
+    expect(calls['acm:ListTagsForCertificate'] ?? 0).toBeLessThanOrEqual(1);
   });
 
   // Last: it deletes the stack's resources from the shared emulator.
