@@ -137,7 +137,9 @@ export async function certificatesOfStack(
   }
   const owned = await mapConcurrent(candidates, TAG_READS_IN_FLIGHT, async (c) => {
     try {
-      return (await certificateTags(regional, c.CertificateArn as string, region, signal))[STACK_TAG_KEY] === stack;
+      return (
+        (await certificateTags(regional, c.CertificateArn as string, region, signal))[STACK_TAG_KEY] === stack
+      );
     } catch (error) {
       // Deleted between the listing and the read: not the stack's any more.
       if (signal?.aborted !== true && isNotFoundError(error)) return false;
