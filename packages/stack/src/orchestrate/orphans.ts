@@ -101,6 +101,32 @@ async function roleOrphans(
   }));
 }
 
+/** The stack's orphan repositories (issue 16), their tags read in few calls (issue 21); a fallback is told to `onNotice`. */
+async function repositoryOrphans(
+  clients: AwsClients,
+  stack: Stack,
+  options: FindOrphansOptions,
+): Promise<Orphan[]> {
+  const name = stack.name;
+  const scan = await scanRepositoriesOfStack(
+    clients,
+    name,
+    stackRepositoryNames(stack),
+    options.signal ? { signal: options.signal } : {},
+  );
+  if (scan.notice) options.onNotice?.(taggingNotice(name, 'ecr repositories', scan.notice));
+  return scan.repositories.map((repoName) => ({
+    resource: `ecr repository ${repoName}`,
+    reason: REASON,
+    remove: ({ forceDeleteImages, ...o }) =>
+      deleteRepository(
+        clients,
+        { name: repoName, stack: name, forceDeleteImages: forceDeleteImages === true },
+        o,
+      ),
+  }));
+}
+
 /**
  * Which of `candidates` (certificates of one region) are tagged for `stack`: one Resource Groups
  * Tagging API GetResources when there is more than one (issue 21: an account with 200 certificates
@@ -187,26 +213,8 @@ export async function findOrphans(
   const roles = async (orphans: Orphan[]): Promise<void> => {
     orphans.push(...(await roleOrphans(clients, stack, options)));
   };
-  // ECR repositories.
   const repositories = async (orphans: Orphan[]): Promise<void> => {
-    const scan = await scanRepositoriesOfStack(
-      clients,
-      name,
-      stackRepositoryNames(stack),
-      options.signal ? { signal: options.signal } : {},
-    );
-    if (scan.notice) options.onNotice?.(taggingNotice(name, 'ecr repositories', scan.notice));
-    for (const repoName of scan.repositories)
-      orphans.push({
-        resource: `ecr repository ${repoName}`,
-        reason: REASON,
-        remove: ({ forceDeleteImages, ...o }) =>
-          deleteRepository(
-            clients,
-            { name: repoName, stack: name, forceDeleteImages: forceDeleteImages === true },
-            o,
-          ),
-      });
+    orphans.push(...(await repositoryOrphans(clients, stack, options)));
   };
   // ACM certificates (the file names certificates by their domain names; AWS keeps the ARN).
   const certificates = async (orphans: Orphan[]): Promise<void> => {
