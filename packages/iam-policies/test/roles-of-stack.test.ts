@@ -147,7 +147,7 @@ describe('scanRolesOfStack in an account of 1,200 roles', () => {
     expect(scan.roles).toEqual(EXPECTED);
     expect(scan.tagsFrom).toBe('list-role-tags');
     expect(scan.notice).toBe(
-      `iam:GetAccountAuthorizationDetails was refused (AccessDenied): the tags of ${CANDIDATES} roles were read one iam:ListRoleTags each; grant it to read them in 2 call(s)`,
+      `iam:GetAccountAuthorizationDetails was refused (AccessDenied): the tags of ${CANDIDATES} roles were read one iam:ListRoleTags each; granted, it reads every listed role's tags in pages of up to 1000 roles`,
     );
     expect(counts()).toEqual({ ListRoles: 2, GetAccountAuthorizationDetails: 1, ListRoleTags: CANDIDATES });
     expect(emu.calls({ service: 'iam', operation: 'GetAccountAuthorizationDetails' })[0]?.status).toBe(403);

@@ -58,6 +58,25 @@ describe('orphans: tagged for the stack, gone from the file', () => {
     expect(mutating()).toEqual([]);
   });
 
+  it('apply --prune asks about the orphans it would delete, even when the file itself has no change', async () => {
+    await applyStack(clients, stack, { yes: true, wait: false });
+    await applyStack(clients, smaller, { yes: true, wait: false }); // the file's own changes: none left
+    emu.resetCalls();
+    let asked: string[] = [];
+    await expect(
+      applyStack(clients, smaller, {
+        prune: true,
+        wait: false,
+        confirm: async (changes) => {
+          asked = changes.map((c) => `${c.action} ${c.resource}`);
+          return false;
+        },
+      }),
+    ).rejects.toThrow(/cancelled/);
+    expect(asked.sort()).toEqual(ORPHANS.map((r) => `delete ${r}`));
+    expect(mutating()).toEqual([]);
+  });
+
   it('a resource tagged for another stack or untagged is never an orphan', async () => {
     await applyStack(clients, stack, { yes: true, wait: false });
     const other = { ...smaller, name: 'other' };

@@ -6,9 +6,10 @@ import {
   EXIT_CODES,
   InvalidInputError,
   type ProgressEvent,
+  partitionOfRegion,
   renderChanges,
 } from '@eks-kit/core';
-import { type DestroyStackResult, destroyStack, planDestroy } from '@eks-kit/stack';
+import { type DestroyStackResult, destroyStack, planDestroy, validateDestroyRegions } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
 import { withStack } from '../runtime/load.js';
 import { type FileOption, optionValue, type Parsed } from '../runtime/options.js';
@@ -73,6 +74,8 @@ export async function destroyCommand(ctx: CommandContext, options: DestroyOption
   const regions = options.regions === undefined ? undefined : optionValue(options.regions);
   const allRegions = options.allRegions === true;
   return withStack(ctx, options, async ({ stack, clients }) => {
+    // A region of another partition than the cluster's would only be refused by AWS: exit 64 first.
+    if (regions) validateDestroyRegions(regions, '--regions', partitionOfRegion(stack.cluster.region));
     const base = {
       forceDeleteImages: options.forceDeleteImages === true,
       allRegions,

@@ -33,6 +33,17 @@ export interface DeleteCertificateSpec {
   stack: string;
   /** Explicit domain -> hosted zone id, as in the stack file (else the longest public suffix zone). */
   zones?: Readonly<Record<string, string>>;
+  /**
+   * Other regions whose live certificates may share its validation records (ACM gives a name the same
+   * record in every region of an account): a record one of them still needs is kept. destroy passes
+   * every region enabled for the account. Without it only the certificate's own region is looked at.
+   */
+  otherRegions?: readonly string[];
+  /**
+   * Keep every validation record, with this reason: the caller could not tell whether another region's
+   * certificate needs it (destroy without `ec2:DescribeRegions`).
+   */
+  keepRecords?: string;
 }
 
 /** What {@link removeValidationRecords} did with each record. */
@@ -49,8 +60,10 @@ const bare = (name: string): string => normaliseFqdn(name).replace(/^\*\./, '');
 
 /**
  * Delete the validation CNAMEs of a certificate that is going away, except those another live
- * certificate of the region still needs (ACM gives every certificate of one name the same record,
- * and a wildcard shares it with its apex): those are kept, with the certificate named. A record
+ * certificate of the region, or of `otherRegions`, still needs (ACM gives every certificate of one name
+ * in an account the same record, whatever its region, and a wildcard shares it with its apex): those are
+ * kept, with the certificate named; a region of `otherRegions` whose certificates cannot be listed keeps
+ * every record. A record
  * whose value is no longer the one given is kept too (someone changed it). A missing record is
  * nothing to do, so a rerun makes no mutating call. Reads: one ListCertificates walk, a
  * DescribeCertificate per certificate sharing a name, one ListResourceRecordSets per record.
@@ -67,6 +80,10 @@ export async function removeValidationRecords(
     /** The certificate being deleted (not counted as needing its own records). */
     except: string;
     region: string;
+    /** Other regions to look in for live certificates sharing a record (see DeleteCertificateSpec). */
+    otherRegions?: readonly string[];
+    /** Keep every record, with this reason (see DeleteCertificateSpec). */
+    keepRecords?: string;
     zones?: readonly HostedZoneRef[];
     explicitZones?: Readonly<Record<string, string>>;
   },
@@ -74,20 +91,48 @@ export async function removeValidationRecords(
 ): Promise<RemoveValidationRecordsResult> {
   const kept: RemoveValidationRecordsResult['kept'] = [];
   if (input.records.length === 0) return { changes: [], kept };
+  if (input.keepRecords !== undefined)
+    return {
+      changes: [],
+      kept: input.records.map((record) => ({ record, reason: input.keepRecords as string })),
+    };
   const ourNames = new Set(input.records.flatMap((r) => r.domains.map(bare)));
   const neededBy = new Map<string, string>();
-  const summaries = await listCertificates(clients, {
-    region: input.region,
-    statuses: LIVE_STATUSES,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  for (const s of summaries) {
-    if (!s.CertificateArn || s.CertificateArn === input.except) continue;
-    const names = [s.DomainName ?? '', ...(s.SubjectAlternativeNameSummaries ?? [])].map(bare);
-    if (!names.some((n) => ourNames.has(n))) continue;
-    const detail = await describeCertificate(clients, s.CertificateArn, options.signal);
-    for (const r of validationRecordsOf(detail.DomainValidationOptions ?? []) ?? [])
-      if (!neededBy.has(r.name)) neededBy.set(r.name, s.CertificateArn);
+  // A region that could not be read may hold a certificate that needs a record: every record is kept.
+  let unreadable: string | undefined;
+  const regions = [...new Set([input.region, ...(input.otherRegions ?? [])])];
+  await Promise.all(
+    regions.map(async (region) => {
+      const regional = region === clients.region ? clients : clients.withRegion(region);
+      let summaries: Awaited<ReturnType<typeof listCertificates>>;
+      try {
+        summaries = await listCertificates(regional, {
+          region,
+          statuses: LIVE_STATUSES,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      } catch (error) {
+        if (region === input.region || options.signal?.aborted) throw error;
+        unreadable ??= `${region} (${error instanceof Error ? error.message : String(error)})`;
+        return;
+      }
+      for (const s of summaries) {
+        if (!s.CertificateArn || s.CertificateArn === input.except) continue;
+        const names = [s.DomainName ?? '', ...(s.SubjectAlternativeNameSummaries ?? [])].map(bare);
+        if (!names.some((n) => ourNames.has(n))) continue;
+        const detail = await describeCertificate(regional, s.CertificateArn, options.signal);
+        for (const r of validationRecordsOf(detail.DomainValidationOptions ?? []) ?? [])
+          if (!neededBy.has(r.name)) neededBy.set(r.name, s.CertificateArn);
+      }
+    }),
+  );
+  if (unreadable !== undefined) {
+    for (const record of input.records)
+      kept.push({
+        record,
+        reason: `the certificates of ${unreadable} could not be listed: one of them may still need it (ACM shares a name's record across regions)`,
+      });
+    return { changes: [], kept };
   }
   const zones = input.zones ?? (await listHostedZones(clients, options.signal));
   const route53 = await clients.route53();
@@ -170,7 +215,14 @@ export async function deleteCertificate(
   const records = validationRecordsOf(detail.DomainValidationOptions ?? []) ?? [];
   const removed = await removeValidationRecords(
     clients,
-    { records, except: spec.arn, region, ...(spec.zones ? { explicitZones: spec.zones } : {}) },
+    {
+      records,
+      except: spec.arn,
+      region,
+      ...(spec.otherRegions ? { otherRegions: spec.otherRegions } : {}),
+      ...(spec.keepRecords !== undefined ? { keepRecords: spec.keepRecords } : {}),
+      ...(spec.zones ? { explicitZones: spec.zones } : {}),
+    },
     options,
   );
   const change: Change = {

@@ -10,8 +10,8 @@
  * - Up to {@link PER_ROLE_TAG_READS_MAX} roles to read: one ListRoleTags each (the seed world's case).
  * - More: GetAccountAuthorizationDetails with `Filter: ['Role']`, `MaxItems: 1000`, whose RoleDetail
  *   carries each role's Tags (IAM API Reference, GetAccountAuthorizationDetails and RoleDetail,
- *   https://docs.aws.amazon.com/IAM/latest/APIReference/API_RoleDetail.html, read 2026-12-07): one call
- *   per 1,000 roles. See docs/AWS-FACTS.md#iam-reading-every-roles-tags.
+ *   https://docs.aws.amazon.com/IAM/latest/APIReference/API_RoleDetail.html, read 2026-12-07): at most
+ *   1,000 roles a call (IAM "might return fewer"). See docs/AWS-FACTS.md#iam-reading-every-roles-tags.
  * - That call refused (AccessDenied: a caller granted only ListRoleTags, e.g. a checker deployed before
  *   issue 21): ListRoleTags per role, {@link TAG_READ_CONCURRENCY} at once, and a notice saying so.
  */
@@ -168,7 +168,7 @@ async function tagsPerRole(send: Send, names: readonly string[]): Promise<Map<st
   return new Map(names.map((name, i) => [name, tags[i] ?? []]));
 }
 
-/** Every role's tags from GetAccountAuthorizationDetails (Filter Role), one call per 1,000 roles. */
+/** Every role's tags from GetAccountAuthorizationDetails (Filter Role), pages of at most 1,000 roles. */
 async function tagsFromAuthorizationDetails(send: Send, stack: string): Promise<Map<string, Tag[]>> {
   const { GetAccountAuthorizationDetailsCommand } = await import('@aws-sdk/client-iam');
   const tags = new Map<string, Tag[]>();
@@ -213,7 +213,7 @@ async function readTags(
       tagsFrom: 'list-role-tags',
       notice:
         `iam:GetAccountAuthorizationDetails was refused (AccessDenied): the tags of ${names.length} roles ` +
-        `were read one iam:ListRoleTags each; grant it to read them in ${Math.ceil(names.length / MAX_ITEMS)} call(s)`,
+        `were read one iam:ListRoleTags each; granted, it reads every listed role's tags in pages of up to ${MAX_ITEMS} roles`,
     };
   }
   // A role created after the listing is not in it (the next run sees it); one listed but not in the

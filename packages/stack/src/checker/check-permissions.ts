@@ -79,9 +79,10 @@ const DNS_ROLE_ASSUME = ['sts:AssumeRole'];
 /**
  * Reads of the `stack.orphans` check (issue 16): every role, repository and certificate tagged for
  * the stack, wherever the file no longer names it, so tags are read on any role or repository.
- * Past 10 roles to read, the roles' tags come from iam:GetAccountAuthorizationDetails, one call per
- * 1,000 roles (issue 21). That read also answers every role's trust and inline policy documents and
- * attachments (eks-kit keeps only names and tags), and can only be granted on `*`
+ * Past 10 roles to read, the roles' tags come from iam:GetAccountAuthorizationDetails, pages of at most
+ * 1,000 roles (issue 21). That action cannot be limited to roles (no condition key narrows it): it lets
+ * the checker read every IAM user, group, role and customer managed policy of the account with their
+ * documents (eks-kit asks only for roles and keeps only names and tags), and can only be granted on `*`
  * (docs/AWS-FACTS.md#iam-reading-every-roles-tags); without it the scan reads ListRoleTags per role.
  */
 const ORPHAN_READS = [

@@ -267,7 +267,10 @@ async function permissionsFinding(
       'warn',
       `the checker's role cannot make ${denied.join(', ')}: its checks still run, the orphan scans reading each resource's tags on their own (one call per role, repository or certificate)`,
       {
-        hint: 'deploy the checker again: its policy now grants them (docs/AWS-FACTS.md#iam-reading-every-roles-tags, docs/AWS-FACTS.md#finding-tagged-resources-with-the-tagging-api)',
+        // An explicit deny (an SCP or a permissions boundary, set on purpose) is not undone by deploying.
+        hint: denied.some((d) => d.includes('(explicitDeny)'))
+          ? 'an explicit deny (a service control policy or permissions boundary) refuses it: deploying again does not help; the checks keep reading each resource on its own'
+          : 'deploy the checker again: its policy now grants them (docs/AWS-FACTS.md#iam-reading-every-roles-tags, docs/AWS-FACTS.md#finding-tagged-resources-with-the-tagging-api)',
         data: { denied },
       },
     );

@@ -12,7 +12,7 @@ import {
 import type { Stack } from '../schema/stack-schema.js';
 import type { CertificateOutcome } from '../steps/step.js';
 import { applyBlockedError, blockingFindings } from './blocked-apply.js';
-import { findOrphans, pruneOrphans } from './orphans.js';
+import { findOrphans, orphanChange, pruneOrphans } from './orphans.js';
 import { prefetchReads } from './prefetch.js';
 import { runSteps } from './run-steps.js';
 import { outsideSharedReads, shareReads, withSharedReads } from './shared-reads.js';
@@ -115,8 +115,11 @@ async function applyInRun(
   const plan = await runSteps(stable, stack, { dryRun: true, adopt, ...base });
   const blocking = blockingFindings(plan.findings);
   if (blocking.length > 0) throw applyBlockedError(blocking);
+  // With prune, the orphans it would delete are asked about too, before any write (review of issue 21).
+  const pruning = options.prune === true ? await orphansRead : [];
   if (options.yes !== true && options.confirm) {
-    if (plan.changes.length > 0 && !(await options.confirm(plan.changes, plan.findings)))
+    const asked = [...plan.changes, ...pruning.map(orphanChange)];
+    if (asked.length > 0 && !(await options.confirm(asked, [...plan.findings, ...notices])))
       throw new EksKitError('Cancelled', 'apply cancelled: nothing was changed');
   }
   // The delegation of each zone a certificate still to be validated needs is read while the steps

@@ -4,7 +4,14 @@
  * `regions` the regions named too.
  */
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
-import { type AwsClients, validateRegion, wrapAwsError } from '@eks-kit/core';
+import {
+  type AwsClients,
+  InvalidInputError,
+  type Partition,
+  partitionOfRegion,
+  validateRegion,
+  wrapAwsError,
+} from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
 
 /** A region destroy could not search for the stack's certificates, and why (nothing there was touched). */
@@ -34,16 +41,26 @@ export function destroyCertificateRegions(stack: Stack): string[] {
 
 /**
  * Check the extra regions destroy is asked to search (`regions` option, the CLI's `--regions`):
- * each must be a known AWS region name. Throws `InvalidInputError` naming `field[i]` (before any call).
+ * a list, each a known AWS region name of the cluster's `partition` when given. Throws `InvalidInputError`
+ * naming `field[i]` (before any call).
  *
  * @example
  * ```ts
  * validateDestroyRegions(['eu-west-1', 'us-east-1']); // ['eu-west-1', 'us-east-1']
  * validateDestroyRegions(['eu-wst-1']); // throws: regions[0] ... (did you mean eu-west-1?)
+ * validateDestroyRegions(['cn-north-1'], 'regions', 'aws'); // throws: a region of the cluster's partition (aws)
  * ```
  */
-export function validateDestroyRegions(regions: readonly unknown[], field = 'regions'): string[] {
-  return regions.map((r, i) => validateRegion(r, regions.length > 1 ? `${field}[${i}]` : field));
+export function validateDestroyRegions(regions: unknown, field = 'regions', partition?: Partition): string[] {
+  if (!Array.isArray(regions)) throw new InvalidInputError(field, regions, 'a list of AWS region names');
+  return regions.map((r, i) => {
+    const at = regions.length > 1 ? `${field}[${i}]` : field;
+    const region = validateRegion(r, at);
+    // Credentials of one partition are refused by every region of another: never send the call.
+    if (partition !== undefined && partitionOfRegion(region) !== partition)
+      throw new InvalidInputError(at, region, `a region of the cluster's partition (${partition})`);
+    return region;
+  });
 }
 
 /**
@@ -72,7 +89,7 @@ export async function enabledRegions(clients: AwsClients, signal?: AbortSignal):
 /**
  * Every region destroy searches: the stack's own ({@link destroyCertificateRegions}, whose failures
  * stop destroy as before) and the extra ones (`regions`, and with `allRegions` the enabled regions),
- * whose failures are reported per region.
+ * whose failures are reported per region. `enabled`: the account's enabled regions when already read.
  *
  * @example
  * ```ts
@@ -83,11 +100,12 @@ export async function certificateSearchRegions(
   clients: AwsClients,
   stack: Stack,
   options: { allRegions?: boolean; regions?: readonly string[]; signal?: AbortSignal },
+  enabled?: readonly string[],
 ): Promise<{ own: string[]; extra: string[] }> {
   const own = destroyCertificateRegions(stack);
   const wanted = new Set(options.regions ?? []);
   if (options.allRegions === true)
-    for (const region of await enabledRegions(clients, options.signal)) wanted.add(region);
+    for (const region of enabled ?? (await enabledRegions(clients, options.signal))) wanted.add(region);
   for (const region of own) wanted.delete(region);
   return { own, extra: [...wanted].sort() };
 }

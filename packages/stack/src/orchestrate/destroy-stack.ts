@@ -17,12 +17,19 @@ import {
   type DeleteResult,
   EksKitError,
   InvalidInputError,
+  isAccessDeniedError,
   type ProgressEvent,
+  partitionOfRegion,
 } from '@eks-kit/core';
 import { deleteRepository } from '@eks-kit/ecr-credentials';
 import { deleteRole } from '@eks-kit/iam-policies';
 import type { Stack } from '../schema/stack-schema.js';
-import { certificateSearchRegions, type RegionFailure, validateDestroyRegions } from './destroy-regions.js';
+import {
+  certificateSearchRegions,
+  enabledRegions,
+  type RegionFailure,
+  validateDestroyRegions,
+} from './destroy-regions.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
 import { certificatesOfStack, findOrphans } from './orphans.js';
 import { prefetchRepository } from './prefetch.js';
@@ -82,10 +89,42 @@ async function runDestroy(
   dryRun: boolean,
   options: DestroyStackOptions,
 ): Promise<DestroyStackResult> {
-  if (options.regions !== undefined) validateDestroyRegions(options.regions);
-  return withSharedReads(dryRun ? 'read-only' : 'stable', () =>
-    destroyInRun(shareReads(clients), stack, dryRun, options),
-  );
+  if (options.regions !== undefined)
+    validateDestroyRegions(options.regions, 'regions', partitionOfRegion(stack.cluster.region));
+  return withSharedReads(dryRun ? 'read-only' : 'stable', async () => {
+    const run = shareReads(clients);
+    // Settled before the first write (review of issue 21), so a refused ec2:DescribeRegions stops destroy
+    // with nothing deleted: the account's regions (a certificate's validation record is shared by the
+    // certificates of its name in every region: one is deleted only when none of them needs it) and
+    // where to look for the stack's certificates.
+    const accountRegions = await accountRegionsOrWhy(run, options);
+    const searched = await certificateSearchRegions(
+      run,
+      stack,
+      options,
+      Array.isArray(accountRegions) ? accountRegions : undefined,
+    );
+    return destroyInRun(run, stack, dryRun, options, { ...searched, accountRegions });
+  });
+}
+
+/**
+ * The account's enabled regions, or, when ec2:DescribeRegions is refused and destroy was not asked to
+ * search every region, why validation records must be kept (a certificate of another region may share
+ * one). With `allRegions` a refusal stops destroy, before any write.
+ */
+async function accountRegionsOrWhy(
+  clients: AwsClients,
+  options: DestroyStackOptions,
+): Promise<string[] | { why: string }> {
+  try {
+    return await enabledRegions(clients, options.signal);
+  } catch (error) {
+    if (options.allRegions === true || options.signal?.aborted || !isAccessDeniedError(error)) throw error;
+    return {
+      why: "ec2:DescribeRegions was refused: a certificate of the same name in another region may still need it (ACM shares a name's record across regions)",
+    };
+  }
 }
 
 const emptyResult = (): DestroyStackResult => ({
@@ -101,6 +140,7 @@ async function destroyInRun(
   stack: Stack,
   dryRun: boolean,
   options: DestroyStackOptions,
+  searched: { own: string[]; extra: string[]; accountRegions: string[] | { why: string } },
 ): Promise<DestroyStackResult> {
   const base: DestroyBase = {
     dryRun,
@@ -114,7 +154,7 @@ async function destroyInRun(
   const name = stack.name;
   // 1. Certificates (and their validation records): found by their tag (destroyCertificates).
   const certificates = (result: DestroyStackResult): Promise<void> =>
-    destroyCertificates(clients, stack, options, base, result);
+    destroyCertificates(clients, stack, options, base, result, searched);
   // 2. Repositories: a cache repository before its image repository (the order a rerun after a crash
   // relies on); the repositories of different stack entries do not wait for each other, and every
   // repository's reads (DescribeRepositories, then its tags) start at once, so the image
@@ -290,8 +330,12 @@ async function destroyCertificates(
   options: DestroyStackOptions,
   base: DestroyBase,
   result: DestroyStackResult,
+  {
+    own,
+    extra,
+    accountRegions,
+  }: { own: string[]; extra: string[]; accountRegions: string[] | { why: string } },
 ): Promise<void> {
-  const { own, extra } = await certificateSearchRegions(clients, stack, options);
   const regions = [...own, ...extra].sort();
   const parts = new Map(regions.map((region) => [region, emptyResult()]));
   const extraSet = new Set(extra);
@@ -299,7 +343,14 @@ async function destroyCertificates(
     regions.map(async (region) => {
       const part = parts.get(region) as DestroyStackResult;
       try {
-        await destroyCertificatesIn(clients, stack, region, options, base, part, extraSet.has(region));
+        await destroyCertificatesIn(
+          clients,
+          stack,
+          { region, extra: extraSet.has(region), accountRegions },
+          options,
+          base,
+          part,
+        );
       } catch (err) {
         if (!extraSet.has(region) || !(err instanceof RegionSearchError)) throw err;
         part.failedRegions.push({ region, code: err.code, message: err.message });
@@ -308,7 +359,9 @@ async function destroyCertificates(
   );
   const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
   if (failed) throw failed.reason;
-  result.certificateRegions.push(...regions);
+  // Only the regions searched: a region that failed is in failedRegions, not among those looked in.
+  const failedSet = new Set([...parts.values()].flatMap((p) => p.failedRegions.map((f) => f.region)));
+  result.certificateRegions.push(...regions.filter((r) => !failedSet.has(r)));
   for (const region of regions) mergeInto(result, parts.get(region) as DestroyStackResult);
 }
 
@@ -354,12 +407,17 @@ async function searchRead<T>(
 async function destroyCertificatesIn(
   clients: AwsClients,
   stack: Stack,
-  region: string,
+  where: { region: string; extra: boolean; accountRegions: readonly string[] | { why: string } },
   options: DestroyStackOptions,
   base: DestroyBase,
   result: DestroyStackResult,
-  extra: boolean,
 ): Promise<void> {
+  const { region, extra } = where;
+  // The other regions whose certificates may share a validation record with one deleted here (or,
+  // without the account's regions, why every record is kept).
+  const shared = Array.isArray(where.accountRegions)
+    ? { otherRegions: where.accountRegions.filter((r) => r !== region) }
+    : { keepRecords: (where.accountRegions as { why: string }).why };
   const record = recordInto(result);
   const name = stack.name;
   options.signal?.throwIfAborted();
@@ -386,7 +444,11 @@ async function destroyCertificatesIn(
     if (!owned[i]) continue;
     const arn = s.CertificateArn as string;
     const zones = stack.certificates.find((c) => c.domainName === s.DomainName)?.zones;
-    const r = await deleteCertificate(regional, { arn, stack: name, ...(zones ? { zones } : {}) }, base);
+    const r = await deleteCertificate(
+      regional,
+      { arn, stack: name, ...shared, ...(zones ? { zones } : {}) },
+      base,
+    );
     record({ ...r, resource: `acm certificate ${s.DomainName ?? ''} (${arn})` });
     for (const k of r.keptRecords)
       result.kept.push({

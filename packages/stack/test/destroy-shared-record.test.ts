@@ -1,0 +1,111 @@
+/**
+ * A certificate's validation CNAME is shared by every certificate of its name in the account, whatever
+ * the region (review of issue 21): destroy deletes it only when no live certificate of any enabled
+ * region needs it, and settles the account's regions before its first write.
+ */
+import type { Emulator, World } from '@eks-kit/aws-emulator';
+import { TEST_CREDENTIALS, TEST_REGION } from '@eks-kit/aws-emulator/testing';
+import { type AwsClients, createClients } from '@eks-kit/core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applyStack, destroyStack, parseStack } from '../src/index.js';
+import { seedExample, startStackEmulator, stopStackEmulator } from './support/emulator.js';
+
+const BASE = 'name: seed\ncluster:\n  name: seed\n  region: ap-northeast-1\n  kubernetesVersion: "1.35"\n';
+const before = parseStack(
+  `${BASE}certificates:\n  - domainName: bar.foo.example.com\n    region: eu-west-1\n`,
+  'eks-kit.yaml',
+);
+const after = parseStack(BASE, 'eks-kit.yaml');
+const NO_REGIONS = 'AKIDNODESCRIBEREGIONS';
+
+const seed = seedExample().world;
+// Another stack's certificate of the same name in us-east-1: it validates (and renews) through the
+// same CNAME as the stack's in eu-west-1.
+const world: World = {
+  ...seed,
+  identities: {
+    ...(seed.identities ?? {}),
+    [NO_REGIONS]: { arn: `arn:aws:iam::${seed.accountId}:user/no-regions`, deny: ['ec2:DescribeRegions'] },
+  },
+  acm: {
+    certificates: [
+      { domainName: 'bar.foo.example.com', region: 'us-east-1', tags: { 'eks-kit:stack': 'other' } },
+    ],
+  },
+};
+
+type Route53 = { zones: Map<string, { records: Array<{ name: string; type: string }> }> };
+let emu: Emulator;
+let clients: AwsClients;
+beforeAll(async () => {
+  ({ emu, clients } = await startStackEmulator(world));
+});
+afterAll(() => stopStackEmulator(emu, clients));
+beforeEach(() => emu.reset());
+
+const records = () =>
+  [...(emu.state.route53 as Route53).zones.values()]
+    .flatMap((z) => z.records)
+    .filter((r) => r.type === 'CNAME' && r.name.endsWith('bar.foo.example.com.'));
+const mutating = () => emu.calls({ mutating: true }).map((c) => `${c.service}:${c.operation}`);
+
+describe('destroy and a validation record shared across regions', () => {
+  it("keeps the record another region's certificate of the same name still needs, naming it", async () => {
+    await applyStack(clients, before, { yes: true, wait: false });
+    await applyStack(clients, after, { yes: true, wait: false });
+    expect(records()).toHaveLength(1);
+    emu.resetCalls();
+    const result = await destroyStack(clients, after, { yes: true, regions: ['eu-west-1'] });
+    expect(result.deleted).toEqual([
+      expect.stringMatching(/^acm certificate bar\.foo\.example\.com \(arn:aws:acm:eu-west-1:/),
+    ]);
+    expect(records()).toHaveLength(1);
+    expect(mutating()).not.toContain('route53:ChangeResourceRecordSets');
+    expect(result.kept).toEqual([
+      expect.objectContaining({
+        resource: expect.stringMatching(/^route53 record .*bar\.foo\.example\.com CNAME$/),
+        because: 'refused',
+        reason: expect.stringMatching(/arn:aws:acm:us-east-1:.* still needs it/),
+      }),
+    ]);
+  });
+
+  it('without ec2:DescribeRegions: --all-regions stops before any write; a plain destroy keeps the records', async () => {
+    await applyStack(clients, before, { yes: true, wait: false });
+    const denied = await createClients({
+      region: TEST_REGION,
+      endpoint: emu.url,
+      credentials: { ...TEST_CREDENTIALS, accessKeyId: NO_REGIONS },
+      maxAttempts: 2,
+    });
+    try {
+      emu.resetCalls();
+      await expect(destroyStack(denied, before, { yes: true, allRegions: true })).rejects.toThrow(
+        /DescribeRegions/,
+      );
+      expect(mutating()).toEqual([]);
+      const plain = await destroyStack(denied, before, { yes: true });
+      expect(plain.deleted).toContainEqual(expect.stringMatching(/^acm certificate bar\.foo\.example\.com/));
+      expect(records()).toHaveLength(1);
+      expect(plain.kept).toContainEqual(
+        expect.objectContaining({
+          because: 'refused',
+          reason: expect.stringContaining('ec2:DescribeRegions was refused'),
+        }),
+      );
+    } finally {
+      denied.destroy();
+    }
+  });
+
+  it('refuses a region of another partition before any call, naming the field', async () => {
+    emu.resetCalls();
+    await expect(destroyStack(clients, after, { yes: true, regions: ['cn-north-1'] })).rejects.toThrow(
+      /regions: expected a region of the cluster's partition \(aws\)/,
+    );
+    await expect(
+      destroyStack(clients, after, { yes: true, regions: 'eu-west-1' as unknown as string[] }),
+    ).rejects.toThrow(/regions: expected a list of AWS region names/);
+    expect(emu.calls()).toEqual([]);
+  });
+});
