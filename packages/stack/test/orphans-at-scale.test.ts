@@ -9,7 +9,7 @@ import type { Emulator, World } from '@eks-kit/aws-emulator';
 import { TEST_CREDENTIALS, TEST_REGION } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients } from '@eks-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyStack, destroyStack, findOrphans, parseStack, planStack } from '../src/index.js';
+import { applyStack, destroyStack, findOrphans, parseStack, planDestroy, planStack } from '../src/index.js';
 import { startStackEmulator, stopStackEmulator } from './support/emulator.js';
 
 const root = new URL('../../../examples/seed/', import.meta.url);
@@ -96,6 +96,13 @@ describe('orphans in a crowded account', () => {
       // Every repository and certificate the file does not name: 40 + 2 and 12.
       expect(calls['ecr:ListTagsForResource']).toBe(42);
       expect(calls['acm:ListTagsForCertificate']).toBe(12);
+      // destroy (its plan: no write) finds the same orphans and says the same thing once.
+      const plan = await planDestroy(denied, smaller);
+      expect(plan.notices.map((n) => [n.check, n.status, n.resource])).toEqual([
+        ['stack.orphans.tags', 'warn', 'acm certificates of ap-northeast-1 tagged eks-kit:stack=seed'],
+        ['stack.orphans.tags', 'warn', 'ecr repositories tagged eks-kit:stack=seed'],
+      ]);
+      expect(plan.notices[0]?.message).toContain('tag:GetResources');
     } finally {
       denied.destroy();
     }

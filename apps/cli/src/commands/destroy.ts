@@ -52,7 +52,7 @@ function keptLines(result: DestroyStackResult): string[] {
  * stack's too: destroy deletes them. Certificates are looked for in the cluster's region and the file's;
  * `--all-regions` adds every region enabled for the account, `--regions a,b` the regions named (a
  * region that cannot be searched is named on standard error, and the exit code is 1). `--json` prints
- * `{ stack, deleted, kept, certificateRegions, failedRegions, changes, counts }`.
+ * `{ stack, deleted, kept, certificateRegions, failedRegions, notices, changes, counts }`.
  *
  * @example
  * ```sh
@@ -96,6 +96,12 @@ export async function destroyCommand(ctx: CommandContext, options: DestroyOption
         kept: result.kept,
         certificateRegions: result.certificateRegions,
         failedRegions: result.failedRegions,
+        notices: result.notices.map((n) => ({
+          check: n.check,
+          resource: n.resource,
+          message: n.message,
+          ...(n.hint ? { hint: n.hint } : {}),
+        })),
         ...changesToJson(result.changes),
       });
     } else {
@@ -110,6 +116,9 @@ export async function destroyCommand(ctx: CommandContext, options: DestroyOption
       );
       for (const line of keptLines(result)) ctx.out.error(line);
       for (const line of failedRegionLines(result)) ctx.out.error(line);
+      // A scan that read each resource's tags on its own (a missing read permission): the same result.
+      for (const n of result.notices)
+        ctx.out.error(`warning: ${n.resource}: ${n.message}${n.hint ? ` (${n.hint})` : ''}`);
       if ((result.changes.length > 0 || result.kept.length > 0) && !allRegions)
         ctx.out.notice(`${looked[0]?.toUpperCase()}${looked.slice(1)}; ${LOOK_EVERYWHERE}.`);
     }

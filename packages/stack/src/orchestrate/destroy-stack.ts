@@ -16,6 +16,7 @@ import {
   type Change,
   type DeleteResult,
   EksKitError,
+  type Finding,
   InvalidInputError,
   isAccessDeniedError,
   type ProgressEvent,
@@ -31,7 +32,7 @@ import {
   validateDestroyRegions,
 } from './destroy-regions.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
-import { certificatesOfStack, findOrphans } from './orphans.js';
+import { certificatesOfStack, findOrphans, taggingNotice } from './orphans.js';
 import { prefetchRepository } from './prefetch.js';
 import { shareReads, startRepositoryListing, withSharedReads } from './shared-reads.js';
 
@@ -77,6 +78,11 @@ export interface DestroyStackResult {
    * disabled opt-in region, a region an SCP denies): nothing there was found or deleted.
    */
   failedRegions: RegionFailure[];
+  /**
+   * Warnings of the scans (`stack.orphans.tags`): a scan that could not use GetAccountAuthorizationDetails
+   * or the Tagging API and read each resource's tags instead. What was found is the same.
+   */
+  notices: Finding[];
 }
 
 /**
@@ -133,6 +139,7 @@ const emptyResult = (): DestroyStackResult => ({
   kept: [],
   certificateRegions: [],
   failedRegions: [],
+  notices: [],
 });
 
 async function destroyInRun(
@@ -224,6 +231,7 @@ async function destroyInRun(
     const found = await findOrphans(clients, stack, {
       certificates: false,
       ...(options.signal ? { signal: options.signal } : {}),
+      onNotice: (n) => result.notices.push(n),
     });
     const ordered = [...found].sort((a, b) =>
       b.resource > a.resource ? 1 : b.resource < a.resource ? -1 : 0,
@@ -372,6 +380,7 @@ function mergeInto(result: DestroyStackResult, part: DestroyStackResult): void {
   result.kept.push(...part.kept);
   result.certificateRegions.push(...part.certificateRegions);
   result.failedRegions.push(...part.failedRegions);
+  result.notices.push(...part.notices);
 }
 
 type DestroyBase = { dryRun: boolean; signal?: AbortSignal; onEvent?: (event: ProgressEvent) => void };
@@ -437,9 +446,10 @@ async function destroyCertificatesIn(
   // Which are the stack's: one Tagging API call when more than one certificate is listed, else
   // each one's tags (certificatesOfStack, shared with the orphan scan; issue 21).
   const listed = summaries.filter((s) => s.CertificateArn);
-  const { owned } = await searchRead(extra, options.signal, () =>
+  const { owned, notice } = await searchRead(extra, options.signal, () =>
     certificatesOfStack(regional, region, name, listed, options.signal),
   );
+  if (notice) result.notices.push(taggingNotice(name, `acm certificates of ${region}`, notice));
   for (const [i, s] of listed.entries()) {
     if (!owned[i]) continue;
     const arn = s.CertificateArn as string;

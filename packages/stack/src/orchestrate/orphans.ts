@@ -175,8 +175,15 @@ export async function certificatesOfStack(
   return { owned, ...(notice ? { notice } : {}) };
 }
 
-/** The `warn` a repository or certificate scan that could not use the Tagging API gives (issue 21). */
-function taggingNotice(stack: string, what: string, notice: string): Finding {
+/**
+ * The `warn` a repository or certificate scan that could not use the Tagging API gives (issue 21).
+ *
+ * @example
+ * ```ts
+ * taggingNotice('prod', 'ecr repositories', 'read the tags of 40 repositories one by one: ...');
+ * ```
+ */
+export function taggingNotice(stack: string, what: string, notice: string): Finding {
   return finding('stack.orphans.tags', `${what} tagged eks-kit:stack=${stack}`, 'warn', notice, {
     hint: 'grant tag:GetResources (Resource "*") to the identity eks-kit runs as; a checks Lambda: deploy it again (eks-kit check --checker shows its role\'s reads)',
   });
