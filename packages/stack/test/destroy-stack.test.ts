@@ -66,6 +66,7 @@ describe('planDestroy / destroyStack on the seed stack', () => {
       kept: [],
       certificateRegions: ['ap-northeast-1'],
       failedRegions: [],
+      notices: [],
     });
     expect(mutating()).toEqual([]);
   });
@@ -168,6 +169,7 @@ describe('planDestroy / destroyStack on the seed stack', () => {
       kept: [],
       certificateRegions: ['ap-northeast-1'],
       failedRegions: [],
+      notices: [],
     });
     expect(mutating()).toEqual([]);
   });
