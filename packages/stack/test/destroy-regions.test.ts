@@ -6,21 +6,13 @@
 import type { Emulator, World } from '@eks-kit/aws-emulator';
 import { type AwsClients, InvalidInputError } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applyStack, destroyStack, parseStack, planDestroy } from '../src/index.js';
+import { applyStack, destroyStack, planDestroy } from '../src/index.js';
+import { after, barValidationRecords, before, mutatingCalls } from './support/certificate-regions.js';
 import { seedExample, startStackEmulator, stopStackEmulator } from './support/emulator.js';
-
-const BASE = 'name: seed\ncluster:\n  name: seed\n  region: ap-northeast-1\n  kubernetesVersion: "1.35"\n';
-// The stack once had a certificate in eu-west-1; the entry was removed and applied without --prune.
-const before = parseStack(
-  `${BASE}certificates:\n  - domainName: bar.foo.example.com\n    region: eu-west-1\n`,
-  'eks-kit.yaml',
-);
-const after = parseStack(BASE, 'eks-kit.yaml');
 
 type Acm = {
   certificates: Map<string, { domainName: string; region: string; tags: Array<{ Key: string }> }>;
 };
-type Route53 = { zones: Map<string, { name: string; records: Array<{ name: string; type: string }> }> };
 
 const seed = seedExample().world;
 // In eu-west-1 beside the stack's: another stack's certificate and one made by hand (untagged).
@@ -44,11 +36,8 @@ beforeEach(() => emu.reset());
 
 const certificates = () =>
   [...(emu.state.acm as Acm).certificates.values()].map((c) => `${c.region} ${c.domainName}`).sort();
-const validationRecords = () =>
-  [...(emu.state.route53 as Route53).zones.values()]
-    .flatMap((z) => z.records)
-    .filter((r) => r.type === 'CNAME' && r.name.endsWith('bar.foo.example.com.'));
-const mutating = () => emu.calls({ mutating: true }).map((c) => `${c.service}:${c.operation}`);
+const validationRecords = () => barValidationRecords(emu);
+const mutating = () => mutatingCalls(emu);
 
 describe('destroy: certificates of the stack in regions the file no longer names', () => {
   it('without a flag keeps it and names where it looked; allRegions deletes it with its record, once', async () => {

@@ -7,15 +7,10 @@ import type { Emulator, World } from '@eks-kit/aws-emulator';
 import { TEST_CREDENTIALS, TEST_REGION } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applyStack, destroyStack, parseStack } from '../src/index.js';
+import { applyStack, destroyStack } from '../src/index.js';
+import { after, barValidationRecords, before, mutatingCalls } from './support/certificate-regions.js';
 import { seedExample, startStackEmulator, stopStackEmulator } from './support/emulator.js';
 
-const BASE = 'name: seed\ncluster:\n  name: seed\n  region: ap-northeast-1\n  kubernetesVersion: "1.35"\n';
-const before = parseStack(
-  `${BASE}certificates:\n  - domainName: bar.foo.example.com\n    region: eu-west-1\n`,
-  'eks-kit.yaml',
-);
-const after = parseStack(BASE, 'eks-kit.yaml');
 const NO_REGIONS = 'AKIDNODESCRIBEREGIONS';
 
 const seed = seedExample().world;
@@ -34,7 +29,6 @@ const world: World = {
   },
 };
 
-type Route53 = { zones: Map<string, { records: Array<{ name: string; type: string }> }> };
 let emu: Emulator;
 let clients: AwsClients;
 beforeAll(async () => {
@@ -43,11 +37,8 @@ beforeAll(async () => {
 afterAll(() => stopStackEmulator(emu, clients));
 beforeEach(() => emu.reset());
 
-const records = () =>
-  [...(emu.state.route53 as Route53).zones.values()]
-    .flatMap((z) => z.records)
-    .filter((r) => r.type === 'CNAME' && r.name.endsWith('bar.foo.example.com.'));
-const mutating = () => emu.calls({ mutating: true }).map((c) => `${c.service}:${c.operation}`);
+const records = () => barValidationRecords(emu);
+const mutating = () => mutatingCalls(emu);
 
 describe('destroy and a validation record shared across regions', () => {
   it("keeps the record another region's certificate of the same name still needs, naming it", async () => {

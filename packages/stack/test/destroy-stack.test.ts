@@ -28,6 +28,16 @@ async function groupTags(): Promise<Record<string, string[]>> {
   return Object.fromEntries([...groups].map(([name, g]) => [name, [...g.tags.keys()].sort()]));
 }
 
+/** What a destroy answers when nothing of the stack is left: it looked in the stack's own region. */
+const NOTHING_LEFT = {
+  changes: [],
+  deleted: [],
+  kept: [],
+  certificateRegions: ['ap-northeast-1'],
+  failedRegions: [],
+  notices: [],
+};
+
 describe('planDestroy / destroyStack on the seed stack', () => {
   it('plans with reads only, deletes in reverse dependency order, then a second destroy makes no mutating call', async () => {
     const before = await groupTags();
@@ -60,14 +70,7 @@ describe('planDestroy / destroyStack on the seed stack', () => {
 
     emu.resetCalls();
     const again = await destroyStack(clients, stack, { yes: true });
-    expect(again).toEqual({
-      changes: [],
-      deleted: [],
-      kept: [],
-      certificateRegions: ['ap-northeast-1'],
-      failedRegions: [],
-      notices: [],
-    });
+    expect(again).toEqual(NOTHING_LEFT);
     expect(mutating()).toEqual([]);
   });
 
@@ -163,14 +166,7 @@ describe('planDestroy / destroyStack on the seed stack', () => {
     expect(names()).not.toContain('seed/old');
     emu.resetCalls();
     const again = await destroyStack(clients, narrower, { yes: true });
-    expect(again).toEqual({
-      changes: [],
-      deleted: [],
-      kept: [],
-      certificateRegions: ['ap-northeast-1'],
-      failedRegions: [],
-      notices: [],
-    });
+    expect(again).toEqual(NOTHING_LEFT);
     expect(mutating()).toEqual([]);
   });
 

@@ -75,8 +75,13 @@ function rolesNotOrphans(stack: Stack): string[] {
 
 /** The `warn` a role scan that fell back to per-role tag reads gives (issue 21). */
 function roleScanNotice(stack: string, notice: string): Finding {
-  return finding('stack.orphans.tags', `iam roles tagged eks-kit:stack=${stack}`, 'warn', notice, {
-    hint: 'grant iam:GetAccountAuthorizationDetails (Resource "*") to the identity eks-kit runs as; a checks Lambda: deploy it again (eks-kit check --checker shows its role\'s reads)',
+  return scanNotice(stack, 'iam roles', notice, 'iam:GetAccountAuthorizationDetails');
+}
+
+/** The one `stack.orphans.tags` warning of a scan that fell back to per-resource tag reads (issue 21). */
+function scanNotice(stack: string, what: string, notice: string, grant: string): Finding {
+  return finding('stack.orphans.tags', `${what} tagged eks-kit:stack=${stack}`, 'warn', notice, {
+    hint: `grant ${grant} (Resource "*") to the identity eks-kit runs as; a checks Lambda: deploy it again (eks-kit check --checker shows its role's reads)`,
   });
 }
 
@@ -184,9 +189,7 @@ export async function certificatesOfStack(
  * ```
  */
 export function taggingNotice(stack: string, what: string, notice: string): Finding {
-  return finding('stack.orphans.tags', `${what} tagged eks-kit:stack=${stack}`, 'warn', notice, {
-    hint: 'grant tag:GetResources (Resource "*") to the identity eks-kit runs as; a checks Lambda: deploy it again (eks-kit check --checker shows its role\'s reads)',
-  });
+  return scanNotice(stack, what, notice, 'tag:GetResources');
 }
 
 /** Tag reads in flight at once when each certificate's tags are read on its own (ACM's quota paces them). */

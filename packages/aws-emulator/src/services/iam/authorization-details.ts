@@ -17,7 +17,7 @@ import { AwsError } from '../../framework/errors.js';
 import { asList } from '../../framework/params.js';
 import type { OperationSpec, ServiceRequest } from '../../framework/service.js';
 import { encodeDocument } from './documents.js';
-import { iamPage, usage } from './shapes.js';
+import { iamPage, policyShape } from './shapes.js';
 import type { IamRole, IamState, ManagedPolicy } from './state.js';
 
 type Req = ServiceRequest<IamState>;
@@ -68,19 +68,10 @@ function roleDetail(req: Req, role: IamRole): Record<string, unknown> {
 }
 
 function policyDetail(req: Req, policy: ManagedPolicy): Record<string, unknown> {
-  const used = usage(req.state, policy.arn);
   return {
-    PolicyName: policy.name,
-    PolicyId: policy.id,
-    Arn: policy.arn,
-    Path: policy.path,
-    DefaultVersionId: policy.defaultVersionId,
-    AttachmentCount: used.attachments,
-    PermissionsBoundaryUsageCount: used.boundaries,
-    IsAttachable: true,
-    Description: policy.description,
-    CreateDate: new Date(policy.createdAt),
-    UpdateDate: new Date(policy.updatedAt),
+    // GetPolicy's shape with its description; ManagedPolicyDetail carries no tags.
+    ...policyShape(req.state, policy, true),
+    Tags: undefined,
     PolicyVersionList: policy.versions.map((v) => ({
       Document: encodeDocument(v.document),
       VersionId: v.versionId,
