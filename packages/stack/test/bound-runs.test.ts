@@ -10,7 +10,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Emulator } from '@eks-kit/aws-emulator';
-import type { AwsClients } from '@eks-kit/core';
+import { type AwsClients, sendRead } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
 import {
   applyStack,
@@ -19,9 +19,11 @@ import {
   parseStack,
   planDestroy,
   planStack,
+  shareReads,
   withSharedReads,
 } from '../src/index.js';
 import { runSteps } from '../src/orchestrate/run-steps.js';
+import { bindFreshRun } from '../src/orchestrate/shared-reads.js';
 import { seedExample, useStackEmulator } from './support/emulator.js';
 
 const { stackText, world } = seedExample();
@@ -139,6 +141,29 @@ describe('plan, apply and destroy open no async context (issue 21)', () => {
     expect(contexts).toBe(0);
     expect(count('sts', 'GetCallerIdentity')).toBe(1);
     expect(count('eks', 'DescribeCluster')).toBe(1);
+  });
+
+  it('a run bound from a bound set is nested in it; a poll run shares only the stable reads; a fresh one nothing', async () => {
+    const outer = bindSharedReads(clients, 'stable');
+    const inner = bindSharedReads(outer, 'read-only');
+    const poll = bindSharedReads(outer, 'poll');
+    const account = (run: AwsClients) => sendRead(run, 'sts', 'GetCallerIdentity', {});
+    const repositories = (run: AwsClients) => sendRead(run, 'ecr', 'DescribeRepositories', {});
+    const { contexts } = await withContextsCounted(async () => {
+      // Sets made from the nested run (shareReads of it, another region's, back) stay in it.
+      for (const run of [outer, inner, poll, shareReads(inner), inner.withRegion('us-east-1')])
+        await account(run);
+      await repositories(inner);
+      await repositories(outer);
+      await repositories(poll);
+      await repositories(poll);
+      await account(bindFreshRun(inner, 'stable'));
+    });
+    expect(contexts).toBe(0);
+    // The outer run's one read; the other region's own; the fresh run's.
+    expect(count('sts', 'GetCallerIdentity')).toBe(3);
+    // Shared by the outer and the nested run; each poll read goes to AWS.
+    expect(count('ecr', 'DescribeRepositories')).toBe(3);
   });
 
   it('plans nested in a library caller`s withSharedReads share its reads', async () => {

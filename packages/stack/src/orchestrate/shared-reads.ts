@@ -184,6 +184,11 @@ export function bindSharedReads(clients: AwsClients, mode: SharedReadsMode): Aws
  * A new run bound to `clients` that is nested in no other run, even when `clients` is bound to one:
  * apply's run after a person confirmed the plan reads AWS afresh (what {@link outsideSharedReads}
  * around {@link withSharedReads} did). Internal to the stack's orchestration.
+ *
+ * @example
+ * ```ts
+ * const applied = await runSteps(bindFreshRun(stable, 'stable'), stack, { dryRun: false });
+ * ```
  */
 export function bindFreshRun(clients: AwsClients, mode: SharedReadsMode): AwsClients {
   return equipSet(clients, scopeOf(clients), newStore(mode, undefined));
@@ -194,6 +199,12 @@ export function bindFreshRun(clients: AwsClients, mode: SharedReadsMode): AwsCli
  * run, not a nested one. Apply's certificate wait and delegation checks go through the apply's own
  * run whichever run the step that made their clients (its DNS role's, its region's) was in. Without a
  * run on `runOf`, the set only carries the middleware ({@link shareReads}).
+ *
+ * @example
+ * ```ts
+ * const poll = bindSharedReads(stable, 'poll');
+ * await waitUntilIssued(joinRun(applied.clients, poll), { arn, region });
+ * ```
  */
 export function joinRun(clients: AwsClients, runOf: AwsClients): AwsClients {
   return equipSet(clients, scopeOf(clients), boundStores.get(runOf));
