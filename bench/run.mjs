@@ -20,6 +20,7 @@ const merge = only !== undefined && args.includes('--merge');
 
 const CASES = [
   'cold-start',
+  'cli-cpu',
   'bundle-size',
   'lambda-init',
   'api-calls',

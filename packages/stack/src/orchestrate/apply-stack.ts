@@ -15,7 +15,7 @@ import { applyBlockedError, blockingFindings } from './blocked-apply.js';
 import { findOrphans, orphanChange, pruneOrphans } from './orphans.js';
 import { prefetchReads } from './prefetch.js';
 import { runSteps } from './run-steps.js';
-import { outsideSharedReads, shareReads, withSharedReads } from './shared-reads.js';
+import { bindFreshRun, bindSharedReads, joinRun } from './shared-reads.js';
 
 /** Options of {@link applyStack}. */
 export interface ApplyStackOptions {
@@ -76,12 +76,14 @@ export function applyStack(
   stack: Stack,
   options: ApplyStackOptions = {},
 ): Promise<ApplyStackResult> {
-  // One run of shared stable reads (account, cluster, OIDC provider, zones) for the plan and the apply.
-  return withSharedReads('stable', () => applyInRun(clients, stack, options));
+  // One run of shared stable reads (account, cluster, OIDC provider, zones) for the plan and the apply,
+  // bound to the client set, not to an async context (issue 21: one would make Node track every promise).
+  return applyInRun(bindSharedReads(clients, 'stable'), stack, options);
 }
 
+/** {@link applyStack} with `stable`, the set bound to the apply's run of shared reads. */
 async function applyInRun(
-  clients: AwsClients,
+  stable: AwsClients,
   stack: Stack,
   options: ApplyStackOptions,
 ): Promise<ApplyStackResult> {
@@ -96,7 +98,6 @@ async function applyInRun(
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   };
   const adopt = options.adopt === true;
-  const stable = shareReads(clients);
   // Refuse before the first write: every read and refusal the plan can find runs first.
   // Orphans (issue 16) are read beside the plan: nothing the apply writes can be one (the apply
   // writes only what the file describes), so the listing taken now is the one prune acts on.
@@ -131,19 +132,20 @@ async function applyInRun(
       early.set(`${cert.region} ${cert.domainName}`, delegationFindings(stable, stack, cert, options.signal));
     }
   // Reads of the plan serve the writes (a write drops what it may change), unless a person was asked
-  // first: then the apply reads AWS afresh in a new run.
-  const applied =
-    options.yes === true
-      ? await runSteps(stable, stack, { dryRun: false, adopt, ...base })
-      : await outsideSharedReads(() =>
-          withSharedReads('stable', () => runSteps(stable, stack, { dryRun: false, adopt, ...base })),
-        );
+  // first: then the apply reads AWS afresh in a new run (nested in none).
+  const applied = await runSteps(options.yes === true ? stable : bindFreshRun(stable, 'stable'), stack, {
+    dryRun: false,
+    adopt,
+    ...base,
+  });
+  // The delegation checks and the wait go through the apply's own run, as the plan's reads did.
+  const appliedClients = joinRun(applied.clients, stable);
   const certificates = applied.certificates.map(publicOutcome);
   // Before waiting: a pending certificate whose zone is not delegated will never be issued; say so now.
   for (const cert of applied.certificates) {
     if (!cert.arn || cert.status === 'ISSUED') continue;
     const delegation = await (early.get(`${cert.region} ${cert.domainName}`) ??
-      delegationFindings(applied.clients, stack, cert, options.signal));
+      delegationFindings(appliedClients, stack, cert, options.signal));
     for (const f of delegation.filter((d) => d.status !== 'ok')) {
       applied.findings.push(f);
       options.onEvent?.({
@@ -163,30 +165,32 @@ async function applyInRun(
       if (r.outcome === 'kept') left.push({ resource: r.resource, reason: r.reason ?? '' });
   } else for (const o of orphans) left.push({ resource: o.resource, reason: o.reason });
   if (options.wait !== false) {
+    // A poller must see each new answer: only the run-stable facts (the zones) stay shared, with the
+    // apply's run (a `poll` run nested in it, bound to the wait's clients).
+    const poll = bindSharedReads(stable, 'poll');
     await Promise.all(
       applied.certificates.map(async (cert, index) => {
         const arn = cert.arn;
         if (!arn || cert.status === 'ISSUED') return;
-        const regional = region(applied.clients, cert.region);
+        const regional = region(joinRun(applied.clients, poll), cert.region);
         // A zone in another account: the wait's record checks go through the DNS role too.
-        const waitClients = cert.route53Clients ? withRoute53From(regional, cert.route53Clients) : regional;
-        // A poller must see each new answer: only the run-stable facts (the zones) stay shared.
-        const done = await withSharedReads('poll', () =>
-          waitUntilIssued(waitClients, {
-            arn,
-            region: cert.region,
-            timeout: options.timeoutMs ?? 30 * 60_000,
-            changeIds: cert.changeIds,
-            // This apply has just read or written every validation record in the public zone
-            // chooseZone picked (it refuses private ones): the wait's own look-up of the records
-            // would read the same record sets again (issue 21).
-            checkRecords: false,
-            // Records this run wrote an instant ago cannot be validated yet (ACM takes minutes,
-            // docs/AWS-FACTS.md#acm-time-to-validate): the first look waits one interval (issue 21).
-            recordsJustWritten: cert.changeIds.length > 0,
-            ...base,
-          }),
-        );
+        const waitClients = cert.route53Clients
+          ? withRoute53From(regional, joinRun(cert.route53Clients, poll))
+          : regional;
+        const done = await waitUntilIssued(waitClients, {
+          arn,
+          region: cert.region,
+          timeout: options.timeoutMs ?? 30 * 60_000,
+          changeIds: cert.changeIds,
+          // This apply has just read or written every validation record in the public zone
+          // chooseZone picked (it refuses private ones): the wait's own look-up of the records
+          // would read the same record sets again (issue 21).
+          checkRecords: false,
+          // Records this run wrote an instant ago cannot be validated yet (ACM takes minutes,
+          // docs/AWS-FACTS.md#acm-time-to-validate): the first look waits one interval (issue 21).
+          recordsJustWritten: cert.changeIds.length > 0,
+          ...base,
+        });
         certificates[index] = { ...publicOutcome(cert), status: done.status };
       }),
     );
@@ -210,13 +214,15 @@ function delegationFindings(
     (c) => c.domainName === cert.domainName && (c.region ?? stack.cluster.region) === cert.region,
   );
   const regional = region(clients, cert.region);
+  // The DNS role's set is in the run of the step that assumed it; its reads here are in `clients`' run.
+  const route53From = cert.route53Clients ? joinRun(cert.route53Clients, clients) : undefined;
   return checkDelegation({
     names: [cert.domainName, ...(spec?.subjectAlternativeNames ?? [])],
     zones: {
-      clients: cert.route53Clients ? withRoute53From(regional, cert.route53Clients) : regional,
+      clients: route53From ? withRoute53From(regional, route53From) : regional,
       label: cert.dns ? `account ${cert.dns.accountId} via ${cert.dns.roleArn}` : "the stack's account",
     },
-    ...(cert.route53Clients ? { parents: [{ clients, label: "the stack's account" }] } : {}),
+    ...(route53From ? { parents: [{ clients, label: "the stack's account" }] } : {}),
     ...(spec?.zones ? { explicitZones: spec.zones } : {}),
     ...(signal ? { signal } : {}),
   }).catch(() => []);

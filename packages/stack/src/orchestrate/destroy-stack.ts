@@ -34,7 +34,7 @@ import {
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
 import { certificatesOfStack, findOrphans, taggingNotice } from './orphans.js';
 import { prefetchRepository } from './prefetch.js';
-import { shareReads, startRepositoryListing, withSharedReads } from './shared-reads.js';
+import { bindSharedReads, startRepositoryListing } from './shared-reads.js';
 
 /** Options of {@link planDestroy} and {@link destroyStack}. */
 export interface DestroyStackOptions {
@@ -97,21 +97,20 @@ async function runDestroy(
 ): Promise<DestroyStackResult> {
   if (options.regions !== undefined)
     validateDestroyRegions(options.regions, 'regions', partitionOfRegion(stack.cluster.region));
-  return withSharedReads(dryRun ? 'read-only' : 'stable', async () => {
-    const run = shareReads(clients);
-    // Settled before the first write (review of issue 21), so a refused ec2:DescribeRegions stops destroy
-    // with nothing deleted: the account's regions (a certificate's validation record is shared by the
-    // certificates of its name in every region: one is deleted only when none of them needs it) and
-    // where to look for the stack's certificates.
-    const accountRegions = await accountRegionsOrWhy(run, options);
-    const searched = await certificateSearchRegions(
-      run,
-      stack,
-      options,
-      Array.isArray(accountRegions) ? accountRegions : undefined,
-    );
-    return destroyInRun(run, stack, dryRun, options, { ...searched, accountRegions });
-  });
+  // Bound to the client set, not to an async context (issue 21: one would make Node track every promise).
+  const run = bindSharedReads(clients, dryRun ? 'read-only' : 'stable');
+  // Settled before the first write (review of issue 21), so a refused ec2:DescribeRegions stops destroy
+  // with nothing deleted: the account's regions (a certificate's validation record is shared by the
+  // certificates of its name in every region: one is deleted only when none of them needs it) and
+  // where to look for the stack's certificates.
+  const accountRegions = await accountRegionsOrWhy(run, options);
+  const searched = await certificateSearchRegions(
+    run,
+    stack,
+    options,
+    Array.isArray(accountRegions) ? accountRegions : undefined,
+  );
+  return destroyInRun(run, stack, dryRun, options, { ...searched, accountRegions });
 }
 
 /**

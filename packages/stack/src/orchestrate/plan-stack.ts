@@ -4,7 +4,7 @@ import type { Stack } from '../schema/stack-schema.js';
 import { findOrphans, orphanChange } from './orphans.js';
 import { prefetchReads } from './prefetch.js';
 import { runSteps } from './run-steps.js';
-import { shareReads, withSharedReads } from './shared-reads.js';
+import { bindSharedReads } from './shared-reads.js';
 
 /** Options of {@link planStack}. */
 export interface PlanStackOptions {
@@ -47,20 +47,19 @@ export async function planStack(
   options: PlanStackOptions = {},
 ): Promise<PlanStackResult> {
   // One run of shared reads for the steps and the orphans (issue 22): ListCertificates, the roles
-  // listing... are read once. The orphans' reads start at once, beside the steps'.
-  return withSharedReads('read-only', async () => {
-    const run = shareReads(clients);
-    prefetchReads(run, stack);
-    const notices: Finding[] = [];
-    const [{ changes, findings }, orphans] = await Promise.all([
-      runSteps(run, stack, { dryRun: true, ...options }),
-      // Orphans (issue 16): tagged for the stack, gone from the file; shown as `-`, deleted by apply --prune.
-      // A role scan that had to read tags role by role says so (issue 21).
-      findOrphans(run, stack, {
-        ...(options.signal ? { signal: options.signal } : {}),
-        onNotice: (n) => notices.push(n),
-      }),
-    ]);
-    return { changes: [...changes, ...orphans.map(orphanChange)], findings: [...findings, ...notices] };
-  });
+  // listing... are read once. The orphans' reads start at once, beside the steps'. The run is bound to
+  // the client set, not to an async context (issue 21: one would make Node track every promise).
+  const run = bindSharedReads(clients, 'read-only');
+  prefetchReads(run, stack);
+  const notices: Finding[] = [];
+  const [{ changes, findings }, orphans] = await Promise.all([
+    runSteps(run, stack, { dryRun: true, ...options }),
+    // Orphans (issue 16): tagged for the stack, gone from the file; shown as `-`, deleted by apply --prune.
+    // A role scan that had to read tags role by role says so (issue 21).
+    findOrphans(run, stack, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      onNotice: (n) => notices.push(n),
+    }),
+  ]);
+  return { changes: [...changes, ...orphans.map(orphanChange)], findings: [...findings, ...notices] };
 }

@@ -23,15 +23,14 @@ import { startGroupTagListing, startRepositoryListing } from './shared-reads.js'
 /**
  * Start the reads of a run that the stack file gives the input of; never throws (a read
  * that fails is simply not shared, and the step that needs it asks again and reports the error).
- * Call it inside the run ({@link withSharedReads}) with the run's clients ({@link shareReads}).
+ * Call it with the run's clients: a set bound to the run ({@link bindSharedReads}), or one from
+ * {@link shareReads} inside {@link withSharedReads}.
  *
  * @example
  * ```ts
- * await withSharedReads('read-only', async () => {
- *   const run = shareReads(clients);
- *   prefetchReads(run, stack);
- *   return runSteps(run, stack, { dryRun: true });
- * });
+ * const run = bindSharedReads(clients, 'read-only');
+ * prefetchReads(run, stack);
+ * return runSteps(run, stack, { dryRun: true });
  * ```
  */
 export function prefetchReads(

@@ -16,7 +16,7 @@ import {
 import type { Stack } from '../schema/stack-schema.js';
 import { stackSteps } from '../steps/index.js';
 import type { CertificateOutcome, Step, StepContext } from '../steps/step.js';
-import { shareReads, withSharedReads } from './shared-reads.js';
+import { bindSharedReads } from './shared-reads.js';
 
 /** What running the steps produced. */
 export interface StepsResult {
@@ -79,8 +79,9 @@ export interface StepReport {
  * first so the other steps run while ACM validates. Progress events are printed in the plan's order
  * however the steps interleave: the first unfinished step streams its events, the others' are held
  * until the steps before them finish, so the output reads as a sequential run's. Reads go through
- * one run of shared reads ({@link withSharedReads}): a dry run shares every repeated read, an apply
- * only the facts no step changes.
+ * one run of shared reads bound to the client set ({@link bindSharedReads}; nested in the run the
+ * set is bound to, if any): a dry run shares every repeated read, an apply drops what a write may
+ * change.
  *
  * In a dry run, a step that refuses (a resource another stack owns, a missing or private-only zone,
  * a group past its tag quota...) becomes a `fail` finding (blocked, with the error's hint), so a
@@ -96,18 +97,15 @@ export interface StepReport {
  * ```
  */
 export function runSteps(clients: AwsClients, stack: Stack, options: RunStepsOptions): Promise<StepsResult> {
-  return withSharedReads(options.dryRun ? 'read-only' : 'stable', () => runAllSteps(clients, stack, options));
+  // Bound to the client set, not to an async context (issue 21: one would make Node track every promise).
+  return runAllSteps(bindSharedReads(clients, options.dryRun ? 'read-only' : 'stable'), stack, options);
 }
 
 type StepRun = Awaited<ReturnType<Step['run']>>;
 
-async function runAllSteps(
-  clients: AwsClients,
-  stack: Stack,
-  options: RunStepsOptions,
-): Promise<StepsResult> {
+/** {@link runSteps} with `run`, the set bound to its run of shared reads. */
+async function runAllSteps(run: AwsClients, stack: Stack, options: RunStepsOptions): Promise<StepsResult> {
   let account: Promise<AccountInfo> | undefined;
-  const run = shareReads(clients);
   const steps = stackSteps(stack);
   const events = eventsInPlanOrder(steps.length, options.onEvent);
   const account$ = (): Promise<AccountInfo> => {

@@ -3,9 +3,11 @@
  * otherwise repeat (the account, the cluster's description, its OIDC provider, the hosted zones,
  * ListCertificates once per run and region; in a read-only run also the roles, groups, repositories
  * and certificates that drift and health checks both read). It is SDK middleware keyed by the
- * command's name and input, added once to each client; which run a call belongs to comes from an
- * `AsyncLocalStorage` context that {@link withSharedReads} opens. The memo lives as long as that
- * run: nothing is ever served from a previous run and no clock decides freshness.
+ * command's name and input, added once to each client. Which run a call belongs to comes from the
+ * client set it is sent through ({@link bindSharedReads}: plan, apply, destroy and check bind their
+ * runs to their client sets, issue 21), or, for library callers, from an `AsyncLocalStorage` context
+ * that {@link withSharedReads} opens. The memo lives as long as that run: nothing is ever served from
+ * a previous run and no clock decides freshness.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type AwsClients, isNotFoundError, type ServiceKey, sendRead } from '@eks-kit/core';
@@ -104,9 +106,8 @@ interface MiddlewareClient {
 
 const storage = new AsyncLocalStorage<RunStore>();
 
-/** A new run's store; nested in another run, it shares that run's stable reads. */
-function newStore(mode: SharedReadsMode): RunStore {
-  const parent = storage.getStore();
+/** A new run's store; nested in another run (`parent`), it shares that run's reads (its root's memo). */
+function newStore(mode: SharedReadsMode, parent: RunStore | undefined): RunStore {
   const store = { mode, memo: new Map() } as RunStore;
   store.root = parent?.root ?? store;
   return store;
@@ -115,7 +116,13 @@ function newStore(mode: SharedReadsMode): RunStore {
 /**
  * Run `fn` as one run of shared reads: every call it makes (awaited or not) through clients that
  * carry the shared-reads middleware ({@link shareReads}) sends each shared read once. Nested in
- * another run, stable reads are shared with the outer run and the rest with this one only.
+ * another run, its reads are shared with the outermost run (a `poll` run shares only
+ * {@link RUN_STABLE_READS}).
+ *
+ * It enters an `AsyncLocalStorage` context, which makes Node 20 and 22 run a promise hook for every
+ * promise of the process from then on (issue 21: the checks Lambda's cold start took 11-35% longer).
+ * {@link bindSharedReads} binds a run to a client set instead, with no async context: `planStack`,
+ * `applyStack`, `runSteps`, `destroyStack` and the checks use it, and nest in a run opened here.
  *
  * @example
  * ```ts
@@ -127,12 +134,13 @@ function newStore(mode: SharedReadsMode): RunStore {
  * ```
  */
 export function withSharedReads<T>(mode: SharedReadsMode, fn: () => Promise<T>): Promise<T> {
-  return storage.run(newStore(mode), fn);
+  return storage.run(newStore(mode, storage.getStore()), fn);
 }
 
 /**
  * A function that runs its argument inside one fixed run (made now): for callers such as a list of
- * checks whose members are started separately but belong to one run.
+ * checks whose members are started separately but belong to one run. Like {@link withSharedReads} it
+ * enters an `AsyncLocalStorage` context; {@link bindSharedReads} does the same without one.
  *
  * @example
  * ```ts
@@ -141,23 +149,25 @@ export function withSharedReads<T>(mode: SharedReadsMode, fn: () => Promise<T>):
  * ```
  */
 export function sharedReadsRun(mode: SharedReadsMode): <T>(fn: () => Promise<T>) => Promise<T> {
-  const store = newStore(mode);
+  const store = newStore(mode, storage.getStore());
   return (fn) => storage.run(store, fn);
 }
 
 /**
- * One run of shared reads (made now, nested in the current one if any) bound to a client set instead
- * of an async context: every call sent through the set it answers (its other regions and assumed
- * roles included) belongs to the run, wherever the caller is. The set's clients mark each command
- * they send with the run; the middleware reads the mark from the command.
+ * One run of shared reads (made now) bound to a client set instead of an async context: every call
+ * sent through the set it answers (its other regions and assumed roles, and the sets made from those,
+ * included) belongs to the run, wherever the caller is. The set's clients mark each command they send
+ * with the run; the middleware reads the mark from the command. Given a set bound to a run (or called
+ * inside {@link withSharedReads}), the new run is nested in that one: its reads are shared with the
+ * outermost run, as a nested {@link withSharedReads} would.
  *
  * Why (issue 21): an `AsyncLocalStorage` context ({@link withSharedReads}, {@link sharedReadsRun}) makes
  * Node 20 and 22 track every promise the process makes from then on, through async hooks: the checks
  * Lambda's import + first invocation under its CPU share took 11-35% longer with one context entered
- * (`node bench/run.mjs --only lambda-init`; docs/PERFORMANCE.md, "The Lambda under its CPU share").
- * `stackChecks` uses this; plan, apply and destroy keep the async context, which reaches clients made
- * anywhere inside the run. Only calls sent through the bound set (and the sets made from it) join the
- * run: a set made apart from it (e.g. from the raw `clients`) is in no run.
+ * (`node bench/run.mjs --only lambda-init`; docs/PERFORMANCE.md, "The Lambda under its CPU share"), and
+ * the CLI's plan paid them too. `planStack`, `applyStack`, `runSteps`, `destroyStack` and `stackChecks`
+ * use this. Only calls sent through the bound set (and the sets made from it) join the run: a set made
+ * apart from it (e.g. from the raw `clients`) is in no run.
  *
  * @example
  * ```ts
@@ -167,7 +177,37 @@ export function sharedReadsRun(mode: SharedReadsMode): <T>(fn: () => Promise<T>)
  * ```
  */
 export function bindSharedReads(clients: AwsClients, mode: SharedReadsMode): AwsClients {
-  return equipSet(clients, scopeOf(clients), newStore(mode));
+  return equipSet(clients, scopeOf(clients), newStore(mode, boundStores.get(clients) ?? storage.getStore()));
+}
+
+/**
+ * A new run bound to `clients` that is nested in no other run, even when `clients` is bound to one:
+ * apply's run after a person confirmed the plan reads AWS afresh (what {@link outsideSharedReads}
+ * around {@link withSharedReads} did). Internal to the stack's orchestration.
+ *
+ * @example
+ * ```ts
+ * const applied = await runSteps(bindFreshRun(stable, 'stable'), stack, { dryRun: false });
+ * ```
+ */
+export function bindFreshRun(clients: AwsClients, mode: SharedReadsMode): AwsClients {
+  return equipSet(clients, scopeOf(clients), newStore(mode, undefined));
+}
+
+/**
+ * `clients` (a set bound to another run, or to none) bound to the run `runOf` is bound to: the same
+ * run, not a nested one. Apply's certificate wait and delegation checks go through the apply's own
+ * run whichever run the step that made their clients (its DNS role's, its region's) was in. Without a
+ * run on `runOf`, the set only carries the middleware ({@link shareReads}).
+ *
+ * @example
+ * ```ts
+ * const poll = bindSharedReads(stable, 'poll');
+ * await waitUntilIssued(joinRun(applied.clients, poll), { arn, region });
+ * ```
+ */
+export function joinRun(clients: AwsClients, runOf: AwsClients): AwsClients {
+  return equipSet(clients, scopeOf(clients), boundStores.get(runOf));
 }
 
 /** The run a client set from {@link bindSharedReads} belongs to. */
@@ -199,6 +239,8 @@ function markWhileSent(command: object, store: RunStore): () => void {
 }
 /** The bound stand-in of each SDK client, per run. */
 const boundClients = new WeakMap<object, WeakMap<RunStore, object>>();
+/** The SDK client each bound stand-in stands in for (a set bound again is bound to the SDK client, once). */
+const unboundClients = new WeakMap<object, object>();
 
 /**
  * `client` as seen by one bound run: an object whose prototype is the client (its config, middleware
@@ -240,6 +282,7 @@ function boundClient<C extends object>(client: C, store: RunStore): C {
       },
     }) as object;
     byStore.set(store, bound);
+    unboundClients.set(bound, client);
   }
   return bound as C;
 }
@@ -347,8 +390,10 @@ function invalidate(store: RunStore, scope: string, service: ServiceKey, writeIn
 }
 
 /**
- * Run `fn` outside any run of shared reads: for pollers (waiting for a certificate to be issued),
- * which must see each new answer.
+ * Run `fn` outside any run of shared reads opened by {@link withSharedReads}: for pollers (waiting
+ * for a certificate to be issued), which must see each new answer. A call sent through a set bound to
+ * a run ({@link bindSharedReads}) is still in that run: send it through a set that is not (apply's
+ * wait uses a `poll` run bound to its clients instead).
  *
  * @example
  * ```ts
@@ -394,16 +439,15 @@ function listingKey(scope: string): string {
  * Start the run's listing of the registry (DescribeRepositories, {@link REPOSITORY_LISTING_PAGE_SIZE}
  * per page) through `run` (a set from {@link shareReads}), and say so to the run at once: a
  * repository's DescribeRepositories sent through the run before the listing reaches the shared
- * reads waits for it and is answered from it, whatever order the calls start in. Call it inside
- * {@link withSharedReads}; outside a run it only sends the listing.
+ * reads waits for it and is answered from it, whatever order the calls start in. Call it with a set
+ * bound to the run ({@link bindSharedReads}) or inside {@link withSharedReads}; outside a run it only
+ * sends the listing.
  *
  * @example
  * ```ts
- * await withSharedReads('read-only', async () => {
- *   const run = shareReads(clients);
- *   void startRepositoryListing(run).catch(() => undefined);
- *   await planStack(run, stack); // each repository's DescribeRepositories is answered by the listing
- * });
+ * const run = bindSharedReads(clients, 'read-only');
+ * void startRepositoryListing(run).catch(() => undefined);
+ * await planStack(run, stack); // each repository's DescribeRepositories is answered by the listing
  * ```
  */
 export function startRepositoryListing(run: AwsClients): Promise<unknown> {
@@ -652,9 +696,9 @@ export function addSharedReadsMiddleware(client: object, service: ServiceKey, sc
 
 /**
  * The same client set, with the shared-reads middleware on every client it hands out. Calls made
- * inside {@link withSharedReads} (or a {@link sharedReadsRun}) share their reads; `mode` is the
- * mode of the run this set opens when it is used by {@link runSteps}-style callers and is kept for
- * compatibility: the run's own mode decides.
+ * inside {@link withSharedReads} (or a {@link sharedReadsRun}) share their reads; a set bound to a run
+ * ({@link bindSharedReads}) stays in that run. `mode` is kept for compatibility: the run's own mode
+ * decides.
  *
  * @example
  * ```ts
@@ -663,7 +707,8 @@ export function addSharedReadsMiddleware(client: object, service: ServiceKey, sc
  * ```
  */
 export function shareReads(clients: AwsClients, _mode?: SharedReadsMode): AwsClients {
-  return equipSet(clients, scopeOf(clients));
+  // A set bound to a run ({@link bindSharedReads}) stays in it.
+  return equipSet(clients, scopeOf(clients), boundStores.get(clients));
 }
 
 /** Which credentials a client set uses, as a number: a region of the same set shares it, an assumed role does not. */
@@ -682,9 +727,12 @@ function equipSet(clients: AwsClients, scope: number, bound?: RunStore): AwsClie
   const equip =
     <C>(service: ServiceKey, get: (region?: string) => Promise<C>) =>
     async (region?: string): Promise<C> => {
-      const client = await get(region);
-      addSharedReadsMiddleware(client as object, service, `${scope} ${service}@${region ?? clients.region}`);
-      return bound ? boundClient(client as C & object, bound) : client;
+      const got = await get(region);
+      // A set made from a bound set hands out bound stand-ins: the middleware goes on the SDK client
+      // (once), and a set bound to a run binds the SDK client itself (the latest binding decides).
+      const client = (unboundClients.get(got as object) ?? got) as C & object;
+      addSharedReadsMiddleware(client, service, `${scope} ${service}@${region ?? clients.region}`);
+      return bound ? boundClient(client, bound) : got;
     };
   const set: AwsClients = {
     get region() {
