@@ -40,11 +40,6 @@ export async function checkStack(
   options: CheckStackOptions = {},
 ): Promise<Finding[]> {
   checkRegionOptions(stack, options); // a bad `regions`: refused before any call
-  const { allRegions, regions, ...run } = options;
-  const where = {
-    ...(allRegions === true ? { allRegions } : {}),
-    ...(regions !== undefined ? { regions } : {}),
-  };
-  const runs = await runChecks(stackChecks(stack, where), clients, run);
+  const runs = await runChecks(stackChecks(stack, options), clients, options);
   return runs.flatMap((run) => run.findings);
 }
