@@ -179,7 +179,7 @@ describe('plan, apply and check: certificates of the stack in regions the file n
     expect(emu.calls()).toEqual([]);
   });
 
-  it('without ec2:DescribeRegions, apply --all-regions stops before any write', async () => {
+  it('without ec2:DescribeRegions, apply --all-regions stops before any write; plan stops, check fails its orphans check', async () => {
     await applyStack(clients, before, { yes: true, wait: false });
     const denied = await noRegionsClients(emu);
     try {
@@ -193,6 +193,13 @@ describe('plan, apply and check: certificates of the stack in regions the file n
       ).rejects.toThrow(/DescribeRegions/);
       expect(mutating()).toEqual([]);
       expect(certificates()).not.toContain('us-east-1 bar.foo.example.com');
+      // plan stops with the error; check's orphans check cannot run (a fail finding naming it).
+      await expect(planStack(denied, moved, { allRegions: true })).rejects.toThrow(/DescribeRegions/);
+      const checked = await checkStack(denied, moved, { allRegions: true });
+      expect(checked.find((f) => f.check === 'stack.orphans')).toMatchObject({
+        status: 'fail',
+        message: expect.stringMatching(/^check could not run: .*DescribeRegions/),
+      });
     } finally {
       denied.destroy();
     }
