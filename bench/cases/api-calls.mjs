@@ -1,6 +1,8 @@
 // API calls per operation for the seed stack (examples/seed): first apply, a no-op plan and a check,
-// beside the minimum a correct tool needs. The argument for each minimum is in docs/PERFORMANCE.md.
+// beside the minimum a correct tool needs, then the same plan with `allRegions` (`eks-kit plan
+// --all-regions`, issue 21). The argument for each minimum is in docs/PERFORMANCE.md.
 import { applyStack, checkStack, planStack } from '@eks-kit/stack';
+import { ENABLED_REGIONS } from './destroy-calls.mjs';
 import { seedCallPhases } from './emulator.mjs';
 
 // Minimum calls per phase and operation for the seed stack (2 worker groups, 2 IRSA roles, 2 repositories
@@ -74,15 +76,24 @@ export const MINIMUM = {
   },
 };
 
+// `--all-regions` (issue 21): the account's regions (one DescribeRegions), then one certificate listing
+// per other enabled region (no certificate there: no tag read).
+MINIMUM['plan-all-regions'] = {
+  ...MINIMUM.plan,
+  'ec2:DescribeRegions': 1,
+  'acm:ListCertificates': ENABLED_REGIONS,
+};
+
 export async function run({ root }) {
   const { rows, phases, totals } = await seedCallPhases(
     root,
-    ['apply', 'plan', 'check'],
+    ['apply', 'plan', 'check', 'plan-all-regions'],
     MINIMUM,
     async (stack, clients, measure) => {
       await measure('apply', () => applyStack(clients, stack, { yes: true }));
       await measure('plan', () => planStack(clients, stack));
       await measure('check', () => checkStack(clients, stack));
+      await measure('plan-all-regions', () => planStack(clients, stack, { allRegions: true }));
     },
   );
   return { rows, phases, minimum: MINIMUM, totals };

@@ -45,7 +45,7 @@ export const MINIMUM = {
 };
 
 /** Regions enabled for the seed world's account: the 17 that need no opt-in. */
-const ENABLED_REGIONS = 17;
+export const ENABLED_REGIONS = 17;
 // Every destroy reads the account's enabled regions before its first write (one DescribeRegions), and
 // before deleting a certificate's validation CNAME, which every certificate of its name shares whatever
 // the region, lists the live certificates of every other enabled region (16): a record another region's

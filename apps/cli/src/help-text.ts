@@ -12,8 +12,9 @@ Stack commands (over eks-kit.yaml; -f FILE to name another):
   plan                 show what apply would change (+ create, ~ update, - delete)
   apply                make AWS match the stack (asks first on a terminal; --yes in scripts)
   check                report the health of everything in the stack (exit 2 on failures)
-  destroy              delete what the stack owns, nothing else (worker groups stay; --yes, --force-delete-images,
-                       --all-regions or --regions a,b for certificates in regions the file no longer names)
+  destroy              delete what the stack owns, nothing else (worker groups stay; --yes, --force-delete-images)
+                       plan, apply, check and destroy take --all-regions or --regions a,b: also the stack's
+                       certificates in regions the file no longer names (orphans: apply --prune deletes them)
   render --out DIR     write helmfile.yaml, values/*.yaml, .gitlab-ci.yml, docker/config.json
 
 Domain commands (for scripts):
@@ -41,6 +42,7 @@ Examples:
   eks-kit plan --detailed-exitcode               # exit 0: no changes, 2: changes
   eks-kit apply --yes --no-wait                  # in CI: no prompt, do not wait for certificates
   eks-kit apply --adopt                          # also take over the stack's resources made by hand
+  eks-kit plan --all-regions                     # also certificates left in other regions, as orphans (-)
   eks-kit check --json | jq '.findings[] | select(.status != "ok")'
   eks-kit render --out deploy && helmfile -f deploy/helmfile.yaml apply
   eks-kit autoscaler logs - < cluster-autoscaler.log

@@ -22,6 +22,16 @@ import { CLI_VERSION } from './version.js';
 type Action<O extends object> = (ctx: CommandContext, options: O, args: string[]) => Promise<number>;
 
 const FILE_OPTION = ['-f, --file <path>', 'stack file ("-" for standard input)', 'eks-kit.yaml'] as const;
+/** `--all-regions` and `--regions a,b` of plan, apply, check and destroy (issue 21). */
+const ALL_REGIONS_OPTION = [
+  '--all-regions',
+  "also look for the stack's certificates in every region enabled for the account (ec2:DescribeRegions)",
+] as const;
+const REGIONS_OPTION = [
+  '--regions <a,b>',
+  "also look for the stack's certificates in these regions",
+  parseRegionList,
+] as const;
 
 /**
  * Run the CLI with these arguments and return the exit code (EXIT_CODES of `@eks-kit/core`: 0 ok,
@@ -292,9 +302,11 @@ function addStackCommands(program: Command, lazy: LazyAction): void {
       'exit 0 when there are no changes, 2 when there are (1 failure, 64 invalid input)',
     )
     .option('--adopt', 'plan as apply --adopt: resources made by hand (no eks-kit:stack tag) are taken over')
+    .option(...ALL_REGIONS_OPTION)
+    .option(...REGIONS_OPTION)
     .addHelpText(
       'after',
-      '\nExamples:\n  eks-kit plan\n  eks-kit plan --json > plan.json\n  eks-kit plan --detailed-exitcode || echo "changes (2), failure (1) or invalid input (64)"',
+      '\nExamples:\n  eks-kit plan\n  eks-kit plan --json > plan.json\n  eks-kit plan --detailed-exitcode || echo "changes (2), failure (1) or invalid input (64)"\n  eks-kit plan --all-regions   # also the certificates left in regions the file no longer names (-)',
     )
     .action(lazy(async () => (await import('./commands/plan.js')).planCommand));
 
@@ -310,7 +322,12 @@ function addStackCommands(program: Command, lazy: LazyAction): void {
     .option('--prune', 'also delete resources tagged for the stack that the stack file no longer describes')
     .option('--no-wait', 'do not wait for certificates to be issued')
     .addOption(timeoutOption('how long to wait for certificates'))
-    .addHelpText('after', '\nExamples:\n  eks-kit apply\n  eks-kit apply --yes --no-wait   # in CI')
+    .option(...ALL_REGIONS_OPTION)
+    .option(...REGIONS_OPTION)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  eks-kit apply\n  eks-kit apply --yes --no-wait   # in CI\n  eks-kit apply --prune --all-regions   # also delete the certificates left in regions the file no longer names',
+    )
     .action(lazy(async () => (await import('./commands/apply.js')).applyCommand));
 
   program
@@ -319,11 +336,8 @@ function addStackCommands(program: Command, lazy: LazyAction): void {
     .option(...FILE_OPTION)
     .option('-y, --yes', 'destroy without asking (required when standard input is not a terminal)')
     .option('--force-delete-images', 'delete repositories that still hold images, with their images')
-    .option(
-      '--all-regions',
-      "also look for the stack's certificates in every region enabled for the account (ec2:DescribeRegions)",
-    )
-    .option('--regions <a,b>', "also look for the stack's certificates in these regions", parseRegionList)
+    .option(...ALL_REGIONS_OPTION)
+    .option(...REGIONS_OPTION)
     .addHelpText(
       'after',
       '\nExamples:\n  eks-kit destroy\n  eks-kit destroy --yes --json   # in CI\n  eks-kit destroy --all-regions   # certificates left in regions the file no longer names',
@@ -342,9 +356,11 @@ function addReportCommands(program: Command, lazy: LazyAction): void {
       "verify the deployed checks Lambda instead: its last run and its role's read actions",
     )
     .option('--checker-schedule <expression>', 'its schedule, for how old its last run may be')
+    .option(...ALL_REGIONS_OPTION)
+    .option(...REGIONS_OPTION)
     .addHelpText(
       'after',
-      '\nExamples:\n  eks-kit check\n  eks-kit check --json\n  eks-kit check --checker --checker-schedule "rate(6 hours)"',
+      '\nExamples:\n  eks-kit check\n  eks-kit check --json\n  eks-kit check --all-regions   # orphans: also the certificates left in other regions\n  eks-kit check --checker --checker-schedule "rate(6 hours)"',
     )
     .action(lazy(async () => (await import('./commands/check.js')).checkCommand));
 

@@ -56,6 +56,31 @@ export function useSeedEmulator(use: (emu: Emulator) => void, options: { resetEa
   if (options.resetEach) beforeEach(() => emu?.reset());
 }
 
+/**
+ * The seed emulator of a test file, reset before each test: `emu()` while the tests run, and
+ * `withEndpoint(...args)`, a command's arguments pointed at it.
+ *
+ * @example
+ * ```ts
+ * const seed = useResetSeedEmulator();
+ * await runCli(seed.withEndpoint('plan', '-f', SEED_STACK));
+ * ```
+ */
+export function useResetSeedEmulator(): {
+  emu: () => Emulator;
+  withEndpoint: (...args: string[]) => string[];
+} {
+  let emu: Emulator | undefined;
+  useSeedEmulator(
+    (e) => {
+      emu = e;
+    },
+    { resetEach: true },
+  );
+  const started = (): Emulator => emu as Emulator;
+  return { emu: started, withEndpoint: (...args) => [...args, '--endpoint-url', started().url] };
+}
+
 /** The seed stack file's text (examples/seed/eks-kit.yaml). */
 export const SEED_TEXT = readFileSync(SEED_STACK, 'utf8');
 

@@ -66,6 +66,7 @@ export {
   validateDerivedNames,
 } from './orchestrate/derived-names.js';
 export {
+  type CertificateRegionsOptions,
   destroyCertificateRegions,
   enabledRegions,
   type RegionFailure,

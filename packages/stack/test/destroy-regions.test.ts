@@ -7,12 +7,14 @@ import type { Emulator, World } from '@eks-kit/aws-emulator';
 import { type AwsClients, InvalidInputError } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyStack, destroyStack, planDestroy } from '../src/index.js';
-import { after, barValidationRecords, before, mutatingCalls } from './support/certificate-regions.js';
+import {
+  after,
+  barValidationRecords,
+  before,
+  certificateList,
+  mutatingCalls,
+} from './support/certificate-regions.js';
 import { seedExample, startStackEmulator, stopStackEmulator } from './support/emulator.js';
-
-type Acm = {
-  certificates: Map<string, { domainName: string; region: string; tags: Array<{ Key: string }> }>;
-};
 
 const seed = seedExample().world;
 // In eu-west-1 beside the stack's: another stack's certificate and one made by hand (untagged).
@@ -34,8 +36,7 @@ beforeAll(async () => {
 afterAll(() => stopStackEmulator(emu, clients));
 beforeEach(() => emu.reset());
 
-const certificates = () =>
-  [...(emu.state.acm as Acm).certificates.values()].map((c) => `${c.region} ${c.domainName}`).sort();
+const certificates = () => certificateList(emu);
 const validationRecords = () => barValidationRecords(emu);
 const mutating = () => mutatingCalls(emu);
 

@@ -3,31 +3,25 @@
  * the region (review of issue 21): destroy deletes it only when no live certificate of any enabled
  * region needs it, and settles the account's regions before its first write.
  */
-import type { Emulator, World } from '@eks-kit/aws-emulator';
-import { TEST_CREDENTIALS, TEST_REGION } from '@eks-kit/aws-emulator/testing';
-import { type AwsClients, createClients } from '@eks-kit/core';
+import type { Emulator } from '@eks-kit/aws-emulator';
+import type { AwsClients } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyStack, destroyStack } from '../src/index.js';
-import { after, barValidationRecords, before, mutatingCalls } from './support/certificate-regions.js';
-import { seedExample, startStackEmulator, stopStackEmulator } from './support/emulator.js';
+import {
+  after,
+  barValidationRecords,
+  before,
+  certificatesWorld,
+  mutatingCalls,
+  noRegionsClients,
+} from './support/certificate-regions.js';
+import { startStackEmulator, stopStackEmulator } from './support/emulator.js';
 
-const NO_REGIONS = 'AKIDNODESCRIBEREGIONS';
-
-const seed = seedExample().world;
 // Another stack's certificate of the same name in us-east-1: it validates (and renews) through the
 // same CNAME as the stack's in eu-west-1.
-const world: World = {
-  ...seed,
-  identities: {
-    ...(seed.identities ?? {}),
-    [NO_REGIONS]: { arn: `arn:aws:iam::${seed.accountId}:user/no-regions`, deny: ['ec2:DescribeRegions'] },
-  },
-  acm: {
-    certificates: [
-      { domainName: 'bar.foo.example.com', region: 'us-east-1', tags: { 'eks-kit:stack': 'other' } },
-    ],
-  },
-};
+const world = certificatesWorld([
+  { domainName: 'bar.foo.example.com', region: 'us-east-1', tags: { 'eks-kit:stack': 'other' } },
+]);
 
 let emu: Emulator;
 let clients: AwsClients;
@@ -63,12 +57,7 @@ describe('destroy and a validation record shared across regions', () => {
 
   it('without ec2:DescribeRegions: --all-regions stops before any write; a plain destroy keeps the records', async () => {
     await applyStack(clients, before, { yes: true, wait: false });
-    const denied = await createClients({
-      region: TEST_REGION,
-      endpoint: emu.url,
-      credentials: { ...TEST_CREDENTIALS, accessKeyId: NO_REGIONS },
-      maxAttempts: 2,
-    });
+    const denied = await noRegionsClients(emu);
     try {
       emu.resetCalls();
       await expect(destroyStack(denied, before, { yes: true, allRegions: true })).rejects.toThrow(

@@ -13,10 +13,11 @@ import { applyStack, changesBefore } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
 import { withStack } from '../runtime/load.js';
 import { type FileOption, optionValue, type TimeoutOption } from '../runtime/options.js';
+import { type RegionsOption, regionFlags, regionOptions } from '../runtime/regions.js';
 import { findingsTable } from '../runtime/table.js';
 
 /** Options of `eks-kit apply`. */
-export interface ApplyOptions extends FileOption, TimeoutOption {
+export interface ApplyOptions extends FileOption, TimeoutOption, RegionsOption {
   yes?: boolean;
   adopt?: boolean;
   prune?: boolean;
@@ -31,11 +32,15 @@ export interface ApplyOptions extends FileOption, TimeoutOption {
  * change and before asking: `applyStack` throws `ApplyBlocked`, printed as one `Error:` line with
  * the finding's hint, exit 1. Resources made by hand are taken over only with `--adopt` or
  * `adopt: true` in the stack file; another stack's resources block the apply. When AWS refuses a
- * write half-way, what was already changed is printed before the error.
+ * write half-way, what was already changed is printed before the error. `--all-regions` /
+ * `--regions a,b` (issue 21): the stack's certificates left in those regions are orphans too, deleted
+ * with `--prune` (asked about first), else named on stderr as left; a region that cannot be searched
+ * is a `warning:` line (and a `stack.orphans.region` finding), exit code unchanged.
  *
  * @example
  * ```sh
  * eks-kit apply -f eks-kit.yaml --yes --no-wait
+ * eks-kit apply --prune --all-regions   # also delete the certificates left in other regions
  * ```
  */
 export async function applyCommand(ctx: CommandContext, options: ApplyOptions): Promise<number> {
@@ -103,8 +108,10 @@ async function applyOrThrow(ctx: CommandContext, options: ApplyOptions): Promise
     );
   const minutes = optionValue(options.timeout ?? 30);
   return withStack(ctx, options, async ({ stack, clients }) => {
+    const where = regionOptions(options, stack);
     try {
       const result = await applyStack(clients, stack, {
+        ...where,
         yes,
         adopt: options.adopt === true,
         prune: options.prune === true,
@@ -131,8 +138,11 @@ async function applyOrThrow(ctx: CommandContext, options: ApplyOptions): Promise
       // Orphans (issue 16): resources tagged for the stack that the file no longer describes.
       if (result.orphans.length > 0)
         ctx.out.error(
-          `${result.orphans.length} resource(s) tagged for stack ${stack.name} are no longer in the stack file and were left: ${result.orphans.map((o) => o.resource).join(', ')}; eks-kit apply --prune deletes them`,
+          `${result.orphans.length} resource(s) tagged for stack ${stack.name} are no longer in the stack file and were left: ${result.orphans.map((o) => o.resource).join(', ')}; eks-kit apply --prune${regionFlags(where)} deletes them`,
         );
+      // A region of --all-regions / --regions that could not be searched (issue 21): a warning.
+      for (const f of result.findings.filter((x) => x.check === 'stack.orphans.region'))
+        ctx.out.error(`warning: ${f.message}`);
       return 0;
     } catch (error) {
       printChangedBefore(ctx, error);

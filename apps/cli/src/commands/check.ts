@@ -8,19 +8,24 @@ import { resolveCredentials } from '../runtime/clients.js';
 import type { CommandContext } from '../runtime/context.js';
 import { withStack } from '../runtime/load.js';
 import type { FileOption } from '../runtime/options.js';
+import { type RegionsOption, regionOptions } from '../runtime/regions.js';
 import { findingsTable } from '../runtime/table.js';
 
 /** Options of `eks-kit check`. */
-export interface CheckOptions extends FileOption {
+export interface CheckOptions extends FileOption, RegionsOption {
   checker?: boolean;
   checkerSchedule?: string;
 }
 
 /**
- * Run every check of the stack; one failing check never hides the others.
+ * Run every check of the stack; one failing check never hides the others. `--all-regions` /
+ * `--regions a,b` (issue 21): the orphans check also looks for the stack's certificates in those
+ * regions (each found is a `stack.orphan` warning; a region that cannot be searched a
+ * `stack.orphans.region` warning): warnings, so the exit code stays 0 unless a check fails.
  *
  * @example
  * ```sh
+ * eks-kit check --all-regions
  * eks-kit check --json | jq '.findings[] | select(.status == "fail")'
  * eks-kit check --checker   # the deployed checks Lambda: last run, its role's reads
  * ```
@@ -29,6 +34,13 @@ export async function checkCommand(ctx: CommandContext, options: CheckOptions): 
   const schedule = options.checkerSchedule === undefined ? undefined : String(options.checkerSchedule);
   if (schedule !== undefined && options.checker !== true)
     throw new InvalidInputError('--checker-schedule', schedule, 'to be given with --checker');
+  // The deployed checker's findings are about the Lambda, not the stack's resources: no orphan search.
+  if (options.checker === true && (options.allRegions === true || options.regions !== undefined))
+    throw new InvalidInputError(
+      options.allRegions === true ? '--all-regions' : '--regions',
+      undefined,
+      "to be given without --checker (it widens check's orphan search, which --checker does not run)",
+    );
   if (options.checker === true) {
     if (schedule !== undefined) {
       try {
@@ -55,6 +67,7 @@ export async function checkCommand(ctx: CommandContext, options: CheckOptions): 
     }
     await resolveCredentials(clients); // none: one line and exit 1, not a failed finding per check
     const findings = await checkStack(clients, stack, {
+      ...regionOptions(options, stack),
       signal: ctx.signal,
       onEvent: (event) => ctx.out.progress(event),
     });

@@ -6,22 +6,18 @@ import {
   EXIT_CODES,
   InvalidInputError,
   type ProgressEvent,
-  partitionOfRegion,
   renderChanges,
 } from '@eks-kit/core';
-import { type DestroyStackResult, destroyStack, planDestroy, validateDestroyRegions } from '@eks-kit/stack';
+import { type DestroyStackResult, destroyStack, planDestroy } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
 import { withStack } from '../runtime/load.js';
-import { type FileOption, optionValue, type Parsed } from '../runtime/options.js';
+import { type FileOption, optionValue } from '../runtime/options.js';
+import { type RegionsOption, regionOptions } from '../runtime/regions.js';
 
 /** Options of `eks-kit destroy`. */
-export interface DestroyOptions extends FileOption {
+export interface DestroyOptions extends FileOption, RegionsOption {
   yes?: boolean;
   forceDeleteImages?: boolean;
-  /** `--all-regions`: look for the stack's certificates in every region enabled for the account. */
-  allRegions?: boolean;
-  /** `--regions a,b`: look for the stack's certificates in these regions too. */
-  regions?: Parsed<string[]>;
 }
 
 /** How to look further, for the lines that say where destroy looked (issue 21). */
@@ -71,15 +67,12 @@ export async function destroyCommand(ctx: CommandContext, options: DestroyOption
         hint: 'review with eks-kit destroy on a terminal, then run eks-kit destroy --yes',
       },
     );
-  const regions = options.regions === undefined ? undefined : optionValue(options.regions);
+  if (options.regions !== undefined) optionValue(options.regions); // a bad list: exit 64 before the file
   const allRegions = options.allRegions === true;
   return withStack(ctx, options, async ({ stack, clients }) => {
-    // A region of another partition than the cluster's would only be refused by AWS: exit 64 first.
-    if (regions) validateDestroyRegions(regions, '--regions', partitionOfRegion(stack.cluster.region));
     const base = {
       forceDeleteImages: options.forceDeleteImages === true,
-      allRegions,
-      ...(regions ? { regions } : {}),
+      ...regionOptions(options, stack),
       signal: ctx.signal,
       onEvent: (event: ProgressEvent) => ctx.out.progress(event),
     };

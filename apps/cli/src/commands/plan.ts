@@ -4,10 +4,11 @@ import { planStack } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
 import { withStack } from '../runtime/load.js';
 import type { FileOption } from '../runtime/options.js';
+import { type RegionsOption, regionOptions } from '../runtime/regions.js';
 import { findingsTable } from '../runtime/table.js';
 
 /** Options of `eks-kit plan`. */
-export interface PlanOptions extends FileOption {
+export interface PlanOptions extends FileOption, RegionsOption {
   detailedExitcode?: boolean;
   adopt?: boolean;
 }
@@ -16,15 +17,20 @@ export interface PlanOptions extends FileOption {
  * Print the plan and what blocks parts of it (findings, e.g. IRSA without the cluster's IAM OIDC
  * provider). Exit 1 when a `fail` finding blocks the apply (it would stop there: do what the hint
  * says first); else, with `--detailed-exitcode`, exit 2 when there are changes (Terraform's convention).
+ * `--all-regions` / `--regions a,b` (issue 21): the stack's certificates left in those regions are
+ * orphans too (`-`); a region that cannot be searched is a `warn` finding (`stack.orphans.region`),
+ * which changes no exit code.
  *
  * @example
  * ```sh
  * eks-kit plan --detailed-exitcode --json > plan.json
+ * eks-kit plan --all-regions   # also the certificates left in regions the file no longer names
  * ```
  */
 export async function planCommand(ctx: CommandContext, options: PlanOptions): Promise<number> {
   return withStack(ctx, options, async ({ stack, clients }) => {
     const { changes, findings } = await planStack(clients, stack, {
+      ...regionOptions(options, stack),
       adopt: options.adopt === true,
       signal: ctx.signal,
       onEvent: (event) => ctx.out.progress(event),

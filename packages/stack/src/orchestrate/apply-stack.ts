@@ -12,13 +12,25 @@ import {
 import type { Stack } from '../schema/stack-schema.js';
 import type { CertificateOutcome } from '../steps/step.js';
 import { applyBlockedError, blockingFindings } from './blocked-apply.js';
-import { findOrphans, orphanChange, pruneOrphans } from './orphans.js';
+import {
+  type CertificateRegionsOptions,
+  checkRegionOptions,
+  searchesOtherRegions,
+} from './destroy-regions.js';
+import { findOrphans, orphanChange, orphanScanOptions, pruneOrphans } from './orphans.js';
 import { prefetchReads } from './prefetch.js';
 import { runSteps } from './run-steps.js';
 import { bindFreshRun, bindSharedReads, joinRun } from './shared-reads.js';
 
-/** Options of {@link applyStack}. */
-export interface ApplyStackOptions {
+/**
+ * Options of {@link applyStack}. `allRegions` / `regions` (issue 21): also look for the stack's
+ * certificates in those regions (settled before the first write: a refused ec2:DescribeRegions with
+ * `allRegions` stops the apply with nothing changed); each found there is an orphan, deleted with
+ * `prune` (a validation record a live certificate of the same name in any enabled region needs is
+ * kept, as destroy does), else listed in `orphans`. A region that cannot be searched is a `warn`
+ * finding `stack.orphans.region`.
+ */
+export interface ApplyStackOptions extends CertificateRegionsOptions {
   /** Apply without asking. Without it, `confirm` is asked with the plan first. */
   yes?: boolean;
   /**
@@ -69,6 +81,8 @@ export interface ApplyStackResult {
  * ```ts
  * const result = await applyStack(clients, stack, { yes: true, onEvent: (e) => console.error(e.message) });
  * console.log(renderChanges(result.changes, { verb: 'Applied' }));
+ * // also delete the stack's certificates left in regions the file no longer names:
+ * await applyStack(clients, stack, { yes: true, prune: true, allRegions: true });
  * ```
  */
 export function applyStack(
@@ -93,6 +107,7 @@ async function applyInRun(
       options.yes,
       'yes: true, or a confirm callback that is shown the plan',
     );
+  checkRegionOptions(stack, options); // a bad `regions`: refused before any call
   const base = {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
@@ -108,15 +123,14 @@ async function applyInRun(
   prefetchReads(stable, stack, { forWrites: true });
   // A role scan that had to read tags role by role says so once, among the findings (issue 21).
   const notices: Finding[] = [];
-  const orphansRead = findOrphans(stable, stack, {
-    ...(options.signal ? { signal: options.signal } : {}),
-    onNotice: (n) => notices.push(n),
-  });
+  const orphansRead = findOrphans(stable, stack, orphanScanOptions(stack, options, notices));
   orphansRead.catch(() => undefined);
   const plan = await runSteps(stable, stack, { dryRun: true, adopt, ...base });
   const blocking = blockingFindings(plan.findings);
   if (blocking.length > 0) throw applyBlockedError(blocking);
-  // With prune, the orphans it would delete are asked about too, before any write (review of issue 21).
+  // With prune, the orphans it would delete are asked about too, before any write (review of issue 21);
+  // the regions of allRegions / regions are settled before any write too (issue 21).
+  if (searchesOtherRegions(options)) await orphansRead;
   const pruning = options.prune === true ? await orphansRead : [];
   if (options.yes !== true && options.confirm) {
     const asked = [...plan.changes, ...pruning.map(orphanChange)];

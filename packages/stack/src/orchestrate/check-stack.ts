@@ -5,11 +5,16 @@
  */
 import type { AwsClients, Finding } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
+import { type CertificateRegionsOptions, checkRegionOptions } from './destroy-regions.js';
 import { type RunChecksOptions, runChecks } from './run-checks.js';
 import { stackChecks } from './stack-checks.js';
 
-/** Options of {@link checkStack}: those of {@link runChecks} (signal, events, clock, concurrency, per-check timeout). */
-export type CheckStackOptions = RunChecksOptions;
+/**
+ * Options of {@link checkStack}: those of {@link runChecks} (signal, events, clock, concurrency,
+ * per-check timeout), and `allRegions` / `regions` (issue 21): the orphans check also looks for the
+ * stack's certificates in those regions.
+ */
+export interface CheckStackOptions extends RunChecksOptions, CertificateRegionsOptions {}
 
 /**
  * Run every check of the stack ({@link stackChecks}): drift of each apply step (what `plan` would
@@ -25,6 +30,8 @@ export type CheckStackOptions = RunChecksOptions;
  *   onEvent: (e) => e.type === 'check.done' && console.error(`${e.check}: ${e.durationMs} ms`),
  * });
  * process.exitCode = findings.some((f) => f.status === 'fail') ? 2 : 0;
+ * // a certificate of the stack left in another region is a `stack.orphan` warning too:
+ * await checkStack(clients, stack, { regions: ['eu-west-1'] });
  * ```
  */
 export async function checkStack(
@@ -32,6 +39,7 @@ export async function checkStack(
   stack: Stack,
   options: CheckStackOptions = {},
 ): Promise<Finding[]> {
-  const runs = await runChecks(stackChecks(stack), clients, options);
+  checkRegionOptions(stack, options); // a bad `regions`: refused before any call
+  const runs = await runChecks(stackChecks(stack, options), clients, options);
   return runs.flatMap((run) => run.findings);
 }

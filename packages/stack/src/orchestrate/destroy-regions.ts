@@ -1,12 +1,17 @@
 /**
- * Where destroy looks for the stack's certificates (issue 21): the cluster's region and the file's by
- * default; with `allRegions` every region enabled for the account (one ec2:DescribeRegions); with
- * `regions` the regions named too.
+ * Where destroy, plan, apply and check look for the stack's certificates (issue 21): the cluster's
+ * region and the file's by default; with `allRegions` every region enabled for the account (one
+ * ec2:DescribeRegions); with `regions` the regions named too. A region beyond the stack's own that
+ * cannot be searched is reported ({@link RegionFailure}), not thrown.
  */
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import {
+  AwsCallError,
   type AwsClients,
+  type Finding,
+  finding,
   InvalidInputError,
+  isAccessDeniedError,
   type Partition,
   partitionOfRegion,
   validateRegion,
@@ -14,7 +19,24 @@ import {
 } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
 
-/** A region destroy could not search for the stack's certificates, and why (nothing there was touched). */
+/**
+ * Where to look for the stack's certificates beyond its own regions (the cluster's and the file's
+ * certificates'): the options of destroy, plan, apply and check, and the CLI's `--all-regions` /
+ * `--regions a,b`. A certificate the stack made in a region the file no longer names (the entry
+ * removed or moved to another region, applied without `--prune`) is found only with one of them.
+ */
+export interface CertificateRegionsOptions {
+  /**
+   * Also look in every region enabled for the account (one ec2:DescribeRegions, then each region's
+   * certificate listing, all at once; `--all-regions`). A refused ec2:DescribeRegions is an error
+   * before any write.
+   */
+  allRegions?: boolean;
+  /** Also look in these regions (`--regions`): known region names of the cluster's partition, checked before any call. */
+  regions?: readonly string[];
+}
+
+/** A region that could not be searched for the stack's certificates, and why (nothing there was touched). */
 export interface RegionFailure {
   region: string;
   /** The AWS error code (`UnrecognizedClientException` in a disabled opt-in region, `AccessDeniedException`, ...). */
@@ -64,6 +86,32 @@ export function validateDestroyRegions(regions: unknown, field = 'regions', part
 }
 
 /**
+ * Refuse a bad `regions` option (not a list, an unknown name, another partition's region than the
+ * cluster's) before any call; nothing without it.
+ *
+ * @example
+ * ```ts
+ * checkRegionOptions(stack, { regions: ['eu-wst-1'] }); // throws InvalidInputError: regions: ... did you mean eu-west-1?
+ * ```
+ */
+export function checkRegionOptions(stack: Stack, options: CertificateRegionsOptions): void {
+  if (options.regions !== undefined)
+    validateDestroyRegions(options.regions, 'regions', partitionOfRegion(stack.cluster.region));
+}
+
+/**
+ * Does `options` ask to look beyond the stack's own regions (`allRegions`, or a non-empty `regions`)?
+ *
+ * @example
+ * ```ts
+ * searchesOtherRegions({ regions: ['eu-west-1'] }); // true
+ * ```
+ */
+export function searchesOtherRegions(options: CertificateRegionsOptions): boolean {
+  return options.allRegions === true || (options.regions?.length ?? 0) > 0;
+}
+
+/**
  * The regions enabled for the account: one ec2:DescribeRegions without `AllRegions`, which answers
  * the regions that need no opt-in and those the account opted in to (docs/AWS-FACTS.md#regions-enabled-for-an-account).
  *
@@ -99,7 +147,7 @@ export async function enabledRegions(clients: AwsClients, signal?: AbortSignal):
 export async function certificateSearchRegions(
   clients: AwsClients,
   stack: Stack,
-  options: { allRegions?: boolean; regions?: readonly string[]; signal?: AbortSignal },
+  options: CertificateRegionsOptions & { signal?: AbortSignal },
   enabled?: readonly string[],
 ): Promise<{ own: string[]; extra: string[] }> {
   const own = destroyCertificateRegions(stack);
@@ -108,4 +156,109 @@ export async function certificateSearchRegions(
     for (const region of enabled ?? (await enabledRegions(clients, options.signal))) wanted.add(region);
   for (const region of own) wanted.delete(region);
   return { own, extra: [...wanted].sort() };
+}
+
+/**
+ * The account's enabled regions (whose certificates may share a validation record with one deleted:
+ * ACM gives a name the same record in every region), or why every validation record must be kept.
+ */
+export type AccountRegions = readonly string[] | { why: string };
+
+/**
+ * The account's enabled regions, or, when ec2:DescribeRegions is refused and the caller was not asked
+ * to search every region, why validation records must be kept (a certificate of another region may
+ * share one). With `allRegions` a refusal is thrown (destroy and apply stop before any write).
+ *
+ * @example
+ * ```ts
+ * const regions = await accountRegionsOrWhy(clients, {}); // ['ap-northeast-1', ...] or { why: '...' }
+ * ```
+ */
+export async function accountRegionsOrWhy(
+  clients: AwsClients,
+  options: { allRegions?: boolean; signal?: AbortSignal },
+): Promise<AccountRegions> {
+  try {
+    return await enabledRegions(clients, options.signal);
+  } catch (error) {
+    if (options.allRegions === true || options.signal?.aborted || !isAccessDeniedError(error)) throw error;
+    return {
+      why: "ec2:DescribeRegions was refused: a certificate of the same name in another region may still need it (ACM shares a name's record across regions)",
+    };
+  }
+}
+
+/**
+ * What deleteCertificate is told about the validation records of a certificate of `region`: the other
+ * regions to look in for a live certificate that still needs one, or why every record is kept
+ * (docs/AWS-FACTS.md#acm-one-validation-record-for-a-name-in-every-region).
+ *
+ * @example
+ * ```ts
+ * sharedRecords('eu-west-1', ['eu-west-1', 'us-east-1']); // { otherRegions: ['us-east-1'] }
+ * ```
+ */
+export function sharedRecords(
+  region: string,
+  accountRegions: AccountRegions,
+): { otherRegions: string[] } | { keepRecords: string } {
+  return Array.isArray(accountRegions)
+    ? { otherRegions: accountRegions.filter((r) => r !== region) }
+    : { keepRecords: (accountRegions as { why: string }).why };
+}
+
+/** The search of an extra region failed (its listing or a certificate's tags): reported, not thrown. */
+export class RegionSearchError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads of one region: in an `extra` region (beyond the stack's own) an AWS answer (a disabled opt-in
+ * region, AccessDenied, ...) becomes a {@link RegionSearchError}, so the region is reported; anything
+ * else (a bug, a stop signal), and any failure in one of the stack's own regions, is thrown as is.
+ *
+ * @example
+ * ```ts
+ * const listed = await searchRead(true, signal, () => listCertificates(regional, { region }));
+ * ```
+ */
+export async function searchRead<T>(
+  extra: boolean,
+  signal: AbortSignal | undefined,
+  read: () => Promise<T>,
+): Promise<T> {
+  if (!extra) return read();
+  try {
+    return await read();
+  } catch (err) {
+    if (!(err instanceof AwsCallError) || signal?.aborted === true) throw err;
+    throw new RegionSearchError(err.awsCode ?? err.code, err.message);
+  }
+}
+
+/**
+ * The `warn` finding (`stack.orphans.region`) plan, apply and check give a region where the stack's
+ * certificates could not be looked for: what is there is neither shown nor pruned.
+ *
+ * @example
+ * ```ts
+ * regionFailureFinding('prod', { region: 'eu-west-3', code: 'AccessDeniedException', message: '...' });
+ * ```
+ */
+export function regionFailureFinding(stack: string, failure: RegionFailure): Finding {
+  return finding(
+    'stack.orphans.region',
+    `acm certificates of ${failure.region}`,
+    'warn',
+    `could not look for certificates of stack ${stack} in ${failure.region}: ${failure.message} (a certificate of the stack there is not shown or pruned)`,
+    {
+      hint: 'allow acm:ListCertificates there, or name the regions to search with --regions instead of --all-regions',
+      data: { region: failure.region, code: failure.code },
+    },
+  );
 }

@@ -3,52 +3,39 @@
  * reverse of apply's dependency order. Every deletion goes through its package's owned-only
  * `delete*` / `remove*` procedure, so an untagged or foreign resource is never touched.
  */
-import {
-  deleteCertificate,
-  describeCertificate,
-  listCertificates,
-  listHostedZones,
-} from '@eks-kit/acm-dns-validation';
+import { deleteCertificate, describeCertificate, listHostedZones } from '@eks-kit/acm-dns-validation';
 import { removeAutoDiscoveryTags } from '@eks-kit/asg-discovery';
 import {
-  AwsCallError,
   type AwsClients,
   type Change,
   type DeleteResult,
   EksKitError,
   type Finding,
   InvalidInputError,
-  isAccessDeniedError,
   type ProgressEvent,
-  partitionOfRegion,
 } from '@eks-kit/core';
 import { deleteRepository } from '@eks-kit/ecr-credentials';
 import { deleteRole } from '@eks-kit/iam-policies';
 import type { Stack } from '../schema/stack-schema.js';
 import {
+  type AccountRegions,
+  accountRegionsOrWhy,
+  type CertificateRegionsOptions,
   certificateSearchRegions,
-  enabledRegions,
+  checkRegionOptions,
   type RegionFailure,
-  validateDestroyRegions,
+  RegionSearchError,
+  sharedRecords,
 } from './destroy-regions.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
-import { certificatesOfStack, findOrphans, taggingNotice } from './orphans.js';
+import { certificatesOfStackIn, findOrphans, taggingNotice } from './orphans.js';
 import { prefetchRepository } from './prefetch.js';
 import { bindSharedReads, startRepositoryListing } from './shared-reads.js';
 
 /** Options of {@link planDestroy} and {@link destroyStack}. */
-export interface DestroyStackOptions {
+export interface DestroyStackOptions extends CertificateRegionsOptions {
   /** Delete repositories with the images they hold (`--force-delete-images`). Default: such a repository is kept. */
   forceDeleteImages?: boolean;
-  /**
-   * Also look for the stack's certificates in every region enabled for the account (one
-   * ec2:DescribeRegions, then each region's certificate listing): finds a certificate the stack made
-   * in a region the file no longer names (`--all-regions`). Default: the cluster's region and the
-   * file's certificates' regions only.
-   */
-  allRegions?: boolean;
-  /** Also look for the stack's certificates in these regions (`--regions`); checked before any call. */
-  regions?: readonly string[];
   signal?: AbortSignal;
   onEvent?: (event: ProgressEvent) => void;
 }
@@ -95,8 +82,7 @@ async function runDestroy(
   dryRun: boolean,
   options: DestroyStackOptions,
 ): Promise<DestroyStackResult> {
-  if (options.regions !== undefined)
-    validateDestroyRegions(options.regions, 'regions', partitionOfRegion(stack.cluster.region));
+  checkRegionOptions(stack, options);
   // Bound to the client set, not to an async context (issue 21: one would make Node track every promise).
   const run = bindSharedReads(clients, dryRun ? 'read-only' : 'stable');
   // Settled before the first write (review of issue 21), so a refused ec2:DescribeRegions stops destroy
@@ -113,25 +99,6 @@ async function runDestroy(
   return destroyInRun(run, stack, dryRun, options, { ...searched, accountRegions });
 }
 
-/**
- * The account's enabled regions, or, when ec2:DescribeRegions is refused and destroy was not asked to
- * search every region, why validation records must be kept (a certificate of another region may share
- * one). With `allRegions` a refusal stops destroy, before any write.
- */
-async function accountRegionsOrWhy(
-  clients: AwsClients,
-  options: DestroyStackOptions,
-): Promise<string[] | { why: string }> {
-  try {
-    return await enabledRegions(clients, options.signal);
-  } catch (error) {
-    if (options.allRegions === true || options.signal?.aborted || !isAccessDeniedError(error)) throw error;
-    return {
-      why: "ec2:DescribeRegions was refused: a certificate of the same name in another region may still need it (ACM shares a name's record across regions)",
-    };
-  }
-}
-
 const emptyResult = (): DestroyStackResult => ({
   changes: [],
   deleted: [],
@@ -146,7 +113,7 @@ async function destroyInRun(
   stack: Stack,
   dryRun: boolean,
   options: DestroyStackOptions,
-  searched: { own: string[]; extra: string[]; accountRegions: string[] | { why: string } },
+  searched: { own: string[]; extra: string[]; accountRegions: AccountRegions },
 ): Promise<DestroyStackResult> {
   const base: DestroyBase = {
     dryRun,
@@ -337,11 +304,7 @@ async function destroyCertificates(
   options: DestroyStackOptions,
   base: DestroyBase,
   result: DestroyStackResult,
-  {
-    own,
-    extra,
-    accountRegions,
-  }: { own: string[]; extra: string[]; accountRegions: string[] | { why: string } },
+  { own, extra, accountRegions }: { own: string[]; extra: string[]; accountRegions: AccountRegions },
 ): Promise<void> {
   const regions = [...own, ...extra].sort();
   const parts = new Map(regions.map((region) => [region, emptyResult()]));
@@ -384,38 +347,11 @@ function mergeInto(result: DestroyStackResult, part: DestroyStackResult): void {
 
 type DestroyBase = { dryRun: boolean; signal?: AbortSignal; onEvent?: (event: ProgressEvent) => void };
 
-/** The search of an extra region failed (its listing or a certificate's tags): reported, not thrown. */
-class RegionSearchError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Reads of one extra region: a failure becomes a {@link RegionSearchError} (the region is reported). */
-async function searchRead<T>(
-  extra: boolean,
-  signal: AbortSignal | undefined,
-  read: () => Promise<T>,
-): Promise<T> {
-  if (!extra) return read();
-  try {
-    return await read();
-  } catch (err) {
-    // Only an AWS answer (disabled region, AccessDenied, ...) is the region's; anything else (a bug, a
-    // stop signal) stops destroy.
-    if (!(err instanceof AwsCallError) || signal?.aborted === true) throw err;
-    throw new RegionSearchError(err.awsCode ?? err.code, err.message);
-  }
-}
-
 /** The stack's certificates of one region, deleted (or planned) with their validation records. */
 async function destroyCertificatesIn(
   clients: AwsClients,
   stack: Stack,
-  where: { region: string; extra: boolean; accountRegions: readonly string[] | { why: string } },
+  where: { region: string; extra: boolean; accountRegions: AccountRegions },
   options: DestroyStackOptions,
   base: DestroyBase,
   result: DestroyStackResult,
@@ -423,34 +359,30 @@ async function destroyCertificatesIn(
   const { region, extra } = where;
   // The other regions whose certificates may share a validation record with one deleted here (or,
   // without the account's regions, why every record is kept).
-  const shared = Array.isArray(where.accountRegions)
-    ? { otherRegions: where.accountRegions.filter((r) => r !== region) }
-    : { keepRecords: (where.accountRegions as { why: string }).why };
+  const shared = sharedRecords(region, where.accountRegions);
   const record = recordInto(result);
   const name = stack.name;
   options.signal?.throwIfAborted();
   const regional = region === clients.region ? clients : clients.withRegion(region);
-  const summaries = await searchRead(extra, options.signal, () =>
-    listCertificates(regional, { region, ...(options.signal ? { signal: options.signal } : {}) }),
-  );
   // A certificate of one of the stack's names is most likely the stack's: its description and the
   // hosted zones (what deleting it reads next) are read beside its tags (issue 22). Another
-  // certificate is described only once its tags say it is the stack's.
+  // certificate is described only once its tags say it is the stack's. Which are the stack's: one
+  // Tagging API call when more than one certificate is listed, else each one's tags
+  // (certificatesOfStackIn, shared with the orphan scan; issue 21).
   const names = new Set(stack.certificates.map((c) => c.domainName));
-  for (const s of summaries) {
-    if (!s.CertificateArn || !s.DomainName || !names.has(s.DomainName)) continue;
-    void describeCertificate(regional, s.CertificateArn, options.signal).catch(() => undefined);
-    void listHostedZones(regional, options.signal).catch(() => undefined);
-  }
-  // Which are the stack's: one Tagging API call when more than one certificate is listed, else
-  // each one's tags (certificatesOfStack, shared with the orphan scan; issue 21).
-  const listed = summaries.filter((s) => s.CertificateArn);
-  const { owned, notice } = await searchRead(extra, options.signal, () =>
-    certificatesOfStack(regional, region, name, listed, options.signal),
-  );
+  const { certificates, notice } = await certificatesOfStackIn(regional, region, name, {
+    extra,
+    signal: options.signal,
+    onListed: (summaries) => {
+      for (const s of summaries) {
+        if (!s.CertificateArn || !s.DomainName || !names.has(s.DomainName)) continue;
+        void describeCertificate(regional, s.CertificateArn, options.signal).catch(() => undefined);
+        void listHostedZones(regional, options.signal).catch(() => undefined);
+      }
+    },
+  });
   if (notice) result.notices.push(taggingNotice(name, `acm certificates of ${region}`, notice));
-  for (const [i, s] of listed.entries()) {
-    if (!owned[i]) continue;
+  for (const s of certificates) {
     const arn = s.CertificateArn as string;
     const zones = stack.certificates.find((c) => c.domainName === s.DomainName)?.zones;
     const r = await deleteCertificate(

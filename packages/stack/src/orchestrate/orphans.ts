@@ -4,7 +4,8 @@
  * `prune`; check warns on each. Found with the services' own listings, and the tags of those the file
  * does not name read in few calls: the Resource Groups Tagging API for repositories and certificates,
  * IAM's GetAccountAuthorizationDetails for roles (issue 21; the package README says which services the
- * Tagging API covers).
+ * Tagging API covers). Certificates are looked for in the stack's regions, and with `allRegions` /
+ * `regions` in others too (issue 21: one left in a region the file no longer names).
  */
 import { certificateTags, deleteCertificate, listCertificates } from '@eks-kit/acm-dns-validation';
 import { removeAutoDiscoveryTags } from '@eks-kit/asg-discovery';
@@ -25,6 +26,19 @@ import { deleteRepository, scanRepositoriesOfStack } from '@eks-kit/ecr-credenti
 import { deleteRole, scanRolesOfStack } from '@eks-kit/iam-policies';
 import { checkerNames } from '../checker/checker-names.js';
 import type { Stack } from '../schema/stack-schema.js';
+import {
+  type AccountRegions,
+  accountRegionsOrWhy,
+  type CertificateRegionsOptions,
+  certificateSearchRegions,
+  checkRegionOptions,
+  enabledRegions,
+  type RegionFailure,
+  RegionSearchError,
+  regionFailureFinding,
+  searchRead,
+  sharedRecords,
+} from './destroy-regions.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
 
 /** One resource of the stack that its file no longer describes. */
@@ -41,8 +55,12 @@ export interface Orphan {
   remove: (options: DeleteOptions & { forceDeleteImages?: boolean }) => Promise<DeleteResult>;
 }
 
-/** Options of {@link findOrphans}. */
-export interface FindOrphansOptions {
+/**
+ * Options of {@link findOrphans}. With `allRegions` / `regions` (issue 21) the stack's certificates
+ * are also looked for beyond its own regions: one the stack made in a region the file no longer names
+ * (the entry removed or moved to another region) is an orphan too.
+ */
+export interface FindOrphansOptions extends CertificateRegionsOptions {
   signal?: AbortSignal;
   /**
    * Look for orphan certificates (default true). `destroy` passes false: it finds every certificate
@@ -55,6 +73,12 @@ export interface FindOrphansOptions {
    * found are the same; plan, apply and check show it.
    */
   onNotice?: (notice: Finding) => void;
+  /**
+   * Told about each region beyond the stack's own (`allRegions`, `regions`) whose certificates could
+   * not be listed or their tags read (a disabled opt-in region, a region an SCP denies); the scan goes
+   * on without it. Without `onRegionFailure` such a failure is thrown.
+   */
+  onRegionFailure?: (failure: RegionFailure) => void;
 }
 
 const REASON = 'tagged for this stack but no longer in the stack file';
@@ -180,6 +204,44 @@ export async function certificatesOfStack(
   return { owned, ...(notice ? { notice } : {}) };
 }
 
+/** One certificate of a listing (ListCertificates' summary). */
+type CertificateSummary = Awaited<ReturnType<typeof listCertificates>>[number];
+
+/**
+ * The certificates of `region` tagged for `stack`, among those listed that `skip` does not set aside:
+ * one ListCertificates walk, then {@link certificatesOfStack}. In an `extra` region (beyond the stack's
+ * own) an AWS failure is a `RegionSearchError` (the caller reports the region). `onListed` is given the
+ * listing before the tags are read (destroy starts the reads of a deletion there). destroy and the
+ * orphan scan find the stack's certificates of a region with it.
+ *
+ * @example
+ * ```ts
+ * const { certificates } = await certificatesOfStackIn(regional, 'eu-west-1', 'prod', { extra: true });
+ * ```
+ */
+export async function certificatesOfStackIn(
+  regional: AwsClients,
+  region: string,
+  stack: string,
+  options: {
+    extra: boolean;
+    signal?: AbortSignal | undefined;
+    skip?: (summary: CertificateSummary) => boolean;
+    onListed?: (summaries: readonly CertificateSummary[]) => void;
+  },
+): Promise<{ certificates: CertificateSummary[]; notice?: string }> {
+  const { extra, signal } = options;
+  const summaries = await searchRead(extra, signal, () =>
+    listCertificates(regional, { region, ...(signal ? { signal } : {}) }),
+  );
+  options.onListed?.(summaries);
+  const listed = summaries.filter((s) => s.CertificateArn && options.skip?.(s) !== true);
+  const { owned, notice } = await searchRead(extra, signal, () =>
+    certificatesOfStack(regional, region, stack, listed, signal),
+  );
+  return { certificates: listed.filter((_, i) => owned[i]), ...(notice ? { notice } : {}) };
+}
+
 /**
  * The `warn` a repository or certificate scan that could not use the Tagging API gives (issue 21).
  *
@@ -195,14 +257,90 @@ export function taggingNotice(stack: string, what: string, notice: string): Find
 /** Tag reads in flight at once when each certificate's tags are read on its own (ACM's quota paces them). */
 const TAG_READS_IN_FLIGHT = 8;
 
+/** What the orphan scan found in one region, or why it could not search it. */
+type RegionScan = {
+  regional: AwsClients;
+  certificates: CertificateSummary[];
+  notice?: string | undefined;
+  failure?: RegionFailure;
+};
+
+/**
+ * The stack's orphan certificates: in each region searched (the stack's own, and with `allRegions` /
+ * `regions` the others, all at once; issue 21) those tagged for it whose names the file does not
+ * request there. An extra region that cannot be searched is told to `onRegionFailure`. Deleting one
+ * keeps a validation record a live certificate of the same name in any enabled region still needs, as
+ * destroy does (the account's regions are read once, at the first deletion, unless already read).
+ */
+async function certificateOrphans(
+  clients: AwsClients,
+  stack: Stack,
+  options: FindOrphansOptions,
+): Promise<Orphan[]> {
+  const { name } = stack;
+  const { signal } = options;
+  const enabled = options.allRegions === true ? await enabledRegions(clients, signal) : undefined;
+  const { own, extra } = await certificateSearchRegions(clients, stack, options, enabled);
+  let accountRegions: Promise<AccountRegions> | undefined = enabled ? Promise.resolve(enabled) : undefined;
+  const records = (): Promise<AccountRegions> =>
+    (accountRegions ??= accountRegionsOrWhy(clients, signal ? { signal } : {}));
+  const extraSet = new Set(extra);
+  const regions = [...own, ...extra].sort();
+  const perRegion = await Promise.all(
+    regions.map(async (region): Promise<RegionScan> => {
+      const regional = region === clients.region ? clients : clients.withRegion(region);
+      const wanted = new Set(
+        stack.certificates
+          .filter((c) => (c.region ?? stack.cluster.region) === region)
+          .map((c) => c.domainName.toLowerCase()),
+      );
+      try {
+        const found = await certificatesOfStackIn(regional, region, name, {
+          extra: extraSet.has(region),
+          signal,
+          skip: (c) => wanted.has((c.DomainName ?? '').toLowerCase()),
+        });
+        return { regional, ...found };
+      } catch (err) {
+        if (!(err instanceof RegionSearchError) || !options.onRegionFailure) throw err;
+        return { regional, certificates: [], failure: { region, code: err.code, message: err.message } };
+      }
+    }),
+  );
+  // Told in region order, whichever answered first.
+  const orphans: Orphan[] = [];
+  for (const [i, { regional, certificates, notice, failure }] of perRegion.entries()) {
+    const region = regions[i] as string;
+    if (failure) options.onRegionFailure?.(failure);
+    if (notice) options.onNotice?.(taggingNotice(name, `acm certificates of ${region}`, notice));
+    for (const c of certificates) {
+      const arn = c.CertificateArn as string;
+      const zones = stack.certificates.find((s) => s.domainName === c.DomainName)?.zones;
+      orphans.push({
+        resource: `acm certificate ${c.DomainName ?? ''} (${arn})`,
+        reason: REASON,
+        remove: async (o) =>
+          deleteCertificate(
+            regional,
+            { arn, stack: name, ...sharedRecords(region, await records()), ...(zones ? { zones } : {}) },
+            o,
+          ),
+      });
+    }
+  }
+  return orphans;
+}
+
 /**
  * Every resource tagged `eks-kit:stack=<stack.name>` that the stack does not describe: IAM roles
  * (iam-policies' `scanRolesOfStack`: ListRoles pages of 1,000, then the tags of the roles the file does
  * not name, one ListRoleTags each for a few, else GetAccountAuthorizationDetails pages of 1,000 roles;
  * IAM lists no tags and the Tagging API does not cover roles), ECR repositories (DescribeRepositories,
  * then for the repositories not in the file one Resource Groups Tagging API GetResources, or with one
- * candidate its ListTagsForResource), ACM certificates of the regions the stack uses (ListCertificates,
- * then the same rule for the certificates whose names the file does not request), and worker groups
+ * candidate its ListTagsForResource), ACM certificates of the regions the stack uses, and with
+ * `allRegions` / `regions` of those too (ListCertificates, then the same rule for the certificates
+ * whose names the file does not request there; a region beyond the stack's own that cannot be
+ * searched is told to `onRegionFailure`), and worker groups
  * still tagged when the file has no autoscaler (one DescribeAutoScalingGroups filtered on the tag).
  * Reads only. A scan that fell back to per-resource tag reads (the Tagging API or
  * GetAccountAuthorizationDetails refused) tells `onNotice` once; its orphans are the same.
@@ -210,6 +348,8 @@ const TAG_READS_IN_FLIGHT = 8;
  * @example
  * ```ts
  * for (const o of await findOrphans(clients, stack)) console.log(`- ${o.resource}: ${o.reason}`);
+ * // with the certificates left in regions the file no longer names:
+ * await findOrphans(clients, stack, { allRegions: true, onRegionFailure: (f) => console.warn(f.region, f.message) });
  * ```
  */
 export async function findOrphans(
@@ -217,6 +357,7 @@ export async function findOrphans(
   stack: Stack,
   options: FindOrphansOptions = {},
 ): Promise<Orphan[]> {
+  checkRegionOptions(stack, options);
   const name = stack.name;
   // Issue 22: the four kinds are read at once; the list keeps the order roles, repositories,
   // certificates, groups.
@@ -228,33 +369,7 @@ export async function findOrphans(
   };
   // ACM certificates (the file names certificates by their domain names; AWS keeps the ARN).
   const certificates = async (orphans: Orphan[]): Promise<void> => {
-    if (options.certificates === false) return;
-    const regions = new Set([
-      stack.cluster.region,
-      ...stack.certificates.map((c) => c.region ?? stack.cluster.region),
-    ]);
-    for (const region of [...regions].sort()) {
-      const regional = region === clients.region ? clients : clients.withRegion(region);
-      const wanted = new Set(
-        stack.certificates
-          .filter((c) => (c.region ?? stack.cluster.region) === region)
-          .map((c) => c.domainName.toLowerCase()),
-      );
-      const candidates = (
-        await listCertificates(regional, { region, ...(options.signal ? { signal: options.signal } : {}) })
-      ).filter((c) => c.CertificateArn && !wanted.has((c.DomainName ?? '').toLowerCase()));
-      const { owned, notice } = await certificatesOfStack(regional, region, name, candidates, options.signal);
-      if (notice) options.onNotice?.(taggingNotice(name, `acm certificates of ${region}`, notice));
-      for (const [i, c] of candidates.entries()) {
-        const arn = c.CertificateArn as string;
-        if (!owned[i]) continue;
-        orphans.push({
-          resource: `acm certificate ${c.DomainName ?? ''} (${arn})`,
-          reason: REASON,
-          remove: (o) => deleteCertificate(regional, { arn, stack: name }, o),
-        });
-      }
-    }
+    if (options.certificates !== false) orphans.push(...(await certificateOrphans(clients, stack, options)));
   };
   // Worker groups: the stack's tags stay on groups only while the file has an autoscaler section.
   const groups = async (orphans: Orphan[]): Promise<void> => {
@@ -283,6 +398,31 @@ export async function findOrphans(
   await Promise.all([roles, repositories, certificates, groups].map((kind, i) => kind(parts[i] as Orphan[])));
   const orphans = parts.flat();
   return orphans;
+}
+
+/**
+ * The options of the orphan scan of plan, apply and check: `signal`, `allRegions` and `regions` as
+ * given, and each notice of the scan (a fallback to per-resource tag reads, a region that could not be
+ * searched: `stack.orphans.region`) pushed to `findings`.
+ *
+ * @example
+ * ```ts
+ * const notices: Finding[] = [];
+ * const orphans = await findOrphans(clients, stack, orphanScanOptions(stack, { allRegions: true }, notices));
+ * ```
+ */
+export function orphanScanOptions(
+  stack: Stack,
+  options: CertificateRegionsOptions & { signal?: AbortSignal | undefined },
+  findings: Finding[],
+): FindOrphansOptions {
+  return {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.allRegions === true ? { allRegions: true } : {}),
+    ...(options.regions !== undefined ? { regions: options.regions } : {}),
+    onNotice: (n) => findings.push(n),
+    onRegionFailure: (f) => findings.push(regionFailureFinding(stack.name, f)),
+  };
 }
 
 /**

@@ -1,13 +1,18 @@
 /** `planStack`: every change apply would make, computed by the procedures' dry runs. */
 import type { AwsClients, Change, Finding, ProgressEvent } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
-import { findOrphans, orphanChange } from './orphans.js';
+import { type CertificateRegionsOptions, checkRegionOptions } from './destroy-regions.js';
+import { findOrphans, orphanChange, orphanScanOptions } from './orphans.js';
 import { prefetchReads } from './prefetch.js';
 import { runSteps } from './run-steps.js';
 import { bindSharedReads } from './shared-reads.js';
 
-/** Options of {@link planStack}. */
-export interface PlanStackOptions {
+/**
+ * Options of {@link planStack}. `allRegions` / `regions` (issue 21): also look for the stack's
+ * certificates in those regions; each found there is an orphan (`-`), and a region that cannot be
+ * searched is a `warn` finding `stack.orphans.region` naming it and the error.
+ */
+export interface PlanStackOptions extends CertificateRegionsOptions {
   /** Plan as `apply --adopt` would run: resources made by hand are shown as adopted, not as blockers. */
   adopt?: boolean;
   signal?: AbortSignal;
@@ -39,6 +44,8 @@ export interface PlanStackResult {
  * const { changes, findings } = await planStack(clients, stack);
  * console.log(renderChanges(changes));
  * for (const f of findings.filter((f) => f.status === 'fail')) console.log(`blocked: ${f.message} (${f.hint})`);
+ * // also the stack's certificates left in regions the file no longer names, shown as `-`:
+ * const everywhere = await planStack(clients, stack, { allRegions: true });
  * ```
  */
 export async function planStack(
@@ -46,6 +53,7 @@ export async function planStack(
   stack: Stack,
   options: PlanStackOptions = {},
 ): Promise<PlanStackResult> {
+  checkRegionOptions(stack, options); // a bad `regions`: refused before any call
   // One run of shared reads for the steps and the orphans (issue 22): ListCertificates, the roles
   // listing... are read once. The orphans' reads start at once, beside the steps'. The run is bound to
   // the client set, not to an async context (issue 21: one would make Node track every promise).
@@ -55,11 +63,9 @@ export async function planStack(
   const [{ changes, findings }, orphans] = await Promise.all([
     runSteps(run, stack, { dryRun: true, ...options }),
     // Orphans (issue 16): tagged for the stack, gone from the file; shown as `-`, deleted by apply --prune.
-    // A role scan that had to read tags role by role says so (issue 21).
-    findOrphans(run, stack, {
-      ...(options.signal ? { signal: options.signal } : {}),
-      onNotice: (n) => notices.push(n),
-    }),
+    // A role scan that had to read tags role by role says so, and so does a region of allRegions /
+    // regions that could not be searched (issue 21).
+    findOrphans(run, stack, orphanScanOptions(stack, options, notices)),
   ]);
   return { changes: [...changes, ...orphans.map(orphanChange)], findings: [...findings, ...notices] };
 }

@@ -36,8 +36,9 @@ import { desiredRepositories } from '../steps/repositories.js';
 import type { Step, StepContext } from '../steps/step.js';
 import { autoModeFinding, autoModeToRefuse } from './auto-mode.js';
 import { normalisedCertificateRequest } from './certificate-request.js';
+import type { CertificateRegionsOptions } from './destroy-regions.js';
 import { autoscalerRoleName, runnerRoleName } from './names.js';
-import { findOrphans, orphanFinding } from './orphans.js';
+import { findOrphans, orphanFinding, orphanScanOptions } from './orphans.js';
 import { prefetchCheckReads, prefetchReads } from './prefetch.js';
 import { blockerFinding, isBlocker } from './run-steps.js';
 import { bindSharedReads } from './shared-reads.js';
@@ -75,15 +76,18 @@ type SharedRuns = (clients: AwsClients) => { clients: AwsClients; account?: Prom
  * the Pod Identity agent there). The checks of one list share their
  * reads when run with the same client set (the set-up check reuses the role and cluster the drift
  * check read): call `stackChecks` again for each run, so that a later run reads AWS afresh.
+ * `regions.allRegions` / `regions.regions` (issue 21): the orphans check also looks for the stack's
+ * certificates in those regions (a region that cannot be searched: a `warn` `stack.orphans.region`).
  *
  * @example
  * ```ts
  * const checks = stackChecks(stack);
  * checks.map((c) => c.id); // ['drift.autoscaler.tags', 'drift.autoscaler.role', ..., 'autoscaler.setup', 'certificates']
  * const findings = (await Promise.all(checks.map((c) => c.run(clients)))).flat();
+ * stackChecks(stack, { allRegions: true }); // the orphans check looks in every enabled region
  * ```
  */
-export function stackChecks(stack: Stack): StackCheck[] {
+export function stackChecks(stack: Stack, regions: CertificateRegionsOptions = {}): StackCheck[] {
   const runs = new WeakMap<AwsClients, { clients: AwsClients; account?: Promise<AccountInfo> }>();
   const shared = (clients: AwsClients) => {
     let run = runs.get(clients);
@@ -131,10 +135,11 @@ export function stackChecks(stack: Stack): StackCheck[] {
     resource: `resources tagged eks-kit:stack=${stack.name}`,
     async run(clients, options = {}) {
       const notices: Finding[] = [];
-      const orphans = await findOrphans(shared(clients).clients, stack, {
-        ...(options.signal ? { signal: options.signal } : {}),
-        onNotice: (n) => notices.push(n),
-      });
+      const orphans = await findOrphans(
+        shared(clients).clients,
+        stack,
+        orphanScanOptions(stack, { ...regions, signal: options.signal }, notices),
+      );
       return orphans.length > 0
         ? [...orphans.map(orphanFinding), ...notices]
         : [
