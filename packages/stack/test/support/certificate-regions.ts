@@ -52,7 +52,7 @@ export const NO_REGIONS = 'AKIDNODESCRIBEREGIONS';
  * The seed example's world with these ACM certificates (besides the stack's) and the identity
  * {@link NO_REGIONS}: a user denied ec2:DescribeRegions.
  */
-export function certificatesWorld(certificates: unknown[]): World {
+export function certificatesWorld(certificates: Array<Record<string, unknown>>): World {
   const seed = seedExample().world;
   return {
     ...seed,
