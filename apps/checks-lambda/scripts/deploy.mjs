@@ -16,37 +16,77 @@ import { functionFiles } from './function-files.mjs';
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 // pnpm runs scripts in the package directory; paths given by the user are relative to where they typed.
 const userDir = process.env.INIT_CWD ?? process.cwd();
-const { values } = parseArgs({
-  options: {
-    stack: { type: 'string' },
-    'stack-name': { type: 'string' },
-    'account-id': { type: 'string' },
-    'alert-email': { type: 'string', default: '' },
-    'alert-topic-arn': { type: 'string', default: '' },
-    schedule: { type: 'string', default: 'rate(1 day)' },
-    'heartbeat-hours': { type: 'string' },
-    'reminder-days': { type: 'string' },
-    'log-retention-days': { type: 'string', default: '30' },
-    'stack-parameter': { type: 'string' },
-    'assume-role-arns': { type: 'string' },
-    'organization-role': { type: 'string' },
-    'organization-units': { type: 'string' },
-    regions: { type: 'string' },
-    'batch-concurrency': { type: 'string' },
-    'target-concurrency': { type: 'string' },
-    // Pins EKS_KIT_SECONDS_PER_TARGET; without it the plan sizes batches from the last run's measure.
-    'seconds-per-target': { type: 'string' },
-    region: { type: 'string' },
-    profile: { type: 'string' },
-    out: { type: 'string' },
-    'dry-run': { type: 'boolean', default: false },
-  },
-});
-if (!values.stack) {
-  console.error(
-    'usage: deploy:sam --stack eks-kit.yaml [--alert-email ops@example.com] [--dry-run] (see scripts/deploy.mjs)',
+const OPTIONS = {
+  stack: { type: 'string' },
+  'stack-name': { type: 'string' },
+  'account-id': { type: 'string' },
+  'alert-email': { type: 'string', default: '' },
+  'alert-topic-arn': { type: 'string', default: '' },
+  schedule: { type: 'string', default: 'rate(1 day)' },
+  'heartbeat-hours': { type: 'string' },
+  'reminder-days': { type: 'string' },
+  'log-retention-days': { type: 'string', default: '30' },
+  'stack-parameter': { type: 'string' },
+  'assume-role-arns': { type: 'string' },
+  'organization-role': { type: 'string' },
+  'organization-units': { type: 'string' },
+  regions: { type: 'string' },
+  'batch-concurrency': { type: 'string' },
+  'target-concurrency': { type: 'string' },
+  // Pins EKS_KIT_SECONDS_PER_TARGET; without it the plan sizes batches from the last run's measure.
+  'seconds-per-target': { type: 'string' },
+  region: { type: 'string' },
+  profile: { type: 'string' },
+  out: { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+};
+// Options of organisation targets: without --organization-role they would be dropped silently.
+const ORGANIZATION_ONLY = [
+  'organization-units',
+  'regions',
+  'batch-concurrency',
+  'target-concurrency',
+  'seconds-per-target',
+];
+/** Bad input: one line, exit 64 (invalid input, as the CLI's), nothing staged or run. */
+function refuse(message) {
+  console.error(message);
+  process.exit(64);
+}
+const values = await (async () => {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (error) {
+    const typed = /'(-[^']*)'/.exec(error.message)?.[1];
+    if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && typed) {
+      // "Did you mean": core's rule, as the CLI's (built with the bundle; no suggestion if it is not).
+      const nearest = await import('@eks-kit/core')
+        .then(({ nearestName }) =>
+          nearestName(typed.replace(/^-+/, '').split('=')[0], Object.keys(OPTIONS), { maxDistance: 2 }),
+        )
+        .catch(() => undefined);
+      refuse(
+        `unknown option '${typed}'${nearest ? ` (did you mean --${nearest}?)` : ''}: see the usage at the top of scripts/deploy.mjs`,
+      );
+    }
+    refuse(`${error.message.split('\n')[0]}: see the usage at the top of scripts/deploy.mjs`);
+  }
+})();
+if (!values.stack)
+  refuse(
+    '--stack: required (the stack file, e.g. --stack eks-kit.yaml): see the usage at the top of scripts/deploy.mjs',
   );
-  process.exit(2);
+if (!values['organization-role']) {
+  const stray = ORGANIZATION_ONLY.find((k) => values[k] !== undefined);
+  if (stray)
+    refuse(
+      `--${stray}: only with --organization-role NAME (targets from AWS Organizations); add it, or leave --${stray} out`,
+    );
+}
+// Whole numbers the renderer does not see (sam's parameter overrides): quoted as typed when not one.
+for (const k of ['reminder-days', 'log-retention-days']) {
+  if (values[k] !== undefined && !/^\d+$/.test(values[k]))
+    refuse(`--${k}: expected a whole number, got ${JSON.stringify(values[k])}`);
 }
 const dist = resolve(packageDir, 'dist');
 const renderer = resolve(packageDir, 'dist/tools/render-template.js');

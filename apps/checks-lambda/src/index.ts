@@ -77,6 +77,7 @@ export {
 export { type ChecksSummary, nearestExpiryDays, summarizeRuns, type TargetResult } from './report/summary.js';
 export {
   ASSUME_ROLE_CHECK,
+  assumeDeniedBy,
   type CheckTargetsOptions,
   checkTargets,
   targetLabel,

@@ -147,4 +147,97 @@ describe('scripts/deploy.mjs (the documented deploy command)', () => {
     expect(String(failure?.stderr)).toMatch(/secondsPerTarget|seconds-per-target/);
     expect(existsSync(out)).toBe(false);
   });
+
+  // The new-user trial (issue 21): argument mistakes were dropped silently, printed a Node stack trace,
+  // or quoted "NaN". Each is one line naming the option, exit 64 (invalid input), and no template.
+  it.each([
+    {
+      name: "another partition's region for organisation targets",
+      flags: ['--organization-role', 'eks-kit-checks', '--regions', 'cn-north-1'],
+      line: `--regions: expected a region of the cluster's partition (aws), got "cn-north-1"`,
+    },
+    {
+      name: 'one region of the list in another partition',
+      flags: ['--organization-role', 'eks-kit-checks', '--regions', 'eu-west-1,cn-north-1'],
+      line: `--regions[1]: expected a region of the cluster's partition (aws), got "cn-north-1"`,
+    },
+    {
+      name: '--regions without --organization-role',
+      flags: ['--regions', 'eu-west-1'],
+      line: '--regions: only with --organization-role NAME (targets from AWS Organizations); add it, or leave --regions out',
+    },
+    {
+      name: '--seconds-per-target without --organization-role',
+      flags: ['--seconds-per-target', '45'],
+      line: /^--seconds-per-target: only with --organization-role/,
+    },
+    {
+      name: 'an unknown option',
+      flags: ['--bogus'],
+      line: "unknown option '--bogus': see the usage at the top of scripts/deploy.mjs",
+    },
+    {
+      name: 'a misspelt option, with the nearest one',
+      flags: ['--regoins', 'eu-west-1'],
+      line: "unknown option '--regoins' (did you mean --regions?): see the usage at the top of scripts/deploy.mjs",
+    },
+    {
+      name: 'a --seconds-per-target that is not a number, quoted as typed',
+      flags: ['--organization-role', 'eks-kit-checks', '--seconds-per-target', 'abc'],
+      line: '--seconds-per-target: expected a whole number, got "abc"',
+    },
+    {
+      name: 'a --reminder-days that is not a number',
+      flags: ['--reminder-days', 'weekly'],
+      line: '--reminder-days: expected a whole number, got "weekly"',
+    },
+  ])('refuses $name: one line, exit 64, no template', ({ flags, line }) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'eks-kit-deploy-')), 'template.yaml');
+    let failure: { status?: number; stderr?: string } | undefined;
+    try {
+      deployDryRun(out, ['--alert-email', 'ops@example.com', ...flags]);
+    } catch (error) {
+      failure = error as { status?: number; stderr?: string };
+    }
+    expect(failure?.status).toBe(64);
+    const stderr = String(failure?.stderr).trim();
+    expect(stderr.split('\n')).toHaveLength(1);
+    if (typeof line === 'string') expect(stderr).toBe(line);
+    else expect(stderr).toMatch(line);
+    expect(stderr).not.toMatch(/ERR_PARSE_ARGS|NaN|\bat .*\.m?js:\d+/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('the renderer refuses the same mistakes with one line and exit 64 (render-template)', () => {
+    const render = (flags: string[]) => {
+      try {
+        execFileSync(
+          process.execPath,
+          ['dist/tools/render-template.js', '--stack', 'test/fixtures/stack.yaml', ...flags],
+          { cwd: PACKAGE_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        return undefined;
+      } catch (error) {
+        const e = error as { status?: number; stderr?: string };
+        return { status: e.status, stderr: String(e.stderr).trim() };
+      }
+    };
+    expect(render(['--organization-role', 'r', '--regions', 'cn-north-1'])).toEqual({
+      status: 64,
+      stderr: `--regions: expected a region of the cluster's partition (aws), got "cn-north-1"`,
+    });
+    expect(render(['--regions', 'eu-west-1'])?.stderr).toMatch(/^--regions: only with --organization-role/);
+    expect(render(['--regoins', 'x'])).toEqual({
+      status: 64,
+      stderr: "unknown option '--regoins' (hint: did you mean --regions?)",
+    });
+    expect(render(['--organization-role', 'r', '--seconds-per-target', 'abc'])).toEqual({
+      status: 64,
+      stderr: '--seconds-per-target: expected a whole number, got "abc"',
+    });
+    expect(render(['--organization-role', 'r', '--batch-concurrency', '0'])).toEqual({
+      status: 64,
+      stderr: '--batch-concurrency: expected a whole number from 1 to 1000, got "0"',
+    });
+  });
 });

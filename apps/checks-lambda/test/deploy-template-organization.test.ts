@@ -342,7 +342,14 @@ describe('the deploy template with organisation targets', () => {
     const bad: Array<[Any, RegExp]> = [
       [{ roleName: 'has space' }, /^organization\.roleName/],
       [{ roleName: 'x', organizationalUnits: ['prod'] }, /^organization\.organizationalUnits\[0\]/],
-      [{ roleName: 'x', regions: ['mars-1'] }, /^organization\.regions\[0\]/],
+      // The CLI's --regions rule (validateDestroyRegions): one region is named `organization.regions`.
+      [{ roleName: 'x', regions: ['mars-1'] }, /^organization\.regions: expected an AWS region/],
+      [{ roleName: 'x', regions: ['eu-west-1', 'mars-1'] }, /^organization\.regions\[1\]/],
+      // Another partition than the cluster's (issue 21 trial: it was written into the template).
+      [
+        { roleName: 'x', regions: ['cn-north-1'] },
+        /^organization\.regions: expected a region of the cluster's partition \(aws\), got "cn-north-1"/,
+      ],
       [{ roleName: 'x', batchConcurrency: 0 }, /^organization\.batchConcurrency/],
       // The handler reads EKS_KIT_TARGET_CONCURRENCY from 1 to 16.
       [{ roleName: 'x', targetConcurrency: 17 }, /^organization\.targetConcurrency/],

@@ -295,6 +295,32 @@ describe('targets from AWS Organizations', () => {
     expect(report.missingBatches).toBe(0);
   });
 
+  it('says when no split can fit: one target alone takes longer than an invocation has (issue 21 trial)', async () => {
+    // 15 s left (5 s for checks) and 100 s a target: "split into N invocations of at most 5 s" was impossible.
+    const env = { EKS_KIT_SECONDS_PER_TARGET: '100', EKS_KIT_TARGET_REGIONS: 'eu-west-1' };
+    const { result } = await captureOutput(() => handlerFor(env)({}, context(15)).catch((e: unknown) => e));
+    expect(result).toBeInstanceOf(EksKitError);
+    const error = result as EksKitError;
+    expect(error.code).toBe('RunTooLong');
+    expect(error.message).not.toMatch(/split into/);
+    expect(error.message).toMatch(
+      new RegExp(
+        `no split fits: target ${MANAGEMENT}@eu-west-1 is planned at 100 s on its own, more than the 5 s an invocation has for its checks`,
+      ),
+    );
+    expect(error.message).toMatch(/raise the function's timeout/);
+    expect(error.hint).toMatch(/^raise the function's timeout/);
+    expect(emu.calls({ service: 'sts', operation: 'AssumeRole' })).toHaveLength(0);
+    // The plan step says it too (and still plans, one account a batch, so that a run measures again).
+    const { result: plan } = await captureOutput(() => handlerFor(env)({ phase: 'plan' }, context(15)));
+    expect(plan.tooLongAlone).toEqual({
+      target: `${MANAGEMENT}@eu-west-1`,
+      targets: 1,
+      estimateSeconds: 100,
+    });
+    expect(plan.message).not.toMatch(/split into/);
+  });
+
   it('reports a run whose batch failed: the map goes on, Report names the missing batch, then the execution fails', async () => {
     // The template's state machine played against the handler, twice: a clean run (its failures, the
     // account without the role, are kept in the run bucket), then a run where the batch holding that
@@ -361,6 +387,20 @@ describe('targets from AWS Organizations', () => {
       );
       expect(summary?.targets).toHaveLength(52 - failedTargets + 1);
       expect(summary?.missingBatches).toBe(1);
+      // The `run` entry is no target: the counts add up to the targets the batches reported, each real
+      // target once (the trial's report said 8 checked for 7 real targets; issue 21).
+      const real = summary?.targets.filter((t) => t.target !== 'run') ?? [];
+      const counted = summary?.targetCounts;
+      expect(counted).toEqual({
+        checked: real.filter((t) => !t.skipped && !t.checks.some((c) => c.name === 'checks.assume-role'))
+          .length,
+        skipped: real.filter((t) => t.skipped).length,
+        unreachable: real.filter((t) => t.checks.some((c) => c.name === 'checks.assume-role')).length,
+      });
+      expect((counted?.checked ?? 0) + (counted?.skipped ?? 0) + (counted?.unreachable ?? 0)).toBe(
+        52 - failedTargets,
+      );
+      expect(answer?.targetCounts).toEqual(counted);
       // What the state machine gets: counts, the missing batch, the change as a count, and where the
       // whole summary is (the missing batch's finding in it).
       expect(answer).toMatchObject({ missingBatches: 1, status: 'fail', changes: { resolved: 0 } });
@@ -492,6 +532,16 @@ describe('targets from AWS Organizations', () => {
       [{ EKS_KIT_ASSUME_ROLE_RATE: '0' }, /^EKS_KIT_ASSUME_ROLE_RATE/],
       [{ EKS_KIT_ASSUME_ROLE_ARNS: `arn:aws:iam::${MANAGEMENT}:role/x` }, /^EKS_KIT_ASSUME_ROLE_ARNS/],
       [{ EKS_KIT_RUN_BUCKET: 'Not_A_Bucket' }, /^EKS_KIT_RUN_BUCKET/],
+      // Another partition's region (issue 21 trial: each account's cn-north-1 target failed as a
+      // "missing role", after a second AssumeRole per account).
+      [
+        { EKS_KIT_TARGET_REGIONS: 'eu-west-1,cn-north-1' },
+        /^EKS_KIT_TARGET_REGIONS\[1\]: expected a region of the function's partition \(aws, AWS_REGION eu-west-1\), got "cn-north-1"/,
+      ],
+      [
+        { AWS_REGION: 'cn-north-1', EKS_KIT_TARGET_REGIONS: 'cn-northwest-1,eu-west-1' },
+        /^EKS_KIT_TARGET_REGIONS\[1\]: expected a region of the function's partition \(aws-cn, AWS_REGION cn-north-1\)/,
+      ],
     ];
     for (const [extra, message] of bad) {
       const error = (() => {
@@ -525,12 +575,16 @@ describe('targets from AWS Organizations', () => {
       expect(refused, JSON.stringify(event)).toBeInstanceOf(InvalidInputError);
       expect((refused as Error).message).toMatch(field);
     }
-    emu.resetCalls();
-    const { result } = await captureOutput(() =>
-      handlerFor({ EKS_KIT_ORGANIZATION_UNITS: 'nope' })({}, context()).catch((e: unknown) => e),
-    );
-    expect(result).toBeInstanceOf(InvalidInputError);
-    expect(emu.calls()).toHaveLength(0);
+    const refusedEnvs: Array<Record<string, string>> = [
+      { EKS_KIT_ORGANIZATION_UNITS: 'nope' },
+      { EKS_KIT_TARGET_REGIONS: 'eu-west-1,cn-north-1' },
+    ];
+    for (const extra of refusedEnvs) {
+      emu.resetCalls();
+      const { result } = await captureOutput(() => handlerFor(extra)({}, context()).catch((e: unknown) => e));
+      expect(result, JSON.stringify(extra)).toBeInstanceOf(InvalidInputError);
+      expect(emu.calls(), JSON.stringify(extra)).toHaveLength(0);
+    }
   });
 
   it('reports an account outside any organisation as the Organizations error, not a crash mid-run', async () => {

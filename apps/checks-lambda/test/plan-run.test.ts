@@ -81,4 +81,36 @@ describe('planRun', () => {
     expect(plan.fits).toBe(false);
     expect(plan.batches.length).toBeGreaterThan(1);
   });
+
+  it('says which target no split can fit, its estimate and the budget, not an impossible split (issue 21 trial)', () => {
+    const all = targets(8, ['eu-west-1']);
+    const plan = planRun(
+      all,
+      { targetConcurrency: 16, organization: org({ secondsPerTarget: 100, secondsPerTargetSet: true }) },
+      5,
+    );
+    expect(plan.fits).toBe(false);
+    // Before: "split into 7 invocations of at most 5 s each" although each target is planned at 100 s.
+    expect(plan.message).not.toMatch(/split into/);
+    expect(plan.tooLongAlone).toEqual({ target: '400000000001@eu-west-1', targets: 1, estimateSeconds: 100 });
+    expect(plan.message).toContain(
+      'no split fits: target 400000000001@eu-west-1 is planned at 100 s on its own, more than the 5 s an invocation has for its checks',
+    );
+    expect(plan.message).toMatch(
+      /raise the function's timeout \(at most 900 s\), or set EKS_KIT_SECONDS_PER_TARGET/,
+    );
+    expect(plan.message).toContain('(EKS_KIT_SECONDS_PER_TARGET)');
+  });
+
+  it('names an account whose regions together exceed the budget, though each target alone would fit', () => {
+    const all = targets(3, ['eu-west-1', 'us-east-1', 'ap-northeast-1']);
+    const plan = planRun(all, { targetConcurrency: 1, organization: org() }, 80);
+    // 3 regions of one account, one at a time, at 30 s: 90 s > 80 s; one target (30 s) would fit.
+    expect(plan.tooLongAlone).toEqual({ target: '400000000001@eu-west-1', targets: 3, estimateSeconds: 90 });
+    expect(plan.message).toContain(
+      'the 3 targets of the account of 400000000001@eu-west-1 (one AssumeRole, checked together) are planned at 90 s together',
+    );
+    // A split that fits says nothing of the kind.
+    expect(planRun(all, { targetConcurrency: 1, organization: org() }, 100).tooLongAlone).toBeUndefined();
+  });
 });

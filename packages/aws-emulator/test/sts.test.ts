@@ -54,7 +54,11 @@ describe('STS', () => {
       ),
     );
     expect(err).toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
-    expect(err.message).toContain('is not authorized to perform: sts:AssumeRole');
+    // As a refused trust: no context naming the caller's own policies (which would send a team to grant
+    // sts:AssumeRole to the caller instead of creating the role).
+    expect(err.message).toBe(
+      'User: arn:aws:iam::111122223333:user/emulator is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::111122223333:role/nope',
+    );
   });
 
   it('a denied action answers the real AccessDenied message', async () => {

@@ -1,7 +1,13 @@
 /**
  * The handler's settings, read from its environment and validated before any AWS call.
  */
-import { type Arn, InvalidInputError, parseArn, validateRegion } from '@eks-kit/core/clients';
+import {
+  type Arn,
+  InvalidInputError,
+  parseArn,
+  partitionOfRegion,
+  validateRegion,
+} from '@eks-kit/core/clients';
 
 /**
  * Where the stack comes from; `digest` (`EKS_KIT_STACK_SHA256`, written by the deploy template) is
@@ -285,9 +291,7 @@ export function readOrganizationSource(
     }
     return id;
   });
-  const regions = list(HANDLER_ENV.targetRegions).map((r, i) =>
-    validateRegion(r, `${HANDLER_ENV.targetRegions}[${i}]`),
-  );
+  const regions = targetRegions(list(HANDLER_ENV.targetRegions), nonEmpty(env.AWS_REGION));
   return {
     parentIds: [...new Set(parentIds)],
     roleName,
@@ -297,6 +301,35 @@ export function readOrganizationSource(
     ...(nonEmpty(env[HANDLER_ENV.secondsPerTarget]) !== undefined ? { secondsPerTargetSet: true } : {}),
     batchConcurrency: wholeNumber(env, HANDLER_ENV.batchConcurrency, 4, 1, 1000),
   };
+}
+
+/**
+ * `EKS_KIT_TARGET_REGIONS`: known region names, all of the function's partition (that of `AWS_REGION`,
+ * which Lambda sets; without it, that of the first listed region). The function's credentials are refused
+ * by every region of another partition, so such a region would only fail each account's AssumeRole as a
+ * "missing role" (issue 21 trial); refused here, before any call, as the CLI's `--regions` refuses another
+ * partition's region than the cluster's (`validateDestroyRegions` in `@eks-kit/stack`, not imported here:
+ * this file is loaded at a cold start).
+ */
+function targetRegions(names: readonly string[], functionRegion: string | undefined): string[] {
+  const field = (i: number) => `${HANDLER_ENV.targetRegions}[${i}]`;
+  const regions = names.map((r, i) => validateRegion(r, field(i)));
+  const home = functionRegion ?? regions[0];
+  if (home === undefined) return regions;
+  const partition = partitionOfRegion(home);
+  regions.forEach((region, i) => {
+    if (partitionOfRegion(region) !== partition) {
+      throw new InvalidInputError(
+        field(i),
+        region,
+        `a region of the function's partition (${partition}${functionRegion ? `, AWS_REGION ${functionRegion}` : `, as ${home}`})`,
+        {
+          hint: "a function's credentials are refused in every region of another partition: deploy another function in that partition to check its accounts",
+        },
+      );
+    }
+  });
+  return regions;
 }
 
 function validateServiceArn(value: string, field: string, service: string, expected: string): void {

@@ -21,6 +21,11 @@ export interface TargetResult {
    * their p90 for the next run's plan (report/run-timing.ts).
    */
   durationMs?: number;
+  /**
+   * Not a target: findings about the run itself (a split run's missing batches, labelled `run`). Listed
+   * with the targets and their findings counted, but not in `targetCounts`, which counts real targets.
+   */
+  notATarget?: true;
   runs: CheckRun[];
 }
 
@@ -67,15 +72,17 @@ export function summarizeRuns(stack: string, results: readonly TargetResult[]): 
   const counts = summarizeFindings(findings);
   // `ok` findings a batch left out of its answer (compactResults) still count.
   counts.ok += results.reduce((n, r) => n + r.runs.reduce((m, run) => m + (run.omittedOk ?? 0), 0), 0);
-  const unreachable = results.filter((r) => r.runs.some((run) => run.name === 'checks.assume-role')).length;
-  const skipped = results.filter((r) => r.skipped !== undefined).length;
+  // Real targets only: the report's `run` entry (missing batches) is no account/region (issue 21 trial).
+  const real = results.filter((r) => !r.notATarget);
+  const unreachable = real.filter((r) => r.runs.some((run) => run.name === 'checks.assume-role')).length;
+  const skipped = real.filter((r) => r.skipped !== undefined).length;
   return {
     stack,
     status: worstStatus(findings),
     counts,
     checkErrors: results.reduce((n, r) => n + r.runs.filter((run) => run.outcome !== 'completed').length, 0),
     ...(expiry !== undefined ? { nearestCertificateExpiryDays: expiry } : {}),
-    targetCounts: { checked: results.length - skipped - unreachable, skipped, unreachable },
+    targetCounts: { checked: real.length - skipped - unreachable, skipped, unreachable },
     targets: results.map((r) => {
       const own = r.runs.flatMap((run) => run.findings);
       const ownCounts = summarizeFindings(own);

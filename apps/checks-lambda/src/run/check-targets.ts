@@ -7,8 +7,8 @@
 import {
   type AwsClients,
   createRateLimiter,
+  deniedPrincipal,
   finding,
-  formatError,
   mapConcurrent,
   type RateLimiterClock,
 } from '@eks-kit/core';
@@ -162,31 +162,84 @@ export async function checkTargets(
   return out;
 }
 
-function assumeFailure(roleArn: string, error: unknown, durationMs: number): CheckRun {
-  const hint = (error as { hint?: unknown }).hint;
+/**
+ * Which side refused an AssumeRole, from the context AWS adds to an AccessDenied message: the caller's
+ * own policies ("because no identity-based policy allows the sts:AssumeRole action", "with an explicit
+ * deny in a service control policy", a permissions boundary or a session policy), or the role's side: a
+ * resource-based policy named, or no context at all, which is how STS answers a role whose trust policy
+ * does not name the caller and a role that does not exist (IAM User Guide, "Troubleshoot access denied
+ * error messages", https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html, read
+ * 2026-12-07; docs/AWS-FACTS.md#checks-over-an-aws-organisation). `undefined`: not an AccessDenied.
+ *
+ * @example
+ * ```ts
+ * assumeDeniedBy(new Error('User: arn:aws:sts::1:assumed-role/f/s is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::2:role/r')); // 'role'
+ * assumeDeniedBy(new Error('... on resource: arn:aws:iam::2:role/r because no identity-based policy allows the sts:AssumeRole action')); // 'caller'
+ * ```
+ */
+export function assumeDeniedBy(error: unknown): 'caller' | 'role' | undefined {
   const code = (error as { code?: unknown; name?: unknown }).code ?? (error as { name?: unknown }).name;
-  const denied = /AccessDenied/.test(String(code)) || /AccessDenied|not authorized/.test(String(error));
+  const text = rawMessage(error);
+  if (!/AccessDenied/.test(String(code)) && !/AccessDenied|not authorized/.test(text)) return undefined;
+  return /(because no|with an explicit deny in an?) (identity-based policy|permissions boundary|session policy|service control policy)/i.test(
+    text,
+  )
+    ? 'caller'
+    : 'role';
+}
+
+/** The error's own message in one line, without the generic hint an eks-kit error carries. */
+function rawMessage(error: unknown): string {
+  if (error instanceof Error) return error.message.replace(/\s+/g, ' ').trim();
+  return String(error);
+}
+
+/** The role a session ARN (`arn:<p>:sts::<account>:assumed-role/<role>/<session>`) belongs to. */
+function callerRole(error: unknown): string | undefined {
+  const principal = deniedPrincipal(rawMessage(error));
+  const session = principal && /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(principal);
+  return session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : principal;
+}
+
+function assumeFailure(roleArn: string, error: unknown, durationMs: number): CheckRun {
+  const deniedBy = assumeDeniedBy(error);
+  const detail = redactSecrets(rawMessage(error));
+  const caller = callerRole(error);
+  const callerText = caller ? ` (${caller})` : '';
+  const account = /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1];
+  // The error's own hint (core's generic "grant <action> to the identity eks-kit runs as") fits neither
+  // side of an AssumeRole over an organisation: each side gets its own fix, and the message carries the
+  // AWS answer once, without that hint (issue 21 trial).
+  const [message, hint] =
+    deniedBy === 'role'
+      ? [
+          `cannot assume ${roleArn}: the role is missing or its trust policy does not allow this function (${detail})`,
+          `create the role in ${account ? `account ${account}` : 'that account'} (e.g. with a CloudFormation StackSet over the organisation) with a trust policy that allows sts:AssumeRole to the function's role${callerText}`,
+        ]
+      : deniedBy === 'caller'
+        ? [
+            `cannot assume ${roleArn}: this function's own policies do not allow it to call sts:AssumeRole on the role (${detail})`,
+            `allow sts:AssumeRole on ${roleArn} to the function's role${callerText} (the deploy template's eks-kit-checks-runtime policy grants it), and check that no permissions boundary or service control policy of the function's account denies it`,
+          ]
+        : [
+            `cannot assume ${roleArn}: ${detail}`,
+            typeof (error as { hint?: unknown }).hint === 'string'
+              ? String((error as { hint: string }).hint)
+              : "create the role in that account (e.g. with a CloudFormation StackSet over the organisation) and trust the function's role in it",
+          ];
   return {
     name: ASSUME_ROLE_CHECK,
     outcome: 'threw',
     durationMs,
     findings: [
-      finding(
-        ASSUME_ROLE_CHECK,
-        roleArn,
-        'fail',
-        denied
-          ? // STS answers a missing role and a trust that does not name the caller alike (AccessDenied).
-            `cannot assume ${roleArn}: the role is missing or its trust policy does not allow this function (${redactSecrets(formatError(error))})`
-          : `cannot assume ${roleArn}: ${redactSecrets(formatError(error))}`,
-        {
-          hint:
-            typeof hint === 'string'
-              ? hint
-              : "create the role in that account (e.g. with a CloudFormation StackSet over the organisation) and trust the function's role in it",
-          data: { checkError: true, ...(denied ? { roleMissingOrDenied: true } : {}) },
+      finding(ASSUME_ROLE_CHECK, roleArn, 'fail', message, {
+        hint,
+        data: {
+          checkError: true,
+          ...(deniedBy === 'role' ? { roleMissingOrDenied: true } : {}),
+          ...(deniedBy === 'caller' ? { callerDenied: true } : {}),
         },
-      ),
+      }),
     ],
   };
 }

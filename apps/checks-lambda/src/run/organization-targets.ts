@@ -12,6 +12,8 @@ import {
 import { type AwsClients, EksKitError, wrapAwsError } from '@eks-kit/core';
 import type { AssumeRoleTarget, OrganizationSource } from '../config/handler-config.js';
 import { type RunTiming, secondsPerTargetOf } from '../report/run-timing.js';
+import { targetLabel } from './check-targets.js';
+import { REPORT_RESERVE_MS } from './invocation.js';
 
 /** Organizations pages hold at most 20 accounts (ListAccounts `MaxResults`, Organizations API Reference). */
 export const ORGANIZATIONS_PAGE_SIZE = 20;
@@ -169,6 +171,11 @@ export interface RunPlan {
    */
   secondsPerTargetSource: string;
   fits: boolean;
+  /**
+   * Set when no split can fit: one account's targets (its regions share one AssumeRole and stay in one
+   * batch) are planned at more than `limitSeconds` on their own. `target` is its first target's label.
+   */
+  tooLongAlone?: { target: string; targets: number; estimateSeconds: number };
   /** Targets per batch when split, each batch sized to finish inside `limitSeconds`. */
   batches: Array<{ targets: AssumeRoleTarget[] }>;
   /** One line saying what was decided and why. */
@@ -237,9 +244,19 @@ export function planRun(
     (batches[0] as { targets: AssumeRoleTarget[] }).targets.push(...skipped);
   }
   const figure = `; planned at ${perTarget.seconds} s a target (${perTarget.source})`;
+  const alone = fits
+    ? undefined
+    : largestUnit(
+        live,
+        (list) => estimate(list, org.assumeRolePerSecond / org.batchConcurrency),
+        limitSeconds,
+      );
+  const need = `${live.length} targets (${accounts} accounts) need about ${estimateSeconds} s`;
   const message = fits
-    ? `${live.length} targets (${accounts} accounts) need about ${estimateSeconds} s, inside the ${limitSeconds} s this invocation has: one invocation${figure}`
-    : `${live.length} targets (${accounts} accounts) need about ${estimateSeconds} s, more than the ${limitSeconds} s one invocation has: split into ${batches.length} invocations of at most ${limitSeconds} s each (Step Functions Distributed Map, ${org.batchConcurrency} at a time)${figure}`;
+    ? `${need}, inside the ${limitSeconds} s this invocation has: one invocation${figure}`
+    : alone
+      ? `${need}, more than the ${limitSeconds} s one invocation has, and no split fits: ${tooLongAloneText(alone, limitSeconds)}${figure}`
+      : `${need}, more than the ${limitSeconds} s one invocation has: split into ${batches.length} invocations of at most ${limitSeconds} s each (Step Functions Distributed Map, ${org.batchConcurrency} at a time)${figure}`;
   return {
     targets: live.length,
     accounts,
@@ -249,7 +266,42 @@ export function planRun(
     secondsPerTarget: perTarget.seconds,
     secondsPerTargetSource: perTarget.source,
     fits,
+    ...(alone ? { tooLongAlone: alone } : {}),
     batches,
     message,
   };
+}
+
+/**
+ * What to say when one account alone does not fit (issue 21 trial: "split into 8 invocations of at most
+ * 5 s each" with a target planned at 100 s): which, its estimate, the budget, and what to change.
+ */
+function tooLongAloneText(alone: NonNullable<RunPlan['tooLongAlone']>, limitSeconds: number): string {
+  const which =
+    alone.targets > 1
+      ? `the ${alone.targets} targets of the account of ${alone.target} (one AssumeRole, checked together) are planned at ${alone.estimateSeconds} s together`
+      : `target ${alone.target} is planned at ${alone.estimateSeconds} s on its own`;
+  return `${which}, more than the ${limitSeconds} s an invocation has for its checks (its remaining time less ${REPORT_RESERVE_MS / 1000} s for the report): raise the function's timeout (at most 900 s), or set EKS_KIT_SECONDS_PER_TARGET (--seconds-per-target) lower if that figure is too high`;
+}
+
+/**
+ * The account whose targets (one batch at least, since its regions share one AssumeRole) are estimated
+ * at more than `limitSeconds` on their own, the largest such; undefined when every account fits.
+ */
+function largestUnit(
+  live: readonly AssumeRoleTarget[],
+  estimate: (list: readonly AssumeRoleTarget[]) => number,
+  limitSeconds: number,
+): RunPlan['tooLongAlone'] {
+  const byAccount = new Map<string, AssumeRoleTarget[]>();
+  for (const t of live) byAccount.set(t.roleArn, [...(byAccount.get(t.roleArn) ?? []), t]);
+  let worst: RunPlan['tooLongAlone'];
+  for (const group of byAccount.values()) {
+    const seconds = estimate(group);
+    if (seconds > limitSeconds && (worst === undefined || seconds > worst.estimateSeconds)) {
+      const first = group[0] as AssumeRoleTarget;
+      worst = { target: targetLabel(first), targets: group.length, estimateSeconds: seconds };
+    }
+  }
+  return worst;
 }

@@ -5,7 +5,13 @@
  * their JSON form (`Fn::If`, `Ref`, `Fn::GetAtt`, `Fn::Sub`) so any YAML parser reads the template
  * back without custom `!Ref` tags.
  */
-import { InvalidInputError, MANAGED_BY_TAG_KEY, STACK_TAG_KEY, validateAccountId } from '@eks-kit/core';
+import {
+  InvalidInputError,
+  MANAGED_BY_TAG_KEY,
+  partitionOfRegion,
+  STACK_TAG_KEY,
+  validateAccountId,
+} from '@eks-kit/core';
 import { servicePrincipalTrustPolicy, validateRoleName } from '@eks-kit/iam-policies';
 import type { Stack } from '@eks-kit/stack';
 import {
@@ -151,7 +157,9 @@ function templateSettings(stack: Stack, options: DeployTemplateOptions): Templat
         'an IAM role ARN such as arn:aws:iam::111111111111:role/eks-kit-checks',
       );
   });
-  const organization = options.organization ? validateOrganizationOptions(options.organization) : undefined;
+  const organization = options.organization
+    ? validateOrganizationOptions(options.organization, partitionOfRegion(stack.cluster.region))
+    : undefined;
   if (organization) validateRoleName(stateMachineName(functionName), 'functionName');
   if (organization && assumeRoleArns.length > 0) {
     throw new InvalidInputError(

@@ -4,8 +4,9 @@
  * organisation only), and a Step Functions state machine that splits a run one invocation cannot finish
  * (plan, a Distributed Map over the batches, report), started by the schedule instead of the function.
  */
-import { InvalidInputError, validateRegion } from '@eks-kit/core';
+import { InvalidInputError, type Partition, partitionOfRegion } from '@eks-kit/core';
 import { validateRoleName } from '@eks-kit/iam-policies';
+import { validateDestroyRegions } from '@eks-kit/stack';
 import { HANDLER_ENV } from '../config/handler-config.js';
 import { STATE_OBJECT_KEY } from '../report/state-store.js';
 import { MAP_RESULTS_PREFIX, RUNS_PREFIX } from '../run/run-store.js';
@@ -95,6 +96,8 @@ const invoke = (payload: Record<string, unknown>) => ({
  */
 export function validateOrganizationOptions(
   options: OrganizationTemplateOptions,
+  /** The partition every region must be in (the stack's cluster's); absent: that of the first region. */
+  partition?: Partition,
 ): ValidatedOrganizationOptions {
   validateRoleName(options.roleName, 'organization.roleName');
   const ous = options.organizationalUnits ?? [];
@@ -107,7 +110,14 @@ export function validateOrganizationOptions(
       );
     }
   });
-  const regions = (options.regions ?? []).map((r, i) => validateRegion(r, `organization.regions[${i}]`));
+  // Known names, all of the cluster's partition: the function's credentials are refused by every region of
+  // another partition (the handler refuses such an EKS_KIT_TARGET_REGIONS too). The CLI's --regions rule,
+  // refused when rendering, before any AWS call (issue 21 trial).
+  const regions = validateDestroyRegions(
+    options.regions ?? [],
+    'organization.regions',
+    partition ?? (options.regions?.[0] === undefined ? undefined : partitionOfRegion(options.regions[0])),
+  );
   const whole = (field: string, value: number | undefined, fallback: number, max: number): number => {
     const n = value ?? fallback;
     if (!Number.isInteger(n) || n < 1 || n > max) {

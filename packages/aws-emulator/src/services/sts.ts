@@ -122,7 +122,7 @@ export const sts = defineService<StsState>({
       // ExternalId is a shared secret between accounts: never logged.
       resource: (input) => String(input.RoleArn ?? '*'),
       handler: (request) => {
-        const { input, caller, clock, random, registerIdentity, accessDeniedMessage } = request;
+        const { input, caller, clock, random, registerIdentity } = request;
         const rate = Number(request.behaviour.stsAssumeRoleRatePerSecond ?? 0);
         if (rate > 0) request.enforceRate(`AssumeRole:${caller.accountId}`, rate);
         const arn = requireString(input, 'RoleArn');
@@ -140,8 +140,14 @@ export const sts = defineService<StsState>({
               (roleAccount === request.accountId ? request.stateOf<IamState>('iam') : undefined));
         const role = iamState ? findRole(iamState, arn) : undefined;
         if (!role) {
-          // AWS answers a missing role like a refused trust: AccessDenied on sts:AssumeRole.
-          throw new AwsError('AccessDenied', accessDeniedMessage('sts:AssumeRole', arn, caller), 403);
+          // AWS answers a missing role like a refused trust: AccessDenied on sts:AssumeRole, with no
+          // "because no identity-based policy allows" context, which names the caller's own policies
+          // (IAM User Guide, "Troubleshoot access denied error messages", read 2026-12-07).
+          throw new AwsError(
+            'AccessDenied',
+            `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${arn}`,
+            403,
+          );
         }
         // The trust policy decides across accounts always; in one account only in a multi-account world
         // (single-account worlds keep the emulator's older, permissive same-account behaviour).
