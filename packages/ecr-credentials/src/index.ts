@@ -68,6 +68,11 @@ export {
   scanningDecision,
 } from './builders/registry-scanning.js';
 export {
+  type RepositoryPolicyGrant,
+  repositoryPolicyGrants,
+  type StackPrincipals,
+} from './builders/repository-policy-grants.js';
+export {
   cacheRepositoryName,
   parseRepositoryRef,
   type RepositoryRef,

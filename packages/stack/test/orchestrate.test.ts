@@ -1,6 +1,8 @@
+import { SetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
 import type { Emulator, World } from '@eks-kit/aws-emulator';
 import type { AwsClients } from '@eks-kit/core';
-import { describe, expect, it } from 'vitest';
+import { ensureRepository } from '@eks-kit/ecr-credentials';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { applyStack, checkStack, parseStack, planStack, renderStack, stackSteps } from '../src/index.js';
 import { seedExample, useStackEmulator } from './support/emulator.js';
 
@@ -142,6 +144,72 @@ describe('checkStack', () => {
       findings.some((f) => f.check.startsWith('autoscaler.') || f.check === 'drift.autoscaler.tags'),
     ).toBe(true);
     expect(findings.some((f) => f.check === 'drift.certificates')).toBe(true);
+  });
+});
+
+describe('checkStack: a repository policy added by hand (ecr.grants)', () => {
+  // The test before seeds an identity that may not describe repositories: start from the seed world.
+  beforeEach(() => emu.seed(world));
+  const OTHER = 'arn:aws:iam::999999999999:root';
+  const setPolicy = async (repositoryName: string, ...Statement: object[]) => {
+    const ecr = await clients.ecr();
+    const policyText = JSON.stringify({ Version: '2012-10-17', Statement });
+    await ecr.send(new SetRepositoryPolicyCommand({ repositoryName, policyText }));
+  };
+
+  it('fails another account allowed to push, delete and set the policy; not drift, plan changes nothing', async () => {
+    await applyStack(clients, stack, { yes: true, wait: false });
+    const actions = [
+      'ecr:PutImage',
+      'ecr:BatchDeleteImage',
+      'ecr:SetRepositoryPolicy',
+      'ecr:DeleteRepository',
+    ];
+    await setPolicy('seed/app', {
+      Sid: 'partner',
+      Effect: 'Allow',
+      Principal: { AWS: OTHER },
+      Action: actions,
+    });
+    emu.resetCalls();
+    const findings = await checkStack(clients, stack);
+    const grants = findings.filter((f) => f.check === 'ecr.grants');
+    expect(grants.map((f) => [f.resource, f.status])).toEqual([
+      ['ecr repository seed/app', 'fail'],
+      ['ecr repository seed/app/cache', 'ok'],
+    ]);
+    expect(grants[0]?.message).toContain(`statement 0 (Sid "partner") allows ${OTHER} ${actions.join(', ')}`);
+    // The stack file sets no repository policy: a hand-added one is not drift of a declared field.
+    expect(findings.find((f) => f.check === 'drift.repositories')?.status).toBe('ok');
+    expect((await planStack(clients, stack)).changes).toEqual([]);
+    expect(emu.calls({ mutating: true })).toEqual([]);
+  });
+
+  it('warns on a cross-account pull granted to the cache; ok when the policy only denies', async () => {
+    await applyStack(clients, stack, { yes: true, wait: false });
+    await setPolicy('seed/app/cache', {
+      Sid: 'pull',
+      Effect: 'Allow',
+      Principal: { AWS: OTHER },
+      Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+    });
+    await setPolicy('seed/app', { Effect: 'Deny', Principal: '*', Action: 'ecr:DeleteRepository' });
+    const grants = (await checkStack(clients, stack)).filter((f) => f.check === 'ecr.grants');
+    expect(grants.map((f) => [f.resource, f.status])).toEqual([
+      ['ecr repository seed/app', 'ok'],
+      ['ecr repository seed/app/cache', 'warn'],
+    ]);
+  });
+
+  it('a grant to the stack own build role is its own; a policy on another stack repository is not reported', async () => {
+    await applyStack(clients, stack, { yes: true, wait: false });
+    const runner = 'arn:aws:iam::123456789012:role/seed-gitlab-runner-build';
+    await setPolicy('seed/app', { Effect: 'Allow', Principal: { AWS: runner }, Action: 'ecr:*' });
+    await ensureRepository(clients, { name: 'other/app', stack: 'other' });
+    await setPolicy('other/app', { Effect: 'Allow', Principal: { AWS: OTHER }, Action: 'ecr:PutImage' });
+    const findings = await checkStack(clients, stack);
+    expect(findings.filter((f) => f.check === 'ecr.grants').map((f) => f.status)).toEqual(['ok', 'ok']);
+    expect(JSON.stringify(findings)).not.toContain('other/app');
   });
 });
 

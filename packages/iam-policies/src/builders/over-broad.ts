@@ -22,7 +22,10 @@ function isWrite(action: string): boolean {
  * The reasons a policy document grants too much, one short phrase each (empty when none): an Allow
  * with every action (`*`, `<service>:*` for iam or sts), a `NotAction` allow, a write action on
  * `Resource: "*"` without a condition, and, for a resource policy (`{ resource: true }`), anyone
- * (`Principal: "*"`) without a condition.
+ * (`Principal: "*"`) without a condition. The resource mode is only that floor: it knows nothing of
+ * whose principals are whose, so a grant of writes to another account passes it. ECR repository
+ * policies are judged by ecr-credentials' `repositoryPolicyGrants` instead (issue 21: a push and
+ * delete grant to another account passed this and `check` said ok).
  *
  * @example
  * ```ts

@@ -176,7 +176,9 @@ function grantsCheck(stack: Stack, shared: SharedRuns): StackCheck | undefined {
         ...roles.map((role) =>
           checkRoleGrants(run, { name: role.name, stack: stack.name, inlinePolicies: role.inline }),
         ),
-        ...repositories.map((name) => checkRepositoryGrants(run, { name, stack: stack.name })),
+        ...repositories.map((name) =>
+          checkRepositoryGrants(run, { name, stack: stack.name, ownRoles: roles.map((r) => r.name) }),
+        ),
       ]);
       return lists.flat();
     },
