@@ -302,11 +302,15 @@ function addStackCommands(program: Command, lazy: LazyAction): void {
       'exit 0 when there are no changes, 2 when there are (1 failure, 64 invalid input)',
     )
     .option('--adopt', 'plan as apply --adopt: resources made by hand (no eks-kit:stack tag) are taken over')
+    .option(
+      '--prune',
+      'plan as apply --prune: resources tagged for the stack that the file no longer describes are deleted (-); without it they are listed apart and count as no change',
+    )
     .option(...ALL_REGIONS_OPTION)
     .option(...REGIONS_OPTION)
     .addHelpText(
       'after',
-      '\nExamples:\n  eks-kit plan\n  eks-kit plan --json > plan.json\n  eks-kit plan --detailed-exitcode || echo "changes (2), failure (1) or invalid input (64)"\n  eks-kit plan --all-regions   # also the certificates left in regions the file no longer names (-)',
+      '\nExamples:\n  eks-kit plan\n  eks-kit plan --json > plan.json\n  eks-kit plan --detailed-exitcode || echo "changes (2), failure (1) or invalid input (64)"\n  eks-kit plan --prune   # as apply --prune: the orphans\' deletions are changes too\n  eks-kit plan --prune --all-regions   # also the certificates left in regions the file no longer names (-)',
     )
     .action(lazy(async () => (await import('./commands/plan.js')).planCommand));
 

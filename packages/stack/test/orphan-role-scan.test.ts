@@ -71,7 +71,7 @@ describe(`plan and check in an account of ${CANDIDATES} roles`, () => {
     emu.resetCalls();
     const plan = await planStack(await clientsAs(TEST_CREDENTIALS.accessKeyId), stack);
     expect(
-      orphanRoles(plan.changes.filter((c) => c.summary.startsWith('orphan:')).map((c) => c.resource)),
+      orphanRoles(plan.orphans.map((o) => o.resource)),
     ).toEqual(ORPHAN_ROLES);
     expect(plan.findings.filter((f) => f.check === 'stack.orphans.tags')).toEqual([]);
     expect(count('GetAccountAuthorizationDetails')).toBe(1);
@@ -88,7 +88,7 @@ describe(`plan and check in an account of ${CANDIDATES} roles`, () => {
     emu.resetCalls();
     const plan = await planStack(clients, stack);
     expect(
-      orphanRoles(plan.changes.filter((c) => c.summary.startsWith('orphan:')).map((c) => c.resource)),
+      orphanRoles(plan.orphans.map((o) => o.resource)),
     ).toEqual(ORPHAN_ROLES);
     const notices = plan.findings.filter((f) => f.check === 'stack.orphans.tags');
     expect(notices).toEqual([
