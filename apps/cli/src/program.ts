@@ -404,7 +404,7 @@ function addAutoscalerCommands(program: Command, lazy: LazyAction): Command {
       "read every group's node template from its EKS managed node group and launch template user data",
     )
     .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerTags));
-  asg('values', 'print the cluster-autoscaler Helm values (YAML)')
+  asg('values', 'print the cluster-autoscaler Helm values (YAML; with --json, as JSON)')
     .option('--account-id <id>', 'AWS account id (default: from STS)', parseAccountId)
     .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerValues));
   asg('verify', 'check groups, tags, role, trust and OIDC provider (exit 2 on failures)')
@@ -499,7 +499,7 @@ function addEcrCommands(program: Command, lazy: LazyAction): Command {
   ecrCmd('check-push', "reproduce kaniko's push check against the stack's repository and explain the outcome")
     .option('--repository <name>', 'repository (default: gitlab.repository)')
     .action(lazy(async () => (await import('./commands/ecr.js')).ecrCheckPush));
-  ecrCmd('ci-job', 'print the .gitlab-ci.yml build job')
+  ecrCmd('ci-job', 'print the .gitlab-ci.yml build job (YAML; with --json, as JSON)')
     .option('--account-id <id>', 'AWS account id (default: from STS)', parseAccountId)
     .action(lazy(async () => (await import('./commands/ecr.js')).ecrCiJob));
   return ecr;
@@ -512,7 +512,7 @@ function addHelmCommands(program: Command, lazy: LazyAction): Command {
     .description('Helm values and helmfile for cluster-autoscaler and metrics-server');
   helm
     .command('values')
-    .description('print the Helm values (YAML)')
+    .description('print the Helm values (YAML; with --json, as JSON)')
     .option(...FILE_OPTION)
     .addOption(
       new Option('--chart <chart>', 'which chart').choices(HELM_CHARTS).default('cluster-autoscaler'),
@@ -521,7 +521,7 @@ function addHelmCommands(program: Command, lazy: LazyAction): Command {
     .action(lazy(async () => (await import('./commands/helm.js')).helmValues));
   helm
     .command('helmfile')
-    .description('print helmfile.yaml')
+    .description('print helmfile.yaml (with --json, as JSON)')
     .option(...FILE_OPTION)
     .action(lazy(async () => (await import('./commands/helm.js')).helmHelmfile));
   return helm;

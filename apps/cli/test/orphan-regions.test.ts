@@ -37,7 +37,9 @@ type Plan = {
   findings: Array<{ check: string; status: string; resource: string }>;
 };
 const orphanCertificates = (plan: Plan) =>
-  plan.changes.filter((c) => c.action === 'delete' && /^acm certificate .*arn:aws:acm:eu-west-1:/.test(c.resource));
+  plan.changes.filter(
+    (c) => c.action === 'delete' && /^acm certificate .*arn:aws:acm:eu-west-1:/.test(c.resource),
+  );
 
 describe('eks-kit plan, apply and check across regions (built CLI against the emulator)', () => {
   it('plan shows a certificate moved to another region as `-` only with --all-regions; apply --prune --all-regions deletes it', async () => {
@@ -71,7 +73,9 @@ describe('eks-kit plan, apply and check across regions (built CLI against the em
     ]);
     const text = await runCli(withEndpoint('plan', '-f', moved, '--regions', 'eu-west-1'));
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain('Left (not in the file; `eks-kit apply --prune --regions eu-west-1` deletes them):');
+    expect(text.stdout).toContain(
+      'Left (not in the file; `eks-kit apply --prune --regions eu-west-1` deletes them):',
+    );
     expect(text.stdout).toMatch(/\n {2}acm certificate bar\.foo\.example\.com \(arn:aws:acm:eu-west-1:/);
 
     // apply --all-regions without --prune names it as left, with the command that deletes it.

@@ -10,11 +10,19 @@ import { runCli, SEED_STACK, seedWith, tempDir, useResetSeedEmulator, writeIn } 
 const seed = useResetSeedEmulator();
 const { withEndpoint } = seed;
 const mutating = () => seed.emu().calls({ mutating: true });
-const ORPHANS = ['iam role seed-gitlab-runner-build', 'ecr repository seed/app', 'ecr repository seed/app/cache'];
+const ORPHANS = [
+  'iam role seed-gitlab-runner-build',
+  'ecr repository seed/app',
+  'ecr repository seed/app/cache',
+];
 
 /** The seed stack file without its repositories and gitlab sections (the trial's copy). */
 const withoutGitlab = (): string =>
-  writeIn(tempDir(), 'eks-kit.yaml', seedWith(/\nrepositories:[\s\S]*?\n\n/, '\n').replace(/\ngitlab:[\s\S]*?\n\n/, '\n'));
+  writeIn(
+    tempDir(),
+    'eks-kit.yaml',
+    seedWith(/\nrepositories:[\s\S]*?\n\n/, '\n').replace(/\ngitlab:[\s\S]*?\n\n/, '\n'),
+  );
 
 type PlanJson = {
   prune: boolean;
@@ -45,16 +53,17 @@ describe('eks-kit plan and apply agree on orphans (built CLI against the emulato
     expect((await runCli(withEndpoint('apply', '-f', SEED_STACK, '--yes', '--no-wait'))).code).toBe(0);
     const file = withoutGitlab();
     seed.emu().resetCalls();
-    const planned = await runCli(withEndpoint('plan', '-f', file, '--prune', '--detailed-exitcode', '--json'));
+    const planned = await runCli(
+      withEndpoint('plan', '-f', file, '--prune', '--detailed-exitcode', '--json'),
+    );
     expect(planned.code).toBe(2);
     expect(mutating()).toEqual([]);
     const plan = JSON.parse(planned.stdout) as PlanJson;
     expect(plan.orphans).toEqual([]);
     expect(plan.counts).toEqual({ create: 0, update: 0, delete: 4, total: 4 });
-    expect(plan.changes.filter((c) => c.resource === 'iam role seed-gitlab-runner-build').map((c) => c.summary)).toEqual([
-      'delete inline policy ecr-push',
-      'delete role /seed-gitlab-runner-build',
-    ]);
+    expect(
+      plan.changes.filter((c) => c.resource === 'iam role seed-gitlab-runner-build').map((c) => c.summary),
+    ).toEqual(['delete inline policy ecr-push', 'delete role /seed-gitlab-runner-build']);
     const text = await runCli(withEndpoint('plan', '-f', file, '--prune'));
     expect(text.stdout).toContain('Plan: 0 to create, 0 to update, 4 to delete.');
 

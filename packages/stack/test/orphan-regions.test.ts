@@ -106,7 +106,9 @@ describe('plan, apply and check: certificates of the stack in regions the file n
         return true;
       },
     });
-    expect(certificateOrphans(asked.filter((c) => c.action === 'delete'))).toEqual([expect.stringMatching(EU_ARN)]);
+    expect(certificateOrphans(asked.filter((c) => c.action === 'delete'))).toEqual([
+      expect.stringMatching(EU_ARN),
+    ]);
     expect(pruned.orphans).toEqual([]);
     expect(mutating()).toEqual(['acm:DeleteCertificate']);
     expect(certificates()).toEqual([

@@ -52,7 +52,11 @@ describe('orphans: tagged for the stack, gone from the file', () => {
     expect(pruned.orphans).toEqual([]);
     expect(mutating()).toEqual(expect.arrayContaining(['ecr:DeleteRepository', 'iam:DeleteRole']));
     emu.resetCalls();
-    expect(await planStack(clients, smaller, { prune: true })).toEqual({ changes: [], findings: [], orphans: [] });
+    expect(await planStack(clients, smaller, { prune: true })).toEqual({
+      changes: [],
+      findings: [],
+      orphans: [],
+    });
     expect((await planStack(clients, smaller)).orphans).toEqual([]);
     const again = await applyStack(clients, smaller, { yes: true, wait: false, prune: true });
     expect(again.changes).toEqual([]);
@@ -75,7 +79,9 @@ describe('orphans: tagged for the stack, gone from the file', () => {
       }),
     ).rejects.toThrow(/cancelled/);
     // Each deletion prune would make, as apply then reports it: a role is its inline policy and itself.
-    expect(asked.sort()).toEqual([...ORPHANS, 'iam role seed-gitlab-runner-build'].sort().map((r) => `delete ${r}`));
+    expect(asked.sort()).toEqual(
+      [...ORPHANS, 'iam role seed-gitlab-runner-build'].sort().map((r) => `delete ${r}`),
+    );
     expect(mutating()).toEqual([]);
   });
 
@@ -93,7 +99,8 @@ describe('orphans: tagged for the stack, gone from the file', () => {
     // Four deletions for three orphans: the runner role's inline policy, then the role.
     expect(countChanges(plan.changes)).toMatchObject({ create: 0, update: 0, delete: 4 });
     const pruned = await applyStack(clients, smaller, { yes: true, wait: false, prune: true });
-    const summaries = (changes: readonly Change[]) => changes.map((c) => `${c.resource}: ${c.summary}`).sort();
+    const summaries = (changes: readonly Change[]) =>
+      changes.map((c) => `${c.resource}: ${c.summary}`).sort();
     expect(summaries(plan.changes)).toEqual(summaries(pruned.changes));
     expect(countChanges(plan.changes)).toEqual(countChanges(pruned.changes));
   });
