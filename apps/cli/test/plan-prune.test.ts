@@ -35,7 +35,10 @@ describe('eks-kit plan and apply agree on orphans (built CLI against the emulato
   it('after an apply without --prune, plan --detailed-exitcode exits 0 and lists the orphans apart', async () => {
     expect((await runCli(withEndpoint('apply', '-f', SEED_STACK, '--yes', '--no-wait'))).code).toBe(0);
     const file = withoutGitlab();
-    expect((await runCli(withEndpoint('apply', '-f', file, '--yes', '--no-wait'))).code).toBe(0);
+    const left = await runCli(withEndpoint('apply', '-f', file, '--yes', '--no-wait'));
+    expect(left.code).toBe(0);
+    expect(left.stdout).toContain('No changes. AWS matches the stack file.');
+    expect(left.stderr).toContain('are no longer in the stack file and were left');
 
     const plan = await runCli(withEndpoint('plan', '-f', file, '--detailed-exitcode'));
     expect(plan.code).toBe(0);

@@ -131,7 +131,12 @@ async function applyOrThrow(ctx: CommandContext, options: ApplyOptions): Promise
           orphans: result.orphans,
         });
       } else {
-        ctx.out.result(renderChanges(result.changes, { color: ctx.out.color, verb: 'Applied' }));
+        // With orphans left (named on stderr below), AWS matches the file, not the whole stack (issue 21).
+        ctx.out.result(
+          result.changes.length === 0 && result.orphans.length > 0
+            ? 'No changes. AWS matches the stack file.'
+            : renderChanges(result.changes, { color: ctx.out.color, verb: 'Applied' }),
+        );
         for (const cert of result.certificates)
           ctx.out.result(`certificate ${cert.domainName}: ${cert.status}${cert.arn ? ` (${cert.arn})` : ''}`);
       }
