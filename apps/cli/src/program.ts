@@ -302,11 +302,15 @@ function addStackCommands(program: Command, lazy: LazyAction): void {
       'exit 0 when there are no changes, 2 when there are (1 failure, 64 invalid input)',
     )
     .option('--adopt', 'plan as apply --adopt: resources made by hand (no eks-kit:stack tag) are taken over')
+    .option(
+      '--prune',
+      'plan as apply --prune: resources tagged for the stack that the file no longer describes are deleted (-); without it they are listed apart and count as no change',
+    )
     .option(...ALL_REGIONS_OPTION)
     .option(...REGIONS_OPTION)
     .addHelpText(
       'after',
-      '\nExamples:\n  eks-kit plan\n  eks-kit plan --json > plan.json\n  eks-kit plan --detailed-exitcode || echo "changes (2), failure (1) or invalid input (64)"\n  eks-kit plan --all-regions   # also the certificates left in regions the file no longer names (-)',
+      '\nExamples:\n  eks-kit plan\n  eks-kit plan --json > plan.json\n  eks-kit plan --detailed-exitcode || echo "changes (2), failure (1) or invalid input (64)"\n  eks-kit plan --prune   # as apply --prune: the orphans\' deletions are changes too\n  eks-kit plan --prune --all-regions   # also the certificates left in regions the file no longer names (-)',
     )
     .action(lazy(async () => (await import('./commands/plan.js')).planCommand));
 
@@ -400,7 +404,7 @@ function addAutoscalerCommands(program: Command, lazy: LazyAction): Command {
       "read every group's node template from its EKS managed node group and launch template user data",
     )
     .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerTags));
-  asg('values', 'print the cluster-autoscaler Helm values (YAML)')
+  asg('values', 'print the cluster-autoscaler Helm values (YAML; with --json, as JSON)')
     .option('--account-id <id>', 'AWS account id (default: from STS)', parseAccountId)
     .action(lazy(async () => (await import('./commands/autoscaler.js')).autoscalerValues));
   asg('verify', 'check groups, tags, role, trust and OIDC provider (exit 2 on failures)')
@@ -495,7 +499,7 @@ function addEcrCommands(program: Command, lazy: LazyAction): Command {
   ecrCmd('check-push', "reproduce kaniko's push check against the stack's repository and explain the outcome")
     .option('--repository <name>', 'repository (default: gitlab.repository)')
     .action(lazy(async () => (await import('./commands/ecr.js')).ecrCheckPush));
-  ecrCmd('ci-job', 'print the .gitlab-ci.yml build job')
+  ecrCmd('ci-job', 'print the .gitlab-ci.yml build job (YAML; with --json, as JSON)')
     .option('--account-id <id>', 'AWS account id (default: from STS)', parseAccountId)
     .action(lazy(async () => (await import('./commands/ecr.js')).ecrCiJob));
   return ecr;
@@ -508,7 +512,7 @@ function addHelmCommands(program: Command, lazy: LazyAction): Command {
     .description('Helm values and helmfile for cluster-autoscaler and metrics-server');
   helm
     .command('values')
-    .description('print the Helm values (YAML)')
+    .description('print the Helm values (YAML; with --json, as JSON)')
     .option(...FILE_OPTION)
     .addOption(
       new Option('--chart <chart>', 'which chart').choices(HELM_CHARTS).default('cluster-autoscaler'),
@@ -517,7 +521,7 @@ function addHelmCommands(program: Command, lazy: LazyAction): Command {
     .action(lazy(async () => (await import('./commands/helm.js')).helmValues));
   helm
     .command('helmfile')
-    .description('print helmfile.yaml')
+    .description('print helmfile.yaml (with --json, as JSON)')
     .option(...FILE_OPTION)
     .action(lazy(async () => (await import('./commands/helm.js')).helmHelmfile));
   return helm;

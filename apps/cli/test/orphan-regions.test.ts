@@ -33,10 +33,13 @@ const withBarIn = (region: string) =>
   );
 type Plan = {
   changes: Array<{ action: string; resource: string }>;
+  orphans: Array<{ resource: string; reason: string }>;
   findings: Array<{ check: string; status: string; resource: string }>;
 };
 const orphanCertificates = (plan: Plan) =>
-  plan.changes.filter((c) => c.action === 'delete' && c.resource.startsWith(`acm certificate ${EXTRA}`));
+  plan.changes.filter(
+    (c) => c.action === 'delete' && /^acm certificate .*arn:aws:acm:eu-west-1:/.test(c.resource),
+  );
 
 describe('eks-kit plan, apply and check across regions (built CLI against the emulator)', () => {
   it('plan shows a certificate moved to another region as `-` only with --all-regions; apply --prune --all-regions deletes it', async () => {
@@ -52,16 +55,28 @@ describe('eks-kit plan, apply and check across regions (built CLI against the em
     expect(plain.code).toBe(0);
     expect(orphanCertificates(JSON.parse(plain.stdout) as Plan)).toEqual([]);
 
+    // Found with --all-regions; apply leaves it without --prune, so plan lists it apart: no change.
     const all = await runCli(
       withEndpoint('plan', '-f', moved, '--detailed-exitcode', '--all-regions', '--json'),
     );
-    expect(all.code).toBe(2); // changes: the orphan
-    expect(orphanCertificates(JSON.parse(all.stdout) as Plan)).toEqual([
+    expect(all.code).toBe(0);
+    expect((JSON.parse(all.stdout) as Plan).orphans).toEqual([
       expect.objectContaining({ resource: expect.stringContaining('(arn:aws:acm:eu-west-1:') }),
+    ]);
+    // With --prune, as apply --prune --all-regions runs: its deletion is a change.
+    const pruning = await runCli(
+      withEndpoint('plan', '-f', moved, '--detailed-exitcode', '--prune', '--all-regions', '--json'),
+    );
+    expect(pruning.code).toBe(2); // changes: the orphan's deletion
+    expect(orphanCertificates(JSON.parse(pruning.stdout) as Plan)).toEqual([
+      expect.objectContaining({ resource: expect.stringContaining('arn:aws:acm:eu-west-1:') }),
     ]);
     const text = await runCli(withEndpoint('plan', '-f', moved, '--regions', 'eu-west-1'));
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/- acm certificate bar\.foo\.example\.com \(arn:aws:acm:eu-west-1:/);
+    expect(text.stdout).toContain(
+      'Left (not in the file; `eks-kit apply --prune --regions eu-west-1` deletes them):',
+    );
+    expect(text.stdout).toMatch(/\n {2}acm certificate bar\.foo\.example\.com \(arn:aws:acm:eu-west-1:/);
 
     // apply --all-regions without --prune names it as left, with the command that deletes it.
     const left = await runCli(withEndpoint('apply', '-f', moved, '--yes', '--no-wait', '--all-regions'));

@@ -1,3 +1,4 @@
+import { DeleteTagsCommand } from '@aws-sdk/client-auto-scaling';
 import type { World } from '@eks-kit/aws-emulator';
 import { type EksKitError, InvalidInputError, renderChanges } from '@eks-kit/core';
 import { describe, expect, it } from 'vitest';
@@ -116,6 +117,30 @@ describe('ensureAutoDiscoveryTags', () => {
     expect(mutations(env.emu)).toEqual([]);
     const real = await ensureAutoDiscoveryTags(env.clients, input);
     expect(real.changes).toEqual(dry.changes);
+  });
+
+  it('a group whose only missing tag is eks-kit:stack: one change, naming the tag to set (issue 21)', async () => {
+    const select = { names: ['eks-workers-2a'] };
+    await ensureAutoDiscoveryTags(env.clients, { cluster: 'prod', select, stack: 'prod' }, { adopt: true });
+    // Its eks-kit:stack tag removed by hand (aws autoscaling delete-tags): every other tag is right.
+    const asg = await env.clients.autoScaling();
+    await asg.send(
+      new DeleteTagsCommand({
+        Tags: [{ ResourceId: 'eks-workers-2a', ResourceType: 'auto-scaling-group', Key: 'eks-kit:stack' }],
+      }),
+    );
+    for (const dryRun of [true, false]) {
+      const { changes } = await ensureAutoDiscoveryTags(
+        env.clients,
+        { cluster: 'prod', select, stack: 'prod' },
+        { adopt: true, dryRun },
+      );
+      expect(changes).toHaveLength(1);
+      expect(changes[0]?.summary).toMatch(/^adopt: .*add eks-kit:stack=prod/);
+      expect(renderChanges(changes)).not.toMatch(/~ *\n|~ $/);
+    }
+    const again = await ensureAutoDiscoveryTags(env.clients, { cluster: 'prod', select, stack: 'prod' });
+    expect(again.changes).toEqual([]);
   });
 
   it('selects by name prefix and, adopting the hand-made groups, adds the stack tag on the group only', async () => {

@@ -94,7 +94,13 @@ export {
   orphanFinding,
   pruneOrphans,
 } from './orchestrate/orphans.js';
-export { type PlanStackOptions, type PlanStackResult, planStack } from './orchestrate/plan-stack.js';
+export {
+  type LeftOrphan,
+  type PlanStackOptions,
+  type PlanStackResult,
+  planPrune,
+  planStack,
+} from './orchestrate/plan-stack.js';
 export { type CheckRun, type RunChecksOptions, runChecks } from './orchestrate/run-checks.js';
 export {
   blockerFinding,

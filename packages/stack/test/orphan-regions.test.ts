@@ -38,11 +38,10 @@ useStackEmulator(world, 'reset', (e, c) => {
 const certificates = () => certificateList(emu);
 const records = () => barValidationRecords(emu);
 const mutating = () => mutatingCalls(emu);
-const certificateOrphans = (changes: readonly Change[]) =>
-  changes
-    .filter((c) => c.action === 'delete' && c.resource.startsWith('acm certificate'))
-    .map((c) => c.resource);
+const certificateOrphans = (orphans: ReadonlyArray<{ resource: string }>) =>
+  orphans.filter((o) => o.resource.startsWith('acm certificate')).map((o) => o.resource);
 const EU_BAR = /^acm certificate bar\.foo\.example\.com \(arn:aws:acm:eu-west-1:/;
+const EU_ARN = /^acm certificate arn:aws:acm:eu-west-1:/;
 
 /** The stack's bar certificate applied in eu-west-1, then moved to us-east-1 without --prune. */
 async function moveBar(): Promise<void> {
@@ -63,23 +62,29 @@ describe('plan, apply and check: certificates of the stack in regions the file n
     await moveBar();
     emu.resetCalls();
     const plain = await planStack(clients, moved);
-    expect(certificateOrphans(plain.changes)).toEqual([]);
+    expect(certificateOrphans(plain.orphans)).toEqual([]);
     // Without the flags plan reads no region list (its calls are those of before).
     expect(emu.calls({ operation: 'DescribeRegions' })).toEqual([]);
 
     emu.resetCalls();
     const all = await planStack(clients, moved, { allRegions: true });
-    expect(certificateOrphans(all.changes)).toEqual([expect.stringMatching(EU_BAR)]);
-    expect(all.changes.find((c) => EU_BAR.test(c.resource))?.summary).toMatch(/apply --prune deletes it/);
+    expect(certificateOrphans(all.orphans)).toEqual([expect.stringMatching(EU_BAR)]);
+    expect(all.changes.filter((c) => EU_BAR.test(c.resource))).toEqual([]); // apply leaves it
     expect(all.findings.filter((f) => f.status !== 'ok' && f.check.startsWith('stack.orphans'))).toEqual([]);
     expect(mutating()).toEqual([]);
     expect(emu.calls({ operation: 'DescribeRegions' })).toHaveLength(1);
     // The opt-in region the account has not enabled is not searched (its certificate is not shown).
     expect(emu.calls().filter((c) => c.region === 'af-south-1')).toEqual([]);
 
+    // As apply --prune --all-regions would run: its deletion is a `-` change.
+    const pruning = await planStack(clients, moved, { allRegions: true, prune: true });
+    // (The certificate's delete procedure names it by its ARN, as apply --prune reports it.)
+    expect(pruning.changes.filter((c) => EU_ARN.test(c.resource)).map((c) => c.action)).toEqual(['delete']);
+    expect(pruning.orphans).toEqual([]);
+
     emu.resetCalls();
     const named = await planStack(clients, moved, { regions: ['eu-west-1'] });
-    expect(certificateOrphans(named.changes)).toEqual(certificateOrphans(all.changes));
+    expect(certificateOrphans(named.orphans)).toEqual(certificateOrphans(all.orphans));
     expect(emu.calls({ operation: 'DescribeRegions' })).toEqual([]);
   });
 
@@ -101,7 +106,9 @@ describe('plan, apply and check: certificates of the stack in regions the file n
         return true;
       },
     });
-    expect(certificateOrphans(asked)).toEqual([expect.stringMatching(EU_BAR)]);
+    expect(certificateOrphans(asked.filter((c) => c.action === 'delete'))).toEqual([
+      expect.stringMatching(EU_ARN),
+    ]);
     expect(pruned.orphans).toEqual([]);
     expect(mutating()).toEqual(['acm:DeleteCertificate']);
     expect(certificates()).toEqual([
@@ -136,7 +143,7 @@ describe('plan, apply and check: certificates of the stack in regions the file n
     emu.seed({ ...world, regions: { deniedByScp: ['eu-west-3'] } });
     await moveBar();
     const all = await planStack(clients, moved, { allRegions: true, regions: ['af-south-1'] });
-    expect(certificateOrphans(all.changes)).toEqual([expect.stringMatching(EU_BAR)]);
+    expect(certificateOrphans(all.orphans)).toEqual([expect.stringMatching(EU_BAR)]);
     const warnings = all.findings.filter((f) => f.check === 'stack.orphans.region');
     expect(warnings.map((f) => [f.status, f.resource, f.data?.code])).toEqual([
       ['warn', 'acm certificates of af-south-1', 'UnrecognizedClientException'],

@@ -70,9 +70,7 @@ describe(`plan and check in an account of ${CANDIDATES} roles`, () => {
   it('read the roles tags with one GetAccountAuthorizationDetails, no ListRoleTags, and no notice', async () => {
     emu.resetCalls();
     const plan = await planStack(await clientsAs(TEST_CREDENTIALS.accessKeyId), stack);
-    expect(
-      orphanRoles(plan.changes.filter((c) => c.summary.startsWith('orphan:')).map((c) => c.resource)),
-    ).toEqual(ORPHAN_ROLES);
+    expect(orphanRoles(plan.orphans.map((o) => o.resource))).toEqual(ORPHAN_ROLES);
     expect(plan.findings.filter((f) => f.check === 'stack.orphans.tags')).toEqual([]);
     expect(count('GetAccountAuthorizationDetails')).toBe(1);
     expect(count('ListRoleTags')).toBe(0);
@@ -87,9 +85,7 @@ describe(`plan and check in an account of ${CANDIDATES} roles`, () => {
     const clients = await clientsAs(NO_GAAD);
     emu.resetCalls();
     const plan = await planStack(clients, stack);
-    expect(
-      orphanRoles(plan.changes.filter((c) => c.summary.startsWith('orphan:')).map((c) => c.resource)),
-    ).toEqual(ORPHAN_ROLES);
+    expect(orphanRoles(plan.orphans.map((o) => o.resource))).toEqual(ORPHAN_ROLES);
     const notices = plan.findings.filter((f) => f.check === 'stack.orphans.tags');
     expect(notices).toEqual([
       expect.objectContaining({

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Emulator, World } from '@eks-kit/aws-emulator';
-import type { AwsClients } from '@eks-kit/core';
+import { type AwsClients, type Change, countChanges } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyStack, checkStack, parseStack, planStack } from '../src/index.js';
 import { startStackEmulator, stopStackEmulator } from './support/emulator.js';
@@ -27,13 +27,13 @@ const ORPHANS = [
 ];
 
 describe('orphans: tagged for the stack, gone from the file', () => {
-  it('plan shows each as a `-` change with the reason; apply leaves them unless prune; check warns', async () => {
+  it('plan lists each apart with the reason (no change: apply leaves them unless prune); check warns', async () => {
     await applyStack(clients, stack, { yes: true, wait: false });
     emu.resetCalls();
     const plan = await planStack(clients, smaller);
-    const deletes = plan.changes.filter((c) => c.action === 'delete' && c.summary.startsWith('orphan:'));
-    expect(deletes.map((c) => c.resource).sort()).toEqual(ORPHANS);
-    expect(deletes[0]?.summary).toContain('apply --prune');
+    expect(plan.changes).toEqual([]);
+    expect(plan.orphans.map((o) => o.resource).sort()).toEqual(ORPHANS);
+    expect(plan.orphans[0]?.reason).toBe('tagged for this stack but no longer in the stack file');
     expect(mutating()).toEqual([]);
 
     const kept = await applyStack(clients, smaller, { yes: true, wait: false });
@@ -52,7 +52,12 @@ describe('orphans: tagged for the stack, gone from the file', () => {
     expect(pruned.orphans).toEqual([]);
     expect(mutating()).toEqual(expect.arrayContaining(['ecr:DeleteRepository', 'iam:DeleteRole']));
     emu.resetCalls();
-    expect((await planStack(clients, smaller)).changes).toEqual([]);
+    expect(await planStack(clients, smaller, { prune: true })).toEqual({
+      changes: [],
+      findings: [],
+      orphans: [],
+    });
+    expect((await planStack(clients, smaller)).orphans).toEqual([]);
     const again = await applyStack(clients, smaller, { yes: true, wait: false, prune: true });
     expect(again.changes).toEqual([]);
     expect(mutating()).toEqual([]);
@@ -73,14 +78,38 @@ describe('orphans: tagged for the stack, gone from the file', () => {
         },
       }),
     ).rejects.toThrow(/cancelled/);
-    expect(asked.sort()).toEqual(ORPHANS.map((r) => `delete ${r}`));
+    // Each deletion prune would make, as apply then reports it: a role is its inline policy and itself.
+    expect(asked.sort()).toEqual(
+      [...ORPHANS, 'iam role seed-gitlab-runner-build'].sort().map((r) => `delete ${r}`),
+    );
     expect(mutating()).toEqual([]);
+  });
+
+  it('plan with prune shows the changes apply --prune then makes, and counts them alike (issue 21)', async () => {
+    await applyStack(clients, stack, { yes: true, wait: false });
+    // After an apply without prune, a plan of that apply has no change (the orphans are left, listed).
+    await applyStack(clients, smaller, { yes: true, wait: false });
+    const plain = await planStack(clients, smaller);
+    expect(plain.changes).toEqual([]);
+    expect(plain.orphans).toHaveLength(ORPHANS.length);
+    emu.resetCalls();
+    const plan = await planStack(clients, smaller, { prune: true });
+    expect(mutating()).toEqual([]);
+    expect(plan.orphans).toEqual([]);
+    // Four deletions for three orphans: the runner role's inline policy, then the role.
+    expect(countChanges(plan.changes)).toMatchObject({ create: 0, update: 0, delete: 4 });
+    const pruned = await applyStack(clients, smaller, { yes: true, wait: false, prune: true });
+    const summaries = (changes: readonly Change[]) =>
+      changes.map((c) => `${c.resource}: ${c.summary}`).sort();
+    expect(summaries(plan.changes)).toEqual(summaries(pruned.changes));
+    expect(countChanges(plan.changes)).toEqual(countChanges(pruned.changes));
   });
 
   it('a resource tagged for another stack or untagged is never an orphan', async () => {
     await applyStack(clients, stack, { yes: true, wait: false });
     const other = { ...smaller, name: 'other' };
-    const plan = await planStack(clients, other);
-    expect(plan.changes.filter((c) => c.summary.startsWith('orphan:'))).toEqual([]);
+    const plan = await planStack(clients, other, { prune: true });
+    expect(plan.changes.filter((c) => c.action === 'delete')).toEqual([]);
+    expect(plan.orphans).toEqual([]);
   });
 });

@@ -131,12 +131,22 @@ async function applyOrThrow(ctx: CommandContext, options: ApplyOptions): Promise
           orphans: result.orphans,
         });
       } else {
-        ctx.out.result(renderChanges(result.changes, { color: ctx.out.color, verb: 'Applied' }));
+        // With orphans left (named on stderr below), AWS matches the file, not the whole stack (issue 21).
+        ctx.out.result(
+          result.changes.length === 0 && result.orphans.length > 0
+            ? 'No changes. AWS matches the stack file.'
+            : renderChanges(result.changes, { color: ctx.out.color, verb: 'Applied' }),
+        );
         for (const cert of result.certificates)
           ctx.out.result(`certificate ${cert.domainName}: ${cert.status}${cert.arn ? ` (${cert.arn})` : ''}`);
       }
       // Orphans (issue 16): resources tagged for the stack that the file no longer describes.
-      if (result.orphans.length > 0)
+      // With --prune, the ones left are those a delete procedure kept (e.g. a repository with images).
+      if (result.orphans.length > 0 && options.prune === true)
+        ctx.out.error(
+          `${result.orphans.length} resource(s) tagged for stack ${stack.name} are no longer in the stack file and were kept by --prune: ${result.orphans.map((o) => `${o.resource} (${o.reason})`).join(', ')}`,
+        );
+      else if (result.orphans.length > 0)
         ctx.out.error(
           `${result.orphans.length} resource(s) tagged for stack ${stack.name} are no longer in the stack file and were left: ${result.orphans.map((o) => o.resource).join(', ')}; eks-kit apply --prune${regionFlags(where)} deletes them`,
         );

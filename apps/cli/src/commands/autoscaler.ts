@@ -13,6 +13,7 @@ import {
 } from '@eks-kit/stack';
 import { accountIdOf, checkAccountOption } from '../runtime/account.js';
 import type { CommandContext } from '../runtime/context.js';
+import { printDocument } from '../runtime/document.js';
 import { withStack } from '../runtime/load.js';
 import { type AccountIdOption, type FileOption, optionValue, type Parsed } from '../runtime/options.js';
 import { openInput } from '../runtime/read-input.js';
@@ -155,7 +156,8 @@ export async function autoscalerTags(ctx: CommandContext, options: AutoscalerTag
 }
 
 /**
- * Print the cluster-autoscaler chart values (the same file `render` writes).
+ * Print the cluster-autoscaler chart values (the same file `render` writes); with `--json`, the same
+ * document as JSON.
  *
  * @example
  * ```sh
@@ -171,7 +173,7 @@ export async function autoscalerValues(
     requireAutoscaler(stack);
     const accountId = await accountIdOf(options, clients, ctx.signal);
     const file = renderStack(stack, { accountId }).find((f) => f.path === 'values/cluster-autoscaler.yaml');
-    ctx.out.result(file?.content ?? '');
+    printDocument(ctx, file?.content ?? '');
     return 0;
   });
 }

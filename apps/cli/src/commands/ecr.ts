@@ -4,6 +4,7 @@ import * as ecr from '@eks-kit/ecr-credentials';
 import { renderStack, stackSteps } from '@eks-kit/stack';
 import { accountIdOf, checkAccountOption } from '../runtime/account.js';
 import type { CommandContext } from '../runtime/context.js';
+import { printDocument } from '../runtime/document.js';
 import { describeExpiry } from '../runtime/expiry.js';
 import { withStack } from '../runtime/load.js';
 import type { AccountIdOption, FileOption } from '../runtime/options.js';
@@ -162,7 +163,8 @@ export async function ecrCheckPush(ctx: CommandContext, options: EcrCheckPushOpt
 }
 
 /**
- * Print the `.gitlab-ci.yml` build job of the stack (kaniko or rootless BuildKit).
+ * Print the `.gitlab-ci.yml` build job of the stack (kaniko or rootless BuildKit); with `--json`, the
+ * same document as JSON.
  *
  * @example
  * ```sh
@@ -174,7 +176,10 @@ export async function ecrCiJob(ctx: CommandContext, options: FileOption & Accoun
   return withStack(ctx, options, async ({ stack, clients }) => {
     if (!stack.gitlab) throw new InvalidInputError('gitlab', undefined, 'a gitlab section in the stack');
     const accountId = await accountIdOf(options, clients, ctx.signal);
-    ctx.out.result(renderStack(stack, { accountId }).find((f) => f.path === '.gitlab-ci.yml')?.content ?? '');
+    printDocument(
+      ctx,
+      renderStack(stack, { accountId }).find((f) => f.path === '.gitlab-ci.yml')?.content ?? '',
+    );
     return 0;
   });
 }

@@ -3,6 +3,7 @@ import { InvalidInputError } from '@eks-kit/core';
 import { renderStack } from '@eks-kit/stack';
 import { accountIdOf, checkAccountOption } from '../runtime/account.js';
 import type { CommandContext } from '../runtime/context.js';
+import { printDocument } from '../runtime/document.js';
 import { withStack } from '../runtime/load.js';
 import type { AccountIdOption, FileOption, HelmChart } from '../runtime/options.js';
 
@@ -33,7 +34,8 @@ async function renderedFile(ctx: CommandContext, options: HelmValuesOptions, pat
 }
 
 /**
- * Print the values of one chart (`--chart cluster-autoscaler|metrics-server`).
+ * Print the values of one chart (`--chart cluster-autoscaler|metrics-server`); with `--json`, the same
+ * document as JSON.
  *
  * @example
  * ```sh
@@ -42,23 +44,25 @@ async function renderedFile(ctx: CommandContext, options: HelmValuesOptions, pat
  */
 export async function helmValues(ctx: CommandContext, options: HelmValuesOptions): Promise<number> {
   const chart = options.chart ?? 'cluster-autoscaler';
-  ctx.out.result(await renderedFile(ctx, options, `values/${chart}.yaml`));
+  printDocument(ctx, await renderedFile(ctx, options, `values/${chart}.yaml`));
   return 0;
 }
 
 /**
- * Print helmfile.yaml.
+ * Print helmfile.yaml; with `--json`, the same document as JSON.
  *
  * @example
  * ```sh
  * eks-kit helm helmfile > helmfile.yaml
+ * eks-kit helm helmfile --json | jq -r '.releases[].chart'
  * ```
  */
 export async function helmHelmfile(
   ctx: CommandContext,
   options: FileOption & AccountIdOption,
 ): Promise<number> {
-  ctx.out.result(
+  printDocument(
+    ctx,
     await renderedFile(ctx, { ...options, accountId: options.accountId ?? '000000000000' }, 'helmfile.yaml'),
   );
   return 0;

@@ -256,7 +256,10 @@ function planGroupChanges(
     );
   const changes: Change[] =
     adopting && stack !== undefined ? [adoptChange(resource, stack, options.adopt)] : [];
-  if (tags.length === 0) return { changes, tags };
+  // Adopting, the stack tag is the adopt change's: a tag change is added only for the other tags
+  // (issue 21: a group whose only missing tag was eks-kit:stack got a second change, summary empty).
+  const notesLeft = adopting ? notes.filter((n) => !n.startsWith(`add ${STACK_TAG_KEY}=`)) : notes;
+  if (tags.length === 0 || notesLeft.length === 0) return { changes, tags };
   const before: Record<string, string> = {};
   const after: Record<string, string> = {};
   for (const t of tags) {
@@ -267,7 +270,7 @@ function planGroupChanges(
   changes.push({
     action: 'tag',
     resource,
-    summary: (adopting ? notes.filter((n) => !n.startsWith(`add ${STACK_TAG_KEY}=`)) : notes).join('; '),
+    summary: notesLeft.join('; '),
     before,
     after,
   });

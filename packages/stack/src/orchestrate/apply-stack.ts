@@ -17,7 +17,8 @@ import {
   checkRegionOptions,
   searchesOtherRegions,
 } from './destroy-regions.js';
-import { findOrphans, orphanChange, orphanScanOptions, pruneOrphans } from './orphans.js';
+import { findOrphans, orphanScanOptions, pruneOrphans } from './orphans.js';
+import { planPrune } from './plan-stack.js';
 import { prefetchReads } from './prefetch.js';
 import { runSteps } from './run-steps.js';
 import { bindFreshRun, bindSharedReads, joinRun } from './shared-reads.js';
@@ -130,10 +131,12 @@ async function applyInRun(
   if (blocking.length > 0) throw applyBlockedError(blocking);
   // With prune, the orphans it would delete are asked about too, before any write (review of issue 21);
   // the regions of allRegions / regions are settled before any write too (issue 21).
-  if (searchesOtherRegions(options)) await orphansRead;
-  const pruning = options.prune === true ? await orphansRead : [];
+  if (searchesOtherRegions(options) || options.prune === true) await orphansRead;
   if (options.yes !== true && options.confirm) {
-    const asked = [...plan.changes, ...pruning.map(orphanChange)];
+    // The deletions prune would make, as its delete procedures' dry runs give them: the changes (and
+    // the count) the apply then reports (issue 21: a role is its inline policies and itself).
+    const pruning = options.prune === true ? await planPrune(await orphansRead, options.signal) : undefined;
+    const asked = [...plan.changes, ...(pruning?.changes ?? [])];
     if (asked.length > 0 && !(await options.confirm(asked, [...plan.findings, ...notices])))
       throw new EksKitError('Cancelled', 'apply cancelled: nothing was changed');
   }

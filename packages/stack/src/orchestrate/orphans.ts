@@ -426,7 +426,9 @@ export function orphanScanOptions(
 }
 
 /**
- * The `-` change that shows an orphan in a plan, with its reason and how to remove it.
+ * An orphan as one `-` change, with its reason and how to remove it. (Issue 21: `planStack` no longer
+ * uses it: without `prune` it lists orphans in `orphans`, with it it shows their deletions as
+ * `planPrune` gives them.)
  *
  * @example
  * ```ts

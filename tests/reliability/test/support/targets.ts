@@ -50,7 +50,7 @@ function progressAndSignal(options: EnsureOptions): Pick<EnsureOptions, 'onEvent
 function applyOrPlan(stack: Stack, extra: { prune?: boolean } = {}): EnsureTarget['run'] {
   return (clients, options) =>
     options.dryRun
-      ? planStack(clients, stack, progressAndSignal(options))
+      ? planStack(clients, stack, { ...extra, ...progressAndSignal(options) })
       : applyStack(clients, stack, { yes: true, wait: false, ...extra, ...progressAndSignal(options) });
 }
 
@@ -462,7 +462,7 @@ export function targetNamed(prefix: string): EnsureTarget {
  * Issue 16: the stack's deletions as matrix targets (kept apart from {@link ensureTargets}, whose
  * list the concurrent-runs suite walks). Each starts from the applied seed stack. `destroyStack`'s
  * dry run is `planDestroy`; `applyStack --prune` on the seed without its GitLab section and
- * repositories deletes those orphans, and its dry run is `planStack`.
+ * repositories deletes those orphans, and its dry run is `planStack` with `prune` too.
  */
 export function deletionTargets(): EnsureTarget[] {
   const seed = seedStack();
