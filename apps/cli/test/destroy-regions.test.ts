@@ -102,4 +102,27 @@ describe('eks-kit destroy across regions (built CLI against the emulator)', () =
     expect(run.stderr).toContain(expected);
     expect(emu.calls({})).toEqual([]);
   });
+
+  it.each(['destroy', 'plan', 'apply', 'check'])(
+    '%s --regions with --all-regions: exit 64, one line naming both, no AWS call',
+    async (command) => {
+      emu.resetCalls();
+      const run = await runCli(
+        withEndpoint(
+          command,
+          '-f',
+          SEED_STACK,
+          ...(command === 'destroy' || command === 'apply' ? ['--yes'] : []),
+          '--all-regions',
+          '--regions',
+          'eu-west-1',
+        ),
+      );
+      expect(run.code).toBe(64);
+      oneLine(run.stderr);
+      expect(run.stderr).toContain('--regions');
+      expect(run.stderr).toContain('either --regions or --all-regions, not both');
+      expect(emu.calls({})).toEqual([]);
+    },
+  );
 });

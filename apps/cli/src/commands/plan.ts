@@ -4,7 +4,7 @@ import { planStack } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
 import { withStack } from '../runtime/load.js';
 import type { FileOption } from '../runtime/options.js';
-import { type RegionsOption, regionOptions } from '../runtime/regions.js';
+import { checkRegionFlags, type RegionsOption, regionOptions } from '../runtime/regions.js';
 import { findingsTable } from '../runtime/table.js';
 
 /** Options of `eks-kit plan`. */
@@ -28,6 +28,7 @@ export interface PlanOptions extends FileOption, RegionsOption {
  * ```
  */
 export async function planCommand(ctx: CommandContext, options: PlanOptions): Promise<number> {
+  checkRegionFlags(options); // --regions with --all-regions: exit 64 before the file
   return withStack(ctx, options, async ({ stack, clients }) => {
     const { changes, findings } = await planStack(clients, stack, {
       ...regionOptions(options, stack),
