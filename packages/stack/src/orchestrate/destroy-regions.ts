@@ -277,11 +277,11 @@ export function regionFailureFinding(stack: string, failure: RegionFailure): Fin
  *
  * @example
  * ```ts
- * const where = await validationRecordsOf(run, regional, stack, 'bar.example.com');
+ * const where = await recordZoneSettings(run, regional, stack, 'bar.example.com');
  * await deleteCertificate(where.clients, { arn, stack: stack.name, ...where.spec });
  * ```
  */
-export async function validationRecordsOf(
+export async function recordZoneSettings(
   run: AwsClients,
   regional: AwsClients,
   stack: Stack,

@@ -32,8 +32,8 @@ import {
   keptRecord,
   type RegionFailure,
   RegionSearchError,
+  recordZoneSettings,
   sharedRecords,
-  validationRecordsOf,
 } from './destroy-regions.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
 import { type CertificateSummary, certificatesOfStackIn, findOrphans, taggingNotice } from './orphans.js';
@@ -415,7 +415,7 @@ async function stackCertificatesIn(
 
 /**
  * The stack's certificates of one region, deleted (or planned) with their validation records, in the
- * zone apply chose, through the file's `dns` role (validationRecordsOf).
+ * zone apply chose, through the file's `dns` role (recordZoneSettings).
  */
 async function deleteCertificatesIn(
   clients: AwsClients,
@@ -438,7 +438,7 @@ async function deleteCertificatesIn(
   for (const s of where.certificates) {
     base.signal?.throwIfAborted();
     const arn = s.CertificateArn as string;
-    const records = await validationRecordsOf(clients, regional, stack, s.DomainName);
+    const records = await recordZoneSettings(clients, regional, stack, s.DomainName);
     const r = await deleteCertificate(
       records.clients,
       { arn, stack: stack.name, ...shared, ...records.spec, run },

@@ -41,10 +41,10 @@ import {
   enabledRegions,
   type RegionFailure,
   RegionSearchError,
+  recordZoneSettings,
   regionFailureFinding,
   searchRead,
   sharedRecords,
-  validationRecordsOf,
 } from './destroy-regions.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
 
@@ -333,8 +333,8 @@ async function certificateOrphans(
         resource: `acm certificate ${c.DomainName ?? ''} (${arn})`,
         reason: REASON,
         remove: async (o) => {
-          // In the zone the file's dns settings reach (validationRecordsOf), never another.
-          const records = await validationRecordsOf(clients, regional, stack, c.DomainName);
+          // In the zone the file's dns settings reach (recordZoneSettings), never another.
+          const records = await recordZoneSettings(clients, regional, stack, c.DomainName);
           const shared = sharedRecords(region, await accountRegionsOf());
           return deleteCertificate(records.clients, { arn, stack: name, ...shared, ...records.spec, run }, o);
         },
