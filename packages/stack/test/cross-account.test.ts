@@ -190,6 +190,10 @@ describe('destroy and apply --prune delete the validation CNAME through the dns 
     const result = await destroyStack(clients, stack, { yes: true });
     expect(result.deleted).toContainEqual(expect.stringMatching(/^acm certificate \*\.apps\.example\.com/));
     expect(result.kept).toEqual([]);
+    // Its change names the account and role, as apply's plan does.
+    const route53Changes = result.changes.filter((c) => c.resource.startsWith('route53'));
+    expect(route53Changes.map((c) => c.resource)).toEqual([expect.stringContaining(`(zone ${APPS} `)]);
+    for (const c of route53Changes) expect(c.summary).toContain(`(account ${DNS} as ${ROLE})`);
     expect(route53Writes()).toEqual([`${DNS} ChangeResourceRecordSets`]);
     expect(await findRecordSet(dns, APPS, record.name, 'CNAME')).toBeUndefined();
     expect(await findRecordSet(clients, PARENT, record.name, 'CNAME')).toBeDefined();

@@ -9,6 +9,7 @@ import type { KeptValidationRecord } from '@eks-kit/acm-dns-validation';
 import {
   AwsCallError,
   type AwsClients,
+  type Change,
   type Finding,
   finding,
   InvalidInputError,
@@ -20,7 +21,7 @@ import {
   wrapAwsError,
 } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
-import { certificateDns, dnsRoleClients } from '../steps/certificates.js';
+import { certificateDns, dnsRoleClients, throughRole } from '../steps/certificates.js';
 import type { KeptResource } from './destroy-stack.js';
 
 /**
@@ -289,6 +290,8 @@ export async function recordZoneSettings(
 ): Promise<{
   clients: AwsClients;
   spec: { zones?: Readonly<Record<string, string>>; zoneGuessed?: boolean; route53Owner?: string };
+  /** The deletion's changes, the Route 53 ones naming the DNS account and role (as apply's plan does). */
+  label: <T extends { changes: Change[] }>(result: T) => T;
 }> {
   const entry = stack.certificates.find((c) => c.domainName === domainName);
   const dns = entry ? certificateDns(stack, entry) : stack.dns;
@@ -296,11 +299,12 @@ export async function recordZoneSettings(
     ...(entry?.zones ? { zones: entry.zones } : {}),
     ...(entry ? {} : { zoneGuessed: true }),
   };
-  if (!dns) return { clients: regional, spec };
+  if (!dns) return { clients: regional, spec, label: (result) => result };
   const role = await dnsRoleClients(run, dns);
   return {
     clients: withRoute53From(regional, role.clients),
     spec: { ...spec, route53Owner: `account ${role.accountId} (e.g. as ${dns.roleArn})` },
+    label: (result) => ({ ...result, changes: throughRole(result.changes, dns, role.accountId) }),
   };
 }
 

@@ -439,10 +439,12 @@ async function deleteCertificatesIn(
     base.signal?.throwIfAborted();
     const arn = s.CertificateArn as string;
     const records = await recordZoneSettings(clients, regional, stack, s.DomainName);
-    const r = await deleteCertificate(
-      records.clients,
-      { arn, stack: stack.name, ...shared, ...records.spec, run },
-      base,
+    const r = records.label(
+      await deleteCertificate(
+        records.clients,
+        { arn, stack: stack.name, ...shared, ...records.spec, run },
+        base,
+      ),
     );
     record({ ...r, resource: `acm certificate ${s.DomainName ?? ''} (${arn})` });
     result.kept.push(...r.keptRecords.map(keptRecord));

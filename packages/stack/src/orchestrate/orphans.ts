@@ -336,7 +336,13 @@ async function certificateOrphans(
           // In the zone the file's dns settings reach (recordZoneSettings), never another.
           const records = await recordZoneSettings(clients, regional, stack, c.DomainName);
           const shared = sharedRecords(region, await accountRegionsOf());
-          return deleteCertificate(records.clients, { arn, stack: name, ...shared, ...records.spec, run }, o);
+          return records.label(
+            await deleteCertificate(
+              records.clients,
+              { arn, stack: name, ...shared, ...records.spec, run },
+              o,
+            ),
+          );
         },
       });
     }
