@@ -12,6 +12,7 @@ import {
   runCli,
   SEED_STACK,
   seedWith,
+  seedWorld,
   tempDir,
   useSeedEmulator,
   writeIn,
@@ -101,5 +102,61 @@ describe('eks-kit destroy across regions (built CLI against the emulator)', () =
     expect(run.stderr).toContain('--regions');
     expect(run.stderr).toContain(expected);
     expect(emu.calls({})).toEqual([]);
+  });
+
+  it.each(['destroy', 'plan', 'apply', 'check'])(
+    '%s --regions with --all-regions: exit 64, one line naming both, no AWS call',
+    async (command) => {
+      emu.resetCalls();
+      const run = await runCli(
+        withEndpoint(
+          command,
+          '-f',
+          SEED_STACK,
+          ...(command === 'destroy' || command === 'apply' ? ['--yes'] : []),
+          '--all-regions',
+          '--regions',
+          'eu-west-1',
+        ),
+      );
+      expect(run.code).toBe(64);
+      oneLine(run.stderr);
+      expect(run.stderr).toContain('--regions');
+      expect(run.stderr).toContain('either --regions or --all-regions, not both');
+      expect(emu.calls({})).toEqual([]);
+    },
+  );
+
+  it('a region an SCP denies: the validation CNAME is kept, named with its zone and the command that deletes it (text and --json), exit 1', async () => {
+    emu.seed({ ...seedWorld(), regions: { deniedByScp: ['eu-west-3'] } });
+    expect((await runCli(withEndpoint('apply', '-f', SEED_STACK, '--yes', '--no-wait'))).code).toBe(0);
+    const plan = await runCli(withEndpoint('destroy', '-f', SEED_STACK, '--yes', '--json'));
+    expect(plan.code).toBe(1);
+    const out = JSON.parse(plan.stdout) as {
+      kept: Array<{ resource: string; reason: string; hint?: string; record?: Record<string, string> }>;
+    };
+    const records = out.kept.filter((k) => k.record !== undefined);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      reason: expect.stringMatching(/^the certificates of eu-west-3 .* could not be listed/),
+      record: {
+        name: expect.stringMatching(/foo\.example\.com$/),
+        type: 'CNAME',
+        value: expect.stringMatching(/\.acm-validations\.aws$/),
+        zoneId: expect.any(String),
+        command: expect.stringMatching(/^aws route53 change-resource-record-sets --hosted-zone-id /),
+      },
+    });
+    expect(records[0]?.hint).toBe(`once you have checked, delete it with: ${records[0]?.record?.command}`);
+  });
+
+  it('a region an SCP denies, as text: the kept record and its command on stderr', async () => {
+    emu.seed({ ...seedWorld(), regions: { deniedByScp: ['eu-west-3'] } });
+    expect((await runCli(withEndpoint('apply', '-f', SEED_STACK, '--yes', '--no-wait'))).code).toBe(0);
+    const run = await runCli(withEndpoint('destroy', '-f', SEED_STACK, '--yes'));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^kept route53 record \S+foo\.example\.com CNAME \S+\.acm-validations\.aws in zone \S+: the certificates of eu-west-3 .* \(once you have checked, delete it with: aws route53 change-resource-record-sets --hosted-zone-id \S+ --change-batch '.*'\)$/m,
+    );
   });
 });

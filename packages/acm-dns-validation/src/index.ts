@@ -55,6 +55,9 @@ export { type CheckPublicResolutionInput, checkPublicResolution } from './checks
 export {
   type DeleteCertificateSpec,
   deleteCertificate,
+  deleteRecordCommand,
+  type KeptValidationRecord,
+  type RecordsOfRun,
   type RemoveValidationRecordsResult,
   removeValidationRecords,
 } from './procedures/delete-certificate.js';

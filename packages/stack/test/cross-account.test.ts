@@ -1,9 +1,15 @@
 import { readFileSync } from 'node:fs';
+import {
+  describeCertificate,
+  findRecordSet,
+  upsertValidationRecords,
+  validationRecordsOf,
+} from '@eks-kit/acm-dns-validation';
 import type { Emulator, World } from '@eks-kit/aws-emulator';
 import { startTestEmulator } from '@eks-kit/aws-emulator/testing';
 import { type AwsClients, createClients, InvalidInputError } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applyStack, checkStack, parseStack, planStack } from '../src/index.js';
+import { applyStack, checkStack, destroyStack, dnsRoleClients, parseStack, planStack } from '../src/index.js';
 
 const root = new URL('../../../examples/cross-account/', import.meta.url);
 const text = readFileSync(new URL('eks-kit.yaml', root), 'utf8');
@@ -156,5 +162,53 @@ describe('render for the DNS account owners', () => {
     expect(trust.Statement[0]?.Principal.AWS).toBe(`arn:aws:iam::${WORKLOAD}:root`);
     expect(files.map((f) => f.content).join('')).not.toContain('shop-eks-kit-dns');
     expect(files[0]?.content).toContain('route53:ChangeResourceRecordSets');
+  });
+});
+
+describe('destroy and apply --prune delete the validation CNAME through the dns role (issue 21)', () => {
+  const PARENT = 'Z0EXAMPLECOMPARENT01';
+  const APPS = 'Z0APPSEXAMPLE0000001';
+  // Apply, then a copy of the validation CNAME made by hand in the stack account's own zone
+  // example.com: a zone the stack never wrote to.
+  const applyWithCopy = async () => {
+    const applied = await applyStack(clients, stack, { yes: true });
+    const arn = applied.certificates[0]?.arn as string;
+    const detail = await describeCertificate(clients, arn);
+    const record = validationRecordsOf(detail.DomainValidationOptions ?? [])?.[0];
+    if (!record) throw new Error('no validation record');
+    await upsertValidationRecords(clients, [{ zoneId: PARENT, upserts: [record] }]);
+    const dns = (await dnsRoleClients(clients, stack.dns as NonNullable<typeof stack.dns>)).clients;
+    expect(await findRecordSet(dns, APPS, record.name, 'CNAME')).toBeDefined();
+    emu.resetCalls();
+    return { record, dns };
+  };
+  const route53Writes = () =>
+    emu.calls({ service: 'route53', mutating: true }).map((c) => `${c.account} ${c.operation}`);
+
+  it('destroy deletes it in the zone apply chose (the DNS account), never the copy in the stack account', async () => {
+    const { record, dns } = await applyWithCopy();
+    const result = await destroyStack(clients, stack, { yes: true });
+    expect(result.deleted).toContainEqual(expect.stringMatching(/^acm certificate \*\.apps\.example\.com/));
+    expect(result.kept).toEqual([]);
+    // Its change names the account and role, as apply's plan does.
+    const route53Changes = result.changes.filter((c) => c.resource.startsWith('route53'));
+    expect(route53Changes.map((c) => c.resource)).toEqual([expect.stringContaining(`(zone ${APPS} `)]);
+    for (const c of route53Changes) expect(c.summary).toContain(`(account ${DNS} as ${ROLE})`);
+    expect(route53Writes()).toEqual([`${DNS} ChangeResourceRecordSets`]);
+    expect(await findRecordSet(dns, APPS, record.name, 'CNAME')).toBeUndefined();
+    expect(await findRecordSet(clients, PARENT, record.name, 'CNAME')).toBeDefined();
+    emu.resetCalls();
+    expect((await destroyStack(clients, stack, { yes: true })).changes).toEqual([]);
+    expect(emu.calls({ mutating: true }).filter((c) => c.operation !== 'AssumeRole')).toEqual([]);
+  });
+
+  it('apply --prune of the certificate: through the dns role the file still names; never the copy', async () => {
+    const { record, dns } = await applyWithCopy();
+    const without = parseStack(text.slice(0, text.indexOf('certificates:')));
+    const pruned = await applyStack(clients, without, { yes: true, prune: true });
+    expect(pruned.orphans).toEqual([]);
+    expect(route53Writes()).toEqual([`${DNS} ChangeResourceRecordSets`]);
+    expect(await findRecordSet(dns, APPS, record.name, 'CNAME')).toBeUndefined();
+    expect(await findRecordSet(clients, PARENT, record.name, 'CNAME')).toBeDefined();
   });
 });

@@ -13,7 +13,7 @@ import { applyStack, changesBefore } from '@eks-kit/stack';
 import type { CommandContext } from '../runtime/context.js';
 import { withStack } from '../runtime/load.js';
 import { type FileOption, optionValue, type TimeoutOption } from '../runtime/options.js';
-import { type RegionsOption, regionFlags, regionOptions } from '../runtime/regions.js';
+import { checkRegionFlags, type RegionsOption, regionFlags, regionOptions } from '../runtime/regions.js';
 import { findingsTable } from '../runtime/table.js';
 
 /** Options of `eks-kit apply`. */
@@ -106,6 +106,7 @@ async function applyOrThrow(ctx: CommandContext, options: ApplyOptions): Promise
         hint: 'review with eks-kit plan, then run eks-kit apply --yes',
       },
     );
+  checkRegionFlags(options); // --regions with --all-regions: exit 64 before the file
   const minutes = optionValue(options.timeout ?? 30);
   return withStack(ctx, options, async ({ stack, clients }) => {
     const where = regionOptions(options, stack);

@@ -8,7 +8,7 @@ import { resolveCredentials } from '../runtime/clients.js';
 import type { CommandContext } from '../runtime/context.js';
 import { withStack } from '../runtime/load.js';
 import type { FileOption } from '../runtime/options.js';
-import { type RegionsOption, regionOptions } from '../runtime/regions.js';
+import { checkRegionFlags, type RegionsOption, regionOptions } from '../runtime/regions.js';
 import { findingsTable } from '../runtime/table.js';
 
 /** Options of `eks-kit check`. */
@@ -34,6 +34,7 @@ export async function checkCommand(ctx: CommandContext, options: CheckOptions): 
   const schedule = options.checkerSchedule === undefined ? undefined : String(options.checkerSchedule);
   if (schedule !== undefined && options.checker !== true)
     throw new InvalidInputError('--checker-schedule', schedule, 'to be given with --checker');
+  checkRegionFlags(options); // --regions with --all-regions: exit 64 before the file
   // The deployed checker's findings are about the Lambda, not the stack's resources: no orphan search.
   if (options.checker === true && (options.allRegions === true || options.regions !== undefined))
     throw new InvalidInputError(

@@ -12,7 +12,7 @@ import { type DestroyStackResult, destroyStack, planDestroy } from '@eks-kit/sta
 import type { CommandContext } from '../runtime/context.js';
 import { withStack } from '../runtime/load.js';
 import { type FileOption, optionValue } from '../runtime/options.js';
-import { type RegionsOption, regionOptions } from '../runtime/regions.js';
+import { checkRegionFlags, type RegionsOption, regionOptions } from '../runtime/regions.js';
 
 /** Options of `eks-kit destroy`. */
 export interface DestroyOptions extends FileOption, RegionsOption {
@@ -68,6 +68,7 @@ export async function destroyCommand(ctx: CommandContext, options: DestroyOption
       },
     );
   if (options.regions !== undefined) optionValue(options.regions); // a bad list: exit 64 before the file
+  checkRegionFlags(options);
   const allRegions = options.allRegions === true;
   return withStack(ctx, options, async ({ stack, clients }) => {
     const base = {

@@ -4,7 +4,7 @@ import { type CertificateRegionsOptions, type LeftOrphan, planStack } from '@eks
 import type { CommandContext } from '../runtime/context.js';
 import { withStack } from '../runtime/load.js';
 import type { FileOption } from '../runtime/options.js';
-import { type RegionsOption, regionFlags, regionOptions } from '../runtime/regions.js';
+import { checkRegionFlags, type RegionsOption, regionFlags, regionOptions } from '../runtime/regions.js';
 import { findingsTable } from '../runtime/table.js';
 
 /** Options of `eks-kit plan`. */
@@ -33,6 +33,7 @@ export interface PlanOptions extends FileOption, RegionsOption {
  * ```
  */
 export async function planCommand(ctx: CommandContext, options: PlanOptions): Promise<number> {
+  checkRegionFlags(options); // --regions with --all-regions: exit 64 before the file
   return withStack(ctx, options, async ({ stack, clients }) => {
     const where = regionOptions(options, stack);
     const prune = options.prune === true;

@@ -2,7 +2,7 @@
  * `--all-regions` and `--regions a,b` (issue 21): where else plan, apply, check and destroy look for
  * the stack's certificates (one the stack made in a region the file no longer names).
  */
-import { partitionOfRegion } from '@eks-kit/core';
+import { InvalidInputError, partitionOfRegion } from '@eks-kit/core';
 import { type CertificateRegionsOptions, type Stack, validateDestroyRegions } from '@eks-kit/stack';
 import { optionValue, type Parsed } from './options.js';
 
@@ -26,12 +26,31 @@ export interface RegionsOption {
  * ```
  */
 export function regionOptions(options: RegionsOption, stack: Stack): CertificateRegionsOptions {
+  checkRegionFlags(options);
   const regions = options.regions === undefined ? undefined : optionValue(options.regions);
   if (regions) validateDestroyRegions(regions, '--regions', partitionOfRegion(stack.cluster.region));
   return {
     ...(options.allRegions === true ? { allRegions: true } : {}),
     ...(regions ? { regions } : {}),
   };
+}
+
+/**
+ * Refuse `--regions` with `--all-regions` (issue 21: the regions named were silently ignored, every
+ * enabled region being searched): one line naming both, exit 64, before the file is read or any AWS call.
+ *
+ * @example
+ * ```ts
+ * checkRegionFlags({ allRegions: true, regions: ['eu-west-1'] }); // throws InvalidInputError: --regions: ...
+ * ```
+ */
+export function checkRegionFlags(options: RegionsOption): void {
+  if (options.allRegions === true && options.regions !== undefined)
+    throw new InvalidInputError(
+      '--regions',
+      optionValue(options.regions).join(','),
+      'either --regions or --all-regions, not both (--all-regions already searches every enabled region)',
+    );
 }
 
 /**

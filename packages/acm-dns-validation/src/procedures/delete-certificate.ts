@@ -44,13 +44,47 @@ export interface DeleteCertificateSpec {
    * certificate needs it (destroy without `ec2:DescribeRegions`).
    */
   keepRecords?: string;
+  /** The run's shared-record rule: see {@link RecordsOfRun}. */
+  run?: RecordsOfRun;
+  /**
+   * The zone is the one the file's dns settings reach now, not the one apply chose (a certificate the
+   * file no longer names): a record not found there is reported as kept (where apply wrote it is not
+   * known), never looked for elsewhere.
+   */
+  zoneGuessed?: boolean;
+  /** Whose Route 53 holds the zone, for the command of a kept record (e.g. `account 222222222222 as arn:...`). */
+  route53Owner?: string;
+}
+
+/**
+ * What one destroy (or prune) deletes together (issue 21): `deleting` are the certificates it deletes,
+ * which do not keep a record (unless in use: ACM will refuse to delete those); `claimed` the record
+ * names one of its deletions has already decided on, so a record shared by two of them (one name in
+ * two regions) is deleted, or kept, once.
+ */
+export interface RecordsOfRun {
+  deleting: ReadonlySet<string>;
+  claimed: Set<string>;
+}
+
+/** A validation record kept, and why. */
+export interface KeptValidationRecord {
+  record: ValidationRecord;
+  reason: string;
+  /** The hosted zone it was looked for in (`<zone id>` when none could be chosen). */
+  zoneId?: string;
+  /**
+   * The aws CLI line that deletes it, for a record no certificate is known to need (kept only because
+   * that could not be checked, or its zone is not known): run it once you have checked.
+   */
+  command?: string;
 }
 
 /** What {@link removeValidationRecords} did with each record. */
 export interface RemoveValidationRecordsResult {
   changes: Change[];
   /** Records kept, each with why (another certificate needs it, or its value is not ACM's any more). */
-  kept: Array<{ record: ValidationRecord; reason: string }>;
+  kept: KeptValidationRecord[];
 }
 
 /** Statuses of certificates that may still need their validation record (renewal included). */
@@ -59,46 +93,64 @@ const LIVE_STATUSES = ['PENDING_VALIDATION', 'ISSUED', 'INACTIVE'];
 const bare = (name: string): string => normaliseFqdn(name).replace(/^\*\./, '');
 
 /**
- * Delete the validation CNAMEs of a certificate that is going away, except those another live
- * certificate of the region, or of `otherRegions`, still needs (ACM gives every certificate of one name
- * in an account the same record, whatever its region, and a wildcard shares it with its apex): those are
- * kept, with the certificate named; a region of `otherRegions` whose certificates cannot be listed keeps
- * every record. A record
- * whose value is no longer the one given is kept too (someone changed it). A missing record is
- * nothing to do, so a rerun makes no mutating call. Reads: one ListCertificates walk, a
- * DescribeCertificate per certificate sharing a name, one ListResourceRecordSets per record.
+ * The aws CLI line that deletes one validation CNAME (the exact record: Route 53 deletes only a record
+ * set given as it is).
  *
  * @example
  * ```ts
- * const { changes, kept } = await removeValidationRecords(clients, { records, except: arn, region: 'eu-west-1' });
+ * deleteRecordCommand('Z1', { name: '_a.foo.example.com', value: '_b.acm-validations.aws' }, 300);
+ * // aws route53 change-resource-record-sets --hosted-zone-id Z1 --change-batch '{"Changes":[...]}'
  * ```
  */
-export async function removeValidationRecords(
+export function deleteRecordCommand(
+  zoneId: string,
+  record: { name: string; value: string },
+  ttl = 300,
+): string {
+  const batch = {
+    Changes: [
+      {
+        Action: 'DELETE',
+        ResourceRecordSet: {
+          Name: `${normaliseFqdn(record.name)}.`,
+          Type: 'CNAME',
+          TTL: ttl,
+          ResourceRecords: [{ Value: `${normaliseFqdn(record.value)}.` }],
+        },
+      },
+    ],
+  };
+  return `aws route53 change-resource-record-sets --hosted-zone-id ${zoneId} --change-batch '${JSON.stringify(batch)}'`;
+}
+
+type RemoveInput = {
+  records: readonly ValidationRecord[];
+  /** The certificate being deleted (not counted as needing its own records). */
+  except: string;
+  region: string;
+  /** Other regions to look in for live certificates sharing a record (see DeleteCertificateSpec). */
+  otherRegions?: readonly string[];
+  /** Keep every record, with this reason (see DeleteCertificateSpec). */
+  keepRecords?: string;
+  zones?: readonly HostedZoneRef[];
+  explicitZones?: Readonly<Record<string, string>>;
+  run?: RecordsOfRun;
+  zoneGuessed?: boolean;
+  route53Owner?: string;
+};
+
+/**
+ * Which records a live certificate of the region or of `otherRegions` still needs (by record name, the
+ * certificate's ARN), or the region that could not be listed. A certificate the run deletes
+ * (`run.deleting`) does not count, unless it is in use (ACM will refuse to delete it).
+ */
+async function recordsStillNeeded(
   clients: AwsClients,
-  input: {
-    records: readonly ValidationRecord[];
-    /** The certificate being deleted (not counted as needing its own records). */
-    except: string;
-    region: string;
-    /** Other regions to look in for live certificates sharing a record (see DeleteCertificateSpec). */
-    otherRegions?: readonly string[];
-    /** Keep every record, with this reason (see DeleteCertificateSpec). */
-    keepRecords?: string;
-    zones?: readonly HostedZoneRef[];
-    explicitZones?: Readonly<Record<string, string>>;
-  },
-  options: DeleteOptions = {},
-): Promise<RemoveValidationRecordsResult> {
-  const kept: RemoveValidationRecordsResult['kept'] = [];
-  if (input.records.length === 0) return { changes: [], kept };
-  if (input.keepRecords !== undefined)
-    return {
-      changes: [],
-      kept: input.records.map((record) => ({ record, reason: input.keepRecords as string })),
-    };
+  input: RemoveInput,
+  signal: AbortSignal | undefined,
+): Promise<{ neededBy: Map<string, string>; unreadable?: string }> {
   const ourNames = new Set(input.records.flatMap((r) => r.domains.map(bare)));
   const neededBy = new Map<string, string>();
-  // A region that could not be read may hold a certificate that needs a record: every record is kept.
   let unreadable: string | undefined;
   const regions = [...new Set([input.region, ...(input.otherRegions ?? [])])];
   await Promise.all(
@@ -109,10 +161,10 @@ export async function removeValidationRecords(
         summaries = await listCertificates(regional, {
           region,
           statuses: LIVE_STATUSES,
-          ...(options.signal ? { signal: options.signal } : {}),
+          ...(signal ? { signal } : {}),
         });
       } catch (error) {
-        if (region === input.region || options.signal?.aborted) throw error;
+        if (region === input.region || signal?.aborted) throw error;
         unreadable ??= `${region} (${error instanceof Error ? error.message : String(error)})`;
         return;
       }
@@ -120,38 +172,73 @@ export async function removeValidationRecords(
         if (!s.CertificateArn || s.CertificateArn === input.except) continue;
         const names = [s.DomainName ?? '', ...(s.SubjectAlternativeNameSummaries ?? [])].map(bare);
         if (!names.some((n) => ourNames.has(n))) continue;
-        const detail = await describeCertificate(regional, s.CertificateArn, options.signal);
+        const detail = await describeCertificate(regional, s.CertificateArn, signal);
+        const goes = input.run?.deleting.has(s.CertificateArn) && (detail.InUseBy ?? []).length === 0;
+        if (goes) continue;
         for (const r of validationRecordsOf(detail.DomainValidationOptions ?? []) ?? [])
           if (!neededBy.has(r.name)) neededBy.set(r.name, s.CertificateArn);
       }
     }),
   );
-  if (unreadable !== undefined) {
-    for (const record of input.records)
-      kept.push({
-        record,
-        reason: `the certificates of ${unreadable} could not be listed: one of them may still need it (ACM shares a name's record across regions)`,
-      });
-    return { changes: [], kept };
-  }
+  return { neededBy, ...(unreadable !== undefined ? { unreadable } : {}) };
+}
+
+/** Why every record is kept when a region could not be listed (or the regions could not be read). */
+const unreadableReason = (unreadable: string): string =>
+  `the certificates of ${unreadable} could not be listed: one of them may still need it (ACM shares a name's record across regions)`;
+
+/**
+ * Delete the validation CNAMEs of a certificate that is going away, except those another live
+ * certificate of the region, or of `otherRegions`, still needs (ACM gives every certificate of one name
+ * in an account the same record, whatever its region, and a wildcard shares it with its apex): those are
+ * kept, with the certificate named; a region of `otherRegions` whose certificates cannot be listed keeps
+ * every record, naming its zone and the aws CLI line that deletes it once the user has checked. A
+ * certificate the same run deletes (`run`) does not keep a record, and a record two of them share is
+ * decided once. A record whose value is no longer the one given is kept too (someone changed it). A
+ * missing record is nothing to do (unless `zoneGuessed`), so a rerun makes no mutating call. Route 53 is
+ * `clients`' (the DNS role's for a zone in another account). Reads: one ListCertificates walk per region,
+ * a DescribeCertificate per certificate sharing a name, one ListResourceRecordSets per record.
+ *
+ * @example
+ * ```ts
+ * const { changes, kept } = await removeValidationRecords(clients, { records, except: arn, region: 'eu-west-1' });
+ * ```
+ */
+export async function removeValidationRecords(
+  clients: AwsClients,
+  input: RemoveInput,
+  options: DeleteOptions = {},
+): Promise<RemoveValidationRecordsResult> {
+  const kept: RemoveValidationRecordsResult['kept'] = [];
+  const records = input.records.filter((r) => {
+    if (input.run?.claimed.has(r.name)) return false;
+    input.run?.claimed.add(r.name);
+    return true;
+  });
+  if (records.length === 0) return { changes: [], kept };
+  const needed =
+    input.keepRecords === undefined
+      ? await recordsStillNeeded(clients, input, options.signal)
+      : { neededBy: new Map<string, string>() };
+  const keepAll =
+    input.keepRecords ?? (needed.unreadable !== undefined ? unreadableReason(needed.unreadable) : undefined);
   const zones = input.zones ?? (await listHostedZones(clients, options.signal));
   const route53 = await clients.route53();
   const steps: PlannedChange[] = [];
-  for (const record of input.records) {
-    const other = neededBy.get(record.name);
+  for (const record of records) {
+    const other = needed.neededBy.get(record.name);
     if (other !== undefined) {
       kept.push({ record, reason: `certificate ${other} still needs it (same validation record)` });
       continue;
     }
-    const zone = chooseZone(record.name, zones, input.explicitZones ?? {});
-    const existing = await findRecordSet(clients, zone.id, record.name, 'CNAME', options.signal);
-    if (!existing) continue;
-    const values = existing.values.map(normaliseFqdn);
-    if (values.length !== 1 || values[0] !== record.value) {
-      kept.push({
-        record,
-        reason: `its value is ${values.join(', ')}, not ACM's ${record.value}: left alone`,
-      });
+    const found = await recordInZone(clients, record, zones, input, options.signal);
+    if ('kept' in found) {
+      if (found.kept) kept.push(found.kept);
+      continue;
+    }
+    const { zone, existing } = found;
+    if (keepAll !== undefined) {
+      kept.push({ ...keptWithCommand(record, zone.id, existing.ttl, input.route53Owner), reason: keepAll });
       continue;
     }
     steps.push({
@@ -167,6 +254,65 @@ export async function removeValidationRecords(
   }
   const { changes } = await applyPlan(steps, options);
   return { changes, kept };
+}
+
+/** A kept record with its zone and the command that deletes it (in the account that holds the zone). */
+function keptWithCommand(
+  record: ValidationRecord,
+  zoneId: string,
+  ttl: number | undefined,
+  owner: string | undefined,
+): Omit<KeptValidationRecord, 'reason'> {
+  const command = deleteRecordCommand(zoneId, record, ttl ?? 300);
+  return { record, zoneId, command: owner ? `${command} (with the credentials of ${owner})` : command };
+}
+
+/**
+ * The record in the zone chosen for it, if it is there with ACM's value; else whether it is kept
+ * (a value changed by someone, no zone for it, or not found where a guessed zone says).
+ */
+async function recordInZone(
+  clients: AwsClients,
+  record: ValidationRecord,
+  zones: readonly HostedZoneRef[],
+  input: RemoveInput,
+  signal: AbortSignal | undefined,
+): Promise<
+  | { zone: HostedZoneRef; existing: NonNullable<Awaited<ReturnType<typeof findRecordSet>>> }
+  | { kept: KeptValidationRecord | undefined }
+> {
+  let zone: HostedZoneRef;
+  try {
+    zone = chooseZone(record.name, zones, input.explicitZones ?? {});
+  } catch (error) {
+    if (!(error instanceof EksKitError)) throw error;
+    return {
+      kept: {
+        ...keptWithCommand(record, '<zone id>', undefined, input.route53Owner),
+        reason: `no hosted zone of it could be chosen (${error.message}): delete it where it was written`,
+      },
+    };
+  }
+  const existing = await findRecordSet(clients, zone.id, record.name, 'CNAME', signal);
+  if (!existing) {
+    if (!input.zoneGuessed) return { kept: undefined };
+    return {
+      kept: {
+        ...keptWithCommand(record, '<zone id>', undefined, input.route53Owner),
+        reason: `not in zone ${zone.id} (${zone.name}), the one the file's dns settings reach: the certificate is no longer in the file, so where apply wrote it is not known; if it is in another zone, delete it there`,
+      },
+    };
+  }
+  const values = existing.values.map(normaliseFqdn);
+  if (values.length !== 1 || values[0] !== record.value)
+    return {
+      kept: {
+        record,
+        zoneId: zone.id,
+        reason: `its value is ${values.join(', ')}, not ACM's ${record.value}: left alone`,
+      },
+    };
+  return { zone, existing };
 }
 
 /**
@@ -222,6 +368,9 @@ export async function deleteCertificate(
       ...(spec.otherRegions ? { otherRegions: spec.otherRegions } : {}),
       ...(spec.keepRecords !== undefined ? { keepRecords: spec.keepRecords } : {}),
       ...(spec.zones ? { explicitZones: spec.zones } : {}),
+      ...(spec.run ? { run: spec.run } : {}),
+      ...(spec.zoneGuessed ? { zoneGuessed: true } : {}),
+      ...(spec.route53Owner !== undefined ? { route53Owner: spec.route53Owner } : {}),
     },
     options,
   );

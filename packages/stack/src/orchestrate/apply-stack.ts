@@ -15,6 +15,7 @@ import { applyBlockedError, blockingFindings } from './blocked-apply.js';
 import {
   type CertificateRegionsOptions,
   checkRegionOptions,
+  keptRecord,
   searchesOtherRegions,
 } from './destroy-regions.js';
 import { findOrphans, orphanScanOptions, pruneOrphans } from './orphans.js';
@@ -180,6 +181,11 @@ async function applyInRun(
     applied.changes.push(...pruned.changes);
     for (const r of pruned.results)
       if (r.outcome === 'kept') left.push({ resource: r.resource, reason: r.reason ?? '' });
+    // A validation record a pruned certificate left that no certificate is known to need (issue 21: a
+    // region that could not be listed, a zone not known): named with why and how to delete it. One a
+    // live certificate needs is where it should be.
+    for (const k of pruned.keptRecords.filter((r) => r.command !== undefined).map(keptRecord))
+      left.push({ resource: k.resource, reason: k.hint ? `${k.reason}; ${k.hint}` : k.reason });
   } else for (const o of orphans) left.push({ resource: o.resource, reason: o.reason });
   if (options.wait !== false) {
     // A poller must see each new answer: only the run-stable facts (the zones) stay shared, with the

@@ -5,9 +5,11 @@
  * cannot be searched is reported ({@link RegionFailure}), not thrown.
  */
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import type { KeptValidationRecord } from '@eks-kit/acm-dns-validation';
 import {
   AwsCallError,
   type AwsClients,
+  type Change,
   type Finding,
   finding,
   InvalidInputError,
@@ -15,9 +17,12 @@ import {
   type Partition,
   partitionOfRegion,
   validateRegion,
+  withRoute53From,
   wrapAwsError,
 } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
+import { certificateDns, dnsRoleClients, throughRole } from '../steps/certificates.js';
+import type { KeptResource } from './destroy-stack.js';
 
 /**
  * Where to look for the stack's certificates beyond its own regions (the cluster's and the file's
@@ -261,4 +266,70 @@ export function regionFailureFinding(stack: string, failure: RegionFailure): Fin
       data: { region: failure.region, code: failure.code },
     },
   );
+}
+
+/**
+ * Where the validation records of a certificate of the stack found in AWS are, as apply chose (issue 21):
+ * the Route 53 of the file entry's `dns` role (its own, else the stack's; a zone in another account),
+ * else the stack's account, and the entry's explicit `zones`. A certificate the file no longer names
+ * (an orphan) gets the stack's `dns` and `zoneGuessed`: its record is deleted only where the file's
+ * settings reach and it is found there, else kept and named. Deleting through `clients` keeps ACM in the
+ * stack's account (`regional`) and sends Route 53 through the role (assumed once per run).
+ *
+ * @example
+ * ```ts
+ * const where = await recordZoneSettings(run, regional, stack, 'bar.example.com');
+ * await deleteCertificate(where.clients, { arn, stack: stack.name, ...where.spec });
+ * ```
+ */
+export async function recordZoneSettings(
+  run: AwsClients,
+  regional: AwsClients,
+  stack: Stack,
+  domainName: string | undefined,
+): Promise<{
+  clients: AwsClients;
+  spec: { zones?: Readonly<Record<string, string>>; zoneGuessed?: boolean; route53Owner?: string };
+  /** The deletion's changes, the Route 53 ones naming the DNS account and role (as apply's plan does). */
+  label: <T extends { changes: Change[] }>(result: T) => T;
+}> {
+  const entry = stack.certificates.find((c) => c.domainName === domainName);
+  const dns = entry ? certificateDns(stack, entry) : stack.dns;
+  const spec = {
+    ...(entry?.zones ? { zones: entry.zones } : {}),
+    ...(entry ? {} : { zoneGuessed: true }),
+  };
+  if (!dns) return { clients: regional, spec, label: (result) => result };
+  const role = await dnsRoleClients(run, dns);
+  return {
+    clients: withRoute53From(regional, role.clients),
+    spec: { ...spec, route53Owner: `account ${role.accountId} (e.g. as ${dns.roleArn})` },
+    label: (result) => ({ ...result, changes: throughRole(result.changes, dns, role.accountId) }),
+  };
+}
+
+/**
+ * A validation record destroy or prune kept, as a kept resource: its name, type, value and zone, why,
+ * and (when no certificate is known to need it) the command that deletes it once the user has checked.
+ *
+ * @example
+ * ```ts
+ * result.kept.push(...r.keptRecords.map(keptRecord));
+ * ```
+ */
+export function keptRecord(k: KeptValidationRecord): KeptResource {
+  const zone = k.zoneId !== undefined && k.zoneId !== '<zone id>' ? ` in zone ${k.zoneId}` : '';
+  return {
+    resource: `route53 record ${k.record.name} CNAME ${k.record.value}${zone}`,
+    because: 'refused',
+    reason: k.reason,
+    ...(k.command !== undefined ? { hint: `once you have checked, delete it with: ${k.command}` } : {}),
+    record: {
+      name: k.record.name,
+      type: 'CNAME',
+      value: k.record.value,
+      ...(k.zoneId !== undefined ? { zoneId: k.zoneId } : {}),
+      ...(k.command !== undefined ? { command: k.command } : {}),
+    },
+  };
 }

@@ -3,7 +3,12 @@
  * reverse of apply's dependency order. Every deletion goes through its package's owned-only
  * `delete*` / `remove*` procedure, so an untagged or foreign resource is never touched.
  */
-import { deleteCertificate, describeCertificate, listHostedZones } from '@eks-kit/acm-dns-validation';
+import {
+  deleteCertificate,
+  describeCertificate,
+  listHostedZones,
+  type RecordsOfRun,
+} from '@eks-kit/acm-dns-validation';
 import { removeAutoDiscoveryTags } from '@eks-kit/asg-discovery';
 import {
   type AwsClients,
@@ -17,18 +22,21 @@ import {
 import { deleteRepository } from '@eks-kit/ecr-credentials';
 import { deleteRole } from '@eks-kit/iam-policies';
 import type { Stack } from '../schema/stack-schema.js';
+import { certificateDns } from '../steps/certificates.js';
 import {
   type AccountRegions,
   accountRegionsOrWhy,
   type CertificateRegionsOptions,
   certificateSearchRegions,
   checkRegionOptions,
+  keptRecord,
   type RegionFailure,
   RegionSearchError,
+  recordZoneSettings,
   sharedRecords,
 } from './destroy-regions.js';
 import { autoscalerRoleName, runnerRoleName, stackRepositoryNames } from './names.js';
-import { certificatesOfStackIn, findOrphans, taggingNotice } from './orphans.js';
+import { type CertificateSummary, certificatesOfStackIn, findOrphans, taggingNotice } from './orphans.js';
 import { prefetchRepository } from './prefetch.js';
 import { bindSharedReads, startRepositoryListing } from './shared-reads.js';
 
@@ -48,6 +56,12 @@ export interface KeptResource {
   reason: string;
   /** How to delete it anyway, when there is a way. */
   hint?: string;
+  /**
+   * A validation CNAME kept: its name, type, value, zone id (when its zone is known) and the aws CLI
+   * line that deletes it (when no certificate is known to need it: kept only because that could not be
+   * checked, e.g. a region an SCP denies).
+   */
+  record?: { name: string; type: 'CNAME'; value: string; zoneId?: string; command?: string };
 }
 
 /** What {@link planDestroy} and {@link destroyStack} answer. */
@@ -295,8 +309,11 @@ const recordInto =
  * The stack's certificates (and their validation records): the stack does not keep ARNs, AWS is the
  * state, so every certificate tagged for the stack is found by its tag in each region searched (the
  * stack's own, and with `allRegions`/`regions` the others). Regions are searched at once (ACM's quotas
- * are per region); the result reads in region order. A failure in one of the stack's own regions stops
- * destroy as before; an extra region that fails is reported in `failedRegions`.
+ * are per region), then deleted at once; the result reads in region order. A failure in one of the
+ * stack's own regions stops destroy as before; an extra region that fails is reported in
+ * `failedRegions`. Every certificate found is known before the first deletion (issue 21): one the same
+ * destroy deletes does not keep a validation record, and a record two of them share (one name in two
+ * regions) is deleted, or kept, once.
  */
 async function destroyCertificates(
   clients: AwsClients,
@@ -309,26 +326,38 @@ async function destroyCertificates(
   const regions = [...own, ...extra].sort();
   const parts = new Map(regions.map((region) => [region, emptyResult()]));
   const extraSet = new Set(extra);
-  const settled = await Promise.allSettled(
+  const listed = await Promise.allSettled(
     regions.map(async (region) => {
       const part = parts.get(region) as DestroyStackResult;
       try {
-        await destroyCertificatesIn(
-          clients,
-          stack,
-          { region, extra: extraSet.has(region), accountRegions },
-          options,
-          base,
-          part,
-        );
+        return await stackCertificatesIn(clients, stack, region, extraSet.has(region), options, part);
       } catch (err) {
         if (!extraSet.has(region) || !(err instanceof RegionSearchError)) throw err;
         part.failedRegions.push({ region, code: err.code, message: err.message });
+        return [];
       }
     }),
   );
-  const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+  const failed = listed.find((x): x is PromiseRejectedResult => x.status === 'rejected');
   if (failed) throw failed.reason;
+  const found = listed.map((x) => (x as PromiseFulfilledResult<CertificateSummary[]>).value);
+  const run: RecordsOfRun = {
+    deleting: new Set(found.flat().map((s) => s.CertificateArn as string)),
+    claimed: new Set(),
+  };
+  const deleted = await Promise.allSettled(
+    regions.map((region, i) =>
+      deleteCertificatesIn(
+        clients,
+        stack,
+        { region, certificates: found[i] ?? [], accountRegions, run },
+        base,
+        parts.get(region) as DestroyStackResult,
+      ),
+    ),
+  );
+  const stopped = deleted.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+  if (stopped) throw stopped.reason;
   // Only the regions searched: a region that failed is in failedRegions, not among those looked in.
   const failedSet = new Set([...parts.values()].flatMap((p) => p.failedRegions.map((f) => f.region)));
   result.certificateRegions.push(...regions.filter((r) => !failedSet.has(r)));
@@ -347,20 +376,15 @@ function mergeInto(result: DestroyStackResult, part: DestroyStackResult): void {
 
 type DestroyBase = { dryRun: boolean; signal?: AbortSignal; onEvent?: (event: ProgressEvent) => void };
 
-/** The stack's certificates of one region, deleted (or planned) with their validation records. */
-async function destroyCertificatesIn(
+/** The stack's certificates of one region (found by their tag), with what deleting them reads next started. */
+async function stackCertificatesIn(
   clients: AwsClients,
   stack: Stack,
-  where: { region: string; extra: boolean; accountRegions: AccountRegions },
+  region: string,
+  extra: boolean,
   options: DestroyStackOptions,
-  base: DestroyBase,
   result: DestroyStackResult,
-): Promise<void> {
-  const { region, extra } = where;
-  // The other regions whose certificates may share a validation record with one deleted here (or,
-  // without the account's regions, why every record is kept).
-  const shared = sharedRecords(region, where.accountRegions);
-  const record = recordInto(result);
+): Promise<CertificateSummary[]> {
   const name = stack.name;
   options.signal?.throwIfAborted();
   const regional = region === clients.region ? clients : clients.withRegion(region);
@@ -368,8 +392,12 @@ async function destroyCertificatesIn(
   // hosted zones (what deleting it reads next) are read beside its tags (issue 22). Another
   // certificate is described only once its tags say it is the stack's. Which are the stack's: one
   // Tagging API call when more than one certificate is listed, else each one's tags
-  // (certificatesOfStackIn, shared with the orphan scan; issue 21).
+  // (certificatesOfStackIn, shared with the orphan scan; issue 21). The zones only in the stack's
+  // account: a certificate with a `dns` role reads them through the role.
   const names = new Set(stack.certificates.map((c) => c.domainName));
+  const roleFree = new Set(
+    stack.certificates.filter((c) => !certificateDns(stack, c)).map((c) => c.domainName),
+  );
   const { certificates, notice } = await certificatesOfStackIn(regional, region, name, {
     extra,
     signal: options.signal,
@@ -377,25 +405,48 @@ async function destroyCertificatesIn(
       for (const s of summaries) {
         if (!s.CertificateArn || !s.DomainName || !names.has(s.DomainName)) continue;
         void describeCertificate(regional, s.CertificateArn, options.signal).catch(() => undefined);
-        void listHostedZones(regional, options.signal).catch(() => undefined);
+        if (roleFree.has(s.DomainName)) void listHostedZones(regional, options.signal).catch(() => undefined);
       }
     },
   });
   if (notice) result.notices.push(taggingNotice(name, `acm certificates of ${region}`, notice));
-  for (const s of certificates) {
+  return certificates;
+}
+
+/**
+ * The stack's certificates of one region, deleted (or planned) with their validation records, in the
+ * zone apply chose, through the file's `dns` role (recordZoneSettings).
+ */
+async function deleteCertificatesIn(
+  clients: AwsClients,
+  stack: Stack,
+  where: {
+    region: string;
+    certificates: CertificateSummary[];
+    accountRegions: AccountRegions;
+    run: RecordsOfRun;
+  },
+  base: DestroyBase,
+  result: DestroyStackResult,
+): Promise<void> {
+  const { region, run } = where;
+  // The other regions whose certificates may share a validation record with one deleted here (or,
+  // without the account's regions, why every record is kept).
+  const shared = sharedRecords(region, where.accountRegions);
+  const record = recordInto(result);
+  const regional = region === clients.region ? clients : clients.withRegion(region);
+  for (const s of where.certificates) {
+    base.signal?.throwIfAborted();
     const arn = s.CertificateArn as string;
-    const zones = stack.certificates.find((c) => c.domainName === s.DomainName)?.zones;
-    const r = await deleteCertificate(
-      regional,
-      { arn, stack: name, ...shared, ...(zones ? { zones } : {}) },
-      base,
+    const records = await recordZoneSettings(clients, regional, stack, s.DomainName);
+    const r = records.label(
+      await deleteCertificate(
+        records.clients,
+        { arn, stack: stack.name, ...shared, ...records.spec, run },
+        base,
+      ),
     );
     record({ ...r, resource: `acm certificate ${s.DomainName ?? ''} (${arn})` });
-    for (const k of r.keptRecords)
-      result.kept.push({
-        resource: `route53 record ${k.record.name} CNAME`,
-        because: 'refused',
-        reason: k.reason,
-      });
+    result.kept.push(...r.keptRecords.map(keptRecord));
   }
 }

@@ -7,7 +7,13 @@
  * Tagging API covers). Certificates are looked for in the stack's regions, and with `allRegions` /
  * `regions` in others too (issue 21: one left in a region the file no longer names).
  */
-import { certificateTags, deleteCertificate, listCertificates } from '@eks-kit/acm-dns-validation';
+import {
+  certificateTags,
+  deleteCertificate,
+  type KeptValidationRecord,
+  listCertificates,
+  type RecordsOfRun,
+} from '@eks-kit/acm-dns-validation';
 import { removeAutoDiscoveryTags } from '@eks-kit/asg-discovery';
 import {
   type AwsClients,
@@ -35,6 +41,7 @@ import {
   enabledRegions,
   type RegionFailure,
   RegionSearchError,
+  recordZoneSettings,
   regionFailureFinding,
   searchRead,
   sharedRecords,
@@ -52,7 +59,9 @@ export interface Orphan {
    * `forceDeleteImages` deletes it with its images (destroy's `--force-delete-images`); without it a
    * repository holding images is kept.
    */
-  remove: (options: DeleteOptions & { forceDeleteImages?: boolean }) => Promise<DeleteResult>;
+  remove: (
+    options: DeleteOptions & { forceDeleteImages?: boolean },
+  ) => Promise<DeleteResult & { keptRecords?: KeptValidationRecord[] }>;
 }
 
 /**
@@ -205,7 +214,7 @@ export async function certificatesOfStack(
 }
 
 /** One certificate of a listing (ListCertificates' summary). */
-type CertificateSummary = Awaited<ReturnType<typeof listCertificates>>[number];
+export type CertificateSummary = Awaited<ReturnType<typeof listCertificates>>[number];
 
 /**
  * The certificates of `region` tagged for `stack`, among those listed that `skip` does not set aside:
@@ -282,7 +291,7 @@ async function certificateOrphans(
   const enabled = options.allRegions === true ? await enabledRegions(clients, signal) : undefined;
   const { own, extra } = await certificateSearchRegions(clients, stack, options, enabled);
   let accountRegions: Promise<AccountRegions> | undefined = enabled ? Promise.resolve(enabled) : undefined;
-  const records = (): Promise<AccountRegions> =>
+  const accountRegionsOf = (): Promise<AccountRegions> =>
     (accountRegions ??= accountRegionsOrWhy(clients, signal ? { signal } : {}));
   const extraSet = new Set(extra);
   const regions = [...own, ...extra].sort();
@@ -307,7 +316,12 @@ async function certificateOrphans(
       }
     }),
   );
-  // Told in region order, whichever answered first.
+  // Told in region order, whichever answered first. Every orphan certificate is known before the
+  // first is pruned (issue 21): one prune deletes does not keep a record, one record is decided once.
+  const run: RecordsOfRun = {
+    deleting: new Set(perRegion.flatMap((p) => p.certificates.map((c) => c.CertificateArn as string))),
+    claimed: new Set(),
+  };
   const orphans: Orphan[] = [];
   for (const [i, { regional, certificates, notice, failure }] of perRegion.entries()) {
     const region = regions[i] as string;
@@ -315,16 +329,21 @@ async function certificateOrphans(
     if (notice) options.onNotice?.(taggingNotice(name, `acm certificates of ${region}`, notice));
     for (const c of certificates) {
       const arn = c.CertificateArn as string;
-      const zones = stack.certificates.find((s) => s.domainName === c.DomainName)?.zones;
       orphans.push({
         resource: `acm certificate ${c.DomainName ?? ''} (${arn})`,
         reason: REASON,
-        remove: async (o) =>
-          deleteCertificate(
-            regional,
-            { arn, stack: name, ...sharedRecords(region, await records()), ...(zones ? { zones } : {}) },
-            o,
-          ),
+        remove: async (o) => {
+          // In the zone the file's dns settings reach (recordZoneSettings), never another.
+          const records = await recordZoneSettings(clients, regional, stack, c.DomainName);
+          const shared = sharedRecords(region, await accountRegionsOf());
+          return records.label(
+            await deleteCertificate(
+              records.clients,
+              { arn, stack: name, ...shared, ...records.spec, run },
+              o,
+            ),
+          );
+        },
       });
     }
   }
@@ -462,7 +481,8 @@ export function orphanFinding(orphan: Orphan): Finding {
 }
 
 /**
- * Delete the orphans (apply --prune): each through its owned-only delete procedure.
+ * Delete the orphans (apply --prune): each through its owned-only delete procedure; `keptRecords`:
+ * the validation records the deleted certificates left (each with why, and the command when there is one).
  *
  * @example
  * ```ts
@@ -472,13 +492,15 @@ export function orphanFinding(orphan: Orphan): Finding {
 export async function pruneOrphans(
   orphans: readonly Orphan[],
   options: DeleteOptions = {},
-): Promise<{ changes: Change[]; results: DeleteResult[] }> {
+): Promise<{ changes: Change[]; results: DeleteResult[]; keptRecords: KeptValidationRecord[] }> {
   const changes: Change[] = [];
   const results: DeleteResult[] = [];
+  const keptRecords: KeptValidationRecord[] = [];
   for (const orphan of orphans) {
     const r = await orphan.remove(options);
     changes.push(...r.changes);
     results.push(r);
+    keptRecords.push(...(r.keptRecords ?? []));
   }
-  return { changes, results };
+  return { changes, results, keptRecords };
 }

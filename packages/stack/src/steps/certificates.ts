@@ -137,8 +137,16 @@ export async function findDnsRoleBlockers(ctx: StepContext): Promise<Finding[]> 
   return found;
 }
 
-/** Name the account and role of Route 53 changes made through a DNS role. */
-function throughRole(changes: Change[], dns: StackDns, accountId: string): Change[] {
+/**
+ * Name the account and role of Route 53 changes made through a DNS role (apply's, and destroy's and
+ * prune's deletions of validation records).
+ *
+ * @example
+ * ```ts
+ * throughRole(result.changes, stack.dns, '222222222222'); // route53 summaries end "(account 222222222222 as arn:...)"
+ * ```
+ */
+export function throughRole(changes: Change[], dns: StackDns, accountId: string): Change[] {
   return changes.map((c) =>
     c.resource.startsWith('route53')
       ? { ...c, summary: `${c.summary} (account ${accountId} as ${dns.roleArn})` }
