@@ -24,6 +24,7 @@ const CASES = [
   'bundle-size',
   'lambda-init',
   'api-calls',
+  'unreachable',
   'role-scan',
   'destroy-calls',
   'crowded-account',

@@ -43,6 +43,14 @@ export {
   wrapAwsError,
 } from './errors.js';
 export {
+  type ConnectionFailure,
+  connectionFailure,
+  createEndpointBreaker,
+  type EndpointBreaker,
+  UnreachableEndpointError,
+  unreachableMiddleware,
+} from './unreachable.js';
+export {
   type Arn,
   dnsSuffixOfPartition,
   formatArn,

@@ -23,6 +23,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { EksKitError, InvalidInputError } from './errors.js';
 import { processQuotas, type Quotas, quotaMiddleware } from './quotas.js';
 import { compareCodeUnits } from './sorted-json.js';
+import { createEndpointBreaker, type EndpointBreaker, unreachableMiddleware } from './unreachable.js';
 import { validateRegion } from './validators.js';
 import { VERSION } from './version.js';
 
@@ -278,7 +279,15 @@ export interface ClientServiceInfo {
 /** The handler a {@link ClientMiddleware} wraps around the next step of an SDK client's middleware stack. */
 export type ClientMiddlewareHandler = (
   next: (args: { input: unknown }) => Promise<{ output: unknown; response?: unknown }>,
-  context: { commandName?: string },
+  context: {
+    commandName?: string;
+    /**
+     * Aborts, its reason an `UnreachableEndpointError`, once the call's endpoint is found unreachable
+     * (set before the retries by the fail-fast middleware, `unreachable.ts`): a middleware that waits
+     * (the quota buckets) stops waiting, so the call is not sent.
+     */
+    endpointDown?: AbortSignal;
+  },
 ) => (args: { input: unknown }) => Promise<{ output: unknown; response?: unknown }>;
 
 /**
@@ -564,7 +573,12 @@ export async function createClients(options: ClientOptions = {}): Promise<AwsCli
   if (options.endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(options.endpoint)) {
     throw new InvalidInputError('endpoint', options.endpoint, 'a URL such as http://127.0.0.1:4566');
   }
-  return buildClientSet(region, options, createCallCounter(), undefined, createSettingsFamily());
+  return buildClientSet(region, options, createCallCounter(), undefined, {
+    ...createSettingsFamily(),
+    // One record of unreachable endpoints per family of sets (unreachable.ts): an assumed role's
+    // set or another region's fails fast on an endpoint the others found unreachable.
+    breaker: createEndpointBreaker(),
+  });
 }
 
 /**
@@ -587,6 +601,8 @@ interface SettingsFamily {
    * to each client (`endpoint`, or `ignoreConfiguredEndpointUrls` when there is none to find).
    */
   configuredEndpoint(service: ServiceKey): Promise<Record<string, unknown>>;
+  /** Endpoints found unreachable (issue 21, `unreachable.ts`): the fail-fast rule's record. */
+  breaker?: EndpointBreaker;
 }
 
 /**
@@ -746,7 +762,14 @@ function buildClientSet(
     options.quotas === false
       ? []
       : [quotaMiddleware(options.quotas?.use ?? processQuotas({ speed: quotaSpeed }))];
-  const middleware = [...counterMiddleware(counter), ...(options.middleware ?? []), ...quotas];
+  // Fail fast on an endpoint found unreachable (unreachable.ts), before the quota waits it ends.
+  const unreachable = family.breaker ? unreachableMiddleware(family.breaker) : [];
+  const middleware = [
+    ...counterMiddleware(counter),
+    ...(options.middleware ?? []),
+    ...unreachable,
+    ...quotas,
+  ];
   const credentials = async (): Promise<AwsCredentialIdentity | AwsCredentialIdentityProvider> => {
     if (options.credentials) return options.credentials;
     if (!creds.value) {

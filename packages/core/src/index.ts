@@ -130,6 +130,14 @@ export {
   type TaggedResourcesAnswer,
 } from './tagged-resources.js';
 export {
+  type ConnectionFailure,
+  connectionFailure,
+  createEndpointBreaker,
+  type EndpointBreaker,
+  UnreachableEndpointError,
+  unreachableMiddleware,
+} from './unreachable.js';
+export {
   type Arn,
   dnsSuffixOfPartition,
   formatArn,

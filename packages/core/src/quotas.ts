@@ -189,7 +189,9 @@ export interface Quotas {
    * Wait until `service:operation` in `region` may be sent (a token of its buckets and an in-flight
    * slot), then return the function that frees the slot. `principal` keys the buckets per caller:
    * AWS counts its quotas per account, so calls made with another account's credentials (an assumed
-   * role) never wait for this account's tokens.
+   * role) never wait for this account's tokens. `retry`: a retry of a call already sent goes before
+   * the calls not sent yet (issue 21: a call finishes, or finds its endpoint unreachable, before
+   * hundreds of queued calls are each tried once); it still takes a token, so the rate holds.
    */
   acquire(
     service: ServiceKey,
@@ -197,6 +199,7 @@ export interface Quotas {
     operation: string,
     signal?: AbortSignal,
     principal?: string,
+    options?: { retry?: boolean },
   ): Promise<() => void>;
   /** Calls that had to wait for a token, per `service:operation` (tests, `--verbose`). */
   waited(): Record<string, number>;
@@ -209,6 +212,8 @@ interface Bucket {
   last: number;
   rate: BucketRate;
   chain: Promise<void>;
+  /** Retries waiting outside the queue for a token: the queue's head leaves them one each. */
+  retries: number;
 }
 
 /**
@@ -235,17 +240,22 @@ export function createQuotas(options: QuotaOptions = {}): Quotas {
   const bucket = (key: string, r: BucketRate): Bucket => {
     let b = buckets.get(key);
     if (!b) {
-      b = { tokens: r.burst, last: clock.now(), rate: r, chain: Promise.resolve() };
+      b = { tokens: r.burst, last: clock.now(), rate: r, chain: Promise.resolve(), retries: 0 };
       buckets.set(key, b);
     }
     return b;
   };
-  const take = (b: Bucket, onWait: (ms: number) => void, signal?: AbortSignal): Promise<void> =>
-    takeToken(b, speed, clock, onWait, signal);
+  const take = (
+    b: Bucket,
+    onWait: (ms: number) => void,
+    signal?: AbortSignal,
+    retry = false,
+  ): Promise<void> =>
+    retry ? retryToken(b, speed, clock, onWait, signal) : takeToken(b, speed, clock, onWait, signal);
   const slot = inFlightSlots(concurrency);
 
   return {
-    async acquire(service, region, operation, signal, principal = '') {
+    async acquire(service, region, operation, signal, principal = '', { retry = false } = {}) {
       const quota = table[service];
       const where = `${principal}@${quota.scope === 'account' ? 'global' : region}`;
       const onWait = (ms: number): void => {
@@ -253,13 +263,15 @@ export function createQuotas(options: QuotaOptions = {}): Quotas {
         if (ms === 0) waited[k] = (waited[k] ?? 0) + 1;
         else waitedMs[k] = (waitedMs[k] ?? 0) + ms;
       };
-      const release = await slot(`${service}@${where}`);
+      if (signal?.aborted) throw abortReason(signal);
+      const release = await slot(`${service}@${where}`, signal, retry);
       try {
-        if (quota.api) await take(bucket(`${service}@${where}`, quota.api), onWait, signal);
+        if (quota.api) await take(bucket(`${service}@${where}`, quota.api), onWait, signal, retry);
         await take(
           bucket(`${service}@${where}:${operation}`, quota.operations[operation] ?? quota.defaultRate),
           onWait,
           signal,
+          retry,
         );
       } catch (error) {
         release();
@@ -280,46 +292,112 @@ function takeToken(
   onWait: (ms: number) => void,
   signal?: AbortSignal,
 ): Promise<void> {
-  const next = b.chain.then(async () => {
-    let counted = false;
-    for (;;) {
-      const now = clock.now();
-      b.tokens = Math.min(
-        b.rate.burst,
-        b.tokens + ((now - b.last) / 1000) * b.rate.ratePerSecond * speed * safety(b.rate),
-      );
-      b.last = now;
-      if (b.tokens >= 1) {
-        b.tokens -= 1;
-        return;
-      }
-      const ms = Math.max(
-        1,
-        Math.ceil(((1 - b.tokens) / (b.rate.ratePerSecond * speed * safety(b.rate))) * 1000),
-      );
-      if (!counted) {
-        counted = true;
-        onWait(0);
-      }
-      onWait(ms);
-      await clock.sleep(ms, signal);
-    }
+  const next = b.chain.then(() => {
+    // A call given up while queued (its endpoint found unreachable) takes no token.
+    if (signal?.aborted) throw abortReason(signal);
+    return tokenWhenFree(b, speed, clock, onWait, signal, false);
   });
   settleChain(b, next);
-  return next;
+  return signal ? untilAborted(next, signal) : next;
 }
 
-/** At most `concurrency` calls in flight per key; a slot's release function frees it once. */
-function inFlightSlots(concurrency: number): (key: string) => Promise<() => void> {
+/** A retry's token: outside the queue, before its head (which leaves one token to each waiting retry). */
+async function retryToken(
+  b: Bucket,
+  speed: number,
+  clock: RateLimiterClock,
+  onWait: (ms: number) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  b.retries++;
+  try {
+    await tokenWhenFree(b, speed, clock, onWait, signal, true);
+  } finally {
+    b.retries--;
+  }
+}
+
+/**
+ * Takes one token as soon as the bucket has one (the head of the queue: one more than the retries
+ * waiting): the refill and the take are one synchronous step, so two takers never share a token.
+ */
+async function tokenWhenFree(
+  b: Bucket,
+  speed: number,
+  clock: RateLimiterClock,
+  onWait: (ms: number) => void,
+  signal: AbortSignal | undefined,
+  retry: boolean,
+): Promise<void> {
+  let counted = false;
+  for (;;) {
+    // A retry counts itself in b.retries: it needs one token, the head one more than the retries.
+    const need = retry ? 1 : 1 + b.retries;
+    const now = clock.now();
+    b.tokens = Math.min(
+      b.rate.burst,
+      b.tokens + ((now - b.last) / 1000) * b.rate.ratePerSecond * speed * safety(b.rate),
+    );
+    b.last = now;
+    if (b.tokens >= need) {
+      b.tokens -= 1;
+      return;
+    }
+    const ms = Math.max(
+      1,
+      Math.ceil(((need - b.tokens) / (b.rate.ratePerSecond * speed * safety(b.rate))) * 1000),
+    );
+    if (!counted) {
+      counted = true;
+      onWait(0);
+    }
+    onWait(ms);
+    await clock.sleep(ms, signal);
+  }
+}
+
+/** The reason a signal aborted with, as an error. */
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error
+    ? signal.reason
+    : new EksKitError('Aborted', 'the operation was aborted');
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as it aborts (the queue moves on without it). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * At most `concurrency` calls in flight per key; a slot's release function frees it once. A waiter
+ * whose signal aborts leaves the queue (rejecting with the signal's reason) without taking a slot.
+ */
+function inFlightSlots(
+  concurrency: number,
+): (key: string, signal?: AbortSignal, first?: boolean) => Promise<() => void> {
   const slots = new Map<string, { used: number; waiting: Array<() => void> }>();
-  return async (key) => {
+  return async (key, signal, first = false) => {
     let s = slots.get(key);
     if (!s) {
       s = { used: 0, waiting: [] };
       slots.set(key, s);
     }
     const state = s;
-    if (state.used >= concurrency) await new Promise<void>((resolve) => state.waiting.push(resolve));
+    if (state.used >= concurrency) await queueFor(state.waiting, signal, first);
     else state.used++;
     let freed = false;
     return () => {
@@ -330,6 +408,27 @@ function inFlightSlots(concurrency: number): (key: string) => Promise<() => void
       else state.used--;
     };
   };
+}
+
+/**
+ * Wait in `waiting` (at its head when `first`: a retry) until a released slot is handed over; leave
+ * the queue if `signal` aborts first.
+ */
+function queueFor(waiting: Array<() => void>, signal?: AbortSignal, first = false): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      const at = waiting.indexOf(handOver);
+      if (at >= 0) waiting.splice(at, 1);
+      reject(signal ? abortReason(signal) : new Error('aborted'));
+    };
+    const handOver = (): void => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    if (first) waiting.unshift(handOver);
+    else waiting.push(handOver);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 const shared = new Map<string, Quotas>();
@@ -367,6 +466,8 @@ export function processQuotas(options: Pick<QuotaOptions, 'speed'> = {}): Quotas
  * ```
  */
 export function quotaMiddleware(quotas: Quotas): ClientMiddleware {
+  // The commands (their middleware context, one per send) that made an attempt already.
+  const attempted = new WeakSet<object>();
   return {
     name: 'eksKitQuotas',
     step: 'deserialize',
@@ -378,7 +479,13 @@ export function quotaMiddleware(quotas: Quotas): ClientMiddleware {
         const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
         // The credentials provider answers its cached identity here.
         const who = await principal?.().catch(() => undefined);
-        const release = await quotas.acquire(service, region, operation, undefined, who);
+        // Stop waiting once the call's endpoint is found unreachable (unreachable.ts): not sent.
+        // A retry (this command's context seen before) goes before the calls not sent yet.
+        const retry = attempted.has(context);
+        attempted.add(context);
+        const release = await quotas.acquire(service, region, operation, context.endpointDown, who, {
+          retry,
+        });
         try {
           return await next(args);
         } finally {
@@ -394,7 +501,7 @@ interface MiddlewareClient {
     add(
       middleware: (
         next: (args: unknown) => Promise<unknown>,
-        context: { commandName?: string },
+        context: { commandName?: string; endpointDown?: AbortSignal },
       ) => (args: unknown) => Promise<unknown>,
       options: { step: 'initialize' | 'deserialize'; name: string; priority?: 'high' | 'low' },
     ): void;

@@ -96,6 +96,41 @@ describe('createQuotas', () => {
     b();
   });
 
+  it('a retry goes before the calls not sent yet, and still takes a token (issue 21)', async () => {
+    const clock = frozenClock();
+    const quotas = createQuotas({ clock, concurrency: 1 });
+    const order: string[] = [];
+    const first = await quotas.acquire('acm', 'eu-west-1', 'ListCertificates');
+    const queued = quotas.acquire('acm', 'eu-west-1', 'ListCertificates').then((release) => {
+      order.push('new call');
+      release();
+    });
+    const retry = quotas
+      .acquire('acm', 'eu-west-1', 'ListCertificates', undefined, '', { retry: true })
+      .then((release) => {
+        order.push('retry');
+        release();
+      });
+    first();
+    await Promise.all([queued, retry]);
+    expect(order).toEqual(['retry', 'new call']);
+    // Three calls of a 1/s bucket of one: both later ones waited for a token.
+    expect(quotas.waited()).toEqual({ 'acm:ListCertificates': 2 });
+  });
+
+  it('a call given up (its signal aborted) leaves the queue without a token or a slot (issue 21)', async () => {
+    const clock = frozenClock();
+    const quotas = createQuotas({ clock, concurrency: 1 });
+    const held = await quotas.acquire('acm', 'eu-west-1', 'ListCertificates');
+    const controller = new AbortController();
+    const waiting = quotas.acquire('acm', 'eu-west-1', 'ListCertificates', controller.signal);
+    controller.abort(new Error('endpoint unreachable'));
+    await expect(waiting).rejects.toThrow('endpoint unreachable');
+    held();
+    // The slot goes to the next caller, not to the one given up.
+    (await quotas.acquire('acm', 'eu-west-1', 'DescribeCertificate'))();
+  });
+
   it('processQuotas is one set per speed, shared by every caller', () => {
     expect(processQuotas({ speed: 7 })).toBe(processQuotas({ speed: 7 }));
     expect(processQuotas({ speed: 7 })).not.toBe(processQuotas({ speed: 8 }));
