@@ -69,7 +69,7 @@ export async function run({ root }) {
         set.counter.snapshot().map((c) => [`${c.service}:${c.operation}`, c.calls]),
       );
       const total = Object.values(calls).reduce((a, b) => a + b, 0);
-      const orphans = plan.changes.filter((c) => c.summary.startsWith('orphan:')).length;
+      const orphans = plan.orphans.length;
       const ecrTags = calls['ecr:ListTagsForResource'] ?? 0;
       const acmTags = calls['acm:ListTagsForCertificate'] ?? 0;
       const getResources = calls['tagging:GetResources'] ?? 0;

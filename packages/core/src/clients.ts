@@ -763,7 +763,9 @@ function buildClientSet(
       ? []
       : [quotaMiddleware(options.quotas?.use ?? processQuotas({ speed: quotaSpeed }))];
   // Fail fast on an endpoint found unreachable (unreachable.ts), before the quota waits it ends.
-  const unreachable = family.breaker ? unreachableMiddleware(family.breaker) : [];
+  const unreachable = family.breaker
+    ? unreachableMiddleware(family.breaker, { maxAttempts: options.maxAttempts ?? 6 })
+    : [];
   const middleware = [
     ...counterMiddleware(counter),
     ...(options.middleware ?? []),

@@ -110,6 +110,14 @@ export interface EndpointBreaker {
   watch(endpoint: string): { signal: AbortSignal; done(): void };
   /** Mark the endpoint unreachable: abort the signals of its calls, so the waiting ones give up. */
   trip(error: UnreachableEndpointError): void;
+  /**
+   * Count a call to the endpoint that ended with a connection-level error before its retries were used
+   * up (the SDK's retry budget was spent): the number of such calls in a row since the endpoint last
+   * answered.
+   */
+  strike(endpoint: string): number;
+  /** The endpoint answered a call (whatever the answer): its strikes are forgotten. */
+  answered(endpoint: string): void;
 }
 
 /**
@@ -130,12 +138,12 @@ export function createEndpointBreaker(
   const now = options.now ?? Date.now;
   const state = new Map<
     string,
-    { calls: Set<AbortController>; error?: UnreachableEndpointError; at?: number }
+    { calls: Set<AbortController>; error?: UnreachableEndpointError; at?: number; strikes: number }
   >();
   const entry = (endpoint: string) => {
     let e = state.get(endpoint);
     if (!e || (e.at !== undefined && now() - e.at >= openMs)) {
-      e = { calls: new Set() };
+      e = { calls: new Set(), strikes: 0 };
       state.set(endpoint, e);
     }
     return e;
@@ -157,6 +165,15 @@ export function createEndpointBreaker(
       for (const controller of e.calls) controller.abort(error);
       e.calls.clear();
     },
+    strike(endpoint) {
+      const e = entry(endpoint);
+      e.strikes += 1;
+      return e.strikes;
+    },
+    answered(endpoint) {
+      const e = state.get(endpoint);
+      if (e) e.strikes = 0;
+    },
   };
 }
 
@@ -166,6 +183,12 @@ function endpointOf(request: unknown): string | undefined {
   if (!r?.hostname) return undefined;
   return `${r.protocol ?? 'https:'}//${r.hostname}${r.port ? `:${r.port}` : ''}`;
 }
+
+/**
+ * Calls in a row, each ending with a connection-level error before using every attempt (the SDK's
+ * retry budget spent), that mark an endpoint unreachable with no answer between them.
+ */
+const UNREACHABLE_STRIKES = 3;
 
 /** The same error, thrown anew by another call (each call's error is its own object: the SDK writes on it). */
 const again = (e: UnreachableEndpointError): UnreachableEndpointError =>
@@ -185,7 +208,11 @@ const again = (e: UnreachableEndpointError): UnreachableEndpointError =>
  * const clients = withClientMiddleware(other, ...unreachableMiddleware(createEndpointBreaker()));
  * ```
  */
-export function unreachableMiddleware(breaker: EndpointBreaker): ClientMiddleware[] {
+export function unreachableMiddleware(
+  breaker: EndpointBreaker,
+  options: { maxAttempts?: number } = {},
+): ClientMiddleware[] {
+  const maxAttempts = options.maxAttempts ?? 6;
   // The endpoint each client last sent to (keyed by the client's service info, one object per
   // client): a call of a client whose endpoint failed stops before the SDK serializes it.
   const endpoints = new WeakMap<object, string>();
@@ -215,12 +242,23 @@ export function unreachableMiddleware(breaker: EndpointBreaker): ClientMiddlewar
         const watch = breaker.watch(endpoint);
         context.endpointDown = watch.signal;
         try {
-          return await next(args);
+          const out = await next(args);
+          breaker.answered(endpoint);
+          return out;
         } catch (error) {
           if (error instanceof UnreachableEndpointError) throw error;
           const failure = connectionFailure(error);
-          if (!failure) throw error;
+          if (!failure) {
+            // An answer (a 4xx/5xx, a throttle) came back: the endpoint is reachable.
+            if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode)
+              breaker.answered(endpoint);
+            throw error;
+          }
           const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
+          // One call that met one reset after the SDK's retry budget was spent (a 5xx burst spends it)
+          // is not an unreachable endpoint (review of issue 21): the endpoint is marked only by a call
+          // that used every attempt, or by UNREACHABLE_STRIKES such calls in a row with no answer between.
+          if (attempts < maxAttempts && breaker.strike(endpoint) < UNREACHABLE_STRIKES) throw error;
           const unreachable = new UnreachableEndpointError(
             endpoint,
             failure,

@@ -257,6 +257,47 @@ describe('real transient errors keep their retries', () => {
     }
   });
 
+  it('a 5xx burst spends the retry budget, then one reset: the endpoint is not marked, the next calls succeed (review of issue 21)', async () => {
+    const target = new URL(env.endpoint);
+    let mode: 'fail' | 'reset' | 'ok' = 'fail';
+    const fiveHundreds: HttpServer = createHttpServer((_request, response) => {
+      response.writeHead(500, { 'content-type': 'text/xml', connection: 'close' });
+      response.end(
+        '<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>boom</Message></Error></ErrorResponse>',
+      );
+    });
+    await new Promise<void>((resolve) => fiveHundreds.listen(0, '127.0.0.1', resolve));
+    const failPort = (fiveHundreds.address() as AddressInfo).port;
+    // 500s while `fail`, one reset, then the emulator.
+    const proxy = await countingServer((socket) => {
+      if (mode === 'reset') {
+        mode = 'ok';
+        socket.resetAndDestroy();
+        return;
+      }
+      const upstream =
+        mode === 'fail' ? connect(failPort, '127.0.0.1') : connect(Number(target.port), target.hostname);
+      upstream.on('error', () => socket.destroy());
+      socket.pipe(upstream).pipe(socket);
+    });
+    const clients = await createClients(base(proxy.url, { quotas: false }));
+    try {
+      const burst = await manyCalls(clients, 12);
+      expect(burst.every((r) => !r.ok && !(r.error instanceof UnreachableEndpointError))).toBe(true);
+      mode = 'reset';
+      const one = await manyCalls(clients, 1);
+      // The budget is spent: the SDK does not retry the reset; the call fails with its own error.
+      expect(one[0]?.ok).toBe(false);
+      expect(one[0]?.error).not.toBeInstanceOf(UnreachableEndpointError);
+      const after = await manyCalls(clients, 5);
+      expect(after.every((r) => r.ok)).toBe(true);
+    } finally {
+      clients.destroy();
+      await proxy.close();
+      await new Promise<void>((resolve) => fiveHundreds.close(() => resolve()));
+    }
+  });
+
   it('a 5xx answer is retried as before and does not stop the other calls', async () => {
     let requests = 0;
     const server: HttpServer = createHttpServer((_request, response) => {

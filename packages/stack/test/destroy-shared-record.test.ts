@@ -8,7 +8,7 @@ import { findRecordSet, listHostedZones } from '@eks-kit/acm-dns-validation';
 import type { Emulator } from '@eks-kit/aws-emulator';
 import type { AwsClients } from '@eks-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applyStack, destroyStack, parseStack } from '../src/index.js';
+import { applyStack, destroyStack, parseStack, planStack } from '../src/index.js';
 import {
   after,
   barValidationRecords,
@@ -191,5 +191,20 @@ describe('destroy and a validation record shared across regions', () => {
         ),
       },
     ]);
+  });
+
+  it('a region an SCP denies: plan --prune lists the record apply --prune would keep, with the command (review of issue 21)', async () => {
+    emu.seed({ ...certificatesWorld([]), regions: { deniedByScp: ['eu-west-3'] } });
+    await applyStack(clients, before, { yes: true, wait: false });
+    const planned = await planStack(clients, after, { prune: true, regions: ['eu-west-1'] });
+    expect(planned.orphans).toEqual([
+      {
+        resource: expect.stringMatching(/^route53 record \S+bar\.foo\.example\.com CNAME \S+ in zone \S+$/),
+        reason: expect.stringMatching(
+          /could not be listed.*; once you have checked, delete it with: aws route53 change-resource-record-sets /,
+        ),
+      },
+    ]);
+    expect(records()).toHaveLength(1);
   });
 });

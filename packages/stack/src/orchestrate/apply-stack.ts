@@ -15,14 +15,13 @@ import { applyBlockedError, blockingFindings } from './blocked-apply.js';
 import {
   type CertificateRegionsOptions,
   checkRegionOptions,
-  keptRecord,
   searchesOtherRegions,
 } from './destroy-regions.js';
 import { findOrphans, orphanScanOptions, pruneOrphans } from './orphans.js';
-import { planPrune } from './plan-stack.js';
+import { keptRecordsLeft, planPrune } from './plan-stack.js';
 import { prefetchReads } from './prefetch.js';
 import { runSteps } from './run-steps.js';
-import { bindFreshRun, bindSharedReads, joinRun } from './shared-reads.js';
+import { bindFreshRun, bindSharedReads, forgetChangeableReads, joinRun } from './shared-reads.js';
 
 /**
  * Options of {@link applyStack}. `allRegions` / `regions` (issue 21): also look for the stack's
@@ -175,6 +174,10 @@ async function applyInRun(
   }
   // Orphans (issue 16): deleted only with prune, each through its owned-only delete procedure.
   const orphans = await orphansRead;
+  // The orphans' removes read through the plan's run: after writes made in a fresh run (a person was
+  // asked), its answers may predate them (e.g. the ListCertificates that would show a certificate the
+  // writes just requested, whose validation record a prune must keep: review of issue 21).
+  if (options.yes !== true && options.prune === true) forgetChangeableReads(stable);
   const left: ApplyStackResult['orphans'] = [];
   if (options.prune === true) {
     const pruned = await pruneOrphans(orphans, base);
@@ -184,8 +187,7 @@ async function applyInRun(
     // A validation record a pruned certificate left that no certificate is known to need (issue 21: a
     // region that could not be listed, a zone not known): named with why and how to delete it. One a
     // live certificate needs is where it should be.
-    for (const k of pruned.keptRecords.filter((r) => r.command !== undefined).map(keptRecord))
-      left.push({ resource: k.resource, reason: k.hint ? `${k.reason}; ${k.hint}` : k.reason });
+    left.push(...keptRecordsLeft(pruned.keptRecords));
   } else for (const o of orphans) left.push({ resource: o.resource, reason: o.reason });
   if (options.wait !== false) {
     // A poller must see each new answer: only the run-stable facts (the zones) stay shared, with the

@@ -317,10 +317,19 @@ async function certificateOrphans(
     }),
   );
   // Told in region order, whichever answered first. Every orphan certificate is known before the
-  // first is pruned (issue 21): one prune deletes does not keep a record, one record is decided once.
-  const run: RecordsOfRun = {
-    deleting: new Set(perRegion.flatMap((p) => p.certificates.map((c) => c.CertificateArn as string))),
-    claimed: new Set(),
+  // first is pruned (issue 21): one prune deletes does not keep a record, one record is decided once
+  // per pass. A pass is the options object its removes share (planPrune's dry run, pruneOrphans'
+  // deletes): the confirm's dry run must not claim the records the deletes after it decide (review
+  // of issue 21: an interactive apply --prune left every pruned certificate's record).
+  const deleting = new Set(perRegion.flatMap((p) => p.certificates.map((c) => c.CertificateArn as string)));
+  const passes = new WeakMap<object, RecordsOfRun>();
+  const runOf = (pass: object): RecordsOfRun => {
+    let run = passes.get(pass);
+    if (!run) {
+      run = { deleting, claimed: new Set() };
+      passes.set(pass, run);
+    }
+    return run;
   };
   const orphans: Orphan[] = [];
   for (const [i, { regional, certificates, notice, failure }] of perRegion.entries()) {
@@ -339,7 +348,7 @@ async function certificateOrphans(
           return records.label(
             await deleteCertificate(
               records.clients,
-              { arn, stack: name, ...shared, ...records.spec, run },
+              { arn, stack: name, ...shared, ...records.spec, run: runOf(o) },
               o,
             ),
           );

@@ -1,7 +1,9 @@
 /** `planStack`: every change apply would make, computed by the procedures' dry runs. */
+
+import type { KeptValidationRecord } from '@eks-kit/acm-dns-validation';
 import { type AwsClients, type Change, type Finding, mapConcurrent, type ProgressEvent } from '@eks-kit/core';
 import type { Stack } from '../schema/stack-schema.js';
-import { type CertificateRegionsOptions, checkRegionOptions } from './destroy-regions.js';
+import { type CertificateRegionsOptions, checkRegionOptions, keptRecord } from './destroy-regions.js';
 import { findOrphans, type Orphan, orphanScanOptions } from './orphans.js';
 import { prefetchReads } from './prefetch.js';
 import { runSteps } from './run-steps.js';
@@ -128,9 +130,9 @@ export async function planPrune(
   signal?: AbortSignal,
 ): Promise<{ changes: Change[]; left: LeftOrphan[] }> {
   // Reads only: a few at once (apply deletes them one by one); the results keep the orphans' order.
-  const results = await mapConcurrent(orphans, PRUNE_PLAN_IN_FLIGHT, (orphan) =>
-    orphan.remove({ dryRun: true, ...(signal ? { signal } : {}) }),
-  );
+  // One options object: the removes of one pass decide a shared validation record once (orphans.ts).
+  const pass = { dryRun: true, ...(signal ? { signal } : {}) };
+  const results = await mapConcurrent(orphans, PRUNE_PLAN_IN_FLIGHT, (orphan) => orphan.remove(pass));
   const changes: Change[] = [];
   const left: LeftOrphan[] = [];
   results.forEach((r, i) => {
@@ -141,5 +143,25 @@ export async function planPrune(
         reason: [r.reason, r.hint].filter(Boolean).join('; '),
       });
   });
+  // The validation records the deletes would leave with a command to remove them, as applyStack
+  // lists them among its orphans (review of issue 21).
+  left.push(...keptRecordsLeft(results.flatMap((r) => r.keptRecords ?? [])));
   return { changes, left };
+}
+
+/**
+ * The validation records a prune leaves that no certificate is known to need (a region that could not
+ * be listed, a zone not known), each with why and the command that deletes it: the orphans `planStack`
+ * and `applyStack` list after a prune. One a live certificate needs is where it should be, not listed.
+ *
+ * @example
+ * ```ts
+ * left.push(...keptRecordsLeft(pruned.keptRecords));
+ * ```
+ */
+export function keptRecordsLeft(records: readonly KeptValidationRecord[]): LeftOrphan[] {
+  return records
+    .filter((r) => r.command !== undefined)
+    .map(keptRecord)
+    .map((k) => ({ resource: k.resource, reason: k.hint ? `${k.reason}; ${k.hint}` : k.reason }));
 }

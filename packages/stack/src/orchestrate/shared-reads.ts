@@ -390,6 +390,28 @@ function invalidate(store: RunStore, scope: string, service: ServiceKey, writeIn
 }
 
 /**
+ * Forget every answer of the run `clients` is bound to except the run-stable facts
+ * ({@link RUN_STABLE_READS}): for writes made through another run (apply's writes after a person
+ * confirmed run in a fresh run), after which this run's reads must go to AWS again (review of issue 21).
+ * A set bound to no run: nothing to forget. Internal to the stack's orchestration.
+ *
+ * @example
+ * ```ts
+ * forgetChangeableReads(stable); // the next ListCertificates through `stable` goes to AWS
+ * ```
+ */
+export function forgetChangeableReads(clients: AwsClients): void {
+  const store = boundStores.get(clients)?.root;
+  if (!store) return;
+  for (const key of [...store.memo.keys()]) {
+    // `<credentials> <service>@<region> <Operation> <input>`
+    const [, serviceAtRegion = '', operation = ''] = key.split(' ');
+    const service = serviceAtRegion.slice(0, serviceAtRegion.indexOf('@'));
+    if (!RUN_STABLE_READS.has(`${service}:${operation}`)) store.memo.delete(key);
+  }
+}
+
+/**
  * Run `fn` outside any run of shared reads opened by {@link withSharedReads}: for pollers (waiting
  * for a certificate to be issued), which must see each new answer. A call sent through a set bound to
  * a run ({@link bindSharedReads}) is still in that run: send it through a set that is not (apply's
