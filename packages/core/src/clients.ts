@@ -739,6 +739,11 @@ function createSettingsFamily(): SettingsFamily {
   };
 }
 
+/** The fail-fast middleware of a family's sets (unreachable.ts), told the calls' attempt limit. */
+function unreachableOf(breaker: EndpointBreaker | undefined, options: ClientOptions): ClientMiddleware[] {
+  return breaker ? unreachableMiddleware(breaker, { maxAttempts: options.maxAttempts ?? 6 }) : [];
+}
+
 /**
  * The key of a client set's internal STS client for AssumeRole (`assume-role.ts`): not part of
  * {@link AwsClients}; a set made elsewhere (a wrapper without it) makes its own per role, as before.
@@ -763,9 +768,7 @@ function buildClientSet(
       ? []
       : [quotaMiddleware(options.quotas?.use ?? processQuotas({ speed: quotaSpeed }))];
   // Fail fast on an endpoint found unreachable (unreachable.ts), before the quota waits it ends.
-  const unreachable = family.breaker
-    ? unreachableMiddleware(family.breaker, { maxAttempts: options.maxAttempts ?? 6 })
-    : [];
+  const unreachable = unreachableOf(family.breaker, options);
   const middleware = [
     ...counterMiddleware(counter),
     ...(options.middleware ?? []),

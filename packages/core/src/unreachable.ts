@@ -83,10 +83,11 @@ export class UnreachableEndpointError extends EksKitError {
   /** Which call found it, e.g. `ecr:DescribeRepositories after 6 attempts`. */
   readonly foundBy: string;
 
-  constructor(endpoint: string, failure: ConnectionFailure, foundBy: string) {
+  /** `othersStopped`: the endpoint was marked, so the other calls to it were not sent (else only this call failed so). */
+  constructor(endpoint: string, failure: ConnectionFailure, foundBy: string, othersStopped = true) {
     super(
       'UnreachableEndpoint',
-      `cannot reach AWS at ${endpoint}: ${failure.message} (${foundBy}; the other calls to it were not sent)`,
+      `cannot reach AWS at ${endpoint}: ${failure.message} (${foundBy}${othersStopped ? '; the other calls to it were not sent' : ''})`,
       {
         hint: 'check the network or VPN, the endpoint (--endpoint-url, AWS_ENDPOINT_URL*) and the region (--region, AWS_REGION)',
       },
@@ -258,12 +259,11 @@ export function unreachableMiddleware(
           // One call that met one reset after the SDK's retry budget was spent (a 5xx burst spends it)
           // is not an unreachable endpoint (review of issue 21): the endpoint is marked only by a call
           // that used every attempt, or by UNREACHABLE_STRIKES such calls in a row with no answer between.
-          if (attempts < maxAttempts && breaker.strike(endpoint) < UNREACHABLE_STRIKES) throw error;
-          const unreachable = new UnreachableEndpointError(
-            endpoint,
-            failure,
-            `${operation} after ${attempts} attempt${attempts === 1 ? '' : 's'}`,
-          );
+          const foundBy = `${operation} after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
+          // This call's own failure is still told as one clear line.
+          if (attempts < maxAttempts && breaker.strike(endpoint) < UNREACHABLE_STRIKES)
+            throw new UnreachableEndpointError(endpoint, failure, foundBy, false);
+          const unreachable = new UnreachableEndpointError(endpoint, failure, foundBy);
           breaker.trip(unreachable);
           const first = breaker.failed(endpoint);
           throw first && first !== unreachable ? again(first) : unreachable;
