@@ -126,14 +126,7 @@ const render = spawnSync(
     ...(values['stack-parameter'] ? ['--stack-parameter', values['stack-parameter']] : []),
     ...(values['assume-role-arns'] ? ['--assume-role-arns', values['assume-role-arns']] : []),
     // Targets from AWS Organizations (issue 21): the renderer adds the state machine.
-    ...[
-      'organization-role',
-      'organization-units',
-      'regions',
-      'batch-concurrency',
-      'target-concurrency',
-      'seconds-per-target',
-    ].flatMap((k) => (values[k] ? [`--${k}`, values[k]] : [])),
+    ...['organization-role', ...ORGANIZATION_ONLY].flatMap((k) => (values[k] ? [`--${k}`, values[k]] : [])),
   ],
   { stdio: 'inherit' },
 );
